@@ -1,0 +1,61 @@
+"""Cross-cutting: the error categories every domain error belongs to; entrypoints map a category to a status."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request; the message is meant for a person to act on."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidArgument(DomainError):
+    """The request itself is malformed or out of range."""
+
+
+class NotFound(DomainError):
+    """What the request names does not exist."""
+
+
+class AlreadyExists(DomainError):
+    """What the request would create exists already."""
+
+
+class Unauthenticated(DomainError):
+    """The caller did not prove who they are."""
+
+
+class PermissionDenied(DomainError):
+    """The caller is known but may not do this."""
+
+
+class FailedPrecondition(DomainError):
+    """The request is valid but the current state does not allow it."""
+
+
+class ResourceExhausted(DomainError):
+    """A limit was reached; retry later."""
+
+    def __init__(self, message: str, retry_after_seconds: float | None = None):
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+CATEGORIES: tuple[type[DomainError], ...] = (
+    InvalidArgument,
+    NotFound,
+    AlreadyExists,
+    Unauthenticated,
+    PermissionDenied,
+    FailedPrecondition,
+    ResourceExhausted,
+)
+
+
+def category_of(error: DomainError) -> type[DomainError]:
+    """The category class a domain error derives from (FailedPrecondition when it names none)."""
+    for cls in type(error).__mro__:
+        if cls in CATEGORIES:
+            return cls
+    return FailedPrecondition

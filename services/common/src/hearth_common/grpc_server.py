@@ -1,0 +1,194 @@
+"""Cross-cutting: gRPC server scaffolding: health, reflection, request ids, access logs, error mapping, graceful stop."""
+from __future__ import annotations
+
+import logging
+import re
+import signal
+import threading
+import time
+from concurrent import futures
+from typing import Callable, Iterable, Sequence
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from hearth_common import errors
+from hearth_common.logging import new_request_id, request_id_var
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "x-request-id"
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+STATUS_FOR_ERROR: dict[type[errors.DomainError], grpc.StatusCode] = {
+    errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    errors.NotFound: grpc.StatusCode.NOT_FOUND,
+    errors.AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
+    errors.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    errors.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+    errors.FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
+    errors.ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
+}
+
+
+def status_for(error: errors.DomainError) -> grpc.StatusCode:
+    return STATUS_FOR_ERROR[errors.category_of(error)]
+
+
+def metadata_value(context: grpc.ServicerContext, key: str) -> str | None:
+    for k, v in context.invocation_metadata() or ():
+        if k == key:
+            return v
+    return None
+
+
+def bearer_token(context: grpc.ServicerContext) -> str:
+    """The token from `authorization: Bearer <token>`, or '' when absent."""
+    value = metadata_value(context, "authorization") or ""
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+class _CallScope:
+    """Per-call request id, access log and domain-error translation."""
+
+    def __init__(self, method: str, context: grpc.ServicerContext):
+        self.method = method
+        self.context = context
+        supplied = metadata_value(context, REQUEST_ID_HEADER)
+        self.request_id = supplied if supplied and _REQUEST_ID_RE.match(supplied) else new_request_id()
+        self.started = time.perf_counter()
+        self.code = grpc.StatusCode.OK
+
+    def __enter__(self):
+        self.token = request_id_var.set(self.request_id)
+        try:
+            self.context.send_initial_metadata(((REQUEST_ID_HEADER, self.request_id),))
+        except ValueError:  # metadata already sent
+            pass
+        return self
+
+    def translate(self, exc: errors.DomainError):
+        self.code = status_for(exc)
+        if isinstance(exc, errors.ResourceExhausted) and exc.retry_after_seconds is not None:
+            self.context.set_trailing_metadata((("retry-after", f"{exc.retry_after_seconds:.3f}"),))
+        self.context.abort(self.code, exc.message)
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and self.code is grpc.StatusCode.OK:
+            self.code = self.context.code() or grpc.StatusCode.UNKNOWN
+            if self.code is grpc.StatusCode.UNKNOWN:
+                log.error("unhandled error in %s", self.method, exc_info=(exc_type, exc, tb))
+        log.info(
+            "grpc call",
+            extra={
+                "grpc_method": self.method,
+                "grpc_code": self.code.name,
+                "duration_ms": round((time.perf_counter() - self.started) * 1000, 3),
+            },
+        )
+        request_id_var.reset(self.token)
+        return False
+
+
+def _wrap_unary(method: str, behaviour):
+    def wrapper(request, context):
+        with _CallScope(method, context) as scope:
+            try:
+                return behaviour(request, context)
+            except errors.DomainError as exc:
+                scope.translate(exc)
+
+    return wrapper
+
+
+def _wrap_stream(method: str, behaviour):
+    def wrapper(request, context):
+        with _CallScope(method, context) as scope:
+            try:
+                yield from behaviour(request, context)
+            except errors.DomainError as exc:
+                scope.translate(exc)
+
+    return wrapper
+
+
+class CallInterceptor(grpc.ServerInterceptor):
+    """Gives every call a request id and an access-log line, and turns domain errors into statuses."""
+
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        if handler is None or handler_call_details.method.startswith("/grpc."):
+            return handler
+        method = handler_call_details.method
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                _wrap_unary(method, handler.unary_unary), handler.request_deserializer, handler.response_serializer
+            )
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                _wrap_stream(method, handler.unary_stream), handler.request_deserializer, handler.response_serializer
+            )
+        if handler.stream_unary:
+            return grpc.stream_unary_rpc_method_handler(
+                _wrap_unary(method, handler.stream_unary), handler.request_deserializer, handler.response_serializer
+            )
+        return grpc.stream_stream_rpc_method_handler(
+            _wrap_stream(method, handler.stream_stream), handler.request_deserializer, handler.response_serializer
+        )
+
+
+class GrpcServer:
+    """A grpcio server with health and reflection for the given services, bound to one port."""
+
+    def __init__(
+        self,
+        registrations: Sequence[tuple[Callable, object]],
+        service_names: Iterable[str],
+        *,
+        address: str,
+        max_workers: int = 16,
+    ):
+        self.server = grpc.server(
+            futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
+            interceptors=[CallInterceptor()],
+            options=[("grpc.so_reuseport", 0)],
+        )
+        for add, servicer in registrations:
+            add(servicer, self.server)
+        self.health = health.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        self.service_names = list(service_names)
+        reflection.enable_server_reflection(
+            [*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
+        )
+        self.port = self.server.add_insecure_port(address)
+        if self.port == 0:
+            raise RuntimeError(f"could not bind gRPC server to {address}")
+
+    def set_serving(self, serving: bool) -> None:
+        status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+        for name in ["", *self.service_names]:
+            self.health.set(name, status)
+
+    def start(self) -> "GrpcServer":
+        self.server.start()
+        self.set_serving(True)
+        return self
+
+    def stop(self, grace: float) -> None:
+        """Refuses new calls, lets in-flight calls finish for up to `grace` seconds."""
+        self.set_serving(False)
+        self.server.stop(grace).wait()
+
+    def serve_until_signalled(self, grace: float) -> None:
+        """Blocks until SIGTERM or SIGINT, then stops gracefully."""
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        log.info("grpc server listening", extra={"port": self.port})
+        stop.wait()
+        log.info("grpc server stopping", extra={"grace_s": grace})
+        self.stop(grace)
+        log.info("grpc server stopped")

@@ -1,0 +1,58 @@
+"""Cross-cutting: structured JSON logs, one object a line, carrying the request id of the call being served."""
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import json
+import logging
+import sys
+import uuid
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("hearth_request_id", default=None)
+
+_STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def current_request_id() -> str | None:
+    return request_id_var.get()
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str, process: str):
+        super().__init__()
+        self.service = service
+        self.process = process
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+            "service": self.service,
+            "process": self.process,
+            "request_id": request_id_var.get(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(service: str, process: str, level: str = "INFO") -> None:
+    """Routes every logger to stderr as JSON lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(service, process))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # Chatty libraries stay at warning unless asked for debug.
+    if level.upper() != "DEBUG":
+        for name in ("kombu", "amqp", "nameko", "alembic.runtime.migration"):
+            logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,0 +1,112 @@
+"""Cross-cutting: nameko dependency providers and extensions (imported only in eventlet worker processes)."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from typing import Callable
+
+import eventlet
+from nameko.extensions import DependencyProvider
+from psycogreen.eventlet import patch_psycopg
+
+from hearth_common import errors
+from hearth_common.logging import new_request_id, request_id_var
+from hearth_common.outbox import OutboxRelay
+
+# psycopg2 blocks the eventlet hub unless its wait callback yields to it.
+patch_psycopg()
+
+log = logging.getLogger(__name__)
+
+
+def jsonable(value):
+    """Makes use-case results JSON-safe for nameko replies (datetimes become ISO strings)."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return value
+
+
+def rpc_errors(fn):
+    """Re-raises a domain error as its category (InvalidArgument, NotFound, ...) so RPC callers can map it."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except errors.DomainError as exc:
+            category = errors.category_of(exc)
+            if type(exc) is category:
+                raise
+            raise category(exc.message) from exc
+
+    return wrapper
+
+
+class RequestContext(DependencyProvider):
+    """Carries the caller's request id (nameko context data) into logs and onward calls and events."""
+
+    def worker_setup(self, worker_ctx):
+        request_id = worker_ctx.context_data.get("request_id") or new_request_id()
+        worker_ctx.context_data["request_id"] = request_id
+        worker_ctx.data["_request_id_token"] = request_id_var.set(request_id)
+
+    def worker_teardown(self, worker_ctx):
+        token = worker_ctx.data.pop("_request_id_token", None)
+        if token is not None:
+            request_id_var.reset(token)
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        if exc_info is not None and not isinstance(exc_info[1], errors.DomainError):
+            log.error("worker failed: %s", worker_ctx.entrypoint.method_name, exc_info=exc_info)
+
+    def get_dependency(self, worker_ctx):
+        return worker_ctx.context_data["request_id"]
+
+
+class Resource(DependencyProvider):
+    """Injects a value built once per container by `factory(container_config)`, e.g. a unit-of-work factory."""
+
+    def __init__(self, factory: Callable[[dict], object]):
+        self.factory = factory
+        self.value = None
+
+    def setup(self):
+        self.value = self.factory(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        return self.value
+
+
+class OutboxRelayRunner(DependencyProvider):
+    """Runs an outbox relay inside the worker process for as long as the container runs."""
+
+    def __init__(self, relay_factory: Callable[[dict], OutboxRelay], idle_interval: float = 0.1):
+        self.relay_factory = relay_factory
+        self.idle_interval = idle_interval
+        self._stopping = False
+        self._thread = None
+
+    def start(self):
+        self._stopping = False
+        relay = self.relay_factory(self.container.config)
+        self._thread = self.container.spawn_managed_thread(
+            lambda: relay.run(lambda: self._stopping, idle_interval=self.idle_interval, sleep=eventlet.sleep)
+        )
+
+    def stop(self):
+        self._stopping = True
+        if self._thread is not None:
+            self._thread.wait()
+
+    def get_dependency(self, worker_ctx):
+        return None
+
+    def kill(self):
+        self._stopping = True
+        if self._thread is not None:
+            self._thread.kill()

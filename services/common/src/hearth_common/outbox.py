@@ -1,0 +1,179 @@
+"""Cross-cutting: the transactional outbox (events written with the state change) and the relay that publishes them."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import time
+from typing import Callable, Iterable
+
+import kombu
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection, Engine
+
+from hearth_common.events import Event
+from hearth_common.logging import current_request_id, request_id_var
+
+log = logging.getLogger(__name__)
+
+
+def define_outbox_table(metadata: sa.MetaData) -> sa.Table:
+    """The outbox: one row per event, published in `seq` order and marked when the broker confirmed it."""
+    return sa.Table(
+        "outbox",
+        metadata,
+        sa.Column("seq", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
+        sa.Column("event_type", sa.String(100), nullable=False),
+        sa.Column("payload", sa.JSON().with_variant(postgresql.JSONB, "postgresql"), nullable=False),
+        sa.Column("request_id", sa.String(64)),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True)),
+        sa.Index("ix_outbox_unpublished", "seq", postgresql_where=sa.text("published_at IS NULL")),
+    )
+
+
+def write_events(conn: Connection, table: sa.Table, source: str, events: Iterable[Event]) -> None:
+    """Inserts events in the caller's transaction, stamping the current request id."""
+    rows = []
+    for event in events:
+        request_id = event.request_id or current_request_id()
+        payload = event.envelope(source)
+        payload["request_id"] = request_id
+        rows.append(
+            {
+                "event_id": event.id,
+                "event_type": event.type,
+                "payload": payload,
+                "request_id": request_id,
+                "occurred_at": event.occurred_at,
+            }
+        )
+    if rows:
+        conn.execute(sa.insert(table), rows)
+
+
+def event_exchange(source: str) -> kombu.Exchange:
+    """The exchange nameko's @event_handler(source, type) binds to; declared exactly as nameko declares it."""
+    return kombu.Exchange(f"{source}.events", type="topic", durable=True, delivery_mode=2)
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows with publisher confirms, then marks them published.
+
+    A row is marked only after the broker confirmed it, so a crash at any point republishes rather than
+    loses (at least once). Rows are claimed with SKIP LOCKED, so several relays can run side by side.
+    """
+
+    def __init__(self, engine: Engine, table: sa.Table, source: str, amqp_uri: str, *, batch_size: int = 200):
+        self.engine = engine
+        self.table = table
+        self.source = source
+        self.amqp_uri = amqp_uri
+        self.batch_size = batch_size
+        self.exchange = event_exchange(source)
+        self._connection: kombu.Connection | None = None
+        self._producer: kombu.Producer | None = None
+
+    def _ensure_producer(self) -> kombu.Producer:
+        if self._producer is None:
+            self._connection = kombu.Connection(self.amqp_uri, transport_options={"confirm_publish": True})
+            self._connection.ensure_connection(max_retries=1)
+            channel = self._connection.channel()
+            self.exchange(channel).declare()
+            self._producer = kombu.Producer(channel, exchange=self.exchange, serializer="json")
+        return self._producer
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except Exception:  # closing a dead connection must not mask the original error
+                log.debug("closing relay connection failed", exc_info=True)
+        self._connection = None
+        self._producer = None
+
+    def publish_pending(self) -> int:
+        """Publishes one batch; returns how many events were published."""
+        t = self.table
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(t.c.seq, t.c.event_type, t.c.payload, t.c.request_id)
+                .where(t.c.published_at.is_(None))
+                .order_by(t.c.seq)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not rows:
+                return 0
+            try:
+                producer = self._ensure_producer()
+                for row in rows:
+                    headers = {"nameko.call_id_stack": [f"{self.source}.outbox.{row.payload['event_id']}"]}
+                    if row.request_id:
+                        headers["nameko.request_id"] = row.request_id
+                    producer.publish(
+                        row.payload,
+                        routing_key=row.event_type,
+                        delivery_mode=2,
+                        headers=headers,
+                        message_id=str(row.payload["event_id"]),
+                        content_type="application/json",
+                        retry=False,
+                    )
+            except Exception:
+                self.close()
+                raise
+            conn.execute(
+                sa.update(t)
+                .where(t.c.seq.in_([r.seq for r in rows]))
+                .values(published_at=dt.datetime.now(dt.timezone.utc))
+            )
+        for row in rows:
+            token = request_id_var.set(row.request_id)
+            try:
+                log.info("event published", extra={"event_type": row.event_type, "event_id": row.payload["event_id"]})
+            finally:
+                request_id_var.reset(token)
+        return len(rows)
+
+    def run(self, should_stop: Callable[[], bool], *, idle_interval: float = 0.1, sleep=time.sleep) -> None:
+        """Publishes until should_stop() is true; backs off when the broker or database is down."""
+        backoff = idle_interval
+        while not should_stop():
+            try:
+                published = self.publish_pending()
+                backoff = idle_interval
+                if published < self.batch_size:
+                    sleep(idle_interval)
+            except Exception:
+                log.warning("outbox relay failed; retrying", exc_info=True, extra={"retry_in_s": backoff})
+                sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+        self.close()
+
+
+class RelayThread(threading.Thread):
+    """Runs a relay in a daemon thread (used where no nameko container hosts it)."""
+
+    def __init__(self, relay: OutboxRelay, idle_interval: float = 0.1):
+        super().__init__(name=f"outbox-relay-{relay.source}", daemon=True)
+        self.relay = relay
+        self.idle_interval = idle_interval
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        self.relay.run(self._stop_event.is_set, idle_interval=self.idle_interval, sleep=self._stop_event.wait)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop_event.set()
+        self.join(timeout)
+
+
+def decode_body(body) -> dict:
+    """Event bodies arrive as dicts from nameko and as bytes/str from raw kombu consumers."""
+    if isinstance(body, (bytes, str)):
+        return json.loads(body)
+    return body

@@ -1,0 +1,35 @@
+"""Cross-cutting: conversions between protobuf values (Timestamp, prefixed enums) and plain Python values."""
+from __future__ import annotations
+
+import datetime as dt
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+
+def to_timestamp(value: dt.datetime | None) -> Timestamp | None:
+    if value is None:
+        return None
+    ts = Timestamp()
+    ts.FromDatetime(value.astimezone(dt.timezone.utc))
+    return ts
+
+
+def from_timestamp(message, field: str) -> dt.datetime | None:
+    """The field's time as an aware UTC datetime, or None when the field is unset."""
+    if not message.HasField(field):
+        return None
+    return getattr(message, field).ToDatetime(tzinfo=dt.timezone.utc)
+
+
+def enum_value(enum_wrapper, number: int, prefix: str) -> str:
+    """PERSON_KIND_MEMBER -> 'member'; unknown or UNSPECIFIED numbers -> '' (refused by domain validation)."""
+    try:
+        name = enum_wrapper.Name(number)
+    except ValueError:
+        return ""
+    value = name.removeprefix(prefix).lower()
+    return "" if value == "unspecified" else value
+
+
+def enum_number(enum_wrapper, value: str, prefix: str) -> int:
+    return enum_wrapper.Value(prefix + value.upper())

@@ -1,0 +1,136 @@
+"""Cross-cutting: local verification of identity's access tokens (EdDSA JWT) against its published keys."""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from typing import Callable, Mapping
+
+import jwt
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from hearth_common.errors import Unauthenticated
+
+log = logging.getLogger(__name__)
+
+ALGORITHM = "EdDSA"
+
+
+@dataclasses.dataclass(frozen=True)
+class RoleClaim:
+    role: str
+    room_id: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Principal:
+    """Who a verified token says the caller is."""
+
+    person_id: str
+    username: str
+    kind: str
+    cohort: str
+    roles: tuple[RoleClaim, ...] = ()
+
+    def has_role(self, role: str, room_id: str | None = None) -> bool:
+        return any(r.role == role and (r.room_id is None or r.room_id == room_id) for r in self.roles)
+
+
+def principal_from_claims(claims: Mapping) -> Principal:
+    return Principal(
+        person_id=claims["sub"],
+        username=claims.get("username", ""),
+        kind=claims.get("kind", ""),
+        cohort=claims.get("cohort", ""),
+        roles=tuple(RoleClaim(r["role"], r.get("room_id")) for r in claims.get("roles", [])),
+    )
+
+
+class TokenVerifier:
+    """Verifies tokens with a cached key set; an unknown key id triggers a (rate-limited) refetch.
+
+    `fetch_keys` returns {kid: public key PEM}. Refetching on an unknown kid is what lets identity rotate
+    its signing key without downtime in the services that verify.
+    """
+
+    def __init__(
+        self,
+        fetch_keys: Callable[[], Mapping[str, str]],
+        *,
+        issuer: str,
+        audience: str,
+        min_refresh_interval: float = 2.0,
+        leeway_seconds: float = 5.0,
+    ):
+        self._fetch_keys = fetch_keys
+        self.issuer = issuer
+        self.audience = audience
+        self.min_refresh_interval = min_refresh_interval
+        self.leeway = leeway_seconds
+        self._keys: dict[str, object] = {}
+        self._last_fetch = float("-inf")
+        self._lock = threading.Lock()
+
+    def _refresh(self) -> None:
+        with self._lock:
+            if time.monotonic() - self._last_fetch < self.min_refresh_interval:
+                return
+            self._last_fetch = time.monotonic()
+            self._keys = {kid: load_pem_public_key(pem.encode()) for kid, pem in self._fetch_keys().items()}
+
+    def _key_for(self, kid: str):
+        key = self._keys.get(kid)
+        if key is None:
+            try:
+                self._refresh()
+            except Exception:
+                log.warning("could not fetch token keys", exc_info=True)
+                raise Unauthenticated("cannot verify the access token right now; try again shortly") from None
+            key = self._keys.get(kid)
+        return key
+
+    def verify(self, token: str) -> Principal:
+        if not token:
+            raise Unauthenticated("this call needs an access token: send 'authorization: Bearer <token>'")
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise Unauthenticated("the access token is malformed; log in again") from None
+        kid = header.get("kid")
+        if header.get("alg") != ALGORITHM or not kid:
+            raise Unauthenticated("the access token is not an EdDSA token with a key id; log in again")
+        key = self._key_for(kid)
+        if key is None:
+            raise Unauthenticated("the access token was signed with an unknown key; log in again")
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("the access token has expired; refresh it or log in again") from None
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated(f"the access token is not valid ({exc}); log in again") from None
+        return principal_from_claims(claims)
+
+
+def grpc_key_fetcher(target: str, timeout: float = 3.0) -> Callable[[], dict[str, str]]:
+    """Fetches identity's public keys over gRPC (for services other than identity)."""
+    import grpc
+
+    from hearth.identity.v1 import identity_pb2, identity_pb2_grpc
+
+    channel = grpc.insecure_channel(target)
+    stub = identity_pb2_grpc.IdentityServiceStub(channel)
+
+    def fetch() -> dict[str, str]:
+        response = stub.GetPublicKeys(identity_pb2.GetPublicKeysRequest(), timeout=timeout)
+        return {k.kid: k.public_key_pem for k in response.keys}
+
+    return fetch

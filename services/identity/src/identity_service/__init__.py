@@ -1,0 +1,1 @@
+"""The identity service: people, credentials and tokens, roles, and the badge catalogue and holdings."""

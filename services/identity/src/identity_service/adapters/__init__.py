@@ -1,0 +1,1 @@
+"""Adapters of identity: PostgreSQL tables and repositories, the outbox, and cryptography."""

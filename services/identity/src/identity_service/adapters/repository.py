@@ -1,0 +1,136 @@
+"""Adapters: SQLAlchemy repositories and the unit of work that commits state and outbox rows together."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from hearth_common.outbox import write_events
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from identity_service.adapters import orm
+from identity_service.domain import model
+from identity_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+
+SOURCE = "identity"
+
+
+class _Repo:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, entity) -> None:
+        self.session.add(entity)
+
+
+class PeopleRepository(_Repo):
+    def get(self, person_id: str) -> model.Person | None:
+        return self.session.get(model.Person, person_id)
+
+    def get_by_username(self, username: str) -> model.Person | None:
+        return self.session.scalars(sa.select(model.Person).filter_by(username_canonical=username)).first()
+
+    def teens_born_on_or_before(self, date: dt.date, limit: int) -> list[model.Person]:
+        stmt = (
+            sa.select(model.Person)
+            .where(orm.people.c.cohort == model.Cohort.TEEN, orm.people.c.date_of_birth <= date)
+            .order_by(orm.people.c.date_of_birth)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(self.session.scalars(stmt))
+
+
+class GrantsRepository(_Repo):
+    def get(self, grant_id: str) -> model.RoleGrant | None:
+        return self.session.get(model.RoleGrant, grant_id)
+
+    def for_person(self, person_id: str) -> list[model.RoleGrant]:
+        stmt = sa.select(model.RoleGrant).filter_by(person_id=person_id, revoked_at=None).order_by(
+            orm.role_grants.c.granted_at
+        )
+        return list(self.session.scalars(stmt))
+
+
+class BadgesRepository(_Repo):
+    def get(self, slug: str) -> model.Badge | None:
+        return self.session.get(model.Badge, slug)
+
+    def list(self) -> list[model.Badge]:
+        return list(self.session.scalars(sa.select(model.Badge)))
+
+
+class AwardsRepository(_Repo):
+    def by_award_key(self, key: str) -> model.BadgeAward | None:
+        return self.session.scalars(sa.select(model.BadgeAward).filter_by(award_key=key)).first()
+
+    def by_revoke_key(self, key: str) -> model.BadgeAward | None:
+        return self.session.scalars(sa.select(model.BadgeAward).filter_by(revoke_key=key)).first()
+
+    def held(self, person_id: str, slug: str) -> model.BadgeAward | None:
+        stmt = sa.select(model.BadgeAward).filter_by(person_id=person_id, badge_slug=slug, revoked_at=None)
+        return self.session.scalars(stmt).first()
+
+    def held_by(self, person_id: str) -> list[model.BadgeAward]:
+        stmt = sa.select(model.BadgeAward).filter_by(person_id=person_id, revoked_at=None)
+        return list(self.session.scalars(stmt))
+
+
+class RefreshTokensRepository(_Repo):
+    def by_hash(self, token_hash: str) -> model.RefreshToken | None:
+        stmt = sa.select(model.RefreshToken).filter_by(token_hash=token_hash).with_for_update()
+        return self.session.scalars(stmt).first()
+
+    def family(self, family_id: str) -> list[model.RefreshToken]:
+        return list(self.session.scalars(sa.select(model.RefreshToken).filter_by(family_id=family_id)))
+
+
+class SigningKeysRepository(_Repo):
+    def active(self) -> model.SigningKey | None:
+        return self.session.scalars(sa.select(model.SigningKey).filter_by(retired_at=None)).first()
+
+    def list(self) -> list[model.SigningKey]:
+        return list(self.session.scalars(sa.select(model.SigningKey).order_by(orm.signing_keys.c.created_at)))
+
+
+class SqlAlchemyUnitOfWork(UnitOfWork):
+    def __init__(self, session_factory: sessionmaker):
+        super().__init__()
+        self.session_factory = session_factory
+        self.session: Session | None = None
+
+    def __enter__(self):
+        super().__enter__()
+        self.session = self.session_factory()
+        self.people = PeopleRepository(self.session)
+        self.grants = GrantsRepository(self.session)
+        self.badges = BadgesRepository(self.session)
+        self.awards = AwardsRepository(self.session)
+        self.refresh_tokens = RefreshTokensRepository(self.session)
+        self.signing_keys = SigningKeysRepository(self.session)
+        return self
+
+    def __exit__(self, *exc_info):
+        super().__exit__(*exc_info)
+        self.session.close()
+
+    def commit(self) -> None:
+        try:
+            self.session.flush()
+            write_events(self.session.connection(), orm.outbox, SOURCE, self.pending_events)
+            self.session.commit()
+        except IntegrityError as exc:
+            self.session.rollback()
+            constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or str(exc.orig)
+            raise UniqueViolation(constraint) from exc
+        self.pending_events = []
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def uow_factory(engine: Engine):
+    orm.start_mappers()
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    return lambda: SqlAlchemyUnitOfWork(sessions)

@@ -1,0 +1,30 @@
+"""Composition root of identity: builds the service layer from settings for every entrypoint."""
+from __future__ import annotations
+
+from hearth_common.db import make_engine
+from hearth_common.outbox import OutboxRelay
+
+from identity_service.adapters import orm
+from identity_service.adapters.crypto import Argon2Hasher, Ed25519Signer
+from identity_service.adapters.repository import SOURCE, uow_factory
+from identity_service.service_layer.services import IdentityService, TokenPolicy
+from identity_service.settings import Settings
+
+
+def build_service(settings: Settings, engine=None) -> IdentityService:
+    engine = engine or make_engine(settings.database_url)
+    return IdentityService(
+        uow_factory(engine),
+        Argon2Hasher(settings.argon2_time_cost, settings.argon2_memory_kib),
+        Ed25519Signer(settings.key_passphrase),
+        TokenPolicy(
+            issuer=settings.token_issuer,
+            audience=settings.token_audience,
+            access_ttl=settings.access_token_ttl,
+            refresh_ttl=settings.refresh_token_ttl,
+        ),
+    )
+
+
+def build_relay(settings: Settings, engine=None) -> OutboxRelay:
+    return OutboxRelay(engine or make_engine(settings.database_url), orm.outbox, SOURCE, settings.amqp_uri)

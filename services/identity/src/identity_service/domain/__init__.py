@@ -1,0 +1,1 @@
+"""Domain layer of identity: pure Python entities, rules, errors and events."""

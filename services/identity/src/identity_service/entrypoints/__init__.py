@@ -1,0 +1,1 @@
+"""Entrypoints of identity: gRPC server, nameko worker, migrate step; translation only."""

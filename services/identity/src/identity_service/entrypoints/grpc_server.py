@@ -1,0 +1,42 @@
+"""Entrypoint: the identity-grpc process (grpcio, no eventlet)."""
+from __future__ import annotations
+
+from hearth.identity.v1 import identity_pb2, identity_pb2_grpc
+from hearth_common.grpc_server import GrpcServer
+from hearth_common.logging import configure_logging
+from hearth_common.tokens import TokenVerifier
+
+from identity_service import settings as settings_module
+from identity_service.bootstrap import build_service
+from identity_service.entrypoints.grpc_servicer import IdentityServicer
+
+SERVICE_NAME = identity_pb2.DESCRIPTOR.services_by_name["IdentityService"].full_name
+
+
+def build_server(settings, service=None) -> GrpcServer:
+    service = service or build_service(settings)
+    service.ensure_signing_key()
+    verifier = TokenVerifier(
+        lambda: {k["kid"]: k["public_key_pem"] for k in service.public_keys()},
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        min_refresh_interval=0.5,
+    )
+    servicer = IdentityServicer(service, verifier)
+    return GrpcServer(
+        [(identity_pb2_grpc.add_IdentityServiceServicer_to_server, servicer)],
+        [SERVICE_NAME],
+        address=settings.grpc_address,
+        max_workers=settings.grpc_workers,
+    )
+
+
+def main() -> None:
+    settings = settings_module.load()
+    configure_logging("identity", "grpc", settings.log_level)
+    server = build_server(settings).start()
+    server.serve_until_signalled(settings.grpc_grace_seconds)
+
+
+if __name__ == "__main__":
+    main()

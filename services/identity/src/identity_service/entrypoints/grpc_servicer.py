@@ -1,0 +1,150 @@
+"""Entrypoint: translates IdentityService gRPC calls to use cases and their results to protobuf."""
+from __future__ import annotations
+
+from hearth.identity.v1 import identity_pb2 as pb
+from hearth.identity.v1 import identity_pb2_grpc
+from hearth_common.grpc_server import bearer_token
+from hearth_common.proto_convert import enum_number, enum_value, from_timestamp, to_timestamp
+from hearth_common.tokens import TokenVerifier
+
+from identity_service.service_layer.services import Actor, IdentityService
+
+KIND, COHORT, ROLE = "PERSON_KIND_", "COHORT_", "ROLE_"
+
+
+def person_pb(p: dict) -> pb.Person:
+    return pb.Person(
+        id=p["id"],
+        username=p["username"],
+        kind=enum_number(pb.PersonKind, p["kind"], KIND),
+        cohort=enum_number(pb.Cohort, p["cohort"], COHORT),
+        registered_at=to_timestamp(p["registered_at"]),
+    )
+
+
+def tokens_pb(t: dict) -> pb.TokenPair:
+    return pb.TokenPair(
+        access_token=t["access_token"],
+        access_token_expires_at=to_timestamp(t["access_token_expires_at"]),
+        refresh_token=t["refresh_token"],
+        refresh_token_expires_at=to_timestamp(t["refresh_token_expires_at"]),
+    )
+
+
+def key_pb(k: dict) -> pb.PublicKey:
+    return pb.PublicKey(
+        kid=k["kid"],
+        algorithm=k["algorithm"],
+        public_key_pem=k["public_key_pem"],
+        active=k["active"],
+        not_after=to_timestamp(k["not_after"]),
+    )
+
+
+def grant_pb(g: dict) -> pb.RoleGrant:
+    return pb.RoleGrant(
+        id=g["id"],
+        person_id=g["person_id"],
+        role=enum_number(pb.Role, g["role"], ROLE),
+        room_id=g["room_id"] or "",
+        expires_at=to_timestamp(g["expires_at"]),
+        granted_by=g["granted_by"],
+        granted_at=to_timestamp(g["granted_at"]),
+    )
+
+
+def badge_pb(b: dict) -> pb.Badge:
+    return pb.Badge(**b)
+
+
+def award_pb(a: dict) -> pb.BadgeAward:
+    return pb.BadgeAward(
+        id=a["id"],
+        person_id=a["person_id"],
+        badge=badge_pb(a["badge"]),
+        awarded_by=a["awarded_by"],
+        reason=a["reason"],
+        awarded_at=to_timestamp(a["awarded_at"]),
+    )
+
+
+class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
+    def __init__(self, service: IdentityService, verifier: TokenVerifier):
+        self.service = service
+        self.verifier = verifier
+
+    def _actor(self, context) -> Actor:
+        return Actor(person_id=self.verifier.verify(bearer_token(context)).person_id)
+
+    def Register(self, request, context):
+        person = self.service.register(
+            request.username, request.password, request.date_of_birth, enum_value(pb.PersonKind, request.kind, KIND)
+        )
+        return pb.RegisterResponse(person=person_pb(person))
+
+    def Login(self, request, context):
+        result = self.service.login(request.username, request.password)
+        return pb.LoginResponse(tokens=tokens_pb(result["tokens"]), person=person_pb(result["person"]))
+
+    def Refresh(self, request, context):
+        return pb.RefreshResponse(tokens=tokens_pb(self.service.refresh(request.refresh_token)))
+
+    def Logout(self, request, context):
+        self.service.logout(request.refresh_token)
+        return pb.LogoutResponse()
+
+    def GetPublicKeys(self, request, context):
+        return pb.GetPublicKeysResponse(
+            keys=[key_pb(k) for k in self.service.public_keys()],
+            issuer=self.service.policy.issuer,
+            audience=self.service.policy.audience,
+        )
+
+    def RotateSigningKey(self, request, context):
+        return pb.RotateSigningKeyResponse(key=key_pb(self.service.rotate_signing_key(self._actor(context))))
+
+    def GetPerson(self, request, context):
+        self._actor(context)
+        lookup = request.WhichOneof("lookup")
+        person = self.service.get_person(
+            person_id=request.id if lookup == "id" else None,
+            username=request.username if lookup == "username" else None,
+        )
+        return pb.GetPersonResponse(person=person_pb(person))
+
+    def GrantRole(self, request, context):
+        grant = self.service.grant_role(
+            self._actor(context),
+            request.person_id,
+            enum_value(pb.Role, request.role, ROLE),
+            request.room_id or None,
+            from_timestamp(request, "expires_at"),
+        )
+        return pb.GrantRoleResponse(grant=grant_pb(grant))
+
+    def RevokeRole(self, request, context):
+        self.service.revoke_role(self._actor(context), request.grant_id, request.reason)
+        return pb.RevokeRoleResponse()
+
+    def ListRoles(self, request, context):
+        self._actor(context)
+        return pb.ListRolesResponse(grants=[grant_pb(g) for g in self.service.list_roles(request.person_id)])
+
+    def ListBadgeCatalogue(self, request, context):
+        return pb.ListBadgeCatalogueResponse(badges=[badge_pb(b) for b in self.service.badge_catalogue()])
+
+    def AwardBadge(self, request, context):
+        award = self.service.award_badge(
+            self._actor(context), request.person_id, request.badge_slug, request.reason, request.idempotency_key
+        )
+        return pb.AwardBadgeResponse(award=award_pb(award))
+
+    def RevokeBadge(self, request, context):
+        self.service.revoke_badge(
+            self._actor(context), request.person_id, request.badge_slug, request.reason, request.idempotency_key
+        )
+        return pb.RevokeBadgeResponse()
+
+    def ListPersonBadges(self, request, context):
+        self._actor(context)
+        return pb.ListPersonBadgesResponse(awards=[award_pb(a) for a in self.service.person_badges(request.person_id)])

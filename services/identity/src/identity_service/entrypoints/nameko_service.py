@@ -1,0 +1,66 @@
+"""Entrypoint: identity's nameko worker: internal RPC for other services, the outbox relay, the cohort timer."""
+from __future__ import annotations
+
+import functools
+import logging
+
+from hearth_common.db import make_engine
+from hearth_common.errors import DomainError
+from hearth_common.nameko_deps import OutboxRelayRunner, RequestContext, Resource, jsonable, rpc_errors
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from identity_service import settings as settings_module
+from identity_service.bootstrap import build_relay, build_service
+from identity_service.service_layer.services import Actor
+
+settings = settings_module.load()
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _engine():
+    return make_engine(settings.database_url)
+
+
+class IdentityWorker:
+    """nameko service `identity`."""
+
+    name = "identity"
+
+    request_id = RequestContext()
+    identity = Resource(lambda config: build_service(settings, _engine()))
+    relay = OutboxRelayRunner(lambda config: build_relay(settings, _engine()), settings.relay_interval_seconds)
+
+    @rpc(expected_exceptions=DomainError)
+    @rpc_errors
+    def get_person(self, person_id=None, username=None):
+        """The person by id or username: {id, username, kind, cohort, registered_at}."""
+        return jsonable(self.identity.get_person(person_id=person_id, username=username))
+
+    @rpc(expected_exceptions=DomainError)
+    @rpc_errors
+    def get_badges(self, person_id):
+        """The badges a person holds now, oldest first."""
+        return jsonable(self.identity.person_badges(person_id))
+
+    @rpc(expected_exceptions=DomainError)
+    @rpc_errors
+    def award_badge(self, person_id, badge_slug, reason, idempotency_key, caller):
+        """Awards a badge on behalf of service `caller`; a retry with the same key returns the first award."""
+        actor = Actor(service=caller)
+        return jsonable(self.identity.award_badge(actor, person_id, badge_slug, reason, idempotency_key))
+
+    @rpc(expected_exceptions=DomainError)
+    @rpc_errors
+    def revoke_badge(self, person_id, badge_slug, reason, idempotency_key, caller):
+        """Revokes a badge on behalf of service `caller`; a retry with the same key succeeds again."""
+        self.identity.revoke_badge(Actor(service=caller), person_id, badge_slug, reason, idempotency_key)
+        return None
+
+    @timer(interval=settings.cohort_check_interval_seconds)
+    def promote_adults(self):
+        """Moves teens who turned 18 into the adult cohort; each change is announced as cohort_changed."""
+        promoted = self.identity.promote_adults()
+        if promoted:
+            log.info("teens promoted to adult", extra={"count": promoted})
