@@ -120,7 +120,6 @@ class OutboxRelay:
                         delivery_mode=2,
                         headers=headers,
                         message_id=str(row.payload["event_id"]),
-                        content_type="application/json",
                         retry=False,
                     )
             except Exception:

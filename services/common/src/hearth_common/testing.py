@@ -1,0 +1,66 @@
+"""Cross-cutting test support: throwaway PostgreSQL databases and RabbitMQ vhosts on the real servers."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import urllib.parse
+import uuid
+
+import sqlalchemy as sa
+
+ADMIN_DATABASE_URL = os.environ.get(
+    "HEARTH_TEST_ADMIN_DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+)
+AMQP_URI = os.environ.get("HEARTH_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+def create_database(prefix: str) -> str:
+    """Creates an empty database and returns its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(ADMIN_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return sa.engine.make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    name = sa.engine.make_url(url).database
+    admin = sa.create_engine(ADMIN_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def truncate_all(engine, keep=("alembic_version_identity",)) -> None:
+    with engine.begin() as conn:
+        names = [
+            r[0]
+            for r in conn.execute(sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+            if r[0] not in keep and not r[0].startswith("alembic_version")
+        ]
+        if names:
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+
+
+class RabbitVhost:
+    """A private vhost on the real broker (created with rabbitmqctl) so tests never see each other's queues."""
+
+    def __init__(self, prefix: str = "hearth_test"):
+        self.name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        self.ctl = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
+        parts = urllib.parse.urlsplit(AMQP_URI)
+        self.user = urllib.parse.unquote(parts.username or "guest")
+        self.uri = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + self.name, "", ""))
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run([self.ctl, "-q", *args], check=True, capture_output=True, timeout=60)
+
+    def create(self) -> "RabbitVhost":
+        self._ctl("add_vhost", self.name)
+        self._ctl("set_permissions", "-p", self.name, self.user, ".*", ".*", ".*")
+        return self
+
+    def delete(self) -> None:
+        self._ctl("delete_vhost", self.name)

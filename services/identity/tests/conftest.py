@@ -1,0 +1,54 @@
+"""Identity test fixtures on the real PostgreSQL: a migrated throwaway database and a service built on it."""
+import dataclasses
+
+import pytest
+from hearth_common import testing
+from hearth_common.db import make_engine
+
+from identity_service import settings as settings_module
+from identity_service.bootstrap import build_service
+from identity_service.domain.catalogue import STARTER_BADGES
+from identity_service.migrations import runner
+
+
+@pytest.fixture(scope="session")
+def identity_db_url():
+    url = testing.create_database("hearth_identity_test")
+    runner.upgrade(url)
+    yield url
+    testing.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def identity_engine(identity_db_url):
+    engine = make_engine(identity_db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def identity_settings(identity_db_url):
+    """Settings for tests: the throwaway database, cheap argon2, the shared local broker."""
+    return dataclasses.replace(
+        settings_module.load(),
+        database_url=identity_db_url,
+        grpc_address="127.0.0.1:0",
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        key_passphrase="test-passphrase",
+    )
+
+
+@pytest.fixture
+def clean_identity_db(identity_engine):
+    testing.truncate_all(identity_engine)
+    return identity_engine
+
+
+@pytest.fixture
+def identity(identity_settings, clean_identity_db):
+    """The real IdentityService on a clean, seeded database with a signing key."""
+    service = build_service(identity_settings, clean_identity_db)
+    service.seed_badges(STARTER_BADGES)
+    service.ensure_signing_key()
+    return service
