@@ -50,10 +50,16 @@ def rpc_errors(fn):
 class RequestContext(DependencyProvider):
     """Carries the caller's request id (nameko context data) into logs and onward calls and events."""
 
+    @staticmethod
+    def _ensure(worker_ctx) -> str:
+        # nameko injects dependencies before worker_setup, so either hook may come first.
+        request_id = worker_ctx.context_data.get("request_id")
+        if not request_id:
+            request_id = worker_ctx.context_data["request_id"] = new_request_id()
+        return request_id
+
     def worker_setup(self, worker_ctx):
-        request_id = worker_ctx.context_data.get("request_id") or new_request_id()
-        worker_ctx.context_data["request_id"] = request_id
-        worker_ctx.data["_request_id_token"] = request_id_var.set(request_id)
+        worker_ctx.data["_request_id_token"] = request_id_var.set(self._ensure(worker_ctx))
 
     def worker_teardown(self, worker_ctx):
         token = worker_ctx.data.pop("_request_id_token", None)
@@ -65,7 +71,7 @@ class RequestContext(DependencyProvider):
             log.error("worker failed: %s", worker_ctx.entrypoint.method_name, exc_info=exc_info)
 
     def get_dependency(self, worker_ctx):
-        return worker_ctx.context_data["request_id"]
+        return self._ensure(worker_ctx)
 
 
 class Resource(DependencyProvider):

@@ -1,0 +1,52 @@
+# Hearth developer and operator commands. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST_GRPC := $(PY) -m pytest -p no:pytest_nameko
+PYTEST_EVENTLET := $(PY) scripts/pytest_eventlet.py
+SERVICES := identity
+
+.PHONY: help venv proto test test-unit test-integration test-grpc test-nameko test-e2e run migrate bench clean
+
+help: ## list the make targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip 'setuptools<81' wheel
+
+venv: $(PY) ## create .venv and install every package (editable) with the tested versions
+	$(PY) -m pip install --quiet -c constraints.txt -r requirements-dev.txt \
+		-e protos -e 'services/common[nameko]' $(foreach s,$(SERVICES),-e services/$(s))
+
+proto: ## regenerate the Python code from protos/**/*.proto
+	$(PY) protos/generate.py
+
+test: test-grpc-process test-nameko ## run every test tier against the local PostgreSQL and RabbitMQ
+
+test-grpc-process: ## unit, integration, gRPC and end-to-end tests (no eventlet in this process)
+	$(PYTEST_GRPC) protos/tests services/common/tests $(foreach s,$(SERVICES),services/$(s)/tests/unit services/$(s)/tests/integration services/$(s)/tests/grpc) tests
+
+test-unit: ## unit tests only (no I/O)
+	$(PYTEST_GRPC) services/common/tests/unit $(foreach s,$(SERVICES),services/$(s)/tests/unit)
+
+test-nameko: ## nameko worker tests, in an eventlet-patched process of their own
+	$(PYTEST_EVENTLET) -p no:cacheprovider $(foreach s,$(SERVICES),services/$(s)/tests/nameko)
+
+test-e2e: ## end-to-end tests: every service as real processes, driven over gRPC and AMQP
+	$(PYTEST_GRPC) tests
+
+migrate: ## create the local databases if missing and run every service's migrations
+	$(PY) scripts/ensure_databases.py $(SERVICES)
+	$(foreach s,$(SERVICES),$(VENV)/bin/$(s)-migrate &&) true
+
+run: migrate ## run every service as local processes (gRPC + worker); Ctrl-C stops them
+	exec $(PY) scripts/run_local.py $(SERVICES)
+
+bench: ## print latency figures (p50/p99/max) for the identity API
+	$(PY) benchmarks/bench_identity.py
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .hypothesis
+	find . -name __pycache__ -prune -exec rm -rf {} +

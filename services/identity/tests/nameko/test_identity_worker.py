@@ -1,0 +1,136 @@
+"""nameko: identity's worker under eventlet, on the real RabbitMQ and PostgreSQL."""
+import json
+import time
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from hearth_common import errors, testing
+from hearth_common.inbox import claim_event, define_inbox_table
+from hearth_common.logging import request_id_var
+from hearth_common.outbox import decode_body
+from hearth_common.rpc_client import RpcClient
+from nameko.events import event_handler
+from nameko.standalone.events import event_dispatcher
+
+from identity_service.adapters import orm
+
+ADULT_DOB = "1990-04-02"
+
+
+@pytest.fixture
+def rpc(worker, amqp_uri):
+    client = RpcClient(amqp_uri, timeout=10, caller="test")
+    yield client
+    client.close()
+
+
+def test_other_services_read_people_and_badges_over_rpc(rpc, identity):
+    person = identity.register("Reader", "a long enough password", ADULT_DOB, "listener")
+    assert rpc.call("identity", "get_person", username="reader")["id"] == person["id"]
+    assert rpc.call("identity", "get_badges", person_id=person["id"]) == []
+
+
+def test_award_over_rpc_is_idempotent_and_its_event_carries_the_request_id(rpc, identity, identity_events):
+    person = identity.register("Earner", "a long enough password", ADULT_DOB, "member")
+    token = request_id_var.set("req-from-course-grpc")
+    try:
+        args = dict(person_id=person["id"], badge_slug="group-dynamics-graduate", reason="course completed",
+                    idempotency_key="course:completion:42", caller="course")
+        first = rpc.call("identity", "award_badge", **args)
+        again = rpc.call("identity", "award_badge", **args)  # e.g. the caller retried after a timeout
+    finally:
+        request_id_var.reset(token)
+    assert first["id"] == again["id"] and first["awarded_by"] == "service:course"
+    identity_events.wait_for(lambda ms: any(m.delivery_info["routing_key"] == "badge_awarded" for m in ms))
+    identity_events.settle()
+    awarded = identity_events.of_type("badge_awarded")
+    assert len(awarded) == 1
+    body = json.loads(awarded[0].body)
+    assert body["data"]["badge_slug"] == "group-dynamics-graduate"
+    assert body["request_id"] == "req-from-course-grpc"
+    assert awarded[0].headers["nameko.request_id"] == "req-from-course-grpc"
+    assert [a["badge"]["slug"] for a in rpc.call("identity", "get_badges", person_id=person["id"])] == [
+        "group-dynamics-graduate"
+    ]
+
+
+def test_domain_errors_reach_rpc_callers_as_their_category(rpc, identity):
+    with pytest.raises(errors.NotFound):
+        rpc.call("identity", "get_person", person_id=str(uuid.uuid4()))
+    person = identity.register("Keyless", "a long enough password", ADULT_DOB, "member")
+    with pytest.raises(errors.InvalidArgument) as info:
+        rpc.call("identity", "award_badge", person_id=person["id"], badge_slug="first-post", reason="x",
+                 idempotency_key="", caller="course")
+    assert "idempotency_key is required" in str(info.value)
+
+
+def test_the_timer_moves_a_teen_who_turned_18_into_the_adult_cohort(worker, identity, identity_engine, identity_events):
+    teen = identity.register("Birthday", "a long enough password", "2010-06-01", "member")
+    with identity_engine.begin() as conn:  # time passes
+        conn.execute(sa.update(orm.people).where(orm.people.c.id == teen["id"]).values(date_of_birth="2007-01-01"))
+    identity_events.wait_for(lambda ms: any(m.delivery_info["routing_key"] == "cohort_changed" for m in ms))
+    identity_events.settle()
+    changed = [json.loads(m.body)["data"] for m in identity_events.of_type("cohort_changed")]
+    assert changed == [{"person_id": teen["id"], "previous_cohort": "teen", "cohort": "adult"}]
+    assert identity.get_person(person_id=teen["id"])["cohort"] == "adult"
+
+
+# --- a consumer of identity's events, the way other services keep their read models -------------
+
+consumer_metadata = sa.MetaData()
+consumer_inbox = define_inbox_table(consumer_metadata)
+held_badges = sa.Table(
+    "held_badges",
+    consumer_metadata,
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+
+
+@pytest.fixture(scope="module")
+def consumer_engine():
+    url = testing.create_database("hearth_consumer")
+    engine = sa.create_engine(url)
+    consumer_metadata.create_all(engine)  # test consumer's schema only
+    yield engine
+    engine.dispose()
+    testing.drop_database(url)
+
+
+def test_a_redelivered_event_is_applied_once(container_factory, amqp_uri, consumer_engine):
+    applied = []
+
+    class BadgeCounter:
+        name = "badge_counter"
+
+        @event_handler("identity", "badge_awarded")
+        def on_badge_awarded(self, body):
+            envelope = decode_body(body)
+            with consumer_engine.begin() as conn:
+                if not claim_event(conn, consumer_inbox, envelope):
+                    applied.append("skipped")
+                    return
+                person = envelope["data"]["person_id"]
+                updated = conn.execute(
+                    sa.update(held_badges).where(held_badges.c.person_id == person).values(count=held_badges.c.count + 1)
+                ).rowcount
+                if not updated:
+                    conn.execute(sa.insert(held_badges).values(person_id=person, count=1))
+                applied.append("applied")
+
+    container = container_factory(BadgeCounter, {"AMQP_URI": amqp_uri})
+    container.start()
+    person_id = str(uuid.uuid4())
+    envelope = {"event_id": str(uuid.uuid4()), "event_type": "badge_awarded", "source": "identity",
+                "data": {"person_id": person_id, "badge_slug": "first-post"}}
+    dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
+    dispatch("identity", "badge_awarded", envelope)
+    dispatch("identity", "badge_awarded", envelope)  # the broker redelivers it
+    deadline = time.monotonic() + 10
+    while len(applied) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    container.stop()
+    assert sorted(applied) == ["applied", "skipped"]
+    with consumer_engine.connect() as conn:
+        assert conn.execute(sa.select(held_badges.c.count).where(held_badges.c.person_id == person_id)).scalar_one() == 1
