@@ -75,11 +75,18 @@ class _CallScope:
             self.context.set_trailing_metadata((("retry-after", f"{exc.retry_after_seconds:.3f}"),))
         self.context.abort(self.code, exc.message)
 
+    def unexpected(self, exc: Exception):
+        """Logs a bug with its traceback; the client learns only that it happened and the request id."""
+        if self.context.code() not in (None, grpc.StatusCode.OK):
+            self.code = self.context.code()  # the servicer aborted on purpose
+            raise exc
+        self.code = grpc.StatusCode.INTERNAL
+        log.error("unhandled error in %s", self.method, exc_info=exc)
+        self.context.abort(self.code, f"internal error; quote request id {self.request_id} when reporting it")
+
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and self.code is grpc.StatusCode.OK:
-            self.code = self.context.code() or grpc.StatusCode.UNKNOWN
-            if self.code is grpc.StatusCode.UNKNOWN:
-                log.error("unhandled error in %s", self.method, exc_info=(exc_type, exc, tb))
+        if exc_type is GeneratorExit:
+            self.code = grpc.StatusCode.CANCELLED  # the client went away from a stream
         log.info(
             "grpc call",
             extra={
@@ -99,6 +106,8 @@ def _wrap_unary(method: str, behaviour):
                 return behaviour(request, context)
             except errors.DomainError as exc:
                 scope.translate(exc)
+            except Exception as exc:
+                scope.unexpected(exc)
 
     return wrapper
 
@@ -110,6 +119,8 @@ def _wrap_stream(method: str, behaviour):
                 yield from behaviour(request, context)
             except errors.DomainError as exc:
                 scope.translate(exc)
+            except Exception as exc:
+                scope.unexpected(exc)
 
     return wrapper
 

@@ -70,14 +70,19 @@ class TokenVerifier:
         self.leeway = leeway_seconds
         self._keys: dict[str, object] = {}
         self._last_fetch = float("-inf")
+        self._last_fetch_failed = False
         self._lock = threading.Lock()
 
     def _refresh(self) -> None:
         with self._lock:
             if time.monotonic() - self._last_fetch < self.min_refresh_interval:
+                if self._last_fetch_failed:
+                    raise RuntimeError("the last key fetch failed moments ago")
                 return
             self._last_fetch = time.monotonic()
+            self._last_fetch_failed = True
             self._keys = {kid: load_pem_public_key(pem.encode()) for kid, pem in self._fetch_keys().items()}
+            self._last_fetch_failed = False
 
     def _key_for(self, kid: str):
         key = self._keys.get(kid)

@@ -311,12 +311,6 @@ def test_fetch_failure_is_unauthenticated_try_again(keyset, key1):
     assert keyset.calls == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tokens.py TokenVerifier._refresh sets _last_fetch before fetching, so a retry within "
-    "min_refresh_interval after a failed fetch skips the fetch and verify() says 'signed with an unknown key; "
-    "log in again' although the key set was never loaded",
-)
 def test_retry_soon_after_fetch_failure_still_says_try_again(keyset, key1):
     keyset.fail = True
     verifier = TokenVerifier(keyset, issuer=ISSUER, audience=AUDIENCE, min_refresh_interval=60.0)
