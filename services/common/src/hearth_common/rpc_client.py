@@ -29,6 +29,10 @@ class RpcTimeout(Exception):
     """No reply arrived in time."""
 
 
+class RpcUnavailable(Exception):
+    """No worker of the service is listening (the broker could not route the call)."""
+
+
 def _remote_domain_error(error: dict) -> Exception:
     """Rebuilds a domain error from nameko's serialised form, using the category the remote class derives from."""
     category = _ERRORS_BY_NAME.get(error.get("exc_type", ""))
@@ -62,7 +66,13 @@ class RpcClient:
         )
         self._consumer = kombu.Consumer(channel, queues=[queue], callbacks=[self._on_reply], no_ack=True)
         self._consumer.consume()
-        self._producer = kombu.Producer(self._connection.channel(), exchange=RPC_EXCHANGE, serializer="json")
+        self._returned: set[str] = set()
+        self._producer = kombu.Producer(
+            self._connection.channel(), exchange=RPC_EXCHANGE, serializer="json", on_return=self._on_return
+        )
+
+    def _on_return(self, exception, exchange, routing_key, message) -> None:
+        self._returned.add(message.properties.get("correlation_id"))
 
     def _on_reply(self, body, message) -> None:
         self._replies[message.properties.get("correlation_id")] = body
@@ -102,6 +112,9 @@ class RpcClient:
             mandatory=True,
             retry=False,
         )
+        if correlation_id in self._returned:  # the broker returns it before confirming
+            self._returned.discard(correlation_id)
+            raise RpcUnavailable(f"no {service} worker is running to answer {method}; try again shortly")
         deadline = time.monotonic() + self.timeout
         while correlation_id not in self._replies:
             remaining = deadline - time.monotonic()

@@ -1,0 +1,158 @@
+"""End-to-end fixtures: identity's real processes (migrate, grpc, worker) against the real PostgreSQL and RabbitMQ."""
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import grpc
+import kombu
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from hearth_common import errors, testing
+from hearth_common.rpc_client import RpcClient, RpcTimeout, RpcUnavailable
+from hearth_common.outbox import event_exchange
+
+BIN = pathlib.Path(sys.executable).parent
+ADMIN = ("e2e_admin", "e2e admin password")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Proc:
+    """A service process whose JSON log lines are kept for assertions."""
+
+    def __init__(self, name, env, log_dir):
+        self.name, self.env = name, env
+        self.log_path = log_dir / f"{name}-{time.monotonic_ns()}.log"
+        self.process = subprocess.Popen(
+            [str(BIN / name)], env=env, stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w")
+        )
+
+    def logs(self):
+        lines = []
+        for raw in self.log_path.read_text().splitlines():
+            try:
+                lines.append(json.loads(raw))
+            except ValueError:
+                pass
+        return lines
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def terminate(self, timeout=20):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout)
+
+
+class Stack:
+    def __init__(self, env, log_dir, grpc_target):
+        self.env, self.log_dir, self.grpc_target = env, log_dir, grpc_target
+        self.grpc = self.worker = None
+
+    def start_grpc(self, **extra_env):
+        self.grpc = Proc("identity-grpc", {**self.env, **extra_env}, self.log_dir)
+        wait_serving(self.grpc_target, self.grpc)
+        return self.grpc
+
+    def start_worker(self):
+        self.worker = Proc("identity-worker", self.env, self.log_dir)
+        client = RpcClient(self.env["IDENTITY_AMQP_URI"], timeout=1, caller="e2e-probe")
+        deadline = time.monotonic() + 30
+        try:
+            while True:  # ready when it answers RPC
+                assert self.worker.process.poll() is None, self.worker.log_path.read_text()
+                try:
+                    client.call("identity", "get_person", username="nobody-at-all")
+                except errors.NotFound:
+                    return self.worker
+                except (RpcTimeout, RpcUnavailable):
+                    time.sleep(0.1)
+                    assert time.monotonic() < deadline, "identity-worker did not become ready"
+        finally:
+            client.close()
+
+    def stop(self):
+        for proc in (self.grpc, self.worker):
+            if proc is not None and proc.process.poll() is None:
+                proc.terminate()
+
+
+def wait_serving(target, proc, timeout=30):
+    deadline = time.monotonic() + timeout
+    with grpc.insecure_channel(target) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while True:
+            assert proc.process.poll() is None, proc.log_path.read_text()
+            try:
+                if stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+            except grpc.RpcError:
+                pass
+            assert time.monotonic() < deadline, f"{proc.name} did not become healthy"
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def e2e_env(amqp_uri):
+    db_url = testing.create_database("hearth_identity_e2e")
+    port = free_port()
+    env = {
+        **os.environ,
+        "IDENTITY_DATABASE_URL": db_url,
+        "IDENTITY_AMQP_URI": amqp_uri,
+        "IDENTITY_GRPC_ADDRESS": f"127.0.0.1:{port}",
+        "IDENTITY_ARGON2_TIME_COST": "1",
+        "IDENTITY_ARGON2_MEMORY_KIB": "1024",
+        "IDENTITY_KEY_PASSPHRASE": "e2e-passphrase",
+        "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0],
+        "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
+        "IDENTITY_GRPC_GRACE_SECONDS": "10",
+    }
+    subprocess.run([str(BIN / "identity-migrate")], env=env, check=True, capture_output=True, timeout=120)
+    yield env, db_url, f"127.0.0.1:{port}"
+    testing.drop_database(db_url)
+
+
+@pytest.fixture
+def stack(e2e_env, tmp_path):
+    env, _, target = e2e_env
+    s = Stack(env, tmp_path, target)
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def events(amqp_uri):
+    """A durable queue bound to every identity event; messages are acked as read."""
+    connection = kombu.Connection(amqp_uri)
+    queue = kombu.Queue("e2e-identity-events", exchange=event_exchange("identity"), routing_key="#", durable=True)
+    bound = queue(connection.channel())
+    bound.declare()
+    bound.purge()
+
+    def read(until, timeout=20.0):
+        got, deadline = [], time.monotonic() + timeout
+        while not until(got):
+            assert time.monotonic() < deadline, f"timed out with {len(got)} events"
+            message = bound.get(no_ack=True)
+            if message is None:
+                time.sleep(0.05)
+            else:
+                got.append(json.loads(message.body) | {"_headers": message.headers})
+        return got
+
+    yield read
+    bound.delete()
+    connection.release()
