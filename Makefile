@@ -7,10 +7,10 @@ PYTEST_GRPC := $(PY) -m pytest -p no:pytest_nameko
 PYTEST_EVENTLET := $(PY) scripts/pytest_eventlet.py
 SERVICES := identity
 
-.PHONY: help venv proto test test-unit test-integration test-grpc test-nameko test-e2e run migrate bench clean
+.PHONY: help venv proto test test-grpc-process test-unit test-nameko test-e2e migrate run bench clean
 
 help: ## list the make targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
