@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from hearth_common import testing
+from hearth_common.errors import DomainError
 
 from identity_service.adapters import orm
 from identity_service.domain import errors
@@ -127,3 +128,43 @@ def test_private_signing_keys_rest_encrypted(identity, clean_identity_db):
     with clean_identity_db.connect() as conn:
         pem = conn.execute(sa.select(orm.signing_keys.c.private_key_pem)).scalar_one()
     assert "ENCRYPTED PRIVATE KEY" in pem
+
+
+def run_concurrently(count, fn):
+    outcomes, barrier = [], threading.Barrier(count)
+
+    def attempt():
+        barrier.wait()
+        try:
+            fn()
+            outcomes.append("ok")
+        except DomainError as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=attempt) for _ in range(count)]
+    [t.start() for t in threads]
+    [t.join(30) for t in threads]
+    return sorted(outcomes)
+
+
+def test_concurrent_keyed_revocations_revoke_once_and_all_succeed(identity, clean_identity_db):
+    person = identity.register("Revokee", "a long enough password", ADULT_DOB, "member")
+    course = Actor(service="moderation")
+    for round_ in range(5):
+        identity.award_badge(course, person["id"], "chief-chat", "earned", f"award-{round_}")
+        outcomes = run_concurrently(
+            4, lambda: identity.revoke_badge(course, person["id"], "chief-chat", "sanction", f"revoke-{round_}")
+        )
+        assert outcomes == ["ok"] * 4
+    revoked = [r for r in outbox_rows(clean_identity_db) if r.event_type == "badge_revoked"]
+    assert len(revoked) == 5
+
+
+def test_concurrent_revocations_of_one_grant_revoke_it_once(identity, clean_identity_db):
+    person = identity.register("Moderator", "a long enough password", ADULT_DOB, "listener")
+    bootstrap = Actor(service="test-setup")
+    for round_ in range(5):
+        grant = identity.grant_role(bootstrap, person["id"], "chat_room_moderator")
+        outcomes = run_concurrently(4, lambda: identity.revoke_role(bootstrap, grant["id"], f"round {round_}"))
+        assert outcomes == ["GrantNotFound"] * 3 + ["ok"]
+    assert [r.event_type for r in outbox_rows(clean_identity_db)].count("role_revoked") == 5

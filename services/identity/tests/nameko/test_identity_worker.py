@@ -63,6 +63,10 @@ def test_domain_errors_reach_rpc_callers_as_their_category(rpc, identity):
         rpc.call("identity", "award_badge", person_id=person["id"], badge_slug="first-post", reason="x",
                  idempotency_key="", caller="course")
     assert "idempotency_key is required" in str(info.value)
+    with pytest.raises(errors.InvalidArgument) as info:
+        rpc.call("identity", "award_badge", person_id=person["id"], badge_slug="first-post", reason="x",
+                 idempotency_key="k", caller="")
+    assert "caller must be" in str(info.value)
 
 
 def test_the_timer_moves_a_teen_who_turned_18_into_the_adult_cohort(worker, identity, identity_engine, identity_events):

@@ -43,8 +43,9 @@ class PeopleRepository(_Repo):
 
 
 class GrantsRepository(_Repo):
-    def get(self, grant_id: str) -> model.RoleGrant | None:
-        return self.session.get(model.RoleGrant, grant_id)
+    def get(self, grant_id: str, *, lock: bool = False) -> model.RoleGrant | None:
+        """With lock, waits for a concurrent change to this grant and sees its result."""
+        return self.session.get(model.RoleGrant, grant_id, with_for_update=lock, populate_existing=lock)
 
     def for_person(self, person_id: str) -> list[model.RoleGrant]:
         stmt = sa.select(model.RoleGrant).filter_by(person_id=person_id, revoked_at=None).order_by(
@@ -68,8 +69,11 @@ class AwardsRepository(_Repo):
     def by_revoke_key(self, key: str) -> model.BadgeAward | None:
         return self.session.scalars(sa.select(model.BadgeAward).filter_by(revoke_key=key)).first()
 
-    def held(self, person_id: str, slug: str) -> model.BadgeAward | None:
+    def held(self, person_id: str, slug: str, *, lock: bool = False) -> model.BadgeAward | None:
+        """With lock, a concurrent revocation is waited for, and then the award no longer counts as held."""
         stmt = sa.select(model.BadgeAward).filter_by(person_id=person_id, badge_slug=slug, revoked_at=None)
+        if lock:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
         return self.session.scalars(stmt).first()
 
     def held_by(self, person_id: str) -> list[model.BadgeAward]:

@@ -78,8 +78,13 @@ def latest_adult_birth_date(today: dt.date) -> dt.date:
     return candidate if age_on(candidate, today) >= ADULT_AGE else candidate - dt.timedelta(days=1)
 
 
+ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date_of_birth(value: str) -> dt.date:
     try:
+        if not ISO_DATE_RE.fullmatch(value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise errors.InvalidDateOfBirth(f"date_of_birth must be an ISO date (YYYY-MM-DD), got {value!r}") from None
@@ -92,7 +97,7 @@ PASSWORD_MIN, PASSWORD_MAX = 10, 128
 
 
 def validate_username(username: str) -> str:
-    if not USERNAME_RE.match(username or ""):
+    if not isinstance(username, str) or not USERNAME_RE.fullmatch(username):
         raise errors.InvalidUsername(
             "username must be 3 to 32 characters of letters, digits, '_', '.' or '-', starting with a letter"
         )

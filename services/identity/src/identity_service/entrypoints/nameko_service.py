@@ -48,14 +48,14 @@ class IdentityWorker:
     @rpc_errors
     def award_badge(self, person_id, badge_slug, reason, idempotency_key, caller):
         """Awards a badge on behalf of service `caller`; a retry with the same key returns the first award."""
-        actor = Actor(service=caller)
+        actor = Actor.calling_service(caller)
         return jsonable(self.identity.award_badge(actor, person_id, badge_slug, reason, idempotency_key))
 
     @rpc(expected_exceptions=DomainError)
     @rpc_errors
     def revoke_badge(self, person_id, badge_slug, reason, idempotency_key, caller):
         """Revokes a badge on behalf of service `caller`; a retry with the same key succeeds again."""
-        self.identity.revoke_badge(Actor(service=caller), person_id, badge_slug, reason, idempotency_key)
+        self.identity.revoke_badge(Actor.calling_service(caller), person_id, badge_slug, reason, idempotency_key)
         return None
 
     @timer(interval=settings.cohort_check_interval_seconds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 import secrets
 from typing import Callable
 
@@ -15,6 +16,7 @@ from identity_service.service_layer.unit_of_work import UniqueViolation, UnitOfW
 REASON_MAX = 500
 ROOM_ID_MAX = 100
 IDEMPOTENCY_KEY_MAX = 200
+SERVICE_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
 
 def utcnow() -> dt.datetime:
@@ -43,6 +45,13 @@ class Actor:
 
     person_id: str | None = None
     service: str | None = None
+
+    @classmethod
+    def calling_service(cls, name: str) -> "Actor":
+        """An internal caller, named by the service making the call (recorded as `service:<name>`)."""
+        if not isinstance(name, str) or not SERVICE_NAME_RE.match(name):
+            raise errors.InvalidArgument("caller must be the calling service's name, e.g. 'course'")
+        return cls(service=name)
 
     @property
     def label(self) -> str:
@@ -137,6 +146,8 @@ class IdentityService:
 
     def promote_adults(self, batch_size: int = 500) -> int:
         """Moves every teen who has turned 18 into the adult cohort, announcing each change."""
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
         today = self.clock().date()
         cutoff = model.latest_adult_birth_date(today)
         promoted = 0
@@ -338,7 +349,7 @@ class IdentityService:
         reason = _require_text(reason, "reason", REASON_MAX)
         with self.uow_factory() as uow:
             self._require_admin(uow, actor, now)
-            grant = uow.grants.get(model.parse_uuid(grant_id, "grant_id"))
+            grant = uow.grants.get(model.parse_uuid(grant_id, "grant_id"), lock=True)
             if grant is None or grant.revoked_at is not None:
                 raise errors.GrantNotFound(f"no current role grant with id {grant_id!r}")
             grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, actor.label, reason
@@ -420,7 +431,10 @@ class IdentityService:
                             f"idempotency_key {key!r} was used for a different award; use a new key"
                         )
                     return views.award(earlier, badge)
-            if uow.awards.held(person.id, slug) is not None:
+            held = uow.awards.held(person.id, slug)
+            if held is not None:
+                if key is not None and held.award_key == key:  # a twin with this key committed meanwhile
+                    return views.award(held, badge)
                 raise errors.BadgeAlreadyHeld(f"{person.username} already holds {badge.name}")
             award = model.BadgeAward(
                 id=model.new_id(),
@@ -459,8 +473,11 @@ class IdentityService:
                             f"idempotency_key {key!r} was used for a different revocation; use a new key"
                         )
                     return
-            award = uow.awards.held(person.id, slug)
+            award = uow.awards.held(person.id, slug, lock=True)
             if award is None:
+                twin = uow.awards.by_revoke_key(key) if key is not None else None
+                if twin is not None and (twin.person_id, twin.badge_slug) == (person.id, slug):
+                    return  # a twin with this key revoked it meanwhile
                 raise errors.BadgeNotHeld(f"{person.username} does not hold the badge {slug!r}")
             award.revoked_at, award.revoked_by, award.revoke_reason, award.revoke_key = now, actor.label, reason, key
             uow.add_events([events.badge_revoked(award)])
