@@ -45,28 +45,27 @@ def identity_events(amqp_uri):
         def __init__(self):
             self.seen = []
 
+        def _take_one(self):
+            message = bound.get(no_ack=True)
+            if message is None:
+                time.sleep(0.05)
+            else:
+                self.seen.append(message)
+
         def wait_for(self, predicate, timeout=10.0):
             """Collects events until predicate(all seen so far) holds."""
             deadline = time.monotonic() + timeout
             while not predicate(self.seen):
                 if time.monotonic() > deadline:
                     raise AssertionError(f"events not seen in {timeout}s; got {self.types()}")
-                message = bound.get(no_ack=True)
-                if message is None:
-                    time.sleep(0.05)
-                else:
-                    self.seen.append(message)
+                self._take_one()
             return self.seen
 
         def settle(self, quiet=1.0):
             """Collects whatever else arrives within `quiet` seconds (to catch duplicates)."""
             deadline = time.monotonic() + quiet
             while time.monotonic() < deadline:
-                message = bound.get(no_ack=True)
-                if message is None:
-                    time.sleep(0.05)
-                else:
-                    self.seen.append(message)
+                self._take_one()
             return self.seen
 
         def types(self):
