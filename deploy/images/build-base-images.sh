@@ -12,6 +12,7 @@
 # Environment:
 #   FORCE=1          rebuild the images even if they are up to date (reuses cached rootfs)
 #   NO_CACHE=1       also redo debootstrap instead of using the cached rootfs tarballs
+#   JOBS=N           debootstrap up to N rootfs in parallel (default 3; 1 = one at a time)
 #   APPLY_UPDATES=0  skip upgrading the rootfs from bookworm-updates / bookworm-security
 #   DEBIAN_MIRROR    debootstrap mirror (default: the bookworm URI in /etc/apt/sources*)
 #   CACHE_DIR        default /var/cache/hearth-images
@@ -28,6 +29,7 @@ DEBOOTSTRAP_TIMEOUT=${DEBOOTSTRAP_TIMEOUT:-900}
 APT_TIMEOUT=${APT_TIMEOUT:-600}
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-600}
 LOCK_TIMEOUT=${LOCK_TIMEOUT:-1800}
+JOBS=${JOBS:-3}
 # Bump to invalidate every cached rootfs when the generic rootfs steps change meaning.
 ROOTFS_FORMAT=1
 
@@ -161,14 +163,41 @@ release_work_dir() {
     rm -rf --one-file-system "$dir"
 }
 
-cleanup() {
+release_all_work_dirs() {
     local d
     for d in "${WORK_DIRS[@]+"${WORK_DIRS[@]}"}"; do
-        [ -d "$d" ] && release_work_dir "$d"
+        if [ -d "$d" ]; then release_work_dir "$d"; fi
     done
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+
+# Background rootfs builds (see build_rootfs_bg), by image name.
+declare -A ROOTFS_PIDS=()
+
+# stop_background: TERM the background rootfs builds still running (and their `timeout`
+# children, which pass it on to debootstrap / apt-get), then wait up to 30 s for them.
+stop_background() {
+    local pid child deadline=$((SECONDS + 30))
+    for pid in "${ROOTFS_PIDS[@]+"${ROOTFS_PIDS[@]}"}"; do
+        kill -0 "$pid" 2>/dev/null || continue
+        for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do
+            kill -TERM "$child" 2>/dev/null || true
+        done
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${ROOTFS_PIDS[@]+"${ROOTFS_PIDS[@]}"}"; do
+        while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
+    done
+}
+
+on_exit() {
+    local rc=$?
+    stop_background
+    release_all_work_dirs
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # --------------------------------------------------------------------------- rootfs
 # Generic steps applied to every rootfs after debootstrap.
@@ -193,6 +222,8 @@ finalize_rootfs() {
     rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/tmp/* "$root"/var/tmp/* \
         "$root"/usr/share/man "$root"/usr/share/info "$root"/var/cache/debconf/*-old "$root"/var/lib/dpkg/*-old
     find "$root/usr/share/doc" -type f ! -name copyright -delete
+    # Message translations (tens of MB); keep locale.alias, which glibc reads.
+    find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
     find "$root/var/log" -type f -delete
     # Docker supplies these at run time; do not bake the build host's into the image.
     rm -f "$root/etc/resolv.conf" "$root/etc/hostname"
@@ -208,27 +239,30 @@ rootfs_key() {
     } | sha256sum | cut -c1-12
 }
 
-# ensure_rootfs NAME: sets ROOTFS_TAR to the cached rootfs tarball, building it if needed.
-# (Not a command substitution, so that the EXIT trap still sees its work dir.)
-ensure_rootfs() {
-    local name=$1 key tar work start
-    key=$(rootfs_key "$name")
-    tar="$CACHE_DIR/rootfs/$name-$SUITE-$key.tar"
-    if [ -s "$tar" ] && [ "$NO_CACHE" != 1 ]; then
-        log "$name: using cached rootfs $tar"
-        ROOTFS_TAR=$tar
-        return
-    fi
-    mkdir -p "$CACHE_DIR/rootfs" "$CACHE_DIR/debs" "$CACHE_DIR/work" "$CACHE_DIR/logs"
+rootfs_tar() { echo "$CACHE_DIR/rootfs/$1-$SUITE-$(rootfs_key "$1").tar"; }
+rootfs_tag() { echo "hearth/rootfs-$1:$SUITE-$(rootfs_key "$1")"; }
+
+# build_rootfs NAME: debootstrap + finalise + hook, then write the cached tarball.
+build_rootfs() {
+    local name=$1 tar work start log_file
+    tar=$(rootfs_tar "$name")
+    log_file="$CACHE_DIR/logs/$name-rootfs.log"
+    # Own .deb cache per image: parallel debootstraps must not share partial downloads.
+    mkdir -p "$CACHE_DIR/rootfs" "$CACHE_DIR/debs/$name" "$CACHE_DIR/work" "$CACHE_DIR/logs"
     work=$(mktemp -d "$CACHE_DIR/work/$name.XXXXXX")
     WORK_DIRS+=("$work")
-    local log_file="$CACHE_DIR/logs/$name-rootfs.log"
     : >"$log_file"
     start=$SECONDS
     log "$name: debootstrap $SUITE from $MIRROR with ${IMAGE_PACKAGES[$name]} (log: $log_file)"
+    local rc=0
     timeout "$DEBOOTSTRAP_TIMEOUT" debootstrap --variant=minbase --include="${IMAGE_PACKAGES[$name]}" \
-        --cache-dir="$CACHE_DIR/debs" "$SUITE" "$work/rootfs" "$MIRROR" </dev/null >>"$log_file" 2>&1 \
-        || { tail -n 30 "$log_file" >&2; die "$name: debootstrap failed or timed out after ${DEBOOTSTRAP_TIMEOUT}s (log: $log_file)"; }
+        --cache-dir="$CACHE_DIR/debs/$name" "$SUITE" "$work/rootfs" "$MIRROR" </dev/null >>"$log_file" 2>&1 \
+        || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        tail -n 30 "$log_file" >&2
+        [ "$rc" -ne 124 ] || die "$name: debootstrap timed out after ${DEBOOTSTRAP_TIMEOUT}s (log: $log_file)"
+        die "$name: debootstrap failed with status $rc (log: $log_file)"
+    fi
     log "$name: debootstrap done in $((SECONDS - start))s; finalising rootfs"
     finalize_rootfs "$work/rootfs" "$log_file"
     "hook_$name" "$work/rootfs"
@@ -240,7 +274,19 @@ ensure_rootfs() {
     # Older rootfs tarballs of this image are superseded.
     find "$CACHE_DIR/rootfs" -maxdepth 1 -name "$name-$SUITE-*.tar" ! -path "$tar" -delete
     log "$name: rootfs ready in $((SECONDS - start))s ($(du -h "$tar" | cut -f1)): $tar"
-    ROOTFS_TAR=$tar
+}
+
+# build_rootfs_bg NAME: build_rootfs in a background subshell with its own cleanup.
+build_rootfs_bg() {
+    (
+        WORK_DIRS=()
+        ROOTFS_PIDS=()
+        trap 'rc=$?; release_all_work_dirs; exit "$rc"' EXIT
+        trap 'exit 143' TERM
+        trap 'exit 130' INT
+        build_rootfs "$1"
+    ) &
+    ROOTFS_PIDS[$1]=$!
 }
 
 # ---------------------------------------------------------------------------- images
@@ -248,50 +294,67 @@ image_label() {
     docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true
 }
 
+# build_hash NAME: identifies the image's inputs (rootfs key + its build context).
+build_hash() {
+    local context=$HERE/$1
+    { rootfs_tag "$1"; cd "$context" && find . -type f | LC_ALL=C sort | xargs sha256sum; } \
+        | sha256sum | cut -c1-16
+}
+
+image_up_to_date() {
+    [ "$FORCE" != 1 ] && [ "$(image_label "${IMAGE_TAG[$1]}" org.hearth.build-hash)" = "$(build_hash "$1")" ]
+}
+
+rootfs_available() {
+    docker image inspect "$(rootfs_tag "$1")" >/dev/null 2>&1 || [ -s "$(rootfs_tar "$1")" ]
+}
+
 declare -A TIMINGS=()
-ROOTFS_TAR=""
 
 build_image() {
-    local name=$1 tag=${IMAGE_TAG[$1]} context=$HERE/$1 start key rootfs_tag build_hash
+    local name=$1 tag=${IMAGE_TAG[$1]} context=$HERE/$1 start rootfs_tag hash tar log_file
     start=$SECONDS
     [ -f "$context/Dockerfile" ] || die "$name: missing $context/Dockerfile"
-    key=$(rootfs_key "$name")
-    rootfs_tag="hearth/rootfs-$name:$SUITE-$key"
-    build_hash=$( { echo "$rootfs_tag"; cd "$context" && find . -type f | LC_ALL=C sort | xargs sha256sum; } \
-        | sha256sum | cut -c1-16)
-
-    if [ "$FORCE" != 1 ] && [ "$NO_CACHE" != 1 ] && [ "$(image_label "$tag" org.hearth.build-hash)" = "$build_hash" ]; then
-        log "$name: $tag is up to date (build hash $build_hash); skipping (FORCE=1 rebuilds)"
-        TIMINGS[$name]="skipped"
-        return
-    fi
+    rootfs_tag=$(rootfs_tag "$name")
+    hash=$(build_hash "$name")
     if docker image inspect "$tag" >/dev/null 2>&1; then
-        log "$name: $tag exists but is stale or FORCE/NO_CACHE is set; rebuilding"
+        log "$name: $tag exists but is stale (or FORCE/NO_CACHE is set); rebuilding"
     fi
 
-    if [ "$NO_CACHE" = 1 ] || ! docker image inspect "$rootfs_tag" >/dev/null 2>&1; then
-        ensure_rootfs "$name"
-        log "$name: docker import $ROOTFS_TAR as $rootfs_tag"
-        docker import --message "hearth $name rootfs ($SUITE, ${IMAGE_PACKAGES[$name]})" "$ROOTFS_TAR" "$rootfs_tag" >/dev/null
-    else
+    if docker image inspect "$rootfs_tag" >/dev/null 2>&1; then
         log "$name: rootfs image $rootfs_tag already imported"
+    else
+        tar=$(rootfs_tar "$name")
+        if [ -s "$tar" ]; then
+            log "$name: using cached rootfs $tar"
+        else
+            build_rootfs "$name"
+        fi
+        log "$name: docker import $tar as $rootfs_tag"
+        docker import --message "hearth $name rootfs ($SUITE, ${IMAGE_PACKAGES[$name]})" "$tar" "$rootfs_tag" >/dev/null
     fi
 
-    local log_file="$CACHE_DIR/logs/$name-build.log"
+    local old_id
+    old_id=$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
+    log_file="$CACHE_DIR/logs/$name-build.log"
     mkdir -p "$CACHE_DIR/logs"
     log "$name: docker build $tag (log: $log_file)"
     DOCKER_BUILDKIT=0 timeout "$BUILD_TIMEOUT" docker build --no-cache \
         --build-arg "ROOTFS_IMAGE=$rootfs_tag" \
-        --label "org.hearth.build-hash=$build_hash" \
+        --label "org.hearth.build-hash=$hash" \
         --label "org.hearth.rootfs=$rootfs_tag" \
         --label "org.opencontainers.image.title=$tag" \
         -t "$tag" "$context" </dev/null >"$log_file" 2>&1 \
         || { tail -n 30 "$log_file" >&2; die "$name: docker build failed (log: $log_file)"; }
+    # The image this build replaced, if nothing else uses it (fails quietly otherwise).
+    if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect -f '{{.Id}}' "$tag")" ]; then
+        docker image rm "$old_id" >/dev/null 2>&1 || true
+    fi
     # Older rootfs images of this name are superseded (untag only; layers in use stay).
     docker image ls --format '{{.Repository}}:{{.Tag}}' "hearth/rootfs-$name" \
         | grep -vxF "$rootfs_tag" | xargs -r docker image rm >/dev/null 2>&1 || true
-    TIMINGS[$name]="$((SECONDS - start))s"
-    log "$name: built $tag in ${TIMINGS[$name]} ($(docker image inspect -f '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))"
+    TIMINGS[$name]="built in $((SECONDS - start))s"
+    log "$name: built $tag in $((SECONDS - start))s ($(docker image inspect -f '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))"
 }
 
 # ----------------------------------------------------------------------------- main
@@ -318,7 +381,44 @@ MIRROR=$(detect_mirror)
 log "mirror: $MIRROR; cache: $CACHE_DIR; images: ${selected[*]}"
 
 total_start=$SECONDS
+
+if [ "$NO_CACHE" = 1 ]; then
+    log "NO_CACHE=1: dropping cached rootfs tarballs and rootfs images of: ${selected[*]}"
+    for name in "${selected[@]}"; do
+        rm -f "$CACHE_DIR/rootfs/$name-$SUITE-"*.tar
+        docker image ls --format '{{.Repository}}:{{.Tag}}' "hearth/rootfs-$name" | xargs -r docker image rm >/dev/null
+    done
+    FORCE=1
+fi
+
+# Plan: which images to build, and which of those need a fresh debootstrap.
+todo=() need_rootfs=()
 for name in "${selected[@]}"; do
+    if image_up_to_date "$name"; then
+        log "$name: ${IMAGE_TAG[$name]} is up to date (build hash $(build_hash "$name")); skipping (FORCE=1 rebuilds)"
+        TIMINGS[$name]="up to date, skipped"
+        continue
+    fi
+    todo+=("$name")
+    rootfs_available "$name" || need_rootfs+=("$name")
+done
+
+# debootstrap is mostly waiting on the mirror and dpkg: run those in parallel (JOBS>1).
+if [ "$JOBS" -gt 1 ] && [ "${#need_rootfs[@]}" -gt 1 ]; then
+    log "building ${#need_rootfs[@]} rootfs, up to $JOBS at a time: ${need_rootfs[*]}"
+    failed=()
+    for ((i = 0; i < ${#need_rootfs[@]}; i += JOBS)); do
+        batch=("${need_rootfs[@]:i:JOBS}")
+        for name in "${batch[@]}"; do build_rootfs_bg "$name"; done
+        for name in "${batch[@]}"; do
+            wait "${ROOTFS_PIDS[$name]}" || failed+=("$name")
+        done
+    done
+    [ "${#failed[@]}" -eq 0 ] || die "rootfs build failed for: ${failed[*]} (logs in $CACHE_DIR/logs)"
+    log "parallel rootfs builds done in $((SECONDS - total_start))s"
+fi
+
+for name in "${todo[@]+"${todo[@]}"}"; do
     build_image "$name"
 done
 

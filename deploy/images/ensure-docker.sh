@@ -51,30 +51,59 @@ if docker_ok; then
     exit 0
 fi
 
-dockerd_pid=""
-if [ -s /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
-    dockerd_pid=$(cat /var/run/docker.pid)
-    log "dockerd already running as pid ${dockerd_pid} but not answering yet; waiting"
-else
+# dockerd_alive PID: PID is a live (not zombie) dockerd process.
+dockerd_alive() {
+    local pid=$1
+    [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] || return 1
+    [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]
+}
+
+start_dockerd() {
     log "starting dockerd in the background (log: ${DOCKERD_LOG})"
     mkdir -p "$(dirname "$DOCKERD_LOG")"
     # setsid + nohup: dockerd must outlive this script and the CI step that called it.
     setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
     dockerd_pid=$!
+}
+
+# wait_for_engine: 0 once `docker info` answers, 1 if dockerd died, 2 on timeout.
+wait_for_engine() {
+    local deadline=$((SECONDS + DOCKERD_WAIT_SECONDS))
+    until docker_ok; do
+        dockerd_alive "$dockerd_pid" || return 1
+        [ "$SECONDS" -lt "$deadline" ] || return 2
+        sleep 1
+    done
+}
+
+fail_with_log() {
+    log "last lines of ${DOCKERD_LOG}:"
+    tail -n 30 "$DOCKERD_LOG" >&2 || true
+    die "$1"
+}
+
+dockerd_pid=""
+if [ -s /var/run/docker.pid ] && dockerd_alive "$(cat /var/run/docker.pid)"; then
+    dockerd_pid=$(cat /var/run/docker.pid)
+    log "dockerd already running as pid ${dockerd_pid} but not answering yet; waiting"
+    rc=0
+    wait_for_engine || rc=$?
+    case $rc in
+        0) ;;
+        1) log "dockerd pid ${dockerd_pid} went away; starting a new one"
+           start_dockerd ;;
+        *) fail_with_log "dockerd pid ${dockerd_pid} did not answer 'docker info' within ${DOCKERD_WAIT_SECONDS}s" ;;
+    esac
+else
+    start_dockerd
 fi
 
-deadline=$((SECONDS + DOCKERD_WAIT_SECONDS))
-until docker_ok; do
-    if ! kill -0 "$dockerd_pid" 2>/dev/null; then
-        log "dockerd (pid ${dockerd_pid}) exited; last lines of ${DOCKERD_LOG}:"
-        tail -n 30 "$DOCKERD_LOG" >&2 || true
-        die "dockerd did not stay up"
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-        log "last lines of ${DOCKERD_LOG}:"
-        tail -n 30 "$DOCKERD_LOG" >&2 || true
-        die "docker engine did not answer 'docker info' within ${DOCKERD_WAIT_SECONDS}s"
-    fi
-    sleep 1
-done
+rc=0
+wait_for_engine || rc=$?
+case $rc in
+    0) ;;
+    1) fail_with_log "dockerd (pid ${dockerd_pid}) exited before answering 'docker info'" ;;
+    *) fail_with_log "docker engine did not answer 'docker info' within ${DOCKERD_WAIT_SECONDS}s" ;;
+esac
 log "docker engine is up ($(docker info --format '{{.ServerVersion}} / {{.Driver}}' 2>/dev/null), dockerd pid ${dockerd_pid})"

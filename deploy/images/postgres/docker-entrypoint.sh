@@ -80,13 +80,20 @@ init_database() {
     [ -n "$auth" ] || auth=scram-sha-256
 
     log "initialising a new cluster in $PGDATA (superuser ${POSTGRES_USER}, database ${POSTGRES_DB})"
-    local initdb_args=(--username="$POSTGRES_USER")
+    local initdb_args=(--username="$POSTGRES_USER") pwfile=""
     if [ -n "$POSTGRES_PASSWORD" ]; then
-        initdb_args+=(--pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD"))
+        # A private temporary file: a process substitution's fd is gone by the time initdb reads it.
+        pwfile=$(umask 077 && mktemp)
+        printf '%s\n' "$POSTGRES_PASSWORD" >"$pwfile"
+        initdb_args+=(--pwfile="$pwfile")
     fi
     # POSTGRES_INITDB_ARGS is a word list, as in the official image.
     # shellcheck disable=SC2086
-    initdb "${initdb_args[@]}" $POSTGRES_INITDB_ARGS -D "$PGDATA"
+    if ! initdb "${initdb_args[@]}" $POSTGRES_INITDB_ARGS -D "$PGDATA"; then
+        [ -z "$pwfile" ] || rm -f "$pwfile"
+        die "initdb failed"
+    fi
+    [ -z "$pwfile" ] || rm -f "$pwfile"
 
     # Inside the container the socket stays trusted (initdb's default); TCP needs $auth.
     printf '\n# added by docker-entrypoint.sh\nhost all all all %s\n' "$auth" >>"$PGDATA/pg_hba.conf"

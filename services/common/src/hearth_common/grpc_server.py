@@ -174,6 +174,7 @@ class GrpcServer:
         reflection.enable_server_reflection(
             [*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
         )
+        self._watch_stop: threading.Event | None = None
         self.port = self.server.add_insecure_port(address)
         if self.port == 0:
             raise RuntimeError(f"could not bind gRPC server to {address}")
@@ -183,13 +184,28 @@ class GrpcServer:
         for name in ["", *self.service_names]:
             self.health.set(name, status)
 
-    def start(self) -> "GrpcServer":
+    def start(self, readiness: Callable[[], bool] | None = None, interval: float = 5.0) -> "GrpcServer":
+        """Starts serving; with `readiness`, health follows it (checked every `interval` seconds)."""
         self.server.start()
-        self.set_serving(True)
+        self.set_serving(True if readiness is None else readiness())
+        if readiness is not None:
+            self._watch_stop = threading.Event()
+            threading.Thread(target=self._watch, args=(readiness, interval), daemon=True, name="health").start()
         return self
+
+    def _watch(self, readiness: Callable[[], bool], interval: float) -> None:
+        serving = None
+        while not self._watch_stop.wait(interval):
+            now = bool(readiness())
+            if now != serving:
+                log.log(logging.INFO if now else logging.WARNING, "readiness changed", extra={"serving": now})
+                serving = now
+            self.set_serving(now)
 
     def stop(self, grace: float) -> None:
         """Refuses new calls, lets in-flight calls finish for up to `grace` seconds."""
+        if self._watch_stop is not None:
+            self._watch_stop.set()
         self.set_serving(False)
         self.server.stop(grace).wait()
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import time
 from typing import Callable
 
 import eventlet
+import kombu
 from nameko.extensions import DependencyProvider
 from psycogreen.eventlet import patch_psycopg
 
@@ -116,3 +118,45 @@ class OutboxRelayRunner(DependencyProvider):
         self._stopping = True
         if self._thread is not None:
             self._thread.kill()
+
+
+class Heartbeat(DependencyProvider):
+    """Touches a file while the worker's peers answer; a container health check reads its age."""
+
+    def __init__(self, path: str, check: Callable[[dict], bool], interval: float = 5.0):
+        self.path = path
+        self.check = check
+        self.interval = interval
+        self._stopping = False
+        self._thread = None
+
+    def start(self):
+        self._stopping = False
+        self._thread = self.container.spawn_managed_thread(self._beat)
+
+    def _beat(self):
+        while not self._stopping:
+            if self.check(self.container.config):
+                with open(self.path, "w") as f:
+                    f.write(str(time.time()))
+            eventlet.sleep(self.interval)
+
+    def stop(self):
+        self._stopping = True
+        if self._thread is not None:
+            self._thread.kill()
+
+    kill = stop
+
+    def get_dependency(self, worker_ctx):
+        return None
+
+
+def amqp_ping(uri: str) -> bool:
+    """True when the broker accepts a connection."""
+    try:
+        with kombu.Connection(uri, connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1)
+        return True
+    except Exception:
+        return False

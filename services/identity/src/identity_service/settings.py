@@ -26,6 +26,7 @@ class Settings:
     bootstrap_admin_username: str
     bootstrap_admin_password: str
     log_level: str
+    worker_heartbeat_file: str
 
 
 def load() -> Settings:
@@ -49,4 +50,5 @@ def load() -> Settings:
         bootstrap_admin_username=env_str("IDENTITY_BOOTSTRAP_ADMIN_USERNAME", "-"),
         bootstrap_admin_password=env_str("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", "-"),
         log_level=env_str("LOG_LEVEL", "INFO"),
+        worker_heartbeat_file=env_str("IDENTITY_WORKER_HEARTBEAT_FILE", "/tmp/identity-worker.heartbeat"),
     )

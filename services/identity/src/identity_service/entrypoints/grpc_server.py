@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from hearth.identity.v1 import identity_pb2, identity_pb2_grpc
+from hearth_common.db import db_ping, make_engine
 from hearth_common.grpc_server import GrpcServer
 from hearth_common.logging import configure_logging
 from hearth_common.tokens import TokenVerifier
@@ -14,7 +15,7 @@ SERVICE_NAME = identity_pb2.DESCRIPTOR.services_by_name["IdentityService"].full_
 
 
 def build_server(settings, service=None) -> GrpcServer:
-    service = service or build_service(settings)
+    service = service or build_service(settings, make_engine(settings.database_url))
     service.ensure_signing_key()
     verifier = TokenVerifier(
         lambda: {k["kid"]: k["public_key_pem"] for k in service.public_keys()},
@@ -34,7 +35,8 @@ def build_server(settings, service=None) -> GrpcServer:
 def main() -> None:
     settings = settings_module.load()
     configure_logging("identity", "grpc", settings.log_level)
-    server = build_server(settings).start()
+    engine = make_engine(settings.database_url)
+    server = build_server(settings, build_service(settings, engine)).start(readiness=lambda: db_ping(engine))
     server.serve_until_signalled(settings.grpc_grace_seconds)
 
 

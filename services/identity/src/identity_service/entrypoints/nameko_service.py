@@ -4,9 +4,17 @@ from __future__ import annotations
 import functools
 import logging
 
-from hearth_common.db import make_engine
 from hearth_common.errors import DomainError
-from hearth_common.nameko_deps import OutboxRelayRunner, RequestContext, Resource, jsonable, rpc_errors
+from hearth_common.db import db_ping, make_engine
+from hearth_common.nameko_deps import (
+    Heartbeat,
+    OutboxRelayRunner,
+    RequestContext,
+    Resource,
+    amqp_ping,
+    jsonable,
+    rpc_errors,
+)
 from nameko.rpc import rpc
 from nameko.timer import timer
 
@@ -31,6 +39,9 @@ class IdentityWorker:
     request_id = RequestContext()
     identity = Resource(lambda config: build_service(settings, _engine()))
     relay = OutboxRelayRunner(lambda config: build_relay(settings, _engine()), settings.relay_interval_seconds)
+    heartbeat = Heartbeat(
+        settings.worker_heartbeat_file, lambda config: db_ping(_engine()) and amqp_ping(config["AMQP_URI"])
+    )
 
     @rpc(expected_exceptions=DomainError)
     @rpc_errors
