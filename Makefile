@@ -7,7 +7,7 @@ PYTEST_GRPC := $(PY) -m pytest -p no:pytest_nameko
 PYTEST_EVENTLET := $(PY) scripts/pytest_eventlet.py
 SERVICES := identity
 
-.PHONY: help venv proto test test-grpc-process test-unit test-nameko test-e2e migrate run bench clean
+.PHONY: help venv proto test test-grpc-process test-unit test-nameko test-e2e migrate run bench clean wheels images rabbitmq-definitions up down logs ps redeploy test-compose
 
 help: ## list the make targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -26,7 +26,7 @@ proto: ## regenerate the Python code from protos/**/*.proto
 test: test-grpc-process test-nameko ## run every test tier against the local PostgreSQL and RabbitMQ
 
 test-grpc-process: ## unit, integration, gRPC and end-to-end tests (no eventlet in this process)
-	$(PYTEST_GRPC) protos/tests services/common/tests $(foreach s,$(SERVICES),services/$(s)/tests/unit services/$(s)/tests/integration services/$(s)/tests/grpc) tests
+	$(PYTEST_GRPC) protos/tests services/common/tests $(foreach s,$(SERVICES),services/$(s)/tests/unit services/$(s)/tests/integration services/$(s)/tests/grpc) tests/e2e deploy/tests
 
 test-unit: ## unit tests only (no I/O)
 	$(PYTEST_GRPC) services/common/tests/unit $(foreach s,$(SERVICES),services/$(s)/tests/unit)
@@ -35,7 +35,42 @@ test-nameko: ## nameko worker tests, in an eventlet-patched process of their own
 	$(PYTEST_EVENTLET) -p no:cacheprovider $(foreach s,$(SERVICES),services/$(s)/tests/nameko)
 
 test-e2e: ## end-to-end tests: every service as real processes, driven over gRPC and AMQP
-	$(PYTEST_GRPC) tests
+	$(PYTEST_GRPC) tests/e2e
+
+# --- docker compose ---------------------------------------------------------------------------
+COMPOSE ?= $(shell deploy/compose-cli.sh)
+SERVICE ?= identity
+
+wheels: $(PY) ## build wheels of every package and dependency into deploy/wheels (images install from them)
+	rm -rf deploy/wheels
+	$(PY) -m pip wheel --quiet --wheel-dir deploy/wheels -c constraints.txt \
+		./protos './services/common[nameko]' $(foreach s,$(SERVICES),./services/$(s))
+
+images: ## build the local base images (Python, PostgreSQL, RabbitMQ) from Debian packages
+	bash deploy/images/build-base-images.sh
+
+rabbitmq-definitions: ## rewrite deploy/rabbitmq/definitions.json from deploy/env/rabbitmq.env
+	$(PY) deploy/rabbitmq/make_definitions.py
+
+up: wheels ## build the images and start the whole stack in the background
+	$(COMPOSE) up -d --build
+
+down: ## stop and remove the stack's containers (data volumes are kept)
+	$(COMPOSE) down
+
+logs: ## follow the stack's logs
+	$(COMPOSE) logs -f --tail=100
+
+ps: ## list the stack's containers and their health
+	$(COMPOSE) ps
+
+redeploy: wheels ## rebuild and restart one service alone: make redeploy SERVICE=identity
+	$(COMPOSE) build $(SERVICE)-migrate
+	$(COMPOSE) up -d --no-deps $(SERVICE)-migrate
+	$(COMPOSE) up -d --no-deps $(SERVICE)-worker $(SERVICE)-grpc
+
+test-compose: ## build the real images, bring the compose stack up, run tests/compose against it, tear down
+	bash deploy/compose-test.sh
 
 migrate: ## create the local databases if missing and run every service's migrations
 	$(PY) scripts/ensure_databases.py $(SERVICES)

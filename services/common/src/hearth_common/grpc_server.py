@@ -10,6 +10,8 @@ from concurrent import futures
 from typing import Callable, Iterable, Sequence
 
 import grpc
+import kombu.exceptions
+import sqlalchemy.exc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -20,6 +22,14 @@ log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "x-request-id"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+# A database or broker that cannot be reached is a retryable condition, not a bug.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    kombu.exceptions.OperationalError,
+    ConnectionError,
+)
 
 STATUS_FOR_ERROR: dict[type[errors.DomainError], grpc.StatusCode] = {
     errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
@@ -80,6 +90,10 @@ class _CallScope:
         if self.context.code() not in (None, grpc.StatusCode.OK):
             self.code = self.context.code()  # the servicer aborted on purpose
             raise exc
+        if isinstance(exc, UNAVAILABLE_ERRORS):
+            self.code = grpc.StatusCode.UNAVAILABLE
+            log.warning("backing service unavailable in %s: %s", self.method, exc.__class__.__name__)
+            self.context.abort(self.code, "a service this call needs is unreachable; retry shortly")
         self.code = grpc.StatusCode.INTERNAL
         log.error("unhandled error in %s", self.method, exc_info=exc)
         self.context.abort(self.code, f"internal error; quote request id {self.request_id} when reporting it")

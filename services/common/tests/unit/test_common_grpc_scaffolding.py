@@ -581,3 +581,22 @@ def test_status_for_each_category(error_cls, code):
 def test_status_for_subclass_and_plain_domain_error():
     assert status_for(RoomIsFull("m")) == grpc.StatusCode.FAILED_PRECONDITION
     assert status_for(errors.DomainError("m")) == grpc.StatusCode.FAILED_PRECONDITION
+
+
+def test_an_unreachable_database_is_unavailable_not_internal():
+    import sqlalchemy.exc
+
+    def handler(request, context):
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("db host 10.0.0.5 refused"))
+
+    generic = grpc.method_handlers_generic_handler("t.Db", {"Q": grpc.unary_unary_rpc_method_handler(handler)})
+    srv = GrpcServer([(lambda s, server: server.add_generic_rpc_handlers((generic,)), None)], [], address="127.0.0.1:0")
+    srv.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{srv.port}") as ch:
+            with pytest.raises(grpc.RpcError) as info:
+                ch.unary_unary("/t.Db/Q")(b"", timeout=5)
+        assert info.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert "retry" in info.value.details() and "10.0.0.5" not in info.value.details()
+    finally:
+        srv.stop(0)

@@ -1,0 +1,76 @@
+"""Deploy tooling: writes deploy/rabbitmq/definitions.json from deploy/env/rabbitmq.env (make rabbitmq-definitions).
+
+Each service gets a user whose permissions on the `hearth` vhost cover only the exchanges and queues it
+uses: its own RPC queue and events exchange, the shared nameko RPC exchange, and (for consumers) its own
+event-handler queues and reply queues.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import pathlib
+import sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+ENV_FILE = HERE.parent / "env" / "rabbitmq.env"
+VHOST = "hearth"
+
+# name -> (configure, write, read) regular expressions on exchange and queue names
+SERVICE_PERMISSIONS = {
+    "identity": (
+        r"^(nameko-rpc|rpc-identity|identity\.events)$",
+        r"^(nameko-rpc|rpc-identity|identity\.events)$",
+        r"^(nameko-rpc|rpc-identity)$",
+    ),
+}
+
+
+def read_env(path: pathlib.Path) -> dict[str, str]:
+    values = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def password_hash(password: str, salt: bytes) -> str:
+    """RabbitMQ's rabbit_password_hashing_sha256: base64(salt + sha256(salt + password))."""
+    return base64.b64encode(salt + hashlib.sha256(salt + password.encode()).digest()).decode()
+
+
+def check_password(password: str, stored: str) -> bool:
+    raw = base64.b64decode(stored)
+    return password_hash(password, raw[:4]) == stored
+
+
+def definitions(env: dict[str, str], salt=lambda: os.urandom(4)) -> dict:
+    def user(name, password, tags):
+        if not password:
+            raise SystemExit(f"{ENV_FILE}: the password for {name} is empty")
+        return {
+            "name": name,
+            "password_hash": password_hash(password, salt()),
+            "hashing_algorithm": "rabbit_password_hashing_sha256",
+            "tags": tags,
+        }
+
+    users = [user("hearth-admin", env.get("RABBITMQ_ADMIN_PASSWORD", ""), ["administrator"])]
+    permissions = [{"user": "hearth-admin", "vhost": VHOST, "configure": ".*", "write": ".*", "read": ".*"}]
+    for service, (configure, write, read) in SERVICE_PERMISSIONS.items():
+        users.append(user(service, env.get(f"RABBITMQ_{service.upper()}_PASSWORD", ""), []))
+        permissions.append({"user": service, "vhost": VHOST, "configure": configure, "write": write, "read": read})
+    return {"users": users, "vhosts": [{"name": VHOST}], "permissions": permissions}
+
+
+def main() -> None:
+    out = HERE / "definitions.json"
+    out.write_text(json.dumps(definitions(read_env(ENV_FILE)), indent=2) + "\n")
+    print(f"wrote {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Deploy checks: the committed RabbitMQ definitions match the env files, and the compose file keeps its rules."""
+import importlib.util
+import json
+import pathlib
+
+import yaml
+
+DEPLOY = pathlib.Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("make_definitions", DEPLOY / "rabbitmq" / "make_definitions.py")
+make_definitions = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_definitions)
+
+
+def test_definitions_match_the_env_passwords():
+    env = make_definitions.read_env(DEPLOY / "env" / "rabbitmq.env")
+    committed = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
+    fresh = make_definitions.definitions(env)
+    assert [u["name"] for u in committed["users"]] == [u["name"] for u in fresh["users"]]
+    assert committed["permissions"] == fresh["permissions"], "run `make rabbitmq-definitions`"
+    passwords = {"hearth-admin": env["RABBITMQ_ADMIN_PASSWORD"], "identity": env["RABBITMQ_IDENTITY_PASSWORD"]}
+    for user in committed["users"]:
+        assert make_definitions.check_password(passwords[user["name"]], user["password_hash"]), (
+            f"definitions.json is stale for {user['name']}: run `make rabbitmq-definitions`"
+        )
+
+
+def test_service_credentials_agree_across_env_files():
+    identity = make_definitions.read_env(DEPLOY / "env" / "identity.env")
+    postgres = make_definitions.read_env(DEPLOY / "env" / "postgres.env")
+    rabbit = make_definitions.read_env(DEPLOY / "env" / "rabbitmq.env")
+    assert f"identity:{postgres['IDENTITY_DB_PASSWORD']}@" in identity["IDENTITY_DATABASE_URL"]
+    assert f"identity:{rabbit['RABBITMQ_IDENTITY_PASSWORD']}@" in identity["IDENTITY_AMQP_URI"]
+
+
+def test_compose_publishes_only_grpc_ports_and_avoids_fixed_names():
+    compose = yaml.safe_load((DEPLOY.parent / "docker-compose.yml").read_text())
+    for name, service in compose["services"].items():
+        assert "container_name" not in service and "links" not in service, name
+        for port in service.get("ports", []):
+            assert name.endswith("-grpc") and str(port).endswith(":50051"), f"{name} publishes {port}"
+        if name.endswith(("-grpc", "-worker")):
+            assert "healthcheck" in service and service.get("restart") == "unless-stopped", name

@@ -1,0 +1,96 @@
+"""Compose: the real images and docker-compose.yml, driven from the host over the published gRPC ports."""
+import time
+import uuid
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from hearth.identity.v1 import identity_pb2 as pb
+from hearth.identity.v1 import identity_pb2_grpc
+
+from conftest import compose, psql
+
+T = 10
+ADMIN = ("admin", "change-me-admin-password")  # deploy/env/identity.env
+
+
+def stub(channel):
+    return identity_pb2_grpc.IdentityServiceStub(channel)
+
+
+def register(s, username):
+    request = pb.RegisterRequest(username=username, password="a long enough password", date_of_birth="1992-03-04",
+                                 kind=pb.PERSON_KIND_MEMBER)
+    return s.Register(request, timeout=T).person
+
+
+def health(channel):
+    try:
+        return health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=3).status
+    except grpc.RpcError:
+        return None
+
+
+def eventually(predicate, timeout=60, what="condition"):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(1)
+
+
+def unpublished_events() -> int:
+    return int(psql("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+
+
+def test_register_login_award_and_read_back_on_every_replica(channels):
+    for i, channel in enumerate(channels):
+        s = stub(channel)
+        person = register(s, f"compose_{i}_{uuid.uuid4().hex[:6]}")
+        token = s.Login(pb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=T).tokens.access_token
+        md = [("authorization", f"Bearer {token}")]
+        s.AwardBadge(pb.AwardBadgeRequest(person_id=person.id, badge_slug="compassion-hero", reason="compose e2e"),
+                     metadata=md, timeout=T)
+        # Read back through the other replica: both serve the same data.
+        other = stub(channels[1 - i])
+        held = other.ListPersonBadges(pb.ListPersonBadgesRequest(person_id=person.id), metadata=md, timeout=T).awards
+        assert [a.badge.slug for a in held] == ["compassion-hero"]
+    eventually(lambda: unpublished_events() == 0, what="the workers to publish every event")
+
+
+def test_a_service_database_accepts_only_its_own_role():
+    psql("DROP ROLE IF EXISTS intruder; CREATE ROLE intruder LOGIN PASSWORD 'intruder-password'", database="postgres")
+    result = compose("exec", "-T", "-e", "PGPASSWORD=intruder-password", "postgres", "psql", "-h", "127.0.0.1",
+                     "-U", "intruder", "-d", "identity", "-c", "SELECT 1", check=False)
+    logs = compose("logs", "--no-color", "postgres")
+    assert "permission denied for database" in logs or "permission denied" in result
+    psql("DROP ROLE intruder", database="postgres")
+
+
+def test_broker_outage_keeps_grpc_serving_and_loses_no_event(channels):
+    compose("stop", "rabbitmq")
+    try:
+        s = stub(channels[0])
+        person = register(s, f"outage_{uuid.uuid4().hex[:6]}")  # committed to the outbox while the broker is gone
+        assert person.id
+        assert health(channels[0]) == health_pb2.HealthCheckResponse.SERVING
+        assert unpublished_events() >= 1
+    finally:
+        compose("start", "rabbitmq")
+    eventually(lambda: unpublished_events() == 0, timeout=120, what="the workers to reconnect and publish")
+
+
+def test_grpc_health_follows_the_database_and_recovers(channels):
+    compose("stop", "postgres")
+    try:
+        eventually(lambda: health(channels[0]) == health_pb2.HealthCheckResponse.NOT_SERVING, timeout=40,
+                   what="NOT_SERVING while PostgreSQL is down")
+        s = stub(channels[0])
+        try:
+            s.ListBadgeCatalogue(pb.ListBadgeCatalogueRequest(), timeout=T)
+            raise AssertionError("a call that needs the database succeeded while it was down")
+        except grpc.RpcError as exc:
+            assert exc.code() == grpc.StatusCode.UNAVAILABLE
+    finally:
+        compose("start", "postgres")
+    eventually(lambda: all(health(c) == health_pb2.HealthCheckResponse.SERVING for c in channels), timeout=90,
+               what="SERVING again after PostgreSQL returned")
+    assert register(stub(channels[1]), f"after_{uuid.uuid4().hex[:6]}").id
