@@ -52,8 +52,18 @@ images: ## build the local base images (Python, PostgreSQL, RabbitMQ) from Debia
 rabbitmq-definitions: ## rewrite deploy/rabbitmq/definitions.json from deploy/env/rabbitmq.env
 	$(PY) deploy/rabbitmq/make_definitions.py
 
-up: wheels ## build the images and start the whole stack in the background
+# LOCAL_IMAGES=1 uses base images built here from Debian packages (make images) instead of registry ones.
+ifeq ($(LOCAL_IMAGES),1)
+export PYTHON_BASE_IMAGE ?= hearth/python-base:bookworm
+export POSTGRES_IMAGE ?= hearth/postgres:15
+export RABBITMQ_IMAGE ?= hearth/rabbitmq:3
+export DOCKER_BUILDKIT ?= 0
+export COMPOSE_DOCKER_CLI_BUILD ?= 0
+endif
+
+up: wheels ## build the images, start the whole stack and wait until every container is healthy
 	$(COMPOSE) up -d --build
+	bash deploy/wait-healthy.sh "$(COMPOSE)" 300
 
 down: ## stop and remove the stack's containers (data volumes are kept)
 	$(COMPOSE) down
@@ -64,10 +74,9 @@ logs: ## follow the stack's logs
 ps: ## list the stack's containers and their health
 	$(COMPOSE) ps
 
-redeploy: wheels ## rebuild and restart one service alone: make redeploy SERVICE=identity
-	$(COMPOSE) build $(SERVICE)-migrate
-	$(COMPOSE) up -d --no-deps $(SERVICE)-migrate
-	$(COMPOSE) up -d --no-deps $(SERVICE)-worker $(SERVICE)-grpc
+redeploy: wheels ## rebuild and replace one service's containers alone: make redeploy SERVICE=identity
+	bash deploy/redeploy.sh "$(COMPOSE)" $(SERVICE)
+	bash deploy/wait-healthy.sh "$(COMPOSE)" 300
 
 test-compose: ## build the real images, bring the compose stack up, run tests/compose against it, tear down
 	bash deploy/compose-test.sh

@@ -1,4 +1,5 @@
 """Compose: the real images and docker-compose.yml, driven from the host over the published gRPC ports."""
+import subprocess
 import time
 import uuid
 
@@ -7,7 +8,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 
-from conftest import compose, psql
+from conftest import COMPOSE, compose, psql
 
 T = 10
 ADMIN = ("admin", "change-me-admin-password")  # deploy/env/identity.env
@@ -94,3 +95,25 @@ def test_grpc_health_follows_the_database_and_recovers(channels):
     eventually(lambda: all(health(c) == health_pb2.HealthCheckResponse.SERVING for c in channels), timeout=90,
                what="SERVING again after PostgreSQL returned")
     assert register(stub(channels[1]), f"after_{uuid.uuid4().hex[:6]}").id
+
+
+def container_ids(service):
+    return set(compose("ps", "-q", service).split())
+
+
+def test_one_service_is_redeployed_alone_and_keeps_its_data(channels):
+    s = stub(channels[0])
+    before_person = register(s, f"redeploy_{uuid.uuid4().hex[:6]}")
+    untouched = {name: container_ids(name) for name in ("postgres", "rabbitmq")}
+    old_grpc = container_ids("identity-grpc")
+    subprocess.run(["bash", "deploy/redeploy.sh", " ".join(COMPOSE), "identity"], check=True, timeout=600)
+    subprocess.run(["bash", "deploy/wait-healthy.sh", " ".join(COMPOSE), "180"], check=True, timeout=300)
+    assert {name: container_ids(name) for name in untouched} == untouched
+    new_grpc = container_ids("identity-grpc")
+    assert len(new_grpc) == 2 and not (new_grpc & old_grpc)
+    ports = [compose("port", "--index", str(i), "identity-grpc", "50051").strip().rsplit(":", 1)[1] for i in (1, 2)]
+    with grpc.insecure_channel(f"127.0.0.1:{ports[0]}") as ch:
+        token = stub(ch).Login(pb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=T).tokens.access_token
+        found = stub(ch).GetPerson(pb.GetPersonRequest(id=before_person.id),
+                                   metadata=[("authorization", f"Bearer {token}")], timeout=T).person
+    assert found.username == before_person.username
