@@ -97,12 +97,44 @@ def test_grpc_health_follows_the_database_and_recovers(channels):
     assert register(stub(channels[1]), f"after_{uuid.uuid4().hex[:6]}").id
 
 
+def fresh_stub(index=1):
+    """A stub for replica `index`, looking its host port up again (it may change when a container restarts)."""
+    port = compose("port", "--index", str(index), "identity-grpc", "50051").strip().rsplit(":", 1)[1]
+    return stub(grpc.insecure_channel(f"127.0.0.1:{port}"))
+
+
+def admin_md(s):
+    token = s.Login(pb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=T).tokens.access_token
+    return [("authorization", f"Bearer {token}")]
+
+
+def test_backup_and_restore_of_a_service_database(channels):
+    s = stub(channels[0])
+    kept = register(s, f"kept_{uuid.uuid4().hex[:6]}")
+    dump = subprocess.run([*COMPOSE, "exec", "-T", "postgres", "pg_dump", "-U", "postgres", "-Fc", "identity"],
+                          capture_output=True, check=True, timeout=120).stdout
+    lost = register(s, f"lost_{uuid.uuid4().hex[:6]}")  # after the backup: gone once it is restored
+    compose("stop", "identity-grpc", "identity-worker")
+    subprocess.run([*COMPOSE, "exec", "-T", "postgres", "pg_restore", "-U", "postgres", "--clean", "--if-exists",
+                    "-d", "identity"], input=dump, capture_output=True, check=True, timeout=120)
+    compose("start", "identity-worker", "identity-grpc")
+    subprocess.run(["bash", "deploy/wait-healthy.sh", " ".join(COMPOSE), "180"], check=True, timeout=300)
+    after = fresh_stub()
+    md = admin_md(after)
+    assert after.GetPerson(pb.GetPersonRequest(id=kept.id), metadata=md, timeout=T).person.username == kept.username
+    try:
+        after.GetPerson(pb.GetPersonRequest(id=lost.id), metadata=md, timeout=T)
+        raise AssertionError("a person registered after the backup survived the restore")
+    except grpc.RpcError as exc:
+        assert exc.code() == grpc.StatusCode.NOT_FOUND
+
+
 def container_ids(service):
     return set(compose("ps", "-q", service).split())
 
 
-def test_one_service_is_redeployed_alone_and_keeps_its_data(channels):
-    s = stub(channels[0])
+def test_one_service_is_redeployed_alone_and_keeps_its_data():
+    s = fresh_stub()
     before_person = register(s, f"redeploy_{uuid.uuid4().hex[:6]}")
     untouched = {name: container_ids(name) for name in ("postgres", "rabbitmq")}
     old_grpc = container_ids("identity-grpc")
@@ -111,9 +143,7 @@ def test_one_service_is_redeployed_alone_and_keeps_its_data(channels):
     assert {name: container_ids(name) for name in untouched} == untouched
     new_grpc = container_ids("identity-grpc")
     assert len(new_grpc) == 2 and not (new_grpc & old_grpc)
-    ports = [compose("port", "--index", str(i), "identity-grpc", "50051").strip().rsplit(":", 1)[1] for i in (1, 2)]
-    with grpc.insecure_channel(f"127.0.0.1:{ports[0]}") as ch:
-        token = stub(ch).Login(pb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=T).tokens.access_token
-        found = stub(ch).GetPerson(pb.GetPersonRequest(id=before_person.id),
-                                   metadata=[("authorization", f"Bearer {token}")], timeout=T).person
-    assert found.username == before_person.username
+    for index in (1, 2):
+        after = fresh_stub(index)
+        found = after.GetPerson(pb.GetPersonRequest(id=before_person.id), metadata=admin_md(after), timeout=T).person
+        assert found.username == before_person.username

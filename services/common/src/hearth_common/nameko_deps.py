@@ -90,66 +90,62 @@ class Resource(DependencyProvider):
         return self.value
 
 
-class OutboxRelayRunner(DependencyProvider):
-    """Runs an outbox relay inside the worker process for as long as the container runs."""
+class BackgroundLoop(DependencyProvider):
+    """Runs `self.run(should_stop)` in a managed green thread for as long as the container runs."""
 
-    def __init__(self, relay_factory: Callable[[dict], OutboxRelay], idle_interval: float = 0.1):
-        self.relay_factory = relay_factory
-        self.idle_interval = idle_interval
-        self._stopping = False
-        self._thread = None
+    _stopping = False
+    _thread = None
+
+    def run(self, should_stop: Callable[[], bool]) -> None:
+        raise NotImplementedError
 
     def start(self):
         self._stopping = False
-        relay = self.relay_factory(self.container.config)
-        self._thread = self.container.spawn_managed_thread(
-            lambda: relay.run(lambda: self._stopping, idle_interval=self.idle_interval, sleep=eventlet.sleep)
-        )
+        self._thread = self.container.spawn_managed_thread(lambda: self.run(lambda: self._stopping))
 
     def stop(self):
         self._stopping = True
         if self._thread is not None:
             self._thread.wait()
 
-    def get_dependency(self, worker_ctx):
-        return None
-
     def kill(self):
         self._stopping = True
         if self._thread is not None:
             self._thread.kill()
 
+    def get_dependency(self, worker_ctx):
+        return None
 
-class Heartbeat(DependencyProvider):
+
+class OutboxRelayRunner(BackgroundLoop):
+    """Runs an outbox relay inside the worker process."""
+
+    def __init__(self, relay_factory: Callable[[dict], OutboxRelay], idle_interval: float = 0.1):
+        self.relay_factory = relay_factory
+        self.idle_interval = idle_interval
+
+    def run(self, should_stop):
+        relay = self.relay_factory(self.container.config)
+        relay.run(should_stop, idle_interval=self.idle_interval, sleep=eventlet.sleep)
+
+
+class Heartbeat(BackgroundLoop):
     """Touches a file while the worker's peers answer; a container health check reads its age."""
 
     def __init__(self, path: str, check: Callable[[dict], bool], interval: float = 5.0):
         self.path = path
         self.check = check
         self.interval = interval
-        self._stopping = False
-        self._thread = None
 
-    def start(self):
-        self._stopping = False
-        self._thread = self.container.spawn_managed_thread(self._beat)
-
-    def _beat(self):
-        while not self._stopping:
-            if self.check(self.container.config):
-                with open(self.path, "w") as f:
-                    f.write(str(time.time()))
-            eventlet.sleep(self.interval)
-
-    def stop(self):
-        self._stopping = True
-        if self._thread is not None:
-            self._thread.kill()
-
-    kill = stop
-
-    def get_dependency(self, worker_ctx):
-        return None
+    def run(self, should_stop):
+        next_beat = 0.0
+        while not should_stop():
+            if time.monotonic() >= next_beat:
+                next_beat = time.monotonic() + self.interval
+                if self.check(self.container.config):
+                    with open(self.path, "w") as f:
+                        f.write(str(time.time()))
+            eventlet.sleep(0.2)
 
 
 def amqp_ping(uri: str) -> bool:
