@@ -18,7 +18,7 @@ class Event:
     request_id: str | None = None
 
     def envelope(self, source: str) -> dict[str, Any]:
-        """The JSON body published on `<source>.events` with routing key `type`."""
+        """The JSON body published on `<source>.events` with routing key `type` (the relay adds `seq`)."""
         return {
             "event_id": self.id,
             "event_type": self.type,

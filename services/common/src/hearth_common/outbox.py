@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import threading
@@ -64,7 +65,10 @@ class OutboxRelay:
     """Publishes committed outbox rows with publisher confirms, then marks them published.
 
     A row is marked only after the broker confirmed it, so a crash at any point republishes rather than
-    loses (at least once). Rows are claimed with SKIP LOCKED, so several relays can run side by side.
+    loses (at least once). Several relays may run (one per worker replica): a transaction-scoped advisory
+    lock lets one publish at a time, so events leave in `seq` order; the others take over when it stops.
+    Each published envelope carries its `seq`: for two changes to the same row, a later commit has a
+    higher seq, which lets a consumer with several workers drop a stale event.
     """
 
     def __init__(self, engine: Engine, table: sa.Table, source: str, amqp_uri: str, *, batch_size: int = 200):
@@ -74,6 +78,8 @@ class OutboxRelay:
         self.amqp_uri = amqp_uri
         self.batch_size = batch_size
         self.exchange = event_exchange(source)
+        # One advisory lock key per source, stable across processes.
+        self.lock_key = int.from_bytes(hashlib.sha256(f"hearth-outbox:{source}".encode()).digest()[:8], "big", signed=True)
         self._connection: kombu.Connection | None = None
         self._producer: kombu.Producer | None = None
 
@@ -99,6 +105,8 @@ class OutboxRelay:
         """Publishes one batch; returns how many events were published."""
         t = self.table
         with self.engine.begin() as conn:
+            if not conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(self.lock_key))).scalar():
+                return 0  # another relay is publishing this source's events
             rows = conn.execute(
                 sa.select(t.c.seq, t.c.event_type, t.c.payload, t.c.request_id)
                 .where(t.c.published_at.is_(None))
@@ -115,7 +123,7 @@ class OutboxRelay:
                     if row.request_id:
                         headers["nameko.request_id"] = row.request_id
                     producer.publish(
-                        row.payload,
+                        {**row.payload, "seq": row.seq},
                         routing_key=row.event_type,
                         delivery_mode=2,
                         headers=headers,

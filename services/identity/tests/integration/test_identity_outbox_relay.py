@@ -41,8 +41,10 @@ def unpublished(engine):
 
 
 def committed_payloads(engine):
+    """What a consumer should receive: each committed envelope plus its outbox sequence number."""
     with engine.connect() as conn:
-        return [r[0] for r in conn.execute(sa.select(orm.outbox.c.payload).order_by(orm.outbox.c.seq))]
+        rows = conn.execute(sa.select(orm.outbox.c.seq, orm.outbox.c.payload).order_by(orm.outbox.c.seq))
+        return [{**payload, "seq": seq} for seq, payload in rows]
 
 
 def test_relay_publishes_exactly_what_was_committed_in_order(identity, clean_identity_db, amqp_uri, event_queue):
@@ -103,3 +105,20 @@ def test_a_failure_mid_batch_republishes_rather_than_loses(identity, clean_ident
     ids = [json.loads(m.body)["event_id"] for m in drain(amqp_uri, event_queue)]
     assert set(ids) == {p["event_id"] for p in committed_payloads(clean_identity_db)}
     assert len(ids) == 5  # two delivered twice: at least once, never lost
+
+
+def test_one_relay_publishes_at_a_time_so_events_leave_in_order(identity, clean_identity_db, amqp_uri, event_queue):
+    for name in ("Fern", "Gale", "Hope"):
+        identity.register(name, "a long enough password", ADULT_DOB, "member")
+    first = OutboxRelay(clean_identity_db, orm.outbox, "identity", amqp_uri)
+    second = OutboxRelay(clean_identity_db, orm.outbox, "identity", amqp_uri)
+    try:
+        with clean_identity_db.begin() as conn:  # the first relay is mid-batch, holding the source's lock
+            assert conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(first.lock_key))).scalar()
+            assert second.publish_pending() == 0
+        assert second.publish_pending() == 3  # it takes over once the lock is free
+    finally:
+        first.close()
+        second.close()
+    seqs = [json.loads(m.body)["seq"] for m in drain(amqp_uri, event_queue)]
+    assert seqs == sorted(seqs) and len(seqs) == 3
