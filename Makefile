@@ -26,13 +26,13 @@ proto: ## regenerate the Python code from protos/**/*.proto
 test: test-grpc-process test-nameko ## run every test tier against the local PostgreSQL and RabbitMQ
 
 test-grpc-process: ## unit, integration, gRPC and end-to-end tests (no eventlet in this process)
-	$(PYTEST_GRPC) protos/tests services/common/tests $(foreach s,$(SERVICES),services/$(s)/tests/unit services/$(s)/tests/integration services/$(s)/tests/grpc) tests/e2e deploy/tests
+	$(PYTEST_GRPC) protos/tests services/common/tests/unit services/common/tests/integration $(foreach s,$(SERVICES),services/$(s)/tests/unit services/$(s)/tests/integration services/$(s)/tests/grpc) tests/e2e deploy/tests
 
 test-unit: ## unit tests only (no I/O)
 	$(PYTEST_GRPC) services/common/tests/unit $(foreach s,$(SERVICES),services/$(s)/tests/unit)
 
 test-nameko: ## nameko worker tests, in an eventlet-patched process of their own
-	$(PYTEST_EVENTLET) -p no:cacheprovider $(foreach s,$(SERVICES),services/$(s)/tests/nameko)
+	$(PYTEST_EVENTLET) -p no:cacheprovider services/common/tests/nameko $(foreach s,$(SERVICES),services/$(s)/tests/nameko)
 
 test-e2e: ## end-to-end tests: every service as real processes, driven over gRPC and AMQP
 	$(PYTEST_GRPC) tests/e2e

@@ -9,6 +9,8 @@ from typing import Callable
 
 import eventlet
 import kombu
+from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
 from psycogreen.eventlet import patch_psycopg
 
@@ -156,3 +158,63 @@ def amqp_ping(uri: str) -> bool:
         return True
     except Exception:
         return False
+
+
+DEAD_LETTER_EXCHANGE = "hearth.dead-letter"
+
+
+class ReliableEventHandler(EventHandler):
+    """An @event_handler for read models: a durable quorum queue per handler; a failing event is requeued
+    (after `retry_delay` seconds) until it has been delivered `max_deliveries` times, then the broker moves it
+    to the dead-letter queue `dlq.<queue name>` instead of looping forever or being dropped.
+
+    Handlers must be idempotent (hearth_common.inbox): delivery is at least once.
+    """
+
+    def __init__(self, source_service, event_type, max_deliveries: int = 5, retry_delay: float = 1.0, **kwargs):
+        super().__init__(
+            source_service, event_type, handler_type=SERVICE_POOL, reliable_delivery=True, requeue_on_error=True,
+            **kwargs,
+        )
+        self.max_deliveries = max_deliveries
+        self.retry_delay = retry_delay
+
+    def setup(self):
+        super().setup()
+        name = self.queue.name
+        self.dead_letter_queue_name = f"dlq.{name}"
+        self.queue = kombu.Queue(
+            name,
+            exchange=self.queue.exchange,
+            routing_key=self.event_type,
+            durable=True,
+            queue_arguments={
+                "x-queue-type": "quorum",
+                # The broker counts deliveries; past the limit it dead-letters the message.
+                "x-delivery-limit": max(self.max_deliveries - 1, 0),
+                "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+                "x-dead-letter-routing-key": name,
+            },
+        )
+
+    def start(self):
+        dead_letters = kombu.Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)
+        with kombu.Connection(self.container.config[AMQP_URI_CONFIG_KEY]) as conn:
+            channel = conn.channel()
+            dead_letters(channel).declare()
+            kombu.Queue(
+                self.dead_letter_queue_name, exchange=dead_letters, routing_key=self.queue.name, durable=True
+            )(channel).declare()
+        super().start()
+
+    def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+        if exc_info is not None:
+            log.warning(
+                "event handler failed; it will be retried, then dead-lettered",
+                extra={"queue": self.queue.name, "error": repr(exc_info[1])},
+            )
+            eventlet.sleep(self.retry_delay)
+        return super().handle_result(message, worker_ctx, result, exc_info)
+
+
+reliable_event_handler = ReliableEventHandler.decorator
