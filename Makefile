@@ -5,7 +5,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_GRPC := $(PY) -m pytest -p no:pytest_nameko
 PYTEST_EVENTLET := $(PY) scripts/pytest_eventlet.py
+# Services that run (processes, databases, images); every package under services/ is installed and tested.
 SERVICES := identity
+PACKAGES := $(filter-out common,$(notdir $(wildcard services/*)))
+TESTS = $(wildcard $(foreach s,$(PACKAGES),services/$(s)/tests/$(1)))
 
 .PHONY: help venv proto test test-grpc-process test-unit test-nameko test-e2e migrate run bench clean wheels images rabbitmq-definitions up down logs ps redeploy test-compose
 
@@ -18,7 +21,7 @@ $(PY):
 
 venv: $(PY) ## create .venv and install every package (editable) with the tested versions
 	$(PY) -m pip install --quiet -c constraints.txt -r requirements-dev.txt \
-		-e protos -e 'services/common[nameko]' $(foreach s,$(SERVICES),-e services/$(s))
+		-e protos -e 'services/common[nameko]' $(foreach s,$(PACKAGES),-e services/$(s))
 
 proto: ## regenerate the Python code from protos/**/*.proto
 	$(PY) protos/generate.py
@@ -26,13 +29,14 @@ proto: ## regenerate the Python code from protos/**/*.proto
 test: test-grpc-process test-nameko ## run every test tier against the local PostgreSQL and RabbitMQ
 
 test-grpc-process: ## unit, integration, gRPC and end-to-end tests (no eventlet in this process)
-	$(PYTEST_GRPC) protos/tests services/common/tests/unit services/common/tests/integration $(foreach s,$(SERVICES),services/$(s)/tests/unit services/$(s)/tests/integration services/$(s)/tests/grpc) tests/e2e deploy/tests
+	$(PYTEST_GRPC) protos/tests services/common/tests/unit services/common/tests/integration \
+		$(call TESTS,unit) $(call TESTS,integration) $(call TESTS,grpc) tests/e2e deploy/tests
 
 test-unit: ## unit tests only (no I/O)
-	$(PYTEST_GRPC) services/common/tests/unit $(foreach s,$(SERVICES),services/$(s)/tests/unit)
+	$(PYTEST_GRPC) services/common/tests/unit $(call TESTS,unit)
 
 test-nameko: ## nameko worker tests, in an eventlet-patched process of their own
-	$(PYTEST_EVENTLET) -p no:cacheprovider services/common/tests/nameko $(foreach s,$(SERVICES),services/$(s)/tests/nameko)
+	$(PYTEST_EVENTLET) -p no:cacheprovider services/common/tests/nameko $(call TESTS,nameko)
 
 test-e2e: ## end-to-end tests: every service as real processes, driven over gRPC and AMQP
 	$(PYTEST_GRPC) tests/e2e

@@ -1,0 +1,1 @@
+"""Domain layer of room: pure Python entities, rules, errors and events."""

@@ -1,0 +1,479 @@
+"""Domain: badge-lock access policies of rooms: the expression tree, its JSON form, evaluation and explanations."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Union
+
+from room_service.domain.errors import InvalidPolicy
+
+KINDS: tuple[str, ...] = ("member", "listener")
+COHORTS: tuple[str, ...] = ("teen", "adult")
+ROLES: tuple[str, ...] = ("chat_room_moderator", "support_session_leader", "on_spot_host", "admin")
+ROLE_NAMES: Mapping[str, str] = MappingProxyType({
+    "chat_room_moderator": "Chat Room Moderator",
+    "support_session_leader": "Support Session Leader",
+    "on_spot_host": "On-spot Host",
+    "admin": "Admin",
+})
+KEYS: tuple[str, ...] = ("badge", "kind", "cohort", "role", "all_of", "any_of", "not", "always")
+MAX_DEPTH = 8
+MAX_NODES = 64
+BADGE_SLUG = re.compile(r"[a-z0-9-]{2,64}")
+
+_NO_NAMES: Mapping[str, str] = MappingProxyType({})
+_ONE = {"member": "a member", "listener": "a listener", "teen": "a teen", "adult": "an adult"}
+_MANY = {"member": "members", "listener": "listeners", "teen": "teens", "adult": "adults"}
+
+
+# --- checks shared by the constructors and the parser ----------------------------------------------
+
+
+def _shown(value: Any) -> str:
+    """A value as the JSON author wrote it, short enough for an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 70 else value[:64] + "...")
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def _slug(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not BADGE_SLUG.fullmatch(value):
+        raise InvalidPolicy(
+            f"invalid badge slug {_shown(value)}; expected 2 to 64 characters of a-z, 0-9 and '-'", path
+        )
+    return str(value)
+
+
+def _choice(value: Any, choices: tuple[str, ...], what: str, path: str) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise InvalidPolicy(f"unknown {what} {_shown(value)}; expected one of {', '.join(choices)}", path)
+    # The canonical plain string, so a str-based enum member passed in compares and serialises as its value.
+    return choices[choices.index(value)]
+
+
+def _children(items: Iterable[Expr], what: str) -> tuple[Expr, ...]:
+    items = tuple(items)
+    if not items:
+        raise InvalidPolicy(f"{what} must list at least one condition")
+    for item in items:
+        _operand(item, what)
+    return items
+
+
+def _operand(item: Any, what: str) -> None:
+    if isinstance(item, Always):
+        raise InvalidPolicy(f"'always' is only allowed as the whole policy, not inside {what}")
+    if not isinstance(item, _CONDITIONS):
+        raise InvalidPolicy(f"{what} takes policy conditions, got {_shown(item)}")
+
+
+# --- the expression tree ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Badge:
+    """Holds the badge with this catalogue slug."""
+
+    slug: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "slug", _slug(self.slug, ""))
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """Is a member or a listener."""
+
+    value: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "value", _choice(self.value, KINDS, "kind", ""))
+
+
+@dataclasses.dataclass(frozen=True)
+class Cohort:
+    """Is a teen or an adult."""
+
+    value: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "value", _choice(self.value, COHORTS, "cohort", ""))
+
+
+@dataclasses.dataclass(frozen=True)
+class Role:
+    """Holds an unexpired grant of this role, global or scoped to the room being entered."""
+
+    role: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "role", _choice(self.role, ROLES, "role", ""))
+
+
+@dataclasses.dataclass(frozen=True)
+class AllOf:
+    """Every item holds."""
+
+    items: tuple[Expr, ...]
+
+    def __post_init__(self):
+        object.__setattr__(self, "items", _children(self.items, "all_of"))
+
+
+@dataclasses.dataclass(frozen=True)
+class AnyOf:
+    """At least one item holds."""
+
+    items: tuple[Expr, ...]
+
+    def __post_init__(self):
+        object.__setattr__(self, "items", _children(self.items, "any_of"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Not:
+    """The inner condition does not hold."""
+
+    expr: Expr
+
+    def __post_init__(self):
+        _operand(self.expr, "not")
+
+
+@dataclasses.dataclass(frozen=True)
+class Always:
+    """An open room: everyone may enter. Only ever the whole policy, never part of one."""
+
+
+Expr = Union[Badge, Kind, Cohort, Role, AllOf, AnyOf, Not, Always]
+_CONDITIONS = (Badge, Kind, Cohort, Role, AllOf, AnyOf, Not)
+
+
+# --- the JSON form ----------------------------------------------------------------------------------
+
+
+def parse_policy(data: Any) -> Expr:
+    """The policy a JSON-able value describes; None means an open room. Raises InvalidPolicy saying where."""
+    if data is None:
+        return Always()
+    if isinstance(data, Mapping) and len(data) == 1 and "always" in data:
+        if data["always"] is not True:
+            raise InvalidPolicy(f"must be true, got {_shown(data['always'])}", "always")
+        return Always()
+    return _Parser().node(data, "", 1)
+
+
+class _Parser:
+    def __init__(self):
+        self.nodes = 0
+
+    def node(self, data: Any, path: str, depth: int) -> Expr:
+        # Checked before descending, so neither a deep nor a huge document costs more than the limits allow.
+        if depth > MAX_DEPTH:
+            raise InvalidPolicy(f"nested deeper than {MAX_DEPTH} levels", path)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise InvalidPolicy(
+                f"the policy has more than {MAX_NODES} parts (each badge, kind, cohort, role, all_of, any_of"
+                " and not counts as one)",
+                path,
+            )
+        if not isinstance(data, Mapping):
+            raise InvalidPolicy(
+                f"expected an object with one of the keys {', '.join(KEYS)}; got {_shown(data)}", path
+            )
+        if len(data) != 1:
+            if not data:
+                raise InvalidPolicy(f"empty object; expected one of the keys {', '.join(KEYS)}", path)
+            keys = ", ".join(repr(key) for key in data)
+            raise InvalidPolicy(
+                f"expected exactly one key, got {len(data)}: {keys}; put each condition in its own object"
+                " inside all_of or any_of",
+                path,
+            )
+        ((key, value),) = data.items()
+        if key not in KEYS:
+            raise InvalidPolicy(f"unknown key {_shown(key)}; expected one of {', '.join(KEYS)}", path)
+        here = f"{path}.{key}" if path else key
+        if key == "badge":
+            return Badge(_slug(value, here))
+        if key == "kind":
+            return Kind(_choice(value, KINDS, "kind", here))
+        if key == "cohort":
+            return Cohort(_choice(value, COHORTS, "cohort", here))
+        if key == "role":
+            return Role(_choice(value, ROLES, "role", here))
+        if key in ("all_of", "any_of"):
+            if not isinstance(value, (list, tuple)):
+                raise InvalidPolicy(f"expected a list of conditions, got {_shown(value)}", here)
+            if not value:
+                raise InvalidPolicy("must list at least one condition", here)
+            items = tuple(self.node(item, f"{here}[{index}]", depth + 1) for index, item in enumerate(value))
+            return AllOf(items) if key == "all_of" else AnyOf(items)
+        if key == "not":
+            return Not(self.node(value, here, depth + 1))
+        raise InvalidPolicy("'always' is only allowed as the whole policy, not inside all_of, any_of or not", path)
+
+
+def to_dict(expr: Expr) -> dict[str, Any]:
+    """The JSON-able form parse_policy reads back to an equal expression."""
+    match expr:
+        case Badge(slug):
+            return {"badge": slug}
+        case Kind(value):
+            return {"kind": value}
+        case Cohort(value):
+            return {"cohort": value}
+        case Role(role):
+            return {"role": role}
+        case AllOf(items):
+            return {"all_of": [to_dict(item) for item in items]}
+        case AnyOf(items):
+            return {"any_of": [to_dict(item) for item in items]}
+        case Not(inner):
+            return {"not": to_dict(inner)}
+        case Always():
+            return {"always": True}
+    raise TypeError(f"not a policy expression: {expr!r}")
+
+
+def badge_slugs(expr: Expr) -> frozenset[str]:
+    """Every badge the policy mentions, required or refused."""
+    match expr:
+        case Badge(slug):
+            return frozenset((slug,))
+        case AllOf(items) | AnyOf(items):
+            return frozenset().union(*(badge_slugs(item) for item in items))
+        case Not(inner):
+            return badge_slugs(inner)
+    return frozenset()
+
+
+# --- the person at the door -------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class RoleFact:
+    """A role grant as the room service's read model knows it."""
+
+    role: str
+    room_id: str | None = None
+    expires_at: dt.datetime | None = None
+
+    def counts(self, room_id: str, now: dt.datetime) -> bool:
+        """Whether the grant applies to entering this room now: unexpired, and global or scoped to it."""
+        return (self.expires_at is None or self.expires_at > now) and (
+            self.room_id is None or self.room_id == room_id
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonFacts:
+    """What a policy may look at about the person entering."""
+
+    person_id: str
+    kind: str
+    cohort: str
+    badges: frozenset[str] = frozenset()
+    roles: tuple[RoleFact, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "badges", frozenset(self.badges))
+        object.__setattr__(self, "roles", tuple(self.roles))
+
+    def has_role(self, role: str, room_id: str, now: dt.datetime) -> bool:
+        return any(fact.role == role and fact.counts(room_id, now) for fact in self.roles)
+
+
+# --- evaluation -------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Door:
+    facts: PersonFacts
+    room_id: str
+    now: dt.datetime
+
+    def holds(self, expr: Expr) -> bool:
+        match expr:
+            case Badge(slug):
+                return slug in self.facts.badges
+            case Kind(value):
+                return self.facts.kind == value
+            case Cohort(value):
+                return self.facts.cohort == value
+            case Role(role):
+                return self.facts.has_role(role, self.room_id, self.now)
+            case AllOf(items):
+                return all(self.holds(item) for item in items)
+            case AnyOf(items):
+                return any(self.holds(item) for item in items)
+            case Not(inner):
+                return not self.holds(inner)
+            case Always():
+                return True
+        raise TypeError(f"not a policy expression: {expr!r}")
+
+
+def evaluate(expr: Expr, facts: PersonFacts, room_id: str, now: dt.datetime) -> bool:
+    """Whether the person may enter the room now under this policy."""
+    return _Door(facts, room_id, now).holds(expr)
+
+
+# --- explanation ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Need:
+    """One thing the person lacks: a sentence on its own, a phrase inside a list of alternatives."""
+
+    sentence: str
+    phrase: str
+    badge: str | None = None  # the display name, when the need is exactly "earn this badge"
+    refused_badge: str | None = None  # the display name, when the need is exactly "not hold this badge"
+    alternatives: bool = False
+
+
+def _alternative(needs: list[_Need]) -> str:
+    if len(needs) == 1:
+        return needs[0].phrase
+    return " and ".join(f"({need.phrase})" if need.alternatives else need.phrase for need in needs)
+
+
+def _one_of(alternatives: list[list[_Need]]) -> _Need:
+    singles = [needs[0] for needs in alternatives if len(needs) == 1]
+    if len(singles) == len(alternatives) and all(need.badge for need in singles):
+        names = ", ".join(need.badge for need in singles)
+        return _Need(f"earn one of: {names}", f"earn one of ({names})", alternatives=True)
+    if len(singles) == len(alternatives) and all(need.refused_badge for need in singles):
+        names = ", ".join(need.refused_badge for need in singles)
+        return _Need(
+            f"this room is not open to holders of all of: {names}", f"not hold all of ({names})", alternatives=True
+        )
+    phrases = [_alternative(needs) for needs in alternatives]
+    nested = [f"({phrase})" if len(needs) > 1 else phrase for phrase, needs in zip(phrases, alternatives)]
+    return _Need("one of: " + "; or ".join(phrases), "either " + " or ".join(nested), alternatives=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Explainer:
+    door: _Door
+    badge_names: Mapping[str, str]
+
+    def unmet(self, expr: Expr, negated: bool) -> list[_Need]:
+        """What the person lacks for expr (for not-expr when negated); empty exactly when it holds."""
+        match expr:
+            case AllOf(items) | AnyOf(items):
+                # De Morgan: a negated all_of needs any one item to fail, a negated any_of needs all to fail.
+                every = isinstance(expr, AllOf) != negated
+                if every:
+                    needs: list[_Need] = []
+                    for item in items:
+                        for need in self.unmet(item, negated):
+                            if all(need.sentence != known.sentence for known in needs):
+                                needs.append(need)
+                    return needs
+                alternatives = [self.unmet(item, negated) for item in items]
+                return [] if any(not needs for needs in alternatives) else [_one_of(alternatives)]
+            case Not(inner):
+                return self.unmet(inner, not negated)
+        if self.door.holds(expr) != negated:
+            return []
+        return [self.leaf(expr, negated)]
+
+    def leaf(self, expr: Expr, negated: bool) -> _Need:
+        match expr:
+            case Badge(slug):
+                name = self.badge_names.get(slug) or slug
+                if negated:
+                    return _Need(
+                        f"this room is not open to holders of: {name}", f"not hold {name}", refused_badge=name
+                    )
+                return _Need(f"earn: {name}", f"earn {name}", badge=name)
+            case Kind(value) | Cohort(value):
+                if negated:
+                    return _Need(f"this room is not open to {_MANY[value]}", f"not be {_ONE[value]}")
+                return _Need(f"this room is for {_MANY[value]}", f"be {_ONE[value]}")
+            case Role(role):
+                name = ROLE_NAMES[role]
+                if negated:
+                    return _Need(
+                        f"this room is not open to people with the role: {name}", f"not have the role {name}"
+                    )
+                return _Need(f"be granted the role: {name}", f"be granted the role {name}")
+        # Not(Always()) cannot be built; this keeps explain total all the same.
+        return _Need("this room is closed to everyone", "be let into a closed room")
+
+
+def explain(
+    expr: Expr,
+    facts: PersonFacts,
+    room_id: str,
+    now: dt.datetime,
+    badge_names: Mapping[str, str] = _NO_NAMES,
+) -> list[str]:
+    """What the person still needs to enter, one sentence each; empty exactly when evaluate() is True."""
+    return [need.sentence for need in _Explainer(_Door(facts, room_id, now), badge_names).unmet(expr, False)]
+
+
+# --- listing summary --------------------------------------------------------------------------------
+
+
+def _listed(texts: list[str], conjunction: str) -> str:
+    if len(texts) == 1:
+        return texts[0]
+    return f"{', '.join(texts[:-1])} {conjunction} {texts[-1]}"
+
+
+def _summary(expr: Expr, names: Mapping[str, str]) -> tuple[str, bool]:
+    """A noun phrase for the condition, and whether it is a compound needing brackets when nested."""
+    match expr:
+        case Badge(slug):
+            return names.get(slug) or slug, False
+        case Kind(value) | Cohort(value):
+            return f"being {_ONE[value]}", False
+        case Role(role):
+            return f"the {ROLE_NAMES[role]} role", False
+        case Not(Badge(slug)):
+            return f"not holding {names.get(slug) or slug}", False
+        case Not(Kind(value) | Cohort(value)):
+            return f"not being {_ONE[value]}", False
+        case Not(Role(role)):
+            return f"not having the {ROLE_NAMES[role]} role", False
+        case Not(inner):
+            return f"not ({_summary(inner, names)[0]})", False
+        case AllOf(items) | AnyOf(items):
+            parts = [_summary(item, names) for item in items]
+            if len(parts) == 1:
+                return parts[0]
+            if isinstance(expr, AnyOf):
+                texts = [f"({text})" if compound else text for text, compound in parts]
+                return f"one of {_listed(texts, 'or')}", True
+            if not any(compound for _, compound in parts):
+                return _listed([text for text, _ in parts], "and"), True
+            texts = [f"({text})" if isinstance(item, AllOf) and compound else text
+                     for item, (text, compound) in zip(items, parts)]
+            return ", and ".join(texts), True
+        case Always():
+            return "everyone", False
+    raise TypeError(f"not a policy expression: {expr!r}")
+
+
+def describe(expr: Expr, badge_names: Mapping[str, str] = _NO_NAMES) -> str:
+    """A one-line summary of the policy for room listings."""
+    if isinstance(expr, Always):
+        return "Open to everyone"
+    return "Requires " + _summary(expr, badge_names)[0]
