@@ -4,14 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from hearth_common.outbox import write_events
+from hearth_common.unit_of_work import SqlAlchemyUnitOfWork as BaseSqlAlchemyUnitOfWork
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from identity_service.adapters import orm
 from identity_service.domain import model
-from identity_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+from identity_service.service_layer.unit_of_work import UnitOfWork
 
 SOURCE = "identity"
 
@@ -98,40 +97,17 @@ class SigningKeysRepository(_Repo):
         return list(self.session.scalars(sa.select(model.SigningKey).order_by(orm.signing_keys.c.created_at)))
 
 
-class SqlAlchemyUnitOfWork(UnitOfWork):
+class SqlAlchemyUnitOfWork(BaseSqlAlchemyUnitOfWork, UnitOfWork):
     def __init__(self, session_factory: sessionmaker):
-        super().__init__()
-        self.session_factory = session_factory
-        self.session: Session | None = None
+        super().__init__(session_factory, orm.outbox, SOURCE)
 
-    def __enter__(self):
-        super().__enter__()
-        self.session = self.session_factory()
-        self.people = PeopleRepository(self.session)
-        self.grants = GrantsRepository(self.session)
-        self.badges = BadgesRepository(self.session)
-        self.awards = AwardsRepository(self.session)
-        self.refresh_tokens = RefreshTokensRepository(self.session)
-        self.signing_keys = SigningKeysRepository(self.session)
-        return self
-
-    def __exit__(self, *exc_info):
-        super().__exit__(*exc_info)
-        self.session.close()
-
-    def commit(self) -> None:
-        try:
-            self.session.flush()
-            write_events(self.session.connection(), orm.outbox, SOURCE, self.pending_events)
-            self.session.commit()
-        except IntegrityError as exc:
-            self.session.rollback()
-            constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or str(exc.orig)
-            raise UniqueViolation(constraint) from exc
-        self.pending_events = []
-
-    def rollback(self) -> None:
-        self.session.rollback()
+    def open_repositories(self, session: Session) -> None:
+        self.people = PeopleRepository(session)
+        self.grants = GrantsRepository(session)
+        self.badges = BadgesRepository(session)
+        self.awards = AwardsRepository(session)
+        self.refresh_tokens = RefreshTokensRepository(session)
+        self.signing_keys = SigningKeysRepository(session)
 
 
 def uow_factory(engine: Engine):

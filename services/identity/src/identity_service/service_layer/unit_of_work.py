@@ -1,21 +1,13 @@
 """Service layer: the unit-of-work and repository contracts the use cases are written against."""
 from __future__ import annotations
 
-import abc
 import datetime as dt
-from typing import Iterable, Protocol
+from typing import Protocol
 
-from hearth_common.events import Event
+from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
+from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 
 from identity_service.domain import model
-
-
-class UniqueViolation(Exception):
-    """A commit hit a uniqueness rule, usually a concurrent twin of this request; `constraint` names it."""
-
-    def __init__(self, constraint: str):
-        super().__init__(constraint)
-        self.constraint = constraint
 
 
 class PeopleRepository(Protocol):
@@ -57,8 +49,8 @@ class SigningKeysRepository(Protocol):
     def list(self) -> list[model.SigningKey]: ...
 
 
-class UnitOfWork(abc.ABC):
-    """One transaction: repositories plus the events to publish if, and only if, it commits."""
+class UnitOfWork(BaseUnitOfWork):
+    """Identity's transaction: its repositories, plus the events to publish if, and only if, it commits."""
 
     people: PeopleRepository
     grants: GrantsRepository
@@ -66,23 +58,3 @@ class UnitOfWork(abc.ABC):
     awards: AwardsRepository
     refresh_tokens: RefreshTokensRepository
     signing_keys: SigningKeysRepository
-
-    def __init__(self):
-        self.pending_events: list[Event] = []
-
-    def __enter__(self) -> "UnitOfWork":
-        self.pending_events = []
-        return self
-
-    def __exit__(self, *exc_info):
-        self.rollback()
-
-    def add_events(self, events: Iterable[Event]) -> None:
-        self.pending_events.extend(events)
-
-    @abc.abstractmethod
-    def commit(self) -> None:
-        """Commits state and pending events together; raises UniqueViolation on a uniqueness conflict."""
-
-    @abc.abstractmethod
-    def rollback(self) -> None: ...

@@ -1,4 +1,4 @@
-"""Domain: the seeded room catalogue (audience, topic, mode, status, capacity and badge-lock policy of every starter room)."""
+"""Domain: the seeded room catalogue (audience, topic, mode, status, capacity and badge lock of each room)."""
 from typing import NamedTuple
 
 # The fixed vocabularies a seeded room may use. The room domain model validates against its own enums;
@@ -462,7 +462,10 @@ STARTER_ROOMS: tuple[RoomSpec, ...] = (
         "personality-disorders", "adult", "member", "facilitated", "active", 15,
         {"all_of": [
             {"cohort": "adult"},
-            {"any_of": [{"kind": "member"}, {"role": "support_session_leader"}]},
+            {"any_of": [
+                {"kind": "member"},
+                {"all_of": [{"role": "support_session_leader"}, {"badge": "listener-in-good-standing"}]},
+            ]},
         ]},
     ),
     RoomSpec(
@@ -1093,7 +1096,7 @@ STARTER_ROOMS: tuple[RoomSpec, ...] = (
         ]},
     ),
     RoomSpec(
-        "teen-24-7-late-night", "Teen Late Night Room",
+        "teen-24-7-late-night", "Teen 24/7 Late Night Room",
         "When you can't switch off at night, talk quietly with other teens and trained listeners until you "
         "feel calmer. If you are in danger, tell a trusted adult or contact local emergency services right away.",
         "general-support", "teen", "both", "always_open", "active", 120,

@@ -1,0 +1,82 @@
+"""Cross-cutting: the unit of work every service's use cases run in; state and outbox events commit together."""
+from __future__ import annotations
+
+import abc
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hearth_common.events import Event
+from hearth_common.outbox import write_events
+
+
+class UniqueViolation(Exception):
+    """A commit hit a uniqueness rule, usually a concurrent twin of this request; `constraint` names it."""
+
+    def __init__(self, constraint: str):
+        super().__init__(constraint)
+        self.constraint = constraint
+
+
+class UnitOfWork(abc.ABC):
+    """One transaction: repositories plus the events to publish if, and only if, it commits."""
+
+    def __init__(self):
+        self.pending_events: list[Event] = []
+
+    def __enter__(self):
+        self.pending_events = []
+        return self
+
+    def __exit__(self, *exc_info):
+        self.rollback()
+
+    def add_events(self, events: Iterable[Event]) -> None:
+        self.pending_events.extend(events)
+
+    @abc.abstractmethod
+    def commit(self) -> None:
+        """Commits state and pending events together; raises UniqueViolation on a uniqueness conflict."""
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
+
+
+class SqlAlchemyUnitOfWork(UnitOfWork):
+    """A session per unit; subclasses attach their repositories in `open_repositories`."""
+
+    def __init__(self, session_factory: sessionmaker, outbox: sa.Table, source: str):
+        super().__init__()
+        self.session_factory = session_factory
+        self.outbox = outbox
+        self.source = source
+        self.session: Session | None = None
+
+    def open_repositories(self, session: Session) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        super().__enter__()
+        self.session = self.session_factory()
+        self.open_repositories(self.session)
+        return self
+
+    def __exit__(self, *exc_info):
+        super().__exit__(*exc_info)
+        self.session.close()
+
+    def commit(self) -> None:
+        try:
+            self.session.flush()
+            write_events(self.session.connection(), self.outbox, self.source, self.pending_events)
+            self.session.commit()
+        except IntegrityError as exc:
+            self.session.rollback()
+            constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or str(exc.orig)
+            raise UniqueViolation(constraint) from exc
+        self.pending_events = []
+
+    def rollback(self) -> None:
+        self.session.rollback()
