@@ -68,25 +68,31 @@ class Stack:
 
     def start_worker(self):
         self.worker = Proc("identity-worker", self.env, self.log_dir)
-        client = RpcClient(self.env["IDENTITY_AMQP_URI"], timeout=1, caller="e2e-probe")
-        deadline = time.monotonic() + 30
-        try:
-            while True:  # ready when it answers RPC
-                assert self.worker.process.poll() is None, self.worker.log_path.read_text()
-                try:
-                    client.call("identity", "get_person", username="nobody-at-all")
-                except errors.NotFound:
-                    return self.worker
-                except (RpcTimeout, RpcUnavailable):
-                    time.sleep(0.1)
-                    assert time.monotonic() < deadline, "identity-worker did not become ready"
-        finally:
-            client.close()
+        wait_worker_ready(self.env["IDENTITY_AMQP_URI"], self.worker)
+        return self.worker
 
     def stop(self):
         for proc in (self.grpc, self.worker):
             if proc is not None and proc.process.poll() is None:
                 proc.terminate()
+
+
+def wait_worker_ready(amqp_uri, proc, timeout=30):
+    """Ready when identity's worker answers RPC."""
+    client = RpcClient(amqp_uri, timeout=1, caller="e2e-probe")
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            assert proc.process.poll() is None, proc.log_path.read_text()
+            try:
+                client.call("identity", "get_person", username="nobody-at-all")
+            except errors.NotFound:
+                return
+            except (RpcTimeout, RpcUnavailable):
+                assert time.monotonic() < deadline, f"{proc.name}: identity worker did not become ready"
+                time.sleep(0.1)
+    finally:
+        client.close()
 
 
 def wait_serving(target, proc, timeout=30):

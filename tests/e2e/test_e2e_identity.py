@@ -12,7 +12,7 @@ from hearth.identity.v1 import identity_pb2_grpc
 from hearth_common.logging import request_id_var
 from hearth_common.rpc_client import RpcClient
 
-from conftest import ADMIN, BIN, Proc, wait_serving
+from conftest import ADMIN, BIN, Proc, wait_serving, wait_worker_ready
 
 T = 10
 PASSWORD = "a long enough password"
@@ -146,6 +146,7 @@ def test_make_run_starts_the_services_and_ctrl_c_stops_them(e2e_env, tmp_path):
         probe = Proc.__new__(Proc)
         probe.name, probe.process, probe.log_path = "run_local", runner, tmp_path / "run.log"
         wait_serving(target, probe)
+        wait_worker_ready(env["IDENTITY_AMQP_URI"], probe)
         assert stub_for(target).ListBadgeCatalogue(pb.ListBadgeCatalogueRequest(), timeout=T).badges
         runner.send_signal(signal.SIGINT)
         assert runner.wait(30) == 0

@@ -1,5 +1,5 @@
 """Domain: the errors room's rules raise, each in the category that decides its gRPC status."""
-from hearth_common.errors import InvalidArgument
+from hearth_common.errors import InvalidArgument, NotFound
 
 
 class InvalidPolicy(InvalidArgument):
@@ -13,3 +13,7 @@ class InvalidPolicy(InvalidArgument):
     def __reduce__(self):
         # The default pickling re-calls __init__ with the full message, which would prefix the path twice.
         return (type(self), (self.problem, self.path))
+
+
+class RoomNotFound(NotFound):
+    pass

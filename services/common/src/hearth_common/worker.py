@@ -1,0 +1,20 @@
+"""Cross-cutting: the body of every `<service>-worker` command: patch eventlet first, then run the nameko service."""
+from __future__ import annotations
+
+
+def run(service: str, target: str) -> None:
+    """Runs `target` ("package.module:ServiceClass", whose module has `settings`) until SIGTERM."""
+    import eventlet
+
+    eventlet.monkey_patch()
+
+    import importlib
+
+    from nameko.cli.run import run as run_services
+
+    from hearth_common.logging import configure_logging
+
+    module_name, class_name = target.split(":")
+    module = importlib.import_module(module_name)
+    configure_logging(service, "worker", module.settings.log_level)
+    run_services([getattr(module, class_name)], {"AMQP_URI": module.settings.amqp_uri, "max_workers": 10})

@@ -1,0 +1,1 @@
+"""Adapters of room: PostgreSQL tables and repositories, the outbox and inbox."""

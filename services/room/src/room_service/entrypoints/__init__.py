@@ -1,0 +1,1 @@
+"""Entrypoints of room: gRPC server, nameko worker, migrate step; translation only."""

@@ -1,0 +1,31 @@
+"""Service layer: the unit-of-work and repository contracts room's use cases are written against."""
+from __future__ import annotations
+
+import abc
+from typing import Protocol
+
+from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
+
+from room_service.domain.people import KnownPerson
+from room_service.domain.rooms import Room
+
+
+class RoomsRepository(Protocol):
+    def get(self, slug: str) -> Room | None: ...
+    def list(self, include_archived: bool = False, topic: str | None = None) -> list[Room]: ...
+    def upsert(self, room: Room) -> None: ...
+
+
+class PeopleRepository(Protocol):
+    def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None: ...
+    def save(self, person: KnownPerson) -> None: ...
+    def lock_new(self, person_id: str) -> None: ...
+
+
+class UnitOfWork(BaseUnitOfWork):
+    rooms: RoomsRepository
+    people: PeopleRepository
+
+    @abc.abstractmethod
+    def claim_event(self, envelope: dict) -> bool:
+        """Records an incoming event as handled in this transaction; False if it was handled before."""

@@ -1,0 +1,35 @@
+"""Settings of room: the only module that reads environment variables."""
+from __future__ import annotations
+
+import dataclasses
+
+from hearth_common.settings import env_float, env_int, env_str
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    database_url: str
+    amqp_uri: str
+    grpc_address: str
+    grpc_workers: int
+    grpc_grace_seconds: float
+    identity_grpc_target: str
+    token_issuer: str
+    token_audience: str
+    worker_heartbeat_file: str
+    log_level: str
+
+
+def load() -> Settings:
+    return Settings(
+        database_url=env_str("ROOM_DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/hearth_room"),
+        amqp_uri=env_str("ROOM_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
+        grpc_address=env_str("ROOM_GRPC_ADDRESS", "0.0.0.0:50052"),
+        grpc_workers=env_int("ROOM_GRPC_WORKERS", 16),
+        grpc_grace_seconds=env_float("ROOM_GRPC_GRACE_SECONDS", 10.0),
+        identity_grpc_target=env_str("ROOM_IDENTITY_GRPC_TARGET", "127.0.0.1:50051"),
+        token_issuer=env_str("HEARTH_TOKEN_ISSUER", "hearth-identity"),
+        token_audience=env_str("HEARTH_TOKEN_AUDIENCE", "hearth"),
+        worker_heartbeat_file=env_str("ROOM_WORKER_HEARTBEAT_FILE", "/tmp/room-worker.heartbeat"),
+        log_level=env_str("LOG_LEVEL", "INFO"),
+    )
