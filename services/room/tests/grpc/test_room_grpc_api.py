@@ -1,0 +1,74 @@
+"""gRPC: room's API over a real grpcio server on an ephemeral port, backed by the real PostgreSQL."""
+import datetime as dt
+import uuid
+
+import grpc
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hearth.room.v1 import room_pb2 as pb
+from hearth.room.v1 import room_pb2_grpc
+from hearth_common.tokens import TokenVerifier
+
+from room_service.entrypoints.grpc_server import build_server
+
+T = 5
+KEY = Ed25519PrivateKey.generate()
+PEM = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def token_for(person_id):
+    now = dt.datetime.now(dt.timezone.utc)
+    claims = {"iss": "hearth-identity", "aud": "hearth", "sub": person_id, "iat": int(now.timestamp()),
+              "exp": int((now + dt.timedelta(minutes=5)).timestamp()), "roles": []}
+    return jwt.encode(claims, KEY, algorithm="EdDSA", headers={"kid": "test-key"})
+
+
+@pytest.fixture
+def stub(room_settings, rooms):
+    verifier = TokenVerifier(lambda: {"test-key": PEM}, issuer="hearth-identity", audience="hearth")
+    server = build_server(room_settings, rooms, verifier).start()
+    with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        yield room_pb2_grpc.RoomServiceStub(channel)
+    server.stop(grace=1)
+
+
+def known_person(rooms, cohort="adult", kind="member"):
+    person_id = str(uuid.uuid4())
+    rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": "person_registered", "seq": 1,
+                                "data": {"person_id": person_id, "username": "someone", "kind": kind, "cohort": cohort}})
+    return person_id
+
+
+def test_listing_shows_each_room_with_the_callers_access(stub, rooms):
+    person = known_person(rooms, cohort="teen")
+    md = [("authorization", f"Bearer {token_for(person)}")]
+    listed = stub.ListRooms(pb.ListRoomsRequest(), metadata=md, timeout=T).rooms
+    assert len(listed) >= 150
+    teen_open = [r for r in listed if r.room.audience == pb.AUDIENCE_TEEN and r.access.allowed]
+    adult = [r for r in listed if r.room.audience == pb.AUDIENCE_ADULT]
+    assert teen_open and adult
+    assert all(not r.access.allowed and r.access.missing == ["this room is for adults only"] for r in adult)
+    anxiety = stub.ListRooms(pb.ListRoomsRequest(topic="anxiety"), metadata=md, timeout=T).rooms
+    assert anxiety and all(r.room.topic == "anxiety" for r in anxiety)
+
+
+def test_check_access_explains_a_badge_lock(stub, rooms):
+    person = known_person(rooms)
+    md = [("authorization", f"Bearer {token_for(person)}")]
+    access = stub.CheckAccess(pb.CheckAccessRequest(slug="adult-peer-supporters"), metadata=md, timeout=T).access
+    assert not access.allowed
+    assert list(access.missing) == ["earn one of: Chief Chat, First Post", "earn: Compassion Hero"]
+    room = stub.GetRoom(pb.GetRoomRequest(slug="adult-peer-supporters"), metadata=md, timeout=T).room.room
+    assert "Compassion Hero" in room.access_summary
+
+
+def test_errors_are_statuses_a_client_can_act_on(stub, rooms):
+    md = [("authorization", f"Bearer {token_for(known_person(rooms))}")]
+    with pytest.raises(grpc.RpcError) as info:
+        stub.CheckAccess(pb.CheckAccessRequest(slug="no-such-room"), metadata=md, timeout=T)
+    assert info.value.code() == grpc.StatusCode.NOT_FOUND and "ListRooms" in info.value.details()
+    with pytest.raises(grpc.RpcError) as info:
+        stub.ListRooms(pb.ListRoomsRequest(), timeout=T)
+    assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED

@@ -1,0 +1,14 @@
+"""nameko fixtures for room (this directory runs in an eventlet-patched pytest process: make test-nameko)."""
+import importlib
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def room_worker_module(room_db_url, amqp_uri):
+    """room's nameko module, configured (through its settings) for the throwaway database and vhost."""
+    os.environ.update(ROOM_DATABASE_URL=room_db_url, ROOM_AMQP_URI=amqp_uri)
+    from room_service.entrypoints import nameko_service
+
+    return importlib.reload(nameko_service)
