@@ -1,0 +1,89 @@
+"""End-to-end: identity and room as real processes; a badge awarded in identity opens a badge-locked room."""
+import os
+import subprocess
+import time
+
+import grpc
+import kombu
+import pytest
+from hearth.identity.v1 import identity_pb2 as ipb
+from hearth.identity.v1 import identity_pb2_grpc
+from hearth.room.v1 import room_pb2 as rpb
+from hearth.room.v1 import room_pb2_grpc
+from hearth_common import testing
+
+from conftest import ADMIN, BIN, Proc, free_port, wait_serving
+
+T = 10
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def room_stack(stack, e2e_env, tmp_path):
+    env, _, identity_target = e2e_env
+    stack.start_grpc()
+    stack.start_worker()
+    db_url = testing.create_database("hearth_room_e2e")
+    room_target = f"127.0.0.1:{free_port()}"
+    room_env = {**env, "ROOM_DATABASE_URL": db_url, "ROOM_AMQP_URI": env["IDENTITY_AMQP_URI"],
+                "ROOM_GRPC_ADDRESS": room_target, "ROOM_IDENTITY_GRPC_TARGET": identity_target}
+    subprocess.run([str(BIN / "room-migrate")], env=room_env, check=True, capture_output=True, timeout=120)
+    procs = [Proc("room-worker", room_env, tmp_path), Proc("room-grpc", room_env, tmp_path)]
+    wait_consuming(env["IDENTITY_AMQP_URI"], "evt-identity-person_registered--room.on_person_registered", procs[0])
+    wait_serving(room_target, procs[1])
+    yield identity_target, room_target
+    for proc in procs:
+        proc.terminate()
+    testing.drop_database(db_url)
+
+
+def wait_consuming(amqp_uri, queue_name, proc, timeout=30.0):
+    """Waits until the worker consumes from its queue (events published earlier would not reach it)."""
+    deadline = time.monotonic() + timeout
+    with kombu.Connection(amqp_uri) as conn:
+        while True:
+            assert proc.process.poll() is None, proc.log_path.read_text()
+            try:
+                _, _, consumers = conn.channel().queue_declare(queue_name, passive=True)
+                if consumers:
+                    return
+            except Exception:
+                pass
+            assert time.monotonic() < deadline, f"{proc.name} is not consuming {queue_name}"
+            time.sleep(0.1)
+
+
+def eventually(check, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)
+
+
+def test_refused_then_told_what_is_needed_then_admitted_once_the_badge_arrives(room_stack):
+    identity_target, room_target = room_stack
+    identity = identity_pb2_grpc.IdentityServiceStub(grpc.insecure_channel(identity_target))
+    rooms = room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(room_target))
+    person = identity.Register(ipb.RegisterRequest(username="e2e_roomer", password=PASSWORD, date_of_birth="1990-01-01",
+                                                   kind=ipb.PERSON_KIND_MEMBER), timeout=T).person
+    me = [("authorization", "Bearer " + identity.Login(ipb.LoginRequest(username="e2e_roomer", password=PASSWORD),
+                                                       timeout=T).tokens.access_token)]
+    check = lambda: rooms.CheckAccess(rpb.CheckAccessRequest(slug="adult-peer-supporters"), metadata=me, timeout=T).access
+    # Registration reaches room through identity's events; until then room says to try again.
+    refused = eventually(lambda: (a := check()) and "try again" not in " ".join(a.missing) and a)
+    assert not refused.allowed
+    assert list(refused.missing) == ["earn one of: Chief Chat, First Post", "earn: Compassion Hero"]
+
+    admin_token = identity.Login(ipb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=T).tokens.access_token
+    staff = [("authorization", f"Bearer {admin_token}")]
+    for slug in ("first-post", "compassion-hero"):
+        identity.AwardBadge(ipb.AwardBadgeRequest(person_id=person.id, badge_slug=slug, reason="earned"),
+                            metadata=staff, timeout=T)
+    assert eventually(lambda: check().allowed)
+
+    teen_only = [r for r in rooms.ListRooms(rpb.ListRoomsRequest(), metadata=me, timeout=T).rooms
+                 if r.room.audience == rpb.AUDIENCE_TEEN]
+    assert teen_only and not any(r.access.allowed for r in teen_only)
