@@ -46,8 +46,8 @@ trap teardown EXIT
 log "building service images"
 $COMPOSE build
 
-log "bringing the stack up (2 gRPC and 2 worker replicas)"
-$COMPOSE up -d --scale identity-grpc=2 --scale identity-worker=2
+log "bringing the stack up (2 gRPC and 2 worker replicas of each service)"
+$COMPOSE up -d --scale identity-grpc=2 --scale identity-worker=2 --scale room-grpc=2 --scale room-worker=2
 
 log "waiting for every container to be healthy"
 bash deploy/wait-healthy.sh "$COMPOSE" 300

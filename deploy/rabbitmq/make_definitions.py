@@ -24,6 +24,13 @@ SERVICE_PERMISSIONS = {
         r"^(nameko-rpc|rpc-identity|identity\.events)$",
         r"^(nameko-rpc|rpc-identity)$",
     ),
+    # room consumes identity's events on quorum queues that dead-letter to hearth.dead-letter. nameko
+    # (re)declares the source's exchange before binding, which needs configure on identity.events.
+    "room": (
+        r"^(evt-identity-[a-z_]+--room\..+|dlq\.evt-identity-[a-z_]+--room\..+|hearth\.dead-letter|identity\.events)$",
+        r"^(evt-identity-[a-z_]+--room\..+|dlq\.evt-identity-[a-z_]+--room\..+|hearth\.dead-letter)$",
+        r"^(evt-identity-[a-z_]+--room\..+|dlq\.evt-identity-[a-z_]+--room\..+|identity\.events|hearth\.dead-letter)$",
+    ),
 }
 
 

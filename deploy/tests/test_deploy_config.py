@@ -17,7 +17,8 @@ def test_definitions_match_the_env_passwords():
     fresh = make_definitions.definitions(env)
     assert [u["name"] for u in committed["users"]] == [u["name"] for u in fresh["users"]]
     assert committed["permissions"] == fresh["permissions"], "run `make rabbitmq-definitions`"
-    passwords = {"hearth-admin": env["RABBITMQ_ADMIN_PASSWORD"], "identity": env["RABBITMQ_IDENTITY_PASSWORD"]}
+    passwords = {"hearth-admin": env["RABBITMQ_ADMIN_PASSWORD"], "identity": env["RABBITMQ_IDENTITY_PASSWORD"],
+                 "room": env["RABBITMQ_ROOM_PASSWORD"]}
     for user in committed["users"]:
         assert make_definitions.check_password(passwords[user["name"]], user["password_hash"]), (
             f"definitions.json is stale for {user['name']}: run `make rabbitmq-definitions`"
@@ -25,11 +26,13 @@ def test_definitions_match_the_env_passwords():
 
 
 def test_service_credentials_agree_across_env_files():
-    identity = make_definitions.read_env(DEPLOY / "env" / "identity.env")
     postgres = make_definitions.read_env(DEPLOY / "env" / "postgres.env")
     rabbit = make_definitions.read_env(DEPLOY / "env" / "rabbitmq.env")
-    assert f"identity:{postgres['IDENTITY_DB_PASSWORD']}@" in identity["IDENTITY_DATABASE_URL"]
-    assert f"identity:{rabbit['RABBITMQ_IDENTITY_PASSWORD']}@" in identity["IDENTITY_AMQP_URI"]
+    for service in ("identity", "room"):
+        env = make_definitions.read_env(DEPLOY / "env" / f"{service}.env")
+        upper = service.upper()
+        assert f"{service}:{postgres[f'{upper}_DB_PASSWORD']}@" in env[f"{upper}_DATABASE_URL"]
+        assert f"{service}:{rabbit[f'RABBITMQ_{upper}_PASSWORD']}@" in env[f"{upper}_AMQP_URI"]
 
 
 def test_compose_publishes_only_grpc_ports_and_avoids_fixed_names():
@@ -37,6 +40,6 @@ def test_compose_publishes_only_grpc_ports_and_avoids_fixed_names():
     for name, service in compose["services"].items():
         assert "container_name" not in service and "links" not in service, name
         for port in service.get("ports", []):
-            assert name.endswith("-grpc") and str(port).endswith(":50051"), f"{name} publishes {port}"
+            assert name.endswith("-grpc") and str(port).endswith((":50051", ":50052")), f"{name} publishes {port}"
         if name.endswith(("-grpc", "-worker")):
             assert "healthcheck" in service and service.get("restart") == "unless-stopped", name

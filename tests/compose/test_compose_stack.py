@@ -57,6 +57,32 @@ def test_register_login_award_and_read_back_on_every_replica(channels):
     eventually(lambda: unpublished_events() == 0, what="the workers to publish every event")
 
 
+def test_a_badge_awarded_in_identity_opens_a_room_on_every_room_replica(channels):
+    from hearth.room.v1 import room_pb2 as rpb
+    from hearth.room.v1 import room_pb2_grpc
+
+    s = stub(channels[0])
+    username = f"roomer_{uuid.uuid4().hex[:6]}"
+    person = register(s, username)
+    me = [("authorization", "Bearer " + s.Login(pb.LoginRequest(username=username, password="a long enough password"),
+                                                 timeout=T).tokens.access_token)]
+    ports = [compose("port", "--index", str(i), "room-grpc", "50052").strip().rsplit(":", 1)[1] for i in (1, 2)]
+    room_stubs = [room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(f"127.0.0.1:{p}")) for p in ports]
+
+    def access(index):
+        request = rpb.CheckAccessRequest(slug="adult-peer-supporters")
+        return room_stubs[index].CheckAccess(request, metadata=me, timeout=T).access
+
+    eventually(lambda: "try again" not in " ".join(access(0).missing), what="room to learn of the registration")
+    assert list(access(1).missing) == ["earn one of: Chief Chat, First Post", "earn: Compassion Hero"]
+    staff = [("authorization", "Bearer " + s.Login(pb.LoginRequest(username=ADMIN[0], password=ADMIN[1]),
+                                                    timeout=T).tokens.access_token)]
+    for slug in ("chief-chat", "compassion-hero"):
+        s.AwardBadge(pb.AwardBadgeRequest(person_id=person.id, badge_slug=slug, reason="compose e2e"),
+                     metadata=staff, timeout=T)
+    eventually(lambda: access(0).allowed and access(1).allowed, what="the room to open")
+
+
 def test_a_service_database_accepts_only_its_own_role():
     psql("DROP ROLE IF EXISTS intruder; CREATE ROLE intruder LOGIN PASSWORD 'intruder-password'", database="postgres")
     result = compose("exec", "-T", "-e", "PGPASSWORD=intruder-password", "postgres", "psql", "-h", "127.0.0.1",

@@ -20,3 +20,4 @@ SQL
 }
 
 create_service_database identity "${IDENTITY_DB_PASSWORD:-}"
+create_service_database room "${ROOM_DB_PASSWORD:-}"

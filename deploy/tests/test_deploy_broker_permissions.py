@@ -1,0 +1,81 @@
+"""Deploy check: each service's RabbitMQ user, with exactly the permissions in definitions.json, can run its worker.
+
+Starts identity-worker and room-worker as real processes on a throwaway vhost whose users get the committed
+permissions, and checks every event queue gets its consumer and the broker refused nothing.
+"""
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+
+import kombu
+import pytest
+from hearth_common import testing
+
+DEPLOY = pathlib.Path(__file__).resolve().parent.parent
+BIN = pathlib.Path(sys.executable).parent
+ROOM_QUEUES = [f"evt-identity-{e}--room.on_{e}" for e in
+               ("person_registered", "cohort_changed", "badge_awarded", "badge_revoked", "role_granted", "role_revoked")]
+
+
+def ctl(*args):
+    subprocess.run([shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl", "-q", *args], check=True,
+                   capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def restricted_vhost():
+    vhost = testing.RabbitVhost("hearth_perms").create()
+    permissions = {p["user"]: p for p in json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())["permissions"]}
+    users = {}
+    for service in ("identity", "room"):
+        user, password = f"perm_{service}_{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
+        ctl("add_user", user, password)
+        p = permissions[service]
+        ctl("set_permissions", "-p", vhost.name, user, p["configure"], p["write"], p["read"])
+        users[service] = f"amqp://{user}:{password}@127.0.0.1:5672/{vhost.name}"
+    yield users, vhost.uri
+    for uri in users.values():  # noqa: B007
+        ctl("delete_user", uri.split("//")[1].split(":")[0])
+    vhost.delete()
+
+
+def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost, tmp_path):
+    users, observer_uri = restricted_vhost
+    identity_db, room_db = testing.create_database("hearth_perm_id"), testing.create_database("hearth_perm_room")
+    procs = []
+    try:
+        env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN)}
+        for name in ("identity-migrate", "room-migrate"):
+            subprocess.run([str(BIN / name)], env=env, check=True, capture_output=True, timeout=120)
+        logs = {}
+        for service in ("identity", "room"):
+            logs[service] = tmp_path / f"{service}.log"
+            worker_env = {**env, f"{service.upper()}_AMQP_URI": users[service],
+                          f"{service.upper()}_WORKER_HEARTBEAT_FILE": str(tmp_path / f"{service}.hb")}
+            procs.append(subprocess.Popen([str(BIN / f"{service}-worker")], env=worker_env,
+                                          stderr=open(logs[service], "w")))
+        expected = {"rpc-identity", *ROOM_QUEUES}
+        consumed: set[str] = set()
+        deadline = time.monotonic() + 40
+        with kombu.Connection(observer_uri) as conn:
+            while consumed != expected and time.monotonic() < deadline:
+                for queue in expected - consumed:
+                    try:
+                        if conn.channel().queue_declare(queue, passive=True)[2]:
+                            consumed.add(queue)
+                    except Exception:
+                        pass
+                time.sleep(0.2)
+        assert consumed == expected
+        for service, log in logs.items():
+            assert "ACCESS_REFUSED" not in log.read_text().upper().replace("-", "_"), f"{service}: {log.read_text()[-2000:]}"
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(30)
+        testing.drop_database(identity_db)
+        testing.drop_database(room_db)
