@@ -13,10 +13,8 @@ from identity_service.migrations import runner
 
 @pytest.fixture(scope="session")
 def identity_db_url():
-    url = testing.create_database("hearth_identity_test")
-    runner.upgrade(url)
-    yield url
-    testing.drop_database(url)
+    with testing.migrated_database("hearth_identity_test", runner.upgrade) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

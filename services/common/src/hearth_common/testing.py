@@ -1,11 +1,13 @@
 """Cross-cutting test support: throwaway PostgreSQL databases and RabbitMQ vhosts on the real servers."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import urllib.parse
 import uuid
+from typing import Callable, Iterator
 
 import sqlalchemy as sa
 
@@ -23,6 +25,17 @@ def create_database(prefix: str) -> str:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return sa.engine.make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@contextlib.contextmanager
+def migrated_database(prefix: str, upgrade: Callable[[str], None]) -> Iterator[str]:
+    """A throwaway database brought to the latest schema by `upgrade(url)`, dropped afterwards."""
+    url = create_database(prefix)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop_database(url)
 
 
 def drop_database(url: str) -> None:

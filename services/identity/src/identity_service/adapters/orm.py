@@ -2,20 +2,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from hearth_common.db import new_metadata
 from hearth_common.outbox import define_outbox_table
 from sqlalchemy.orm import registry
 
 from identity_service.domain import model
 
-metadata = sa.MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+metadata = new_metadata()
 TZ = sa.DateTime(timezone=True)
 
 
