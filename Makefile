@@ -92,8 +92,9 @@ migrate: ## create the local databases if missing and run every service's migrat
 run: migrate ## run every service as local processes (gRPC + worker); Ctrl-C stops them
 	exec $(PY) scripts/run_local.py $(SERVICES)
 
-bench: ## print latency figures (p50/p99/max) for the identity API
+bench: ## print latency figures (p50/p99/max) for the identity and room APIs
 	$(PY) benchmarks/bench_identity.py
+	$(PY) benchmarks/bench_room.py
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -5,14 +5,9 @@ Latency is measured from each request's scheduled send time, so a stall counts a
 """
 from __future__ import annotations
 
-import concurrent.futures
 import os
-import pathlib
 import signal
-import socket
-import statistics
 import subprocess
-import sys
 import threading
 import time
 
@@ -21,50 +16,8 @@ from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth_common import errors, testing
 from hearth_common.rpc_client import RpcClient, RpcTimeout, RpcUnavailable
-
-BIN = pathlib.Path(sys.executable).parent
-DURATION = float(os.environ.get("BENCH_SECONDS", "10"))
+from loadgen import BIN, DURATION, free_port, open_loop
 ADMIN = ("bench_admin", "bench admin password")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def open_loop(name: str, rate: float, call, workers: int = 32) -> None:
-    """Sends `rate` calls a second for DURATION seconds and prints p50/p99/max from scheduled send times."""
-    total = int(rate * DURATION)
-    latencies: list[float] = []
-    failures = 0
-    lock = threading.Lock()
-    start = time.perf_counter() + 0.2
-
-    def one(i: int) -> None:
-        nonlocal failures
-        scheduled = start + i / rate
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        try:
-            call(i)
-            ok = True
-        except Exception:
-            ok = False
-        with lock:
-            if ok:
-                latencies.append(time.perf_counter() - scheduled)
-            else:
-                failures += 1
-
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        list(pool.map(one, range(total)))
-    q = statistics.quantiles(latencies, n=100)
-    print(
-        f"{name:<34} rate={rate:>5.0f}/s n={total:>5} p50={q[49] * 1000:7.2f} ms "
-        f"p99={q[98] * 1000:7.2f} ms max={max(latencies) * 1000:7.2f} ms failures={failures}"
-    )
 
 
 def main() -> None:

@@ -1,0 +1,56 @@
+"""Benchmark tooling: an open-loop load generator and percentile reporting shared by the benchmarks."""
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import pathlib
+import socket
+import statistics
+import sys
+import threading
+import time
+
+BIN = pathlib.Path(sys.executable).parent
+DURATION = float(os.environ.get("BENCH_SECONDS", "10"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def report(name: str, latencies: list[float], extra: str = "") -> None:
+    """Prints p50, p99 and max of latencies given in seconds."""
+    q = statistics.quantiles(latencies, n=100)
+    print(f"{name:<40} {extra}p50={q[49] * 1000:7.2f} ms p99={q[98] * 1000:7.2f} ms max={max(latencies) * 1000:7.2f} ms")
+
+
+def open_loop(name: str, rate: float, call, workers: int = 32) -> None:
+    """Sends `rate` calls a second for DURATION seconds; latency counts from each call's scheduled send time."""
+    total = int(rate * DURATION)
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    start = time.perf_counter() + 0.2
+
+    def one(i: int) -> None:
+        nonlocal failures
+        scheduled = start + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        try:
+            call(i)
+            ok = True
+        except Exception:
+            ok = False
+        with lock:
+            if ok:
+                latencies.append(time.perf_counter() - scheduled)
+            else:
+                failures += 1
+
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        list(pool.map(one, range(total)))
+    report(name, latencies, f"rate={rate:>5.0f}/s n={total:>5} failures={failures} ")
