@@ -72,3 +72,29 @@ def test_errors_are_statuses_a_client_can_act_on(stub, rooms):
     with pytest.raises(grpc.RpcError) as info:
         stub.ListRooms(pb.ListRoomsRequest(), timeout=T)
     assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_admins_create_rooms_over_grpc_and_bad_input_is_refused_clearly(stub, rooms):
+    admin = known_person(rooms)
+    rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": "role_granted", "seq": 2,
+                                "data": {"person_id": admin, "grant_id": "g-admin", "role": "admin", "room_id": None,
+                                         "expires_at": None}})
+    md = [("authorization", f"Bearer {token_for(admin)}")]
+    spec = pb.RoomSpec(slug="adult-grpc-made-room", name="Made over gRPC", description="Test room.", topic="community",
+                       audience=pb.AUDIENCE_ADULT, audience_kind="both", mode=pb.ROOM_MODE_ALWAYS_OPEN, capacity=30,
+                       access_policy_json='{"badge": "night-owl"}')
+    created = stub.CreateRoom(pb.CreateRoomRequest(room=spec), metadata=md, timeout=T).room
+    assert created.slug == "adult-grpc-made-room" and "Night Owl" in created.access_summary
+    bad_json = pb.RoomSpec()
+    bad_json.CopyFrom(spec)
+    bad_json.slug, bad_json.access_policy_json = "adult-other-room", "{not json"
+    with pytest.raises(grpc.RpcError) as info:
+        stub.CreateRoom(pb.CreateRoomRequest(room=bad_json), metadata=md, timeout=T)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "not valid JSON" in info.value.details()
+    with pytest.raises(grpc.RpcError) as info:
+        stub.CreateRoom(pb.CreateRoomRequest(room=spec), metadata=md, timeout=T)
+    assert info.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    member = [("authorization", f"Bearer {token_for(known_person(rooms))}")]
+    with pytest.raises(grpc.RpcError) as info:
+        stub.ArchiveRoom(pb.ArchiveRoomRequest(slug="adult-grpc-made-room"), metadata=member, timeout=T)
+    assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED

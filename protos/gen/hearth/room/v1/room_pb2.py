@@ -22,37 +22,60 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19hearth/room/v1/room.proto\x12\x0ehearth.room.v1\"\xeb\x01\n\x04Room\x12\x0c\n\x04slug\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\r\n\x05topic\x18\x04 \x01(\t\x12*\n\x08\x61udience\x18\x05 \x01(\x0e\x32\x18.hearth.room.v1.Audience\x12\x15\n\raudience_kind\x18\x06 \x01(\t\x12&\n\x04mode\x18\x07 \x01(\x0e\x32\x18.hearth.room.v1.RoomMode\x12\x0e\n\x06\x61\x63tive\x18\x08 \x01(\x08\x12\x10\n\x08\x63\x61pacity\x18\t \x01(\x05\x12\x16\n\x0e\x61\x63\x63\x65ss_summary\x18\n \x01(\t\"*\n\x06\x41\x63\x63\x65ss\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12\x0f\n\x07missing\x18\x02 \x03(\t\"\\\n\x0eRoomWithAccess\x12\"\n\x04room\x18\x01 \x01(\x0b\x32\x14.hearth.room.v1.Room\x12&\n\x06\x61\x63\x63\x65ss\x18\x02 \x01(\x0b\x32\x16.hearth.room.v1.Access\";\n\x10ListRoomsRequest\x12\x18\n\x10include_archived\x18\x01 \x01(\x08\x12\r\n\x05topic\x18\x02 \x01(\t\"B\n\x11ListRoomsResponse\x12-\n\x05rooms\x18\x01 \x03(\x0b\x32\x1e.hearth.room.v1.RoomWithAccess\"\x1e\n\x0eGetRoomRequest\x12\x0c\n\x04slug\x18\x01 \x01(\t\"?\n\x0fGetRoomResponse\x12,\n\x04room\x18\x01 \x01(\x0b\x32\x1e.hearth.room.v1.RoomWithAccess\"\"\n\x12\x43heckAccessRequest\x12\x0c\n\x04slug\x18\x01 \x01(\t\"=\n\x13\x43heckAccessResponse\x12&\n\x06\x61\x63\x63\x65ss\x18\x01 \x01(\x0b\x32\x16.hearth.room.v1.Access*K\n\x08\x41udience\x12\x18\n\x14\x41UDIENCE_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x41UDIENCE_ADULT\x10\x01\x12\x11\n\rAUDIENCE_TEEN\x10\x02*q\n\x08RoomMode\x12\x19\n\x15ROOM_MODE_UNSPECIFIED\x10\x00\x12\x19\n\x15ROOM_MODE_ALWAYS_OPEN\x10\x01\x12\x14\n\x10ROOM_MODE_POP_UP\x10\x02\x12\x19\n\x15ROOM_MODE_FACILITATED\x10\x03\x32\x83\x02\n\x0bRoomService\x12P\n\tListRooms\x12 .hearth.room.v1.ListRoomsRequest\x1a!.hearth.room.v1.ListRoomsResponse\x12J\n\x07GetRoom\x12\x1e.hearth.room.v1.GetRoomRequest\x1a\x1f.hearth.room.v1.GetRoomResponse\x12V\n\x0b\x43heckAccess\x12\".hearth.room.v1.CheckAccessRequest\x1a#.hearth.room.v1.CheckAccessResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19hearth/room/v1/room.proto\x12\x0ehearth.room.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe4\x02\n\x04Room\x12\x0c\n\x04slug\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\r\n\x05topic\x18\x04 \x01(\t\x12*\n\x08\x61udience\x18\x05 \x01(\x0e\x32\x18.hearth.room.v1.Audience\x12\x15\n\raudience_kind\x18\x06 \x01(\t\x12&\n\x04mode\x18\x07 \x01(\x0e\x32\x18.hearth.room.v1.RoomMode\x12\x0e\n\x06\x61\x63tive\x18\x08 \x01(\x08\x12\x10\n\x08\x63\x61pacity\x18\t \x01(\x05\x12\x16\n\x0e\x61\x63\x63\x65ss_summary\x18\n \x01(\t\x12,\n\x08opens_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tcloses_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12\x61\x63\x63\x65ss_policy_json\x18\r \x01(\t\"\xe3\x01\n\x08RoomSpec\x12\x0c\n\x04slug\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\r\n\x05topic\x18\x04 \x01(\t\x12*\n\x08\x61udience\x18\x05 \x01(\x0e\x32\x18.hearth.room.v1.Audience\x12\x15\n\raudience_kind\x18\x06 \x01(\t\x12&\n\x04mode\x18\x07 \x01(\x0e\x32\x18.hearth.room.v1.RoomMode\x12\x10\n\x08\x63\x61pacity\x18\x08 \x01(\x05\x12\x1a\n\x12\x61\x63\x63\x65ss_policy_json\x18\t \x01(\t\";\n\x11\x43reateRoomRequest\x12&\n\x04room\x18\x01 \x01(\x0b\x32\x18.hearth.room.v1.RoomSpec\"8\n\x12\x43reateRoomResponse\x12\"\n\x04room\x18\x01 \x01(\x0b\x32\x14.hearth.room.v1.Room\";\n\x11UpdateRoomRequest\x12&\n\x04room\x18\x01 \x01(\x0b\x32\x18.hearth.room.v1.RoomSpec\"8\n\x12UpdateRoomResponse\x12\"\n\x04room\x18\x01 \x01(\x0b\x32\x14.hearth.room.v1.Room\"\"\n\x12\x41rchiveRoomRequest\x12\x0c\n\x04slug\x18\x01 \x01(\t\"9\n\x13\x41rchiveRoomResponse\x12\"\n\x04room\x18\x01 \x01(\x0b\x32\x14.hearth.room.v1.Room\"!\n\x11ReopenRoomRequest\x12\x0c\n\x04slug\x18\x01 \x01(\t\"8\n\x12ReopenRoomResponse\x12\"\n\x04room\x18\x01 \x01(\x0b\x32\x14.hearth.room.v1.Room\"}\n\x10OpenPopUpRequest\x12\x0c\n\x04slug\x18\x01 \x01(\t\x12,\n\x08opens_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tcloses_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"7\n\x11OpenPopUpResponse\x12\"\n\x04room\x18\x01 \x01(\x0b\x32\x14.hearth.room.v1.Room\"*\n\x06\x41\x63\x63\x65ss\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12\x0f\n\x07missing\x18\x02 \x03(\t\"\\\n\x0eRoomWithAccess\x12\"\n\x04room\x18\x01 \x01(\x0b\x32\x14.hearth.room.v1.Room\x12&\n\x06\x61\x63\x63\x65ss\x18\x02 \x01(\x0b\x32\x16.hearth.room.v1.Access\";\n\x10ListRoomsRequest\x12\x18\n\x10include_archived\x18\x01 \x01(\x08\x12\r\n\x05topic\x18\x02 \x01(\t\"B\n\x11ListRoomsResponse\x12-\n\x05rooms\x18\x01 \x03(\x0b\x32\x1e.hearth.room.v1.RoomWithAccess\"\x1e\n\x0eGetRoomRequest\x12\x0c\n\x04slug\x18\x01 \x01(\t\"?\n\x0fGetRoomResponse\x12,\n\x04room\x18\x01 \x01(\x0b\x32\x1e.hearth.room.v1.RoomWithAccess\"\"\n\x12\x43heckAccessRequest\x12\x0c\n\x04slug\x18\x01 \x01(\t\"=\n\x13\x43heckAccessResponse\x12&\n\x06\x61\x63\x63\x65ss\x18\x01 \x01(\x0b\x32\x16.hearth.room.v1.Access*K\n\x08\x41udience\x12\x18\n\x14\x41UDIENCE_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x41UDIENCE_ADULT\x10\x01\x12\x11\n\rAUDIENCE_TEEN\x10\x02*q\n\x08RoomMode\x12\x19\n\x15ROOM_MODE_UNSPECIFIED\x10\x00\x12\x19\n\x15ROOM_MODE_ALWAYS_OPEN\x10\x01\x12\x14\n\x10ROOM_MODE_POP_UP\x10\x02\x12\x19\n\x15ROOM_MODE_FACILITATED\x10\x03\x32\xac\x05\n\x0bRoomService\x12P\n\tListRooms\x12 .hearth.room.v1.ListRoomsRequest\x1a!.hearth.room.v1.ListRoomsResponse\x12J\n\x07GetRoom\x12\x1e.hearth.room.v1.GetRoomRequest\x1a\x1f.hearth.room.v1.GetRoomResponse\x12V\n\x0b\x43heckAccess\x12\".hearth.room.v1.CheckAccessRequest\x1a#.hearth.room.v1.CheckAccessResponse\x12S\n\nCreateRoom\x12!.hearth.room.v1.CreateRoomRequest\x1a\".hearth.room.v1.CreateRoomResponse\x12S\n\nUpdateRoom\x12!.hearth.room.v1.UpdateRoomRequest\x1a\".hearth.room.v1.UpdateRoomResponse\x12V\n\x0b\x41rchiveRoom\x12\".hearth.room.v1.ArchiveRoomRequest\x1a#.hearth.room.v1.ArchiveRoomResponse\x12S\n\nReopenRoom\x12!.hearth.room.v1.ReopenRoomRequest\x1a\".hearth.room.v1.ReopenRoomResponse\x12P\n\tOpenPopUp\x12 .hearth.room.v1.OpenPopUpRequest\x1a!.hearth.room.v1.OpenPopUpResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'hearth.room.v1.room_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_AUDIENCE']._serialized_start=746
-  _globals['_AUDIENCE']._serialized_end=821
-  _globals['_ROOMMODE']._serialized_start=823
-  _globals['_ROOMMODE']._serialized_end=936
-  _globals['_ROOM']._serialized_start=46
-  _globals['_ROOM']._serialized_end=281
-  _globals['_ACCESS']._serialized_start=283
-  _globals['_ACCESS']._serialized_end=325
-  _globals['_ROOMWITHACCESS']._serialized_start=327
-  _globals['_ROOMWITHACCESS']._serialized_end=419
-  _globals['_LISTROOMSREQUEST']._serialized_start=421
-  _globals['_LISTROOMSREQUEST']._serialized_end=480
-  _globals['_LISTROOMSRESPONSE']._serialized_start=482
-  _globals['_LISTROOMSRESPONSE']._serialized_end=548
-  _globals['_GETROOMREQUEST']._serialized_start=550
-  _globals['_GETROOMREQUEST']._serialized_end=580
-  _globals['_GETROOMRESPONSE']._serialized_start=582
-  _globals['_GETROOMRESPONSE']._serialized_end=645
-  _globals['_CHECKACCESSREQUEST']._serialized_start=647
-  _globals['_CHECKACCESSREQUEST']._serialized_end=681
-  _globals['_CHECKACCESSRESPONSE']._serialized_start=683
-  _globals['_CHECKACCESSRESPONSE']._serialized_end=744
-  _globals['_ROOMSERVICE']._serialized_start=939
-  _globals['_ROOMSERVICE']._serialized_end=1198
+  _globals['_AUDIENCE']._serialized_start=1740
+  _globals['_AUDIENCE']._serialized_end=1815
+  _globals['_ROOMMODE']._serialized_start=1817
+  _globals['_ROOMMODE']._serialized_end=1930
+  _globals['_ROOM']._serialized_start=79
+  _globals['_ROOM']._serialized_end=435
+  _globals['_ROOMSPEC']._serialized_start=438
+  _globals['_ROOMSPEC']._serialized_end=665
+  _globals['_CREATEROOMREQUEST']._serialized_start=667
+  _globals['_CREATEROOMREQUEST']._serialized_end=726
+  _globals['_CREATEROOMRESPONSE']._serialized_start=728
+  _globals['_CREATEROOMRESPONSE']._serialized_end=784
+  _globals['_UPDATEROOMREQUEST']._serialized_start=786
+  _globals['_UPDATEROOMREQUEST']._serialized_end=845
+  _globals['_UPDATEROOMRESPONSE']._serialized_start=847
+  _globals['_UPDATEROOMRESPONSE']._serialized_end=903
+  _globals['_ARCHIVEROOMREQUEST']._serialized_start=905
+  _globals['_ARCHIVEROOMREQUEST']._serialized_end=939
+  _globals['_ARCHIVEROOMRESPONSE']._serialized_start=941
+  _globals['_ARCHIVEROOMRESPONSE']._serialized_end=998
+  _globals['_REOPENROOMREQUEST']._serialized_start=1000
+  _globals['_REOPENROOMREQUEST']._serialized_end=1033
+  _globals['_REOPENROOMRESPONSE']._serialized_start=1035
+  _globals['_REOPENROOMRESPONSE']._serialized_end=1091
+  _globals['_OPENPOPUPREQUEST']._serialized_start=1093
+  _globals['_OPENPOPUPREQUEST']._serialized_end=1218
+  _globals['_OPENPOPUPRESPONSE']._serialized_start=1220
+  _globals['_OPENPOPUPRESPONSE']._serialized_end=1275
+  _globals['_ACCESS']._serialized_start=1277
+  _globals['_ACCESS']._serialized_end=1319
+  _globals['_ROOMWITHACCESS']._serialized_start=1321
+  _globals['_ROOMWITHACCESS']._serialized_end=1413
+  _globals['_LISTROOMSREQUEST']._serialized_start=1415
+  _globals['_LISTROOMSREQUEST']._serialized_end=1474
+  _globals['_LISTROOMSRESPONSE']._serialized_start=1476
+  _globals['_LISTROOMSRESPONSE']._serialized_end=1542
+  _globals['_GETROOMREQUEST']._serialized_start=1544
+  _globals['_GETROOMREQUEST']._serialized_end=1574
+  _globals['_GETROOMRESPONSE']._serialized_start=1576
+  _globals['_GETROOMRESPONSE']._serialized_end=1639
+  _globals['_CHECKACCESSREQUEST']._serialized_start=1641
+  _globals['_CHECKACCESSREQUEST']._serialized_end=1675
+  _globals['_CHECKACCESSRESPONSE']._serialized_start=1677
+  _globals['_CHECKACCESSRESPONSE']._serialized_end=1738
+  _globals['_ROOMSERVICE']._serialized_start=1933
+  _globals['_ROOMSERVICE']._serialized_end=2617
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,6 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -28,7 +31,7 @@ ROOM_MODE_POP_UP: RoomMode
 ROOM_MODE_FACILITATED: RoomMode
 
 class Room(_message.Message):
-    __slots__ = ("slug", "name", "description", "topic", "audience", "audience_kind", "mode", "active", "capacity", "access_summary")
+    __slots__ = ("slug", "name", "description", "topic", "audience", "audience_kind", "mode", "active", "capacity", "access_summary", "opens_at", "closes_at", "access_policy_json")
     SLUG_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -39,6 +42,9 @@ class Room(_message.Message):
     ACTIVE_FIELD_NUMBER: _ClassVar[int]
     CAPACITY_FIELD_NUMBER: _ClassVar[int]
     ACCESS_SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    OPENS_AT_FIELD_NUMBER: _ClassVar[int]
+    CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_POLICY_JSON_FIELD_NUMBER: _ClassVar[int]
     slug: str
     name: str
     description: str
@@ -49,7 +55,96 @@ class Room(_message.Message):
     active: bool
     capacity: int
     access_summary: str
-    def __init__(self, slug: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., topic: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., audience_kind: _Optional[str] = ..., mode: _Optional[_Union[RoomMode, str]] = ..., active: _Optional[bool] = ..., capacity: _Optional[int] = ..., access_summary: _Optional[str] = ...) -> None: ...
+    opens_at: _timestamp_pb2.Timestamp
+    closes_at: _timestamp_pb2.Timestamp
+    access_policy_json: str
+    def __init__(self, slug: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., topic: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., audience_kind: _Optional[str] = ..., mode: _Optional[_Union[RoomMode, str]] = ..., active: _Optional[bool] = ..., capacity: _Optional[int] = ..., access_summary: _Optional[str] = ..., opens_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closes_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., access_policy_json: _Optional[str] = ...) -> None: ...
+
+class RoomSpec(_message.Message):
+    __slots__ = ("slug", "name", "description", "topic", "audience", "audience_kind", "mode", "capacity", "access_policy_json")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    AUDIENCE_FIELD_NUMBER: _ClassVar[int]
+    AUDIENCE_KIND_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_POLICY_JSON_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    name: str
+    description: str
+    topic: str
+    audience: Audience
+    audience_kind: str
+    mode: RoomMode
+    capacity: int
+    access_policy_json: str
+    def __init__(self, slug: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., topic: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., audience_kind: _Optional[str] = ..., mode: _Optional[_Union[RoomMode, str]] = ..., capacity: _Optional[int] = ..., access_policy_json: _Optional[str] = ...) -> None: ...
+
+class CreateRoomRequest(_message.Message):
+    __slots__ = ("room",)
+    ROOM_FIELD_NUMBER: _ClassVar[int]
+    room: RoomSpec
+    def __init__(self, room: _Optional[_Union[RoomSpec, _Mapping]] = ...) -> None: ...
+
+class CreateRoomResponse(_message.Message):
+    __slots__ = ("room",)
+    ROOM_FIELD_NUMBER: _ClassVar[int]
+    room: Room
+    def __init__(self, room: _Optional[_Union[Room, _Mapping]] = ...) -> None: ...
+
+class UpdateRoomRequest(_message.Message):
+    __slots__ = ("room",)
+    ROOM_FIELD_NUMBER: _ClassVar[int]
+    room: RoomSpec
+    def __init__(self, room: _Optional[_Union[RoomSpec, _Mapping]] = ...) -> None: ...
+
+class UpdateRoomResponse(_message.Message):
+    __slots__ = ("room",)
+    ROOM_FIELD_NUMBER: _ClassVar[int]
+    room: Room
+    def __init__(self, room: _Optional[_Union[Room, _Mapping]] = ...) -> None: ...
+
+class ArchiveRoomRequest(_message.Message):
+    __slots__ = ("slug",)
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    def __init__(self, slug: _Optional[str] = ...) -> None: ...
+
+class ArchiveRoomResponse(_message.Message):
+    __slots__ = ("room",)
+    ROOM_FIELD_NUMBER: _ClassVar[int]
+    room: Room
+    def __init__(self, room: _Optional[_Union[Room, _Mapping]] = ...) -> None: ...
+
+class ReopenRoomRequest(_message.Message):
+    __slots__ = ("slug",)
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    def __init__(self, slug: _Optional[str] = ...) -> None: ...
+
+class ReopenRoomResponse(_message.Message):
+    __slots__ = ("room",)
+    ROOM_FIELD_NUMBER: _ClassVar[int]
+    room: Room
+    def __init__(self, room: _Optional[_Union[Room, _Mapping]] = ...) -> None: ...
+
+class OpenPopUpRequest(_message.Message):
+    __slots__ = ("slug", "opens_at", "closes_at")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    OPENS_AT_FIELD_NUMBER: _ClassVar[int]
+    CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    opens_at: _timestamp_pb2.Timestamp
+    closes_at: _timestamp_pb2.Timestamp
+    def __init__(self, slug: _Optional[str] = ..., opens_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closes_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class OpenPopUpResponse(_message.Message):
+    __slots__ = ("room",)
+    ROOM_FIELD_NUMBER: _ClassVar[int]
+    room: Room
+    def __init__(self, room: _Optional[_Union[Room, _Mapping]] = ...) -> None: ...
 
 class Access(_message.Message):
     __slots__ = ("allowed", "missing")

@@ -51,6 +51,31 @@ class RoomServiceStub:
                 request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.CheckAccessRequest.SerializeToString,
                 response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.CheckAccessResponse.FromString,
                 _registered_method=True)
+        self.CreateRoom = channel.unary_unary(
+                '/hearth.room.v1.RoomService/CreateRoom',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.CreateRoomRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.CreateRoomResponse.FromString,
+                _registered_method=True)
+        self.UpdateRoom = channel.unary_unary(
+                '/hearth.room.v1.RoomService/UpdateRoom',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.UpdateRoomRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.UpdateRoomResponse.FromString,
+                _registered_method=True)
+        self.ArchiveRoom = channel.unary_unary(
+                '/hearth.room.v1.RoomService/ArchiveRoom',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ArchiveRoomRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ArchiveRoomResponse.FromString,
+                _registered_method=True)
+        self.ReopenRoom = channel.unary_unary(
+                '/hearth.room.v1.RoomService/ReopenRoom',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ReopenRoomRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ReopenRoomResponse.FromString,
+                _registered_method=True)
+        self.OpenPopUp = channel.unary_unary(
+                '/hearth.room.v1.RoomService/OpenPopUp',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpResponse.FromString,
+                _registered_method=True)
 
 
 class RoomServiceServicer:
@@ -79,6 +104,41 @@ class RoomServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateRoom(self, request, context):
+        """Adds a room to the catalogue. Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateRoom(self, request, context):
+        """Replaces a room's editable fields (everything but the slug). Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ArchiveRoom(self, request, context):
+        """Archives a room: it stays listed on request but nobody may enter. Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReopenRoom(self, request, context):
+        """Reopens an archived room. Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def OpenPopUp(self, request, context):
+        """Sets the window in which a pop-up room is open. Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RoomServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -96,6 +156,31 @@ def add_RoomServiceServicer_to_server(servicer, server):
                     servicer.CheckAccess,
                     request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.CheckAccessRequest.FromString,
                     response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.CheckAccessResponse.SerializeToString,
+            ),
+            'CreateRoom': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateRoom,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.CreateRoomRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.CreateRoomResponse.SerializeToString,
+            ),
+            'UpdateRoom': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateRoom,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.UpdateRoomRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.UpdateRoomResponse.SerializeToString,
+            ),
+            'ArchiveRoom': grpc.unary_unary_rpc_method_handler(
+                    servicer.ArchiveRoom,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ArchiveRoomRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ArchiveRoomResponse.SerializeToString,
+            ),
+            'ReopenRoom': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReopenRoom,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ReopenRoomRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ReopenRoomResponse.SerializeToString,
+            ),
+            'OpenPopUp': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenPopUp,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -181,6 +266,141 @@ class RoomService:
             '/hearth.room.v1.RoomService/CheckAccess',
             hearth_dot_room_dot_v1_dot_room__pb2.CheckAccessRequest.SerializeToString,
             hearth_dot_room_dot_v1_dot_room__pb2.CheckAccessResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateRoom(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/CreateRoom',
+            hearth_dot_room_dot_v1_dot_room__pb2.CreateRoomRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.CreateRoomResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateRoom(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/UpdateRoom',
+            hearth_dot_room_dot_v1_dot_room__pb2.UpdateRoomRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.UpdateRoomResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ArchiveRoom(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/ArchiveRoom',
+            hearth_dot_room_dot_v1_dot_room__pb2.ArchiveRoomRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.ArchiveRoomResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReopenRoom(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/ReopenRoom',
+            hearth_dot_room_dot_v1_dot_room__pb2.ReopenRoomRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.ReopenRoomResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenPopUp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/OpenPopUp',
+            hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpResponse.FromString,
             options,
             channel_credentials,
             insecure,

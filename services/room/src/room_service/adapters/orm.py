@@ -24,7 +24,10 @@ rooms = sa.Table(
     sa.Column("status", sa.String(10), nullable=False),
     sa.Column("capacity", sa.Integer, nullable=False),
     sa.Column("access_policy", JSON, nullable=False),
+    sa.Column("opens_at", TZ),
+    sa.Column("closes_at", TZ),
     sa.Column("updated_at", TZ, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False, server_default="seed"),
 )
 
 # The read model of people, fed by identity's events: one row per person, facts keyed with their event seq.

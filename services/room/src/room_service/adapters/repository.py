@@ -28,8 +28,9 @@ class RoomsRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def get(self, slug: str) -> Room | None:
-        row = self.session.execute(sa.select(orm.rooms).where(orm.rooms.c.slug == slug)).mappings().first()
+    def get(self, slug: str, *, lock: bool = False) -> Room | None:
+        stmt = sa.select(orm.rooms).where(orm.rooms.c.slug == slug)
+        row = self.session.execute(stmt.with_for_update() if lock else stmt).mappings().first()
         return Room(**{k: row[k] for k in _ROOM_FIELDS}) if row else None
 
     def list(self, include_archived: bool = False, topic: str | None = None) -> list[Room]:
@@ -40,10 +41,19 @@ class RoomsRepository:
             stmt = stmt.where(orm.rooms.c.topic == topic)
         return [Room(**{k: row[k] for k in _ROOM_FIELDS}) for row in self.session.execute(stmt).mappings()]
 
-    def upsert(self, room: Room) -> None:
-        values = {k: getattr(room, k) for k in _ROOM_FIELDS} | {"updated_at": _now()}
-        stmt = postgresql.insert(orm.rooms).values(**values)
-        self.session.execute(stmt.on_conflict_do_update(index_elements=[orm.rooms.c.slug], set_=values))
+    def add_if_missing(self, room: Room, actor: str) -> bool:
+        """Inserts the room unless its slug exists; returns whether it was added."""
+        values = {k: getattr(room, k) for k in _ROOM_FIELDS} | {"updated_at": _now(), "updated_by": actor}
+        stmt = postgresql.insert(orm.rooms).values(**values).on_conflict_do_nothing(index_elements=[orm.rooms.c.slug])
+        return self.session.execute(stmt).rowcount == 1
+
+    def add(self, room: Room, actor: str) -> None:
+        values = {k: getattr(room, k) for k in _ROOM_FIELDS} | {"updated_at": _now(), "updated_by": actor}
+        self.session.execute(sa.insert(orm.rooms).values(**values))
+
+    def save(self, room: Room, actor: str) -> None:
+        values = {k: getattr(room, k) for k in _ROOM_FIELDS if k != "slug"} | {"updated_at": _now(), "updated_by": actor}
+        self.session.execute(sa.update(orm.rooms).where(orm.rooms.c.slug == room.slug).values(**values))
 
 
 class PeopleRepository:

@@ -1,5 +1,5 @@
 """Domain: the errors room's rules raise, each in the category that decides its gRPC status."""
-from hearth_common.errors import InvalidArgument, NotFound
+from hearth_common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 
 
 class InvalidPolicy(InvalidArgument):
@@ -16,4 +16,20 @@ class InvalidPolicy(InvalidArgument):
 
 
 class RoomNotFound(NotFound):
+    pass
+
+
+class InvalidRoom(InvalidArgument):
+    pass
+
+
+class RoomExists(AlreadyExists):
+    pass
+
+
+class NotAPopUp(FailedPrecondition):
+    pass
+
+
+class NotAdmin(PermissionDenied):
     pass

@@ -4,15 +4,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import re
 from typing import Any, Mapping
 
-from room_service.domain import access
+from room_service.domain import access, errors
 from room_service.domain.people import KnownPerson
 
 COHORTS = ("adult", "teen")
 AUDIENCE_KINDS = ("member", "listener", "both")
 MODES = ("always_open", "pop_up", "facilitated")
 STATUSES = ("active", "archived")
+SLUG = re.compile(r"[a-z0-9-]{3,64}")
+TOPIC = re.compile(r"[a-z0-9-]{2,64}")
+MAX_POP_UP_WINDOW = dt.timedelta(days=7)
 
 
 def badge_name(slug: str) -> str:
@@ -51,6 +55,37 @@ class Room:
     status: str
     capacity: int
     access_policy: dict[str, Any]
+    opens_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+
+    def validate(self) -> "Room":
+        """Refuses a room no one could use, saying which field is wrong and how."""
+        checks = [
+            (SLUG.fullmatch(self.slug or ""), "slug must be 3 to 64 of a-z, 0-9 and '-'"),
+            (isinstance(self.name, str) and 3 <= len(self.name.strip()) <= 100, "name must be 3 to 100 characters"),
+            (isinstance(self.description, str) and len(self.description) <= 1000, "description must be at most 1000 characters"),
+            (TOPIC.fullmatch(self.topic or ""), "topic must be 2 to 64 of a-z, 0-9 and '-'"),
+            (self.audience_cohort in COHORTS, "audience must be adult or teen"),
+            (self.audience_kind in AUDIENCE_KINDS, "audience_kind must be member, listener or both"),
+            (self.mode in MODES, "mode must be always open, pop-up or facilitated"),
+            (self.status in STATUSES, "status must be active or archived"),
+            (isinstance(self.capacity, int) and 2 <= self.capacity <= 1000, "capacity must be between 2 and 1000"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise errors.InvalidRoom(message)
+        self.__dict__.pop("policy", None)
+        self.policy  # parses, raising InvalidPolicy with the path of what is wrong
+        return self
+
+    def open_window(self, opens_at: dt.datetime, closes_at: dt.datetime, now: dt.datetime) -> None:
+        if self.mode != "pop_up":
+            raise errors.NotAPopUp(f"{self.name} is not a pop-up room; only pop-up rooms have open windows")
+        if not (opens_at < closes_at and closes_at > now):
+            raise errors.InvalidRoom("closes_at must be after opens_at and in the future")
+        if closes_at - opens_at > MAX_POP_UP_WINDOW:
+            raise errors.InvalidRoom("a pop-up window may last at most 7 days")
+        self.opens_at, self.closes_at = opens_at, closes_at
 
     @functools.cached_property
     def policy(self) -> access.Expr:
@@ -73,5 +108,9 @@ class Room:
             return Decision(False, (f"this room is for {self.audience_cohort}s only",))
         if self.audience_kind != "both" and person.kind != self.audience_kind:
             return Decision(False, (f"this room is for {self.audience_kind}s only",))
+        if self.mode == "pop_up" and not (self.opens_at and self.opens_at <= now < self.closes_at):
+            upcoming = self.opens_at and self.opens_at > now
+            when = f"; it opens at {self.opens_at.isoformat(timespec='minutes')}" if upcoming else ""
+            return Decision(False, (f"this pop-up room is closed now{when}",))
         missing = access.explain(self.policy, person.facts(), self.slug, now, BADGE_NAMES)
         return Decision(not missing, tuple(missing))

@@ -1,13 +1,14 @@
 """Service layer: room's use cases: the catalogue, who may enter, and the read model of people."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Callable, Iterable
 
 from room_service.domain import errors
 from room_service.domain.people import IDENTITY_EVENTS, KnownPerson
 from room_service.domain.rooms import Decision, Room
-from room_service.service_layer.unit_of_work import UnitOfWork
+from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
 
 def utcnow() -> dt.datetime:
@@ -26,6 +27,9 @@ def room_view(room: Room) -> dict:
         "active": room.status == "active",
         "capacity": room.capacity,
         "access_summary": room.summary(),
+        "access_policy": room.access_policy,
+        "opens_at": room.opens_at,
+        "closes_at": room.closes_at,
     }
 
 
@@ -43,16 +47,65 @@ class RoomService:
     # --- catalogue ----------------------------------------------------------------------------
 
     def seed_rooms(self, specs: Iterable) -> int:
-        """Adds or refreshes every seeded room (idempotent); returns how many there are."""
-        count = 0
+        """Adds the seeded rooms that are missing (idempotent; admins' later edits are kept); returns how many."""
+        added = 0
         with self.uow_factory() as uow:
             for spec in specs:
-                room = Room(**spec._asdict())
-                room.policy  # refuse a malformed policy before it is stored
-                uow.rooms.upsert(room)
-                count += 1
+                added += uow.rooms.add_if_missing(Room(**spec._asdict()).validate(), "seed")
             uow.commit()
-        return count
+        return added
+
+    def create_room(self, actor_id: str, spec: dict) -> dict:
+        room = Room(**spec, status="active").validate()
+        with self.uow_factory() as uow:
+            self._require_admin(uow, actor_id)
+            if uow.rooms.get(room.slug) is not None:
+                raise errors.RoomExists(f"a room with slug {room.slug!r} exists; choose another slug")
+            uow.rooms.add(room, actor_id)
+            try:
+                uow.commit()
+            except UniqueViolation:
+                raise errors.RoomExists(f"a room named {room.name!r} or with slug {room.slug!r} exists") from None
+            return room_view(room)
+
+    def update_room(self, actor_id: str, spec: dict) -> dict:
+        def change(room: Room) -> Room:
+            kept = {"status": room.status, "opens_at": room.opens_at, "closes_at": room.closes_at}
+            return Room(**spec, **kept).validate()
+
+        return self._change(actor_id, spec.get("slug", ""), change)
+
+    def archive_room(self, actor_id: str, slug: str) -> dict:
+        return self._change(actor_id, slug, lambda room: dataclasses.replace(room, status="archived"))
+
+    def reopen_room(self, actor_id: str, slug: str) -> dict:
+        return self._change(actor_id, slug, lambda room: dataclasses.replace(room, status="active"))
+
+    def open_pop_up(self, actor_id: str, slug: str, opens_at: dt.datetime | None, closes_at: dt.datetime | None) -> dict:
+        if opens_at is None or closes_at is None:
+            raise errors.InvalidRoom("opens_at and closes_at are both required")
+
+        def change(room: Room) -> Room:
+            room.open_window(opens_at, closes_at, self.clock())
+            return room
+
+        return self._change(actor_id, slug, change)
+
+    def _change(self, actor_id: str, slug: str, change: Callable[[Room], Room]) -> dict:
+        with self.uow_factory() as uow:
+            self._require_admin(uow, actor_id)
+            room = change(self._room(uow, slug, lock=True))
+            uow.rooms.save(room, actor_id)
+            try:
+                uow.commit()
+            except UniqueViolation:
+                raise errors.RoomExists(f"another room is named {room.name!r}; choose another name") from None
+            return room_view(room)
+
+    def _require_admin(self, uow: UnitOfWork, actor_id: str) -> None:
+        person = uow.people.get(actor_id)
+        if person is None or not person.facts().has_role("admin", "", self.clock()):
+            raise errors.NotAdmin("only an admin may change the room catalogue")
 
     def list_rooms(self, person_id: str, include_archived: bool = False, topic: str = "") -> list[dict]:
         now = self.clock()
@@ -75,8 +128,8 @@ class RoomService:
             return access_view(room.decide(uow.people.get(person_id), self.clock()))
 
     @staticmethod
-    def _room(uow: UnitOfWork, slug: str) -> Room:
-        room = uow.rooms.get(slug or "")
+    def _room(uow: UnitOfWork, slug: str, lock: bool = False) -> Room:
+        room = uow.rooms.get(slug or "", lock=lock)
         if room is None:
             raise errors.RoomNotFound(f"no room with slug {slug!r}; ListRooms shows the catalogue")
         return room

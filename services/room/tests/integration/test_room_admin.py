@@ -1,0 +1,88 @@
+"""Integration: admins create, edit, archive and reopen rooms and open pop-up windows; others may not."""
+import datetime as dt
+import uuid
+
+import pytest
+
+from room_service.domain import errors
+from room_service.domain.catalogue import STARTER_ROOMS
+
+NOW = dt.datetime.now(dt.timezone.utc)
+
+
+def apply(rooms, event_type, person_id, seq, **data):
+    rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": event_type, "seq": seq,
+                                "data": {"person_id": person_id, **data}})
+
+
+def person(rooms, cohort="adult", admin=False):
+    person_id = str(uuid.uuid4())
+    apply(rooms, "person_registered", person_id, 1, username="x" + person_id[:6], kind="listener", cohort=cohort)
+    if admin:
+        apply(rooms, "role_granted", person_id, 2, grant_id=str(uuid.uuid4()), role="admin", room_id=None, expires_at=None)
+    return person_id
+
+
+def spec(**changes):
+    base = {"slug": "adult-evening-check-in", "name": "Evening Check-in", "description": "A calm end to the day.",
+            "topic": "general-support", "audience_cohort": "adult", "audience_kind": "both", "mode": "always_open",
+            "capacity": 40, "access_policy": {"badge": "first-post"}}
+    return base | changes
+
+
+def test_only_admins_change_the_catalogue(rooms):
+    with pytest.raises(errors.NotAdmin):
+        rooms.create_room(person(rooms), spec())
+    with pytest.raises(errors.NotAdmin):
+        rooms.archive_room(person(rooms), STARTER_ROOMS[0].slug)
+
+
+def test_an_admin_creates_edits_archives_and_reopens_a_room(rooms):
+    admin, member = person(rooms, admin=True), person(rooms)
+    created = rooms.create_room(admin, spec())
+    assert created["access_summary"] and created["active"]
+    assert rooms.check_access(member, "adult-evening-check-in")["missing"] == ["earn: First Post"]
+    with pytest.raises(errors.RoomExists):
+        rooms.create_room(admin, spec())
+    rooms.update_room(admin, spec(name="Evening Check-in Circle", access_policy={"always": True}))
+    assert rooms.check_access(member, "adult-evening-check-in") == {"allowed": True, "missing": []}
+    rooms.archive_room(admin, "adult-evening-check-in")
+    assert rooms.check_access(member, "adult-evening-check-in")["missing"] == ["this room is archived and no longer open"]
+    rooms.reopen_room(admin, "adult-evening-check-in")
+    assert rooms.check_access(member, "adult-evening-check-in")["allowed"]
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"slug": "X"}, "slug must be"),
+    ({"capacity": 1}, "capacity must be"),
+    ({"audience_cohort": ""}, "audience must be adult or teen"),
+    ({"access_policy": {"all_of": [{"badges": "x"}]}}, "all_of[0]: unknown key 'badges'"),
+])
+def test_a_bad_room_is_refused_with_what_to_fix(rooms, changes, words):
+    with pytest.raises(errors.InvalidArgument) as info:
+        rooms.create_room(person(rooms, admin=True), spec(**changes))
+    assert words in info.value.message
+
+
+def test_a_pop_up_room_opens_only_inside_its_window(rooms):
+    admin, member = person(rooms, admin=True), person(rooms)
+    rooms.create_room(admin, spec(slug="adult-pop-up-art-hour", name="Art Hour", mode="pop_up", access_policy={"always": True}))
+    assert rooms.check_access(member, "adult-pop-up-art-hour")["missing"] == ["this pop-up room is closed now"]
+    rooms.open_pop_up(admin, "adult-pop-up-art-hour", NOW + dt.timedelta(hours=1), NOW + dt.timedelta(hours=2))
+    assert "it opens at" in rooms.check_access(member, "adult-pop-up-art-hour")["missing"][0]
+    rooms.open_pop_up(admin, "adult-pop-up-art-hour", NOW - dt.timedelta(minutes=5), NOW + dt.timedelta(hours=1))
+    assert rooms.check_access(member, "adult-pop-up-art-hour")["allowed"]
+    with pytest.raises(errors.InvalidRoom):
+        rooms.open_pop_up(admin, "adult-pop-up-art-hour", NOW, NOW + dt.timedelta(days=8))
+    with pytest.raises(errors.NotAPopUp):
+        always_open = next(r for r in STARTER_ROOMS if r.mode == "always_open")
+        rooms.open_pop_up(admin, always_open.slug, NOW, NOW + dt.timedelta(hours=1))
+
+
+def test_seeding_again_keeps_an_admins_edits(rooms):
+    admin = person(rooms, admin=True)
+    seeded = next(r for r in STARTER_ROOMS if r.status == "active" and r.mode == "always_open")
+    rooms.update_room(admin, spec(slug=seeded.slug, name="Renamed by staff", topic=seeded.topic,
+                                  audience_cohort=seeded.audience_cohort, access_policy=seeded.access_policy))
+    rooms.seed_rooms(STARTER_ROOMS)
+    assert rooms.get_room(admin, seeded.slug)["room"]["name"] == "Renamed by staff"
