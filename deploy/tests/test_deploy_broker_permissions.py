@@ -76,6 +76,10 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
     finally:
         for proc in procs:
             proc.terminate()
-            proc.wait(30)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:  # a worker stuck retrying refused declarations
+                proc.kill()
+                proc.wait(10)
         testing.drop_database(identity_db)
         testing.drop_database(room_db)
