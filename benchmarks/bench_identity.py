@@ -6,7 +6,6 @@ Latency is measured from each request's scheduled send time, so a stall counts a
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import threading
 import time
@@ -16,7 +15,7 @@ from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth_common import errors, testing
 from hearth_common.rpc_client import RpcClient, RpcTimeout, RpcUnavailable
-from loadgen import BIN, DURATION, free_port, open_loop
+from loadgen import BIN, DURATION, free_port, open_loop, stop_processes
 ADMIN = ("bench_admin", "bench admin password")
 
 
@@ -79,13 +78,7 @@ def main() -> None:
         open_loop("nameko RPC get_badges (1 client)", 50, rpc_call, workers=4)
         rpc.close()
     finally:
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(procs)
         testing.drop_database(db_url)
         vhost.delete()
 

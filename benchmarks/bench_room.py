@@ -6,35 +6,20 @@ with the load generator on the same machine; prints figures only.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 
 import grpc
-import kombu
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
 from hearth_common import testing
-from loadgen import BIN, free_port, open_loop, report
+from loadgen import BIN, free_port, open_loop, report, stop_processes
 
 ADMIN = ("bench_admin", "bench admin password")
 LOCKED = "adult-peer-supporters"  # one of Chief Chat or First Post, plus Compassion Hero
 PEOPLE = 60
-
-
-def wait_consuming(amqp_uri: str, queue: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    with kombu.Connection(amqp_uri) as conn:
-        while True:
-            try:
-                if conn.channel().queue_declare(queue, passive=True)[2]:
-                    return
-            except Exception:
-                pass
-            assert time.monotonic() < deadline, f"nobody consumes {queue}"
-            time.sleep(0.2)
 
 
 def main() -> None:
@@ -57,7 +42,7 @@ def main() -> None:
                  for name in ("identity-grpc", "identity-worker", "room-worker", "room-grpc")]
         for target in (identity_target, room_target):
             grpc.channel_ready_future(grpc.insecure_channel(target)).result(timeout=60)
-        wait_consuming(vhost.uri, "evt-identity-badge_awarded--room.on_badge_awarded")
+        testing.wait_consuming(vhost.uri, "evt-identity-badge_awarded--room.on_badge_awarded", timeout=60)
         identity = identity_pb2_grpc.IdentityServiceStub(grpc.insecure_channel(identity_target))
         rooms = room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(room_target))
         admin = [("authorization", "Bearer " + identity.Login(
@@ -87,18 +72,12 @@ def main() -> None:
             opened.append(time.perf_counter() - awarded)
         report("badge awarded -> room opens (n=%d)" % len(opened), opened)
         for rate in (100, 300):
-            open_loop(f"gRPC CheckAccess, badge-locked room", rate, lambda i: rooms.CheckAccess(
+            open_loop("gRPC CheckAccess, badge-locked room", rate, lambda i: rooms.CheckAccess(
                 rpb.CheckAccessRequest(slug=LOCKED), metadata=people[i % PEOPLE][1], timeout=5))
         open_loop("gRPC ListRooms (198 rooms, with access)", 20, lambda i: rooms.ListRooms(
             rpb.ListRoomsRequest(), metadata=people[i % PEOPLE][1], timeout=10), workers=8)
     finally:
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(procs)
         testing.drop_database(identity_db)
         testing.drop_database(room_db)
         vhost.delete()

@@ -4,7 +4,9 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import pathlib
+import signal
 import socket
+import subprocess
 import statistics
 import sys
 import threading
@@ -54,3 +56,14 @@ def open_loop(name: str, rate: float, call, workers: int = 32) -> None:
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         list(pool.map(one, range(total)))
     report(name, latencies, f"rate={rate:>5.0f}/s n={total:>5} failures={failures} ")
+
+
+def stop_processes(procs: list[subprocess.Popen], grace: float = 20.0) -> None:
+    """SIGTERM every process, then kill whichever has not exited after `grace` seconds."""
+    for p in procs:
+        p.send_signal(signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(grace)
+        except subprocess.TimeoutExpired:
+            p.kill()

@@ -11,7 +11,6 @@ import sys
 import time
 import uuid
 
-import kombu
 import pytest
 from hearth_common import testing
 
@@ -58,19 +57,9 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
                           f"{service.upper()}_WORKER_HEARTBEAT_FILE": str(tmp_path / f"{service}.hb")}
             procs.append(subprocess.Popen([str(BIN / f"{service}-worker")], env=worker_env,
                                           stderr=open(logs[service], "w")))
-        expected = {"rpc-identity", *ROOM_QUEUES}
-        consumed: set[str] = set()
         deadline = time.monotonic() + 40
-        with kombu.Connection(observer_uri) as conn:
-            while consumed != expected and time.monotonic() < deadline:
-                for queue in expected - consumed:
-                    try:
-                        if conn.channel().queue_declare(queue, passive=True)[2]:
-                            consumed.add(queue)
-                    except Exception:
-                        pass
-                time.sleep(0.2)
-        assert consumed == expected
+        for queue in ("rpc-identity", *ROOM_QUEUES):
+            testing.wait_consuming(observer_uri, queue, timeout=max(deadline - time.monotonic(), 1))
         for service, log in logs.items():
             assert "ACCESS_REFUSED" not in log.read_text().upper().replace("-", "_"), f"{service}: {log.read_text()[-2000:]}"
     finally:

@@ -4,7 +4,6 @@ import subprocess
 import time
 
 import grpc
-import kombu
 import pytest
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
@@ -29,28 +28,16 @@ def room_stack(stack, e2e_env, tmp_path):
                 "ROOM_GRPC_ADDRESS": room_target, "ROOM_IDENTITY_GRPC_TARGET": identity_target}
     subprocess.run([str(BIN / "room-migrate")], env=room_env, check=True, capture_output=True, timeout=120)
     procs = [Proc("room-worker", room_env, tmp_path), Proc("room-grpc", room_env, tmp_path)]
-    wait_consuming(env["IDENTITY_AMQP_URI"], "evt-identity-person_registered--room.on_person_registered", procs[0])
+    worker = procs[0]
+    testing.wait_consuming(
+        env["IDENTITY_AMQP_URI"], "evt-identity-person_registered--room.on_person_registered",
+        alive=lambda: None if worker.process.poll() is None else worker.log_path.read_text(),
+    )
     wait_serving(room_target, procs[1])
     yield identity_target, room_target
     for proc in procs:
         proc.terminate()
     testing.drop_database(db_url)
-
-
-def wait_consuming(amqp_uri, queue_name, proc, timeout=30.0):
-    """Waits until the worker consumes from its queue (events published earlier would not reach it)."""
-    deadline = time.monotonic() + timeout
-    with kombu.Connection(amqp_uri) as conn:
-        while True:
-            assert proc.process.poll() is None, proc.log_path.read_text()
-            try:
-                _, _, consumers = conn.channel().queue_declare(queue_name, passive=True)
-                if consumers:
-                    return
-            except Exception:
-                pass
-            assert time.monotonic() < deadline, f"{proc.name} is not consuming {queue_name}"
-            time.sleep(0.1)
 
 
 def eventually(check, timeout=20.0):

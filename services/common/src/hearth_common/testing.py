@@ -77,3 +77,26 @@ class RabbitVhost:
 
     def delete(self) -> None:
         self._ctl("delete_vhost", self.name)
+
+
+def wait_consuming(amqp_uri: str, queue: str, timeout: float = 30.0, alive: Callable[[], str | None] = lambda: None) -> None:
+    """Waits until someone consumes from `queue` (events published before that would not reach it).
+
+    `alive()` returns None while the consuming process runs, or a description of why it stopped.
+    """
+    import time
+
+    import kombu
+
+    deadline = time.monotonic() + timeout
+    with kombu.Connection(amqp_uri) as conn:
+        while True:
+            stopped = alive()
+            assert stopped is None, stopped
+            try:
+                if conn.channel().queue_declare(queue, passive=True)[2]:
+                    return
+            except Exception:  # the queue does not exist yet (and the failed passive declare closed that channel)
+                pass
+            assert time.monotonic() < deadline, f"nobody consumes {queue} after {timeout:.0f}s"
+            time.sleep(0.1)
