@@ -24,12 +24,19 @@ SERVICE_PERMISSIONS = {
         r"^(nameko-rpc|rpc-identity|identity\.events)$",
         r"^(nameko-rpc|rpc-identity)$",
     ),
-    # room consumes identity's events on quorum queues that dead-letter to hearth.dead-letter. nameko
-    # (re)declares the source's exchange before binding, which needs configure on identity.events.
+    # room consumes identity's and moderation's events on quorum queues that dead-letter to
+    # hearth.dead-letter (nameko (re)declares a source's exchange before binding, which needs configure on
+    # it); serves moderation's RPC on rpc-room; publishes its own events on room.events; and fans live
+    # timelines out through room.live, one exclusive room.live.<host>.<id> queue per room-grpc replica.
     "room": (
-        r"^(evt-identity-[a-z_]+--room\..+|dlq\.evt-identity-[a-z_]+--room\..+|hearth\.dead-letter|identity\.events)$",
-        r"^(evt-identity-[a-z_]+--room\..+|dlq\.evt-identity-[a-z_]+--room\..+|hearth\.dead-letter)$",
-        r"^(evt-identity-[a-z_]+--room\..+|dlq\.evt-identity-[a-z_]+--room\..+|identity\.events|hearth\.dead-letter)$",
+        r"^(evt-(identity|moderation)-[a-z_]+--room\..+|dlq\.evt-(identity|moderation)-[a-z_]+--room\..+"
+        r"|hearth\.dead-letter|identity\.events|moderation\.events|nameko-rpc|rpc-room|room\.events"
+        r"|room\.live|room\.live\..+)$",
+        r"^(evt-(identity|moderation)-[a-z_]+--room\..+|dlq\.evt-(identity|moderation)-[a-z_]+--room\..+"
+        r"|hearth\.dead-letter|nameko-rpc|rpc-room|room\.events|room\.live|room\.live\..+)$",
+        r"^(evt-(identity|moderation)-[a-z_]+--room\..+|dlq\.evt-(identity|moderation)-[a-z_]+--room\..+"
+        r"|identity\.events|moderation\.events|hearth\.dead-letter|nameko-rpc|rpc-room|room\.live"
+        r"|room\.live\..+)$",
     ),
 }
 

@@ -6,9 +6,12 @@ import datetime as dt
 from google.protobuf.timestamp_pb2 import Timestamp
 
 
-def to_timestamp(value: dt.datetime | None) -> Timestamp | None:
+def to_timestamp(value: dt.datetime | str | None) -> Timestamp | None:
+    """A Timestamp from an aware datetime or its ISO-8601 form (as JSON carries it); None stays None."""
     if value is None:
         return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     ts = Timestamp()
     ts.FromDatetime(value.astimezone(dt.timezone.utc))
     return ts

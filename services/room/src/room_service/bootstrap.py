@@ -2,11 +2,31 @@
 from __future__ import annotations
 
 from hearth_common.db import make_engine
+from hearth_common.outbox import OutboxRelay
 
-from room_service.adapters.repository import uow_factory
+import datetime as dt
+
+from room_service.adapters import orm
+from room_service.adapters.repository import SOURCE, uow_factory
+from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.services import RoomService
+from room_service.service_layer.sessions import Sessions
 from room_service.settings import Settings
 
 
 def build_service(settings: Settings, engine=None) -> RoomService:
     return RoomService(uow_factory(engine or make_engine(settings.database_url)))
+
+
+def build_conversation(settings: Settings, engine=None, live=None) -> tuple[Conversation, Sessions]:
+    """The use cases of being in rooms; `live` receives committed timeline items (room-grpc's LiveHub)."""
+    conversation = Conversation(
+        uow_factory(engine or make_engine(settings.database_url)),
+        live=live,
+        presence_timeout=dt.timedelta(seconds=settings.presence_timeout_seconds),
+    )
+    return conversation, Sessions(conversation)
+
+
+def build_relay(settings: Settings, engine=None) -> OutboxRelay:
+    return OutboxRelay(engine or make_engine(settings.database_url), orm.outbox, SOURCE, settings.amqp_uri)

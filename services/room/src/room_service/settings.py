@@ -18,6 +18,9 @@ class Settings:
     token_audience: str
     worker_heartbeat_file: str
     log_level: str
+    presence_timeout_seconds: float
+    live_sweep_seconds: float
+    relay_interval_seconds: float
 
 
 def load() -> Settings:
@@ -25,11 +28,15 @@ def load() -> Settings:
         database_url=env_str("ROOM_DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/hearth_room"),
         amqp_uri=env_str("ROOM_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
         grpc_address=env_str("ROOM_GRPC_ADDRESS", "0.0.0.0:50052"),
-        grpc_workers=env_int("ROOM_GRPC_WORKERS", 16),
+        # Each open Subscribe stream holds one worker thread for its lifetime.
+        grpc_workers=env_int("ROOM_GRPC_WORKERS", 1024),
         grpc_grace_seconds=env_float("ROOM_GRPC_GRACE_SECONDS", 10.0),
         identity_grpc_target=env_str("ROOM_IDENTITY_GRPC_TARGET", "127.0.0.1:50051"),
         token_issuer=env_str("HEARTH_TOKEN_ISSUER", "hearth-identity"),
         token_audience=env_str("HEARTH_TOKEN_AUDIENCE", "hearth"),
         worker_heartbeat_file=env_str("ROOM_WORKER_HEARTBEAT_FILE", "/tmp/room-worker.heartbeat"),
         log_level=env_str("LOG_LEVEL", "INFO"),
+        presence_timeout_seconds=env_float("ROOM_PRESENCE_TIMEOUT_SECONDS", 60.0),
+        live_sweep_seconds=env_float("ROOM_LIVE_SWEEP_SECONDS", 1.0),
+        relay_interval_seconds=env_float("ROOM_RELAY_INTERVAL_SECONDS", 0.1),
     )

@@ -31,7 +31,7 @@ ROOM_MODE_POP_UP: RoomMode
 ROOM_MODE_FACILITATED: RoomMode
 
 class Room(_message.Message):
-    __slots__ = ("slug", "name", "description", "topic", "audience", "audience_kind", "mode", "active", "capacity", "access_summary", "opens_at", "closes_at", "access_policy_json")
+    __slots__ = ("slug", "name", "description", "topic", "audience", "audience_kind", "mode", "active", "capacity", "access_summary", "opens_at", "closes_at", "access_policy_json", "slow_mode_seconds")
     SLUG_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -45,6 +45,7 @@ class Room(_message.Message):
     OPENS_AT_FIELD_NUMBER: _ClassVar[int]
     CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
     ACCESS_POLICY_JSON_FIELD_NUMBER: _ClassVar[int]
+    SLOW_MODE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     slug: str
     name: str
     description: str
@@ -58,10 +59,11 @@ class Room(_message.Message):
     opens_at: _timestamp_pb2.Timestamp
     closes_at: _timestamp_pb2.Timestamp
     access_policy_json: str
-    def __init__(self, slug: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., topic: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., audience_kind: _Optional[str] = ..., mode: _Optional[_Union[RoomMode, str]] = ..., active: _Optional[bool] = ..., capacity: _Optional[int] = ..., access_summary: _Optional[str] = ..., opens_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closes_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., access_policy_json: _Optional[str] = ...) -> None: ...
+    slow_mode_seconds: int
+    def __init__(self, slug: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., topic: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., audience_kind: _Optional[str] = ..., mode: _Optional[_Union[RoomMode, str]] = ..., active: _Optional[bool] = ..., capacity: _Optional[int] = ..., access_summary: _Optional[str] = ..., opens_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closes_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., access_policy_json: _Optional[str] = ..., slow_mode_seconds: _Optional[int] = ...) -> None: ...
 
 class RoomSpec(_message.Message):
-    __slots__ = ("slug", "name", "description", "topic", "audience", "audience_kind", "mode", "capacity", "access_policy_json")
+    __slots__ = ("slug", "name", "description", "topic", "audience", "audience_kind", "mode", "capacity", "access_policy_json", "slow_mode_seconds")
     SLUG_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -71,6 +73,7 @@ class RoomSpec(_message.Message):
     MODE_FIELD_NUMBER: _ClassVar[int]
     CAPACITY_FIELD_NUMBER: _ClassVar[int]
     ACCESS_POLICY_JSON_FIELD_NUMBER: _ClassVar[int]
+    SLOW_MODE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     slug: str
     name: str
     description: str
@@ -80,7 +83,8 @@ class RoomSpec(_message.Message):
     mode: RoomMode
     capacity: int
     access_policy_json: str
-    def __init__(self, slug: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., topic: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., audience_kind: _Optional[str] = ..., mode: _Optional[_Union[RoomMode, str]] = ..., capacity: _Optional[int] = ..., access_policy_json: _Optional[str] = ...) -> None: ...
+    slow_mode_seconds: int
+    def __init__(self, slug: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., topic: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., audience_kind: _Optional[str] = ..., mode: _Optional[_Union[RoomMode, str]] = ..., capacity: _Optional[int] = ..., access_policy_json: _Optional[str] = ..., slow_mode_seconds: _Optional[int] = ...) -> None: ...
 
 class CreateRoomRequest(_message.Message):
     __slots__ = ("room",)
@@ -199,3 +203,515 @@ class CheckAccessResponse(_message.Message):
     ACCESS_FIELD_NUMBER: _ClassVar[int]
     access: Access
     def __init__(self, access: _Optional[_Union[Access, _Mapping]] = ...) -> None: ...
+
+class JoinRoomRequest(_message.Message):
+    __slots__ = ("slug",)
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    def __init__(self, slug: _Optional[str] = ...) -> None: ...
+
+class Member(_message.Message):
+    __slots__ = ("person_id", "username", "joined_at", "last_seen_at", "checked_in")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    JOINED_AT_FIELD_NUMBER: _ClassVar[int]
+    LAST_SEEN_AT_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_IN_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    username: str
+    joined_at: _timestamp_pb2.Timestamp
+    last_seen_at: _timestamp_pb2.Timestamp
+    checked_in: bool
+    def __init__(self, person_id: _Optional[str] = ..., username: _Optional[str] = ..., joined_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_seen_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., checked_in: _Optional[bool] = ...) -> None: ...
+
+class JoinRoomResponse(_message.Message):
+    __slots__ = ("member", "seq")
+    MEMBER_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    member: Member
+    seq: int
+    def __init__(self, member: _Optional[_Union[Member, _Mapping]] = ..., seq: _Optional[int] = ...) -> None: ...
+
+class LeaveRoomRequest(_message.Message):
+    __slots__ = ("slug",)
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    def __init__(self, slug: _Optional[str] = ...) -> None: ...
+
+class LeaveRoomResponse(_message.Message):
+    __slots__ = ("left",)
+    LEFT_FIELD_NUMBER: _ClassVar[int]
+    left: bool
+    def __init__(self, left: _Optional[bool] = ...) -> None: ...
+
+class HeartbeatRequest(_message.Message):
+    __slots__ = ("slug",)
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    def __init__(self, slug: _Optional[str] = ...) -> None: ...
+
+class HeartbeatResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListMembersRequest(_message.Message):
+    __slots__ = ("slug",)
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    def __init__(self, slug: _Optional[str] = ...) -> None: ...
+
+class ListMembersResponse(_message.Message):
+    __slots__ = ("members",)
+    MEMBERS_FIELD_NUMBER: _ClassVar[int]
+    members: _containers.RepeatedCompositeFieldContainer[Member]
+    def __init__(self, members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ...) -> None: ...
+
+class Mention(_message.Message):
+    __slots__ = ("person_id", "username")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    username: str
+    def __init__(self, person_id: _Optional[str] = ..., username: _Optional[str] = ...) -> None: ...
+
+class Message(_message.Message):
+    __slots__ = ("message_id", "room_slug", "seq", "author_id", "author_username", "body", "reply_to", "mentions", "hearts", "hearted_by_me", "posted_at", "edited_at", "deleted")
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_USERNAME_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    REPLY_TO_FIELD_NUMBER: _ClassVar[int]
+    MENTIONS_FIELD_NUMBER: _ClassVar[int]
+    HEARTS_FIELD_NUMBER: _ClassVar[int]
+    HEARTED_BY_ME_FIELD_NUMBER: _ClassVar[int]
+    POSTED_AT_FIELD_NUMBER: _ClassVar[int]
+    EDITED_AT_FIELD_NUMBER: _ClassVar[int]
+    DELETED_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    room_slug: str
+    seq: int
+    author_id: str
+    author_username: str
+    body: str
+    reply_to: str
+    mentions: _containers.RepeatedCompositeFieldContainer[Mention]
+    hearts: int
+    hearted_by_me: bool
+    posted_at: _timestamp_pb2.Timestamp
+    edited_at: _timestamp_pb2.Timestamp
+    deleted: bool
+    def __init__(self, message_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., seq: _Optional[int] = ..., author_id: _Optional[str] = ..., author_username: _Optional[str] = ..., body: _Optional[str] = ..., reply_to: _Optional[str] = ..., mentions: _Optional[_Iterable[_Union[Mention, _Mapping]]] = ..., hearts: _Optional[int] = ..., hearted_by_me: _Optional[bool] = ..., posted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., edited_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deleted: _Optional[bool] = ...) -> None: ...
+
+class PostMessageRequest(_message.Message):
+    __slots__ = ("slug", "body", "reply_to")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    REPLY_TO_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    body: str
+    reply_to: str
+    def __init__(self, slug: _Optional[str] = ..., body: _Optional[str] = ..., reply_to: _Optional[str] = ...) -> None: ...
+
+class PostMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: Message
+    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...
+
+class EditMessageRequest(_message.Message):
+    __slots__ = ("message_id", "body")
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    body: str
+    def __init__(self, message_id: _Optional[str] = ..., body: _Optional[str] = ...) -> None: ...
+
+class EditMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: Message
+    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...
+
+class DeleteMessageRequest(_message.Message):
+    __slots__ = ("message_id",)
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    def __init__(self, message_id: _Optional[str] = ...) -> None: ...
+
+class DeleteMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: Message
+    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...
+
+class HeartMessageRequest(_message.Message):
+    __slots__ = ("message_id", "hearted")
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    HEARTED_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    hearted: bool
+    def __init__(self, message_id: _Optional[str] = ..., hearted: _Optional[bool] = ...) -> None: ...
+
+class HeartMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: Message
+    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...
+
+class ListMessagesRequest(_message.Message):
+    __slots__ = ("slug", "before_seq", "after_seq", "limit")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    BEFORE_SEQ_FIELD_NUMBER: _ClassVar[int]
+    AFTER_SEQ_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    before_seq: int
+    after_seq: int
+    limit: int
+    def __init__(self, slug: _Optional[str] = ..., before_seq: _Optional[int] = ..., after_seq: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListMessagesResponse(_message.Message):
+    __slots__ = ("messages", "next_before_seq")
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_BEFORE_SEQ_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[Message]
+    next_before_seq: int
+    def __init__(self, messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., next_before_seq: _Optional[int] = ...) -> None: ...
+
+class SubscribeRequest(_message.Message):
+    __slots__ = ("slug", "after_seq")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    AFTER_SEQ_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    after_seq: int
+    def __init__(self, slug: _Optional[str] = ..., after_seq: _Optional[int] = ...) -> None: ...
+
+class MemberChange(_message.Message):
+    __slots__ = ("person_id", "username", "reason")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    username: str
+    reason: str
+    def __init__(self, person_id: _Optional[str] = ..., username: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class MessageDeletion(_message.Message):
+    __slots__ = ("message_id", "message_seq", "deleted_by")
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_SEQ_FIELD_NUMBER: _ClassVar[int]
+    DELETED_BY_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    message_seq: int
+    deleted_by: str
+    def __init__(self, message_id: _Optional[str] = ..., message_seq: _Optional[int] = ..., deleted_by: _Optional[str] = ...) -> None: ...
+
+class HeartsChange(_message.Message):
+    __slots__ = ("message_id", "message_seq", "hearts")
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_SEQ_FIELD_NUMBER: _ClassVar[int]
+    HEARTS_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    message_seq: int
+    hearts: int
+    def __init__(self, message_id: _Optional[str] = ..., message_seq: _Optional[int] = ..., hearts: _Optional[int] = ...) -> None: ...
+
+class TurnChange(_message.Message):
+    __slots__ = ("person_id", "by", "position")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    BY_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    by: str
+    position: int
+    def __init__(self, person_id: _Optional[str] = ..., by: _Optional[str] = ..., position: _Optional[int] = ...) -> None: ...
+
+class RoomEvent(_message.Message):
+    __slots__ = ("room_slug", "seq", "kind", "occurred_at", "message", "deletion", "hearts", "member", "session", "turn", "slow_mode_seconds")
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    DELETION_FIELD_NUMBER: _ClassVar[int]
+    HEARTS_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_FIELD_NUMBER: _ClassVar[int]
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    TURN_FIELD_NUMBER: _ClassVar[int]
+    SLOW_MODE_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    room_slug: str
+    seq: int
+    kind: str
+    occurred_at: _timestamp_pb2.Timestamp
+    message: Message
+    deletion: MessageDeletion
+    hearts: HeartsChange
+    member: MemberChange
+    session: SupportSession
+    turn: TurnChange
+    slow_mode_seconds: int
+    def __init__(self, room_slug: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., message: _Optional[_Union[Message, _Mapping]] = ..., deletion: _Optional[_Union[MessageDeletion, _Mapping]] = ..., hearts: _Optional[_Union[HeartsChange, _Mapping]] = ..., member: _Optional[_Union[MemberChange, _Mapping]] = ..., session: _Optional[_Union[SupportSession, _Mapping]] = ..., turn: _Optional[_Union[TurnChange, _Mapping]] = ..., slow_mode_seconds: _Optional[int] = ...) -> None: ...
+
+class SetSlowModeRequest(_message.Message):
+    __slots__ = ("slug", "seconds")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    SECONDS_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    seconds: int
+    def __init__(self, slug: _Optional[str] = ..., seconds: _Optional[int] = ...) -> None: ...
+
+class SetSlowModeResponse(_message.Message):
+    __slots__ = ("seconds",)
+    SECONDS_FIELD_NUMBER: _ClassVar[int]
+    seconds: int
+    def __init__(self, seconds: _Optional[int] = ...) -> None: ...
+
+class SupportSession(_message.Message):
+    __slots__ = ("session_id", "room_slug", "topic", "leader_id", "kind", "status", "starts_at", "duration_minutes", "started_at", "ended_at", "attendee_ids", "duration_seconds")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    LEADER_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STARTS_AT_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    ATTENDEE_IDS_FIELD_NUMBER: _ClassVar[int]
+    DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    room_slug: str
+    topic: str
+    leader_id: str
+    kind: str
+    status: str
+    starts_at: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    started_at: _timestamp_pb2.Timestamp
+    ended_at: _timestamp_pb2.Timestamp
+    attendee_ids: _containers.RepeatedScalarFieldContainer[str]
+    duration_seconds: int
+    def __init__(self, session_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., topic: _Optional[str] = ..., leader_id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., starts_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attendee_ids: _Optional[_Iterable[str]] = ..., duration_seconds: _Optional[int] = ...) -> None: ...
+
+class ScheduleSessionRequest(_message.Message):
+    __slots__ = ("slug", "topic", "starts_at", "duration_minutes")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    STARTS_AT_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    topic: str
+    starts_at: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    def __init__(self, slug: _Optional[str] = ..., topic: _Optional[str] = ..., starts_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ...) -> None: ...
+
+class ScheduleSessionResponse(_message.Message):
+    __slots__ = ("session",)
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    session: SupportSession
+    def __init__(self, session: _Optional[_Union[SupportSession, _Mapping]] = ...) -> None: ...
+
+class ListSessionsRequest(_message.Message):
+    __slots__ = ("slug", "include_past")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_PAST_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    include_past: bool
+    def __init__(self, slug: _Optional[str] = ..., include_past: _Optional[bool] = ...) -> None: ...
+
+class ListSessionsResponse(_message.Message):
+    __slots__ = ("sessions",)
+    SESSIONS_FIELD_NUMBER: _ClassVar[int]
+    sessions: _containers.RepeatedCompositeFieldContainer[SupportSession]
+    def __init__(self, sessions: _Optional[_Iterable[_Union[SupportSession, _Mapping]]] = ...) -> None: ...
+
+class StartSessionRequest(_message.Message):
+    __slots__ = ("session_id",)
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+
+class StartSessionResponse(_message.Message):
+    __slots__ = ("session",)
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    session: SupportSession
+    def __init__(self, session: _Optional[_Union[SupportSession, _Mapping]] = ...) -> None: ...
+
+class StartUnplannedSessionRequest(_message.Message):
+    __slots__ = ("slug", "topic", "duration_minutes")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    topic: str
+    duration_minutes: int
+    def __init__(self, slug: _Optional[str] = ..., topic: _Optional[str] = ..., duration_minutes: _Optional[int] = ...) -> None: ...
+
+class StartUnplannedSessionResponse(_message.Message):
+    __slots__ = ("session",)
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    session: SupportSession
+    def __init__(self, session: _Optional[_Union[SupportSession, _Mapping]] = ...) -> None: ...
+
+class EndSessionRequest(_message.Message):
+    __slots__ = ("session_id",)
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+
+class EndSessionResponse(_message.Message):
+    __slots__ = ("session",)
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    session: SupportSession
+    def __init__(self, session: _Optional[_Union[SupportSession, _Mapping]] = ...) -> None: ...
+
+class CancelSessionRequest(_message.Message):
+    __slots__ = ("session_id",)
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+
+class CancelSessionResponse(_message.Message):
+    __slots__ = ("session",)
+    SESSION_FIELD_NUMBER: _ClassVar[int]
+    session: SupportSession
+    def __init__(self, session: _Optional[_Union[SupportSession, _Mapping]] = ...) -> None: ...
+
+class CheckInRequest(_message.Message):
+    __slots__ = ("slug", "checked_in")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_IN_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    checked_in: bool
+    def __init__(self, slug: _Optional[str] = ..., checked_in: _Optional[bool] = ...) -> None: ...
+
+class CheckInResponse(_message.Message):
+    __slots__ = ("checked_in",)
+    CHECKED_IN_FIELD_NUMBER: _ClassVar[int]
+    checked_in: bool
+    def __init__(self, checked_in: _Optional[bool] = ...) -> None: ...
+
+class RaiseHandRequest(_message.Message):
+    __slots__ = ("slug",)
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    def __init__(self, slug: _Optional[str] = ...) -> None: ...
+
+class LowerHandRequest(_message.Message):
+    __slots__ = ("slug",)
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    def __init__(self, slug: _Optional[str] = ...) -> None: ...
+
+class GiveTurnRequest(_message.Message):
+    __slots__ = ("slug", "person_id")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    person_id: str
+    def __init__(self, slug: _Optional[str] = ..., person_id: _Optional[str] = ...) -> None: ...
+
+class SkipTurnRequest(_message.Message):
+    __slots__ = ("slug", "person_id")
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    person_id: str
+    def __init__(self, slug: _Optional[str] = ..., person_id: _Optional[str] = ...) -> None: ...
+
+class EndTurnRequest(_message.Message):
+    __slots__ = ("slug",)
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    def __init__(self, slug: _Optional[str] = ...) -> None: ...
+
+class GetTurnQueueRequest(_message.Message):
+    __slots__ = ("slug",)
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    def __init__(self, slug: _Optional[str] = ...) -> None: ...
+
+class Hand(_message.Message):
+    __slots__ = ("person_id", "raised_at")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    RAISED_AT_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    raised_at: _timestamp_pb2.Timestamp
+    def __init__(self, person_id: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class TurnQueueResponse(_message.Message):
+    __slots__ = ("speaker_id", "speaker_since", "hands")
+    SPEAKER_ID_FIELD_NUMBER: _ClassVar[int]
+    SPEAKER_SINCE_FIELD_NUMBER: _ClassVar[int]
+    HANDS_FIELD_NUMBER: _ClassVar[int]
+    speaker_id: str
+    speaker_since: _timestamp_pb2.Timestamp
+    hands: _containers.RepeatedCompositeFieldContainer[Hand]
+    def __init__(self, speaker_id: _Optional[str] = ..., speaker_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., hands: _Optional[_Iterable[_Union[Hand, _Mapping]]] = ...) -> None: ...
+
+class CohortGrant(_message.Message):
+    __slots__ = ("grant_id", "person_id", "room_slug", "reason", "granted_by", "granted_at", "expires_at", "revoked_by", "revoked_at")
+    GRANT_ID_FIELD_NUMBER: _ClassVar[int]
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_BY_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_AT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_BY_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    grant_id: str
+    person_id: str
+    room_slug: str
+    reason: str
+    granted_by: str
+    granted_at: _timestamp_pb2.Timestamp
+    expires_at: _timestamp_pb2.Timestamp
+    revoked_by: str
+    revoked_at: _timestamp_pb2.Timestamp
+    def __init__(self, grant_id: _Optional[str] = ..., person_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., reason: _Optional[str] = ..., granted_by: _Optional[str] = ..., granted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoked_by: _Optional[str] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GrantCohortAccessRequest(_message.Message):
+    __slots__ = ("person_id", "slug", "reason", "expires_at")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    slug: str
+    reason: str
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, person_id: _Optional[str] = ..., slug: _Optional[str] = ..., reason: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GrantCohortAccessResponse(_message.Message):
+    __slots__ = ("grant",)
+    GRANT_FIELD_NUMBER: _ClassVar[int]
+    grant: CohortGrant
+    def __init__(self, grant: _Optional[_Union[CohortGrant, _Mapping]] = ...) -> None: ...
+
+class RevokeCohortAccessRequest(_message.Message):
+    __slots__ = ("grant_id",)
+    GRANT_ID_FIELD_NUMBER: _ClassVar[int]
+    grant_id: str
+    def __init__(self, grant_id: _Optional[str] = ...) -> None: ...
+
+class RevokeCohortAccessResponse(_message.Message):
+    __slots__ = ("grant",)
+    GRANT_FIELD_NUMBER: _ClassVar[int]
+    grant: CohortGrant
+    def __init__(self, grant: _Optional[_Union[CohortGrant, _Mapping]] = ...) -> None: ...
+
+class ListCohortGrantsRequest(_message.Message):
+    __slots__ = ("slug",)
+    SLUG_FIELD_NUMBER: _ClassVar[int]
+    slug: str
+    def __init__(self, slug: _Optional[str] = ...) -> None: ...
+
+class ListCohortGrantsResponse(_message.Message):
+    __slots__ = ("grants",)
+    GRANTS_FIELD_NUMBER: _ClassVar[int]
+    grants: _containers.RepeatedCompositeFieldContainer[CohortGrant]
+    def __init__(self, grants: _Optional[_Iterable[_Union[CohortGrant, _Mapping]]] = ...) -> None: ...

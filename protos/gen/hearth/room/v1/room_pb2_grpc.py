@@ -76,6 +76,141 @@ class RoomServiceStub:
                 request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpRequest.SerializeToString,
                 response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpResponse.FromString,
                 _registered_method=True)
+        self.JoinRoom = channel.unary_unary(
+                '/hearth.room.v1.RoomService/JoinRoom',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.JoinRoomRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.JoinRoomResponse.FromString,
+                _registered_method=True)
+        self.LeaveRoom = channel.unary_unary(
+                '/hearth.room.v1.RoomService/LeaveRoom',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.LeaveRoomRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.LeaveRoomResponse.FromString,
+                _registered_method=True)
+        self.Heartbeat = channel.unary_unary(
+                '/hearth.room.v1.RoomService/Heartbeat',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.HeartbeatRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.HeartbeatResponse.FromString,
+                _registered_method=True)
+        self.ListMembers = channel.unary_unary(
+                '/hearth.room.v1.RoomService/ListMembers',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListMembersRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListMembersResponse.FromString,
+                _registered_method=True)
+        self.PostMessage = channel.unary_unary(
+                '/hearth.room.v1.RoomService/PostMessage',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.PostMessageRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.PostMessageResponse.FromString,
+                _registered_method=True)
+        self.EditMessage = channel.unary_unary(
+                '/hearth.room.v1.RoomService/EditMessage',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.EditMessageRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.EditMessageResponse.FromString,
+                _registered_method=True)
+        self.DeleteMessage = channel.unary_unary(
+                '/hearth.room.v1.RoomService/DeleteMessage',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.DeleteMessageRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.DeleteMessageResponse.FromString,
+                _registered_method=True)
+        self.HeartMessage = channel.unary_unary(
+                '/hearth.room.v1.RoomService/HeartMessage',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.HeartMessageRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.HeartMessageResponse.FromString,
+                _registered_method=True)
+        self.ListMessages = channel.unary_unary(
+                '/hearth.room.v1.RoomService/ListMessages',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListMessagesRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListMessagesResponse.FromString,
+                _registered_method=True)
+        self.Subscribe = channel.unary_stream(
+                '/hearth.room.v1.RoomService/Subscribe',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.SubscribeRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.RoomEvent.FromString,
+                _registered_method=True)
+        self.SetSlowMode = channel.unary_unary(
+                '/hearth.room.v1.RoomService/SetSlowMode',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.SetSlowModeRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.SetSlowModeResponse.FromString,
+                _registered_method=True)
+        self.ScheduleSession = channel.unary_unary(
+                '/hearth.room.v1.RoomService/ScheduleSession',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ScheduleSessionRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ScheduleSessionResponse.FromString,
+                _registered_method=True)
+        self.ListSessions = channel.unary_unary(
+                '/hearth.room.v1.RoomService/ListSessions',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListSessionsRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListSessionsResponse.FromString,
+                _registered_method=True)
+        self.StartSession = channel.unary_unary(
+                '/hearth.room.v1.RoomService/StartSession',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.StartSessionRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.StartSessionResponse.FromString,
+                _registered_method=True)
+        self.StartUnplannedSession = channel.unary_unary(
+                '/hearth.room.v1.RoomService/StartUnplannedSession',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.StartUnplannedSessionRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.StartUnplannedSessionResponse.FromString,
+                _registered_method=True)
+        self.EndSession = channel.unary_unary(
+                '/hearth.room.v1.RoomService/EndSession',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.EndSessionRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.EndSessionResponse.FromString,
+                _registered_method=True)
+        self.CancelSession = channel.unary_unary(
+                '/hearth.room.v1.RoomService/CancelSession',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.CancelSessionRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.CancelSessionResponse.FromString,
+                _registered_method=True)
+        self.CheckIn = channel.unary_unary(
+                '/hearth.room.v1.RoomService/CheckIn',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.CheckInRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.CheckInResponse.FromString,
+                _registered_method=True)
+        self.RaiseHand = channel.unary_unary(
+                '/hearth.room.v1.RoomService/RaiseHand',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.RaiseHandRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+                _registered_method=True)
+        self.LowerHand = channel.unary_unary(
+                '/hearth.room.v1.RoomService/LowerHand',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.LowerHandRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+                _registered_method=True)
+        self.GiveTurn = channel.unary_unary(
+                '/hearth.room.v1.RoomService/GiveTurn',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.GiveTurnRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+                _registered_method=True)
+        self.SkipTurn = channel.unary_unary(
+                '/hearth.room.v1.RoomService/SkipTurn',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.SkipTurnRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+                _registered_method=True)
+        self.EndTurn = channel.unary_unary(
+                '/hearth.room.v1.RoomService/EndTurn',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.EndTurnRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+                _registered_method=True)
+        self.GetTurnQueue = channel.unary_unary(
+                '/hearth.room.v1.RoomService/GetTurnQueue',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.GetTurnQueueRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+                _registered_method=True)
+        self.GrantCohortAccess = channel.unary_unary(
+                '/hearth.room.v1.RoomService/GrantCohortAccess',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.GrantCohortAccessRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.GrantCohortAccessResponse.FromString,
+                _registered_method=True)
+        self.RevokeCohortAccess = channel.unary_unary(
+                '/hearth.room.v1.RoomService/RevokeCohortAccess',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.RevokeCohortAccessRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.RevokeCohortAccessResponse.FromString,
+                _registered_method=True)
+        self.ListCohortGrants = channel.unary_unary(
+                '/hearth.room.v1.RoomService/ListCohortGrants',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsResponse.FromString,
+                _registered_method=True)
 
 
 class RoomServiceServicer:
@@ -139,6 +274,201 @@ class RoomServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def JoinRoom(self, request, context):
+        """Enters a room (idempotent). PERMISSION_DENIED says what is missing or that the caller is banned;
+        RESOURCE_EXHAUSTED when the room is full.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LeaveRoom(self, request, context):
+        """Leaves a room.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Heartbeat(self, request, context):
+        """Says the caller is still here; without a heartbeat or an open Subscribe stream for the presence
+        timeout (60 s) a member drops out. FAILED_PRECONDITION when they already have.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMembers(self, request, context):
+        """Who is in a room now.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PostMessage(self, request, context):
+        """Posts a message (members only; refused while muted). RESOURCE_EXHAUSTED past the posting rate or
+        the room's slow mode, with a `retry-after` trailer in seconds.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EditMessage(self, request, context):
+        """Edits one of the caller's own messages.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteMessage(self, request, context):
+        """Deletes one of the caller's own messages.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HeartMessage(self, request, context):
+        """Gives or takes back a heart on a message (idempotent).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMessages(self, request, context):
+        """A page of a room's messages: backwards with a cursor ("load more") or forwards from a seq.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Subscribe(self, request, context):
+        """Streams a room's timeline (messages, edits, deletions, hearts, joins, leaves, sessions, turns) in
+        seq order. Reconnect with after_seq = the last seq received to miss nothing and get nothing twice.
+        The caller must have joined; the stream keeps them present and ends when they leave the room.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetSlowMode(self, request, context):
+        """Sets a room's slow mode (0 turns it off). The room's moderators, hosts, session leaders and admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ScheduleSession(self, request, context):
+        """Schedules a support session. Support Session Leaders and admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSessions(self, request, context):
+        """Lists upcoming and live sessions (and past ones on request).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartSession(self, request, context):
+        """Starts a scheduled session (its leader, from 15 minutes before it is due).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartUnplannedSession(self, request, context):
+        """Starts an unplanned session in a room the caller is in. On-spot Hosts and admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EndSession(self, request, context):
+        """Ends a live session (its leader, the room's moderators or admins); announces session_ended.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelSession(self, request, context):
+        """Cancels a session that has not started.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckIn(self, request, context):
+        """A facilitator in the room checks in (a facilitated room is open while one is) or out.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RaiseHand(self, request, context):
+        """Raises the caller's hand in a Sharing Circle (members only); first come, first served.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LowerHand(self, request, context):
+        """Lowers the caller's hand.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GiveTurn(self, request, context):
+        """The host gives the turn to the first in line, or to a named person in line.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SkipTurn(self, request, context):
+        """The host passes over the first in line (or a named person), without giving them the turn.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EndTurn(self, request, context):
+        """The speaker (or the host) ends the current turn.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTurnQueue(self, request, context):
+        """The Sharing Circle's queue and who has the turn.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GrantCohortAccess(self, request, context):
+        """Lets a staff member enter one room of the other age cohort, with a reason and an expiry. Admin only;
+        kept as an audit record.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeCohortAccess(self, request, context):
+        """Revokes such a grant (the holder leaves the room). Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCohortGrants(self, request, context):
+        """The audit list of cross-cohort grants. Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RoomServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -181,6 +511,141 @@ def add_RoomServiceServicer_to_server(servicer, server):
                     servicer.OpenPopUp,
                     request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpRequest.FromString,
                     response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpResponse.SerializeToString,
+            ),
+            'JoinRoom': grpc.unary_unary_rpc_method_handler(
+                    servicer.JoinRoom,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.JoinRoomRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.JoinRoomResponse.SerializeToString,
+            ),
+            'LeaveRoom': grpc.unary_unary_rpc_method_handler(
+                    servicer.LeaveRoom,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.LeaveRoomRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.LeaveRoomResponse.SerializeToString,
+            ),
+            'Heartbeat': grpc.unary_unary_rpc_method_handler(
+                    servicer.Heartbeat,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.HeartbeatRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.HeartbeatResponse.SerializeToString,
+            ),
+            'ListMembers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMembers,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListMembersRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListMembersResponse.SerializeToString,
+            ),
+            'PostMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.PostMessage,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.PostMessageRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.PostMessageResponse.SerializeToString,
+            ),
+            'EditMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.EditMessage,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.EditMessageRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.EditMessageResponse.SerializeToString,
+            ),
+            'DeleteMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteMessage,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.DeleteMessageRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.DeleteMessageResponse.SerializeToString,
+            ),
+            'HeartMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.HeartMessage,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.HeartMessageRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.HeartMessageResponse.SerializeToString,
+            ),
+            'ListMessages': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMessages,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListMessagesRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListMessagesResponse.SerializeToString,
+            ),
+            'Subscribe': grpc.unary_stream_rpc_method_handler(
+                    servicer.Subscribe,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.SubscribeRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.RoomEvent.SerializeToString,
+            ),
+            'SetSlowMode': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetSlowMode,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.SetSlowModeRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.SetSlowModeResponse.SerializeToString,
+            ),
+            'ScheduleSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScheduleSession,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ScheduleSessionRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ScheduleSessionResponse.SerializeToString,
+            ),
+            'ListSessions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSessions,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListSessionsRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListSessionsResponse.SerializeToString,
+            ),
+            'StartSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartSession,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.StartSessionRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.StartSessionResponse.SerializeToString,
+            ),
+            'StartUnplannedSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartUnplannedSession,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.StartUnplannedSessionRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.StartUnplannedSessionResponse.SerializeToString,
+            ),
+            'EndSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.EndSession,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.EndSessionRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.EndSessionResponse.SerializeToString,
+            ),
+            'CancelSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelSession,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.CancelSessionRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.CancelSessionResponse.SerializeToString,
+            ),
+            'CheckIn': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckIn,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.CheckInRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.CheckInResponse.SerializeToString,
+            ),
+            'RaiseHand': grpc.unary_unary_rpc_method_handler(
+                    servicer.RaiseHand,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.RaiseHandRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.SerializeToString,
+            ),
+            'LowerHand': grpc.unary_unary_rpc_method_handler(
+                    servicer.LowerHand,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.LowerHandRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.SerializeToString,
+            ),
+            'GiveTurn': grpc.unary_unary_rpc_method_handler(
+                    servicer.GiveTurn,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.GiveTurnRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.SerializeToString,
+            ),
+            'SkipTurn': grpc.unary_unary_rpc_method_handler(
+                    servicer.SkipTurn,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.SkipTurnRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.SerializeToString,
+            ),
+            'EndTurn': grpc.unary_unary_rpc_method_handler(
+                    servicer.EndTurn,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.EndTurnRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.SerializeToString,
+            ),
+            'GetTurnQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTurnQueue,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.GetTurnQueueRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.SerializeToString,
+            ),
+            'GrantCohortAccess': grpc.unary_unary_rpc_method_handler(
+                    servicer.GrantCohortAccess,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.GrantCohortAccessRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.GrantCohortAccessResponse.SerializeToString,
+            ),
+            'RevokeCohortAccess': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeCohortAccess,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.RevokeCohortAccessRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.RevokeCohortAccessResponse.SerializeToString,
+            ),
+            'ListCohortGrants': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCohortGrants,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -401,6 +866,735 @@ class RoomService:
             '/hearth.room.v1.RoomService/OpenPopUp',
             hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpRequest.SerializeToString,
             hearth_dot_room_dot_v1_dot_room__pb2.OpenPopUpResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def JoinRoom(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/JoinRoom',
+            hearth_dot_room_dot_v1_dot_room__pb2.JoinRoomRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.JoinRoomResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LeaveRoom(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/LeaveRoom',
+            hearth_dot_room_dot_v1_dot_room__pb2.LeaveRoomRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.LeaveRoomResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Heartbeat(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/Heartbeat',
+            hearth_dot_room_dot_v1_dot_room__pb2.HeartbeatRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.HeartbeatResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMembers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/ListMembers',
+            hearth_dot_room_dot_v1_dot_room__pb2.ListMembersRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.ListMembersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PostMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/PostMessage',
+            hearth_dot_room_dot_v1_dot_room__pb2.PostMessageRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.PostMessageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EditMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/EditMessage',
+            hearth_dot_room_dot_v1_dot_room__pb2.EditMessageRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.EditMessageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/DeleteMessage',
+            hearth_dot_room_dot_v1_dot_room__pb2.DeleteMessageRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.DeleteMessageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HeartMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/HeartMessage',
+            hearth_dot_room_dot_v1_dot_room__pb2.HeartMessageRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.HeartMessageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/ListMessages',
+            hearth_dot_room_dot_v1_dot_room__pb2.ListMessagesRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.ListMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Subscribe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/Subscribe',
+            hearth_dot_room_dot_v1_dot_room__pb2.SubscribeRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.RoomEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetSlowMode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/SetSlowMode',
+            hearth_dot_room_dot_v1_dot_room__pb2.SetSlowModeRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.SetSlowModeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScheduleSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/ScheduleSession',
+            hearth_dot_room_dot_v1_dot_room__pb2.ScheduleSessionRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.ScheduleSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSessions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/ListSessions',
+            hearth_dot_room_dot_v1_dot_room__pb2.ListSessionsRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.ListSessionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/StartSession',
+            hearth_dot_room_dot_v1_dot_room__pb2.StartSessionRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.StartSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartUnplannedSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/StartUnplannedSession',
+            hearth_dot_room_dot_v1_dot_room__pb2.StartUnplannedSessionRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.StartUnplannedSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EndSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/EndSession',
+            hearth_dot_room_dot_v1_dot_room__pb2.EndSessionRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.EndSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/CancelSession',
+            hearth_dot_room_dot_v1_dot_room__pb2.CancelSessionRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.CancelSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckIn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/CheckIn',
+            hearth_dot_room_dot_v1_dot_room__pb2.CheckInRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.CheckInResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RaiseHand(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/RaiseHand',
+            hearth_dot_room_dot_v1_dot_room__pb2.RaiseHandRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LowerHand(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/LowerHand',
+            hearth_dot_room_dot_v1_dot_room__pb2.LowerHandRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GiveTurn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/GiveTurn',
+            hearth_dot_room_dot_v1_dot_room__pb2.GiveTurnRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SkipTurn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/SkipTurn',
+            hearth_dot_room_dot_v1_dot_room__pb2.SkipTurnRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EndTurn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/EndTurn',
+            hearth_dot_room_dot_v1_dot_room__pb2.EndTurnRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTurnQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/GetTurnQueue',
+            hearth_dot_room_dot_v1_dot_room__pb2.GetTurnQueueRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.TurnQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GrantCohortAccess(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/GrantCohortAccess',
+            hearth_dot_room_dot_v1_dot_room__pb2.GrantCohortAccessRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.GrantCohortAccessResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeCohortAccess(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/RevokeCohortAccess',
+            hearth_dot_room_dot_v1_dot_room__pb2.RevokeCohortAccessRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.RevokeCohortAccessResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCohortGrants(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/ListCohortGrants',
+            hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsResponse.FromString,
             options,
             channel_credentials,
             insecure,

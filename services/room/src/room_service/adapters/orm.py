@@ -1,4 +1,4 @@
-"""Adapters: room's tables: the catalogue, the read model of people, the inbox and the outbox."""
+"""Adapters: room's tables: the catalogue, read models (people, sanctions), presence, messages, the timeline, sessions."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ rooms = sa.Table(
     sa.Column("closes_at", TZ),
     sa.Column("updated_at", TZ, nullable=False),
     sa.Column("updated_by", sa.String(100), nullable=False, server_default="seed"),
+    sa.Column("slow_mode_seconds", sa.Integer, nullable=False, server_default="0"),
 )
 
 # The read model of people, fed by identity's events: one row per person, facts keyed with their event seq.
@@ -42,6 +43,131 @@ people = sa.Table(
     sa.Column("badges", JSON, nullable=False),
     sa.Column("grants", JSON, nullable=False),
     sa.Column("updated_at", TZ, nullable=False),
+    sa.Index("ix_people_username", "username"),
+)
+
+# One row per room: the last sequence number of its timeline. Every timeline write locks and bumps it, so
+# the numbers are gap-free and commit in order; its row lock also serialises joins against capacity.
+room_streams = sa.Table(
+    "room_streams",
+    metadata,
+    sa.Column("room_slug", sa.String(64), sa.ForeignKey("rooms.slug"), primary_key=True),
+    sa.Column("last_seq", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("speaker_id", sa.String(36)),
+    sa.Column("speaker_since", TZ),
+)
+
+# Everything subscribers see, in order: messages, edits, deletions, hearts, joins, leaves, sessions, turns.
+timeline = sa.Table(
+    "timeline",
+    metadata,
+    sa.Column("room_slug", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.BigInteger, primary_key=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("data", JSON, nullable=False),
+    sa.Column("occurred_at", TZ, nullable=False),
+)
+
+# Who is in a room now. A row whose last_seen_at is older than the presence timeout is swept out.
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("room_slug", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("username", sa.String(32)),
+    sa.Column("joined_at", TZ, nullable=False),
+    sa.Column("last_seen_at", TZ, nullable=False),
+    sa.Column("checked_in", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("ix_members_last_seen_at", "last_seen_at"),
+)
+
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("message_id", sa.Uuid, primary_key=True),
+    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("author_id", sa.String(36), nullable=False),
+    sa.Column("author_username", sa.String(32)),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("reply_to", sa.Uuid),
+    sa.Column("mentions", JSON, nullable=False),
+    sa.Column("hearts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("posted_at", TZ, nullable=False),
+    sa.Column("edited_at", TZ),
+    sa.Column("deleted_at", TZ),
+    sa.Column("deleted_by", sa.String(36)),
+    sa.UniqueConstraint("room_slug", "seq"),
+    sa.Index("ix_messages_author_id_posted_at", "author_id", "posted_at"),
+)
+
+hearts = sa.Table(
+    "hearts",
+    metadata,
+    sa.Column("message_id", sa.Uuid, primary_key=True),
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("hearted_at", TZ, nullable=False),
+)
+
+# The read model of sanctions, fed by moderation's events (see the room README for the contract).
+sanctions = sa.Table(
+    "sanctions",
+    metadata,
+    sa.Column("sanction_id", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.String(36), nullable=False, index=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("room_slug", sa.String(64)),
+    sa.Column("expires_at", TZ),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False, server_default=""),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", TZ, nullable=False),
+)
+
+# Staff grants to enter rooms of the other age cohort; never deleted, so they stay an audit record.
+cohort_grants = sa.Table(
+    "cohort_grants",
+    metadata,
+    sa.Column("grant_id", sa.Uuid, primary_key=True),
+    sa.Column("person_id", sa.String(36), nullable=False, index=True),
+    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("granted_by", sa.String(36), nullable=False),
+    sa.Column("granted_at", TZ, nullable=False),
+    sa.Column("expires_at", TZ, nullable=False),
+    sa.Column("revoked_by", sa.String(36)),
+    sa.Column("revoked_at", TZ),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("session_id", sa.Uuid, primary_key=True),
+    sa.Column("room_slug", sa.String(64), nullable=False, index=True),
+    sa.Column("topic", sa.String(120), nullable=False),
+    sa.Column("leader_id", sa.String(36), nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("starts_at", TZ, nullable=False),
+    sa.Column("duration_minutes", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("started_at", TZ),
+    sa.Column("ended_at", TZ),
+)
+
+attendance = sa.Table(
+    "attendance",
+    metadata,
+    sa.Column("session_id", sa.Uuid, primary_key=True),
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("first_seen_at", TZ, nullable=False),
+)
+
+hands = sa.Table(
+    "hands",
+    metadata,
+    sa.Column("room_slug", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("raised_at", TZ, nullable=False),
 )
 
 inbox = define_inbox_table(metadata)

@@ -12,12 +12,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from room_service.adapters import orm
+from room_service.domain.messages import Message
 from room_service.domain.people import BadgeState, GrantState, KnownPerson
 from room_service.domain.rooms import Room
+from room_service.domain.sanctions import Sanction
+from room_service.domain.sessions import Session as SupportSession
 from room_service.service_layer.unit_of_work import UnitOfWork
 
 SOURCE = "room"
 _ROOM_FIELDS = [f.name for f in dataclasses.fields(Room)]
+_MESSAGE_FIELDS = [f.name for f in dataclasses.fields(Message)]
+_SANCTION_FIELDS = [f.name for f in dataclasses.fields(Sanction)]
+_SESSION_FIELDS = [f.name for f in dataclasses.fields(SupportSession)]
 
 
 def _now():
@@ -65,8 +71,17 @@ class PeopleRepository:
         if lock:
             stmt = stmt.with_for_update()
         row = self.session.execute(stmt).mappings().first()
-        if row is None:
-            return None
+        return self._person(row) if row is not None else None
+
+    def by_usernames(self, usernames: list[str]) -> dict[str, KnownPerson]:
+        """The known people with these (lower-case, as identity stores them) usernames, keyed by username."""
+        if not usernames:
+            return {}
+        stmt = sa.select(orm.people).where(orm.people.c.username.in_(usernames))
+        return {row["username"]: self._person(row) for row in self.session.execute(stmt).mappings()}
+
+    @staticmethod
+    def _person(row) -> KnownPerson:
         return KnownPerson(
             person_id=row["person_id"],
             username=row["username"],
@@ -100,6 +115,335 @@ class PeopleRepository:
         )
 
 
+class StreamsRepository:
+    """Per-room timeline heads: gap-free sequence numbers under a row lock."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def lock(self, slug: str) -> dict:
+        """Locks the room's stream row (creating it), serialising this room's timeline writes; returns it."""
+        t = orm.room_streams
+        stmt = (
+            postgresql.insert(t)
+            .values(room_slug=slug, last_seq=0)
+            .on_conflict_do_update(index_elements=[t.c.room_slug], set_={"last_seq": t.c.last_seq})
+            .returning(t.c.last_seq, t.c.speaker_id, t.c.speaker_since)
+        )
+        return dict(self.session.execute(stmt).mappings().one())
+
+    def next_seq(self, slug: str) -> int:
+        t = orm.room_streams
+        stmt = (
+            postgresql.insert(t)
+            .values(room_slug=slug, last_seq=1)
+            .on_conflict_do_update(index_elements=[t.c.room_slug], set_={"last_seq": t.c.last_seq + 1})
+            .returning(t.c.last_seq)
+        )
+        return self.session.execute(stmt).scalar_one()
+
+    def set_speaker(self, slug: str, speaker_id: str | None, since: dt.datetime | None) -> None:
+        t = orm.room_streams
+        self.session.execute(sa.update(t).where(t.c.room_slug == slug).values(speaker_id=speaker_id, speaker_since=since))
+
+    def heads(self, slugs: list[str]) -> dict[str, int]:
+        t = orm.room_streams
+        rows = self.session.execute(sa.select(t.c.room_slug, t.c.last_seq).where(t.c.room_slug.in_(slugs)))
+        return {slug: seq for slug, seq in rows}
+
+
+class TimelineRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, item: dict) -> None:
+        self.session.execute(sa.insert(orm.timeline).values(**item))
+
+    def after(self, slug: str, after_seq: int, limit: int, upto: int | None = None) -> list[dict]:
+        t = orm.timeline
+        stmt = sa.select(t).where(t.c.room_slug == slug, t.c.seq > after_seq)
+        if upto is not None:
+            stmt = stmt.where(t.c.seq <= upto)
+        return [dict(row) for row in self.session.execute(stmt.order_by(t.c.seq).limit(limit)).mappings()]
+
+
+class MembersRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, slug: str, person_id: str) -> dict | None:
+        t = orm.members
+        row = self.session.execute(sa.select(t).where(t.c.room_slug == slug, t.c.person_id == person_id)).mappings().first()
+        return dict(row) if row else None
+
+    def add(self, member: dict) -> None:
+        self.session.execute(sa.insert(orm.members).values(**member))
+
+    def remove(self, slug: str, person_id: str) -> bool:
+        t = orm.members
+        return self.session.execute(sa.delete(t).where(t.c.room_slug == slug, t.c.person_id == person_id)).rowcount == 1
+
+    def count(self, slug: str) -> int:
+        t = orm.members
+        return self.session.execute(sa.select(sa.func.count()).where(t.c.room_slug == slug)).scalar_one()
+
+    def list(self, slug: str) -> list[dict]:
+        t = orm.members
+        stmt = sa.select(t).where(t.c.room_slug == slug).order_by(t.c.joined_at)
+        return [dict(row) for row in self.session.execute(stmt).mappings()]
+
+    def rooms_of(self, person_id: str) -> list[str]:
+        t = orm.members
+        return list(self.session.execute(sa.select(t.c.room_slug).where(t.c.person_id == person_id)).scalars())
+
+    def touch(self, pairs: list[tuple[str, str]], now: dt.datetime) -> int:
+        if not pairs:
+            return 0
+        t = orm.members
+        stmt = sa.update(t).where(sa.tuple_(t.c.room_slug, t.c.person_id).in_(pairs)).values(last_seen_at=now)
+        return self.session.execute(stmt).rowcount
+
+    def set_checked_in(self, slug: str, person_id: str, checked_in: bool) -> None:
+        t = orm.members
+        self.session.execute(
+            sa.update(t).where(t.c.room_slug == slug, t.c.person_id == person_id).values(checked_in=checked_in)
+        )
+
+    def any_checked_in(self, slug: str) -> bool:
+        t = orm.members
+        stmt = sa.select(t.c.person_id).where(t.c.room_slug == slug, t.c.checked_in).limit(1)
+        return self.session.execute(stmt).first() is not None
+
+    def checked_in_rooms(self) -> set[str]:
+        t = orm.members
+        return set(self.session.execute(sa.select(t.c.room_slug).where(t.c.checked_in).distinct()).scalars())
+
+    def stale(self, before: dt.datetime, limit: int) -> list[tuple[str, str]]:
+        t = orm.members
+        stmt = (
+            sa.select(t.c.room_slug, t.c.person_id)
+            .where(t.c.last_seen_at < before)
+            .order_by(t.c.room_slug)
+            .limit(limit)
+        )
+        return [tuple(row) for row in self.session.execute(stmt)]
+
+
+class MessagesRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    @staticmethod
+    def _message(row) -> Message:
+        values = {k: row[k] for k in _MESSAGE_FIELDS}
+        values["message_id"] = str(values["message_id"])
+        values["reply_to"] = str(values["reply_to"]) if values["reply_to"] else None
+        return Message(**values)
+
+    def get(self, message_id: str, *, lock: bool = False) -> Message | None:
+        stmt = sa.select(orm.messages).where(orm.messages.c.message_id == message_id)
+        row = self.session.execute(stmt.with_for_update() if lock else stmt).mappings().first()
+        return self._message(row) if row else None
+
+    def add(self, message: Message) -> None:
+        self.session.execute(sa.insert(orm.messages).values(**{k: getattr(message, k) for k in _MESSAGE_FIELDS}))
+
+    def save(self, message: Message) -> None:
+        t = orm.messages
+        values = {k: getattr(message, k) for k in _MESSAGE_FIELDS if k != "message_id"}
+        self.session.execute(sa.update(t).where(t.c.message_id == message.message_id).values(**values))
+
+    def page(self, slug: str, *, before_seq: int | None = None, after_seq: int | None = None, limit: int) -> list[Message]:
+        """Up to `limit` messages before `before_seq` (newest first) or after `after_seq` (oldest first)."""
+        t = orm.messages
+        stmt = sa.select(t).where(t.c.room_slug == slug)
+        if after_seq is not None:
+            stmt = stmt.where(t.c.seq > after_seq).order_by(t.c.seq)
+        else:
+            if before_seq is not None:
+                stmt = stmt.where(t.c.seq < before_seq)
+            stmt = stmt.order_by(t.c.seq.desc())
+        return [self._message(row) for row in self.session.execute(stmt.limit(limit)).mappings()]
+
+    def posting_times(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
+        t = orm.messages
+        stmt = sa.select(t.c.posted_at).where(t.c.author_id == person_id, t.c.posted_at > since)
+        return list(self.session.execute(stmt).scalars())
+
+    def last_post_in_room(self, slug: str, person_id: str, since: dt.datetime) -> dt.datetime | None:
+        t = orm.messages
+        stmt = sa.select(sa.func.max(t.c.posted_at)).where(
+            t.c.author_id == person_id, t.c.room_slug == slug, t.c.posted_at > since
+        )
+        return self.session.execute(stmt).scalar()
+
+    def heart(self, message_id: str, person_id: str, on: bool, now: dt.datetime) -> int | None:
+        """Adds or removes one person's heart; returns the new count, or None when nothing changed."""
+        h, m = orm.hearts, orm.messages
+        if on:
+            stmt = postgresql.insert(h).values(message_id=message_id, person_id=person_id, hearted_at=now)
+            changed = self.session.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+        else:
+            stmt = sa.delete(h).where(h.c.message_id == message_id, h.c.person_id == person_id)
+            changed = self.session.execute(stmt).rowcount == 1
+        if not changed:
+            return None
+        stmt = (
+            sa.update(m)
+            .where(m.c.message_id == message_id)
+            .values(hearts=m.c.hearts + (1 if on else -1))
+            .returning(m.c.hearts)
+        )
+        return self.session.execute(stmt).scalar_one()
+
+    def hearted_by(self, person_id: str, message_ids: list[str]) -> set[str]:
+        if not message_ids:
+            return set()
+        h = orm.hearts
+        stmt = sa.select(h.c.message_id).where(h.c.person_id == person_id, h.c.message_id.in_(message_ids))
+        return {str(mid) for mid in self.session.execute(stmt).scalars()}
+
+
+class SanctionsRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, sanction_id: str, *, lock: bool = False) -> Sanction | None:
+        stmt = sa.select(orm.sanctions).where(orm.sanctions.c.sanction_id == sanction_id)
+        row = self.session.execute(stmt.with_for_update() if lock else stmt).mappings().first()
+        return Sanction(**{k: row[k] for k in _SANCTION_FIELDS}) if row else None
+
+    def lock_new(self, sanction_id: str, person_id: str) -> None:
+        """Serialises concurrent first events for one sanction on a placeholder row (seq 0, inactive)."""
+        self.session.execute(
+            postgresql.insert(orm.sanctions)
+            .values(sanction_id=sanction_id, person_id=person_id, kind="mute", active=False, seq=0, updated_at=_now())
+            .on_conflict_do_nothing(index_elements=[orm.sanctions.c.sanction_id])
+        )
+
+    def save(self, sanction: Sanction) -> None:
+        t = orm.sanctions
+        values = {k: getattr(sanction, k) for k in _SANCTION_FIELDS if k != "sanction_id"} | {"updated_at": _now()}
+        self.session.execute(sa.update(t).where(t.c.sanction_id == sanction.sanction_id).values(**values))
+
+    def active_for(self, person_id: str) -> list[Sanction]:
+        t = orm.sanctions
+        stmt = sa.select(t).where(t.c.person_id == person_id, t.c.active)
+        return [Sanction(**{k: row[k] for k in _SANCTION_FIELDS}) for row in self.session.execute(stmt).mappings()]
+
+
+class CohortGrantsRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, grant: dict) -> None:
+        self.session.execute(sa.insert(orm.cohort_grants).values(**grant))
+
+    def get(self, grant_id: str, *, lock: bool = False) -> dict | None:
+        t = orm.cohort_grants
+        stmt = sa.select(t).where(t.c.grant_id == grant_id)
+        row = self.session.execute(stmt.with_for_update() if lock else stmt).mappings().first()
+        return dict(row) if row else None
+
+    def revoke(self, grant_id: str, by: str, now: dt.datetime) -> None:
+        t = orm.cohort_grants
+        self.session.execute(sa.update(t).where(t.c.grant_id == grant_id).values(revoked_by=by, revoked_at=now))
+
+    def holds(self, person_id: str, slug: str, now: dt.datetime) -> bool:
+        t = orm.cohort_grants
+        stmt = sa.select(t.c.grant_id).where(
+            t.c.person_id == person_id, t.c.room_slug == slug, t.c.revoked_at.is_(None), t.c.expires_at > now
+        )
+        return self.session.execute(stmt.limit(1)).first() is not None
+
+    def rooms_for(self, person_id: str, now: dt.datetime) -> set[str]:
+        t = orm.cohort_grants
+        stmt = sa.select(t.c.room_slug).where(
+            t.c.person_id == person_id, t.c.revoked_at.is_(None), t.c.expires_at > now
+        )
+        return set(self.session.execute(stmt).scalars())
+
+    def list(self, slug: str | None) -> list[dict]:
+        t = orm.cohort_grants
+        stmt = sa.select(t).order_by(t.c.granted_at.desc())
+        if slug:
+            stmt = stmt.where(t.c.room_slug == slug)
+        return [dict(row) for row in self.session.execute(stmt).mappings()]
+
+
+class SessionsRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    @staticmethod
+    def _session(row) -> SupportSession:
+        values = {k: row[k] for k in _SESSION_FIELDS}
+        return SupportSession(**values | {"session_id": str(values["session_id"])})
+
+    def get(self, session_id: str, *, lock: bool = False) -> SupportSession | None:
+        stmt = sa.select(orm.sessions).where(orm.sessions.c.session_id == session_id)
+        row = self.session.execute(stmt.with_for_update() if lock else stmt).mappings().first()
+        return self._session(row) if row else None
+
+    def add(self, s: SupportSession) -> None:
+        self.session.execute(sa.insert(orm.sessions).values(**{k: getattr(s, k) for k in _SESSION_FIELDS}))
+
+    def save(self, s: SupportSession) -> None:
+        t = orm.sessions
+        values = {k: getattr(s, k) for k in _SESSION_FIELDS if k != "session_id"}
+        self.session.execute(sa.update(t).where(t.c.session_id == s.session_id).values(**values))
+
+    def live_in(self, slug: str) -> SupportSession | None:
+        t = orm.sessions
+        row = self.session.execute(
+            sa.select(t).where(t.c.room_slug == slug, t.c.status == "live").limit(1)
+        ).mappings().first()
+        return self._session(row) if row else None
+
+    def live_rooms(self) -> set[str]:
+        t = orm.sessions
+        return set(self.session.execute(sa.select(t.c.room_slug).where(t.c.status == "live").distinct()).scalars())
+
+    def list(self, slug: str | None, statuses: tuple[str, ...], limit: int = 200) -> list[SupportSession]:
+        t = orm.sessions
+        stmt = sa.select(t).where(t.c.status.in_(statuses)).order_by(t.c.starts_at).limit(limit)
+        if slug:
+            stmt = stmt.where(t.c.room_slug == slug)
+        return [self._session(row) for row in self.session.execute(stmt).mappings()]
+
+    def attend(self, session_id: str, person_id: str, now: dt.datetime) -> None:
+        self.session.execute(
+            postgresql.insert(orm.attendance)
+            .values(session_id=session_id, person_id=person_id, first_seen_at=now)
+            .on_conflict_do_nothing()
+        )
+
+    def attendees(self, session_id: str) -> list[str]:
+        t = orm.attendance
+        stmt = sa.select(t.c.person_id).where(t.c.session_id == session_id).order_by(t.c.first_seen_at)
+        return list(self.session.execute(stmt).scalars())
+
+
+class HandsRepository:
+    """The Sharing Circle queue of raised hands, first come first served."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def list(self, slug: str) -> list[tuple[str, dt.datetime]]:
+        t = orm.hands
+        stmt = sa.select(t.c.person_id, t.c.raised_at).where(t.c.room_slug == slug).order_by(t.c.raised_at, t.c.person_id)
+        return [tuple(row) for row in self.session.execute(stmt)]
+
+    def add(self, slug: str, person_id: str, raised_at: dt.datetime) -> None:
+        stmt = postgresql.insert(orm.hands).values(room_slug=slug, person_id=person_id, raised_at=raised_at)
+        self.session.execute(stmt.on_conflict_do_nothing())
+
+    def remove(self, slug: str, person_id: str) -> bool:
+        t = orm.hands
+        return self.session.execute(sa.delete(t).where(t.c.room_slug == slug, t.c.person_id == person_id)).rowcount == 1
+
+
 class SqlAlchemyUnitOfWork(BaseSqlAlchemyUnitOfWork, UnitOfWork):
     def __init__(self, session_factory: sessionmaker):
         super().__init__(session_factory, orm.outbox, SOURCE)
@@ -107,6 +451,14 @@ class SqlAlchemyUnitOfWork(BaseSqlAlchemyUnitOfWork, UnitOfWork):
     def open_repositories(self, session: Session) -> None:
         self.rooms = RoomsRepository(session)
         self.people = PeopleRepository(session)
+        self.streams = StreamsRepository(session)
+        self.timeline = TimelineRepository(session)
+        self.members = MembersRepository(session)
+        self.messages = MessagesRepository(session)
+        self.sanctions = SanctionsRepository(session)
+        self.cohort_grants = CohortGrantsRepository(session)
+        self.sessions = SessionsRepository(session)
+        self.hands = HandsRepository(session)
 
     def claim_event(self, envelope: dict) -> bool:
         return claim_event(self.session.connection(), orm.inbox, envelope)

@@ -33,3 +33,7 @@ class NotAPopUp(FailedPrecondition):
 
 class NotAdmin(PermissionDenied):
     pass
+
+
+class LiveUnavailable(FailedPrecondition):
+    pass

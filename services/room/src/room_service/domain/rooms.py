@@ -8,7 +8,9 @@ import re
 from typing import Any, Mapping
 
 from room_service.domain import access, errors
+from room_service.domain.messages import MAX_SLOW_MODE_SECONDS
 from room_service.domain.people import KnownPerson
+from room_service.domain.sessions import is_facilitator
 
 COHORTS = ("adult", "teen")
 AUDIENCE_KINDS = ("member", "listener", "both")
@@ -57,6 +59,7 @@ class Room:
     access_policy: dict[str, Any]
     opens_at: dt.datetime | None = None
     closes_at: dt.datetime | None = None
+    slow_mode_seconds: int = 0
 
     def validate(self) -> "Room":
         """Refuses a room no one could use, saying which field is wrong and how."""
@@ -70,6 +73,10 @@ class Room:
             (self.mode in MODES, "mode must be always open, pop-up or facilitated"),
             (self.status in STATUSES, "status must be active or archived"),
             (isinstance(self.capacity, int) and 2 <= self.capacity <= 1000, "capacity must be between 2 and 1000"),
+            (
+                isinstance(self.slow_mode_seconds, int) and 0 <= self.slow_mode_seconds <= MAX_SLOW_MODE_SECONDS,
+                f"slow_mode_seconds must be between 0 (off) and {MAX_SLOW_MODE_SECONDS}",
+            ),
         ]
         for ok, message in checks:
             if not ok:
@@ -94,23 +101,42 @@ class Room:
     def summary(self) -> str:
         return access.describe(self.policy, BADGE_NAMES)
 
-    def decide(self, person: KnownPerson | None, now: dt.datetime) -> Decision:
+    def decide(
+        self,
+        person: KnownPerson | None,
+        now: dt.datetime,
+        *,
+        facilitated_open: bool = False,
+        cohort_grant: bool = False,
+    ) -> Decision:
         """Whether this person may enter now and, if not, everything they still need.
 
         Cohort separation is a hard rule checked before the policy: teens never enter adult rooms and
-        adults never enter teen rooms, whatever the policy says.
+        adults never enter teen rooms, whatever the policy says, unless staff hold an audited grant for
+        this room (`cohort_grant`). A facilitated room is open while a facilitator is checked in or a
+        session is live (`facilitated_open`); facilitators may enter it to open it.
         """
         if self.status != "active":
             return Decision(False, ("this room is archived and no longer open",))
         if person is None or not person.known:
             return Decision(False, ("your account is still being set up here; try again in a moment",))
-        if person.cohort != self.audience_cohort:
+        if person.cohort != self.audience_cohort and not cohort_grant:
             return Decision(False, (f"this room is for {self.audience_cohort}s only",))
-        if self.audience_kind != "both" and person.kind != self.audience_kind:
+        facts = person.facts()
+        staff_grant = cohort_grant and person.cohort != self.audience_cohort
+        if self.audience_kind != "both" and person.kind != self.audience_kind and not staff_grant:
             return Decision(False, (f"this room is for {self.audience_kind}s only",))
         if self.mode == "pop_up" and not (self.opens_at and self.opens_at <= now < self.closes_at):
             upcoming = self.opens_at and self.opens_at > now
             when = f"; it opens at {self.opens_at.isoformat(timespec='minutes')}" if upcoming else ""
             return Decision(False, (f"this pop-up room is closed now{when}",))
-        missing = access.explain(self.policy, person.facts(), self.slug, now, BADGE_NAMES)
+        if self.mode == "facilitated" and not facilitated_open and not self.is_facilitator(facts, now):
+            return Decision(False, ("this room is open only while a facilitator is here or a session is live",))
+        if staff_grant:
+            return Decision(True)  # the grant is for this room: staff enter to do their job, not by badges
+        missing = access.explain(self.policy, facts, self.slug, now, BADGE_NAMES)
         return Decision(not missing, tuple(missing))
+
+    def is_facilitator(self, facts: access.PersonFacts, now: dt.datetime) -> bool:
+        """Staff who may open this room by checking in, enter it while it is closed, and keep it (slow mode)."""
+        return is_facilitator(facts, self.slug, now)

@@ -8,30 +8,44 @@ from hearth_common.logging import configure_logging
 from hearth_common.tokens import TokenVerifier, grpc_key_fetcher
 
 from room_service import settings as settings_module
-from room_service.bootstrap import build_service
+from room_service.adapters.live import LiveHub
+from room_service.bootstrap import build_conversation, build_service
 from room_service.entrypoints.grpc_servicer import RoomServicer
 
 SERVICE_NAME = room_pb2.DESCRIPTOR.services_by_name["RoomService"].full_name
 
 
-def build_server(settings, service, verifier: TokenVerifier | None = None) -> GrpcServer:
+def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tuple[GrpcServer, LiveHub]:
+    """The server and its live hub (started by the caller, stopped after the server)."""
     verifier = verifier or TokenVerifier(
         grpc_key_fetcher(settings.identity_grpc_target), issuer=settings.token_issuer, audience=settings.token_audience
     )
-    return GrpcServer(
-        [(room_pb2_grpc.add_RoomServiceServicer_to_server, RoomServicer(service, verifier))],
+    conversation, sessions = build_conversation(settings, engine)
+    live = LiveHub(settings.amqp_uri, conversation.heads, conversation.touch_many,
+                   sweep_interval=settings.live_sweep_seconds,
+                   touch_interval=max(settings.presence_timeout_seconds / 4, 0.5))
+    conversation.live = live.publish
+    servicer = RoomServicer(build_service(settings, engine), verifier, conversation, sessions, live)
+    server = GrpcServer(
+        [(room_pb2_grpc.add_RoomServiceServicer_to_server, servicer)],
         [SERVICE_NAME],
         address=settings.grpc_address,
         max_workers=settings.grpc_workers,
     )
+    return server, live
 
 
 def main() -> None:
     settings = settings_module.load()
     configure_logging("room", "grpc", settings.log_level)
-    engine = make_engine(settings.database_url)
-    server = build_server(settings, build_service(settings, engine)).start(readiness=lambda: db_ping(engine))
-    server.serve_until_signalled(settings.grpc_grace_seconds)
+    engine = make_engine(settings.database_url, pool_size=10)
+    server, live = build_server(settings, engine)
+    live.start()
+    server.start(readiness=lambda: db_ping(engine))  # live streams degrade to sweeps without the broker
+    try:
+        server.serve_until_signalled(settings.grpc_grace_seconds)
+    finally:
+        live.stop()
 
 
 if __name__ == "__main__":

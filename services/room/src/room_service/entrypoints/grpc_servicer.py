@@ -10,7 +10,9 @@ from hearth_common.proto_convert import enum_number, enum_value, from_timestamp,
 from hearth_common.tokens import TokenVerifier
 
 from room_service.domain import errors
+from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.services import RoomService
+from room_service.service_layer.sessions import Sessions
 
 
 def room_pb(r: dict) -> pb.Room:
@@ -28,6 +30,7 @@ def room_pb(r: dict) -> pb.Room:
         opens_at=to_timestamp(r["opens_at"]),
         closes_at=to_timestamp(r["closes_at"]),
         access_policy_json=json.dumps(r["access_policy"]),
+        slow_mode_seconds=r["slow_mode_seconds"],
     )
 
 
@@ -46,6 +49,7 @@ def spec_from_pb(spec: pb.RoomSpec) -> dict:
         "mode": enum_value(pb.RoomMode, spec.mode, "ROOM_MODE_"),
         "capacity": spec.capacity,
         "access_policy": policy,
+        "slow_mode_seconds": spec.slow_mode_seconds,
     }
 
 
@@ -57,10 +61,84 @@ def room_with_access_pb(item: dict) -> pb.RoomWithAccess:
     return pb.RoomWithAccess(room=room_pb(item["room"]), access=access_pb(item["access"]))
 
 
+def member_pb(m: dict) -> pb.Member:
+    return pb.Member(person_id=m["person_id"], username=m["username"], joined_at=to_timestamp(m["joined_at"]),
+                     last_seen_at=to_timestamp(m["last_seen_at"]), checked_in=m["checked_in"])
+
+
+def message_pb(m: dict) -> pb.Message:
+    return pb.Message(
+        message_id=m["message_id"], room_slug=m["room_slug"], seq=m["seq"], author_id=m["author_id"],
+        author_username=m["author_username"], body=m["body"], reply_to=m["reply_to"] or "",
+        mentions=[pb.Mention(**mention) for mention in m["mentions"]], hearts=m["hearts"],
+        hearted_by_me=m.get("hearted_by_me", False), posted_at=to_timestamp(m["posted_at"]),
+        edited_at=to_timestamp(m["edited_at"]), deleted=m["deleted"],
+    )
+
+
+def session_pb(s: dict) -> pb.SupportSession:
+    return pb.SupportSession(
+        session_id=s["session_id"], room_slug=s["room_slug"], topic=s["topic"], leader_id=s["leader_id"],
+        kind=s["kind"], status=s["status"], starts_at=to_timestamp(s["starts_at"]),
+        duration_minutes=s["duration_minutes"], started_at=to_timestamp(s["started_at"]),
+        ended_at=to_timestamp(s["ended_at"]), attendee_ids=s.get("attendee_ids", []),
+        duration_seconds=s.get("duration_seconds", 0),
+    )
+
+
+def queue_pb(q: dict) -> pb.TurnQueueResponse:
+    return pb.TurnQueueResponse(
+        speaker_id=q["speaker_id"], speaker_since=to_timestamp(q["speaker_since"]),
+        hands=[pb.Hand(person_id=h["person_id"], raised_at=to_timestamp(h["raised_at"])) for h in q["hands"]],
+    )
+
+
+def grant_pb(g: dict) -> pb.CohortGrant:
+    return pb.CohortGrant(
+        grant_id=str(g["grant_id"]), person_id=g["person_id"], room_slug=g["room_slug"], reason=g["reason"],
+        granted_by=g["granted_by"], granted_at=to_timestamp(g["granted_at"]), expires_at=to_timestamp(g["expires_at"]),
+        revoked_by=g["revoked_by"] or "", revoked_at=to_timestamp(g["revoked_at"]),
+    )
+
+
+_TURN_KINDS = {"hand_raised", "hand_lowered", "turn_given", "turn_skipped", "turn_ended",
+               "facilitator_checked_in", "facilitator_checked_out"}
+
+
+def room_event_pb(item: dict) -> pb.RoomEvent:
+    """A timeline item (from the database or the live exchange) as the stream sends it."""
+    kind, data = item["kind"], item["data"]
+    event = pb.RoomEvent(room_slug=item["room_slug"], seq=item["seq"], kind=kind,
+                         occurred_at=to_timestamp(item["occurred_at"]))
+    if kind in ("message_posted", "message_edited"):
+        event.message.CopyFrom(message_pb(data))
+    elif kind == "message_deleted":
+        event.deletion.CopyFrom(pb.MessageDeletion(message_id=data["message_id"], message_seq=data["message_seq"],
+                                                   deleted_by=data["deleted_by"]))
+    elif kind == "hearts_changed":
+        event.hearts.CopyFrom(pb.HeartsChange(message_id=data["message_id"], message_seq=data["message_seq"],
+                                              hearts=data["hearts"]))
+    elif kind in ("member_joined", "member_left"):
+        event.member.CopyFrom(pb.MemberChange(person_id=data["person_id"], username=data.get("username", ""),
+                                              reason=data.get("reason", "")))
+    elif kind.startswith("session_"):
+        event.session.CopyFrom(session_pb(data))
+    elif kind in _TURN_KINDS:
+        event.turn.CopyFrom(pb.TurnChange(person_id=data["person_id"], by=data.get("by", ""),
+                                          position=data.get("position", 0)))
+    elif kind == "slow_mode_changed":
+        event.slow_mode_seconds = data["seconds"]
+    return event
+
+
 class RoomServicer(room_pb2_grpc.RoomServiceServicer):
-    def __init__(self, service: RoomService, verifier: TokenVerifier):
+    def __init__(self, service: RoomService, verifier: TokenVerifier, conversation: Conversation,
+                 sessions: Sessions, live=None):
         self.service = service
         self.verifier = verifier
+        self.conversation = conversation
+        self.sessions = sessions
+        self.live = live
 
     def _caller(self, context) -> str:
         return self.verifier.verify(bearer_token(context)).person_id
@@ -94,3 +172,126 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
             self._caller(context), request.slug, from_timestamp(request, "opens_at"), from_timestamp(request, "closes_at")
         )
         return pb.OpenPopUpResponse(room=room_pb(room))
+
+    # --- being there --------------------------------------------------------------------------
+
+    def JoinRoom(self, request, context):
+        joined = self.conversation.join(self._caller(context), request.slug)
+        return pb.JoinRoomResponse(member=member_pb(joined["member"]), seq=joined["seq"] or 0)
+
+    def LeaveRoom(self, request, context):
+        return pb.LeaveRoomResponse(left=self.conversation.leave(self._caller(context), request.slug))
+
+    def Heartbeat(self, request, context):
+        self.conversation.touch(self._caller(context), request.slug)
+        return pb.HeartbeatResponse()
+
+    def ListMembers(self, request, context):
+        members = self.conversation.members(self._caller(context), request.slug)
+        return pb.ListMembersResponse(members=[member_pb(m) for m in members])
+
+    # --- messages -----------------------------------------------------------------------------
+
+    def PostMessage(self, request, context):
+        message = self.conversation.post(self._caller(context), request.slug, request.body, request.reply_to or None)
+        return pb.PostMessageResponse(message=message_pb(message))
+
+    def EditMessage(self, request, context):
+        message = self.conversation.edit(self._caller(context), request.message_id, request.body)
+        return pb.EditMessageResponse(message=message_pb(message))
+
+    def DeleteMessage(self, request, context):
+        return pb.DeleteMessageResponse(message=message_pb(self.conversation.delete(self._caller(context), request.message_id)))
+
+    def HeartMessage(self, request, context):
+        message = self.conversation.heart(self._caller(context), request.message_id, request.hearted)
+        return pb.HeartMessageResponse(message=message_pb(message))
+
+    def ListMessages(self, request, context):
+        page = self.conversation.history(
+            self._caller(context), request.slug, before_seq=request.before_seq,
+            after_seq=request.after_seq if request.HasField("after_seq") else None, limit=request.limit or 50,
+        )
+        return pb.ListMessagesResponse(messages=[message_pb(m) for m in page["messages"]],
+                                       next_before_seq=page["next_before_seq"])
+
+    def SetSlowMode(self, request, context):
+        seconds = self.conversation.set_slow_mode(self._caller(context), request.slug, request.seconds)
+        return pb.SetSlowModeResponse(seconds=seconds)
+
+    def Subscribe(self, request, context):
+        person_id = self._caller(context)
+        if self.live is None:
+            raise errors.LiveUnavailable("live streams are not served by this process")
+        subscription = self.live.subscribe(request.slug, person_id)
+        try:
+            after = request.after_seq if request.HasField("after_seq") else None
+            for item in self.conversation.follow(person_id, request.slug, after, subscription, context.is_active):
+                yield room_event_pb(item)
+        finally:
+            self.live.unsubscribe(subscription)
+
+    # --- sessions -----------------------------------------------------------------------------
+
+    def ScheduleSession(self, request, context):
+        session = self.sessions.schedule(self._caller(context), request.slug, request.topic,
+                                         from_timestamp(request, "starts_at"), request.duration_minutes)
+        return pb.ScheduleSessionResponse(session=session_pb(session))
+
+    def ListSessions(self, request, context):
+        self._caller(context)
+        sessions = self.sessions.list(request.slug, request.include_past)
+        return pb.ListSessionsResponse(sessions=[session_pb(s) for s in sessions])
+
+    def StartSession(self, request, context):
+        return pb.StartSessionResponse(session=session_pb(self.sessions.start(self._caller(context), request.session_id)))
+
+    def StartUnplannedSession(self, request, context):
+        session = self.sessions.start_unplanned(self._caller(context), request.slug, request.topic,
+                                                request.duration_minutes)
+        return pb.StartUnplannedSessionResponse(session=session_pb(session))
+
+    def EndSession(self, request, context):
+        return pb.EndSessionResponse(session=session_pb(self.sessions.end(self._caller(context), request.session_id)))
+
+    def CancelSession(self, request, context):
+        return pb.CancelSessionResponse(session=session_pb(self.sessions.cancel(self._caller(context), request.session_id)))
+
+    def CheckIn(self, request, context):
+        checked_in = self.sessions.check_in(self._caller(context), request.slug, request.checked_in)
+        return pb.CheckInResponse(checked_in=checked_in)
+
+    # --- the Sharing Circle -------------------------------------------------------------------
+
+    def RaiseHand(self, request, context):
+        return queue_pb(self.sessions.raise_hand(self._caller(context), request.slug))
+
+    def LowerHand(self, request, context):
+        return queue_pb(self.sessions.lower_hand(self._caller(context), request.slug))
+
+    def GiveTurn(self, request, context):
+        return queue_pb(self.sessions.give_turn(self._caller(context), request.slug, request.person_id))
+
+    def SkipTurn(self, request, context):
+        return queue_pb(self.sessions.skip(self._caller(context), request.slug, request.person_id))
+
+    def EndTurn(self, request, context):
+        return queue_pb(self.sessions.end_turn(self._caller(context), request.slug))
+
+    def GetTurnQueue(self, request, context):
+        return queue_pb(self.sessions.queue(self._caller(context), request.slug))
+
+    # --- cross-cohort grants ------------------------------------------------------------------
+
+    def GrantCohortAccess(self, request, context):
+        grant = self.conversation.grant_cohort_access(self._caller(context), request.person_id, request.slug,
+                                                      request.reason, from_timestamp(request, "expires_at"))
+        return pb.GrantCohortAccessResponse(grant=grant_pb(grant))
+
+    def RevokeCohortAccess(self, request, context):
+        return pb.RevokeCohortAccessResponse(grant=grant_pb(self.conversation.revoke_cohort_access(
+            self._caller(context), request.grant_id)))
+
+    def ListCohortGrants(self, request, context):
+        grants = self.conversation.list_cohort_grants(self._caller(context), request.slug)
+        return pb.ListCohortGrantsResponse(grants=[grant_pb(g) for g in grants])

@@ -1,15 +1,30 @@
-"""Entrypoint: room's nameko worker: keeps the read model of people from identity's events."""
+"""Entrypoint: room's nameko worker: read models from identity's and moderation's events, moderation's RPC,
+the presence sweep and the outbox relay."""
 from __future__ import annotations
 
 import functools
+import logging
 
 from hearth_common.db import db_ping, make_engine
-from hearth_common.nameko_deps import Heartbeat, RequestContext, Resource, amqp_ping, reliable_event_handler
+from hearth_common.errors import DomainError
+from hearth_common.nameko_deps import (
+    Heartbeat,
+    OutboxRelayRunner,
+    RequestContext,
+    Resource,
+    amqp_ping,
+    jsonable,
+    reliable_event_handler,
+    rpc_errors,
+)
+from nameko.rpc import rpc
+from nameko.timer import timer
 
 from room_service import settings as settings_module
-from room_service.bootstrap import build_service
+from room_service.bootstrap import build_conversation, build_relay, build_service
 
 settings = settings_module.load()
+log = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -24,9 +39,13 @@ class RoomWorker:
 
     request_id = RequestContext()
     rooms = Resource(lambda config: build_service(settings, _engine()))
+    conversation = Resource(lambda config: build_conversation(settings, _engine())[0])
+    relay = OutboxRelayRunner(lambda config: build_relay(settings, _engine()), settings.relay_interval_seconds)
     heartbeat = Heartbeat(
         settings.worker_heartbeat_file, lambda config: db_ping(_engine()) and amqp_ping(config["AMQP_URI"])
     )
+
+    # --- identity's events: the read model of people -------------------------------------------
 
     @reliable_event_handler("identity", "person_registered")
     def on_person_registered(self, envelope):
@@ -51,3 +70,36 @@ class RoomWorker:
     @reliable_event_handler("identity", "role_revoked")
     def on_role_revoked(self, envelope):
         self.rooms.apply_identity_event(envelope)
+
+    # --- moderation's events: the read model of sanctions (contract: domain/sanctions.py) --------
+
+    @reliable_event_handler("moderation", "sanction_imposed")
+    def on_sanction_imposed(self, envelope):
+        self.conversation.apply_sanction_event(envelope)
+
+    @reliable_event_handler("moderation", "sanction_lifted")
+    def on_sanction_lifted(self, envelope):
+        self.conversation.apply_sanction_event(envelope)
+
+    # --- moderation's RPC -----------------------------------------------------------------------
+
+    @rpc(expected_exceptions=DomainError)
+    @rpc_errors
+    def remove_message(self, message_id, moderator_id, reason=""):
+        """Removes a message for moderation (idempotent); returns the message as it now stands."""
+        return jsonable(self.conversation.delete(moderator_id, message_id, moderator=True, reason=reason))
+
+    @rpc(expected_exceptions=DomainError)
+    @rpc_errors
+    def remove_person(self, room_slug, person_id, moderator_id, reason=""):
+        """Removes a person from a room for moderation; False when they were not in it."""
+        return self.conversation.remove_person(moderator_id, room_slug, person_id, reason)
+
+    # --- presence ---------------------------------------------------------------------------------
+
+    @timer(interval=max(settings.presence_timeout_seconds / 6, 1.0))
+    def sweep_presence(self):
+        """Drops people whose client vanished (no heartbeat or open stream for the presence timeout)."""
+        removed = self.conversation.sweep_presence()
+        if removed:
+            log.info("vanished clients dropped", extra={"count": removed})

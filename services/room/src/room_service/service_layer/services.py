@@ -8,6 +8,7 @@ from typing import Callable, Iterable
 from room_service.domain import errors
 from room_service.domain.people import IDENTITY_EVENTS, KnownPerson
 from room_service.domain.rooms import Decision, Room
+from room_service.service_layer.conversation import decide, decide_all, load_room, require_admin
 from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
 
@@ -30,6 +31,7 @@ def room_view(room: Room) -> dict:
         "access_policy": room.access_policy,
         "opens_at": room.opens_at,
         "closes_at": room.closes_at,
+        "slow_mode_seconds": room.slow_mode_seconds,
     }
 
 
@@ -58,7 +60,7 @@ class RoomService:
     def create_room(self, actor_id: str, spec: dict) -> dict:
         room = Room(**spec, status="active").validate()
         with self.uow_factory() as uow:
-            self._require_admin(uow, actor_id)
+            require_admin(uow, actor_id, self.clock(), "change the room catalogue")
             if uow.rooms.get(room.slug) is not None:
                 raise errors.RoomExists(f"a room with slug {room.slug!r} exists; choose another slug")
             uow.rooms.add(room, actor_id)
@@ -93,8 +95,8 @@ class RoomService:
 
     def _change(self, actor_id: str, slug: str, change: Callable[[Room], Room]) -> dict:
         with self.uow_factory() as uow:
-            self._require_admin(uow, actor_id)
-            room = change(self._room(uow, slug, lock=True))
+            require_admin(uow, actor_id, self.clock(), "change the room catalogue")
+            room = change(load_room(uow, slug, lock=True))
             uow.rooms.save(room, actor_id)
             try:
                 uow.commit()
@@ -102,37 +104,26 @@ class RoomService:
                 raise errors.RoomExists(f"another room is named {room.name!r}; choose another name") from None
             return room_view(room)
 
-    def _require_admin(self, uow: UnitOfWork, actor_id: str) -> None:
-        person = uow.people.get(actor_id)
-        if person is None or not person.facts().has_role("admin", "", self.clock()):
-            raise errors.NotAdmin("only an admin may change the room catalogue")
-
     def list_rooms(self, person_id: str, include_archived: bool = False, topic: str = "") -> list[dict]:
         now = self.clock()
         with self.uow_factory() as uow:
             person = uow.people.get(person_id)
+            rooms = uow.rooms.list(include_archived, topic or None)
             return [
-                {"room": room_view(room), "access": access_view(room.decide(person, now))}
-                for room in uow.rooms.list(include_archived, topic or None)
+                {"room": room_view(room), "access": access_view(decision)}
+                for room, decision in zip(rooms, decide_all(uow, rooms, person, now))
             ]
 
     def get_room(self, person_id: str, slug: str) -> dict:
         with self.uow_factory() as uow:
-            room = self._room(uow, slug)
-            decision = room.decide(uow.people.get(person_id), self.clock())
+            room = load_room(uow, slug)
+            decision = decide(uow, room, uow.people.get(person_id), self.clock())
             return {"room": room_view(room), "access": access_view(decision)}
 
     def check_access(self, person_id: str, slug: str) -> dict:
         with self.uow_factory() as uow:
-            room = self._room(uow, slug)
-            return access_view(room.decide(uow.people.get(person_id), self.clock()))
-
-    @staticmethod
-    def _room(uow: UnitOfWork, slug: str, lock: bool = False) -> Room:
-        room = uow.rooms.get(slug or "", lock=lock)
-        if room is None:
-            raise errors.RoomNotFound(f"no room with slug {slug!r}; ListRooms shows the catalogue")
-        return room
+            room = load_room(uow, slug)
+            return access_view(decide(uow, room, uow.people.get(person_id), self.clock()))
 
     # --- the read model of people -------------------------------------------------------------
 

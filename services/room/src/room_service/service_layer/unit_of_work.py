@@ -26,8 +26,25 @@ class PeopleRepository(Protocol):
 
 
 class UnitOfWork(BaseUnitOfWork):
+    """Room's transaction. Besides the outbox events, it collects the timeline items it wrote, which the
+    service hands to the live fan-out once (and only if) the transaction committed."""
+
     rooms: RoomsRepository
     people: PeopleRepository
+    # The repositories below are SQL-shaped; their contracts are the adapters' docstrings.
+    streams: object
+    timeline: object
+    members: object
+    messages: object
+    sanctions: object
+    cohort_grants: object
+    sessions: object
+    hands: object
+
+    def __enter__(self):
+        super().__enter__()
+        self.timeline_items: list[dict] = []
+        return self
 
     @abc.abstractmethod
     def claim_event(self, envelope: dict) -> bool:

@@ -1,0 +1,218 @@
+"""Adapters: the live fan-out of room timelines across room-grpc replicas through RabbitMQ.
+
+Every replica publishes the timeline items it committed to the `room.live` topic exchange (routing key: the
+room's slug) and consumes all of them on its own exclusive queue, handing each to its local subscriptions.
+The broker is the fast path only: the timeline table is the truth. A subscription that sees a seq jump
+reads the missing items from the database, and a sweep compares each subscribed room's head seq with what
+was delivered, so an item whose notification was lost (a crash between commit and publish, a broker
+outage) arrives within a sweep interval instead of never.
+"""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+import logging
+import queue
+import socket
+import threading
+import uuid
+from typing import Callable
+
+import kombu
+
+log = logging.getLogger(__name__)
+
+EXCHANGE = kombu.Exchange("room.live", type="topic", durable=True, delivery_mode=1)
+
+
+def _encode(items: list[dict]) -> str:
+    return json.dumps(
+        [item | {"occurred_at": item["occurred_at"].isoformat()} if isinstance(item["occurred_at"], dt.datetime) else item
+         for item in items]
+    )
+
+
+class Subscription:
+    """One live stream's mailbox: items from the broker and head seqs from the sweep, in arrival order."""
+
+    def __init__(self, slug: str, person_id: str):
+        self.slug = slug
+        self.person_id = person_id
+        self.mailbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.delivered = 0  # the last seq handed to the client; written by the stream's thread only
+
+    def offer(self, item: dict) -> None:
+        if item["seq"] > self.delivered:
+            self.mailbox.put(item)
+
+    def offer_head(self, seq: int) -> None:
+        if seq > self.delivered:
+            self.mailbox.put({"head": seq})
+
+
+class LiveHub:
+    """A room-grpc process's link to the live exchange, plus the sweep that repairs lost notifications and
+    refreshes presence for everyone with an open stream."""
+
+    def __init__(
+        self,
+        amqp_uri: str,
+        heads: Callable[[list[str]], dict[str, int]],
+        touch: Callable[[list[tuple[str, str]]], int],
+        *,
+        sweep_interval: float = 1.0,
+        touch_interval: float = 15.0,
+    ):
+        self.amqp_uri = amqp_uri
+        self.heads = heads
+        self.touch = touch
+        self.sweep_interval = sweep_interval
+        self.touch_interval = touch_interval
+        self.queue_name = f"room.live.{socket.gethostname()}.{uuid.uuid4().hex[:12]}"
+        self._subscriptions: dict[str, set[Subscription]] = collections.defaultdict(set)
+        self._lock = threading.Lock()
+        self._publish_lock = threading.Lock()
+        self._producer_conn: kombu.Connection | None = None
+        self._producer: kombu.Producer | None = None
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.consuming = threading.Event()
+
+    # --- subscriptions ------------------------------------------------------------------------
+
+    def subscribe(self, slug: str, person_id: str) -> Subscription:
+        sub = Subscription(slug, person_id)
+        with self._lock:
+            self._subscriptions[slug].add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        with self._lock:
+            subs = self._subscriptions.get(sub.slug)
+            if subs is not None:
+                subs.discard(sub)
+                if not subs:
+                    del self._subscriptions[sub.slug]
+
+    def _snapshot(self) -> dict[str, list[Subscription]]:
+        with self._lock:
+            return {slug: list(subs) for slug, subs in self._subscriptions.items()}
+
+    def _deliver(self, items: list[dict]) -> None:
+        with self._lock:
+            targets = {item["room_slug"]: list(self._subscriptions.get(item["room_slug"], ())) for item in items}
+        for item in items:
+            for sub in targets[item["room_slug"]]:
+                sub.offer(item)
+
+    # --- publishing ---------------------------------------------------------------------------
+
+    def publish(self, items: list[dict]) -> None:
+        """Announces committed items to every replica (best effort: a failure is repaired by the sweep)."""
+        by_room: dict[str, list[dict]] = collections.defaultdict(list)
+        for item in items:
+            by_room[item["room_slug"]].append(item)
+        try:
+            with self._publish_lock:
+                producer = self._ensure_producer()
+                for slug, room_items in by_room.items():
+                    producer.publish(_encode(room_items), routing_key=slug, content_type="application/json",
+                                     content_encoding="utf-8", delivery_mode=1, retry=False)
+        except Exception:
+            log.warning("live publish failed; subscribers will catch up from the timeline", exc_info=True)
+            self._close_producer()
+            self._deliver(items)  # this replica's own subscribers need not wait for the sweep
+
+    def _ensure_producer(self) -> kombu.Producer:
+        if self._producer is None:
+            self._producer_conn = kombu.Connection(self.amqp_uri, connect_timeout=2)
+            self._producer_conn.ensure_connection(max_retries=1)
+            channel = self._producer_conn.channel()
+            EXCHANGE(channel).declare()
+            self._producer = kombu.Producer(channel, exchange=EXCHANGE)
+        return self._producer
+
+    def _close_producer(self) -> None:
+        with self._publish_lock:
+            if self._producer_conn is not None:
+                try:
+                    self._producer_conn.release()
+                except Exception:
+                    log.debug("closing live producer failed", exc_info=True)
+            self._producer_conn = self._producer = None
+
+    # --- background threads -------------------------------------------------------------------
+
+    def start(self) -> "LiveHub":
+        for target, name in ((self._consume, "live-consumer"), (self._sweep, "live-sweep")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(5)
+        self._close_producer()
+
+    def _consume(self) -> None:
+        backoff = 0.2
+        while not self._stop.is_set():
+            try:
+                with kombu.Connection(self.amqp_uri, connect_timeout=2, heartbeat=10) as conn:
+                    conn.ensure_connection(max_retries=1)
+                    channel = conn.channel()
+                    exchange = EXCHANGE(channel)
+                    exchange.declare()
+                    live_queue = kombu.Queue(self.queue_name, exchange=exchange, routing_key="#", exclusive=True,
+                                             auto_delete=True, durable=False, channel=channel)
+                    live_queue.declare()
+                    with kombu.Consumer(channel, queues=[live_queue], callbacks=[self._on_message], no_ack=True,
+                                        accept=["json"]):
+                        self.consuming.set()
+                        backoff = 0.2
+                        self._sweep_once()  # anything committed while this queue did not exist
+                        while not self._stop.is_set():
+                            try:
+                                conn.drain_events(timeout=1.0)
+                            except socket.timeout:
+                                conn.heartbeat_check()
+            except Exception:
+                self.consuming.clear()
+                if self._stop.is_set():
+                    return
+                log.warning("live consumer lost the broker; retrying", exc_info=True, extra={"retry_in_s": backoff})
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    def _on_message(self, body, message) -> None:
+        try:
+            items = json.loads(body) if isinstance(body, (str, bytes)) else body
+            self._deliver(items)
+        except Exception:
+            log.exception("undecodable live message dropped; the sweep will deliver its items")
+
+    def _sweep(self) -> None:
+        next_touch = 0.0
+        clock = 0.0
+        while not self._stop.wait(self.sweep_interval):
+            clock += self.sweep_interval
+            try:
+                self._sweep_once()
+                if clock >= next_touch:
+                    next_touch = clock + self.touch_interval
+                    pairs = {(sub.slug, sub.person_id) for subs in self._snapshot().values() for sub in subs}
+                    if pairs:
+                        self.touch(sorted(pairs))
+            except Exception:
+                log.warning("live sweep failed; retrying", exc_info=True)
+
+    def _sweep_once(self) -> None:
+        subscriptions = self._snapshot()
+        if not subscriptions:
+            return
+        for slug, seq in self.heads(sorted(subscriptions)).items():
+            for sub in subscriptions.get(slug, ()):
+                sub.offer_head(seq)

@@ -1,0 +1,124 @@
+"""Domain: messages in a room (length limit, replies, @mentions, hearts, own edits) and the posting limits."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Sequence
+
+from hearth_common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, ResourceExhausted
+
+MAX_BODY = 2000
+# Identity's usernames: a letter, then 2 to 31 of letters, digits, '_', '.', '-' (stored lower-cased).
+MENTION = re.compile(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_.-]{2,31})")
+MAX_MENTIONS = 10
+
+# Per-person posting rate across all rooms: a burst of RATE_BURST messages, then about one every
+# RATE_WINDOW / RATE_BURST seconds on average.
+RATE_BURST = 5
+RATE_WINDOW = dt.timedelta(seconds=10)
+MAX_SLOW_MODE_SECONDS = 3600
+
+
+class InvalidMessage(InvalidArgument):
+    pass
+
+
+class MessageNotFound(NotFound):
+    pass
+
+
+class NotYourMessage(PermissionDenied):
+    pass
+
+
+class MessageDeleted(FailedPrecondition):
+    pass
+
+
+class PostingTooFast(ResourceExhausted):
+    pass
+
+
+def clean_body(body: str) -> str:
+    """The text to store, or InvalidMessage saying what to change."""
+    if not isinstance(body, str) or not body.strip():
+        raise InvalidMessage("a message needs some text")
+    body = body.strip()
+    if len(body) > MAX_BODY:
+        raise InvalidMessage(f"a message may be at most {MAX_BODY} characters; this one has {len(body)}")
+    return body
+
+
+def mentioned_usernames(body: str) -> list[str]:
+    """The distinct @usernames in a message, in order of first mention, lower-cased."""
+    seen: dict[str, None] = {}
+    for match in MENTION.finditer(body):
+        name = match.group(1).rstrip(".-").lower()  # "thanks @sam." mentions sam
+        if len(name) >= 3:
+            seen.setdefault(name, None)
+    return list(seen)[:MAX_MENTIONS]
+
+
+@dataclasses.dataclass(eq=False)
+class Message:
+    message_id: str
+    room_slug: str
+    seq: int
+    author_id: str
+    author_username: str | None
+    body: str
+    posted_at: dt.datetime
+    reply_to: str | None = None
+    mentions: list[dict] = dataclasses.field(default_factory=list)
+    hearts: int = 0
+    edited_at: dt.datetime | None = None
+    deleted_at: dt.datetime | None = None
+    deleted_by: str | None = None
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def edit(self, actor_id: str, body: str, mentions: list[dict], now: dt.datetime) -> None:
+        self._own(actor_id, "edit")
+        self.body, self.mentions, self.edited_at = clean_body(body), mentions, now
+
+    def delete(self, actor_id: str, now: dt.datetime, *, moderator: bool = False) -> None:
+        if not moderator:
+            self._own(actor_id, "delete")
+        self.deleted_at, self.deleted_by = now, actor_id
+
+    def _own(self, actor_id: str, verb: str) -> None:
+        if self.deleted:
+            raise MessageDeleted("this message was deleted")
+        if actor_id != self.author_id:
+            raise NotYourMessage(f"you can only {verb} your own messages")
+
+
+def check_posting_rate(
+    recent_posts: Sequence[dt.datetime],
+    last_in_room: dt.datetime | None,
+    slow_mode_seconds: int,
+    now: dt.datetime,
+) -> None:
+    """Refuses a post past the per-person rate or the room's slow mode, saying when to retry.
+
+    `recent_posts` are this person's posting times within RATE_WINDOW (any room); `last_in_room` is their
+    last post in this room.
+    """
+    within = sorted(t for t in recent_posts if t > now - RATE_WINDOW)
+    if len(within) >= RATE_BURST:
+        retry = (within[-RATE_BURST] + RATE_WINDOW - now).total_seconds()
+        raise PostingTooFast(
+            f"you are posting too fast: at most {RATE_BURST} messages in {int(RATE_WINDOW.total_seconds())} "
+            f"seconds; try again in {max(retry, 0.1):.1f} s",
+            retry_after_seconds=max(retry, 0.1),
+        )
+    if slow_mode_seconds and last_in_room is not None:
+        retry = (last_in_room + dt.timedelta(seconds=slow_mode_seconds) - now).total_seconds()
+        if retry > 0:
+            raise PostingTooFast(
+                f"slow mode is on in this room: one message every {slow_mode_seconds} s; try again in {retry:.1f} s",
+                retry_after_seconds=retry,
+            )

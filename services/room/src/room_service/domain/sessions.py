@@ -1,0 +1,216 @@
+"""Domain: support sessions in a room, scheduled or unplanned, their lifecycle and who may run them."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from hearth_common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+
+from room_service.domain.access import PersonFacts
+
+SESSION_KINDS = ("scheduled", "unplanned")
+SESSION_STATUSES = ("scheduled", "live", "ended", "cancelled")
+TOPIC_LENGTH = (3, 120)
+DURATION_MINUTES = (15, 240)
+UNPLANNED_DURATION_MINUTES = 60
+# A clock a little behind, or a form filled in slowly, should not turn "now" into "in the past".
+SCHEDULE_GRACE = dt.timedelta(minutes=5)
+SCHEDULE_HORIZON = dt.timedelta(days=90)
+EARLY_START = dt.timedelta(minutes=15)
+
+# Roles that may run sessions or hold a facilitated room open; each counts globally or for the one room.
+SCHEDULER_ROLES = ("support_session_leader", "admin")
+UNPLANNED_HOST_ROLES = ("on_spot_host", "admin")
+FACILITATOR_ROLES = ("support_session_leader", "on_spot_host", "chat_room_moderator", "admin")
+
+
+class InvalidSession(InvalidArgument):
+    pass
+
+
+class NotSessionLeader(PermissionDenied):
+    pass
+
+
+class SessionStateError(FailedPrecondition):
+    pass
+
+
+class TooEarlyToStart(FailedPrecondition):
+    pass
+
+
+def _topic(topic: Any) -> str:
+    low, high = TOPIC_LENGTH
+    if not isinstance(topic, str) or not low <= len(topic.strip()) <= high:
+        raise InvalidSession(f"topic must be {low} to {high} characters")
+    return topic.strip()
+
+
+def _duration(minutes: Any) -> int:
+    low, high = DURATION_MINUTES
+    # bool is an int subclass; True minutes is a bug upstream, not a duration.
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not low <= minutes <= high:
+        raise InvalidSession(f"duration_minutes must be a whole number from {low} to {high}")
+    return minutes
+
+
+def _utc(moment: Any, field: str) -> dt.datetime:
+    if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
+        raise InvalidSession(f"{field} must be a date and time with a time zone, such as 2025-06-15T18:00Z")
+    return moment.astimezone(dt.timezone.utc)
+
+
+def _minutes(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="minutes")
+
+
+@dataclasses.dataclass(eq=False)
+class Session:
+    session_id: str
+    room_slug: str
+    topic: str
+    leader_id: str
+    kind: str
+    starts_at: dt.datetime
+    duration_minutes: int
+    status: str
+    started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+
+    @classmethod
+    def schedule(
+        cls,
+        session_id: str,
+        room_slug: str,
+        topic: str,
+        leader_id: str,
+        starts_at: dt.datetime,
+        duration_minutes: int,
+        now: dt.datetime,
+    ) -> "Session":
+        """A session planned ahead; raises InvalidSession naming the field and what it allows."""
+        topic = _topic(topic)
+        starts_at = _utc(starts_at, "starts_at")
+        if starts_at < now - SCHEDULE_GRACE:
+            raise InvalidSession(
+                f"starts_at must be from {_minutes(now - SCHEDULE_GRACE)} on; a session cannot be scheduled "
+                f"more than {SCHEDULE_GRACE.seconds // 60} minutes in the past"
+            )
+        if starts_at > now + SCHEDULE_HORIZON:
+            raise InvalidSession(
+                f"starts_at must be at most {SCHEDULE_HORIZON.days} days ahead, by {_minutes(now + SCHEDULE_HORIZON)}"
+            )
+        return cls(
+            session_id=session_id,
+            room_slug=room_slug,
+            topic=topic,
+            leader_id=leader_id,
+            kind="scheduled",
+            starts_at=starts_at,
+            duration_minutes=_duration(duration_minutes),
+            status="scheduled",
+        )
+
+    @classmethod
+    def unplanned(
+        cls,
+        session_id: str,
+        room_slug: str,
+        topic: str,
+        host_id: str,
+        now: dt.datetime,
+        duration_minutes: int = UNPLANNED_DURATION_MINUTES,
+    ) -> "Session":
+        """A session an on-spot host opens on the spot: live from now, the host leading it."""
+        topic = _topic(topic)
+        duration_minutes = _duration(duration_minutes)
+        now = _utc(now, "now")
+        return cls(
+            session_id=session_id,
+            room_slug=room_slug,
+            topic=topic,
+            leader_id=host_id,
+            kind="unplanned",
+            starts_at=now,
+            duration_minutes=duration_minutes,
+            status="live",
+            started_at=now,
+        )
+
+    def _authorise(self, actor_id: str, may_end_any: bool, action: str) -> None:
+        if actor_id != self.leader_id and not may_end_any:
+            raise NotSessionLeader(f"only the leader of this session, or a moderator or admin, can {action} it")
+
+    def _require(self, status: str, action: str) -> None:
+        if self.status != status:
+            raise SessionStateError(f"this session is {self.status}; only a {status} session can be {action}")
+
+    def start(self, actor_id: str, now: dt.datetime) -> None:
+        if actor_id != self.leader_id:
+            raise NotSessionLeader("only the leader of this session can start it")
+        self._require("scheduled", "started")
+        opens = self.starts_at - EARLY_START
+        if now < opens:
+            raise TooEarlyToStart(
+                f"this session can start from {_minutes(opens)}, {EARLY_START.seconds // 60} minutes before "
+                f"it is due at {_minutes(self.starts_at)}"
+            )
+        self.status, self.started_at = "live", now
+
+    def end(self, actor_id: str, now: dt.datetime, may_end_any: bool = False) -> None:
+        """Ends a live session; may_end_any lets a moderator or admin (the service decides) end anyone's."""
+        self._authorise(actor_id, may_end_any, "end")
+        self._require("live", "ended")
+        self.status, self.ended_at = "ended", now
+
+    def cancel(self, actor_id: str, now: dt.datetime, may_end_any: bool = False) -> None:
+        """Calls off a session that has not started; ended_at records when, and it never counts as held."""
+        self._authorise(actor_id, may_end_any, "cancel")
+        self._require("scheduled", "cancelled")
+        self.status, self.ended_at = "cancelled", now
+
+    @property
+    def duration_seconds(self) -> int:
+        """How long the session actually ran; 0 unless it has ended."""
+        if self.status != "ended" or self.started_at is None or self.ended_at is None:
+            return 0
+        # An ended_at before started_at can only come from clock skew between workers; it ran for no time.
+        return max(0, int((self.ended_at - self.started_at).total_seconds()))
+
+    def ended_event_data(self, attendee_ids: Iterable[str]) -> dict[str, Any]:
+        """The session_ended event's data; attendees are exactly those given (the leader only if among them)."""
+        if self.status != "ended" or self.started_at is None or self.ended_at is None:
+            raise SessionStateError(f"this session is {self.status}; only an ended session has an ended event")
+        return {
+            "session_id": self.session_id,
+            "room_slug": self.room_slug,
+            "topic": self.topic,
+            "kind": self.kind,
+            "leader_id": self.leader_id,
+            "attendee_ids": sorted(set(attendee_ids)),
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat(),
+            "duration_seconds": self.duration_seconds,
+        }
+
+
+def _has_any(facts: PersonFacts, roles: tuple[str, ...], room_slug: str, now: dt.datetime) -> bool:
+    return any(facts.has_role(role, room_slug, now) for role in roles)
+
+
+def may_schedule(facts: PersonFacts, room_slug: str, now: dt.datetime) -> bool:
+    """Support session leaders (global or for this room) and admins schedule sessions."""
+    return _has_any(facts, SCHEDULER_ROLES, room_slug, now)
+
+
+def may_host_unplanned(facts: PersonFacts, room_slug: str, now: dt.datetime) -> bool:
+    """On-spot hosts and admins open unplanned sessions."""
+    return _has_any(facts, UNPLANNED_HOST_ROLES, room_slug, now)
+
+
+def is_facilitator(facts: PersonFacts, room_slug: str, now: dt.datetime) -> bool:
+    """Whoever leads, hosts or moderates may check in to a facilitated room to hold it open."""
+    return _has_any(facts, FACILITATOR_ROLES, room_slug, now)

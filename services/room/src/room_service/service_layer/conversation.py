@@ -1,0 +1,542 @@
+"""Service layer: being in a room and talking there: join/leave, presence, messages, hearts, history, the timeline."""
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import uuid
+from typing import Callable, Iterable, Iterator
+
+from hearth_common.errors import FailedPrecondition, InvalidArgument, PermissionDenied, ResourceExhausted
+from hearth_common.events import Event
+
+from room_service.domain import errors
+from room_service.domain import messages as msgs
+from room_service.domain import sanctions
+from room_service.domain.messages import Message
+from room_service.domain.people import KnownPerson
+from room_service.domain.rooms import Room
+from room_service.service_layer.unit_of_work import UnitOfWork
+
+PRESENCE_TIMEOUT = dt.timedelta(seconds=60)
+MAX_PAGE = 100
+MAX_REPLAY_PAGE = 500
+MAX_GRANT = dt.timedelta(days=30)
+
+
+class NotAllowedIn(PermissionDenied):
+    pass
+
+
+class NotInRoom(FailedPrecondition):
+    pass
+
+
+class RoomFull(ResourceExhausted):
+    pass
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def load_room(uow: UnitOfWork, slug: str, lock: bool = False) -> Room:
+    room = uow.rooms.get(slug or "", lock=lock)
+    if room is None:
+        raise errors.RoomNotFound(f"no room with slug {slug!r}; ListRooms shows the catalogue")
+    return room
+
+
+def require_admin(uow: UnitOfWork, actor_id: str, now: dt.datetime, what: str) -> None:
+    """Admin from room's own read model of roles (a token's roles may be minutes stale)."""
+    person = uow.people.get(actor_id)
+    if person is None or not person.facts().has_role("admin", "", now):
+        raise errors.NotAdmin(f"only an admin may {what}")
+
+
+def append(uow: UnitOfWork, slug: str, kind: str, data: dict, now: dt.datetime) -> dict:
+    """Writes the room's next timeline item (gap-free seq under the stream's row lock) in this transaction."""
+    item = {"room_slug": slug, "seq": uow.streams.next_seq(slug), "kind": kind, "data": data, "occurred_at": now}
+    uow.timeline.add(item)
+    uow.timeline_items.append(item)
+    return item
+
+
+def decide(uow: UnitOfWork, room: Room, person: KnownPerson | None, now: dt.datetime):
+    """The access decision with what it depends on besides the person: an open facilitated room and staff
+    cross-cohort grants. Queries only when the room or the person makes them relevant."""
+    facilitated_open = room.mode == "facilitated" and (
+        uow.members.any_checked_in(room.slug) or uow.sessions.live_in(room.slug) is not None
+    )
+    cohort_grant = (
+        person is not None
+        and person.cohort is not None
+        and person.cohort != room.audience_cohort
+        and uow.cohort_grants.holds(person.person_id, room.slug, now)
+    )
+    return room.decide(person, now, facilitated_open=facilitated_open, cohort_grant=cohort_grant)
+
+
+def decide_all(uow: UnitOfWork, rooms: list[Room], person: KnownPerson | None, now: dt.datetime) -> list:
+    """decide() for a list of rooms with three queries in all, not three per room."""
+    open_rooms = uow.members.checked_in_rooms() | uow.sessions.live_rooms()
+    granted = uow.cohort_grants.rooms_for(person.person_id, now) if person is not None else set()
+    return [
+        room.decide(person, now, facilitated_open=room.slug in open_rooms, cohort_grant=room.slug in granted)
+        for room in rooms
+    ]
+
+
+def message_view(m: Message, hearted: bool = False) -> dict:
+    return {
+        "message_id": m.message_id,
+        "room_slug": m.room_slug,
+        "seq": m.seq,
+        "author_id": m.author_id,
+        "author_username": m.author_username or "",
+        "body": "" if m.deleted else m.body,
+        "reply_to": m.reply_to,
+        "mentions": [] if m.deleted else m.mentions,
+        "hearts": m.hearts,
+        "hearted_by_me": hearted,
+        "posted_at": m.posted_at,
+        "edited_at": m.edited_at,
+        "deleted": m.deleted,
+    }
+
+
+def _timeline_message(m: Message) -> dict:
+    """A message as the timeline stores it (JSON): what every subscriber sees, without per-viewer fields."""
+    view = message_view(m)
+    view.pop("hearted_by_me")
+    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in view.items()}
+
+
+def member_view(row: dict) -> dict:
+    return {
+        "person_id": row["person_id"],
+        "username": row.get("username") or "",
+        "joined_at": row["joined_at"],
+        "last_seen_at": row["last_seen_at"],
+        "checked_in": row.get("checked_in", False),
+    }
+
+
+class Conversation:
+    """Join, leave, presence, messages and history. `live` receives committed timeline items for fan-out."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Callable[[], dt.datetime] = utcnow,
+        live: Callable[[list[dict]], None] | None = None,
+        presence_timeout: dt.timedelta = PRESENCE_TIMEOUT,
+    ):
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.live = live
+        self.presence_timeout = presence_timeout
+
+    def commit(self, uow: UnitOfWork) -> None:
+        """Commits, then hands the timeline items written to the live fan-out (best effort: subscribers fill
+        any gap from the timeline table, so a lost notification delays an item but never loses it)."""
+        items = list(uow.timeline_items)
+        uow.commit()
+        if items and self.live is not None:
+            self.live(items)
+
+    # --- who is in the room -------------------------------------------------------------------
+
+    def join(self, person_id: str, slug: str) -> dict:
+        """Enters the room (idempotent: joining again only refreshes presence)."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            room = load_room(uow, slug)
+            person = uow.people.get(person_id)
+            sanctions.check(uow.sanctions.active_for(person_id), "ban", slug, now)
+            decision = decide(uow, room, person, now)
+            if not decision.allowed:
+                raise NotAllowedIn(f"you may not enter {room.name}: " + "; ".join(decision.missing))
+            uow.streams.lock(slug)
+            member = uow.members.get(slug, person_id)
+            if member is not None:
+                uow.members.touch([(slug, person_id)], now)
+                uow.commit()
+                return {"member": member_view(member | {"last_seen_at": now}), "seq": None}
+            present = uow.members.count(slug)
+            if present >= room.capacity:
+                raise RoomFull(
+                    f"{room.name} is full ({present} of {room.capacity}); try again in a few minutes",
+                    retry_after_seconds=60.0,
+                )
+            member = {"room_slug": slug, "person_id": person_id, "username": person.username,
+                      "joined_at": now, "last_seen_at": now, "checked_in": False}
+            uow.members.add(member)
+            live_session = uow.sessions.live_in(slug)
+            if live_session is not None:
+                uow.sessions.attend(live_session.session_id, person_id, now)
+            item = append(uow, slug, "member_joined", {"person_id": person_id, "username": person.username or ""}, now)
+            uow.add_events([Event("member_joined", {
+                "room_slug": slug, "person_id": person_id, "seq": item["seq"], "joined_at": now.isoformat()})])
+            self.commit(uow)
+            return {"member": member_view(member), "seq": item["seq"]}
+
+    def leave(self, person_id: str, slug: str) -> bool:
+        """Leaves the room; False when the person was not in it."""
+        with self.uow_factory() as uow:
+            left = self._remove(uow, slug, person_id, "left", self.clock())
+            self.commit(uow)
+            return left
+
+    def _remove(self, uow: UnitOfWork, slug: str, person_id: str, reason: str, now: dt.datetime, by: str | None = None) -> bool:
+        stream = uow.streams.lock(slug)
+        if not uow.members.remove(slug, person_id):
+            return False
+        uow.hands.remove(slug, person_id)  # leaving the Sharing Circle ends one's place in line and one's turn
+        if stream["speaker_id"] == person_id:
+            uow.streams.set_speaker(slug, None, None)
+        item = append(uow, slug, "member_left", {"person_id": person_id, "reason": reason}, now)
+        data = {"room_slug": slug, "person_id": person_id, "reason": reason, "seq": item["seq"], "left_at": now.isoformat()}
+        if by:
+            data["removed_by"] = by
+        uow.add_events([Event("member_left", data)])
+        return True
+
+    def touch(self, person_id: str, slug: str) -> None:
+        """Presence heartbeat: a person still here. Refused when they are not in the room (they timed out)."""
+        with self.uow_factory() as uow:
+            if not uow.members.touch([(slug, person_id)], self.clock()):
+                raise NotInRoom("you are not in this room (you may have timed out); join it again")
+            uow.commit()
+
+    def touch_many(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Refreshes presence for (room, person) pairs with an open live stream; returns how many matched."""
+        pairs = list(pairs)
+        with self.uow_factory() as uow:
+            touched = uow.members.touch(pairs, self.clock())
+            uow.commit()
+            return touched
+
+    def sweep_presence(self, limit: int = 500) -> int:
+        """Removes people whose client vanished (no heartbeat or stream for the presence timeout)."""
+        now = self.clock()
+        removed = 0
+        with self.uow_factory() as uow:
+            stale = uow.members.stale(now - self.presence_timeout, limit)
+        for slug, person_id in stale:
+            with self.uow_factory() as uow:
+                member = uow.members.get(slug, person_id)
+                if member is None or member["last_seen_at"] >= now - self.presence_timeout:
+                    continue  # came back, or someone else swept it
+                removed += self._remove(uow, slug, person_id, "timed_out", now)
+                self.commit(uow)
+        return removed
+
+    def members(self, person_id: str, slug: str) -> list[dict]:
+        with self.uow_factory() as uow:
+            self._require_reader(uow, person_id, slug, self.clock())
+            return [member_view(m) for m in uow.members.list(slug)]
+
+    def _require_member(self, uow: UnitOfWork, person_id: str, slug: str) -> dict:
+        member = uow.members.get(slug, person_id)
+        if member is None:
+            if uow.rooms.get(slug) is None:
+                load_room(uow, slug)  # raises NotFound
+            raise NotInRoom("join the room first")
+        return member
+
+    def _require_reader(self, uow: UnitOfWork, person_id: str, slug: str, now: dt.datetime) -> None:
+        """Members read; so does anyone who may enter (to look before joining). The banned do not."""
+        if uow.members.get(slug, person_id) is not None:
+            return
+        room = load_room(uow, slug)
+        sanctions.check(uow.sanctions.active_for(person_id), "ban", slug, now)
+        decision = decide(uow, room, uow.people.get(person_id), now)
+        if not decision.allowed:
+            raise NotAllowedIn(f"you may not read {room.name}: " + "; ".join(decision.missing))
+
+    # --- messages -----------------------------------------------------------------------------
+
+    def _mentions(self, uow: UnitOfWork, body: str) -> list[dict]:
+        names = msgs.mentioned_usernames(body)
+        known = uow.people.by_usernames(names)
+        return [{"person_id": known[n].person_id, "username": known[n].username} for n in names if n in known]
+
+    def post(self, person_id: str, slug: str, body: str, reply_to: str | None = None) -> dict:
+        body = msgs.clean_body(body)
+        now = self.clock()
+        with self.uow_factory() as uow:
+            member = self._require_member(uow, person_id, slug)
+            room = load_room(uow, slug)
+            sanctions.check(uow.sanctions.active_for(person_id), "mute", slug, now)
+            msgs.check_posting_rate(
+                uow.messages.posting_times(person_id, now - msgs.RATE_WINDOW),
+                uow.messages.last_post_in_room(slug, person_id, now - dt.timedelta(seconds=room.slow_mode_seconds))
+                if room.slow_mode_seconds else None,
+                room.slow_mode_seconds,
+                now,
+            )
+            if reply_to:
+                parent = uow.messages.get(_uuid(reply_to, "reply_to"))
+                if parent is None or parent.room_slug != slug:
+                    raise msgs.InvalidMessage("reply_to must name a message in this room")
+            message = Message(
+                message_id=str(uuid.uuid4()), room_slug=slug, seq=0, author_id=person_id,
+                author_username=member.get("username"), body=body, posted_at=now, reply_to=reply_to or None,
+                mentions=self._mentions(uow, body),
+            )
+            message.seq = uow.streams.next_seq(slug)
+            uow.messages.add(message)
+            item = {"room_slug": slug, "seq": message.seq, "kind": "message_posted",
+                    "data": _timeline_message(message), "occurred_at": now}
+            uow.timeline.add(item)
+            uow.timeline_items.append(item)
+            uow.members.touch([(slug, person_id)], now)
+            uow.add_events([Event("message_posted", {
+                "room_slug": slug, "message_id": message.message_id, "seq": message.seq, "author_id": person_id,
+                "body": body, "reply_to": message.reply_to,
+                "mention_ids": [m["person_id"] for m in message.mentions], "posted_at": now.isoformat()})])
+            self.commit(uow)
+            return message_view(message)
+
+    def edit(self, person_id: str, message_id: str, body: str) -> dict:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            message = self._message(uow, message_id, lock=True)
+            self._require_member(uow, person_id, message.room_slug)
+            message.edit(person_id, body, [], now)
+            message.mentions = self._mentions(uow, message.body)
+            uow.messages.save(message)
+            item = append(uow, message.room_slug, "message_edited", _timeline_message(message), now)
+            uow.add_events([Event("message_edited", {
+                "room_slug": message.room_slug, "message_id": message.message_id, "seq": item["seq"],
+                "message_seq": message.seq, "author_id": person_id, "body": message.body,
+                "edited_at": now.isoformat()})])
+            self.commit(uow)
+            return message_view(message)
+
+    def delete(self, person_id: str, message_id: str, *, moderator: bool = False, reason: str = "") -> dict:
+        """Deletes a message: its author, or moderation (idempotent for moderation)."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            message = self._message(uow, message_id, lock=True)
+            if message.deleted and moderator:
+                return message_view(message)
+            message.delete(person_id, now, moderator=moderator)
+            uow.messages.save(message)
+            item = append(uow, message.room_slug, "message_deleted",
+                          {"message_id": message.message_id, "message_seq": message.seq, "deleted_by": person_id}, now)
+            uow.add_events([Event("message_deleted", {
+                "room_slug": message.room_slug, "message_id": message.message_id, "seq": item["seq"],
+                "message_seq": message.seq, "author_id": message.author_id, "deleted_by": person_id,
+                "by_moderation": moderator, "reason": reason, "deleted_at": now.isoformat()})])
+            self.commit(uow)
+            return message_view(message)
+
+    def heart(self, person_id: str, message_id: str, on: bool) -> dict:
+        """Gives or takes back a heart (idempotent); returns the message with its count."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            message = self._message(uow, message_id)
+            self._require_member(uow, person_id, message.room_slug)
+            if message.deleted:
+                raise msgs.MessageDeleted("this message was deleted")
+            count = uow.messages.heart(message.message_id, person_id, on, now)
+            if count is not None:
+                message.hearts = count
+                append(uow, message.room_slug, "hearts_changed",
+                       {"message_id": message.message_id, "message_seq": message.seq, "hearts": count}, now)
+            self.commit(uow)
+            return message_view(message, hearted=on)
+
+    def history(self, person_id: str, slug: str, *, before_seq: int = 0, after_seq: int | None = None,
+                limit: int = 50) -> dict:
+        """A page of messages: backwards from `before_seq` (0: the newest), or forwards after `after_seq`."""
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE}")
+        if before_seq < 0 or (after_seq is not None and after_seq < 0):
+            raise InvalidArgument("before_seq and after_seq must not be negative")
+        with self.uow_factory() as uow:
+            self._require_reader(uow, person_id, slug, self.clock())
+            if after_seq is not None:
+                page = uow.messages.page(slug, after_seq=after_seq, limit=limit)
+            else:
+                page = list(reversed(uow.messages.page(slug, before_seq=before_seq or None, limit=limit)))
+            hearted = uow.messages.hearted_by(person_id, [m.message_id for m in page if m.hearts])
+            more_before = bool(page) and after_seq is None and len(page) == limit
+            return {
+                "messages": [message_view(m, m.message_id in hearted) for m in page],
+                # The cursor for "load more": pass it as before_seq. 0 when this page reaches the start.
+                "next_before_seq": page[0].seq if more_before else 0,
+            }
+
+    def _message(self, uow: UnitOfWork, message_id: str, lock: bool = False) -> Message:
+        message = uow.messages.get(_uuid(message_id, "message_id"), lock=lock)
+        if message is None:
+            raise msgs.MessageNotFound(f"no message {message_id!r}")
+        return message
+
+    # --- the timeline, for live streams ---------------------------------------------------------
+
+    def open_stream(self, person_id: str, slug: str) -> int:
+        """Authorises a live stream (the person must be in the room); returns the room's last seq."""
+        with self.uow_factory() as uow:
+            self._require_member(uow, person_id, slug)
+            return uow.streams.heads([slug]).get(slug, 0)
+
+    def follow(self, person_id: str, slug: str, after_seq: int | None, subscription, is_active: Callable[[], bool],
+               poll: float = 1.0) -> Iterator[dict]:
+        """A live stream's items, in seq order, each exactly once, from after `after_seq` (None: from now).
+
+        `subscription` must be registered before this is called (so nothing committed meanwhile is missed);
+        its mailbox brings broker items and head seqs. A jump in seq is filled from the timeline table, an
+        item already delivered is dropped. The stream ends when the person leaves the room.
+        """
+        head = self.open_stream(person_id, slug)
+        delivered = head if after_seq is None else after_seq
+
+        def catch_up(upto: int | None) -> Iterator[dict]:
+            nonlocal delivered
+            while upto is None or delivered < upto:
+                page = self.timeline_after(slug, delivered, upto)
+                for item in page:
+                    yield item
+                    delivered = subscription.delivered = item["seq"]
+                if len(page) < MAX_REPLAY_PAGE:
+                    return
+
+        yield from catch_up(None)
+        subscription.delivered = delivered
+        while is_active():
+            try:
+                got = subscription.mailbox.get(timeout=poll)
+            except queue.Empty:
+                continue
+            target = got.get("head", got.get("seq"))
+            if target <= delivered:
+                continue
+            if "head" in got or target > delivered + 1:
+                items = catch_up(target)
+            else:
+                delivered = subscription.delivered = target
+                items = iter((got,))
+            for item in items:
+                yield item
+                if item["kind"] == "member_left" and item["data"].get("person_id") == person_id:
+                    return
+
+    def timeline_after(self, slug: str, after_seq: int, upto: int | None = None, limit: int = MAX_REPLAY_PAGE) -> list[dict]:
+        with self.uow_factory() as uow:
+            return uow.timeline.after(slug, after_seq, limit, upto)
+
+    def heads(self, slugs: list[str]) -> dict[str, int]:
+        with self.uow_factory() as uow:
+            return uow.streams.heads(slugs)
+
+    # --- moderation ---------------------------------------------------------------------------
+
+    def remove_person(self, moderator_id: str, slug: str, person_id: str, reason: str) -> bool:
+        """Moderation removes someone from a room (idempotent: False when they were not in it)."""
+        with self.uow_factory() as uow:
+            load_room(uow, slug)
+            removed = self._remove(uow, slug, person_id, "removed", self.clock(), by=moderator_id)
+            self.commit(uow)
+            return removed
+
+    def set_slow_mode(self, actor_id: str, slug: str, seconds: int) -> int:
+        """Room staff (facilitators of the room) set slow mode; 0 turns it off."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            room = load_room(uow, slug, lock=True)
+            person = uow.people.get(actor_id)
+            if person is None or not room.is_facilitator(person.facts(), now):
+                raise PermissionDenied("only this room's moderators, hosts, session leaders or admins set slow mode")
+            room.slow_mode_seconds = seconds
+            room.validate()
+            uow.rooms.save(room, actor_id)
+            append(uow, slug, "slow_mode_changed", {"seconds": seconds, "by": actor_id}, now)
+            self.commit(uow)
+            return seconds
+
+    def apply_sanction_event(self, envelope: dict) -> bool:
+        """Applies one of moderation's sanction events, once per event id; a ban removes the person from the
+        rooms it covers. Returns whether the event was new."""
+        data = envelope.get("data") or {}
+        sanction_id, person_id = data.get("sanction_id"), data.get("person_id")
+        now = self.clock()
+        with self.uow_factory() as uow:
+            sanctions.apply_event(None, envelope)  # validates the contract before anything is written
+            uow.sanctions.lock_new(sanction_id, person_id)
+            if not uow.claim_event(envelope):
+                return False
+            current = uow.sanctions.get(sanction_id, lock=True)
+            updated = sanctions.apply_event(current if current.seq else None, envelope)
+            if updated is not None:
+                uow.sanctions.save(updated)
+                if updated.active and updated.kind == "ban":
+                    for slug in uow.members.rooms_of(person_id):
+                        if updated.in_force("ban", slug, now):
+                            self._remove(uow, slug, person_id, "banned", now)
+            self.commit(uow)
+            return True
+
+    # --- staff cross-cohort grants --------------------------------------------------------------
+
+    def grant_cohort_access(self, admin_id: str, person_id: str, slug: str, reason: str, expires_at: dt.datetime | None) -> dict:
+        """An admin lets a staff member enter one room of the other age cohort; audited and time-boxed."""
+        now = self.clock()
+        reason = (reason or "").strip()
+        if len(reason) < 10:
+            raise InvalidArgument("say why in at least 10 characters; the grant is kept as an audit record")
+        expires_at = expires_at or now + dt.timedelta(days=1)
+        if not now < expires_at <= now + MAX_GRANT:
+            raise InvalidArgument("expires_at must be in the future and at most 30 days ahead")
+        with self.uow_factory() as uow:
+            require_admin(uow, admin_id, now, "manage cross-cohort grants")
+            room = load_room(uow, slug)
+            person = uow.people.get(person_id)
+            if person is None or not person.known:
+                raise InvalidArgument("room does not know this person yet; check the person id")
+            if person.cohort == room.audience_cohort:
+                raise InvalidArgument(f"{person.username} is in the {person.cohort} cohort already; no grant is needed")
+            if not room.is_facilitator(person.facts(), now):
+                raise PermissionDenied("only staff (moderators, hosts, session leaders, admins) may hold a cross-cohort grant")
+            grant = {"grant_id": str(uuid.uuid4()), "person_id": person_id, "room_slug": slug, "reason": reason,
+                     "granted_by": admin_id, "granted_at": now, "expires_at": expires_at}
+            uow.cohort_grants.add(grant)
+            uow.add_events([Event("cohort_access_granted", {k: _jsonable(v) for k, v in grant.items()})])
+            self.commit(uow)
+            return grant | {"revoked_by": None, "revoked_at": None}
+
+    def revoke_cohort_access(self, admin_id: str, grant_id: str) -> dict:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            require_admin(uow, admin_id, now, "manage cross-cohort grants")
+            grant = uow.cohort_grants.get(_uuid(grant_id, "grant_id"), lock=True)
+            if grant is None:
+                raise InvalidArgument(f"no cross-cohort grant {grant_id!r}")
+            if grant["revoked_at"] is None:
+                uow.cohort_grants.revoke(grant["grant_id"], admin_id, now)
+                grant |= {"revoked_by": admin_id, "revoked_at": now}
+                uow.add_events([Event("cohort_access_revoked", {
+                    "grant_id": str(grant["grant_id"]), "person_id": grant["person_id"],
+                    "room_slug": grant["room_slug"], "revoked_by": admin_id, "revoked_at": now.isoformat()})])
+                if uow.members.get(grant["room_slug"], grant["person_id"]) is not None:
+                    self._remove(uow, grant["room_slug"], grant["person_id"], "grant_revoked", now, by=admin_id)
+            self.commit(uow)
+            return grant
+
+    def list_cohort_grants(self, admin_id: str, slug: str = "") -> list[dict]:
+        with self.uow_factory() as uow:
+            require_admin(uow, admin_id, self.clock(), "read cross-cohort grants")
+            return uow.cohort_grants.list(slug or None)
+
+
+def _uuid(value: str, field: str) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise InvalidArgument(f"{field} must be a UUID, got {value!r}") from None
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, dt.datetime) else value

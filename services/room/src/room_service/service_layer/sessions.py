@@ -1,0 +1,252 @@
+"""Service layer: support sessions (scheduled and unplanned), attendance, facilitator check-in and Sharing Circle turns."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from hearth_common.errors import FailedPrecondition, NotFound, PermissionDenied
+from hearth_common.events import Event
+
+from room_service.domain import sessions as rules
+from room_service.domain.circle import TurnQueue
+from room_service.domain.sessions import Session
+from room_service.service_layer.conversation import Conversation, _uuid, append, load_room
+
+SHARING_CIRCLE_TOPIC = "sharing-circle"
+
+
+def session_view(s: Session) -> dict:
+    return {
+        "session_id": s.session_id,
+        "room_slug": s.room_slug,
+        "topic": s.topic,
+        "leader_id": s.leader_id,
+        "kind": s.kind,
+        "status": s.status,
+        "starts_at": s.starts_at,
+        "duration_minutes": s.duration_minutes,
+        "started_at": s.started_at,
+        "ended_at": s.ended_at,
+    }
+
+
+def _session_item(s: Session) -> dict:
+    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in session_view(s).items()}
+
+
+class Sessions:
+    """Sessions, check-ins and turns; shares Conversation's unit of work, clock and live fan-out."""
+
+    def __init__(self, conversation: Conversation):
+        self.conversation = conversation
+        self.uow_factory = conversation.uow_factory
+
+    def clock(self) -> dt.datetime:
+        return self.conversation.clock()
+
+    def _facts(self, uow, person_id: str):
+        person = uow.people.get(person_id)
+        if person is None or not person.known:
+            raise PermissionDenied("your account is still being set up here; try again in a moment")
+        return person
+
+    # --- sessions -----------------------------------------------------------------------------
+
+    def schedule(self, actor_id: str, slug: str, topic: str, starts_at: dt.datetime | None, duration_minutes: int) -> dict:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            room = load_room(uow, slug)
+            if room.status != "active":
+                raise FailedPrecondition(f"{room.name} is archived; sessions are held in open rooms")
+            if not rules.may_schedule(self._facts(uow, actor_id).facts(), slug, now):
+                raise PermissionDenied("only Support Session Leaders (and admins) schedule sessions")
+            session = Session.schedule(str(uuid.uuid4()), slug, topic, actor_id, starts_at, duration_minutes, now)
+            uow.sessions.add(session)
+            append(uow, slug, "session_scheduled", _session_item(session), now)
+            self.conversation.commit(uow)
+            return session_view(session)
+
+    def list(self, slug: str = "", include_past: bool = False) -> list[dict]:
+        statuses = ("scheduled", "live", "ended", "cancelled") if include_past else ("scheduled", "live")
+        with self.uow_factory() as uow:
+            if slug:
+                load_room(uow, slug)
+            return [session_view(s) for s in uow.sessions.list(slug or None, statuses)]
+
+    def start(self, actor_id: str, session_id: str) -> dict:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            session = self._session(uow, session_id)
+            uow.streams.lock(session.room_slug)
+            if uow.sessions.live_in(session.room_slug) is not None:
+                raise FailedPrecondition("another session is live in this room; end it first")
+            session.start(actor_id, now)
+            uow.sessions.save(session)
+            return self._went_live(uow, session, now)
+
+    def start_unplanned(self, actor_id: str, slug: str, topic: str, duration_minutes: int) -> dict:
+        """An On-spot Host opens a session on the spot in a room they are in."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            load_room(uow, slug)
+            if not rules.may_host_unplanned(self._facts(uow, actor_id).facts(), slug, now):
+                raise PermissionDenied("only On-spot Hosts (and admins) start unplanned sessions")
+            if uow.members.get(slug, actor_id) is None:
+                raise FailedPrecondition("join the room first: an unplanned session starts in a room you are in")
+            uow.streams.lock(slug)
+            if uow.sessions.live_in(slug) is not None:
+                raise FailedPrecondition("a session is live in this room already")
+            session = Session.unplanned(str(uuid.uuid4()), slug, topic, actor_id, now, duration_minutes or 60)
+            uow.sessions.add(session)
+            return self._went_live(uow, session, now)
+
+    def _went_live(self, uow, session: Session, now: dt.datetime) -> dict:
+        for member in uow.members.list(session.room_slug):  # everyone in the room when it starts attends
+            uow.sessions.attend(session.session_id, member["person_id"], now)
+        item = append(uow, session.room_slug, "session_started", _session_item(session), now)
+        uow.add_events([Event("session_started", {
+            "session_id": session.session_id, "room_slug": session.room_slug, "topic": session.topic,
+            "kind": session.kind, "leader_id": session.leader_id, "seq": item["seq"],
+            "started_at": now.isoformat()})])
+        self.conversation.commit(uow)
+        return session_view(session)
+
+    def end(self, actor_id: str, session_id: str) -> dict:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            session = self._session(uow, session_id)
+            facts = self._facts(uow, actor_id).facts()
+            may_end_any = facts.has_role("admin", "", now) or facts.has_role("chat_room_moderator", session.room_slug, now)
+            session.end(actor_id, now, may_end_any)
+            uow.sessions.save(session)
+            data = session.ended_event_data(uow.sessions.attendees(session.session_id))
+            item = append(uow, session.room_slug, "session_ended", _session_item(session), now)
+            uow.add_events([Event("session_ended", data | {"seq": item["seq"], "ended_by": actor_id})])
+            self.conversation.commit(uow)
+            return session_view(session) | {"attendee_ids": data["attendee_ids"],
+                                            "duration_seconds": data["duration_seconds"]}
+
+    def cancel(self, actor_id: str, session_id: str) -> dict:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            session = self._session(uow, session_id)
+            session.cancel(actor_id, now, self._facts(uow, actor_id).facts().has_role("admin", "", now))
+            uow.sessions.save(session)
+            append(uow, session.room_slug, "session_cancelled", _session_item(session), now)
+            self.conversation.commit(uow)
+            return session_view(session)
+
+    def _session(self, uow, session_id: str) -> Session:
+        session = uow.sessions.get(_uuid(session_id, "session_id"), lock=True)
+        if session is None:
+            raise NotFound(f"no session {session_id!r}; ListSessions shows them")
+        return session
+
+    # --- facilitators holding a facilitated room open --------------------------------------------
+
+    def check_in(self, actor_id: str, slug: str, checked_in: bool = True) -> bool:
+        """A facilitator in the room checks in (opening a facilitated room) or out."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            room = load_room(uow, slug)
+            if not room.is_facilitator(self._facts(uow, actor_id).facts(), now):
+                raise PermissionDenied("only this room's moderators, hosts, session leaders or admins check in")
+            member = uow.members.get(slug, actor_id)
+            if member is None:
+                raise FailedPrecondition("join the room first, then check in")
+            if member["checked_in"] != checked_in:
+                uow.members.set_checked_in(slug, actor_id, checked_in)
+                append(uow, slug, "facilitator_checked_in" if checked_in else "facilitator_checked_out",
+                       {"person_id": actor_id}, now)
+            self.conversation.commit(uow)
+            return checked_in
+
+    # --- the Sharing Circle -------------------------------------------------------------------
+
+    def _circle(self, uow, slug: str) -> tuple:
+        room = load_room(uow, slug)
+        if room.topic != SHARING_CIRCLE_TOPIC:
+            raise FailedPrecondition(f"{room.name} has no turn queue; turns are taken in Sharing Circle rooms")
+        stream = uow.streams.lock(slug)
+        queue = TurnQueue(slug, uow.hands.list(slug), stream["speaker_id"], stream["speaker_since"])
+        return room, queue
+
+    def _require_host(self, uow, room, actor_id: str, now: dt.datetime) -> None:
+        live = uow.sessions.live_in(room.slug)
+        if (live is None or live.leader_id != actor_id) and not room.is_facilitator(self._facts(uow, actor_id).facts(), now):
+            raise PermissionDenied("only the circle's host (the session leader, an On-spot Host or a moderator) does this")
+
+    def raise_hand(self, person_id: str, slug: str) -> dict:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            room, queue = self._circle(uow, slug)
+            if uow.members.get(slug, person_id) is None:
+                raise FailedPrecondition("join the room first")
+            before = queue.position(person_id)
+            position = queue.raise_hand(person_id, self._facts(uow, person_id).kind, now)
+            if before is None:
+                uow.hands.add(slug, person_id, now)
+                append(uow, slug, "hand_raised", {"person_id": person_id, "position": position}, now)
+            self.conversation.commit(uow)
+            return queue_view(queue)
+
+    def lower_hand(self, person_id: str, slug: str) -> dict:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            room, queue = self._circle(uow, slug)
+            if queue.lower_hand(person_id):
+                uow.hands.remove(slug, person_id)
+                append(uow, slug, "hand_lowered", {"person_id": person_id}, now)
+            self.conversation.commit(uow)
+            return queue_view(queue)
+
+    def give_turn(self, actor_id: str, slug: str, person_id: str = "") -> dict:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            room, queue = self._circle(uow, slug)
+            self._require_host(uow, room, actor_id, now)
+            speaker = queue.give_turn(person_id or None, now=now)
+            uow.hands.remove(slug, speaker)
+            uow.streams.set_speaker(slug, speaker, now)
+            append(uow, slug, "turn_given", {"person_id": speaker, "by": actor_id}, now)
+            self.conversation.commit(uow)
+            return queue_view(queue)
+
+    def skip(self, actor_id: str, slug: str, person_id: str = "") -> dict:
+        now = self.clock()
+        with self.uow_factory() as uow:
+            room, queue = self._circle(uow, slug)
+            self._require_host(uow, room, actor_id, now)
+            skipped = queue.skip(person_id or None)
+            uow.hands.remove(slug, skipped)
+            append(uow, slug, "turn_skipped", {"person_id": skipped, "by": actor_id}, now)
+            self.conversation.commit(uow)
+            return queue_view(queue)
+
+    def end_turn(self, actor_id: str, slug: str) -> dict:
+        """The speaker passes, or the host ends the turn."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            room, queue = self._circle(uow, slug)
+            if queue.speaker_id != actor_id:
+                self._require_host(uow, room, actor_id, now)
+            ended = queue.end_turn()
+            if ended is not None:
+                uow.streams.set_speaker(slug, None, None)
+                append(uow, slug, "turn_ended", {"person_id": ended, "by": actor_id}, now)
+            self.conversation.commit(uow)
+            return queue_view(queue)
+
+    def queue(self, person_id: str, slug: str) -> dict:
+        with self.uow_factory() as uow:
+            room, queue = self._circle(uow, slug)
+            self.conversation._require_member(uow, person_id, slug)
+            return queue_view(queue)
+
+
+def queue_view(queue: TurnQueue) -> dict:
+    return {
+        "speaker_id": queue.speaker_id or "",
+        "speaker_since": queue.speaker_since,
+        "hands": [{"person_id": pid, "raised_at": at} for pid, at in queue.hands],
+    }
