@@ -23,18 +23,22 @@ def room_stack(stack, e2e_env, tmp_path):
     stack.start_grpc()
     stack.start_worker()
     db_url = testing.create_database("hearth_room_e2e")
-    room_target = f"127.0.0.1:{free_port()}"
+    room_targets = [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]
     room_env = {**env, "ROOM_DATABASE_URL": db_url, "ROOM_AMQP_URI": env["IDENTITY_AMQP_URI"],
-                "ROOM_GRPC_ADDRESS": room_target, "ROOM_IDENTITY_GRPC_TARGET": identity_target}
+                "ROOM_IDENTITY_GRPC_TARGET": identity_target}
     subprocess.run([str(BIN / "room-migrate")], env=room_env, check=True, capture_output=True, timeout=120)
-    procs = [Proc("room-worker", room_env, tmp_path), Proc("room-grpc", room_env, tmp_path)]
+    # One worker and two room-grpc replicas: the live fan-out between replicas goes through RabbitMQ.
+    procs = [Proc("room-worker", room_env, tmp_path)] + [
+        Proc("room-grpc", {**room_env, "ROOM_GRPC_ADDRESS": target}, tmp_path) for target in room_targets
+    ]
     worker = procs[0]
     testing.wait_consuming(
         env["IDENTITY_AMQP_URI"], "evt-identity-person_registered--room.on_person_registered",
         alive=lambda: None if worker.process.poll() is None else worker.log_path.read_text(),
     )
-    wait_serving(room_target, procs[1])
-    yield identity_target, room_target
+    for target, proc in zip(room_targets, procs[1:]):
+        wait_serving(target, proc)
+    yield identity_target, *room_targets
     for proc in procs:
         proc.terminate()
     testing.drop_database(db_url)
@@ -51,7 +55,7 @@ def eventually(check, timeout=20.0):
 
 
 def test_refused_then_told_what_is_needed_then_admitted_once_the_badge_arrives(room_stack):
-    identity_target, room_target = room_stack
+    identity_target, room_target, _ = room_stack
     identity = identity_pb2_grpc.IdentityServiceStub(grpc.insecure_channel(identity_target))
     rooms = room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(room_target))
     person = identity.Register(ipb.RegisterRequest(username="e2e_roomer", password=PASSWORD, date_of_birth="1990-01-01",
@@ -70,6 +74,8 @@ def test_refused_then_told_what_is_needed_then_admitted_once_the_badge_arrives(r
         identity.AwardBadge(ipb.AwardBadgeRequest(person_id=person.id, badge_slug=slug, reason="earned"),
                             metadata=staff, timeout=T)
     assert eventually(lambda: check().allowed)
+    joined = rooms.JoinRoom(rpb.JoinRoomRequest(slug="adult-peer-supporters"), metadata=me, timeout=T)
+    assert joined.member.person_id == person.id and joined.seq >= 1
 
     teen_only = [r for r in rooms.ListRooms(rpb.ListRoomsRequest(), metadata=me, timeout=T).rooms
                  if r.room.audience == rpb.AUDIENCE_TEEN]

@@ -1,4 +1,5 @@
 """gRPC: room's API over a real grpcio server on an ephemeral port, backed by the real PostgreSQL."""
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -26,12 +27,15 @@ def token_for(person_id):
 
 
 @pytest.fixture
-def stub(room_settings, rooms):
+def stub(room_settings, room_engine, rooms, amqp_uri):
     verifier = TokenVerifier(lambda: {"test-key": PEM}, issuer="hearth-identity", audience="hearth")
-    server = build_server(room_settings, rooms, verifier).start()
+    server, live = build_server(dataclasses.replace(room_settings, amqp_uri=amqp_uri), room_engine, verifier)
+    live.start()
+    server.start()
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         yield room_pb2_grpc.RoomServiceStub(channel)
     server.stop(grace=1)
+    live.stop()
 
 
 def known_person(rooms, cohort="adult", kind="member"):

@@ -343,7 +343,8 @@ class RoomServiceServicer:
     def Subscribe(self, request, context):
         """Streams a room's timeline (messages, edits, deletions, hearts, joins, leaves, sessions, turns) in
         seq order. Reconnect with after_seq = the last seq received to miss nothing and get nothing twice.
-        The caller must have joined; the stream keeps them present and ends when they leave the room.
+        The first item is kind "subscribed" with the seq the stream continues after. The caller must have
+        joined; the stream keeps them present and ends when they leave the room.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -404,6 +404,8 @@ class Conversation:
                 if len(page) < MAX_REPLAY_PAGE:
                     return
 
+        # The first item tells the client where the stream starts (what to resume from if it drops now).
+        yield {"room_slug": slug, "seq": delivered, "kind": "subscribed", "data": {}, "occurred_at": self.clock()}
         yield from catch_up(None)
         subscription.delivered = delivered
         while is_active():

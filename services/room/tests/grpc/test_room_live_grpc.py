@@ -1,0 +1,96 @@
+"""gRPC: Subscribe on two real room-grpc servers (two replicas in one process, one database, one broker vhost)."""
+import dataclasses
+import threading
+import time
+import uuid
+
+import grpc
+import pytest
+from hearth.room.v1 import room_pb2 as pb
+from hearth.room.v1 import room_pb2_grpc
+from hearth_common.tokens import TokenVerifier
+
+from room_service.entrypoints.grpc_server import build_server
+from test_room_grpc_api import PEM, T, known_person, token_for
+
+ROOM = "adult-24-7-support"
+
+
+@pytest.fixture
+def replicas(room_settings, room_engine, rooms, amqp_uri):
+    verifier = TokenVerifier(lambda: {"test-key": PEM}, issuer="hearth-identity", audience="hearth")
+    settings = dataclasses.replace(room_settings, amqp_uri=amqp_uri, live_sweep_seconds=0.5)
+    started, stubs = [], []
+    for _ in range(2):
+        server, live = build_server(settings, room_engine, verifier)
+        live.start()
+        server.start()
+        assert live.consuming.wait(10)
+        channel = grpc.insecure_channel(f"127.0.0.1:{server.port}")
+        started.append((server, live, channel))
+        stubs.append(room_pb2_grpc.RoomServiceStub(channel))
+    yield stubs
+    for server, live, channel in started:
+        channel.close()
+        server.stop(grace=1)
+        live.stop()
+
+
+def member(rooms, stub):
+    person = known_person(rooms)
+    md = [("authorization", f"Bearer {token_for(person)}")]
+    stub.JoinRoom(pb.JoinRoomRequest(slug=ROOM), metadata=md, timeout=T)
+    return person, md
+
+
+def read(call, items):
+    try:
+        for item in call:
+            items.append(item)
+    except grpc.RpcError as exc:
+        assert exc.code() == grpc.StatusCode.CANCELLED, exc
+
+
+def wait_for(check, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "not reached in time"
+        time.sleep(0.02)
+
+
+def test_a_message_posted_on_one_replica_reaches_a_subscriber_on_the_other(replicas, rooms):
+    a, b = replicas
+    _, writer = member(rooms, a)
+    _, reader = member(rooms, b)
+    items = []
+    call = b.Subscribe(pb.SubscribeRequest(slug=ROOM), metadata=reader)
+    thread = threading.Thread(target=read, args=(call, items), daemon=True)
+    thread.start()
+    wait_for(lambda: items and items[0].kind == "subscribed")
+    posted = a.PostMessage(pb.PostMessageRequest(slug=ROOM, body="hello from a"), metadata=writer, timeout=T).message
+    wait_for(lambda: any(i.kind == "message_posted" for i in items))
+    got = [i for i in items if i.kind == "message_posted"][0]
+    assert (got.seq, got.message.body, got.message.message_id) == (posted.seq, "hello from a", posted.message_id)
+    call.cancel()
+    thread.join(5)
+
+
+def test_subscribe_needs_membership_and_resume_replays_exactly_what_was_missed(replicas, rooms):
+    a, b = replicas
+    outsider = [("authorization", f"Bearer {token_for(known_person(rooms))}")]
+    with pytest.raises(grpc.RpcError) as refused:
+        list(b.Subscribe(pb.SubscribeRequest(slug=ROOM), metadata=outsider, timeout=T))
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    _, writer = member(rooms, a)
+    _, reader = member(rooms, b)
+    bodies = [a.PostMessage(pb.PostMessageRequest(slug=ROOM, body=f"m{n}"), metadata=writer, timeout=T).message
+              for n in range(3)]
+    items = []
+    call = b.Subscribe(pb.SubscribeRequest(slug=ROOM, after_seq=bodies[0].seq), metadata=reader)
+    thread = threading.Thread(target=read, args=(call, items), daemon=True)
+    thread.start()
+    wait_for(lambda: len(items) >= 3)
+    call.cancel()
+    thread.join(5)
+    assert (items[0].kind, items[0].seq) == ("subscribed", bodies[0].seq)
+    assert [(i.seq, i.message.body) for i in items[1:]] == [(bodies[1].seq, "m1"), (bodies[2].seq, "m2")]

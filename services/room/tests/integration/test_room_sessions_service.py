@@ -1,0 +1,304 @@
+"""Integration: support sessions, attendance, facilitator check-in and Sharing Circle turns on the real PostgreSQL."""
+import datetime as dt
+import itertools
+import types
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from hearth_common.errors import FailedPrecondition, PermissionDenied
+
+from room_service.adapters import orm
+from room_service.adapters.repository import uow_factory
+from room_service.domain import sessions as rules
+from room_service.domain.circle import OnlyMembersTakeTurns
+from room_service.service_layer.conversation import Conversation, NotAllowedIn
+from room_service.service_layer.sessions import Sessions
+
+LOUNGE = "adult-community-lounge"      # always open, every adult
+FACILITATED = "adult-anxiety-session"  # facilitated, adult members (and session leaders, on-spot hosts)
+CIRCLE = "adult-sharing-circle"        # facilitated Sharing Circle, adult members
+OPEN_CIRCLE = "adult-open-sharing-circle"  # created per test: a Sharing Circle listeners may enter too
+
+_seq = itertools.count(1)
+
+
+class Clock:
+    def __init__(self):
+        self.now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        self.now += dt.timedelta(**delta)
+
+
+def identity(rooms, event_type, person_id, **data):
+    rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": event_type, "source": "identity",
+                                "seq": next(_seq), "data": {"person_id": person_id, **data}})
+
+
+def register(rooms, kind="member", roles=()):
+    person_id = str(uuid.uuid4())
+    identity(rooms, "person_registered", person_id, username="p" + person_id[:8], kind=kind, cohort="adult")
+    for role in roles:
+        identity(rooms, "role_granted", person_id, grant_id=str(uuid.uuid4()), role=role, room_id=None, expires_at=None)
+    return person_id
+
+
+@pytest.fixture
+def w(rooms, room_engine):
+    """Conversation and Sessions on a clean seeded database, with a controllable clock."""
+    clock = Clock()
+    conversation = Conversation(uow_factory(room_engine), clock=clock, live=[].extend)
+    return types.SimpleNamespace(rooms=rooms, conv=conversation, sessions=Sessions(conversation), clock=clock,
+                                 engine=room_engine)
+
+
+def outbox(engine, event_type):
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(orm.outbox.c.payload).where(orm.outbox.c.event_type == event_type)
+                            .order_by(orm.outbox.c.seq)).scalars()
+        return [payload["data"] for payload in rows]
+
+
+def schedule(w, leader, slug=LOUNGE, minutes_ahead=30):
+    return w.sessions.schedule(leader, slug, "Evening check-in", w.clock() + dt.timedelta(minutes=minutes_ahead), 60)
+
+
+# --- scheduled sessions -------------------------------------------------------------------------
+
+
+def test_a_scheduled_session_records_who_attended_and_how_long_it_ran(w):
+    leader = register(w.rooms, roles=["support_session_leader"])
+    present, gone, latecomer, after = (register(w.rooms) for _ in range(4))
+    session = schedule(w, leader)
+    assert [(s["session_id"], s["status"]) for s in w.sessions.list(LOUNGE)] == [(session["session_id"], "scheduled")]
+    for person in (leader, present, gone):
+        w.conv.join(person, LOUNGE)
+    w.conv.leave(gone, LOUNGE)
+    with pytest.raises(rules.TooEarlyToStart):
+        w.sessions.start(leader, session["session_id"])
+    w.clock.advance(minutes=15)
+    started = w.sessions.start(leader, session["session_id"])
+    assert started["status"] == "live" and started["started_at"] == w.clock()
+    assert [e["session_id"] for e in outbox(w.engine, "session_started")] == [session["session_id"]]
+    w.conv.join(latecomer, LOUNGE)
+    w.clock.advance(minutes=45)
+    ended = w.sessions.end(leader, session["session_id"])
+    w.conv.join(after, LOUNGE)
+    [event] = outbox(w.engine, "session_ended")
+    assert event["session_id"] == session["session_id"] and event["leader_id"] == leader
+    assert event["attendee_ids"] == sorted([leader, present, latecomer])
+    assert event["duration_seconds"] == 2700
+    assert (ended["status"], ended["duration_seconds"], ended["attendee_ids"]) == ("ended", 2700, event["attendee_ids"])
+    assert w.sessions.list(LOUNGE) == []
+    assert [s["status"] for s in w.sessions.list(LOUNGE, include_past=True)] == ["ended"]
+
+
+def test_only_support_session_leaders_schedule_and_only_the_leader_starts(w):
+    leader = register(w.rooms, roles=["support_session_leader"])
+    other_leader = register(w.rooms, roles=["support_session_leader"])
+    member = register(w.rooms)
+    with pytest.raises(PermissionDenied):
+        schedule(w, member)
+    with pytest.raises(PermissionDenied):
+        w.sessions.start_unplanned(leader, LOUNGE, "Drop-in chat", 30)  # leaders schedule; hosts open on the spot
+    session = schedule(w, leader, minutes_ahead=10)
+    with pytest.raises(rules.NotSessionLeader):
+        w.sessions.start(other_leader, session["session_id"])
+    assert w.sessions.list(LOUNGE)[0]["status"] == "scheduled"
+    assert w.sessions.start(leader, session["session_id"])["status"] == "live"
+
+
+def test_an_on_spot_host_in_the_room_starts_an_unplanned_session(w):
+    host, outsider_host = register(w.rooms, roles=["on_spot_host"]), register(w.rooms, roles=["on_spot_host"])
+    member = register(w.rooms)
+    w.conv.join(member, LOUNGE)
+    with pytest.raises(PermissionDenied):
+        w.sessions.start_unplanned(member, LOUNGE, "Drop-in chat", 30)
+    with pytest.raises(FailedPrecondition, match="join the room first"):
+        w.sessions.start_unplanned(outsider_host, LOUNGE, "Drop-in chat", 30)
+    w.conv.join(host, LOUNGE)
+    session = w.sessions.start_unplanned(host, LOUNGE, "Drop-in chat", 30)
+    assert (session["kind"], session["status"], session["leader_id"]) == ("unplanned", "live", host)
+    w.clock.advance(minutes=20)
+    ended = w.sessions.end(host, session["session_id"])
+    assert ended["attendee_ids"] == sorted([host, member]) and ended["duration_seconds"] == 1200
+
+
+def test_only_one_session_is_live_in_a_room(w):
+    host, second_host = register(w.rooms, roles=["on_spot_host"]), register(w.rooms, roles=["on_spot_host"])
+    leader = register(w.rooms, roles=["support_session_leader"])
+    scheduled = schedule(w, leader, minutes_ahead=5)
+    for person in (host, second_host):
+        w.conv.join(person, LOUNGE)
+    live = w.sessions.start_unplanned(host, LOUNGE, "Drop-in chat", 30)
+    with pytest.raises(FailedPrecondition):
+        w.sessions.start_unplanned(second_host, LOUNGE, "Another chat", 30)
+    with pytest.raises(FailedPrecondition):
+        w.sessions.start(leader, scheduled["session_id"])
+    assert [s["status"] for s in w.sessions.list(LOUNGE)] == ["live", "scheduled"]
+    w.sessions.end(host, live["session_id"])
+    assert w.sessions.start(leader, scheduled["session_id"])["status"] == "live"
+
+
+def test_the_leader_or_a_moderator_ends_a_session_and_nobody_else(w):
+    leader, moderator = register(w.rooms, roles=["support_session_leader"]), register(w.rooms, roles=["chat_room_moderator"])
+    member = register(w.rooms)
+    first, second = schedule(w, leader, minutes_ahead=5), schedule(w, leader, minutes_ahead=120)
+    w.sessions.start(leader, first["session_id"])
+    with pytest.raises(rules.NotSessionLeader):
+        w.sessions.end(member, first["session_id"])
+    assert w.sessions.end(moderator, first["session_id"])["status"] == "ended"
+    assert outbox(w.engine, "session_ended")[0]["ended_by"] == moderator
+    with pytest.raises(rules.NotSessionLeader):
+        w.sessions.cancel(member, second["session_id"])
+    assert w.sessions.cancel(leader, second["session_id"])["status"] == "cancelled"
+    assert w.sessions.list(LOUNGE) == []
+
+
+# --- facilitated rooms --------------------------------------------------------------------------
+
+
+def test_a_facilitated_room_opens_while_a_facilitator_is_checked_in(w):
+    moderator = register(w.rooms, roles=["chat_room_moderator"])
+    member, later = register(w.rooms), register(w.rooms)
+    with pytest.raises(NotAllowedIn, match="facilitator"):
+        w.conv.join(member, FACILITATED)
+    w.conv.join(moderator, FACILITATED)  # staff may enter a closed room to open it
+    with pytest.raises(NotAllowedIn):
+        w.conv.join(member, FACILITATED)
+    with pytest.raises(PermissionDenied):
+        w.sessions.check_in(member, FACILITATED)
+    assert w.sessions.check_in(moderator, FACILITATED) is True
+    w.conv.join(member, FACILITATED)
+    w.sessions.check_in(moderator, FACILITATED, checked_in=False)
+    with pytest.raises(NotAllowedIn):
+        w.conv.join(later, FACILITATED)
+    assert {m["person_id"] for m in w.conv.members(member, FACILITATED)} == {moderator, member}
+
+
+def test_a_facilitator_must_be_in_the_room_to_check_in_and_leaving_closes_it(w):
+    host, member = register(w.rooms, roles=["on_spot_host"]), register(w.rooms)
+    with pytest.raises(FailedPrecondition, match="join the room first"):
+        w.sessions.check_in(host, FACILITATED)
+    w.conv.join(host, FACILITATED)
+    w.sessions.check_in(host, FACILITATED)
+    w.conv.leave(host, FACILITATED)
+    with pytest.raises(NotAllowedIn):
+        w.conv.join(member, FACILITATED)
+
+
+def test_a_live_session_opens_a_facilitated_room(w):
+    leader, member = register(w.rooms, roles=["support_session_leader"]), register(w.rooms)
+    session = schedule(w, leader, slug=FACILITATED, minutes_ahead=5)
+    with pytest.raises(NotAllowedIn):
+        w.conv.join(member, FACILITATED)
+    w.sessions.start(leader, session["session_id"])
+    w.conv.join(member, FACILITATED)
+    w.clock.advance(minutes=30)
+    assert member in w.sessions.end(leader, session["session_id"])["attendee_ids"]
+
+
+# --- the Sharing Circle --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def circle(w):
+    """adult-sharing-circle opened by a checked-in on-spot host, with three members in it."""
+    host = register(w.rooms, roles=["on_spot_host"])
+    w.conv.join(host, CIRCLE)
+    w.sessions.check_in(host, CIRCLE)
+    members = [register(w.rooms) for _ in range(3)]
+    for person in members:
+        w.conv.join(person, CIRCLE)
+    return types.SimpleNamespace(host=host, members=members)
+
+
+def raise_hands(w, people):
+    for person in people:
+        w.sessions.raise_hand(person, CIRCLE)
+        w.clock.advance(seconds=1)
+
+
+def hands(w, person):
+    return [h["person_id"] for h in w.sessions.queue(person, CIRCLE)["hands"]]
+
+
+def test_turns_are_given_first_come_first_served(w, circle):
+    a, b, c = circle.members
+    raise_hands(w, [b, a, c])
+    w.sessions.raise_hand(b, CIRCLE)  # raising again keeps one's place
+    assert hands(w, a) == [b, a, c]
+    given = w.sessions.give_turn(circle.host, CIRCLE)
+    assert given["speaker_id"] == b and [h["person_id"] for h in given["hands"]] == [a, c]
+    assert w.sessions.give_turn(circle.host, CIRCLE)["speaker_id"] == a
+    assert w.sessions.queue(c, CIRCLE)["speaker_id"] == a and hands(w, c) == [c]
+
+
+def test_only_the_host_gives_turns_and_skips(w, circle):
+    a, b, c = circle.members
+    raise_hands(w, [a, b])
+    with pytest.raises(PermissionDenied):
+        w.sessions.give_turn(c, CIRCLE)
+    with pytest.raises(PermissionDenied):
+        w.sessions.skip(c, CIRCLE)
+    assert hands(w, c) == [a, b] and w.sessions.queue(c, CIRCLE)["speaker_id"] == ""
+
+
+def test_skip_passes_over_the_first_in_line(w, circle):
+    a, b, c = circle.members
+    raise_hands(w, [a, b, c])
+    assert [h["person_id"] for h in w.sessions.skip(circle.host, CIRCLE)["hands"]] == [b, c]
+    assert w.sessions.give_turn(circle.host, CIRCLE)["speaker_id"] == b
+
+
+def test_the_speaker_ends_their_own_turn_and_others_may_not(w, circle):
+    a, b, _ = circle.members
+    raise_hands(w, [a])
+    w.sessions.give_turn(circle.host, CIRCLE)
+    with pytest.raises(PermissionDenied):
+        w.sessions.end_turn(b, CIRCLE)
+    assert w.sessions.end_turn(a, CIRCLE)["speaker_id"] == ""
+
+
+def test_leaving_the_room_gives_up_ones_hand_and_turn(w, circle):
+    a, b, c = circle.members
+    raise_hands(w, [a, b, c])
+    w.sessions.give_turn(circle.host, CIRCLE)
+    w.conv.leave(a, CIRCLE)
+    w.conv.leave(b, CIRCLE)
+    view = w.sessions.queue(c, CIRCLE)
+    assert view["speaker_id"] == "" and [h["person_id"] for h in view["hands"]] == [c]
+
+
+def test_the_host_of_a_live_session_gives_turns(w):
+    host, member = register(w.rooms, roles=["on_spot_host"]), register(w.rooms)
+    w.conv.join(host, CIRCLE)
+    w.sessions.start_unplanned(host, CIRCLE, "Sharing Circle", 60)
+    w.conv.join(member, CIRCLE)
+    w.sessions.raise_hand(member, CIRCLE)
+    assert w.sessions.give_turn(host, CIRCLE)["speaker_id"] == member
+
+
+def test_listeners_hold_the_space_and_do_not_take_turns(w):
+    admin = register(w.rooms, roles=["admin"])
+    w.rooms.create_room(admin, {"slug": OPEN_CIRCLE, "name": "Open Sharing Circle", "description": "Everyone welcome.",
+                                "topic": "sharing-circle", "audience_cohort": "adult", "audience_kind": "both",
+                                "mode": "always_open", "capacity": 12, "access_policy": {"cohort": "adult"}})
+    listener, member = register(w.rooms, kind="listener"), register(w.rooms)
+    for person in (listener, member):
+        w.conv.join(person, OPEN_CIRCLE)
+    with pytest.raises(OnlyMembersTakeTurns):
+        w.sessions.raise_hand(listener, OPEN_CIRCLE)
+    w.sessions.raise_hand(member, OPEN_CIRCLE)
+    assert [h["person_id"] for h in w.sessions.queue(listener, OPEN_CIRCLE)["hands"]] == [member]
+
+
+def test_rooms_that_are_not_sharing_circles_have_no_turns(w):
+    member = register(w.rooms)
+    w.conv.join(member, LOUNGE)
+    with pytest.raises(FailedPrecondition, match="turns are taken in Sharing Circle rooms"):
+        w.sessions.raise_hand(member, LOUNGE)
