@@ -1,7 +1,8 @@
-"""Deploy check: each service's RabbitMQ user, with exactly the permissions in definitions.json, can run its worker.
+"""Deploy check: each service's RabbitMQ user, with exactly the permissions in definitions.json, can run its processes.
 
-Starts identity-worker and room-worker as real processes on a throwaway vhost whose users get the committed
-permissions, and checks every event queue gets its consumer and the broker refused nothing.
+Starts identity-worker, room-worker and room-grpc as real processes on a throwaway vhost whose users get the
+committed permissions, and checks every event and RPC queue and room-grpc's live queue get their consumers
+and the broker refused nothing.
 """
 import json
 import pathlib
@@ -18,6 +19,15 @@ DEPLOY = pathlib.Path(__file__).resolve().parent.parent
 BIN = pathlib.Path(sys.executable).parent
 ROOM_QUEUES = [f"evt-identity-{e}--room.on_{e}" for e in
                ("person_registered", "cohort_changed", "badge_awarded", "badge_revoked", "role_granted", "role_revoked")]
+ROOM_QUEUES += [f"evt-moderation-{e}--room.on_{e}" for e in ("sanction_imposed", "sanction_lifted")] + ["rpc-room"]
+
+
+def live_queue_consumed(vhost: str) -> bool:
+    """Whether a room-grpc replica consumes its room.live.<host>.<id> queue."""
+    listed = subprocess.run([shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl", "-q", "list_queues", "-p", vhost,
+                             "name", "consumers"], check=True, capture_output=True, text=True, timeout=60).stdout
+    return any(line.split()[0].startswith("room.live.") and line.split()[1] != "0"
+               for line in listed.splitlines() if len(line.split()) == 2)
 
 
 def ctl(*args):
@@ -36,14 +46,14 @@ def restricted_vhost():
         p = permissions[service]
         ctl("set_permissions", "-p", vhost.name, user, p["configure"], p["write"], p["read"])
         users[service] = f"amqp://{user}:{password}@127.0.0.1:5672/{vhost.name}"
-    yield users, vhost.uri
+    yield users, vhost.uri, vhost.name
     for uri in users.values():  # noqa: B007
         ctl("delete_user", uri.split("//")[1].split(":")[0])
     vhost.delete()
 
 
 def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost, tmp_path):
-    users, observer_uri = restricted_vhost
+    users, observer_uri, vhost = restricted_vhost
     identity_db, room_db = testing.create_database("hearth_perm_id"), testing.create_database("hearth_perm_room")
     procs = []
     try:
@@ -57,9 +67,15 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
                           f"{service.upper()}_WORKER_HEARTBEAT_FILE": str(tmp_path / f"{service}.hb")}
             procs.append(subprocess.Popen([str(BIN / f"{service}-worker")], env=worker_env,
                                           stderr=open(logs[service], "w")))
+        logs["room-grpc"] = tmp_path / "room-grpc.log"
+        procs.append(subprocess.Popen([str(BIN / "room-grpc")], stderr=open(logs["room-grpc"], "w"), env={
+            **env, "ROOM_AMQP_URI": users["room"], "ROOM_GRPC_ADDRESS": "127.0.0.1:0"}))
         deadline = time.monotonic() + 40
         for queue in ("rpc-identity", *ROOM_QUEUES):
             testing.wait_consuming(observer_uri, queue, timeout=max(deadline - time.monotonic(), 1))
+        while not live_queue_consumed(vhost):
+            assert time.monotonic() < deadline, f"room-grpc does not consume room.live: {logs['room-grpc'].read_text()[-2000:]}"
+            time.sleep(0.2)
         for service, log in logs.items():
             assert "ACCESS_REFUSED" not in log.read_text().upper().replace("-", "_"), f"{service}: {log.read_text()[-2000:]}"
     finally:

@@ -303,6 +303,7 @@ class Conversation:
         with self.uow_factory() as uow:
             message = self._message(uow, message_id, lock=True)
             self._require_member(uow, person_id, message.room_slug)
+            sanctions.check(uow.sanctions.active_for(person_id), "mute", message.room_slug, now)
             message.edit(person_id, body, [], now)
             message.mentions = self._mentions(uow, message.body)
             uow.messages.save(message)
@@ -357,12 +358,14 @@ class Conversation:
             raise InvalidArgument("before_seq and after_seq must not be negative")
         with self.uow_factory() as uow:
             self._require_reader(uow, person_id, slug, self.clock())
+            more_before = False
             if after_seq is not None:
                 page = uow.messages.page(slug, after_seq=after_seq, limit=limit)
             else:
-                page = list(reversed(uow.messages.page(slug, before_seq=before_seq or None, limit=limit)))
+                page = uow.messages.page(slug, before_seq=before_seq or None, limit=limit + 1)
+                more_before = len(page) > limit  # one row past the page says whether anything is older
+                page = list(reversed(page[:limit]))
             hearted = uow.messages.hearted_by(person_id, [m.message_id for m in page if m.hearts])
-            more_before = bool(page) and after_seq is None and len(page) == limit
             return {
                 "messages": [message_view(m, m.message_id in hearted) for m in page],
                 # The cursor for "load more": pass it as before_seq. 0 when this page reaches the start.

@@ -1,0 +1,114 @@
+"""Benchmark tooling: identity and room started as real processes on throwaway databases and a vhost.
+
+room's worker starts before identity's migrate step, so room's read model learns the bootstrap admin from
+identity's events (an admin is needed to create benchmark rooms).
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import dataclasses
+import os
+import subprocess
+import time
+
+import grpc
+from hearth.identity.v1 import identity_pb2 as ipb
+from hearth.identity.v1 import identity_pb2_grpc
+from hearth.room.v1 import room_pb2 as rpb
+from hearth.room.v1 import room_pb2_grpc
+from hearth_common import testing
+from loadgen import BIN, free_port, stop_processes
+
+ADMIN = ("bench_admin", "bench admin password")
+PASSWORD = "bench password 1"
+
+
+@dataclasses.dataclass
+class Stack:
+    identity_target: str
+    room_targets: list[str]
+    env: dict
+    identity: identity_pb2_grpc.IdentityServiceStub
+    rooms: room_pb2_grpc.RoomServiceStub
+    admin_md: list
+
+    def register(self, names: list[str], workers: int = 8) -> list[tuple[str, list]]:
+        """Registers and logs in adult members; returns (person id, auth metadata) for each."""
+
+        def one(name):
+            person = self.identity.Register(ipb.RegisterRequest(
+                username=name, password=PASSWORD, date_of_birth="1990-01-01", kind=ipb.PERSON_KIND_MEMBER),
+                timeout=30).person
+            token = self.identity.Login(ipb.LoginRequest(username=name, password=PASSWORD), timeout=30)
+            return person.id, [("authorization", f"Bearer {token.tokens.access_token}")]
+
+        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(one, names))
+
+    def wait_known(self, people, slug: str, timeout: float = 120) -> None:
+        """Waits until room's read model has every person (registration travels by event)."""
+        deadline = time.monotonic() + timeout
+        for _, md in people:
+            while "try again" in " ".join(self.rooms.CheckAccess(rpb.CheckAccessRequest(slug=slug), metadata=md,
+                                                                 timeout=10).access.missing):
+                assert time.monotonic() < deadline, "room did not learn of everyone in time"
+                time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def running_stack(name: str, room_grpc_replicas: int = 1, extra_env: dict | None = None):
+    vhost = testing.RabbitVhost(f"hearth_{name}").create()
+    identity_db = testing.create_database(f"hearth_{name}_identity")
+    room_db = testing.create_database(f"hearth_{name}_room")
+    identity_target = f"127.0.0.1:{free_port()}"
+    room_targets = [f"127.0.0.1:{free_port()}" for _ in range(room_grpc_replicas)]
+    env = {
+        **os.environ, "LOG_LEVEL": "WARNING",
+        "IDENTITY_DATABASE_URL": identity_db, "IDENTITY_AMQP_URI": vhost.uri, "IDENTITY_GRPC_ADDRESS": identity_target,
+        "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0], "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
+        "IDENTITY_ARGON2_TIME_COST": "1", "IDENTITY_ARGON2_MEMORY_KIB": "1024",
+        "ROOM_DATABASE_URL": room_db, "ROOM_AMQP_URI": vhost.uri, "ROOM_IDENTITY_GRPC_TARGET": identity_target,
+        **(extra_env or {}),
+    }
+    procs: list[subprocess.Popen] = []
+    try:
+        subprocess.run([str(BIN / "room-migrate")], env=env, check=True, capture_output=True)
+        procs.append(subprocess.Popen([str(BIN / "room-worker")], env=env))
+        testing.wait_consuming(vhost.uri, "evt-identity-role_granted--room.on_role_granted", timeout=60)
+        subprocess.run([str(BIN / "identity-migrate")], env=env, check=True, capture_output=True)
+        procs += [subprocess.Popen([str(BIN / name)], env=env) for name in ("identity-grpc", "identity-worker")]
+        procs += [subprocess.Popen([str(BIN / "room-grpc")], env={**env, "ROOM_GRPC_ADDRESS": target})
+                  for target in room_targets]
+        for target in (identity_target, *room_targets):
+            grpc.channel_ready_future(grpc.insecure_channel(target)).result(timeout=60)
+        identity = identity_pb2_grpc.IdentityServiceStub(grpc.insecure_channel(identity_target))
+        token = identity.Login(ipb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=10).tokens.access_token
+        yield Stack(identity_target, room_targets, env, identity,
+                    room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(room_targets[0])),
+                    [("authorization", f"Bearer {token}")])
+    finally:
+        stop_processes(procs)
+        testing.drop_database(identity_db)
+        testing.drop_database(room_db)
+        vhost.delete()
+
+
+def create_rooms(stack: Stack, prefix: str, count: int, policy: str = '{"always": true}', capacity: int = 50,
+                 timeout: float = 60) -> list[str]:
+    """Creates `count` adult rooms as the bootstrap admin (waiting until room knows the admin)."""
+    slugs = [f"{prefix}-{i:03d}" for i in range(count)]
+    deadline = time.monotonic() + timeout
+    for i, slug in enumerate(slugs):
+        spec = rpb.RoomSpec(slug=slug, name=f"Bench {prefix} {i:03d}", description="benchmark room", topic="community",
+                            audience=rpb.AUDIENCE_ADULT, audience_kind="both", mode=rpb.ROOM_MODE_ALWAYS_OPEN,
+                            capacity=capacity, access_policy_json=policy)
+        while True:
+            try:
+                stack.rooms.CreateRoom(rpb.CreateRoomRequest(room=spec), metadata=stack.admin_md, timeout=10)
+                break
+            except grpc.RpcError as exc:  # until the admin's role reaches room's read model
+                if exc.code() != grpc.StatusCode.PERMISSION_DENIED or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+    return slugs
