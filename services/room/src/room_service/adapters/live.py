@@ -75,6 +75,7 @@ class LiveHub:
         self._publish_lock = threading.Lock()
         self._producer_conn: kombu.Connection | None = None
         self._producer: kombu.Producer | None = None
+        self._previous_heads: dict[str, int] = {}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.consuming = threading.Event()
@@ -173,7 +174,7 @@ class LiveHub:
                                         accept=["json"]):
                         self.consuming.set()
                         backoff = 0.2
-                        self._sweep_once()  # anything committed while this queue did not exist
+                        self._sweep_once(settled_only=False)  # anything committed while this queue did not exist
                         while not self._stop.is_set():
                             try:
                                 conn.drain_events(timeout=1.0)
@@ -209,10 +210,24 @@ class LiveHub:
             except Exception:
                 log.warning("live sweep failed; retrying", exc_info=True)
 
-    def _sweep_once(self) -> None:
+    def _sweep_once(self, *, settled_only: bool = True) -> None:
+        """Offers each subscribed room's head seq to its subscriptions. Only heads seen one sweep ago are
+        offered (`settled_only`): an item committed that long ago should have come through the broker, so a
+        subscription still short of it lost a notification; a fresher item is most likely still on its way,
+        and fetching it from the database would only duplicate the broker's work."""
         subscriptions = self._snapshot()
         if not subscriptions:
+            self._previous_heads = {}
             return
-        for slug, seq in self.heads(sorted(subscriptions)).items():
+        heads = self.heads(sorted(subscriptions))
+        offered = heads if not settled_only else {
+            slug: min(seq, self._previous_heads.get(slug, 0)) for slug, seq in heads.items()
+        }
+        self._previous_heads = heads
+        for slug, seq in offered.items():
             for sub in subscriptions.get(slug, ()):
                 sub.offer_head(seq)
+
+    def close(self, sub: Subscription) -> None:
+        """Wakes a subscription's stream to end it (its client went away)."""
+        sub.mailbox.put({"closed": True})

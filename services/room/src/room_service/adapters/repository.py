@@ -203,6 +203,18 @@ class MembersRepository:
         stmt = sa.update(t).where(sa.tuple_(t.c.room_slug, t.c.person_id).in_(pairs)).values(last_seen_at=now)
         return self.session.execute(stmt).rowcount
 
+    def present(self, slug: str, person_id: str, now: dt.datetime) -> dict | None:
+        """Refreshes one member's presence and returns their row (None when not in the room), in one statement."""
+        t = orm.members
+        stmt = (
+            sa.update(t)
+            .where(t.c.room_slug == slug, t.c.person_id == person_id)
+            .values(last_seen_at=now)
+            .returning(*t.c)
+        )
+        row = self.session.execute(stmt).mappings().first()
+        return dict(row) if row else None
+
     def set_checked_in(self, slug: str, person_id: str, checked_in: bool) -> None:
         t = orm.members
         self.session.execute(

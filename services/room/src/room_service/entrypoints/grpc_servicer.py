@@ -224,6 +224,7 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
         if self.live is None:
             raise errors.LiveUnavailable("live streams are not served by this process")
         subscription = self.live.subscribe(request.slug, person_id)
+        context.add_callback(lambda: self.live.close(subscription))  # ends the stream's wait at once
         try:
             after = request.after_seq if request.HasField("after_seq") else None
             for item in self.conversation.follow(person_id, request.slug, after, subscription, context.is_active):

@@ -187,7 +187,8 @@ class Conversation:
             self.commit(uow)
             return left
 
-    def _remove(self, uow: UnitOfWork, slug: str, person_id: str, reason: str, now: dt.datetime, by: str | None = None) -> bool:
+    def _remove(self, uow: UnitOfWork, slug: str, person_id: str, reason: str, now: dt.datetime,
+                by: str | None = None, note: str = "") -> bool:
         stream = uow.streams.lock(slug)
         if not uow.members.remove(slug, person_id):
             return False
@@ -198,6 +199,8 @@ class Conversation:
         data = {"room_slug": slug, "person_id": person_id, "reason": reason, "seq": item["seq"], "left_at": now.isoformat()}
         if by:
             data["removed_by"] = by
+        if note:
+            data["note"] = note[:500]
         uow.add_events([Event("member_left", data)])
         return True
 
@@ -265,7 +268,7 @@ class Conversation:
         body = msgs.clean_body(body)
         now = self.clock()
         with self.uow_factory() as uow:
-            member = self._require_member(uow, person_id, slug)
+            member = uow.members.present(slug, person_id, now) or self._require_member(uow, person_id, slug)
             room = load_room(uow, slug)
             sanctions.check(uow.sanctions.active_for(person_id), "mute", slug, now)
             msgs.check_posting_rate(
@@ -290,7 +293,6 @@ class Conversation:
                     "data": _timeline_message(message), "occurred_at": now}
             uow.timeline.add(item)
             uow.timeline_items.append(item)
-            uow.members.touch([(slug, person_id)], now)
             uow.add_events([Event("message_posted", {
                 "room_slug": slug, "message_id": message.message_id, "seq": message.seq, "author_id": person_id,
                 "body": body, "reply_to": message.reply_to,
@@ -387,12 +389,13 @@ class Conversation:
             return uow.streams.heads([slug]).get(slug, 0)
 
     def follow(self, person_id: str, slug: str, after_seq: int | None, subscription, is_active: Callable[[], bool],
-               poll: float = 1.0) -> Iterator[dict]:
+               poll: float = 30.0) -> Iterator[dict]:
         """A live stream's items, in seq order, each exactly once, from after `after_seq` (None: from now).
 
         `subscription` must be registered before this is called (so nothing committed meanwhile is missed);
-        its mailbox brings broker items and head seqs. A jump in seq is filled from the timeline table, an
-        item already delivered is dropped. The stream ends when the person leaves the room.
+        its mailbox brings broker items, head seqs, and {"closed": True} when the client went away. A jump
+        in seq is filled from the timeline table, an item already delivered is dropped. The stream ends
+        when the person leaves the room.
         """
         head = self.open_stream(person_id, slug)
         delivered = head if after_seq is None else after_seq
@@ -416,6 +419,8 @@ class Conversation:
                 got = subscription.mailbox.get(timeout=poll)
             except queue.Empty:
                 continue
+            if got.get("closed"):
+                return
             target = got.get("head", got.get("seq"))
             if target <= delivered:
                 continue
@@ -443,7 +448,7 @@ class Conversation:
         """Moderation removes someone from a room (idempotent: False when they were not in it)."""
         with self.uow_factory() as uow:
             load_room(uow, slug)
-            removed = self._remove(uow, slug, person_id, "removed", self.clock(), by=moderator_id)
+            removed = self._remove(uow, slug, person_id, "removed", self.clock(), by=moderator_id, note=reason)
             self.commit(uow)
             return removed
 
