@@ -1,6 +1,9 @@
 """Cross-cutting: SQLAlchemy engine construction shared by every service."""
 from __future__ import annotations
 
+import select
+import time
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -19,12 +22,56 @@ def new_metadata() -> sa.MetaData:
     return sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
-    """An engine that survives a PostgreSQL restart (pre-ping) and reports its application name."""
-    kwargs: dict = {"pool_pre_ping": True, "echo": echo, "future": True}
-    if url.startswith("postgresql"):
-        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
-    return sa.create_engine(url, **kwargs)
+def make_engine(
+    url: str, *, pool_size: int = 5, echo: bool = False, read_only: bool = False, ping_idle_after: float = 1.0
+) -> Engine:
+    """An engine that survives a PostgreSQL restart and reports its application name.
+
+    On PostgreSQL a connection leaving the pool is pinged only when it may be stale: it sat idle for more than
+    `ping_idle_after` seconds, or the server has written to it unasked (a restarting server sends a FATAL and
+    closes). A busy pool so skips a round trip per transaction; a connection that dies unnoticed in between
+    fails one call (UNAVAILABLE, retryable) and SQLAlchemy then replaces the whole pool.
+
+    `read_only` engines serve use cases that only read: autocommit (no BEGIN and ROLLBACK round trips; each
+    statement sees the latest committed data) and refused by PostgreSQL if they try to write.
+    """
+    kwargs: dict = {"echo": echo, "future": True}
+    if not url.startswith("postgresql"):
+        return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    if read_only:
+        kwargs.update(isolation_level="AUTOCOMMIT", connect_args={"options": "-c default_transaction_read_only=on"})
+    engine = sa.create_engine(url, **kwargs)
+    _ping_when_maybe_stale(engine, ping_idle_after)
+    return engine
+
+
+def _ping_when_maybe_stale(engine: Engine, idle_after: float) -> None:
+    def fresh(dbapi_connection, record, *_):
+        record.info["hearth_idle_since"] = time.monotonic()
+
+    def check(dbapi_connection, record, proxy):
+        idle_since = record.info.get("hearth_idle_since", float("-inf"))
+        if time.monotonic() - idle_since <= idle_after and not _has_unread_data(dbapi_connection):
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception:
+            alive = False
+        if not alive:
+            raise sa.exc.DisconnectionError("connection failed its liveness ping")  # the pool retries afresh
+
+    sa.event.listen(engine, "connect", fresh)
+    sa.event.listen(engine, "checkin", fresh)
+    sa.event.listen(engine, "checkout", check)
+
+
+def _has_unread_data(dbapi_connection) -> bool:
+    """True when the server sent something an idle connection did not ask for (an error, a close)."""
+    try:
+        return bool(select.select([dbapi_connection.fileno()], [], [], 0)[0])
+    except (OSError, ValueError, AttributeError):
+        return True
 
 
 def db_ping(engine: Engine) -> bool:

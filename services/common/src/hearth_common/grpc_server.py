@@ -1,6 +1,9 @@
 """Cross-cutting: gRPC server scaffolding: health, reflection, request ids, access logs, error mapping, graceful stop."""
 from __future__ import annotations
 
+import asyncio
+import asyncio as asyncio_module
+import inspect
 import logging
 import re
 import signal
@@ -139,6 +142,71 @@ def _wrap_stream(method: str, behaviour):
     return wrapper
 
 
+class _AsyncCallScope(_CallScope):
+    """_CallScope for coroutine handlers on the asyncio server, whose context methods are awaitable."""
+
+    async def __aenter__(self):
+        self.token = request_id_var.set(self.request_id)
+        await self.context.send_initial_metadata(((REQUEST_ID_HEADER, self.request_id),))
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb):
+        if exc_type in (GeneratorExit, asyncio.CancelledError):
+            self.code = grpc.StatusCode.CANCELLED
+        return self.__exit__(None, None, None)
+
+    async def translate_async(self, exc: errors.DomainError):
+        self.code = status_for(exc)
+        if isinstance(exc, errors.ResourceExhausted) and exc.retry_after_seconds is not None:
+            self.context.set_trailing_metadata((("retry-after", f"{exc.retry_after_seconds:.3f}"),))
+        await self.context.abort(self.code, exc.message)
+
+    async def unexpected_async(self, exc: Exception):
+        if isinstance(exc, UNAVAILABLE_ERRORS):
+            self.code = grpc.StatusCode.UNAVAILABLE
+            log.warning("backing service unavailable in %s: %s", self.method, exc.__class__.__name__)
+            await self.context.abort(self.code, "a service this call needs is unreachable; retry shortly")
+        self.code = grpc.StatusCode.INTERNAL
+        log.error("unhandled error in %s", self.method, exc_info=exc)
+        await self.context.abort(self.code, f"internal error; quote request id {self.request_id} when reporting it")
+
+
+def _wrap_async_stream(method: str, behaviour):
+    async def wrapper(request, context):
+        async with _AsyncCallScope(method, context) as scope:
+            try:
+                async for item in behaviour(request, context):
+                    yield item
+            except errors.DomainError as exc:
+                await scope.translate_async(exc)
+            except (asyncio.CancelledError, grpc.aio.AbortError):
+                raise
+            except Exception as exc:
+                await scope.unexpected_async(exc)
+
+    return wrapper
+
+
+def _wrapped(handler, method: str):
+    """The handler with request ids, access logs and error mapping; coroutine streams stay coroutines."""
+    if handler.unary_unary:
+        return grpc.unary_unary_rpc_method_handler(
+            _wrap_unary(method, handler.unary_unary), handler.request_deserializer, handler.response_serializer
+        )
+    if handler.unary_stream:
+        wrap = _wrap_async_stream if inspect.isasyncgenfunction(handler.unary_stream) else _wrap_stream
+        return grpc.unary_stream_rpc_method_handler(
+            wrap(method, handler.unary_stream), handler.request_deserializer, handler.response_serializer
+        )
+    if handler.stream_unary:
+        return grpc.stream_unary_rpc_method_handler(
+            _wrap_unary(method, handler.stream_unary), handler.request_deserializer, handler.response_serializer
+        )
+    return grpc.stream_stream_rpc_method_handler(
+        _wrap_stream(method, handler.stream_stream), handler.request_deserializer, handler.response_serializer
+    )
+
+
 class CallInterceptor(grpc.ServerInterceptor):
     """Gives every call a request id and an access-log line, and turns domain errors into statuses."""
 
@@ -146,26 +214,28 @@ class CallInterceptor(grpc.ServerInterceptor):
         handler = continuation(handler_call_details)
         if handler is None or handler_call_details.method.startswith("/grpc."):
             return handler
-        method = handler_call_details.method
-        if handler.unary_unary:
-            return grpc.unary_unary_rpc_method_handler(
-                _wrap_unary(method, handler.unary_unary), handler.request_deserializer, handler.response_serializer
-            )
-        if handler.unary_stream:
-            return grpc.unary_stream_rpc_method_handler(
-                _wrap_stream(method, handler.unary_stream), handler.request_deserializer, handler.response_serializer
-            )
-        if handler.stream_unary:
-            return grpc.stream_unary_rpc_method_handler(
-                _wrap_unary(method, handler.stream_unary), handler.request_deserializer, handler.response_serializer
-            )
-        return grpc.stream_stream_rpc_method_handler(
-            _wrap_stream(method, handler.stream_stream), handler.request_deserializer, handler.response_serializer
-        )
+        return _wrapped(handler, handler_call_details.method)
+
+
+class AioCallInterceptor(grpc.aio.ServerInterceptor):
+    """CallInterceptor for the asyncio server: plain handlers run in its thread pool as on the threaded
+    server; coroutine streams get the same request id, access log and error mapping."""
+
+    async def intercept_service(self, continuation, handler_call_details):
+        handler = await continuation(handler_call_details)
+        if handler is None or handler_call_details.method.startswith("/grpc."):
+            return handler
+        return _wrapped(handler, handler_call_details.method)
 
 
 class GrpcServer:
-    """A grpcio server with health and reflection for the given services, bound to one port."""
+    """A grpcio server with health and reflection for the given services, bound to one port.
+
+    With `asyncio=True` the server is grpc.aio's, run on its own event-loop thread behind the same
+    blocking interface: plain handlers still run in the thread pool, and coroutine streaming handlers
+    (async generators) run on the loop, holding no thread while they wait. That is what makes hundreds of
+    long-lived streams per process affordable (measured with room's Subscribe).
+    """
 
     def __init__(
         self,
@@ -174,24 +244,39 @@ class GrpcServer:
         *,
         address: str,
         max_workers: int = 16,
+        asyncio: bool = False,
     ):
-        self.server = grpc.server(
-            futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
-            interceptors=[CallInterceptor()],
-            options=[("grpc.so_reuseport", 0)],
-        )
+        self.pool = futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc")
+        self.loop: "asyncio.AbstractEventLoop | None" = None
+        self.service_names = list(service_names)
+        self.health = health.HealthServicer()
+        self._watch_stop: threading.Event | None = None
+        if asyncio:
+            self.loop = _new_loop_thread()
+            self.server, self.port = self._on_loop(self._build_aio(registrations, address))
+        else:
+            self.server = grpc.server(self.pool, interceptors=[CallInterceptor()], options=[("grpc.so_reuseport", 0)])
+            self.port = self._register(registrations, address)
+        if self.port == 0:
+            raise RuntimeError(f"could not bind gRPC server to {address}")
+
+    def _register(self, registrations, address: str) -> int:
         for add, servicer in registrations:
             add(servicer, self.server)
-        self.health = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
-        self.service_names = list(service_names)
         reflection.enable_server_reflection(
             [*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
         )
-        self._watch_stop: threading.Event | None = None
-        self.port = self.server.add_insecure_port(address)
-        if self.port == 0:
-            raise RuntimeError(f"could not bind gRPC server to {address}")
+        return self.server.add_insecure_port(address)
+
+    async def _build_aio(self, registrations, address: str):
+        self.server = grpc.aio.server(
+            migration_thread_pool=self.pool, interceptors=[AioCallInterceptor()], options=[("grpc.so_reuseport", 0)]
+        )
+        return self.server, self._register(registrations, address)
+
+    def _on_loop(self, coroutine):
+        return asyncio_module.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def set_serving(self, serving: bool) -> None:
         status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
@@ -200,7 +285,10 @@ class GrpcServer:
 
     def start(self, readiness: Callable[[], bool] | None = None, interval: float = 5.0) -> "GrpcServer":
         """Starts serving; with `readiness`, health follows it (checked every `interval` seconds)."""
-        self.server.start()
+        if self.loop is not None:
+            self._on_loop(self.server.start())
+        else:
+            self.server.start()
         self.set_serving(True if readiness is None else readiness())
         if readiness is not None:
             self._watch_stop = threading.Event()
@@ -221,7 +309,12 @@ class GrpcServer:
         if self._watch_stop is not None:
             self._watch_stop.set()
         self.set_serving(False)
-        self.server.stop(grace).wait()
+        if self.loop is not None:
+            self._on_loop(self.server.stop(grace))
+            self.loop.call_soon_threadsafe(self.loop.stop)
+        else:
+            self.server.stop(grace).wait()
+        self.pool.shutdown(wait=False)
 
     def serve_until_signalled(self, grace: float) -> None:
         """Blocks until SIGTERM or SIGINT, then stops gracefully."""
@@ -233,3 +326,9 @@ class GrpcServer:
         log.info("grpc server stopping", extra={"grace_s": grace})
         self.stop(grace)
         log.info("grpc server stopped")
+
+
+def _new_loop_thread() -> "asyncio.AbstractEventLoop":
+    loop = asyncio_module.new_event_loop()
+    threading.Thread(target=loop.run_forever, name="grpc-aio", daemon=True).start()
+    return loop

@@ -52,6 +52,10 @@ class TokenVerifier:
 
     `fetch_keys` returns {kid: public key PEM}. Refetching on an unknown kid is what lets identity rotate
     its signing key without downtime in the services that verify.
+
+    A token that verified is remembered (by its exact string) until it expires, so a client's repeated calls
+    pay for one signature check, not one per call. The memory is dropped whenever a refetch finds the published
+    keys changed, so a token signed with a key identity has retired stops verifying then, as before.
     """
 
     def __init__(
@@ -62,6 +66,8 @@ class TokenVerifier:
         audience: str,
         min_refresh_interval: float = 2.0,
         leeway_seconds: float = 5.0,
+        max_cached_tokens: int = 10_000,
+        wall_clock: Callable[[], float] = time.time,
     ):
         self._fetch_keys = fetch_keys
         self.issuer = issuer
@@ -69,9 +75,13 @@ class TokenVerifier:
         self.min_refresh_interval = min_refresh_interval
         self.leeway = leeway_seconds
         self._keys: dict[str, object] = {}
+        self._pems: dict[str, str] = {}
         self._last_fetch = float("-inf")
         self._last_fetch_failed = False
         self._lock = threading.Lock()
+        self.max_cached_tokens = max_cached_tokens
+        self._wall_clock = wall_clock
+        self._verified: dict[str, tuple[float, Principal]] = {}  # token -> (exp + leeway, principal)
 
     def _refresh(self) -> None:
         with self._lock:
@@ -81,7 +91,12 @@ class TokenVerifier:
                 return
             self._last_fetch = time.monotonic()
             self._last_fetch_failed = True
-            self._keys = {kid: load_pem_public_key(pem.encode()) for kid, pem in self._fetch_keys().items()}
+            pems = dict(self._fetch_keys())
+            if pems != self._pems:
+                self._keys = {kid: load_pem_public_key(pem.encode()) for kid, pem in pems.items()}
+                if self._pems:  # nothing is remembered before the first keys
+                    self._verified = {}
+                self._pems = pems
             self._last_fetch_failed = False
 
     def _key_for(self, kid: str):
@@ -98,6 +113,20 @@ class TokenVerifier:
     def verify(self, token: str) -> Principal:
         if not token:
             raise Unauthenticated("this call needs an access token: send 'authorization: Bearer <token>'")
+        cached = self._verified.get(token)
+        if cached is not None:
+            if self._wall_clock() < cached[0]:
+                return cached[1]
+            self._verified.pop(token, None)
+            raise Unauthenticated("the access token has expired; refresh it or log in again")
+        verified = self._verified  # a key refresh meanwhile replaces it, so this token is not remembered
+        principal, expires = self._verify_signed(token)
+        if len(verified) >= self.max_cached_tokens:
+            verified.clear()  # simplest bound; refilling costs one signature check per live token
+        verified[token] = (expires, principal)
+        return principal
+
+    def _verify_signed(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -122,7 +151,7 @@ class TokenVerifier:
             raise Unauthenticated("the access token has expired; refresh it or log in again") from None
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"the access token is not valid ({exc}); log in again") from None
-        return principal_from_claims(claims)
+        return principal_from_claims(claims), float(claims["exp"]) + self.leeway
 
 
 def grpc_key_fetcher(target: str, timeout: float = 3.0) -> Callable[[], dict[str, str]]:

@@ -5,6 +5,7 @@ import abc
 from typing import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -80,3 +81,44 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+class CoreUnitOfWork(UnitOfWork):
+    """A unit of work on one Core connection, for services whose repositories use SQLAlchemy Core only:
+    no ORM session between the use case and the database (measured: the session was about a fifth of
+    room-grpc's CPU per call). Subclasses attach repositories in `open_repositories(connection)`."""
+
+    def __init__(self, engine: Engine, outbox: sa.Table, source: str):
+        super().__init__()
+        self.engine = engine
+        self.outbox = outbox
+        self.source = source
+        self.connection: Connection | None = None
+
+    def open_repositories(self, connection: Connection) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        super().__enter__()
+        self.connection = self.engine.connect()
+        self.open_repositories(self.connection)
+        return self
+
+    def __exit__(self, *exc_info):
+        try:
+            super().__exit__(*exc_info)
+        finally:
+            self.connection.close()
+
+    def commit(self) -> None:
+        try:
+            write_events(self.connection, self.outbox, self.source, self.pending_events)
+            self.connection.commit()
+        except IntegrityError as exc:
+            self.connection.rollback()
+            constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or str(exc.orig)
+            raise UniqueViolation(constraint) from exc
+        self.pending_events = []
+
+    def rollback(self) -> None:
+        self.connection.rollback()

@@ -354,3 +354,66 @@ def test_key_removed_from_published_set_stops_verifying_after_refetch(verifier, 
 
     with pytest.raises(Unauthenticated, match="unknown key"):
         verifier.verify(sign(key1, kid="k1"))
+
+
+# --- memory of verified tokens ------------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self):
+        self.now = dt.datetime.now(dt.timezone.utc).timestamp()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_token_is_signature_checked_once_then_remembered(verifier, key1, monkeypatch):
+    token = sign(key1)
+    decodes = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **kw: decodes.append(1) or real_decode(*a, **kw))
+
+    first = verifier.verify(token)
+    for _ in range(5):
+        assert verifier.verify(token) == first
+
+    assert len(decodes) == 1
+
+
+def test_a_remembered_token_is_refused_once_it_expires(keyset, key1):
+    clock = Clock()
+    verifier = TokenVerifier(keyset, issuer=ISSUER, audience=AUDIENCE, leeway_seconds=5, wall_clock=clock)
+    now = dt.datetime.fromtimestamp(clock.now, dt.timezone.utc)
+    token = sign(key1, iat=now, exp=now + dt.timedelta(seconds=60))
+    assert verifier.verify(token).person_id == "person-1"
+
+    clock.now += 64
+    assert verifier.verify(token).person_id == "person-1"  # within the leeway
+    clock.now += 2
+    with pytest.raises(Unauthenticated, match="expired"):
+        verifier.verify(token)
+
+
+def test_a_refused_token_is_not_remembered(verifier, key2):
+    token = sign(key2, kid="k1")
+    for _ in range(2):
+        with pytest.raises(Unauthenticated, match="not valid"):
+            verifier.verify(token)
+
+
+def test_memory_of_tokens_is_bounded(keyset, key1):
+    verifier = TokenVerifier(keyset, issuer=ISSUER, audience=AUDIENCE, max_cached_tokens=3)
+    for i in range(10):
+        verifier.verify(sign(key1, sub=f"person-{i}"))
+
+    assert len(verifier._verified) <= 3
+
+
+def test_unknown_kid_refetch_finding_the_same_keys_keeps_the_memory(verifier, keyset, key1, key2):
+    verifier.verify(sign(key1))
+    verifier.min_refresh_interval = 0.0
+    with pytest.raises(Unauthenticated, match="unknown key"):
+        verifier.verify(sign(key2, kid="bogus"))
+
+    assert keyset.calls == 2
+    assert len(verifier._verified) == 1

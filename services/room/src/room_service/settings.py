@@ -28,8 +28,8 @@ def load() -> Settings:
         database_url=env_str("ROOM_DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/hearth_room"),
         amqp_uri=env_str("ROOM_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
         grpc_address=env_str("ROOM_GRPC_ADDRESS", "0.0.0.0:50052"),
-        # Each open Subscribe stream holds one worker thread for its lifetime.
-        grpc_workers=env_int("ROOM_GRPC_WORKERS", 1024),
+        # Threads for the unary calls; Subscribe streams are coroutines and need none.
+        grpc_workers=env_int("ROOM_GRPC_WORKERS", 16),
         grpc_grace_seconds=env_float("ROOM_GRPC_GRACE_SECONDS", 10.0),
         identity_grpc_target=env_str("ROOM_IDENTITY_GRPC_TARGET", "127.0.0.1:50051"),
         token_issuer=env_str("HEARTH_TOKEN_ISSUER", "hearth-identity"),

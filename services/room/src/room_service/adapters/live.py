@@ -9,11 +9,11 @@ outage) arrives within a sweep interval instead of never.
 """
 from __future__ import annotations
 
+import asyncio
 import collections
 import datetime as dt
 import json
 import logging
-import queue
 import socket
 import threading
 import uuid
@@ -34,21 +34,24 @@ def _encode(items: list[dict]) -> str:
 
 
 class Subscription:
-    """One live stream's mailbox: items from the broker and head seqs from the sweep, in arrival order."""
+    """One live stream's mailbox on the server's event loop: broker items and head seqs, in arrival order."""
 
-    def __init__(self, slug: str, person_id: str):
+    def __init__(self, slug: str, person_id: str, loop: asyncio.AbstractEventLoop):
         self.slug = slug
         self.person_id = person_id
-        self.mailbox: queue.SimpleQueue = queue.SimpleQueue()
-        self.delivered = 0  # the last seq handed to the client; written by the stream's thread only
+        self.loop = loop
+        self.mailbox: asyncio.Queue = asyncio.Queue()
+        self.delivered = 0  # the last seq handed to the client; written on the loop only
 
     def offer(self, item: dict) -> None:
+        """On the loop."""
         if item["seq"] > self.delivered:
-            self.mailbox.put(item)
+            self.mailbox.put_nowait(item)
 
     def offer_head(self, seq: int) -> None:
+        """On the loop."""
         if seq > self.delivered:
-            self.mailbox.put({"head": seq})
+            self.mailbox.put_nowait({"head": seq})
 
 
 class LiveHub:
@@ -83,7 +86,8 @@ class LiveHub:
     # --- subscriptions ------------------------------------------------------------------------
 
     def subscribe(self, slug: str, person_id: str) -> Subscription:
-        sub = Subscription(slug, person_id)
+        """Called on the server's event loop; items reach the subscription there."""
+        sub = Subscription(slug, person_id, asyncio.get_running_loop())
         with self._lock:
             self._subscriptions[slug].add(sub)
         return sub
@@ -101,11 +105,15 @@ class LiveHub:
             return {slug: list(subs) for slug, subs in self._subscriptions.items()}
 
     def _deliver(self, items: list[dict]) -> None:
+        """From any thread: hands items to their rooms' subscriptions, one loop wake-up per loop."""
         with self._lock:
             targets = {item["room_slug"]: list(self._subscriptions.get(item["room_slug"], ())) for item in items}
+        by_loop: dict[asyncio.AbstractEventLoop, list] = collections.defaultdict(list)
         for item in items:
             for sub in targets[item["room_slug"]]:
-                sub.offer(item)
+                by_loop[sub.loop].append((sub.offer, item))
+        for loop, calls in by_loop.items():
+            loop.call_soon_threadsafe(_run_all, calls)
 
     # --- publishing ---------------------------------------------------------------------------
 
@@ -224,10 +232,15 @@ class LiveHub:
             slug: min(seq, self._previous_heads.get(slug, 0)) for slug, seq in heads.items()
         }
         self._previous_heads = heads
+        by_loop: dict[asyncio.AbstractEventLoop, list] = collections.defaultdict(list)
         for slug, seq in offered.items():
             for sub in subscriptions.get(slug, ()):
-                sub.offer_head(seq)
+                if seq > sub.delivered:
+                    by_loop[sub.loop].append((sub.offer_head, seq))
+        for loop, calls in by_loop.items():
+            loop.call_soon_threadsafe(_run_all, calls)
 
-    def close(self, sub: Subscription) -> None:
-        """Wakes a subscription's stream to end it (its client went away)."""
-        sub.mailbox.put({"closed": True})
+
+def _run_all(calls) -> None:
+    for call, argument in calls:
+        call(argument)

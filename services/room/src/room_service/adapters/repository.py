@@ -6,10 +6,9 @@ import datetime as dt
 
 import sqlalchemy as sa
 from hearth_common.inbox import claim_event
-from hearth_common.unit_of_work import SqlAlchemyUnitOfWork as BaseSqlAlchemyUnitOfWork
+from hearth_common.unit_of_work import CoreUnitOfWork
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.engine import Connection, Engine
 
 from room_service.adapters import orm
 from room_service.domain.messages import Message
@@ -31,7 +30,7 @@ def _now():
 
 
 class RoomsRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: Connection):
         self.session = session
 
     def get(self, slug: str, *, lock: bool = False) -> Room | None:
@@ -63,7 +62,7 @@ class RoomsRepository:
 
 
 class PeopleRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: Connection):
         self.session = session
 
     def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None:
@@ -118,7 +117,7 @@ class PeopleRepository:
 class StreamsRepository:
     """Per-room timeline heads: gap-free sequence numbers under a row lock."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Connection):
         self.session = session
 
     def lock(self, slug: str) -> dict:
@@ -153,7 +152,7 @@ class StreamsRepository:
 
 
 class TimelineRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: Connection):
         self.session = session
 
     def add(self, item: dict) -> None:
@@ -168,7 +167,7 @@ class TimelineRepository:
 
 
 class MembersRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: Connection):
         self.session = session
 
     def get(self, slug: str, person_id: str) -> dict | None:
@@ -242,7 +241,7 @@ class MembersRepository:
 
 
 class MessagesRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: Connection):
         self.session = session
 
     @staticmethod
@@ -317,7 +316,7 @@ class MessagesRepository:
 
 
 class SanctionsRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: Connection):
         self.session = session
 
     def get(self, sanction_id: str, *, lock: bool = False) -> Sanction | None:
@@ -345,7 +344,7 @@ class SanctionsRepository:
 
 
 class CohortGrantsRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: Connection):
         self.session = session
 
     def add(self, grant: dict) -> None:
@@ -384,7 +383,7 @@ class CohortGrantsRepository:
 
 
 class SessionsRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: Connection):
         self.session = session
 
     @staticmethod
@@ -439,7 +438,7 @@ class SessionsRepository:
 class HandsRepository:
     """The Sharing Circle queue of raised hands, first come first served."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Connection):
         self.session = session
 
     def list(self, slug: str) -> list[tuple[str, dt.datetime]]:
@@ -456,26 +455,25 @@ class HandsRepository:
         return self.session.execute(sa.delete(t).where(t.c.room_slug == slug, t.c.person_id == person_id)).rowcount == 1
 
 
-class SqlAlchemyUnitOfWork(BaseSqlAlchemyUnitOfWork, UnitOfWork):
-    def __init__(self, session_factory: sessionmaker):
-        super().__init__(session_factory, orm.outbox, SOURCE)
+class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
+    def __init__(self, engine: Engine):
+        super().__init__(engine, orm.outbox, SOURCE)
 
-    def open_repositories(self, session: Session) -> None:
-        self.rooms = RoomsRepository(session)
-        self.people = PeopleRepository(session)
-        self.streams = StreamsRepository(session)
-        self.timeline = TimelineRepository(session)
-        self.members = MembersRepository(session)
-        self.messages = MessagesRepository(session)
-        self.sanctions = SanctionsRepository(session)
-        self.cohort_grants = CohortGrantsRepository(session)
-        self.sessions = SessionsRepository(session)
-        self.hands = HandsRepository(session)
+    def open_repositories(self, connection: Connection) -> None:
+        self.rooms = RoomsRepository(connection)
+        self.people = PeopleRepository(connection)
+        self.streams = StreamsRepository(connection)
+        self.timeline = TimelineRepository(connection)
+        self.members = MembersRepository(connection)
+        self.messages = MessagesRepository(connection)
+        self.sanctions = SanctionsRepository(connection)
+        self.cohort_grants = CohortGrantsRepository(connection)
+        self.sessions = SessionsRepository(connection)
+        self.hands = HandsRepository(connection)
 
     def claim_event(self, envelope: dict) -> bool:
-        return claim_event(self.session.connection(), orm.inbox, envelope)
+        return claim_event(self.connection, orm.inbox, envelope)
 
 
 def uow_factory(engine: Engine):
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    return lambda: SqlAlchemyUnitOfWork(sessions)
+    return lambda: SqlAlchemyUnitOfWork(engine)

@@ -1,8 +1,6 @@
 """Entrypoint: the room-grpc process (grpcio, no eventlet)."""
 from __future__ import annotations
 
-import sys
-
 from hearth.room.v1 import room_pb2, room_pb2_grpc
 from hearth_common.db import db_ping, make_engine
 from hearth_common.grpc_server import GrpcServer
@@ -33,14 +31,12 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
         [SERVICE_NAME],
         address=settings.grpc_address,
         max_workers=settings.grpc_workers,
+        asyncio=True,  # Subscribe streams are coroutines; the other calls run in the thread pool
     )
     return server, live
 
 
 def main() -> None:
-    # Hundreds of stream threads share the GIL with request threads that wait on PostgreSQL many times per
-    # call; a short switch interval stops each of those waits turning into a 5 ms convoy behind busy threads.
-    sys.setswitchinterval(0.0005)
     settings = settings_module.load()
     configure_logging("room", "grpc", settings.log_level)
     engine = make_engine(settings.database_url, pool_size=10)

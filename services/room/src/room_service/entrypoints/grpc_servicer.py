@@ -1,6 +1,8 @@
 """Entrypoint: translates RoomService gRPC calls to use cases and their results to protobuf."""
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 
 from hearth.room.v1 import room_pb2 as pb
@@ -219,15 +221,17 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
         seconds = self.conversation.set_slow_mode(self._caller(context), request.slug, request.seconds)
         return pb.SetSlowModeResponse(seconds=seconds)
 
-    def Subscribe(self, request, context):
-        person_id = self._caller(context)
+    async def Subscribe(self, request, context):
+        """A coroutine stream (the server runs on asyncio): no thread is held while it waits."""
+        loop = asyncio.get_running_loop()
+        person_id = await loop.run_in_executor(None, self._caller, context)
         if self.live is None:
             raise errors.LiveUnavailable("live streams are not served by this process")
         subscription = self.live.subscribe(request.slug, person_id)
-        context.add_callback(lambda: self.live.close(subscription))  # ends the stream's wait at once
         try:
             after = request.after_seq if request.HasField("after_seq") else None
-            for item in self.conversation.follow(person_id, request.slug, after, subscription, context.is_active):
+            run_blocking = functools.partial(loop.run_in_executor, None)
+            async for item in self.conversation.follow(person_id, request.slug, after, subscription, run_blocking):
                 yield room_event_pb(item)
         finally:
             self.live.unsubscribe(subscription)

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import queue
 import uuid
-from typing import Callable, Iterable, Iterator
+from typing import AsyncIterator, Awaitable, Callable, Iterable
 
 from hearth_common.errors import FailedPrecondition, InvalidArgument, PermissionDenied, ResourceExhausted
 from hearth_common.events import Event
@@ -388,47 +387,45 @@ class Conversation:
             self._require_member(uow, person_id, slug)
             return uow.streams.heads([slug]).get(slug, 0)
 
-    def follow(self, person_id: str, slug: str, after_seq: int | None, subscription, is_active: Callable[[], bool],
-               poll: float = 30.0) -> Iterator[dict]:
+    async def follow(self, person_id: str, slug: str, after_seq: int | None, subscription,
+                     run_blocking: Callable[..., Awaitable]) -> AsyncIterator[dict]:
         """A live stream's items, in seq order, each exactly once, from after `after_seq` (None: from now).
 
         `subscription` must be registered before this is called (so nothing committed meanwhile is missed);
-        its mailbox brings broker items, head seqs, and {"closed": True} when the client went away. A jump
-        in seq is filled from the timeline table, an item already delivered is dropped. The stream ends
-        when the person leaves the room.
+        its asyncio mailbox brings broker items and head seqs. A jump in seq is filled from the timeline
+        table, an item already delivered is dropped. The stream ends when the person leaves the room.
+        Database reads go through `run_blocking(function, *args)` so the event loop never waits on them.
         """
-        head = self.open_stream(person_id, slug)
+        head = await run_blocking(self.open_stream, person_id, slug)
         delivered = head if after_seq is None else after_seq
 
-        def catch_up(upto: int | None) -> Iterator[dict]:
+        async def catch_up(upto: int | None) -> list[dict]:
             nonlocal delivered
+            items: list[dict] = []
             while upto is None or delivered < upto:
-                page = self.timeline_after(slug, delivered, upto)
-                for item in page:
-                    yield item
-                    delivered = subscription.delivered = item["seq"]
+                page = await run_blocking(self.timeline_after, slug, delivered, upto)
+                items += page
+                if page:
+                    delivered = subscription.delivered = page[-1]["seq"]
                 if len(page) < MAX_REPLAY_PAGE:
-                    return
+                    break
+            return items
 
         # The first item tells the client where the stream starts (what to resume from if it drops now).
         yield {"room_slug": slug, "seq": delivered, "kind": "subscribed", "data": {}, "occurred_at": self.clock()}
-        yield from catch_up(None)
         subscription.delivered = delivered
-        while is_active():
-            try:
-                got = subscription.mailbox.get(timeout=poll)
-            except queue.Empty:
-                continue
-            if got.get("closed"):
-                return
+        for item in await catch_up(None):
+            yield item
+        while True:
+            got = await subscription.mailbox.get()
             target = got.get("head", got.get("seq"))
             if target <= delivered:
                 continue
             if "head" in got or target > delivered + 1:
-                items = catch_up(target)
+                items = await catch_up(target)
             else:
                 delivered = subscription.delivered = target
-                items = iter((got,))
+                items = [got]
             for item in items:
                 yield item
                 if item["kind"] == "member_left" and item["data"].get("person_id") == person_id:
