@@ -24,7 +24,7 @@ import time
 import grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from loadgen import DURATION
+from loadgen import DURATION, report
 from stack import create_rooms, running_stack
 
 PEOPLE = int(os.environ.get("BENCH_LIVE_SUBSCRIBERS", "1000"))
@@ -73,6 +73,7 @@ async def post_open_loop(targets: list[str], posters: list[tuple[str, list, str]
     total = int(rate * seconds)
     start = time.monotonic() + 0.5
     posted: dict[int, str] = {}
+    post_latencies: list[float] = []
     failures = collections.Counter()
 
     async def one(k: int) -> None:
@@ -82,12 +83,13 @@ async def post_open_loop(targets: list[str], posters: list[tuple[str, list, str]
         body = json.dumps({"k": k, "t": scheduled})
         try:
             await stubs[k % len(stubs)].PostMessage(rpb.PostMessageRequest(slug=slug, body=body), metadata=md, timeout=10)
+            post_latencies.append(time.monotonic() - scheduled)
             posted[k] = slug
         except grpc.aio.AioRpcError as exc:
             failures[exc.code().name] += 1
 
     await asyncio.gather(*(one(k) for k in range(total)))
-    return posted, failures
+    return posted, failures, post_latencies
 
 
 def main() -> None:
@@ -115,7 +117,7 @@ def main() -> None:
         for reader in readers:
             assert reader.stdout.readline().strip() == "ready", "subscribers did not start"
         posters = [(pid, md, room_of[pid]) for pid, md in people]
-        posted, failures = asyncio.run(post_open_loop(stack.room_targets, posters, RATE, DURATION))
+        posted, failures, post_latencies = asyncio.run(post_open_loop(stack.room_targets, posters, RATE, DURATION))
         time.sleep(3)  # let the last deliveries arrive
         for reader in readers:
             reader.send_signal(signal.SIGTERM)
@@ -135,6 +137,7 @@ def main() -> None:
         expected = {k for k, slug in posted.items() if slug == room_of[pid]}
         lost += len(expected - set(seen))
         latencies += [lat for _, lat in got]
+    report("  of which PostMessage (answered)", post_latencies)
     q = statistics.quantiles(latencies, n=100)
     print(f"message delivery to every subscriber       rate={RATE:.0f} msg/s over {ROOMS} rooms, {PEOPLE} subscribers, "
           f"2 room-grpc replicas: posts={len(posted)} failed={sum(failures.values())} {dict(failures) or ''} "

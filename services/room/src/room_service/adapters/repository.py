@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from hearth_common.inbox import claim_event
 from hearth_common.unit_of_work import CoreUnitOfWork
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 
 from room_service.adapters import orm
@@ -202,18 +203,6 @@ class MembersRepository:
         stmt = sa.update(t).where(sa.tuple_(t.c.room_slug, t.c.person_id).in_(pairs)).values(last_seen_at=now)
         return self.session.execute(stmt).rowcount
 
-    def present(self, slug: str, person_id: str, now: dt.datetime) -> dict | None:
-        """Refreshes one member's presence and returns their row (None when not in the room), in one statement."""
-        t = orm.members
-        stmt = (
-            sa.update(t)
-            .where(t.c.room_slug == slug, t.c.person_id == person_id)
-            .values(last_seen_at=now)
-            .returning(*t.c)
-        )
-        row = self.session.execute(stmt).mappings().first()
-        return dict(row) if row else None
-
     def set_checked_in(self, slug: str, person_id: str, checked_in: bool) -> None:
         t = orm.members
         self.session.execute(
@@ -276,17 +265,75 @@ class MessagesRepository:
             stmt = stmt.order_by(t.c.seq.desc())
         return [self._message(row) for row in self.session.execute(stmt.limit(limit)).mappings()]
 
-    def posting_times(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
-        t = orm.messages
-        stmt = sa.select(t.c.posted_at).where(t.c.author_id == person_id, t.c.posted_at > since)
-        return list(self.session.execute(stmt).scalars())
-
-    def last_post_in_room(self, slug: str, person_id: str, since: dt.datetime) -> dt.datetime | None:
-        t = orm.messages
-        stmt = sa.select(sa.func.max(t.c.posted_at)).where(
-            t.c.author_id == person_id, t.c.room_slug == slug, t.c.posted_at > since
+    _POSTING_CONTEXT = sa.text("""
+        WITH present AS (
+            UPDATE members SET last_seen_at = :now WHERE room_slug = :slug AND person_id = :person_id
+            RETURNING username
         )
-        return self.session.execute(stmt).scalar()
+        SELECT r.*,
+               (SELECT count(*) FROM present) AS is_member,
+               (SELECT username FROM present) AS member_username,
+               (SELECT coalesce(json_agg(json_build_object(
+                    'sanction_id', s.sanction_id, 'person_id', s.person_id, 'kind', s.kind,
+                    'room_slug', s.room_slug, 'expires_at', s.expires_at, 'active', s.active,
+                    'reason', s.reason, 'seq', s.seq)), '[]')
+                  FROM sanctions s WHERE s.person_id = :person_id AND s.active) AS sanctions,
+               (SELECT coalesce(array_agg(m.posted_at), '{}') FROM messages m
+                  WHERE m.author_id = :person_id AND m.posted_at > :since) AS recent_posts,
+               (SELECT max(m.posted_at) FROM messages m
+                  WHERE m.author_id = :person_id AND m.room_slug = :slug AND m.posted_at > :since_in_room
+                    AND r.slow_mode_seconds > 0) AS last_in_room
+          FROM rooms r WHERE r.slug = :slug
+    """)
+
+    def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
+                        since_in_room: dt.datetime) -> dict | None:
+        """Everything a post is decided on, in one round trip: the room, whether the person is in it (and
+        their presence refreshed), their active sanctions, their recent posting times anywhere and their
+        last post in this room. None when the room does not exist."""
+        row = self.session.execute(self._POSTING_CONTEXT, {
+            "slug": slug, "person_id": person_id, "now": now, "since": since, "since_in_room": since_in_room,
+        }).mappings().first()
+        if row is None:
+            return None
+        sanctions = [
+            Sanction(**s | {"expires_at": dt.datetime.fromisoformat(s["expires_at"]) if s["expires_at"] else None})
+            for s in row["sanctions"]
+        ]
+        return {
+            "room": Room(**{k: row[k] for k in _ROOM_FIELDS}),
+            "member": {"username": row["member_username"]} if row["is_member"] else None,
+            "sanctions": sanctions,
+            "recent_posts": list(row["recent_posts"]),
+            "last_in_room": row["last_in_room"],
+        }
+
+    _ADD_POSTED = sa.text("""
+        WITH stream AS (
+            INSERT INTO room_streams (room_slug, last_seq) VALUES (:room_slug, 1)
+            ON CONFLICT (room_slug) DO UPDATE SET last_seq = room_streams.last_seq + 1
+            RETURNING last_seq
+        ), message AS (
+            INSERT INTO messages (message_id, room_slug, seq, author_id, author_username, body, reply_to, mentions,
+                                  hearts, posted_at)
+            SELECT :message_id, :room_slug, stream.last_seq, :author_id, :author_username, :body, :reply_to,
+                   :mentions, 0, :posted_at FROM stream
+            RETURNING seq
+        )
+        INSERT INTO timeline (room_slug, seq, kind, data, occurred_at)
+        SELECT :room_slug, message.seq, 'message_posted', :data, :posted_at FROM message
+        RETURNING seq
+    """).bindparams(sa.bindparam("mentions", type_=JSONB), sa.bindparam("data", type_=JSONB),
+                    sa.bindparam("message_id", type_=sa.Uuid), sa.bindparam("reply_to", type_=sa.Uuid))
+
+    def add_posted(self, message: Message, timeline_data: dict) -> int:
+        """Takes the room's next seq, stores the message and its timeline item, in one round trip; returns
+        the seq (the stream row stays locked until commit, as with StreamsRepository.next_seq)."""
+        return self.session.execute(self._ADD_POSTED, {
+            "message_id": message.message_id, "room_slug": message.room_slug, "author_id": message.author_id,
+            "author_username": message.author_username, "body": message.body, "reply_to": message.reply_to,
+            "mentions": message.mentions, "posted_at": message.posted_at, "data": timeline_data,
+        }).scalar_one()
 
     def heart(self, message_id: str, person_id: str, on: bool, now: dt.datetime) -> int | None:
         """Adds or removes one person's heart; returns the new count, or None when nothing changed."""

@@ -37,3 +37,7 @@ class NotAdmin(PermissionDenied):
 
 class LiveUnavailable(FailedPrecondition):
     pass
+
+
+class RoomArchived(FailedPrecondition):
+    pass

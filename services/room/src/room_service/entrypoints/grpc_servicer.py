@@ -113,7 +113,7 @@ def room_event_pb(item: dict) -> pb.RoomEvent:
     event = pb.RoomEvent(room_slug=item["room_slug"], seq=item["seq"], kind=kind,
                          occurred_at=to_timestamp(item["occurred_at"]))
     if kind in ("message_posted", "message_edited"):
-        event.message.CopyFrom(message_pb(data))
+        event.message.CopyFrom(message_pb({"seq": item["seq"], **data}))  # a posted message's seq is its item's
     elif kind == "message_deleted":
         event.deletion.CopyFrom(pb.MessageDeletion(message_id=data["message_id"], message_seq=data["message_seq"],
                                                    deleted_by=data["deleted_by"]))

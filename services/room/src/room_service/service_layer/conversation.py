@@ -267,31 +267,31 @@ class Conversation:
         body = msgs.clean_body(body)
         now = self.clock()
         with self.uow_factory() as uow:
-            member = uow.members.present(slug, person_id, now) or self._require_member(uow, person_id, slug)
-            room = load_room(uow, slug)
-            sanctions.check(uow.sanctions.active_for(person_id), "mute", slug, now)
-            msgs.check_posting_rate(
-                uow.messages.posting_times(person_id, now - msgs.RATE_WINDOW),
-                uow.messages.last_post_in_room(slug, person_id, now - dt.timedelta(seconds=room.slow_mode_seconds))
-                if room.slow_mode_seconds else None,
-                room.slow_mode_seconds,
-                now,
-            )
+            slow_window = dt.timedelta(seconds=msgs.MAX_SLOW_MODE_SECONDS)
+            context = uow.messages.posting_context(slug, person_id, now, now - msgs.RATE_WINDOW, now - slow_window)
+            if context is None:
+                load_room(uow, slug)  # raises NotFound
+            room, member = context["room"], context["member"]
+            if member is None:
+                raise NotInRoom("join the room before posting")
+            if room.status != "active":
+                raise errors.RoomArchived(f"{room.name} is archived; it is read-only now")
+            sanctions.check(context["sanctions"], "mute", slug, now)
+            msgs.check_posting_rate(context["recent_posts"], context["last_in_room"], room.slow_mode_seconds, now)
             if reply_to:
                 parent = uow.messages.get(_uuid(reply_to, "reply_to"))
                 if parent is None or parent.room_slug != slug:
                     raise msgs.InvalidMessage("reply_to must name a message in this room")
             message = Message(
                 message_id=str(uuid.uuid4()), room_slug=slug, seq=0, author_id=person_id,
-                author_username=member.get("username"), body=body, posted_at=now, reply_to=reply_to or None,
-                mentions=self._mentions(uow, body),
+                author_username=member["username"], body=body, posted_at=now, reply_to=reply_to or None,
+                mentions=self._mentions(uow, body) if "@" in body else [],
             )
-            message.seq = uow.streams.next_seq(slug)
-            uow.messages.add(message)
-            item = {"room_slug": slug, "seq": message.seq, "kind": "message_posted",
-                    "data": _timeline_message(message), "occurred_at": now}
-            uow.timeline.add(item)
-            uow.timeline_items.append(item)
+            timeline_data = _timeline_message(message)
+            del timeline_data["seq"]  # the item's own seq is the message's
+            message.seq = uow.messages.add_posted(message, timeline_data)
+            uow.timeline_items.append({"room_slug": slug, "seq": message.seq, "kind": "message_posted",
+                                       "data": timeline_data, "occurred_at": now})
             uow.add_events([Event("message_posted", {
                 "room_slug": slug, "message_id": message.message_id, "seq": message.seq, "author_id": person_id,
                 "body": body, "reply_to": message.reply_to,
