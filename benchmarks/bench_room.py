@@ -1,86 +1,80 @@
-"""Benchmark: room's access checks and how long a badge awarded in identity takes to open a room (make bench).
+"""Benchmark: room's door and history (make bench): a badge opening a room, access checks, joins of a
+badge-locked room, and 50-message history pages.
 
-Starts identity and room as real processes (migrate, worker, grpc each) on throwaway databases and a vhost,
-with the load generator on the same machine; prints figures only.
+identity, room-worker and two room-grpc replicas run as real processes on throwaway databases and a vhost,
+with the load generator on the same machine; calls alternate between the replicas; prints figures only.
 """
 from __future__ import annotations
 
-import os
-import subprocess
+import random
 import time
 
-import grpc
 from hearth.identity.v1 import identity_pb2 as ipb
-from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from hearth_common import testing
-from loadgen import BIN, free_port, open_loop, report, stop_processes
+from loadgen import DURATION, open_loop, report
+from stack import create_rooms, running_stack
 
-ADMIN = ("bench_admin", "bench admin password")
-LOCKED = "adult-peer-supporters"  # one of Chief Chat or First Post, plus Compassion Hero
-PEOPLE = 60
+import grpc
+
+SEEDED_LOCKED = "adult-peer-supporters"  # one of Chief Chat or First Post, plus Compassion Hero
+LOCK = '{"all_of": [{"any_of": [{"badge": "chief-chat"}, {"badge": "first-post"}]}, {"badge": "compassion-hero"}]}'
+JOIN_RATE = 300
+LOCKED_ROOMS = 10
+HISTORY_MESSAGES = 500
 
 
 def main() -> None:
-    vhost = testing.RabbitVhost("hearth_bench").create()
-    identity_db, room_db = testing.create_database("hearth_bench_identity"), testing.create_database("hearth_bench_room")
-    identity_target, room_target = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
-    env = {
-        **os.environ, "LOG_LEVEL": "WARNING",
-        "IDENTITY_DATABASE_URL": identity_db, "IDENTITY_AMQP_URI": vhost.uri, "IDENTITY_GRPC_ADDRESS": identity_target,
-        "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0], "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
-        "IDENTITY_ARGON2_TIME_COST": "1", "IDENTITY_ARGON2_MEMORY_KIB": "1024",
-        "ROOM_DATABASE_URL": room_db, "ROOM_AMQP_URI": vhost.uri, "ROOM_GRPC_ADDRESS": room_target,
-        "ROOM_IDENTITY_GRPC_TARGET": identity_target,
-    }
-    procs = []
-    try:
-        for step in ("identity-migrate", "room-migrate"):
-            subprocess.run([str(BIN / step)], env=env, check=True, capture_output=True)
-        procs = [subprocess.Popen([str(BIN / name)], env=env)
-                 for name in ("identity-grpc", "identity-worker", "room-worker", "room-grpc")]
-        for target in (identity_target, room_target):
-            grpc.channel_ready_future(grpc.insecure_channel(target)).result(timeout=60)
-        testing.wait_consuming(vhost.uri, "evt-identity-badge_awarded--room.on_badge_awarded", timeout=60)
-        identity = identity_pb2_grpc.IdentityServiceStub(grpc.insecure_channel(identity_target))
-        rooms = room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(room_target))
-        admin = [("authorization", "Bearer " + identity.Login(
-            ipb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=10).tokens.access_token)]
-        people = []
-        for i in range(PEOPLE):
-            name = f"bench_room_{i:03d}"
-            person = identity.Register(ipb.RegisterRequest(username=name, password="bench password 1",
-                                                           date_of_birth="1990-01-01", kind=ipb.PERSON_KIND_MEMBER),
-                                       timeout=10).person
-            token = identity.Login(ipb.LoginRequest(username=name, password="bench password 1"), timeout=10)
-            people.append((person.id, [("authorization", f"Bearer {token.tokens.access_token}")]))
+    with running_stack("bench_room", room_grpc_replicas=2) as stack:
+        stubs = [room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(t)) for t in stack.room_targets]
+        # Enough people that every join in the run is a first join of a (person, room) pair.
+        people = stack.register([f"bench_room_{i:04d}" for i in range(int(JOIN_RATE * DURATION) // LOCKED_ROOMS + 1)])
+        stack.wait_known(people, SEEDED_LOCKED)
 
         def allowed(md) -> bool:
-            return rooms.CheckAccess(rpb.CheckAccessRequest(slug=LOCKED), metadata=md, timeout=5).access.allowed
+            return stack.rooms.CheckAccess(rpb.CheckAccessRequest(slug=SEEDED_LOCKED), metadata=md, timeout=5).access.allowed
 
-        print("room benchmark, load generator on the same machine")
+        print(f"room benchmark: identity, room-worker, {len(stubs)} room-grpc replicas and the load generator on one machine")
         opened = []
-        for person_id, md in people[: PEOPLE // 2]:
-            identity.AwardBadge(ipb.AwardBadgeRequest(person_id=person_id, badge_slug="first-post", reason="bench"),
-                                metadata=admin, timeout=10)
-            identity.AwardBadge(ipb.AwardBadgeRequest(person_id=person_id, badge_slug="compassion-hero",
-                                                      reason="bench"), metadata=admin, timeout=10)
-            awarded = time.perf_counter()
-            while not allowed(md):
-                time.sleep(0.002)
-            opened.append(time.perf_counter() - awarded)
+        for person_id, md in people:
+            for badge in ("first-post", "compassion-hero"):
+                stack.identity.AwardBadge(ipb.AwardBadgeRequest(person_id=person_id, badge_slug=badge, reason="bench"),
+                                          metadata=stack.admin_md, timeout=10)
+            if len(opened) < 30:
+                awarded = time.perf_counter()
+                while not allowed(md):
+                    time.sleep(0.002)
+                opened.append(time.perf_counter() - awarded)
         report("badge awarded -> room opens (n=%d)" % len(opened), opened)
+        while not allowed(people[-1][1]):  # every award has reached room's read model
+            time.sleep(0.05)
+
         for rate in (100, 300):
-            open_loop("gRPC CheckAccess, badge-locked room", rate, lambda i: rooms.CheckAccess(
-                rpb.CheckAccessRequest(slug=LOCKED), metadata=people[i % PEOPLE][1], timeout=5))
-        open_loop("gRPC ListRooms (198 rooms, with access)", 20, lambda i: rooms.ListRooms(
-            rpb.ListRoomsRequest(), metadata=people[i % PEOPLE][1], timeout=10), workers=8)
-    finally:
-        stop_processes(procs)
-        testing.drop_database(identity_db)
-        testing.drop_database(room_db)
-        vhost.delete()
+            open_loop("gRPC CheckAccess, badge-locked room", rate, lambda i: stubs[i % 2].CheckAccess(
+                rpb.CheckAccessRequest(slug=SEEDED_LOCKED), metadata=people[i % len(people)][1], timeout=5))
+        open_loop("gRPC ListRooms (198 rooms, with access)", 20, lambda i: stubs[i % 2].ListRooms(
+            rpb.ListRoomsRequest(), metadata=people[i % len(people)][1], timeout=10), workers=8)
+
+        locked = create_rooms(stack, "locked", LOCKED_ROOMS, policy=LOCK, capacity=1000)
+        open_loop(f"gRPC JoinRoom, badge-locked ({LOCKED_ROOMS} rooms)", JOIN_RATE, lambda i: stubs[i % 2].JoinRoom(
+            rpb.JoinRoomRequest(slug=locked[i % LOCKED_ROOMS]), metadata=people[i // LOCKED_ROOMS][1], timeout=5))
+
+        talk = locked[0]  # everyone joined it above; fill it with history, 5 posts per person (the rate limit)
+        posts = 0
+        while posts < HISTORY_MESSAGES:
+            for _, md in people[: HISTORY_MESSAGES // 5]:
+                stubs[0].PostMessage(rpb.PostMessageRequest(slug=talk, body=f"history message {posts}"), metadata=md,
+                                     timeout=10)
+                posts += 1
+        seqs, after = [], 0
+        while page := stubs[0].ListMessages(rpb.ListMessagesRequest(slug=talk, after_seq=after, limit=100),
+                                            metadata=people[0][1], timeout=5).messages:
+            seqs += [m.seq for m in page]
+            after = page[-1].seq
+        cursors = [random.choice(seqs[50:] + [seqs[-1] + 1]) for _ in range(1024)]  # always a full page
+        open_loop("gRPC ListMessages, 50 per page", 300, lambda i: stubs[i % 2].ListMessages(
+            rpb.ListMessagesRequest(slug=talk, before_seq=cursors[i % 1024], limit=50),
+            metadata=people[i % len(people)][1], timeout=5))
 
 
 if __name__ == "__main__":

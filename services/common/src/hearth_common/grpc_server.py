@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import asyncio as asyncio_module
+import contextvars
+import functools
 import inspect
 import logging
 import re
@@ -187,11 +189,33 @@ def _wrap_async_stream(method: str, behaviour):
     return wrapper
 
 
-def _wrapped(handler, method: str):
-    """The handler with request ids, access logs and error mapping; coroutine streams stay coroutines."""
+def _wrap_unary_on_loop(method: str, behaviour, pool: futures.Executor):
+    """A plain unary handler on the asyncio server: the scope (request id, metadata, errors) lives on the
+    loop, the handler runs in the pool with the request id in its context. Sending metadata from the pool
+    thread would wait for the loop on every call (measured: tens of ms under load)."""
+
+    async def wrapper(request, context):
+        async with _AsyncCallScope(method, context) as scope:
+            try:
+                call = contextvars.copy_context().run
+                return await asyncio.get_running_loop().run_in_executor(pool, call, behaviour, request, context)
+            except errors.DomainError as exc:
+                await scope.translate_async(exc)
+            except (asyncio.CancelledError, grpc.aio.AbortError):
+                raise
+            except Exception as exc:
+                await scope.unexpected_async(exc)
+
+    return wrapper
+
+
+def _wrapped(handler, method: str, pool: futures.Executor | None = None):
+    """The handler with request ids, access logs and error mapping; coroutine streams stay coroutines, and
+    with `pool` (the asyncio server) plain unary handlers run there behind a coroutine."""
     if handler.unary_unary:
+        wrap = functools.partial(_wrap_unary_on_loop, pool=pool) if pool is not None else _wrap_unary
         return grpc.unary_unary_rpc_method_handler(
-            _wrap_unary(method, handler.unary_unary), handler.request_deserializer, handler.response_serializer
+            wrap(method, handler.unary_unary), handler.request_deserializer, handler.response_serializer
         )
     if handler.unary_stream:
         wrap = _wrap_async_stream if inspect.isasyncgenfunction(handler.unary_stream) else _wrap_stream
@@ -218,14 +242,17 @@ class CallInterceptor(grpc.ServerInterceptor):
 
 
 class AioCallInterceptor(grpc.aio.ServerInterceptor):
-    """CallInterceptor for the asyncio server: plain handlers run in its thread pool as on the threaded
-    server; coroutine streams get the same request id, access log and error mapping."""
+    """CallInterceptor for the asyncio server: plain unary handlers run in `pool`, coroutine streams on the
+    loop, both with the same request id, access log and error mapping."""
+
+    def __init__(self, pool: futures.Executor):
+        self.pool = pool
 
     async def intercept_service(self, continuation, handler_call_details):
         handler = await continuation(handler_call_details)
         if handler is None or handler_call_details.method.startswith("/grpc."):
             return handler
-        return _wrapped(handler, handler_call_details.method)
+        return _wrapped(handler, handler_call_details.method, self.pool)
 
 
 class GrpcServer:
@@ -271,7 +298,7 @@ class GrpcServer:
 
     async def _build_aio(self, registrations, address: str):
         self.server = grpc.aio.server(
-            migration_thread_pool=self.pool, interceptors=[AioCallInterceptor()], options=[("grpc.so_reuseport", 0)]
+            migration_thread_pool=self.pool, interceptors=[AioCallInterceptor(self.pool)], options=[("grpc.so_reuseport", 0)]
         )
         return self.server, self._register(registrations, address)
 

@@ -36,22 +36,23 @@ def define_outbox_table(metadata: sa.MetaData) -> sa.Table:
     )
 
 
+def outbox_row(event: Event, source: str) -> dict:
+    """The outbox row for an event, stamped with the current request id."""
+    request_id = event.request_id or current_request_id()
+    payload = event.envelope(source)
+    payload["request_id"] = request_id
+    return {
+        "event_id": event.id,
+        "event_type": event.type,
+        "payload": payload,
+        "request_id": request_id,
+        "occurred_at": event.occurred_at,
+    }
+
+
 def write_events(conn: Connection, table: sa.Table, source: str, events: Iterable[Event]) -> None:
     """Inserts events in the caller's transaction, stamping the current request id."""
-    rows = []
-    for event in events:
-        request_id = event.request_id or current_request_id()
-        payload = event.envelope(source)
-        payload["request_id"] = request_id
-        rows.append(
-            {
-                "event_id": event.id,
-                "event_type": event.type,
-                "payload": payload,
-                "request_id": request_id,
-                "occurred_at": event.occurred_at,
-            }
-        )
+    rows = [outbox_row(event, source) for event in events]
     if rows:
         conn.execute(sa.insert(table), rows)
 

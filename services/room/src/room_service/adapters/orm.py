@@ -47,12 +47,15 @@ people = sa.Table(
 )
 
 # One row per room: the last sequence number of its timeline. Every timeline write locks and bumps it, so
-# the numbers are gap-free and commit in order; its row lock also serialises joins against capacity.
+# the numbers are gap-free and commit in order.
 room_streams = sa.Table(
     "room_streams",
     metadata,
     sa.Column("room_slug", sa.String(64), sa.ForeignKey("rooms.slug"), primary_key=True),
     sa.Column("last_seq", sa.BigInteger, nullable=False, server_default="0"),
+    # How many members are in the room: kept with every join and leave, so capacity is checked and the seq
+    # taken in the one statement that locks this row (a lock held across round trips queued joins).
+    sa.Column("present", sa.Integer, nullable=False, server_default="0"),
     sa.Column("speaker_id", sa.String(36)),
     sa.Column("speaker_since", TZ),
 )

@@ -5,8 +5,11 @@ import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
+from hearth_common.events import Event
 from hearth_common.inbox import claim_event
-from hearth_common.unit_of_work import CoreUnitOfWork
+from hearth_common.outbox import outbox_row
+from hearth_common.unit_of_work import CoreUnitOfWork, UniqueViolation
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
@@ -30,6 +33,13 @@ def _now():
     return dt.datetime.now(dt.timezone.utc)
 
 
+def sanctions_from_json(rows: list[dict]) -> list[Sanction]:
+    return [
+        Sanction(**s | {"expires_at": dt.datetime.fromisoformat(s["expires_at"]) if s["expires_at"] else None})
+        for s in rows
+    ]
+
+
 class RoomsRepository:
     def __init__(self, session: Connection):
         self.session = session
@@ -46,6 +56,43 @@ class RoomsRepository:
         if topic:
             stmt = stmt.where(orm.rooms.c.topic == topic)
         return [Room(**{k: row[k] for k in _ROOM_FIELDS}) for row in self.session.execute(stmt).mappings()]
+
+    _ACCESS_CONTEXT = sa.text("""
+        SELECT r.*,
+               (SELECT row_to_json(p) FROM people p WHERE p.person_id = :person_id) AS person,
+               (SELECT coalesce(json_agg(json_build_object(
+                    'sanction_id', s.sanction_id, 'person_id', s.person_id, 'kind', s.kind,
+                    'room_slug', s.room_slug, 'expires_at', s.expires_at, 'active', s.active,
+                    'reason', s.reason, 'seq', s.seq)), '[]')
+                  FROM sanctions s WHERE s.person_id = :person_id AND s.active) AS sanctions,
+               EXISTS (SELECT 1 FROM cohort_grants g WHERE g.person_id = :person_id AND g.room_slug = r.slug
+                         AND g.revoked_at IS NULL AND g.expires_at > :now) AS cohort_grant,
+               EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in) AS facilitator_in,
+               (SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)
+                 AS live_session_id,
+               (SELECT row_to_json(m) FROM members m WHERE m.room_slug = r.slug AND m.person_id = :person_id)
+                 AS member
+          FROM rooms r WHERE r.slug = :slug
+    """)
+
+    def access_context(self, slug: str, person_id: str, now: dt.datetime) -> dict | None:
+        """Everything deciding whether a person may enter a room rests on, in one round trip: the room, room's
+        read model of the person, their active sanctions, a cross-cohort grant, and whether a facilitator is
+        checked in or a session is live. None when the room does not exist."""
+        row = self.session.execute(self._ACCESS_CONTEXT, {"slug": slug, "person_id": person_id, "now": now}
+                                   ).mappings().first()
+        if row is None:
+            return None
+        return {
+            "room": Room(**{k: row[k] for k in _ROOM_FIELDS}),
+            "person": PeopleRepository.person_from(row["person"]) if row["person"] else None,
+            "sanctions": sanctions_from_json(row["sanctions"]),
+            "cohort_grant": row["cohort_grant"],
+            "facilitated_open": row["facilitator_in"] or row["live_session_id"] is not None,
+            "live_session_id": str(row["live_session_id"]) if row["live_session_id"] else None,
+            "member": row["member"] and row["member"] | {
+                k: dt.datetime.fromisoformat(row["member"][k]) for k in ("joined_at", "last_seen_at")},
+        }
 
     def add_if_missing(self, room: Room, actor: str) -> bool:
         """Inserts the room unless its slug exists; returns whether it was added."""
@@ -71,17 +118,18 @@ class PeopleRepository:
         if lock:
             stmt = stmt.with_for_update()
         row = self.session.execute(stmt).mappings().first()
-        return self._person(row) if row is not None else None
+        return self.person_from(row) if row is not None else None
 
     def by_usernames(self, usernames: list[str]) -> dict[str, KnownPerson]:
         """The known people with these (lower-case, as identity stores them) usernames, keyed by username."""
         if not usernames:
             return {}
         stmt = sa.select(orm.people).where(orm.people.c.username.in_(usernames))
-        return {row["username"]: self._person(row) for row in self.session.execute(stmt).mappings()}
+        return {row["username"]: self.person_from(row) for row in self.session.execute(stmt).mappings()}
 
     @staticmethod
-    def _person(row) -> KnownPerson:
+    def person_from(row) -> KnownPerson:
+        """From a people row (or its JSON)."""
         return KnownPerson(
             person_id=row["person_id"],
             username=row["username"],
@@ -179,13 +227,55 @@ class MembersRepository:
     def add(self, member: dict) -> None:
         self.session.execute(sa.insert(orm.members).values(**member))
 
-    def remove(self, slug: str, person_id: str) -> bool:
-        t = orm.members
-        return self.session.execute(sa.delete(t).where(t.c.room_slug == slug, t.c.person_id == person_id)).rowcount == 1
+    _ADD_JOINED = sa.text("""
+        WITH stream AS (
+            INSERT INTO room_streams (room_slug, last_seq, present) VALUES (:room_slug, 1, 1)
+            ON CONFLICT (room_slug) DO UPDATE
+              SET last_seq = room_streams.last_seq + 1, present = room_streams.present + 1
+              WHERE room_streams.present < :capacity
+            RETURNING last_seq
+        ), member AS (
+            INSERT INTO members (room_slug, person_id, username, joined_at, last_seen_at, checked_in)
+            SELECT :room_slug, :person_id, :username, :now, :now, false FROM stream
+        ), attended AS (
+            INSERT INTO attendance (session_id, person_id, first_seen_at)
+            SELECT CAST(:session_id AS uuid), :person_id, :now FROM stream WHERE CAST(:session_id AS uuid) IS NOT NULL
+            ON CONFLICT DO NOTHING
+        ), announced AS (
+            INSERT INTO outbox (event_id, event_type, payload, request_id, occurred_at)
+            SELECT :event_id, :event_type, jsonb_set(:payload, '{data,seq}', to_jsonb(stream.last_seq)),
+                   :request_id, :occurred_at
+              FROM stream
+        )
+        INSERT INTO timeline (room_slug, seq, kind, data, occurred_at)
+        SELECT :room_slug, stream.last_seq, 'member_joined', :data, :now FROM stream
+        RETURNING seq
+    """).bindparams(sa.bindparam("data", type_=JSONB), sa.bindparam("payload", type_=JSONB),
+                    sa.bindparam("event_id", type_=sa.Uuid))
 
-    def count(self, slug: str) -> int:
-        t = orm.members
-        return self.session.execute(sa.select(sa.func.count()).where(t.c.room_slug == slug)).scalar_one()
+    def add_joined(self, member: dict, capacity: int, timeline_data: dict, live_session_id: str | None,
+                   joined: Event) -> int | None:
+        """Adds the member unless the room is at capacity, with their attendance of the live session if any,
+        the member_joined item at the room's next seq and the `joined` event (its data's seq filled in) in
+        the outbox: one statement, so the stream row's lock is held only from here to commit. Returns the
+        seq, or None when the room is full."""
+        try:
+            return self.session.execute(self._ADD_JOINED, {
+                "room_slug": member["room_slug"], "person_id": member["person_id"], "username": member["username"],
+                "now": member["joined_at"], "capacity": capacity, "session_id": live_session_id,
+                "data": timeline_data, **outbox_row(joined, SOURCE),
+            }).scalar_one_or_none()
+        except IntegrityError as exc:  # the same person joined concurrently; the transaction is spoilt
+            raise UniqueViolation("pk_members") from exc
+
+    _REMOVE = sa.text("""
+        WITH gone AS (DELETE FROM members WHERE room_slug = :slug AND person_id = :person_id RETURNING 1)
+        UPDATE room_streams SET present = present - 1 WHERE room_slug = :slug AND EXISTS (SELECT 1 FROM gone)
+    """)
+
+    def remove(self, slug: str, person_id: str) -> bool:
+        """Removes the member and counts them out of the room; False when they were not in it."""
+        return self.session.execute(self._REMOVE, {"slug": slug, "person_id": person_id}).rowcount == 1
 
     def list(self, slug: str) -> list[dict]:
         t = orm.members
@@ -296,14 +386,10 @@ class MessagesRepository:
         }).mappings().first()
         if row is None:
             return None
-        sanctions = [
-            Sanction(**s | {"expires_at": dt.datetime.fromisoformat(s["expires_at"]) if s["expires_at"] else None})
-            for s in row["sanctions"]
-        ]
         return {
             "room": Room(**{k: row[k] for k in _ROOM_FIELDS}),
             "member": {"username": row["member_username"]} if row["is_member"] else None,
-            "sanctions": sanctions,
+            "sanctions": sanctions_from_json(row["sanctions"]),
             "recent_posts": list(row["recent_posts"]),
             "last_in_room": row["last_in_room"],
         }

@@ -14,7 +14,7 @@ from room_service.domain import sanctions
 from room_service.domain.messages import Message
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Room
-from room_service.service_layer.unit_of_work import UnitOfWork
+from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
 PRESENCE_TIMEOUT = dt.timedelta(seconds=60)
 MAX_PAGE = 100
@@ -60,19 +60,18 @@ def append(uow: UnitOfWork, slug: str, kind: str, data: dict, now: dt.datetime) 
     return item
 
 
-def decide(uow: UnitOfWork, room: Room, person: KnownPerson | None, now: dt.datetime):
-    """The access decision with what it depends on besides the person: an open facilitated room and staff
-    cross-cohort grants. Queries only when the room or the person makes them relevant."""
-    facilitated_open = room.mode == "facilitated" and (
-        uow.members.any_checked_in(room.slug) or uow.sessions.live_in(room.slug) is not None
-    )
-    cohort_grant = (
-        person is not None
-        and person.cohort is not None
-        and person.cohort != room.audience_cohort
-        and uow.cohort_grants.holds(person.person_id, room.slug, now)
-    )
-    return room.decide(person, now, facilitated_open=facilitated_open, cohort_grant=cohort_grant)
+def access_context(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime) -> dict:
+    """The room and everything its door depends on for this person (one query); NotFound for no room."""
+    context = uow.rooms.access_context(slug or "", person_id, now)
+    if context is None:
+        raise errors.RoomNotFound(f"no room with slug {slug!r}; ListRooms shows the catalogue")
+    return context
+
+
+def decide_in(context: dict, now: dt.datetime):
+    """The access decision from an access_context(): the person, an open facilitated room, a staff grant."""
+    return context["room"].decide(context["person"], now, facilitated_open=context["facilitated_open"],
+                                  cohort_grant=context["cohort_grant"])
 
 
 def decide_all(uow: UnitOfWork, rooms: list[Room], person: KnownPerson | None, now: dt.datetime) -> list:
@@ -149,35 +148,33 @@ class Conversation:
         """Enters the room (idempotent: joining again only refreshes presence)."""
         now = self.clock()
         with self.uow_factory() as uow:
-            room = load_room(uow, slug)
-            person = uow.people.get(person_id)
-            sanctions.check(uow.sanctions.active_for(person_id), "ban", slug, now)
-            decision = decide(uow, room, person, now)
+            context = access_context(uow, slug, person_id, now)
+            room, person = context["room"], context["person"]
+            sanctions.check(context["sanctions"], "ban", slug, now)
+            decision = decide_in(context, now)
             if not decision.allowed:
                 raise NotAllowedIn(f"you may not enter {room.name}: " + "; ".join(decision.missing))
-            uow.streams.lock(slug)
-            member = uow.members.get(slug, person_id)
-            if member is not None:
+            if context["member"] is not None:
                 uow.members.touch([(slug, person_id)], now)
                 uow.commit()
-                return {"member": member_view(member | {"last_seen_at": now}), "seq": None}
-            present = uow.members.count(slug)
-            if present >= room.capacity:
-                raise RoomFull(
-                    f"{room.name} is full ({present} of {room.capacity}); try again in a few minutes",
-                    retry_after_seconds=60.0,
-                )
+                return {"member": member_view(context["member"] | {"last_seen_at": now}), "seq": None}
             member = {"room_slug": slug, "person_id": person_id, "username": person.username,
                       "joined_at": now, "last_seen_at": now, "checked_in": False}
-            uow.members.add(member)
-            live_session = uow.sessions.live_in(slug)
-            if live_session is not None:
-                uow.sessions.attend(live_session.session_id, person_id, now)
-            item = append(uow, slug, "member_joined", {"person_id": person_id, "username": person.username or ""}, now)
-            uow.add_events([Event("member_joined", {
-                "room_slug": slug, "person_id": person_id, "seq": item["seq"], "joined_at": now.isoformat()})])
+            data = {"person_id": person_id, "username": person.username or ""}
+            joined = Event("member_joined", {"room_slug": slug, "person_id": person_id, "seq": None,
+                                             "joined_at": now.isoformat()})
+            try:  # written with the membership, the seq filled in (keeps the room's lock short)
+                seq = uow.members.add_joined(member, room.capacity, data, context["live_session_id"], joined)
+            except UniqueViolation:  # a concurrent join of the same person won: joining is idempotent
+                uow.rollback()
+                return self.join(person_id, slug)
+            if seq is None:
+                raise RoomFull(f"{room.name} is full ({room.capacity} people); try again in a few minutes",
+                               retry_after_seconds=60.0)
+            uow.timeline_items.append({"room_slug": slug, "seq": seq, "kind": "member_joined", "data": data,
+                                       "occurred_at": now})
             self.commit(uow)
-            return {"member": member_view(member), "seq": item["seq"]}
+            return {"member": member_view(member), "seq": seq}
 
     def leave(self, person_id: str, slug: str) -> bool:
         """Leaves the room; False when the person was not in it."""
@@ -247,14 +244,12 @@ class Conversation:
         return member
 
     def _require_reader(self, uow: UnitOfWork, person_id: str, slug: str, now: dt.datetime) -> None:
-        """Members read; so does anyone who may enter (to look before joining). The banned do not."""
-        if uow.members.get(slug, person_id) is not None:
-            return
-        room = load_room(uow, slug)
-        sanctions.check(uow.sanctions.active_for(person_id), "ban", slug, now)
-        decision = decide(uow, room, uow.people.get(person_id), now)
-        if not decision.allowed:
-            raise NotAllowedIn(f"you may not read {room.name}: " + "; ".join(decision.missing))
+        """Those who may enter read (members, and others to look before joining). The banned do not."""
+        context = access_context(uow, slug, person_id, now)
+        sanctions.check(context["sanctions"], "ban", slug, now)
+        decision = decide_in(context, now)
+        if not decision.allowed and uow.members.get(slug, person_id) is None:
+            raise NotAllowedIn(f"you may not read {context['room'].name}: " + "; ".join(decision.missing))
 
     # --- messages -----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 from room_service.domain import errors
 from room_service.domain.people import IDENTITY_EVENTS, KnownPerson
 from room_service.domain.rooms import Decision, Room
-from room_service.service_layer.conversation import decide, decide_all, load_room, require_admin
+from room_service.service_layer.conversation import access_context, decide_all, decide_in, load_room, require_admin
 from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
 
@@ -116,14 +116,12 @@ class RoomService:
 
     def get_room(self, person_id: str, slug: str) -> dict:
         with self.uow_factory() as uow:
-            room = load_room(uow, slug)
-            decision = decide(uow, room, uow.people.get(person_id), self.clock())
-            return {"room": room_view(room), "access": access_view(decision)}
+            context = access_context(uow, slug, person_id, self.clock())
+            return {"room": room_view(context["room"]), "access": access_view(decide_in(context, self.clock()))}
 
     def check_access(self, person_id: str, slug: str) -> dict:
         with self.uow_factory() as uow:
-            room = load_room(uow, slug)
-            return access_view(decide(uow, room, uow.people.get(person_id), self.clock()))
+            return access_view(decide_in(access_context(uow, slug, person_id, self.clock()), self.clock()))
 
     # --- the read model of people -------------------------------------------------------------
 

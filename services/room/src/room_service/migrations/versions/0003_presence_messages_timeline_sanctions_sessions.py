@@ -113,6 +113,7 @@ def upgrade() -> None:
     op.create_table('room_streams',
     sa.Column('room_slug', sa.String(length=64), nullable=False),
     sa.Column('last_seq', sa.BigInteger(), server_default='0', nullable=False),
+    sa.Column('present', sa.Integer(), server_default='0', nullable=False),
     sa.Column('speaker_id', sa.String(length=36), nullable=True),
     sa.Column('speaker_since', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['room_slug'], ['rooms.slug'], name=op.f('fk_room_streams_room_slug_rooms')),
