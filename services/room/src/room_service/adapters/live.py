@@ -1,7 +1,8 @@
 """Adapters: the live fan-out of room timelines across room-grpc replicas through RabbitMQ.
 
 Every replica publishes the timeline items it committed to the `room.live` topic exchange (routing key: the
-room's slug) and consumes all of them on its own exclusive queue, handing each to its local subscriptions.
+room's slug). Each consumes on its own exclusive queue, bound to a room only while one of its own streams
+follows that room, and hands each item to those streams.
 The broker is the fast path only: the timeline table is the truth. A subscription that sees a seq jump
 reads the missing items from the database, and a sweep compares each subscribed room's head seq with what
 was delivered, so an item whose notification was lost (a crash between commit and publish, a broker
@@ -14,6 +15,7 @@ import collections
 import datetime as dt
 import json
 import logging
+import queue
 import socket
 import threading
 import uuid
@@ -79,6 +81,7 @@ class LiveHub:
         self._producer_conn: kombu.Connection | None = None
         self._producer: kombu.Producer | None = None
         self._previous_heads: dict[str, int] = {}
+        self._binding_changes: queue.SimpleQueue = queue.SimpleQueue()  # slugs to re-check, from any thread
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.consuming = threading.Event()
@@ -86,10 +89,14 @@ class LiveHub:
     # --- subscriptions ------------------------------------------------------------------------
 
     def subscribe(self, slug: str, person_id: str) -> Subscription:
-        """Called on the server's event loop; items reach the subscription there."""
+        """Called on the server's event loop; items reach the subscription there. The replica's queue is
+        bound to a room only while someone here follows it, so a replica receives only the rooms it serves."""
         sub = Subscription(slug, person_id, asyncio.get_running_loop())
         with self._lock:
+            first = slug not in self._subscriptions
             self._subscriptions[slug].add(sub)
+        if first:
+            self._binding_changes.put(slug)
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
@@ -99,6 +106,7 @@ class LiveHub:
                 subs.discard(sub)
                 if not subs:
                     del self._subscriptions[sub.slug]
+                    self._binding_changes.put(sub.slug)
 
     def _snapshot(self) -> dict[str, list[Subscription]]:
         with self._lock:
@@ -175,19 +183,24 @@ class LiveHub:
                     channel = conn.channel()
                     exchange = EXCHANGE(channel)
                     exchange.declare()
-                    live_queue = kombu.Queue(self.queue_name, exchange=exchange, routing_key="#", exclusive=True,
-                                             auto_delete=True, durable=False, channel=channel)
-                    live_queue.declare()
+                    channel.queue_declare(queue=self.queue_name, exclusive=True, auto_delete=True, durable=False)
+                    live_queue = kombu.Queue(self.queue_name, channel=channel, no_declare=True)
+                    bound: set[str] = set()
                     with kombu.Consumer(channel, queues=[live_queue], callbacks=[self._on_message], no_ack=True,
                                         accept=["json"]):
                         self.consuming.set()
                         backoff = 0.2
-                        self._sweep_once(settled_only=False)  # anything committed while this queue did not exist
+                        self._rebind(channel, bound, set(self._snapshot()))
                         while not self._stop.is_set():
                             try:
-                                conn.drain_events(timeout=1.0)
+                                conn.drain_events(timeout=0.1)
                             except socket.timeout:
                                 conn.heartbeat_check()
+                            changed = set()
+                            while not self._binding_changes.empty():
+                                changed.add(self._binding_changes.get_nowait())
+                            if changed:
+                                self._rebind(channel, bound, changed)
             except Exception:
                 self.consuming.clear()
                 if self._stop.is_set():
@@ -195,6 +208,22 @@ class LiveHub:
                 log.warning("live consumer lost the broker; retrying", exc_info=True, extra={"retry_in_s": backoff})
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
+
+    def _rebind(self, channel, bound: set[str], slugs: set[str]) -> None:
+        """Binds the live queue to each of `slugs` followed here and unbinds the others (consumer thread).
+        A room just bound gets its head offered at once: what was committed before the binding took effect
+        is read from the timeline rather than waiting for the sweep."""
+        followed = set(self._snapshot())
+        for slug in slugs:
+            if slug in followed and slug not in bound:
+                channel.queue_bind(queue=self.queue_name, exchange=EXCHANGE.name, routing_key=slug)
+                bound.add(slug)
+            elif slug not in followed and slug in bound:
+                channel.queue_unbind(queue=self.queue_name, exchange=EXCHANGE.name, routing_key=slug)
+                bound.discard(slug)
+        fresh = [slug for slug in slugs if slug in followed]
+        if fresh:
+            self._offer_heads(self.heads(sorted(fresh)))
 
     def _on_message(self, body, message) -> None:
         try:
@@ -232,8 +261,12 @@ class LiveHub:
             slug: min(seq, self._previous_heads.get(slug, 0)) for slug, seq in heads.items()
         }
         self._previous_heads = heads
+        self._offer_heads(offered, subscriptions)
+
+    def _offer_heads(self, heads: dict[str, int], subscriptions: dict[str, list[Subscription]] | None = None) -> None:
+        subscriptions = subscriptions if subscriptions is not None else self._snapshot()
         by_loop: dict[asyncio.AbstractEventLoop, list] = collections.defaultdict(list)
-        for slug, seq in offered.items():
+        for slug, seq in heads.items():
             for sub in subscriptions.get(slug, ()):
                 if seq > sub.delivered:
                     by_loop[sub.loop].append((sub.offer_head, seq))
