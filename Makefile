@@ -92,9 +92,10 @@ migrate: ## create the local databases if missing and run every service's migrat
 run: migrate ## run every service as local processes (gRPC + worker); Ctrl-C stops them
 	exec $(PY) scripts/run_local.py $(SERVICES)
 
-bench: ## print latency figures (p50/p99/max) for the identity and room APIs
+bench: ## print latency figures (p50/p99/max) for the identity and room APIs and room's live delivery
 	$(PY) benchmarks/bench_identity.py
 	$(PY) benchmarks/bench_room.py
+	$(PY) benchmarks/bench_room_live.py
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis

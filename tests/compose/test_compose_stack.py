@@ -83,6 +83,48 @@ def test_a_badge_awarded_in_identity_opens_a_room_on_every_room_replica(channels
     eventually(lambda: access(0).allowed and access(1).allowed, what="the room to open")
 
 
+def test_a_message_posted_on_one_room_replica_streams_to_a_subscriber_on_the_other(channels):
+    import threading
+
+    from hearth.room.v1 import room_pb2 as rpb
+    from hearth.room.v1 import room_pb2_grpc
+
+    s = stub(channels[0])
+    ports = [compose("port", "--index", str(i), "room-grpc", "50052").strip().rsplit(":", 1)[1] for i in (1, 2)]
+    replicas = [room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(f"127.0.0.1:{p}")) for p in ports]
+    people = []
+    for role in ("writer", "reader"):
+        username = f"{role}_{uuid.uuid4().hex[:6]}"
+        register(s, username)
+        token = s.Login(pb.LoginRequest(username=username, password="a long enough password"), timeout=T)
+        people.append([("authorization", f"Bearer {token.tokens.access_token}")])
+    room = "adult-24-7-support"
+    for md in people:
+        eventually(lambda: "try again" not in " ".join(replicas[0].CheckAccess(
+            rpb.CheckAccessRequest(slug=room), metadata=md, timeout=T).access.missing), what="room to learn of people")
+        replicas[0].JoinRoom(rpb.JoinRoomRequest(slug=room), metadata=md, timeout=T)
+    writer, reader = people
+    call = replicas[1].Subscribe(rpb.SubscribeRequest(slug=room), metadata=reader, timeout=60)
+    received = []
+
+    def read():
+        try:
+            for item in call:
+                received.append(item)
+        except grpc.RpcError:  # cancelled at the end
+            pass
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    eventually(lambda: received, what="the stream to start")
+    posted = replicas[0].PostMessage(rpb.PostMessageRequest(slug=room, body="across replicas"), metadata=writer,
+                                     timeout=T).message
+    eventually(lambda: any(i.kind == "message_posted" for i in received), what="the message on the other replica")
+    got = next(i for i in received if i.kind == "message_posted")
+    assert (got.seq, got.message.body, got.message.message_id) == (posted.seq, "across replicas", posted.message_id)
+    call.cancel()
+
+
 def test_a_service_database_accepts_only_its_own_role():
     psql("DROP ROLE IF EXISTS intruder; CREATE ROLE intruder LOGIN PASSWORD 'intruder-password'", database="postgres")
     result = compose("exec", "-T", "-e", "PGPASSWORD=intruder-password", "postgres", "psql", "-h", "127.0.0.1",
