@@ -10,7 +10,7 @@ from hearth_common.errors import FailedPrecondition, InvalidArgument, NotFound, 
 
 MAX_BODY = 2000
 # Identity's usernames: a letter, then 2 to 31 of letters, digits, '_', '.', '-' (stored lower-cased).
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_.-]{2,31})")
+MENTION = re.compile(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_.-]{2,31})(?![A-Za-z0-9_])")  # no longer handle cut short
 MAX_MENTIONS = 10
 
 # Per-person posting rate across all rooms: a burst of RATE_BURST messages, then about one every
@@ -118,6 +118,7 @@ def check_posting_rate(
     if slow_mode_seconds and last_in_room is not None:
         retry = (last_in_room + dt.timedelta(seconds=slow_mode_seconds) - now).total_seconds()
         if retry > 0:
+            retry = max(retry, 0.1)
             raise PostingTooFast(
                 f"slow mode is on in this room: one message every {slow_mode_seconds} s; try again in {retry:.1f} s",
                 retry_after_seconds=retry,

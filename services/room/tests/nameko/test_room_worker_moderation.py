@@ -1,0 +1,175 @@
+"""nameko: room's worker serves moderation under eventlet: remove_message / remove_person over real RPC, and
+sanction events from moderation.events muting people (real RabbitMQ vhost, real PostgreSQL)."""
+import datetime as dt
+import itertools
+import time
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from hearth_common import errors
+from hearth_common.rpc_client import RpcClient
+from nameko.standalone.events import event_dispatcher
+
+from room_service.adapters import orm
+from room_service.adapters.repository import uow_factory
+from room_service.domain.sanctions import Muted
+from room_service.service_layer.conversation import Conversation
+
+LOUNGE = "adult-community-lounge"        # always open, every adult
+GOOD_NEWS = "adult-community-good-news"  # always open, every adult
+
+_seq = itertools.count(1)
+
+
+def wait_until(predicate, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def worker(room_worker_module, container_factory, amqp_uri, rooms):
+    container = container_factory(room_worker_module.RoomWorker, {"AMQP_URI": amqp_uri, "max_workers": 10})
+    container.start()
+    yield container
+    container.stop()
+
+
+@pytest.fixture
+def rpc(worker, amqp_uri):
+    client = RpcClient(amqp_uri, timeout=10, caller="moderation-test")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def conv(rooms, room_engine):
+    """The conversation use cases on the same (clean, seeded) database the worker uses."""
+    return Conversation(uow_factory(room_engine))
+
+
+def register(rooms, username):
+    person_id = str(uuid.uuid4())
+    rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": "person_registered",
+                                "source": "identity", "seq": next(_seq),
+                                "data": {"person_id": person_id, "username": username, "kind": "member",
+                                         "cohort": "adult"}})
+    return person_id
+
+
+def outbox(engine, event_type):
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(orm.outbox.c.payload).where(orm.outbox.c.event_type == event_type)
+                            .order_by(orm.outbox.c.seq)).scalars()
+        return [payload["data"] for payload in rows]
+
+
+def members_of(engine, slug):
+    with engine.connect() as conn:
+        return set(conn.execute(sa.select(orm.members.c.person_id).where(orm.members.c.room_slug == slug)).scalars())
+
+
+def test_moderation_removes_a_message_over_rpc_idempotently(rpc, rooms, conv, room_engine):
+    author, moderator = register(rooms, "poster"), str(uuid.uuid4())
+    conv.join(author, LOUNGE)
+    posted = conv.post(author, LOUNGE, "something that breaks the rules")
+
+    removed = rpc.call("room", "remove_message", message_id=posted["message_id"], moderator_id=moderator,
+                       reason="breaks rule 3")
+    assert removed["message_id"] == posted["message_id"]
+    assert removed["deleted"] is True and removed["body"] == ""
+    events = outbox(room_engine, "message_deleted")
+    assert [(e["message_id"], e["author_id"], e["deleted_by"], e["by_moderation"], e["reason"]) for e in events] == [
+        (posted["message_id"], author, moderator, True, "breaks rule 3")
+    ]
+
+    again = rpc.call("room", "remove_message", message_id=posted["message_id"], moderator_id=moderator,
+                     reason="breaks rule 3")  # e.g. moderation retried after a timeout
+    assert again["deleted"] is True and again["message_id"] == posted["message_id"]
+    assert len(outbox(room_engine, "message_deleted")) == 1
+    history = conv.history(author, LOUNGE)["messages"]
+    assert [(m["message_id"], m["deleted"], m["body"]) for m in history] == [(posted["message_id"], True, "")]
+
+
+def test_removing_an_unknown_message_is_not_found(rpc, rooms):
+    with pytest.raises(errors.NotFound):
+        rpc.call("room", "remove_message", message_id=str(uuid.uuid4()), moderator_id=str(uuid.uuid4()))
+    with pytest.raises(errors.InvalidArgument, match="message_id must be a UUID"):
+        rpc.call("room", "remove_message", message_id="not-a-uuid", moderator_id=str(uuid.uuid4()))
+
+
+def test_moderation_removes_a_person_from_a_room_over_rpc(rpc, rooms, conv, room_engine):
+    person, bystander, moderator = register(rooms, "removed1"), register(rooms, "stays1"), str(uuid.uuid4())
+    conv.join(person, LOUNGE)
+    conv.join(bystander, LOUNGE)
+
+    assert rpc.call("room", "remove_person", room_slug=LOUNGE, person_id=person, moderator_id=moderator,
+                    reason="harassment") is True
+    assert members_of(room_engine, LOUNGE) == {bystander}
+    left = outbox(room_engine, "member_left")
+    assert [(e["room_slug"], e["person_id"], e["reason"], e["removed_by"], e["note"]) for e in left] == [
+        (LOUNGE, person, "removed", moderator, "harassment")
+    ]
+
+    assert rpc.call("room", "remove_person", room_slug=LOUNGE, person_id=person, moderator_id=moderator,
+                    reason="harassment") is False
+    assert len(outbox(room_engine, "member_left")) == 1
+    with pytest.raises(errors.NotFound):
+        rpc.call("room", "remove_person", room_slug="no-such-room", person_id=person, moderator_id=moderator)
+
+
+class SteppingClock:
+    """Real time, moved 3 s on per reading, so the posts made while waiting never reach the posting rate."""
+
+    def __init__(self):
+        self.offset = dt.timedelta()
+
+    def __call__(self):
+        self.offset += dt.timedelta(seconds=3)
+        return dt.datetime.now(dt.timezone.utc) + self.offset
+
+
+def test_a_sanction_imposed_on_moderation_events_mutes_the_person(worker, amqp_uri, rooms, room_engine):
+    conv = Conversation(uow_factory(room_engine), clock=SteppingClock())
+    person = register(rooms, "muted1")
+    conv.join(person, LOUNGE)
+    conv.join(person, GOOD_NEWS)
+    sanction_id = str(uuid.uuid4())
+    dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
+
+    def send(seq, event_type, **data):
+        envelope = {"event_id": str(uuid.uuid4()), "event_type": event_type, "source": "moderation",
+                    "occurred_at": dt.datetime.now(dt.timezone.utc).isoformat(), "request_id": "req-mod-1",
+                    "seq": seq, "data": {"sanction_id": sanction_id, "person_id": person, **data}}
+        dispatch("moderation", event_type, envelope)
+
+    refusals = []
+
+    def post_refused_as_muted(slug):
+        try:
+            conv.post(person, slug, "can anyone hear me?")
+        except Muted as exc:
+            refusals.append(str(exc))
+            return True
+        return False
+
+    send(1, "sanction_imposed", kind="mute", room_slug=LOUNGE, expires_at=None, reason="flooding")
+    wait_until(lambda: post_refused_as_muted(LOUNGE))
+    assert "muted in this room" in refusals[-1]
+    # a room mute holds in that room only; the person still reads it
+    wait_until(lambda: _posts(conv, person, GOOD_NEWS))
+    assert [m["body"] for m in conv.history(person, GOOD_NEWS)["messages"]][-1] == "hello again"
+    conv.history(person, LOUNGE)  # raises if reading were refused too
+
+    send(2, "sanction_lifted")
+    wait_until(lambda: _posts(conv, person, LOUNGE))
+
+
+def _posts(conv, person, slug):
+    try:
+        conv.post(person, slug, "hello again")
+    except Muted:
+        return False
+    return True
