@@ -153,9 +153,17 @@ class _AsyncCallScope(_CallScope):
         return self
 
     async def __aexit__(self, exc_type, exc, tb):
-        if exc_type in (GeneratorExit, asyncio.CancelledError):
-            self.code = grpc.StatusCode.CANCELLED
-        return self.__exit__(None, None, None)
+        """Turns what the handler raised into a status (a domain error's category, UNAVAILABLE or INTERNAL)."""
+        try:
+            if exc_type in (GeneratorExit, asyncio.CancelledError):
+                self.code = grpc.StatusCode.CANCELLED
+            elif isinstance(exc, errors.DomainError):
+                await self.translate_async(exc)
+            elif exc is not None and not isinstance(exc, grpc.aio.AbortError):
+                await self.unexpected_async(exc)
+        finally:
+            self.__exit__(None, None, None)
+        return False
 
     async def translate_async(self, exc: errors.DomainError):
         self.code = status_for(exc)
@@ -175,16 +183,9 @@ class _AsyncCallScope(_CallScope):
 
 def _wrap_async_stream(method: str, behaviour):
     async def wrapper(request, context):
-        async with _AsyncCallScope(method, context) as scope:
-            try:
-                async for item in behaviour(request, context):
-                    yield item
-            except errors.DomainError as exc:
-                await scope.translate_async(exc)
-            except (asyncio.CancelledError, grpc.aio.AbortError):
-                raise
-            except Exception as exc:
-                await scope.unexpected_async(exc)
+        async with _AsyncCallScope(method, context):
+            async for item in behaviour(request, context):
+                yield item
 
     return wrapper
 
@@ -195,16 +196,9 @@ def _wrap_unary_on_loop(method: str, behaviour, pool: futures.Executor):
     thread would wait for the loop on every call (measured: tens of ms under load)."""
 
     async def wrapper(request, context):
-        async with _AsyncCallScope(method, context) as scope:
-            try:
-                call = contextvars.copy_context().run
-                return await asyncio.get_running_loop().run_in_executor(pool, call, behaviour, request, context)
-            except errors.DomainError as exc:
-                await scope.translate_async(exc)
-            except (asyncio.CancelledError, grpc.aio.AbortError):
-                raise
-            except Exception as exc:
-                await scope.unexpected_async(exc)
+        async with _AsyncCallScope(method, context):
+            call = contextvars.copy_context().run
+            return await asyncio.get_running_loop().run_in_executor(pool, call, behaviour, request, context)
 
     return wrapper
 

@@ -20,6 +20,11 @@ class UniqueViolation(Exception):
         super().__init__(constraint)
         self.constraint = constraint
 
+    @classmethod
+    def of(cls, error: IntegrityError) -> "UniqueViolation":
+        """From the database's error, naming the constraint when the driver says which."""
+        return cls(getattr(getattr(error.orig, "diag", None), "constraint_name", None) or str(error.orig))
+
 
 class UnitOfWork(abc.ABC):
     """One transaction: repositories plus the events to publish if, and only if, it commits."""
@@ -75,8 +80,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self.session.commit()
         except IntegrityError as exc:
             self.session.rollback()
-            constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or str(exc.orig)
-            raise UniqueViolation(constraint) from exc
+            raise UniqueViolation.of(exc) from exc
         self.pending_events = []
 
     def rollback(self) -> None:
@@ -116,8 +120,7 @@ class CoreUnitOfWork(UnitOfWork):
             self.connection.commit()
         except IntegrityError as exc:
             self.connection.rollback()
-            constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or str(exc.orig)
-            raise UniqueViolation(constraint) from exc
+            raise UniqueViolation.of(exc) from exc
         self.pending_events = []
 
     def rollback(self) -> None:

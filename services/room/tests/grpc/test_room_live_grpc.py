@@ -94,3 +94,22 @@ def test_subscribe_needs_membership_and_resume_replays_exactly_what_was_missed(r
     thread.join(5)
     assert (items[0].kind, items[0].seq) == ("subscribed", bodies[0].seq)
     assert [(i.seq, i.message.body) for i in items[1:]] == [(bodies[1].seq, "m1"), (bodies[2].seq, "m2")]
+
+
+def test_posting_too_fast_says_when_to_retry_and_every_answer_carries_the_request_id(replicas, rooms):
+    a, _ = replicas
+    _, writer = member(rooms, a)
+    for n in range(5):
+        a.PostMessage(pb.PostMessageRequest(slug=ROOM, body=f"quick {n}"), metadata=writer, timeout=T)
+    call = a.PostMessage.with_call
+    with pytest.raises(grpc.RpcError) as refused:
+        call(pb.PostMessageRequest(slug=ROOM, body="one too many"), metadata=writer + [("x-request-id", "trace-77")],
+             timeout=T)
+    error = refused.value
+    assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "try again in" in error.details()
+    retry_after = dict(error.trailing_metadata())["retry-after"]
+    assert 0 < float(retry_after) <= 10
+    assert ("x-request-id", "trace-77") in error.initial_metadata()
+    _, answered = a.ListMessages.with_call(pb.ListMessagesRequest(slug=ROOM), metadata=writer, timeout=T)
+    assert dict(answered.initial_metadata())["x-request-id"]

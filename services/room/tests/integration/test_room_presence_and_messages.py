@@ -1,6 +1,5 @@
 """Integration: joining, presence, messages, hearts, history, sanctions and the timeline on the real PostgreSQL."""
 import datetime as dt
-import itertools
 import threading
 import types
 import uuid
@@ -18,6 +17,7 @@ from room_service.domain import messages as msgs
 from room_service.domain import sanctions
 from room_service.service_layer.conversation import Conversation, NotAllowedIn, NotInRoom, RoomFull
 from room_service.service_layer.sessions import Sessions
+from room_integration_helpers import Clock, identity
 
 LOUNGE = "adult-community-lounge"        # always open, every adult
 GOOD_NEWS = "adult-community-good-news"  # always open, every adult
@@ -25,23 +25,6 @@ LOCKED = "adult-trauma-steady-ground"    # (Chief Chat or First Post) and Compas
 TEEN_ROOM = "teen-community-hangout"     # always open, teen members
 TINY = "adult-tiny-room"                 # created per test with capacity 2
 
-_seq = itertools.count(1)
-
-
-class Clock:
-    def __init__(self):
-        self.now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        self.now += dt.timedelta(**delta)
-
-
-def identity(rooms, event_type, person_id, **data):
-    rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": event_type, "source": "identity",
-                                "seq": next(_seq), "data": {"person_id": person_id, **data}})
 
 
 def register(rooms, cohort="adult", kind="member", username=None, roles=(), badges=()):

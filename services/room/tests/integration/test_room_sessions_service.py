@@ -1,6 +1,5 @@
 """Integration: support sessions, attendance, facilitator check-in and Sharing Circle turns on the real PostgreSQL."""
 import datetime as dt
-import itertools
 import types
 import uuid
 
@@ -14,29 +13,13 @@ from room_service.domain import sessions as rules
 from room_service.domain.circle import OnlyMembersTakeTurns
 from room_service.service_layer.conversation import Conversation, NotAllowedIn
 from room_service.service_layer.sessions import Sessions
+from room_integration_helpers import Clock, identity
 
 LOUNGE = "adult-community-lounge"      # always open, every adult
 FACILITATED = "adult-anxiety-session"  # facilitated, adult members (and session leaders, on-spot hosts)
 CIRCLE = "adult-sharing-circle"        # facilitated Sharing Circle, adult members
 OPEN_CIRCLE = "adult-open-sharing-circle"  # created per test: a Sharing Circle listeners may enter too
 
-_seq = itertools.count(1)
-
-
-class Clock:
-    def __init__(self):
-        self.now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        self.now += dt.timedelta(**delta)
-
-
-def identity(rooms, event_type, person_id, **data):
-    rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": event_type, "source": "identity",
-                                "seq": next(_seq), "data": {"person_id": person_id, **data}})
 
 
 def register(rooms, kind="member", roles=()):

@@ -33,6 +33,14 @@ def _now():
     return dt.datetime.now(dt.timezone.utc)
 
 
+# A person's active sanctions as one JSON column (:person_id), read back by sanctions_from_json.
+ACTIVE_SANCTIONS = """(SELECT coalesce(json_agg(json_build_object(
+                    'sanction_id', s.sanction_id, 'person_id', s.person_id, 'kind', s.kind,
+                    'room_slug', s.room_slug, 'expires_at', s.expires_at, 'active', s.active,
+                    'reason', s.reason, 'seq', s.seq)), '[]')
+                  FROM sanctions s WHERE s.person_id = :person_id AND s.active) AS sanctions"""
+
+
 def sanctions_from_json(rows: list[dict]) -> list[Sanction]:
     return [
         Sanction(**s | {"expires_at": dt.datetime.fromisoformat(s["expires_at"]) if s["expires_at"] else None})
@@ -60,11 +68,7 @@ class RoomsRepository:
     _ACCESS_CONTEXT = sa.text("""
         SELECT r.*,
                (SELECT row_to_json(p) FROM people p WHERE p.person_id = :person_id) AS person,
-               (SELECT coalesce(json_agg(json_build_object(
-                    'sanction_id', s.sanction_id, 'person_id', s.person_id, 'kind', s.kind,
-                    'room_slug', s.room_slug, 'expires_at', s.expires_at, 'active', s.active,
-                    'reason', s.reason, 'seq', s.seq)), '[]')
-                  FROM sanctions s WHERE s.person_id = :person_id AND s.active) AS sanctions,
+               {ACTIVE_SANCTIONS},
                EXISTS (SELECT 1 FROM cohort_grants g WHERE g.person_id = :person_id AND g.room_slug = r.slug
                          AND g.revoked_at IS NULL AND g.expires_at > :now) AS cohort_grant,
                EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in) AS facilitator_in,
@@ -73,7 +77,7 @@ class RoomsRepository:
                (SELECT row_to_json(m) FROM members m WHERE m.room_slug = r.slug AND m.person_id = :person_id)
                  AS member
           FROM rooms r WHERE r.slug = :slug
-    """)
+    """.replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS))
 
     def access_context(self, slug: str, person_id: str, now: dt.datetime) -> dict | None:
         """Everything deciding whether a person may enter a room rests on, in one round trip: the room, room's
@@ -363,18 +367,14 @@ class MessagesRepository:
         SELECT r.*,
                (SELECT count(*) FROM present) AS is_member,
                (SELECT username FROM present) AS member_username,
-               (SELECT coalesce(json_agg(json_build_object(
-                    'sanction_id', s.sanction_id, 'person_id', s.person_id, 'kind', s.kind,
-                    'room_slug', s.room_slug, 'expires_at', s.expires_at, 'active', s.active,
-                    'reason', s.reason, 'seq', s.seq)), '[]')
-                  FROM sanctions s WHERE s.person_id = :person_id AND s.active) AS sanctions,
+               {ACTIVE_SANCTIONS},
                (SELECT coalesce(array_agg(m.posted_at), '{}') FROM messages m
                   WHERE m.author_id = :person_id AND m.posted_at > :since) AS recent_posts,
                (SELECT max(m.posted_at) FROM messages m
                   WHERE m.author_id = :person_id AND m.room_slug = :slug AND m.posted_at > :since_in_room
                     AND r.slow_mode_seconds > 0) AS last_in_room
           FROM rooms r WHERE r.slug = :slug
-    """)
+    """.replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS))
 
     def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
                         since_in_room: dt.datetime) -> dict | None:
