@@ -6,6 +6,7 @@ with the load generator on the same machine; calls alternate between the replica
 """
 from __future__ import annotations
 
+import concurrent.futures
 import random
 import time
 
@@ -28,7 +29,7 @@ def main() -> None:
     with running_stack("bench_room", room_grpc_replicas=2) as stack:
         stubs = [room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(t)) for t in stack.room_targets]
         # Enough people that every join in the run is a first join of a (person, room) pair.
-        people = stack.register([f"bench_room_{i:04d}" for i in range(int(JOIN_RATE * DURATION) // LOCKED_ROOMS + 1)])
+        people = stack.register([f"bench_room_{i:04d}" for i in range(max(int(JOIN_RATE * DURATION) // LOCKED_ROOMS + 1, 200))])
         stack.wait_known(people, SEEDED_LOCKED)
 
         def allowed(md) -> bool:
@@ -55,7 +56,10 @@ def main() -> None:
         open_loop("gRPC ListRooms (198 rooms, with access)", 20, lambda i: stubs[i % 2].ListRooms(
             rpb.ListRoomsRequest(), metadata=people[i % len(people)][1], timeout=10), workers=8)
 
-        locked = create_rooms(stack, "locked", LOCKED_ROOMS, policy=LOCK, capacity=1000)
+        locked = create_rooms(stack, "locked", LOCKED_ROOMS + 1, policy=LOCK, capacity=1000)
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:  # warm-up: both replicas' connection pools
+            list(pool.map(lambda i: stubs[i % 2].JoinRoom(rpb.JoinRoomRequest(slug=locked[LOCKED_ROOMS]),
+                                                          metadata=people[i][1], timeout=5), range(200)))
         open_loop(f"gRPC JoinRoom, badge-locked ({LOCKED_ROOMS} rooms)", JOIN_RATE, lambda i: stubs[i % 2].JoinRoom(
             rpb.JoinRoomRequest(slug=locked[i % LOCKED_ROOMS]), metadata=people[i // LOCKED_ROOMS][1], timeout=5))
 

@@ -23,7 +23,7 @@ def new_metadata() -> sa.MetaData:
 
 
 def make_engine(
-    url: str, *, pool_size: int = 5, echo: bool = False, read_only: bool = False, ping_idle_after: float = 1.0
+    url: str, *, pool_size: int = 5, echo: bool = False, autocommit: bool = False, ping_idle_after: float = 1.0
 ) -> Engine:
     """An engine that survives a PostgreSQL restart and reports its application name.
 
@@ -32,15 +32,15 @@ def make_engine(
     closes). A busy pool so skips a round trip per transaction; a connection that dies unnoticed in between
     fails one call (UNAVAILABLE, retryable) and SQLAlchemy then replaces the whole pool.
 
-    `read_only` engines serve use cases that only read: autocommit (no BEGIN and ROLLBACK round trips; each
-    statement sees the latest committed data) and refused by PostgreSQL if they try to write.
+    `autocommit` engines run each statement as its own transaction (no BEGIN and COMMIT round trips), for use
+    cases whose every write is one statement (CoreUnitOfWork(single_statements=True)).
     """
     kwargs: dict = {"echo": echo, "future": True}
     if not url.startswith("postgresql"):
         return sa.create_engine(url, pool_pre_ping=True, **kwargs)
     kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
-    if read_only:
-        kwargs.update(isolation_level="AUTOCOMMIT", connect_args={"options": "-c default_transaction_read_only=on"})
+    if autocommit:
+        kwargs.update(isolation_level="AUTOCOMMIT")
     engine = sa.create_engine(url, **kwargs)
     _ping_when_maybe_stale(engine, ping_idle_after)
     return engine

@@ -92,11 +92,14 @@ class CoreUnitOfWork(UnitOfWork):
     no ORM session between the use case and the database (measured: the session was about a fifth of
     room-grpc's CPU per call). Subclasses attach repositories in `open_repositories(connection)`."""
 
-    def __init__(self, engine: Engine, outbox: sa.Table, source: str):
+    def __init__(self, engine: Engine, outbox: sa.Table, source: str, *, single_statements: bool = False,
+                 engine_autocommits: bool = False):
         super().__init__()
         self.engine = engine
         self.outbox = outbox
         self.source = source
+        self.single_statements = single_statements
+        self.engine_autocommits = engine_autocommits
         self.connection: Connection | None = None
 
     def open_repositories(self, connection: Connection) -> None:
@@ -105,8 +108,18 @@ class CoreUnitOfWork(UnitOfWork):
     def __enter__(self):
         super().__enter__()
         self.connection = self.engine.connect()
+        if self.single_statements and not self.engine_autocommits:
+            # Each statement commits on its own (no BEGIN, no COMMIT round trip, no lock held between
+            # statements). Only for use cases whose every write, events included, is one statement. An
+            # engine made with make_engine(autocommit=True) saves switching the connection each time.
+            self.connection = self.connection.execution_options(isolation_level="AUTOCOMMIT")
         self.open_repositories(self.connection)
         return self
+
+    def add_events(self, events) -> None:
+        if self.single_statements:
+            raise RuntimeError("a single-statement unit of work writes its events in its statement")
+        super().add_events(events)
 
     def __exit__(self, *exc_info):
         try:
@@ -115,6 +128,8 @@ class CoreUnitOfWork(UnitOfWork):
             self.connection.close()
 
     def commit(self) -> None:
+        if self.single_statements:
+            return  # every statement committed as it ran
         try:
             write_events(self.connection, self.outbox, self.source, self.pending_events)
             self.connection.commit()
@@ -124,4 +139,5 @@ class CoreUnitOfWork(UnitOfWork):
         self.pending_events = []
 
     def rollback(self) -> None:
-        self.connection.rollback()
+        if not self.single_statements:
+            self.connection.rollback()

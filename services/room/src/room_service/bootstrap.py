@@ -21,7 +21,7 @@ def build_service(settings: Settings, engine=None) -> RoomService:
 def build_conversation(settings: Settings, engine=None, live=None) -> tuple[Conversation, Sessions]:
     """The use cases of being in rooms; `live` receives committed timeline items (room-grpc's LiveHub)."""
     conversation = Conversation(
-        uow_factory(engine or make_engine(settings.database_url)),
+        uow_factory(engine or make_engine(settings.database_url), make_engine(settings.database_url, autocommit=True)),
         live=live,
         presence_timeout=dt.timedelta(seconds=settings.presence_timeout_seconds),
     )

@@ -589,8 +589,9 @@ class HandsRepository:
 
 
 class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
-    def __init__(self, engine: Engine):
-        super().__init__(engine, orm.outbox, SOURCE)
+    def __init__(self, engine: Engine, single_statements: bool = False, engine_autocommits: bool = False):
+        super().__init__(engine, orm.outbox, SOURCE, single_statements=single_statements,
+                         engine_autocommits=engine_autocommits)
 
     def open_repositories(self, connection: Connection) -> None:
         self.rooms = RoomsRepository(connection)
@@ -608,5 +609,13 @@ class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
         return claim_event(self.connection, orm.inbox, envelope)
 
 
-def uow_factory(engine: Engine):
-    return lambda: SqlAlchemyUnitOfWork(engine)
+def uow_factory(engine: Engine, autocommit_engine: Engine | None = None):
+    """Units of work on `engine`; `single_statements=True` for use cases that write in one statement, on
+    `autocommit_engine` when given (make_engine(autocommit=True): no per-call switching of the connection)."""
+
+    def new(single_statements: bool = False) -> SqlAlchemyUnitOfWork:
+        if single_statements and autocommit_engine is not None:
+            return SqlAlchemyUnitOfWork(autocommit_engine, True, engine_autocommits=True)
+        return SqlAlchemyUnitOfWork(engine, single_statements)
+
+    return new

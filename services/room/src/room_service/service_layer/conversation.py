@@ -145,9 +145,11 @@ class Conversation:
     # --- who is in the room -------------------------------------------------------------------
 
     def join(self, person_id: str, slug: str) -> dict:
-        """Enters the room (idempotent: joining again only refreshes presence)."""
+        """Enters the room (idempotent: joining again only refreshes presence). Two round trips: the door's
+        facts are read, then the join is written in one self-committing statement, so the room's row lock
+        is never held while this process does anything else."""
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:
             context = access_context(uow, slug, person_id, now)
             room, person = context["room"], context["person"]
             sanctions.check(context["sanctions"], "ban", slug, now)
@@ -163,10 +165,9 @@ class Conversation:
             data = {"person_id": person_id, "username": person.username or ""}
             joined = Event("member_joined", {"room_slug": slug, "person_id": person_id, "seq": None,
                                              "joined_at": now.isoformat()})
-            try:  # written with the membership, the seq filled in (keeps the room's lock short)
+            try:  # written with the membership, the seq filled in
                 seq = uow.members.add_joined(member, room.capacity, data, context["live_session_id"], joined)
             except UniqueViolation:  # a concurrent join of the same person won: joining is idempotent
-                uow.rollback()
                 return self.join(person_id, slug)
             if seq is None:
                 raise RoomFull(f"{room.name} is full ({room.capacity} people); try again in a few minutes",
