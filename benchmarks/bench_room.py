@@ -50,12 +50,14 @@ def main() -> None:
         while not allowed(people[-1][1]):  # every award has reached room's read model
             time.sleep(0.05)
 
+        stack.settle()
         for rate in (100, 300):
             open_loop("gRPC CheckAccess, badge-locked room", rate, lambda i: stubs[i % 2].CheckAccess(
                 rpb.CheckAccessRequest(slug=SEEDED_LOCKED), metadata=people[i % len(people)][1], timeout=5))
         open_loop("gRPC ListRooms (198 rooms, with access)", 20, lambda i: stubs[i % 2].ListRooms(
             rpb.ListRoomsRequest(), metadata=people[i % len(people)][1], timeout=10), workers=8)
 
+        stack.settle()
         locked = create_rooms(stack, "locked", LOCKED_ROOMS + 1, policy=LOCK, capacity=1000)
         with concurrent.futures.ThreadPoolExecutor(16) as pool:  # warm-up: both replicas' connection pools
             list(pool.map(lambda i: stubs[i % 2].JoinRoom(rpb.JoinRoomRequest(slug=locked[LOCKED_ROOMS]),
@@ -63,6 +65,7 @@ def main() -> None:
         open_loop(f"gRPC JoinRoom, badge-locked ({LOCKED_ROOMS} rooms)", JOIN_RATE, lambda i: stubs[i % 2].JoinRoom(
             rpb.JoinRoomRequest(slug=locked[i % LOCKED_ROOMS]), metadata=people[i // LOCKED_ROOMS][1], timeout=5))
 
+        stack.settle()
         talk = locked[0]  # everyone joined it above; fill it with history, 5 posts per person (the rate limit)
         posts = 0
         while posts < HISTORY_MESSAGES:
@@ -75,6 +78,7 @@ def main() -> None:
                                             metadata=people[0][1], timeout=5).messages:
             seqs += [m.seq for m in page]
             after = page[-1].seq
+        stack.settle()
         cursors = [random.choice(seqs[50:] + [seqs[-1] + 1]) for _ in range(1024)]  # always a full page
         open_loop("gRPC ListMessages, 50 per page", 300, lambda i: stubs[i % 2].ListMessages(
             rpb.ListMessagesRequest(slug=talk, before_seq=cursors[i % 1024], limit=50),

@@ -353,7 +353,7 @@ class Conversation:
             raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE}")
         if before_seq < 0 or (after_seq is not None and after_seq < 0):
             raise InvalidArgument("before_seq and after_seq must not be negative")
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:  # reads only: no BEGIN/ROLLBACK round trips
             self._require_reader(uow, person_id, slug, self.clock())
             more_before = False
             if after_seq is not None:
@@ -379,7 +379,7 @@ class Conversation:
 
     def open_stream(self, person_id: str, slug: str) -> int:
         """Authorises a live stream (the person must be in the room); returns the room's last seq."""
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:
             self._require_member(uow, person_id, slug)
             return uow.streams.heads([slug]).get(slug, 0)
 
@@ -428,11 +428,11 @@ class Conversation:
                     return
 
     def timeline_after(self, slug: str, after_seq: int, upto: int | None = None, limit: int = MAX_REPLAY_PAGE) -> list[dict]:
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:
             return uow.timeline.after(slug, after_seq, limit, upto)
 
     def heads(self, slugs: list[str]) -> dict[str, int]:
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:
             return uow.streams.heads(slugs)
 
     # --- moderation ---------------------------------------------------------------------------
