@@ -303,11 +303,6 @@ class MembersRepository:
             sa.update(t).where(t.c.room_slug == slug, t.c.person_id == person_id).values(checked_in=checked_in)
         )
 
-    def any_checked_in(self, slug: str) -> bool:
-        t = orm.members
-        stmt = sa.select(t.c.person_id).where(t.c.room_slug == slug, t.c.checked_in).limit(1)
-        return self.session.execute(stmt).first() is not None
-
     def checked_in_rooms(self) -> set[str]:
         t = orm.members
         return set(self.session.execute(sa.select(t.c.room_slug).where(t.c.checked_in).distinct()).scalars())
@@ -492,13 +487,6 @@ class CohortGrantsRepository:
     def revoke(self, grant_id: str, by: str, now: dt.datetime) -> None:
         t = orm.cohort_grants
         self.session.execute(sa.update(t).where(t.c.grant_id == grant_id).values(revoked_by=by, revoked_at=now))
-
-    def holds(self, person_id: str, slug: str, now: dt.datetime) -> bool:
-        t = orm.cohort_grants
-        stmt = sa.select(t.c.grant_id).where(
-            t.c.person_id == person_id, t.c.room_slug == slug, t.c.revoked_at.is_(None), t.c.expires_at > now
-        )
-        return self.session.execute(stmt.limit(1)).first() is not None
 
     def rooms_for(self, person_id: str, now: dt.datetime) -> set[str]:
         t = orm.cohort_grants

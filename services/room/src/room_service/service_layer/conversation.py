@@ -75,7 +75,7 @@ def decide_in(context: dict, now: dt.datetime):
 
 
 def decide_all(uow: UnitOfWork, rooms: list[Room], person: KnownPerson | None, now: dt.datetime) -> list:
-    """decide() for a list of rooms with three queries in all, not three per room."""
+    """The access decisions for a list of rooms with three queries in all, not a query per room."""
     open_rooms = uow.members.checked_in_rooms() | uow.sessions.live_rooms()
     granted = uow.cohort_grants.rooms_for(person.person_id, now) if person is not None else set()
     return [
