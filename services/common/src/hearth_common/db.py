@@ -22,6 +22,18 @@ def new_metadata() -> sa.MetaData:
     return sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# A database host that vanishes without closing its sockets (a stopped container's network torn down) must
+# fail calls and health checks within seconds, not after TCP's retransmission timeout of many minutes.
+DEAD_PEER_LIMITS = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 3,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,  # ms an unacknowledged request may wait for the server
+}
+
+
 def make_engine(
     url: str, *, pool_size: int = 5, echo: bool = False, autocommit: bool = False, ping_idle_after: float = 1.0
 ) -> Engine:
@@ -38,7 +50,7 @@ def make_engine(
     kwargs: dict = {"echo": echo, "future": True}
     if not url.startswith("postgresql"):
         return sa.create_engine(url, pool_pre_ping=True, **kwargs)
-    kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, connect_args=DEAD_PEER_LIMITS)
     if autocommit:
         kwargs.update(isolation_level="AUTOCOMMIT")
     engine = sa.create_engine(url, **kwargs)
