@@ -1,5 +1,12 @@
 """Domain: the errors room's rules raise, each in the category that decides its gRPC status."""
-from hearth_common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from hearth_common.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+)
 
 
 class InvalidPolicy(InvalidArgument):
@@ -40,4 +47,16 @@ class LiveUnavailable(FailedPrecondition):
 
 
 class RoomArchived(FailedPrecondition):
+    pass
+
+
+class NotAllowedIn(PermissionDenied):
+    """The room's door refused: the message lists what is missing."""
+
+
+class NotInRoom(FailedPrecondition):
+    pass
+
+
+class RoomFull(ResourceExhausted):
     pass

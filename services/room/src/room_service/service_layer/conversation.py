@@ -5,12 +5,13 @@ import datetime as dt
 import uuid
 from typing import AsyncIterator, Awaitable, Callable, Iterable
 
-from hearth_common.errors import FailedPrecondition, InvalidArgument, PermissionDenied, ResourceExhausted
+from hearth_common.errors import InvalidArgument, PermissionDenied
 from hearth_common.events import Event
 
 from room_service.domain import errors
 from room_service.domain import messages as msgs
 from room_service.domain import sanctions
+from room_service.domain.errors import NotAllowedIn, NotInRoom, RoomFull  # noqa: F401  (raised here, imported by callers)
 from room_service.domain.messages import Message
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Room
@@ -20,18 +21,6 @@ PRESENCE_TIMEOUT = dt.timedelta(seconds=60)
 MAX_PAGE = 100
 MAX_REPLAY_PAGE = 500
 MAX_GRANT = dt.timedelta(days=30)
-
-
-class NotAllowedIn(PermissionDenied):
-    pass
-
-
-class NotInRoom(FailedPrecondition):
-    pass
-
-
-class RoomFull(ResourceExhausted):
-    pass
 
 
 def utcnow() -> dt.datetime:
