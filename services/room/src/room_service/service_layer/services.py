@@ -8,7 +8,14 @@ from typing import Callable, Iterable
 from room_service.domain import errors
 from room_service.domain.people import IDENTITY_EVENTS, KnownPerson
 from room_service.domain.rooms import Decision, Room
-from room_service.service_layer.conversation import access_context, decide_all, decide_in, load_room, require_admin, utcnow
+from room_service.service_layer.conversation import (
+    access_context,
+    decide_all,
+    decide_in,
+    load_room,
+    require_admin,
+    utcnow,
+)
 from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
 
