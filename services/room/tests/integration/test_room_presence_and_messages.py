@@ -15,7 +15,8 @@ from room_service.adapters.repository import uow_factory
 from room_service.domain import errors
 from room_service.domain import messages as msgs
 from room_service.domain import sanctions
-from room_service.service_layer.conversation import Conversation, NotAllowedIn, NotInRoom, RoomFull
+from room_service.domain.errors import NotAllowedIn, NotInRoom, RoomFull
+from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.sessions import Sessions
 from room_integration_helpers import Clock, identity
 

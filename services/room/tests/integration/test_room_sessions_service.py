@@ -11,7 +11,8 @@ from room_service.adapters import orm
 from room_service.adapters.repository import uow_factory
 from room_service.domain import sessions as rules
 from room_service.domain.circle import OnlyMembersTakeTurns
-from room_service.service_layer.conversation import Conversation, NotAllowedIn
+from room_service.domain.errors import NotAllowedIn
+from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.sessions import Sessions
 from room_integration_helpers import Clock, identity
 

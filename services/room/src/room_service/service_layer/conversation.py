@@ -11,7 +11,7 @@ from hearth_common.events import Event
 from room_service.domain import errors
 from room_service.domain import messages as msgs
 from room_service.domain import sanctions
-from room_service.domain.errors import NotAllowedIn, NotInRoom, RoomFull  # noqa: F401  (raised here, imported by callers)
+from room_service.domain.errors import NotAllowedIn, NotInRoom, RoomFull
 from room_service.domain.messages import Message
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Room
