@@ -84,24 +84,34 @@ class _CallScope:
             pass
         return self
 
-    def translate(self, exc: errors.DomainError):
+    def domain_status(self, exc: errors.DomainError) -> str:
+        """Sets the status of a refused call (and a retry-after trailer when known); returns its message."""
         self.code = status_for(exc)
         if isinstance(exc, errors.ResourceExhausted) and exc.retry_after_seconds is not None:
             self.context.set_trailing_metadata((("retry-after", f"{exc.retry_after_seconds:.3f}"),))
-        self.context.abort(self.code, exc.message)
+        return exc.message
 
-    def unexpected(self, exc: Exception):
-        """Logs a bug with its traceback; the client learns only that it happened and the request id."""
-        if self.context.code() not in (None, grpc.StatusCode.OK):
-            self.code = self.context.code()  # the servicer aborted on purpose
-            raise exc
+    def unexpected_status(self, exc: Exception) -> str:
+        """Sets UNAVAILABLE for an unreachable database or broker, else INTERNAL for a bug (logged with its
+        traceback; the client learns only that it happened and the request id); returns the message."""
         if isinstance(exc, UNAVAILABLE_ERRORS):
             self.code = grpc.StatusCode.UNAVAILABLE
             log.warning("backing service unavailable in %s: %s", self.method, exc.__class__.__name__)
-            self.context.abort(self.code, "a service this call needs is unreachable; retry shortly")
+            return "a service this call needs is unreachable; retry shortly"
         self.code = grpc.StatusCode.INTERNAL
         log.error("unhandled error in %s", self.method, exc_info=exc)
-        self.context.abort(self.code, f"internal error; quote request id {self.request_id} when reporting it")
+        return f"internal error; quote request id {self.request_id} when reporting it"
+
+    def translate(self, exc: errors.DomainError):
+        message = self.domain_status(exc)
+        self.context.abort(self.code, message)
+
+    def unexpected(self, exc: Exception):
+        if self.context.code() not in (None, grpc.StatusCode.OK):
+            self.code = self.context.code()  # the servicer aborted on purpose
+            raise exc
+        message = self.unexpected_status(exc)
+        self.context.abort(self.code, message)
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is GeneratorExit:
@@ -158,27 +168,14 @@ class _AsyncCallScope(_CallScope):
             if exc_type in (GeneratorExit, asyncio.CancelledError):
                 self.code = grpc.StatusCode.CANCELLED
             elif isinstance(exc, errors.DomainError):
-                await self.translate_async(exc)
+                message = self.domain_status(exc)
+                await self.context.abort(self.code, message)
             elif exc is not None and not isinstance(exc, grpc.aio.AbortError):
-                await self.unexpected_async(exc)
+                message = self.unexpected_status(exc)
+                await self.context.abort(self.code, message)
         finally:
             self.__exit__(None, None, None)
         return False
-
-    async def translate_async(self, exc: errors.DomainError):
-        self.code = status_for(exc)
-        if isinstance(exc, errors.ResourceExhausted) and exc.retry_after_seconds is not None:
-            self.context.set_trailing_metadata((("retry-after", f"{exc.retry_after_seconds:.3f}"),))
-        await self.context.abort(self.code, exc.message)
-
-    async def unexpected_async(self, exc: Exception):
-        if isinstance(exc, UNAVAILABLE_ERRORS):
-            self.code = grpc.StatusCode.UNAVAILABLE
-            log.warning("backing service unavailable in %s: %s", self.method, exc.__class__.__name__)
-            await self.context.abort(self.code, "a service this call needs is unreachable; retry shortly")
-        self.code = grpc.StatusCode.INTERNAL
-        log.error("unhandled error in %s", self.method, exc_info=exc)
-        await self.context.abort(self.code, f"internal error; quote request id {self.request_id} when reporting it")
 
 
 def _wrap_async_stream(method: str, behaviour):

@@ -119,12 +119,14 @@ class RoomService:
 
     def get_room(self, person_id: str, slug: str) -> dict:
         with self.uow_factory() as uow:
-            context = access_context(uow, slug, person_id, self.clock())
-            return {"room": room_view(context["room"]), "access": access_view(decide_in(context, self.clock()))}
+            now = self.clock()
+            context = access_context(uow, slug, person_id, now)
+            return {"room": room_view(context["room"]), "access": access_view(decide_in(context, now))}
 
     def check_access(self, person_id: str, slug: str) -> dict:
         with self.uow_factory() as uow:
-            return access_view(decide_in(access_context(uow, slug, person_id, self.clock()), self.clock()))
+            now = self.clock()
+            return access_view(decide_in(access_context(uow, slug, person_id, now), now))
 
     # --- the read model of people -------------------------------------------------------------
 
