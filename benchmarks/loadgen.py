@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import os
 import pathlib
 import signal
@@ -31,6 +32,7 @@ def report(name: str, latencies: list[float], extra: str = "") -> None:
 def open_loop(name: str, rate: float, call, workers: int = 32) -> None:
     """Sends `rate` calls a second for DURATION seconds; latency counts from each call's scheduled send time."""
     total = int(rate * DURATION)
+    gc.freeze()  # the generator's own full collections would pause its clock, not the server
     latencies: list[float] = []
     failures = 0
     lock = threading.Lock()

@@ -78,7 +78,7 @@ def running_stack(name: str, room_grpc_replicas: int = 1, extra_env: dict | None
     identity_target = f"127.0.0.1:{free_port()}"
     room_targets = [f"127.0.0.1:{free_port()}" for _ in range(room_grpc_replicas)]
     env = {
-        **os.environ, "LOG_LEVEL": "WARNING",
+        **os.environ, "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         "IDENTITY_DATABASE_URL": identity_db, "IDENTITY_AMQP_URI": vhost.uri, "IDENTITY_GRPC_ADDRESS": identity_target,
         "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0], "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
         "IDENTITY_ARGON2_TIME_COST": "1", "IDENTITY_ARGON2_MEMORY_KIB": "1024",

@@ -1,11 +1,12 @@
 """Cross-cutting: SQLAlchemy engine construction shared by every service."""
 from __future__ import annotations
 
+import re
 import select
 import time
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
 
 
 NAMING_CONVENTION = {
@@ -94,3 +95,41 @@ def db_ping(engine: Engine) -> bool:
         return True
     except Exception:
         return False
+
+
+class PreparedStatement:
+    """A text statement PostgreSQL parses and plans once per connection (PREPARE, then EXECUTE) rather than
+    on every call: for hot statements whose planning costs more than running them (a door check of seven
+    subqueries plans in 0.16 ms and runs in 0.05 ms).
+
+    `sql` names its parameters :like_this, as sa.text() does; PostgreSQL infers their types from where they
+    are used (cast any whose use does not say). Values in `json_params` are sent as JSON. A statement is
+    prepared on a connection the first time it runs there; a prepared statement outlives transactions and
+    goes with its connection (SQLAlchemy clears a connection's `info` when it replaces the connection).
+    """
+
+    _PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
+
+    def __init__(self, name: str, sql: str, json_params: tuple[str, ...] = ()):
+        self.name = name
+        self.params: list[str] = []
+
+        def number(match: re.Match) -> str:
+            if match.group(1) not in self.params:
+                self.params.append(match.group(1))
+            return f"${self.params.index(match.group(1)) + 1}"
+
+        self.prepare_sql = f"PREPARE {name} AS {self._PARAMETER.sub(number, sql)}"
+        self.execute_sql = f"EXECUTE {name} ({', '.join(['%s'] * len(self.params))})" if self.params else f"EXECUTE {name}"
+        self.json_params = frozenset(json_params)
+
+    def __call__(self, conn: Connection, values: dict) -> CursorResult:
+        from psycopg2.extras import Json
+
+        prepared = conn.connection.info.setdefault("hearth_prepared", set())
+        if self.name not in prepared:
+            conn.exec_driver_sql(self.prepare_sql, execution_options={"no_parameters": True})
+            prepared.add(self.name)
+        return conn.exec_driver_sql(
+            self.execute_sql, tuple(Json(values[p]) if p in self.json_params else values[p] for p in self.params)
+        )

@@ -5,6 +5,7 @@ import asyncio
 import asyncio as asyncio_module
 import contextvars
 import functools
+import gc
 import inspect
 import logging
 import re
@@ -336,6 +337,10 @@ class GrpcServer:
 
     def serve_until_signalled(self, grace: float) -> None:
         """Blocks until SIGTERM or SIGINT, then stops gracefully."""
+        # What the process built before serving (modules, descriptors, the ORM, pools) lives as long as it
+        # does: kept out of the collector, a full collection scans only what calls allocate. Measured in
+        # room-grpc: full collections of the start-up heap paused every call for 30-70 ms, a few times a minute.
+        gc.freeze()
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())

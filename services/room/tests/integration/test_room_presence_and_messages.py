@@ -479,6 +479,26 @@ def test_a_full_page_that_reaches_the_first_message_says_there_is_nothing_older(
     assert page["next_before_seq"] == 0
 
 
+def test_history_shows_each_message_as_its_last_change_left_it(w):
+    author, sam = register(w.rooms), register(w.rooms, username="sam_river")
+    for person in (author, sam):
+        w.conv.join(person, LOUNGE)
+    first = w.conv.post(author, LOUNGE, "hello @sam_river")
+    reply = w.conv.post(sam, LOUNGE, "hi back", reply_to=first["message_id"])
+    gone = w.conv.post(author, LOUNGE, "sent too soon")
+    w.clock.advance(seconds=5, microseconds=123456)  # times with a fraction survive the page's JSON
+    edited = w.conv.edit(author, first["message_id"], "hello again @sam_river")
+    deleted = w.conv.delete(author, gone["message_id"])
+    w.conv.heart(sam, reply["message_id"], True)
+    expected = [edited, reply | {"hearts": 1}, deleted]
+    for viewer, hearted in ((sam, [False, True, False]), (author, [False, False, False])):
+        shown = w.conv.history(viewer, LOUNGE)["messages"]
+        assert shown == [m | {"hearted_by_me": h} for m, h in zip(expected, hearted)]
+    assert w.conv.history(sam, LOUNGE, after_seq=0)["messages"] == w.conv.history(sam, LOUNGE)["messages"]
+    assert shown[0]["mentions"] == [{"person_id": sam, "username": "sam_river"}]
+    assert shown[0]["edited_at"] > shown[0]["posted_at"] and shown[2]["body"] == "" and shown[2]["deleted"]
+
+
 @pytest.mark.parametrize("arguments", [{"limit": 0}, {"limit": 101}, {"before_seq": -1}, {"after_seq": -1}])
 def test_history_refuses_arguments_out_of_range(w, arguments):
     person = register(w.rooms)

@@ -82,6 +82,7 @@ class LiveHub:
         self._producer: kombu.Producer | None = None
         self._previous_heads: dict[str, int] = {}
         self._binding_changes: queue.SimpleQueue = queue.SimpleQueue()  # slugs to re-check, from any thread
+        self._outgoing: queue.SimpleQueue = queue.SimpleQueue()  # committed items for the publisher thread
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.consuming = threading.Event()
@@ -126,6 +127,20 @@ class LiveHub:
     # --- publishing ---------------------------------------------------------------------------
 
     def publish(self, items: list[dict]) -> None:
+        """Hands committed items to the publisher thread, so a call's answer never waits for the broker."""
+        self._outgoing.put(items)
+
+    def _publish_queued(self) -> None:
+        while not self._stop.is_set() or not self._outgoing.empty():
+            try:
+                items = list(self._outgoing.get(timeout=0.2))
+            except queue.Empty:
+                continue
+            while not self._outgoing.empty():  # what queued meanwhile goes out with it: a message per room
+                items += self._outgoing.get_nowait()
+            self._send(items)
+
+    def _send(self, items: list[dict]) -> None:
         """Announces committed items to every replica (best effort: a failure is repaired by the sweep)."""
         by_room: dict[str, list[dict]] = collections.defaultdict(list)
         for item in items:
@@ -162,7 +177,8 @@ class LiveHub:
     # --- background threads -------------------------------------------------------------------
 
     def start(self) -> "LiveHub":
-        for target, name in ((self._consume, "live-consumer"), (self._sweep, "live-sweep")):
+        for target, name in ((self._consume, "live-consumer"), (self._sweep, "live-sweep"),
+                             (self._publish_queued, "live-publisher")):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)

@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
+from hearth_common.db import PreparedStatement
 from hearth_common.events import Event
 from hearth_common.inbox import claim_event
 from hearth_common.outbox import outbox_row
@@ -48,6 +49,33 @@ def sanctions_from_json(rows: list[dict]) -> list[Sanction]:
     ]
 
 
+# The room (r) and everything its door depends on for :person_id at :now, as the columns of one row.
+ACCESS_COLUMNS = """r.*,
+       (SELECT row_to_json(p) FROM people p WHERE p.person_id = :person_id) AS person,
+       {ACTIVE_SANCTIONS},
+       EXISTS (SELECT 1 FROM cohort_grants g WHERE g.person_id = :person_id AND g.room_slug = r.slug
+                 AND g.revoked_at IS NULL AND g.expires_at > :now) AS cohort_grant,
+       EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in) AS facilitator_in,
+       (SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)
+         AS live_session_id,
+       (SELECT row_to_json(m) FROM members m WHERE m.room_slug = r.slug AND m.person_id = :person_id)
+         AS member""".replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS)
+
+
+def access_context_from(row) -> dict:
+    """The access context (see RoomsRepository.access_context) from a row with ACCESS_COLUMNS."""
+    return {
+        "room": Room(**{k: row[k] for k in _ROOM_FIELDS}),
+        "person": PeopleRepository.person_from(row["person"]) if row["person"] else None,
+        "sanctions": sanctions_from_json(row["sanctions"]),
+        "cohort_grant": row["cohort_grant"],
+        "facilitated_open": row["facilitator_in"] or row["live_session_id"] is not None,
+        "live_session_id": str(row["live_session_id"]) if row["live_session_id"] else None,
+        "member": row["member"] and row["member"] | {
+            k: dt.datetime.fromisoformat(row["member"][k]) for k in ("joined_at", "last_seen_at")},
+    }
+
+
 class RoomsRepository:
     def __init__(self, session: Connection):
         self.session = session
@@ -65,38 +93,14 @@ class RoomsRepository:
             stmt = stmt.where(orm.rooms.c.topic == topic)
         return [Room(**{k: row[k] for k in _ROOM_FIELDS}) for row in self.session.execute(stmt).mappings()]
 
-    _ACCESS_CONTEXT = sa.text("""
-        SELECT r.*,
-               (SELECT row_to_json(p) FROM people p WHERE p.person_id = :person_id) AS person,
-               {ACTIVE_SANCTIONS},
-               EXISTS (SELECT 1 FROM cohort_grants g WHERE g.person_id = :person_id AND g.room_slug = r.slug
-                         AND g.revoked_at IS NULL AND g.expires_at > :now) AS cohort_grant,
-               EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in) AS facilitator_in,
-               (SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)
-                 AS live_session_id,
-               (SELECT row_to_json(m) FROM members m WHERE m.room_slug = r.slug AND m.person_id = :person_id)
-                 AS member
-          FROM rooms r WHERE r.slug = :slug
-    """.replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS))
+    _ACCESS_CONTEXT = PreparedStatement("room_access_context", f"SELECT {ACCESS_COLUMNS} FROM rooms r WHERE r.slug = :slug")
 
     def access_context(self, slug: str, person_id: str, now: dt.datetime) -> dict | None:
         """Everything deciding whether a person may enter a room rests on, in one round trip: the room, room's
-        read model of the person, their active sanctions, a cross-cohort grant, and whether a facilitator is
-        checked in or a session is live. None when the room does not exist."""
-        row = self.session.execute(self._ACCESS_CONTEXT, {"slug": slug, "person_id": person_id, "now": now}
-                                   ).mappings().first()
-        if row is None:
-            return None
-        return {
-            "room": Room(**{k: row[k] for k in _ROOM_FIELDS}),
-            "person": PeopleRepository.person_from(row["person"]) if row["person"] else None,
-            "sanctions": sanctions_from_json(row["sanctions"]),
-            "cohort_grant": row["cohort_grant"],
-            "facilitated_open": row["facilitator_in"] or row["live_session_id"] is not None,
-            "live_session_id": str(row["live_session_id"]) if row["live_session_id"] else None,
-            "member": row["member"] and row["member"] | {
-                k: dt.datetime.fromisoformat(row["member"][k]) for k in ("joined_at", "last_seen_at")},
-        }
+        read model of the person, their active sanctions, a cross-cohort grant, whether a facilitator is
+        checked in or a session is live, and their membership. None when the room does not exist."""
+        row = self._ACCESS_CONTEXT(self.session, {"slug": slug, "person_id": person_id, "now": now}).mappings().first()
+        return access_context_from(row) if row is not None else None
 
     def add_if_missing(self, room: Room, actor: str) -> bool:
         """Inserts the room unless its slug exists; returns whether it was added."""
@@ -231,7 +235,7 @@ class MembersRepository:
     def add(self, member: dict) -> None:
         self.session.execute(sa.insert(orm.members).values(**member))
 
-    _ADD_JOINED = sa.text("""
+    _ADD_JOINED = PreparedStatement("room_add_joined", """
         WITH stream AS (
             INSERT INTO room_streams (room_slug, last_seq, present) VALUES (:room_slug, 1, 1)
             ON CONFLICT (room_slug) DO UPDATE
@@ -254,8 +258,7 @@ class MembersRepository:
         INSERT INTO timeline (room_slug, seq, kind, data, occurred_at)
         SELECT :room_slug, stream.last_seq, 'member_joined', :data, :now FROM stream
         RETURNING seq
-    """).bindparams(sa.bindparam("data", type_=JSONB), sa.bindparam("payload", type_=JSONB),
-                    sa.bindparam("event_id", type_=sa.Uuid))
+    """, json_params=("data", "payload"))
 
     def add_joined(self, member: dict, capacity: int, timeline_data: dict, live_session_id: str | None,
                    joined: Event) -> int | None:
@@ -264,7 +267,7 @@ class MembersRepository:
         the outbox: one statement, so the stream row's lock is held only from here to commit. Returns the
         seq, or None when the room is full."""
         try:
-            return self.session.execute(self._ADD_JOINED, {
+            return self._ADD_JOINED(self.session, {
                 "room_slug": member["room_slug"], "person_id": member["person_id"], "username": member["username"],
                 "now": member["joined_at"], "capacity": capacity, "session_id": live_session_id,
                 "data": timeline_data, **outbox_row(joined, SOURCE),
@@ -342,17 +345,45 @@ class MessagesRepository:
         values = {k: getattr(message, k) for k in _MESSAGE_FIELDS if k != "message_id"}
         self.session.execute(sa.update(t).where(t.c.message_id == message.message_id).values(**values))
 
-    def page(self, slug: str, *, before_seq: int | None = None, after_seq: int | None = None, limit: int) -> list[Message]:
-        """Up to `limit` messages before `before_seq` (newest first) or after `after_seq` (oldest first)."""
-        t = orm.messages
-        stmt = sa.select(t).where(t.c.room_slug == slug)
-        if after_seq is not None:
-            stmt = stmt.where(t.c.seq > after_seq).order_by(t.c.seq)
-        else:
-            if before_seq is not None:
-                stmt = stmt.where(t.c.seq < before_seq)
-            stmt = stmt.order_by(t.c.seq.desc())
-        return [self._message(row) for row in self.session.execute(stmt.limit(limit)).mappings()]
+    # A page of the room's messages as one JSON column (text ids, ISO times), each with whether :person_id
+    # hearted it: {bound} picks the page's side of the cursor, {order} its direction.
+    _PAGE = """(SELECT coalesce(json_agg(page ORDER BY page.seq {order}), '[]') FROM (
+                 SELECT m.message_id, m.room_slug, m.seq, m.author_id, m.author_username, m.body, m.reply_to,
+                        m.mentions, m.hearts, m.posted_at, m.edited_at, m.deleted_at, m.deleted_by,
+                        m.hearts > 0 AND EXISTS (SELECT 1 FROM hearts h WHERE h.message_id = m.message_id
+                                                   AND h.person_id = :person_id) AS hearted
+                   FROM messages m WHERE m.room_slug = r.slug AND {bound}
+                  ORDER BY m.seq {order} LIMIT :limit) page) AS page"""
+    _READ = "SELECT {access}, {page} FROM rooms r WHERE r.slug = :slug"
+    _READ_BEFORE = PreparedStatement("room_read_before", _READ.format(
+        access=ACCESS_COLUMNS, page=_PAGE.format(bound="m.seq < :cursor", order="DESC")))
+    _READ_AFTER = PreparedStatement("room_read_after", _READ.format(
+        access=ACCESS_COLUMNS, page=_PAGE.format(bound="m.seq > :cursor", order="ASC")))
+
+    def read(self, slug: str, person_id: str, now: dt.datetime, *, before_seq: int | None = None,
+             after_seq: int | None = None, limit: int) -> tuple[dict, list[tuple[Message, bool]]] | None:
+        """The room's access context for the person (see RoomsRepository.access_context) and up to `limit`
+        messages before `before_seq` (newest first; None: the newest) or after `after_seq` (oldest first),
+        each with whether the person hearted it: one round trip. None when the room does not exist."""
+        forward = after_seq is not None
+        cursor = after_seq if forward else (before_seq if before_seq is not None else 2**63 - 1)
+        row = (self._READ_AFTER if forward else self._READ_BEFORE)(self.session, {
+            "slug": slug, "person_id": person_id, "now": now, "cursor": cursor, "limit": limit,
+        }).mappings().first()
+        if row is None:
+            return None
+        return access_context_from(row), [(self._from_json(m), m["hearted"]) for m in row["page"]]
+
+    @staticmethod
+    def _from_json(m: dict) -> Message:
+        when = dt.datetime.fromisoformat
+        return Message(
+            message_id=m["message_id"], room_slug=m["room_slug"], seq=m["seq"], author_id=m["author_id"],
+            author_username=m["author_username"], body=m["body"], posted_at=when(m["posted_at"]),
+            reply_to=m["reply_to"], mentions=m["mentions"], hearts=m["hearts"],
+            edited_at=m["edited_at"] and when(m["edited_at"]), deleted_at=m["deleted_at"] and when(m["deleted_at"]),
+            deleted_by=m["deleted_by"],
+        )
 
     _POSTING_CONTEXT = sa.text("""
         WITH present AS (
@@ -434,13 +465,6 @@ class MessagesRepository:
             .returning(m.c.hearts)
         )
         return self.session.execute(stmt).scalar_one()
-
-    def hearted_by(self, person_id: str, message_ids: list[str]) -> set[str]:
-        if not message_ids:
-            return set()
-        h = orm.hearts
-        stmt = sa.select(h.c.message_id).where(h.c.person_id == person_id, h.c.message_id.in_(message_ids))
-        return {str(mid) for mid in self.session.execute(stmt).scalars()}
 
 
 class SanctionsRepository:

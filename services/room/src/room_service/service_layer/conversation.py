@@ -27,10 +27,14 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def room_not_found(slug: str) -> errors.RoomNotFound:
+    return errors.RoomNotFound(f"no room with slug {slug!r}; ListRooms shows the catalogue")
+
+
 def load_room(uow: UnitOfWork, slug: str, lock: bool = False) -> Room:
     room = uow.rooms.get(slug or "", lock=lock)
     if room is None:
-        raise errors.RoomNotFound(f"no room with slug {slug!r}; ListRooms shows the catalogue")
+        raise room_not_found(slug)
     return room
 
 
@@ -53,7 +57,7 @@ def access_context(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime)
     """The room and everything its door depends on for this person (one query); NotFound for no room."""
     context = uow.rooms.access_context(slug or "", person_id, now)
     if context is None:
-        raise errors.RoomNotFound(f"no room with slug {slug!r}; ListRooms shows the catalogue")
+        raise room_not_found(slug)
     return context
 
 
@@ -61,6 +65,14 @@ def decide_in(context: dict, now: dt.datetime):
     """The access decision from an access_context(): the person, an open facilitated room, a staff grant."""
     return context["room"].decide(context["person"], now, facilitated_open=context["facilitated_open"],
                                   cohort_grant=context["cohort_grant"])
+
+
+def require_reader(context: dict, slug: str, now: dt.datetime) -> None:
+    """Those who may enter read a room (members, and others to look before joining); the banned do not."""
+    sanctions.check(context["sanctions"], "ban", slug, now)
+    decision = decide_in(context, now)
+    if not decision.allowed and context["member"] is None:
+        raise NotAllowedIn(f"you may not read {context['room'].name}: " + "; ".join(decision.missing))
 
 
 def decide_all(uow: UnitOfWork, rooms: list[Room], person: KnownPerson | None, now: dt.datetime) -> list:
@@ -222,7 +234,8 @@ class Conversation:
 
     def members(self, person_id: str, slug: str) -> list[dict]:
         with self.uow_factory() as uow:
-            self._require_reader(uow, person_id, slug, self.clock())
+            now = self.clock()
+            require_reader(access_context(uow, slug, person_id, now), slug, now)
             return [member_view(m) for m in uow.members.list(slug)]
 
     def _require_member(self, uow: UnitOfWork, person_id: str, slug: str) -> dict:
@@ -232,14 +245,6 @@ class Conversation:
                 load_room(uow, slug)  # raises NotFound
             raise NotInRoom("join the room first")
         return member
-
-    def _require_reader(self, uow: UnitOfWork, person_id: str, slug: str, now: dt.datetime) -> None:
-        """Those who may enter read (members, and others to look before joining). The banned do not."""
-        context = access_context(uow, slug, person_id, now)
-        sanctions.check(context["sanctions"], "ban", slug, now)
-        decision = decide_in(context, now)
-        if not decision.allowed and uow.members.get(slug, person_id) is None:
-            raise NotAllowedIn(f"you may not read {context['room'].name}: " + "; ".join(decision.missing))
 
     # --- messages -----------------------------------------------------------------------------
 
@@ -342,21 +347,24 @@ class Conversation:
             raise InvalidArgument(f"limit must be between 1 and {MAX_PAGE}")
         if before_seq < 0 or (after_seq is not None and after_seq < 0):
             raise InvalidArgument("before_seq and after_seq must not be negative")
-        with self.uow_factory(single_statements=True) as uow:  # reads only: no BEGIN/ROLLBACK round trips
-            self._require_reader(uow, person_id, slug, self.clock())
-            more_before = False
+        now = self.clock()
+        with self.uow_factory(single_statements=True) as uow:  # one read: no BEGIN/ROLLBACK round trips
             if after_seq is not None:
-                page = uow.messages.page(slug, after_seq=after_seq, limit=limit)
-            else:
-                page = uow.messages.page(slug, before_seq=before_seq or None, limit=limit + 1)
-                more_before = len(page) > limit  # one row past the page says whether anything is older
-                page = list(reversed(page[:limit]))
-            hearted = uow.messages.hearted_by(person_id, [m.message_id for m in page if m.hearts])
-            return {
-                "messages": [message_view(m, m.message_id in hearted) for m in page],
-                # The cursor for "load more": pass it as before_seq. 0 when this page reaches the start.
-                "next_before_seq": page[0].seq if more_before else 0,
-            }
+                read = uow.messages.read(slug or "", person_id, now, after_seq=after_seq, limit=limit)
+            else:  # one row past the page says whether anything is older
+                read = uow.messages.read(slug or "", person_id, now, before_seq=before_seq or None, limit=limit + 1)
+        if read is None:
+            raise room_not_found(slug)
+        context, page = read
+        require_reader(context, slug, now)  # the page was read with the door's facts; shown only past it
+        more_before = after_seq is None and len(page) > limit
+        if after_seq is None:
+            page = list(reversed(page[:limit]))
+        return {
+            "messages": [message_view(m, hearted) for m, hearted in page],
+            # The cursor for "load more": pass it as before_seq. 0 when this page reaches the start.
+            "next_before_seq": page[0][0].seq if more_before else 0,
+        }
 
     def _message(self, uow: UnitOfWork, message_id: str, lock: bool = False) -> Message:
         message = uow.messages.get(_uuid(message_id, "message_id"), lock=lock)

@@ -1,0 +1,77 @@
+"""Integration: prepared statements on the real PostgreSQL: planned once per connection, correct every time."""
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from hearth_common import testing
+from hearth_common.db import PreparedStatement, make_engine
+
+NOTES = PreparedStatement("test_notes_between", """
+    SELECT n.id, n.body, n.meta FROM notes n
+     WHERE n.written_at >= :since AND n.body LIKE '%' || :word || '%' AND n.id <> :skip
+       AND n.written_at::date = CAST(:since AS timestamptz)::date
+     ORDER BY n.id
+""")
+ADD = PreparedStatement("test_notes_add", """
+    INSERT INTO notes (body, meta, written_at) VALUES (:body, :meta, :written_at) RETURNING id
+""", json_params=("meta",))
+
+
+@pytest.fixture(scope="module")
+def engine():
+    url = testing.create_database("hearth_common_prepared")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL, meta jsonb NOT NULL,"
+                             " written_at timestamptz NOT NULL)"))
+    yield engine
+    engine.dispose()
+    testing.drop_database(url)
+
+
+def prepared_names(conn) -> set[str]:
+    return set(conn.execute(sa.text("SELECT name FROM pg_prepared_statements")).scalars())
+
+
+NOON = dt.datetime(2026, 11, 26, 12, tzinfo=dt.timezone.utc)
+
+
+def test_parameters_are_numbered_by_first_use_and_sent_in_that_order():
+    assert NOTES.params == ["since", "word", "skip"]
+    assert "$1" in NOTES.prepare_sql and "$3" in NOTES.prepare_sql and ":since" not in NOTES.prepare_sql
+    assert "n.written_at::date" in NOTES.prepare_sql  # casts are not parameters
+
+
+def test_a_statement_is_prepared_once_per_connection_and_returns_what_plain_sql_would(engine):
+    with engine.connect() as conn:
+        first = ADD(conn, {"body": "a calm morning", "meta": {"tags": ["calm"]}, "written_at": NOON}).scalar_one()
+        ADD(conn, {"body": "a busy noon", "meta": {}, "written_at": NOON + dt.timedelta(minutes=1)})
+        conn.commit()
+        assert {"test_notes_add"} <= prepared_names(conn)
+        rows = NOTES(conn, {"since": NOON, "word": "m", "skip": 0}).mappings().all()
+        again = NOTES(conn, {"since": NOON, "word": "calm", "skip": -1}).mappings().all()
+    assert [(r["id"], r["body"], r["meta"]) for r in rows] == [(first, "a calm morning", {"tags": ["calm"]})]
+    assert [r["id"] for r in again] == [first]
+
+
+def test_a_prepared_statement_outlives_a_rolled_back_transaction(engine):
+    with engine.connect() as conn:
+        ADD(conn, {"body": "never kept", "meta": {}, "written_at": NOON})
+        conn.rollback()
+        assert "test_notes_add" in prepared_names(conn)
+        assert NOTES(conn, {"since": NOON, "word": "never", "skip": 0}).all() == []
+
+
+def test_a_replaced_connection_prepares_again(engine):
+    single = make_engine(engine.url.render_as_string(hide_password=False), pool_size=1)
+    try:
+        with single.connect() as conn:
+            NOTES(conn, {"since": NOON, "word": "calm", "skip": 0}).all()
+            record = conn.connection._connection_record
+            conn.invalidate()  # the database connection is gone; the pool's record opens a new one on next use
+        with single.connect() as conn:
+            assert conn.connection._connection_record is record  # the same pool slot, a new connection
+            assert "test_notes_between" not in prepared_names(conn)
+            assert len(NOTES(conn, {"since": NOON, "word": "calm", "skip": 0}).all()) == 1
+    finally:
+        single.dispose()
