@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import socket
 import threading
 import time
 from typing import Callable, Iterable
@@ -62,6 +63,51 @@ def event_exchange(source: str) -> kombu.Exchange:
     return kombu.Exchange(f"{source}.events", type="topic", durable=True, delivery_mode=2)
 
 
+class BrokerRefused(ConnectionError):
+    """The broker nacked, or did not confirm in time, a message it was given (so it may not have it)."""
+
+
+class _Confirms:
+    """Publisher confirms for a channel in confirm mode: the delivery tags published and not yet confirmed.
+
+    A batch is published whole and then confirmed with one wait (the broker acks many tags at once), rather
+    than a round trip per message."""
+
+    def __init__(self, channel):
+        self.published = 0  # the broker numbers a confirm-mode channel's messages 1, 2, ...
+        self.unconfirmed: set[int] = set()
+        self.refused = False
+        channel.events["basic_ack"].add(self._ack)
+        channel.events["basic_nack"].add(self._nack)
+
+    def sent(self) -> None:
+        self.published += 1
+        self.unconfirmed.add(self.published)
+
+    def _ack(self, delivery_tag: int, multiple: bool) -> None:
+        if multiple:
+            self.unconfirmed = {tag for tag in self.unconfirmed if tag > delivery_tag}
+        else:
+            self.unconfirmed.discard(delivery_tag)
+
+    def _nack(self, delivery_tag: int, multiple: bool) -> None:
+        self.refused = True
+        self._ack(delivery_tag, multiple)
+
+    def wait(self, connection: kombu.Connection, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.unconfirmed and not self.refused:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise BrokerRefused(f"the broker did not confirm {len(self.unconfirmed)} messages in {timeout} s")
+            try:
+                connection.drain_events(timeout=remaining)
+            except socket.timeout:
+                continue
+        if self.refused:
+            raise BrokerRefused("the broker refused (nacked) a message")
+
+
 class OutboxRelay:
     """Publishes committed outbox rows with publisher confirms, then marks them published.
 
@@ -72,7 +118,8 @@ class OutboxRelay:
     higher seq, which lets a consumer with several workers drop a stale event.
     """
 
-    def __init__(self, engine: Engine, table: sa.Table, source: str, amqp_uri: str, *, batch_size: int = 200):
+    def __init__(self, engine: Engine, table: sa.Table, source: str, amqp_uri: str, *, batch_size: int = 200,
+                 confirm_timeout: float = 10.0):
         self.engine = engine
         self.table = table
         self.source = source
@@ -81,14 +128,18 @@ class OutboxRelay:
         self.exchange = event_exchange(source)
         # One advisory lock key per source, stable across processes.
         self.lock_key = int.from_bytes(hashlib.sha256(f"hearth-outbox:{source}".encode()).digest()[:8], "big", signed=True)
+        self.confirm_timeout = confirm_timeout
         self._connection: kombu.Connection | None = None
         self._producer: kombu.Producer | None = None
+        self._confirms: _Confirms | None = None
 
     def _ensure_producer(self) -> kombu.Producer:
         if self._producer is None:
-            self._connection = kombu.Connection(self.amqp_uri, transport_options={"confirm_publish": True})
+            self._connection = kombu.Connection(self.amqp_uri)
             self._connection.ensure_connection(max_retries=1)
             channel = self._connection.channel()
+            channel.confirm_select()
+            self._confirms = _Confirms(channel)
             self.exchange(channel).declare()
             self._producer = kombu.Producer(channel, exchange=self.exchange, serializer="json")
         return self._producer
@@ -101,6 +152,7 @@ class OutboxRelay:
                 log.debug("closing relay connection failed", exc_info=True)
         self._connection = None
         self._producer = None
+        self._confirms = None
 
     def publish_pending(self) -> int:
         """Publishes one batch; returns how many events were published."""
@@ -131,6 +183,8 @@ class OutboxRelay:
                         message_id=str(row.payload["event_id"]),
                         retry=False,
                     )
+                    self._confirms.sent()
+                self._confirms.wait(self._connection, self.confirm_timeout)
             except Exception:
                 self.close()
                 raise
