@@ -223,14 +223,30 @@ def _wrapped(handler, method: str, pool: futures.Executor | None = None):
     )
 
 
+class _WrappedHandlers:
+    """The wrapped handler of each method, built on its first call and reused (a method's handler is fixed)."""
+
+    def __init__(self, pool: futures.Executor | None = None):
+        self.pool = pool
+        self._by_method: dict[str, tuple] = {}
+
+    def wrapped(self, handler, method: str):
+        if handler is None or method.startswith("/grpc."):
+            return handler
+        known = self._by_method.get(method)
+        if known is None or known[0] is not handler:
+            known = self._by_method[method] = (handler, _wrapped(handler, method, self.pool))
+        return known[1]
+
+
 class CallInterceptor(grpc.ServerInterceptor):
     """Gives every call a request id and an access-log line, and turns domain errors into statuses."""
 
+    def __init__(self):
+        self.handlers = _WrappedHandlers()
+
     def intercept_service(self, continuation, handler_call_details):
-        handler = continuation(handler_call_details)
-        if handler is None or handler_call_details.method.startswith("/grpc."):
-            return handler
-        return _wrapped(handler, handler_call_details.method)
+        return self.handlers.wrapped(continuation(handler_call_details), handler_call_details.method)
 
 
 class AioCallInterceptor(grpc.aio.ServerInterceptor):
@@ -238,13 +254,10 @@ class AioCallInterceptor(grpc.aio.ServerInterceptor):
     loop, both with the same request id, access log and error mapping."""
 
     def __init__(self, pool: futures.Executor):
-        self.pool = pool
+        self.handlers = _WrappedHandlers(pool)
 
     async def intercept_service(self, continuation, handler_call_details):
-        handler = await continuation(handler_call_details)
-        if handler is None or handler_call_details.method.startswith("/grpc."):
-            return handler
-        return _wrapped(handler, handler_call_details.method, self.pool)
+        return self.handlers.wrapped(await continuation(handler_call_details), handler_call_details.method)
 
 
 class GrpcServer:

@@ -6,15 +6,19 @@ import datetime as dt
 from google.protobuf.timestamp_pb2 import Timestamp
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
 def to_timestamp(value: dt.datetime | str | None) -> Timestamp | None:
     """A Timestamp from an aware datetime or its ISO-8601 form (as JSON carries it); None stays None."""
     if value is None:
         return None
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    ts = Timestamp()
-    ts.FromDatetime(value.astimezone(dt.timezone.utc))
-    return ts
+    if value.tzinfo is None:
+        value = value.astimezone(dt.timezone.utc)  # a naive time is local, as datetime.astimezone takes it
+    since = value - _EPOCH  # a quarter of Timestamp.FromDatetime's cost (it is on every message of a page)
+    return Timestamp(seconds=since.days * 86_400 + since.seconds, nanos=since.microseconds * 1000)
 
 
 def from_timestamp(message, field: str) -> dt.datetime | None:

@@ -8,6 +8,8 @@ import logging
 import uuid
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from google.protobuf.timestamp_pb2 import Timestamp
 from hearth.identity.v1 import identity_pb2
 
@@ -44,6 +46,15 @@ def test_to_timestamp_stores_utc_seconds():
 
     assert isinstance(ts, Timestamp)
     assert (ts.seconds, ts.nanos) == (10, 0)
+
+
+@given(st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30),
+                    timezones=st.sampled_from([dt.timezone.utc, dt.timezone(dt.timedelta(hours=-7, minutes=-30))])))
+def test_to_timestamp_agrees_with_protobufs_own_conversion(value):
+    expected = Timestamp()
+    expected.FromDatetime(value.astimezone(dt.timezone.utc))
+    assert to_timestamp(value) == expected
+    assert to_timestamp(value.isoformat()) == expected
 
 
 def test_from_timestamp_unset_field_is_none():
