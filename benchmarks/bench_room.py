@@ -13,7 +13,7 @@ import time
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from loadgen import DURATION, open_loop, report
+from loadgen import DURATION, WARMUP, open_loop, report
 from stack import create_rooms, running_stack
 
 import grpc
@@ -29,7 +29,8 @@ def main() -> None:
     with running_stack("bench_room", room_grpc_replicas=2) as stack:
         stubs = [room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(t)) for t in stack.room_targets]
         # Enough people that every join in the run is a first join of a (person, room) pair.
-        people = stack.register([f"bench_room_{i:04d}" for i in range(max(int(JOIN_RATE * DURATION) // LOCKED_ROOMS + 1, 200))])
+        joins = int(JOIN_RATE * (WARMUP + DURATION))
+        people = stack.register([f"bench_room_{i:04d}" for i in range(max(joins // LOCKED_ROOMS + 1, 200))])
         stack.wait_known(people, SEEDED_LOCKED)
 
         def allowed(md) -> bool:

@@ -14,7 +14,8 @@ import threading
 import time
 
 BIN = pathlib.Path(sys.executable).parent
-DURATION = float(os.environ.get("BENCH_SECONDS", "10"))
+DURATION = float(os.environ.get("BENCH_SECONDS", "10"))  # measured seconds per row
+WARMUP = float(os.environ.get("BENCH_WARMUP_SECONDS", "1"))  # unmeasured seconds at the row's rate before them
 
 
 def free_port() -> int:
@@ -30,9 +31,11 @@ def report(name: str, latencies: list[float], extra: str = "") -> None:
 
 
 def open_loop(name: str, rate: float, call, workers: int = 32) -> None:
-    """Sends `rate` calls a second for DURATION seconds; latency counts from each call's scheduled send time."""
-    total = int(rate * DURATION)
-    gc.freeze()  # the generator's own full collections would pause its clock, not the server
+    """Sends `rate` calls a second: WARMUP seconds that are not measured (the servers' pools, prepared
+    statements and caches settle after the previous row), then DURATION seconds that are. Calls are numbered
+    from 0 in send order, warm-up included; latency counts from each call's scheduled send time."""
+    warm = int(rate * WARMUP)
+    total = warm + int(rate * DURATION)
     latencies: list[float] = []
     failures = 0
     lock = threading.Lock()
@@ -50,14 +53,21 @@ def open_loop(name: str, rate: float, call, workers: int = 32) -> None:
         except Exception:
             ok = False
         with lock:
-            if ok:
-                latencies.append(time.perf_counter() - scheduled)
-            else:
+            if not ok:
                 failures += 1
+            elif i >= warm:
+                latencies.append(time.perf_counter() - scheduled)
 
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        list(pool.map(one, range(total)))
-    report(name, latencies, f"rate={rate:>5.0f}/s n={total:>5} failures={failures} ")
+    # The generator's own collections would pause its clock, not the server: none run while it measures.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+            list(pool.map(one, range(total)))
+    finally:
+        gc.enable()
+    report(name, latencies, f"rate={rate:>5.0f}/s n={total - warm:>5} failures={failures} ")
 
 
 def stop_processes(procs: list[subprocess.Popen], grace: float = 20.0) -> None:
