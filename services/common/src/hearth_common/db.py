@@ -105,7 +105,10 @@ class PreparedStatement:
     `sql` names its parameters :like_this, as sa.text() does; PostgreSQL infers their types from where they
     are used (cast any whose use does not say). Values in `json_params` are sent as JSON. A statement is
     prepared on a connection the first time it runs there; a prepared statement outlives transactions and
-    goes with its connection (SQLAlchemy clears a connection's `info` when it replaces the connection).
+    goes with its connection (SQLAlchemy clears a connection's `info` when it replaces the connection), so
+    connections must be the server's own sessions (no transaction-pooling proxy in between). Name the
+    columns a statement returns: PostgreSQL refuses to run a prepared `SELECT t.*` once a migration has
+    added a column to t ("cached plan must not change result type").
     """
 
     _PARAMETER = re.compile(r"(?<![:\w]):(\w+)")

@@ -1,4 +1,6 @@
 """Integration: room's schema, catalogue, read model and access decisions on the real PostgreSQL."""
+import dataclasses
+import datetime as dt
 import threading
 import uuid
 
@@ -9,6 +11,7 @@ from alembic.migration import MigrationContext
 from hearth_common import testing
 
 from room_service.adapters import orm
+from room_service.adapters.repository import RoomsRepository
 from room_service.domain import errors
 from room_service.domain.catalogue import STARTER_ROOMS
 from room_service.migrations import runner
@@ -110,3 +113,16 @@ def test_a_redelivered_event_is_applied_once_even_concurrently(rooms, room_engin
         claimed = conn.execute(sa.select(sa.func.count()).select_from(orm.inbox).where(
             orm.inbox.c.event_id == envelope["event_id"])).scalar_one()
     assert claimed == 1
+
+
+def test_the_prepared_door_check_survives_a_migration_that_adds_a_column_to_rooms(rooms, room_engine):
+    person = register(rooms)
+    now = dt.datetime.now(dt.timezone.utc)
+    with room_engine.connect() as conn:  # one connection: the statement is prepared, then the table changes
+        repository = RoomsRepository(conn)
+        before = repository.access_context("adult-community-lounge", person, now)
+        conn.execute(sa.text("ALTER TABLE rooms ADD COLUMN added_while_serving text"))
+        after = repository.access_context("adult-community-lounge", person, now)
+        conn.rollback()  # the column goes again with the transaction
+    assert dataclasses.astuple(after["room"]) == dataclasses.astuple(before["room"])
+    assert after["person"].person_id == person

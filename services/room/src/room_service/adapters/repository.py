@@ -49,8 +49,10 @@ def sanctions_from_json(rows: list[dict]) -> list[Sanction]:
     ]
 
 
-# The room (r) and everything its door depends on for :person_id at :now, as the columns of one row.
-ACCESS_COLUMNS = """r.*,
+# The room (r) and everything its door depends on for :person_id at :now, as the columns of one row. The
+# room's columns are named: a prepared statement selecting r.* would fail ("cached plan must not change
+# result type") once a migration adds a column to rooms while the service runs.
+ACCESS_COLUMNS = """{ROOM_COLUMNS},
        (SELECT row_to_json(p) FROM people p WHERE p.person_id = :person_id) AS person,
        {ACTIVE_SANCTIONS},
        EXISTS (SELECT 1 FROM cohort_grants g WHERE g.person_id = :person_id AND g.room_slug = r.slug
@@ -59,7 +61,8 @@ ACCESS_COLUMNS = """r.*,
        (SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)
          AS live_session_id,
        (SELECT row_to_json(m) FROM members m WHERE m.room_slug = r.slug AND m.person_id = :person_id)
-         AS member""".replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS)
+         AS member""".replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS).replace(
+    "{ROOM_COLUMNS}", ", ".join(f"r.{field}" for field in _ROOM_FIELDS))
 
 
 def access_context_from(row) -> dict:
