@@ -1,12 +1,13 @@
 """Compose: the real images and docker-compose.yml, driven from the host over the published gRPC ports."""
+import functools
 import subprocess
-import time
 import uuid
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
+from hearth_common import testing
 
 from conftest import COMPOSE, compose, psql
 
@@ -31,11 +32,7 @@ def health(channel):
         return None
 
 
-def eventually(predicate, timeout=60, what="condition"):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(1)
+eventually = functools.partial(testing.eventually, timeout=60, interval=1)  # containers take their time
 
 
 def unpublished_events() -> int:

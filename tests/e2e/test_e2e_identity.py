@@ -9,6 +9,7 @@ import grpc
 import sqlalchemy as sa
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
+from hearth_common import testing
 from hearth_common.logging import request_id_var
 from hearth_common.rpc_client import RpcClient
 
@@ -58,7 +59,9 @@ def test_register_login_award_and_read_back_with_one_request_id_throughout(stack
     assert awarded[0]["request_id"] == "e2e-request-0001"
     assert awarded[0]["_headers"]["nameko.request_id"] == "e2e-request-0001"
     assert any(l.get("request_id") == "e2e-request-0001" for l in stack.grpc.logs())
-    assert any(l.get("request_id") == "e2e-request-0001" and l["msg"] == "event published" for l in worker.logs())
+    # The relay logs a publication after the broker confirmed it and the outbox row is marked: after delivery.
+    testing.eventually(lambda: any(l.get("request_id") == "e2e-request-0001" and l["msg"] == "event published"
+                                   for l in worker.logs()), what="the worker's 'event published' log line")
 
     # Another service awards over nameko RPC; its request id reaches the worker and the event.
     client = RpcClient(env["IDENTITY_AMQP_URI"], timeout=T, caller="course")

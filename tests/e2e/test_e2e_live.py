@@ -12,10 +12,11 @@ from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
+from hearth_common import testing
 from hearth_common.outbox import event_exchange
 from hearth_common.rpc_client import RpcClient
 
-from test_e2e_rooms import PASSWORD, T, eventually, room_stack  # noqa: F401  (fixture)
+from test_e2e_rooms import PASSWORD, T, room_stack  # noqa: F401  (fixture)
 
 OPEN_ROOM = "adult-24-7-support"
 
@@ -38,7 +39,7 @@ class People:
 
 def known_to_room(rooms, md, slug=OPEN_ROOM):
     """Waits until room's read model has the person (registration travels by event)."""
-    eventually(lambda: "try again" not in " ".join(
+    testing.eventually(lambda: "try again" not in " ".join(
         rooms.CheckAccess(rpb.CheckAccessRequest(slug=slug), metadata=md, timeout=T).access.missing))
 
 
@@ -102,7 +103,7 @@ def test_two_subscribers_on_two_replicas_see_the_same_messages_in_the_same_order
     (_, md_a), (_, md_b) = posters[0], posters[1]
     listen_a, listen_b = Listener(replica_a, md_a, OPEN_ROOM), Listener(replica_b, md_b, OPEN_ROOM)
     try:
-        eventually(lambda: listen_a.items and listen_b.items)  # both streams have started
+        testing.eventually(lambda: listen_a.items and listen_b.items)  # both streams have started
 
         def post(index, md):
             stub = replica_a if index % 2 == 0 else replica_b  # posts land on both replicas
@@ -115,7 +116,7 @@ def test_two_subscribers_on_two_replicas_see_the_same_messages_in_the_same_order
             t.start()
         for t in threads:
             t.join()
-        eventually(lambda: len(listen_a.messages()) == 15 and len(listen_b.messages()) == 15)
+        testing.eventually(lambda: len(listen_a.messages()) == 15 and len(listen_b.messages()) == 15)
         assert listen_a.messages() == listen_b.messages()
         seqs = [i.seq for i in listen_a.items]
         assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), "every timeline item once, in order, no gap"
@@ -131,19 +132,19 @@ def test_a_subscriber_that_disconnects_and_resumes_misses_nothing(world):
         known_to_room(replica_a, md)
         replica_a.JoinRoom(rpb.JoinRoomRequest(slug=OPEN_ROOM), metadata=md, timeout=T)
     first = Listener(replica_a, reader, OPEN_ROOM)
-    eventually(lambda: first.items)
+    testing.eventually(lambda: first.items)
     for n in range(3):
         replica_b.PostMessage(rpb.PostMessageRequest(slug=OPEN_ROOM, body=f"before {n}"), metadata=early, timeout=T)
-    eventually(lambda: len(first.messages()) == 3)
+    testing.eventually(lambda: len(first.messages()) == 3)
     first.close()
     last_seq = first.items[-1].seq
     for n in range(4):  # while the reader is away
         replica_b.PostMessage(rpb.PostMessageRequest(slug=OPEN_ROOM, body=f"while away {n}"), metadata=writer, timeout=T)
     resumed = Listener(replica_b, reader, OPEN_ROOM, after_seq=last_seq)  # and on the other replica
     try:
-        eventually(lambda: len(resumed.messages()) == 4)
+        testing.eventually(lambda: len(resumed.messages()) == 4)
         replica_a.PostMessage(rpb.PostMessageRequest(slug=OPEN_ROOM, body="after"), metadata=writer, timeout=T)
-        eventually(lambda: len(resumed.messages()) == 5)
+        testing.eventually(lambda: len(resumed.messages()) == 5)
         assert [body for _, body in resumed.messages()] == [f"while away {n}" for n in range(4)] + ["after"]
         assert resumed.items[0].kind == "subscribed" and resumed.items[0].seq == last_seq
         seqs = [i.seq for i in resumed.items[1:]]
@@ -160,7 +161,7 @@ def test_moderation_removes_a_message_and_mutes_through_its_events(world, amqp_u
         rooms.JoinRoom(rpb.JoinRoomRequest(slug=OPEN_ROOM), metadata=md, timeout=T)
     listener = Listener(rooms, watcher, OPEN_ROOM)
     try:
-        eventually(lambda: listener.items)
+        testing.eventually(lambda: listener.items)
         posted = rooms.PostMessage(rpb.PostMessageRequest(slug=OPEN_ROOM, body="something to remove"),
                                    metadata=member, timeout=T).message
         client = RpcClient(amqp_uri, timeout=10, caller="moderation")
@@ -170,7 +171,7 @@ def test_moderation_removes_a_message_and_mutes_through_its_events(world, amqp_u
         finally:
             client.close()
         assert removed["deleted"] and removed["body"] == ""
-        eventually(lambda: any(i.kind == "message_deleted" and i.deletion.message_id == posted.message_id
+        testing.eventually(lambda: any(i.kind == "message_deleted" and i.deletion.message_id == posted.message_id
                                for i in listener.items))
 
         with kombu.Connection(amqp_uri) as conn:  # moderation's sanction_imposed, as the contract defines it
@@ -188,6 +189,6 @@ def test_moderation_removes_a_message_and_mutes_through_its_events(world, amqp_u
                 return False
             except grpc.RpcError as exc:
                 return exc.code() == grpc.StatusCode.PERMISSION_DENIED and "muted" in exc.details()
-        assert eventually(muted)
+        assert testing.eventually(muted)
     finally:
         listener.close()

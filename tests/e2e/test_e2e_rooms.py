@@ -1,7 +1,6 @@
 """End-to-end: identity and room as real processes; a badge awarded in identity opens a badge-locked room."""
 import os
 import subprocess
-import time
 
 import grpc
 import pytest
@@ -44,16 +43,6 @@ def room_stack(stack, e2e_env, tmp_path):
     testing.drop_database(db_url)
 
 
-def eventually(check, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
-
-
 def test_refused_then_told_what_is_needed_then_admitted_once_the_badge_arrives(room_stack):
     identity_target, room_target, _ = room_stack
     identity = identity_pb2_grpc.IdentityServiceStub(grpc.insecure_channel(identity_target))
@@ -64,7 +53,7 @@ def test_refused_then_told_what_is_needed_then_admitted_once_the_badge_arrives(r
                                                        timeout=T).tokens.access_token)]
     check = lambda: rooms.CheckAccess(rpb.CheckAccessRequest(slug="adult-peer-supporters"), metadata=me, timeout=T).access
     # Registration reaches room through identity's events; until then room says to try again.
-    refused = eventually(lambda: (a := check()) and "try again" not in " ".join(a.missing) and a)
+    refused = testing.eventually(lambda: (a := check()) and "try again" not in " ".join(a.missing) and a)
     assert not refused.allowed
     assert list(refused.missing) == ["earn one of: Chief Chat, First Post", "earn: Compassion Hero"]
 
@@ -73,7 +62,7 @@ def test_refused_then_told_what_is_needed_then_admitted_once_the_badge_arrives(r
     for slug in ("first-post", "compassion-hero"):
         identity.AwardBadge(ipb.AwardBadgeRequest(person_id=person.id, badge_slug=slug, reason="earned"),
                             metadata=staff, timeout=T)
-    assert eventually(lambda: check().allowed)
+    assert testing.eventually(lambda: check().allowed)
     joined = rooms.JoinRoom(rpb.JoinRoomRequest(slug="adult-peer-supporters"), metadata=me, timeout=T)
     assert joined.member.person_id == person.id and joined.seq >= 1
 

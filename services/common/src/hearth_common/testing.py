@@ -79,6 +79,20 @@ class RabbitVhost:
         self._ctl("delete_vhost", self.name)
 
 
+def eventually(check: Callable[[], object], timeout: float = 20.0, interval: float = 0.05, what: str = "condition"):
+    """Calls `check` until it returns something true, and returns that; fails the test after `timeout` seconds.
+    For what happens after the call that caused it (an event delivered, a log line written after a commit)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(interval)
+
+
 def wait_consuming(amqp_uri: str, queue: str, timeout: float = 30.0, alive: Callable[[], str | None] = lambda: None) -> None:
     """Waits until someone consumes from `queue` (events published before that would not reach it).
 

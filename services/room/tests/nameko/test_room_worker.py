@@ -1,19 +1,12 @@
 """nameko: room's worker keeps its read model of people from identity's events, under eventlet."""
-import time
 import uuid
 
+from hearth_common import testing
 from nameko.standalone.events import event_dispatcher
 
 from room_service.domain.catalogue import STARTER_ROOMS
 
 LOCKED = next(r for r in STARTER_ROOMS if r.slug == "adult-peer-supporters")
-
-
-def wait_until(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
 
 
 def test_identity_events_open_a_badge_locked_room(room_worker_module, container_factory, amqp_uri, rooms):
@@ -29,12 +22,12 @@ def test_identity_events_open_a_badge_locked_room(room_worker_module, container_
         return envelope
 
     send(1, "person_registered", username="robin", kind="member", cohort="adult")
-    wait_until(lambda: "try again" not in " ".join(rooms.check_access(person, LOCKED.slug)["missing"]))
+    testing.eventually(lambda: "try again" not in " ".join(rooms.check_access(person, LOCKED.slug)["missing"]))
     assert not rooms.check_access(person, LOCKED.slug)["allowed"]
     send(2, "badge_awarded", badge_slug="first-post", award_id="a1")
     awarded = send(3, "badge_awarded", badge_slug="compassion-hero", award_id="a2")
-    wait_until(lambda: rooms.check_access(person, LOCKED.slug)["allowed"])
+    testing.eventually(lambda: rooms.check_access(person, LOCKED.slug)["allowed"])
     dispatch("identity", "badge_awarded", awarded)  # a redelivery changes nothing
     send(4, "badge_revoked", badge_slug="compassion-hero", award_id="a2")
-    wait_until(lambda: not rooms.check_access(person, LOCKED.slug)["allowed"])
+    testing.eventually(lambda: not rooms.check_access(person, LOCKED.slug)["allowed"])
     container.stop()

@@ -2,12 +2,11 @@
 sanction events from moderation.events muting people (real RabbitMQ vhost, real PostgreSQL)."""
 import datetime as dt
 import itertools
-import time
 import uuid
 
 import pytest
 import sqlalchemy as sa
-from hearth_common import errors
+from hearth_common import errors, testing
 from hearth_common.rpc_client import RpcClient
 from nameko.standalone.events import event_dispatcher
 
@@ -20,13 +19,6 @@ LOUNGE = "adult-community-lounge"        # always open, every adult
 GOOD_NEWS = "adult-community-good-news"  # always open, every adult
 
 _seq = itertools.count(1)
-
-
-def wait_until(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -156,15 +148,15 @@ def test_a_sanction_imposed_on_moderation_events_mutes_the_person(worker, amqp_u
         return False
 
     send(1, "sanction_imposed", kind="mute", room_slug=LOUNGE, expires_at=None, reason="flooding")
-    wait_until(lambda: post_refused_as_muted(LOUNGE))
+    testing.eventually(lambda: post_refused_as_muted(LOUNGE))
     assert "muted in this room" in refusals[-1]
     # a room mute holds in that room only; the person still reads it
-    wait_until(lambda: _posts(conv, person, GOOD_NEWS))
+    testing.eventually(lambda: _posts(conv, person, GOOD_NEWS))
     assert [m["body"] for m in conv.history(person, GOOD_NEWS)["messages"]][-1] == "hello again"
     conv.history(person, LOUNGE)  # raises if reading were refused too
 
     send(2, "sanction_lifted")
-    wait_until(lambda: _posts(conv, person, LOUNGE))
+    testing.eventually(lambda: _posts(conv, person, LOUNGE))
 
 
 def _posts(conv, person, slug):
