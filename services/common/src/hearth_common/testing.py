@@ -79,6 +79,16 @@ class RabbitVhost:
         self._ctl("delete_vhost", self.name)
 
 
+def outbox_data(engine, event_type: str) -> list[dict]:
+    """The data of each event of this type in a service's outbox table, in the order they were written."""
+    import sqlalchemy as sa
+
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT payload FROM outbox WHERE event_type = :event_type ORDER BY seq"),
+                            {"event_type": event_type}).scalars()
+        return [payload["data"] for payload in rows]
+
+
 def eventually(check: Callable[[], object], timeout: float = 20.0, interval: float = 0.05, what: str = "condition"):
     """Calls `check` until it returns something true, and returns that; fails the test after `timeout` seconds.
     For what happens after the call that caused it (an event delivered, a log line written after a commit)."""

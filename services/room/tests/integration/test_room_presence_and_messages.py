@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from hearth_common import testing
 from hearth_common.errors import (
     FailedPrecondition, InvalidArgument, PermissionDenied, ResourceExhausted, category_of,
 )
@@ -48,11 +49,7 @@ def w(rooms, room_engine):
                                  live=collected, engine=room_engine)
 
 
-def outbox(engine, event_type):
-    with engine.connect() as conn:
-        rows = conn.execute(sa.select(orm.outbox.c.payload).where(orm.outbox.c.event_type == event_type)
-                            .order_by(orm.outbox.c.seq)).scalars()
-        return [payload["data"] for payload in rows]
+outbox = testing.outbox_data
 
 
 def timeline(engine, slug):

@@ -4,10 +4,9 @@ import types
 import uuid
 
 import pytest
-import sqlalchemy as sa
+from hearth_common import testing
 from hearth_common.errors import FailedPrecondition, PermissionDenied
 
-from room_service.adapters import orm
 from room_service.adapters.repository import uow_factory
 from room_service.domain import sessions as rules
 from room_service.domain.circle import OnlyMembersTakeTurns
@@ -40,11 +39,7 @@ def w(rooms, room_engine):
                                  engine=room_engine)
 
 
-def outbox(engine, event_type):
-    with engine.connect() as conn:
-        rows = conn.execute(sa.select(orm.outbox.c.payload).where(orm.outbox.c.event_type == event_type)
-                            .order_by(orm.outbox.c.seq)).scalars()
-        return [payload["data"] for payload in rows]
+outbox = testing.outbox_data
 
 
 def schedule(w, leader, slug=LOUNGE, minutes_ahead=30):

@@ -51,11 +51,7 @@ def register(rooms, username):
     return person_id
 
 
-def outbox(engine, event_type):
-    with engine.connect() as conn:
-        rows = conn.execute(sa.select(orm.outbox.c.payload).where(orm.outbox.c.event_type == event_type)
-                            .order_by(orm.outbox.c.seq)).scalars()
-        return [payload["data"] for payload in rows]
+outbox = testing.outbox_data
 
 
 def members_of(engine, slug):
