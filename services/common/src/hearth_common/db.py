@@ -6,6 +6,7 @@ import select
 import time
 
 import sqlalchemy as sa
+from psycopg2.extras import Json
 from sqlalchemy.engine import Connection, CursorResult, Engine
 
 
@@ -127,8 +128,6 @@ class PreparedStatement:
         self.json_params = frozenset(json_params)
 
     def __call__(self, conn: Connection, values: dict) -> CursorResult:
-        from psycopg2.extras import Json
-
         prepared = conn.connection.info.setdefault("hearth_prepared", set())
         if self.name not in prepared:
             conn.exec_driver_sql(self.prepare_sql, execution_options={"no_parameters": True})
