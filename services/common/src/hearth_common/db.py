@@ -46,6 +46,10 @@ def make_engine(
     closes). A busy pool so skips a round trip per transaction; a connection that dies unnoticed in between
     fails one call (UNAVAILABLE, retryable) and SQLAlchemy then replaces the whole pool.
 
+    The pool keeps `pool_size` connections and opens as many again for a burst, closing those when they come
+    back: size it to the threads that use it (a server's workers), or bursts pay a backend start and the
+    re-preparing of hot statements on the calls they slow down.
+
     `autocommit` engines run each statement as its own transaction (no BEGIN and COMMIT round trips), for use
     cases whose every write is one statement (CoreUnitOfWork(single_statements=True)).
     """

@@ -18,10 +18,14 @@ def build_service(settings: Settings, engine=None) -> RoomService:
     return RoomService(uow_factory(engine or make_engine(settings.database_url)))
 
 
-def build_conversation(settings: Settings, engine=None, live=None) -> tuple[Conversation, Sessions]:
-    """The use cases of being in rooms; `live` receives committed timeline items (room-grpc's LiveHub)."""
+def build_conversation(settings: Settings, engine=None, live=None, pool_size: int = 5) -> tuple[Conversation, Sessions]:
+    """The use cases of being in rooms; `live` receives committed timeline items (room-grpc's LiveHub).
+    `pool_size`: connections kept by the pool of single-statement calls (joins, history pages); size it to
+    the threads that run calls, or bursts open and close connections mid-call (each new one costs a
+    backend start and re-preparing the hot statements: tens of ms under load)."""
     conversation = Conversation(
-        uow_factory(engine or make_engine(settings.database_url), make_engine(settings.database_url, autocommit=True)),
+        uow_factory(engine or make_engine(settings.database_url),
+                    make_engine(settings.database_url, autocommit=True, pool_size=pool_size)),
         live=live,
         presence_timeout=dt.timedelta(seconds=settings.presence_timeout_seconds),
     )

@@ -1,11 +1,14 @@
 """gRPC: room's API over a real grpcio server on an ephemeral port, backed by the real PostgreSQL."""
 import dataclasses
 import datetime as dt
+import threading
+import time
 import uuid
 
 import grpc
 import jwt
 import pytest
+import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hearth.room.v1 import room_pb2 as pb
@@ -102,3 +105,51 @@ def test_admins_create_rooms_over_grpc_and_bad_input_is_refused_clearly(stub, ro
     with pytest.raises(grpc.RpcError) as info:
         stub.ArchiveRoom(pb.ArchiveRoomRequest(slug="adult-grpc-made-room"), metadata=member, timeout=T)
     assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_bursts_as_wide_as_the_worker_pool_reuse_the_same_database_connections(room_settings, room_engine, rooms,
+                                                                               amqp_uri):
+    """room-grpc keeps a database connection per worker thread: once warm, a burst of concurrent joins opens
+    no new PostgreSQL session (a pool narrower than the workers opened and closed connections mid-burst, each
+    a backend start plus re-preparing the hot statements: tens of ms added to calls under load)."""
+    workers = 8
+    verifier = TokenVerifier(lambda: {"test-key": PEM}, issuer="hearth-identity", audience="hearth")
+    server, live = build_server(dataclasses.replace(room_settings, amqp_uri=amqp_uri, grpc_workers=workers),
+                                room_engine, verifier)
+    live.start()
+    server.start()
+    mds = [[("authorization", f"Bearer {token_for(known_person(rooms))}")] for _ in range(workers)]
+
+    def burst(stub):
+        gate = threading.Barrier(workers)
+
+        def one(md):
+            gate.wait()
+            for _ in range(10):  # a first join, then joins again (presence refreshed), on the same pool
+                stub.JoinRoom(pb.JoinRoomRequest(slug="adult-24-7-support"), metadata=md, timeout=T)
+
+        threads = [threading.Thread(target=one, args=(md,)) for md in mds]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    def sessions_opened(conn) -> int:
+        time.sleep(1.2)  # a backend reports its session within a second, or when it exits
+        conn.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
+        return conn.execute(sa.text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")).scalar()
+
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel, room_engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            stub = room_pb2_grpc.RoomServiceStub(channel)
+            counts = []
+            for _ in range(5):  # the pool grows to the widest burst so far, then stays
+                burst(stub)
+                counts.append(sessions_opened(conn))
+                if len(counts) >= 2 and counts[-1] == counts[-2]:
+                    break
+            assert counts[-1] == counts[-2], f"every burst opened new database sessions (totals {counts})"
+    finally:
+        server.stop(grace=1)
+        live.stop()

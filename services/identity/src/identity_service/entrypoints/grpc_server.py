@@ -15,7 +15,7 @@ SERVICE_NAME = identity_pb2.DESCRIPTOR.services_by_name["IdentityService"].full_
 
 
 def build_server(settings, service=None) -> GrpcServer:
-    service = service or build_service(settings, make_engine(settings.database_url))
+    service = service or build_service(settings, make_engine(settings.database_url, pool_size=settings.grpc_workers))
     service.ensure_signing_key()
     verifier = TokenVerifier(
         lambda: {k["kid"]: k["public_key_pem"] for k in service.public_keys()},
@@ -35,7 +35,7 @@ def build_server(settings, service=None) -> GrpcServer:
 def main() -> None:
     settings = settings_module.load()
     configure_logging("identity", "grpc", settings.log_level)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.grpc_workers)  # a connection per worker thread
     server = build_server(settings, build_service(settings, engine)).start(readiness=lambda: db_ping(engine))
     server.serve_until_signalled(settings.grpc_grace_seconds)
 

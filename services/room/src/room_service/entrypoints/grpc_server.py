@@ -20,7 +20,7 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
     verifier = verifier or TokenVerifier(
         grpc_key_fetcher(settings.identity_grpc_target), issuer=settings.token_issuer, audience=settings.token_audience
     )
-    conversation, sessions = build_conversation(settings, engine)
+    conversation, sessions = build_conversation(settings, engine, pool_size=settings.grpc_workers)
     live = LiveHub(settings.amqp_uri, conversation.heads, conversation.touch_many,
                    sweep_interval=settings.live_sweep_seconds,
                    touch_interval=max(settings.presence_timeout_seconds / 4, 0.5))
@@ -39,7 +39,7 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
 def main() -> None:
     settings = settings_module.load()
     configure_logging("room", "grpc", settings.log_level)
-    engine = make_engine(settings.database_url, pool_size=10)
+    engine = make_engine(settings.database_url, pool_size=settings.grpc_workers)
     server, live = build_server(settings, engine)
     live.start()
     server.start(readiness=lambda: db_ping(engine))  # live streams degrade to sweeps without the broker
