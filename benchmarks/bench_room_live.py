@@ -15,7 +15,6 @@ import json
 import os
 import pathlib
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ import time
 import grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from loadgen import DURATION, report
+from loadgen import DURATION, percentiles, report
 from stack import create_rooms, running_stack
 
 PEOPLE = int(os.environ.get("BENCH_LIVE_SUBSCRIBERS", "1000"))
@@ -138,11 +137,10 @@ def main() -> None:
         lost += len(expected - set(seen))
         latencies += [lat for _, lat in got]
     report("  of which PostMessage (answered)", post_latencies)
-    q = statistics.quantiles(latencies, n=100)
     print(f"message delivery to every subscriber       rate={RATE:.0f} msg/s over {ROOMS} rooms, {PEOPLE} subscribers, "
           f"2 room-grpc replicas: posts={len(posted)} failed={sum(failures.values())} {dict(failures) or ''} "
           f"deliveries={len(latencies)} lost={lost} duplicated={duplicated} "
-          f"p50={q[49] * 1000:.2f} ms p99={q[98] * 1000:.2f} ms max={max(latencies) * 1000:.2f} ms")
+          f"{percentiles(latencies)}")
 
 
 if __name__ == "__main__":

@@ -24,10 +24,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def percentiles(latencies: list[float]) -> str:
+    """p50, p99 and max of latencies given in seconds, printed in ms (inclusive quantiles: p99 is never above
+    the largest sample, as the default method puts it for small samples)."""
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    return f"p50={q[49] * 1000:7.2f} ms p99={q[98] * 1000:7.2f} ms max={max(latencies) * 1000:7.2f} ms"
+
+
 def report(name: str, latencies: list[float], extra: str = "") -> None:
     """Prints p50, p99 and max of latencies given in seconds."""
-    q = statistics.quantiles(latencies, n=100)
-    print(f"{name:<40} {extra}p50={q[49] * 1000:7.2f} ms p99={q[98] * 1000:7.2f} ms max={max(latencies) * 1000:7.2f} ms")
+    print(f"{name:<40} {extra}{percentiles(latencies)}")
 
 
 def open_loop(name: str, rate: float, call, workers: int = 32) -> None:
