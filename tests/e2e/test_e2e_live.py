@@ -12,10 +12,11 @@ from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from hearth_common import testing
+from hearth_common import errors, testing
 from hearth_common.outbox import event_exchange
 from hearth_common.rpc_client import RpcClient
 
+from conftest import ADMIN
 from test_e2e_rooms import PASSWORD, T, room_stack  # noqa: F401  (fixture)
 
 OPEN_ROOM = "adult-24-7-support"
@@ -35,6 +36,15 @@ class People:
                                                             date_of_birth=years_ago(years)), timeout=T).person
         token = self.identity.Login(ipb.LoginRequest(username=name, password=PASSWORD), timeout=T).tokens.access_token
         return person.id, [("authorization", f"Bearer {token}")]
+
+
+    def moderator(self, name) -> str:
+        """A new person whom identity's bootstrap admin makes a chat room moderator everywhere."""
+        person_id, _ = self.new(name)
+        admin = self.identity.Login(ipb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=T)
+        self.identity.GrantRole(ipb.GrantRoleRequest(person_id=person_id, role=ipb.ROLE_CHAT_ROOM_MODERATOR),
+                                metadata=[("authorization", f"Bearer {admin.tokens.access_token}")], timeout=T)
+        return person_id
 
 
 def known_to_room(rooms, md, slug=OPEN_ROOM):
@@ -164,10 +174,20 @@ def test_moderation_removes_a_message_and_mutes_through_its_events(world, amqp_u
         testing.eventually(lambda: listener.items)
         posted = rooms.PostMessage(rpb.PostMessageRequest(slug=OPEN_ROOM, body="something to remove"),
                                    metadata=member, timeout=T).message
+        moderator = people.moderator("e2e_moderator")
         client = RpcClient(amqp_uri, timeout=10, caller="moderation")
         try:
-            removed = client.call("room", "remove_message", message_id=posted.message_id,
-                                  moderator_id=str(uuid.uuid4()), reason="e2e")
+            with pytest.raises(errors.PermissionDenied):  # moderation passes on who asked; room checks their role
+                client.call("room", "remove_message", message_id=posted.message_id, moderator_id=person_id)
+
+            def removal():  # the role reaches room's read model through identity's events
+                try:
+                    return client.call("room", "remove_message", message_id=posted.message_id,
+                                       moderator_id=moderator, reason="e2e")
+                except errors.PermissionDenied:
+                    return None
+
+            removed = testing.eventually(removal, what="the moderator's role to reach room")
         finally:
             client.close()
         assert removed["deleted"] and removed["body"] == ""

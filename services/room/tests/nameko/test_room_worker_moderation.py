@@ -42,12 +42,17 @@ def conv(rooms, room_engine):
     return Conversation(uow_factory(room_engine))
 
 
-def register(rooms, username):
+def register(rooms, username, role=None):
+    """A person room knows from identity's events; with `role`, granted everywhere."""
     person_id = str(uuid.uuid4())
     rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": "person_registered",
                                 "source": "identity", "seq": next(_seq),
                                 "data": {"person_id": person_id, "username": username, "kind": "member",
                                          "cohort": "adult"}})
+    if role:
+        rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": "role_granted", "source": "identity",
+                                    "seq": next(_seq), "data": {"person_id": person_id, "grant_id": str(uuid.uuid4()),
+                                                                "role": role, "room_id": None, "expires_at": None}})
     return person_id
 
 
@@ -60,7 +65,7 @@ def members_of(engine, slug):
 
 
 def test_moderation_removes_a_message_over_rpc_idempotently(rpc, rooms, conv, room_engine):
-    author, moderator = register(rooms, "poster"), str(uuid.uuid4())
+    author, moderator = register(rooms, "poster"), register(rooms, "moderator1", role="chat_room_moderator")
     conv.join(author, LOUNGE)
     posted = conv.post(author, LOUNGE, "something that breaks the rules")
 
@@ -81,6 +86,18 @@ def test_moderation_removes_a_message_over_rpc_idempotently(rpc, rooms, conv, ro
     assert [(m["message_id"], m["deleted"], m["body"]) for m in history] == [(posted["message_id"], True, "")]
 
 
+def test_only_a_moderator_of_the_room_or_an_admin_removes_over_rpc(rpc, rooms, conv, room_engine):
+    author, member = register(rooms, "poster2"), register(rooms, "not_a_moderator")
+    conv.join(author, LOUNGE)
+    posted = conv.post(author, LOUNGE, "fine message")
+    for moderator_id in (member, str(uuid.uuid4())):  # a member; an id room's read model does not know
+        with pytest.raises(errors.PermissionDenied, match="only a chat room moderator of this room or an admin"):
+            rpc.call("room", "remove_message", message_id=posted["message_id"], moderator_id=moderator_id)
+        with pytest.raises(errors.PermissionDenied):
+            rpc.call("room", "remove_person", room_slug=LOUNGE, person_id=author, moderator_id=moderator_id)
+    assert outbox(room_engine, "message_deleted") == [] and members_of(room_engine, LOUNGE) == {author}
+
+
 def test_removing_an_unknown_message_is_not_found(rpc, rooms):
     with pytest.raises(errors.NotFound):
         rpc.call("room", "remove_message", message_id=str(uuid.uuid4()), moderator_id=str(uuid.uuid4()))
@@ -89,7 +106,8 @@ def test_removing_an_unknown_message_is_not_found(rpc, rooms):
 
 
 def test_moderation_removes_a_person_from_a_room_over_rpc(rpc, rooms, conv, room_engine):
-    person, bystander, moderator = register(rooms, "removed1"), register(rooms, "stays1"), str(uuid.uuid4())
+    person, bystander = register(rooms, "removed1"), register(rooms, "stays1")
+    moderator = register(rooms, "moderator2", role="chat_room_moderator")
     conv.join(person, LOUNGE)
     conv.join(bystander, LOUNGE)
 

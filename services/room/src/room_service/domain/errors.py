@@ -42,6 +42,10 @@ class NotAdmin(PermissionDenied):
     pass
 
 
+class NotModerator(PermissionDenied):
+    pass
+
+
 class LiveUnavailable(FailedPrecondition):
     pass
 

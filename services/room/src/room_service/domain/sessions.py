@@ -24,6 +24,7 @@ EARLY_START = dt.timedelta(minutes=15)
 SCHEDULER_ROLES = ("support_session_leader", "admin")
 UNPLANNED_HOST_ROLES = ("on_spot_host", "admin")
 FACILITATOR_ROLES = ("support_session_leader", "on_spot_host", "chat_room_moderator", "admin")
+MODERATOR_ROLES = ("chat_room_moderator", "admin")
 
 
 class InvalidSession(InvalidArgument):
@@ -209,6 +210,12 @@ def may_schedule(facts: PersonFacts, room_slug: str, now: dt.datetime) -> bool:
 def may_host_unplanned(facts: PersonFacts, room_slug: str, now: dt.datetime) -> bool:
     """On-spot hosts and admins open unplanned sessions."""
     return _has_any(facts, UNPLANNED_HOST_ROLES, room_slug, now)
+
+
+def may_moderate(facts: PersonFacts, room_slug: str, now: dt.datetime) -> bool:
+    """Chat room moderators (global or for this room) and admins remove messages and people from the room
+    and end anyone's session in it."""
+    return _has_any(facts, MODERATOR_ROLES, room_slug, now)
 
 
 def is_facilitator(facts: PersonFacts, room_slug: str, now: dt.datetime) -> bool:

@@ -15,6 +15,7 @@ from room_service.domain.errors import NotAllowedIn, NotInRoom, RoomFull
 from room_service.domain.messages import Message
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Room
+from room_service.domain.sessions import may_moderate
 from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
 PRESENCE_TIMEOUT = dt.timedelta(seconds=60)
@@ -43,6 +44,13 @@ def require_admin(uow: UnitOfWork, actor_id: str, now: dt.datetime, what: str) -
     person = uow.people.get(actor_id)
     if person is None or not person.facts().has_role("admin", "", now):
         raise errors.NotAdmin(f"only an admin may {what}")
+
+
+def require_moderator(uow: UnitOfWork, actor_id: str, slug: str, now: dt.datetime, what: str) -> None:
+    """A chat room moderator of this room (or of every room) or an admin, from room's read model of roles."""
+    person = uow.people.get(actor_id)
+    if person is None or not may_moderate(person.facts(), slug, now):
+        raise errors.NotModerator(f"only a chat room moderator of this room or an admin may {what}")
 
 
 def append(uow: UnitOfWork, slug: str, kind: str, data: dict, now: dt.datetime) -> dict:
@@ -307,10 +315,12 @@ class Conversation:
             return message_view(message)
 
     def delete(self, person_id: str, message_id: str, *, moderator: bool = False, reason: str = "") -> dict:
-        """Deletes a message: its author, or moderation (idempotent for moderation)."""
+        """Deletes a message: its author, or (`moderator`) a moderator of its room (idempotent then)."""
         now = self.clock()
         with self.uow_factory() as uow:
             message = self._message(uow, message_id, lock=True)
+            if moderator:
+                require_moderator(uow, person_id, message.room_slug, now, "remove someone else's message")
             if message.deleted and moderator:
                 return message_view(message)
             message.delete(person_id, now, moderator=moderator)
@@ -435,10 +445,12 @@ class Conversation:
     # --- moderation ---------------------------------------------------------------------------
 
     def remove_person(self, moderator_id: str, slug: str, person_id: str, reason: str) -> bool:
-        """Moderation removes someone from a room (idempotent: False when they were not in it)."""
+        """A moderator of the room removes someone from it (idempotent: False when they were not in it)."""
+        now = self.clock()
         with self.uow_factory() as uow:
             load_room(uow, slug)
-            removed = self._remove(uow, slug, person_id, "removed", self.clock(), by=moderator_id, note=reason)
+            require_moderator(uow, moderator_id, slug, now, "remove someone from a room")
+            removed = self._remove(uow, slug, person_id, "removed", now, by=moderator_id, note=reason)
             self.commit(uow)
             return removed
 

@@ -116,8 +116,7 @@ class Sessions:
         with self.uow_factory() as uow:
             session = self._session(uow, session_id)
             facts = self._facts(uow, actor_id).facts()
-            may_end_any = facts.has_role("admin", "", now) or facts.has_role("chat_room_moderator", session.room_slug, now)
-            session.end(actor_id, now, may_end_any)
+            session.end(actor_id, now, rules.may_moderate(facts, session.room_slug, now))
             uow.sessions.save(session)
             data = session.ended_event_data(uow.sessions.attendees(session.session_id))
             item = append(uow, session.room_slug, "session_ended", _session_item(session), now)
