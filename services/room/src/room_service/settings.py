@@ -21,6 +21,7 @@ class Settings:
     presence_timeout_seconds: float
     live_sweep_seconds: float
     relay_interval_seconds: float
+    session_sweep_seconds: float
 
 
 def load() -> Settings:
@@ -39,4 +40,5 @@ def load() -> Settings:
         presence_timeout_seconds=env_float("ROOM_PRESENCE_TIMEOUT_SECONDS", 60.0),
         live_sweep_seconds=env_float("ROOM_LIVE_SWEEP_SECONDS", 1.0),
         relay_interval_seconds=env_float("ROOM_RELAY_INTERVAL_SECONDS", 0.1),
+        session_sweep_seconds=env_float("ROOM_SESSION_SWEEP_SECONDS", 60.0),
     )

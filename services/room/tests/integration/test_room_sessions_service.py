@@ -181,6 +181,37 @@ def test_a_live_session_opens_a_facilitated_room(w):
     assert member in w.sessions.end(leader, session["session_id"])["attendee_ids"]
 
 
+def test_two_sessions_may_not_book_the_same_room_at_the_same_time(w):
+    first, second = register(w.rooms, roles=["support_session_leader"]), register(w.rooms, roles=["support_session_leader"])
+    booked = schedule(w, first, minutes_ahead=30)  # 30 to 90 minutes from now
+    with pytest.raises(rules.SessionClash, match="this room has 'Evening check-in' from"):
+        schedule(w, second, minutes_ahead=60)
+    back_to_back = schedule(w, second, minutes_ahead=90)
+    elsewhere = schedule(w, second, slug=FACILITATED, minutes_ahead=60)
+    assert [s["session_id"] for s in w.sessions.list(LOUNGE)] == [booked["session_id"], back_to_back["session_id"]]
+    assert [s["session_id"] for s in w.sessions.list(FACILITATED)] == [elsewhere["session_id"]]
+
+
+def test_a_session_nobody_ends_is_ended_after_its_planned_end_and_its_room_closes(w):
+    leader, member, latecomer = register(w.rooms, roles=["support_session_leader"]), register(w.rooms), register(w.rooms)
+    session = schedule(w, leader, slug=FACILITATED, minutes_ahead=5)  # 60 minutes
+    w.clock.advance(minutes=5)
+    w.sessions.start(leader, session["session_id"])
+    w.conv.join(member, FACILITATED)
+    w.clock.advance(minutes=60 + 30)  # the planned end, then the grace
+    assert w.sessions.end_overruns() == 0 and outbox(w.engine, "session_ended") == []
+    w.clock.advance(minutes=1)
+    assert w.sessions.end_overruns() == 1
+    [event] = outbox(w.engine, "session_ended")
+    assert (event["session_id"], event["ended_by"], event["ended_automatically"]) == (session["session_id"], None, True)
+    assert event["duration_seconds"] == 3600 and event["attendee_ids"] == [member]
+    [ended] = w.sessions.list(FACILITATED, include_past=True)
+    assert ended["status"] == "ended" and ended["ended_at"] == ended["started_at"] + dt.timedelta(minutes=60)
+    with pytest.raises(NotAllowedIn, match="open only while a facilitator is here or a session is live"):
+        w.conv.join(latecomer, FACILITATED)
+    assert w.sessions.end_overruns() == 0 and len(outbox(w.engine, "session_ended")) == 1
+
+
 # --- the Sharing Circle --------------------------------------------------------------------------
 
 

@@ -8,7 +8,16 @@ import pytest
 @pytest.fixture(scope="session")
 def room_worker_module(room_db_url, amqp_uri):
     """room's nameko module, configured (through its settings) for the throwaway database and vhost."""
-    os.environ.update(ROOM_DATABASE_URL=room_db_url, ROOM_AMQP_URI=amqp_uri)
+    os.environ.update(ROOM_DATABASE_URL=room_db_url, ROOM_AMQP_URI=amqp_uri, ROOM_SESSION_SWEEP_SECONDS="0.5")
     from room_service.entrypoints import nameko_service
 
     return importlib.reload(nameko_service)
+
+
+@pytest.fixture
+def worker(room_worker_module, container_factory, amqp_uri, rooms):
+    """room's worker running in a nameko container on the clean, seeded database."""
+    container = container_factory(room_worker_module.RoomWorker, {"AMQP_URI": amqp_uri, "max_workers": 10})
+    container.start()
+    yield container
+    container.stop()

@@ -22,14 +22,6 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture
-def worker(room_worker_module, container_factory, amqp_uri, rooms):
-    container = container_factory(room_worker_module.RoomWorker, {"AMQP_URI": amqp_uri, "max_workers": 10})
-    container.start()
-    yield container
-    container.stop()
-
-
-@pytest.fixture
 def rpc(worker, amqp_uri):
     client = RpcClient(amqp_uri, timeout=10, caller="moderation-test")
     yield client

@@ -333,3 +333,58 @@ def test_who_may_schedule_host_and_facilitate(roles, schedule, host, facilitate)
     assert may_schedule(person, ROOM, NOW) is schedule
     assert may_host_unplanned(person, ROOM, NOW) is host
     assert is_facilitator(person, ROOM, NOW) is facilitate
+
+
+# --- one session at a time in a room, and sessions nobody ended ------------------------------------------
+
+
+def other(session_id, starts_at, duration_minutes=60, status="scheduled"):
+    session = Session.schedule(session_id, ROOM, "Another topic", "leader-2", starts_at, duration_minutes, NOW)
+    if status != "scheduled":
+        session.start("leader-2", starts_at)
+    if status == "ended":
+        session.end("leader-2", starts_at + MINUTE)
+    return session
+
+
+def test_a_session_overlapping_another_of_the_room_is_refused_naming_it():
+    at_two = NOW + dt.timedelta(hours=2)
+    for clashing in (other("s-2", at_two + 59 * MINUTE), other("s-2", at_two - 59 * MINUTE),
+                     other("s-2", at_two - 30 * MINUTE, duration_minutes=120)):
+        with pytest.raises(sessions.SessionClash, match="this room has 'Another topic' from .* to .*choose a time"):
+            scheduled(at_two).check_clashes([clashing])
+    assert isinstance(sessions.SessionClash("x"), common_errors.FailedPrecondition)
+
+
+def test_back_to_back_sessions_and_finished_ones_do_not_clash():
+    at_two = NOW + dt.timedelta(hours=2)
+    scheduled(at_two).check_clashes([
+        other("s-2", at_two + 60 * MINUTE), other("s-3", at_two - 60 * MINUTE),
+        other("s-4", at_two, status="ended"), scheduled(at_two)])  # the same session is no clash with itself
+
+
+def test_a_live_session_clashes_from_when_it_actually_started():
+    at_two = NOW + dt.timedelta(hours=2)
+    early = other("s-2", at_two + 65 * MINUTE, status="live")  # due just after ours ends, but started early
+    early.started_at = at_two + 50 * MINUTE
+    with pytest.raises(sessions.SessionClash):
+        scheduled(at_two).check_clashes([early])
+
+
+def test_a_live_session_overruns_only_past_its_planned_end_and_the_grace():
+    session = live()
+    due = session.started_at + dt.timedelta(minutes=60)
+    assert session.planned_end == due
+    assert not session.overran(due + sessions.OVERRUN_GRACE)
+    with pytest.raises(SessionStateError):
+        session.end_overrun(due + sessions.OVERRUN_GRACE)
+    assert session.overran(due + sessions.OVERRUN_GRACE + MINUTE)
+    assert not scheduled().overran(NOW + dt.timedelta(days=1))  # not started: nothing to end
+
+
+def test_an_overrun_session_ends_as_of_its_planned_end():
+    session = live()
+    session.end_overrun(session.planned_end + dt.timedelta(hours=5))
+    assert session.status == "ended" and session.ended_at == session.started_at + dt.timedelta(minutes=60)
+    assert session.duration_seconds == 3600
+    assert session.ended_event_data(["a"])["duration_seconds"] == 3600

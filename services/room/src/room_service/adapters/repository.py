@@ -559,6 +559,16 @@ class SessionsRepository:
         ).mappings().first()
         return self._session(row) if row else None
 
+    def next_overrun(self, ended_before: dt.datetime) -> SupportSession | None:
+        """A live session whose planned end is before `ended_before`, locked; one another transaction holds
+        is skipped (workers ending overruns side by side take different ones)."""
+        t = orm.sessions
+        planned_end = t.c.started_at + sa.func.make_interval(0, 0, 0, 0, 0, t.c.duration_minutes)
+        stmt = (sa.select(t).where(t.c.status == "live", planned_end < ended_before).order_by(t.c.started_at)
+                .limit(1).with_for_update(skip_locked=True))
+        row = self.session.execute(stmt).mappings().first()
+        return self._session(row) if row else None
+
     def live_rooms(self) -> set[str]:
         t = orm.sessions
         return set(self.session.execute(sa.select(t.c.room_slug).where(t.c.status == "live").distinct()).scalars())

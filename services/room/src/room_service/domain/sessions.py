@@ -18,6 +18,9 @@ UNPLANNED_DURATION_MINUTES = 60
 # A clock a little behind, or a form filled in slowly, should not turn "now" into "in the past".
 SCHEDULE_GRACE = dt.timedelta(minutes=5)
 SCHEDULE_HORIZON = dt.timedelta(days=90)
+# A live session nobody ends is ended for them this long after its planned end (a facilitated room it kept
+# open closes then); it counts as having run its planned length.
+OVERRUN_GRACE = dt.timedelta(minutes=30)
 EARLY_START = dt.timedelta(minutes=15)
 
 # Roles that may run sessions or hold a facilitated room open; each counts globally or for the one room.
@@ -40,6 +43,10 @@ class SessionStateError(FailedPrecondition):
 
 
 class TooEarlyToStart(FailedPrecondition):
+    pass
+
+
+class SessionClash(FailedPrecondition):
     pass
 
 
@@ -140,6 +147,33 @@ class Session:
             status="live",
             started_at=now,
         )
+
+    @property
+    def planned_end(self) -> dt.datetime:
+        """When the session is due to end: its planned length after it started (or is due to start)."""
+        return (self.started_at or self.starts_at) + dt.timedelta(minutes=self.duration_minutes)
+
+    def check_clashes(self, others: Iterable["Session"]) -> None:
+        """Raises SessionClash naming the first of the room's other scheduled or live sessions whose time
+        overlaps this one's (one room holds one session at a time)."""
+        for other in sorted(others, key=lambda s: s.starts_at):
+            if other.session_id == self.session_id or other.status not in ("scheduled", "live"):
+                continue
+            if (other.started_at or other.starts_at) < self.planned_end and self.starts_at < other.planned_end:
+                raise SessionClash(
+                    f"this room has {other.topic!r} from {_minutes(other.started_at or other.starts_at)} to "
+                    f"{_minutes(other.planned_end)}; choose a time that does not overlap it"
+                )
+
+    def overran(self, now: dt.datetime) -> bool:
+        """Live past its planned end by more than OVERRUN_GRACE: nobody ended it."""
+        return self.status == "live" and now > self.planned_end + OVERRUN_GRACE
+
+    def end_overrun(self, now: dt.datetime) -> None:
+        """Ends a session nobody ended, as of its planned end (what it counts for)."""
+        if not self.overran(now):
+            raise SessionStateError(f"this session is {self.status} and due to end at {_minutes(self.planned_end)}")
+        self.status, self.ended_at = "ended", self.planned_end
 
     def _authorise(self, actor_id: str, may_end_any: bool, action: str) -> None:
         if actor_id != self.leader_id and not may_end_any:

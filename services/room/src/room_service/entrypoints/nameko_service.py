@@ -1,5 +1,5 @@
 """Entrypoint: room's nameko worker: read models from identity's and moderation's events, moderation's RPC,
-the presence sweep and the outbox relay."""
+the presence sweep, the ending of overrun sessions and the outbox relay."""
 from __future__ import annotations
 
 import functools
@@ -40,6 +40,7 @@ class RoomWorker:
     request_id = RequestContext()
     rooms = Resource(lambda config: build_service(settings, _engine()))
     conversation = Resource(lambda config: build_conversation(settings, _engine())[0])
+    sessions = Resource(lambda config: build_conversation(settings, _engine())[1])
     relay = OutboxRelayRunner(lambda config: build_relay(settings, _engine()), settings.relay_interval_seconds)
     heartbeat = Heartbeat(
         settings.worker_heartbeat_file, lambda config: db_ping(_engine()) and amqp_ping(config["AMQP_URI"])
@@ -103,3 +104,10 @@ class RoomWorker:
         removed = self.conversation.sweep_presence()
         if removed:
             log.info("vanished clients dropped", extra={"count": removed})
+
+    @timer(interval=settings.session_sweep_seconds)
+    def end_overrun_sessions(self):
+        """Ends live sessions nobody ended, half an hour after their planned end (the room's door follows)."""
+        ended = self.sessions.end_overruns()
+        if ended:
+            log.info("overrun sessions ended", extra={"count": ended})

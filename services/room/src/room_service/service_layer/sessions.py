@@ -61,6 +61,8 @@ class Sessions:
             if not rules.may_schedule(self._facts(uow, actor_id).facts(), slug, now):
                 raise PermissionDenied("only Support Session Leaders (and admins) schedule sessions")
             session = Session.schedule(str(uuid.uuid4()), slug, topic, actor_id, starts_at, duration_minutes, now)
+            uow.streams.lock(slug)  # two leaders booking the same hour: the second sees the first
+            session.check_clashes(uow.sessions.list(slug, ("scheduled", "live")))
             uow.sessions.add(session)
             append(uow, slug, "session_scheduled", _session_item(session), now)
             self.conversation.commit(uow)
@@ -117,13 +119,36 @@ class Sessions:
             session = self._session(uow, session_id)
             facts = self._facts(uow, actor_id).facts()
             session.end(actor_id, now, rules.may_moderate(facts, session.room_slug, now))
-            uow.sessions.save(session)
-            data = session.ended_event_data(uow.sessions.attendees(session.session_id))
-            item = append(uow, session.room_slug, "session_ended", _session_item(session), now)
-            uow.add_events([Event("session_ended", data | {"seq": item["seq"], "ended_by": actor_id})])
+            data = self._ended(uow, session, now, ended_by=actor_id)
             self.conversation.commit(uow)
             return session_view(session) | {"attendee_ids": data["attendee_ids"],
                                             "duration_seconds": data["duration_seconds"]}
+
+    def end_overruns(self, limit: int = 100) -> int:
+        """Ends live sessions nobody ended, OVERRUN_GRACE after their planned end, each as of that end
+        (session_ended with ended_by null and ended_automatically); returns how many. Safe to run in several
+        workers at once: each session is ended once, in a transaction of its own."""
+        ended = 0
+        while ended < limit:
+            now = self.clock()
+            with self.uow_factory() as uow:
+                session = uow.sessions.next_overrun(now - rules.OVERRUN_GRACE)
+                if session is None or not session.overran(now):
+                    return ended
+                session.end_overrun(now)
+                self._ended(uow, session, now, ended_by=None)
+                self.conversation.commit(uow)
+                ended += 1
+        return ended
+
+    def _ended(self, uow, session: Session, now: dt.datetime, ended_by: str | None) -> dict:
+        """Saves an ended session and writes its timeline item and session_ended event; returns the data."""
+        uow.sessions.save(session)
+        data = session.ended_event_data(uow.sessions.attendees(session.session_id))
+        item = append(uow, session.room_slug, "session_ended", _session_item(session), now)
+        uow.add_events([Event("session_ended", data | {"seq": item["seq"], "ended_by": ended_by,
+                                                       "ended_automatically": ended_by is None})])
+        return data
 
     def cancel(self, actor_id: str, session_id: str) -> dict:
         now = self.clock()
