@@ -358,7 +358,8 @@ class RoomServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ScheduleSession(self, request, context):
-        """Schedules a support session. Support Session Leaders and admins.
+        """Schedules a support session. Support Session Leaders and admins. FAILED_PRECONDITION when it overlaps a
+        session scheduled or live in the room (one at a time; the message names it).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -386,7 +387,8 @@ class RoomServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def EndSession(self, request, context):
-        """Ends a live session (its leader, the room's moderators or admins); announces session_ended.
+        """Ends a live session (its leader, the room's moderators or admins); announces session_ended. A session
+        nobody ends is ended by the service 30 minutes after its planned end.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
