@@ -3,11 +3,16 @@
 Each service gets a user whose permissions on the `hearth` vhost cover only the exchanges and queues it
 uses: its own RPC queue and events exchange, the shared nameko RPC exchange, and (for consumers) its own
 event-handler queues and reply queues.
+
+The event queues of every consuming worker (read from its nameko class, as it declares them) are defined
+too, bound to their sources' exchanges: the broker creates them when it first starts, so events a service
+publishes before a consumer's first start wait for it (identity's bootstrap admin, say, for room).
 """
 from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 import json
 import os
 import pathlib
@@ -41,6 +46,27 @@ SERVICE_PERMISSIONS = {
 }
 
 
+# service -> its nameko worker class, whose @reliable_event_handler queues are defined ahead of its start
+CONSUMERS = {"room": "room_service.entrypoints.nameko_service:RoomWorker"}
+
+
+def consumer_definitions() -> dict:
+    """The exchanges, queues and bindings of every consumer's event queues, in definitions.json's format."""
+    from hearth_common.nameko_deps import event_consumers
+
+    exchanges, queues, bindings = {}, [], []
+    for service, target in CONSUMERS.items():
+        module, _, cls = target.partition(":")
+        for c in event_consumers(getattr(importlib.import_module(module), cls)):
+            exchanges[c["exchange"]] = {"name": c["exchange"], "vhost": VHOST, "type": "topic", "durable": True,
+                                        "auto_delete": False, "internal": False, "arguments": {}}
+            queues.append({"name": c["queue"], "vhost": VHOST, "durable": True, "auto_delete": False,
+                           "arguments": c["arguments"]})
+            bindings.append({"source": c["exchange"], "vhost": VHOST, "destination": c["queue"],
+                             "destination_type": "queue", "routing_key": c["routing_key"], "arguments": {}})
+    return {"exchanges": sorted(exchanges.values(), key=lambda e: e["name"]), "queues": queues, "bindings": bindings}
+
+
 def read_env(path: pathlib.Path) -> dict[str, str]:
     values = {}
     for line in path.read_text().splitlines():
@@ -61,7 +87,7 @@ def check_password(password: str, stored: str) -> bool:
     return password_hash(password, raw[:4]) == stored
 
 
-def definitions(env: dict[str, str], salt=lambda: os.urandom(4)) -> dict:
+def definitions(env: dict[str, str], salt=lambda: os.urandom(4), consumers: dict | None = None) -> dict:
     def user(name, password, tags):
         if not password:
             raise SystemExit(f"{ENV_FILE}: the password for {name} is empty")
@@ -77,10 +103,14 @@ def definitions(env: dict[str, str], salt=lambda: os.urandom(4)) -> dict:
     for service, (configure, write, read) in SERVICE_PERMISSIONS.items():
         users.append(user(service, env.get(f"RABBITMQ_{service.upper()}_PASSWORD", ""), []))
         permissions.append({"user": service, "vhost": VHOST, "configure": configure, "write": write, "read": read})
-    return {"users": users, "vhosts": [{"name": VHOST}], "permissions": permissions}
+    consumers = consumer_definitions() if consumers is None else consumers
+    return {"users": users, "vhosts": [{"name": VHOST}], "permissions": permissions, **consumers}
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--consumers"]:  # for checks in processes that should not import the nameko workers
+        print(json.dumps(consumer_definitions()))
+        return
     out = HERE / "definitions.json"
     out.write_text(json.dumps(definitions(read_env(ENV_FILE)), indent=2) + "\n")
     print(f"wrote {out}", file=sys.stderr)

@@ -1,8 +1,9 @@
 """Deploy check: each service's RabbitMQ user, with exactly the permissions in definitions.json, can run its processes.
 
-Starts identity-worker, room-worker and room-grpc as real processes on a throwaway vhost whose users get the
-committed permissions, and checks every event and RPC queue and room-grpc's live queue get their consumers
-and the broker refused nothing.
+Starts identity-worker, room-worker and room-grpc as real processes on a throwaway vhost holding the committed
+definitions (users' permissions; room's event queues, bound ahead of its start), and checks every event and
+RPC queue and room-grpc's live queue get their consumers, the broker refused nothing, and what identity
+published before room-worker first started reached room.
 """
 import json
 import pathlib
@@ -12,7 +13,9 @@ import sys
 import time
 import uuid
 
+import kombu
 import pytest
+import sqlalchemy as sa
 from hearth_common import testing
 
 DEPLOY = pathlib.Path(__file__).resolve().parent.parent
@@ -30,15 +33,45 @@ def live_queue_consumed(vhost: str) -> bool:
                for line in listed.splitlines() if len(line.split()) == 2)
 
 
+def unpublished(db_url: str) -> int:
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar()
+
+
+def known_to_room(db_url: str, username: str) -> dict | None:
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT username, grants FROM people WHERE username = :u"), {"u": username})
+        return dict(row.mappings().first() or {}) or None
+
+
 def ctl(*args):
     subprocess.run([shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl", "-q", *args], check=True,
                    capture_output=True, timeout=60)
 
 
+def declare_definitions(uri: str, definitions: dict) -> None:
+    """Creates definitions.json's exchanges, queues and bindings on the vhost at `uri`, as the broker does when
+    it loads the file at its first start."""
+    with kombu.Connection(uri) as conn:
+        channel = conn.channel()
+        for e in definitions["exchanges"]:
+            channel.exchange_declare(e["name"], e["type"], durable=e["durable"], auto_delete=e["auto_delete"],
+                                     arguments=e["arguments"])
+        for q in definitions["queues"]:
+            channel.queue_declare(q["name"], durable=q["durable"], auto_delete=q["auto_delete"],
+                                  arguments=q["arguments"])
+        for b in definitions["bindings"]:
+            channel.queue_bind(b["destination"], b["source"], b["routing_key"], arguments=b["arguments"])
+
+
 @pytest.fixture
 def restricted_vhost():
     vhost = testing.RabbitVhost("hearth_perms").create()
-    permissions = {p["user"]: p for p in json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())["permissions"]}
+    definitions = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
+    declare_definitions(vhost.uri, definitions)
+    permissions = {p["user"]: p for p in definitions["permissions"]}
     users = {}
     for service in ("identity", "room"):
         user, password = f"perm_{service}_{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
@@ -57,7 +90,8 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
     identity_db, room_db = testing.create_database("hearth_perm_id"), testing.create_database("hearth_perm_room")
     procs = []
     try:
-        env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN)}
+        env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN),
+               "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "perm_admin", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "perm admin password"}
         for name in ("identity-migrate", "room-migrate"):
             subprocess.run([str(BIN / name)], env=env, check=True, capture_output=True, timeout=120)
         logs = {}
@@ -67,6 +101,9 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
                           f"{service.upper()}_WORKER_HEARTBEAT_FILE": str(tmp_path / f"{service}.hb")}
             procs.append(subprocess.Popen([str(BIN / f"{service}-worker")], env=worker_env,
                                           stderr=open(logs[service], "w")))
+            if service == "identity":  # the bootstrap admin's events go out before room-worker ever starts
+                testing.eventually(lambda: not unpublished(identity_db), timeout=40,
+                                   what="identity's relay to publish the bootstrap admin's events")
         logs["room-grpc"] = tmp_path / "room-grpc.log"
         procs.append(subprocess.Popen([str(BIN / "room-grpc")], stderr=open(logs["room-grpc"], "w"), env={
             **env, "ROOM_AMQP_URI": users["room"], "ROOM_GRPC_ADDRESS": "127.0.0.1:0"}))
@@ -78,6 +115,9 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
             time.sleep(0.2)
         for service, log in logs.items():
             assert "ACCESS_REFUSED" not in log.read_text().upper().replace("-", "_"), f"{service}: {log.read_text()[-2000:]}"
+        admin = testing.eventually(lambda: known_to_room(room_db, "perm_admin"), timeout=30,
+                                   what="room to learn of the admin identity made before room-worker started")
+        assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]
     finally:
         for proc in procs:
             proc.terminate()

@@ -2,6 +2,8 @@
 import importlib.util
 import json
 import pathlib
+import subprocess
+import sys
 
 import yaml
 
@@ -14,9 +16,12 @@ _spec.loader.exec_module(make_definitions)
 def test_definitions_match_the_env_passwords():
     env = make_definitions.read_env(DEPLOY / "env" / "rabbitmq.env")
     committed = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
-    fresh = make_definitions.definitions(env)
+    fresh = make_definitions.definitions(env, consumers={})  # the consumers are compared below
     assert [u["name"] for u in committed["users"]] == [u["name"] for u in fresh["users"]]
     assert committed["permissions"] == fresh["permissions"], "run `make rabbitmq-definitions`"
+    consumers = json.loads(subprocess.run([sys.executable, str(DEPLOY / "rabbitmq" / "make_definitions.py"), "--consumers"],
+                                          check=True, capture_output=True, text=True, timeout=120).stdout)
+    assert {k: committed[k] for k in consumers} == consumers, "room's event queues changed: run `make rabbitmq-definitions`"
     passwords = {"hearth-admin": env["RABBITMQ_ADMIN_PASSWORD"], "identity": env["RABBITMQ_IDENTITY_PASSWORD"],
                  "room": env["RABBITMQ_ROOM_PASSWORD"]}
     for user in committed["users"]:

@@ -79,6 +79,15 @@ def test_a_badge_awarded_in_identity_opens_a_room_on_every_room_replica(channels
                      metadata=staff, timeout=T)
     eventually(lambda: access(0).allowed and access(1).allowed, what="the room to open")
 
+    # The bootstrap admin, made by identity whenever its containers came up, is an admin in room too: room's
+    # event queues are in the broker's definitions, so identity's first events wait for room-worker.
+    spec = rpb.RoomSpec(slug=f"adult-compose-{uuid.uuid4().hex[:6]}", name=f"Compose room {uuid.uuid4().hex[:6]}",
+                        description="Made by the bootstrap admin.", topic="community", audience=rpb.AUDIENCE_ADULT,
+                        audience_kind="both", mode=rpb.ROOM_MODE_ALWAYS_OPEN, capacity=30,
+                        access_policy_json='{"always": true}')
+    created = room_stubs[1].CreateRoom(rpb.CreateRoomRequest(room=spec), metadata=staff, timeout=T).room
+    assert created.slug == spec.slug
+
 
 def test_a_message_posted_on_one_room_replica_streams_to_a_subscriber_on_the_other(channels):
     import threading

@@ -183,19 +183,8 @@ class ReliableEventHandler(EventHandler):
         super().setup()
         name = self.queue.name
         self.dead_letter_queue_name = f"dlq.{name}"
-        self.queue = kombu.Queue(
-            name,
-            exchange=self.queue.exchange,
-            routing_key=self.event_type,
-            durable=True,
-            queue_arguments={
-                "x-queue-type": "quorum",
-                # The broker counts deliveries; past the limit it dead-letters the message.
-                "x-delivery-limit": max(self.max_deliveries - 1, 0),
-                "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
-                "x-dead-letter-routing-key": name,
-            },
-        )
+        self.queue = kombu.Queue(name, exchange=self.queue.exchange, routing_key=self.event_type, durable=True,
+                                 queue_arguments=reliable_queue_arguments(name, self.max_deliveries))
 
     def start(self):
         dead_letters = kombu.Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)
@@ -218,3 +207,30 @@ class ReliableEventHandler(EventHandler):
 
 
 reliable_event_handler = ReliableEventHandler.decorator
+
+
+def reliable_queue_arguments(queue_name: str, max_deliveries: int) -> dict:
+    """The arguments of a ReliableEventHandler's quorum queue (the broker refuses a redeclaration that differs)."""
+    return {
+        "x-queue-type": "quorum",
+        # The broker counts deliveries; past the limit it dead-letters the message.
+        "x-delivery-limit": max(max_deliveries - 1, 0),
+        "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+        "x-dead-letter-routing-key": queue_name,
+    }
+
+
+def event_consumers(service_cls) -> list[dict]:
+    """The event queues a nameko service class consumes with @reliable_event_handler, as the worker declares
+    them: its queue name, arguments, and the source's events exchange and routing key. For broker definitions
+    that create them before the worker's first start, so that events published meanwhile wait for it."""
+    consumers = []
+    for method_name, method in sorted(vars(service_cls).items()):
+        for entrypoint in getattr(method, "nameko_entrypoints", ()):
+            if isinstance(entrypoint, ReliableEventHandler):
+                # nameko's EventHandler names its queue so (nameko.events.EventHandler.setup).
+                queue = f"evt-{entrypoint.source_service}-{entrypoint.event_type}--{service_cls.name}.{method_name}"
+                consumers.append({"queue": queue, "exchange": f"{entrypoint.source_service}.events",
+                                  "routing_key": entrypoint.event_type,
+                                  "arguments": reliable_queue_arguments(queue, entrypoint.max_deliveries)})
+    return consumers
