@@ -89,6 +89,15 @@ def outbox_data(engine, event_type: str) -> list[dict]:
         return [payload["data"] for payload in rows]
 
 
+@contextlib.contextmanager
+def running_worker(container_factory, service_cls, amqp_uri: str, max_workers: int = 10):
+    """A nameko worker class started in a container (nameko's container_factory fixture) for a test."""
+    container = container_factory(service_cls, {"AMQP_URI": amqp_uri, "max_workers": max_workers})
+    container.start()
+    yield container
+    container.stop()
+
+
 def eventually(check: Callable[[], object], timeout: float = 20.0, interval: float = 0.05, what: str = "condition"):
     """Calls `check` until it returns something true, and returns that; fails the test after `timeout` seconds.
     For what happens after the call that caused it (an event delivered, a log line written after a commit)."""

@@ -5,6 +5,7 @@ import time
 
 import kombu
 import pytest
+from hearth_common import testing
 from hearth_common.outbox import event_exchange
 
 
@@ -26,10 +27,8 @@ def worker_module(identity_db_url, amqp_uri):
 
 @pytest.fixture
 def worker(worker_module, container_factory, amqp_uri, identity):
-    container = container_factory(worker_module.IdentityWorker, {"AMQP_URI": amqp_uri, "max_workers": 10})
-    container.start()
-    yield container
-    container.stop()
+    with testing.running_worker(container_factory, worker_module.IdentityWorker, amqp_uri) as container:
+        yield container
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import importlib
 import os
 
 import pytest
+from hearth_common import testing
 
 
 @pytest.fixture(scope="session")
@@ -17,7 +18,5 @@ def room_worker_module(room_db_url, amqp_uri):
 @pytest.fixture
 def worker(room_worker_module, container_factory, amqp_uri, rooms):
     """room's worker running in a nameko container on the clean, seeded database."""
-    container = container_factory(room_worker_module.RoomWorker, {"AMQP_URI": amqp_uri, "max_workers": 10})
-    container.start()
-    yield container
-    container.stop()
+    with testing.running_worker(container_factory, room_worker_module.RoomWorker, amqp_uri) as container:
+        yield container
