@@ -15,12 +15,18 @@ from room_service.entrypoints.grpc_servicer import RoomServicer
 SERVICE_NAME = room_pb2.DESCRIPTOR.services_by_name["RoomService"].full_name
 
 
+def pool_size(settings) -> int:
+    """Connections each of room-grpc's pools keeps: one per call thread, plus the live hub's sweep and presence
+    threads (a narrower pool opens and closes connections in bursts, each a backend start in a call)."""
+    return settings.grpc_workers + 2
+
+
 def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tuple[GrpcServer, LiveHub]:
     """The server and its live hub (started by the caller, stopped after the server)."""
     verifier = verifier or TokenVerifier(
         grpc_key_fetcher(settings.identity_grpc_target), issuer=settings.token_issuer, audience=settings.token_audience
     )
-    conversation, sessions = build_conversation(settings, engine, pool_size=settings.grpc_workers)
+    conversation, sessions = build_conversation(settings, engine, pool_size=pool_size(settings))
     live = LiveHub(settings.amqp_uri, conversation.heads, conversation.touch_many,
                    sweep_interval=settings.live_sweep_seconds,
                    touch_interval=max(settings.presence_timeout_seconds / 4, 0.5))
@@ -39,7 +45,7 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
 def main() -> None:
     settings = settings_module.load()
     configure_logging("room", "grpc", settings.log_level)
-    engine = make_engine(settings.database_url, pool_size=settings.grpc_workers)
+    engine = make_engine(settings.database_url, pool_size=pool_size(settings))
     server, live = build_server(settings, engine)
     live.start()
     server.start(readiness=lambda: db_ping(engine))  # live streams degrade to sweeps without the broker
