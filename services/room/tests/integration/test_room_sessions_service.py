@@ -199,9 +199,9 @@ def test_a_session_nobody_ends_is_ended_after_its_planned_end_and_its_room_close
     w.sessions.start(leader, session["session_id"])
     w.conv.join(member, FACILITATED)
     w.clock.advance(minutes=60 + 30)  # the planned end, then the grace
-    assert w.sessions.end_overruns() == 0 and outbox(w.engine, "session_ended") == []
+    assert w.sessions.close_overdue() == 0 and outbox(w.engine, "session_ended") == []
     w.clock.advance(minutes=1)
-    assert w.sessions.end_overruns() == 1
+    assert w.sessions.close_overdue() == 1
     [event] = outbox(w.engine, "session_ended")
     assert (event["session_id"], event["ended_by"], event["ended_automatically"]) == (session["session_id"], None, True)
     assert event["duration_seconds"] == 3600 and event["attendee_ids"] == [member]
@@ -209,7 +209,22 @@ def test_a_session_nobody_ends_is_ended_after_its_planned_end_and_its_room_close
     assert ended["status"] == "ended" and ended["ended_at"] == ended["started_at"] + dt.timedelta(minutes=60)
     with pytest.raises(NotAllowedIn, match="open only while a facilitator is here or a session is live"):
         w.conv.join(latecomer, FACILITATED)
-    assert w.sessions.end_overruns() == 0 and len(outbox(w.engine, "session_ended")) == 1
+    assert w.sessions.close_overdue() == 0 and len(outbox(w.engine, "session_ended")) == 1
+
+
+def test_a_session_never_started_is_called_off_once_its_time_has_passed(w):
+    leader = register(w.rooms, roles=["support_session_leader"])
+    session = schedule(w, leader, minutes_ahead=30)  # due 30 to 90 minutes from now
+    w.clock.advance(minutes=90 + 30)
+    assert w.sessions.close_overdue() == 0
+    w.clock.advance(minutes=1)
+    assert w.sessions.close_overdue() == 1
+    assert w.sessions.list(LOUNGE) == []
+    [called_off] = w.sessions.list(LOUNGE, include_past=True)
+    assert (called_off["session_id"], called_off["status"]) == (session["session_id"], "cancelled")
+    with pytest.raises(rules.SessionStateError):
+        w.sessions.start(leader, session["session_id"])
+    assert outbox(w.engine, "session_ended") == []  # never held: nothing counts
 
 
 # --- the Sharing Circle --------------------------------------------------------------------------

@@ -388,3 +388,14 @@ def test_an_overrun_session_ends_as_of_its_planned_end():
     assert session.status == "ended" and session.ended_at == session.started_at + dt.timedelta(minutes=60)
     assert session.duration_seconds == 3600
     assert session.ended_event_data(["a"])["duration_seconds"] == 3600
+
+
+def test_a_scheduled_session_never_started_lapses_after_its_planned_end_and_the_grace():
+    session = scheduled()
+    due = session.starts_at + dt.timedelta(minutes=60)
+    assert not session.lapsed(due + sessions.OVERRUN_GRACE) and not live().lapsed(NOW + dt.timedelta(days=1))
+    with pytest.raises(SessionStateError):
+        session.call_off_lapsed(due)
+    session.call_off_lapsed(due + sessions.OVERRUN_GRACE + MINUTE)
+    assert (session.status, session.ended_at, session.duration_seconds) == (
+        "cancelled", due + sessions.OVERRUN_GRACE + MINUTE, 0)

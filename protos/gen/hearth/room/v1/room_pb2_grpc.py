@@ -359,7 +359,8 @@ class RoomServiceServicer:
 
     def ScheduleSession(self, request, context):
         """Schedules a support session. Support Session Leaders and admins. FAILED_PRECONDITION when it overlaps a
-        session scheduled or live in the room (one at a time; the message names it).
+        session scheduled or live in the room (one at a time; the message names it). A session never started is
+        called off 30 minutes after its planned end.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -559,13 +559,14 @@ class SessionsRepository:
         ).mappings().first()
         return self._session(row) if row else None
 
-    def next_overrun(self, ended_before: dt.datetime) -> SupportSession | None:
-        """A live session whose planned end is before `ended_before`, locked; one another transaction holds
-        is skipped (workers ending overruns side by side take different ones)."""
+    def next_overdue(self, ended_before: dt.datetime) -> SupportSession | None:
+        """A live or still scheduled session whose planned end is before `ended_before`, locked; one another
+        transaction holds is skipped (workers closing overdue sessions side by side take different ones)."""
         t = orm.sessions
-        planned_end = t.c.started_at + sa.func.make_interval(0, 0, 0, 0, 0, t.c.duration_minutes)
-        stmt = (sa.select(t).where(t.c.status == "live", planned_end < ended_before).order_by(t.c.started_at)
-                .limit(1).with_for_update(skip_locked=True))
+        began = sa.func.coalesce(t.c.started_at, t.c.starts_at)
+        planned_end = began + sa.func.make_interval(0, 0, 0, 0, 0, t.c.duration_minutes)
+        stmt = (sa.select(t).where(t.c.status.in_(("live", "scheduled")), planned_end < ended_before)
+                .order_by(began).limit(1).with_for_update(skip_locked=True))
         row = self.session.execute(stmt).mappings().first()
         return self._session(row) if row else None
 

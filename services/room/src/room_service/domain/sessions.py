@@ -169,11 +169,21 @@ class Session:
         """Live past its planned end by more than OVERRUN_GRACE: nobody ended it."""
         return self.status == "live" and now > self.planned_end + OVERRUN_GRACE
 
+    def lapsed(self, now: dt.datetime) -> bool:
+        """Still scheduled past its planned end by more than OVERRUN_GRACE: it was never held."""
+        return self.status == "scheduled" and now > self.planned_end + OVERRUN_GRACE
+
     def end_overrun(self, now: dt.datetime) -> None:
         """Ends a session nobody ended, as of its planned end (what it counts for)."""
         if not self.overran(now):
             raise SessionStateError(f"this session is {self.status} and due to end at {_minutes(self.planned_end)}")
         self.status, self.ended_at = "ended", self.planned_end
+
+    def call_off_lapsed(self, now: dt.datetime) -> None:
+        """Cancels a session that was never started, now that its time is past (it never counts as held)."""
+        if not self.lapsed(now):
+            raise SessionStateError(f"this session is {self.status} and due to end at {_minutes(self.planned_end)}")
+        self.status, self.ended_at = "cancelled", now
 
     def _authorise(self, actor_id: str, may_end_any: bool, action: str) -> None:
         if actor_id != self.leader_id and not may_end_any:

@@ -1,5 +1,5 @@
 """Entrypoint: room's nameko worker: read models from identity's and moderation's events, moderation's RPC,
-the presence sweep, the ending of overrun sessions and the outbox relay."""
+the presence sweep, the closing of overdue sessions and the outbox relay."""
 from __future__ import annotations
 
 import functools
@@ -106,8 +106,9 @@ class RoomWorker:
             log.info("vanished clients dropped", extra={"count": removed})
 
     @timer(interval=settings.session_sweep_seconds)
-    def end_overrun_sessions(self):
-        """Ends live sessions nobody ended, half an hour after their planned end (the room's door follows)."""
-        ended = self.sessions.end_overruns()
-        if ended:
-            log.info("overrun sessions ended", extra={"count": ended})
+    def close_overdue_sessions(self):
+        """Half an hour after a session's planned end: ends it if nobody did (the room's door follows), or
+        calls it off if it never started."""
+        closed = self.sessions.close_overdue()
+        if closed:
+            log.info("overdue sessions closed", extra={"count": closed})

@@ -124,22 +124,30 @@ class Sessions:
             return session_view(session) | {"attendee_ids": data["attendee_ids"],
                                             "duration_seconds": data["duration_seconds"]}
 
-    def end_overruns(self, limit: int = 100) -> int:
-        """Ends live sessions nobody ended, OVERRUN_GRACE after their planned end, each as of that end
-        (session_ended with ended_by null and ended_automatically); returns how many. Safe to run in several
-        workers at once: each session is ended once, in a transaction of its own."""
-        ended = 0
-        while ended < limit:
+    def close_overdue(self, limit: int = 100) -> int:
+        """Closes sessions whose time is OVERRUN_GRACE past their planned end: a live one nobody ended ends as
+        of that end (session_ended with ended_by null and ended_automatically), a scheduled one never started
+        is called off (session_cancelled on the timeline). Returns how many. Safe to run in several workers at
+        once: each session is closed once, in a transaction of its own."""
+        closed = 0
+        while closed < limit:
             now = self.clock()
             with self.uow_factory() as uow:
-                session = uow.sessions.next_overrun(now - rules.OVERRUN_GRACE)
-                if session is None or not session.overran(now):
-                    return ended
-                session.end_overrun(now)
-                self._ended(uow, session, now, ended_by=None)
+                session = uow.sessions.next_overdue(now - rules.OVERRUN_GRACE)
+                if session is None:
+                    return closed
+                if session.overran(now):
+                    session.end_overrun(now)
+                    self._ended(uow, session, now, ended_by=None)
+                elif session.lapsed(now):
+                    session.call_off_lapsed(now)
+                    uow.sessions.save(session)
+                    append(uow, session.room_slug, "session_cancelled", _session_item(session) | {"lapsed": True}, now)
+                else:
+                    return closed
                 self.conversation.commit(uow)
-                ended += 1
-        return ended
+                closed += 1
+        return closed
 
     def _ended(self, uow, session: Session, now: dt.datetime, ended_by: str | None) -> dict:
         """Saves an ended session and writes its timeline item and session_ended event; returns the data."""
