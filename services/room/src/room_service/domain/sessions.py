@@ -18,8 +18,8 @@ UNPLANNED_DURATION_MINUTES = 60
 # A clock a little behind, or a form filled in slowly, should not turn "now" into "in the past".
 SCHEDULE_GRACE = dt.timedelta(minutes=5)
 SCHEDULE_HORIZON = dt.timedelta(days=90)
-# A live session nobody ends is ended for them this long after its planned end (a facilitated room it kept
-# open closes then); it counts as having run its planned length.
+# This long after a session's planned end, a live one nobody ended is ended for them (a facilitated room it
+# kept open closes then; it counts as having run its planned length) and one never started is called off.
 OVERRUN_GRACE = dt.timedelta(minutes=30)
 EARLY_START = dt.timedelta(minutes=15)
 

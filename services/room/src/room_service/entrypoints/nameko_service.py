@@ -32,6 +32,12 @@ def _engine():
     return make_engine(settings.database_url)
 
 
+@functools.cache
+def _conversation():
+    """Conversation and Sessions, built once for the worker's handlers and timers."""
+    return build_conversation(settings, _engine())
+
+
 class RoomWorker:
     """nameko service `room`."""
 
@@ -39,8 +45,8 @@ class RoomWorker:
 
     request_id = RequestContext()
     rooms = Resource(lambda config: build_service(settings, _engine()))
-    conversation = Resource(lambda config: build_conversation(settings, _engine())[0])
-    sessions = Resource(lambda config: build_conversation(settings, _engine())[1])
+    conversation = Resource(lambda config: _conversation()[0])
+    sessions = Resource(lambda config: _conversation()[1])
     relay = OutboxRelayRunner(lambda config: build_relay(settings, _engine()), settings.relay_interval_seconds)
     heartbeat = Heartbeat(
         settings.worker_heartbeat_file, lambda config: db_ping(_engine()) and amqp_ping(config["AMQP_URI"])
