@@ -1,7 +1,6 @@
 """nameko: room's worker serves moderation under eventlet: remove_message / remove_person over real RPC, and
 sanction events from moderation.events muting people (real RabbitMQ vhost, real PostgreSQL)."""
 import datetime as dt
-import itertools
 import uuid
 
 import pytest
@@ -14,11 +13,10 @@ from room_service.adapters import orm
 from room_service.adapters.repository import uow_factory
 from room_service.domain.sanctions import Muted
 from room_service.service_layer.conversation import Conversation
+from room_nameko_helpers import register
 
 LOUNGE = "adult-community-lounge"        # always open, every adult
 GOOD_NEWS = "adult-community-good-news"  # always open, every adult
-
-_seq = itertools.count(1)
 
 
 @pytest.fixture
@@ -32,20 +30,6 @@ def rpc(worker, amqp_uri):
 def conv(rooms, room_engine):
     """The conversation use cases on the same (clean, seeded) database the worker uses."""
     return Conversation(uow_factory(room_engine))
-
-
-def register(rooms, username, role=None):
-    """A person room knows from identity's events; with `role`, granted everywhere."""
-    person_id = str(uuid.uuid4())
-    rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": "person_registered",
-                                "source": "identity", "seq": next(_seq),
-                                "data": {"person_id": person_id, "username": username, "kind": "member",
-                                         "cohort": "adult"}})
-    if role:
-        rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": "role_granted", "source": "identity",
-                                    "seq": next(_seq), "data": {"person_id": person_id, "grant_id": str(uuid.uuid4()),
-                                                                "role": role, "room_id": None, "expires_at": None}})
-    return person_id
 
 
 outbox = testing.outbox_data
