@@ -48,17 +48,10 @@ class Stack:
 
     def settle(self, timeout: float = 120) -> None:
         """Waits until both services' outbox relays have published everything (so rows do not overlap)."""
-        import sqlalchemy as sa
-
         deadline = time.monotonic() + timeout
         for url in (self.env["IDENTITY_DATABASE_URL"], self.env["ROOM_DATABASE_URL"]):
-            engine = sa.create_engine(url)
-            with engine.connect() as conn:
-                while conn.execute(sa.text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar():
-                    assert time.monotonic() < deadline, "the outbox did not drain"
-                    conn.commit()
-                    time.sleep(0.1)
-            engine.dispose()
+            testing.eventually(lambda: not testing.unpublished_events(url), timeout=max(deadline - time.monotonic(), 0),
+                               interval=0.1, what="the outbox to drain")
 
     def wait_known(self, people, slug: str, timeout: float = 120) -> None:
         """Waits until room's read model has every person (registration travels by event)."""

@@ -33,12 +33,6 @@ def live_queue_consumed(vhost: str) -> bool:
                for line in listed.splitlines() if len(line.split()) == 2)
 
 
-def unpublished(db_url: str) -> int:
-    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
-    with engine.connect() as conn:
-        return conn.execute(sa.text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar()
-
-
 def known_to_room(db_url: str, username: str) -> dict | None:
     engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
@@ -102,7 +96,7 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
             procs.append(subprocess.Popen([str(BIN / f"{service}-worker")], env=worker_env,
                                           stderr=open(logs[service], "w")))
             if service == "identity":  # the bootstrap admin's events go out before room-worker ever starts
-                testing.eventually(lambda: not unpublished(identity_db), timeout=40,
+                testing.eventually(lambda: not testing.unpublished_events(identity_db), timeout=40,
                                    what="identity's relay to publish the bootstrap admin's events")
         logs["room-grpc"] = tmp_path / "room-grpc.log"
         procs.append(subprocess.Popen([str(BIN / "room-grpc")], stderr=open(logs["room-grpc"], "w"), env={

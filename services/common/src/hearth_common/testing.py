@@ -89,6 +89,16 @@ def outbox_data(engine, event_type: str) -> list[dict]:
         return [payload["data"] for payload in rows]
 
 
+def unpublished_events(db_url: str) -> int:
+    """How many rows of a service's outbox its relay has not published yet (a connection of its own)."""
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar()
+    finally:
+        engine.dispose()
+
+
 @contextlib.contextmanager
 def running_worker(container_factory, service_cls, amqp_uri: str, max_workers: int = 10):
     """A nameko worker class started in a container (nameko's container_factory fixture) for a test."""
