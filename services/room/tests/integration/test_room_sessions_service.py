@@ -159,6 +159,40 @@ def test_a_facilitated_room_opens_while_a_facilitator_is_checked_in(w):
     assert {m["person_id"] for m in w.conv.members(member, FACILITATED)} == {moderator, member}
 
 
+def test_nobody_posts_or_edits_in_a_facilitated_room_once_it_closes_and_members_still_read_it(w):
+    host, member = register(w.rooms, roles=["on_spot_host"]), register(w.rooms)
+    w.conv.join(host, FACILITATED)
+    w.sessions.check_in(host, FACILITATED)
+    w.conv.join(member, FACILITATED)
+    said = w.conv.post(member, FACILITATED, "glad to be here")
+    w.sessions.check_in(host, FACILITATED, checked_in=False)
+    for speaker in (member, host):  # the host opens it by checking in again, not by posting
+        with pytest.raises(FailedPrecondition, match="open only while a facilitator is here or a session is live"):
+            w.conv.post(speaker, FACILITATED, "anyone here?")
+    with pytest.raises(FailedPrecondition, match="you may not post or edit messages in"):
+        w.conv.edit(member, said["message_id"], "changed after it closed")
+    assert [m["body"] for m in w.conv.history(member, FACILITATED)["messages"]] == ["glad to be here"]
+    w.conv.delete(member, said["message_id"])  # taking one's own words back stays possible
+    w.sessions.check_in(host, FACILITATED)
+    assert w.conv.post(member, FACILITATED, "back again")["body"] == "back again"
+
+
+def test_a_pop_up_room_takes_no_posts_once_its_window_has_closed(w):
+    admin, member = register(w.rooms, roles=["admin"]), register(w.rooms)
+    w.rooms.create_room(admin, {
+        "slug": "adult-pop-up-art-hour", "name": "Art Hour", "description": "Drawing together.", "topic": "community",
+        "audience_cohort": "adult", "audience_kind": "both", "mode": "pop_up", "capacity": 40,
+        "access_policy": {"always": True}})
+    w.rooms.open_pop_up(admin, "adult-pop-up-art-hour", w.clock() - dt.timedelta(minutes=5),
+                        w.clock() + dt.timedelta(hours=1))
+    w.conv.join(member, "adult-pop-up-art-hour")
+    w.conv.post(member, "adult-pop-up-art-hour", "here is my sketch")
+    w.clock.advance(hours=1)
+    with pytest.raises(FailedPrecondition, match="this pop-up room is closed now"):
+        w.conv.post(member, "adult-pop-up-art-hour", "one more")
+    assert [m["body"] for m in w.conv.history(member, "adult-pop-up-art-hour")["messages"]] == ["here is my sketch"]
+
+
 def test_a_facilitator_must_be_in_the_room_to_check_in_and_leaving_closes_it(w):
     host, member = register(w.rooms, roles=["on_spot_host"]), register(w.rooms)
     with pytest.raises(FailedPrecondition, match="join the room first"):
@@ -209,6 +243,8 @@ def test_a_session_nobody_ends_is_ended_after_its_planned_end_and_its_room_close
     assert ended["status"] == "ended" and ended["ended_at"] == ended["started_at"] + dt.timedelta(minutes=60)
     with pytest.raises(NotAllowedIn, match="open only while a facilitator is here or a session is live"):
         w.conv.join(latecomer, FACILITATED)
+    with pytest.raises(FailedPrecondition, match="open only while a facilitator is here or a session is live"):
+        w.conv.post(member, FACILITATED, "is anyone still here?")
     assert w.sessions.close_overdue() == 0 and len(outbox(w.engine, "session_ended")) == 1
 
 

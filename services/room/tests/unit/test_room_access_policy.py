@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from room_service.domain import access, errors
+from room_service.domain.rooms import Room
 from room_service.domain.access import (
     AllOf,
     Always,
@@ -622,3 +623,33 @@ class TestProperties:
             located(data, error.path)  # the path leads somewhere real in the document
         else:
             assert parse_policy(to_dict(policy)) == policy
+
+
+# --- when a room is open: Room.closed_now (entering and speaking both depend on it) --------------------------
+
+
+def _room(mode: str, **window) -> Room:
+    return Room(slug="adult-test-room", name="Test Room", description="", topic="community", audience_cohort="adult",
+                audience_kind="both", mode=mode, status="active", capacity=10, access_policy={"always": True}, **window)
+
+
+@pytest.mark.parametrize("facilitated_open", [False, True])
+def test_an_always_open_room_is_never_closed(facilitated_open):
+    assert _room("always_open").closed_now(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+                                           facilitated_open=facilitated_open) is None
+
+
+def test_a_facilitated_room_is_open_exactly_while_someone_holds_it_open():
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    assert _room("facilitated").closed_now(now, facilitated_open=True) is None
+    assert "open only while a facilitator is here" in _room("facilitated").closed_now(now, facilitated_open=False)
+
+
+def test_a_pop_up_is_open_from_its_opening_up_to_but_not_at_its_closing():
+    opens = dt.datetime(2026, 1, 1, 18, tzinfo=dt.timezone.utc)
+    room = _room("pop_up", opens_at=opens, closes_at=opens + dt.timedelta(hours=1))
+    assert room.closed_now(opens - dt.timedelta(seconds=1)) == "this pop-up room is closed now; it opens at 2026-01-01T18:00+00:00"
+    assert room.closed_now(opens) is None
+    assert room.closed_now(opens + dt.timedelta(minutes=59)) is None
+    assert room.closed_now(opens + dt.timedelta(hours=1)) == "this pop-up room is closed now"
+    assert _room("pop_up").closed_now(opens, facilitated_open=True) == "this pop-up room is closed now"

@@ -306,14 +306,15 @@ class RoomServiceServicer:
 
     def PostMessage(self, request, context):
         """Posts a message (members only; refused while muted). RESOURCE_EXHAUSTED past the posting rate or
-        the room's slow mode, with a `retry-after` trailer in seconds.
+        the room's slow mode, with a `retry-after` trailer in seconds. FAILED_PRECONDITION in an archived room,
+        or in one closed now (a pop-up outside its window, a facilitated room nobody holds open).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def EditMessage(self, request, context):
-        """Edits one of the caller's own messages.
+        """Edits one of the caller's own messages (refused as PostMessage is: muted, archived or closed room).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -49,6 +49,10 @@ def sanctions_from_json(rows: list[dict]) -> list[Sanction]:
     ]
 
 
+# What keeps a facilitated room open (Room.closed_now): a facilitator checked in, or a live session.
+FACILITATOR_IN = "EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in)"
+LIVE_SESSION = "(SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)"
+
 # The room (r) and everything its door depends on for :person_id at :now, as the columns of one row. The
 # room's columns are named: a prepared statement selecting r.* would fail ("cached plan must not change
 # result type") once a migration adds a column to rooms while the service runs.
@@ -57,11 +61,11 @@ ACCESS_COLUMNS = """{ROOM_COLUMNS},
        {ACTIVE_SANCTIONS},
        EXISTS (SELECT 1 FROM cohort_grants g WHERE g.person_id = :person_id AND g.room_slug = r.slug
                  AND g.revoked_at IS NULL AND g.expires_at > :now) AS cohort_grant,
-       EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in) AS facilitator_in,
-       (SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)
-         AS live_session_id,
+       {FACILITATOR_IN} AS facilitator_in,
+       {LIVE_SESSION} AS live_session_id,
        (SELECT row_to_json(m) FROM members m WHERE m.room_slug = r.slug AND m.person_id = :person_id)
-         AS member""".replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS).replace(
+         AS member""".replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS).replace("{FACILITATOR_IN}", FACILITATOR_IN).replace(
+    "{LIVE_SESSION}", LIVE_SESSION).replace(
     "{ROOM_COLUMNS}", ", ".join(f"r.{field}" for field in _ROOM_FIELDS))
 
 
@@ -401,15 +405,17 @@ class MessagesRepository:
                   WHERE m.author_id = :person_id AND m.posted_at > :since) AS recent_posts,
                (SELECT max(m.posted_at) FROM messages m
                   WHERE m.author_id = :person_id AND m.room_slug = :slug AND m.posted_at > :since_in_room
-                    AND r.slow_mode_seconds > 0) AS last_in_room
+                    AND r.slow_mode_seconds > 0) AS last_in_room,
+               r.mode = 'facilitated' AND ({FACILITATOR_IN} OR {LIVE_SESSION} IS NOT NULL) AS facilitated_open
           FROM rooms r WHERE r.slug = :slug
-    """.replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS))
+    """.replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS).replace("{FACILITATOR_IN}", FACILITATOR_IN).replace(
+        "{LIVE_SESSION}", LIVE_SESSION))
 
     def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
                         since_in_room: dt.datetime) -> dict | None:
         """Everything a post is decided on, in one round trip: the room, whether the person is in it (and
         their presence refreshed), their active sanctions, their recent posting times anywhere and their
-        last post in this room. None when the room does not exist."""
+        last post in this room, and whether the room is open if facilitated. None when the room does not exist."""
         row = self.session.execute(self._POSTING_CONTEXT, {
             "slug": slug, "person_id": person_id, "now": now, "since": since, "since_in_room": since_in_room,
         }).mappings().first()
@@ -421,6 +427,7 @@ class MessagesRepository:
             "sanctions": sanctions_from_json(row["sanctions"]),
             "recent_posts": list(row["recent_posts"]),
             "last_in_room": row["last_in_room"],
+            "facilitated_open": bool(row["facilitated_open"]),
         }
 
     _ADD_POSTED = sa.text("""

@@ -54,6 +54,10 @@ class RoomArchived(FailedPrecondition):
     pass
 
 
+class RoomClosed(FailedPrecondition):
+    """A pop-up outside its window or a facilitated room nobody holds open: members read, nobody speaks."""
+
+
 class NotAllowedIn(PermissionDenied):
     """The room's door refused: the message lists what is missing."""
 

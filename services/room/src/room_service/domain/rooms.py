@@ -126,16 +126,25 @@ class Room:
         staff_grant = cohort_grant and person.cohort != self.audience_cohort
         if self.audience_kind != "both" and person.kind != self.audience_kind and not staff_grant:
             return Decision(False, (f"this room is for {self.audience_kind}s only",))
-        if self.mode == "pop_up" and not (self.opens_at and self.opens_at <= now < self.closes_at):
-            upcoming = self.opens_at and self.opens_at > now
-            when = f"; it opens at {self.opens_at.isoformat(timespec='minutes')}" if upcoming else ""
-            return Decision(False, (f"this pop-up room is closed now{when}",))
-        if self.mode == "facilitated" and not facilitated_open and not self.is_facilitator(facts, now):
-            return Decision(False, ("this room is open only while a facilitator is here or a session is live",))
+        closed = self.closed_now(now, facilitated_open=facilitated_open)
+        if closed and not (self.mode == "facilitated" and self.is_facilitator(facts, now)):
+            return Decision(False, (closed,))
         if staff_grant:
             return Decision(True)  # the grant is for this room: staff enter to do their job, not by badges
         missing = access.explain(self.policy, facts, self.slug, now, BADGE_NAMES)
         return Decision(not missing, tuple(missing))
+
+    def closed_now(self, now: dt.datetime, *, facilitated_open: bool = False) -> str | None:
+        """Why this active room is closed now, or None when it is open: a pop-up outside the window staff set,
+        a facilitated room with no facilitator checked in and no session live (`facilitated_open`). Nobody
+        enters or speaks in a closed room; members still in it read it."""
+        if self.mode == "pop_up" and not (self.opens_at and self.opens_at <= now < self.closes_at):
+            upcoming = self.opens_at and self.opens_at > now
+            when = f"; it opens at {self.opens_at.isoformat(timespec='minutes')}" if upcoming else ""
+            return f"this pop-up room is closed now{when}"
+        if self.mode == "facilitated" and not facilitated_open:
+            return "this room is open only while a facilitator is here or a session is live"
+        return None
 
     def is_facilitator(self, facts: access.PersonFacts, now: dt.datetime) -> bool:
         """Staff who may open this room by checking in, enter it while it is closed, and keep it (slow mode)."""

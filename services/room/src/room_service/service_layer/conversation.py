@@ -75,6 +75,14 @@ def decide_in(context: dict, now: dt.datetime):
                                   cohort_grant=context["cohort_grant"])
 
 
+def require_open(room: Room, facilitated_open: bool, now: dt.datetime) -> None:
+    """Posting and editing need the room active and open now (Room.closed_now); reading does not."""
+    if room.status != "active":
+        raise errors.RoomArchived(f"{room.name} is archived; it is read-only now")
+    if closed := room.closed_now(now, facilitated_open=facilitated_open):
+        raise errors.RoomClosed(f"you may not post or edit messages in {room.name} now: {closed}")
+
+
 def require_reader(context: dict, slug: str, now: dt.datetime) -> None:
     """Those who may enter read a room (members, and others to look before joining); the banned do not."""
     sanctions.check(context["sanctions"], "ban", slug, now)
@@ -272,8 +280,7 @@ class Conversation:
             room, member = context["room"], context["member"]
             if member is None:
                 raise NotInRoom("join the room before posting")
-            if room.status != "active":
-                raise errors.RoomArchived(f"{room.name} is archived; it is read-only now")
+            require_open(room, context["facilitated_open"], now)
             sanctions.check(context["sanctions"], "mute", slug, now)
             msgs.check_posting_rate(context["recent_posts"], context["last_in_room"], room.slow_mode_seconds, now)
             if reply_to:
@@ -301,8 +308,11 @@ class Conversation:
         now = self.clock()
         with self.uow_factory() as uow:
             message = self._message(uow, message_id, lock=True)
-            self._require_member(uow, person_id, message.room_slug)
-            sanctions.check(uow.sanctions.active_for(person_id), "mute", message.room_slug, now)
+            context = access_context(uow, message.room_slug, person_id, now)
+            if context["member"] is None:
+                raise NotInRoom("join the room first")
+            require_open(context["room"], context["facilitated_open"], now)
+            sanctions.check(context["sanctions"], "mute", message.room_slug, now)
             message.edit(person_id, body, [], now)
             message.mentions = self._mentions(uow, message.body)
             uow.messages.save(message)
