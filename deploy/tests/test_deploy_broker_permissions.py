@@ -3,7 +3,9 @@
 Starts identity-worker, room-worker and room-grpc as real processes on a throwaway vhost holding the committed
 definitions (users' permissions; room's event queues, bound ahead of its start), and checks every event and
 RPC queue and room-grpc's live queue get their consumers, the broker refused nothing, and what identity
-published before room-worker first started reached room.
+published before room-worker first started reached room. And for a room service added to a platform already
+running (its queues made after identity's events went out, as with a broker started without the
+definitions): `identity-replay-events` brings room what it missed, and replaying again changes nothing.
 """
 import json
 import pathlib
@@ -122,3 +124,63 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
                 proc.wait(10)
         testing.drop_database(identity_db)
         testing.drop_database(room_db)
+
+
+def test_a_room_service_added_later_learns_what_it_missed_from_identity_replay_events(tmp_path):
+    vhost = testing.RabbitVhost("hearth_replay").create()  # no definitions: room's queues come with room-worker
+    identity_db, room_db = testing.create_database("hearth_replay_id"), testing.create_database("hearth_replay_room")
+    env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN),
+           "IDENTITY_AMQP_URI": vhost.uri, "ROOM_AMQP_URI": vhost.uri,
+           "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "replay_admin", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "replay admin password",
+           "IDENTITY_WORKER_HEARTBEAT_FILE": str(tmp_path / "identity.hb"), "ROOM_WORKER_HEARTBEAT_FILE": str(tmp_path / "room.hb")}
+    procs = []
+    try:
+        for name in ("identity-migrate", "room-migrate"):
+            subprocess.run([str(BIN / name)], env=env, check=True, capture_output=True, timeout=120)
+        procs.append(subprocess.Popen([str(BIN / "identity-worker")], env=env, stderr=subprocess.DEVNULL))
+        testing.eventually(lambda: not testing.unpublished_events(identity_db), timeout=40,
+                           what="identity's relay to publish the bootstrap admin's events (to no queue of room's yet)")
+        procs.append(subprocess.Popen([str(BIN / "room-worker")], env=env, stderr=subprocess.DEVNULL))
+        testing.wait_consuming(vhost.uri, "evt-identity-role_granted--room.on_role_granted", timeout=40)
+        assert known_to_room(room_db, "replay_admin") is None  # published before room's queues existed: missed
+
+        replay = subprocess.run([str(BIN / "identity-replay-events")], env=env, capture_output=True, text=True,
+                                timeout=60)
+        assert replay.returncode == 0, replay.stderr
+        assert "replayed 2 events" in replay.stdout  # the admin's registration and role
+        admin = testing.eventually(lambda: known_to_room(room_db, "replay_admin"), timeout=30,
+                                   what="room to learn of the admin from the replay")
+        assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]
+
+        handled = testing.eventually(lambda: inbox_count(room_db) == 2 and inbox_count(room_db), timeout=30)
+        again = subprocess.run([str(BIN / "identity-replay-events"), "--type", "role_granted"], env=env,
+                               capture_output=True, text=True, timeout=60)
+        assert again.returncode == 0 and "replayed 1 events of type role_granted" in again.stdout, again.stderr
+        testing.eventually(lambda: room_queues_empty(vhost.name), timeout=30, what="room to take the replayed event")
+        assert inbox_count(room_db) == handled and known_to_room(room_db, "replay_admin") == admin
+    finally:
+        for proc in procs:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+        testing.drop_database(identity_db)
+        testing.drop_database(room_db)
+        vhost.delete()
+
+
+def inbox_count(db_url: str) -> int:
+    """How many events room's consumers have claimed (each event id once)."""
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT count(*) FROM inbox")).scalar_one()
+
+
+def room_queues_empty(vhost: str) -> bool:
+    """Whether room's identity-event queues hold no message, ready or unacknowledged."""
+    listed = subprocess.run([shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl", "-q", "list_queues", "-p", vhost,
+                             "name", "messages"], check=True, capture_output=True, text=True, timeout=60).stdout
+    counts = dict(line.split() for line in listed.splitlines() if len(line.split()) == 2)
+    return all(counts.get(q, "0") == "0" for q in ROOM_QUEUES if q.startswith("evt-identity"))

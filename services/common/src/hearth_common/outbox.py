@@ -169,25 +169,7 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            try:
-                producer = self._ensure_producer()
-                for row in rows:
-                    headers = {"nameko.call_id_stack": [f"{self.source}.outbox.{row.payload['event_id']}"]}
-                    if row.request_id:
-                        headers["nameko.request_id"] = row.request_id
-                    producer.publish(
-                        {**row.payload, "seq": row.seq},
-                        routing_key=row.event_type,
-                        delivery_mode=2,
-                        headers=headers,
-                        message_id=str(row.payload["event_id"]),
-                        retry=False,
-                    )
-                    self._confirms.sent()
-                self._confirms.wait(self._connection, self.confirm_timeout)
-            except Exception:
-                self.close()
-                raise
+            self._publish_confirmed(rows)
             conn.execute(
                 sa.update(t)
                 .where(t.c.seq.in_([r.seq for r in rows]))
@@ -200,6 +182,57 @@ class OutboxRelay:
             finally:
                 request_id_var.reset(token)
         return len(rows)
+
+    def _publish_confirmed(self, rows) -> None:
+        """Publishes outbox rows (seq, event_type, payload, request_id) in order and waits until the broker
+        confirmed them all; BrokerRefused (or the connection's error) otherwise."""
+        try:
+            producer = self._ensure_producer()
+            for row in rows:
+                headers = {"nameko.call_id_stack": [f"{self.source}.outbox.{row.payload['event_id']}"]}
+                if row.request_id:
+                    headers["nameko.request_id"] = row.request_id
+                producer.publish(
+                    {**row.payload, "seq": row.seq},
+                    routing_key=row.event_type,
+                    delivery_mode=2,
+                    headers=headers,
+                    message_id=str(row.payload["event_id"]),
+                    retry=False,
+                )
+                self._confirms.sent()
+            self._confirms.wait(self._connection, self.confirm_timeout)
+        except Exception:
+            self.close()
+            raise
+
+    def replay(self, from_seq: int = 1, event_types: Iterable[str] | None = None) -> int:
+        """Publishes again, as first published (same event ids, seqs and routing keys), every event already
+        published from `from_seq` on (of `event_types` only, if given), in seq order; returns how many.
+
+        For a consumer whose queues did not exist when the events first went out (a service added to a
+        running platform): every consumer claims events by id, so those that had them ignore them again,
+        and one that keeps a seq per fact drops a replayed event older than what it holds. Rows not yet
+        published are left to the relay. Nothing is marked: a replay cut short is simply run again."""
+        t = self.table
+        types = sorted(set(event_types)) if event_types is not None else None
+        replayed, after = 0, from_seq - 1
+        try:
+            while True:
+                stmt = (sa.select(t.c.seq, t.c.event_type, t.c.payload, t.c.request_id)
+                        .where(t.c.seq > after, t.c.published_at.is_not(None))
+                        .order_by(t.c.seq).limit(self.batch_size))
+                if types is not None:
+                    stmt = stmt.where(t.c.event_type.in_(types))
+                with self.engine.connect() as conn:
+                    rows = conn.execute(stmt).all()
+                if not rows:
+                    return replayed
+                self._publish_confirmed(rows)
+                replayed += len(rows)
+                after = rows[-1].seq
+        finally:
+            self.close()
 
     def run(self, should_stop: Callable[[], bool], *, idle_interval: float = 0.1, sleep=time.sleep) -> None:
         """Publishes until should_stop() is true; backs off when the broker or database is down."""

@@ -122,3 +122,30 @@ def test_one_relay_publishes_at_a_time_so_events_leave_in_order(identity, clean_
         second.close()
     seqs = [json.loads(m.body)["seq"] for m in drain(amqp_uri, event_queue)]
     assert seqs == sorted(seqs) and len(seqs) == 3
+
+
+def test_replay_publishes_the_published_events_again_as_they_first_went_out(identity, clean_identity_db, amqp_uri,
+                                                                              event_queue):
+    alice = identity.register("Alicia", "a long enough password", ADULT_DOB, "member")
+    identity.award_badge(Actor(service="course"), alice["id"], "first-post", "first message", "k1")
+    relay = OutboxRelay(clean_identity_db, orm.outbox, "identity", amqp_uri, batch_size=1)
+    try:
+        assert relay.publish_pending() == 1 and relay.publish_pending() == 1
+        first = drain(amqp_uri, event_queue)
+        identity.register("Bernard", "a long enough password", ADULT_DOB, "member")  # committed, not yet published
+
+        assert relay.replay() == 2  # in batches of one; the unpublished event is the relay's, not the replay's
+        again = drain(amqp_uri, event_queue)
+        assert [json.loads(m.body) for m in again] == [json.loads(m.body) for m in first] == committed_payloads(
+            clean_identity_db)[:2]
+        assert [(m.delivery_info["routing_key"], m.properties["message_id"]) for m in again] == [
+            (m.delivery_info["routing_key"], m.properties["message_id"]) for m in first]
+        assert unpublished(clean_identity_db) == 1
+
+        badge_seq = committed_payloads(clean_identity_db)[1]["seq"]
+        assert relay.replay(from_seq=badge_seq) == 1
+        assert relay.replay(event_types=["person_registered"]) == 1
+        assert [m.delivery_info["routing_key"] for m in drain(amqp_uri, event_queue)] == [
+            "badge_awarded", "person_registered"]
+    finally:
+        relay.close()

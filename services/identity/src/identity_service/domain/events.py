@@ -5,6 +5,9 @@ from hearth_common.events import Event
 
 from identity_service.domain.model import BadgeAward, Cohort, Person, RoleGrant
 
+# Every event type identity announces (on the identity.events exchange, routing key = type).
+EVENT_TYPES = ("person_registered", "cohort_changed", "role_granted", "role_revoked", "badge_awarded", "badge_revoked")
+
 
 def _iso(value):
     return value.isoformat() if value is not None else None
