@@ -17,6 +17,7 @@ from loadgen import DURATION, WARMUP, open_loop, report
 from stack import create_rooms, running_stack
 
 import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 SEEDED_LOCKED = "adult-peer-supporters"  # one of Chief Chat or First Post, plus Compassion Hero
 LOCK = '{"all_of": [{"any_of": [{"badge": "chief-chat"}, {"badge": "first-post"}]}, {"badge": "compassion-hero"}]}'
@@ -65,6 +66,11 @@ def main() -> None:
         with concurrent.futures.ThreadPoolExecutor(16) as pool:  # warm-up: both replicas' connection pools
             list(pool.map(lambda i: stubs[i % 2].JoinRoom(rpb.JoinRoomRequest(slug=locked[LOCKED_ROOMS]),
                                                           metadata=people[i][1], timeout=5), range(200)))
+        # The floor under the join row: the same rate of calls that do nothing (no token, no database), through
+        # the same servers, thread pools and load generator; on a machine whose own stalls show here, no row can do better.
+        health = [health_pb2_grpc.HealthStub(grpc.insecure_channel(t)) for t in stack.room_targets]
+        open_loop("gRPC Health.Check (floor: no token, no db)", JOIN_RATE, lambda i: health[i % 2].Check(
+            health_pb2.HealthCheckRequest(), timeout=5))
         open_loop(f"gRPC JoinRoom, badge-locked ({LOCKED_ROOMS} rooms)", JOIN_RATE, lambda i: stubs[i % 2].JoinRoom(
             rpb.JoinRoomRequest(slug=locked[i % LOCKED_ROOMS]), metadata=people[i // LOCKED_ROOMS][1], timeout=5))
 
