@@ -221,6 +221,59 @@ def test_an_admin_grant_lets_staff_into_a_room_of_the_other_cohort_until_revoked
         w.conv.join(moderator, TEEN_ROOM)
 
 
+def test_a_grant_counts_only_while_its_holder_is_staff_and_until_it_expires(w):
+    admin = register(w.rooms, roles=["admin"])
+    moderator, covering = str(uuid.uuid4()), register(w.rooms, roles=["chat_room_moderator"])
+    identity(w.rooms, "person_registered", moderator, username="m" + moderator[:8], kind="listener", cohort="adult")
+    role = {"grant_id": str(uuid.uuid4()), "role": "chat_room_moderator", "room_id": None, "expires_at": None}
+    identity(w.rooms, "role_granted", moderator, **role)
+    w.conv.grant_cohort_access(admin, moderator, TEEN_ROOM, "covering the teen evening shift", None)
+    w.conv.grant_cohort_access(admin, covering, TEEN_ROOM, "covering for one hour only",
+                               w.clock() + dt.timedelta(hours=1))
+    w.conv.join(moderator, TEEN_ROOM)
+    w.conv.join(covering, TEEN_ROOM)
+
+    identity(w.rooms, "role_revoked", moderator, **role)  # no longer staff: the grant no longer counts
+    assert member_rows(w.engine, TEEN_ROOM, moderator) == 0
+    with pytest.raises(NotAllowedIn, match="for teens only"):
+        w.conv.join(moderator, TEEN_ROOM)
+
+    assert w.conv.evict_lapsed() == 0  # the hour's grant holds
+    w.clock.advance(hours=1)
+    assert w.conv.evict_lapsed() == 1
+    assert left(w.engine, TEEN_ROOM) == [(moderator, "no_longer_allowed"), (covering, "no_longer_allowed")]
+    assert [e["reason"] for e in outbox(w.engine, "member_left")] == ["no_longer_allowed"] * 2
+    assert w.conv.evict_lapsed() == 0
+
+
+# --- who still belongs: the door asked again when a person changes -----------------------------------------
+
+
+def test_a_teen_who_turns_18_leaves_the_teen_rooms_they_are_in_and_may_enter_adult_ones(w):
+    teen = register(w.rooms, cohort="teen")
+    w.conv.join(teen, TEEN_ROOM)
+    with pytest.raises(NotAllowedIn, match="for adults only"):
+        w.conv.join(teen, LOUNGE)
+    identity(w.rooms, "cohort_changed", teen, previous_cohort="teen", cohort="adult")
+    assert member_rows(w.engine, TEEN_ROOM, teen) == 0
+    assert left(w.engine, TEEN_ROOM) == [(teen, "no_longer_allowed")]
+    w.conv.join(teen, LOUNGE)
+
+
+def test_a_revoked_badge_takes_a_member_out_of_the_rooms_it_opened_and_no_other(w):
+    member = str(uuid.uuid4())
+    identity(w.rooms, "person_registered", member, username="b" + member[:8], kind="member", cohort="adult")
+    for badge in ("first-post", "compassion-hero"):
+        identity(w.rooms, "badge_awarded", member, badge_slug=badge, award_id=str(uuid.uuid4()))
+    w.conv.join(member, LOCKED)
+    w.conv.join(member, LOUNGE)
+    identity(w.rooms, "badge_revoked", member, badge_slug="compassion-hero", award_id=str(uuid.uuid4()))
+    assert (member_rows(w.engine, LOCKED, member), member_rows(w.engine, LOUNGE, member)) == (0, 1)
+    assert left(w.engine, LOCKED) == [(member, "no_longer_allowed")] and left(w.engine, LOUNGE) == []
+    with pytest.raises(NotAllowedIn, match="earn: Compassion Hero"):
+        w.conv.join(member, LOCKED)
+
+
 def test_cross_cohort_grants_need_a_reason_staff_and_an_admin(w):
     admin = register(w.rooms, roles=["admin"])
     moderator = register(w.rooms, roles=["chat_room_moderator"])

@@ -278,6 +278,19 @@ def circle(w):
     return types.SimpleNamespace(host=host, members=members)
 
 
+def test_a_listener_on_spot_host_opens_and_runs_a_members_sharing_circle_and_takes_no_turn(w):
+    host, listener, member = register(w.rooms, kind="listener", roles=["on_spot_host"]), register(w.rooms, kind="listener"), register(w.rooms)
+    w.conv.join(host, CIRCLE)  # a members' room: its facilitators enter it whatever their kind
+    w.sessions.check_in(host, CIRCLE)
+    w.conv.join(member, CIRCLE)
+    with pytest.raises(NotAllowedIn, match="this room is for members only"):
+        w.conv.join(listener, CIRCLE)
+    with pytest.raises(OnlyMembersTakeTurns):
+        w.sessions.raise_hand(host, CIRCLE)
+    w.sessions.raise_hand(member, CIRCLE)
+    assert w.sessions.give_turn(host, CIRCLE)["speaker_id"] == member
+
+
 def raise_hands(w, people):
     for person in people:
         w.sessions.raise_hand(person, CIRCLE)

@@ -296,6 +296,18 @@ class MembersRepository:
         stmt = sa.select(t).where(t.c.room_slug == slug).order_by(t.c.joined_at)
         return [dict(row) for row in self.session.execute(stmt).mappings()]
 
+    _OUTSIDE_AUDIENCE = sa.text("""
+        SELECT m.room_slug, m.person_id FROM members m
+          JOIN rooms r ON r.slug = m.room_slug
+          JOIN people p ON p.person_id = m.person_id
+         WHERE p.cohort <> r.audience_cohort OR (r.audience_kind <> 'both' AND p.kind <> r.audience_kind)
+    """)
+
+    def outside_audience(self) -> list[tuple[str, str]]:
+        """(room, person) for members of the other cohort or kind than their room's: staff let in by a role
+        or a cross-cohort grant, which may have lapsed since (expiry sends no event)."""
+        return [tuple(row) for row in self.session.execute(self._OUTSIDE_AUDIENCE)]
+
     def rooms_of(self, person_id: str) -> list[str]:
         t = orm.members
         return list(self.session.execute(sa.select(t.c.room_slug).where(t.c.person_id == person_id)).scalars())

@@ -15,6 +15,8 @@ IDENTITY_EVENTS = (
     "role_granted",
     "role_revoked",
 )
+# Those after which a person may no longer belong in a room they are in (it asks the door again).
+NARROWING_EVENTS = frozenset({"cohort_changed", "badge_revoked", "role_revoked"})
 
 
 @dataclasses.dataclass

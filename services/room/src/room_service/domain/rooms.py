@@ -108,28 +108,33 @@ class Room:
         *,
         facilitated_open: bool = False,
         cohort_grant: bool = False,
+        check_open: bool = True,
     ) -> Decision:
         """Whether this person may enter now and, if not, everything they still need.
 
         Cohort separation is a hard rule checked before the policy: teens never enter adult rooms and
-        adults never enter teen rooms, whatever the policy says, unless staff hold an audited grant for
-        this room (`cohort_grant`). A facilitated room is open while a facilitator is checked in or a
-        session is live (`facilitated_open`); facilitators may enter it to open it.
+        adults never enter teen rooms, whatever the policy says, unless a staff member holds an audited grant
+        for this room (`cohort_grant`; it counts only while they are staff). The room's facilitators (who
+        lead, host or moderate there) enter a room for the other kind of person to do their job, as the
+        room's policy allows. A facilitated room is open while a facilitator is checked in or a session is
+        live (`facilitated_open`); facilitators may enter it to open it. `check_open=False` asks only about
+        the person (whether someone already in the room still belongs there), not whether it is open now.
         """
-        if self.status != "active":
+        if self.status != "active" and check_open:
             return Decision(False, ("this room is archived and no longer open",))
         if person is None or not person.known:
             return Decision(False, ("your account is still being set up here; try again in a moment",))
-        if person.cohort != self.audience_cohort and not cohort_grant:
-            return Decision(False, (f"this room is for {self.audience_cohort}s only",))
         facts = person.facts()
-        staff_grant = cohort_grant and person.cohort != self.audience_cohort
-        if self.audience_kind != "both" and person.kind != self.audience_kind and not staff_grant:
+        staff = functools.cache(lambda: self.is_facilitator(facts, now))
+        other_cohort = person.cohort != self.audience_cohort
+        if other_cohort and not (cohort_grant and staff()):
+            return Decision(False, (f"this room is for {self.audience_cohort}s only",))
+        if self.audience_kind != "both" and person.kind != self.audience_kind and not staff():
             return Decision(False, (f"this room is for {self.audience_kind}s only",))
-        closed = self.closed_now(now, facilitated_open=facilitated_open)
-        if closed and not (self.mode == "facilitated" and self.is_facilitator(facts, now)):
+        closed = check_open and self.closed_now(now, facilitated_open=facilitated_open)
+        if closed and not (self.mode == "facilitated" and staff()):
             return Decision(False, (closed,))
-        if staff_grant:
+        if other_cohort:
             return Decision(True)  # the grant is for this room: staff enter to do their job, not by badges
         missing = access.explain(self.policy, facts, self.slug, now, BADGE_NAMES)
         return Decision(not missing, tuple(missing))

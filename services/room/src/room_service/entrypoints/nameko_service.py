@@ -106,10 +106,14 @@ class RoomWorker:
 
     @timer(interval=max(settings.presence_timeout_seconds / 6, 1.0))
     def sweep_presence(self):
-        """Drops people whose client vanished (no heartbeat or open stream for the presence timeout)."""
+        """Drops people whose client vanished (no heartbeat or open stream for the presence timeout), and staff
+        whose grant or role that let them into a room of the other cohort or kind has expired."""
         removed = self.conversation.sweep_presence()
         if removed:
             log.info("vanished clients dropped", extra={"count": removed})
+        lapsed = self.conversation.evict_lapsed()
+        if lapsed:
+            log.info("members whose grant or role lapsed taken out", extra={"count": lapsed})
 
     @timer(interval=settings.session_sweep_seconds)
     def close_overdue_sessions(self):

@@ -69,10 +69,43 @@ def access_context(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime)
     return context
 
 
-def decide_in(context: dict, now: dt.datetime):
+def decide_in(context: dict, now: dt.datetime, check_open: bool = True):
     """The access decision from an access_context(): the person, an open facilitated room, a staff grant."""
     return context["room"].decide(context["person"], now, facilitated_open=context["facilitated_open"],
-                                  cohort_grant=context["cohort_grant"])
+                                  cohort_grant=context["cohort_grant"], check_open=check_open)
+
+
+def remove_member(uow: UnitOfWork, slug: str, person_id: str, reason: str, now: dt.datetime,
+                  by: str | None = None, note: str = "") -> bool:
+    """Takes the person out of the room (their place in the Sharing Circle's line and turn too), with the
+    member_left timeline item and event; False when they were not in it."""
+    stream = uow.streams.lock(slug)
+    if not uow.members.remove(slug, person_id):
+        return False
+    uow.hands.remove(slug, person_id)  # leaving the Sharing Circle ends one's place in line and one's turn
+    if stream["speaker_id"] == person_id:
+        uow.streams.set_speaker(slug, None, None)
+    item = append(uow, slug, "member_left", {"person_id": person_id, "reason": reason}, now)
+    data = {"room_slug": slug, "person_id": person_id, "reason": reason, "seq": item["seq"], "left_at": now.isoformat()}
+    if by:
+        data["removed_by"] = by
+    if note:
+        data["note"] = note[:500]
+    uow.add_events([Event("member_left", data)])
+    return True
+
+
+def evict_refused(uow: UnitOfWork, pairs: Iterable[tuple[str, str]], now: dt.datetime) -> int:
+    """Asks the door again, for each (room, person) with the person in the room, whether they still belong
+    there (the person only: not whether the room is open now) and takes out those who do not
+    (`no_longer_allowed`): a teen who turned 18 leaves the teen rooms, staff whose role or cross-cohort
+    grant ended leave the rooms only that let them in. Returns how many were taken out."""
+    removed = 0
+    for slug, person_id in pairs:
+        context = access_context(uow, slug, person_id, now)
+        if context["member"] is not None and not decide_in(context, now, check_open=False).allowed:
+            removed += remove_member(uow, slug, person_id, "no_longer_allowed", now)
+    return removed
 
 
 def require_open(room: Room, facilitated_open: bool, now: dt.datetime) -> None:
@@ -197,26 +230,9 @@ class Conversation:
     def leave(self, person_id: str, slug: str) -> bool:
         """Leaves the room; False when the person was not in it."""
         with self.uow_factory() as uow:
-            left = self._remove(uow, slug, person_id, "left", self.clock())
+            left = remove_member(uow, slug, person_id, "left", self.clock())
             self.commit(uow)
             return left
-
-    def _remove(self, uow: UnitOfWork, slug: str, person_id: str, reason: str, now: dt.datetime,
-                by: str | None = None, note: str = "") -> bool:
-        stream = uow.streams.lock(slug)
-        if not uow.members.remove(slug, person_id):
-            return False
-        uow.hands.remove(slug, person_id)  # leaving the Sharing Circle ends one's place in line and one's turn
-        if stream["speaker_id"] == person_id:
-            uow.streams.set_speaker(slug, None, None)
-        item = append(uow, slug, "member_left", {"person_id": person_id, "reason": reason}, now)
-        data = {"room_slug": slug, "person_id": person_id, "reason": reason, "seq": item["seq"], "left_at": now.isoformat()}
-        if by:
-            data["removed_by"] = by
-        if note:
-            data["note"] = note[:500]
-        uow.add_events([Event("member_left", data)])
-        return True
 
     def touch(self, person_id: str, slug: str) -> None:
         """Presence heartbeat: a person still here. Refused when they are not in the room (they timed out)."""
@@ -233,6 +249,15 @@ class Conversation:
             uow.commit()
             return touched
 
+    def evict_lapsed(self) -> int:
+        """Takes staff out of rooms of the other cohort or kind once what let them in (a cross-cohort grant,
+        a role) has expired; returns how many were taken out."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            removed = evict_refused(uow, uow.members.outside_audience(), now)
+            self.commit(uow)
+        return removed
+
     def sweep_presence(self, limit: int = 500) -> int:
         """Removes people whose client vanished (no heartbeat or stream for the presence timeout)."""
         now = self.clock()
@@ -244,7 +269,7 @@ class Conversation:
                 member = uow.members.get(slug, person_id)
                 if member is None or member["last_seen_at"] >= now - self.presence_timeout:
                     continue  # came back, or someone else swept it
-                removed += self._remove(uow, slug, person_id, "timed_out", now)
+                removed += remove_member(uow, slug, person_id, "timed_out", now)
                 self.commit(uow)
         return removed
 
@@ -460,7 +485,7 @@ class Conversation:
         with self.uow_factory() as uow:
             load_room(uow, slug)
             require_moderator(uow, moderator_id, slug, now, "remove someone from a room")
-            removed = self._remove(uow, slug, person_id, "removed", now, by=moderator_id, note=reason)
+            removed = remove_member(uow, slug, person_id, "removed", now, by=moderator_id, note=reason)
             self.commit(uow)
             return removed
 
@@ -497,7 +522,7 @@ class Conversation:
                 if updated.active and updated.kind == "ban":
                     for slug in uow.members.rooms_of(person_id):
                         if updated.in_force("ban", slug, now):
-                            self._remove(uow, slug, person_id, "banned", now)
+                            remove_member(uow, slug, person_id, "banned", now)
             self.commit(uow)
             return True
 
@@ -543,7 +568,7 @@ class Conversation:
                     "grant_id": str(grant["grant_id"]), "person_id": grant["person_id"],
                     "room_slug": grant["room_slug"], "revoked_by": admin_id, "revoked_at": now.isoformat()})])
                 if uow.members.get(grant["room_slug"], grant["person_id"]) is not None:
-                    self._remove(uow, grant["room_slug"], grant["person_id"], "grant_revoked", now, by=admin_id)
+                    remove_member(uow, grant["room_slug"], grant["person_id"], "grant_revoked", now, by=admin_id)
             self.commit(uow)
             return grant
 

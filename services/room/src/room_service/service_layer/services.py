@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Callable, Iterable
 
 from room_service.domain import errors
-from room_service.domain.people import IDENTITY_EVENTS, KnownPerson
+from room_service.domain.people import IDENTITY_EVENTS, NARROWING_EVENTS, KnownPerson
 from room_service.domain.rooms import Decision, Room
 from room_service.service_layer.conversation import (
     access_context,
     decide_all,
     decide_in,
+    evict_refused,
     load_room,
     require_admin,
     utcnow,
@@ -140,7 +141,9 @@ class RoomService:
             if not uow.claim_event(envelope):
                 return False
             person = uow.people.get(person_id, lock=True) or KnownPerson(person_id)
-            person.apply(envelope)
+            narrowed = person.apply(envelope) and envelope["event_type"] in NARROWING_EVENTS
             uow.people.save(person)
+            if narrowed:  # who they are now may not belong where they are
+                evict_refused(uow, [(slug, person_id) for slug in uow.members.rooms_of(person_id)], self.clock())
             uow.commit()
             return True
