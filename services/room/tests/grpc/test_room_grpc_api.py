@@ -101,6 +101,13 @@ def test_admins_create_rooms_over_grpc_and_bad_input_is_refused_clearly(stub, ro
     with pytest.raises(grpc.RpcError) as info:
         stub.CreateRoom(pb.CreateRoomRequest(room=spec), metadata=md, timeout=T)
     assert info.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    no_policy = pb.RoomSpec()
+    no_policy.CopyFrom(spec)
+    no_policy.access_policy_json = ""  # an update that left the policy out must not open the room to everyone
+    with pytest.raises(grpc.RpcError) as info:
+        stub.UpdateRoom(pb.UpdateRoomRequest(room=no_policy), metadata=md, timeout=T)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and '{"always": true}' in info.value.details()
+    assert "Night Owl" in stub.GetRoom(pb.GetRoomRequest(slug=spec.slug), metadata=md, timeout=T).room.room.access_summary
     member = [("authorization", f"Bearer {token_for(known_person(rooms))}")]
     with pytest.raises(grpc.RpcError) as info:
         stub.ArchiveRoom(pb.ArchiveRoomRequest(slug="adult-grpc-made-room"), metadata=member, timeout=T)

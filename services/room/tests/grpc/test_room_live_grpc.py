@@ -51,6 +51,17 @@ def read(call, items):
         assert exc.code() == grpc.StatusCode.CANCELLED, exc
 
 
+def stream(stub, md, **request):
+    """Subscribes to ROOM and reads it in the background; returns (call, items, thread) once the first item
+    (`subscribed`) has arrived."""
+    items = []
+    call = stub.Subscribe(pb.SubscribeRequest(slug=ROOM, **request), metadata=md)
+    thread = threading.Thread(target=read, args=(call, items), daemon=True)
+    thread.start()
+    wait_for(lambda: items and items[0].kind == "subscribed")
+    return call, items, thread
+
+
 def wait_for(check, timeout=10.0):
     deadline = time.monotonic() + timeout
     while not check():
@@ -62,11 +73,7 @@ def test_a_message_posted_on_one_replica_reaches_a_subscriber_on_the_other(repli
     a, b = replicas
     _, writer = member(rooms, a)
     _, reader = member(rooms, b)
-    items = []
-    call = b.Subscribe(pb.SubscribeRequest(slug=ROOM), metadata=reader)
-    thread = threading.Thread(target=read, args=(call, items), daemon=True)
-    thread.start()
-    wait_for(lambda: items and items[0].kind == "subscribed")
+    call, items, thread = stream(b, reader)
     posted = a.PostMessage(pb.PostMessageRequest(slug=ROOM, body="hello from a"), metadata=writer, timeout=T).message
     wait_for(lambda: any(i.kind == "message_posted" for i in items))
     got = [i for i in items if i.kind == "message_posted"][0]
@@ -85,15 +92,56 @@ def test_subscribe_needs_membership_and_resume_replays_exactly_what_was_missed(r
     _, reader = member(rooms, b)
     bodies = [a.PostMessage(pb.PostMessageRequest(slug=ROOM, body=f"m{n}"), metadata=writer, timeout=T).message
               for n in range(3)]
-    items = []
-    call = b.Subscribe(pb.SubscribeRequest(slug=ROOM, after_seq=bodies[0].seq), metadata=reader)
-    thread = threading.Thread(target=read, args=(call, items), daemon=True)
-    thread.start()
+    call, items, thread = stream(b, reader, after_seq=bodies[0].seq)
     wait_for(lambda: len(items) >= 3)
     call.cancel()
     thread.join(5)
     assert (items[0].kind, items[0].seq) == ("subscribed", bodies[0].seq)
     assert [(i.seq, i.message.body) for i in items[1:]] == [(bodies[1].seq, "m1"), (bodies[2].seq, "m2")]
+
+
+def test_resuming_from_a_seq_this_room_never_reached_is_refused_rather_than_silently_skipping(replicas, rooms):
+    a, b = replicas
+    _, writer = member(rooms, a)
+    head = a.PostMessage(pb.PostMessageRequest(slug=ROOM, body="the latest"), metadata=writer, timeout=T).message.seq
+    for after_seq, words in ((head + 5, "past this room's last seq"), (-1, "must not be negative")):
+        with pytest.raises(grpc.RpcError) as refused:
+            list(b.Subscribe(pb.SubscribeRequest(slug=ROOM, after_seq=after_seq), metadata=writer, timeout=T))
+        assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and words in refused.value.details()
+
+
+def test_a_stream_carries_each_kind_of_change_with_its_details_in_seq_order(replicas, rooms):
+    a, b = replicas
+    _, reader = member(rooms, b)
+    call, items, thread = stream(b, reader)
+    host = known_person(rooms)
+    rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": "role_granted", "seq": 2, "data": {
+        "person_id": host, "grant_id": str(uuid.uuid4()), "role": "on_spot_host", "room_id": None, "expires_at": None}})
+    md = [("authorization", f"Bearer {token_for(host)}")]
+    a.JoinRoom(pb.JoinRoomRequest(slug=ROOM), metadata=md, timeout=T)
+    said = a.PostMessage(pb.PostMessageRequest(slug=ROOM, body="first words"), metadata=md, timeout=T).message
+    a.EditMessage(pb.EditMessageRequest(message_id=said.message_id, body="first words, edited"), metadata=md, timeout=T)
+    b.HeartMessage(pb.HeartMessageRequest(message_id=said.message_id, hearted=True), metadata=reader, timeout=T)
+    session = a.StartUnplannedSession(pb.StartUnplannedSessionRequest(slug=ROOM, topic="Drop-in check-in",
+                                                                      duration_minutes=30), metadata=md, timeout=T).session
+    a.EndSession(pb.EndSessionRequest(session_id=session.session_id), metadata=md, timeout=T)
+    a.DeleteMessage(pb.DeleteMessageRequest(message_id=said.message_id), metadata=md, timeout=T)
+    a.LeaveRoom(pb.LeaveRoomRequest(slug=ROOM), metadata=md, timeout=T)
+    wait_for(lambda: len(items) >= 9)
+    call.cancel()
+    thread.join(5)
+    got = items[1:]
+    assert [i.kind for i in got] == ["member_joined", "message_posted", "message_edited", "hearts_changed",
+                                     "session_started", "session_ended", "message_deleted", "member_left"]
+    assert [i.seq for i in got] == list(range(items[0].seq + 1, items[0].seq + 9))  # gap-free, in order
+    joined, posted, edited, hearts, started, ended, deleted, left = got
+    assert (joined.member.person_id, left.member.person_id, left.member.reason) == (host, host, "left")
+    assert (posted.message.body, edited.message.body) == ("first words", "first words, edited")
+    assert edited.message.message_id == said.message_id and edited.message.seq == said.seq
+    assert (hearts.hearts.message_id, hearts.hearts.hearts) == (said.message_id, 1)
+    assert (started.session.session_id, started.session.status) == (session.session_id, "live")
+    assert (ended.session.session_id, ended.session.status) == (session.session_id, "ended")
+    assert (deleted.deletion.message_id, deleted.deletion.deleted_by) == (said.message_id, host)
 
 
 def test_posting_too_fast_says_when_to_retry_and_every_answer_carries_the_request_id(replicas, rooms):

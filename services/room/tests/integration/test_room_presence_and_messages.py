@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from hearth_common import testing
 from hearth_common.errors import (
-    FailedPrecondition, InvalidArgument, PermissionDenied, ResourceExhausted, category_of,
+    FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, ResourceExhausted, category_of,
 )
 
 from room_service.adapters import orm
@@ -219,6 +219,8 @@ def test_an_admin_grant_lets_staff_into_a_room_of_the_other_cohort_until_revoked
     assert w.conv.list_cohort_grants(admin, TEEN_ROOM)[0]["revoked_by"] == admin
     with pytest.raises(NotAllowedIn):
         w.conv.join(moderator, TEEN_ROOM)
+    with pytest.raises(NotFound, match="no cross-cohort grant"):
+        w.conv.revoke_cohort_access(admin, str(uuid.uuid4()))
 
 
 def test_a_grant_counts_only_while_its_holder_is_staff_and_until_it_expires(w):
@@ -636,7 +638,12 @@ def test_a_ban_removes_the_person_and_keeps_them_out_until_lifted(w):
         w.conv.join(person, LOUNGE)
     with pytest.raises(sanctions.Banned):
         w.conv.history(person, LOUNGE)
+    # Asking the door, or listing the rooms, says so too (not "allowed", then a refused join).
+    assert w.rooms.check_access(person, LOUNGE) == {"allowed": False, "missing": ["you are banned in this room"]}
+    listed = {r["room"]["slug"]: r["access"] for r in w.rooms.list_rooms(person)}
+    assert listed[LOUNGE]["missing"] == ["you are banned in this room"] and listed[GOOD_NEWS]["allowed"]
     w.conv.apply_sanction_event(sanction("sanction_lifted", ban["data"]["sanction_id"], person, 2))
+    assert w.rooms.check_access(person, LOUNGE)["allowed"]
     w.conv.join(person, LOUNGE)
 
 
@@ -698,6 +705,13 @@ def test_a_global_ban_removes_the_person_from_every_room(w):
     assert left(w.engine, LOUNGE) == left(w.engine, GOOD_NEWS) == [(person, "banned")]
     with pytest.raises(sanctions.Banned):
         w.conv.join(person, TEEN_ROOM)
+
+
+def test_leaving_a_room_that_does_not_exist_says_so(w):
+    person = register(w.rooms)
+    with pytest.raises(errors.RoomNotFound, match="no room with slug 'adult-no-such-room'"):
+        w.conv.leave(person, "adult-no-such-room")
+    assert w.conv.leave(person, LOUNGE) is False  # a room one is not in: nothing to do
 
 
 def test_moderation_removes_a_person_once(w):

@@ -215,6 +215,22 @@ def test_a_live_session_opens_a_facilitated_room(w):
     assert member in w.sessions.end(leader, session["session_id"])["attendee_ids"]
 
 
+def test_no_session_starts_in_an_archived_room_and_a_moderator_may_call_one_off(w):
+    leader, admin = register(w.rooms, roles=["support_session_leader"]), register(w.rooms, roles=["admin"])
+    host, moderator = register(w.rooms, roles=["on_spot_host"]), register(w.rooms, roles=["chat_room_moderator"])
+    session = schedule(w, leader, minutes_ahead=5)
+    w.conv.join(host, LOUNGE)
+    w.rooms.archive_room(admin, LOUNGE)
+    w.clock.advance(minutes=5)
+    with pytest.raises(FailedPrecondition, match="is archived; sessions are held in open rooms"):
+        w.sessions.start(leader, session["session_id"])
+    with pytest.raises(FailedPrecondition, match="is archived"):
+        w.sessions.start_unplanned(host, LOUNGE, "Drop-in", 30)
+    with pytest.raises(PermissionDenied, match="or a moderator or admin"):
+        w.sessions.cancel(host, session["session_id"])
+    assert w.sessions.cancel(moderator, session["session_id"])["status"] == "cancelled"
+
+
 def test_two_sessions_may_not_book_the_same_room_at_the_same_time(w):
     first, second = register(w.rooms, roles=["support_session_leader"]), register(w.rooms, roles=["support_session_leader"])
     booked = schedule(w, first, minutes_ahead=30)  # 30 to 90 minutes from now

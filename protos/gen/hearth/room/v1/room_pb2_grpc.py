@@ -345,7 +345,8 @@ class RoomServiceServicer:
         """Streams a room's timeline (messages, edits, deletions, hearts, joins, leaves, sessions, turns) in
         seq order. Reconnect with after_seq = the last seq received to miss nothing and get nothing twice.
         The first item is kind "subscribed" with the seq the stream continues after. The caller must have
-        joined; the stream keeps them present and ends when they leave the room.
+        joined; the stream keeps them present and ends when they leave the room. INVALID_ARGUMENT for an
+        after_seq past the room's last seq (a seq from another room, or made up): nothing would be missed silently.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -397,7 +398,7 @@ class RoomServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CancelSession(self, request, context):
-        """Cancels a session that has not started.
+        """Cancels a session that has not started (its leader, the room's moderators or admins).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

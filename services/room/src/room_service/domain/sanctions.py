@@ -103,10 +103,19 @@ def apply_event(current: Sanction | None, envelope: dict) -> Sanction | None:
     )
 
 
+def in_force(sanctions: Iterable[Sanction], kind: str, room_slug: str, now: dt.datetime) -> Sanction | None:
+    """One of the person's sanctions of that kind in force in the room, or None."""
+    return next((sanction for sanction in sanctions if sanction.in_force(kind, room_slug, now)), None)
+
+
+def banned_because(sanction: Sanction) -> str:
+    return f"you are banned {sanction.describe()}"
+
+
 def check(sanctions: Iterable[Sanction], kind: str, room_slug: str, now: dt.datetime) -> None:
     """Raises Banned or Muted when one of the person's sanctions of that kind is in force in the room."""
-    for sanction in sanctions:
-        if sanction.in_force(kind, room_slug, now):
-            if kind == "ban":
-                raise Banned(f"you are banned {sanction.describe()}")
-            raise Muted(f"you are muted {sanction.describe()}; you can read but not post")
+    sanction = in_force(sanctions, kind, room_slug, now)
+    if sanction is not None:
+        if kind == "ban":
+            raise Banned(banned_because(sanction))
+        raise Muted(f"you are muted {sanction.describe()}; you can read but not post")

@@ -37,8 +37,11 @@ def room_pb(r: dict) -> pb.Room:
 
 
 def spec_from_pb(spec: pb.RoomSpec) -> dict:
+    if not spec.access_policy_json.strip():  # an update that left it out must not unlock a badge-locked room
+        raise errors.InvalidPolicy('access_policy_json is required: send {"always": true} for a room open to its '
+                                   "whole audience")
     try:
-        policy = json.loads(spec.access_policy_json) if spec.access_policy_json.strip() else {"always": True}
+        policy = json.loads(spec.access_policy_json)
     except ValueError as exc:
         raise errors.InvalidPolicy(f"access_policy_json is not valid JSON ({exc})") from None
     return {

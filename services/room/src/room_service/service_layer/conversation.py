@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 from typing import AsyncIterator, Awaitable, Callable, Iterable
 
-from hearth_common.errors import InvalidArgument, PermissionDenied
+from hearth_common.errors import InvalidArgument, NotFound, PermissionDenied
 from hearth_common.events import Event
 
 from room_service.domain import errors
@@ -14,7 +14,7 @@ from room_service.domain import sanctions
 from room_service.domain.errors import NotAllowedIn, NotInRoom, RoomFull
 from room_service.domain.messages import Message
 from room_service.domain.people import KnownPerson
-from room_service.domain.rooms import Room
+from room_service.domain.rooms import Decision, Room
 from room_service.domain.sessions import may_moderate
 from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
@@ -69,10 +69,18 @@ def access_context(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime)
     return context
 
 
-def decide_in(context: dict, now: dt.datetime, check_open: bool = True):
-    """The access decision from an access_context(): the person, an open facilitated room, a staff grant."""
-    return context["room"].decide(context["person"], now, facilitated_open=context["facilitated_open"],
-                                  cohort_grant=context["cohort_grant"], check_open=check_open)
+def banned(active: Iterable[sanctions.Sanction], slug: str, now: dt.datetime) -> Decision | None:
+    """The refusal for a person banned from the room (their active sanctions), or None."""
+    ban = sanctions.in_force(active, "ban", slug, now)
+    return Decision(False, (sanctions.banned_because(ban),)) if ban is not None else None
+
+
+def decide_in(context: dict, now: dt.datetime, check_open: bool = True) -> Decision:
+    """The access decision from an access_context(): a ban, the person, an open facilitated room, a staff grant."""
+    room = context["room"]
+    return banned(context["sanctions"], room.slug, now) or room.decide(
+        context["person"], now, facilitated_open=context["facilitated_open"], cohort_grant=context["cohort_grant"],
+        check_open=check_open)
 
 
 def remove_member(uow: UnitOfWork, slug: str, person_id: str, reason: str, now: dt.datetime,
@@ -108,12 +116,15 @@ def evict_refused(uow: UnitOfWork, pairs: Iterable[tuple[str, str]], now: dt.dat
     return removed
 
 
-def require_open(room: Room, facilitated_open: bool, now: dt.datetime) -> None:
-    """Posting and editing need the room active and open now (Room.closed_now); reading does not."""
+def require_may_speak(room: Room, facilitated_open: bool, active: Iterable[sanctions.Sanction], now: dt.datetime) -> None:
+    """Posting and editing need the room active and open now (Room.closed_now), and no ban or mute in force
+    there (a ban ends membership, but a join may have raced it); reading needs none of that."""
     if room.status != "active":
         raise errors.RoomArchived(f"{room.name} is archived; it is read-only now")
     if closed := room.closed_now(now, facilitated_open=facilitated_open):
         raise errors.RoomClosed(f"you may not post or edit messages in {room.name} now: {closed}")
+    for kind in ("ban", "mute"):
+        sanctions.check(active, kind, room.slug, now)
 
 
 def require_reader(context: dict, slug: str, now: dt.datetime) -> None:
@@ -125,11 +136,13 @@ def require_reader(context: dict, slug: str, now: dt.datetime) -> None:
 
 
 def decide_all(uow: UnitOfWork, rooms: list[Room], person: KnownPerson | None, now: dt.datetime) -> list:
-    """The access decisions for a list of rooms with three queries in all, not a query per room."""
+    """The access decisions for a list of rooms with four queries in all, not a query per room."""
     open_rooms = uow.members.checked_in_rooms() | uow.sessions.live_rooms()
     granted = uow.cohort_grants.rooms_for(person.person_id, now) if person is not None else set()
+    active = uow.sanctions.active_for(person.person_id) if person is not None else []
     return [
-        room.decide(person, now, facilitated_open=room.slug in open_rooms, cohort_grant=room.slug in granted)
+        banned(active, room.slug, now)
+        or room.decide(person, now, facilitated_open=room.slug in open_rooms, cohort_grant=room.slug in granted)
         for room in rooms
     ]
 
@@ -230,6 +243,7 @@ class Conversation:
     def leave(self, person_id: str, slug: str) -> bool:
         """Leaves the room; False when the person was not in it."""
         with self.uow_factory() as uow:
+            load_room(uow, slug)  # NotFound for a room that does not exist, not a failed write
             left = remove_member(uow, slug, person_id, "left", self.clock())
             self.commit(uow)
             return left
@@ -305,8 +319,7 @@ class Conversation:
             room, member = context["room"], context["member"]
             if member is None:
                 raise NotInRoom("join the room before posting")
-            require_open(room, context["facilitated_open"], now)
-            sanctions.check(context["sanctions"], "mute", slug, now)
+            require_may_speak(room, context["facilitated_open"], context["sanctions"], now)
             msgs.check_posting_rate(context["recent_posts"], context["last_in_room"], room.slow_mode_seconds, now)
             if reply_to:
                 parent = uow.messages.get(_uuid(reply_to, "reply_to"))
@@ -336,8 +349,7 @@ class Conversation:
             context = access_context(uow, message.room_slug, person_id, now)
             if context["member"] is None:
                 raise NotInRoom("join the room first")
-            require_open(context["room"], context["facilitated_open"], now)
-            sanctions.check(context["sanctions"], "mute", message.room_slug, now)
+            require_may_speak(context["room"], context["facilitated_open"], context["sanctions"], now)
             message.edit(person_id, body, [], now)
             message.mentions = self._mentions(uow, message.body)
             uow.messages.save(message)
@@ -434,7 +446,12 @@ class Conversation:
         table, an item already delivered is dropped. The stream ends when the person leaves the room.
         Database reads go through `run_blocking(function, *args)` so the event loop never waits on them.
         """
+        if after_seq is not None and after_seq < 0:
+            raise InvalidArgument("after_seq must not be negative; send the last seq you received, or none for now")
         head = await run_blocking(self.open_stream, person_id, slug)
+        if after_seq is not None and after_seq > head:  # else everything up to it would be dropped unseen
+            raise InvalidArgument(f"after_seq {after_seq} is past this room's last seq ({head}); resume from the "
+                                  "last seq received in this room, or subscribe without after_seq")
         delivered = head if after_seq is None else after_seq
 
         async def catch_up(upto: int | None) -> list[dict]:
@@ -560,7 +577,7 @@ class Conversation:
             require_admin(uow, admin_id, now, "manage cross-cohort grants")
             grant = uow.cohort_grants.get(_uuid(grant_id, "grant_id"), lock=True)
             if grant is None:
-                raise InvalidArgument(f"no cross-cohort grant {grant_id!r}")
+                raise NotFound(f"no cross-cohort grant {grant_id!r}; ListCohortGrants shows them")
             if grant["revoked_at"] is None:
                 uow.cohort_grants.revoke(grant["grant_id"], admin_id, now)
                 grant |= {"revoked_by": admin_id, "revoked_at": now}

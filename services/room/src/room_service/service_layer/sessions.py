@@ -34,6 +34,14 @@ def _session_item(s: Session) -> dict:
     return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in session_view(s).items()}
 
 
+def active_room(uow, slug: str):
+    """The room, if sessions may be held there (it exists and is not archived)."""
+    room = load_room(uow, slug)
+    if room.status != "active":
+        raise FailedPrecondition(f"{room.name} is archived; sessions are held in open rooms")
+    return room
+
+
 class Sessions:
     """Sessions, check-ins and turns; shares Conversation's unit of work, clock and live fan-out."""
 
@@ -55,9 +63,7 @@ class Sessions:
     def schedule(self, actor_id: str, slug: str, topic: str, starts_at: dt.datetime | None, duration_minutes: int) -> dict:
         now = self.clock()
         with self.uow_factory() as uow:
-            room = load_room(uow, slug)
-            if room.status != "active":
-                raise FailedPrecondition(f"{room.name} is archived; sessions are held in open rooms")
+            active_room(uow, slug)
             if not rules.may_schedule(self._facts(uow, actor_id).facts(), slug, now):
                 raise PermissionDenied("only Support Session Leaders (and admins) schedule sessions")
             session = Session.schedule(str(uuid.uuid4()), slug, topic, actor_id, starts_at, duration_minutes, now)
@@ -79,6 +85,7 @@ class Sessions:
         now = self.clock()
         with self.uow_factory() as uow:
             session = self._session(uow, session_id)
+            active_room(uow, session.room_slug)
             uow.streams.lock(session.room_slug)
             if uow.sessions.live_in(session.room_slug) is not None:
                 raise FailedPrecondition("another session is live in this room; end it first")
@@ -90,7 +97,7 @@ class Sessions:
         """An On-spot Host opens a session on the spot in a room they are in."""
         now = self.clock()
         with self.uow_factory() as uow:
-            load_room(uow, slug)
+            active_room(uow, slug)
             if not rules.may_host_unplanned(self._facts(uow, actor_id).facts(), slug, now):
                 raise PermissionDenied("only On-spot Hosts (and admins) start unplanned sessions")
             if uow.members.get(slug, actor_id) is None:
@@ -162,7 +169,7 @@ class Sessions:
         now = self.clock()
         with self.uow_factory() as uow:
             session = self._session(uow, session_id)
-            session.cancel(actor_id, now, self._facts(uow, actor_id).facts().has_role("admin", "", now))
+            session.cancel(actor_id, now, rules.may_moderate(self._facts(uow, actor_id).facts(), session.room_slug, now))
             uow.sessions.save(session)
             append(uow, session.room_slug, "session_cancelled", _session_item(session), now)
             self.conversation.commit(uow)
