@@ -14,6 +14,7 @@ from identity_service.domain.catalogue import STARTER_BADGES
 
 from room_service.domain import access, catalogue
 from room_service.domain.catalogue import STARTER_ROOMS, TOPICS
+from room_service.domain.rooms import BADGE_NAMES
 
 BADGE_SLUGS = frozenset(badge.slug for badge in STARTER_BADGES)
 COHORTS = ("adult", "teen")
@@ -316,6 +317,11 @@ def test_policy_follows_the_grammar_and_is_json(room):
 @pytest.mark.parametrize("room", STARTER_ROOMS, ids=_ids(STARTER_ROOMS))
 def test_the_room_domain_parses_the_policy_back_to_the_same_json(room):
     assert access.to_dict(access.parse_policy(room.access_policy)) == room.access_policy
+
+
+def test_refusals_name_each_badge_as_identity_does():
+    assert {slug: BADGE_NAMES[slug] for slug in catalogue.BADGE_NAMES} == {b.slug: b.name for b in STARTER_BADGES}
+    assert BADGE_NAMES["some-new-badge"] == "Some New Badge"  # one an admin adds later reads as its words
 
 
 def test_every_badge_in_a_policy_exists_in_identity():

@@ -6,6 +6,20 @@ from typing import NamedTuple
 AUDIENCE_COHORTS: tuple[str, ...] = ("adult", "teen")
 AUDIENCE_KINDS: tuple[str, ...] = ("member", "listener", "both")
 ROOM_MODES: tuple[str, ...] = ("always_open", "pop_up", "facilitated")
+
+# Display names of the badges room's policies name, as identity's badge catalogue spells them (room does not
+# own the catalogue; a unit test keeps these equal to identity's). Other slugs read as their words.
+BADGE_NAMES: dict[str, str] = {
+    "first-post": "First Post", "chief-chat": "Chief Chat", "compassion-hero": "Compassion Hero",
+    "welcome-wagon": "Welcome Wagon", "sharing-circle-regular": "Sharing Circle Regular",
+    "verified-listener": "Verified Listener", "listener-in-good-standing": "Listener in Good Standing",
+    "teen-safety-trained": "Teen Safety Trained", "trauma-informed": "Trauma Informed",
+    "group-dynamics-graduate": "Group Dynamics Graduate",
+    "support-session-leader-trained": "Support Session Leader Trained", "on-spot-host-trained": "On-spot Host Trained",
+    "chat-moderator-trained": "Chat Moderator Trained", "crisis-response-trained": "Crisis Response Trained",
+    "lgbtq-ally": "LGBTQ+ Ally", "grief-companion": "Grief Companion", "night-owl": "Night Owl",
+    "community-guide": "Community Guide",
+}
 ROOM_STATUSES: tuple[str, ...] = ("active", "archived")
 POLICY_ROLES: tuple[str, ...] = ("chat_room_moderator", "support_session_leader", "on_spot_host", "admin")
 

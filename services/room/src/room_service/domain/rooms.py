@@ -7,7 +7,7 @@ import functools
 import re
 from typing import Any, Mapping
 
-from room_service.domain import access, errors
+from room_service.domain import access, catalogue, errors
 from room_service.domain.messages import MAX_SLOW_MODE_SECONDS
 from room_service.domain.people import KnownPerson
 from room_service.domain.sessions import is_facilitator
@@ -27,7 +27,7 @@ def badge_name(slug: str) -> str:
 
 
 class _BadgeNames(dict):
-    """Display names for every slug (room does not own the badge catalogue; names follow the slugs)."""
+    """Display names for every slug: the catalogue's badges as identity names them, others from their slugs."""
 
     def __missing__(self, slug):
         return badge_name(slug)
@@ -36,7 +36,7 @@ class _BadgeNames(dict):
         return self[slug]
 
 
-BADGE_NAMES: Mapping[str, str] = _BadgeNames()
+BADGE_NAMES: Mapping[str, str] = _BadgeNames(catalogue.BADGE_NAMES)
 
 
 @dataclasses.dataclass(frozen=True)
