@@ -19,7 +19,7 @@ from room_service.domain import sanctions
 from room_service.domain.errors import NotAllowedIn, NotInRoom, RoomFull
 from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.sessions import Sessions
-from room_integration_helpers import Clock, identity
+from room_integration_helpers import Clock, identity, register
 
 LOUNGE = "adult-community-lounge"        # always open, every adult
 GOOD_NEWS = "adult-community-good-news"  # always open, every adult
@@ -27,16 +27,6 @@ LOCKED = "adult-trauma-steady-ground"    # (Chief Chat or First Post) and Compas
 TEEN_ROOM = "teen-community-hangout"     # always open, teen members
 TINY = "adult-tiny-room"                 # created per test with capacity 2
 
-
-
-def register(rooms, cohort="adult", kind="member", username=None, roles=(), badges=()):
-    person_id = str(uuid.uuid4())
-    identity(rooms, "person_registered", person_id, username=username or "p" + person_id[:8], kind=kind, cohort=cohort)
-    for role in roles:
-        identity(rooms, "role_granted", person_id, grant_id=str(uuid.uuid4()), role=role, room_id=None, expires_at=None)
-    for badge in badges:
-        identity(rooms, "badge_awarded", person_id, badge_slug=badge, award_id=str(uuid.uuid4()))
-    return person_id
 
 
 @pytest.fixture
@@ -338,6 +328,20 @@ def test_mentions_resolve_known_usernames_and_ignore_unknown_ones(w):
     posted = w.conv.post(author, LOUNGE, "thanks @Sam_River and @nobody_here.")
     assert posted["mentions"] == [{"person_id": sam, "username": "sam_river"}]
     assert outbox(w.engine, "message_posted")[0]["mention_ids"] == [sam]
+
+
+def test_mentions_never_reach_across_the_cohorts(w):
+    adult, admin = register(w.rooms), register(w.rooms, roles=["admin"])
+    teen_author = register(w.rooms, cohort="teen")
+    register(w.rooms, cohort="teen", username="teen_tam")
+    moderator = register(w.rooms, roles=["chat_room_moderator"], username="mod_mia")
+    w.conv.join(adult, LOUNGE)
+    assert w.conv.post(adult, LOUNGE, "hi @teen_tam")["mentions"] == []  # an adult room does not name a teen
+    w.conv.join(teen_author, TEEN_ROOM)
+    assert w.conv.post(teen_author, TEEN_ROOM, "hi @mod_mia")["mentions"] == []
+    w.conv.grant_cohort_access(admin, moderator, TEEN_ROOM, "covering the teen evening shift", None)
+    w.conv.join(moderator, TEEN_ROOM)  # staff in the teen room with a grant are named there
+    assert [m["person_id"] for m in w.conv.post(teen_author, TEEN_ROOM, "thanks @mod_mia")["mentions"]] == [moderator]
 
 
 def test_the_sixth_post_within_ten_seconds_is_refused_until_the_window_passes(w):

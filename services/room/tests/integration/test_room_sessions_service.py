@@ -13,7 +13,7 @@ from room_service.domain.circle import OnlyMembersTakeTurns
 from room_service.domain.errors import NotAllowedIn
 from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.sessions import Sessions
-from room_integration_helpers import Clock, identity
+from room_integration_helpers import Clock, identity, register
 
 LOUNGE = "adult-community-lounge"      # always open, every adult
 FACILITATED = "adult-anxiety-session"  # facilitated, adult members (and session leaders, on-spot hosts)
@@ -22,21 +22,13 @@ OPEN_CIRCLE = "adult-open-sharing-circle"  # created per test: a Sharing Circle 
 
 
 
-def register(rooms, kind="member", roles=()):
-    person_id = str(uuid.uuid4())
-    identity(rooms, "person_registered", person_id, username="p" + person_id[:8], kind=kind, cohort="adult")
-    for role in roles:
-        identity(rooms, "role_granted", person_id, grant_id=str(uuid.uuid4()), role=role, room_id=None, expires_at=None)
-    return person_id
-
-
 @pytest.fixture
 def w(rooms, room_engine):
     """Conversation and Sessions on a clean seeded database, with a controllable clock."""
     clock = Clock()
     conversation = Conversation(uow_factory(room_engine), clock=clock, live=[].extend)
     return types.SimpleNamespace(rooms=rooms, conv=conversation, sessions=Sessions(conversation), clock=clock,
-                                 engine=room_engine)
+                                 engine=room_engine, viewer=register(rooms))  # an adult member lists sessions
 
 
 outbox = testing.outbox_data
@@ -53,7 +45,7 @@ def test_a_scheduled_session_records_who_attended_and_how_long_it_ran(w):
     leader = register(w.rooms, roles=["support_session_leader"])
     present, gone, latecomer, after = (register(w.rooms) for _ in range(4))
     session = schedule(w, leader)
-    assert [(s["session_id"], s["status"]) for s in w.sessions.list(LOUNGE)] == [(session["session_id"], "scheduled")]
+    assert [(s["session_id"], s["status"]) for s in w.sessions.list(w.viewer, LOUNGE)] == [(session["session_id"], "scheduled")]
     for person in (leader, present, gone):
         w.conv.join(person, LOUNGE)
     w.conv.leave(gone, LOUNGE)
@@ -72,8 +64,8 @@ def test_a_scheduled_session_records_who_attended_and_how_long_it_ran(w):
     assert event["attendee_ids"] == sorted([leader, present, latecomer])
     assert event["duration_seconds"] == 2700
     assert (ended["status"], ended["duration_seconds"], ended["attendee_ids"]) == ("ended", 2700, event["attendee_ids"])
-    assert w.sessions.list(LOUNGE) == []
-    assert [s["status"] for s in w.sessions.list(LOUNGE, include_past=True)] == ["ended"]
+    assert w.sessions.list(w.viewer, LOUNGE) == []
+    assert [s["status"] for s in w.sessions.list(w.viewer, LOUNGE, include_past=True)] == ["ended"]
 
 
 def test_only_support_session_leaders_schedule_and_only_the_leader_starts(w):
@@ -87,7 +79,7 @@ def test_only_support_session_leaders_schedule_and_only_the_leader_starts(w):
     session = schedule(w, leader, minutes_ahead=10)
     with pytest.raises(rules.NotSessionLeader):
         w.sessions.start(other_leader, session["session_id"])
-    assert w.sessions.list(LOUNGE)[0]["status"] == "scheduled"
+    assert w.sessions.list(w.viewer, LOUNGE)[0]["status"] == "scheduled"
     assert w.sessions.start(leader, session["session_id"])["status"] == "live"
 
 
@@ -118,7 +110,7 @@ def test_only_one_session_is_live_in_a_room(w):
         w.sessions.start_unplanned(second_host, LOUNGE, "Another chat", 30)
     with pytest.raises(FailedPrecondition):
         w.sessions.start(leader, scheduled["session_id"])
-    assert [s["status"] for s in w.sessions.list(LOUNGE)] == ["live", "scheduled"]
+    assert [s["status"] for s in w.sessions.list(w.viewer, LOUNGE)] == ["live", "scheduled"]
     w.sessions.end(host, live["session_id"])
     assert w.sessions.start(leader, scheduled["session_id"])["status"] == "live"
 
@@ -135,7 +127,7 @@ def test_the_leader_or_a_moderator_ends_a_session_and_nobody_else(w):
     with pytest.raises(rules.NotSessionLeader):
         w.sessions.cancel(member, second["session_id"])
     assert w.sessions.cancel(leader, second["session_id"])["status"] == "cancelled"
-    assert w.sessions.list(LOUNGE) == []
+    assert w.sessions.list(w.viewer, LOUNGE) == []
 
 
 # --- facilitated rooms --------------------------------------------------------------------------
@@ -231,6 +223,29 @@ def test_no_session_starts_in_an_archived_room_and_a_moderator_may_call_one_off(
     assert w.sessions.cancel(moderator, session["session_id"])["status"] == "cancelled"
 
 
+def test_staff_lead_and_see_sessions_only_in_rooms_they_may_enter_themselves(w):
+    teen_room = "teen-community-hangout"
+    adult_leader, admin = register(w.rooms, roles=["support_session_leader"]), register(w.rooms, roles=["admin"])
+    teen_leader, teen = register(w.rooms, roles=["support_session_leader"], cohort="teen"), register(w.rooms, cohort="teen")
+    with pytest.raises(NotAllowedIn, match="you may not lead a session in .*: this room is for teens only"):
+        schedule(w, adult_leader, slug=teen_room)
+    teen_session = schedule(w, teen_leader, slug=teen_room)
+    adult_session = schedule(w, adult_leader)
+    moderator = register(w.rooms, roles=["chat_room_moderator"])
+    with pytest.raises(NotAllowedIn, match="you may not set slow mode in"):
+        w.conv.set_slow_mode(moderator, teen_room, 30)
+
+    def listed(viewer, slug=""):
+        return [s["session_id"] for s in w.sessions.list(viewer, slug)]
+
+    assert listed(teen) == [teen_session["session_id"]] and listed(w.viewer) == [adult_session["session_id"]]
+    assert sorted(listed(admin)) == sorted([teen_session["session_id"], adult_session["session_id"]])
+    with pytest.raises(NotAllowedIn, match="you may not see the sessions in"):
+        listed(w.viewer, teen_room)
+    w.conv.grant_cohort_access(admin, adult_leader, teen_room, "co-leading the teen evening group", None)
+    assert schedule(w, adult_leader, slug=teen_room, minutes_ahead=120)["room_slug"] == teen_room
+
+
 def test_two_sessions_may_not_book_the_same_room_at_the_same_time(w):
     first, second = register(w.rooms, roles=["support_session_leader"]), register(w.rooms, roles=["support_session_leader"])
     booked = schedule(w, first, minutes_ahead=30)  # 30 to 90 minutes from now
@@ -238,8 +253,8 @@ def test_two_sessions_may_not_book_the_same_room_at_the_same_time(w):
         schedule(w, second, minutes_ahead=60)
     back_to_back = schedule(w, second, minutes_ahead=90)
     elsewhere = schedule(w, second, slug=FACILITATED, minutes_ahead=60)
-    assert [s["session_id"] for s in w.sessions.list(LOUNGE)] == [booked["session_id"], back_to_back["session_id"]]
-    assert [s["session_id"] for s in w.sessions.list(FACILITATED)] == [elsewhere["session_id"]]
+    assert [s["session_id"] for s in w.sessions.list(w.viewer, LOUNGE)] == [booked["session_id"], back_to_back["session_id"]]
+    assert [s["session_id"] for s in w.sessions.list(w.viewer, FACILITATED)] == [elsewhere["session_id"]]
 
 
 def test_a_session_nobody_ends_is_ended_after_its_planned_end_and_its_room_closes(w):
@@ -255,7 +270,7 @@ def test_a_session_nobody_ends_is_ended_after_its_planned_end_and_its_room_close
     [event] = outbox(w.engine, "session_ended")
     assert (event["session_id"], event["ended_by"], event["ended_automatically"]) == (session["session_id"], None, True)
     assert event["duration_seconds"] == 3600 and event["attendee_ids"] == [member]
-    [ended] = w.sessions.list(FACILITATED, include_past=True)
+    [ended] = w.sessions.list(w.viewer, FACILITATED, include_past=True)
     assert ended["status"] == "ended" and ended["ended_at"] == ended["started_at"] + dt.timedelta(minutes=60)
     with pytest.raises(NotAllowedIn, match="open only while a facilitator is here or a session is live"):
         w.conv.join(latecomer, FACILITATED)
@@ -271,8 +286,8 @@ def test_a_session_never_started_is_called_off_once_its_time_has_passed(w):
     assert w.sessions.close_overdue() == 0
     w.clock.advance(minutes=1)
     assert w.sessions.close_overdue() == 1
-    assert w.sessions.list(LOUNGE) == []
-    [called_off] = w.sessions.list(LOUNGE, include_past=True)
+    assert w.sessions.list(w.viewer, LOUNGE) == []
+    [called_off] = w.sessions.list(w.viewer, LOUNGE, include_past=True)
     assert (called_off["session_id"], called_off["status"]) == (session["session_id"], "cancelled")
     with pytest.raises(rules.SessionStateError):
         w.sessions.start(leader, session["session_id"])
@@ -315,6 +330,14 @@ def raise_hands(w, people):
 
 def hands(w, person):
     return [h["person_id"] for h in w.sessions.queue(person, CIRCLE)["hands"]]
+
+
+def test_the_circle_is_hosted_from_inside_it(w, circle):
+    other_host = register(w.rooms, roles=["on_spot_host"])
+    w.sessions.raise_hand(circle.members[0], CIRCLE)
+    with pytest.raises(FailedPrecondition, match="join the room first"):
+        w.sessions.give_turn(other_host, CIRCLE)
+    assert w.sessions.give_turn(circle.host, CIRCLE)["speaker_id"] == circle.members[0]
 
 
 def test_turns_are_given_first_come_first_served(w, circle):

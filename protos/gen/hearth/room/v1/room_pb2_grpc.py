@@ -369,7 +369,8 @@ class RoomServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListSessions(self, request, context):
-        """Lists upcoming and live sessions (and past ones on request).
+        """Lists upcoming and live sessions (and past ones on request) in the rooms the caller may enter (admins:
+        all); PERMISSION_DENIED for one room the caller may not enter.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -247,8 +247,7 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
         return pb.ScheduleSessionResponse(session=session_pb(session))
 
     def ListSessions(self, request, context):
-        self._caller(context)
-        sessions = self.sessions.list(request.slug, request.include_past)
+        sessions = self.sessions.list(self._caller(context), request.slug, request.include_past)
         return pb.ListSessionsResponse(sessions=[session_pb(s) for s in sessions])
 
     def StartSession(self, request, context):

@@ -127,6 +127,16 @@ def require_may_speak(room: Room, facilitated_open: bool, active: Iterable[sanct
         sanctions.check(active, kind, room.slug, now)
 
 
+def require_may_enter(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime, what: str) -> dict:
+    """Staff act on a room only where they may be themselves (its cohort or a grant for it, its kind or as its
+    facilitator, its policy): the door asked about the person, open now or not. Returns the access context."""
+    context = access_context(uow, slug, person_id, now)
+    decision = decide_in(context, now, check_open=False)
+    if not decision.allowed:
+        raise NotAllowedIn(f"you may not {what} in {context['room'].name}: " + "; ".join(decision.missing))
+    return context
+
+
 def require_reader(context: dict, slug: str, now: dt.datetime) -> None:
     """Those who may enter read a room (members, and others to look before joining); the banned do not."""
     sanctions.check(context["sanctions"], "ban", slug, now)
@@ -135,14 +145,16 @@ def require_reader(context: dict, slug: str, now: dt.datetime) -> None:
         raise NotAllowedIn(f"you may not read {context['room'].name}: " + "; ".join(decision.missing))
 
 
-def decide_all(uow: UnitOfWork, rooms: list[Room], person: KnownPerson | None, now: dt.datetime) -> list:
+def decide_all(uow: UnitOfWork, rooms: list[Room], person: KnownPerson | None, now: dt.datetime,
+               check_open: bool = True) -> list:
     """The access decisions for a list of rooms with four queries in all, not a query per room."""
     open_rooms = uow.members.checked_in_rooms() | uow.sessions.live_rooms()
     granted = uow.cohort_grants.rooms_for(person.person_id, now) if person is not None else set()
     active = uow.sanctions.active_for(person.person_id) if person is not None else []
     return [
         banned(active, room.slug, now)
-        or room.decide(person, now, facilitated_open=room.slug in open_rooms, cohort_grant=room.slug in granted)
+        or room.decide(person, now, facilitated_open=room.slug in open_rooms, cohort_grant=room.slug in granted,
+                       check_open=check_open)
         for room in rooms
     ]
 
@@ -303,10 +315,14 @@ class Conversation:
 
     # --- messages -----------------------------------------------------------------------------
 
-    def _mentions(self, uow: UnitOfWork, body: str) -> list[dict]:
+    def _mentions(self, uow: UnitOfWork, body: str, room: Room) -> list[dict]:
+        """@usernames resolved to people of the room's cohort, or in the room (staff with a grant); any other
+        name stays plain text, so nobody learns of accounts across the cohorts."""
         names = msgs.mentioned_usernames(body)
         known = uow.people.by_usernames(names)
-        return [{"person_id": known[n].person_id, "username": known[n].username} for n in names if n in known]
+        return [{"person_id": known[n].person_id, "username": known[n].username} for n in names
+                if n in known and (known[n].cohort == room.audience_cohort
+                                   or uow.members.get(room.slug, known[n].person_id) is not None)]
 
     def post(self, person_id: str, slug: str, body: str, reply_to: str | None = None) -> dict:
         body = msgs.clean_body(body)
@@ -328,7 +344,7 @@ class Conversation:
             message = Message(
                 message_id=str(uuid.uuid4()), room_slug=slug, seq=0, author_id=person_id,
                 author_username=member["username"], body=body, posted_at=now, reply_to=reply_to or None,
-                mentions=self._mentions(uow, body) if "@" in body else [],
+                mentions=self._mentions(uow, body, room) if "@" in body else [],
             )
             timeline_data = _timeline_message(message)
             del timeline_data["seq"]  # the item's own seq is the message's
@@ -351,7 +367,7 @@ class Conversation:
                 raise NotInRoom("join the room first")
             require_may_speak(context["room"], context["facilitated_open"], context["sanctions"], now)
             message.edit(person_id, body, [], now)
-            message.mentions = self._mentions(uow, message.body)
+            message.mentions = self._mentions(uow, message.body, context["room"])
             uow.messages.save(message)
             item = append(uow, message.room_slug, "message_edited", _timeline_message(message), now)
             uow.add_events([Event("message_edited", {
@@ -514,6 +530,7 @@ class Conversation:
             person = uow.people.get(actor_id)
             if person is None or not room.is_facilitator(person.facts(), now):
                 raise PermissionDenied("only this room's moderators, hosts, session leaders or admins set slow mode")
+            require_may_enter(uow, slug, actor_id, now, "set slow mode")
             room.slow_mode_seconds = seconds
             room.validate()
             uow.rooms.save(room, actor_id)

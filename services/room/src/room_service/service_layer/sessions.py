@@ -10,7 +10,9 @@ from hearth_common.events import Event
 from room_service.domain import sessions as rules
 from room_service.domain.circle import TurnQueue
 from room_service.domain.sessions import Session
-from room_service.service_layer.conversation import Conversation, _uuid, append, load_room
+from room_service.service_layer.conversation import (
+    Conversation, _uuid, append, decide_all, load_room, require_may_enter,
+)
 
 SHARING_CIRCLE_TOPIC = "sharing-circle"
 
@@ -66,6 +68,7 @@ class Sessions:
             active_room(uow, slug)
             if not rules.may_schedule(self._facts(uow, actor_id).facts(), slug, now):
                 raise PermissionDenied("only Support Session Leaders (and admins) schedule sessions")
+            require_may_enter(uow, slug, actor_id, now, "lead a session")
             session = Session.schedule(str(uuid.uuid4()), slug, topic, actor_id, starts_at, duration_minutes, now)
             uow.streams.lock(slug)  # two leaders booking the same hour: the second sees the first
             session.check_clashes(uow.sessions.list(slug, ("scheduled", "live")))
@@ -74,18 +77,31 @@ class Sessions:
             self.conversation.commit(uow)
             return session_view(session)
 
-    def list(self, slug: str = "", include_past: bool = False) -> list[dict]:
+    def list(self, viewer_id: str, slug: str = "", include_past: bool = False) -> list[dict]:
+        """Sessions (of one room, or all) in the rooms the viewer may enter, open now or not; admins see all."""
         statuses = ("scheduled", "live", "ended", "cancelled") if include_past else ("scheduled", "live")
+        now = self.clock()
         with self.uow_factory() as uow:
+            viewer = uow.people.get(viewer_id)
             if slug:
                 load_room(uow, slug)
-            return [session_view(s) for s in uow.sessions.list(slug or None, statuses)]
+            sessions = uow.sessions.list(slug or None, statuses)
+            if viewer is not None and viewer.facts().has_role("admin", "", now):
+                return [session_view(s) for s in sessions]
+            if slug:
+                require_may_enter(uow, slug, viewer_id, now, "see the sessions")
+                return [session_view(s) for s in sessions]
+            rooms = [uow.rooms.get(room_slug) for room_slug in sorted({s.room_slug for s in sessions})]
+            visible = {room.slug for room, decision in zip(rooms, decide_all(uow, rooms, viewer, now, check_open=False))
+                       if decision.allowed}
+            return [session_view(s) for s in sessions if s.room_slug in visible]
 
     def start(self, actor_id: str, session_id: str) -> dict:
         now = self.clock()
         with self.uow_factory() as uow:
             session = self._session(uow, session_id)
             active_room(uow, session.room_slug)
+            require_may_enter(uow, session.room_slug, actor_id, now, "lead a session")
             uow.streams.lock(session.room_slug)
             if uow.sessions.live_in(session.room_slug) is not None:
                 raise FailedPrecondition("another session is live in this room; end it first")
@@ -214,6 +230,8 @@ class Sessions:
         live = uow.sessions.live_in(room.slug)
         if (live is None or live.leader_id != actor_id) and not room.is_facilitator(self._facts(uow, actor_id).facts(), now):
             raise PermissionDenied("only the circle's host (the session leader, an On-spot Host or a moderator) does this")
+        if uow.members.get(room.slug, actor_id) is None:  # in the room: past its door, cohort included
+            raise FailedPrecondition("join the room first: the circle is hosted from inside it")
 
     def raise_hand(self, person_id: str, slug: str) -> dict:
         now = self.clock()
