@@ -79,6 +79,14 @@ def test_a_pop_up_room_opens_only_inside_its_window(rooms):
         rooms.open_pop_up(admin, always_open.slug, NOW, NOW + dt.timedelta(hours=1))
 
 
+def test_a_closed_room_also_says_what_one_will_need_once_it_opens(rooms):
+    admin, member = person(rooms, admin=True), person(rooms)
+    rooms.create_room(admin, spec(slug="adult-pop-up-night-owls", name="Night Owls", mode="pop_up",
+                                  access_policy={"badge": "night-owl"}))
+    assert rooms.check_access(member, "adult-pop-up-night-owls")["missing"] == [
+        "this pop-up room is closed now", "earn: Night Owl"]
+
+
 def test_seeding_again_keeps_an_admins_edits(rooms):
     admin = person(rooms, admin=True)
     seeded = next(r for r in STARTER_ROOMS if r.status == "active" and r.mode == "always_open")

@@ -131,12 +131,13 @@ class Room:
             return Decision(False, (f"this room is for {self.audience_cohort}s only",))
         if self.audience_kind != "both" and person.kind != self.audience_kind and not staff():
             return Decision(False, (f"this room is for {self.audience_kind}s only",))
+        if other_cohort:
+            missing = []  # the grant is for this room: staff enter to do their job, not by badges
+        else:
+            missing = access.explain(self.policy, facts, self.slug, now, BADGE_NAMES)
         closed = check_open and self.closed_now(now, facilitated_open=facilitated_open)
         if closed and not (self.mode == "facilitated" and staff()):
-            return Decision(False, (closed,))
-        if other_cohort:
-            return Decision(True)  # the grant is for this room: staff enter to do their job, not by badges
-        missing = access.explain(self.policy, facts, self.slug, now, BADGE_NAMES)
+            return Decision(False, (closed, *missing))  # and what they will need once it opens
         return Decision(not missing, tuple(missing))
 
     def closed_now(self, now: dt.datetime, *, facilitated_open: bool = False) -> str | None:
