@@ -13,7 +13,7 @@ import time
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from loadgen import DURATION, WARMUP, open_loop, report
+from loadgen import DURATION, WARMUP, machine_check, open_loop, report
 from stack import create_rooms, running_stack
 
 import grpc
@@ -40,6 +40,7 @@ def main() -> None:
             return stack.rooms.CheckAccess(rpb.CheckAccessRequest(slug=SEEDED_LOCKED), metadata=md, timeout=5).access.allowed
 
         print(f"room benchmark: identity, room-worker, {len(stubs)} room-grpc replicas and the load generator on one machine")
+        print(machine_check())
         opened = []
         for person_id, md in people:
             for badge in ("first-post", "compassion-hero"):
