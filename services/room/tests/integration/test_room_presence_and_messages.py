@@ -241,6 +241,20 @@ def test_a_grant_counts_only_while_its_holder_is_staff_and_until_it_expires(w):
 # --- who still belongs: the door asked again when a person changes -----------------------------------------
 
 
+def test_a_role_that_expires_takes_its_holder_out_of_the_room_only_it_opened(w):
+    office = "adult-staff-office"  # adults holding the admin role
+    admin = str(uuid.uuid4())
+    identity(w.rooms, "person_registered", admin, username="a" + admin[:8], kind="member", cohort="adult")
+    identity(w.rooms, "role_granted", admin, grant_id=str(uuid.uuid4()), role="admin", room_id=None,
+             expires_at=(w.clock() + dt.timedelta(minutes=30)).isoformat())
+    w.conv.join(admin, office)
+    w.conv.join(admin, LOUNGE)
+    assert w.conv.evict_lapsed() == 0
+    w.clock.advance(minutes=31)  # expired, and no event says so
+    assert w.conv.evict_lapsed() == 1
+    assert left(w.engine, office) == [(admin, "no_longer_allowed")] and member_rows(w.engine, LOUNGE, admin) == 1
+
+
 def test_a_teen_who_turns_18_leaves_the_teen_rooms_they_are_in_and_may_enter_adult_ones(w):
     teen = register(w.rooms, cohort="teen")
     w.conv.join(teen, TEEN_ROOM)

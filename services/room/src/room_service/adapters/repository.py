@@ -296,17 +296,21 @@ class MembersRepository:
         stmt = sa.select(t).where(t.c.room_slug == slug).order_by(t.c.joined_at)
         return [dict(row) for row in self.session.execute(stmt).mappings()]
 
-    _OUTSIDE_AUDIENCE = sa.text("""
+    _TO_RECHECK = sa.text("""
         SELECT m.room_slug, m.person_id FROM members m
           JOIN rooms r ON r.slug = m.room_slug
           JOIN people p ON p.person_id = m.person_id
          WHERE p.cohort <> r.audience_cohort OR (r.audience_kind <> 'both' AND p.kind <> r.audience_kind)
+            OR EXISTS (SELECT 1 FROM jsonb_each(p.grants) g
+                        WHERE (g.value->>'active')::boolean AND g.value->>'expires_at' IS NOT NULL
+                          AND (g.value->>'expires_at')::timestamptz BETWEEN :since AND :now)
     """)
 
-    def outside_audience(self) -> list[tuple[str, str]]:
-        """(room, person) for members of the other cohort or kind than their room's: staff let in by a role
-        or a cross-cohort grant, which may have lapsed since (expiry sends no event)."""
-        return [tuple(row) for row in self.session.execute(self._OUTSIDE_AUDIENCE)]
+    def to_recheck(self, now: dt.datetime, since: dt.datetime) -> list[tuple[str, str]]:
+        """(room, person) for members whose right to be there may have lapsed without an event: those of the
+        other cohort or kind than their room's (staff let in by a grant or a role), and those with a role
+        that expired between `since` and `now`."""
+        return [tuple(row) for row in self.session.execute(self._TO_RECHECK, {"now": now, "since": since})]
 
     def rooms_of(self, person_id: str) -> list[str]:
         t = orm.members

@@ -21,6 +21,7 @@ from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 PRESENCE_TIMEOUT = dt.timedelta(seconds=60)
 MAX_PAGE = 100
 MAX_REPLAY_PAGE = 500
+LAPSED_ROLE_WINDOW = dt.timedelta(hours=1)  # how far back the presence sweep looks for roles that expired
 MAX_GRANT = dt.timedelta(days=30)
 
 
@@ -276,11 +277,12 @@ class Conversation:
             return touched
 
     def evict_lapsed(self) -> int:
-        """Takes staff out of rooms of the other cohort or kind once what let them in (a cross-cohort grant,
-        a role) has expired; returns how many were taken out."""
+        """Takes people out of rooms once what let them in has expired (expiry sends no event): a cross-cohort
+        grant, or a role (one that expired within the last LAPSED_ROLE_WINDOW; a sweep runs far more often).
+        Returns how many were taken out."""
         now = self.clock()
         with self.uow_factory() as uow:
-            removed = evict_refused(uow, uow.members.outside_audience(), now)
+            removed = evict_refused(uow, uow.members.to_recheck(now, now - LAPSED_ROLE_WINDOW), now)
             self.commit(uow)
         return removed
 
