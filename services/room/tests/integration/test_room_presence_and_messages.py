@@ -375,6 +375,25 @@ def test_the_sixth_post_within_ten_seconds_is_refused_until_the_window_passes(w)
     assert len(outbox(w.engine, "message_posted")) == 6
 
 
+def test_edits_count_with_posts_and_one_message_is_edited_at_most_every_two_seconds(w):
+    person = register(w.rooms)
+    w.conv.join(person, LOUNGE)
+    said = [w.conv.post(person, LOUNGE, f"message {i}")["message_id"] for i in range(3)]
+    w.conv.edit(person, said[0], "message 0, fixed")
+    with pytest.raises(msgs.PostingTooFast, match="editing this message too fast: once every 2 s") as too_fast:
+        w.conv.edit(person, said[0], "message 0, fixed again")
+    assert 0 < too_fast.value.retry_after_seconds <= 2 and category_of(too_fast.value) is ResourceExhausted
+    w.conv.edit(person, said[1], "message 1, fixed")  # three posts and two edits: the burst is spent
+    with pytest.raises(msgs.PostingTooFast, match="at most 5 messages and edits in 10 seconds"):
+        w.conv.edit(person, said[2], "message 2, fixed")
+    with pytest.raises(msgs.PostingTooFast):
+        w.conv.post(person, LOUNGE, "edits count against posting too")
+    w.clock.advance(seconds=11)
+    w.conv.edit(person, said[0], "message 0, fixed again")
+    assert [e["body"] for e in outbox(w.engine, "message_edited")] == [
+        "message 0, fixed", "message 1, fixed", "message 0, fixed again"]
+
+
 def test_slow_mode_is_set_by_room_staff_and_applies_to_that_room_only(w):
     moderator = register(w.rooms, roles=["chat_room_moderator"])
     member = register(w.rooms)

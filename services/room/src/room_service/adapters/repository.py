@@ -417,8 +417,11 @@ class MessagesRepository:
                (SELECT count(*) FROM present) AS is_member,
                (SELECT username FROM present) AS member_username,
                {ACTIVE_SANCTIONS},
-               (SELECT coalesce(array_agg(m.posted_at), '{}') FROM messages m
-                  WHERE m.author_id = :person_id AND m.posted_at > :since) AS recent_posts,
+               (SELECT coalesce(array_agg(w.at), '{}') FROM (
+                  SELECT m.posted_at AS at FROM messages m WHERE m.author_id = :person_id AND m.posted_at > :since
+                  UNION ALL  -- edits count with posts (msgs.check_editing_rate)
+                  SELECT m.edited_at FROM messages m WHERE m.author_id = :person_id AND m.edited_at > :since
+                ) w) AS recent_posts,
                (SELECT max(m.posted_at) FROM messages m
                   WHERE m.author_id = :person_id AND m.room_slug = :slug AND m.posted_at > :since_in_room
                     AND r.slow_mode_seconds > 0) AS last_in_room,
@@ -430,8 +433,9 @@ class MessagesRepository:
     def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
                         since_in_room: dt.datetime) -> dict | None:
         """Everything a post is decided on, in one round trip: the room, whether the person is in it (and
-        their presence refreshed), their active sanctions, their recent posting times anywhere and their
-        last post in this room, and whether the room is open if facilitated. None when the room does not exist."""
+        their presence refreshed), their active sanctions, their recent posting (and editing) times anywhere,
+        their last post in this room, and whether the room is open if facilitated. None when the room does
+        not exist."""
         row = self.session.execute(self._POSTING_CONTEXT, {
             "slug": slug, "person_id": person_id, "now": now, "since": since, "since_in_room": since_in_room,
         }).mappings().first()
@@ -445,6 +449,16 @@ class MessagesRepository:
             "last_in_room": row["last_in_room"],
             "facilitated_open": bool(row["facilitated_open"]),
         }
+
+    _RECENT_WRITES = sa.text("""
+        SELECT posted_at FROM messages WHERE author_id = :person_id AND posted_at > :since
+        UNION ALL
+        SELECT edited_at FROM messages WHERE author_id = :person_id AND edited_at > :since
+    """)
+
+    def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
+        """When this person posted, and last edited each of their messages, after `since` (any room)."""
+        return list(self.session.execute(self._RECENT_WRITES, {"person_id": person_id, "since": since}).scalars())
 
     _ADD_POSTED = sa.text("""
         WITH stream AS (

@@ -101,6 +101,7 @@ def check_posting_rate(
     last_in_room: dt.datetime | None,
     slow_mode_seconds: int,
     now: dt.datetime,
+    what: str = "messages",
 ) -> None:
     """Refuses a post past the per-person rate or the room's slow mode, saying when to retry.
 
@@ -111,7 +112,7 @@ def check_posting_rate(
     if len(within) >= RATE_BURST:
         retry = (within[-RATE_BURST] + RATE_WINDOW - now).total_seconds()
         raise PostingTooFast(
-            f"you are posting too fast: at most {RATE_BURST} messages in {int(RATE_WINDOW.total_seconds())} "
+            f"you are posting too fast: at most {RATE_BURST} {what} in {int(RATE_WINDOW.total_seconds())} "
             f"seconds; try again in {max(retry, 0.1):.1f} s",
             retry_after_seconds=max(retry, 0.1),
         )
@@ -123,3 +124,16 @@ def check_posting_rate(
                 f"slow mode is on in this room: one message every {slow_mode_seconds} s; try again in {retry:.1f} s",
                 retry_after_seconds=retry,
             )
+
+
+def check_editing_rate(last_edited_at: dt.datetime | None, recent_writes: Sequence[dt.datetime], now: dt.datetime) -> None:
+    """Edits count with posts against the per-person rate (each is announced to every subscriber, as a post
+    is), and one message takes at most one edit every RATE_WINDOW / RATE_BURST. `last_edited_at`: the
+    message's previous edit; `recent_writes`: this person's posting and last-edit times within RATE_WINDOW."""
+    if last_edited_at is not None:
+        retry = (last_edited_at + RATE_WINDOW / RATE_BURST - now).total_seconds()
+        if retry > 0:
+            raise PostingTooFast(
+                f"you are editing this message too fast: once every {(RATE_WINDOW / RATE_BURST).total_seconds():g} s; "
+                f"try again in {max(retry, 0.1):.1f} s", retry_after_seconds=max(retry, 0.1))
+    check_posting_rate(recent_writes, None, 0, now, what="messages and edits")

@@ -368,7 +368,9 @@ class Conversation:
             if context["member"] is None:
                 raise NotInRoom("join the room first")
             require_may_speak(context["room"], context["facilitated_open"], context["sanctions"], now)
-            message.edit(person_id, body, [], now)
+            last_edited_at = message.edited_at
+            message.edit(person_id, body, [], now)  # the author's own, not deleted: then how often
+            msgs.check_editing_rate(last_edited_at, uow.messages.recent_writes(person_id, now - msgs.RATE_WINDOW), now)
             message.mentions = self._mentions(uow, message.body, context["room"])
             uow.messages.save(message)
             item = append(uow, message.room_slug, "message_edited", _timeline_message(message), now)
