@@ -30,7 +30,7 @@ def main() -> None:
         "IDENTITY_GRPC_ADDRESS": target,
         "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0],
         "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
     }
     procs = []
     try:
