@@ -53,6 +53,11 @@ def sanctions_from_json(rows: list[dict]) -> list[Sanction]:
 FACILITATOR_IN = "EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in)"
 LIVE_SESSION = "(SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)"
 
+# When :person_id posted, and last edited each of their messages, after :since (any room): edits count with
+# posts against the posting rate (messages.check_editing_rate).
+RECENT_WRITES = """SELECT m.posted_at AS at FROM messages m WHERE m.author_id = :person_id AND m.posted_at > :since
+        UNION ALL SELECT m.edited_at FROM messages m WHERE m.author_id = :person_id AND m.edited_at > :since"""
+
 # The room (r) and everything its door depends on for :person_id at :now, as the columns of one row. The
 # room's columns are named: a prepared statement selecting r.* would fail ("cached plan must not change
 # result type") once a migration adds a column to rooms while the service runs.
@@ -417,18 +422,14 @@ class MessagesRepository:
                (SELECT count(*) FROM present) AS is_member,
                (SELECT username FROM present) AS member_username,
                {ACTIVE_SANCTIONS},
-               (SELECT coalesce(array_agg(w.at), '{}') FROM (
-                  SELECT m.posted_at AS at FROM messages m WHERE m.author_id = :person_id AND m.posted_at > :since
-                  UNION ALL  -- edits count with posts (msgs.check_editing_rate)
-                  SELECT m.edited_at FROM messages m WHERE m.author_id = :person_id AND m.edited_at > :since
-                ) w) AS recent_posts,
+               (SELECT coalesce(array_agg(w.at), '{}') FROM ({RECENT_WRITES}) w) AS recent_posts,
                (SELECT max(m.posted_at) FROM messages m
                   WHERE m.author_id = :person_id AND m.room_slug = :slug AND m.posted_at > :since_in_room
                     AND r.slow_mode_seconds > 0) AS last_in_room,
                r.mode = 'facilitated' AND ({FACILITATOR_IN} OR {LIVE_SESSION} IS NOT NULL) AS facilitated_open
           FROM rooms r WHERE r.slug = :slug
     """.replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS).replace("{FACILITATOR_IN}", FACILITATOR_IN).replace(
-        "{LIVE_SESSION}", LIVE_SESSION))
+        "{LIVE_SESSION}", LIVE_SESSION).replace("{RECENT_WRITES}", RECENT_WRITES))
 
     def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
                         since_in_room: dt.datetime) -> dict | None:
@@ -450,11 +451,7 @@ class MessagesRepository:
             "facilitated_open": bool(row["facilitated_open"]),
         }
 
-    _RECENT_WRITES = sa.text("""
-        SELECT posted_at FROM messages WHERE author_id = :person_id AND posted_at > :since
-        UNION ALL
-        SELECT edited_at FROM messages WHERE author_id = :person_id AND edited_at > :since
-    """)
+    _RECENT_WRITES = sa.text(RECENT_WRITES)
 
     def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
         """When this person posted, and last edited each of their messages, after `since` (any room)."""

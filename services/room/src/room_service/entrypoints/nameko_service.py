@@ -106,8 +106,8 @@ class RoomWorker:
 
     @timer(interval=max(settings.presence_timeout_seconds / 6, 1.0))
     def sweep_presence(self):
-        """Drops people whose client vanished (no heartbeat or open stream for the presence timeout), and staff
-        whose grant or role that let them into a room of the other cohort or kind has expired."""
+        """Drops people whose client vanished (no heartbeat or open stream for the presence timeout), and people
+        whose cross-cohort grant or role that let them into a room has expired (Conversation.evict_lapsed)."""
         removed = self.conversation.sweep_presence()
         if removed:
             log.info("vanished clients dropped", extra={"count": removed})

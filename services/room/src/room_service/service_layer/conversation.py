@@ -111,10 +111,16 @@ def evict_refused(uow: UnitOfWork, pairs: Iterable[tuple[str, str]], now: dt.dat
     grant ended leave the rooms only that let them in. Returns how many were taken out."""
     removed = 0
     for slug, person_id in pairs:
-        context = access_context(uow, slug, person_id, now)
-        if context["member"] is not None and not decide_in(context, now, check_open=False).allowed:
+        context, decision = door_for(uow, slug, person_id, now)
+        if context["member"] is not None and not decision.allowed:
             removed += remove_member(uow, slug, person_id, "no_longer_allowed", now)
     return removed
+
+
+def door_for(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime) -> tuple[dict, Decision]:
+    """The access context and the door's answer about the person alone (whether the room is open now aside)."""
+    context = access_context(uow, slug, person_id, now)
+    return context, decide_in(context, now, check_open=False)
 
 
 def require_may_speak(room: Room, facilitated_open: bool, active: Iterable[sanctions.Sanction], now: dt.datetime) -> None:
@@ -131,8 +137,7 @@ def require_may_speak(room: Room, facilitated_open: bool, active: Iterable[sanct
 def require_may_enter(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime, what: str) -> dict:
     """Staff act on a room only where they may be themselves (its cohort or a grant for it, its kind or as its
     facilitator, its policy): the door asked about the person, open now or not. Returns the access context."""
-    context = access_context(uow, slug, person_id, now)
-    decision = decide_in(context, now, check_open=False)
+    context, decision = door_for(uow, slug, person_id, now)
     if not decision.allowed:
         raise NotAllowedIn(f"you may not {what} in {context['room'].name}: " + "; ".join(decision.missing))
     return context
