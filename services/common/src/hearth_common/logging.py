@@ -45,10 +45,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class ExpectedRpcErrorsAsInfo(logging.Filter):
+    """nameko logs every expected RPC refusal (a domain error: not found, invalid argument) as a warning with
+    its traceback; they are answers, as gRPC's refusals are in the access log, so they become one info line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "nameko.containers" and str(record.msg).startswith("(expected) error handling worker"):
+            record.levelno, record.levelname, record.exc_info, record.exc_text = logging.INFO, "INFO", None, None
+            return logging.getLogger().isEnabledFor(logging.INFO)
+        return True
+
+
 def configure_logging(service: str, process: str, level: str = "INFO") -> None:
     """Routes every logger to stderr as JSON lines."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service, process))
+    handler.addFilter(ExpectedRpcErrorsAsInfo())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

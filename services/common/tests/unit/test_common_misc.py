@@ -15,7 +15,7 @@ from hearth.identity.v1 import identity_pb2
 
 from hearth_common import errors
 from hearth_common.events import Event
-from hearth_common.logging import JsonFormatter, current_request_id, new_request_id, request_id_var
+from hearth_common.logging import JsonFormatter, configure_logging, current_request_id, new_request_id, request_id_var
 from hearth_common.proto_convert import enum_number, enum_value, from_timestamp, to_timestamp
 from hearth_common.rpc_client import RemoteError, _remote_domain_error
 from hearth_common.settings import SettingsError, env_bool, env_float, env_int, env_str
@@ -427,3 +427,34 @@ def test_remote_error_value_is_stringified():
 
     assert type(error) is errors.NotFound
     assert error.message == "42"
+
+
+# --- logging ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def restore_logging():
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def _expected_rpc_refusal():
+    try:
+        raise LookupError("no person with username 'nobody'")
+    except LookupError:
+        logging.getLogger("nameko.containers").warning(
+            "(expected) error handling worker %s: %s", "<WorkerContext [identity.get_person]>", "no person", exc_info=True)
+
+
+@pytest.mark.parametrize("level, shown", [("INFO", True), ("WARNING", False)])
+def test_an_expected_rpc_refusal_is_one_info_line_not_a_warning_with_a_traceback(restore_logging, capsys, level, shown):
+    configure_logging("identity", "worker", level)
+    _expected_rpc_refusal()
+    logging.getLogger("nameko.containers").warning("killing container")  # other warnings stay warnings
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    refusals = [(l["level"], "exc" in l) for l in lines if l["msg"].startswith("(expected)")]
+    assert refusals == ([("info", False)] if shown else [])
+    assert [l["level"] for l in lines if l["msg"] == "killing container"] == ["warning"]
