@@ -91,7 +91,8 @@ class Sessions:
             if slug:
                 require_may_enter(uow, slug, viewer_id, now, "see the sessions")
                 return [session_view(s) for s in sessions]
-            rooms = [uow.rooms.get(room_slug) for room_slug in sorted({s.room_slug for s in sessions})]
+            held = {s.room_slug for s in sessions}  # the rooms in one query, not one query per room
+            rooms = [room for room in uow.rooms.list(include_archived=True) if room.slug in held]
             visible = {room.slug for room, decision in zip(rooms, decide_all(uow, rooms, viewer, now, check_open=False))
                        if decision.allowed}
             return [session_view(s) for s in sessions if s.room_slug in visible]
