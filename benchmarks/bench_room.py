@@ -58,7 +58,8 @@ def main() -> None:
         stack.settle()
         for rate in (100, 300):
             open_loop("gRPC CheckAccess, badge-locked room", rate, lambda i: stubs[i % 2].CheckAccess(
-                rpb.CheckAccessRequest(slug=SEEDED_LOCKED), metadata=people[i % len(people)][1], timeout=5))
+                rpb.CheckAccessRequest(slug=SEEDED_LOCKED), metadata=people[i % len(people)][1], timeout=5),
+                cpu=stack.cpu_meter())
         open_loop("gRPC ListRooms (198 rooms, with access)", 20, lambda i: stubs[i % 2].ListRooms(
             rpb.ListRoomsRequest(), metadata=people[i % len(people)][1], timeout=10), workers=8)
 
@@ -71,9 +72,10 @@ def main() -> None:
         # the same servers, thread pools and load generator; on a machine whose own stalls show here, no row can do better.
         health = [health_pb2_grpc.HealthStub(grpc.insecure_channel(t)) for t in stack.room_targets]
         open_loop("gRPC Health.Check (floor: no token, no db)", JOIN_RATE, lambda i: health[i % 2].Check(
-            health_pb2.HealthCheckRequest(), timeout=5))
+            health_pb2.HealthCheckRequest(), timeout=5), cpu=stack.cpu_meter())
         open_loop(f"gRPC JoinRoom, badge-locked ({LOCKED_ROOMS} rooms)", JOIN_RATE, lambda i: stubs[i % 2].JoinRoom(
-            rpb.JoinRoomRequest(slug=locked[i % LOCKED_ROOMS]), metadata=people[i // LOCKED_ROOMS][1], timeout=5))
+            rpb.JoinRoomRequest(slug=locked[i % LOCKED_ROOMS]), metadata=people[i // LOCKED_ROOMS][1], timeout=5),
+            cpu=stack.cpu_meter())
 
         stack.settle()
         talk = locked[0]  # everyone joined it above; fill it with history, 5 posts per person (the rate limit)
@@ -92,7 +94,7 @@ def main() -> None:
         cursors = [random.choice(seqs[50:] + [seqs[-1] + 1]) for _ in range(1024)]  # always a full page
         open_loop("gRPC ListMessages, 50 per page", 300, lambda i: stubs[i % 2].ListMessages(
             rpb.ListMessagesRequest(slug=talk, before_seq=cursors[i % 1024], limit=50),
-            metadata=people[i % len(people)][1], timeout=5))
+            metadata=people[i % len(people)][1], timeout=5), cpu=stack.cpu_meter())
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import time
 import grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from loadgen import DURATION, percentiles, report
+from loadgen import DURATION, CpuMeter, percentiles, report
 from stack import create_rooms, running_stack
 
 PEOPLE = int(os.environ.get("BENCH_LIVE_SUBSCRIBERS", "1000"))
@@ -116,7 +116,11 @@ def main() -> None:
         for reader in readers:
             assert reader.stdout.readline().strip() == "ready", "subscribers did not start"
         posters = [(pid, md, room_of[pid]) for pid, md in people]
+        cpu = CpuMeter({**stack.cpu_meter().groups, "subscribers": [r.pid for r in readers]})
+        cpu.start()
+        started = time.perf_counter()
         posted, failures, post_latencies = asyncio.run(post_open_loop(stack.room_targets, posters, RATE, DURATION))
+        cpu_line = cpu.line(max(len(posted), 1), time.perf_counter() - started)
         time.sleep(3)  # let the last deliveries arrive
         for reader in readers:
             reader.send_signal(signal.SIGTERM)
@@ -141,6 +145,7 @@ def main() -> None:
           f"2 room-grpc replicas: posts={len(posted)} failed={sum(failures.values())} {dict(failures) or ''} "
           f"deliveries={len(latencies)} lost={lost} duplicated={duplicated} "
           f"{percentiles(latencies)}")
+    print(cpu_line.replace("per call", "per post"))
 
 
 if __name__ == "__main__":

@@ -47,15 +47,65 @@ def machine_check() -> str:
     return f"machine: a 10M-step Python loop takes {loop:.2f} s of CPU; 1 ms sleeps wake late by {percentiles(late)}"
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def pids_of(*commands: str) -> list[int]:
+    """Every running process whose command name is one of `commands` (Linux /proc), e.g. the PostgreSQL server
+    and its backends ("postgres") or RabbitMQ ("beam.smp"), which the benchmark does not start itself."""
+    found = []
+    for entry in pathlib.Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in commands:
+                    found.append(int(entry.name))
+            except OSError:  # exited meanwhile
+                pass
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (all their threads); a process gone counts 0."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+class CpuMeter:
+    """CPU time per call of each process group while a row runs, and what share of the machine's cores the
+    row kept busy: where a row's latency is queueing for the two cores, this shows which process to blame.
+    `groups` maps a name to its processes; the load generator (this process) is added as "load-generator"."""
+
+    def __init__(self, groups: dict[str, list[int]]):
+        self.groups = {**groups, "load-generator": [os.getpid()]}
+        self._before: dict[str, float] = {}
+
+    def start(self) -> None:
+        self._before = {name: cpu_seconds(pids) for name, pids in self.groups.items()}
+
+    def line(self, calls: int, seconds: float) -> str:
+        used = {name: cpu_seconds(pids) - self._before[name] for name, pids in self.groups.items()}
+        busy = sum(used.values()) / seconds / (os.cpu_count() or 1)
+        parts = " ".join(f"{name}={used[name] * 1000 / calls:.2f}" for name in self.groups)
+        return (f"  CPU ms per call: {parts} total={sum(used.values()) * 1000 / calls:.2f}; "
+                f"{busy:.0%} of {os.cpu_count()} cores busy")
+
+
 def report(name: str, latencies: list[float], extra: str = "") -> None:
     """Prints p50, p99 and max of latencies given in seconds."""
     print(f"{name:<40} {extra}{percentiles(latencies)}")
 
 
-def open_loop(name: str, rate: float, call, workers: int = 32) -> None:
+def open_loop(name: str, rate: float, call, workers: int = 32, cpu: CpuMeter | None = None) -> None:
     """Sends `rate` calls a second: WARMUP seconds that are not measured (the servers' pools, prepared
     statements and caches settle after the previous row), then DURATION seconds that are. Calls are numbered
-    from 0 in send order, warm-up included; latency counts from each call's scheduled send time."""
+    from 0 in send order, warm-up included; latency counts from each call's scheduled send time. With `cpu`,
+    a second line gives each process's CPU per call over the measured seconds."""
     warm = int(rate * WARMUP)
     total = warm + int(rate * DURATION)
     latencies: list[float] = []
@@ -84,12 +134,18 @@ def open_loop(name: str, rate: float, call, workers: int = 32) -> None:
     gc.collect()
     gc.freeze()
     gc.disable()
+    measured_from = start + warm / rate
     try:
         with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+            if cpu is not None:
+                threading.Timer(max(measured_from - time.perf_counter(), 0), cpu.start).start()
             list(pool.map(one, range(total)))
+            measured_for = time.perf_counter() - measured_from
     finally:
         gc.enable()
     report(name, latencies, f"rate={rate:>5.0f}/s n={total - warm:>5} failures={failures} ")
+    if cpu is not None:
+        print(cpu.line(total - warm, measured_for))
 
 
 def stop_processes(procs: list[subprocess.Popen], grace: float = 20.0) -> None:

@@ -18,7 +18,7 @@ from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
 from hearth_common import testing
-from loadgen import BIN, free_port, stop_processes
+from loadgen import BIN, CpuMeter, free_port, pids_of, stop_processes
 
 ADMIN = ("bench_admin", "bench admin password")
 PASSWORD = "bench password 1"
@@ -32,6 +32,11 @@ class Stack:
     identity: identity_pb2_grpc.IdentityServiceStub
     rooms: room_pb2_grpc.RoomServiceStub
     admin_md: list
+    processes: dict[str, list[int]]  # the stack's own processes by name, for CpuMeter
+
+    def cpu_meter(self) -> CpuMeter:
+        """Counts CPU per call of the stack's processes and of the PostgreSQL and RabbitMQ servers it uses."""
+        return CpuMeter({**self.processes, "postgres": pids_of("postgres"), "rabbitmq": pids_of("beam.smp")})
 
     def register(self, names: list[str], workers: int = 8) -> list[tuple[str, list]]:
         """Registers and logs in adult members; returns (person id, auth metadata) for each."""
@@ -82,18 +87,22 @@ def running_stack(name: str, room_grpc_replicas: int = 1, extra_env: dict | None
     try:
         subprocess.run([str(BIN / "room-migrate")], env=env, check=True, capture_output=True)
         procs.append(subprocess.Popen([str(BIN / "room-worker")], env=env))
+        room_worker = procs[-1]
         testing.wait_consuming(vhost.uri, "evt-identity-role_granted--room.on_role_granted", timeout=60)
         subprocess.run([str(BIN / "identity-migrate")], env=env, check=True, capture_output=True)
-        procs += [subprocess.Popen([str(BIN / name)], env=env) for name in ("identity-grpc", "identity-worker")]
-        procs += [subprocess.Popen([str(BIN / "room-grpc")], env={**env, "ROOM_GRPC_ADDRESS": target})
-                  for target in room_targets]
+        identity_procs = [subprocess.Popen([str(BIN / name)], env=env) for name in ("identity-grpc", "identity-worker")]
+        room_grpc = [subprocess.Popen([str(BIN / "room-grpc")], env={**env, "ROOM_GRPC_ADDRESS": target})
+                     for target in room_targets]
+        procs += identity_procs + room_grpc
         for target in (identity_target, *room_targets):
             grpc.channel_ready_future(grpc.insecure_channel(target)).result(timeout=60)
         identity = identity_pb2_grpc.IdentityServiceStub(grpc.insecure_channel(identity_target))
         token = identity.Login(ipb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=10).tokens.access_token
         yield Stack(identity_target, room_targets, env, identity,
                     room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(room_targets[0])),
-                    [("authorization", f"Bearer {token}")])
+                    [("authorization", f"Bearer {token}")],
+                    {"room-grpc": [p.pid for p in room_grpc], "room-worker": [room_worker.pid],
+                     "identity": [p.pid for p in identity_procs]})
     finally:
         stop_processes(procs)
         testing.drop_database(identity_db)
