@@ -375,6 +375,50 @@ def test_the_sixth_post_within_ten_seconds_is_refused_until_the_window_passes(w)
     assert len(outbox(w.engine, "message_posted")) == 6
 
 
+def all_at_once(calls) -> list:
+    """Runs the calls in threads released together; returns each one's result or the exception it raised."""
+    outcomes, start = [None] * len(calls), threading.Barrier(len(calls))
+
+    def run(i):
+        start.wait()
+        try:
+            outcomes[i] = calls[i]()
+        except Exception as exc:  # noqa: BLE001 - returned to the test
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+def test_posts_sent_at_once_by_one_person_do_not_pass_the_rate_together(w):
+    person = register(w.rooms)
+    w.conv.join(person, LOUNGE)
+    w.conv.join(person, GOOD_NEWS)
+    outcomes = all_at_once([lambda i=i: w.conv.post(person, (LOUNGE, GOOD_NEWS)[i % 2], f"at once {i}")
+                            for i in range(12)])
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert all(isinstance(o, msgs.PostingTooFast) for o in refused), refused
+    assert len(outcomes) - len(refused) == 5
+    assert len(outbox(w.engine, "message_posted")) == 5
+
+
+def test_edits_and_posts_sent_at_once_by_one_person_do_not_pass_the_rate_together(w):
+    person = register(w.rooms)
+    w.conv.join(person, LOUNGE)
+    said = [w.conv.post(person, LOUNGE, f"message {i}")["message_id"] for i in range(3)]
+    calls = [lambda m=m: w.conv.edit(person, m, "fixed") for m in said]
+    calls += [lambda i=i: w.conv.post(person, LOUNGE, f"more {i}") for i in range(3)]
+    outcomes = all_at_once(calls)
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert all(isinstance(o, msgs.PostingTooFast) for o in refused), refused
+    assert len(outcomes) - len(refused) == 2  # three posts before, five writes in ten seconds
+    assert len(outbox(w.engine, "message_posted")) + len(outbox(w.engine, "message_edited")) == 5
+
+
 def test_edits_count_with_posts_and_one_message_is_edited_at_most_every_two_seconds(w):
     person = register(w.rooms)
     w.conv.join(person, LOUNGE)

@@ -58,6 +58,13 @@ LIVE_SESSION = "(SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug 
 RECENT_WRITES = """SELECT m.posted_at AS at FROM messages m WHERE m.author_id = :person_id AND m.posted_at > :since
         UNION ALL SELECT m.edited_at FROM messages m WHERE m.author_id = :person_id AND m.edited_at > :since"""
 
+# Put in front of a statement that reads RECENT_WRITES to decide a post or an edit: one person's posts and
+# edits then take turns until commit (a lock of the transaction, keyed on the person), so two sent at once
+# cannot both pass the rate on the same count. It is a statement of its own, sent in the same round trip:
+# under READ COMMITTED the read that follows takes its snapshot after the lock is granted, and so sees the
+# write that held it.
+WRITER_TURN = "SELECT pg_advisory_xact_lock(hashtext('hearth-room-writes'), hashtext(:person_id));\n"
+
 # The room (r) and everything its door depends on for :person_id at :now, as the columns of one row. The
 # room's columns are named: a prepared statement selecting r.* would fail ("cached plan must not change
 # result type") once a migration adds a column to rooms while the service runs.
@@ -413,7 +420,7 @@ class MessagesRepository:
             deleted_by=m["deleted_by"],
         )
 
-    _POSTING_CONTEXT = sa.text("""
+    _POSTING_CONTEXT = sa.text(WRITER_TURN + """
         WITH present AS (
             UPDATE members SET last_seen_at = :now WHERE room_slug = :slug AND person_id = :person_id
             RETURNING username
@@ -436,7 +443,7 @@ class MessagesRepository:
         """Everything a post is decided on, in one round trip: the room, whether the person is in it (and
         their presence refreshed), their active sanctions, their recent posting (and editing) times anywhere,
         their last post in this room, and whether the room is open if facilitated. None when the room does
-        not exist."""
+        not exist. The person's other posts and edits wait for this transaction to end (WRITER_TURN)."""
         row = self.session.execute(self._POSTING_CONTEXT, {
             "slug": slug, "person_id": person_id, "now": now, "since": since, "since_in_room": since_in_room,
         }).mappings().first()
@@ -451,10 +458,11 @@ class MessagesRepository:
             "facilitated_open": bool(row["facilitated_open"]),
         }
 
-    _RECENT_WRITES = sa.text(RECENT_WRITES)
+    _RECENT_WRITES = sa.text(WRITER_TURN + RECENT_WRITES)
 
     def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
-        """When this person posted, and last edited each of their messages, after `since` (any room)."""
+        """When this person posted, and last edited each of their messages, after `since` (any room); the
+        person's other posts and edits wait for this transaction to end (WRITER_TURN)."""
         return list(self.session.execute(self._RECENT_WRITES, {"person_id": person_id, "since": since}).scalars())
 
     _ADD_POSTED = sa.text("""
