@@ -419,6 +419,41 @@ def test_edits_and_posts_sent_at_once_by_one_person_do_not_pass_the_rate_togethe
     assert len(outbox(w.engine, "message_posted")) + len(outbox(w.engine, "message_edited")) == 5
 
 
+def test_hearts_given_and_taken_back_are_paced_per_person_and_only_changes_count(w):
+    author, fan, other = (register(w.rooms) for _ in range(3))
+    for person in (author, fan, other):
+        w.conv.join(person, LOUNGE)
+    said = [w.conv.post(author, LOUNGE, f"message {i}")["message_id"] for i in range(3)]
+    for _ in range(5):  # five on, five off: ten changes
+        for on in (True, False):
+            w.conv.heart(fan, said[0], on)
+    with pytest.raises(msgs.PostingTooFast, match="hearts too fast") as too_fast:
+        w.conv.heart(fan, said[1], True)
+    assert 0 < too_fast.value.retry_after_seconds <= 1 and category_of(too_fast.value) is ResourceExhausted
+    assert w.conv.heart(other, said[1], True)["hearts"] == 1  # the pace is the person's own
+    w.clock.advance(seconds=1)
+    assert w.conv.heart(fan, said[1], True)["hearts"] == 2
+    w.clock.advance(seconds=1)
+    w.conv.heart(fan, said[1], True)  # already given: no change, so it uses nothing up
+    assert w.conv.heart(fan, said[2], True)["hearts"] == 1
+    kinds = [i["kind"] for i in timeline(w.engine, LOUNGE)]
+    assert kinds.count("hearts_changed") == 13
+
+
+def test_hearts_sent_at_once_by_one_person_are_paced_together(w):
+    author, fan = register(w.rooms), register(w.rooms)
+    w.conv.join(author, LOUNGE)
+    w.conv.join(fan, LOUNGE)
+    said = []
+    for i in range(12):
+        said.append(w.conv.post(author, LOUNGE, f"message {i}")["message_id"])
+        w.clock.advance(seconds=2)
+    outcomes = all_at_once([lambda m=m: w.conv.heart(fan, m, True) for m in said])
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert all(isinstance(o, msgs.PostingTooFast) for o in refused), refused
+    assert len(outcomes) - len(refused) == 10
+
+
 def test_edits_count_with_posts_and_one_message_is_edited_at_most_every_two_seconds(w):
     person = register(w.rooms)
     w.conv.join(person, LOUNGE)

@@ -9,6 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from room_service.domain.messages import (
+    HEART_BURST,
+    HEART_INTERVAL,
     MAX_BODY,
     MAX_MENTIONS,
     RATE_BURST,
@@ -21,6 +23,7 @@ from room_service.domain.messages import (
     check_posting_rate,
     clean_body,
     mentioned_usernames,
+    pace_hearts,
 )
 from room_service.domain.sanctions import Banned, InvalidSanctionEvent, Muted, Sanction, apply_event, check
 
@@ -200,6 +203,32 @@ def test_the_order_of_recent_posts_does_not_matter():
 
 def test_posts_older_than_the_window_do_not_count():
     check_posting_rate(ago(10, 11, 30, 8, 6, 4, 2), None, 0, NOW)
+
+
+def test_hearts_come_in_a_burst_of_ten_then_one_a_second():
+    assert (HEART_BURST, HEART_INTERVAL) == (10, SECOND)
+    due = None
+    for _ in range(HEART_BURST):
+        due = pace_hearts(due, NOW)
+    with pytest.raises(PostingTooFast) as info:
+        pace_hearts(due, NOW)
+    assert isinstance(info.value, common_errors.ResourceExhausted)
+    assert info.value.retry_after_seconds == pytest.approx(1.0)
+    assert "hearts too fast" in str(info.value) and "1.0 s" in str(info.value)
+    due = pace_hearts(due, NOW + SECOND)  # one more a second later, and then not another at once
+    with pytest.raises(PostingTooFast):
+        pace_hearts(due, NOW + SECOND)
+
+
+def test_after_a_quiet_while_the_whole_burst_is_back_and_no_more():
+    due = None
+    for _ in range(HEART_BURST):
+        due = pace_hearts(due, NOW)
+    later = NOW + 60 * SECOND
+    for _ in range(HEART_BURST):
+        due = pace_hearts(due, later)
+    with pytest.raises(PostingTooFast):
+        pace_hearts(due, later)
 
 
 def test_slow_mode_refuses_a_post_soon_after_ones_last_in_the_room_with_the_time_left():

@@ -112,6 +112,16 @@ hearts = sa.Table(
     sa.Column("hearted_at", TZ, nullable=False),
 )
 
+# Pacing of a person's actions that leave no rows of their own to count (hearts given and taken back): when
+# the next one is due (GCRA's theoretical arrival time), one row per person and action.
+paces = sa.Table(
+    "paces",
+    metadata,
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("action", sa.String(20), primary_key=True),
+    sa.Column("due_at", TZ),
+)
+
 # The read model of sanctions, fed by moderation's events (see the room README for the contract).
 sanctions = sa.Table(
     "sanctions",

@@ -18,6 +18,10 @@ MAX_MENTIONS = 10
 RATE_BURST = 5
 RATE_WINDOW = dt.timedelta(seconds=10)
 MAX_SLOW_MODE_SECONDS = 3600
+# Hearts given or taken back, per person across all rooms (each change is announced to everyone in the room):
+# a burst of HEART_BURST, then one every HEART_INTERVAL.
+HEART_BURST = 10
+HEART_INTERVAL = dt.timedelta(seconds=1)
 
 
 class InvalidMessage(InvalidArgument):
@@ -137,3 +141,17 @@ def check_editing_rate(last_edited_at: dt.datetime | None, recent_writes: Sequen
                 f"you are editing this message too fast: once every {(RATE_WINDOW / RATE_BURST).total_seconds():g} s; "
                 f"try again in {max(retry, 0.1):.1f} s", retry_after_seconds=max(retry, 0.1))
     check_posting_rate(recent_writes, None, 0, now, what="messages and edits")
+
+
+def pace_hearts(due_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """Refuses a heart given or taken back past the per-person pace, saying when to retry; otherwise returns
+    when the next one is due. `due_at`: what the previous change returned (None for a first). A generic cell
+    rate: a burst of HEART_BURST, then one every HEART_INTERVAL."""
+    due_at = max(due_at or now, now)
+    retry = (due_at - (HEART_BURST - 1) * HEART_INTERVAL - now).total_seconds()
+    if retry > 0:
+        raise PostingTooFast(
+            f"you are giving hearts too fast: {HEART_BURST} at once, then one every "
+            f"{HEART_INTERVAL.total_seconds():g} s; try again in {max(retry, 0.1):.1f} s",
+            retry_after_seconds=max(retry, 0.1))
+    return due_at + HEART_INTERVAL

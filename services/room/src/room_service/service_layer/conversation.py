@@ -414,8 +414,10 @@ class Conversation:
             self._require_member(uow, person_id, message.room_slug)
             if message.deleted:
                 raise msgs.MessageDeleted("this message was deleted")
+            due_at = msgs.pace_hearts(uow.messages.pace(person_id, "heart"), now)
             count = uow.messages.heart(message.message_id, person_id, on, now)
-            if count is not None:
+            if count is not None:  # a change: it is announced, so it counts against the pace
+                uow.messages.set_pace(person_id, "heart", due_at)
                 message.hearts = count
                 append(uow, message.room_slug, "hearts_changed",
                        {"message_id": message.message_id, "message_seq": message.seq, "hearts": count}, now)
