@@ -257,6 +257,16 @@ def test_two_sessions_may_not_book_the_same_room_at_the_same_time(w):
     assert [s["session_id"] for s in w.sessions.list(w.viewer, FACILITATED)] == [elsewhere["session_id"]]
 
 
+def test_a_clash_is_found_however_many_sessions_the_room_has_booked_before_it(w):
+    leader = register(w.rooms, roles=["support_session_leader"])
+    first = w.clock() + dt.timedelta(minutes=30)
+    for i in range(250):  # back to back, 15 minutes each
+        w.sessions.schedule(leader, LOUNGE, f"Check-in {i}", first + dt.timedelta(minutes=15 * i), 15)
+    with pytest.raises(rules.SessionClash, match="this room has 'Check-in 249' from"):
+        w.sessions.schedule(leader, LOUNGE, "One more", first + dt.timedelta(minutes=15 * 249 + 5), 15)
+    w.sessions.schedule(leader, LOUNGE, "Right after", first + dt.timedelta(minutes=15 * 250), 15)
+
+
 def test_a_session_nobody_ends_is_ended_after_its_planned_end_and_its_room_closes(w):
     leader, member, latecomer = register(w.rooms, roles=["support_session_leader"]), register(w.rooms), register(w.rooms)
     session = schedule(w, leader, slug=FACILITATED, minutes_ahead=5)  # 60 minutes

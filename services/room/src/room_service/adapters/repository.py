@@ -616,12 +616,27 @@ class SessionsRepository:
         ).mappings().first()
         return self._session(row) if row else None
 
+    @staticmethod
+    def _span():
+        """A session's start (or when it started) and its planned end, as SQL (SupportSession.planned_end)."""
+        t = orm.sessions
+        began = sa.func.coalesce(t.c.started_at, t.c.starts_at)
+        return began, began + sa.func.make_interval(0, 0, 0, 0, 0, t.c.duration_minutes)
+
+    def overlapping(self, slug: str, starts_at: dt.datetime, ends_at: dt.datetime) -> list[SupportSession]:
+        """The room's scheduled or live sessions whose time overlaps [starts_at, ends_at), however many the
+        room has booked."""
+        t = orm.sessions
+        began, planned_end = self._span()
+        stmt = sa.select(t).where(t.c.room_slug == slug, t.c.status.in_(("live", "scheduled")),
+                                  began < ends_at, planned_end > starts_at).order_by(began)
+        return [self._session(row) for row in self.session.execute(stmt).mappings()]
+
     def next_overdue(self, ended_before: dt.datetime) -> SupportSession | None:
         """A live or still scheduled session whose planned end is before `ended_before`, locked; one another
         transaction holds is skipped (workers closing overdue sessions side by side take different ones)."""
         t = orm.sessions
-        began = sa.func.coalesce(t.c.started_at, t.c.starts_at)
-        planned_end = began + sa.func.make_interval(0, 0, 0, 0, 0, t.c.duration_minutes)
+        began, planned_end = self._span()
         stmt = (sa.select(t).where(t.c.status.in_(("live", "scheduled")), planned_end < ended_before)
                 .order_by(began).limit(1).with_for_update(skip_locked=True))
         row = self.session.execute(stmt).mappings().first()

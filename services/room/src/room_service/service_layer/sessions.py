@@ -71,7 +71,7 @@ class Sessions:
             require_may_enter(uow, slug, actor_id, now, "lead a session")
             session = Session.schedule(str(uuid.uuid4()), slug, topic, actor_id, starts_at, duration_minutes, now)
             uow.streams.lock(slug)  # two leaders booking the same hour: the second sees the first
-            session.check_clashes(uow.sessions.list(slug, ("scheduled", "live")))
+            session.check_clashes(uow.sessions.overlapping(slug, session.starts_at, session.planned_end))
             uow.sessions.add(session)
             append(uow, slug, "session_scheduled", _session_item(session), now)
             self.conversation.commit(uow)
