@@ -1,23 +1,8 @@
 """Fixtures for tests/compose: the stack `make test-compose` brought up, reached from the host."""
-import os
-import shlex
-import subprocess
-
 import grpc
 import pytest
 
-COMPOSE = shlex.split(os.environ.get("COMPOSE", "docker-compose"))
-
-
-def compose(*args: str, check: bool = True, timeout: float = 120) -> str:
-    result = subprocess.run([*COMPOSE, *args], capture_output=True, text=True, timeout=timeout)
-    if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} failed: {result.stderr}")
-    return result.stdout
-
-
-def psql(sql: str, database: str = "identity", user: str = "postgres") -> str:
-    return compose("exec", "-T", "postgres", "psql", "-U", user, "-d", database, "-tAc", sql).strip()
+from compose_helpers import compose
 
 
 @pytest.fixture(scope="session")

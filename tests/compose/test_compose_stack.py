@@ -9,7 +9,7 @@ from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth_common import testing
 
-from conftest import COMPOSE, compose, psql
+from compose_helpers import COMPOSE, compose, psql
 
 T = 10
 ADMIN = ("admin", "change-me-admin-password")  # deploy/env/identity.env

@@ -13,7 +13,7 @@ from hearth_common import testing
 from hearth_common.logging import request_id_var
 from hearth_common.rpc_client import RpcClient
 
-from conftest import ADMIN, BIN, Proc, wait_serving, wait_worker_ready
+from e2e_helpers import ADMIN, Proc, wait_serving, wait_worker_ready
 
 T = 10
 PASSWORD = "a long enough password"

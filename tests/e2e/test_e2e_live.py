@@ -1,7 +1,6 @@
 """End-to-end: identity, room-worker and two room-grpc replicas as real processes: cohorts, live streams across
 replicas, resuming a stream, moderation's RPC and sanction events."""
 import datetime as dt
-import json
 import threading
 import uuid
 
@@ -16,7 +15,7 @@ from hearth_common import errors, testing
 from hearth_common.outbox import event_exchange
 from hearth_common.rpc_client import RpcClient
 
-from conftest import ADMIN
+from e2e_helpers import ADMIN
 from test_e2e_rooms import PASSWORD, T, room_stack  # noqa: F401  (fixture)
 
 OPEN_ROOM = "adult-24-7-support"

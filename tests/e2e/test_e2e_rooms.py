@@ -1,5 +1,4 @@
 """End-to-end: identity and room as real processes; a badge awarded in identity opens a badge-locked room."""
-import os
 import subprocess
 
 import grpc
@@ -10,7 +9,7 @@ from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
 from hearth_common import testing
 
-from conftest import ADMIN, BIN, Proc, free_port, wait_serving
+from e2e_helpers import ADMIN, BIN, Proc, free_port, wait_serving
 
 T = 10
 PASSWORD = "a long enough password"
