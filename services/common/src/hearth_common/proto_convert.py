@@ -5,6 +5,8 @@ import datetime as dt
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from hearth_common.errors import InvalidArgument
+
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -22,10 +24,15 @@ def to_timestamp(value: dt.datetime | str | None) -> Timestamp | None:
 
 
 def from_timestamp(message, field: str) -> dt.datetime | None:
-    """The field's time as an aware UTC datetime, or None when the field is unset."""
+    """The field's time as an aware UTC datetime, or None when the field is unset; InvalidArgument naming
+    the field for a time no datetime holds (before year 1 or after 9999, or nanos out of range)."""
     if not message.HasField(field):
         return None
-    return getattr(message, field).ToDatetime(tzinfo=dt.timezone.utc)
+    try:
+        return getattr(message, field).ToDatetime(tzinfo=dt.timezone.utc)
+    except (ValueError, OverflowError):
+        raise InvalidArgument(f"{field} is not a valid time (seconds from 0001-01-01 to 9999-12-31, "
+                              "nanos 0 to 999,999,999)") from None
 
 
 def enum_value(enum_wrapper, number: int, prefix: str) -> str:

@@ -67,6 +67,13 @@ def test_from_timestamp_set_to_epoch_is_not_mistaken_for_unset():
     assert from_timestamp(person, "registered_at") == dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
+@pytest.mark.parametrize("stamp", [Timestamp(seconds=253_402_300_800), Timestamp(seconds=-62_135_596_801),
+                                   Timestamp(seconds=0, nanos=1_000_000_000), Timestamp(seconds=0, nanos=-1)])
+def test_a_time_no_datetime_holds_is_an_invalid_argument_naming_the_field(stamp):
+    with pytest.raises(errors.InvalidArgument, match="registered_at is not a valid time"):
+        from_timestamp(identity_pb2.Person(registered_at=stamp), "registered_at")
+
+
 @pytest.mark.parametrize(
     "wrapper, number, prefix, expected",
     [

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from google.protobuf.timestamp_pb2 import Timestamp
 from hearth.room.v1 import room_pb2 as pb
 from hearth.room.v1 import room_pb2_grpc
 from hearth_common.tokens import TokenVerifier
@@ -112,6 +113,21 @@ def test_admins_create_rooms_over_grpc_and_bad_input_is_refused_clearly(stub, ro
     with pytest.raises(grpc.RpcError) as info:
         stub.ArchiveRoom(pb.ArchiveRoomRequest(slug="adult-grpc-made-room"), metadata=member, timeout=T)
     assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    deep = pb.RoomSpec()
+    deep.CopyFrom(spec)
+    deep.slug, deep.access_policy_json = "adult-deep-room", "[" * 100_000
+    with pytest.raises(grpc.RpcError) as info:
+        stub.CreateRoom(pb.CreateRoomRequest(room=deep), metadata=md, timeout=T)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "nested too deeply" in info.value.details()
+    padded = pb.RoomSpec()
+    padded.CopyFrom(spec)
+    padded.slug, padded.name = "adult-padded-room", "  " + "N" * 99 + "   "  # 99 characters once trimmed
+    assert stub.CreateRoom(pb.CreateRoomRequest(room=padded), metadata=md, timeout=T).room.name == "N" * 99
+    with pytest.raises(grpc.RpcError) as info:
+        stub.OpenPopUp(pb.OpenPopUpRequest(slug="adult-grpc-made-room", opens_at=Timestamp(seconds=0),
+                                           closes_at=Timestamp(seconds=10**12)), metadata=md, timeout=T)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "closes_at is not a valid time" in info.value.details()
 
 
 def test_bursts_as_wide_as_the_worker_pool_reuse_the_same_database_connections(room_settings, room_engine, rooms,

@@ -213,6 +213,16 @@ def test_an_admin_grant_lets_staff_into_a_room_of_the_other_cohort_until_revoked
         w.conv.revoke_cohort_access(admin, str(uuid.uuid4()))
 
 
+def test_revoking_one_grant_leaves_in_the_room_whom_another_grant_still_lets_in(w):
+    admin, moderator = register(w.rooms, roles=["admin"]), register(w.rooms, roles=["chat_room_moderator"])
+    first = w.conv.grant_cohort_access(admin, moderator, TEEN_ROOM, "covering the teen evening shift", None)
+    w.conv.grant_cohort_access(admin, moderator, TEEN_ROOM, "extended: covering the whole week",
+                               w.clock() + dt.timedelta(days=7))
+    w.conv.join(moderator, TEEN_ROOM)
+    w.conv.revoke_cohort_access(admin, first["grant_id"])
+    assert member_rows(w.engine, TEEN_ROOM, moderator) == 1 and left(w.engine, TEEN_ROOM) == []
+
+
 def test_a_grant_counts_only_while_its_holder_is_staff_and_until_it_expires(w):
     admin = register(w.rooms, roles=["admin"])
     moderator, covering = str(uuid.uuid4()), register(w.rooms, roles=["chat_room_moderator"])
@@ -284,8 +294,10 @@ def test_cross_cohort_grants_need_a_reason_staff_and_an_admin(w):
     admin = register(w.rooms, roles=["admin"])
     moderator = register(w.rooms, roles=["chat_room_moderator"])
     member = register(w.rooms)
-    with pytest.raises(InvalidArgument, match="at least 10 characters"):
+    with pytest.raises(InvalidArgument, match=r"say why in 10 to 500 characters \(got 5\)"):
         w.conv.grant_cohort_access(admin, moderator, TEEN_ROOM, "shift", None)
+    with pytest.raises(InvalidArgument, match=r"\(got 501\)"):
+        w.conv.grant_cohort_access(admin, moderator, TEEN_ROOM, "x" * 501, None)
     with pytest.raises(PermissionDenied, match="only staff"):
         w.conv.grant_cohort_access(admin, member, TEEN_ROOM, "wants to look around", None)
     with pytest.raises(errors.NotAdmin):
@@ -452,6 +464,17 @@ def test_hearts_sent_at_once_by_one_person_are_paced_together(w):
     refused = [o for o in outcomes if isinstance(o, Exception)]
     assert all(isinstance(o, msgs.PostingTooFast) for o in refused), refused
     assert len(outcomes) - len(refused) == 10
+
+
+def test_a_reply_names_its_message_in_the_canonical_form_however_the_caller_wrote_it(w):
+    person = register(w.rooms)
+    w.conv.join(person, LOUNGE)
+    parent = w.conv.post(person, LOUNGE, "how is everyone?")["message_id"]
+    for i, written in enumerate((parent.upper(), "urn:uuid:" + parent, "{" + parent + "}")):
+        w.clock.advance(seconds=3)
+        assert w.conv.post(person, LOUNGE, f"fine {i}", reply_to=written)["reply_to"] == parent
+    assert [e["reply_to"] for e in outbox(w.engine, "message_posted")] == [None, parent, parent, parent]
+    assert [m["reply_to"] for m in w.conv.history(person, LOUNGE)["messages"]][-3:] == [parent] * 3
 
 
 def test_edits_count_with_posts_and_one_message_is_edited_at_most_every_two_seconds(w):

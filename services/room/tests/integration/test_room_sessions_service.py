@@ -99,20 +99,27 @@ def test_an_on_spot_host_in_the_room_starts_an_unplanned_session(w):
     assert ended["attendee_ids"] == sorted([host, member]) and ended["duration_seconds"] == 1200
 
 
-def test_only_one_session_is_live_in_a_room(w):
+def test_only_one_session_is_live_in_a_room_and_an_unplanned_one_keeps_clear_of_bookings(w):
     host, second_host = register(w.rooms, roles=["on_spot_host"]), register(w.rooms, roles=["on_spot_host"])
     leader = register(w.rooms, roles=["support_session_leader"])
     scheduled = schedule(w, leader, minutes_ahead=5)
     for person in (host, second_host):
         w.conv.join(person, LOUNGE)
+    with pytest.raises(rules.SessionClash, match="this room has 'Evening check-in' from"):
+        w.sessions.start_unplanned(host, LOUNGE, "Drop-in chat", 30)  # it would run into the booking
+    w.sessions.start(leader, scheduled["session_id"])
+    with pytest.raises(FailedPrecondition, match="a session is live in this room already"):
+        w.sessions.start_unplanned(host, LOUNGE, "Drop-in chat", 30)
+    w.sessions.end(leader, scheduled["session_id"])
     live = w.sessions.start_unplanned(host, LOUNGE, "Drop-in chat", 30)
-    with pytest.raises(FailedPrecondition):
+    with pytest.raises(FailedPrecondition, match="a session is live in this room already"):
         w.sessions.start_unplanned(second_host, LOUNGE, "Another chat", 30)
-    with pytest.raises(FailedPrecondition):
-        w.sessions.start(leader, scheduled["session_id"])
-    assert [s["status"] for s in w.sessions.list(w.viewer, LOUNGE)] == ["live", "scheduled"]
+    later = schedule(w, leader, minutes_ahead=45)
+    w.clock.advance(minutes=31)
+    with pytest.raises(FailedPrecondition, match="another session is live in this room; end it first"):
+        w.sessions.start(leader, later["session_id"])
     w.sessions.end(host, live["session_id"])
-    assert w.sessions.start(leader, scheduled["session_id"])["status"] == "live"
+    assert w.sessions.start(leader, later["session_id"])["status"] == "live"
 
 
 def test_the_leader_or_a_moderator_ends_a_session_and_nobody_else(w):
@@ -167,6 +174,28 @@ def test_nobody_posts_or_edits_in_a_facilitated_room_once_it_closes_and_members_
     w.conv.delete(member, said["message_id"])  # taking one's own words back stays possible
     w.sessions.check_in(host, FACILITATED)
     assert w.conv.post(member, FACILITATED, "back again")["body"] == "back again"
+
+
+def test_a_facilitator_who_loses_the_role_no_longer_holds_the_room_open_and_may_still_check_out(w):
+    revoked = {"grant_id": str(uuid.uuid4()), "role": "on_spot_host", "room_id": None, "expires_at": None}
+    host, expiring, member = register(w.rooms), register(w.rooms), register(w.rooms)
+    identity(w.rooms, "role_granted", host, **revoked)
+    identity(w.rooms, "role_granted", expiring, grant_id=str(uuid.uuid4()), role="on_spot_host", room_id=None,
+             expires_at=(w.clock() + dt.timedelta(minutes=10)).isoformat())
+    for facilitator in (host, expiring):
+        w.conv.join(facilitator, FACILITATED)
+        w.sessions.check_in(facilitator, FACILITATED)
+    w.conv.join(member, FACILITATED)
+
+    identity(w.rooms, "role_revoked", host, **revoked)  # still an adult member of the room, no longer its host
+    checked_in = {m["person_id"]: m["checked_in"] for m in w.conv.members(member, FACILITATED)}
+    assert checked_in == {host: False, expiring: True, member: False}
+    w.clock.advance(minutes=11)  # the other role has expired (no event): checking out needs no role
+    assert w.sessions.check_in(expiring, FACILITATED, checked_in=False) is False
+    with pytest.raises(PermissionDenied, match="only this room's moderators, hosts"):
+        w.sessions.check_in(expiring, FACILITATED)
+    with pytest.raises(FailedPrecondition, match="open only while a facilitator is here"):
+        w.conv.post(member, FACILITATED, "anyone here?")
 
 
 def test_a_pop_up_room_takes_no_posts_once_its_window_has_closed(w):
@@ -255,6 +284,58 @@ def test_two_sessions_may_not_book_the_same_room_at_the_same_time(w):
     elsewhere = schedule(w, second, slug=FACILITATED, minutes_ahead=60)
     assert [s["session_id"] for s in w.sessions.list(w.viewer, LOUNGE)] == [booked["session_id"], back_to_back["session_id"]]
     assert [s["session_id"] for s in w.sessions.list(w.viewer, FACILITATED)] == [elsewhere["session_id"]]
+
+
+def test_a_leader_who_lost_the_role_does_not_start_their_session_and_a_moderator_may_call_it_off(w):
+    role = {"grant_id": str(uuid.uuid4()), "role": "support_session_leader", "room_id": None, "expires_at": None}
+    leader, moderator = register(w.rooms), register(w.rooms, roles=["chat_room_moderator"])
+    identity(w.rooms, "role_granted", leader, **role)
+    booked = schedule(w, leader, minutes_ahead=5)
+    identity(w.rooms, "role_revoked", leader, **role)
+    with pytest.raises(PermissionDenied, match="you no longer hold the Support Session Leader role"):
+        w.sessions.start(leader, booked["session_id"])
+    assert w.sessions.cancel(moderator, booked["session_id"])["status"] == "cancelled"
+
+
+def test_moderators_end_or_call_off_others_sessions_only_in_rooms_they_may_enter(w):
+    admin = register(w.rooms, roles=["admin"])
+    teen_leader = register(w.rooms, cohort="teen", roles=["support_session_leader"])
+    adult_moderator = register(w.rooms, roles=["chat_room_moderator"])
+    teen_room = "teen-community-hangout"
+    booked = schedule(w, teen_leader, slug=teen_room, minutes_ahead=60)
+    running = schedule(w, teen_leader, slug="teen-community-good-news", minutes_ahead=5)
+    w.clock.advance(minutes=5)
+    w.sessions.start(teen_leader, running["session_id"])
+    with pytest.raises(NotAllowedIn, match="you may not call off a session in"):
+        w.sessions.cancel(adult_moderator, booked["session_id"])
+    with pytest.raises(NotAllowedIn, match="you may not end a session in"):
+        w.sessions.end(adult_moderator, running["session_id"])
+    w.conv.grant_cohort_access(admin, adult_moderator, teen_room, "covering the teen evening shift", None)
+    assert w.sessions.cancel(adult_moderator, booked["session_id"])["status"] == "cancelled"
+    assert w.sessions.end(teen_leader, running["session_id"])["status"] == "ended"  # the leader's own
+
+
+def test_session_lists_show_the_viewers_rooms_current_sessions_however_many_others_there_are(w, monkeypatch):
+    from room_service.service_layer import sessions as sessions_module
+    monkeypatch.setattr(sessions_module, "LISTED", 3)
+    leader = register(w.rooms, roles=["support_session_leader"])
+    teen_leader, teen = register(w.rooms, cohort="teen", roles=["support_session_leader"]), register(w.rooms, cohort="teen")
+    past = []
+    for i in range(4):  # four sessions held in the lounge, longest ago first
+        held = schedule(w, leader, minutes_ahead=5)
+        w.clock.advance(minutes=5)
+        w.sessions.start(leader, held["session_id"])
+        w.sessions.end(leader, held["session_id"])
+        past.append(held["session_id"])
+    adult_upcoming = [schedule(w, leader, minutes_ahead=60 * (i + 1))["session_id"] for i in range(4)]
+    teen_upcoming = schedule(w, teen_leader, slug="teen-community-hangout", minutes_ahead=30)["session_id"]
+
+    def listed(viewer, **kw):
+        return [s["session_id"] for s in w.sessions.list(viewer, **kw)]
+
+    assert listed(teen) == [teen_upcoming]  # the adult rooms' sessions do not crowd it out
+    assert listed(w.viewer) == adult_upcoming[:3]  # the next ones first
+    assert listed(w.viewer, slug=LOUNGE, include_past=True) == past[1:] + adult_upcoming[:3]  # the latest past ones
 
 
 def test_a_clash_is_found_however_many_sessions_the_room_has_booked_before_it(w):

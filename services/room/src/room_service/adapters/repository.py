@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Iterable
 
 import sqlalchemy as sa
 from hearth_common.db import PreparedStatement
@@ -646,12 +647,17 @@ class SessionsRepository:
         t = orm.sessions
         return set(self.session.execute(sa.select(t.c.room_slug).where(t.c.status == "live").distinct()).scalars())
 
-    def list(self, slug: str | None, statuses: tuple[str, ...], limit: int = 200) -> list[SupportSession]:
+    def list(self, slugs: Iterable[str] | None, statuses: tuple[str, ...], limit: int = 200,
+             latest: bool = False) -> list[SupportSession]:
+        """Sessions in these statuses, of these rooms (None: every room), by start: the first `limit`, or
+        the last `limit` with `latest` (still in order of start)."""
         t = orm.sessions
-        stmt = sa.select(t).where(t.c.status.in_(statuses)).order_by(t.c.starts_at).limit(limit)
-        if slug:
-            stmt = stmt.where(t.c.room_slug == slug)
-        return [self._session(row) for row in self.session.execute(stmt).mappings()]
+        stmt = sa.select(t).where(t.c.status.in_(statuses))
+        if slugs is not None:
+            stmt = stmt.where(t.c.room_slug.in_(list(slugs)))
+        order = (t.c.starts_at.desc(), t.c.session_id) if latest else (t.c.starts_at, t.c.session_id)
+        found = [self._session(row) for row in self.session.execute(stmt.order_by(*order).limit(limit)).mappings()]
+        return found[::-1] if latest else found
 
     def attend(self, session_id: str, person_id: str, now: dt.datetime) -> None:
         self.session.execute(

@@ -62,10 +62,15 @@ class Room:
     slow_mode_seconds: int = 0
 
     def validate(self) -> "Room":
-        """Refuses a room no one could use, saying which field is wrong and how."""
+        """Refuses a room no one could use, saying which field is wrong and how; keeps the name and
+        description trimmed (a name stored with trailing spaces would pass as a second room of that name)."""
+        if isinstance(self.name, str):
+            self.name = self.name.strip()
+        if isinstance(self.description, str):
+            self.description = self.description.strip()
         checks = [
             (SLUG.fullmatch(self.slug or ""), "slug must be 3 to 64 of a-z, 0-9 and '-'"),
-            (isinstance(self.name, str) and 3 <= len(self.name.strip()) <= 100, "name must be 3 to 100 characters"),
+            (isinstance(self.name, str) and 3 <= len(self.name) <= 100, "name must be 3 to 100 characters"),
             (isinstance(self.description, str) and len(self.description) <= 1000, "description must be at most 1000 characters"),
             (TOPIC.fullmatch(self.topic or ""), "topic must be 2 to 64 of a-z, 0-9 and '-'"),
             (self.audience_cohort in COHORTS, "audience must be adult or teen"),

@@ -162,7 +162,7 @@ class Session:
             if (other.started_at or other.starts_at) < self.planned_end and self.starts_at < other.planned_end:
                 raise SessionClash(
                     f"this room has {other.topic!r} from {_minutes(other.started_at or other.starts_at)} to "
-                    f"{_minutes(other.planned_end)}; choose a time that does not overlap it"
+                    f"{_minutes(other.planned_end)}; choose a time (or length) that does not overlap it"
                 )
 
     def overran(self, now: dt.datetime) -> bool:

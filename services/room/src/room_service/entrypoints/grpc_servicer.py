@@ -44,6 +44,8 @@ def spec_from_pb(spec: pb.RoomSpec) -> dict:
         policy = json.loads(spec.access_policy_json)
     except ValueError as exc:
         raise errors.InvalidPolicy(f"access_policy_json is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise errors.InvalidPolicy("access_policy_json is nested too deeply") from None
     return {
         "slug": spec.slug,
         "name": spec.name,

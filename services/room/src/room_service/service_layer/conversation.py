@@ -23,6 +23,7 @@ MAX_PAGE = 100
 MAX_REPLAY_PAGE = 500
 LAPSED_ROLE_WINDOW = dt.timedelta(hours=1)  # how far back the presence sweep looks for roles that expired
 MAX_GRANT = dt.timedelta(days=30)
+MAX_GRANT_REASON = 500
 
 
 def utcnow() -> dt.datetime:
@@ -112,9 +113,22 @@ def evict_refused(uow: UnitOfWork, pairs: Iterable[tuple[str, str]], now: dt.dat
     removed = 0
     for slug, person_id in pairs:
         context, decision = door_for(uow, slug, person_id, now)
-        if context["member"] is not None and not decision.allowed:
+        member = context["member"]
+        if member is None:
+            continue
+        if not decision.allowed:
             removed += remove_member(uow, slug, person_id, "no_longer_allowed", now)
+        elif member["checked_in"] and not context["room"].is_facilitator(context["person"].facts(), now):
+            set_checked_in(uow, slug, person_id, False, now)  # no longer staff here: no longer holds it open
     return removed
+
+
+def set_checked_in(uow: UnitOfWork, slug: str, person_id: str, checked_in: bool, now: dt.datetime) -> None:
+    """Checks a facilitator in the room in (a facilitated room is open while one is) or out, with the
+    timeline item."""
+    uow.members.set_checked_in(slug, person_id, checked_in)
+    append(uow, slug, "facilitator_checked_in" if checked_in else "facilitator_checked_out",
+           {"person_id": person_id}, now)
 
 
 def door_for(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime) -> tuple[dict, Decision]:
@@ -345,7 +359,8 @@ class Conversation:
             require_may_speak(room, context["facilitated_open"], context["sanctions"], now)
             msgs.check_posting_rate(context["recent_posts"], context["last_in_room"], room.slow_mode_seconds, now)
             if reply_to:
-                parent = uow.messages.get(_uuid(reply_to, "reply_to"))
+                reply_to = _uuid(reply_to, "reply_to")  # stored and announced in the one canonical form
+                parent = uow.messages.get(reply_to)
                 if parent is None or parent.room_slug != slug:
                     raise msgs.InvalidMessage("reply_to must name a message in this room")
             message = Message(
@@ -577,8 +592,9 @@ class Conversation:
         """An admin lets a staff member enter one room of the other age cohort; audited and time-boxed."""
         now = self.clock()
         reason = (reason or "").strip()
-        if len(reason) < 10:
-            raise InvalidArgument("say why in at least 10 characters; the grant is kept as an audit record")
+        if not 10 <= len(reason) <= MAX_GRANT_REASON:
+            raise InvalidArgument(f"say why in 10 to {MAX_GRANT_REASON} characters (got {len(reason)}); the grant is "
+                                  "kept as an audit record")
         expires_at = expires_at or now + dt.timedelta(days=1)
         if not now < expires_at <= now + MAX_GRANT:
             raise InvalidArgument("expires_at must be in the future and at most 30 days ahead")
@@ -612,7 +628,8 @@ class Conversation:
                 uow.add_events([Event("cohort_access_revoked", {
                     "grant_id": str(grant["grant_id"]), "person_id": grant["person_id"],
                     "room_slug": grant["room_slug"], "revoked_by": admin_id, "revoked_at": now.isoformat()})])
-                if uow.members.get(grant["room_slug"], grant["person_id"]) is not None:
+                context, decision = door_for(uow, grant["room_slug"], grant["person_id"], now)
+                if context["member"] is not None and not decision.allowed:  # unless another grant lets them stay
                     remove_member(uow, grant["room_slug"], grant["person_id"], "grant_revoked", now, by=admin_id)
             self.commit(uow)
             return grant

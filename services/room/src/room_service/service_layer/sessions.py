@@ -11,10 +11,11 @@ from room_service.domain import sessions as rules
 from room_service.domain.circle import TurnQueue
 from room_service.domain.sessions import Session
 from room_service.service_layer.conversation import (
-    Conversation, _uuid, append, decide_all, load_room, require_may_enter,
+    Conversation, _uuid, append, decide_all, load_room, require_may_enter, set_checked_in,
 )
 
 SHARING_CIRCLE_TOPIC = "sharing-circle"
+LISTED = 200  # ListSessions: at most this many upcoming or live sessions, and as many past ones
 
 
 def session_view(s: Session) -> dict:
@@ -78,30 +79,37 @@ class Sessions:
             return session_view(session)
 
     def list(self, viewer_id: str, slug: str = "", include_past: bool = False) -> list[dict]:
-        """Sessions (of one room, or all) in the rooms the viewer may enter, open now or not; admins see all."""
-        statuses = ("scheduled", "live", "ended", "cancelled") if include_past else ("scheduled", "live")
+        """Sessions (of one room, or all) in the rooms the viewer may enter, open now or not; admins see all.
+        In order of start: the first LISTED scheduled or live ones and, with include_past, the LISTED most
+        recent ended or called-off ones."""
         now = self.clock()
         with self.uow_factory() as uow:
             viewer = uow.people.get(viewer_id)
             if slug:
                 load_room(uow, slug)
-            sessions = uow.sessions.list(slug or None, statuses)
             if viewer is not None and viewer.facts().has_role("admin", "", now):
-                return [session_view(s) for s in sessions]
-            if slug:
+                rooms = [slug] if slug else None
+            elif slug:
                 require_may_enter(uow, slug, viewer_id, now, "see the sessions")
-                return [session_view(s) for s in sessions]
-            held = {s.room_slug for s in sessions}  # the rooms in one query, not one query per room
-            rooms = [room for room in uow.rooms.list(include_archived=True) if room.slug in held]
-            visible = {room.slug for room, decision in zip(rooms, decide_all(uow, rooms, viewer, now, check_open=False))
-                       if decision.allowed}
-            return [session_view(s) for s in sessions if s.room_slug in visible]
+                rooms = [slug]
+            else:  # the rooms' doors asked together, in the database's one read of the catalogue
+                catalogue = uow.rooms.list(include_archived=True)
+                rooms = [room.slug for room, decision in zip(catalogue, decide_all(uow, catalogue, viewer, now,
+                                                                                   check_open=False)) if decision.allowed]
+            sessions = uow.sessions.list(rooms, ("scheduled", "live"), LISTED)
+            if include_past:
+                sessions = uow.sessions.list(rooms, ("ended", "cancelled"), LISTED, latest=True) + sessions
+            return [session_view(s) for s in sorted(sessions, key=lambda s: s.starts_at)]
 
     def start(self, actor_id: str, session_id: str) -> dict:
         now = self.clock()
         with self.uow_factory() as uow:
             session = self._session(uow, session_id)
             active_room(uow, session.room_slug)
+            if actor_id == session.leader_id and not rules.may_schedule(self._facts(uow, actor_id).facts(),
+                                                                         session.room_slug, now):
+                raise PermissionDenied("you no longer hold the Support Session Leader role, so you cannot start "
+                                       "this session; a moderator or admin may call it off")
             require_may_enter(uow, session.room_slug, actor_id, now, "lead a session")
             uow.streams.lock(session.room_slug)
             if uow.sessions.live_in(session.room_slug) is not None:
@@ -123,6 +131,7 @@ class Sessions:
             if uow.sessions.live_in(slug) is not None:
                 raise FailedPrecondition("a session is live in this room already")
             session = Session.unplanned(str(uuid.uuid4()), slug, topic, actor_id, now, duration_minutes or 60)
+            session.check_clashes(uow.sessions.overlapping(slug, session.starts_at, session.planned_end))
             uow.sessions.add(session)
             return self._went_live(uow, session, now)
 
@@ -141,8 +150,7 @@ class Sessions:
         now = self.clock()
         with self.uow_factory() as uow:
             session = self._session(uow, session_id)
-            facts = self._facts(uow, actor_id).facts()
-            session.end(actor_id, now, rules.may_moderate(facts, session.room_slug, now))
+            session.end(actor_id, now, self._as_moderator(uow, actor_id, session, now, "end a session"))
             data = self._ended(uow, session, now, ended_by=actor_id)
             self.conversation.commit(uow)
             return session_view(session) | {"attendee_ids": data["attendee_ids"],
@@ -186,11 +194,21 @@ class Sessions:
         now = self.clock()
         with self.uow_factory() as uow:
             session = self._session(uow, session_id)
-            session.cancel(actor_id, now, rules.may_moderate(self._facts(uow, actor_id).facts(), session.room_slug, now))
+            session.cancel(actor_id, now, self._as_moderator(uow, actor_id, session, now, "call off a session"))
             uow.sessions.save(session)
             append(uow, session.room_slug, "session_cancelled", _session_item(session), now)
             self.conversation.commit(uow)
             return session_view(session)
+
+    def _as_moderator(self, uow, actor_id: str, session: Session, now: dt.datetime, what: str) -> bool:
+        """Whether the actor acts on someone else's session as a moderator or admin of its room; they do so
+        only in a room they may enter themselves (as with slow mode). A session's leader acts on their own
+        session without this."""
+        if actor_id == session.leader_id or not rules.may_moderate(self._facts(uow, actor_id).facts(),
+                                                                   session.room_slug, now):
+            return False
+        require_may_enter(uow, session.room_slug, actor_id, now, what)
+        return True
 
     def _session(self, uow, session_id: str) -> Session:
         session = uow.sessions.get(_uuid(session_id, "session_id"), lock=True)
@@ -205,15 +223,14 @@ class Sessions:
         now = self.clock()
         with self.uow_factory() as uow:
             room = load_room(uow, slug)
-            if not room.is_facilitator(self._facts(uow, actor_id).facts(), now):
-                raise PermissionDenied("only this room's moderators, hosts, session leaders or admins check in")
             member = uow.members.get(slug, actor_id)
+            checking_out = not checked_in and member is not None  # needs no role: one may have lapsed
+            if not checking_out and not room.is_facilitator(self._facts(uow, actor_id).facts(), now):
+                raise PermissionDenied("only this room's moderators, hosts, session leaders or admins check in")
             if member is None:
                 raise FailedPrecondition("join the room first, then check in")
             if member["checked_in"] != checked_in:
-                uow.members.set_checked_in(slug, actor_id, checked_in)
-                append(uow, slug, "facilitator_checked_in" if checked_in else "facilitator_checked_out",
-                       {"person_id": actor_id}, now)
+                set_checked_in(uow, slug, actor_id, checked_in, now)
             self.conversation.commit(uow)
             return checked_in
 
