@@ -1,4 +1,5 @@
 """Integration: joining, presence, messages, hearts, history, sanctions and the timeline on the real PostgreSQL."""
+import asyncio
 import datetime as dt
 import threading
 import types
@@ -475,6 +476,31 @@ def test_a_reply_names_its_message_in_the_canonical_form_however_the_caller_wrot
         assert w.conv.post(person, LOUNGE, f"fine {i}", reply_to=written)["reply_to"] == parent
     assert [e["reply_to"] for e in outbox(w.engine, "message_posted")] == [None, parent, parent, parent]
     assert [m["reply_to"] for m in w.conv.history(person, LOUNGE)["messages"]][-3:] == [parent] * 3
+
+
+def test_a_stream_ends_when_its_person_leaves_while_it_catches_up(w):
+    """The leave commits after the stream's door check and before its first read of the timeline: it
+    arrives in the catch-up, not live, and must end the stream all the same."""
+    from room_service.adapters.live import Subscription
+
+    person, other = register(w.rooms), register(w.rooms)
+    w.conv.join(person, LOUNGE)
+    w.conv.join(other, LOUNGE)
+    w.conv.post(other, LOUNGE, "hello")
+    left_already = []
+
+    async def run_blocking(function, *args):
+        if function == w.conv.timeline_after and not left_already:
+            left_already.append(w.conv.leave(person, LOUNGE))  # e.g. a moderator took them out just now
+        return function(*args)
+
+    async def stream():
+        subscription = Subscription(LOUNGE, person, asyncio.get_running_loop())
+        return [item async for item in w.conv.follow(person, LOUNGE, 0, subscription, run_blocking)]
+
+    items = asyncio.run(asyncio.wait_for(stream(), timeout=10))  # without the end it waits for more forever
+    assert [i["kind"] for i in items][-2:] == ["message_posted", "member_left"]
+    assert items[-1]["data"]["person_id"] == person
 
 
 def test_edits_count_with_posts_and_one_message_is_edited_at_most_every_two_seconds(w):

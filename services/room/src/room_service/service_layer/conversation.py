@@ -508,11 +508,18 @@ class Conversation:
                     break
             return items
 
+        def ends_stream(item: dict) -> bool:
+            """The person left after the stream opened (a leave in the replay before that was followed by a
+            rejoin, or the door would have refused the stream)."""
+            return item["kind"] == "member_left" and item["data"].get("person_id") == person_id and item["seq"] > head
+
         # The first item tells the client where the stream starts (what to resume from if it drops now).
         yield {"room_slug": slug, "seq": delivered, "kind": "subscribed", "data": {}, "occurred_at": self.clock()}
         subscription.delivered = delivered
         for item in await catch_up(None):
             yield item
+            if ends_stream(item):
+                return
         while True:
             got = await subscription.mailbox.get()
             target = got.get("head", got.get("seq"))
@@ -525,7 +532,7 @@ class Conversation:
                 items = [got]
             for item in items:
                 yield item
-                if item["kind"] == "member_left" and item["data"].get("person_id") == person_id:
+                if ends_stream(item):
                     return
 
     def timeline_after(self, slug: str, after_seq: int, upto: int | None = None, limit: int = MAX_REPLAY_PAGE) -> list[dict]:
