@@ -86,11 +86,12 @@ def decide_in(context: dict, now: dt.datetime, check_open: bool = True) -> Decis
 
 
 def remove_member(uow: UnitOfWork, slug: str, person_id: str, reason: str, now: dt.datetime,
-                  by: str | None = None, note: str = "") -> bool:
+                  by: str | None = None, note: str = "", seen_before: dt.datetime | None = None) -> bool:
     """Takes the person out of the room (their place in the Sharing Circle's line and turn too), with the
-    member_left timeline item and event; False when they were not in it."""
+    member_left timeline item and event; False when they were not in it, or (`seen_before`: the presence
+    sweep) were seen since then, a heartbeat or post racing the sweep, or a rejoin."""
     stream = uow.streams.lock(slug)
-    if not uow.members.remove(slug, person_id):
+    if not uow.members.remove(slug, person_id, seen_before):
         return False
     uow.hands.remove(slug, person_id)  # leaving the Sharing Circle ends one's place in line and one's turn
     if stream["speaker_id"] == person_id:
@@ -312,11 +313,9 @@ class Conversation:
         with self.uow_factory() as uow:
             stale = uow.members.stale(now - self.presence_timeout, limit)
         for slug, person_id in stale:
-            with self.uow_factory() as uow:
-                member = uow.members.get(slug, person_id)
-                if member is None or member["last_seen_at"] >= now - self.presence_timeout:
-                    continue  # came back, or someone else swept it
-                removed += remove_member(uow, slug, person_id, "timed_out", now)
+            with self.uow_factory() as uow:  # unless they came back meanwhile, or someone else swept them
+                removed += remove_member(uow, slug, person_id, "timed_out", now,
+                                         seen_before=now - self.presence_timeout)
                 self.commit(uow)
         return removed
 
