@@ -18,6 +18,7 @@ import logging
 import queue
 import socket
 import threading
+import time
 import uuid
 from typing import Callable
 
@@ -211,7 +212,11 @@ class LiveHub:
                             try:
                                 conn.drain_events(timeout=0.1)
                             except socket.timeout:
-                                conn.heartbeat_check()
+                                pass
+                            # On every pass: with no_ack this consumer sends nothing else, and under steady
+                            # traffic drain_events never times out; the broker would close a connection
+                            # that sent no heartbeat (the check sends one only when it is due).
+                            conn.heartbeat_check()
                             changed = set()
                             while not self._binding_changes.empty():
                                 changed.add(self._binding_changes.get_nowait())
@@ -249,19 +254,23 @@ class LiveHub:
             log.exception("undecodable live message dropped; the sweep will deliver its items")
 
     def _sweep(self) -> None:
-        next_touch = 0.0
-        clock = 0.0
+        """Every sweep_interval the repair sweep; every touch_interval of real time (however long sweeps take,
+        and whether they fail) the presence of everyone with an open stream here."""
+        next_touch = time.monotonic() + self.touch_interval
         while not self._stop.wait(self.sweep_interval):
-            clock += self.sweep_interval
             try:
                 self._sweep_once()
-                if clock >= next_touch:
-                    next_touch = clock + self.touch_interval
-                    pairs = {(sub.slug, sub.person_id) for subs in self._snapshot().values() for sub in subs}
-                    if pairs:
-                        self.touch(sorted(pairs))
             except Exception:
                 log.warning("live sweep failed; retrying", exc_info=True)
+            if time.monotonic() < next_touch:
+                continue
+            next_touch = time.monotonic() + self.touch_interval
+            try:
+                pairs = {(sub.slug, sub.person_id) for subs in self._snapshot().values() for sub in subs}
+                if pairs:
+                    self.touch(sorted(pairs))
+            except Exception:
+                log.warning("presence refresh of open streams failed; retrying", exc_info=True)
 
     def _sweep_once(self, *, settled_only: bool = True) -> None:
         """Offers each subscribed room's head seq to its subscriptions. Only heads seen one sweep ago are
