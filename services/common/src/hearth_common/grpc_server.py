@@ -260,6 +260,20 @@ class AioCallInterceptor(grpc.aio.ServerInterceptor):
         return self.handlers.wrapped(await continuation(handler_call_details), handler_call_details.method)
 
 
+def server_options(keepalive_seconds: float) -> list[tuple[str, int]]:
+    """One server per port (no SO_REUSEPORT), and keepalive pings on connections with calls open: a client
+    that vanished without closing its connection (a phone losing its network) is found out after
+    `keepalive_seconds` plus half that for the ping's answer, and its streams end (grpcio's default is
+    two hours, during which a stream's person would stay present in the room)."""
+    return [
+        ("grpc.so_reuseport", 0),
+        ("grpc.keepalive_time_ms", int(keepalive_seconds * 1000)),
+        ("grpc.keepalive_timeout_ms", int(keepalive_seconds * 500)),
+        ("grpc.http2.max_pings_without_data", 0),  # a quiet stream sends no data between pings
+        ("grpc.http2.ping_timeout_ms", int(keepalive_seconds * 500)),  # grpcio 1.85 waits this long for the ack
+    ]
+
+
 class GrpcServer:
     """A grpcio server with health and reflection for the given services, bound to one port.
 
@@ -277,8 +291,10 @@ class GrpcServer:
         address: str,
         max_workers: int = 16,
         asyncio: bool = False,
+        keepalive_seconds: float = 20.0,
     ):
         self.pool = futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc")
+        self.options = server_options(keepalive_seconds)
         self.loop: "asyncio.AbstractEventLoop | None" = None
         self.service_names = list(service_names)
         self.health = health.HealthServicer()
@@ -287,7 +303,7 @@ class GrpcServer:
             self.loop = _new_loop_thread()
             self.server, self.port = self._on_loop(self._build_aio(registrations, address))
         else:
-            self.server = grpc.server(self.pool, interceptors=[CallInterceptor()], options=[("grpc.so_reuseport", 0)])
+            self.server = grpc.server(self.pool, interceptors=[CallInterceptor()], options=self.options)
             self.port = self._register(registrations, address)
         if self.port == 0:
             raise RuntimeError(f"could not bind gRPC server to {address}")
@@ -303,7 +319,7 @@ class GrpcServer:
 
     async def _build_aio(self, registrations, address: str):
         self.server = grpc.aio.server(
-            migration_thread_pool=self.pool, interceptors=[AioCallInterceptor(self.pool)], options=[("grpc.so_reuseport", 0)]
+            migration_thread_pool=self.pool, interceptors=[AioCallInterceptor(self.pool)], options=self.options
         )
         return self.server, self._register(registrations, address)
 

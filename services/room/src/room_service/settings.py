@@ -20,6 +20,7 @@ class Settings:
     log_level: str
     presence_timeout_seconds: float
     live_sweep_seconds: float
+    grpc_keepalive_seconds: float
     relay_interval_seconds: float
     session_sweep_seconds: float
 
@@ -41,6 +42,7 @@ def load() -> Settings:
         log_level=env_str("LOG_LEVEL", "INFO"),
         presence_timeout_seconds=env_float("ROOM_PRESENCE_TIMEOUT_SECONDS", 60.0),
         live_sweep_seconds=env_float("ROOM_LIVE_SWEEP_SECONDS", 1.0),
+        grpc_keepalive_seconds=env_float("ROOM_GRPC_KEEPALIVE_SECONDS", 20.0),
         relay_interval_seconds=env_float("ROOM_RELAY_INTERVAL_SECONDS", 0.1),
         session_sweep_seconds=env_float("ROOM_SESSION_SWEEP_SECONDS", 60.0),
     )

@@ -1,5 +1,6 @@
 """gRPC: Subscribe on two real room-grpc servers (two replicas in one process, one database, one broker vhost)."""
 import dataclasses
+import socket
 import threading
 import time
 import uuid
@@ -161,3 +162,62 @@ def test_posting_too_fast_says_when_to_retry_and_every_answer_carries_the_reques
     assert ("x-request-id", "trace-77") in error.initial_metadata()
     _, answered = a.ListMessages.with_call(pb.ListMessagesRequest(slug=ROOM), metadata=writer, timeout=T)
     assert dict(answered.initial_metadata())["x-request-id"]
+
+
+class FreezingProxy:
+    """A TCP proxy in front of a server that can go silent like a phone that lost its network: once frozen it
+    passes no more bytes either way, and closes nothing."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.frozen = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source, sink):
+        try:
+            while data := source.recv(65536):
+                if not self.frozen.is_set():
+                    sink.sendall(data)
+        except OSError:
+            pass
+
+    def close(self):
+        self.listener.close()
+
+
+def test_the_stream_of_a_client_that_vanished_without_closing_ends_after_the_keepalive(room_settings, room_engine,
+                                                                                      rooms, amqp_uri):
+    verifier = TokenVerifier(lambda: {"test-key": PEM}, issuer="hearth-identity", audience="hearth")
+    settings = dataclasses.replace(room_settings, amqp_uri=amqp_uri, grpc_keepalive_seconds=1.0)
+    server, live = build_server(settings, room_engine, verifier)
+    live.start()
+    server.start()
+    proxy = FreezingProxy(server.port)
+    channel = grpc.insecure_channel(f"127.0.0.1:{proxy.port}")
+    try:
+        stub = room_pb2_grpc.RoomServiceStub(channel)
+        _, md = member(rooms, stub)
+        call, _, _ = stream(stub, md)
+        time.sleep(3.5)  # a quiet room: pings with no data between them keep a live client's stream open
+        assert sum(len(subs) for subs in live._snapshot().values()) == 1
+        proxy.frozen.set()  # no FIN, no RST: only the server's unanswered keepalive ping can tell
+        wait_for(lambda: not live._snapshot(), timeout=15)  # the stream ended: its presence is no longer kept up
+        call.cancel()
+    finally:
+        channel.close()
+        proxy.close()
+        server.stop(grace=1)
+        live.stop()
+

@@ -38,6 +38,7 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
         address=settings.grpc_address,
         max_workers=settings.grpc_workers,
         asyncio=True,  # Subscribe streams are coroutines; the other calls run in the thread pool
+        keepalive_seconds=settings.grpc_keepalive_seconds,
     )
     return server, live
 
