@@ -13,6 +13,7 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
 from psycogreen.eventlet import patch_psycopg
+from sqlalchemy import exc as sa_exc
 
 from hearth_common import errors
 from hearth_common.logging import new_request_id, request_id_var
@@ -206,7 +207,45 @@ class ReliableEventHandler(EventHandler):
         return super().handle_result(message, worker_ctx, result, exc_info)
 
 
-reliable_event_handler = ReliableEventHandler.decorator
+# What a handler raises when the database cannot be reached (or rolled its transaction back: a deadlock, a
+# serialization failure): not the event's fault, so it is retried in place rather than with a delivery.
+UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError)
+LONGEST_WAIT = 10.0
+
+
+def retry_while_unavailable(call: Callable[[], object], give_up_after: float, first_wait: float = 0.5):
+    """Runs call(); while it fails with UNAVAILABLE, waits (doubling, at most LONGEST_WAIT) and runs it again,
+    for up to `give_up_after` seconds, then lets the error through."""
+    deadline = time.monotonic() + give_up_after
+    wait = first_wait
+    while True:
+        try:
+            return call()
+        except UNAVAILABLE as exc:
+            if time.monotonic() + wait > deadline:
+                raise
+            log.warning("database unavailable; the event waits and is handled again",
+                        extra={"error": repr(exc), "retry_in_s": wait})
+            eventlet.sleep(wait)
+            wait = min(wait * 2, LONGEST_WAIT)
+
+
+def reliable_event_handler(source_service: str, event_type: str, *, unavailable_for: float = 600.0,
+                           unavailable_wait: float = 0.5, **kwargs):
+    """@reliable_event_handler(source, event_type): a ReliableEventHandler (a quorum queue, retries, then the
+    dead-letter queue) whose handler, while the database is unavailable, is run again in place for up to
+    `unavailable_for` seconds with the message held: an outage of the database would otherwise use up every
+    event's deliveries within seconds and dead-letter them all (their effects never applied)."""
+    register = ReliableEventHandler.decorator(source_service, event_type, **kwargs)
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        def handle(*args, **kw):
+            return retry_while_unavailable(functools.partial(handler, *args, **kw), unavailable_for, unavailable_wait)
+
+        return register(handle)
+
+    return decorate
 
 
 def reliable_queue_arguments(queue_name: str, max_deliveries: int) -> dict:
