@@ -19,6 +19,25 @@ NAMING_CONVENTION = {
 }
 
 
+# SQLSTATEs of failures that pass by themselves: the connection (class 08), the server shutting down or
+# starting (57P01-57P03), and transactions it rolled back to keep others apart (40001, 40P01).
+PASSING_SQLSTATES = ("08", "57P01", "57P02", "57P03", "40001", "40P01")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether a database error passes by itself (the server unreachable or restarting, a connection lost, a
+    serialization failure or deadlock), so that the same work may be run again; not a statement the
+    database will refuse every time (a timeout, a full disk, a constraint)."""
+    if isinstance(exc, sa.exc.InterfaceError):
+        return True
+    if not isinstance(exc, sa.exc.OperationalError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    code = getattr(exc.orig, "pgcode", None)
+    return code is None or code.startswith(PASSING_SQLSTATES)  # no code: the connection failed, not a statement
+
+
 def new_metadata() -> sa.MetaData:
     """Metadata with the naming convention every service's constraints and indexes follow."""
     return sa.MetaData(naming_convention=NAMING_CONVENTION)

@@ -59,3 +59,12 @@ def category_of(error: DomainError) -> type[DomainError]:
         if cls in CATEGORIES:
             return cls
     return FailedPrecondition
+
+
+def refused_by_driver(exc: BaseException) -> InvalidArgument | None:
+    """The refusal for input the database driver rejects before sending it: text with a NUL character
+    (psycopg2's ValueError; PostgreSQL text cannot hold one). None for any other error."""
+    if isinstance(exc, ValueError) and "NUL (0x00)" in str(exc):
+        return InvalidArgument("text must not contain NUL (0x00) characters")
+    return None
+

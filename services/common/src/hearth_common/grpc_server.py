@@ -93,8 +93,12 @@ class _CallScope:
         return exc.message
 
     def unexpected_status(self, exc: Exception) -> str:
-        """Sets UNAVAILABLE for an unreachable database or broker, else INTERNAL for a bug (logged with its
+        """Sets INVALID_ARGUMENT for text the database driver refused (a NUL character), UNAVAILABLE for an
+        unreachable database or broker, else INTERNAL for a bug (logged with its
         traceback; the client learns only that it happened and the request id); returns the message."""
+        if (refusal := errors.refused_by_driver(exc)) is not None:  # bad input, stopped before any write
+            self.code = grpc.StatusCode.INVALID_ARGUMENT
+            return refusal.message
         if isinstance(exc, UNAVAILABLE_ERRORS):
             self.code = grpc.StatusCode.UNAVAILABLE
             log.warning("backing service unavailable in %s: %s", self.method, exc.__class__.__name__)

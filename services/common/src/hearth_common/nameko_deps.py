@@ -16,6 +16,7 @@ from psycogreen.eventlet import patch_psycopg
 from sqlalchemy import exc as sa_exc
 
 from hearth_common import errors
+from hearth_common.db import database_unavailable
 from hearth_common.logging import new_request_id, request_id_var
 from hearth_common.outbox import OutboxRelay
 
@@ -48,6 +49,11 @@ def rpc_errors(fn):
             if type(exc) is category:
                 raise
             raise category(exc.message) from exc
+        except ValueError as exc:
+            refusal = errors.refused_by_driver(exc)
+            if refusal is None:
+                raise
+            raise refusal from exc
 
     return wrapper
 
@@ -207,22 +213,20 @@ class ReliableEventHandler(EventHandler):
         return super().handle_result(message, worker_ctx, result, exc_info)
 
 
-# What a handler raises when the database cannot be reached (or rolled its transaction back: a deadlock, a
-# serialization failure): not the event's fault, so it is retried in place rather than with a delivery.
-UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError)
 LONGEST_WAIT = 10.0
 
 
 def retry_while_unavailable(call: Callable[[], object], give_up_after: float, first_wait: float = 0.5):
-    """Runs call(); while it fails with UNAVAILABLE, waits (doubling, at most LONGEST_WAIT) and runs it again,
-    for up to `give_up_after` seconds, then lets the error through."""
+    """Runs call(); while it fails because the database is unavailable (db.database_unavailable: not the
+    event's fault), waits (doubling, at most LONGEST_WAIT) and runs it again, for up to `give_up_after`
+    seconds, then lets the error through."""
     deadline = time.monotonic() + give_up_after
     wait = first_wait
     while True:
         try:
             return call()
-        except UNAVAILABLE as exc:
-            if time.monotonic() + wait > deadline:
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+            if not database_unavailable(exc) or time.monotonic() + wait > deadline:
                 raise
             log.warning("database unavailable; the event waits and is handled again",
                         extra={"error": repr(exc), "retry_in_s": wait})
@@ -233,7 +237,8 @@ def retry_while_unavailable(call: Callable[[], object], give_up_after: float, fi
 def reliable_event_handler(source_service: str, event_type: str, *, unavailable_for: float = 600.0,
                            unavailable_wait: float = 0.5, **kwargs):
     """@reliable_event_handler(source, event_type): a ReliableEventHandler (a quorum queue, retries, then the
-    dead-letter queue) whose handler, while the database is unavailable, is run again in place for up to
+    dead-letter queue) whose handler, while the database is unavailable (a connection lost or refused, the
+    server restarting, a deadlock or serialization failure), is run again in place for up to
     `unavailable_for` seconds with the message held: an outage of the database would otherwise use up every
     event's deliveries within seconds and dead-letter them all (their effects never applied)."""
     register = ReliableEventHandler.decorator(source_service, event_type, **kwargs)

@@ -465,3 +465,37 @@ def test_an_expected_rpc_refusal_is_one_info_line_not_a_warning_with_a_traceback
     refusals = [(l["level"], "exc" in l) for l in lines if l["msg"].startswith("(expected)")]
     assert refusals == ([("info", False)] if shown else [])
     assert [l["level"] for l in lines if l["msg"] == "killing container"] == ["warning"]
+
+
+# --- database errors that pass, and input the driver refuses ------------------------------------------------
+
+
+class _DriverError(Exception):
+    def __init__(self, pgcode):
+        super().__init__("driver error")
+        self.pgcode = pgcode
+
+
+@pytest.mark.parametrize("pgcode, passes", [
+    (None, True),       # the connection failed: no statement got a code
+    ("08006", True),    # connection failure
+    ("57P01", True),    # the server is shutting down
+    ("40P01", True),    # deadlock: the database rolled one side back
+    ("40001", True),    # serialization failure
+    ("57014", False),   # statement timeout: the same statement would time out again
+    ("53100", False),   # disk full
+])
+def test_database_errors_that_pass_by_themselves_are_told_apart_from_ones_that_recur(pgcode, passes):
+    import sqlalchemy as sa
+    from hearth_common.db import database_unavailable
+
+    assert database_unavailable(sa.exc.OperationalError("SELECT 1", {}, _DriverError(pgcode))) is passes
+    assert database_unavailable(sa.exc.InterfaceError("SELECT 1", {}, _DriverError(None))) is True
+    assert database_unavailable(sa.exc.IntegrityError("INSERT", {}, _DriverError("23505"))) is False
+
+
+def test_text_the_driver_refuses_for_a_nul_character_is_an_invalid_argument():
+    refusal = errors.refused_by_driver(ValueError("A string literal cannot contain NUL (0x00) characters."))
+    assert isinstance(refusal, errors.InvalidArgument) and "NUL" in refusal.message
+    assert errors.refused_by_driver(ValueError("something else")) is None
+

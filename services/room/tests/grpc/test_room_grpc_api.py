@@ -82,6 +82,16 @@ def test_errors_are_statuses_a_client_can_act_on(stub, rooms):
     assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
+def test_text_with_a_nul_character_is_refused_as_bad_input_and_nothing_is_written(stub, rooms):
+    md = [("authorization", f"Bearer {token_for(known_person(rooms))}")]
+    stub.JoinRoom(pb.JoinRoomRequest(slug="adult-community-lounge"), metadata=md, timeout=T)
+    with pytest.raises(grpc.RpcError) as info:
+        stub.PostMessage(pb.PostMessageRequest(slug="adult-community-lounge", body="a\x00b"), metadata=md, timeout=T)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "NUL" in info.value.details()
+    page = stub.ListMessages(pb.ListMessagesRequest(slug="adult-community-lounge"), metadata=md, timeout=T)
+    assert list(page.messages) == []
+
+
 def test_admins_create_rooms_over_grpc_and_bad_input_is_refused_clearly(stub, rooms):
     admin = known_person(rooms)
     rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": "role_granted", "seq": 2,

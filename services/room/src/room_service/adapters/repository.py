@@ -296,19 +296,22 @@ class MembersRepository:
             raise UniqueViolation("pk_members") from exc
 
     _REMOVE = sa.text("""
-        WITH gone AS (
-            DELETE FROM members WHERE room_slug = :slug AND person_id = :person_id
-               AND (CAST(:seen_before AS timestamptz) IS NULL OR last_seen_at < :seen_before)
-            RETURNING 1
-        )
+        WITH gone AS (DELETE FROM members WHERE room_slug = :slug AND person_id = :person_id RETURNING 1)
         UPDATE room_streams SET present = present - 1 WHERE room_slug = :slug AND EXISTS (SELECT 1 FROM gone)
     """)
 
-    def remove(self, slug: str, person_id: str, seen_before: dt.datetime | None = None) -> bool:
-        """Removes the member and counts them out of the room; False when they were not in it (or, with
-        `seen_before`, were seen since then: the condition is checked on the row as committed last)."""
-        return self.session.execute(self._REMOVE, {"slug": slug, "person_id": person_id,
-                                                   "seen_before": seen_before}).rowcount == 1
+    def remove(self, slug: str, person_id: str) -> bool:
+        """Removes the member and counts them out of the room; False when they were not in it."""
+        return self.session.execute(self._REMOVE, {"slug": slug, "person_id": person_id}).rowcount == 1
+
+    def lock(self, slug: str, person_id: str, seen_before: dt.datetime | None = None) -> bool:
+        """Locks the person's membership row until commit; False when they are not in the room (or, with
+        `seen_before`, were seen since then: checked on the row as last committed, after any wait)."""
+        t = orm.members
+        stmt = sa.select(t.c.person_id).where(t.c.room_slug == slug, t.c.person_id == person_id)
+        if seen_before is not None:
+            stmt = stmt.where(t.c.last_seen_at < seen_before)
+        return self.session.execute(stmt.with_for_update()).first() is not None
 
     def list(self, slug: str) -> list[dict]:
         t = orm.members

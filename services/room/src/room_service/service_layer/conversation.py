@@ -89,10 +89,12 @@ def remove_member(uow: UnitOfWork, slug: str, person_id: str, reason: str, now: 
                   by: str | None = None, note: str = "", seen_before: dt.datetime | None = None) -> bool:
     """Takes the person out of the room (their place in the Sharing Circle's line and turn too), with the
     member_left timeline item and event; False when they were not in it, or (`seen_before`: the presence
-    sweep) were seen since then, a heartbeat or post racing the sweep, or a rejoin."""
-    stream = uow.streams.lock(slug)
-    if not uow.members.remove(slug, person_id, seen_before):
+    sweep) were seen since then, a heartbeat or post racing the sweep, or a rejoin. The membership row is
+    locked before the room's stream row, in the order a post takes them (no deadlock with one)."""
+    if not uow.members.lock(slug, person_id, seen_before):
         return False
+    stream = uow.streams.lock(slug)
+    uow.members.remove(slug, person_id)
     uow.hands.remove(slug, person_id)  # leaving the Sharing Circle ends one's place in line and one's turn
     if stream["speaker_id"] == person_id:
         uow.streams.set_speaker(slug, None, None)
@@ -473,10 +475,13 @@ class Conversation:
     # --- the timeline, for live streams ---------------------------------------------------------
 
     def open_stream(self, person_id: str, slug: str) -> int:
-        """Authorises a live stream (the person must be in the room); returns the room's last seq."""
+        """Authorises a live stream (the person must be in the room); returns the room's last seq. The seq is
+        read first: a leave committed before it fails the membership check, one after it has a higher seq and
+        ends the stream (follow)."""
         with self.uow_factory(single_statements=True) as uow:
+            head = uow.streams.heads([slug]).get(slug, 0)
             self._require_member(uow, person_id, slug)
-            return uow.streams.heads([slug]).get(slug, 0)
+            return head
 
     async def follow(self, person_id: str, slug: str, after_seq: int | None, subscription,
                      run_blocking: Callable[..., Awaitable]) -> AsyncIterator[dict]:
