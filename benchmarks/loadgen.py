@@ -12,6 +12,7 @@ import statistics
 import sys
 import threading
 import time
+from typing import Callable
 
 BIN = pathlib.Path(sys.executable).parent
 DURATION = float(os.environ.get("BENCH_SECONDS", "10"))  # measured seconds per row
@@ -64,32 +65,41 @@ def pids_of(*commands: str) -> list[int]:
     return found
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time the processes have used so far (all their threads); a process gone counts 0."""
+def cpu_seconds(pids) -> float:
+    """User + system CPU time the processes have used so far (all their threads), with that of their children
+    that have exited (PostgreSQL's backends that ended, counted in the server's own process); a process gone
+    counts 0, its parent holding its time instead."""
     total = 0
     for pid in pids:
         try:
             fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])
+        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
     return total / CLOCK_TICKS
 
 
 class CpuMeter:
     """CPU time per call of each process group while a row runs, and what share of the machine's cores the
     row kept busy: where a row's latency is queueing for the two cores, this shows which process to blame.
-    `groups` maps a name to its processes; the load generator (this process) is added as "load-generator"."""
+    `groups` maps a name to its processes, or to a function listing them when they come and go (PostgreSQL's
+    backends); the load generator (this process) is added as "load-generator"."""
 
-    def __init__(self, groups: dict[str, list[int]]):
+    def __init__(self, groups: dict[str, list[int] | Callable[[], list[int]]]):
         self.groups = {**groups, "load-generator": [os.getpid()]}
         self._before: dict[str, float] = {}
 
+    def _pids(self, name: str) -> set[int]:
+        group = self.groups[name]
+        return set(group() if callable(group) else group)
+
     def start(self) -> None:
-        self._before = {name: cpu_seconds(pids) for name, pids in self.groups.items()}
+        self._started = {name: self._pids(name) for name in self.groups}
+        self._before = {name: cpu_seconds(pids) for name, pids in self._started.items()}
 
     def line(self, calls: int, seconds: float) -> str:
-        used = {name: cpu_seconds(pids) - self._before[name] for name, pids in self.groups.items()}
+        # Those started meanwhile count whole; those gone count through their parent's children's time.
+        used = {name: cpu_seconds(self._started[name] | self._pids(name)) - self._before[name] for name in self.groups}
         busy = sum(used.values()) / seconds / (os.cpu_count() or 1)
         parts = " ".join(f"{name}={used[name] * 1000 / calls:.2f}" for name in self.groups)
         return (f"  CPU ms per call: {parts} total={sum(used.values()) * 1000 / calls:.2f}; "

@@ -55,7 +55,12 @@ class TokenVerifier:
 
     A token that verified is remembered (by its exact string) until it expires, so a client's repeated calls
     pay for one signature check, not one per call. The memory is dropped whenever a refetch finds the published
-    keys changed, so a token signed with a key identity has retired stops verifying then, as before.
+    keys changed, so a token signed with a key identity has retired stops verifying then, as before. The keys
+    are also refetched once they are `max_key_age` seconds old, so a retired key (one identity no longer
+    publishes) stops verifying within that time even though no token names a new key.
+
+    When the keys cannot be fetched (identity unreachable), a token that needs them raises ConnectionError:
+    a retryable condition (gRPC UNAVAILABLE), not a reason for the client to log in again.
     """
 
     def __init__(
@@ -65,6 +70,7 @@ class TokenVerifier:
         issuer: str,
         audience: str,
         min_refresh_interval: float = 2.0,
+        max_key_age: float = 60.0,
         leeway_seconds: float = 5.0,
         max_cached_tokens: int = 10_000,
         wall_clock: Callable[[], float] = time.time,
@@ -73,6 +79,7 @@ class TokenVerifier:
         self.issuer = issuer
         self.audience = audience
         self.min_refresh_interval = min_refresh_interval
+        self.max_key_age = max_key_age
         self.leeway = leeway_seconds
         self._keys: dict[str, object] = {}
         self._pems: dict[str, str] = {}
@@ -106,13 +113,24 @@ class TokenVerifier:
                 self._refresh()
             except Exception:
                 log.warning("could not fetch token keys", exc_info=True)
-                raise Unauthenticated("cannot verify the access token right now; try again shortly") from None
+                raise ConnectionError("cannot fetch identity's token keys right now; try again shortly") from None
             key = self._keys.get(kid)
         return key
+
+    def _keep_fresh(self) -> None:
+        """Refetches the keys once they are max_key_age old; a failed fetch keeps the keys in hand."""
+        if time.monotonic() - self._last_fetch < self.max_key_age:
+            return
+        try:
+            self._refresh()
+        except Exception:
+            log.warning("could not refresh token keys; still using the ones in hand", exc_info=True)
 
     def verify(self, token: str) -> Principal:
         if not token:
             raise Unauthenticated("this call needs an access token: send 'authorization: Bearer <token>'")
+        if self._pems:
+            self._keep_fresh()
         cached = self._verified.get(token)
         if cached is not None:
             if self._wall_clock() < cached[0]:

@@ -104,6 +104,41 @@ def test_login_issues_a_short_lived_eddsa_token_with_a_key_id(stub):
     assert code == grpc.StatusCode.UNAUTHENTICATED
 
 
+def test_a_copied_refresh_token_ends_the_session_even_racing_the_copiers_refresh(stub, identity):
+    """The copier refreshes (its transaction still open) while the owner presents the older, used token:
+    the owner's call must wait and end the token the copier is being given too."""
+    import threading
+
+    register(stub, "owner_raced")
+    first = login(stub, "owner_raced").tokens
+    copied = stub.Refresh(pb.RefreshRequest(refresh_token=first.refresh_token), timeout=T).tokens  # first is used
+    in_refresh, release = threading.Event(), threading.Event()
+    issue = identity._issue
+
+    def slow_issue(*args, **kwargs):  # the copier's refresh: its new token issued, not yet committed
+        tokens = issue(*args, **kwargs)
+        in_refresh.set()
+        assert release.wait(10)
+        return tokens
+
+    identity._issue = slow_issue
+    got = {}
+    copier = threading.Thread(target=lambda: got.update(copier=identity.refresh(copied.refresh_token)))
+    copier.start()
+    assert in_refresh.wait(10)
+    identity._issue = issue
+    owner = threading.Thread(target=lambda: got.update(owner=code_of(stub.Refresh, pb.RefreshRequest(
+        refresh_token=first.refresh_token))))
+    owner.start()
+    owner.join(1.0)
+    release.set()
+    copier.join(10)
+    owner.join(10)
+    assert got["owner"][0] == grpc.StatusCode.UNAUTHENTICATED and "already used" in got["owner"][1]
+    code, details = code_of(stub.Refresh, pb.RefreshRequest(refresh_token=got["copier"]["refresh_token"]))
+    assert code == grpc.StatusCode.UNAUTHENTICATED and "logged out" in details
+
+
 def test_refresh_rotates_and_logout_revokes(stub):
     register(stub, "Rotator")
     first = login(stub, "Rotator").tokens

@@ -196,6 +196,13 @@ class FakeRefreshTokensRepository(_Repo):
         self._read("by_hash")
         return next((t for t in self.rows.values() if t.token_hash == token_hash), None)
 
+    def family_of(self, token_hash: str) -> str | None:
+        self._read("family_of")
+        return next((t.family_id for t in self.rows.values() if t.token_hash == token_hash), None)
+
+    def lock_family(self, family_id: str) -> None:
+        """One process, one transaction at a time: nothing to wait for."""
+
     def family(self, family_id: str) -> list[model.RefreshToken]:
         self._read("family")
         return [t for t in self.rows.values() if t.family_id == family_id]

@@ -200,7 +200,7 @@ class FreezingProxy:
 def test_the_stream_of_a_client_that_vanished_without_closing_ends_after_the_keepalive(room_settings, room_engine,
                                                                                       rooms, amqp_uri):
     verifier = TokenVerifier(lambda: {"test-key": PEM}, issuer="hearth-identity", audience="hearth")
-    settings = dataclasses.replace(room_settings, amqp_uri=amqp_uri, grpc_keepalive_seconds=1.0)
+    settings = dataclasses.replace(room_settings, amqp_uri=amqp_uri, grpc_keepalive_seconds=2.0)
     server, live = build_server(settings, room_engine, verifier)
     live.start()
     server.start()
@@ -210,10 +210,10 @@ def test_the_stream_of_a_client_that_vanished_without_closing_ends_after_the_kee
         stub = room_pb2_grpc.RoomServiceStub(channel)
         _, md = member(rooms, stub)
         call, _, _ = stream(stub, md)
-        time.sleep(3.5)  # a quiet room: pings with no data between them keep a live client's stream open
+        time.sleep(5)  # a quiet room: pings with no data between them keep a live client's stream open
         assert sum(len(subs) for subs in live._snapshot().values()) == 1
         proxy.frozen.set()  # no FIN, no RST: only the server's unanswered keepalive ping can tell
-        wait_for(lambda: not live._snapshot(), timeout=15)  # the stream ended: its presence is no longer kept up
+        wait_for(lambda: not live._snapshot(), timeout=20)  # the stream ended: its presence is no longer kept up
         call.cancel()
     finally:
         channel.close()

@@ -466,6 +466,7 @@ def test_hearts_given_and_taken_back_are_paced_per_person_and_only_changes_count
     with pytest.raises(msgs.PostingTooFast, match="hearts too fast") as too_fast:
         w.conv.heart(fan, said[1], True)
     assert 0 < too_fast.value.retry_after_seconds <= 1 and category_of(too_fast.value) is ResourceExhausted
+    assert w.conv.heart(fan, said[0], False)["hearts"] == 0  # a repeat changes nothing and is answered
     assert w.conv.heart(other, said[1], True)["hearts"] == 1  # the pace is the person's own
     w.clock.advance(seconds=1)
     assert w.conv.heart(fan, said[1], True)["hearts"] == 2

@@ -83,7 +83,17 @@ class AwardsRepository(_Repo):
 class RefreshTokensRepository(_Repo):
     def by_hash(self, token_hash: str) -> model.RefreshToken | None:
         stmt = sa.select(model.RefreshToken).filter_by(token_hash=token_hash).with_for_update()
-        return self.session.scalars(stmt).first()
+        return self.session.scalars(stmt.execution_options(populate_existing=True)).first()
+
+    def family_of(self, token_hash: str) -> str | None:
+        t = orm.refresh_tokens
+        return self.session.execute(sa.select(t.c.family_id).where(t.c.token_hash == token_hash)).scalar()
+
+    def lock_family(self, family_id: str) -> None:
+        """The family's refreshes and logouts take turns until commit (a lock of the transaction, taken before
+        any token row): each then reads every token the one before it issued."""
+        self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext("hearth-refresh-family"),
+                                                                     sa.func.hashtext(str(family_id)))))
 
     def family(self, family_id: str) -> list[model.RefreshToken]:
         return list(self.session.scalars(sa.select(model.RefreshToken).filter_by(family_id=family_id)))

@@ -183,7 +183,7 @@ class IdentityService:
     def refresh(self, refresh_token: str) -> dict:
         now = self.clock()
         with self.uow_factory() as uow:
-            stored = uow.refresh_tokens.by_hash(hash_refresh_token(refresh_token or ""))
+            stored = self._stored_in_turn(uow, refresh_token)
             if stored is None:
                 raise errors.InvalidRefreshToken("unknown refresh token; log in again")
             if stored.revoked_at is not None:
@@ -205,11 +205,22 @@ class IdentityService:
 
     def logout(self, refresh_token: str) -> None:
         with self.uow_factory() as uow:
-            stored = uow.refresh_tokens.by_hash(hash_refresh_token(refresh_token or ""))
+            stored = self._stored_in_turn(uow, refresh_token)
             if stored is None:
                 raise errors.InvalidRefreshToken("unknown refresh token")
             self._revoke_family(uow, stored.family_id, self.clock())
             uow.commit()
+
+    @staticmethod
+    def _stored_in_turn(uow: UnitOfWork, refresh_token: str) -> model.RefreshToken | None:
+        """The stored refresh token, locked, once its family's other refreshes and logouts are done: a copied
+        token coming back then ends every token rotated from it, however close the race with a refresh."""
+        token_hash = hash_refresh_token(refresh_token or "")
+        family_id = uow.refresh_tokens.family_of(token_hash)
+        if family_id is None:
+            return None
+        uow.refresh_tokens.lock_family(family_id)
+        return uow.refresh_tokens.by_hash(token_hash)
 
     @staticmethod
     def _revoke_family(uow: UnitOfWork, family_id: str, now: dt.datetime) -> None:

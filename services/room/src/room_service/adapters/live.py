@@ -254,8 +254,9 @@ class LiveHub:
             log.exception("undecodable live message dropped; the sweep will deliver its items")
 
     def _sweep(self) -> None:
-        """Every sweep_interval the repair sweep; every touch_interval of real time (however long sweeps take,
-        and whether they fail) the presence of everyone with an open stream here."""
+        """Every sweep_interval the repair sweep; every touch_interval of real time the presence of everyone
+        with an open stream here, whether the sweep before it failed or not (a sweep that hangs, on a pool
+        checkout say, delays it by as long)."""
         next_touch = time.monotonic() + self.touch_interval
         while not self._stop.wait(self.sweep_interval):
             try:

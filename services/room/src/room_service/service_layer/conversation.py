@@ -430,9 +430,9 @@ class Conversation:
             self._require_member(uow, person_id, message.room_slug)
             if message.deleted:
                 raise msgs.MessageDeleted("this message was deleted")
-            due_at = msgs.pace_hearts(uow.messages.pace(person_id, "heart"), now)
             count = uow.messages.heart(message.message_id, person_id, on, now)
-            if count is not None:  # a change: it is announced, so it counts against the pace
+            if count is not None:  # a change: it is announced, so it is paced (a refusal rolls it back)
+                due_at = msgs.pace_hearts(uow.messages.pace(person_id, "heart"), now)
                 uow.messages.set_pace(person_id, "heart", due_at)
                 message.hearts = count
                 append(uow, message.room_slug, "hearts_changed",
