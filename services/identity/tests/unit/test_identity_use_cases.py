@@ -419,6 +419,13 @@ class TestRoles:
         with pytest.raises(errors.InvalidArgument, match="role must be one of"):
             service.grant_role(admin, person["id"], "superuser")
 
+    @pytest.mark.parametrize("room_id", ["Teen-Anxiety-Support", "x" * 65, "ab", "teen lounge", 42])
+    def test_a_room_scope_must_be_a_room_slug_room_can_match(self, service, make_person, admin, room_id):
+        person = make_person("bob")
+        with pytest.raises(errors.InvalidArgument, match="room_id must be"):
+            service.grant_role(admin, person["id"], "chat_room_moderator", room_id=room_id)
+        assert service.list_roles(person["id"]) == []
+
     @pytest.mark.parametrize("delta", [dt.timedelta(0), dt.timedelta(seconds=-1), dt.timedelta(days=-3)])
     def test_expires_at_must_be_in_the_future(self, service, make_person, admin, delta):
         person = make_person("bob")
@@ -675,6 +682,13 @@ class TestAwardBadge:
     def test_overlong_idempotency_key(self, service, member, admin):
         with pytest.raises(errors.InvalidArgument, match="idempotency_key"):
             service.award_badge(admin, member["id"], "first-post", "first", "k" * 201)
+
+    def test_arguments_that_are_not_text_are_invalid_not_a_crash(self, service, member, admin):
+        with pytest.raises(errors.InvalidArgument, match="reason must be text"):
+            service.award_badge(admin, member["id"], "first-post", 5, None)
+        with pytest.raises(errors.InvalidArgument, match="idempotency_key must be text"):
+            service.award_badge(admin, member["id"], "first-post", "first", 42)
+        assert service.person_badges(member["id"]) == []
 
     def test_person_badges_lists_current_ones_oldest_first(self, service, member, admin, clock):
         service.award_badge(admin, member["id"], "welcome-wagon", "welcomes", None)

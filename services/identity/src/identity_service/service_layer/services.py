@@ -14,7 +14,7 @@ from identity_service.service_layer.ports import PasswordHasher, TokenSigner
 from identity_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
 REASON_MAX = 500
-ROOM_ID_MAX = 100
+ROOM_SLUG = re.compile(r"[a-z0-9-]{3,64}")  # as room validates its slugs
 IDEMPOTENCY_KEY_MAX = 200
 SERVICE_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
@@ -59,6 +59,8 @@ class Actor:
 
 
 def _require_text(value: str, field: str, max_len: int) -> str:
+    if value is not None and not isinstance(value, str):  # nameko RPC callers may send anything
+        raise errors.InvalidArgument(f"{field} must be text")
     value = (value or "").strip()
     if not value:
         raise errors.InvalidArgument(f"{field} is required")
@@ -68,6 +70,8 @@ def _require_text(value: str, field: str, max_len: int) -> str:
 
 
 def _optional_key(value: str | None) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise errors.InvalidArgument("idempotency_key must be text")
     value = (value or "").strip()
     if len(value) > IDEMPOTENCY_KEY_MAX:
         raise errors.InvalidArgument(f"idempotency_key must be at most {IDEMPOTENCY_KEY_MAX} characters")
@@ -331,9 +335,12 @@ class IdentityService:
     ) -> dict:
         now = self.clock()
         role_value = _parse_enum(model.Role, role, "role")
+        if room_id is not None and not isinstance(room_id, str):
+            raise errors.InvalidArgument("room_id must be text: a room's slug")
         room_id = (room_id or "").strip() or None
-        if room_id is not None and len(room_id) > ROOM_ID_MAX:
-            raise errors.InvalidArgument(f"room_id must be at most {ROOM_ID_MAX} characters")
+        if room_id is not None and not ROOM_SLUG.fullmatch(room_id):
+            raise errors.InvalidArgument(f"room_id must be a room's slug (3 to 64 of a-z, 0-9 and '-', as ListRooms "
+                                         f"shows it, e.g. teen-anxiety-support), got {room_id[:80]!r}")
         if role_value is model.Role.ADMIN and room_id is not None:
             raise errors.InvalidArgument("the admin role cannot be limited to a room")
         if expires_at is not None and expires_at <= now:
