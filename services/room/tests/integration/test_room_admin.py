@@ -3,7 +3,9 @@ import datetime as dt
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
+from room_service.adapters import orm
 from room_service.domain import errors
 from room_service.domain.catalogue import STARTER_ROOMS
 
@@ -94,3 +96,16 @@ def test_seeding_again_keeps_an_admins_edits(rooms):
                                   audience_cohort=seeded.audience_cohort, access_policy=seeded.access_policy))
     rooms.seed_rooms(STARTER_ROOMS)
     assert rooms.get_room(admin, seeded.slug)["room"]["name"] == "Renamed by staff"
+
+
+def test_a_seeded_room_whose_name_an_admin_took_is_left_out_and_the_rest_are_added(rooms, room_engine):
+    admin = person(rooms, admin=True)
+    later, other = STARTER_ROOMS[-1], STARTER_ROOMS[-2]  # as if the catalogue grew by these two
+    with room_engine.begin() as conn:
+        conn.execute(sa.delete(orm.rooms).where(orm.rooms.c.slug.in_([later.slug, other.slug])))
+    rooms.create_room(admin, spec(slug="adult-staff-made-room", name=later.name, topic=later.topic,
+                                  audience_cohort="adult", access_policy={"always": True}))
+    assert rooms.seed_rooms(STARTER_ROOMS) == 1
+    assert rooms.get_room(admin, other.slug)["room"]["name"] == other.name
+    with pytest.raises(errors.RoomNotFound):
+        rooms.get_room(admin, later.slug)

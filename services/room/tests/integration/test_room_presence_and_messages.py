@@ -237,6 +237,17 @@ def test_an_admin_grant_lets_staff_into_a_room_of_the_other_cohort_until_revoked
         w.conv.revoke_cohort_access(admin, str(uuid.uuid4()))
 
 
+def test_a_member_whose_join_raced_their_ban_is_taken_out_by_the_sweep(w):
+    person, bystander = register(w.rooms), register(w.rooms)
+    w.conv.join(bystander, LOUNGE)
+    w.conv.apply_sanction_event(imposed(person, "ban", LOUNGE))  # they were in no room yet
+    with w.engine.begin() as conn:  # the join's write, decided before the ban arrived, commits after it
+        conn.execute(sa.insert(orm.members).values(room_slug=LOUNGE, person_id=person, username="raced",
+                                                   joined_at=w.clock(), last_seen_at=w.clock(), checked_in=False))
+    assert w.conv.evict_lapsed() == 1
+    assert left(w.engine, LOUNGE) == [(person, "banned")] and member_rows(w.engine, LOUNGE, bystander) == 1
+
+
 def test_revoking_one_grant_leaves_in_the_room_whom_another_grant_still_lets_in(w):
     admin, moderator = register(w.rooms, roles=["admin"]), register(w.rooms, roles=["chat_room_moderator"])
     first = w.conv.grant_cohort_access(admin, moderator, TEEN_ROOM, "covering the teen evening shift", None)

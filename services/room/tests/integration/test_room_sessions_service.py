@@ -438,6 +438,9 @@ def test_turns_are_given_first_come_first_served(w, circle):
     assert hands(w, a) == [b, a, c]
     given = w.sessions.give_turn(circle.host, CIRCLE)
     assert given["speaker_id"] == b and [h["person_id"] for h in given["hands"]] == [a, c]
+    with pytest.raises(FailedPrecondition, match="someone has the turn now"):  # "next" twice: b keeps it
+        w.sessions.give_turn(circle.host, CIRCLE)
+    w.sessions.end_turn(b, CIRCLE)
     assert w.sessions.give_turn(circle.host, CIRCLE)["speaker_id"] == a
     assert w.sessions.queue(c, CIRCLE)["speaker_id"] == a and hands(w, c) == [c]
 

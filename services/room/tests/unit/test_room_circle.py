@@ -6,7 +6,9 @@ from hearth_common import errors as common_errors
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from room_service.domain.circle import AlreadySpeaking, HandNotRaised, NobodyWaiting, OnlyMembersTakeTurns, TurnQueue
+from room_service.domain.circle import (
+    AlreadySpeaking, HandNotRaised, NobodyWaiting, OnlyMembersTakeTurns, TurnInProgress, TurnQueue,
+)
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2025, 6, 15, 12, 0, tzinfo=UTC)
@@ -112,12 +114,22 @@ def test_give_turn_to_a_named_waiting_person():
     assert waiting(circle) == ["a", "c"]
 
 
-def test_giving_the_turn_ends_the_previous_one():
+def test_giving_the_turn_to_a_named_person_ends_the_previous_one():
     circle = queue("a", "b")
     circle.give_turn(now=NOW)
-    assert circle.give_turn(now=NOW + SECOND) == "b"
+    assert circle.give_turn("b", now=NOW + SECOND) == "b"
     assert (circle.speaker_id, circle.speaker_since) == ("b", NOW + SECOND)
     assert circle.hands == []
+
+
+def test_next_while_someone_has_the_turn_is_refused_and_changes_nothing():
+    circle = queue("a", "b")
+    circle.give_turn(now=NOW)
+    with pytest.raises(TurnInProgress, match="end it first, or name who is next"):
+        circle.give_turn(now=NOW + SECOND)  # a second host, or a double click
+    assert (circle.speaker_id, waiting(circle)) == ("a", ["b"])
+    circle.end_turn()
+    assert circle.give_turn(now=NOW + 2 * SECOND) == "b"
 
 
 def test_give_turn_with_nobody_waiting():
@@ -140,7 +152,7 @@ def test_give_turn_keeps_the_speaker_when_it_fails():
     circle = queue("a")
     circle.give_turn(now=NOW)
     with pytest.raises(NobodyWaiting):
-        circle.give_turn(now=NOW + SECOND)
+        circle.give_turn("b", now=NOW + SECOND)
     assert (circle.speaker_id, circle.speaker_since) == ("a", NOW)
 
 
@@ -252,7 +264,10 @@ def test_the_queue_is_first_come_first_served_and_never_holds_anyone_twice(opera
             act = (lambda: circle.give_turn(person_id, now=now)) if operation == "give" else (
                 lambda: circle.skip(person_id)
             )
-            if not expected:
+            if operation == "give" and person_id is None and speaker is not None:
+                with pytest.raises(TurnInProgress):
+                    act()
+            elif not expected:
                 with pytest.raises(NobodyWaiting):
                     act()
             elif person_id is not None and person_id not in expected:

@@ -344,6 +344,12 @@ def test_an_unknown_event_type_is_refused():
         apply_event(None, event)
 
 
+@pytest.mark.parametrize("seq", [None, 0, -3, "7", 2.5, True])
+def test_a_sanction_event_without_a_proper_seq_is_refused_since_order_could_not_be_kept(seq):
+    with pytest.raises(InvalidSanctionEvent, match="seq must be the outbox sequence number"):
+        apply_event(None, imposed(seq=seq))
+
+
 def test_lifting_deactivates_the_sanction_and_keeps_what_it_was():
     s = apply_event(None, imposed(1, kind="ban", room_slug=None))
     after = apply_event(s, lifted(2))

@@ -123,9 +123,10 @@ class RoomsRepository:
         return access_context_from(row) if row is not None else None
 
     def add_if_missing(self, room: Room, actor: str) -> bool:
-        """Inserts the room unless its slug exists; returns whether it was added."""
+        """Inserts the room unless its slug, or its name, is taken (an admin may have named a room so before
+        the catalogue grew); returns whether it was added."""
         values = {k: getattr(room, k) for k in _ROOM_FIELDS} | {"updated_at": _now(), "updated_by": actor}
-        stmt = postgresql.insert(orm.rooms).values(**values).on_conflict_do_nothing(index_elements=[orm.rooms.c.slug])
+        stmt = postgresql.insert(orm.rooms).values(**values).on_conflict_do_nothing()
         return self.session.execute(stmt).rowcount == 1
 
     def add(self, room: Room, actor: str) -> None:
@@ -326,12 +327,16 @@ class MembersRepository:
             OR EXISTS (SELECT 1 FROM jsonb_each(p.grants) g
                         WHERE (g.value->>'active')::boolean AND g.value->>'expires_at' IS NOT NULL
                           AND (g.value->>'expires_at')::timestamptz BETWEEN :since AND :now)
+            OR EXISTS (SELECT 1 FROM sanctions s
+                        WHERE s.person_id = m.person_id AND s.active AND s.kind = 'ban'
+                          AND (s.room_slug IS NULL OR s.room_slug = m.room_slug)
+                          AND (s.expires_at IS NULL OR s.expires_at > :now))
     """)
 
     def to_recheck(self, now: dt.datetime, since: dt.datetime) -> list[tuple[str, str]]:
         """(room, person) for members whose right to be there may have lapsed without an event: those of the
-        other cohort or kind than their room's (staff let in by a grant or a role), and those with a role
-        that expired between `since` and `now`."""
+        other cohort or kind than their room's (staff let in by a grant or a role), those with a role
+        that expired between `since` and `now`, and those banned there (a join that raced the ban's event)."""
         return [tuple(row) for row in self.session.execute(self._TO_RECHECK, {"now": now, "since": since})]
 
     def rooms_of(self, person_id: str) -> list[str]:

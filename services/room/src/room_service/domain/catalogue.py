@@ -686,8 +686,8 @@ STARTER_ROOMS: tuple[RoomSpec, ...] = (
     ),
     RoomSpec(
         "adult-grief-circle", "Grief Circle",
-        "A facilitated circle where members take turns to remember the people they have lost and how they "
-        "are carrying it.",
+        "A facilitated group where members remember the people they have lost and how they are carrying "
+        "it, with a session leader guiding the conversation.",
         "grief", "adult", "member", "facilitated", "active", 12,
         {"all_of": [
             {"cohort": "adult"},
@@ -1501,8 +1501,8 @@ STARTER_ROOMS: tuple[RoomSpec, ...] = (
     ),
     RoomSpec(
         "teen-grief-circle", "Teen Grief Circle",
-        "A facilitated circle where teens take turns to talk about someone they have lost and how they are "
-        "coping.",
+        "A facilitated group where teens talk about someone they have lost and how they are coping, with a "
+        "session leader guiding the conversation.",
         "grief", "teen", "member", "facilitated", "active", 10,
         {"all_of": [
             {"cohort": "teen"},

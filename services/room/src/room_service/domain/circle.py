@@ -23,6 +23,10 @@ class NobodyWaiting(FailedPrecondition):
     pass
 
 
+class TurnInProgress(FailedPrecondition):
+    pass
+
+
 @dataclasses.dataclass(eq=False)
 class TurnQueue:
     """Who is waiting to share, in the order they raised their hands, and who has the turn now.
@@ -76,7 +80,11 @@ class TurnQueue:
         return person_id
 
     def give_turn(self, person_id: str | None = None, *, now: dt.datetime) -> str:
-        """Gives the turn to the first in line, or to the named waiting person; any current turn ends."""
+        """Gives the turn to the first in line once nobody has it, or to the named waiting person, ending any
+        current turn. "Next" while someone speaks is refused: two hosts (or one host's double click) giving
+        the next turn at once would otherwise end the turn just given, its speaker never heard."""
+        if person_id is None and self.speaker_id is not None:
+            raise TurnInProgress("someone has the turn now; end it first, or name who is next")
         speaker = self._take(person_id)
         self.speaker_id, self.speaker_since = speaker, now
         return speaker

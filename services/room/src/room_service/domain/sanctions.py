@@ -73,10 +73,9 @@ def _text(data: dict, key: str, *, optional: bool = False, limit: int = 64) -> s
 def apply_event(current: Sanction | None, envelope: dict) -> Sanction | None:
     """The sanction after one of moderation's events, or None when the event is older than what is known."""
     kind, data = envelope.get("event_type"), envelope.get("data") or {}
-    try:
-        seq = int(envelope.get("seq") or 0)
-    except (TypeError, ValueError):
-        raise InvalidSanctionEvent("seq must be the outbox sequence number (an integer)") from None
+    seq = envelope.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:  # without it, order could not be kept
+        raise InvalidSanctionEvent("seq must be the outbox sequence number (an integer from 1)")
     if kind not in SANCTION_EVENTS:
         raise InvalidSanctionEvent(f"unknown sanction event {kind!r}")
     sanction_id, person_id = _text(data, "sanction_id"), _text(data, "person_id", limit=36)

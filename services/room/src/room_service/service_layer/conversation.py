@@ -120,7 +120,8 @@ def evict_refused(uow: UnitOfWork, pairs: Iterable[tuple[str, str]], now: dt.dat
         if member is None:
             continue
         if not decision.allowed:
-            removed += remove_member(uow, slug, person_id, "no_longer_allowed", now)
+            reason = "banned" if banned(context["sanctions"], slug, now) else "no_longer_allowed"
+            removed += remove_member(uow, slug, person_id, reason, now)
         elif member["checked_in"] and not context["room"].is_facilitator(context["person"].facts(), now):
             set_checked_in(uow, slug, person_id, False, now)  # no longer staff here: no longer holds it open
     return removed
@@ -300,8 +301,8 @@ class Conversation:
 
     def evict_lapsed(self) -> int:
         """Takes people out of rooms once what let them in has expired (expiry sends no event): a cross-cohort
-        grant, or a role (one that expired within the last LAPSED_ROLE_WINDOW; a sweep runs far more often).
-        Returns how many were taken out."""
+        grant, or a role (one that expired within the last LAPSED_ROLE_WINDOW; a sweep runs far more often);
+        and anyone in a room they are banned from (their join raced the ban). Returns how many were taken out."""
         now = self.clock()
         with self.uow_factory() as uow:
             removed = evict_refused(uow, uow.members.to_recheck(now, now - LAPSED_ROLE_WINDOW), now)

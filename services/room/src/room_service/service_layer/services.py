@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from typing import Callable, Iterable
 
 from room_service.domain import errors
@@ -18,6 +19,8 @@ from room_service.service_layer.conversation import (
     utcnow,
 )
 from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 def room_view(room: Room) -> dict:
@@ -53,11 +56,16 @@ class RoomService:
     # --- catalogue ----------------------------------------------------------------------------
 
     def seed_rooms(self, specs: Iterable) -> int:
-        """Adds the seeded rooms that are missing (idempotent; admins' later edits are kept); returns how many."""
+        """Adds the seeded rooms that are missing (idempotent; admins' later edits are kept; one whose name an
+        admin has given another room is left out, with a warning); returns how many."""
         added = 0
         with self.uow_factory() as uow:
             for spec in specs:
-                added += uow.rooms.add_if_missing(Room(**spec._asdict()).validate(), "seed")
+                if uow.rooms.add_if_missing(Room(**spec._asdict()).validate(), "seed"):
+                    added += 1
+                elif uow.rooms.get(spec.slug) is None:
+                    log.warning("seeded room left out: another room has its name",
+                                extra={"slug": spec.slug, "room_name": spec.name})
             uow.commit()
         return added
 

@@ -252,9 +252,9 @@ class Sessions:
             raise FailedPrecondition("join the room first: the circle is hosted from inside it")
 
     def raise_hand(self, person_id: str, slug: str) -> dict:
-        now = self.clock()
         with self.uow_factory() as uow:
             room, queue = self._circle(uow, slug)
+            now = self.clock()  # read holding the room's lock: the queue's order is the order hands came in
             if uow.members.get(slug, person_id) is None:
                 raise FailedPrecondition("join the room first")
             before = queue.position(person_id)
