@@ -53,7 +53,7 @@ wheels: $(PY) ## build wheels of every package and dependency into deploy/wheels
 images: ## build the local base images (Python, PostgreSQL, RabbitMQ) from Debian packages
 	bash deploy/images/build-base-images.sh
 
-rabbitmq-definitions: ## rewrite deploy/rabbitmq/definitions.json from deploy/env/rabbitmq.env
+rabbitmq-definitions: venv ## rewrite deploy/rabbitmq/definitions.json from deploy/env/rabbitmq.env
 	$(PY) deploy/rabbitmq/make_definitions.py
 
 # LOCAL_IMAGES=1 uses base images built here from Debian packages (make images) instead of registry ones.

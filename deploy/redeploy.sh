@@ -10,7 +10,7 @@ grpc_n=$(replicas "$SERVICE-grpc")
 worker_n=$(replicas "$SERVICE-worker")
 $COMPOSE build "$SERVICE-migrate"
 $COMPOSE up -d --no-deps --force-recreate "$SERVICE-migrate"
-status=$(docker wait "$($COMPOSE ps -q "$SERVICE-migrate")")
+status=$(docker wait "$($COMPOSE ps -a -q "$SERVICE-migrate")")  # -a: Compose v2 lists running ones only
 if [ "$status" != "0" ]; then
   echo "$SERVICE-migrate failed with exit code $status; the running containers were left as they were" >&2
   exit 1
