@@ -10,7 +10,9 @@ grpc_n=$(replicas "$SERVICE-grpc")
 worker_n=$(replicas "$SERVICE-worker")
 $COMPOSE build "$SERVICE-migrate"
 $COMPOSE up -d --no-deps --force-recreate "$SERVICE-migrate"
-status=$(docker wait "$($COMPOSE ps -a -q "$SERVICE-migrate")")  # -a: Compose v2 lists running ones only
+migrate=$($COMPOSE ps -q "$SERVICE-migrate" | head -n1)
+[ -n "$migrate" ] || migrate=$($COMPOSE ps -a -q "$SERVICE-migrate" | head -n1)  # Compose v2 lists running ones only
+status=$(docker wait "$migrate")
 if [ "$status" != "0" ]; then
   echo "$SERVICE-migrate failed with exit code $status; the running containers were left as they were" >&2
   exit 1

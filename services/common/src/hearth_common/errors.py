@@ -62,9 +62,10 @@ def category_of(error: DomainError) -> type[DomainError]:
 
 
 def refused_by_driver(exc: BaseException) -> InvalidArgument | None:
-    """The refusal for input the database driver rejects before sending it: text with a NUL character
-    (psycopg2's ValueError; PostgreSQL text cannot hold one). None for any other error."""
-    if isinstance(exc, ValueError) and "NUL (0x00)" in str(exc):
-        return InvalidArgument("text must not contain NUL (0x00) characters")
-    return None
+    """The refusal for text with a NUL character, which PostgreSQL cannot store: psycopg2 rejects it in a
+    text parameter (ValueError), PostgreSQL in JSON (SQLSTATE 22P05, as SQLAlchemy's DataError). Nothing was
+    written. None for any other error."""
+    in_text = isinstance(exc, ValueError) and "NUL (0x00)" in str(exc)
+    in_json = getattr(getattr(exc, "orig", None), "pgcode", None) == "22P05"
+    return InvalidArgument("text must not contain NUL (0x00) characters") if in_text or in_json else None
 

@@ -49,7 +49,7 @@ def rpc_errors(fn):
             if type(exc) is category:
                 raise
             raise category(exc.message) from exc
-        except ValueError as exc:
+        except Exception as exc:
             refusal = errors.refused_by_driver(exc)
             if refusal is None:
                 raise

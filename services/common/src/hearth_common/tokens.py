@@ -90,21 +90,30 @@ class TokenVerifier:
         self._wall_clock = wall_clock
         self._verified: dict[str, tuple[float, Principal]] = {}  # token -> (exp + leeway, principal)
 
-    def _refresh(self) -> None:
-        with self._lock:
-            if time.monotonic() - self._last_fetch < self.min_refresh_interval:
-                if self._last_fetch_failed:
-                    raise RuntimeError("the last key fetch failed moments ago")
-                return
-            self._last_fetch = time.monotonic()
-            self._last_fetch_failed = True
-            pems = dict(self._fetch_keys())
-            if pems != self._pems:
-                self._keys = {kid: load_pem_public_key(pem.encode()) for kid, pem in pems.items()}
-                if self._pems:  # nothing is remembered before the first keys
-                    self._verified = {}
-                self._pems = pems
-            self._last_fetch_failed = False
+    def _refresh(self, blocking: bool = True) -> None:
+        """Fetches the keys (at most once per min_refresh_interval); without `blocking`, returns at once when
+        another thread is fetching."""
+        if not self._lock.acquire(blocking=blocking):
+            return
+        try:
+            self._fetch_locked()
+        finally:
+            self._lock.release()
+
+    def _fetch_locked(self) -> None:
+        if time.monotonic() - self._last_fetch < self.min_refresh_interval:
+            if self._last_fetch_failed:
+                raise RuntimeError("the last key fetch failed moments ago")
+            return
+        self._last_fetch = time.monotonic()
+        self._last_fetch_failed = True
+        pems = dict(self._fetch_keys())
+        if pems != self._pems:
+            self._keys = {kid: load_pem_public_key(pem.encode()) for kid, pem in pems.items()}
+            if self._pems:  # nothing is remembered before the first keys
+                self._verified = {}
+            self._pems = pems
+        self._last_fetch_failed = False
 
     def _key_for(self, kid: str):
         key = self._keys.get(kid)
@@ -122,7 +131,7 @@ class TokenVerifier:
         if time.monotonic() - self._last_fetch < self.max_key_age:
             return
         try:
-            self._refresh()
+            self._refresh(blocking=False)  # the keys in hand serve the calls meanwhile
         except Exception:
             log.warning("could not refresh token keys; still using the ones in hand", exc_info=True)
 

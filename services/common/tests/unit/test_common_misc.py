@@ -498,4 +498,8 @@ def test_text_the_driver_refuses_for_a_nul_character_is_an_invalid_argument():
     refusal = errors.refused_by_driver(ValueError("A string literal cannot contain NUL (0x00) characters."))
     assert isinstance(refusal, errors.InvalidArgument) and "NUL" in refusal.message
     assert errors.refused_by_driver(ValueError("something else")) is None
+    import sqlalchemy as sa
+    in_json = sa.exc.DataError("INSERT", {}, _DriverError("22P05"))  # jsonb: unsupported Unicode escape \u0000
+    assert isinstance(errors.refused_by_driver(in_json), errors.InvalidArgument)
+    assert errors.refused_by_driver(sa.exc.DataError("INSERT", {}, _DriverError("22001"))) is None
 

@@ -185,7 +185,7 @@ def test_only_admins_grant_roles_and_grants_can_be_scoped_and_expire(stub, admin
     past = Timestamp()
     past.FromDatetime(dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1))
     bad = [
-        pb.GrantRoleRequest(person_id=person.id, role=pb.ROLE_ADMIN, room_id="x"),
+        pb.GrantRoleRequest(person_id=person.id, role=pb.ROLE_ADMIN, room_id="teen-lounge"),
         pb.GrantRoleRequest(person_id=person.id, role=pb.ROLE_UNSPECIFIED),
         pb.GrantRoleRequest(person_id=person.id, role=pb.ROLE_ON_SPOT_HOST, expires_at=past),
     ]

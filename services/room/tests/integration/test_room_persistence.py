@@ -52,6 +52,31 @@ def test_migrations_go_up_down_and_up_and_match_the_tables():
         testing.drop_database(url)
 
 
+def test_migration_0005_rewords_the_grief_groups_only_where_no_admin_edited_them():
+    import importlib
+
+    grief = importlib.import_module("room_service.migrations.versions.0005_grief_group_descriptions")
+    url = testing.create_database("hearth_room_migration_0005")
+    try:
+        runner.upgrade(url, "0004")
+        engine = sa.create_engine(url)
+        (adult, adult_old, adult_new), (teen, teen_old, _) = grief.CHANGES
+        with engine.begin() as conn:
+            for slug, description, by in ((adult, adult_old, "seed"), (teen, teen_old, "an-admin")):
+                conn.execute(sa.insert(orm.rooms).values(
+                    slug=slug, name=slug, description=description, topic="grief", audience_cohort="adult",
+                    audience_kind="member", mode="facilitated", status="active", capacity=12,
+                    access_policy={"always": True}, updated_at=dt.datetime.now(dt.timezone.utc), updated_by=by))
+        runner.upgrade(url)
+        with engine.connect() as conn:
+            now = dict(conn.execute(sa.select(orm.rooms.c.slug, orm.rooms.c.description)).all())
+        engine.dispose()
+        assert now == {adult: adult_new, teen: teen_old}
+        assert adult_new == next(r.description for r in STARTER_ROOMS if r.slug == adult)
+    finally:
+        testing.drop_database(url)
+
+
 def test_the_catalogue_is_seeded_once_however_often_migrate_runs(rooms, room_engine):
     assert rooms.seed_rooms(STARTER_ROOMS) == 0  # the fixture seeded it already
     with room_engine.connect() as conn:

@@ -305,8 +305,12 @@ class Conversation:
         and anyone in a room they are banned from (their join raced the ban). Returns how many were taken out."""
         now = self.clock()
         with self.uow_factory() as uow:
-            removed = evict_refused(uow, uow.members.to_recheck(now, now - LAPSED_ROLE_WINDOW), now)
-            self.commit(uow)
+            pairs = uow.members.to_recheck(now, now - LAPSED_ROLE_WINDOW)
+        removed = 0
+        for pair in pairs:  # a transaction each: holding one room's stream row while locking another member's
+            with self.uow_factory() as uow:  # row could deadlock with that member's post
+                removed += evict_refused(uow, [pair], now)
+                self.commit(uow)
         return removed
 
     def sweep_presence(self, limit: int = 500) -> int:
