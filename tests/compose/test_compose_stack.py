@@ -208,8 +208,11 @@ def test_backup_and_restore_of_a_service_database(channels):
                           capture_output=True, check=True, timeout=120).stdout
     lost = register(s, f"lost_{uuid.uuid4().hex[:6]}")  # after the backup: gone once it is restored
     compose("stop", "identity-grpc", "identity-worker")
+    sequence = "SELECT pg_get_serial_sequence('outbox', 'seq')"
+    last = int(psql(f"SELECT pg_sequence_last_value(({sequence})::regclass)"))  # as README's restore steps
     subprocess.run([*COMPOSE, "exec", "-T", "postgres", "pg_restore", "-U", "postgres", "--clean", "--if-exists",
                     "-d", "identity"], input=dump, capture_output=True, check=True, timeout=120)
+    psql(f"SELECT setval(({sequence})::regclass, {last} + 1)")
     compose("start", "identity-worker", "identity-grpc")
     subprocess.run(["bash", "deploy/wait-healthy.sh", " ".join(COMPOSE), "180"], check=True, timeout=300)
     after = fresh_stub()
@@ -220,6 +223,8 @@ def test_backup_and_restore_of_a_service_database(channels):
         raise AssertionError("a person registered after the backup survived the restore")
     except grpc.RpcError as exc:
         assert exc.code() == grpc.StatusCode.NOT_FOUND
+    register(after, f"after_{uuid.uuid4().hex[:6]}")  # its event is numbered above every one sent before
+    assert int(psql("SELECT max(seq) FROM outbox WHERE event_type = 'person_registered'")) > last
 
 
 def container_ids(service):
