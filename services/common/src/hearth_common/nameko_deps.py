@@ -13,7 +13,6 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
 from psycogreen.eventlet import patch_psycopg
-from sqlalchemy import exc as sa_exc
 
 from hearth_common import errors
 from hearth_common.db import database_unavailable
@@ -225,7 +224,7 @@ def retry_while_unavailable(call: Callable[[], object], give_up_after: float, fi
     while True:
         try:
             return call()
-        except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+        except Exception as exc:
             if not database_unavailable(exc) or time.monotonic() + wait > deadline:
                 raise
             log.warning("database unavailable; the event waits and is handled again",
