@@ -10,7 +10,7 @@ SERVICES := identity room
 PACKAGES := $(filter-out common,$(notdir $(wildcard services/*)))
 TESTS = $(wildcard $(foreach s,$(PACKAGES),services/$(s)/tests/$(1)))
 
-.PHONY: help venv proto test test-grpc-process test-unit test-nameko test-e2e migrate run bench clean wheels images rabbitmq-definitions up down logs ps redeploy test-compose
+.PHONY: help venv proto lint test test-grpc-process test-unit test-nameko test-e2e migrate run bench clean wheels images rabbitmq-definitions up down logs ps redeploy test-compose
 
 help: ## list the make targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -25,6 +25,10 @@ venv: $(PY) ## create .venv and install every package (editable) with the tested
 
 proto: ## regenerate the Python code from protos/**/*.proto
 	$(PY) protos/generate.py
+
+lint: ## ruff over the Python sources, and the import rules of ARCHITECTURE.md (import-linter, .importlinter)
+	$(VENV)/bin/ruff check services benchmarks scripts tests deploy protos
+	$(VENV)/bin/lint-imports --no-cache
 
 test: test-grpc-process test-nameko ## run every test tier against the local PostgreSQL and RabbitMQ
 

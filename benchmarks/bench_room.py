@@ -10,14 +10,13 @@ import concurrent.futures
 import random
 import time
 
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
 from loadgen import DURATION, WARMUP, machine_check, open_loop, report
 from stack import create_rooms, running_stack
-
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 SEEDED_LOCKED = "adult-peer-supporters"  # one of Chief Chat or First Post, plus Compassion Hero
 LOCK = '{"all_of": [{"any_of": [{"badge": "chief-chat"}, {"badge": "first-post"}]}, {"badge": "compassion-hero"}]}'

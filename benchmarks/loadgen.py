@@ -7,12 +7,12 @@ import os
 import pathlib
 import signal
 import socket
-import subprocess
 import statistics
+import subprocess
 import sys
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 BIN = pathlib.Path(sys.executable).parent
 DURATION = float(os.environ.get("BENCH_SECONDS", "10"))  # measured seconds per row

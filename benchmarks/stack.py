@@ -17,8 +17,9 @@ from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from hearth_common import testing
 from loadgen import BIN, CpuMeter, free_port, pids_of, stop_processes
+
+from hearth_common import testing
 
 ADMIN = ("bench_admin", "bench admin password")
 PASSWORD = "bench password 1"

@@ -18,6 +18,7 @@ import uuid
 import kombu
 import pytest
 import sqlalchemy as sa
+
 from hearth_common import testing
 
 DEPLOY = pathlib.Path(__file__).resolve().parent.parent

@@ -1,7 +1,6 @@
 """Fixtures for tests/compose: the stack `make test-compose` brought up, reached from the host."""
 import grpc
 import pytest
-
 from compose_helpers import compose
 
 

@@ -4,12 +4,12 @@ import subprocess
 import uuid
 
 import grpc
+from compose_helpers import COMPOSE, compose, psql
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
-from hearth_common import testing
 
-from compose_helpers import COMPOSE, compose, psql
+from hearth_common import testing
 
 T = 10
 ADMIN = ("admin", "change-me-admin-password")  # deploy/env/identity.env

@@ -6,10 +6,10 @@ import time
 
 import kombu
 import pytest
+from e2e_helpers import ADMIN, BIN, Stack, free_port
+
 from hearth_common import testing
 from hearth_common.outbox import event_exchange
-
-from e2e_helpers import ADMIN, BIN, Stack, free_port
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import time
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+
 from hearth_common import errors
 from hearth_common.rpc_client import RpcClient, RpcTimeout, RpcUnavailable
 

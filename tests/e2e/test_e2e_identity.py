@@ -7,13 +7,13 @@ import time
 
 import grpc
 import sqlalchemy as sa
+from e2e_helpers import ADMIN, Proc, wait_serving, wait_worker_ready
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
+
 from hearth_common import testing
 from hearth_common.logging import request_id_var
 from hearth_common.rpc_client import RpcClient
-
-from e2e_helpers import ADMIN, Proc, wait_serving, wait_worker_ready
 
 T = 10
 PASSWORD = "a long enough password"

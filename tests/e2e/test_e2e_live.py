@@ -7,16 +7,16 @@ import uuid
 import grpc
 import kombu
 import pytest
+from e2e_helpers import ADMIN
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
+from test_e2e_rooms import PASSWORD, T, room_stack  # noqa: F401  (fixture)
+
 from hearth_common import errors, testing
 from hearth_common.outbox import event_exchange
 from hearth_common.rpc_client import RpcClient
-
-from e2e_helpers import ADMIN
-from test_e2e_rooms import PASSWORD, T, room_stack  # noqa: F401  (fixture)
 
 OPEN_ROOM = "adult-24-7-support"
 
@@ -79,7 +79,7 @@ class Listener:
 
 
 @pytest.fixture
-def world(room_stack):
+def world(room_stack):  # noqa: F811  (the fixture imported above)
     identity_target, target_a, target_b = room_stack
     return People(identity_target), room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(target_a)), \
         room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(target_b))

@@ -3,13 +3,13 @@ import subprocess
 
 import grpc
 import pytest
+from e2e_helpers import ADMIN, BIN, Proc, free_port, wait_serving
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from hearth_common import testing
 
-from e2e_helpers import ADMIN, BIN, Proc, free_port, wait_serving
+from hearth_common import testing
 
 T = 10
 PASSWORD = "a long enough password"
@@ -50,7 +50,10 @@ def test_refused_then_told_what_is_needed_then_admitted_once_the_badge_arrives(r
                                                    kind=ipb.PERSON_KIND_MEMBER), timeout=T).person
     me = [("authorization", "Bearer " + identity.Login(ipb.LoginRequest(username="e2e_roomer", password=PASSWORD),
                                                        timeout=T).tokens.access_token)]
-    check = lambda: rooms.CheckAccess(rpb.CheckAccessRequest(slug="adult-peer-supporters"), metadata=me, timeout=T).access
+
+    def check():
+        return rooms.CheckAccess(rpb.CheckAccessRequest(slug="adult-peer-supporters"), metadata=me, timeout=T).access
+
     # Registration reaches room through identity's events; until then room says to try again.
     refused = testing.eventually(lambda: (a := check()) and "try again" not in " ".join(a.missing) and a)
     assert not refused.allowed

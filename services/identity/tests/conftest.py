@@ -2,9 +2,9 @@
 import dataclasses
 
 import pytest
+
 from hearth_common import testing
 from hearth_common.db import make_engine
-
 from identity_service import settings as settings_module
 from identity_service.bootstrap import build_service
 from identity_service.domain.catalogue import STARTER_BADGES

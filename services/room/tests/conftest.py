@@ -2,9 +2,9 @@
 import dataclasses
 
 import pytest
+
 from hearth_common import testing
 from hearth_common.db import make_engine
-
 from room_service import settings as settings_module
 from room_service.bootstrap import build_service
 from room_service.domain.catalogue import STARTER_ROOMS

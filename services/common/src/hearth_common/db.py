@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from psycopg2.extras import Json
 from sqlalchemy.engine import Connection, CursorResult, Engine
 
-
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

@@ -12,8 +12,8 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent import futures
-from typing import Callable, Iterable, Sequence
 
 import grpc
 import kombu.exceptions
@@ -299,7 +299,7 @@ class GrpcServer:
     ):
         self.pool = futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc")
         self.options = server_options(keepalive_seconds)
-        self.loop: "asyncio.AbstractEventLoop | None" = None
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.service_names = list(service_names)
         self.health = health.HealthServicer()
         self._watch_stop: threading.Event | None = None
@@ -335,7 +335,7 @@ class GrpcServer:
         for name in ["", *self.service_names]:
             self.health.set(name, status)
 
-    def start(self, readiness: Callable[[], bool] | None = None, interval: float = 5.0) -> "GrpcServer":
+    def start(self, readiness: Callable[[], bool] | None = None, interval: float = 5.0) -> GrpcServer:
         """Starts serving; with `readiness`, health follows it (checked every `interval` seconds)."""
         if self.loop is not None:
             self._on_loop(self.server.start())
@@ -384,7 +384,7 @@ class GrpcServer:
         log.info("grpc server stopped")
 
 
-def _new_loop_thread() -> "asyncio.AbstractEventLoop":
+def _new_loop_thread() -> asyncio.AbstractEventLoop:
     loop = asyncio_module.new_event_loop()
     threading.Thread(target=loop.run_forever, name="grpc-aio", daemon=True).start()
     return loop

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pathlib
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from alembic import command

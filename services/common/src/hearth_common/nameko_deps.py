@@ -5,7 +5,7 @@ import datetime as dt
 import functools
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import eventlet
 import kombu

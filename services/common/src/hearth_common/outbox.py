@@ -5,10 +5,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import socket
 import threading
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import kombu
 import sqlalchemy as sa
@@ -102,7 +101,7 @@ class _Confirms:
                 raise BrokerRefused(f"the broker did not confirm {len(self.unconfirmed)} messages in {timeout} s")
             try:
                 connection.drain_events(timeout=remaining)
-            except socket.timeout:
+            except TimeoutError:
                 continue
         if self.refused:
             raise BrokerRefused("the broker refused (nacked) a message")

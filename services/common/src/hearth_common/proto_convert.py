@@ -7,7 +7,6 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from hearth_common.errors import InvalidArgument
 
-
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 

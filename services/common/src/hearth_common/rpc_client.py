@@ -1,7 +1,6 @@
 """Cross-cutting: a plain-kombu client for nameko RPC, for processes that must not import eventlet (gRPC servers)."""
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import uuid
@@ -92,7 +91,7 @@ class RpcClient:
                 self._connect()
             try:
                 return self._call(service, method, kwargs)
-            except (OSError, socket.timeout, kombu.exceptions.OperationalError):
+            except (TimeoutError, OSError, kombu.exceptions.OperationalError):
                 self._connection = None
                 raise
 
@@ -122,7 +121,7 @@ class RpcClient:
                 raise RpcTimeout(f"no reply from {service}.{method} within {self.timeout}s")
             try:
                 self._connection.drain_events(timeout=remaining)
-            except socket.timeout:
+            except TimeoutError:
                 continue
         reply = self._replies.pop(correlation_id)
         if reply.get("error"):

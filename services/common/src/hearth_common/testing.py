@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import urllib.parse
 import uuid
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
 
@@ -70,7 +70,7 @@ class RabbitVhost:
     def _ctl(self, *args: str) -> None:
         subprocess.run([self.ctl, "-q", *args], check=True, capture_output=True, timeout=60)
 
-    def create(self) -> "RabbitVhost":
+    def create(self) -> RabbitVhost:
         self._ctl("add_vhost", self.name)
         self._ctl("set_permissions", "-p", self.name, self.user, ".*", ".*", ".*")
         return self

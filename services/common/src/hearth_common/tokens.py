@@ -5,7 +5,7 @@ import dataclasses
 import logging
 import threading
 import time
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -184,7 +184,6 @@ class TokenVerifier:
 def grpc_key_fetcher(target: str, timeout: float = 3.0) -> Callable[[], dict[str, str]]:
     """Fetches identity's public keys over gRPC (for services other than identity)."""
     import grpc
-
     from hearth.identity.v1 import identity_pb2, identity_pb2_grpc
 
     channel = grpc.insecure_channel(target)

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+
 from hearth_common import testing
 from hearth_common.inbox import claim_event, define_inbox_table
 

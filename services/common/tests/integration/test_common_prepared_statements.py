@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+
 from hearth_common import testing
 from hearth_common.db import PreparedStatement, make_engine
 

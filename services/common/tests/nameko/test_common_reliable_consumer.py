@@ -4,9 +4,10 @@ import time
 import uuid
 
 import kombu
-from hearth_common.nameko_deps import reliable_event_handler
 from nameko.standalone.events import event_dispatcher
 from sqlalchemy import exc as sa_exc
+
+from hearth_common.nameko_deps import reliable_event_handler
 
 
 def test_a_poison_event_is_retried_then_dead_lettered_and_others_still_flow(container_factory, amqp_uri):

@@ -8,10 +8,10 @@ import logging
 import uuid
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from google.protobuf.timestamp_pb2 import Timestamp
 from hearth.identity.v1 import identity_pb2
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hearth_common import errors
 from hearth_common.events import Event
@@ -487,6 +487,7 @@ class _DriverError(Exception):
 ])
 def test_database_errors_that_pass_by_themselves_are_told_apart_from_ones_that_recur(pgcode, passes):
     import sqlalchemy as sa
+
     from hearth_common.db import database_unavailable
 
     assert database_unavailable(sa.exc.OperationalError("SELECT 1", {}, _DriverError(pgcode))) is passes

@@ -1,8 +1,8 @@
 """Unit: the relay's batch publisher confirms: a batch counts as published only when the broker confirmed all of it."""
 import collections
-import socket
 
 import pytest
+
 from hearth_common.outbox import BrokerRefused, _Confirms
 
 
@@ -15,7 +15,7 @@ class Broker:
 
     def drain_events(self, timeout):
         if not self.frames:
-            raise socket.timeout()
+            raise TimeoutError()
         kind, tag, multiple = self.frames.pop(0)
         for callback in self.events[kind]:
             callback(tag, multiple)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from hearth_common.db import make_engine
 from hearth_common.outbox import OutboxRelay
-
 from identity_service.adapters import orm
 from identity_service.adapters.crypto import Argon2Hasher, Ed25519Signer
 from identity_service.adapters.repository import SOURCE, uow_factory

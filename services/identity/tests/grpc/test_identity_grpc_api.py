@@ -9,8 +9,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
-from hearth_common.tokens import TokenVerifier, grpc_key_fetcher
 
+from hearth_common.tokens import TokenVerifier, grpc_key_fetcher
 from identity_service.entrypoints.grpc_server import SERVICE_NAME, build_server
 from identity_service.service_layer.services import Actor
 

@@ -4,8 +4,8 @@ import json
 import kombu
 import pytest
 import sqlalchemy as sa
-from hearth_common.outbox import OutboxRelay, event_exchange
 
+from hearth_common.outbox import OutboxRelay, event_exchange
 from identity_service.adapters import orm
 from identity_service.domain import errors
 from identity_service.service_layer.services import Actor

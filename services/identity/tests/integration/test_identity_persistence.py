@@ -5,9 +5,9 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+
 from hearth_common import testing
 from hearth_common.errors import DomainError
-
 from identity_service.adapters import orm
 from identity_service.domain import errors
 from identity_service.migrations import runner
@@ -72,7 +72,7 @@ def test_concurrent_registrations_of_one_username_create_one_person(identity, cl
     def attempt(i):
         barrier.wait()
         try:
-            identity.register(f"Sam", f"password number {i}", ADULT_DOB, "member")
+            identity.register("Sam", f"password number {i}", ADULT_DOB, "member")
             results.append("ok")
         except errors.UsernameTaken:
             results.append("taken")

@@ -5,6 +5,7 @@ import time
 
 import kombu
 import pytest
+
 from hearth_common import testing
 from hearth_common.outbox import event_exchange
 

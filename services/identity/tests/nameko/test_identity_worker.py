@@ -5,14 +5,14 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from nameko.events import event_handler
+from nameko.standalone.events import event_dispatcher
+
 from hearth_common import errors, testing
 from hearth_common.inbox import claim_event, define_inbox_table
 from hearth_common.logging import request_id_var
 from hearth_common.outbox import decode_body
 from hearth_common.rpc_client import RpcClient
-from nameko.events import event_handler
-from nameko.standalone.events import event_dispatcher
-
 from identity_service.adapters import orm
 
 ADULT_DOB = "1990-04-02"

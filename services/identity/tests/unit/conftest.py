@@ -6,8 +6,8 @@ import datetime as dt
 import json
 
 import pytest
-from hearth_common.events import Event
 
+from hearth_common.events import Event
 from identity_service.domain import model
 from identity_service.domain.catalogue import STARTER_BADGES
 from identity_service.service_layer.services import Actor, IdentityService, TokenPolicy
@@ -90,7 +90,7 @@ def _check_constraints(tables: dict[str, dict]) -> None:
 class _Repo:
     table = ""
 
-    def __init__(self, uow: "FakeUnitOfWork"):
+    def __init__(self, uow: FakeUnitOfWork):
         self.uow = uow
 
     @property

@@ -2,10 +2,10 @@
 import datetime as dt
 
 import pytest
-from hearth_common import errors as common_errors
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hearth_common import errors as common_errors
 from identity_service.domain import errors, model
 from identity_service.domain.model import Cohort
 

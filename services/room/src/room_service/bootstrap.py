@@ -1,11 +1,10 @@
 """Composition root of room: builds the service layer from settings for every entrypoint."""
 from __future__ import annotations
 
-from hearth_common.db import make_engine
-from hearth_common.outbox import OutboxRelay
-
 import datetime as dt
 
+from hearth_common.db import make_engine
+from hearth_common.outbox import OutboxRelay
 from room_service.adapters import orm
 from room_service.adapters.repository import SOURCE, uow_factory
 from room_service.service_layer.conversation import Conversation

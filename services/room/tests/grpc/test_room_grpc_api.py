@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from google.protobuf.timestamp_pb2 import Timestamp
 from hearth.room.v1 import room_pb2 as pb
 from hearth.room.v1 import room_pb2_grpc
-from hearth_common.tokens import TokenVerifier
 
+from hearth_common.tokens import TokenVerifier
 from room_service.entrypoints.grpc_server import build_server
 
 T = 5

@@ -9,10 +9,10 @@ import grpc
 import pytest
 from hearth.room.v1 import room_pb2 as pb
 from hearth.room.v1 import room_pb2_grpc
-from hearth_common.tokens import TokenVerifier
-
-from room_service.entrypoints.grpc_server import build_server
 from test_room_grpc_api import PEM, T, known_person, token_for
+
+from hearth_common.tokens import TokenVerifier
+from room_service.entrypoints.grpc_server import build_server
 
 ROOM = "adult-24-7-support"
 

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from hearth_common import testing
 
+from hearth_common import testing
 from room_service.adapters import orm
 from room_service.adapters.repository import RoomsRepository
 from room_service.domain import errors

@@ -7,20 +7,24 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from room_integration_helpers import Clock, identity, register
+
 from hearth_common import testing
 from hearth_common.errors import (
-    FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, ResourceExhausted, category_of,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+    category_of,
 )
-
 from room_service.adapters import orm
 from room_service.adapters.repository import uow_factory
-from room_service.domain import errors
+from room_service.domain import errors, sanctions
 from room_service.domain import messages as msgs
-from room_service.domain import sanctions
 from room_service.domain.errors import NotAllowedIn, NotInRoom, RoomFull
 from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.sessions import Sessions
-from room_integration_helpers import Clock, identity, register
 
 LOUNGE = "adult-community-lounge"        # always open, every adult
 GOOD_NEWS = "adult-community-good-news"  # always open, every adult

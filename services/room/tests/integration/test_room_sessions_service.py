@@ -4,16 +4,16 @@ import types
 import uuid
 
 import pytest
+from room_integration_helpers import Clock, identity, register
+
 from hearth_common import testing
 from hearth_common.errors import FailedPrecondition, PermissionDenied
-
 from room_service.adapters.repository import uow_factory
 from room_service.domain import sessions as rules
 from room_service.domain.circle import OnlyMembersTakeTurns
 from room_service.domain.errors import NotAllowedIn
 from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.sessions import Sessions
-from room_integration_helpers import Clock, identity, register
 
 LOUNGE = "adult-community-lounge"      # always open, every adult
 FACILITATED = "adult-anxiety-session"  # facilitated, adult members (and session leaders, on-spot hosts)

@@ -3,6 +3,7 @@ import importlib
 import os
 
 import pytest
+
 from hearth_common import testing
 
 

@@ -1,9 +1,9 @@
 """nameko: room's worker keeps its read model of people from identity's events, under eventlet."""
 import uuid
 
-from hearth_common import testing
 from nameko.standalone.events import event_dispatcher
 
+from hearth_common import testing
 from room_service.domain.catalogue import STARTER_ROOMS
 
 LOCKED = next(r for r in STARTER_ROOMS if r.slug == "adult-peer-supporters")

@@ -5,15 +5,15 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from nameko.standalone.events import event_dispatcher
+from room_nameko_helpers import register
+
 from hearth_common import errors, testing
 from hearth_common.rpc_client import RpcClient
-from nameko.standalone.events import event_dispatcher
-
 from room_service.adapters import orm
 from room_service.adapters.repository import uow_factory
 from room_service.domain.sanctions import Muted
 from room_service.service_layer.conversation import Conversation
-from room_nameko_helpers import register
 
 LOUNGE = "adult-community-lounge"        # always open, every adult
 GOOD_NEWS = "adult-community-good-news"  # always open, every adult

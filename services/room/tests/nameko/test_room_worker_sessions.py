@@ -1,12 +1,12 @@
 """nameko: room's worker ends live sessions nobody ended, on its timer (real RabbitMQ vhost, real PostgreSQL)."""
 import datetime as dt
 
-from hearth_common import testing
+from room_nameko_helpers import register
 
+from hearth_common import testing
 from room_service.adapters.repository import uow_factory
 from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.sessions import Sessions
-from room_nameko_helpers import register
 
 LOUNGE = "adult-community-lounge"  # always open, every adult
 

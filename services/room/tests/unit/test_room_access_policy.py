@@ -5,12 +5,11 @@ import json
 import pickle
 
 import pytest
-from hearth_common import errors as common_errors
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hearth_common import errors as common_errors
 from room_service.domain import access, errors
-from room_service.domain.rooms import Room
 from room_service.domain.access import (
     AllOf,
     Always,
@@ -29,6 +28,7 @@ from room_service.domain.access import (
     parse_policy,
     to_dict,
 )
+from room_service.domain.rooms import Room
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2025, 6, 15, 12, 0, tzinfo=UTC)

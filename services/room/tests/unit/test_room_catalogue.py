@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from identity_service.domain.catalogue import STARTER_BADGES
 
+from identity_service.domain.catalogue import STARTER_BADGES
 from room_service.domain import access, catalogue
 from room_service.domain.catalogue import STARTER_ROOMS, TOPICS
 from room_service.domain.rooms import BADGE_NAMES

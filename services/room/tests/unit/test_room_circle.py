@@ -2,12 +2,17 @@
 import datetime as dt
 
 import pytest
-from hearth_common import errors as common_errors
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hearth_common import errors as common_errors
 from room_service.domain.circle import (
-    AlreadySpeaking, HandNotRaised, NobodyWaiting, OnlyMembersTakeTurns, TurnInProgress, TurnQueue,
+    AlreadySpeaking,
+    HandNotRaised,
+    NobodyWaiting,
+    OnlyMembersTakeTurns,
+    TurnInProgress,
+    TurnQueue,
 )
 
 UTC = dt.timezone.utc

@@ -4,10 +4,10 @@ import datetime as dt
 import uuid
 
 import pytest
-from hearth_common import errors as common_errors
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hearth_common import errors as common_errors
 from room_service.domain.messages import (
     HEART_BURST,
     HEART_INTERVAL,

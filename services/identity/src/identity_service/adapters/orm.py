@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from hearth_common.db import new_metadata
-from hearth_common.outbox import define_outbox_table
 from sqlalchemy.orm import registry
 
+from hearth_common.db import new_metadata
+from hearth_common.outbox import define_outbox_table
 from identity_service.domain import model
 
 metadata = new_metadata()

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from hearth_common.unit_of_work import SqlAlchemyUnitOfWork as BaseSqlAlchemyUnitOfWork
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from hearth_common.sql_unit_of_work import SqlAlchemyUnitOfWork as BaseSqlAlchemyUnitOfWork
 from identity_service.adapters import orm
 from identity_service.domain import model
 from identity_service.service_layer.unit_of_work import UnitOfWork

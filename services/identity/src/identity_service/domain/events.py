@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from hearth_common.events import Event
-
 from identity_service.domain.model import BadgeAward, Cohort, Person, RoleGrant
 
 # Every event type identity announces (on the identity.events exchange, routing key = type).

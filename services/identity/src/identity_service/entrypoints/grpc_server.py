@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from hearth.identity.v1 import identity_pb2, identity_pb2_grpc
+
 from hearth_common.db import db_ping, make_engine
 from hearth_common.grpc_server import GrpcServer
 from hearth_common.logging import configure_logging
 from hearth_common.tokens import TokenVerifier
-
 from identity_service import settings as settings_module
 from identity_service.bootstrap import build_service
 from identity_service.entrypoints.grpc_servicer import IdentityServicer

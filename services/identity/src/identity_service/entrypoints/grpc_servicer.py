@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
+
 from hearth_common.grpc_server import bearer_token
 from hearth_common.proto_convert import enum_number, enum_value, from_timestamp, to_timestamp
 from hearth_common.tokens import TokenVerifier
-
 from identity_service.service_layer.services import Actor, IdentityService
 
 KIND, COHORT, ROLE = "PERSON_KIND_", "COHORT_", "ROLE_"

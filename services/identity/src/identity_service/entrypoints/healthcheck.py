@@ -2,7 +2,6 @@
 import sys
 
 from hearth_common import healthcheck
-
 from identity_service import settings as settings_module
 
 

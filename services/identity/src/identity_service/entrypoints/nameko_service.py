@@ -4,8 +4,11 @@ from __future__ import annotations
 import functools
 import logging
 
-from hearth_common.errors import DomainError
+from nameko.rpc import rpc
+from nameko.timer import timer
+
 from hearth_common.db import db_ping, make_engine
+from hearth_common.errors import DomainError
 from hearth_common.nameko_deps import (
     Heartbeat,
     OutboxRelayRunner,
@@ -15,9 +18,6 @@ from hearth_common.nameko_deps import (
     jsonable,
     rpc_errors,
 )
-from nameko.rpc import rpc
-from nameko.timer import timer
-
 from identity_service import settings as settings_module
 from identity_service.bootstrap import build_relay, build_service
 from identity_service.service_layer.services import Actor

@@ -11,7 +11,6 @@ import logging
 import sys
 
 from hearth_common.logging import configure_logging, new_request_id, request_id_var
-
 from identity_service import settings as settings_module
 from identity_service.bootstrap import build_relay
 from identity_service.domain.events import EVENT_TYPES

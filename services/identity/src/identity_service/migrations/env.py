@@ -1,7 +1,7 @@
 """Migrations: Alembic environment for identity's database."""
 from alembic import context
-from hearth_common.migrations import run_env
 
+from hearth_common.migrations import run_env
 from identity_service import settings
 from identity_service.adapters.orm import metadata
 

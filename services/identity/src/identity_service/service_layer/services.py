@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from typing import Callable
+from collections.abc import Callable
 
 from identity_service.domain import errors, events, model
 from identity_service.service_layer import views
@@ -47,7 +47,7 @@ class Actor:
     service: str | None = None
 
     @classmethod
-    def calling_service(cls, name: str) -> "Actor":
+    def calling_service(cls, name: str) -> Actor:
         """An internal caller, named by the service making the call (recorded as `service:<name>`)."""
         if not isinstance(name, str) or not SERVICE_NAME_RE.match(name):
             raise errors.InvalidArgument("caller must be the calling service's name, e.g. 'course'")

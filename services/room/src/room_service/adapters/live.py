@@ -20,7 +20,7 @@ import socket
 import threading
 import time
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 import kombu
 
@@ -177,7 +177,7 @@ class LiveHub:
 
     # --- background threads -------------------------------------------------------------------
 
-    def start(self) -> "LiveHub":
+    def start(self) -> LiveHub:
         for target, name in ((self._consume, "live-consumer"), (self._sweep, "live-sweep"),
                              (self._publish_queued, "live-publisher")):
             thread = threading.Thread(target=target, name=name, daemon=True)
@@ -211,7 +211,7 @@ class LiveHub:
                         while not self._stop.is_set():
                             try:
                                 conn.drain_events(timeout=0.1)
-                            except socket.timeout:
+                            except TimeoutError:
                                 pass
                             # On every pass: with no_ack this consumer sends nothing else, and under steady
                             # traffic drain_events never times out; the broker would close a connection

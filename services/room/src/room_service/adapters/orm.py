@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
 from hearth_common.db import new_metadata
 from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
-from sqlalchemy.dialects import postgresql
 
 metadata = new_metadata()
 JSON = sa.JSON().with_variant(postgresql.JSONB, "postgresql")

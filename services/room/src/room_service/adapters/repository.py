@@ -3,19 +3,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
 from hearth_common.db import PreparedStatement
 from hearth_common.events import Event
 from hearth_common.inbox import claim_event
 from hearth_common.outbox import outbox_row
-from hearth_common.unit_of_work import CoreUnitOfWork, UniqueViolation
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Connection, Engine
-
+from hearth_common.sql_unit_of_work import CoreUnitOfWork
+from hearth_common.unit_of_work import UniqueViolation
 from room_service.adapters import orm
 from room_service.domain.messages import Message
 from room_service.domain.people import BadgeState, GrantState, KnownPerson

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Union
+from typing import Any
 
 from room_service.domain.errors import InvalidPolicy
 
@@ -158,7 +158,7 @@ class Always:
     """An open room: everyone may enter. Only ever the whole policy, never part of one."""
 
 
-Expr = Union[Badge, Kind, Cohort, Role, AllOf, AnyOf, Not, Always]
+Expr = Badge | Kind | Cohort | Role | AllOf | AnyOf | Not | Always
 _CONDITIONS = (Badge, Kind, Cohort, Role, AllOf, AnyOf, Not)
 
 

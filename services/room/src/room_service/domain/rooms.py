@@ -5,7 +5,8 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from room_service.domain import access, catalogue, errors
 from room_service.domain.messages import MAX_SLOW_MODE_SECONDS
@@ -61,7 +62,7 @@ class Room:
     closes_at: dt.datetime | None = None
     slow_mode_seconds: int = 0
 
-    def validate(self) -> "Room":
+    def validate(self) -> Room:
         """Refuses a room no one could use, saying which field is wrong and how; keeps the name and
         description trimmed (a name stored with trailing spaces would pass as a second room of that name)."""
         if isinstance(self.name, str):

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from hearth_common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
-
 from room_service.domain.access import PersonFacts
 
 SESSION_KINDS = ("scheduled", "unplanned")
@@ -98,7 +97,7 @@ class Session:
         starts_at: dt.datetime,
         duration_minutes: int,
         now: dt.datetime,
-    ) -> "Session":
+    ) -> Session:
         """A session planned ahead; raises InvalidSession naming the field and what it allows."""
         topic = _topic(topic)
         starts_at = _utc(starts_at, "starts_at")
@@ -131,7 +130,7 @@ class Session:
         host_id: str,
         now: dt.datetime,
         duration_minutes: int = UNPLANNED_DURATION_MINUTES,
-    ) -> "Session":
+    ) -> Session:
         """A session an on-spot host opens on the spot: live from now, the host leading it."""
         topic = _topic(topic)
         duration_minutes = _duration(duration_minutes)
@@ -153,7 +152,7 @@ class Session:
         """When the session is due to end: its planned length after it started (or is due to start)."""
         return (self.started_at or self.starts_at) + dt.timedelta(minutes=self.duration_minutes)
 
-    def check_clashes(self, others: Iterable["Session"]) -> None:
+    def check_clashes(self, others: Iterable[Session]) -> None:
         """Raises SessionClash naming the first of the room's other scheduled or live sessions whose time
         overlaps this one's (one room holds one session at a time)."""
         for other in sorted(others, key=lambda s: s.starts_at):

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from hearth.room.v1 import room_pb2, room_pb2_grpc
+
 from hearth_common.db import db_ping, make_engine
 from hearth_common.grpc_server import GrpcServer
 from hearth_common.logging import configure_logging
 from hearth_common.tokens import TokenVerifier, grpc_key_fetcher
-
 from room_service import settings as settings_module
 from room_service.adapters.live import LiveHub
 from room_service.bootstrap import build_conversation, build_service

@@ -7,10 +7,10 @@ import json
 
 from hearth.room.v1 import room_pb2 as pb
 from hearth.room.v1 import room_pb2_grpc
+
 from hearth_common.grpc_server import bearer_token
 from hearth_common.proto_convert import enum_number, enum_value, from_timestamp, to_timestamp
 from hearth_common.tokens import TokenVerifier
-
 from room_service.domain import errors
 from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.services import RoomService

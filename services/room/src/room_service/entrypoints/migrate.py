@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 
 from hearth_common.logging import configure_logging, new_request_id, request_id_var
-
 from room_service import settings as settings_module
 from room_service.bootstrap import build_service
 from room_service.domain.catalogue import STARTER_ROOMS

@@ -5,6 +5,9 @@ from __future__ import annotations
 import functools
 import logging
 
+from nameko.rpc import rpc
+from nameko.timer import timer
+
 from hearth_common.db import db_ping, make_engine
 from hearth_common.errors import DomainError
 from hearth_common.nameko_deps import (
@@ -17,9 +20,6 @@ from hearth_common.nameko_deps import (
     reliable_event_handler,
     rpc_errors,
 )
-from nameko.rpc import rpc
-from nameko.timer import timer
-
 from room_service import settings as settings_module
 from room_service.bootstrap import build_conversation, build_relay, build_service
 

@@ -1,7 +1,7 @@
 """Migrations: Alembic environment for room's database."""
 from alembic import context
-from hearth_common.migrations import run_env
 
+from hearth_common.migrations import run_env
 from room_service import settings
 from room_service.adapters.orm import metadata
 

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
 from hearth_common.errors import InvalidArgument, NotFound, PermissionDenied
 from hearth_common.events import Event
-
-from room_service.domain import errors
+from room_service.domain import errors, sanctions
 from room_service.domain import messages as msgs
-from room_service.domain import sanctions
 from room_service.domain.errors import NotAllowedIn, NotInRoom, RoomFull
 from room_service.domain.messages import Message
 from room_service.domain.people import KnownPerson

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from room_service.domain import errors
 from room_service.domain.people import IDENTITY_EVENTS, NARROWING_EVENTS, KnownPerson

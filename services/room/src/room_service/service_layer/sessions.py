@@ -6,12 +6,17 @@ import uuid
 
 from hearth_common.errors import FailedPrecondition, NotFound, PermissionDenied
 from hearth_common.events import Event
-
 from room_service.domain import sessions as rules
 from room_service.domain.circle import TurnQueue
 from room_service.domain.sessions import Session
 from room_service.service_layer.conversation import (
-    Conversation, _uuid, append, decide_all, load_room, require_may_enter, set_checked_in,
+    Conversation,
+    _uuid,
+    append,
+    decide_all,
+    load_room,
+    require_may_enter,
+    set_checked_in,
 )
 
 SHARING_CIRCLE_TOPIC = "sharing-circle"

@@ -6,7 +6,6 @@ from typing import Protocol
 
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
-
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Room
 

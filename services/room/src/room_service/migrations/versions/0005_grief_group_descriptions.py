@@ -6,8 +6,8 @@ Create Date: 2026-11-26 10:45:00
 
 Data only: rooms an admin has edited since the seed (updated_by is not 'seed') keep their text.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0005'
 down_revision = '0004'
