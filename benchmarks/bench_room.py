@@ -28,7 +28,8 @@ HISTORY_MESSAGES = 500
 def main() -> None:
     # The benchmark's members send no heartbeats: with the default presence timeout the sweep would drop the
     # join row's 3,300 members at once a minute later, in the middle of another row.
-    with running_stack("bench_room", room_grpc_replicas=2, extra_env={"ROOM_PRESENCE_TIMEOUT_SECONDS": "3600"}) as stack:
+    quiet_presence = {"ROOM_PRESENCE_TIMEOUT_SECONDS": "3600"}
+    with running_stack("bench_room", room_grpc_replicas=2, extra_env=quiet_presence) as stack:
         stubs = [room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(t)) for t in stack.room_targets]
         # Enough people that every join in the run is a first join of a (person, room) pair.
         joins = int(JOIN_RATE * (WARMUP + DURATION))
@@ -36,9 +37,11 @@ def main() -> None:
         stack.wait_known(people, SEEDED_LOCKED)
 
         def allowed(md) -> bool:
-            return stack.rooms.CheckAccess(rpb.CheckAccessRequest(slug=SEEDED_LOCKED), metadata=md, timeout=5).access.allowed
+            request = rpb.CheckAccessRequest(slug=SEEDED_LOCKED)
+            return stack.rooms.CheckAccess(request, metadata=md, timeout=5).access.allowed
 
-        print(f"room benchmark: identity, room-worker, {len(stubs)} room-grpc replicas and the load generator on one machine")
+        print(f"room benchmark: identity, room-worker, {len(stubs)} room-grpc replicas and the load generator"
+              " on one machine")
         print(machine_check())
         opened = []
         for person_id, md in people:
@@ -68,7 +71,8 @@ def main() -> None:
             list(pool.map(lambda i: stubs[i % 2].JoinRoom(rpb.JoinRoomRequest(slug=locked[LOCKED_ROOMS]),
                                                           metadata=people[i][1], timeout=5), range(200)))
         # The floor under the join row: the same rate of calls that do nothing (no token, no database), through
-        # the same servers, thread pools and load generator; on a machine whose own stalls show here, no row can do better.
+        # the same servers, thread pools and load generator; on a machine whose own stalls show here, no row can do
+        # better.
         health = [health_pb2_grpc.HealthStub(grpc.insecure_channel(t)) for t in stack.room_targets]
         open_loop("gRPC Health.Check (floor: no token, no db)", JOIN_RATE, lambda i: health[i % 2].Check(
             health_pb2.HealthCheckRequest(), timeout=5), cpu=stack.cpu_meter())

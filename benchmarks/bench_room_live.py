@@ -81,7 +81,8 @@ async def post_open_loop(targets: list[str], posters: list[tuple[str, list, str]
         _, md, slug = posters[k % len(posters)]
         body = json.dumps({"k": k, "t": scheduled})
         try:
-            await stubs[k % len(stubs)].PostMessage(rpb.PostMessageRequest(slug=slug, body=body), metadata=md, timeout=10)
+            request = rpb.PostMessageRequest(slug=slug, body=body)
+            await stubs[k % len(stubs)].PostMessage(request, metadata=md, timeout=10)
             post_latencies.append(time.monotonic() - scheduled)
             posted[k] = slug
         except grpc.aio.AioRpcError as exc:
@@ -111,8 +112,8 @@ def main() -> None:
         for n in range(SUBSCRIBER_PROCESSES):
             spec = tmp / f"spec-{n}.json"
             spec.write_text(json.dumps({"subs": subs[n::SUBSCRIBER_PROCESSES]}))
-            readers.append(subprocess.Popen([sys.executable, __file__, "--subscribe", str(spec), str(tmp / f"out-{n}.json")],
-                                            stdout=subprocess.PIPE, text=True))
+            command = [sys.executable, __file__, "--subscribe", str(spec), str(tmp / f"out-{n}.json")]
+            readers.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
         for reader in readers:
             assert reader.stdout.readline().strip() == "ready", "subscribers did not start"
         posters = [(pid, md, room_of[pid]) for pid, md in people]

@@ -37,7 +37,8 @@ class Stack:
 
     def cpu_meter(self) -> CpuMeter:
         """Counts CPU per call of the stack's processes and of the PostgreSQL and RabbitMQ servers it uses."""
-        return CpuMeter({**self.processes, "postgres": lambda: pids_of("postgres"), "rabbitmq": lambda: pids_of("beam.smp")})
+        return CpuMeter({**self.processes, "postgres": lambda: pids_of("postgres"),
+                         "rabbitmq": lambda: pids_of("beam.smp")})
 
     def register(self, names: list[str], workers: int = 8) -> list[tuple[str, list]]:
         """Registers and logs in adult members; returns (person id, auth metadata) for each."""

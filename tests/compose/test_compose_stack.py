@@ -92,18 +92,21 @@ def test_a_badge_awarded_in_identity_opens_a_room_on_every_room_replica(channels
 def test_identity_replay_events_runs_as_documented_and_room_ignores_what_it_already_had(channels):
     eventually(lambda: unpublished_events() == 0, what="the workers to publish every event")
     published = int(psql("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL"))
-    people = "SELECT md5(string_agg(person_id || username || badges::text || grants::text, ',' ORDER BY person_id)) FROM people"
+    people = ("SELECT md5(string_agg(person_id || username || badges::text || grants::text, ',' ORDER BY person_id))"
+              " FROM people")
     known, handled = psql(people, database="room"), psql("SELECT count(*) FROM inbox", database="room")
 
     out = compose("run", "--rm", "identity-migrate", "identity-replay-events", timeout=180)  # README's command
     assert f"replayed {published} events" in out
 
     def room_queues():
-        listed = compose("exec", "-T", "rabbitmq", "rabbitmqctl", "-q", "list_queues", "-p", "hearth", "name", "messages")
+        listed = compose("exec", "-T", "rabbitmq", "rabbitmqctl", "-q", "list_queues", "-p", "hearth",
+                         "name", "messages")
         return {name: int(n) for name, n in (line.split() for line in listed.splitlines() if len(line.split()) == 2)
                 if name.startswith("evt-identity-")}
 
-    eventually(lambda: room_queues() and not any(room_queues().values()), what="room-worker to take the replayed events")
+    eventually(lambda: room_queues() and not any(room_queues().values()),
+               what="room-worker to take the replayed events")
     assert psql("SELECT count(*) FROM inbox", database="room") == handled  # every one was had already
     assert psql(people, database="room") == known
 

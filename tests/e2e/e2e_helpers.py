@@ -99,7 +99,8 @@ def wait_serving(target, proc, timeout=30):
         while True:
             assert proc.process.poll() is None, proc.log_path.read_text()
             try:
-                if stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status == health_pb2.HealthCheckResponse.SERVING:
+                status = stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status
+                if status == health_pb2.HealthCheckResponse.SERVING:
                     return
             except grpc.RpcError:
                 pass

@@ -24,7 +24,8 @@ def stub_for(target):
 
 
 def register(stub, username):
-    request = pb.RegisterRequest(username=username, password=PASSWORD, date_of_birth="1991-02-03", kind=pb.PERSON_KIND_MEMBER)
+    request = pb.RegisterRequest(username=username, password=PASSWORD, date_of_birth="1991-02-03",
+                                 kind=pb.PERSON_KIND_MEMBER)
     return stub.Register(request, timeout=T).person
 
 
@@ -48,7 +49,8 @@ def test_register_login_award_and_read_back_with_one_request_id_throughout(stack
     stub = stub_for(target)
     person = register(stub, "e2e_alice")
     metadata = admin_metadata(stub, "e2e-request-0001")
-    award = pb.AwardBadgeRequest(person_id=person.id, badge_slug="first-post", reason="first message", idempotency_key="e2e-1")
+    award = pb.AwardBadgeRequest(person_id=person.id, badge_slug="first-post", reason="first message",
+                                 idempotency_key="e2e-1")
     stub.AwardBadge(award, metadata=metadata, timeout=T)
     held = stub.ListPersonBadges(pb.ListPersonBadgesRequest(person_id=person.id), metadata=metadata, timeout=T).awards
     assert [a.badge.slug for a in held] == ["first-post"]
@@ -72,7 +74,8 @@ def test_register_login_award_and_read_back_with_one_request_id_throughout(stack
     finally:
         request_id_var.reset(token)
         client.close()
-    got = events(lambda es: any(e["event_type"] == "badge_awarded" and e["request_id"] == "e2e-request-0002" for e in es))
+    got = events(lambda es: any(e["event_type"] == "badge_awarded" and e["request_id"] == "e2e-request-0002"
+                                for e in es))
     # The worker logs the call and the publication; the event can reach its consumer before those lines are read.
     testing.eventually(lambda: any(l.get("request_id") == "e2e-request-0002" for l in worker.logs()),
                        what="the worker's log lines with the caller's request id")

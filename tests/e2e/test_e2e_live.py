@@ -56,7 +56,8 @@ class Listener:
     """A Subscribe stream read in a thread; items are kept in arrival order."""
 
     def __init__(self, rooms, md, slug, after_seq=None):
-        request = rpb.SubscribeRequest(slug=slug) if after_seq is None else rpb.SubscribeRequest(slug=slug, after_seq=after_seq)
+        request = (rpb.SubscribeRequest(slug=slug) if after_seq is None
+                   else rpb.SubscribeRequest(slug=slug, after_seq=after_seq))
         self.call = rooms.Subscribe(request, metadata=md)
         self.items = []
         self.thread = threading.Thread(target=self._read, daemon=True)
@@ -148,7 +149,8 @@ def test_a_subscriber_that_disconnects_and_resumes_misses_nothing(world):
     first.close()
     last_seq = first.items[-1].seq
     for n in range(4):  # while the reader is away
-        replica_b.PostMessage(rpb.PostMessageRequest(slug=OPEN_ROOM, body=f"while away {n}"), metadata=writer, timeout=T)
+        request = rpb.PostMessageRequest(slug=OPEN_ROOM, body=f"while away {n}")
+        replica_b.PostMessage(request, metadata=writer, timeout=T)
     resumed = Listener(replica_b, reader, OPEN_ROOM, after_seq=last_seq)  # and on the other replica
     try:
         testing.eventually(lambda: len(resumed.messages()) == 4)

@@ -10,7 +10,8 @@ from hearth_common.inbox import claim_event, define_inbox_table
 
 metadata = sa.MetaData()
 inbox = define_inbox_table(metadata)
-effects = sa.Table("effects", metadata, sa.Column("id", sa.Integer, primary_key=True), sa.Column("event_id", sa.String(36)))
+effects = sa.Table("effects", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                   sa.Column("event_id", sa.String(36)))
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,8 @@ def test_a_redelivered_event_is_applied_once(engine):
     assert apply(engine, envelope) is True
     assert apply(engine, envelope) is False
     with engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(effects).where(effects.c.event_id == envelope["event_id"])).scalar_one() == 1
+        count = sa.select(sa.func.count()).select_from(effects).where(effects.c.event_id == envelope["event_id"])
+        assert conn.execute(count).scalar_one() == 1
 
 
 def test_concurrent_duplicates_apply_once(engine):

@@ -117,7 +117,8 @@ def test_a_redelivered_event_is_applied_once(container_factory, amqp_uri, consum
                     return
                 person = envelope["data"]["person_id"]
                 updated = conn.execute(
-                    sa.update(held_badges).where(held_badges.c.person_id == person).values(count=held_badges.c.count + 1)
+                    sa.update(held_badges).where(held_badges.c.person_id == person)
+                    .values(count=held_badges.c.count + 1)
                 ).rowcount
                 if not updated:
                     conn.execute(sa.insert(held_badges).values(person_id=person, count=1))
@@ -137,4 +138,5 @@ def test_a_redelivered_event_is_applied_once(container_factory, amqp_uri, consum
     container.stop()
     assert sorted(applied) == ["applied", "skipped"]
     with consumer_engine.connect() as conn:
-        assert conn.execute(sa.select(held_badges.c.count).where(held_badges.c.person_id == person_id)).scalar_one() == 1
+        count = sa.select(held_badges.c.count).where(held_badges.c.person_id == person_id)
+        assert conn.execute(count).scalar_one() == 1

@@ -101,7 +101,8 @@ class TestRegister:
             ("alice", PASSWORD, "1904-06-15", errors.InvalidDateOfBirth),  # 121
         ],
     )
-    def test_invalid_input_is_refused_and_nothing_is_written(self, service, db, published, username, password, dob, error):
+    def test_invalid_input_is_refused_and_nothing_is_written(self, service, db, published, username, password, dob,
+                                                              error):
         with pytest.raises(error):
             service.register(username, password, dob, "member")
         assert db.tables["people"] == {}
@@ -364,7 +365,8 @@ class TestRoles:
         person = make_person("moe")
         published.clear()
         expires = START + dt.timedelta(days=7)
-        grant = service.grant_role(admin, person["id"], "chat_room_moderator", room_id=" teen-lounge ", expires_at=expires)
+        grant = service.grant_role(admin, person["id"], "chat_room_moderator", room_id=" teen-lounge ",
+                                   expires_at=expires)
         assert grant["person_id"] == person["id"]
         assert grant["role"] == "chat_room_moderator"
         assert grant["room_id"] == "teen-lounge"

@@ -170,7 +170,8 @@ def test_leaving_writes_member_left_and_members_shows_who_is_in(w):
     w.conv.join(ann, LOUNGE)
     w.clock.advance(seconds=1)
     w.conv.join(bob, LOUNGE)
-    assert [(m["person_id"], m["username"]) for m in w.conv.members(ann, LOUNGE)] == [(ann, "ann_lee"), (bob, "bob_ray")]
+    members = w.conv.members(ann, LOUNGE)
+    assert [(m["person_id"], m["username"]) for m in members] == [(ann, "ann_lee"), (bob, "bob_ray")]
     assert w.conv.leave(ann, LOUNGE) is True
     assert w.conv.leave(ann, LOUNGE) is False
     assert [m["person_id"] for m in w.conv.members(bob, LOUNGE)] == [bob]
@@ -209,7 +210,8 @@ def test_the_sweeps_removal_waits_for_a_heartbeat_in_flight_and_then_keeps_the_p
             uow.commit()
 
     with w.engine.begin() as heartbeat:  # seen now, not yet committed: the row is locked
-        heartbeat.execute(sa.update(orm.members).where(orm.members.c.person_id == person).values(last_seen_at=w.clock()))
+        heartbeat.execute(sa.update(orm.members).where(orm.members.c.person_id == person)
+                          .values(last_seen_at=w.clock()))
         sweeper = threading.Thread(target=sweep_removal)
         sweeper.start()
         sweeper.join(0.5)
@@ -357,7 +359,8 @@ def test_only_members_post(w):
     w.conv.join(person, LOUNGE)
     posted = w.conv.post(person, LOUNGE, "  hello all  ")
     assert posted["body"] == "hello all" and posted["author_id"] == person
-    assert [(e["message_id"], e["body"]) for e in outbox(w.engine, "message_posted")] == [(posted["message_id"], "hello all")]
+    events = outbox(w.engine, "message_posted")
+    assert [(e["message_id"], e["body"]) for e in events] == [(posted["message_id"], "hello all")]
 
 
 def test_a_message_may_have_at_most_2000_characters(w):

@@ -45,7 +45,8 @@ def test_a_scheduled_session_records_who_attended_and_how_long_it_ran(w):
     leader = register(w.rooms, roles=["support_session_leader"])
     present, gone, latecomer, after = (register(w.rooms) for _ in range(4))
     session = schedule(w, leader)
-    assert [(s["session_id"], s["status"]) for s in w.sessions.list(w.viewer, LOUNGE)] == [(session["session_id"], "scheduled")]
+    listed = w.sessions.list(w.viewer, LOUNGE)
+    assert [(s["session_id"], s["status"]) for s in listed] == [(session["session_id"], "scheduled")]
     for person in (leader, present, gone):
         w.conv.join(person, LOUNGE)
     w.conv.leave(gone, LOUNGE)
@@ -123,7 +124,8 @@ def test_only_one_session_is_live_in_a_room_and_an_unplanned_one_keeps_clear_of_
 
 
 def test_the_leader_or_a_moderator_ends_a_session_and_nobody_else(w):
-    leader, moderator = register(w.rooms, roles=["support_session_leader"]), register(w.rooms, roles=["chat_room_moderator"])
+    leader = register(w.rooms, roles=["support_session_leader"])
+    moderator = register(w.rooms, roles=["chat_room_moderator"])
     member = register(w.rooms)
     first, second = schedule(w, leader, minutes_ahead=5), schedule(w, leader, minutes_ahead=120)
     w.sessions.start(leader, first["session_id"])
@@ -255,7 +257,8 @@ def test_no_session_starts_in_an_archived_room_and_a_moderator_may_call_one_off(
 def test_staff_lead_and_see_sessions_only_in_rooms_they_may_enter_themselves(w):
     teen_room = "teen-community-hangout"
     adult_leader, admin = register(w.rooms, roles=["support_session_leader"]), register(w.rooms, roles=["admin"])
-    teen_leader, teen = register(w.rooms, roles=["support_session_leader"], cohort="teen"), register(w.rooms, cohort="teen")
+    teen_leader = register(w.rooms, roles=["support_session_leader"], cohort="teen")
+    teen = register(w.rooms, cohort="teen")
     with pytest.raises(NotAllowedIn, match="you may not lead a session in .*: this room is for teens only"):
         schedule(w, adult_leader, slug=teen_room)
     teen_session = schedule(w, teen_leader, slug=teen_room)
@@ -276,13 +279,14 @@ def test_staff_lead_and_see_sessions_only_in_rooms_they_may_enter_themselves(w):
 
 
 def test_two_sessions_may_not_book_the_same_room_at_the_same_time(w):
-    first, second = register(w.rooms, roles=["support_session_leader"]), register(w.rooms, roles=["support_session_leader"])
+    first, second = (register(w.rooms, roles=["support_session_leader"]) for _ in range(2))
     booked = schedule(w, first, minutes_ahead=30)  # 30 to 90 minutes from now
     with pytest.raises(rules.SessionClash, match="this room has 'Evening check-in' from"):
         schedule(w, second, minutes_ahead=60)
     back_to_back = schedule(w, second, minutes_ahead=90)
     elsewhere = schedule(w, second, slug=FACILITATED, minutes_ahead=60)
-    assert [s["session_id"] for s in w.sessions.list(w.viewer, LOUNGE)] == [booked["session_id"], back_to_back["session_id"]]
+    listed = w.sessions.list(w.viewer, LOUNGE)
+    assert [s["session_id"] for s in listed] == [booked["session_id"], back_to_back["session_id"]]
     assert [s["session_id"] for s in w.sessions.list(w.viewer, FACILITATED)] == [elsewhere["session_id"]]
 
 
@@ -319,7 +323,8 @@ def test_session_lists_show_the_viewers_rooms_current_sessions_however_many_othe
     from room_service.service_layer import sessions as sessions_module
     monkeypatch.setattr(sessions_module, "LISTED", 3)
     leader = register(w.rooms, roles=["support_session_leader"])
-    teen_leader, teen = register(w.rooms, cohort="teen", roles=["support_session_leader"]), register(w.rooms, cohort="teen")
+    teen_leader = register(w.rooms, cohort="teen", roles=["support_session_leader"])
+    teen = register(w.rooms, cohort="teen")
     past = []
     for i in range(4):  # four sessions held in the lounge, longest ago first
         held = schedule(w, leader, minutes_ahead=5)
@@ -349,7 +354,8 @@ def test_a_clash_is_found_however_many_sessions_the_room_has_booked_before_it(w)
 
 
 def test_a_session_nobody_ends_is_ended_after_its_planned_end_and_its_room_closes(w):
-    leader, member, latecomer = register(w.rooms, roles=["support_session_leader"]), register(w.rooms), register(w.rooms)
+    leader = register(w.rooms, roles=["support_session_leader"])
+    member, latecomer = register(w.rooms), register(w.rooms)
     session = schedule(w, leader, slug=FACILITATED, minutes_ahead=5)  # 60 minutes
     w.clock.advance(minutes=5)
     w.sessions.start(leader, session["session_id"])
@@ -401,7 +407,8 @@ def circle(w):
 
 
 def test_a_listener_on_spot_host_opens_and_runs_a_members_sharing_circle_and_takes_no_turn(w):
-    host, listener, member = register(w.rooms, kind="listener", roles=["on_spot_host"]), register(w.rooms, kind="listener"), register(w.rooms)
+    host = register(w.rooms, kind="listener", roles=["on_spot_host"])
+    listener, member = register(w.rooms, kind="listener"), register(w.rooms)
     w.conv.join(host, CIRCLE)  # a members' room: its facilitators enter it whatever their kind
     w.sessions.check_in(host, CIRCLE)
     w.conv.join(member, CIRCLE)

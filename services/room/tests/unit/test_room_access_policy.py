@@ -648,7 +648,8 @@ def test_a_facilitated_room_is_open_exactly_while_someone_holds_it_open():
 def test_a_pop_up_is_open_from_its_opening_up_to_but_not_at_its_closing():
     opens = dt.datetime(2026, 1, 1, 18, tzinfo=dt.timezone.utc)
     room = _room("pop_up", opens_at=opens, closes_at=opens + dt.timedelta(hours=1))
-    assert room.closed_now(opens - dt.timedelta(seconds=1)) == "this pop-up room is closed now; it opens at 2026-01-01T18:00+00:00"
+    closed = room.closed_now(opens - dt.timedelta(seconds=1))
+    assert closed == "this pop-up room is closed now; it opens at 2026-01-01T18:00+00:00"
     assert room.closed_now(opens) is None
     assert room.closed_now(opens + dt.timedelta(minutes=59)) is None
     assert room.closed_now(opens + dt.timedelta(hours=1)) == "this pop-up room is closed now"
