@@ -10,7 +10,7 @@ SERVICES := identity room
 PACKAGES := $(filter-out common,$(notdir $(wildcard services/*)))
 TESTS = $(wildcard $(foreach s,$(PACKAGES),services/$(s)/tests/$(1)))
 
-.PHONY: help venv proto lint test test-grpc-process test-unit test-nameko test-e2e migrate run bench clean wheels images rabbitmq-definitions up down logs ps redeploy test-compose
+.PHONY: help venv proto lint test test-grpc-process test-unit test-nameko test-e2e migrate run bench bench-compare clean wheels images rabbitmq-definitions up down logs ps redeploy test-compose
 
 help: ## list the make targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -102,6 +102,9 @@ bench: ## print latency figures (p50/p99/max) for the room and identity APIs and
 	$(PY) benchmarks/bench_room.py
 	$(PY) benchmarks/bench_room_live.py
 	$(PY) benchmarks/bench_identity.py
+
+bench-compare: ## the benchmarks of REF and of this tree side by side in one sitting: make bench-compare REF=HEAD~1
+	bash scripts/bench_compare.sh $(REF)
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis
