@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from room_service.adapters import orm
 from room_service.domain import errors
-from room_service.domain.catalogue import STARTER_ROOMS
+from room_service.seed import STARTER_ROOMS
 
 NOW = dt.datetime.now(dt.timezone.utc)
 
