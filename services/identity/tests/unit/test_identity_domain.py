@@ -207,6 +207,10 @@ class TestUsername:
         with pytest.raises(common_errors.InvalidArgument):
             model.validate_username("x")
 
+    def test_the_refusal_says_what_is_wrong(self):
+        with pytest.raises(errors.InvalidUsername, match="^username must be 3 to 32 .*; this one starts with '1'$"):
+            model.validate_username("1alice")
+
 
 class TestPassword:
     @pytest.mark.parametrize("length", [10, 64, 128])
@@ -217,6 +221,37 @@ class TestPassword:
     def test_rejects_other_lengths(self, password):
         with pytest.raises(errors.InvalidPassword, match="10 to 128"):
             model.validate_password(password)
+
+
+# --- badges -----------------------------------------------------------------------------------------------
+
+
+def badge(**overrides) -> model.Badge:
+    fields = {"slug": "night-owl", "name": "Night Owl", "description": "Night support.", "how_earned": "Ten nights."}
+    return model.Badge(**{**fields, **overrides})
+
+
+class TestBadge:
+    def test_a_valid_badge_is_kept_with_its_text_trimmed(self):
+        checked = badge(name=" Night Owl ", how_earned="Ten nights.\n").validate()
+        assert (checked.slug, checked.name, checked.how_earned) == ("night-owl", "Night Owl", "Ten nights.")
+
+    @pytest.mark.parametrize(
+        "overrides, message",
+        [
+            ({"slug": "Night Owl"}, "slug must be 2 to 64 characters of a-z, 0-9 and '-'; ' ', 'N', 'O' are not "
+                                    "allowed"),
+            ({"slug": "x"}, "slug must be 2 to 64 characters of a-z, 0-9 and '-'; this one has 1"),
+            ({"name": "  "}, "name is required"),
+            ({"name": "x" * 101}, "name must be at most 100 characters"),
+            ({"description": "x" * 501}, "description must be at most 500 characters"),
+            ({"how_earned": None}, "how_earned is required"),
+        ],
+    )
+    def test_a_badge_the_catalogue_could_not_show_is_refused(self, overrides, message):
+        with pytest.raises(errors.InvalidBadge) as refused:
+            badge(**overrides).validate()
+        assert refused.value.message == message
 
 
 # --- grants and signing keys -------------------------------------------------------------------------
@@ -278,6 +313,7 @@ class TestSigningKeyPublished:
         (errors.BadCredentials, common_errors.Unauthenticated),
         (errors.InvalidRefreshToken, common_errors.Unauthenticated),
         (errors.NotAdmin, common_errors.PermissionDenied),
+        (errors.InvalidBadge, common_errors.InvalidArgument),
         (errors.BadgeNotFound, common_errors.NotFound),
         (errors.BadgeAlreadyHeld, common_errors.AlreadyExists),
         (errors.BadgeNotHeld, common_errors.NotFound),

@@ -215,11 +215,27 @@ def test_the_catalogue_is_data_that_the_domain_does_not_import():
     seed = Path(room_service.seed.__file__)
     assert seed.with_name("rooms.json").is_file()
     imported = _imported(seed)
-    assert {name.split(".")[0] for name in imported} <= {"__future__", "collections", "dataclasses", "hearth_common",
-                                                         "room_service"}
+    assert {name.split(".")[0] for name in imported} <= {
+        "__future__", "collections", "dataclasses", "typing", "hearth_common", "room_service"
+    }
     assert all(name.startswith("room_service.domain.") for name in imported if name.startswith("room_service"))
     for module in Path(room_service.domain.__file__).parent.glob("*.py"):
         assert not [name for name in _imported(module) if name.startswith("room_service.seed")], module.name
+
+
+@pytest.mark.parametrize(
+    "change, refusal",
+    [
+        ({"slug": "Adult Lounge"}, r"room 0 \(Adult Lounge\): slug must be 3 to 64 characters"),
+        ({"access_policy": {"badge": "Chief Chat"}}, r"room 0 \(adult-lounge\): badge: invalid badge slug"),
+        ({"mode": "sometimes"}, r"room 0 \(adult-lounge\): mode must be"),
+        ({"topic": "gardening"}, r"room adult-lounge: topic 'gardening' is not one of the catalogue's topics"),
+    ],
+)
+def test_the_loader_refuses_a_room_the_domain_refuses_naming_it(change, refusal):
+    room = STARTER_ROOMS[0]._replace(slug="adult-lounge")._replace(**change)
+    with pytest.raises(room_service.seed.SeedError, match=refusal):
+        room_service.seed.parse_catalogue({"topics": list(TOPICS), "rooms": [room._asdict()]})
 
 
 # --- descriptions --------------------------------------------------------------------------------------

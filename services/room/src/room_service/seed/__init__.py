@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+from collections.abc import Mapping
+from typing import Any
 
 from hearth_common.seed import SeedError, read_document, read_records
 from room_service.domain.rooms import Room
@@ -22,8 +24,12 @@ adults and teens never share a room; a role clause means a live grant of that ro
 
 
 def load_catalogue() -> tuple[tuple[str, ...], tuple[RoomSpec, ...]]:
-    """The topics and rooms this package ships; SeedError says which room is malformed and how."""
-    document = read_document(__package__, "rooms.json", frozenset({"topics", "rooms"}))
+    """The topics and rooms this package ships."""
+    return parse_catalogue(read_document(__package__, "rooms.json", frozenset({"topics", "rooms"})))
+
+
+def parse_catalogue(document: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[RoomSpec, ...]]:
+    """The topics and rooms of a catalogue document; SeedError says which room is malformed and how."""
     topics = tuple(document["topics"])
     if len(set(topics)) != len(topics) or not all(isinstance(topic, str) for topic in topics):
         raise SeedError("the topics must be distinct strings")
