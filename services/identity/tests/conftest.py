@@ -7,8 +7,8 @@ from hearth_common import testing
 from hearth_common.db import make_engine
 from identity_service import settings as settings_module
 from identity_service.bootstrap import build_service
-from identity_service.domain.catalogue import STARTER_BADGES
 from identity_service.migrations import runner
+from identity_service.seed import STARTER_BADGES
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from hearth_common import testing
 from hearth_common.db import make_engine
 from room_service import settings as settings_module
 from room_service.bootstrap import build_service
-from room_service.domain.catalogue import STARTER_ROOMS
 from room_service.migrations import runner
+from room_service.seed import STARTER_ROOMS
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,9 @@
-"""Cross-cutting: typed readers of environment variables, used only by each service's settings module."""
+"""Cross-cutting: typed environment readers and the settings every service shares, for each settings module."""
 from __future__ import annotations
 
+import dataclasses
 import os
+from typing import Any
 
 
 class SettingsError(RuntimeError):
@@ -47,3 +49,41 @@ def env_bool(name: str, default: bool) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"environment variable {name} must be true or false, got {raw!r}")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ServiceSettings:
+    """The settings every service has, named `<SERVICE>_...` (and `HEARTH_TOKEN_*`, `LOG_LEVEL` for all).
+
+    A service's settings subclass it with their own fields, and its `load()` reads the environment when the
+    process starts (never at import): `Settings(**ServiceSettings.shared("room", 50052, 4), own_field=...)`."""
+
+    database_url: str
+    amqp_uri: str
+    grpc_address: str
+    grpc_workers: int
+    grpc_grace_seconds: float
+    token_issuer: str
+    token_audience: str
+    log_level: str
+    relay_interval_seconds: float
+    worker_heartbeat_file: str
+
+    @staticmethod
+    def shared(service: str, grpc_port: int, grpc_workers: int) -> dict[str, Any]:
+        """The shared fields from the environment; the defaults are a local development machine's."""
+        prefix = service.upper()
+        return {
+            "database_url": env_str(
+                f"{prefix}_DATABASE_URL", f"postgresql+psycopg2://postgres@127.0.0.1:5432/hearth_{service}"
+            ),
+            "amqp_uri": env_str(f"{prefix}_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
+            "grpc_address": env_str(f"{prefix}_GRPC_ADDRESS", f"0.0.0.0:{grpc_port}"),
+            "grpc_workers": env_int(f"{prefix}_GRPC_WORKERS", grpc_workers),
+            "grpc_grace_seconds": env_float(f"{prefix}_GRPC_GRACE_SECONDS", 10.0),
+            "token_issuer": env_str("HEARTH_TOKEN_ISSUER", "hearth-identity"),
+            "token_audience": env_str("HEARTH_TOKEN_AUDIENCE", "hearth"),
+            "log_level": env_str("LOG_LEVEL", "INFO"),
+            "relay_interval_seconds": env_float(f"{prefix}_RELAY_INTERVAL_SECONDS", 0.1),
+            "worker_heartbeat_file": env_str(f"{prefix}_WORKER_HEARTBEAT_FILE", f"/tmp/{service}-worker.heartbeat"),
+        }

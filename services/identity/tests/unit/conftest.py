@@ -9,7 +9,7 @@ import pytest
 
 from hearth_common.events import Event
 from identity_service.domain import model
-from identity_service.domain.catalogue import STARTER_BADGES
+from identity_service.seed import STARTER_BADGES
 from identity_service.service_layer.services import Actor, IdentityService, TokenPolicy
 from identity_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 

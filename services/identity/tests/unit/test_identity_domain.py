@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hearth_common import errors as common_errors
+from hearth_common.ids import new_id
 from identity_service.domain import errors, model
 from identity_service.domain.model import Cohort
 
@@ -80,7 +81,7 @@ class TestCohort:
 
     def test_a_teen_is_due_for_the_adult_cohort_from_the_eighteenth_birthday(self):
         person = model.Person(
-            id=model.new_id(),
+            id=new_id(),
             username="tess",
             username_canonical="tess",
             password_hash="x",
@@ -206,6 +207,10 @@ class TestUsername:
         with pytest.raises(common_errors.InvalidArgument):
             model.validate_username("x")
 
+    def test_the_refusal_says_what_is_wrong(self):
+        with pytest.raises(errors.InvalidUsername, match="^username must be 3 to 32 .*; this one starts with '1'$"):
+            model.validate_username("1alice")
+
 
 class TestPassword:
     @pytest.mark.parametrize("length", [10, 64, 128])
@@ -218,12 +223,35 @@ class TestPassword:
             model.validate_password(password)
 
 
-def test_parse_uuid_normalises_and_rejects_garbage():
-    value = "6F9619FF-8B86-D011-B42D-00C04FC964FF"
-    assert model.parse_uuid(value, "id") == value.lower()
-    for garbage in ["not-a-uuid", "", None, 42]:
-        with pytest.raises(common_errors.InvalidArgument, match="grant_id"):
-            model.parse_uuid(garbage, "grant_id")
+# --- badges -----------------------------------------------------------------------------------------------
+
+
+def badge(**overrides) -> model.Badge:
+    fields = {"slug": "night-owl", "name": "Night Owl", "description": "Night support.", "how_earned": "Ten nights."}
+    return model.Badge(**{**fields, **overrides})
+
+
+class TestBadge:
+    def test_a_valid_badge_is_kept_with_its_text_trimmed(self):
+        checked = badge(name=" Night Owl ", how_earned="Ten nights.\n").validate()
+        assert (checked.slug, checked.name, checked.how_earned) == ("night-owl", "Night Owl", "Ten nights.")
+
+    @pytest.mark.parametrize(
+        "overrides, message",
+        [
+            ({"slug": "Night Owl"}, "slug must be 2 to 64 characters of a-z, 0-9 and '-'; ' ', 'N', 'O' are not "
+                                    "allowed"),
+            ({"slug": "x"}, "slug must be 2 to 64 characters of a-z, 0-9 and '-'; this one has 1"),
+            ({"name": "  "}, "name is required"),
+            ({"name": "x" * 101}, "name must be at most 100 characters"),
+            ({"description": "x" * 501}, "description must be at most 500 characters"),
+            ({"how_earned": None}, "how_earned is required"),
+        ],
+    )
+    def test_a_badge_the_catalogue_could_not_show_is_refused(self, overrides, message):
+        with pytest.raises(errors.InvalidBadge) as refused:
+            badge(**overrides).validate()
+        assert refused.value.message == message
 
 
 # --- grants and signing keys -------------------------------------------------------------------------
@@ -233,8 +261,8 @@ NOW = dt.datetime(2025, 6, 15, 12, 0, tzinfo=UTC)
 
 def grant(**overrides) -> model.RoleGrant:
     fields = dict(
-        id=model.new_id(),
-        person_id=model.new_id(),
+        id=new_id(),
+        person_id=new_id(),
         role=model.Role.CHAT_ROOM_MODERATOR,
         room_id=None,
         expires_at=None,
@@ -285,6 +313,7 @@ class TestSigningKeyPublished:
         (errors.BadCredentials, common_errors.Unauthenticated),
         (errors.InvalidRefreshToken, common_errors.Unauthenticated),
         (errors.NotAdmin, common_errors.PermissionDenied),
+        (errors.InvalidBadge, common_errors.InvalidArgument),
         (errors.BadgeNotFound, common_errors.NotFound),
         (errors.BadgeAlreadyHeld, common_errors.AlreadyExists),
         (errors.BadgeNotHeld, common_errors.NotFound),

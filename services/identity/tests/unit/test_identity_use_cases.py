@@ -3,8 +3,9 @@ import datetime as dt
 
 import pytest
 
-from identity_service.domain import errors, model
-from identity_service.domain.catalogue import STARTER_BADGES
+from hearth_common.ids import new_id
+from identity_service.domain import errors
+from identity_service.seed import STARTER_BADGES
 from identity_service.service_layer.services import Actor, TokenPolicy
 
 # The same values as the unit conftest's make_person defaults and FakeClock start.
@@ -101,8 +102,9 @@ class TestRegister:
             ("alice", PASSWORD, "1904-06-15", errors.InvalidDateOfBirth),  # 121
         ],
     )
-    def test_invalid_input_is_refused_and_nothing_is_written(self, service, db, published, username, password, dob,
-                                                              error):
+    def test_invalid_input_is_refused_and_nothing_is_written(
+        self, service, db, published, username, password, dob, error
+    ):
         with pytest.raises(error):
             service.register(username, password, dob, "member")
         assert db.tables["people"] == {}
@@ -157,7 +159,7 @@ class TestGetPerson:
 
     def test_unknown(self, service):
         with pytest.raises(errors.PersonNotFound):
-            service.get_person(person_id=model.new_id())
+            service.get_person(person_id=new_id())
         with pytest.raises(errors.PersonNotFound):
             service.get_person(username="nobody")
 
@@ -365,8 +367,9 @@ class TestRoles:
         person = make_person("moe")
         published.clear()
         expires = START + dt.timedelta(days=7)
-        grant = service.grant_role(admin, person["id"], "chat_room_moderator", room_id=" teen-lounge ",
-                                   expires_at=expires)
+        grant = service.grant_role(
+            admin, person["id"], "chat_room_moderator", room_id=" teen-lounge ", expires_at=expires
+        )
         assert grant["person_id"] == person["id"]
         assert grant["role"] == "chat_room_moderator"
         assert grant["room_id"] == "teen-lounge"
@@ -437,7 +440,7 @@ class TestRoles:
 
     def test_grant_to_unknown_or_malformed_person(self, service, admin):
         with pytest.raises(errors.PersonNotFound):
-            service.grant_role(admin, model.new_id(), "on_spot_host")
+            service.grant_role(admin, new_id(), "on_spot_host")
         with pytest.raises(errors.InvalidArgument, match="person_id"):
             service.grant_role(admin, "bob", "on_spot_host")
 
@@ -486,7 +489,7 @@ class TestRoles:
         with pytest.raises(errors.GrantNotFound):
             service.revoke_role(admin, grant["id"], "again")
         with pytest.raises(errors.GrantNotFound):
-            service.revoke_role(admin, model.new_id(), "no such grant")
+            service.revoke_role(admin, new_id(), "no such grant")
         with pytest.raises(errors.InvalidArgument, match="grant_id"):
             service.revoke_role(admin, "grant-1", "malformed")
         assert published == []
@@ -519,7 +522,7 @@ class TestRoles:
 
     def test_list_roles_of_unknown_person(self, service):
         with pytest.raises(errors.PersonNotFound):
-            service.list_roles(model.new_id())
+            service.list_roles(new_id())
 
     def test_bootstrap_admin_is_idempotent(self, service, make_person):
         first = service.bootstrap_admin("root", PASSWORD, ADULT_DOB)
@@ -595,7 +598,7 @@ class TestAwardBadge:
 
     def test_unknown_person(self, service, admin):
         with pytest.raises(errors.PersonNotFound):
-            service.award_badge(admin, model.new_id(), "first-post", "why not", None)
+            service.award_badge(admin, new_id(), "first-post", "why not", None)
 
     def test_a_badge_is_held_once(self, service, member, admin, published):
         service.award_badge(admin, member["id"], "first-post", "first", None)
@@ -703,7 +706,7 @@ class TestAwardBadge:
 
     def test_person_badges_of_unknown_person(self, service):
         with pytest.raises(errors.PersonNotFound):
-            service.person_badges(model.new_id())
+            service.person_badges(new_id())
 
 
 class TestRevokeBadge:

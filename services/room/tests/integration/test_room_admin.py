@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from room_service.adapters import orm
 from room_service.domain import errors
-from room_service.domain.catalogue import STARTER_ROOMS
+from room_service.seed import STARTER_ROOMS
 
 NOW = dt.datetime.now(dt.timezone.utc)
 
@@ -50,8 +50,8 @@ def test_an_admin_creates_edits_archives_and_reopens_a_room(rooms):
     rooms.update_room(admin, spec(name="Evening Check-in Circle", access_policy={"always": True}))
     assert rooms.check_access(member, "adult-evening-check-in") == {"allowed": True, "missing": []}
     rooms.archive_room(admin, "adult-evening-check-in")
-    missing = rooms.check_access(member, "adult-evening-check-in")["missing"]
-    assert missing == ["this room is archived and no longer open"]
+    archived = ["this room is archived and no longer open"]
+    assert rooms.check_access(member, "adult-evening-check-in")["missing"] == archived
     rooms.reopen_room(admin, "adult-evening-check-in")
     assert rooms.check_access(member, "adult-evening-check-in")["allowed"]
 
@@ -70,8 +70,9 @@ def test_a_bad_room_is_refused_with_what_to_fix(rooms, changes, words):
 
 def test_a_pop_up_room_opens_only_inside_its_window(rooms):
     admin, member = person(rooms, admin=True), person(rooms)
-    rooms.create_room(admin, spec(slug="adult-pop-up-art-hour", name="Art Hour", mode="pop_up",
-                                  access_policy={"always": True}))
+    rooms.create_room(
+        admin, spec(slug="adult-pop-up-art-hour", name="Art Hour", mode="pop_up", access_policy={"always": True})
+    )
     assert rooms.check_access(member, "adult-pop-up-art-hour")["missing"] == ["this pop-up room is closed now"]
     rooms.open_pop_up(admin, "adult-pop-up-art-hour", NOW + dt.timedelta(hours=1), NOW + dt.timedelta(hours=2))
     assert "it opens at" in rooms.check_access(member, "adult-pop-up-art-hour")["missing"][0]

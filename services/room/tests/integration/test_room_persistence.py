@@ -13,8 +13,8 @@ from hearth_common import testing
 from room_service.adapters import orm
 from room_service.adapters.repository import RoomsRepository
 from room_service.domain import errors
-from room_service.domain.catalogue import STARTER_ROOMS
 from room_service.migrations import runner
+from room_service.seed import STARTER_ROOMS
 
 seq = iter(range(1, 10**6))
 

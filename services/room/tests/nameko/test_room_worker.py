@@ -4,7 +4,7 @@ import uuid
 from nameko.standalone.events import event_dispatcher
 
 from hearth_common import testing
-from room_service.domain.catalogue import STARTER_ROOMS
+from room_service.seed import STARTER_ROOMS
 
 LOCKED = next(r for r in STARTER_ROOMS if r.slug == "adult-peer-supporters")
 

@@ -11,10 +11,12 @@ from typing import NamedTuple
 
 import pytest
 
-from identity_service.domain.catalogue import STARTER_BADGES
-from room_service.domain import access, catalogue
-from room_service.domain.catalogue import STARTER_ROOMS, TOPICS
+import room_service.domain
+import room_service.seed
+from identity_service.seed import STARTER_BADGES
+from room_service.domain import access, rooms
 from room_service.domain.rooms import BADGE_NAMES
+from room_service.seed import STARTER_ROOMS, TOPICS
 
 BADGE_SLUGS = frozenset(badge.slug for badge in STARTER_BADGES)
 COHORTS = ("adult", "teen")
@@ -175,11 +177,11 @@ def test_slug_matches_the_pattern_and_names_its_cohort(room):
 
 
 def test_the_vocabularies_are_the_documented_ones():
-    assert set(catalogue.AUDIENCE_COHORTS) == {"adult", "teen"}
-    assert set(catalogue.AUDIENCE_KINDS) == {"member", "listener", "both"}
-    assert set(catalogue.ROOM_MODES) == {"always_open", "pop_up", "facilitated"}
-    assert set(catalogue.ROOM_STATUSES) == {"active", "archived"}
-    assert set(catalogue.POLICY_ROLES) == ROLES
+    assert set(rooms.COHORTS) == {"adult", "teen"}
+    assert set(rooms.AUDIENCE_KINDS) == {"member", "listener", "both"}
+    assert set(rooms.MODES) == {"always_open", "pop_up", "facilitated"}
+    assert set(rooms.STATUSES) == {"active", "archived"}
+    assert set(access.ROLES) == ROLES
     assert len(set(TOPICS)) == len(TOPICS)
     assert all(SLUG.fullmatch(topic) for topic in TOPICS)
 
@@ -200,14 +202,40 @@ def test_every_topic_has_at_least_one_room():
     assert set(TOPICS) - used == set()
 
 
-def test_the_catalogue_module_imports_only_the_standard_library():
-    tree = ast.parse(Path(catalogue.__file__).read_text())
-    imported = {
-        (node.module if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0]
+def _imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    return {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
         for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
         for alias in node.names
     }
-    assert imported <= {"typing", "__future__"}
+
+
+def test_the_catalogue_is_data_that_the_domain_does_not_import():
+    seed = Path(room_service.seed.__file__)
+    assert seed.with_name("rooms.json").is_file()
+    imported = _imported(seed)
+    assert {name.split(".")[0] for name in imported} <= {
+        "__future__", "collections", "dataclasses", "typing", "hearth_common", "room_service"
+    }
+    assert all(name.startswith("room_service.domain.") for name in imported if name.startswith("room_service"))
+    for module in Path(room_service.domain.__file__).parent.glob("*.py"):
+        assert not [name for name in _imported(module) if name.startswith("room_service.seed")], module.name
+
+
+@pytest.mark.parametrize(
+    "change, refusal",
+    [
+        ({"slug": "Adult Lounge"}, r"room 0 \(Adult Lounge\): slug must be 3 to 64 characters"),
+        ({"access_policy": {"badge": "Chief Chat"}}, r"room 0 \(adult-lounge\): badge: invalid badge slug"),
+        ({"mode": "sometimes"}, r"room 0 \(adult-lounge\): mode must be"),
+        ({"topic": "gardening"}, r"room adult-lounge: topic 'gardening' is not one of the catalogue's topics"),
+    ],
+)
+def test_the_loader_refuses_a_room_the_domain_refuses_naming_it(change, refusal):
+    room = STARTER_ROOMS[0]._replace(slug="adult-lounge")._replace(**change)
+    with pytest.raises(room_service.seed.SeedError, match=refusal):
+        room_service.seed.parse_catalogue({"topics": list(TOPICS), "rooms": [room._asdict()]})
 
 
 # --- descriptions --------------------------------------------------------------------------------------
@@ -320,7 +348,7 @@ def test_the_room_domain_parses_the_policy_back_to_the_same_json(room):
 
 
 def test_refusals_name_each_badge_as_identity_does():
-    assert {slug: BADGE_NAMES[slug] for slug in catalogue.BADGE_NAMES} == {b.slug: b.name for b in STARTER_BADGES}
+    assert {slug: BADGE_NAMES[slug] for slug in rooms.KNOWN_BADGE_NAMES} == {b.slug: b.name for b in STARTER_BADGES}
     assert BADGE_NAMES["some-new-badge"] == "Some New Badge"  # one an admin adds later reads as its words
 
 

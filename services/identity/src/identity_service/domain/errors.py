@@ -49,6 +49,10 @@ class GrantNotFound(NotFound):
     pass
 
 
+class InvalidBadge(InvalidArgument):
+    pass
+
+
 class BadgeNotFound(NotFound):
     pass
 

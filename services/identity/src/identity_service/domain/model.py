@@ -3,44 +3,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
 import re
-import uuid
 
+from hearth_common.text import required_text
+from hearth_common.vocabulary import BADGE_SLUG, USERNAME, Cohort, Kind, Role
 from identity_service.domain import errors
 
 MIN_AGE = 13
 ADULT_AGE = 18
 MAX_AGE = 120
 ACCESS_TOKEN_MAX_TTL = dt.timedelta(minutes=15)
-
-
-class Kind(str, enum.Enum):
-    MEMBER = "member"
-    LISTENER = "listener"
-
-
-class Cohort(str, enum.Enum):
-    TEEN = "teen"
-    ADULT = "adult"
-
-
-class Role(str, enum.Enum):
-    CHAT_ROOM_MODERATOR = "chat_room_moderator"
-    SUPPORT_SESSION_LEADER = "support_session_leader"
-    ON_SPOT_HOST = "on_spot_host"
-    ADMIN = "admin"
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def parse_uuid(value: str, what: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except (ValueError, AttributeError, TypeError):
-        raise errors.InvalidArgument(f"{what} must be a UUID, got {value!r}") from None
 
 
 # --- age and cohort -------------------------------------------------------------------------------
@@ -92,15 +64,13 @@ def parse_date_of_birth(value: str) -> dt.date:
 
 # --- usernames and passwords -----------------------------------------------------------------------
 
-USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,31}$")
 PASSWORD_MIN, PASSWORD_MAX = 10, 128
 
 
 def validate_username(username: str) -> str:
-    if not isinstance(username, str) or not USERNAME_RE.fullmatch(username):
-        raise errors.InvalidUsername(
-            "username must be 3 to 32 characters of letters, digits, '_', '.' or '-', starting with a letter"
-        )
+    refusal = USERNAME.refusal(username, "username")
+    if refusal:
+        raise errors.InvalidUsername(refusal)
     return username
 
 
@@ -151,12 +121,25 @@ class RoleGrant:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
+BADGE_NAME_MAX, BADGE_TEXT_MAX = 100, 500
+
+
 @dataclasses.dataclass(eq=False)
 class Badge:
     slug: str
     name: str
     description: str
     how_earned: str
+
+    def validate(self) -> Badge:
+        """Refuses a badge the catalogue could not show, saying which field is wrong; keeps the text trimmed."""
+        refusal = BADGE_SLUG.refusal(self.slug, "slug")
+        if refusal:
+            raise errors.InvalidBadge(refusal)
+        self.name = required_text(self.name, "name", BADGE_NAME_MAX, error=errors.InvalidBadge)
+        self.description = required_text(self.description, "description", BADGE_TEXT_MAX, error=errors.InvalidBadge)
+        self.how_earned = required_text(self.how_earned, "how_earned", BADGE_TEXT_MAX, error=errors.InvalidBadge)
+        return self
 
 
 @dataclasses.dataclass(eq=False)

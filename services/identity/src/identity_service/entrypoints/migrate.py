@@ -6,8 +6,8 @@ import logging
 from hearth_common.logging import configure_logging, new_request_id, request_id_var
 from identity_service import settings as settings_module
 from identity_service.bootstrap import build_service
-from identity_service.domain.catalogue import STARTER_BADGES
 from identity_service.migrations import runner
+from identity_service.seed import STARTER_BADGES
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,9 @@ def migrate(settings) -> None:
     added = service.seed_badges(STARTER_BADGES)
     service.ensure_signing_key()
     if settings.bootstrap_admin_username != "-":
-        admin = service.bootstrap_admin(settings.bootstrap_admin_username, settings.bootstrap_admin_password, "1990-01-01")
+        admin = service.bootstrap_admin(
+            settings.bootstrap_admin_username, settings.bootstrap_admin_password, "1990-01-01"
+        )
         log.info("bootstrap admin ready", extra={"person_id": admin["id"], "username": admin["username"]})
     log.info("identity database migrated", extra={"badges_added": added})
 

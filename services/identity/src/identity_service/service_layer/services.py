@@ -8,19 +8,18 @@ import re
 import secrets
 from collections.abc import Callable
 
+from hearth_common.clock import utcnow
+from hearth_common.ids import new_id, parse_uuid
+from hearth_common.text import optional_text, required_text
+from hearth_common.vocabulary import ROOM_SLUG
 from identity_service.domain import errors, events, model
 from identity_service.service_layer import views
 from identity_service.service_layer.ports import PasswordHasher, TokenSigner
 from identity_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
 REASON_MAX = 500
-ROOM_SLUG = re.compile(r"[a-z0-9-]{3,64}")  # as room validates its slugs
 IDEMPOTENCY_KEY_MAX = 200
 SERVICE_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def hash_refresh_token(token: str) -> str:
@@ -56,26 +55,6 @@ class Actor:
     @property
     def label(self) -> str:
         return self.person_id if self.person_id else f"service:{self.service}"
-
-
-def _require_text(value: str, field: str, max_len: int) -> str:
-    if value is not None and not isinstance(value, str):  # nameko RPC callers may send anything
-        raise errors.InvalidArgument(f"{field} must be text")
-    value = (value or "").strip()
-    if not value:
-        raise errors.InvalidArgument(f"{field} is required")
-    if len(value) > max_len:
-        raise errors.InvalidArgument(f"{field} must be at most {max_len} characters")
-    return value
-
-
-def _optional_key(value: str | None) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise errors.InvalidArgument("idempotency_key must be text")
-    value = (value or "").strip()
-    if len(value) > IDEMPOTENCY_KEY_MAX:
-        raise errors.InvalidArgument(f"idempotency_key must be at most {IDEMPOTENCY_KEY_MAX} characters")
-    return value or None
 
 
 def _parse_enum(enum_cls, value, field: str):
@@ -115,7 +94,7 @@ class IdentityService:
         now = self.clock()
         cohort = model.cohort_for(dob, now.date())
         person = model.Person(
-            id=model.new_id(),
+            id=new_id(),
             username=username,
             username_canonical=model.canonical_username(username),
             password_hash=self.hasher.hash(password),
@@ -141,11 +120,12 @@ class IdentityService:
             raise errors.InvalidArgument("give exactly one of id or username")
         with self.uow_factory() as uow:
             if person_id:
-                person = uow.people.get(model.parse_uuid(person_id, "id"))
+                person = uow.people.get(parse_uuid(person_id, "id"))
             else:
                 person = uow.people.get_by_username(model.canonical_username(username))
             if person is None:
-                raise errors.PersonNotFound(f"no person with {'id' if person_id else 'username'} {person_id or username!r}")
+                which = "id" if person_id else "username"
+                raise errors.PersonNotFound(f"no person with {which} {person_id or username!r}")
             return views.person(person)
 
     def promote_adults(self, batch_size: int = 500) -> int:
@@ -180,7 +160,7 @@ class IdentityService:
                 raise bad
             if not self.hasher.verify(person.password_hash, password):
                 raise bad
-            tokens = self._issue(uow, person, family_id=model.new_id())
+            tokens = self._issue(uow, person, family_id=new_id())
             uow.commit()
             return {"tokens": tokens, "person": views.person(person)}
 
@@ -196,7 +176,9 @@ class IdentityService:
                 # A used token coming back means it was copied: end the whole session.
                 self._revoke_family(uow, stored.family_id, now)
                 uow.commit()
-                raise errors.InvalidRefreshToken("this refresh token was already used; the session is ended, log in again")
+                raise errors.InvalidRefreshToken(
+                    "this refresh token was already used; the session is ended, log in again"
+                )
             if stored.expires_at <= now:
                 raise errors.InvalidRefreshToken("the refresh token has expired; log in again")
             person = uow.people.get(stored.person_id)
@@ -251,11 +233,11 @@ class IdentityService:
             "roles": roles,
             "iat": int(now.timestamp()),
             "exp": int(access_expires.timestamp()),
-            "jti": model.new_id(),
+            "jti": new_id(),
         }
         raw_refresh = secrets.token_urlsafe(32)
         refresh = model.RefreshToken(
-            id=model.new_id(),
+            id=new_id(),
             family_id=family_id,
             person_id=person.id,
             token_hash=hash_refresh_token(raw_refresh),
@@ -279,7 +261,7 @@ class IdentityService:
                 key = uow.signing_keys.active()
                 if key is not None:
                     return views.public_key(key, self.policy.access_ttl)
-                key = self.signer.new_key(model.new_id(), self.clock())
+                key = self.signer.new_key(new_id(), self.clock())
                 uow.signing_keys.add(key)
                 try:
                     uow.commit()
@@ -295,7 +277,7 @@ class IdentityService:
             current = uow.signing_keys.active()
             if current is not None:
                 current.retired_at = now
-            key = self.signer.new_key(model.new_id(), now)
+            key = self.signer.new_key(new_id(), now)
             uow.signing_keys.add(key)
             try:
                 uow.commit()
@@ -325,7 +307,7 @@ class IdentityService:
 
     @staticmethod
     def _existing_person(uow: UnitOfWork, person_id: str) -> model.Person:
-        person = uow.people.get(model.parse_uuid(person_id, "person_id"))
+        person = uow.people.get(parse_uuid(person_id, "person_id"))
         if person is None:
             raise errors.PersonNotFound(f"no person with id {person_id!r}")
         return person
@@ -339,8 +321,8 @@ class IdentityService:
             raise errors.InvalidArgument("room_id must be text: a room's slug")
         room_id = (room_id or "").strip() or None
         if room_id is not None and not ROOM_SLUG.fullmatch(room_id):
-            raise errors.InvalidArgument(f"room_id must be a room's slug (3 to 64 of a-z, 0-9 and '-', as ListRooms "
-                                         f"shows it, e.g. teen-anxiety-support), got {room_id[:80]!r}")
+            raise errors.InvalidArgument(f"room_id must be a room's slug ({ROOM_SLUG.rule}, as ListRooms shows it, "
+                                         f"e.g. teen-anxiety-support); {ROOM_SLUG.problem(room_id)}")
         if role_value is model.Role.ADMIN and room_id is not None:
             raise errors.InvalidArgument("the admin role cannot be limited to a room")
         if expires_at is not None and expires_at <= now:
@@ -349,7 +331,7 @@ class IdentityService:
             self._require_admin(uow, actor, now)
             person = self._existing_person(uow, person_id)
             grant = model.RoleGrant(
-                id=model.new_id(),
+                id=new_id(),
                 person_id=person.id,
                 role=role_value,
                 room_id=room_id,
@@ -364,10 +346,10 @@ class IdentityService:
 
     def revoke_role(self, actor: Actor, grant_id: str, reason: str) -> None:
         now = self.clock()
-        reason = _require_text(reason, "reason", REASON_MAX)
+        reason = required_text(reason, "reason", REASON_MAX)
         with self.uow_factory() as uow:
             self._require_admin(uow, actor, now)
-            grant = uow.grants.get(model.parse_uuid(grant_id, "grant_id"), lock=True)
+            grant = uow.grants.get(parse_uuid(grant_id, "grant_id"), lock=True)
             if grant is None or grant.revoked_at is not None:
                 raise errors.GrantNotFound(f"no current role grant with id {grant_id!r}")
             grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, actor.label, reason
@@ -385,7 +367,7 @@ class IdentityService:
         with self.uow_factory() as uow:
             existing = uow.people.get_by_username(model.canonical_username(username))
             person = views.person(existing) if existing else None
-        person = person or self.register(username, password, date_of_birth, "listener")
+        person = person or self.register(username, password, date_of_birth, model.Kind.LISTENER)
         if not any(g["role"] == model.Role.ADMIN.value for g in self.list_roles(person["id"])):
             self.grant_role(Actor(service="identity-bootstrap"), person["id"], model.Role.ADMIN.value)
         return person
@@ -422,9 +404,11 @@ class IdentityService:
                 for a in sorted(uow.awards.held_by(person.id), key=lambda a: a.awarded_at)
             ]
 
-    def award_badge(self, actor: Actor, person_id: str, badge_slug: str, reason: str, idempotency_key: str | None) -> dict:
-        reason = _require_text(reason, "reason", REASON_MAX)
-        key = _optional_key(idempotency_key)
+    def award_badge(
+        self, actor: Actor, person_id: str, badge_slug: str, reason: str, idempotency_key: str | None
+    ) -> dict:
+        reason = required_text(reason, "reason", REASON_MAX)
+        key = optional_text(idempotency_key, "idempotency_key", IDEMPOTENCY_KEY_MAX)
         if actor.service and key is None:
             raise errors.InvalidArgument("idempotency_key is required when a service awards a badge")
         try:
@@ -455,7 +439,7 @@ class IdentityService:
                     return views.award(held, badge)
                 raise errors.BadgeAlreadyHeld(f"{person.username} already holds {badge.name}")
             award = model.BadgeAward(
-                id=model.new_id(),
+                id=new_id(),
                 person_id=person.id,
                 badge_slug=slug,
                 awarded_by=actor.label,
@@ -468,9 +452,11 @@ class IdentityService:
             uow.commit()
             return views.award(award, badge)
 
-    def revoke_badge(self, actor: Actor, person_id: str, badge_slug: str, reason: str, idempotency_key: str | None) -> None:
-        reason = _require_text(reason, "reason", REASON_MAX)
-        key = _optional_key(idempotency_key)
+    def revoke_badge(
+        self, actor: Actor, person_id: str, badge_slug: str, reason: str, idempotency_key: str | None
+    ) -> None:
+        reason = required_text(reason, "reason", REASON_MAX)
+        key = optional_text(idempotency_key, "idempotency_key", IDEMPOTENCY_KEY_MAX)
         if actor.service and key is None:
             raise errors.InvalidArgument("idempotency_key is required when a service revokes a badge")
         try:

@@ -3,30 +3,36 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from hearth_common import vocabulary
+from hearth_common.vocabulary import BADGE_SLUG
 from room_service.domain.errors import InvalidPolicy
 
-KINDS: tuple[str, ...] = ("member", "listener")
-COHORTS: tuple[str, ...] = ("teen", "adult")
-ROLES: tuple[str, ...] = ("chat_room_moderator", "support_session_leader", "on_spot_host", "admin")
-ROLE_NAMES: Mapping[str, str] = MappingProxyType({
-    "chat_room_moderator": "Chat Room Moderator",
-    "support_session_leader": "Support Session Leader",
-    "on_spot_host": "On-spot Host",
-    "admin": "Admin",
-})
+# What a policy may name, as plain strings (a policy is JSON; the vocabulary's enums compare equal to them).
+KINDS: tuple[str, ...] = vocabulary.values(vocabulary.Kind)
+COHORTS: tuple[str, ...] = vocabulary.values(vocabulary.Cohort)
+ROLES: tuple[str, ...] = vocabulary.values(vocabulary.Role)
+ROLE_NAMES: Mapping[str, str] = MappingProxyType({role.value: role.display_name for role in vocabulary.Role})
 KEYS: tuple[str, ...] = ("badge", "kind", "cohort", "role", "all_of", "any_of", "not", "always")
 MAX_DEPTH = 8
 MAX_NODES = 64
-BADGE_SLUG = re.compile(r"[a-z0-9-]{2,64}")
 
 _NO_NAMES: Mapping[str, str] = MappingProxyType({})
-_ONE = {"member": "a member", "listener": "a listener", "teen": "a teen", "adult": "an adult"}
-_MANY = {"member": "members", "listener": "listeners", "teen": "teens", "adult": "adults"}
+_ONE = {
+    vocabulary.Kind.MEMBER: "a member",
+    vocabulary.Kind.LISTENER: "a listener",
+    vocabulary.Cohort.TEEN: "a teen",
+    vocabulary.Cohort.ADULT: "an adult",
+}
+_MANY = {
+    vocabulary.Kind.MEMBER: "members",
+    vocabulary.Kind.LISTENER: "listeners",
+    vocabulary.Cohort.TEEN: "teens",
+    vocabulary.Cohort.ADULT: "adults",
+}
 
 
 # --- checks shared by the constructors and the parser ----------------------------------------------
@@ -50,10 +56,8 @@ def _shown(value: Any) -> str:
 
 
 def _slug(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not BADGE_SLUG.fullmatch(value):
-        raise InvalidPolicy(
-            f"invalid badge slug {_shown(value)}; expected 2 to 64 characters of a-z, 0-9 and '-'", path
-        )
+    if not BADGE_SLUG.fullmatch(value):
+        raise InvalidPolicy(f"invalid badge slug {_shown(value)}; expected {BADGE_SLUG.rule}", path)
     return str(value)
 
 

@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 
 from hearth_common.errors import FailedPrecondition, NotFound, PermissionDenied
+from hearth_common.vocabulary import Kind
 
 
 class OnlyMembersTakeTurns(PermissionDenied):
@@ -49,7 +50,7 @@ class TurnQueue:
 
     def raise_hand(self, person_id: str, kind: str, now: dt.datetime) -> int:
         """Queues the person (once) and returns their 1-based place."""
-        if kind != "member":
+        if kind != Kind.MEMBER:
             raise OnlyMembersTakeTurns(
                 "only members take turns in the Sharing Circle; listeners and hosts hold the space"
             )

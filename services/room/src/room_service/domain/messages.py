@@ -7,10 +7,11 @@ import re
 from collections.abc import Sequence
 
 from hearth_common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, ResourceExhausted
+from hearth_common.vocabulary import USERNAME
 
 MAX_BODY = 2000
-# Identity's usernames: a letter, then 2 to 31 of letters, digits, '_', '.', '-' (stored lower-cased).
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_.-]{2,31})(?![A-Za-z0-9_])")  # no longer handle cut short
+# An @ and a username as identity accepts it, not cut short from a longer handle.
+MENTION = re.compile(rf"(?<![\w@])@({USERNAME.regex.pattern})(?![A-Za-z0-9_])")
 MAX_MENTIONS = 10
 
 # Per-person posting rate across all rooms: a burst of RATE_BURST messages, then about one every
@@ -130,7 +131,9 @@ def check_posting_rate(
             )
 
 
-def check_editing_rate(last_edited_at: dt.datetime | None, recent_writes: Sequence[dt.datetime], now: dt.datetime) -> None:
+def check_editing_rate(
+    last_edited_at: dt.datetime | None, recent_writes: Sequence[dt.datetime], now: dt.datetime
+) -> None:
     """Edits count with posts against the per-person rate (each is announced to every subscriber, as a post
     is), and one message takes at most one edit every RATE_WINDOW / RATE_BURST. `last_edited_at`: the
     message's previous edit; `recent_writes`: this person's posting and last-edit times within RATE_WINDOW."""

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from hearth_common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from hearth_common.text import required_text
+from hearth_common.vocabulary import Role
 from room_service.domain.access import PersonFacts
 
 SESSION_KINDS = ("scheduled", "unplanned")
@@ -23,10 +25,10 @@ OVERRUN_GRACE = dt.timedelta(minutes=30)
 EARLY_START = dt.timedelta(minutes=15)
 
 # Roles that may run sessions or hold a facilitated room open; each counts globally or for the one room.
-SCHEDULER_ROLES = ("support_session_leader", "admin")
-UNPLANNED_HOST_ROLES = ("on_spot_host", "admin")
-FACILITATOR_ROLES = ("support_session_leader", "on_spot_host", "chat_room_moderator", "admin")
-MODERATOR_ROLES = ("chat_room_moderator", "admin")
+SCHEDULER_ROLES = (Role.SUPPORT_SESSION_LEADER, Role.ADMIN)
+UNPLANNED_HOST_ROLES = (Role.ON_SPOT_HOST, Role.ADMIN)
+FACILITATOR_ROLES = (Role.SUPPORT_SESSION_LEADER, Role.ON_SPOT_HOST, Role.CHAT_ROOM_MODERATOR, Role.ADMIN)
+MODERATOR_ROLES = (Role.CHAT_ROOM_MODERATOR, Role.ADMIN)
 
 
 class InvalidSession(InvalidArgument):
@@ -51,9 +53,7 @@ class SessionClash(FailedPrecondition):
 
 def _topic(topic: Any) -> str:
     low, high = TOPIC_LENGTH
-    if not isinstance(topic, str) or not low <= len(topic.strip()) <= high:
-        raise InvalidSession(f"topic must be {low} to {high} characters")
-    return topic.strip()
+    return required_text(topic, "topic", high, min_length=low, error=InvalidSession)
 
 
 def _duration(minutes: Any) -> int:

@@ -6,8 +6,8 @@ import logging
 from hearth_common.logging import configure_logging, new_request_id, request_id_var
 from room_service import settings as settings_module
 from room_service.bootstrap import build_service
-from room_service.domain.catalogue import STARTER_ROOMS
 from room_service.migrations import runner
+from room_service.seed import STARTER_ROOMS
 
 log = logging.getLogger(__name__)
 

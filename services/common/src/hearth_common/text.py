@@ -1,0 +1,44 @@
+"""Common (pure): the checks of free text every service applies: text, trimmed, within its length, no NUL."""
+from __future__ import annotations
+
+from hearth_common.errors import InvalidArgument
+
+NUL = "\x00"
+
+
+def required_text(
+    value: object, field: str, max_length: int, *, min_length: int = 1, error: type[InvalidArgument] = InvalidArgument
+) -> str:
+    """The text trimmed, or `error` saying what to change.
+
+    A field with a length range (min_length above 1) is refused with its range whatever is wrong (missing,
+    not text, too short or too long: each is out of the range); a merely required field says which it is."""
+    if min_length > 1:
+        if not isinstance(value, str) or not min_length <= len(value.strip()) <= max_length:
+            raise error(f"{field} must be {min_length} to {max_length} characters")
+    text = _trimmed(value, field, error)
+    if not text:
+        raise error(f"{field} is required")
+    if len(text) > max_length:
+        raise error(f"{field} must be at most {max_length} characters")
+    return text
+
+
+def optional_text(
+    value: object, field: str, max_length: int, *, error: type[InvalidArgument] = InvalidArgument
+) -> str | None:
+    """The text trimmed, None when it is missing or blank, or `error` saying what to change."""
+    text = _trimmed(value, field, error)
+    if len(text) > max_length:
+        raise error(f"{field} must be at most {max_length} characters")
+    return text or None
+
+
+def _trimmed(value: object, field: str, error: type[InvalidArgument]) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):  # RPC callers may send anything JSON holds
+        raise error(f"{field} must be text")
+    if NUL in value:  # PostgreSQL cannot store it; refused here with the field's name
+        raise error(f"{field} must not contain NUL (0x00) characters")
+    return value.strip()

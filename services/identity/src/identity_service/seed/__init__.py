@@ -1,0 +1,27 @@
+"""Seed: identity's starter badge catalogue (badges.json beside this module), each badge checked by the domain."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from hearth_common.seed import read_document, read_records
+from identity_service.domain.model import Badge
+
+
+class BadgeSpec(NamedTuple):
+    """One catalogue badge; plain data, so it can exist before the ORM maps Badge. Room's badge locks and the
+    facilitator roles are built on these slugs."""
+
+    slug: str
+    name: str
+    description: str
+    how_earned: str
+
+
+def load_catalogue() -> tuple[BadgeSpec, ...]:
+    """The starter catalogue this package ships; SeedError says which badge is malformed and how."""
+    badges = read_document(__package__, "badges.json", frozenset({"badges"}))["badges"]
+    return read_records(badges, BadgeSpec, lambda spec: Badge(*spec).validate(), "badge")
+
+
+# Read once, when the migrate step (or a test) first imports the seed; the services' processes never do.
+STARTER_BADGES = load_catalogue()
