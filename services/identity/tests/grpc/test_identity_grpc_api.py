@@ -10,7 +10,8 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 
-from hearth_common.tokens import TokenVerifier, grpc_key_fetcher
+from hearth_common.clients.identity_keys import identity_key_fetcher
+from hearth_common.tokens import TokenVerifier
 from identity_service.entrypoints.grpc_server import SERVICE_NAME, build_server
 from identity_service.service_layer.services import Actor
 
@@ -223,7 +224,7 @@ def test_key_rotation_keeps_old_tokens_valid_for_services_that_verify_locally(st
     register(stub, "Verified")
     old_token = login(stub, "Verified").tokens.access_token
     other_service = TokenVerifier(
-        grpc_key_fetcher(f"127.0.0.1:{server.port}"), issuer="hearth-identity", audience="hearth", min_refresh_interval=0
+        identity_key_fetcher(f"127.0.0.1:{server.port}"), issuer="hearth-identity", audience="hearth", min_refresh_interval=0
     )
     assert other_service.verify(old_token).username == "Verified"
     new_key = stub.RotateSigningKey(pb.RotateSigningKeyRequest(), metadata=admin, timeout=T).key
