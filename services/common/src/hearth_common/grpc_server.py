@@ -1,5 +1,4 @@
-"""Cross-cutting: gRPC server scaffolding: authentication, health, reflection, request ids, access logs, error mapping,
-graceful stop."""
+"""Cross-cutting: gRPC server scaffolding: authentication, health, reflection, request ids, access logs, errors."""
 from __future__ import annotations
 
 import asyncio

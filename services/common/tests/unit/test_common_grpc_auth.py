@@ -21,7 +21,8 @@ from hearth_common.tokens import RoleClaim, TokenVerifier
 SERVICE = "hearth.test.v1.GuardedService"
 TIMEOUT = 5.0
 KEY = Ed25519PrivateKey.generate()
-PEM = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+PEM = KEY.public_key().public_bytes(serialization.Encoding.PEM,
+                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
 def token(person_id="person-1", minutes=5, key=KEY, kid="k1"):
