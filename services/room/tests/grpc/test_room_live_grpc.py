@@ -225,6 +225,32 @@ def test_the_stream_of_a_client_that_vanished_without_closing_ends_after_the_kee
 
 
 
+def test_a_stream_is_refused_without_a_valid_token_and_is_unavailable_while_keys_cannot_be_fetched(
+        room_settings, room_engine, rooms, amqp_uri):
+    def identity_down():
+        raise ConnectionError("identity is unreachable")
+
+    verifier = TokenVerifier(identity_down, issuer="hearth-identity", audience="hearth")
+    server, live = build_server(dataclasses.replace(room_settings, amqp_uri=amqp_uri), room_engine, verifier)
+    live.start()
+    server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+            stub = room_pb2_grpc.RoomServiceStub(channel)
+            with pytest.raises(grpc.RpcError) as refused:
+                list(stub.Subscribe(pb.SubscribeRequest(slug=ROOM), timeout=T))
+            assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+            assert refused.value.details() == "this call needs an access token: send 'authorization: Bearer <token>'"
+            md = [("authorization", f"Bearer {token_for(known_person(rooms))}")]  # its key must be fetched
+            for call in (lambda: list(stub.Subscribe(pb.SubscribeRequest(slug=ROOM), metadata=md, timeout=T)),
+                         lambda: stub.JoinRoom(pb.JoinRoomRequest(slug=ROOM), metadata=md, timeout=T)):
+                with pytest.raises(grpc.RpcError) as unavailable:
+                    call()
+                assert unavailable.value.code() == grpc.StatusCode.UNAVAILABLE
+    finally:
+        server.stop(grace=1)
+        live.stop()
+
 def test_cancelling_a_stream_while_it_sends_logs_no_error(replicas, rooms, caplog):
     """A client that goes away mid-replay is an ordinary end of a stream: room-grpc logs no ERROR (the call
     scope's request id once failed to reset from the task that closed the stream: 'Task exception was never
