@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from hearth_common.grpc_server import Authentication, GrpcServer, caller
-from hearth_common.tokens import RoleClaim, TokenVerifier
+from hearth_common.tokens import TokenVerifier
 
 SERVICE = "hearth.test.v1.GuardedService"
 TIMEOUT = 5.0
@@ -222,6 +222,3 @@ def test_caller_outside_an_authenticated_call_is_a_bug_not_an_anonymous_person()
     with pytest.raises(RuntimeError):
         caller()
 
-
-def test_roles_reach_the_handler_as_the_token_gives_them(verifier):
-    assert verifier.verify(token()).roles == (RoleClaim("admin", None),)
