@@ -180,4 +180,3 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"the access token is not valid ({exc}); log in again") from None
         return principal_from_claims(claims), float(claims["exp"]) + self.leeway
-
