@@ -1,9 +1,12 @@
-"""Deploy checks: the committed RabbitMQ definitions match the env files, and the compose file keeps its rules."""
+"""Deploy checks: the committed RabbitMQ definitions match the env files, the compose file keeps its rules, and
+every service's image is built from the one Dockerfile."""
 import importlib.util
 import json
 import pathlib
+import re
 import subprocess
 import sys
+import tomllib
 
 import yaml
 
@@ -48,3 +51,51 @@ def test_compose_publishes_only_grpc_ports_and_avoids_fixed_names():
             assert name.endswith("-grpc") and str(port).endswith((":50051", ":50052")), f"{name} publishes {port}"
         if name.endswith(("-grpc", "-worker")):
             assert "healthcheck" in service and service.get("restart") == "unless-stopped", name
+
+
+def test_every_service_image_is_built_from_the_one_dockerfile_with_its_name_and_port():
+    """docker-compose.yml builds each service's image from services/Dockerfile, naming the service (whose package
+    and commands the image installs and runs) and its gRPC port (the one compose publishes)."""
+    root = DEPLOY.parent
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text())
+    build_stage, final_stage = dockerfile_stages(root / "services" / "Dockerfile")
+    # An ARG is empty in a stage that does not declare it again.
+    assert ("ARG", "SERVICE") in build_stage and {("ARG", "SERVICE"), ("ARG", "GRPC_PORT")} <= set(final_stage)
+    assert any(i == "RUN" and '--find-links /wheels "hearth-${SERVICE}"' in a for i, a in build_stage)
+    assert ("EXPOSE", "${GRPC_PORT}") in final_stage
+    assert any(i == "ENV" and "HEARTH_SERVICE=${SERVICE}" in a for i, a in final_stage)
+    assert final_stage[-1] == ("CMD", '["sh", "-c", "exec \\"${HEARTH_SERVICE}-grpc\\""]')
+    assert [p.parent.name for p in (root / "services").glob("*/Dockerfile")] == [], "one Dockerfile for all"
+    makefile = (root / "Makefile").read_text()
+    services = re.search(r"^SERVICES := (.*)$", makefile, re.M).group(1).split()
+    built = {}
+    for name, service in compose["services"].items():
+        if "build" not in service:
+            continue
+        build, owner = service["build"], name.rsplit("-", 1)[0]
+        assert build["context"] == "." and build["dockerfile"] == "services/Dockerfile", name
+        assert build["args"]["SERVICE"] == owner and service["image"].startswith(f"hearth/{owner}:"), name
+        assert service["command"] == [name], name  # <service>-grpc, -worker, -migrate: the package's commands
+        built.setdefault(owner, set()).add(build["args"]["GRPC_PORT"])
+        if name.endswith("-grpc"):
+            assert [str(p).rsplit(":", 1)[1] for p in service["ports"]] == [build["args"]["GRPC_PORT"]], name
+    assert sorted(built) == sorted(services), "every service of the Makefile has its images, and only those"
+    for owner, ports in built.items():
+        assert len(ports) == 1, f"{owner}'s processes are built with different ports: {ports}"
+        project = tomllib.loads((root / "services" / owner / "pyproject.toml").read_text())["project"]
+        assert project["name"] == f"hearth-{owner}"  # what `make wheels` builds and the image installs
+        assert {f"{owner}-{p}" for p in ("grpc", "worker", "migrate", "healthcheck")} <= set(project["scripts"])
+
+
+def dockerfile_stages(path: pathlib.Path) -> list[list[tuple[str, str]]]:
+    """The instructions of each stage of a Dockerfile, as (INSTRUCTION, arguments), continuation lines joined."""
+    text = re.sub(r"\\\n\s*", " ", "\n".join(line for line in path.read_text().splitlines()
+                                            if not line.lstrip().startswith("#")))
+    stages: list[list[tuple[str, str]]] = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        instruction, _, arguments = line.partition(" ")
+        if instruction.upper() == "FROM":
+            stages.append([])
+        elif stages:
+            stages[-1].append((instruction.upper(), arguments.strip()))
+    return stages

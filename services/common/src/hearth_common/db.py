@@ -1,10 +1,11 @@
-"""Cross-cutting: SQLAlchemy engine construction shared by every service."""
+"""Cross-cutting: SQLAlchemy engines shared by every service, and which database failures pass by themselves."""
 from __future__ import annotations
 
 import re
 import select
 import time
 
+import psycopg2
 import sqlalchemy as sa
 from psycopg2.extras import Json
 from sqlalchemy.engine import Connection, CursorResult, Engine
@@ -19,21 +20,29 @@ NAMING_CONVENTION = {
 
 
 # SQLSTATEs of failures that pass by themselves: the connection (class 08), the server shutting down or
-# starting (57P01-57P03), and transactions it rolled back to keep others apart (40001, 40P01).
-PASSING_SQLSTATES = ("08", "57P01", "57P02", "57P03", "40001", "40P01")
+# starting (57P01-57P03), too many connections (53300), and transactions it rolled back to keep others apart
+# (40001 serialization failure, 40P01 deadlock).
+PASSING_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300", "40001", "40P01")
 
 
 def database_unavailable(exc: BaseException) -> bool:
-    """Whether a database error passes by itself (the server unreachable or restarting, a connection lost, a
-    serialization failure or deadlock), so that the same work may be run again; not a statement the
-    database will refuse every time (a timeout, a full disk, a constraint)."""
-    if isinstance(exc, sa.exc.InterfaceError):
+    """Whether a database failure passes by itself, so that the same work may be run again (a gRPC call
+    answers UNAVAILABLE, a nameko handler waits in place): the server unreachable, refusing connections or
+    restarting, a connection lost, too many connections (the server's or the pool's), a serialization failure
+    or deadlock. Not a statement the database refuses every time (a timeout, a full disk, a constraint, bad
+    SQL). Takes SQLAlchemy's errors and psycopg2's own; anything else is not a database failure (False)."""
+    if isinstance(exc, (sa.exc.TimeoutError, sa.exc.DisconnectionError)):  # the pool: none free in time, or dead
         return True
-    if not isinstance(exc, sa.exc.OperationalError):
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:  # SQLAlchemy saw a disconnect
+        return True
+    if isinstance(exc, (sa.exc.InterfaceError, psycopg2.InterfaceError)):  # used a connection already closed
+        return True
+    if isinstance(exc, sa.exc.OperationalError):
+        code = getattr(exc.orig, "pgcode", None)
+    elif isinstance(exc, psycopg2.OperationalError):
+        code = exc.pgcode
+    else:
         return False
-    if exc.connection_invalidated:
-        return True
-    code = getattr(exc.orig, "pgcode", None)
     return code is None or code.startswith(PASSING_SQLSTATES)  # no code: the connection failed, not a statement
 
 
@@ -146,7 +155,8 @@ class PreparedStatement:
             return f"${self.params.index(match.group(1)) + 1}"
 
         self.prepare_sql = f"PREPARE {name} AS {self._PARAMETER.sub(number, sql)}"
-        self.execute_sql = f"EXECUTE {name} ({', '.join(['%s'] * len(self.params))})" if self.params else f"EXECUTE {name}"
+        arguments = f" ({', '.join(['%s'] * len(self.params))})" if self.params else ""
+        self.execute_sql = f"EXECUTE {name}{arguments}"
         self.json_params = frozenset(json_params)
 
     def __call__(self, conn: Connection, values: dict) -> CursorResult:

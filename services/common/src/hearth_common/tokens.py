@@ -50,8 +50,9 @@ def principal_from_claims(claims: Mapping) -> Principal:
 class TokenVerifier:
     """Verifies tokens with a cached key set; an unknown key id triggers a (rate-limited) refetch.
 
-    `fetch_keys` returns {kid: public key PEM}. Refetching on an unknown kid is what lets identity rotate
-    its signing key without downtime in the services that verify.
+    `fetch_keys` returns {kid: public key PEM}: the key source, injected (identity reads its own keys; the
+    other services fetch identity's, hearth_common.clients.identity_keys). Refetching on an unknown kid is what
+    lets identity rotate its signing key without downtime in the services that verify.
 
     A token that verified is remembered (by its exact string) until it expires, so a client's repeated calls
     pay for one signature check, not one per call. The memory is dropped whenever a refetch finds the published
@@ -179,18 +180,3 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"the access token is not valid ({exc}); log in again") from None
         return principal_from_claims(claims), float(claims["exp"]) + self.leeway
-
-
-def grpc_key_fetcher(target: str, timeout: float = 3.0) -> Callable[[], dict[str, str]]:
-    """Fetches identity's public keys over gRPC (for services other than identity)."""
-    import grpc
-    from hearth.identity.v1 import identity_pb2, identity_pb2_grpc
-
-    channel = grpc.insecure_channel(target)
-    stub = identity_pb2_grpc.IdentityServiceStub(channel)
-
-    def fetch() -> dict[str, str]:
-        response = stub.GetPublicKeys(identity_pb2.GetPublicKeysRequest(), timeout=timeout)
-        return {k.kid: k.public_key_pem for k in response.keys}
-
-    return fetch

@@ -1,4 +1,4 @@
-"""Unit tests of the gRPC server scaffolding on a real grpcio server: error mapping, request ids, health, reflection, stop."""
+"""Unit tests of the gRPC server scaffolding on a real grpcio server: errors, request ids, health, reflection, stop."""
 from __future__ import annotations
 
 import logging
@@ -8,10 +8,12 @@ from types import SimpleNamespace
 
 import grpc
 import pytest
+import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from hearth_common import errors
+from hearth_common.db import database_unavailable
 from hearth_common.grpc_server import GrpcServer, bearer_token, metadata_value, status_for
 from hearth_common.logging import current_request_id
 
@@ -134,7 +136,8 @@ def probe():
 
 @pytest.fixture(scope="module", params=[False, True], ids=["threaded", "asyncio"])
 def server(probe, request):
-    srv = GrpcServer([registration(probe)], [SERVICE, OTHER_SERVICE], address="127.0.0.1:0", asyncio=request.param).start()
+    srv = GrpcServer([registration(probe)], [SERVICE, OTHER_SERVICE], address="127.0.0.1:0",
+                     asyncio=request.param).start()
     yield srv
     probe.slow_release.set()
     srv.stop(0)
@@ -587,10 +590,8 @@ def test_status_for_subclass_and_plain_domain_error():
 
 
 def test_an_unreachable_database_is_unavailable_not_internal():
-    import sqlalchemy.exc
-
     def handler(request, context):
-        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("db host 10.0.0.5 refused"))
+        raise sa.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("db host 10.0.0.5 refused"))
 
     generic = grpc.method_handlers_generic_handler("t.Db", {"Q": grpc.unary_unary_rpc_method_handler(handler)})
     srv = GrpcServer([(lambda s, server: server.add_generic_rpc_handlers((generic,)), None)], [], address="127.0.0.1:0")
@@ -601,5 +602,37 @@ def test_an_unreachable_database_is_unavailable_not_internal():
                 ch.unary_unary("/t.Db/Q")(b"", timeout=5)
         assert info.value.code() == grpc.StatusCode.UNAVAILABLE
         assert "retry" in info.value.details() and "10.0.0.5" not in info.value.details()
+    finally:
+        srv.stop(0)
+
+
+
+class _DriverError(Exception):
+    def __init__(self, pgcode):
+        super().__init__("driver error")
+        self.pgcode = pgcode
+
+
+@pytest.mark.parametrize("error, code", [
+    (sa.exc.OperationalError("UPDATE", {}, _DriverError("40P01")), grpc.StatusCode.UNAVAILABLE),
+    (sa.exc.TimeoutError("QueuePool limit of size 5 overflow 5 reached"), grpc.StatusCode.UNAVAILABLE),
+    (sa.exc.OperationalError("SELECT", {}, _DriverError("57014")), grpc.StatusCode.INTERNAL),
+    (sa.exc.IntegrityError("INSERT", {}, _DriverError("23505")), grpc.StatusCode.INTERNAL),
+], ids=["deadlock", "pool-exhausted", "statement-timeout", "constraint"])
+def test_a_database_failure_is_unavailable_exactly_when_the_one_classifier_says_it_passes(error, code):
+    """gRPC answers UNAVAILABLE (retry) for what db.database_unavailable calls passing, as nameko handlers wait."""
+
+    def handler(request, context):
+        raise error
+
+    generic = grpc.method_handlers_generic_handler("t.Db", {"Q": grpc.unary_unary_rpc_method_handler(handler)})
+    srv = GrpcServer([(lambda s, server: server.add_generic_rpc_handlers((generic,)), None)], [], address="127.0.0.1:0")
+    srv.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{srv.port}") as ch:
+            with pytest.raises(grpc.RpcError) as info:
+                ch.unary_unary("/t.Db/Q")(b"", timeout=5)
+        assert info.value.code() == code
+        assert database_unavailable(error) is (code == grpc.StatusCode.UNAVAILABLE)
     finally:
         srv.stop(0)

@@ -10,7 +10,8 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 
-from hearth_common.tokens import TokenVerifier, grpc_key_fetcher
+from hearth_common.clients.identity_keys import identity_key_fetcher
+from hearth_common.tokens import TokenVerifier
 from identity_service.entrypoints.grpc_server import SERVICE_NAME, build_server
 from identity_service.service_layer.services import Actor
 
@@ -37,7 +38,8 @@ def stub(channel):
 
 
 def register(stub, username, dob="1990-04-02", kind=pb.PERSON_KIND_MEMBER):
-    return stub.Register(pb.RegisterRequest(username=username, password=PASSWORD, date_of_birth=dob, kind=kind), timeout=T).person
+    request = pb.RegisterRequest(username=username, password=PASSWORD, date_of_birth=dob, kind=kind)
+    return stub.Register(request, timeout=T).person
 
 
 def login(stub, username):
@@ -74,12 +76,14 @@ def test_register_gives_cohort_from_date_of_birth(stub):
         ({"username": "x"}, grpc.StatusCode.INVALID_ARGUMENT, "username must be"),
         ({"password": "short"}, grpc.StatusCode.INVALID_ARGUMENT, "password must be"),
         ({"date_of_birth": "12/01/1990"}, grpc.StatusCode.INVALID_ARGUMENT, "YYYY-MM-DD"),
-        ({"date_of_birth": (dt.date.today() - dt.timedelta(days=365 * 10)).isoformat()}, grpc.StatusCode.INVALID_ARGUMENT, "aged 13 and over"),
+        ({"date_of_birth": (dt.date.today() - dt.timedelta(days=365 * 10)).isoformat()},
+         grpc.StatusCode.INVALID_ARGUMENT, "aged 13 and over"),
         ({"kind": pb.PERSON_KIND_UNSPECIFIED}, grpc.StatusCode.INVALID_ARGUMENT, "kind must be one of"),
     ],
 )
 def test_register_refuses_bad_input_with_an_actionable_message(stub, request_fields, code, words):
-    fields = {"username": "valid_name", "password": PASSWORD, "date_of_birth": "1990-04-02", "kind": pb.PERSON_KIND_MEMBER}
+    fields = {"username": "valid_name", "password": PASSWORD, "date_of_birth": "1990-04-02",
+              "kind": pb.PERSON_KIND_MEMBER}
     fields.update(request_fields)
     got_code, details = code_of(stub.Register, pb.RegisterRequest(**fields))
     assert got_code == code and words in details
@@ -87,7 +91,8 @@ def test_register_refuses_bad_input_with_an_actionable_message(stub, request_fie
 
 def test_duplicate_username_is_already_exists(stub):
     register(stub, "Samuel")
-    code, details = code_of(stub.Register, pb.RegisterRequest(username="SAMUEL", password=PASSWORD, date_of_birth="1990-04-02", kind=pb.PERSON_KIND_MEMBER))
+    code, details = code_of(stub.Register, pb.RegisterRequest(username="SAMUEL", password=PASSWORD,
+                                                              date_of_birth="1990-04-02", kind=pb.PERSON_KIND_MEMBER))
     assert code == grpc.StatusCode.ALREADY_EXISTS and "taken" in details
 
 
@@ -161,8 +166,9 @@ def test_people_lookup_needs_a_token_and_finds_by_id_or_username(stub):
     assert stub.GetPerson(pb.GetPersonRequest(username="FINDER"), metadata=md, timeout=T).person.id == person.id
     assert stub.GetPerson(pb.GetPersonRequest(id=person.id), metadata=md, timeout=T).person.username == "Finder"
     assert code_of(stub.GetPerson, pb.GetPersonRequest(id=person.id))[0] == grpc.StatusCode.UNAUTHENTICATED
-    assert code_of(stub.GetPerson, pb.GetPersonRequest(username="nobody_here"), metadata=md)[0] == grpc.StatusCode.NOT_FOUND
-    assert code_of(stub.GetPerson, pb.GetPersonRequest(id="not-a-uuid"), metadata=md)[0] == grpc.StatusCode.INVALID_ARGUMENT
+    nobody, bad_id = pb.GetPersonRequest(username="nobody_here"), pb.GetPersonRequest(id="not-a-uuid")
+    assert code_of(stub.GetPerson, nobody, metadata=md)[0] == grpc.StatusCode.NOT_FOUND
+    assert code_of(stub.GetPerson, bad_id, metadata=md)[0] == grpc.StatusCode.INVALID_ARGUMENT
     assert code_of(stub.GetPerson, pb.GetPersonRequest(), metadata=md)[0] == grpc.StatusCode.INVALID_ARGUMENT
 
 
@@ -175,13 +181,15 @@ def test_only_admins_grant_roles_and_grants_can_be_scoped_and_expire(stub, admin
     assert (grant.role, grant.room_id) == (pb.ROLE_SUPPORT_SESSION_LEADER, "sharing-circle")
     expires = Timestamp()
     expires.FromDatetime(dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=2))
-    stub.GrantRole(pb.GrantRoleRequest(person_id=person.id, role=pb.ROLE_ON_SPOT_HOST, expires_at=expires), metadata=admin, timeout=T)
+    stub.GrantRole(pb.GrantRoleRequest(person_id=person.id, role=pb.ROLE_ON_SPOT_HOST, expires_at=expires),
+                   metadata=admin, timeout=T)
     roles = stub.ListRoles(pb.ListRolesRequest(person_id=person.id), metadata=own, timeout=T).grants
     assert sorted(g.role for g in roles) == [pb.ROLE_SUPPORT_SESSION_LEADER, pb.ROLE_ON_SPOT_HOST]
     claims = jwt.decode(login(stub, "Leader").tokens.access_token, options={"verify_signature": False})
     assert {"role": "support_session_leader", "room_id": "sharing-circle"} in claims["roles"]
     stub.RevokeRole(pb.RevokeRoleRequest(grant_id=grant.id, reason="stepped down"), metadata=admin, timeout=T)
-    assert [g.role for g in stub.ListRoles(pb.ListRolesRequest(person_id=person.id), metadata=own, timeout=T).grants] == [pb.ROLE_ON_SPOT_HOST]
+    grants = stub.ListRoles(pb.ListRolesRequest(person_id=person.id), metadata=own, timeout=T).grants
+    assert [g.role for g in grants] == [pb.ROLE_ON_SPOT_HOST]
     past = Timestamp()
     past.FromDatetime(dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1))
     bad = [
@@ -191,7 +199,8 @@ def test_only_admins_grant_roles_and_grants_can_be_scoped_and_expire(stub, admin
     ]
     for request in bad:
         assert code_of(stub.GrantRole, request, metadata=admin)[0] == grpc.StatusCode.INVALID_ARGUMENT
-    assert code_of(stub.RevokeRole, pb.RevokeRoleRequest(grant_id=grant.id, reason="again"), metadata=admin)[0] == grpc.StatusCode.NOT_FOUND
+    again = pb.RevokeRoleRequest(grant_id=grant.id, reason="again")
+    assert code_of(stub.RevokeRole, again, metadata=admin)[0] == grpc.StatusCode.NOT_FOUND
 
 
 def test_badges_award_revoke_and_list(stub, admin):
@@ -199,7 +208,8 @@ def test_badges_award_revoke_and_list(stub, admin):
     assert {"chief-chat", "first-post", "compassion-hero"} <= {b.slug for b in catalogue}
     person = register(stub, "Earner")
     own = auth(login(stub, "Earner").tokens)
-    award = pb.AwardBadgeRequest(person_id=person.id, badge_slug="compassion-hero", reason="50 hearts", idempotency_key="award-1")
+    award = pb.AwardBadgeRequest(person_id=person.id, badge_slug="compassion-hero", reason="50 hearts",
+                                 idempotency_key="award-1")
     assert code_of(stub.AwardBadge, award, metadata=own)[0] == grpc.StatusCode.PERMISSION_DENIED
     first = stub.AwardBadge(award, metadata=admin, timeout=T).award
     again = stub.AwardBadge(award, metadata=admin, timeout=T).award
@@ -213,8 +223,10 @@ def test_badges_award_revoke_and_list(stub, admin):
     assert code_of(stub.AwardBadge, no_reason, metadata=admin)[0] == grpc.StatusCode.INVALID_ARGUMENT
     listed = stub.ListPersonBadges(pb.ListPersonBadgesRequest(person_id=person.id), metadata=own, timeout=T).awards
     assert [a.badge.slug for a in listed] == ["compassion-hero"]
-    stub.RevokeBadge(pb.RevokeBadgeRequest(person_id=person.id, badge_slug="compassion-hero", reason="error"), metadata=admin, timeout=T)
-    assert list(stub.ListPersonBadges(pb.ListPersonBadgesRequest(person_id=person.id), metadata=own, timeout=T).awards) == []
+    stub.RevokeBadge(pb.RevokeBadgeRequest(person_id=person.id, badge_slug="compassion-hero", reason="error"),
+                     metadata=admin, timeout=T)
+    assert list(stub.ListPersonBadges(pb.ListPersonBadgesRequest(person_id=person.id), metadata=own,
+                                      timeout=T).awards) == []
     again_revoke = pb.RevokeBadgeRequest(person_id=person.id, badge_slug="compassion-hero", reason="error")
     assert code_of(stub.RevokeBadge, again_revoke, metadata=admin)[0] == grpc.StatusCode.NOT_FOUND
 
@@ -222,9 +234,8 @@ def test_badges_award_revoke_and_list(stub, admin):
 def test_key_rotation_keeps_old_tokens_valid_for_services_that_verify_locally(stub, admin, server):
     register(stub, "Verified")
     old_token = login(stub, "Verified").tokens.access_token
-    other_service = TokenVerifier(
-        grpc_key_fetcher(f"127.0.0.1:{server.port}"), issuer="hearth-identity", audience="hearth", min_refresh_interval=0
-    )
+    other_service = TokenVerifier(identity_key_fetcher(f"127.0.0.1:{server.port}"), issuer="hearth-identity",
+                                  audience="hearth", min_refresh_interval=0)
     assert other_service.verify(old_token).username == "Verified"
     new_key = stub.RotateSigningKey(pb.RotateSigningKeyRequest(), metadata=admin, timeout=T).key
     new_token = login(stub, "Verified").tokens.access_token
@@ -235,7 +246,8 @@ def test_key_rotation_keeps_old_tokens_valid_for_services_that_verify_locally(st
     assert other_service.verify(new_token).username == "Verified"
     assert other_service.verify(old_token).username == "Verified"
     md = [("authorization", f"Bearer {old_token}")]
-    assert stub.GetPerson(pb.GetPersonRequest(username="Verified"), metadata=md, timeout=T).person.username == "Verified"
+    person = stub.GetPerson(pb.GetPersonRequest(username="Verified"), metadata=md, timeout=T).person
+    assert person.username == "Verified"
 
 
 def test_health_reflection_and_request_id(channel, stub):

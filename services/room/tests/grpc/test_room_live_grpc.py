@@ -1,5 +1,7 @@
 """gRPC: Subscribe on two real room-grpc servers (two replicas in one process, one database, one broker vhost)."""
 import dataclasses
+import gc
+import logging
 import socket
 import threading
 import time
@@ -123,8 +125,8 @@ def test_a_stream_carries_each_kind_of_change_with_its_details_in_seq_order(repl
     said = a.PostMessage(pb.PostMessageRequest(slug=ROOM, body="first words"), metadata=md, timeout=T).message
     a.EditMessage(pb.EditMessageRequest(message_id=said.message_id, body="first words, edited"), metadata=md, timeout=T)
     b.HeartMessage(pb.HeartMessageRequest(message_id=said.message_id, hearted=True), metadata=reader, timeout=T)
-    session = a.StartUnplannedSession(pb.StartUnplannedSessionRequest(slug=ROOM, topic="Drop-in check-in",
-                                                                      duration_minutes=30), metadata=md, timeout=T).session
+    unplanned = pb.StartUnplannedSessionRequest(slug=ROOM, topic="Drop-in check-in", duration_minutes=30)
+    session = a.StartUnplannedSession(unplanned, metadata=md, timeout=T).session
     a.EndSession(pb.EndSessionRequest(session_id=session.session_id), metadata=md, timeout=T)
     a.DeleteMessage(pb.DeleteMessageRequest(message_id=said.message_id), metadata=md, timeout=T)
     a.LeaveRoom(pb.LeaveRoomRequest(slug=ROOM), metadata=md, timeout=T)
@@ -221,3 +223,55 @@ def test_the_stream_of_a_client_that_vanished_without_closing_ends_after_the_kee
         server.stop(grace=1)
         live.stop()
 
+
+
+def test_a_stream_is_refused_without_a_valid_token_and_is_unavailable_while_keys_cannot_be_fetched(
+        room_settings, room_engine, rooms, amqp_uri):
+    def identity_down():
+        raise ConnectionError("identity is unreachable")
+
+    verifier = TokenVerifier(identity_down, issuer="hearth-identity", audience="hearth")
+    server, live = build_server(dataclasses.replace(room_settings, amqp_uri=amqp_uri), room_engine, verifier)
+    live.start()
+    server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+            stub = room_pb2_grpc.RoomServiceStub(channel)
+            with pytest.raises(grpc.RpcError) as refused:
+                list(stub.Subscribe(pb.SubscribeRequest(slug=ROOM), timeout=T))
+            assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+            assert refused.value.details() == "this call needs an access token: send 'authorization: Bearer <token>'"
+            md = [("authorization", f"Bearer {token_for(known_person(rooms))}")]  # its key must be fetched
+            for call in (lambda: list(stub.Subscribe(pb.SubscribeRequest(slug=ROOM), metadata=md, timeout=T)),
+                         lambda: stub.JoinRoom(pb.JoinRoomRequest(slug=ROOM), metadata=md, timeout=T)):
+                with pytest.raises(grpc.RpcError) as unavailable:
+                    call()
+                assert unavailable.value.code() == grpc.StatusCode.UNAVAILABLE
+    finally:
+        server.stop(grace=1)
+        live.stop()
+
+def test_cancelling_a_stream_while_it_sends_logs_no_error(replicas, rooms, caplog):
+    """A client that goes away mid-replay is an ordinary end of a stream: room-grpc logs no ERROR (the call
+    scope's request id once failed to reset from the task that closed the stream: 'Task exception was never
+    retrieved ... was created in a different Context')."""
+    a, b = replicas
+    _, reader = member(rooms, b)
+    writers = [member(rooms, a)[1] for _ in range(12)]
+    first = a.PostMessage(pb.PostMessageRequest(slug=ROOM, body="m"), metadata=writers[0], timeout=T).message.seq
+    for writer in writers:  # a backlog to replay, within each writer's posting limit
+        for n in range(4):
+            a.PostMessage(pb.PostMessageRequest(slug=ROOM, body=f"m{n}"), metadata=writer, timeout=T)
+    caplog.set_level(logging.INFO)
+    for _ in range(20):
+        call = b.Subscribe(pb.SubscribeRequest(slug=ROOM, after_seq=first), metadata=reader, timeout=T)
+        items = iter(call)
+        next(items), next(items)  # the replay is under way
+        call.cancel()
+    wait_for(lambda: len(_access_records(caplog, "Subscribe")) >= 20)
+    gc.collect()  # a task whose exception nobody retrieved is reported when it is collected
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def _access_records(caplog, method):
+    return [r for r in caplog.records if r.getMessage() == "grpc call" and r.grpc_method.endswith(f"/{method}")]

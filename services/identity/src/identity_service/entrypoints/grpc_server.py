@@ -4,12 +4,12 @@ from __future__ import annotations
 from hearth.identity.v1 import identity_pb2, identity_pb2_grpc
 
 from hearth_common.db import db_ping, make_engine
-from hearth_common.grpc_server import GrpcServer
+from hearth_common.grpc_server import Authentication, GrpcServer
 from hearth_common.logging import configure_logging
 from hearth_common.tokens import TokenVerifier
 from identity_service import settings as settings_module
 from identity_service.bootstrap import build_service
-from identity_service.entrypoints.grpc_servicer import IdentityServicer
+from identity_service.entrypoints.grpc_servicer import PUBLIC_METHODS, IdentityServicer
 
 SERVICE_NAME = identity_pb2.DESCRIPTOR.services_by_name["IdentityService"].full_name
 
@@ -23,12 +23,12 @@ def build_server(settings, service=None) -> GrpcServer:
         audience=settings.token_audience,
         min_refresh_interval=0.5,
     )
-    servicer = IdentityServicer(service, verifier)
     return GrpcServer(
-        [(identity_pb2_grpc.add_IdentityServiceServicer_to_server, servicer)],
+        [(identity_pb2_grpc.add_IdentityServiceServicer_to_server, IdentityServicer(service))],
         [SERVICE_NAME],
         address=settings.grpc_address,
         max_workers=settings.grpc_workers,
+        authentication=Authentication(verifier, {SERVICE_NAME: PUBLIC_METHODS}),
     )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 
-from hearth_common.grpc_server import bearer_token
+from hearth_common.grpc_server import caller
 from hearth_common.proto_convert import enum_number, enum_value, from_timestamp, to_timestamp
-from hearth_common.tokens import TokenVerifier
 from identity_service.service_layer.services import Actor, IdentityService
 
 KIND, COHORT, ROLE = "PERSON_KIND_", "COHORT_", "ROLE_"
+
+# What a client calls without an access token: getting one, giving one up, and what anyone may read.
+PUBLIC_METHODS = ("Register", "Login", "Refresh", "Logout", "GetPublicKeys", "ListBadgeCatalogue")
 
 
 def person_pb(p: dict) -> pb.Person:
@@ -68,13 +70,16 @@ def award_pb(a: dict) -> pb.BadgeAward:
     )
 
 
-class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
-    def __init__(self, service: IdentityService, verifier: TokenVerifier):
-        self.service = service
-        self.verifier = verifier
+def person_calling() -> Actor:
+    """The verified caller, as the use cases name who asks."""
+    return Actor(person_id=caller().person_id)
 
-    def _actor(self, context) -> Actor:
-        return Actor(person_id=self.verifier.verify(bearer_token(context)).person_id)
+
+class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
+    """Every method not in PUBLIC_METHODS runs for a caller whose token the server verified (Authentication)."""
+
+    def __init__(self, service: IdentityService):
+        self.service = service
 
     def Register(self, request, context):
         person = self.service.register(
@@ -101,10 +106,9 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         )
 
     def RotateSigningKey(self, request, context):
-        return pb.RotateSigningKeyResponse(key=key_pb(self.service.rotate_signing_key(self._actor(context))))
+        return pb.RotateSigningKeyResponse(key=key_pb(self.service.rotate_signing_key(person_calling())))
 
     def GetPerson(self, request, context):
-        self._actor(context)
         lookup = request.WhichOneof("lookup")
         person = self.service.get_person(
             person_id=request.id if lookup == "id" else None,
@@ -114,7 +118,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
 
     def GrantRole(self, request, context):
         grant = self.service.grant_role(
-            self._actor(context),
+            person_calling(),
             request.person_id,
             enum_value(pb.Role, request.role, ROLE),
             request.room_id or None,
@@ -123,11 +127,10 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return pb.GrantRoleResponse(grant=grant_pb(grant))
 
     def RevokeRole(self, request, context):
-        self.service.revoke_role(self._actor(context), request.grant_id, request.reason)
+        self.service.revoke_role(person_calling(), request.grant_id, request.reason)
         return pb.RevokeRoleResponse()
 
     def ListRoles(self, request, context):
-        self._actor(context)
         return pb.ListRolesResponse(grants=[grant_pb(g) for g in self.service.list_roles(request.person_id)])
 
     def ListBadgeCatalogue(self, request, context):
@@ -135,16 +138,15 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
 
     def AwardBadge(self, request, context):
         award = self.service.award_badge(
-            self._actor(context), request.person_id, request.badge_slug, request.reason, request.idempotency_key
+            person_calling(), request.person_id, request.badge_slug, request.reason, request.idempotency_key
         )
         return pb.AwardBadgeResponse(award=award_pb(award))
 
     def RevokeBadge(self, request, context):
         self.service.revoke_badge(
-            self._actor(context), request.person_id, request.badge_slug, request.reason, request.idempotency_key
+            person_calling(), request.person_id, request.badge_slug, request.reason, request.idempotency_key
         )
         return pb.RevokeBadgeResponse()
 
     def ListPersonBadges(self, request, context):
-        self._actor(context)
         return pb.ListPersonBadgesResponse(awards=[award_pb(a) for a in self.service.person_badges(request.person_id)])

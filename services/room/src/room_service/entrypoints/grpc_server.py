@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from hearth.room.v1 import room_pb2, room_pb2_grpc
 
+from hearth_common.clients.identity_keys import identity_key_fetcher
 from hearth_common.db import db_ping, make_engine
-from hearth_common.grpc_server import GrpcServer
+from hearth_common.grpc_server import Authentication, GrpcServer
 from hearth_common.logging import configure_logging
-from hearth_common.tokens import TokenVerifier, grpc_key_fetcher
+from hearth_common.tokens import TokenVerifier
 from room_service import settings as settings_module
 from room_service.adapters.live import LiveHub
 from room_service.bootstrap import build_conversation, build_service
@@ -23,15 +24,14 @@ def pool_size(settings) -> int:
 
 def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tuple[GrpcServer, LiveHub]:
     """The server and its live hub (started by the caller, stopped after the server)."""
-    verifier = verifier or TokenVerifier(
-        grpc_key_fetcher(settings.identity_grpc_target), issuer=settings.token_issuer, audience=settings.token_audience
-    )
+    verifier = verifier or TokenVerifier(identity_key_fetcher(settings.identity_grpc_target),
+                                         issuer=settings.token_issuer, audience=settings.token_audience)
     conversation, sessions = build_conversation(settings, engine, pool_size=pool_size(settings))
     live = LiveHub(settings.amqp_uri, conversation.heads, conversation.touch_many,
                    sweep_interval=settings.live_sweep_seconds,
                    touch_interval=max(settings.presence_timeout_seconds / 4, 0.5))
     conversation.live = live.publish
-    servicer = RoomServicer(build_service(settings, engine), verifier, conversation, sessions, live)
+    servicer = RoomServicer(build_service(settings, engine), conversation, sessions, live)
     server = GrpcServer(
         [(room_pb2_grpc.add_RoomServiceServicer_to_server, servicer)],
         [SERVICE_NAME],
@@ -39,6 +39,7 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
         max_workers=settings.grpc_workers,
         asyncio=True,  # Subscribe streams are coroutines; the other calls run in the thread pool
         keepalive_seconds=settings.grpc_keepalive_seconds,
+        authentication=Authentication(verifier),  # no method of room's is public
     )
     return server, live
 

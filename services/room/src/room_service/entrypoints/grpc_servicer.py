@@ -8,9 +8,8 @@ import json
 from hearth.room.v1 import room_pb2 as pb
 from hearth.room.v1 import room_pb2_grpc
 
-from hearth_common.grpc_server import bearer_token
+from hearth_common.grpc_server import caller
 from hearth_common.proto_convert import enum_number, enum_value, from_timestamp, to_timestamp
-from hearth_common.tokens import TokenVerifier
 from room_service.domain import errors
 from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.services import RoomService
@@ -139,103 +138,100 @@ def room_event_pb(item: dict) -> pb.RoomEvent:
 
 
 class RoomServicer(room_pb2_grpc.RoomServiceServicer):
-    def __init__(self, service: RoomService, verifier: TokenVerifier, conversation: Conversation,
-                 sessions: Sessions, live=None):
+    """Every method runs for a caller whose token the server verified (Authentication: none is public)."""
+
+    def __init__(self, service: RoomService, conversation: Conversation, sessions: Sessions, live=None):
         self.service = service
-        self.verifier = verifier
         self.conversation = conversation
         self.sessions = sessions
         self.live = live
 
-    def _caller(self, context) -> str:
-        return self.verifier.verify(bearer_token(context)).person_id
-
     def ListRooms(self, request, context):
-        rooms = self.service.list_rooms(self._caller(context), request.include_archived, request.topic)
+        rooms = self.service.list_rooms(caller().person_id, request.include_archived, request.topic)
         return pb.ListRoomsResponse(rooms=[room_with_access_pb(r) for r in rooms])
 
     def GetRoom(self, request, context):
-        return pb.GetRoomResponse(room=room_with_access_pb(self.service.get_room(self._caller(context), request.slug)))
+        return pb.GetRoomResponse(room=room_with_access_pb(self.service.get_room(caller().person_id, request.slug)))
 
     def CheckAccess(self, request, context):
-        return pb.CheckAccessResponse(access=access_pb(self.service.check_access(self._caller(context), request.slug)))
+        return pb.CheckAccessResponse(access=access_pb(self.service.check_access(caller().person_id, request.slug)))
 
     def CreateRoom(self, request, context):
-        room = self.service.create_room(self._caller(context), spec_from_pb(request.room))
+        room = self.service.create_room(caller().person_id, spec_from_pb(request.room))
         return pb.CreateRoomResponse(room=room_pb(room))
 
     def UpdateRoom(self, request, context):
-        room = self.service.update_room(self._caller(context), spec_from_pb(request.room))
+        room = self.service.update_room(caller().person_id, spec_from_pb(request.room))
         return pb.UpdateRoomResponse(room=room_pb(room))
 
     def ArchiveRoom(self, request, context):
-        return pb.ArchiveRoomResponse(room=room_pb(self.service.archive_room(self._caller(context), request.slug)))
+        return pb.ArchiveRoomResponse(room=room_pb(self.service.archive_room(caller().person_id, request.slug)))
 
     def ReopenRoom(self, request, context):
-        return pb.ReopenRoomResponse(room=room_pb(self.service.reopen_room(self._caller(context), request.slug)))
+        return pb.ReopenRoomResponse(room=room_pb(self.service.reopen_room(caller().person_id, request.slug)))
 
     def OpenPopUp(self, request, context):
         room = self.service.open_pop_up(
-            self._caller(context), request.slug, from_timestamp(request, "opens_at"), from_timestamp(request, "closes_at")
+            caller().person_id, request.slug, from_timestamp(request, "opens_at"), from_timestamp(request, "closes_at")
         )
         return pb.OpenPopUpResponse(room=room_pb(room))
 
     # --- being there --------------------------------------------------------------------------
 
     def JoinRoom(self, request, context):
-        joined = self.conversation.join(self._caller(context), request.slug)
+        joined = self.conversation.join(caller().person_id, request.slug)
         return pb.JoinRoomResponse(member=member_pb(joined["member"]), seq=joined["seq"] or 0)
 
     def LeaveRoom(self, request, context):
-        return pb.LeaveRoomResponse(left=self.conversation.leave(self._caller(context), request.slug))
+        return pb.LeaveRoomResponse(left=self.conversation.leave(caller().person_id, request.slug))
 
     def Heartbeat(self, request, context):
-        self.conversation.touch(self._caller(context), request.slug)
+        self.conversation.touch(caller().person_id, request.slug)
         return pb.HeartbeatResponse()
 
     def ListMembers(self, request, context):
-        members = self.conversation.members(self._caller(context), request.slug)
+        members = self.conversation.members(caller().person_id, request.slug)
         return pb.ListMembersResponse(members=[member_pb(m) for m in members])
 
     # --- messages -----------------------------------------------------------------------------
 
     def PostMessage(self, request, context):
-        message = self.conversation.post(self._caller(context), request.slug, request.body, request.reply_to or None)
+        message = self.conversation.post(caller().person_id, request.slug, request.body, request.reply_to or None)
         return pb.PostMessageResponse(message=message_pb(message))
 
     def EditMessage(self, request, context):
-        message = self.conversation.edit(self._caller(context), request.message_id, request.body)
+        message = self.conversation.edit(caller().person_id, request.message_id, request.body)
         return pb.EditMessageResponse(message=message_pb(message))
 
     def DeleteMessage(self, request, context):
-        return pb.DeleteMessageResponse(message=message_pb(self.conversation.delete(self._caller(context), request.message_id)))
+        message = self.conversation.delete(caller().person_id, request.message_id)
+        return pb.DeleteMessageResponse(message=message_pb(message))
 
     def HeartMessage(self, request, context):
-        message = self.conversation.heart(self._caller(context), request.message_id, request.hearted)
+        message = self.conversation.heart(caller().person_id, request.message_id, request.hearted)
         return pb.HeartMessageResponse(message=message_pb(message))
 
     def ListMessages(self, request, context):
         page = self.conversation.history(
-            self._caller(context), request.slug, before_seq=request.before_seq,
+            caller().person_id, request.slug, before_seq=request.before_seq,
             after_seq=request.after_seq if request.HasField("after_seq") else None, limit=request.limit or 50,
         )
         return pb.ListMessagesResponse(messages=[message_pb(m) for m in page["messages"]],
                                        next_before_seq=page["next_before_seq"])
 
     def SetSlowMode(self, request, context):
-        seconds = self.conversation.set_slow_mode(self._caller(context), request.slug, request.seconds)
+        seconds = self.conversation.set_slow_mode(caller().person_id, request.slug, request.seconds)
         return pb.SetSlowModeResponse(seconds=seconds)
 
     async def Subscribe(self, request, context):
         """A coroutine stream (the server runs on asyncio): no thread is held while it waits."""
-        loop = asyncio.get_running_loop()
-        person_id = await loop.run_in_executor(None, self._caller, context)
+        person_id = caller().person_id
         if self.live is None:
             raise errors.LiveUnavailable("live streams are not served by this process")
         subscription = self.live.subscribe(request.slug, person_id)
         try:
             after = request.after_seq if request.HasField("after_seq") else None
-            run_blocking = functools.partial(loop.run_in_executor, None)
+            run_blocking = functools.partial(asyncio.get_running_loop().run_in_executor, None)
             async for item in self.conversation.follow(person_id, request.slug, after, subscription, run_blocking):
                 yield room_event_pb(item)
         finally:
@@ -244,63 +240,64 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
     # --- sessions -----------------------------------------------------------------------------
 
     def ScheduleSession(self, request, context):
-        session = self.sessions.schedule(self._caller(context), request.slug, request.topic,
+        session = self.sessions.schedule(caller().person_id, request.slug, request.topic,
                                          from_timestamp(request, "starts_at"), request.duration_minutes)
         return pb.ScheduleSessionResponse(session=session_pb(session))
 
     def ListSessions(self, request, context):
-        sessions = self.sessions.list(self._caller(context), request.slug, request.include_past)
+        sessions = self.sessions.list(caller().person_id, request.slug, request.include_past)
         return pb.ListSessionsResponse(sessions=[session_pb(s) for s in sessions])
 
     def StartSession(self, request, context):
-        return pb.StartSessionResponse(session=session_pb(self.sessions.start(self._caller(context), request.session_id)))
+        return pb.StartSessionResponse(session=session_pb(self.sessions.start(caller().person_id, request.session_id)))
 
     def StartUnplannedSession(self, request, context):
-        session = self.sessions.start_unplanned(self._caller(context), request.slug, request.topic,
+        session = self.sessions.start_unplanned(caller().person_id, request.slug, request.topic,
                                                 request.duration_minutes)
         return pb.StartUnplannedSessionResponse(session=session_pb(session))
 
     def EndSession(self, request, context):
-        return pb.EndSessionResponse(session=session_pb(self.sessions.end(self._caller(context), request.session_id)))
+        return pb.EndSessionResponse(session=session_pb(self.sessions.end(caller().person_id, request.session_id)))
 
     def CancelSession(self, request, context):
-        return pb.CancelSessionResponse(session=session_pb(self.sessions.cancel(self._caller(context), request.session_id)))
+        session = self.sessions.cancel(caller().person_id, request.session_id)
+        return pb.CancelSessionResponse(session=session_pb(session))
 
     def CheckIn(self, request, context):
-        checked_in = self.sessions.check_in(self._caller(context), request.slug, request.checked_in)
+        checked_in = self.sessions.check_in(caller().person_id, request.slug, request.checked_in)
         return pb.CheckInResponse(checked_in=checked_in)
 
     # --- the Sharing Circle -------------------------------------------------------------------
 
     def RaiseHand(self, request, context):
-        return queue_pb(self.sessions.raise_hand(self._caller(context), request.slug))
+        return queue_pb(self.sessions.raise_hand(caller().person_id, request.slug))
 
     def LowerHand(self, request, context):
-        return queue_pb(self.sessions.lower_hand(self._caller(context), request.slug))
+        return queue_pb(self.sessions.lower_hand(caller().person_id, request.slug))
 
     def GiveTurn(self, request, context):
-        return queue_pb(self.sessions.give_turn(self._caller(context), request.slug, request.person_id))
+        return queue_pb(self.sessions.give_turn(caller().person_id, request.slug, request.person_id))
 
     def SkipTurn(self, request, context):
-        return queue_pb(self.sessions.skip(self._caller(context), request.slug, request.person_id))
+        return queue_pb(self.sessions.skip(caller().person_id, request.slug, request.person_id))
 
     def EndTurn(self, request, context):
-        return queue_pb(self.sessions.end_turn(self._caller(context), request.slug))
+        return queue_pb(self.sessions.end_turn(caller().person_id, request.slug))
 
     def GetTurnQueue(self, request, context):
-        return queue_pb(self.sessions.queue(self._caller(context), request.slug))
+        return queue_pb(self.sessions.queue(caller().person_id, request.slug))
 
     # --- cross-cohort grants ------------------------------------------------------------------
 
     def GrantCohortAccess(self, request, context):
-        grant = self.conversation.grant_cohort_access(self._caller(context), request.person_id, request.slug,
+        grant = self.conversation.grant_cohort_access(caller().person_id, request.person_id, request.slug,
                                                       request.reason, from_timestamp(request, "expires_at"))
         return pb.GrantCohortAccessResponse(grant=grant_pb(grant))
 
     def RevokeCohortAccess(self, request, context):
         return pb.RevokeCohortAccessResponse(grant=grant_pb(self.conversation.revoke_cohort_access(
-            self._caller(context), request.grant_id)))
+            caller().person_id, request.grant_id)))
 
     def ListCohortGrants(self, request, context):
-        grants = self.conversation.list_cohort_grants(self._caller(context), request.slug)
+        grants = self.conversation.list_cohort_grants(caller().person_id, request.slug)
         return pb.ListCohortGrantsResponse(grants=[grant_pb(g) for g in grants])
