@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from hearth_common.settings import env_float, env_int, env_str
+from hearth_common.settings import env_bool, env_float, env_int, env_str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Settings:
     bootstrap_admin_password: str
     log_level: str
     worker_heartbeat_file: str
+    # The local broker's default user may call internal RPCs (make run, tests); never in a deployment.
+    rpc_local_caller: bool
 
 
 def load() -> Settings:
@@ -51,4 +53,5 @@ def load() -> Settings:
         bootstrap_admin_password=env_str("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", "-"),
         log_level=env_str("LOG_LEVEL", "INFO"),
         worker_heartbeat_file=env_str("IDENTITY_WORKER_HEARTBEAT_FILE", "/tmp/identity-worker.heartbeat"),
+        rpc_local_caller=env_bool("HEARTH_RPC_LOCAL_CALLER", False),
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from hearth_common.settings import env_float, env_int, env_str
+from hearth_common.settings import env_bool, env_float, env_int, env_str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -17,6 +17,8 @@ class Settings:
     token_issuer: str
     token_audience: str
     worker_heartbeat_file: str
+    # The local broker's default user may call internal RPCs (make run, tests); never in a deployment.
+    rpc_local_caller: bool
     log_level: str
     presence_timeout_seconds: float
     live_sweep_seconds: float
@@ -39,6 +41,7 @@ def load() -> Settings:
         token_issuer=env_str("HEARTH_TOKEN_ISSUER", "hearth-identity"),
         token_audience=env_str("HEARTH_TOKEN_AUDIENCE", "hearth"),
         worker_heartbeat_file=env_str("ROOM_WORKER_HEARTBEAT_FILE", "/tmp/room-worker.heartbeat"),
+        rpc_local_caller=env_bool("HEARTH_RPC_LOCAL_CALLER", False),
         log_level=env_str("LOG_LEVEL", "INFO"),
         presence_timeout_seconds=env_float("ROOM_PRESENCE_TIMEOUT_SECONDS", 60.0),
         live_sweep_seconds=env_float("ROOM_LIVE_SWEEP_SECONDS", 1.0),
