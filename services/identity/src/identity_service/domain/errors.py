@@ -49,6 +49,10 @@ class GrantNotFound(NotFound):
     pass
 
 
+class RoomNotFound(NotFound):
+    """A room-scoped grant names a slug room's catalogue does not have."""
+
+
 class BadgeNotFound(NotFound):
     pass
 
