@@ -19,11 +19,15 @@ def test_definitions_match_the_env_passwords():
     fresh = make_definitions.definitions(env, consumers={})  # the consumers are compared below
     assert [u["name"] for u in committed["users"]] == [u["name"] for u in fresh["users"]]
     assert committed["permissions"] == fresh["permissions"], "run `make rabbitmq-definitions`"
+    assert committed["topic_permissions"] == fresh["topic_permissions"], "run `make rabbitmq-definitions`"
     consumers = json.loads(subprocess.run([sys.executable, str(DEPLOY / "rabbitmq" / "make_definitions.py"), "--consumers"],
                                           check=True, capture_output=True, text=True, timeout=120).stdout)
-    assert {k: committed[k] for k in consumers} == consumers, "room's event queues changed: run `make rabbitmq-definitions`"
-    passwords = {"hearth-admin": env["RABBITMQ_ADMIN_PASSWORD"], "identity": env["RABBITMQ_IDENTITY_PASSWORD"],
-                 "room": env["RABBITMQ_ROOM_PASSWORD"]}
+    assert {k: committed[k] for k in ("queues", "bindings")} == {k: consumers[k] for k in ("queues", "bindings")}, (
+        "room's event queues changed: run `make rabbitmq-definitions`")
+    expected_exchanges = make_definitions.definitions(env, consumers=consumers)["exchanges"]  # shared and sources'
+    assert committed["exchanges"] == expected_exchanges, "run `make rabbitmq-definitions`"
+    passwords = {"hearth-admin": env["RABBITMQ_ADMIN_PASSWORD"]}
+    passwords |= {service: env[f"RABBITMQ_{service.upper()}_PASSWORD"] for service in make_definitions.RPC_CALLERS}
     for user in committed["users"]:
         assert make_definitions.check_password(passwords[user["name"]], user["password_hash"]), (
             f"definitions.json is stale for {user['name']}: run `make rabbitmq-definitions`"
