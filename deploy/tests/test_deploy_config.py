@@ -20,7 +20,8 @@ def test_definitions_match_the_env_passwords():
     assert [u["name"] for u in committed["users"]] == [u["name"] for u in fresh["users"]]
     assert committed["permissions"] == fresh["permissions"], "run `make rabbitmq-definitions`"
     assert committed["topic_permissions"] == fresh["topic_permissions"], "run `make rabbitmq-definitions`"
-    consumers = json.loads(subprocess.run([sys.executable, str(DEPLOY / "rabbitmq" / "make_definitions.py"), "--consumers"],
+    script = str(DEPLOY / "rabbitmq" / "make_definitions.py")
+    consumers = json.loads(subprocess.run([sys.executable, script, "--consumers"],
                                           check=True, capture_output=True, text=True, timeout=120).stdout)
     assert {k: committed[k] for k in ("queues", "bindings")} == {k: consumers[k] for k in ("queues", "bindings")}, (
         "room's event queues changed: run `make rabbitmq-definitions`")
