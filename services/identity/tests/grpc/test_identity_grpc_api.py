@@ -10,9 +10,9 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 
-from hearth_common.tokens import TokenVerifier, grpc_key_fetcher
 from hearth_common.rpc_client import RpcClient
 from hearth_common.service_rpc import RoomRpc
+from hearth_common.tokens import TokenVerifier, grpc_key_fetcher
 from identity_service.bootstrap import build_service
 from identity_service.domain.catalogue import STARTER_BADGES
 from identity_service.entrypoints.grpc_server import SERVICE_NAME, build_server
