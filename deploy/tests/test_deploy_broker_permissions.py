@@ -26,7 +26,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
 
-from hearth_common import testing
+from hearth_common import errors, testing
 from hearth_common.rpc_client import RpcClient
 from hearth_common.service_rpc import RPC_CALLERS, IdentityRpc, RoomRpc
 
@@ -224,6 +224,12 @@ def test_every_call_a_service_may_not_make_is_refused_by_the_broker(restricted_v
                                  ("identity", "room.remove_message"), ("course", "room.remove_person"),
                                  ("room", "room.remove_message"), ("course", "room.get_room")]:
         assert refusal(users[service], lambda ch: publish(ch, routing_key)) == "ACCESS_REFUSED", (service, routing_key)
+    client = RpcClient(users["room"], timeout=5)  # common's client reports it as the category it is
+    try:
+        with pytest.raises(errors.PermissionDenied, match="the broker refused identity.award_badge"):
+            IdentityRpc(client).award_badge(str(uuid.uuid4()), "first-post", "claimed", "k")
+    finally:
+        client.close()
     # Claiming another service's user on a call it may make: the broker checks user_id against the connection's.
     for service in SERVICES:
         routing_key = (*RPC_CALLERS[service], str(uuid.uuid4()))[0]

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 
+import amqp
 import eventlet
 import kombu
 from nameko.constants import AMQP_URI_CONFIG_KEY
@@ -188,6 +189,8 @@ class _WorkerTransport:
                 return proxy(**kwargs)
         except UnknownService:
             raise RpcUnavailable(f"no {service} worker is running to answer {method}; try again shortly") from None
+        except amqp.exceptions.AccessRefused as exc:  # the broker's topic permissions: not in RPC_CALLERS
+            raise errors.PermissionDenied(f"the broker refused {service}.{method} to this service: {exc}") from exc
         except RemoteError as exc:
             refusal = errors.from_remote(exc.exc_type, exc.value)
             if refusal is None:

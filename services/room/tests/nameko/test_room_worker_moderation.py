@@ -219,3 +219,15 @@ def test_identity_looks_rooms_up_and_only_moderation_removes(worker, service_uri
         for client in clients.values():
             client.close()
     assert outbox(room_engine, "message_deleted") == []
+
+
+def test_the_broker_refuses_a_worker_a_call_its_topic_permissions_leave_out(worker, rabbit_vhost, container_factory):
+    reply_key = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    restricted = rabbit_vhost.service_user_uri(  # as make_definitions writes moderation's: its RPCs and replies
+        "moderation", topic_permissions={"nameko-rpc": (rf"^({reply_key}|room\.remove_message|room\.remove_person)$",
+                                                        ".*")})
+    probe = container_factory(ModerationProbe, {"AMQP_URI": restricted})
+    probe.start()
+    with entrypoint_hook(probe, "room_exists") as room_exists:
+        with pytest.raises(errors.PermissionDenied, match="the broker refused room.get_room"):
+            room_exists(LOUNGE)
