@@ -42,15 +42,15 @@ def own_names(service: str) -> str:
             rf"|(dlq\.)?evt-[a-z0-9_]+-[a-z0-9_]+--{service}\..+")
 
 
-def service_permissions(service: str, sources: list[str]) -> tuple[dict, dict]:
+def service_permissions(service: str, consumed: list[str]) -> tuple[dict, dict]:
     """`service`'s permissions on the vhost and its topic permissions on the RPC exchange, from the convention
     and service_rpc.RPC_CALLERS: configure only its own names; write (publish, bind its queues) its own names and
-    the RPC exchange; read (consume, bind to) its own names, the shared exchanges and the events exchanges of
-    the `sources` it consumes. On the RPC exchange it publishes only the RPCs the table lets it call and
-    replies, and binds only its own RPC queue's key and reply keys."""
+    the RPC exchange; read (consume, bind to) its own names, the shared exchanges and the events exchanges it
+    consumes (`consumed`: it binds its queues to them, never declares them). On the RPC exchange it publishes
+    only the RPCs the table lets it call and replies, and binds only its own RPC queue's key and reply keys."""
     own = own_names(service)
     shared = "|".join(re.escape(name) for name in SHARED_EXCHANGES)
-    consumed = "".join("|" + re.escape(f"{source}.events") for source in sources)
+    consumed = "".join("|" + re.escape(exchange) for exchange in consumed)
     permissions = {"configure": f"^({own})$", "write": f"^({own}|{re.escape(RPC_EXCHANGE)})$",
                    "read": f"^({own}|{shared}{consumed})$"}
     calls = "".join("|" + re.escape(key) for key in RPC_CALLERS[service])
@@ -61,8 +61,6 @@ def service_permissions(service: str, sources: list[str]) -> tuple[dict, dict]:
 
 # service -> its nameko worker class, whose @reliable_event_handler queues are defined ahead of its start
 CONSUMERS = {"room": "room_service.entrypoints.nameko_service:RoomWorker"}
-# service -> the services whose events it consumes (read on their events exchanges; binding, never declaring)
-SOURCES = {"room": ["identity", "moderation"]}
 
 
 def consumer_definitions() -> dict:
@@ -116,12 +114,17 @@ def definitions(env: dict[str, str], salt=lambda: os.urandom(4), consumers: dict
     users = [user("hearth-admin", env.get("RABBITMQ_ADMIN_PASSWORD", ""), ["administrator"])]
     permissions = [{"user": "hearth-admin", "vhost": VHOST, "configure": ".*", "write": ".*", "read": ".*"}]
     topic_permissions = []
+    consumers = consumer_definitions() if consumers is None else consumers
+    consumed: dict[str, set[str]] = {}  # service -> the exchanges its event queues are bound to
+    for binding in consumers.get("bindings", []):
+        # evt-<source>-<type>--<service>.<method>: nameko's name for an event handler's queue
+        consumer = binding["destination"].split("--", 1)[1].split(".", 1)[0]
+        consumed.setdefault(consumer, set()).add(binding["source"])
     for service in RPC_CALLERS:  # the broker user of each service is named after it (service_rpc)
         users.append(user(service, env.get(f"RABBITMQ_{service.upper()}_PASSWORD", ""), []))
-        vhost_permissions, topic = service_permissions(service, SOURCES.get(service, []))
+        vhost_permissions, topic = service_permissions(service, sorted(consumed.get(service, ())))
         permissions.append({"user": service, "vhost": VHOST, **vhost_permissions})
         topic_permissions.append({"user": service, "vhost": VHOST, **topic})
-    consumers = consumer_definitions() if consumers is None else consumers
     shared = [{"name": name, "vhost": VHOST, "type": kind, "durable": True, "auto_delete": False, "internal": False,
                "arguments": {}} for name, kind in SHARED_EXCHANGES.items()]
     exchanges = sorted(shared + consumers.get("exchanges", []), key=lambda e: e["name"])
