@@ -29,6 +29,7 @@ def main() -> None:
         **os.environ,
         "IDENTITY_DATABASE_URL": db_url,
         "IDENTITY_AMQP_URI": vhost.uri,
+        "HEARTH_RPC_LOCAL_CALLER": "true",  # the benchmark calls over RPC on the local broker's default user
         "IDENTITY_GRPC_ADDRESS": target,
         "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0],
         "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],

@@ -83,6 +83,7 @@ def running_stack(name: str, room_grpc_replicas: int = 1, extra_env: dict | None
         "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0], "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
         "IDENTITY_ARGON2_TIME_COST": "1", "IDENTITY_ARGON2_MEMORY_KIB": "1024",
         "ROOM_DATABASE_URL": room_db, "ROOM_AMQP_URI": vhost.uri, "ROOM_IDENTITY_GRPC_TARGET": identity_target,
+        "HEARTH_RPC_LOCAL_CALLER": "true",  # every process is on the local broker's default user
         **(extra_env or {}),
     }
     procs: list[subprocess.Popen] = []

@@ -10,11 +10,13 @@ GRACE_SECONDS = 15
 
 def main(services: list[str]) -> int:
     bin_dir = os.path.dirname(sys.executable)
+    # Every process is on the local broker's default user, which proves no service: let it call internal RPC.
+    env = {**os.environ, "HEARTH_RPC_LOCAL_CALLER": os.environ.get("HEARTH_RPC_LOCAL_CALLER", "true")}
     children = []
     for service in services:
         for role in ("grpc", "worker"):
             command = os.path.join(bin_dir, f"{service}-{role}")
-            children.append((f"{service}-{role}", subprocess.Popen([command], start_new_session=True)))
+            children.append((f"{service}-{role}", subprocess.Popen([command], start_new_session=True, env=env)))
             print(f"started {service}-{role} (pid {children[-1][1].pid})", file=sys.stderr)
 
     stopping = False

@@ -1,8 +1,9 @@
 """Deploy tooling: writes deploy/rabbitmq/definitions.json from deploy/env/rabbitmq.env (make rabbitmq-definitions).
 
-Each service gets a user whose permissions on the `hearth` vhost cover only the exchanges and queues it
-uses: its own RPC queue and events exchange, the shared nameko RPC exchange, and (for consumers) its own
-event-handler queues and reply queues.
+Each service of hearth_common.service_rpc.RPC_CALLERS gets a user named after it, whose permissions follow from
+the naming convention of queues and exchanges (own_names): it configures only its own, publishes to its own and
+to the shared RPC exchange, and there (topic permissions) only the RPCs the table lets it call. The exchanges
+every service shares are defined here, so no service needs to (or may) declare them.
 
 The event queues of every consuming worker (read from its nameko class, as it declares them) are defined
 too, bound to their sources' exchanges: the broker creates them when it first starts, so events a service
@@ -16,34 +17,46 @@ import importlib
 import json
 import os
 import pathlib
+import re
 import sys
+
+from hearth_common.service_rpc import RPC_CALLERS
 
 HERE = pathlib.Path(__file__).resolve().parent
 ENV_FILE = HERE.parent / "env" / "rabbitmq.env"
 VHOST = "hearth"
 
-# name -> (configure, write, read) regular expressions on exchange and queue names
-SERVICE_PERMISSIONS = {
-    "identity": (
-        r"^(nameko-rpc|rpc-identity|identity\.events)$",
-        r"^(nameko-rpc|rpc-identity|identity\.events)$",
-        r"^(nameko-rpc|rpc-identity)$",
-    ),
-    # room consumes identity's and moderation's events on quorum queues that dead-letter to
-    # hearth.dead-letter (nameko (re)declares a source's exchange before binding, which needs configure on
-    # it); serves moderation's RPC on rpc-room; publishes its own events on room.events; and fans live
-    # timelines out through room.live, one exclusive room.live.<host>.<id> queue per room-grpc replica.
-    "room": (
-        r"^(evt-(identity|moderation)-[a-z_]+--room\..+|dlq\.evt-(identity|moderation)-[a-z_]+--room\..+"
-        r"|hearth\.dead-letter|identity\.events|moderation\.events|nameko-rpc|rpc-room|room\.events"
-        r"|room\.live|room\.live\..+)$",
-        r"^(evt-(identity|moderation)-[a-z_]+--room\..+|dlq\.evt-(identity|moderation)-[a-z_]+--room\..+"
-        r"|hearth\.dead-letter|nameko-rpc|rpc-room|room\.events|room\.live|room\.live\..+)$",
-        r"^(evt-(identity|moderation)-[a-z_]+--room\..+|dlq\.evt-(identity|moderation)-[a-z_]+--room\..+"
-        r"|identity\.events|moderation\.events|hearth\.dead-letter|nameko-rpc|rpc-room|room\.live"
-        r"|room\.live\..+)$",
-    ),
-}
+# Exchanges every service shares: made by these definitions and configurable by no service (configure would let
+# one delete them); services bind to them and publish to them only.
+SHARED_EXCHANGES = {"nameko-rpc": "topic", "hearth.dead-letter": "direct"}
+RPC_EXCHANGE = "nameko-rpc"
+# nameko routes replies by a bare uuid (rpc_client does the same): the only routing keys a callee answers on.
+REPLY_KEY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def own_names(service: str) -> str:
+    """The exchanges and queues that are `service`'s by the naming convention: `<service>.*` (its events
+    exchange, room.live and its replicas' queues), nameko's `rpc-<service>` and `rpc.reply-<service>-<uuid>`, its
+    event handlers' `evt-<source>-<type>--<service>.<method>` and their dead-letter queues `dlq.evt-...`."""
+    return (rf"{service}\..+|rpc-{service}|rpc\.reply-{service}-.+"
+            rf"|(dlq\.)?evt-[a-z0-9_]+-[a-z0-9_]+--{service}\..+")
+
+
+def service_permissions(service: str, consumed: list[str]) -> tuple[dict, dict]:
+    """`service`'s permissions on the vhost and its topic permissions on the RPC exchange, from the convention
+    and service_rpc.RPC_CALLERS: configure only its own names; write (publish, bind its queues) its own names and
+    the RPC exchange; read (consume, bind to) its own names, the shared exchanges and the events exchanges it
+    consumes (`consumed`: it binds its queues to them, never declares them). On the RPC exchange it publishes
+    only the RPCs the table lets it call and replies, and binds only its own RPC queue's key and reply keys."""
+    own = own_names(service)
+    shared = "|".join(re.escape(name) for name in SHARED_EXCHANGES)
+    consumed = "".join("|" + re.escape(exchange) for exchange in consumed)
+    permissions = {"configure": f"^({own})$", "write": f"^({own}|{re.escape(RPC_EXCHANGE)})$",
+                   "read": f"^({own}|{shared}{consumed})$"}
+    calls = "".join("|" + re.escape(key) for key in RPC_CALLERS[service])
+    topic = {"exchange": RPC_EXCHANGE, "write": f"^({REPLY_KEY}{calls})$",
+             "read": f"^({REPLY_KEY}|{re.escape(service + '.*')})$"}
+    return permissions, topic
 
 
 # service -> its nameko worker class, whose @reliable_event_handler queues are defined ahead of its start
@@ -100,11 +113,23 @@ def definitions(env: dict[str, str], salt=lambda: os.urandom(4), consumers: dict
 
     users = [user("hearth-admin", env.get("RABBITMQ_ADMIN_PASSWORD", ""), ["administrator"])]
     permissions = [{"user": "hearth-admin", "vhost": VHOST, "configure": ".*", "write": ".*", "read": ".*"}]
-    for service, (configure, write, read) in SERVICE_PERMISSIONS.items():
-        users.append(user(service, env.get(f"RABBITMQ_{service.upper()}_PASSWORD", ""), []))
-        permissions.append({"user": service, "vhost": VHOST, "configure": configure, "write": write, "read": read})
+    topic_permissions = []
     consumers = consumer_definitions() if consumers is None else consumers
-    return {"users": users, "vhosts": [{"name": VHOST}], "permissions": permissions, **consumers}
+    consumed: dict[str, set[str]] = {}  # service -> the exchanges its event queues are bound to
+    for binding in consumers.get("bindings", []):
+        # evt-<source>-<type>--<service>.<method>: nameko's name for an event handler's queue
+        consumer = binding["destination"].split("--", 1)[1].split(".", 1)[0]
+        consumed.setdefault(consumer, set()).add(binding["source"])
+    for service in RPC_CALLERS:  # the broker user of each service is named after it (service_rpc)
+        users.append(user(service, env.get(f"RABBITMQ_{service.upper()}_PASSWORD", ""), []))
+        vhost_permissions, topic = service_permissions(service, sorted(consumed.get(service, ())))
+        permissions.append({"user": service, "vhost": VHOST, **vhost_permissions})
+        topic_permissions.append({"user": service, "vhost": VHOST, **topic})
+    shared = [{"name": name, "vhost": VHOST, "type": kind, "durable": True, "auto_delete": False, "internal": False,
+               "arguments": {}} for name, kind in SHARED_EXCHANGES.items()]
+    exchanges = sorted(shared + consumers.get("exchanges", []), key=lambda e: e["name"])
+    return {"users": users, "vhosts": [{"name": VHOST}], "permissions": permissions,
+            "topic_permissions": topic_permissions, **consumers, "exchanges": exchanges}
 
 
 def main() -> None:

@@ -10,22 +10,34 @@ definitions): `identity-replay-events` brings room what it missed, and replaying
 import json
 import pathlib
 import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 
+import amqp
+import grpc
 import kombu
 import pytest
 import sqlalchemy as sa
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from hearth.identity.v1 import identity_pb2 as ipb
+from hearth.identity.v1 import identity_pb2_grpc
 
-from hearth_common import testing
+from hearth_common import errors, testing
+from hearth_common.rpc_client import RpcClient
+from hearth_common.service_rpc import RPC_CALLERS, IdentityRpc, RoomRpc
 
 DEPLOY = pathlib.Path(__file__).resolve().parent.parent
 BIN = pathlib.Path(sys.executable).parent
-ROOM_QUEUES = [f"evt-identity-{e}--room.on_{e}" for e in
-               ("person_registered", "cohort_changed", "badge_awarded", "badge_revoked", "role_granted", "role_revoked")]
+IDENTITY_EVENTS = ("person_registered", "cohort_changed", "badge_awarded", "badge_revoked", "role_granted",
+                   "role_revoked")
+ROOM_QUEUES = [f"evt-identity-{e}--room.on_{e}" for e in IDENTITY_EVENTS]
 ROOM_QUEUES += [f"evt-moderation-{e}--room.on_{e}" for e in ("sanction_imposed", "sanction_lifted")] + ["rpc-room"]
+SERVICES = ("identity", "room", "moderation", "course")
+LOUNGE = "adult-community-lounge"  # a seeded room every adult may enter
 
 
 def live_queue_consumed(vhost: str) -> bool:
@@ -65,20 +77,20 @@ def declare_definitions(uri: str, definitions: dict) -> None:
 
 @pytest.fixture
 def restricted_vhost():
+    """A vhost holding the committed definitions, and a broker user of each service with exactly its committed
+    permissions (named `<service>.test-<id>`: the convention's further account of a service)."""
     vhost = testing.RabbitVhost("hearth_perms").create()
     definitions = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
     declare_definitions(vhost.uri, definitions)
     permissions = {p["user"]: p for p in definitions["permissions"]}
+    topics = {(t["user"], t["exchange"]): t for t in definitions["topic_permissions"]}
     users = {}
-    for service in ("identity", "room"):
-        user, password = f"perm_{service}_{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
-        ctl("add_user", user, password)
+    for service in SERVICES:
         p = permissions[service]
-        ctl("set_permissions", "-p", vhost.name, user, p["configure"], p["write"], p["read"])
-        users[service] = f"amqp://{user}:{password}@127.0.0.1:5672/{vhost.name}"
+        users[service] = vhost.service_user_uri(
+            service, (p["configure"], p["write"], p["read"]),
+            {exchange: (t["write"], t["read"]) for (user, exchange), t in topics.items() if user == service})
     yield users, vhost.uri, vhost.name
-    for uri in users.values():  # noqa: B007
-        ctl("delete_user", uri.split("//")[1].split(":")[0])
     vhost.delete()
 
 
@@ -88,7 +100,8 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
     procs = []
     try:
         env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN),
-               "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "perm_admin", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "perm admin password"}
+               "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "perm_admin",
+               "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "perm admin password"}
         for name in ("identity-migrate", "room-migrate"):
             subprocess.run([str(BIN / name)], env=env, check=True, capture_output=True, timeout=120)
         logs = {}
@@ -104,17 +117,46 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
         logs["room-grpc"] = tmp_path / "room-grpc.log"
         procs.append(subprocess.Popen([str(BIN / "room-grpc")], stderr=open(logs["room-grpc"], "w"), env={
             **env, "ROOM_AMQP_URI": users["room"], "ROOM_GRPC_ADDRESS": "127.0.0.1:0"}))
+        logs["identity-grpc"] = tmp_path / "identity-grpc.log"
+        identity_target = f"127.0.0.1:{free_port()}"
+        procs.append(subprocess.Popen([str(BIN / "identity-grpc")], stderr=open(logs["identity-grpc"], "w"), env={
+            **env, "IDENTITY_AMQP_URI": users["identity"], "IDENTITY_GRPC_ADDRESS": identity_target}))
         deadline = time.monotonic() + 40
         for queue in ("rpc-identity", *ROOM_QUEUES):
             testing.wait_consuming(observer_uri, queue, timeout=max(deadline - time.monotonic(), 1))
         while not live_queue_consumed(vhost):
-            assert time.monotonic() < deadline, f"room-grpc does not consume room.live: {logs['room-grpc'].read_text()[-2000:]}"
+            assert time.monotonic() < deadline, (
+                f"room-grpc does not consume room.live: {logs['room-grpc'].read_text()[-2000:]}")
             time.sleep(0.2)
-        for service, log in logs.items():
-            assert "ACCESS_REFUSED" not in log.read_text().upper().replace("-", "_"), f"{service}: {log.read_text()[-2000:]}"
+        assert_nothing_refused(logs)
         admin = testing.eventually(lambda: known_to_room(room_db, "perm_admin"), timeout=30,
                                    what="room to learn of the admin identity made before room-worker started")
         assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]
+
+        # Every call the table allows works end to end, each on its service's real user, through the real workers.
+        admin_id = person_id(identity_db, "perm_admin")
+        clients = {service: RpcClient(users[service], timeout=10) for service in ("course", "moderation")}
+        try:
+            award = IdentityRpc(clients["course"]).award_badge(admin_id, "first-post", "deploy check", "deploy-1")
+            assert award["awarded_by"] == "service:course"
+            assert RoomRpc(clients["moderation"]).remove_person(LOUNGE, admin_id, admin_id, "check") is False
+        finally:
+            for client in clients.values():
+                client.close()
+        with grpc.insecure_channel(identity_target) as channel:  # GrantRole asks room on identity's user
+            stub = identity_pb2_grpc.IdentityServiceStub(channel)
+            testing.eventually(lambda: grpc_serving(channel), timeout=30, what="identity-grpc to serve")
+            token = stub.Login(ipb.LoginRequest(username="perm_admin", password="perm admin password"),
+                               timeout=10).tokens.access_token
+            md = [("authorization", f"Bearer {token}")]
+            grant = stub.GrantRole(ipb.GrantRoleRequest(person_id=admin_id, role=ipb.ROLE_CHAT_ROOM_MODERATOR,
+                                                        room_id=LOUNGE), metadata=md, timeout=10).grant
+            assert grant.room_id == LOUNGE
+            with pytest.raises(grpc.RpcError) as refused:
+                stub.GrantRole(ipb.GrantRoleRequest(person_id=admin_id, role=ipb.ROLE_CHAT_ROOM_MODERATOR,
+                                                    room_id="adult-community-lounge-typo"), metadata=md, timeout=10)
+            assert refused.value.code() == grpc.StatusCode.NOT_FOUND
+        assert_nothing_refused(logs)
     finally:
         for proc in procs:
             proc.terminate()
@@ -132,8 +174,10 @@ def test_a_room_service_added_later_learns_what_it_missed_from_identity_replay_e
     identity_db, room_db = testing.create_database("hearth_replay_id"), testing.create_database("hearth_replay_room")
     env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN),
            "IDENTITY_AMQP_URI": vhost.uri, "ROOM_AMQP_URI": vhost.uri,
-           "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "replay_admin", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "replay admin password",
-           "IDENTITY_WORKER_HEARTBEAT_FILE": str(tmp_path / "identity.hb"), "ROOM_WORKER_HEARTBEAT_FILE": str(tmp_path / "room.hb")}
+           "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "replay_admin",
+           "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "replay admin password",
+           "IDENTITY_WORKER_HEARTBEAT_FILE": str(tmp_path / "identity.hb"),
+           "ROOM_WORKER_HEARTBEAT_FILE": str(tmp_path / "room.hb")}
     procs = []
     try:
         for name in ("identity-migrate", "room-migrate"):
@@ -170,6 +214,106 @@ def test_a_room_service_added_later_learns_what_it_missed_from_identity_replay_e
         testing.drop_database(identity_db)
         testing.drop_database(room_db)
         vhost.delete()
+
+
+def test_every_call_a_service_may_not_make_is_refused_by_the_broker(restricted_vhost):
+    users, _, _ = restricted_vhost
+    # An RPC the table does not give the service: refused by its topic permissions on nameko-rpc.
+    for service, routing_key in [("room", "identity.award_badge"), ("moderation", "identity.award_badge"),
+                                 ("identity", "identity.award_badge"), ("course", "identity.revoke_badge"),
+                                 ("identity", "room.remove_message"), ("course", "room.remove_person"),
+                                 ("room", "room.remove_message"), ("course", "room.get_room")]:
+        assert refusal(users[service], lambda ch: publish(ch, routing_key)) == "ACCESS_REFUSED", (service, routing_key)
+    client = RpcClient(users["room"], timeout=5)  # common's client reports it as the category it is
+    try:
+        with pytest.raises(errors.PermissionDenied, match="the broker refused identity.award_badge"):
+            IdentityRpc(client).award_badge(str(uuid.uuid4()), "first-post", "claimed", "k")
+    finally:
+        client.close()
+    # Claiming another service's user on a call it may make: the broker checks user_id against the connection's.
+    for service in SERVICES:
+        routing_key = (*RPC_CALLERS[service], str(uuid.uuid4()))[0]
+        for other in SERVICES:
+            if other != service:
+                claim = urllib.parse.unquote(urllib.parse.urlsplit(users[other]).username)
+                assert refusal(users[service], lambda ch: publish(ch, routing_key, user_id=claim)) == (
+                    "PRECONDITION_FAILED"), (service, other)
+    # Deleting or re-declaring what is another service's, or shared: refused (configure).
+    for service in SERVICES:
+        for other in SERVICES:
+            if other != service:
+                for act in (lambda ch: ch.exchange_delete(f"{other}.events"),
+                            lambda ch: ch.exchange_declare(f"{other}.events", "topic", durable=True, auto_delete=False),
+                            lambda ch: ch.queue_delete(f"rpc-{other}"),
+                            lambda ch: ch.queue_declare(f"rpc-{other}", durable=True)):
+                    assert refusal(users[service], act) == "ACCESS_REFUSED", (service, other)
+        for shared in ("nameko-rpc", "hearth.dead-letter"):
+            assert refusal(users[service], lambda ch: ch.exchange_delete(shared)) == "ACCESS_REFUSED", (service, shared)
+        # Listening in on another's RPC requests: binding a queue of its own to their key is refused.
+        other = next(o for o in SERVICES if o != service)
+        queue = f"rpc.reply-{service}-{uuid.uuid4()}"
+
+        def eavesdrop(ch, queue=queue, other=other):
+            ch.queue_declare(queue, exclusive=True)
+            ch.queue_bind(queue, "nameko-rpc", f"{other}.*")
+
+        assert refusal(users[service], eavesdrop) == "ACCESS_REFUSED", service
+    # What each may do, in the same terms: its allowed RPCs and replies publish, its own names configure.
+    for service in SERVICES:
+        for routing_key in [*RPC_CALLERS[service], str(uuid.uuid4())]:
+            assert refusal(users[service], lambda ch: publish(ch, routing_key, mandatory=False)) is None
+
+        def declare_own(ch, service=service):
+            ch.exchange_declare(f"{service}.events", "topic", durable=True, auto_delete=False)
+            ch.queue_declare(f"rpc-{service}", durable=True, auto_delete=False)
+            ch.queue_bind(f"rpc-{service}", "nameko-rpc", f"{service}.*")
+
+        assert refusal(users[service], declare_own) is None, service
+
+
+def assert_nothing_refused(logs: dict) -> None:
+    for service, log in logs.items():
+        text = log.read_text()
+        assert "ACCESS_REFUSED" not in text.upper().replace("-", "_"), f"{service}: {text[-2000:]}"
+
+
+def publish(channel, routing_key: str, user_id: str | None = None, mandatory: bool = False) -> None:
+    channel.confirm_select()
+    properties = {"user_id": user_id} if user_id else {}
+    channel.basic_publish(amqp.Message(b"{}", **properties), exchange="nameko-rpc", routing_key=routing_key,
+                          mandatory=mandatory)
+
+
+def refusal(uri: str, act) -> str | None:
+    """The name of the error the broker closed the channel with for `act(channel)`, or None if it allowed it."""
+    with kombu.Connection(uri) as conn:
+        channel = conn.channel()
+        try:
+            act(channel)
+            channel.basic_qos(0, 1, False)  # a round trip, so an asynchronous refusal arrives
+        except amqp.exceptions.AMQPError as exc:
+            return {403: "ACCESS_REFUSED", 406: "PRECONDITION_FAILED", 404: "NOT_FOUND"}.get(exc.code, repr(exc))
+        return None
+
+
+def person_id(db_url: str, username: str) -> str:
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        return str(conn.execute(sa.text("SELECT id FROM people WHERE username = :u"), {"u": username}).scalar_one())
+
+
+def grpc_serving(channel) -> bool:
+    try:
+        health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=2)
+    except grpc.RpcError:
+        return False
+    return health.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def inbox_count(db_url: str) -> int:

@@ -19,14 +19,15 @@ _spec.loader.exec_module(make_definitions)
 def test_definitions_match_the_env_passwords():
     env = make_definitions.read_env(DEPLOY / "env" / "rabbitmq.env")
     committed = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
-    fresh = make_definitions.definitions(env, consumers={})  # the consumers are compared below
-    assert [u["name"] for u in committed["users"]] == [u["name"] for u in fresh["users"]]
-    assert committed["permissions"] == fresh["permissions"], "run `make rabbitmq-definitions`"
-    consumers = json.loads(subprocess.run([sys.executable, str(DEPLOY / "rabbitmq" / "make_definitions.py"), "--consumers"],
+    script = str(DEPLOY / "rabbitmq" / "make_definitions.py")
+    consumers = json.loads(subprocess.run([sys.executable, script, "--consumers"],
                                           check=True, capture_output=True, text=True, timeout=120).stdout)
-    assert {k: committed[k] for k in consumers} == consumers, "room's event queues changed: run `make rabbitmq-definitions`"
-    passwords = {"hearth-admin": env["RABBITMQ_ADMIN_PASSWORD"], "identity": env["RABBITMQ_IDENTITY_PASSWORD"],
-                 "room": env["RABBITMQ_ROOM_PASSWORD"]}
+    fresh = make_definitions.definitions(env, consumers=consumers)
+    assert [u["name"] for u in committed["users"]] == [u["name"] for u in fresh["users"]]
+    for part in ("permissions", "topic_permissions", "exchanges", "queues", "bindings"):
+        assert committed[part] == fresh[part], f"{part} changed: run `make rabbitmq-definitions`"
+    passwords = {"hearth-admin": env["RABBITMQ_ADMIN_PASSWORD"]}
+    passwords |= {service: env[f"RABBITMQ_{service.upper()}_PASSWORD"] for service in make_definitions.RPC_CALLERS}
     for user in committed["users"]:
         assert make_definitions.check_password(passwords[user["name"]], user["password_hash"]), (
             f"definitions.json is stale for {user['name']}: run `make rabbitmq-definitions`"
@@ -99,3 +100,31 @@ def dockerfile_stages(path: pathlib.Path) -> list[list[tuple[str, str]]]:
         elif stages:
             stages[-1].append((instruction.upper(), arguments.strip()))
     return stages
+
+
+def test_each_service_configures_only_the_names_that_are_its_own():
+    committed = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
+    configure = {p["user"]: re.compile(p["configure"]) for p in committed["permissions"] if p["user"] != "hearth-admin"}
+    assert set(configure) == set(make_definitions.RPC_CALLERS)
+    reply = "rpc.reply-{s}-0b6a6c1e-6f0e-4b8e-9d7e-2f1c3a4b5c6d"
+    own = ["{s}.events", "rpc-{s}", reply, "evt-identity-badge_awarded--{s}.on_badge_awarded",
+           "dlq.evt-moderation-sanction_imposed--{s}.on_sanction_imposed"]
+    declared_by_room = [q["name"] for q in committed["queues"]] + ["room.live", "room.live.host-1.0a1b2c3d4e5f"]
+    for service, pattern in configure.items():
+        names = [n.format(s=service) for n in own] + (declared_by_room if service == "room" else [])
+        assert all(pattern.match(name) for name in names), service
+        others = [n.format(s=other) for other in configure if other != service for n in own]
+        others += [] if service == "room" else declared_by_room
+        assert not any(pattern.match(name) for name in others + ["nameko-rpc", "hearth.dead-letter"]), service
+
+
+def test_on_the_rpc_exchange_each_service_publishes_only_the_calls_the_table_gives_it_and_replies():
+    committed = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
+    topics = {t["user"]: t for t in committed["topic_permissions"] if t["exchange"] == "nameko-rpc"}
+    every_rpc = {key for keys in make_definitions.RPC_CALLERS.values() for key in keys} | {
+        "identity.revoke_badge", "identity.get_person", "room.remove_message"}
+    for service, allowed in make_definitions.RPC_CALLERS.items():
+        write, read = re.compile(topics[service]["write"]), re.compile(topics[service]["read"])
+        assert {key for key in every_rpc if write.match(key)} == set(allowed), service
+        assert write.match("0b6a6c1e-6f0e-4b8e-9d7e-2f1c3a4b5c6d")  # replies to a caller's reply queue
+        assert read.match(f"{service}.*") and not any(read.match(f"{o}.*") for o in topics if o != service)

@@ -27,6 +27,7 @@ def e2e_env(amqp_uri):
         "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0],
         "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
         "IDENTITY_GRPC_GRACE_SECONDS": "10",
+        "HEARTH_RPC_LOCAL_CALLER": "true",  # the tests call over RPC on the local broker's default user
     }
     subprocess.run([str(BIN / "identity-migrate")], env=env, check=True, capture_output=True, timeout=120)
     yield env, db_url, f"127.0.0.1:{port}"

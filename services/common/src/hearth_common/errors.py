@@ -69,3 +69,13 @@ def refused_by_driver(exc: BaseException) -> InvalidArgument | None:
     in_json = getattr(getattr(exc, "orig", None), "pgcode", None) == "22P05"
     return InvalidArgument("text must not contain NUL (0x00) characters") if in_text or in_json else None
 
+
+
+_CATEGORIES_BY_NAME = {cls.__name__: cls for cls in CATEGORIES}
+
+
+def from_remote(exc_type: str | None, value: object) -> DomainError | None:
+    """The category error a remote service raised, from the type name its RPC reply carries (entrypoints raise
+    the category itself: nameko_deps.rpc_errors); None when that name is no category (a bug over there)."""
+    category = _CATEGORIES_BY_NAME.get(exc_type or "")
+    return category(str(value if value is not None else "")) if category is not None else None

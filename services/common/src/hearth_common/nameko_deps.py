@@ -7,17 +7,22 @@ import logging
 import time
 from collections.abc import Callable
 
+import amqp
 import eventlet
 import kombu
 from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import SERVICE_POOL, EventHandler
+from nameko.exceptions import RemoteError, UnknownService
 from nameko.extensions import DependencyProvider
+from nameko.rpc import MethodProxy, ReplyListener, Rpc, RpcConsumer
 from psycogreen.eventlet import patch_psycopg
 
 from hearth_common import errors
 from hearth_common.db import database_unavailable
 from hearth_common.logging import new_request_id, request_id_var
 from hearth_common.outbox import OutboxRelay
+from hearth_common.rpc_client import RPC_EXCHANGE, RpcTimeout, RpcUnavailable, ensure_exchange
+from hearth_common.service_rpc import may_call, proven_caller
 
 # psycopg2 blocks the eventlet hub unless its wait callback yields to it.
 patch_psycopg()
@@ -82,6 +87,115 @@ class RequestContext(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self._ensure(worker_ctx)
+
+
+# --- internal RPC: the caller proven by the broker --------------------------------------------------------
+
+# The nameko config key (set from the service's settings) that lets the local broker's default user call as
+# service_rpc.LOCAL_CALLER: for `make run` and tests on a local broker, never for a deployment.
+LOCAL_CALLER_CONFIG_KEY = "HEARTH_RPC_LOCAL_CALLER"
+# Where ProvenRpc leaves the proven caller for RpcCaller; set after the request's headers are read, so a header
+# of the same name cannot claim it.
+_CALLER_CONTEXT_KEY = "hearth_proven_caller"
+
+
+def _undeclared(queue: kombu.Queue) -> kombu.Queue:
+    """`queue` bound to the shared RPC exchange without declaring that exchange (see rpc_client.RPC_EXCHANGE)."""
+    return kombu.Queue(queue.name, exchange=RPC_EXCHANGE, routing_key=queue.routing_key, durable=queue.durable,
+                       queue_arguments=queue.queue_arguments)
+
+
+def _ensure_rpc_exchange(config: dict) -> None:
+    with kombu.Connection(config[AMQP_URI_CONFIG_KEY]) as conn:
+        ensure_exchange(conn.channel(), RPC_EXCHANGE)
+
+
+class _ProvenRpcConsumer(RpcConsumer):
+    """nameko's RPC queue consumer, binding rpc-<service> to the RPC exchange without declaring the exchange."""
+
+    def setup(self):
+        if self.queue is None:
+            _ensure_rpc_exchange(self.container.config)
+            super().setup()
+            self.queue = _undeclared(self.queue)
+
+
+class ProvenRpc(Rpc):
+    """nameko's @rpc whose caller is proven: a request is served only when its AMQP user_id (checked by the
+    broker) names a service that service_rpc.RPC_CALLERS lets call this method; otherwise the caller gets
+    PermissionDenied. RpcCaller hands the proven service to the method; no argument can claim it."""
+
+    rpc_consumer = _ProvenRpcConsumer()
+
+    def unpack_message_headers(self, message):
+        context = super().unpack_message_headers(message)
+        caller = proven_caller(message.properties.get("user_id"),
+                               bool(self.container.config.get(LOCAL_CALLER_CONFIG_KEY)))
+        routing_key = f"{self.container.service_name}.{self.method_name}"
+        if not may_call(caller, routing_key):
+            raise errors.PermissionDenied(f"service {caller!r} may not call {routing_key}")
+        context[_CALLER_CONTEXT_KEY] = caller
+        return context
+
+
+proven_rpc = ProvenRpc.decorator
+
+
+class RpcCaller(DependencyProvider):
+    """The service that called this @proven_rpc method (`moderation`, or service_rpc.LOCAL_CALLER), as the
+    broker proved it; None for any other entrypoint."""
+
+    def get_dependency(self, worker_ctx):
+        caller = worker_ctx.data.pop(_CALLER_CONTEXT_KEY, None)  # not passed on to calls this worker makes
+        return caller if isinstance(worker_ctx.entrypoint, ProvenRpc) else None
+
+
+class _ProvenReplyListener(ReplyListener):
+    """nameko's reply queue for a worker's outgoing calls, bound without declaring the shared RPC exchange."""
+
+    def setup(self):
+        _ensure_rpc_exchange(self.container.config)
+        super().setup()
+        self.queue = _undeclared(self.queue)
+
+
+class ServiceRpc(DependencyProvider):
+    """A worker's transport for calls to other services (service_rpc.RpcTransport, e.g. `RoomRpc(self.rpc)`):
+    nameko's RPC proxy, each request carrying the worker's broker user as its AMQP user_id, the caller's
+    context (request id) passed on, remote refusals raised as common's categories."""
+
+    rpc_reply_listener = _ProvenReplyListener()
+
+    def __init__(self, timeout: float = 10.0):
+        self.timeout = timeout
+
+    def setup(self):
+        self.user_id = kombu.Connection(self.container.config[AMQP_URI_CONFIG_KEY]).userid
+
+    def get_dependency(self, worker_ctx):
+        return _WorkerTransport(self, worker_ctx)
+
+
+class _WorkerTransport:
+    def __init__(self, provider: ServiceRpc, worker_ctx):
+        self.provider = provider
+        self.worker_ctx = worker_ctx
+
+    def call(self, service: str, method: str, **kwargs):
+        proxy = MethodProxy(self.worker_ctx, service, method, self.provider.rpc_reply_listener,
+                            user_id=self.provider.user_id)
+        try:
+            with eventlet.Timeout(self.provider.timeout, RpcTimeout(f"no reply from {service}.{method}")):
+                return proxy(**kwargs)
+        except UnknownService:
+            raise RpcUnavailable(f"no {service} worker is running to answer {method}; try again shortly") from None
+        except amqp.exceptions.AccessRefused as exc:  # the broker's topic permissions: not in RPC_CALLERS
+            raise errors.PermissionDenied(f"the broker refused {service}.{method} to this service: {exc}") from exc
+        except RemoteError as exc:
+            refusal = errors.from_remote(exc.exc_type, exc.value)
+            if refusal is None:
+                raise
+            raise refusal from None
 
 
 class Resource(DependencyProvider):
@@ -189,14 +303,19 @@ class ReliableEventHandler(EventHandler):
         super().setup()
         name = self.queue.name
         self.dead_letter_queue_name = f"dlq.{name}"
-        self.queue = kombu.Queue(name, exchange=self.queue.exchange, routing_key=self.event_type, durable=True,
+        # The source's exchange is the source's: bound to, never declared (a consumer allowed to declare it could
+        # delete it, and the source would re-create it without the consumers' bindings); see start().
+        source = kombu.Exchange(self.queue.exchange.name, type="topic", durable=True, no_declare=True)
+        self.queue = kombu.Queue(name, exchange=source, routing_key=self.event_type, durable=True,
                                  queue_arguments=reliable_queue_arguments(name, self.max_deliveries))
 
     def start(self):
-        dead_letters = kombu.Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)
+        dead_letters = kombu.Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True, no_declare=True)
         with kombu.Connection(self.container.config[AMQP_URI_CONFIG_KEY]) as conn:
             channel = conn.channel()
-            dead_letters(channel).declare()
+            # Made by the broker's definitions where permissions are tight, here on a local broker.
+            ensure_exchange(channel, dead_letters)
+            ensure_exchange(channel, self.queue.exchange)
             kombu.Queue(
                 self.dead_letter_queue_name, exchange=dead_letters, routing_key=self.queue.name, durable=True
             )(channel).declare()

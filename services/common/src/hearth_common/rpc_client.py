@@ -1,18 +1,21 @@
-"""Cross-cutting: a plain-kombu client for nameko RPC, for processes that must not import eventlet (gRPC servers)."""
+"""Cross-cutting: a plain-kombu client for nameko RPC, for processes that must not import eventlet (gRPC servers);
+it works in an eventlet worker too."""
 from __future__ import annotations
 
 import threading
 import time
 import uuid
 
+import amqp
 import kombu
 
 from hearth_common import errors
 from hearth_common.logging import current_request_id, new_request_id
+from hearth_common.service_rpc import service_of_broker_user
 
-RPC_EXCHANGE = kombu.Exchange("nameko-rpc", type="topic", durable=True)
-
-_ERRORS_BY_NAME = {cls.__name__: cls for cls in errors.CATEGORIES}
+# Shared by every service, so created by the broker's definitions and declared by no service (a user allowed to
+# declare it could delete it); declared here only where it is missing (a local broker), see ensure_exchange.
+RPC_EXCHANGE = kombu.Exchange("nameko-rpc", type="topic", durable=True, no_declare=True)
 
 
 class RemoteError(Exception):
@@ -24,30 +27,50 @@ class RemoteError(Exception):
         self.value = value
 
 
-class RpcTimeout(Exception):
+class RpcUnavailable(ConnectionError):
+    """The service could not be asked: no worker of it is listening (the broker could not route the call). A
+    ConnectionError, so a gRPC edge answers UNAVAILABLE (retryable)."""
+
+
+class RpcTimeout(RpcUnavailable):
     """No reply arrived in time."""
-
-
-class RpcUnavailable(Exception):
-    """No worker of the service is listening (the broker could not route the call)."""
 
 
 def _remote_domain_error(error: dict) -> Exception:
     """Rebuilds a domain error from nameko's serialised form, using the category the remote class derives from."""
-    category = _ERRORS_BY_NAME.get(error.get("exc_type", ""))
-    if category is not None:
-        return category(str(error.get("value", "")))
-    return RemoteError(error.get("exc_type", "Exception"), str(error.get("value", "")))
+    refusal = errors.from_remote(error.get("exc_type", ""), error.get("value", ""))
+    return refusal or RemoteError(error.get("exc_type", "Exception"), str(error.get("value", "")))
+
+
+def ensure_exchange(channel, exchange: kombu.Exchange) -> None:
+    """Declares `exchange` only if it does not exist: a passive declaration needs no permission, so a service
+    whose broker user may not configure a shared or another service's exchange can still start where the
+    broker's definitions made it, and a local broker (every permission) gets it made here."""
+    probe = channel.connection.channel()
+    try:
+        probe.exchange_declare(exchange.name, exchange.type, passive=True)
+    except kombu.exceptions.ChannelError as exc:  # 404: it is missing
+        if getattr(exc, "code", None) != 404:
+            raise
+        channel.exchange_declare(exchange.name, exchange.type, durable=exchange.durable,
+                                 auto_delete=exchange.auto_delete, arguments=exchange.arguments)
+    finally:
+        try:
+            probe.close()
+        except Exception:  # already closed by the broker's refusal
+            pass
 
 
 class RpcClient:
     """Calls `service.method` over nameko's RPC protocol; one connection and reply queue, calls serialised.
 
     The caller's request id travels as nameko context data (`nameko.request_id`), so the remote worker's logs
-    and the events it causes carry it.
+    and the events it causes carry it. Every request carries the AMQP `user_id` property, the connection's user:
+    the broker refuses a message whose user_id is not the publisher's, so the callee learns from it which
+    service calls (service_rpc). `caller` only names the reply queue (by default the user's service).
     """
 
-    def __init__(self, amqp_uri: str, *, timeout: float = 5.0, caller: str = "standalone"):
+    def __init__(self, amqp_uri: str, *, timeout: float = 5.0, caller: str | None = None):
         self.amqp_uri = amqp_uri
         self.timeout = timeout
         self.caller = caller
@@ -58,11 +81,14 @@ class RpcClient:
     def _connect(self) -> None:
         self._connection = kombu.Connection(self.amqp_uri, transport_options={"confirm_publish": True})
         self._connection.ensure_connection(max_retries=1)
-        self._reply_key = f"rpc.reply-{self.caller}-{uuid.uuid4().hex}"
+        self._user_id = self._connection.userid
+        self._caller_name = self.caller or service_of_broker_user(self._user_id) or "local"
+        # Routed by a bare uuid, as nameko's own reply queues are: callees may publish replies to such keys only.
+        self._reply_key = str(uuid.uuid4())
         channel = self._connection.channel()
-        queue = kombu.Queue(
-            self._reply_key, exchange=RPC_EXCHANGE, routing_key=self._reply_key, exclusive=True, auto_delete=True
-        )
+        ensure_exchange(channel, RPC_EXCHANGE)
+        queue = kombu.Queue(f"rpc.reply-{self._caller_name}-{self._reply_key}", exchange=RPC_EXCHANGE,
+                            routing_key=self._reply_key, exclusive=True, auto_delete=True)
         self._consumer = kombu.Consumer(channel, queues=[queue], callbacks=[self._on_reply], no_ack=True)
         self._consumer.consume()
         self._returned: set[str] = set()
@@ -91,9 +117,21 @@ class RpcClient:
                 self._connect()
             try:
                 return self._call(service, method, kwargs)
-            except (TimeoutError, OSError, kombu.exceptions.OperationalError):
-                self._connection = None
+            except RpcUnavailable:
                 raise
+            except amqp.exceptions.AccessRefused as exc:  # the broker closed the channel: start afresh next time
+                self._drop_connection()
+                raise errors.PermissionDenied(f"the broker refused {service}.{method} to this service: {exc}") from exc
+            except (TimeoutError, OSError, kombu.exceptions.OperationalError, amqp.exceptions.ChannelError):
+                self._drop_connection()
+                raise
+
+    def _drop_connection(self) -> None:
+        try:
+            self._connection.release()
+        except Exception:  # already broken
+            pass
+        self._connection = None
 
     def _call(self, service: str, method: str, kwargs: dict):
         correlation_id = str(uuid.uuid4())
@@ -103,10 +141,11 @@ class RpcClient:
             routing_key=f"{service}.{method}",
             reply_to=self._reply_key,
             correlation_id=correlation_id,
+            user_id=self._user_id,
             delivery_mode=2,
             headers={
                 "nameko.request_id": request_id,
-                "nameko.call_id_stack": [f"{self.caller}.{uuid.uuid4()}"],
+                "nameko.call_id_stack": [f"{self._caller_name}.{uuid.uuid4()}"],
             },
             mandatory=True,
             retry=False,

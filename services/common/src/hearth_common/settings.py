@@ -68,6 +68,8 @@ class ServiceSettings:
     log_level: str
     relay_interval_seconds: float
     worker_heartbeat_file: str
+    # The local broker's default user may call internal RPCs (make run, tests); never in a deployment.
+    rpc_local_caller: bool
 
     @staticmethod
     def shared(service: str, grpc_port: int, grpc_workers: int) -> dict[str, Any]:
@@ -86,4 +88,5 @@ class ServiceSettings:
             "log_level": env_str("LOG_LEVEL", "INFO"),
             "relay_interval_seconds": env_float(f"{prefix}_RELAY_INTERVAL_SECONDS", 0.1),
             "worker_heartbeat_file": env_str(f"{prefix}_WORKER_HEARTBEAT_FILE", f"/tmp/{service}-worker.heartbeat"),
+            "rpc_local_caller": env_bool("HEARTH_RPC_LOCAL_CALLER", False),
         }

@@ -73,9 +73,27 @@ class RabbitVhost:
     def create(self) -> RabbitVhost:
         self._ctl("add_vhost", self.name)
         self._ctl("set_permissions", "-p", self.name, self.user, ".*", ".*", ".*")
+        self.service_users: list[str] = []
         return self
 
+    def service_user_uri(self, service: str, permissions: tuple[str, str, str] = (".*", ".*", ".*"),
+                         topic_permissions: dict[str, tuple[str, str]] | None = None) -> str:
+        """The URI of a new broker user of `service` on this vhost, named by service_rpc's convention
+        (`<service>.<suffix>`: users are not per vhost, so parallel runs need their own); deleted with the vhost.
+        `permissions` are (configure, write, read); `topic_permissions` maps an exchange to (write, read)."""
+        user, password = f"{service}.test-{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+        self._ctl("add_user", user, password)
+        self.service_users.append(user)
+        self._ctl("set_permissions", "-p", self.name, user, *permissions)
+        for exchange, (write, read) in (topic_permissions or {}).items():
+            self._ctl("set_topic_permissions", "-p", self.name, user, exchange, write, read)
+        parts = urllib.parse.urlsplit(self.uri)
+        netloc = f"{urllib.parse.quote(user, safe='')}:{password}@{parts.hostname}:{parts.port or 5672}"
+        return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
     def delete(self) -> None:
+        for user in getattr(self, "service_users", ()):
+            self._ctl("delete_user", user)
         self._ctl("delete_vhost", self.name)
 
 
@@ -100,9 +118,11 @@ def unpublished_events(db_url: str) -> int:
 
 
 @contextlib.contextmanager
-def running_worker(container_factory, service_cls, amqp_uri: str, max_workers: int = 10):
-    """A nameko worker class started in a container (nameko's container_factory fixture) for a test."""
-    container = container_factory(service_cls, {"AMQP_URI": amqp_uri, "max_workers": max_workers})
+def running_worker(container_factory, service_cls, amqp_uri: str, max_workers: int = 10, local_caller: bool = True):
+    """A nameko worker class started in a container (nameko's container_factory fixture) for a test; the local
+    broker's default user may call its RPCs unless `local_caller` is False."""
+    container = container_factory(service_cls, {"AMQP_URI": amqp_uri, "max_workers": max_workers,
+                                                "HEARTH_RPC_LOCAL_CALLER": local_caller})
     container.start()
     yield container
     container.stop()

@@ -17,4 +17,8 @@ def run(service: str, target: str) -> None:
     module_name, class_name = target.split(":")
     module = importlib.import_module(module_name)
     configure_logging(service, "worker", module.settings.log_level)
-    run_services([getattr(module, class_name)], {"AMQP_URI": module.settings.amqp_uri, "max_workers": 10})
+    from hearth_common.nameko_deps import LOCAL_CALLER_CONFIG_KEY
+
+    config = {"AMQP_URI": module.settings.amqp_uri, "max_workers": 10,
+              LOCAL_CALLER_CONFIG_KEY: module.settings.rpc_local_caller}
+    run_services([getattr(module, class_name)], config)

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from hearth_common.db import make_engine
 from hearth_common.outbox import OutboxRelay
+from hearth_common.rpc_client import RpcClient
+from hearth_common.service_rpc import RoomRpc
 from identity_service.adapters import orm
 from identity_service.adapters.crypto import Argon2Hasher, Ed25519Signer
 from identity_service.adapters.repository import SOURCE, uow_factory
+from identity_service.service_layer.ports import RoomCatalogue
 from identity_service.service_layer.services import IdentityService, TokenPolicy
 from identity_service.settings import Settings
 
 
-def build_service(settings: Settings, engine=None) -> IdentityService:
+def build_service(settings: Settings, engine=None, rooms: RoomCatalogue | None = None) -> IdentityService:
+    """`rooms` is room's catalogue over RPC (connected at the first room-scoped grant) unless given."""
     engine = engine or make_engine(settings.database_url)
     return IdentityService(
         uow_factory(engine),
@@ -22,6 +26,7 @@ def build_service(settings: Settings, engine=None) -> IdentityService:
             access_ttl=settings.access_token_ttl,
             refresh_ttl=settings.refresh_token_ttl,
         ),
+        rooms=rooms or RoomRpc(RpcClient(settings.amqp_uri, timeout=5.0)),
     )
 
 

@@ -11,7 +11,11 @@ from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 
 from hearth_common.clients.identity_keys import identity_key_fetcher
+from hearth_common.rpc_client import RpcClient
+from hearth_common.service_rpc import RoomRpc
 from hearth_common.tokens import TokenVerifier
+from identity_service.bootstrap import build_service
+from identity_service.seed import STARTER_BADGES
 from identity_service.entrypoints.grpc_server import SERVICE_NAME, build_server
 from identity_service.service_layer.services import Actor
 
@@ -201,6 +205,37 @@ def test_only_admins_grant_roles_and_grants_can_be_scoped_and_expire(stub, admin
         assert code_of(stub.GrantRole, request, metadata=admin)[0] == grpc.StatusCode.INVALID_ARGUMENT
     again = pb.RevokeRoleRequest(grant_id=grant.id, reason="again")
     assert code_of(stub.RevokeRole, again, metadata=admin)[0] == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_grant_for_a_room_that_does_not_exist_is_refused_and_one_room_cannot_confirm_waits(stub, admin,
+                                                                                           room_catalogue):
+    person = register(stub, "Typo")
+    typo = pb.GrantRoleRequest(person_id=person.id, role=pb.ROLE_CHAT_ROOM_MODERATOR, room_id="sharing-circel")
+    code, details = code_of(stub.GrantRole, typo, metadata=admin)
+    assert code == grpc.StatusCode.NOT_FOUND and "'sharing-circel'" in details
+    room_catalogue.down = True
+    request = pb.GrantRoleRequest(person_id=person.id, role=pb.ROLE_CHAT_ROOM_MODERATOR, room_id="sharing-circle")
+    assert code_of(stub.GrantRole, request, metadata=admin)[0] == grpc.StatusCode.UNAVAILABLE
+    assert list(stub.ListRoles(pb.ListRolesRequest(person_id=person.id), metadata=admin, timeout=T).grants) == []
+
+
+def test_room_is_asked_over_rpc_and_no_room_worker_means_unavailable(identity_settings, clean_identity_db,
+                                                                     amqp_uri):
+    service = build_service(identity_settings, clean_identity_db, rooms=RoomRpc(RpcClient(amqp_uri, timeout=2)))
+    service.seed_badges(STARTER_BADGES)
+    service.ensure_signing_key()
+    srv = build_server(identity_settings, service).start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{srv.port}") as channel:
+            stub = identity_pb2_grpc.IdentityServiceStub(channel)
+            person = register(stub, "Waiting")
+            service.grant_role(Actor(service="test-setup"), person.id, "admin")
+            md = auth(login(stub, "Waiting").tokens)
+            request = pb.GrantRoleRequest(person_id=person.id, role=pb.ROLE_ON_SPOT_HOST, room_id="sharing-circle")
+            code, details = code_of(stub.GrantRole, request, metadata=md)
+    finally:
+        srv.stop(grace=1)
+    assert code == grpc.StatusCode.UNAVAILABLE  # the vhost has no room worker to ask
 
 
 def test_badges_award_revoke_and_list(stub, admin):

@@ -1,8 +1,10 @@
 """nameko: identity's worker under eventlet, on the real RabbitMQ and PostgreSQL."""
+import contextlib
 import json
 import time
 import uuid
 
+import kombu
 import pytest
 import sqlalchemy as sa
 from nameko.events import event_handler
@@ -14,13 +16,29 @@ from hearth_common.logging import request_id_var
 from hearth_common.outbox import decode_body
 from hearth_common.rpc_client import RpcClient
 from identity_service.adapters import orm
+from identity_service.service_layer.services import Actor
 
 ADULT_DOB = "1990-04-02"
 
 
 @pytest.fixture
 def rpc(worker, amqp_uri):
+    """A client on the local broker's default user, which the test worker lets call as the local caller."""
     client = RpcClient(amqp_uri, timeout=10, caller="test")
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def service_uris(rabbit_vhost):
+    """Broker users of other services on the test vhost (every permission: what they may call is up to identity)."""
+    return {service: rabbit_vhost.service_user_uri(service) for service in ("course", "room")}
+
+
+@pytest.fixture
+def course_rpc(worker, service_uris):
+    """A client on course's broker user: identity learns from the broker that course calls."""
+    client = RpcClient(service_uris["course"], timeout=10)
     yield client
     client.close()
 
@@ -31,14 +49,14 @@ def test_other_services_read_people_and_badges_over_rpc(rpc, identity):
     assert rpc.call("identity", "get_badges", person_id=person["id"]) == []
 
 
-def test_award_over_rpc_is_idempotent_and_its_event_carries_the_request_id(rpc, identity, identity_events):
+def test_award_over_rpc_is_idempotent_and_its_event_carries_the_request_id(course_rpc, rpc, identity, identity_events):
     person = identity.register("Earner", "a long enough password", ADULT_DOB, "member")
     token = request_id_var.set("req-from-course-grpc")
     try:
         args = dict(person_id=person["id"], badge_slug="group-dynamics-graduate", reason="course completed",
                     idempotency_key="course:completion:42", caller="course")
-        first = rpc.call("identity", "award_badge", **args)
-        again = rpc.call("identity", "award_badge", **args)  # e.g. the caller retried after a timeout
+        first = course_rpc.call("identity", "award_badge", **args)
+        again = course_rpc.call("identity", "award_badge", **args)  # e.g. the caller retried after a timeout
     finally:
         request_id_var.reset(token)
     assert first["id"] == again["id"] and first["awarded_by"] == "service:course"
@@ -55,18 +73,66 @@ def test_award_over_rpc_is_idempotent_and_its_event_carries_the_request_id(rpc, 
     ]
 
 
-def test_domain_errors_reach_rpc_callers_as_their_category(rpc, identity):
+def test_domain_errors_reach_rpc_callers_as_their_category(rpc, course_rpc, identity):
     with pytest.raises(errors.NotFound):
         rpc.call("identity", "get_person", person_id=str(uuid.uuid4()))
     person = identity.register("Keyless", "a long enough password", ADULT_DOB, "member")
     with pytest.raises(errors.InvalidArgument) as info:
-        rpc.call("identity", "award_badge", person_id=person["id"], badge_slug="first-post", reason="x",
-                 idempotency_key="", caller="course")
+        course_rpc.call("identity", "award_badge", person_id=person["id"], badge_slug="first-post", reason="x",
+                        idempotency_key="", caller="course")
     assert "idempotency_key is required" in str(info.value)
-    with pytest.raises(errors.InvalidArgument) as info:
-        rpc.call("identity", "award_badge", person_id=person["id"], badge_slug="first-post", reason="x",
-                 idempotency_key="k", caller="")
-    assert "caller must be" in str(info.value)
+
+
+def test_the_caller_is_the_broker_user_not_an_argument(course_rpc, identity):
+    person = identity.register("Claimed", "a long enough password", ADULT_DOB, "member")
+    for claimed, key in (("moderation", "k1"), ("", "k2")):
+        award = course_rpc.call("identity", "award_badge", person_id=person["id"], badge_slug="first-post",
+                                reason="x", idempotency_key=key, caller=claimed)
+        assert award["awarded_by"] == "service:course"  # course's broker user sent it, whatever it claims
+        identity.revoke_badge(Actor(service="test"), person["id"], "first-post", "again", f"revoke-{key}")
+
+
+def test_a_service_calls_only_what_the_table_lets_it(worker, service_uris, identity):
+    person = identity.register("Guarded", "a long enough password", ADULT_DOB, "member")
+    room = RpcClient(service_uris["room"], timeout=10)
+    course = RpcClient(service_uris["course"], timeout=10)
+    try:
+        with pytest.raises(errors.PermissionDenied, match="'room' may not call identity.award_badge"):
+            room.call("identity", "award_badge", person_id=person["id"], badge_slug="first-post", reason="x",
+                      idempotency_key="by-room", caller="course")
+        with pytest.raises(errors.PermissionDenied, match="'course' may not call identity.revoke_badge"):
+            course.call("identity", "revoke_badge", person_id=person["id"], badge_slug="first-post", reason="x",
+                        idempotency_key="k")
+    finally:
+        room.close()
+        course.close()
+    assert identity.person_badges(person["id"]) == []
+
+
+def test_a_request_without_user_id_is_the_local_caller_only_where_the_worker_allows_it(worker, amqp_uri):
+    with kombu.Connection(amqp_uri) as conn:
+        assert send_raw(conn, "get_person", {"username": "nobody-here"})["error"]["exc_type"] == "NotFound"
+        with pytest.raises(Exception, match="PRECONDITION_FAILED"):  # the broker checks the claimed user
+            send_raw(conn, "get_person", {"username": "nobody-here"}, user_id="course")
+
+
+def send_raw(conn, method: str, kwargs: dict, **properties) -> dict:
+    """One request to identity published by hand (no user_id unless given), and its reply."""
+    reply_key = str(uuid.uuid4())
+    channel = conn.channel()
+    exchange = kombu.Exchange("nameko-rpc", type="topic", durable=True, no_declare=True)
+    replies = kombu.Queue(f"rpc.reply-test-{reply_key}", exchange=exchange, routing_key=reply_key, exclusive=True)
+    got = []
+    with kombu.Consumer(channel, queues=[replies], callbacks=[lambda body, m: got.append(body)], no_ack=True):
+        producer = kombu.Producer(conn.channel(), exchange=exchange, serializer="json")
+        producer.publish({"args": [], "kwargs": kwargs}, routing_key=f"identity.{method}", reply_to=reply_key,
+                         correlation_id=reply_key, **properties)
+        deadline = time.monotonic() + 10
+        while not got and time.monotonic() < deadline:
+            with contextlib.suppress(TimeoutError):
+                conn.drain_events(timeout=0.5)
+    assert got, "no reply"
+    return got[0]
 
 
 def test_the_timer_moves_a_teen_who_turned_18_into_the_adult_cohort(worker, identity, identity_engine, identity_events):

@@ -429,9 +429,9 @@ def uow_factory(db):
 
 
 @pytest.fixture
-def bare_service(uow_factory, hasher, signer, policy, clock) -> IdentityService:
+def bare_service(uow_factory, hasher, signer, policy, clock, room_catalogue) -> IdentityService:
     """The service on an empty store: no badges, no signing key."""
-    return IdentityService(uow_factory, hasher, signer, policy, clock=clock)
+    return IdentityService(uow_factory, hasher, signer, policy, clock=clock, rooms=room_catalogue)
 
 
 @pytest.fixture

@@ -419,6 +419,23 @@ class TestRoles:
             service.grant_role(admin, person["id"], "admin", room_id="teen-lounge")
         assert service.list_roles(person["id"]) == []
 
+    def test_a_room_scope_must_name_a_room_that_exists(self, service, make_person, admin, published):
+        person = make_person("bob")
+        published.clear()
+        with pytest.raises(errors.NotFound, match="no room with slug 'teen-lounge-typo'"):
+            service.grant_role(admin, person["id"], "chat_room_moderator", room_id="teen-lounge-typo")
+        assert service.list_roles(person["id"]) == [] and published == []
+
+    def test_a_room_scoped_grant_waits_for_room_to_answer(self, service, make_person, admin, published,
+                                                          room_catalogue):
+        person = make_person("bob")
+        published.clear()
+        room_catalogue.down = True
+        with pytest.raises(ConnectionError):  # UNAVAILABLE at the gRPC edge: retry, nothing was granted
+            service.grant_role(admin, person["id"], "chat_room_moderator", room_id="teen-lounge")
+        assert service.list_roles(person["id"]) == [] and published == []
+        service.grant_role(admin, person["id"], "on_spot_host")  # a grant for no room does not ask room
+
     def test_unknown_role(self, service, make_person, admin):
         person = make_person("bob")
         with pytest.raises(errors.InvalidArgument, match="role must be one of"):

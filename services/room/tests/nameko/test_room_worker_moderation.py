@@ -6,10 +6,13 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from nameko.standalone.events import event_dispatcher
+from nameko.testing.services import dummy, entrypoint_hook
 from room_nameko_helpers import register
 
 from hearth_common import errors, testing
+from hearth_common.nameko_deps import ServiceRpc
 from hearth_common.rpc_client import RpcClient
+from hearth_common.service_rpc import RoomRpc
 from room_service.adapters import orm
 from room_service.adapters.repository import uow_factory
 from room_service.domain.sanctions import Muted
@@ -155,3 +158,76 @@ def _posts(conv, person, slug):
     except Muted:
         return False
     return True
+
+
+# --- who may call: the broker user that sent the request, and service_rpc.RPC_CALLERS ----------------------
+
+
+@pytest.fixture(scope="module")
+def service_uris(rabbit_vhost):
+    """Broker users of the services on the test vhost (every permission: what they may call is up to room)."""
+    return {service: rabbit_vhost.service_user_uri(service) for service in ("moderation", "identity", "course")}
+
+
+class ModerationProbe:
+    """A worker calling room as moderation's worker will: through ServiceRpc, on moderation's broker user."""
+
+    name = "moderation_probe"
+    rpc = ServiceRpc()
+
+    @dummy
+    def remove(self, message_id, moderator_id):
+        return RoomRpc(self.rpc).remove_message(message_id, moderator_id, reason="from a worker")
+
+    @dummy
+    def room_exists(self, slug):
+        return RoomRpc(self.rpc).room_exists(slug)
+
+
+def test_moderation_removes_through_its_own_worker_and_client(worker, service_uris, container_factory, rooms, conv):
+    author, moderator = register(rooms, "poster3"), register(rooms, "moderator3", role="chat_room_moderator")
+    conv.join(author, LOUNGE)
+    posted = conv.post(author, LOUNGE, "to be removed by moderation's worker")
+    probe = container_factory(ModerationProbe, {"AMQP_URI": service_uris["moderation"]})
+    probe.start()
+    with entrypoint_hook(probe, "remove") as remove:
+        assert remove(posted["message_id"], moderator)["deleted"] is True
+        with pytest.raises(errors.NotFound):  # room's refusal, as its category
+            remove(str(uuid.uuid4()), moderator)
+    with entrypoint_hook(probe, "room_exists") as room_exists:  # the table lets moderation remove, not look up
+        with pytest.raises(errors.PermissionDenied, match="'moderation' may not call room.get_room"):
+            room_exists(LOUNGE)
+
+
+def test_identity_looks_rooms_up_and_only_moderation_removes(worker, service_uris, rooms, conv, room_engine):
+    author = register(rooms, "poster4")
+    moderator = register(rooms, "moderator4", role="chat_room_moderator")
+    conv.join(author, LOUNGE)
+    posted = conv.post(author, LOUNGE, "stays up")
+    clients = {service: RpcClient(uri, timeout=10) for service, uri in service_uris.items()}
+    try:
+        identity = RoomRpc(clients["identity"])
+        assert identity.get_room(LOUNGE)["slug"] == LOUNGE and identity.room_exists(LOUNGE) is True
+        assert identity.room_exists("no-such-room") is False
+        for service in ("identity", "course"):
+            with pytest.raises(errors.PermissionDenied, match=f"'{service}' may not call room.remove_message"):
+                RoomRpc(clients[service]).remove_message(posted["message_id"], moderator)
+            with pytest.raises(errors.PermissionDenied, match=f"'{service}' may not call room.remove_person"):
+                RoomRpc(clients[service]).remove_person(LOUNGE, author, moderator)
+        assert RoomRpc(clients["moderation"]).remove_person(LOUNGE, author, moderator, "spam") is True
+    finally:
+        for client in clients.values():
+            client.close()
+    assert outbox(room_engine, "message_deleted") == []
+
+
+def test_the_broker_refuses_a_worker_a_call_its_topic_permissions_leave_out(worker, rabbit_vhost, container_factory):
+    reply_key = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    restricted = rabbit_vhost.service_user_uri(  # as make_definitions writes moderation's: its RPCs and replies
+        "moderation", topic_permissions={"nameko-rpc": (rf"^({reply_key}|room\.remove_message|room\.remove_person)$",
+                                                        ".*")})
+    probe = container_factory(ModerationProbe, {"AMQP_URI": restricted})
+    probe.start()
+    with entrypoint_hook(probe, "room_exists") as room_exists:
+        with pytest.raises(errors.PermissionDenied, match="the broker refused room.get_room"):
+            room_exists(LOUNGE)

@@ -53,6 +53,10 @@ class InvalidBadge(InvalidArgument):
     pass
 
 
+class RoomNotFound(NotFound):
+    """A room-scoped grant names a slug room's catalogue does not have."""
+
+
 class BadgeNotFound(NotFound):
     pass
 

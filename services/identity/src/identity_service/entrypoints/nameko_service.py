@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import logging
 
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from hearth_common.db import db_ping, make_engine
@@ -14,8 +13,10 @@ from hearth_common.nameko_deps import (
     OutboxRelayRunner,
     RequestContext,
     Resource,
+    RpcCaller,
     amqp_ping,
     jsonable,
+    proven_rpc,
     rpc_errors,
 )
 from identity_service import settings as settings_module
@@ -37,36 +38,40 @@ class IdentityWorker:
     name = "identity"
 
     request_id = RequestContext()
+    calling_service = RpcCaller()
     identity = Resource(lambda config: build_service(settings, _engine()))
     relay = OutboxRelayRunner(lambda config: build_relay(settings, _engine()), settings.relay_interval_seconds)
     heartbeat = Heartbeat(
         settings.worker_heartbeat_file, lambda config: db_ping(_engine()) and amqp_ping(config["AMQP_URI"])
     )
 
-    @rpc(expected_exceptions=DomainError)
+    @proven_rpc(expected_exceptions=DomainError)
     @rpc_errors
     def get_person(self, person_id=None, username=None):
         """The person by id or username: {id, username, kind, cohort, registered_at}."""
         return jsonable(self.identity.get_person(person_id=person_id, username=username))
 
-    @rpc(expected_exceptions=DomainError)
+    @proven_rpc(expected_exceptions=DomainError)
     @rpc_errors
     def get_badges(self, person_id):
         """The badges a person holds now, oldest first."""
         return jsonable(self.identity.person_badges(person_id))
 
-    @rpc(expected_exceptions=DomainError)
+    @proven_rpc(expected_exceptions=DomainError)
     @rpc_errors
-    def award_badge(self, person_id, badge_slug, reason, idempotency_key, caller):
-        """Awards a badge on behalf of service `caller`; a retry with the same key returns the first award."""
-        actor = Actor.calling_service(caller)
+    def award_badge(self, person_id, badge_slug, reason, idempotency_key, caller=None):
+        """Awards a badge on behalf of the calling service (the broker user that sent the request; a `caller`
+        argument, which older clients send, is ignored); a retry with the same key returns the first award."""
+        actor = Actor.calling_service(self.calling_service)
         return jsonable(self.identity.award_badge(actor, person_id, badge_slug, reason, idempotency_key))
 
-    @rpc(expected_exceptions=DomainError)
+    @proven_rpc(expected_exceptions=DomainError)
     @rpc_errors
-    def revoke_badge(self, person_id, badge_slug, reason, idempotency_key, caller):
-        """Revokes a badge on behalf of service `caller`; a retry with the same key succeeds again."""
-        self.identity.revoke_badge(Actor.calling_service(caller), person_id, badge_slug, reason, idempotency_key)
+    def revoke_badge(self, person_id, badge_slug, reason, idempotency_key, caller=None):
+        """Revokes a badge on behalf of the calling service (as award_badge: a `caller` argument is ignored); a
+        retry with the same key succeeds again."""
+        actor = Actor.calling_service(self.calling_service)
+        self.identity.revoke_badge(actor, person_id, badge_slug, reason, idempotency_key)
         return None
 
     @timer(interval=settings.cohort_check_interval_seconds)

@@ -1,4 +1,5 @@
-"""Service layer: the cryptographic capabilities the use cases need, implemented in adapters."""
+"""Service layer: the capabilities the use cases need from outside (cryptography, room's catalogue), implemented
+in adapters."""
 from __future__ import annotations
 
 from typing import Protocol
@@ -14,3 +15,10 @@ class PasswordHasher(Protocol):
 class TokenSigner(Protocol):
     def new_key(self, kid: str, created_at) -> model.SigningKey: ...
     def sign(self, claims: dict, key: model.SigningKey) -> str: ...
+
+
+class RoomCatalogue(Protocol):
+    """room's catalogue, asked whether a slug names a room (hearth_common.service_rpc.RoomRpc over RPC). Raises a
+    ConnectionError when room cannot be asked: nothing is granted then, and the caller may retry."""
+
+    def room_exists(self, slug: str) -> bool: ...

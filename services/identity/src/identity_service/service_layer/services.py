@@ -14,7 +14,7 @@ from hearth_common.text import optional_text, required_text
 from hearth_common.vocabulary import ROOM_SLUG
 from identity_service.domain import errors, events, model
 from identity_service.service_layer import views
-from identity_service.service_layer.ports import PasswordHasher, TokenSigner
+from identity_service.service_layer.ports import PasswordHasher, RoomCatalogue, TokenSigner
 from identity_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
 REASON_MAX = 500
@@ -75,12 +75,15 @@ class IdentityService:
         signer: TokenSigner,
         policy: TokenPolicy,
         clock: Callable[[], dt.datetime] = utcnow,
+        *,
+        rooms: RoomCatalogue,
     ):
         self.uow_factory = uow_factory
         self.hasher = hasher
         self.signer = signer
         self.policy = policy
         self.clock = clock
+        self.rooms = rooms
         # Verifying against a real hash for unknown usernames keeps login time from revealing who exists.
         self._dummy_hash = hasher.hash(secrets.token_urlsafe(16))
 
@@ -330,6 +333,10 @@ class IdentityService:
         with self.uow_factory() as uow:
             self._require_admin(uow, actor, now)
             person = self._existing_person(uow, person_id)
+            # Asked each time, not from a read model: a room made a moment ago must be grantable at once, and
+            # room (which owns the catalogue) answers for it; a typo would otherwise grant nothing, silently.
+            if room_id is not None and not self.rooms.room_exists(room_id):
+                raise errors.RoomNotFound(f"no room with slug {room_id!r}; ListRooms (room service) shows the slugs")
             grant = model.RoleGrant(
                 id=new_id(),
                 person_id=person.id,

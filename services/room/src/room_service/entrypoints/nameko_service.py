@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from hearth_common.db import db_ping, make_engine
@@ -15,8 +14,10 @@ from hearth_common.nameko_deps import (
     OutboxRelayRunner,
     RequestContext,
     Resource,
+    RpcCaller,
     amqp_ping,
     jsonable,
+    proven_rpc,
     reliable_event_handler,
     rpc_errors,
 )
@@ -44,6 +45,7 @@ class RoomWorker:
     name = "room"
 
     request_id = RequestContext()
+    calling_service = RpcCaller()
     rooms = Resource(lambda config: build_service(settings, _engine()))
     conversation = Resource(lambda config: _conversation()[0])
     sessions = Resource(lambda config: _conversation()[1])
@@ -88,18 +90,26 @@ class RoomWorker:
     def on_sanction_lifted(self, envelope):
         self.conversation.apply_sanction_event(envelope)
 
-    # --- moderation's RPC -----------------------------------------------------------------------
+    # --- internal RPC: only the services hearth_common.service_rpc.RPC_CALLERS names reach these -------
 
-    @rpc(expected_exceptions=DomainError)
+    @proven_rpc(expected_exceptions=DomainError)
+    @rpc_errors
+    def get_room(self, slug):
+        """The room as the catalogue shows it (identity checks a room-scoped grant's slug); NotFound for none."""
+        return jsonable(self.rooms.describe_room(slug))
+
+    @proven_rpc(expected_exceptions=DomainError)
     @rpc_errors
     def remove_message(self, message_id, moderator_id, reason=""):
         """Removes a message for moderation (idempotent); returns the message as it now stands."""
+        log.info("message removal", extra={"caller": self.calling_service, "moderator_id": moderator_id})
         return jsonable(self.conversation.delete(moderator_id, message_id, moderator=True, reason=reason))
 
-    @rpc(expected_exceptions=DomainError)
+    @proven_rpc(expected_exceptions=DomainError)
     @rpc_errors
     def remove_person(self, room_slug, person_id, moderator_id, reason=""):
         """Removes a person from a room for moderation; False when they were not in it."""
+        log.info("person removal", extra={"caller": self.calling_service, "moderator_id": moderator_id})
         return self.conversation.remove_person(moderator_id, room_slug, person_id, reason)
 
     # --- presence ---------------------------------------------------------------------------------

@@ -132,6 +132,11 @@ class RoomService:
             context = access_context(uow, slug, person_id, now)
             return {"room": room_view(context["room"]), "access": access_view(decide_in(context, now))}
 
+    def describe_room(self, slug: str) -> dict:
+        """The room as the catalogue shows it, for another service (no person's access); NotFound for none."""
+        with self.uow_factory() as uow:
+            return room_view(load_room(uow, slug))
+
     def check_access(self, person_id: str, slug: str) -> dict:
         with self.uow_factory() as uow:
             now = self.clock()

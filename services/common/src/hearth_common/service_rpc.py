@@ -1,0 +1,106 @@
+"""Cross-cutting: internal RPC between services: which service may call which RPC, which service a broker user
+is, and typed clients of the cross-service RPCs whose refusals arrive as common's error categories.
+
+The broker proves who calls: every request carries the AMQP `user_id` property, which RabbitMQ checks against
+the user of the connection that published it. The callee maps that user to a service by the naming convention
+below and refuses a call the table does not allow; deploy/rabbitmq/make_definitions.py turns the same table into
+each user's topic permissions on the RPC exchange, so the broker refuses it first.
+"""
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from hearth_common import errors
+
+# Which RPCs (`<service>.<method>`, nameko's routing keys) each service may call. One table: the callee checks it
+# (nameko_deps.ProvenRpc) and the broker enforces it (topic permissions written by make_definitions.py).
+RPC_CALLERS: dict[str, tuple[str, ...]] = {
+    "identity": ("room.get_room",),  # GrantRole: refuses a room that does not exist
+    "room": (),
+    "moderation": ("room.remove_message", "room.remove_person"),
+    "course": ("identity.award_badge",),  # learn -> earn: a completion awards its badge
+}
+
+# A service's broker user is named after it: `room`, or `room.<anything>` for a further account of the same
+# service (a throwaway test user, a second credential while one is rotated).
+_BROKER_USER = re.compile(r"^(?P<service>[a-z][a-z0-9]*)(\.[A-Za-z0-9_-]+)?$")
+# The default user of a local broker (make run, tests): it proves nothing, so it is a caller only where the
+# worker's HEARTH_RPC_LOCAL_CALLER setting says so, and then under this name.
+LOCAL_BROKER_USER = "guest"
+LOCAL_CALLER = "local-guest"
+
+
+def service_of_broker_user(user: str | None) -> str | None:
+    """The service a broker user belongs to by the naming convention, or None (the local user, an operator)."""
+    match = _BROKER_USER.match(user or "")
+    if match is None or user == LOCAL_BROKER_USER:
+        return None
+    return match["service"]
+
+
+def proven_caller(user_id: str | None, local_allowed: bool) -> str:
+    """The calling service, from a request's AMQP user_id (which the broker checked against the publisher's
+    connection); PermissionDenied for a request that proves no service. Where `local_allowed` (a worker on a
+    local broker), the local user, or a request with no user_id, calls as LOCAL_CALLER."""
+    if local_allowed and user_id in (None, "", LOCAL_BROKER_USER):
+        return LOCAL_CALLER
+    service = service_of_broker_user(user_id)
+    if service is None:
+        raise errors.PermissionDenied(
+            "internal RPC needs the calling service's broker user as the message's user_id"
+            + (f"; user {user_id!r} is no service's" if user_id else ""))
+    return service
+
+
+def may_call(caller: str, routing_key: str) -> bool:
+    """Whether the table lets service `caller` call the RPC `routing_key`; the local caller may call anything."""
+    return caller == LOCAL_CALLER or routing_key in RPC_CALLERS.get(caller, ())
+
+
+class RpcTransport(Protocol):
+    """Sends one RPC and returns its result; raises the remote refusal as its category (errors.NotFound, ...),
+    rpc_client.RpcUnavailable (a ConnectionError: a gRPC edge answers UNAVAILABLE) when no worker answers.
+    Implemented by rpc_client.RpcClient (any process) and nameko_deps.ServiceRpc (a nameko worker)."""
+
+    def call(self, service: str, method: str, **kwargs): ...
+
+
+class IdentityRpc:
+    """identity's RPCs for other services."""
+
+    def __init__(self, transport: RpcTransport):
+        self.transport = transport
+
+    def award_badge(self, person_id: str, badge_slug: str, reason: str, idempotency_key: str) -> dict:
+        """Awards a badge on behalf of the calling service; a retry with the same key returns the first award."""
+        return self.transport.call("identity", "award_badge", person_id=person_id, badge_slug=badge_slug,
+                                   reason=reason, idempotency_key=idempotency_key)
+
+
+class RoomRpc:
+    """room's RPCs for other services."""
+
+    def __init__(self, transport: RpcTransport):
+        self.transport = transport
+
+    def get_room(self, slug: str) -> dict:
+        """The room as the catalogue shows it; errors.NotFound when there is none."""
+        return self.transport.call("room", "get_room", slug=slug)
+
+    def room_exists(self, slug: str) -> bool:
+        try:
+            self.get_room(slug)
+        except errors.NotFound:
+            return False
+        return True
+
+    def remove_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict:
+        """Removes a message for moderation (idempotent); the message as it now stands."""
+        return self.transport.call("room", "remove_message", message_id=message_id, moderator_id=moderator_id,
+                                   reason=reason)
+
+    def remove_person(self, room_slug: str, person_id: str, moderator_id: str, reason: str = "") -> bool:
+        """Removes a person from a room for moderation; False when they were not in it."""
+        return self.transport.call("room", "remove_person", room_slug=room_slug, person_id=person_id,
+                                   moderator_id=moderator_id, reason=reason)

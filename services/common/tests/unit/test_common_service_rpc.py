@@ -1,0 +1,103 @@
+"""Unit: who calls an internal RPC (the broker user's service), what the table lets it call, and the typed clients."""
+import pytest
+
+from hearth_common import errors
+from hearth_common.rpc_client import RpcUnavailable
+from hearth_common.service_rpc import (
+    LOCAL_CALLER,
+    RPC_CALLERS,
+    IdentityRpc,
+    RoomRpc,
+    may_call,
+    proven_caller,
+    service_of_broker_user,
+)
+
+
+@pytest.mark.parametrize("user, service", [
+    ("room", "room"), ("moderation", "moderation"), ("course.test-3f2a", "course"), ("identity.rotated_2", "identity"),
+    ("guest", None), ("hearth-admin", None), ("", None), (None, None), ("Room", None), ("room.", None),
+    ("room.a b", None),
+])
+def test_a_broker_user_belongs_to_the_service_it_is_named_after(user, service):
+    assert service_of_broker_user(user) == service
+
+
+def test_the_caller_is_the_service_of_the_user_the_broker_checked():
+    assert proven_caller("moderation", local_allowed=False) == "moderation"
+    assert proven_caller("course.test-1", local_allowed=True) == "course"
+
+
+@pytest.mark.parametrize("user_id", [None, "", "guest", "hearth-admin", "Someone Else"])
+def test_a_request_proving_no_service_is_refused(user_id):
+    with pytest.raises(errors.PermissionDenied, match="user_id"):
+        proven_caller(user_id, local_allowed=False)
+
+
+def test_the_local_user_or_no_user_id_is_the_local_caller_only_where_allowed():
+    assert proven_caller(None, local_allowed=True) == LOCAL_CALLER
+    assert proven_caller("guest", local_allowed=True) == LOCAL_CALLER
+    with pytest.raises(errors.PermissionDenied):
+        proven_caller("hearth-admin", local_allowed=True)  # an operator's user is still no service
+
+
+def test_the_table_decides_which_service_calls_which_rpc():
+    assert may_call("moderation", "room.remove_message") and may_call("moderation", "room.remove_person")
+    assert may_call("course", "identity.award_badge") and may_call("identity", "room.get_room")
+    assert not may_call("room", "identity.award_badge")
+    assert not may_call("moderation", "identity.award_badge")
+    assert not may_call("course", "identity.revoke_badge")
+    assert not may_call("identity", "identity.award_badge")  # not even itself
+    assert not may_call("nosuchservice", "room.get_room")
+    assert may_call(LOCAL_CALLER, "identity.revoke_badge")
+    assert all("." in key for keys in RPC_CALLERS.values() for key in keys)
+
+
+class Transport:
+    """Records calls; answers with `result` or raises `error`."""
+
+    def __init__(self, result=None, error=None):
+        self.calls, self.result, self.error = [], result, error
+
+    def call(self, service, method, **kwargs):
+        self.calls.append((service, method, kwargs))
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def test_the_clients_send_each_rpc_with_its_arguments():
+    transport = Transport(result={"id": "a1"})
+    assert IdentityRpc(transport).award_badge("p1", "first-post", "why", "key-1") == {"id": "a1"}
+    RoomRpc(transport).remove_message("m1", "mod1", "rule 3")
+    RoomRpc(transport).remove_person("lounge", "p1", "mod1")
+    assert transport.calls == [
+        ("identity", "award_badge", {"person_id": "p1", "badge_slug": "first-post", "reason": "why",
+                                     "idempotency_key": "key-1"}),
+        ("room", "remove_message", {"message_id": "m1", "moderator_id": "mod1", "reason": "rule 3"}),
+        ("room", "remove_person", {"room_slug": "lounge", "person_id": "p1", "moderator_id": "mod1", "reason": ""}),
+    ]
+
+
+def test_room_exists_is_false_only_when_room_says_not_found():
+    assert RoomRpc(Transport(result={"slug": "lounge"})).room_exists("lounge") is True
+    assert RoomRpc(Transport(error=errors.NotFound("no room"))).room_exists("typo") is False
+    with pytest.raises(RpcUnavailable):  # room could not be asked: not an answer
+        RoomRpc(Transport(error=RpcUnavailable("no room worker"))).room_exists("lounge")
+    with pytest.raises(errors.PermissionDenied):
+        RoomRpc(Transport(error=errors.PermissionDenied("not yours"))).room_exists("lounge")
+
+
+def test_unavailable_is_a_connection_error_so_grpc_edges_answer_unavailable():
+    assert issubclass(RpcUnavailable, ConnectionError)
+
+
+@pytest.mark.parametrize("cls", errors.CATEGORIES, ids=lambda c: c.__name__)
+def test_a_remote_category_comes_back_as_that_category(cls):
+    refusal = errors.from_remote(cls.__name__, "no such room")
+    assert type(refusal) is cls and refusal.message == "no such room"
+
+
+@pytest.mark.parametrize("exc_type", ["KeyError", "RoomNotFound", "DomainError", "", None])
+def test_a_remote_error_of_no_category_is_not_mapped(exc_type):
+    assert errors.from_remote(exc_type, "boom") is None
