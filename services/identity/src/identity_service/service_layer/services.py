@@ -8,6 +8,7 @@ import re
 import secrets
 from collections.abc import Callable
 
+from hearth_common.people import Actor
 from identity_service.domain import errors, events, model
 from identity_service.service_layer import views
 from identity_service.service_layer.ports import PasswordHasher, TokenSigner
@@ -16,7 +17,6 @@ from identity_service.service_layer.unit_of_work import UniqueViolation, UnitOfW
 REASON_MAX = 500
 ROOM_SLUG = re.compile(r"[a-z0-9-]{3,64}")  # as room validates its slugs
 IDEMPOTENCY_KEY_MAX = 200
-SERVICE_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
 
 def utcnow() -> dt.datetime:
@@ -37,25 +37,6 @@ class TokenPolicy:
     def __post_init__(self):
         if not dt.timedelta(seconds=30) <= self.access_ttl <= model.ACCESS_TOKEN_MAX_TTL:
             raise ValueError("access tokens must live between 30 seconds and 15 minutes")
-
-
-@dataclasses.dataclass(frozen=True)
-class Actor:
-    """Who asks: a person (authorised by their roles) or another Hearth service (trusted internal RPC)."""
-
-    person_id: str | None = None
-    service: str | None = None
-
-    @classmethod
-    def calling_service(cls, name: str) -> Actor:
-        """An internal caller, named by the service making the call (recorded as `service:<name>`)."""
-        if not isinstance(name, str) or not SERVICE_NAME_RE.match(name):
-            raise errors.InvalidArgument("caller must be the calling service's name, e.g. 'course'")
-        return cls(service=name)
-
-    @property
-    def label(self) -> str:
-        return self.person_id if self.person_id else f"service:{self.service}"
 
 
 def _require_text(value: str, field: str, max_len: int) -> str:
