@@ -10,9 +10,8 @@ from typing import Any
 
 from hearth_common.contracts import Received
 from hearth_common.contracts import identity as identity_events
+from hearth_common.contracts.identity import ADMIN, CHAT_ROOM_MODERATOR, ON_SPOT_HOST, SUPPORT_SESSION_LEADER
 from hearth_common.errors import InvalidArgument
-
-CHAT_ROOM_MODERATOR, SUPPORT_SESSION_LEADER, ON_SPOT_HOST, ADMIN = identity_events.ROLES
 
 # Who moderates a room: its chat room moderators (or those of every room) and admins.
 MODERATOR_ROLES = (CHAT_ROOM_MODERATOR, ADMIN)

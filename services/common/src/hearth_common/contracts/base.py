@@ -95,7 +95,7 @@ class Contract:
         seq, data); InvalidEvent, naming the field, for anything that breaks the contract, an event type the
         source does not publish included."""
         if not isinstance(envelope, Mapping):
-            raise InvalidEvent(f"a {self.source} event must be a JSON object")
+            raise InvalidEvent(f"an event from {self.source} must be a JSON object")
         event_type = envelope.get("event_type")
         payload = self.payloads.get(event_type) if isinstance(event_type, str) else None
         if payload is None:

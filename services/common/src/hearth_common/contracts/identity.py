@@ -15,9 +15,13 @@ from hearth_common.contracts.base import Contract, Payload, Received, rule
 SOURCE = "identity"
 
 # The words identity's events carry about a person.
-KINDS: tuple[str, ...] = ("member", "listener")
-COHORTS: tuple[str, ...] = ("teen", "adult")
-ROLES: tuple[str, ...] = ("chat_room_moderator", "support_session_leader", "on_spot_host", "admin")
+MEMBER, LISTENER = "member", "listener"
+KINDS: tuple[str, ...] = (MEMBER, LISTENER)
+TEEN, ADULT = "teen", "adult"
+COHORTS: tuple[str, ...] = (TEEN, ADULT)
+CHAT_ROOM_MODERATOR, SUPPORT_SESSION_LEADER, ON_SPOT_HOST, ADMIN = (
+    "chat_room_moderator", "support_session_leader", "on_spot_host", "admin")
+ROLES: tuple[str, ...] = (CHAT_ROOM_MODERATOR, SUPPORT_SESSION_LEADER, ON_SPOT_HOST, ADMIN)
 
 
 
