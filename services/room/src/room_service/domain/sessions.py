@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from hearth_common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from hearth_common.people import is_staff
+from hearth_common.people import may_moderate as may_moderate  # who removes messages and people, ends sessions
 from room_service.domain.access import PersonFacts
 
 SESSION_KINDS = ("scheduled", "unplanned")
@@ -25,8 +27,6 @@ EARLY_START = dt.timedelta(minutes=15)
 # Roles that may run sessions or hold a facilitated room open; each counts globally or for the one room.
 SCHEDULER_ROLES = ("support_session_leader", "admin")
 UNPLANNED_HOST_ROLES = ("on_spot_host", "admin")
-FACILITATOR_ROLES = ("support_session_leader", "on_spot_host", "chat_room_moderator", "admin")
-MODERATOR_ROLES = ("chat_room_moderator", "admin")
 
 
 class InvalidSession(InvalidArgument):
@@ -255,12 +255,5 @@ def may_host_unplanned(facts: PersonFacts, room_slug: str, now: dt.datetime) -> 
     return _has_any(facts, UNPLANNED_HOST_ROLES, room_slug, now)
 
 
-def may_moderate(facts: PersonFacts, room_slug: str, now: dt.datetime) -> bool:
-    """Chat room moderators (global or for this room) and admins remove messages and people from the room
-    and end anyone's session in it."""
-    return _has_any(facts, MODERATOR_ROLES, room_slug, now)
-
-
-def is_facilitator(facts: PersonFacts, room_slug: str, now: dt.datetime) -> bool:
-    """Whoever leads, hosts or moderates may check in to a facilitated room to hold it open."""
-    return _has_any(facts, FACILITATOR_ROLES, room_slug, now)
+# Whoever leads, hosts or moderates may check in to a facilitated room to hold it open.
+is_facilitator = is_staff
