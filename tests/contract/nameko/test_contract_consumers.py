@@ -1,9 +1,11 @@
-"""Contract, under eventlet: every event type a worker binds is one its producer's contract names, and each
-bound type, sent as its producer publishes it, changes the consumer's state (nothing is bound and ignored)."""
+"""Contract, under eventlet: every event type a worker binds is one its producer's contract names; each bound
+type, sent as its producer publishes it, changes the consumer's state (nothing is bound and ignored); an event
+that breaks the contract is dead-lettered at once."""
 import importlib
 import json
 import os
 
+import kombu
 import pytest
 import sqlalchemy as sa
 from nameko.standalone.events import event_dispatcher
@@ -69,3 +71,19 @@ def test_room_applies_every_event_type_it_binds(room_worker, container_factory, 
             dispatch(source, event_type, examples.envelope(source, event_type, seq))
             testing.eventually(lambda: consumer_state(engine) != before, timeout=10,
                                what=f"an effect of {source}'s {event_type} on room")
+
+
+def test_room_dead_letters_an_event_that_breaks_its_contract_at_once(room_worker, container_factory, amqp_uri):
+    worker, engine = room_worker
+    malformed = examples.envelope("identity", "person_registered", 1)
+    malformed["data"]["kind"] = "visitor"
+    queue = "evt-identity-person_registered--room.on_person_registered"
+    with testing.running_worker(container_factory, worker, amqp_uri):
+        before = consumer_state(engine)
+        event_dispatcher({"AMQP_URI": amqp_uri})("identity", "person_registered", malformed)
+        with kombu.Connection(amqp_uri) as conn:
+            dlq = kombu.Queue(f"dlq.{queue}")(conn.channel())
+            dead = testing.eventually(lambda: dlq.get(no_ack=True), timeout=10, what="the dead-lettered event")
+    assert dead.payload["event_id"] == malformed["event_id"]
+    assert [(death["reason"], death["count"]) for death in dead.headers["x-death"]] == [("rejected", 1)]
+    assert consumer_state(engine) == before
