@@ -32,15 +32,16 @@ lint: ## ruff over the Python sources, and the import rules of ARCHITECTURE.md (
 
 test: test-grpc-process test-nameko ## run every test tier against the local PostgreSQL and RabbitMQ
 
-test-grpc-process: ## unit, integration, gRPC and end-to-end tests (no eventlet in this process)
+test-grpc-process: ## unit, integration, gRPC, contract and end-to-end tests (no eventlet in this process)
 	$(PYTEST_GRPC) protos/tests services/common/tests/unit services/common/tests/integration \
-		$(call TESTS,unit) $(call TESTS,integration) $(call TESTS,grpc) tests/e2e deploy/tests
+		$(call TESTS,unit) $(call TESTS,integration) $(call TESTS,grpc) tests/contract tests/e2e deploy/tests \
+		--ignore=tests/contract/nameko
 
 test-unit: ## unit tests only (no I/O)
 	$(PYTEST_GRPC) services/common/tests/unit $(call TESTS,unit)
 
-test-nameko: ## nameko worker tests, in an eventlet-patched process of their own
-	$(PYTEST_EVENTLET) -p no:cacheprovider services/common/tests/nameko $(call TESTS,nameko)
+test-nameko: ## nameko worker tests (and the contract tier's worker checks), in an eventlet-patched process of their own
+	$(PYTEST_EVENTLET) -p no:cacheprovider services/common/tests/nameko $(call TESTS,nameko) tests/contract/nameko
 
 test-e2e: ## end-to-end tests: every service as real processes, driven over gRPC and AMQP
 	$(PYTEST_GRPC) tests/e2e

@@ -18,6 +18,7 @@ from nameko.rpc import MethodProxy, ReplyListener, Rpc, RpcConsumer
 from psycogreen.eventlet import patch_psycopg
 
 from hearth_common import errors
+from hearth_common.contracts import Contract, InvalidEvent
 from hearth_common.db import database_unavailable
 from hearth_common.logging import new_request_id, request_id_var
 from hearth_common.outbox import OutboxRelay
@@ -286,7 +287,9 @@ DEAD_LETTER_EXCHANGE = "hearth.dead-letter"
 class ReliableEventHandler(EventHandler):
     """An @event_handler for read models: a durable quorum queue per handler; a failing event is requeued
     (after `retry_delay` seconds) until it has been delivered `max_deliveries` times, then the broker moves it
-    to the dead-letter queue `dlq.<queue name>` instead of looping forever or being dropped.
+    to the dead-letter queue `dlq.<queue name>` instead of looping forever or being dropped. An event that
+    breaks its contract (InvalidEvent) goes to the dead-letter queue at once: delivering it again cannot
+    mend it, and its retries would hold up the events behind it.
 
     Handlers must be idempotent (hearth_common.inbox): delivery is at least once.
     """
@@ -322,6 +325,14 @@ class ReliableEventHandler(EventHandler):
         super().start()
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+        if exc_info is not None and isinstance(exc_info[1], InvalidEvent):
+            log.error(
+                "event refused as malformed; dead-lettered without retries",
+                extra={"queue": self.queue.name, "event_id": _event_id(message), "reason": str(exc_info[1])},
+            )
+            if message.channel.connection:  # else the broker has taken the message back already
+                message.reject(requeue=False)  # the queue's dead-letter exchange takes it
+            return result, exc_info
         if exc_info is not None:
             log.warning(
                 "event handler failed; it will be retried, then dead-lettered",
@@ -329,6 +340,11 @@ class ReliableEventHandler(EventHandler):
             )
             eventlet.sleep(self.retry_delay)
         return super().handle_result(message, worker_ctx, result, exc_info)
+
+
+def _event_id(message) -> str | None:
+    payload = message.payload
+    return payload.get("event_id") if isinstance(payload, dict) else None
 
 
 LONGEST_WAIT = 10.0
@@ -352,19 +368,27 @@ def retry_while_unavailable(call: Callable[[], object], give_up_after: float, fi
             wait = min(wait * 2, LONGEST_WAIT)
 
 
-def reliable_event_handler(source_service: str, event_type: str, *, unavailable_for: float = 600.0,
-                           unavailable_wait: float = 0.5, **kwargs):
+def reliable_event_handler(source_service: str, event_type: str, *, contract: Contract | None = None,
+                           unavailable_for: float = 600.0, unavailable_wait: float = 0.5, **kwargs):
     """@reliable_event_handler(source, event_type): a ReliableEventHandler (a quorum queue, retries, then the
     dead-letter queue) whose handler, while the database is unavailable (a connection lost or refused, the
     server restarting, a deadlock or serialization failure), is run again in place for up to
     `unavailable_for` seconds with the message held: an outage of the database would otherwise use up every
-    event's deliveries within seconds and dead-letter them all (their effects never applied)."""
+    event's deliveries within seconds and dead-letter them all (their effects never applied).
+
+    With the source's `contract` (hearth_common.contracts), binding a type the source does not publish fails
+    at import, and the handler sees only envelopes the contract parses: any other is dead-lettered at once."""
+    if contract is not None and (contract.source != source_service or event_type not in contract.types):
+        raise ValueError(f"{source_service!r} publishes no {event_type!r} (its contract: {', '.join(contract.types)})")
     register = ReliableEventHandler.decorator(source_service, event_type, **kwargs)
 
     def decorate(handler):
         @functools.wraps(handler)
-        def handle(*args, **kw):
-            return retry_while_unavailable(functools.partial(handler, *args, **kw), unavailable_for, unavailable_wait)
+        def handle(self, envelope, *args, **kw):
+            if contract is not None:
+                contract.parse(envelope)
+            call = functools.partial(handler, self, envelope, *args, **kw)
+            return retry_while_unavailable(call, unavailable_for, unavailable_wait)
 
         return register(handle)
 

@@ -19,9 +19,9 @@ from hearth_common.nameko_deps import (
     proven_rpc,
     rpc_errors,
 )
+from hearth_common.people import Actor
 from identity_service import settings as settings_module
 from identity_service.bootstrap import build_relay, build_service
-from identity_service.service_layer.services import Actor
 
 settings = settings_module.load()
 log = logging.getLogger(__name__)

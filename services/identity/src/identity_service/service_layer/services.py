@@ -4,12 +4,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import re
 import secrets
 from collections.abc import Callable
 
 from hearth_common.clock import utcnow
 from hearth_common.ids import new_id, parse_uuid
+from hearth_common.people import Actor
 from hearth_common.text import optional_text, required_text
 from hearth_common.vocabulary import ROOM_SLUG
 from identity_service.domain import errors, events, model
@@ -19,7 +19,6 @@ from identity_service.service_layer.unit_of_work import UniqueViolation, UnitOfW
 
 REASON_MAX = 500
 IDEMPOTENCY_KEY_MAX = 200
-SERVICE_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 
 
 def hash_refresh_token(token: str) -> str:
@@ -38,23 +37,6 @@ class TokenPolicy:
             raise ValueError("access tokens must live between 30 seconds and 15 minutes")
 
 
-@dataclasses.dataclass(frozen=True)
-class Actor:
-    """Who asks: a person (authorised by their roles) or another Hearth service (trusted internal RPC)."""
-
-    person_id: str | None = None
-    service: str | None = None
-
-    @classmethod
-    def calling_service(cls, name: str) -> Actor:
-        """An internal caller, named by the service making the call (recorded as `service:<name>`)."""
-        if not isinstance(name, str) or not SERVICE_NAME_RE.match(name):
-            raise errors.InvalidArgument("caller must be the calling service's name, e.g. 'course'")
-        return cls(service=name)
-
-    @property
-    def label(self) -> str:
-        return self.person_id if self.person_id else f"service:{self.service}"
 
 
 def _parse_enum(enum_cls, value, field: str):

@@ -8,6 +8,8 @@ from types import MappingProxyType
 from typing import Any
 
 from hearth_common import vocabulary
+from hearth_common.people import PersonFacts
+from hearth_common.people import RoleFact as RoleFact  # the person at the door, with PersonFacts
 from hearth_common.vocabulary import BADGE_SLUG
 from room_service.domain.errors import InvalidPolicy
 
@@ -264,42 +266,6 @@ def badge_slugs(expr: Expr) -> frozenset[str]:
         case Not(inner):
             return badge_slugs(inner)
     return frozenset()
-
-
-# --- the person at the door -------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class RoleFact:
-    """A role grant as the room service's read model knows it."""
-
-    role: str
-    room_id: str | None = None
-    expires_at: dt.datetime | None = None
-
-    def counts(self, room_id: str, now: dt.datetime) -> bool:
-        """Whether the grant applies to entering this room now: unexpired, and global or scoped to it."""
-        return (self.expires_at is None or self.expires_at > now) and (
-            self.room_id is None or self.room_id == room_id
-        )
-
-
-@dataclasses.dataclass(frozen=True)
-class PersonFacts:
-    """What a policy may look at about the person entering."""
-
-    person_id: str
-    kind: str
-    cohort: str
-    badges: frozenset[str] = frozenset()
-    roles: tuple[RoleFact, ...] = ()
-
-    def __post_init__(self):
-        object.__setattr__(self, "badges", frozenset(self.badges))
-        object.__setattr__(self, "roles", tuple(self.roles))
-
-    def has_role(self, role: str, room_id: str, now: dt.datetime) -> bool:
-        return any(fact.role == role and fact.counts(room_id, now) for fact in self.roles)
 
 
 # --- evaluation -------------------------------------------------------------------------------------

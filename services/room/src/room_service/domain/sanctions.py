@@ -1,13 +1,6 @@
-"""Domain: room's read model of sanctions (mutes and bans) from moderation's events, and the contract of those events.
+"""Domain: room's read model of sanctions (mutes and bans) from moderation's events.
 
-The contract (moderation publishes on the `moderation.events` topic exchange, in the common envelope:
-event_id, event_type, source, occurred_at, request_id, data, and the outbox `seq`):
-
-- `sanction_imposed`: data = {sanction_id: str, person_id: str, kind: "mute" | "ban",
-  room_slug: str | null (null: everywhere), expires_at: ISO-8601 with offset | null (null: until lifted),
-  reason: str}
-- `sanction_lifted`: data = {sanction_id: str, person_id: str}
-
+The contract of those events is `hearth_common.contracts.moderation` (`sanction_imposed`, `sanction_lifted`).
 A mute stops a person posting; a ban stops them joining (and a ban imposed while they are in the room
 removes them). Events may come twice or out of order: a sanction keeps the seq of the event that set it and
 an older event never overwrites a newer one. An event that breaks the contract is refused (dead-lettered).
@@ -18,14 +11,11 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
-from hearth_common.errors import InvalidArgument, PermissionDenied
+from hearth_common.contracts import InvalidEvent, Received, moderation
+from hearth_common.errors import PermissionDenied
 
-SANCTION_EVENTS = ("sanction_imposed", "sanction_lifted")
-KINDS = ("mute", "ban")
-
-
-class InvalidSanctionEvent(InvalidArgument):
-    pass
+# An event that breaks moderation's contract (common's refusal, which dead-letters it at once).
+InvalidSanctionEvent = InvalidEvent
 
 
 class Banned(PermissionDenied):
@@ -61,44 +51,21 @@ class Sanction:
         return f"{where}{until}"
 
 
-def _text(data: dict, key: str, *, optional: bool = False, limit: int = 64) -> str | None:
-    value = data.get(key)
-    if value is None and optional:
-        return None
-    if not isinstance(value, str) or not value or len(value) > limit:
-        raise InvalidSanctionEvent(f"{key} must be a non-empty string of at most {limit} characters")
-    return value
-
-
-def apply_event(current: Sanction | None, envelope: dict) -> Sanction | None:
-    """The sanction after one of moderation's events, or None when the event is older than what is known."""
-    kind, data = envelope.get("event_type"), envelope.get("data") or {}
-    seq = envelope.get("seq")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:  # without it, order could not be kept
-        raise InvalidSanctionEvent("seq must be the outbox sequence number (an integer from 1)")
-    if kind not in SANCTION_EVENTS:
-        raise InvalidSanctionEvent(f"unknown sanction event {kind!r}")
-    sanction_id, person_id = _text(data, "sanction_id"), _text(data, "person_id", limit=36)
+def apply_event(current: Sanction | None, event: Received | dict) -> Sanction | None:
+    """The sanction after one of moderation's events (parsed, or its envelope, which is parsed here:
+    InvalidSanctionEvent when it breaks the contract), or None when the event is older than what is known."""
+    if not isinstance(event, Received):
+        event = moderation.parse(event)
+    payload, seq = event.payload, event.seq
     if current is not None and current.seq >= seq:
         return None
-    if kind == "sanction_lifted":
+    if isinstance(payload, moderation.SanctionLifted):
         if current is None:  # lifted before it arrived: remember, so the late imposition stays lifted
-            return Sanction(sanction_id, person_id, "mute", None, None, False, "", seq)
+            return Sanction(payload.sanction_id, payload.person_id, "mute", None, None, False, "", seq)
         return dataclasses.replace(current, active=False, seq=seq)
-    if data.get("kind") not in KINDS:
-        raise InvalidSanctionEvent("kind must be mute or ban")
-    expires_at = data.get("expires_at")
-    if expires_at is not None:
-        try:
-            expires_at = dt.datetime.fromisoformat(expires_at)
-        except (TypeError, ValueError):
-            raise InvalidSanctionEvent("expires_at must be an ISO-8601 time with a UTC offset, or null") from None
-        if expires_at.tzinfo is None:
-            raise InvalidSanctionEvent("expires_at must carry a UTC offset")
-    reason = data.get("reason") or ""
     return Sanction(
-        sanction_id, person_id, data["kind"], _text(data, "room_slug", optional=True), expires_at, True,
-        str(reason)[:500], seq,
+        payload.sanction_id, payload.person_id, payload.kind, payload.room_slug, payload.expires_at, True,
+        payload.reason[:500], seq,
     )
 
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from hearth_common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from hearth_common.people import is_staff
+from hearth_common.people import may_moderate as may_moderate  # who removes messages and people, ends sessions
 from hearth_common.text import required_text
 from hearth_common.vocabulary import Role
 from room_service.domain.access import PersonFacts
@@ -27,8 +29,6 @@ EARLY_START = dt.timedelta(minutes=15)
 # Roles that may run sessions or hold a facilitated room open; each counts globally or for the one room.
 SCHEDULER_ROLES = (Role.SUPPORT_SESSION_LEADER, Role.ADMIN)
 UNPLANNED_HOST_ROLES = (Role.ON_SPOT_HOST, Role.ADMIN)
-FACILITATOR_ROLES = (Role.SUPPORT_SESSION_LEADER, Role.ON_SPOT_HOST, Role.CHAT_ROOM_MODERATOR, Role.ADMIN)
-MODERATOR_ROLES = (Role.CHAT_ROOM_MODERATOR, Role.ADMIN)
 
 
 class InvalidSession(InvalidArgument):
@@ -255,12 +255,5 @@ def may_host_unplanned(facts: PersonFacts, room_slug: str, now: dt.datetime) -> 
     return _has_any(facts, UNPLANNED_HOST_ROLES, room_slug, now)
 
 
-def may_moderate(facts: PersonFacts, room_slug: str, now: dt.datetime) -> bool:
-    """Chat room moderators (global or for this room) and admins remove messages and people from the room
-    and end anyone's session in it."""
-    return _has_any(facts, MODERATOR_ROLES, room_slug, now)
-
-
-def is_facilitator(facts: PersonFacts, room_slug: str, now: dt.datetime) -> bool:
-    """Whoever leads, hosts or moderates may check in to a facilitated room to hold it open."""
-    return _has_any(facts, FACILITATOR_ROLES, room_slug, now)
+# Whoever leads, hosts or moderates may check in to a facilitated room to hold it open.
+is_facilitator = is_staff

@@ -7,6 +7,7 @@ import logging
 
 from nameko.timer import timer
 
+from hearth_common.contracts import identity, moderation
 from hearth_common.db import db_ping, make_engine
 from hearth_common.errors import DomainError
 from hearth_common.nameko_deps import (
@@ -56,37 +57,37 @@ class RoomWorker:
 
     # --- identity's events: the read model of people -------------------------------------------
 
-    @reliable_event_handler("identity", "person_registered")
+    @reliable_event_handler("identity", "person_registered", contract=identity.CONTRACT)
     def on_person_registered(self, envelope):
         self.rooms.apply_identity_event(envelope)
 
-    @reliable_event_handler("identity", "cohort_changed")
+    @reliable_event_handler("identity", "cohort_changed", contract=identity.CONTRACT)
     def on_cohort_changed(self, envelope):
         self.rooms.apply_identity_event(envelope)
 
-    @reliable_event_handler("identity", "badge_awarded")
+    @reliable_event_handler("identity", "badge_awarded", contract=identity.CONTRACT)
     def on_badge_awarded(self, envelope):
         self.rooms.apply_identity_event(envelope)
 
-    @reliable_event_handler("identity", "badge_revoked")
+    @reliable_event_handler("identity", "badge_revoked", contract=identity.CONTRACT)
     def on_badge_revoked(self, envelope):
         self.rooms.apply_identity_event(envelope)
 
-    @reliable_event_handler("identity", "role_granted")
+    @reliable_event_handler("identity", "role_granted", contract=identity.CONTRACT)
     def on_role_granted(self, envelope):
         self.rooms.apply_identity_event(envelope)
 
-    @reliable_event_handler("identity", "role_revoked")
+    @reliable_event_handler("identity", "role_revoked", contract=identity.CONTRACT)
     def on_role_revoked(self, envelope):
         self.rooms.apply_identity_event(envelope)
 
-    # --- moderation's events: the read model of sanctions (contract: domain/sanctions.py) --------
+    # --- moderation's events: the read model of sanctions ------------------------------------------
 
-    @reliable_event_handler("moderation", "sanction_imposed")
+    @reliable_event_handler("moderation", "sanction_imposed", contract=moderation.CONTRACT)
     def on_sanction_imposed(self, envelope):
         self.conversation.apply_sanction_event(envelope)
 
-    @reliable_event_handler("moderation", "sanction_lifted")
+    @reliable_event_handler("moderation", "sanction_lifted", contract=moderation.CONTRACT)
     def on_sanction_lifted(self, envelope):
         self.conversation.apply_sanction_event(envelope)
 

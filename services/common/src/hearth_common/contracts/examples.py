@@ -1,0 +1,73 @@
+"""Cross-cutting (pure), for tests: a valid example of every contract's every event, and its envelope as the relay
+publishes it, so a consumer's tests feed what producers send."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from hearth_common.contracts import BY_SOURCE, Payload, identity
+
+AT = dt.datetime(2026, 6, 15, 18, 0, tzinfo=dt.timezone.utc)
+PERSON = "0b7f1c52-6f0e-4d5e-9a55-3f3c1f0c2a11"
+OTHER = "5d2b8e0a-1c4f-4b7d-8e21-9a6c0d3e4f52"
+ROOM = "sharing-circle"
+
+_EXAMPLES: dict[str, dict[str, Any]] = {
+    # identity
+    "person_registered": dict(person_id=PERSON, username="robin", kind=identity.MEMBER, cohort=identity.TEEN,
+                              registered_at=AT),
+    "cohort_changed": dict(person_id=PERSON, previous_cohort=identity.TEEN, cohort=identity.ADULT),
+    "role_granted": dict(grant_id="1c9e5a7e-2b1d-4f6a-8c3e-5d7f9a1b3c5e", person_id=PERSON,
+                         role=identity.CHAT_ROOM_MODERATOR, room_id=ROOM, expires_at=AT + dt.timedelta(days=30),
+                         granted_by=OTHER),
+    "role_revoked": dict(grant_id="1c9e5a7e-2b1d-4f6a-8c3e-5d7f9a1b3c5e", person_id=PERSON,
+                         role=identity.CHAT_ROOM_MODERATOR, room_id=ROOM, expires_at=AT + dt.timedelta(days=30),
+                         revoked_by=OTHER, reason="stepped down"),
+    "badge_awarded": dict(award_id="7e3c1a5b-9d2f-4e6a-8b1c-3d5f7a9b1c2e", person_id=PERSON,
+                          badge_slug="chief-chat", awarded_by="service:course", reason="completed the course",
+                          awarded_at=AT),
+    "badge_revoked": dict(award_id="7e3c1a5b-9d2f-4e6a-8b1c-3d5f7a9b1c2e", person_id=PERSON,
+                          badge_slug="chief-chat", revoked_by=OTHER, reason="awarded by mistake", revoked_at=AT),
+    # room
+    "member_joined": dict(room_slug=ROOM, person_id=PERSON, seq=1, joined_at=AT),
+    "member_left": dict(room_slug=ROOM, person_id=PERSON, reason="removed", seq=5, left_at=AT, removed_by=OTHER,
+                        note="please take a break"),
+    "message_posted": dict(room_slug=ROOM, message_id="3f6a9c2e-5b8d-4e1f-a7c3-9d2b5e8f1a4c", seq=2,
+                           author_id=PERSON, body="hello @sam", reply_to=None, mention_ids=(OTHER,), posted_at=AT),
+    "message_edited": dict(room_slug=ROOM, message_id="3f6a9c2e-5b8d-4e1f-a7c3-9d2b5e8f1a4c", seq=3,
+                           message_seq=2, author_id=PERSON, body="hello @sam!", edited_at=AT),
+    "message_deleted": dict(room_slug=ROOM, message_id="3f6a9c2e-5b8d-4e1f-a7c3-9d2b5e8f1a4c", seq=4,
+                            message_seq=2, author_id=PERSON, deleted_by=OTHER, by_moderation=True,
+                            reason="off topic", deleted_at=AT),
+    "session_started": dict(session_id="9a1c3e5f-7b2d-4f6a-8c1e-3a5c7e9f1b2d", room_slug=ROOM,
+                            topic="Evening check-in", kind="unplanned", leader_id=OTHER, seq=6, started_at=AT),
+    "session_ended": dict(session_id="9a1c3e5f-7b2d-4f6a-8c1e-3a5c7e9f1b2d", room_slug=ROOM,
+                          topic="Evening check-in", kind="unplanned", leader_id=OTHER, attendee_ids=(PERSON, OTHER),
+                          started_at=AT, ended_at=AT + dt.timedelta(hours=1), duration_seconds=3600, seq=7,
+                          ended_by=OTHER, ended_automatically=False),
+    "cohort_access_granted": dict(grant_id="2d4f6a8c-1e3a-4c5e-9f7b-1d3f5a7c9e2b", person_id=OTHER,
+                                  room_slug="teen-lounge", reason="covering the teen rota tonight",
+                                  granted_by=PERSON, granted_at=AT, expires_at=AT + dt.timedelta(days=1)),
+    "cohort_access_revoked": dict(grant_id="2d4f6a8c-1e3a-4c5e-9f7b-1d3f5a7c9e2b", person_id=OTHER,
+                                  room_slug="teen-lounge", revoked_by=PERSON, revoked_at=AT),
+    # moderation
+    "sanction_imposed": dict(sanction_id="s-41", person_id=PERSON, kind="mute", room_slug=ROOM,
+                             expires_at=AT + dt.timedelta(hours=1), reason="kept posting links"),
+    "sanction_lifted": dict(sanction_id="s-41", person_id=PERSON),
+}
+
+
+def payload(source: str, event_type: str, **fields: Any) -> Payload:
+    """A valid payload of the event, with `fields` in place of the example's."""
+    return BY_SOURCE[source].payloads[event_type](**(_EXAMPLES[event_type] | fields))
+
+
+def envelope(source: str, event_type: str, seq: int = 1, **fields: Any) -> dict[str, Any]:
+    """The example event (with `fields` in its data) as the relay publishes it, with this outbox `seq`."""
+    return published(source, payload(source, event_type, **fields), seq)
+
+
+def published(source: str, event_payload: Payload, seq: int) -> dict[str, Any]:
+    """A payload's event as the relay publishes it on `<source>.events`: the envelope with its outbox `seq`."""
+    return event_payload.event(id=str(uuid.uuid4()), request_id="example").envelope(source) | {"seq": seq}

@@ -1,0 +1,105 @@
+"""Contract: every event identity and room publish, made by a scenario that runs each event type at least once
+through their real service layers on PostgreSQL, parses with the contract its consumers read it with, field
+for field; room's read model of people is fed what identity's outbox actually holds."""
+import datetime as dt
+
+import pytest
+from contract_helpers import published_events
+
+from hearth_common.contracts import BY_SOURCE
+from hearth_common.contracts import identity as identity_contract
+from hearth_common.people import Actor
+from identity_service.seed import STARTER_BADGES
+
+PASSWORD = "a long enough password"
+ADULTS, TEENS = "contract-adults", "contract-teens"
+# Producers whose scenario runs below; moderation publishes nothing yet (room consumes its contract: see
+# test_contract_consumers).
+SCENARIOS = ("identity", "room")
+
+
+class Clock:
+    def __init__(self, now: dt.datetime):
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def run_identity(identity) -> dict[str, str]:
+    """Registrations, a teen's 18th birthday, role grants and a revocation, a badge awarded and taken back."""
+    identity.clock = clock = Clock(dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.timezone.utc))
+    identity.seed_badges(STARTER_BADGES)
+    people = {"admin": identity.bootstrap_admin("ada", PASSWORD, "1980-01-01")["id"],
+              "morgan": identity.register("morgan", PASSWORD, "1990-05-05", "listener")["id"],
+              "teena": identity.register("teena", PASSWORD, "2008-06-16", "member")["id"]}  # 18 the next day
+    clock.now += dt.timedelta(days=2)
+    assert identity.promote_adults() == 1
+    admin = Actor(person_id=people["admin"])
+    for role in (identity_contract.CHAT_ROOM_MODERATOR, identity_contract.ON_SPOT_HOST):
+        identity.grant_role(admin, people["morgan"], role)
+    leading = identity.grant_role(admin, people["morgan"], identity_contract.SUPPORT_SESSION_LEADER,
+                                  expires_at=clock.now + dt.timedelta(days=30))
+    identity.revoke_role(admin, leading["id"], "moved to the course team")
+    course = Actor.calling_service("course")
+    identity.award_badge(course, people["teena"], "chief-chat", "30 days of kind chat", "award-1")
+    identity.revoke_badge(course, people["teena"], "chief-chat", "awarded by mistake", "revoke-1")
+    return people
+
+
+def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
+    """Joins, a post edited and removed, a session, a cross-cohort grant, a removal and a leave."""
+    admin, morgan, teena = people["admin"], people["morgan"], people["teena"]
+    for slug, cohort in ((ADULTS, identity_contract.ADULT), (TEENS, identity_contract.TEEN)):
+        rooms.create_room(admin, {
+            "slug": slug, "name": f"Contract room for {cohort}s", "description": "Made by the contract tests.",
+            "topic": "community", "audience_cohort": cohort, "audience_kind": "both", "mode": "always_open",
+            "capacity": 10, "access_policy": {"cohort": cohort}})
+    conversation.join(teena, ADULTS)  # an adult since her birthday: room learnt it from cohort_changed
+    conversation.join(morgan, ADULTS)
+    message = conversation.post(teena, ADULTS, "hello @morgan")
+    conversation.edit(teena, message["message_id"], "hello again @morgan")
+    conversation.delete(morgan, message["message_id"], moderator=True, reason="off topic")
+    session = sessions.start_unplanned(morgan, ADULTS, "Drop-in chat", 30)
+    sessions.end(morgan, session["session_id"])
+    grant = conversation.grant_cohort_access(admin, morgan, TEENS, "covering the teen evening shift", None)
+    conversation.revoke_cohort_access(admin, grant["grant_id"])
+    assert conversation.remove_person(morgan, ADULTS, teena, "please take a break")
+    assert conversation.leave(morgan, ADULTS)
+
+
+@pytest.fixture(scope="module")
+def published(identity_service, identity_engine, room_services, room_engine) -> dict[str, list[dict]]:
+    """Each producer's events, as its relay publishes them, after the scenario."""
+    people = run_identity(identity_service)
+    from_identity = published_events(identity_engine)
+    rooms, conversation, sessions = room_services
+    for envelope in from_identity:  # room's worker handles each of these just so
+        assert rooms.apply_identity_event(envelope)
+    run_room(rooms, conversation, sessions, people)
+    return {"identity": from_identity, "room": published_events(room_engine)}
+
+
+@pytest.mark.parametrize("source", SCENARIOS)
+def test_every_event_a_producer_publishes_parses_with_its_contract_field_for_field(published, source):
+    contract = BY_SOURCE[source]
+    for envelope in published[source]:
+        received = contract.parse(envelope)
+        # Every key the producer sent is in the contract and every field of the contract was sent.
+        assert received.payload.data() == envelope["data"], envelope["event_type"]
+        assert (received.event_id, received.type, received.seq) == (
+            envelope["event_id"], envelope["event_type"], envelope["seq"])
+
+
+@pytest.mark.parametrize("source", SCENARIOS)
+def test_the_scenario_makes_every_event_type_of_the_producers_contract(published, source):
+    assert {envelope["event_type"] for envelope in published[source]} == set(BY_SOURCE[source].types)
+
+
+def test_a_sometimes_sent_field_is_in_the_contract_both_ways(published):
+    left = {e["data"]["reason"]: e["data"] for e in published["room"] if e["event_type"] == "member_left"}
+    assert {"removed_by", "note"} <= set(left["removed"]) and not {"removed_by", "note"} & set(left["left"])
+
+
+def test_every_producer_of_a_contract_has_its_scenario_here():
+    assert set(BY_SOURCE) - set(SCENARIOS) == {"moderation"}, "add the new producer's scenario to this module"
