@@ -1,6 +1,7 @@
 """Service layer: being in a room and talking there: join/leave, presence, messages, hearts, history, the timeline."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -14,7 +15,14 @@ from room_service.domain.messages import Message
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Decision, Room
 from room_service.domain.sessions import may_moderate
-from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+from room_service.service_layer.unit_of_work import (
+    AccessContext,
+    CohortGrant,
+    Member,
+    TimelineItem,
+    UniqueViolation,
+    UnitOfWork,
+)
 
 PRESENCE_TIMEOUT = dt.timedelta(seconds=60)
 MAX_PAGE = 100
@@ -53,15 +61,15 @@ def require_moderator(uow: UnitOfWork, actor_id: str, slug: str, now: dt.datetim
         raise errors.NotModerator(f"only a chat room moderator of this room or an admin may {what}")
 
 
-def append(uow: UnitOfWork, slug: str, kind: str, data: dict, now: dt.datetime) -> dict:
+def append(uow: UnitOfWork, slug: str, kind: str, data: dict, now: dt.datetime) -> TimelineItem:
     """Writes the room's next timeline item (gap-free seq under the stream's row lock) in this transaction."""
-    item = {"room_slug": slug, "seq": uow.streams.next_seq(slug), "kind": kind, "data": data, "occurred_at": now}
+    item = TimelineItem(room_slug=slug, seq=uow.streams.next_seq(slug), kind=kind, data=data, occurred_at=now)
     uow.timeline.add(item)
     uow.timeline_items.append(item)
     return item
 
 
-def access_context(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime) -> dict:
+def access_context(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime) -> AccessContext:
     """The room and everything its door depends on for this person (one query); NotFound for no room."""
     context = uow.rooms.access_context(slug or "", person_id, now)
     if context is None:
@@ -75,11 +83,11 @@ def banned(active: Iterable[sanctions.Sanction], slug: str, now: dt.datetime) ->
     return Decision(False, (sanctions.banned_because(ban),)) if ban is not None else None
 
 
-def decide_in(context: dict, now: dt.datetime, check_open: bool = True) -> Decision:
+def decide_in(context: AccessContext, now: dt.datetime, check_open: bool = True) -> Decision:
     """The access decision from an access_context(): a ban, the person, an open facilitated room, a staff grant."""
-    room = context["room"]
-    return banned(context["sanctions"], room.slug, now) or room.decide(
-        context["person"], now, facilitated_open=context["facilitated_open"], cohort_grant=context["cohort_grant"],
+    room = context.room
+    return banned(context.sanctions, room.slug, now) or room.decide(
+        context.person, now, facilitated_open=context.facilitated_open, cohort_grant=context.cohort_grant,
         check_open=check_open)
 
 
@@ -94,7 +102,7 @@ def remove_member(uow: UnitOfWork, slug: str, person_id: str, reason: str, now: 
     stream = uow.streams.lock(slug)
     uow.members.remove(slug, person_id)
     uow.hands.remove(slug, person_id)  # leaving the Sharing Circle ends one's place in line and one's turn
-    if stream["speaker_id"] == person_id:
+    if stream.speaker_id == person_id:
         uow.streams.set_speaker(slug, None, None)
     item = append(uow, slug, "member_left", {"person_id": person_id, "reason": reason}, now)
     data = {"room_slug": slug, "person_id": person_id, "reason": reason, "seq": item["seq"], "left_at": now.isoformat()}
@@ -114,13 +122,13 @@ def evict_refused(uow: UnitOfWork, pairs: Iterable[tuple[str, str]], now: dt.dat
     removed = 0
     for slug, person_id in pairs:
         context, decision = door_for(uow, slug, person_id, now)
-        member = context["member"]
+        member = context.member
         if member is None:
             continue
         if not decision.allowed:
-            reason = "banned" if banned(context["sanctions"], slug, now) else "no_longer_allowed"
+            reason = "banned" if banned(context.sanctions, slug, now) else "no_longer_allowed"
             removed += remove_member(uow, slug, person_id, reason, now)
-        elif member["checked_in"] and not context["room"].is_facilitator(context["person"].facts(), now):
+        elif member.checked_in and not context.room.is_facilitator(context.person.facts(), now):
             set_checked_in(uow, slug, person_id, False, now)  # no longer staff here: no longer holds it open
     return removed
 
@@ -133,7 +141,7 @@ def set_checked_in(uow: UnitOfWork, slug: str, person_id: str, checked_in: bool,
            {"person_id": person_id}, now)
 
 
-def door_for(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime) -> tuple[dict, Decision]:
+def door_for(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime) -> tuple[AccessContext, Decision]:
     """The access context and the door's answer about the person alone (whether the room is open now aside)."""
     context = access_context(uow, slug, person_id, now)
     return context, decide_in(context, now, check_open=False)
@@ -150,21 +158,21 @@ def require_may_speak(room: Room, facilitated_open: bool, active: Iterable[sanct
         sanctions.check(active, kind, room.slug, now)
 
 
-def require_may_enter(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime, what: str) -> dict:
+def require_may_enter(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime, what: str) -> AccessContext:
     """Staff act on a room only where they may be themselves (its cohort or a grant for it, its kind or as its
     facilitator, its policy): the door asked about the person, open now or not. Returns the access context."""
     context, decision = door_for(uow, slug, person_id, now)
     if not decision.allowed:
-        raise NotAllowedIn(f"you may not {what} in {context['room'].name}: " + "; ".join(decision.missing))
+        raise NotAllowedIn(f"you may not {what} in {context.room.name}: " + "; ".join(decision.missing))
     return context
 
 
-def require_reader(context: dict, slug: str, now: dt.datetime) -> None:
+def require_reader(context: AccessContext, slug: str, now: dt.datetime) -> None:
     """Those who may enter read a room (members, and others to look before joining); the banned do not."""
-    sanctions.check(context["sanctions"], "ban", slug, now)
+    sanctions.check(context.sanctions, "ban", slug, now)
     decision = decide_in(context, now)
-    if not decision.allowed and context["member"] is None:
-        raise NotAllowedIn(f"you may not read {context['room'].name}: " + "; ".join(decision.missing))
+    if not decision.allowed and context.member is None:
+        raise NotAllowedIn(f"you may not read {context.room.name}: " + "; ".join(decision.missing))
 
 
 def decide_all(uow: UnitOfWork, rooms: list[Room], person: KnownPerson | None, now: dt.datetime,
@@ -206,13 +214,13 @@ def _timeline_message(m: Message) -> dict:
     return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in view.items()}
 
 
-def member_view(row: dict) -> dict:
+def member_view(member: Member) -> dict:
     return {
-        "person_id": row["person_id"],
-        "username": row.get("username") or "",
-        "joined_at": row["joined_at"],
-        "last_seen_at": row["last_seen_at"],
-        "checked_in": row.get("checked_in", False),
+        "person_id": member.person_id,
+        "username": member.username or "",
+        "joined_at": member.joined_at,
+        "last_seen_at": member.last_seen_at,
+        "checked_in": member.checked_in,
     }
 
 
@@ -248,29 +256,29 @@ class Conversation:
         now = self.clock()
         with self.uow_factory(single_statements=True) as uow:
             context = access_context(uow, slug, person_id, now)
-            room, person = context["room"], context["person"]
-            sanctions.check(context["sanctions"], "ban", slug, now)
+            room, person = context.room, context.person
+            sanctions.check(context.sanctions, "ban", slug, now)
             decision = decide_in(context, now)
             if not decision.allowed:
                 raise NotAllowedIn(f"you may not enter {room.name}: " + "; ".join(decision.missing))
-            if context["member"] is not None:
+            if context.member is not None:
                 uow.members.touch([(slug, person_id)], now)
                 uow.commit()
-                return {"member": member_view(context["member"] | {"last_seen_at": now}), "seq": None}
-            member = {"room_slug": slug, "person_id": person_id, "username": person.username,
-                      "joined_at": now, "last_seen_at": now, "checked_in": False}
+                return {"member": member_view(dataclasses.replace(context.member, last_seen_at=now)), "seq": None}
+            member = Member(room_slug=slug, person_id=person_id, username=person.username, joined_at=now,
+                            last_seen_at=now)
             data = {"person_id": person_id, "username": person.username or ""}
             joined = Event("member_joined", {"room_slug": slug, "person_id": person_id, "seq": None,
                                              "joined_at": now.isoformat()})
             try:  # written with the membership, the seq filled in
-                seq = uow.members.add_joined(member, room.capacity, data, context["live_session_id"], joined)
+                seq = uow.members.add_joined(member, room.capacity, data, context.live_session_id, joined)
             except UniqueViolation:  # a concurrent join of the same person won: joining is idempotent
                 return self.join(person_id, slug)
             if seq is None:
                 raise RoomFull(f"{room.name} is full ({room.capacity} people); try again in a few minutes",
                                retry_after_seconds=60.0)
-            uow.timeline_items.append({"room_slug": slug, "seq": seq, "kind": "member_joined", "data": data,
-                                       "occurred_at": now})
+            uow.timeline_items.append(TimelineItem(room_slug=slug, seq=seq, kind="member_joined", data=data,
+                                                   occurred_at=now))
             self.commit(uow)
             return {"member": member_view(member), "seq": seq}
 
@@ -330,7 +338,7 @@ class Conversation:
             require_reader(access_context(uow, slug, person_id, now), slug, now)
             return [member_view(m) for m in uow.members.list(slug)]
 
-    def _require_member(self, uow: UnitOfWork, person_id: str, slug: str) -> dict:
+    def _require_member(self, uow: UnitOfWork, person_id: str, slug: str) -> Member:
         member = uow.members.get(slug, person_id)
         if member is None:
             if uow.rooms.get(slug) is None:
@@ -357,11 +365,11 @@ class Conversation:
             context = uow.messages.posting_context(slug, person_id, now, now - msgs.RATE_WINDOW, now - slow_window)
             if context is None:
                 load_room(uow, slug)  # raises NotFound
-            room, member = context["room"], context["member"]
-            if member is None:
+            room = context.room
+            if not context.in_room:
                 raise NotInRoom("join the room before posting")
-            require_may_speak(room, context["facilitated_open"], context["sanctions"], now)
-            msgs.check_posting_rate(context["recent_posts"], context["last_in_room"], room.slow_mode_seconds, now)
+            require_may_speak(room, context.facilitated_open, context.sanctions, now)
+            msgs.check_posting_rate(context.recent_posts, context.last_in_room, room.slow_mode_seconds, now)
             if reply_to:
                 reply_to = _uuid(reply_to, "reply_to")  # stored and announced in the one canonical form
                 parent = uow.messages.get(reply_to)
@@ -369,14 +377,14 @@ class Conversation:
                     raise msgs.InvalidMessage("reply_to must name a message in this room")
             message = Message(
                 message_id=str(uuid.uuid4()), room_slug=slug, seq=0, author_id=person_id,
-                author_username=member["username"], body=body, posted_at=now, reply_to=reply_to or None,
+                author_username=context.member_username, body=body, posted_at=now, reply_to=reply_to or None,
                 mentions=self._mentions(uow, body, room) if "@" in body else [],
             )
             timeline_data = _timeline_message(message)
             del timeline_data["seq"]  # the item's own seq is the message's
             message.seq = uow.messages.add_posted(message, timeline_data)
-            uow.timeline_items.append({"room_slug": slug, "seq": message.seq, "kind": "message_posted",
-                                       "data": timeline_data, "occurred_at": now})
+            uow.timeline_items.append(TimelineItem(room_slug=slug, seq=message.seq, kind="message_posted",
+                                                   data=timeline_data, occurred_at=now))
             uow.add_events([Event("message_posted", {
                 "room_slug": slug, "message_id": message.message_id, "seq": message.seq, "author_id": person_id,
                 "body": body, "reply_to": message.reply_to,
@@ -389,13 +397,13 @@ class Conversation:
         with self.uow_factory() as uow:
             message = self._message(uow, message_id, lock=True)
             context = access_context(uow, message.room_slug, person_id, now)
-            if context["member"] is None:
+            if context.member is None:
                 raise NotInRoom("join the room first")
-            require_may_speak(context["room"], context["facilitated_open"], context["sanctions"], now)
+            require_may_speak(context.room, context.facilitated_open, context.sanctions, now)
             last_edited_at = message.edited_at
             message.edit(person_id, body, [], now)  # the author's own, not deleted: then how often
             msgs.check_editing_rate(last_edited_at, uow.messages.recent_writes(person_id, now - msgs.RATE_WINDOW), now)
-            message.mentions = self._mentions(uow, message.body, context["room"])
+            message.mentions = self._mentions(uow, message.body, context.room)
             uow.messages.save(message)
             item = append(uow, message.room_slug, "message_edited", _timeline_message(message), now)
             uow.add_events([Event("message_edited", {
@@ -622,12 +630,15 @@ class Conversation:
                 raise InvalidArgument(f"{person.username} is in the {person.cohort} cohort already; no grant is needed")
             if not room.is_facilitator(person.facts(), now):
                 raise PermissionDenied("only staff (moderators, hosts, session leaders, admins) may hold a cross-cohort grant")
-            grant = {"grant_id": str(uuid.uuid4()), "person_id": person_id, "room_slug": slug, "reason": reason,
-                     "granted_by": admin_id, "granted_at": now, "expires_at": expires_at}
+            grant = CohortGrant(grant_id=str(uuid.uuid4()), person_id=person_id, room_slug=slug, reason=reason,
+                                granted_by=admin_id, granted_at=now, expires_at=expires_at)
             uow.cohort_grants.add(grant)
-            uow.add_events([Event("cohort_access_granted", {k: _jsonable(v) for k, v in grant.items()})])
+            uow.add_events([Event("cohort_access_granted", {
+                "grant_id": grant.grant_id, "person_id": grant.person_id, "room_slug": grant.room_slug,
+                "reason": grant.reason, "granted_by": grant.granted_by, "granted_at": grant.granted_at.isoformat(),
+                "expires_at": grant.expires_at.isoformat()})])
             self.commit(uow)
-            return grant | {"revoked_by": None, "revoked_at": None}
+            return grant_view(grant)
 
     def revoke_cohort_access(self, admin_id: str, grant_id: str) -> dict:
         now = self.clock()
@@ -636,22 +647,22 @@ class Conversation:
             grant = uow.cohort_grants.get(_uuid(grant_id, "grant_id"), lock=True)
             if grant is None:
                 raise NotFound(f"no cross-cohort grant {grant_id!r}; ListCohortGrants shows them")
-            if grant["revoked_at"] is None:
-                uow.cohort_grants.revoke(grant["grant_id"], admin_id, now)
-                grant |= {"revoked_by": admin_id, "revoked_at": now}
+            if grant.revoked_at is None:
+                uow.cohort_grants.revoke(grant.grant_id, admin_id, now)
+                grant = dataclasses.replace(grant, revoked_by=admin_id, revoked_at=now)
                 uow.add_events([Event("cohort_access_revoked", {
-                    "grant_id": str(grant["grant_id"]), "person_id": grant["person_id"],
-                    "room_slug": grant["room_slug"], "revoked_by": admin_id, "revoked_at": now.isoformat()})])
-                context, decision = door_for(uow, grant["room_slug"], grant["person_id"], now)
-                if context["member"] is not None and not decision.allowed:  # unless another grant lets them stay
-                    remove_member(uow, grant["room_slug"], grant["person_id"], "grant_revoked", now, by=admin_id)
+                    "grant_id": grant.grant_id, "person_id": grant.person_id,
+                    "room_slug": grant.room_slug, "revoked_by": admin_id, "revoked_at": now.isoformat()})])
+                context, decision = door_for(uow, grant.room_slug, grant.person_id, now)
+                if context.member is not None and not decision.allowed:  # unless another grant lets them stay
+                    remove_member(uow, grant.room_slug, grant.person_id, "grant_revoked", now, by=admin_id)
             self.commit(uow)
-            return grant
+            return grant_view(grant)
 
     def list_cohort_grants(self, admin_id: str, slug: str = "") -> list[dict]:
         with self.uow_factory() as uow:
             require_admin(uow, admin_id, self.clock(), "read cross-cohort grants")
-            return uow.cohort_grants.list(slug or None)
+            return [grant_view(grant) for grant in uow.cohort_grants.list(slug or None)]
 
 
 def _uuid(value: str, field: str) -> str:
@@ -661,5 +672,5 @@ def _uuid(value: str, field: str) -> str:
         raise InvalidArgument(f"{field} must be a UUID, got {value!r}") from None
 
 
-def _jsonable(value):
-    return value.isoformat() if isinstance(value, dt.datetime) else value
+def grant_view(grant: CohortGrant) -> dict:
+    return dataclasses.asdict(grant)

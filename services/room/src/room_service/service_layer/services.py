@@ -130,7 +130,7 @@ class RoomService:
         with self.uow_factory() as uow:
             now = self.clock()
             context = access_context(uow, slug, person_id, now)
-            return {"room": room_view(context["room"]), "access": access_view(decide_in(context, now))}
+            return {"room": room_view(context.room), "access": access_view(decide_in(context, now))}
 
     def check_access(self, person_id: str, slug: str) -> dict:
         with self.uow_factory() as uow:

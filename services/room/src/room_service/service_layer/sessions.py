@@ -142,7 +142,7 @@ class Sessions:
 
     def _went_live(self, uow, session: Session, now: dt.datetime) -> dict:
         for member in uow.members.list(session.room_slug):  # everyone in the room when it starts attends
-            uow.sessions.attend(session.session_id, member["person_id"], now)
+            uow.sessions.attend(session.session_id, member.person_id, now)
         item = append(uow, session.room_slug, "session_started", _session_item(session), now)
         uow.add_events([Event("session_started", {
             "session_id": session.session_id, "room_slug": session.room_slug, "topic": session.topic,
@@ -234,7 +234,7 @@ class Sessions:
                 raise PermissionDenied("only this room's moderators, hosts, session leaders or admins check in")
             if member is None:
                 raise FailedPrecondition("join the room first, then check in")
-            if member["checked_in"] != checked_in:
+            if member.checked_in != checked_in:
                 set_checked_in(uow, slug, actor_id, checked_in, now)
             self.conversation.commit(uow)
             return checked_in
@@ -246,7 +246,7 @@ class Sessions:
         if room.topic != SHARING_CIRCLE_TOPIC:
             raise FailedPrecondition(f"{room.name} has no turn queue; turns are taken in Sharing Circle rooms")
         stream = uow.streams.lock(slug)
-        queue = TurnQueue(slug, uow.hands.list(slug), stream["speaker_id"], stream["speaker_since"])
+        queue = TurnQueue(slug, uow.hands.list(slug), stream.speaker_id, stream.speaker_since)
         return room, queue
 
     def _require_host(self, uow, room, actor_id: str, now: dt.datetime) -> None:
