@@ -8,42 +8,20 @@ from collections.abc import Callable, Iterable
 
 from room_service.domain import errors
 from room_service.domain.people import IDENTITY_EVENTS, NARROWING_EVENTS, KnownPerson
-from room_service.domain.rooms import Decision, Room
-from room_service.service_layer.conversation import (
+from room_service.domain.rooms import Room
+from room_service.service_layer.access import (
     access_context,
     decide_all,
     decide_in,
     evict_refused,
     load_room,
     require_admin,
-    utcnow,
 )
+from room_service.service_layer.timeline import utcnow
 from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+from room_service.service_layer.views import access_view, room_view
 
 log = logging.getLogger(__name__)
-
-
-def room_view(room: Room) -> dict:
-    return {
-        "slug": room.slug,
-        "name": room.name,
-        "description": room.description,
-        "topic": room.topic,
-        "audience_cohort": room.audience_cohort,
-        "audience_kind": room.audience_kind,
-        "mode": room.mode,
-        "active": room.status == "active",
-        "capacity": room.capacity,
-        "access_summary": room.summary(),
-        "access_policy": room.access_policy,
-        "opens_at": room.opens_at,
-        "closes_at": room.closes_at,
-        "slow_mode_seconds": room.slow_mode_seconds,
-    }
-
-
-def access_view(decision: Decision) -> dict:
-    return {"allowed": decision.allowed, "missing": list(decision.missing)}
 
 
 class RoomService:
@@ -95,7 +73,8 @@ class RoomService:
     def reopen_room(self, actor_id: str, slug: str) -> dict:
         return self._change(actor_id, slug, lambda room: dataclasses.replace(room, status="active"))
 
-    def open_pop_up(self, actor_id: str, slug: str, opens_at: dt.datetime | None, closes_at: dt.datetime | None) -> dict:
+    def open_pop_up(self, actor_id: str, slug: str, opens_at: dt.datetime | None,
+                    closes_at: dt.datetime | None) -> dict:
         if opens_at is None or closes_at is None:
             raise errors.InvalidRoom("opens_at and closes_at are both required")
 
