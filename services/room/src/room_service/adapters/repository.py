@@ -18,6 +18,7 @@ from hearth_common.outbox import outbox_row
 from hearth_common.sql_unit_of_work import CoreUnitOfWork
 from hearth_common.unit_of_work import UniqueViolation
 from room_service.adapters import orm
+from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
 from room_service.domain.people import BadgeState, GrantState, KnownPerson
 from room_service.domain.rooms import Room
@@ -25,7 +26,6 @@ from room_service.domain.sanctions import Sanction
 from room_service.domain.sessions import Session as SupportSession
 from room_service.service_layer.unit_of_work import (
     AccessContext,
-    CohortGrant,
     Member,
     MessagePage,
     PostingContext,

@@ -7,13 +7,13 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from hearth_common.events import Event
-from room_service.domain import errors, sanctions
+from room_service.domain import errors, events, sanctions
+from room_service.domain.grants import CohortGrant
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Decision, Room
 from room_service.domain.sessions import may_moderate
 from room_service.service_layer.timeline import Transactions, parse_uuid, remove_member, set_checked_in
-from room_service.service_layer.unit_of_work import AccessContext, CohortGrant, Member, UnitOfWork
+from room_service.service_layer.unit_of_work import AccessContext, Member, UnitOfWork
 from room_service.service_layer.views import grant_view
 
 LAPSED_ROLE_WINDOW = dt.timedelta(hours=1)  # how far back the presence sweep looks for roles that expired
@@ -173,10 +173,7 @@ class Access:
             grant = CohortGrant(grant_id=str(uuid.uuid4()), person_id=person_id, room_slug=slug, reason=reason,
                                 granted_by=admin_id, granted_at=now, expires_at=expires_at)
             uow.cohort_grants.add(grant)
-            uow.add_events([Event("cohort_access_granted", {
-                "grant_id": grant.grant_id, "person_id": grant.person_id, "room_slug": grant.room_slug,
-                "reason": grant.reason, "granted_by": grant.granted_by, "granted_at": grant.granted_at.isoformat(),
-                "expires_at": grant.expires_at.isoformat()})])
+            uow.add_events([events.cohort_access_granted(grant)])
             self.tx.commit(uow)
             return grant_view(grant)
 
@@ -191,9 +188,7 @@ class Access:
             if grant.revoked_at is None:
                 uow.cohort_grants.revoke(grant.grant_id, admin_id, now)
                 grant = dataclasses.replace(grant, revoked_by=admin_id, revoked_at=now)
-                uow.add_events([Event("cohort_access_revoked", {
-                    "grant_id": grant.grant_id, "person_id": grant.person_id,
-                    "room_slug": grant.room_slug, "revoked_by": admin_id, "revoked_at": now.isoformat()})])
+                uow.add_events([events.cohort_access_revoked(grant)])
                 context, decision = door_for(uow, grant.room_slug, grant.person_id, now)
                 if context.member is not None and not decision.allowed:  # unless another grant lets them stay
                     remove_member(uow, grant.room_slug, grant.person_id, "grant_revoked", now, by=admin_id)

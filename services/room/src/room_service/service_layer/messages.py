@@ -5,8 +5,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from hearth_common.events import Event
-from room_service.domain import errors, sanctions
+from room_service.domain import errors, events, sanctions
 from room_service.domain import messages as msgs
 from room_service.domain.messages import Message
 from room_service.domain.rooms import Room
@@ -49,10 +48,7 @@ def delete_message(uow: UnitOfWork, message: Message, by: str, now: dt.datetime,
     uow.messages.save(message)
     item = append(uow, message.room_slug, "message_deleted",
                   {"message_id": message.message_id, "message_seq": message.seq, "deleted_by": by}, now)
-    uow.add_events([Event("message_deleted", {
-        "room_slug": message.room_slug, "message_id": message.message_id, "seq": item["seq"],
-        "message_seq": message.seq, "author_id": message.author_id, "deleted_by": by,
-        "by_moderation": by_moderation, "reason": reason, "deleted_at": now.isoformat()})])
+    uow.add_events([events.message_deleted(message, item["seq"], by_moderation=by_moderation, reason=reason)])
 
 
 def mentions(uow: UnitOfWork, body: str, room: Room) -> list[dict]:
@@ -99,10 +95,7 @@ class Messages:
             message.seq = uow.messages.add_posted(message, timeline_data)
             uow.timeline_items.append(TimelineItem(room_slug=slug, seq=message.seq, kind="message_posted",
                                                    data=timeline_data, occurred_at=now))
-            uow.add_events([Event("message_posted", {
-                "room_slug": slug, "message_id": message.message_id, "seq": message.seq, "author_id": person_id,
-                "body": body, "reply_to": message.reply_to,
-                "mention_ids": [m["person_id"] for m in message.mentions], "posted_at": now.isoformat()})])
+            uow.add_events([events.message_posted(message)])
             self.tx.commit(uow)
             return message_view(message)
 
@@ -120,10 +113,7 @@ class Messages:
             message.mentions = mentions(uow, message.body, context.room)
             uow.messages.save(message)
             item = append(uow, message.room_slug, "message_edited", timeline_message(message), now)
-            uow.add_events([Event("message_edited", {
-                "room_slug": message.room_slug, "message_id": message.message_id, "seq": item["seq"],
-                "message_seq": message.seq, "author_id": person_id, "body": message.body,
-                "edited_at": now.isoformat()})])
+            uow.add_events([events.message_edited(message, item["seq"])])
             self.tx.commit(uow)
             return message_view(message)
 

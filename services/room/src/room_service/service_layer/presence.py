@@ -7,8 +7,7 @@ import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
-from hearth_common.events import Event
-from room_service.domain import errors, sanctions
+from room_service.domain import errors, events, sanctions
 from room_service.service_layer.access import (
     access_context,
     decide_in,
@@ -50,8 +49,7 @@ class Presence:
             member = Member(room_slug=slug, person_id=person_id, username=person.username, joined_at=now,
                             last_seen_at=now)
             data = {"person_id": person_id, "username": person.username or ""}
-            joined = Event("member_joined", {"room_slug": slug, "person_id": person_id, "seq": None,
-                                             "joined_at": now.isoformat()})
+            joined = events.member_joined(slug, person_id, now)
             try:  # written with the membership, the seq filled in
                 seq = uow.members.add_joined(member, room.capacity, data, context.live_session_id, joined)
             except UniqueViolation:  # a concurrent join of the same person won: joining is idempotent

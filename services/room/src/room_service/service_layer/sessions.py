@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from hearth_common.events import Event
-from room_service.domain import errors
+from room_service.domain import errors, events
 from room_service.domain import sessions as rules
 from room_service.domain.circle import TurnQueue
 from room_service.domain.rooms import Room
@@ -123,10 +122,7 @@ class Sessions:
         for member in uow.members.list(session.room_slug):  # everyone in the room when it starts attends
             uow.sessions.attend(session.session_id, member.person_id, now)
         item = append(uow, session.room_slug, "session_started", timeline_session(session), now)
-        uow.add_events([Event("session_started", {
-            "session_id": session.session_id, "room_slug": session.room_slug, "topic": session.topic,
-            "kind": session.kind, "leader_id": session.leader_id, "seq": item["seq"],
-            "started_at": now.isoformat()})])
+        uow.add_events([events.session_started(session, item["seq"])])
         self.tx.commit(uow)
         return session_view(session)
 
@@ -167,13 +163,14 @@ class Sessions:
         return closed
 
     def _ended(self, uow: UnitOfWork, session: Session, now: dt.datetime, ended_by: str | None) -> dict:
-        """Saves an ended session and writes its timeline item and session_ended event; returns the data."""
+        """Saves an ended session and writes its timeline item and session_ended event; returns the event's
+        data."""
         uow.sessions.save(session)
-        data = session.ended_event_data(uow.sessions.attendees(session.session_id))
+        attendees = uow.sessions.attendees(session.session_id)
         item = append(uow, session.room_slug, "session_ended", timeline_session(session), now)
-        uow.add_events([Event("session_ended", data | {"seq": item["seq"], "ended_by": ended_by,
-                                                       "ended_automatically": ended_by is None})])
-        return data
+        ended = events.session_ended(session, attendees, item["seq"], ended_by)
+        uow.add_events([ended])
+        return ended.data
 
     def cancel(self, actor_id: str, session_id: str) -> dict:
         now = self.clock()

@@ -6,8 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 
-from hearth_common.events import Event
-from room_service.domain import errors
+from room_service.domain import errors, events
 from room_service.service_layer.unit_of_work import TimelineItem, UnitOfWork
 
 LiveFanOut = Callable[[list[TimelineItem]], None]
@@ -70,12 +69,7 @@ def remove_member(uow: UnitOfWork, slug: str, person_id: str, reason: str, now: 
     if stream.speaker_id == person_id:
         uow.streams.set_speaker(slug, None, None)
     item = append(uow, slug, "member_left", {"person_id": person_id, "reason": reason}, now)
-    data = {"room_slug": slug, "person_id": person_id, "reason": reason, "seq": item["seq"], "left_at": now.isoformat()}
-    if by:
-        data["removed_by"] = by
-    if note:
-        data["note"] = note[:500]
-    uow.add_events([Event("member_left", data)])
+    uow.add_events([events.member_left(slug, person_id, reason, item["seq"], now, removed_by=by, note=note)])
     return True
 
 

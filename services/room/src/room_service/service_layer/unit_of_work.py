@@ -10,6 +10,7 @@ from typing import Any, Protocol, TypedDict
 from hearth_common.events import Event
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
+from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Room
@@ -75,21 +76,6 @@ class TimelineItem(TypedDict):
     kind: str
     data: dict[str, Any]
     occurred_at: dt.datetime
-
-
-@dataclasses.dataclass(frozen=True)
-class CohortGrant:
-    """An admin's audited, time-boxed leave for a staff member to enter one room of the other age cohort."""
-
-    grant_id: str
-    person_id: str
-    room_slug: str
-    reason: str
-    granted_by: str
-    granted_at: dt.datetime
-    expires_at: dt.datetime
-    revoked_by: str | None = None
-    revoked_at: dt.datetime | None = None
 
 
 # A page of messages, each with whether the reader hearted it.

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from room_service.domain.circle import TurnQueue
+from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
 from room_service.domain.rooms import Decision, Room
 from room_service.domain.sessions import Session
-from room_service.service_layer.unit_of_work import CohortGrant, Member
+from room_service.service_layer.unit_of_work import Member
 
 
 def _jsonable(view: dict[str, Any]) -> dict[str, Any]:
