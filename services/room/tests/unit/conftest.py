@@ -270,8 +270,8 @@ class FakeMembersRepository(_Repo):
                               and since <= dt.datetime.fromisoformat(g.expires_at) <= now
                               for g in person.grants.values())
             banned = any(s.person_id == person_id and s.active and s.kind == "ban"
-                         and (s.room_slug is None or s.room_slug == slug) and (s.expires_at is None or s.expires_at > now)
-                         for s in self._rows("sanctions").values())
+                         and (s.room_slug is None or s.room_slug == slug)
+                         and (s.expires_at is None or s.expires_at > now) for s in self._rows("sanctions").values())
             if other_cohort or other_kind or role_lapsed or banned:
                 found.append((slug, person_id))
         return found

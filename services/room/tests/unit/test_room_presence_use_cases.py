@@ -3,6 +3,7 @@ who is there, and the timeline those changes write."""
 import datetime as dt
 
 import pytest
+
 from conftest import (
     BADGE_LOCKED,
     FACILITATED,
@@ -13,7 +14,6 @@ from conftest import (
     TEEN_LOUNGE,
     event_types,
 )
-
 from room_service.domain import errors
 from room_service.domain.sanctions import Banned
 
