@@ -186,7 +186,7 @@ class TestEdit:
             conv.edit(sam, posted["message_id"], "changed")
 
     def test_an_unknown_or_malformed_message_id(self, conv, sam, refused):
-        with refused(msgs.MessageNotFound):
+        with refused(errors.MessageNotFound):
             conv.edit(sam, str(uuid.uuid4()), "x")
         with refused(errors.InvalidId, match="message_id must be a UUID"):
             conv.edit(sam, "not-a-uuid", "x")

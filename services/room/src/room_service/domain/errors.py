@@ -112,3 +112,43 @@ class NoTurnQueue(FailedPrecondition):
 
 class NotCircleHost(PermissionDenied):
     """Only the circle's host (the live session's leader, or the room's facilitators) gives and ends turns."""
+
+
+class InvalidMessage(InvalidArgument):
+    pass
+
+
+class MessageNotFound(NotFound):
+    pass
+
+
+class NotYourMessage(PermissionDenied):
+    pass
+
+
+class MessageDeleted(FailedPrecondition):
+    pass
+
+
+class PostingTooFast(ResourceExhausted):
+    pass
+
+
+class OnlyMembersTakeTurns(PermissionDenied):
+    pass
+
+
+class AlreadySpeaking(FailedPrecondition):
+    pass
+
+
+class HandNotRaised(NotFound):
+    pass
+
+
+class NobodyWaiting(FailedPrecondition):
+    pass
+
+
+class TurnInProgress(FailedPrecondition):
+    pass

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from hearth_common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, ResourceExhausted
+from room_service.domain.errors import InvalidMessage, MessageDeleted, NotYourMessage, PostingTooFast
 
 MAX_BODY = 2000
 # Identity's usernames: a letter, then 2 to 31 of letters, digits, '_', '.', '-' (stored lower-cased).
@@ -22,26 +22,6 @@ MAX_SLOW_MODE_SECONDS = 3600
 # a burst of HEART_BURST, then one every HEART_INTERVAL.
 HEART_BURST = 10
 HEART_INTERVAL = dt.timedelta(seconds=1)
-
-
-class InvalidMessage(InvalidArgument):
-    pass
-
-
-class MessageNotFound(NotFound):
-    pass
-
-
-class NotYourMessage(PermissionDenied):
-    pass
-
-
-class MessageDeleted(FailedPrecondition):
-    pass
-
-
-class PostingTooFast(ResourceExhausted):
-    pass
 
 
 def clean_body(body: str) -> str:
@@ -130,7 +110,8 @@ def check_posting_rate(
             )
 
 
-def check_editing_rate(last_edited_at: dt.datetime | None, recent_writes: Sequence[dt.datetime], now: dt.datetime) -> None:
+def check_editing_rate(last_edited_at: dt.datetime | None, recent_writes: Sequence[dt.datetime],
+                       now: dt.datetime) -> None:
     """Edits count with posts against the per-person rate (each is announced to every subscriber, as a post
     is), and one message takes at most one edit every RATE_WINDOW / RATE_BURST. `last_edited_at`: the
     message's previous edit; `recent_writes`: this person's posting and last-edit times within RATE_WINDOW."""

@@ -25,7 +25,7 @@ MAX_PAGE = 100
 def find_message(uow: UnitOfWork, message_id: str, lock: bool = False) -> Message:
     message = uow.messages.get(parse_uuid(message_id, "message_id"), lock=lock)
     if message is None:
-        raise msgs.MessageNotFound(f"no message {message_id!r}")
+        raise errors.MessageNotFound(f"no message {message_id!r}")
     return message
 
 
