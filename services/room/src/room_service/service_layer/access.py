@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable
 
 from room_service.domain import errors, events, sanctions
-from room_service.domain.grants import CohortGrant
+from room_service.domain.grants import CohortGrant, grant_terms
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Decision, Room
 from room_service.domain.sessions import may_moderate
@@ -17,8 +17,6 @@ from room_service.service_layer.unit_of_work import AccessContext, Member, UnitO
 from room_service.service_layer.views import grant_view
 
 LAPSED_ROLE_WINDOW = dt.timedelta(hours=1)  # how far back the presence sweep looks for roles that expired
-MAX_GRANT = dt.timedelta(days=30)
-MAX_GRANT_REASON = 500
 
 
 def room_not_found(slug: str) -> errors.RoomNotFound:
@@ -151,13 +149,7 @@ class Access:
                             expires_at: dt.datetime | None) -> dict:
         """An admin lets a staff member enter one room of the other age cohort; audited and time-boxed."""
         now = self.tx.clock()
-        reason = (reason or "").strip()
-        if not 10 <= len(reason) <= MAX_GRANT_REASON:
-            raise errors.InvalidGrant(f"say why in 10 to {MAX_GRANT_REASON} characters (got {len(reason)}); the "
-                                      "grant is kept as an audit record")
-        expires_at = expires_at or now + dt.timedelta(days=1)
-        if not now < expires_at <= now + MAX_GRANT:
-            raise errors.InvalidGrant("expires_at must be in the future and at most 30 days ahead")
+        reason, expires_at = grant_terms(reason, expires_at, now)
         with self.tx.begin() as uow:
             require_admin(uow, admin_id, now, "manage cross-cohort grants")
             room = load_room(uow, slug)

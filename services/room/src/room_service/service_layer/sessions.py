@@ -17,6 +17,7 @@ from room_service.service_layer.access import (
     require_may_enter,
     require_member,
 )
+from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.timeline import Transactions, append, parse_uuid, set_checked_in
 from room_service.service_layer.unit_of_work import UnitOfWork
 from room_service.service_layer.views import queue_view, session_view, timeline_session
@@ -36,7 +37,7 @@ def active_room(uow: UnitOfWork, slug: str) -> Room:
 class Sessions:
     """Sessions, check-ins and turns; shares the conversation's units of work, clock and live fan-out."""
 
-    def __init__(self, conversation):
+    def __init__(self, conversation: Conversation):
         self.conversation = conversation
         self.tx: Transactions = conversation.transactions
 
