@@ -1,5 +1,6 @@
 """Unit tests of being in a room on in-memory fakes: join (the door), leave, heartbeats, the presence sweep,
 who is there, and the timeline those changes write."""
+import asyncio
 import datetime as dt
 
 import pytest
@@ -207,3 +208,57 @@ class TestTimeline:
             conv.open_stream(kim, LOUNGE)
         with refused(errors.RoomNotFound):
             conv.open_stream(kim, "no-such-room")
+
+
+class TestFollow:
+    """A live stream: what it missed comes from the timeline, each item once and in order, until its person
+    leaves. The broker's deliveries are played by hand through the subscription's mailbox."""
+
+    class Subscription:
+        def __init__(self):
+            self.mailbox: asyncio.Queue = asyncio.Queue()
+            self.delivered = 0
+
+    @staticmethod
+    async def run_blocking(function, *args):
+        return function(*args)
+
+    def test_catch_up_then_live_items_once_each_until_the_person_leaves(self, conv, identity, live):
+        sam, kim = identity.register("sam"), identity.register("kim")
+        conv.join(sam, LOUNGE)
+        conv.join(kim, LOUNGE)
+        conv.post(kim, LOUNGE, "hello")
+
+        async def scenario():
+            subscription = self.Subscription()
+            stream = conv.follow(sam, LOUNGE, 1, subscription, self.run_blocking)
+            seen = [await anext(stream) for _ in range(3)]  # where it starts, then what it missed
+            conv.post(kim, LOUNGE, "four")
+            conv.post(kim, LOUNGE, "five")
+            await subscription.mailbox.put(live[2])  # seq 3 again: already delivered
+            await subscription.mailbox.put({"head": 5})  # a head seq past what it has: filled from the table
+            seen += [await anext(stream), await anext(stream)]
+            conv.leave(sam, LOUNGE)
+            await subscription.mailbox.put(live[-1])
+            seen.append(await anext(stream))
+            with pytest.raises(StopAsyncIteration):
+                await anext(stream)
+            return seen, subscription.delivered
+
+        seen, delivered = asyncio.run(asyncio.wait_for(scenario(), timeout=5))
+        assert [(i["seq"], i["kind"]) for i in seen] == [
+            (1, "subscribed"), (2, "member_joined"), (3, "message_posted"), (4, "message_posted"),
+            (5, "message_posted"), (6, "member_left")]
+        assert delivered == 6
+
+    def test_a_resume_point_past_the_rooms_head_or_negative_is_refused(self, conv, identity):
+        sam = identity.register("sam")
+        conv.join(sam, LOUNGE)
+
+        async def first(after_seq):
+            return await anext(conv.follow(sam, LOUNGE, after_seq, self.Subscription(), self.run_blocking))
+
+        for after_seq in (2, -1):
+            with pytest.raises(errors.InvalidPage):
+                asyncio.run(first(after_seq))
+        assert asyncio.run(first(None))["seq"] == 1
