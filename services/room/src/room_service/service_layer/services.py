@@ -1,4 +1,4 @@
-"""Service layer: room's use cases: the catalogue, who may enter, and the read model of people."""
+"""Service layer: the room catalogue (admins' changes, each person's view of it) and the read model of people."""
 from __future__ import annotations
 
 import dataclasses
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 class RoomService:
-    """Room's use cases. Entrypoints build one and translate to and from it."""
+    """The catalogue and the read model of people; being in rooms is Conversation's (conversation.py)."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow):
         self.uow_factory = uow_factory
