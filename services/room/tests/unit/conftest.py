@@ -56,6 +56,9 @@ class FakeDatabase:
         self.tables: dict[str, dict] = {name: {} for name in TABLES}
         self.published: list[Event] = []
         self.commits = 0
+        # ("members", callable): runs once just before the next insert into that table, so a test can have
+        # a concurrent twin commit first; the insert then meets the twin's row, as it would in PostgreSQL.
+        self.before_next_insert = None
 
     def rows(self, table: str) -> list:
         return [copy.deepcopy(row) for row in self.tables[table].values()]
@@ -118,9 +121,15 @@ class _Repo:
         self.uow._stage(table, key, copy.deepcopy(row))
 
     def _insert(self, table: str, key, row, constraint: str) -> None:
-        if key in self.uow._working[table]:
+        """A unique index sees every committed row, whenever this transaction began."""
+        hook = self.uow.db.before_next_insert
+        if hook is not None and hook[0] == table:
+            self.uow.db.before_next_insert = None
+            hook[1]()
+        if key in self.uow._working[table] or key in self.uow.db.tables[table]:
             raise UniqueViolation(constraint)
         self._put(table, key, row)
+        self.uow._inserted.add((table, key))
 
     def _delete(self, table: str, key) -> bool:
         if key not in self.uow._working[table]:
@@ -483,10 +492,9 @@ class FakeUnitOfWork(UnitOfWork):
     rolls everything back, as the real one does), and publishes its events. Reads hand out copies, so a
     change reaches the store only through a repository's write, as with SQL."""
 
-    def __init__(self, db: FakeDatabase, single_statements: bool = False):
+    def __init__(self, db: FakeDatabase):
         super().__init__()
         self.db = db
-        self.single_statements = single_statements
         self.rooms = FakeRoomsRepository(self)
         self.people = FakePeopleRepository(self)
         self.streams = FakeStreamsRepository(self)
@@ -507,6 +515,7 @@ class FakeUnitOfWork(UnitOfWork):
     def _begin(self) -> None:
         self._working = {name: dict(rows) for name, rows in self.db.tables.items()}
         self._changes: dict[str, dict] = {name: {} for name in TABLES}
+        self._inserted: set[tuple[str, Any]] = set()
 
     def _stage(self, table: str, key, row) -> None:
         self._changes[table][key] = row
@@ -522,6 +531,10 @@ class FakeUnitOfWork(UnitOfWork):
         return True
 
     def commit(self) -> None:
+        committed_meanwhile = [(table, key) for table, key in self._inserted if key in self.db.tables[table]]
+        if committed_meanwhile:
+            self.rollback()
+            raise UniqueViolation(f"{committed_meanwhile[0][0]}_pkey")
         candidate = {name: dict(rows) for name, rows in self.db.tables.items()}
         for name, changes in self._changes.items():
             for key, row in changes.items():
@@ -608,7 +621,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def uow_factory(db):
-    return lambda single_statements=False: FakeUnitOfWork(db, single_statements)
+    # A single-statement unit of work (each statement commits itself) is one transaction here: the use cases
+    # that ask for one write in one statement and commit it.
+    return lambda single_statements=False: FakeUnitOfWork(db)
 
 
 @pytest.fixture

@@ -44,6 +44,15 @@ class TestJoin:
         assert len(db.timeline(LOUNGE)) == 1 and len(published) == events
         assert db.tables["members"][(LOUNGE, sam)].last_seen_at == clock()
 
+    def test_a_concurrent_twin_join_leaves_one_membership_and_one_announcement(self, conv, identity, db,
+                                                                               published):
+        sam = identity.register("sam")
+        db.before_next_insert = ("members", lambda: conv.join(sam, LOUNGE))  # the twin commits first
+        joined = conv.join(sam, LOUNGE)
+        assert joined["seq"] is None  # joining is idempotent: the twin's join stands
+        assert [(i["seq"], i["kind"]) for i in db.timeline(LOUNGE)] == [(1, "member_joined")]
+        assert event_types(published).count("member_joined") == 1
+
     def test_a_room_that_does_not_exist_is_not_found(self, conv, identity, refused):
         sam = identity.register("sam")
         with refused(errors.RoomNotFound):
