@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pytest
+from room_unit_helpers import ROOMS, START
 
 from hearth_common.events import Event
 from room_service.domain.grants import CohortGrant
@@ -33,9 +34,6 @@ from room_service.service_layer.unit_of_work import (
     UniqueViolation,
     UnitOfWork,
 )
-
-UTC = dt.timezone.utc
-START = dt.datetime(2025, 6, 15, 12, 0, tzinfo=UTC)
 
 TABLES = ("rooms", "people", "streams", "timeline", "members", "messages", "hearts", "paces", "sanctions",
           "cohort_grants", "sessions", "attendance", "hands", "inbox")
@@ -570,37 +568,6 @@ class FakeClock:
         return self.now
 
 
-# --- rooms and people ---------------------------------------------------------------------------------
-
-LOUNGE = "adult-lounge"
-TEEN_LOUNGE = "teen-lounge"
-SMALL = "adult-small-room"
-LISTENERS = "listener-lounge"
-FACILITATED = "adult-facilitated"
-CIRCLE = "adult-circle"
-BADGE_LOCKED = "adult-badge-locked"
-POP_UP = "adult-pop-up"
-OPEN = {"always": True}
-
-
-def _room(slug: str, name: str, **fields) -> Room:
-    values = dict(slug=slug, name=name, description="", topic="community", audience_cohort="adult",
-                  audience_kind="both", mode="always_open", status="active", capacity=50, access_policy=OPEN)
-    return Room(**values | fields).validate()
-
-
-ROOMS = (
-    _room(LOUNGE, "Adult Lounge"),
-    _room(TEEN_LOUNGE, "Teen Lounge", audience_cohort="teen"),
-    _room(SMALL, "Small Room", capacity=2),
-    _room(LISTENERS, "Listener Lounge", audience_kind="listener"),
-    _room(FACILITATED, "Facilitated Room", mode="facilitated"),
-    _room(CIRCLE, "Sharing Circle", topic="sharing-circle"),
-    _room(BADGE_LOCKED, "Badge Locked", access_policy={"badge": "group-ready"}),
-    _room(POP_UP, "Pop Up", mode="pop_up"),
-)
-
-
 @pytest.fixture
 def db() -> FakeDatabase:
     db = FakeDatabase()
@@ -733,6 +700,3 @@ class ModerationEvents:
 def moderation(conv) -> ModerationEvents:
     return ModerationEvents(conv)
 
-
-def event_types(events: Iterable[Event]) -> list[str]:
-    return [e.type for e in events]

@@ -5,8 +5,8 @@ import datetime as dt
 import uuid
 
 import pytest
+from room_unit_helpers import BADGE_LOCKED, FACILITATED, LISTENERS, LOUNGE, SMALL, START, TEEN_LOUNGE
 
-from conftest import BADGE_LOCKED, FACILITATED, LISTENERS, LOUNGE, SMALL, START, TEEN_LOUNGE
 from room_service.domain import errors
 from room_service.domain.sanctions import InvalidSanctionEvent, Muted
 

@@ -3,7 +3,8 @@ view of the rooms with what they still need to enter."""
 import datetime as dt
 from typing import NamedTuple
 
-from conftest import BADGE_LOCKED, LOUNGE, POP_UP, START, TEEN_LOUNGE
+from room_unit_helpers import BADGE_LOCKED, LOUNGE, POP_UP, START, TEEN_LOUNGE
+
 from room_service.domain import errors
 
 

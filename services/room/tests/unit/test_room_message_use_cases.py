@@ -3,8 +3,8 @@ import datetime as dt
 import uuid
 
 import pytest
+from room_unit_helpers import FACILITATED, LOUNGE, POP_UP, SMALL, START, TEEN_LOUNGE
 
-from conftest import FACILITATED, LOUNGE, POP_UP, SMALL, START, TEEN_LOUNGE
 from room_service.domain import errors
 from room_service.domain import messages as msgs
 from room_service.domain.sanctions import Banned, Muted

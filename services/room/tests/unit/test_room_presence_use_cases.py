@@ -4,8 +4,7 @@ import asyncio
 import datetime as dt
 
 import pytest
-
-from conftest import (
+from room_unit_helpers import (
     BADGE_LOCKED,
     FACILITATED,
     LISTENERS,
@@ -15,6 +14,7 @@ from conftest import (
     TEEN_LOUNGE,
     event_types,
 )
+
 from room_service.domain import errors
 from room_service.domain.sanctions import Banned
 

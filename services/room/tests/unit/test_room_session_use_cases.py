@@ -4,8 +4,8 @@ import datetime as dt
 import uuid
 
 import pytest
+from room_unit_helpers import CIRCLE, FACILITATED, LOUNGE, SMALL, START, TEEN_LOUNGE
 
-from conftest import CIRCLE, FACILITATED, LOUNGE, SMALL, START, TEEN_LOUNGE
 from room_service.domain import circle, errors
 from room_service.domain import sessions as rules
 
