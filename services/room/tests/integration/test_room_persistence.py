@@ -149,5 +149,5 @@ def test_the_prepared_door_check_survives_a_migration_that_adds_a_column_to_room
         conn.execute(sa.text("ALTER TABLE rooms ADD COLUMN added_while_serving text"))
         after = repository.access_context("adult-community-lounge", person, now)
         conn.rollback()  # the column goes again with the transaction
-    assert dataclasses.astuple(after["room"]) == dataclasses.astuple(before["room"])
-    assert after["person"].person_id == person
+    assert dataclasses.astuple(after.room) == dataclasses.astuple(before.room)
+    assert after.person.person_id == person

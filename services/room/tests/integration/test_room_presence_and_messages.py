@@ -197,7 +197,7 @@ def test_the_presence_sweep_drops_the_silent_and_keeps_those_who_touch(w):
 
 
 def test_the_sweeps_removal_waits_for_a_heartbeat_in_flight_and_then_keeps_the_person(w):
-    from room_service.service_layer.conversation import remove_member
+    from room_service.service_layer.timeline import remove_member
 
     person = register(w.rooms)
     w.conv.join(person, LOUNGE)

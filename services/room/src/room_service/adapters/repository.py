@@ -18,30 +18,108 @@ from hearth_common.outbox import outbox_row
 from hearth_common.sql_unit_of_work import CoreUnitOfWork
 from hearth_common.unit_of_work import UniqueViolation
 from room_service.adapters import orm
+from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
 from room_service.domain.people import BadgeState, GrantState, KnownPerson
 from room_service.domain.rooms import Room
 from room_service.domain.sanctions import Sanction
 from room_service.domain.sessions import Session as SupportSession
-from room_service.service_layer.unit_of_work import UnitOfWork
+from room_service.service_layer.unit_of_work import (
+    AccessContext,
+    Member,
+    MessagePage,
+    PostingContext,
+    StreamState,
+    TimelineItem,
+    UnitOfWork,
+)
 
 SOURCE = "room"
 _ROOM_FIELDS = [f.name for f in dataclasses.fields(Room)]
 _MESSAGE_FIELDS = [f.name for f in dataclasses.fields(Message)]
 _SANCTION_FIELDS = [f.name for f in dataclasses.fields(Sanction)]
 _SESSION_FIELDS = [f.name for f in dataclasses.fields(SupportSession)]
+_GRANT_FIELDS = [f.name for f in dataclasses.fields(CohortGrant)]
 
 
 def _now():
     return dt.datetime.now(dt.timezone.utc)
 
 
-# A person's active sanctions as one JSON column (:person_id), read back by sanctions_from_json.
-ACTIVE_SANCTIONS = """(SELECT coalesce(json_agg(json_build_object(
-                    'sanction_id', s.sanction_id, 'person_id', s.person_id, 'kind', s.kind,
-                    'room_slug', s.room_slug, 'expires_at', s.expires_at, 'active', s.active,
-                    'reason', s.reason, 'seq', s.seq)), '[]')
-                  FROM sanctions s WHERE s.person_id = :person_id AND s.active) AS sanctions"""
+# The door's facts (see RoomsRepository.access_context) as the columns of one row about the room r, for
+# :person_id at :now. Written out whole in each statement that needs it (the door check, the history pages),
+# and kept identical: test_room_sql_statements checks that. The room's columns are named: a prepared
+# statement selecting r.* would fail ("cached plan must not change result type") once a migration adds a
+# column to rooms while the service runs. A facilitated room is open (Room.closed_now) while a facilitator is
+# checked in or a session is live.
+_ACCESS_CONTEXT_SQL = """SELECT r.slug, r.name, r.description, r.topic, r.audience_cohort, r.audience_kind, r.mode,
+       r.status, r.capacity, r.access_policy, r.opens_at, r.closes_at, r.slow_mode_seconds,
+       (SELECT row_to_json(p) FROM people p WHERE p.person_id = :person_id) AS person,
+       (SELECT coalesce(json_agg(json_build_object(
+                  'sanction_id', s.sanction_id, 'person_id', s.person_id, 'kind', s.kind,
+                  'room_slug', s.room_slug, 'expires_at', s.expires_at, 'active', s.active,
+                  'reason', s.reason, 'seq', s.seq)), '[]')
+          FROM sanctions s WHERE s.person_id = :person_id AND s.active) AS sanctions,
+       EXISTS (SELECT 1 FROM cohort_grants g WHERE g.person_id = :person_id AND g.room_slug = r.slug
+                 AND g.revoked_at IS NULL AND g.expires_at > :now) AS cohort_grant,
+       EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in) AS facilitator_in,
+       (SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)
+         AS live_session_id,
+       (SELECT row_to_json(m) FROM members m WHERE m.room_slug = r.slug AND m.person_id = :person_id)
+         AS member
+  FROM rooms r WHERE r.slug = :slug"""
+
+# The door's columns and a page of the room's messages as one JSON column (text ids, ISO times), each with
+# whether :person_id hearted it: newest first before :cursor, or oldest first after it. Two fixed statements,
+# one per direction.
+_READ_BEFORE_SQL = """
+SELECT r.slug, r.name, r.description, r.topic, r.audience_cohort, r.audience_kind, r.mode,
+       r.status, r.capacity, r.access_policy, r.opens_at, r.closes_at, r.slow_mode_seconds,
+       (SELECT row_to_json(p) FROM people p WHERE p.person_id = :person_id) AS person,
+       (SELECT coalesce(json_agg(json_build_object(
+                  'sanction_id', s.sanction_id, 'person_id', s.person_id, 'kind', s.kind,
+                  'room_slug', s.room_slug, 'expires_at', s.expires_at, 'active', s.active,
+                  'reason', s.reason, 'seq', s.seq)), '[]')
+          FROM sanctions s WHERE s.person_id = :person_id AND s.active) AS sanctions,
+       EXISTS (SELECT 1 FROM cohort_grants g WHERE g.person_id = :person_id AND g.room_slug = r.slug
+                 AND g.revoked_at IS NULL AND g.expires_at > :now) AS cohort_grant,
+       EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in) AS facilitator_in,
+       (SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)
+         AS live_session_id,
+       (SELECT row_to_json(m) FROM members m WHERE m.room_slug = r.slug AND m.person_id = :person_id)
+         AS member,
+       (SELECT coalesce(json_agg(page ORDER BY page.seq DESC), '[]') FROM (
+          SELECT m.message_id, m.room_slug, m.seq, m.author_id, m.author_username, m.body, m.reply_to,
+                 m.mentions, m.hearts, m.posted_at, m.edited_at, m.deleted_at, m.deleted_by,
+                 m.hearts > 0 AND EXISTS (SELECT 1 FROM hearts h WHERE h.message_id = m.message_id
+                                            AND h.person_id = :person_id) AS hearted
+            FROM messages m WHERE m.room_slug = r.slug AND m.seq < :cursor
+           ORDER BY m.seq DESC LIMIT :limit) page) AS page
+  FROM rooms r WHERE r.slug = :slug"""
+_READ_AFTER_SQL = """
+SELECT r.slug, r.name, r.description, r.topic, r.audience_cohort, r.audience_kind, r.mode,
+       r.status, r.capacity, r.access_policy, r.opens_at, r.closes_at, r.slow_mode_seconds,
+       (SELECT row_to_json(p) FROM people p WHERE p.person_id = :person_id) AS person,
+       (SELECT coalesce(json_agg(json_build_object(
+                  'sanction_id', s.sanction_id, 'person_id', s.person_id, 'kind', s.kind,
+                  'room_slug', s.room_slug, 'expires_at', s.expires_at, 'active', s.active,
+                  'reason', s.reason, 'seq', s.seq)), '[]')
+          FROM sanctions s WHERE s.person_id = :person_id AND s.active) AS sanctions,
+       EXISTS (SELECT 1 FROM cohort_grants g WHERE g.person_id = :person_id AND g.room_slug = r.slug
+                 AND g.revoked_at IS NULL AND g.expires_at > :now) AS cohort_grant,
+       EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in) AS facilitator_in,
+       (SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)
+         AS live_session_id,
+       (SELECT row_to_json(m) FROM members m WHERE m.room_slug = r.slug AND m.person_id = :person_id)
+         AS member,
+       (SELECT coalesce(json_agg(page ORDER BY page.seq ASC), '[]') FROM (
+          SELECT m.message_id, m.room_slug, m.seq, m.author_id, m.author_username, m.body, m.reply_to,
+                 m.mentions, m.hearts, m.posted_at, m.edited_at, m.deleted_at, m.deleted_by,
+                 m.hearts > 0 AND EXISTS (SELECT 1 FROM hearts h WHERE h.message_id = m.message_id
+                                            AND h.person_id = :person_id) AS hearted
+            FROM messages m WHERE m.room_slug = r.slug AND m.seq > :cursor
+           ORDER BY m.seq ASC LIMIT :limit) page) AS page
+  FROM rooms r WHERE r.slug = :slug"""
 
 
 def sanctions_from_json(rows: list[dict]) -> list[Sanction]:
@@ -51,50 +129,27 @@ def sanctions_from_json(rows: list[dict]) -> list[Sanction]:
     ]
 
 
-# What keeps a facilitated room open (Room.closed_now): a facilitator checked in, or a live session.
-FACILITATOR_IN = "EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in)"
-LIVE_SESSION = "(SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)"
+def member_from(row) -> Member:
+    """From a members row (or its JSON, times as ISO text)."""
+    def when(value):
+        return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
-# When :person_id posted, and last edited each of their messages, after :since (any room): edits count with
-# posts against the posting rate (messages.check_editing_rate).
-RECENT_WRITES = """SELECT m.posted_at AS at FROM messages m WHERE m.author_id = :person_id AND m.posted_at > :since
-        UNION ALL SELECT m.edited_at FROM messages m WHERE m.author_id = :person_id AND m.edited_at > :since"""
-
-# Put in front of a statement that reads RECENT_WRITES to decide a post or an edit: one person's posts and
-# edits then take turns until commit (a lock of the transaction, keyed on the person), so two sent at once
-# cannot both pass the rate on the same count. It is a statement of its own, sent in the same round trip:
-# under READ COMMITTED the read that follows takes its snapshot after the lock is granted, and so sees the
-# write that held it.
-WRITER_TURN = "SELECT pg_advisory_xact_lock(hashtext('hearth-room-writes'), hashtext(:person_id));\n"
-
-# The room (r) and everything its door depends on for :person_id at :now, as the columns of one row. The
-# room's columns are named: a prepared statement selecting r.* would fail ("cached plan must not change
-# result type") once a migration adds a column to rooms while the service runs.
-ACCESS_COLUMNS = """{ROOM_COLUMNS},
-       (SELECT row_to_json(p) FROM people p WHERE p.person_id = :person_id) AS person,
-       {ACTIVE_SANCTIONS},
-       EXISTS (SELECT 1 FROM cohort_grants g WHERE g.person_id = :person_id AND g.room_slug = r.slug
-                 AND g.revoked_at IS NULL AND g.expires_at > :now) AS cohort_grant,
-       {FACILITATOR_IN} AS facilitator_in,
-       {LIVE_SESSION} AS live_session_id,
-       (SELECT row_to_json(m) FROM members m WHERE m.room_slug = r.slug AND m.person_id = :person_id)
-         AS member""".replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS).replace("{FACILITATOR_IN}", FACILITATOR_IN).replace(
-    "{LIVE_SESSION}", LIVE_SESSION).replace(
-    "{ROOM_COLUMNS}", ", ".join(f"r.{field}" for field in _ROOM_FIELDS))
+    return Member(room_slug=row["room_slug"], person_id=row["person_id"], username=row["username"],
+                  joined_at=when(row["joined_at"]), last_seen_at=when(row["last_seen_at"]),
+                  checked_in=row["checked_in"])
 
 
-def access_context_from(row) -> dict:
-    """The access context (see RoomsRepository.access_context) from a row with ACCESS_COLUMNS."""
-    return {
-        "room": Room(**{k: row[k] for k in _ROOM_FIELDS}),
-        "person": PeopleRepository.person_from(row["person"]) if row["person"] else None,
-        "sanctions": sanctions_from_json(row["sanctions"]),
-        "cohort_grant": row["cohort_grant"],
-        "facilitated_open": row["facilitator_in"] or row["live_session_id"] is not None,
-        "live_session_id": str(row["live_session_id"]) if row["live_session_id"] else None,
-        "member": row["member"] and row["member"] | {
-            k: dt.datetime.fromisoformat(row["member"][k]) for k in ("joined_at", "last_seen_at")},
-    }
+def access_context_from(row) -> AccessContext:
+    """The access context from a row with the door's columns (_ACCESS_CONTEXT_SQL)."""
+    return AccessContext(
+        room=Room(**{k: row[k] for k in _ROOM_FIELDS}),
+        person=PeopleRepository.person_from(row["person"]) if row["person"] else None,
+        sanctions=sanctions_from_json(row["sanctions"]),
+        cohort_grant=row["cohort_grant"],
+        facilitated_open=row["facilitator_in"] or row["live_session_id"] is not None,
+        live_session_id=str(row["live_session_id"]) if row["live_session_id"] else None,
+        member=member_from(row["member"]) if row["member"] else None,
+    )
 
 
 class RoomsRepository:
@@ -114,9 +169,9 @@ class RoomsRepository:
             stmt = stmt.where(orm.rooms.c.topic == topic)
         return [Room(**{k: row[k] for k in _ROOM_FIELDS}) for row in self.session.execute(stmt).mappings()]
 
-    _ACCESS_CONTEXT = PreparedStatement("room_access_context", f"SELECT {ACCESS_COLUMNS} FROM rooms r WHERE r.slug = :slug")
+    _ACCESS_CONTEXT = PreparedStatement("room_access_context", _ACCESS_CONTEXT_SQL)
 
-    def access_context(self, slug: str, person_id: str, now: dt.datetime) -> dict | None:
+    def access_context(self, slug: str, person_id: str, now: dt.datetime) -> AccessContext | None:
         """Everything deciding whether a person may enter a room rests on, in one round trip: the room, room's
         read model of the person, their active sanctions, a cross-cohort grant, whether a facilitator is
         checked in or a session is live, and their membership. None when the room does not exist."""
@@ -135,7 +190,8 @@ class RoomsRepository:
         self.session.execute(sa.insert(orm.rooms).values(**values))
 
     def save(self, room: Room, actor: str) -> None:
-        values = {k: getattr(room, k) for k in _ROOM_FIELDS if k != "slug"} | {"updated_at": _now(), "updated_by": actor}
+        values = {k: getattr(room, k) for k in _ROOM_FIELDS if k != "slug"}
+        values |= {"updated_at": _now(), "updated_by": actor}
         self.session.execute(sa.update(orm.rooms).where(orm.rooms.c.slug == room.slug).values(**values))
 
 
@@ -199,7 +255,7 @@ class StreamsRepository:
     def __init__(self, session: Connection):
         self.session = session
 
-    def lock(self, slug: str) -> dict:
+    def lock(self, slug: str) -> StreamState:
         """Locks the room's stream row (creating it), serialising this room's timeline writes; returns it."""
         t = orm.room_streams
         stmt = (
@@ -208,7 +264,7 @@ class StreamsRepository:
             .on_conflict_do_update(index_elements=[t.c.room_slug], set_={"last_seq": t.c.last_seq})
             .returning(t.c.last_seq, t.c.speaker_id, t.c.speaker_since)
         )
-        return dict(self.session.execute(stmt).mappings().one())
+        return StreamState(**self.session.execute(stmt).mappings().one())
 
     def next_seq(self, slug: str) -> int:
         t = orm.room_streams
@@ -222,7 +278,8 @@ class StreamsRepository:
 
     def set_speaker(self, slug: str, speaker_id: str | None, since: dt.datetime | None) -> None:
         t = orm.room_streams
-        self.session.execute(sa.update(t).where(t.c.room_slug == slug).values(speaker_id=speaker_id, speaker_since=since))
+        self.session.execute(
+            sa.update(t).where(t.c.room_slug == slug).values(speaker_id=speaker_id, speaker_since=since))
 
     def heads(self, slugs: list[str]) -> dict[str, int]:
         t = orm.room_streams
@@ -234,28 +291,28 @@ class TimelineRepository:
     def __init__(self, session: Connection):
         self.session = session
 
-    def add(self, item: dict) -> None:
+    def add(self, item: TimelineItem) -> None:
         self.session.execute(sa.insert(orm.timeline).values(**item))
 
-    def after(self, slug: str, after_seq: int, limit: int, upto: int | None = None) -> list[dict]:
+    def after(self, slug: str, after_seq: int, limit: int, upto: int | None = None) -> list[TimelineItem]:
         t = orm.timeline
         stmt = sa.select(t).where(t.c.room_slug == slug, t.c.seq > after_seq)
         if upto is not None:
             stmt = stmt.where(t.c.seq <= upto)
-        return [dict(row) for row in self.session.execute(stmt.order_by(t.c.seq).limit(limit)).mappings()]
+        rows = self.session.execute(stmt.order_by(t.c.seq).limit(limit)).mappings()
+        return [TimelineItem(room_slug=r["room_slug"], seq=r["seq"], kind=r["kind"], data=r["data"],
+                             occurred_at=r["occurred_at"]) for r in rows]
 
 
 class MembersRepository:
     def __init__(self, session: Connection):
         self.session = session
 
-    def get(self, slug: str, person_id: str) -> dict | None:
+    def get(self, slug: str, person_id: str) -> Member | None:
         t = orm.members
-        row = self.session.execute(sa.select(t).where(t.c.room_slug == slug, t.c.person_id == person_id)).mappings().first()
-        return dict(row) if row else None
-
-    def add(self, member: dict) -> None:
-        self.session.execute(sa.insert(orm.members).values(**member))
+        stmt = sa.select(t).where(t.c.room_slug == slug, t.c.person_id == person_id)
+        row = self.session.execute(stmt).mappings().first()
+        return member_from(row) if row else None
 
     _ADD_JOINED = PreparedStatement("room_add_joined", """
         WITH stream AS (
@@ -282,7 +339,7 @@ class MembersRepository:
         RETURNING seq
     """, json_params=("data", "payload"))
 
-    def add_joined(self, member: dict, capacity: int, timeline_data: dict, live_session_id: str | None,
+    def add_joined(self, member: Member, capacity: int, timeline_data: dict, live_session_id: str | None,
                    joined: Event) -> int | None:
         """Adds the member unless the room is at capacity, with their attendance of the live session if any,
         the member_joined item at the room's next seq and the `joined` event (its data's seq filled in) in
@@ -290,8 +347,8 @@ class MembersRepository:
         seq, or None when the room is full."""
         try:
             return self._ADD_JOINED(self.session, {
-                "room_slug": member["room_slug"], "person_id": member["person_id"], "username": member["username"],
-                "now": member["joined_at"], "capacity": capacity, "session_id": live_session_id,
+                "room_slug": member.room_slug, "person_id": member.person_id, "username": member.username,
+                "now": member.joined_at, "capacity": capacity, "session_id": live_session_id,
                 "data": timeline_data, **outbox_row(joined, SOURCE),
             }).scalar_one_or_none()
         except IntegrityError as exc:  # the same person joined concurrently; the transaction is spoilt
@@ -315,10 +372,10 @@ class MembersRepository:
             stmt = stmt.where(t.c.last_seen_at < seen_before)
         return self.session.execute(stmt.with_for_update()).first() is not None
 
-    def list(self, slug: str) -> list[dict]:
+    def list(self, slug: str) -> list[Member]:
         t = orm.members
         stmt = sa.select(t).where(t.c.room_slug == slug).order_by(t.c.joined_at)
-        return [dict(row) for row in self.session.execute(stmt).mappings()]
+        return [member_from(row) for row in self.session.execute(stmt).mappings()]
 
     _TO_RECHECK = sa.text("""
         SELECT m.room_slug, m.person_id FROM members m
@@ -388,31 +445,16 @@ class MessagesRepository:
         row = self.session.execute(stmt.with_for_update() if lock else stmt).mappings().first()
         return self._message(row) if row else None
 
-    def add(self, message: Message) -> None:
-        self.session.execute(sa.insert(orm.messages).values(**{k: getattr(message, k) for k in _MESSAGE_FIELDS}))
-
     def save(self, message: Message) -> None:
         t = orm.messages
         values = {k: getattr(message, k) for k in _MESSAGE_FIELDS if k != "message_id"}
         self.session.execute(sa.update(t).where(t.c.message_id == message.message_id).values(**values))
 
-    # A page of the room's messages as one JSON column (text ids, ISO times), each with whether :person_id
-    # hearted it: {bound} picks the page's side of the cursor, {order} its direction.
-    _PAGE = """(SELECT coalesce(json_agg(page ORDER BY page.seq {order}), '[]') FROM (
-                 SELECT m.message_id, m.room_slug, m.seq, m.author_id, m.author_username, m.body, m.reply_to,
-                        m.mentions, m.hearts, m.posted_at, m.edited_at, m.deleted_at, m.deleted_by,
-                        m.hearts > 0 AND EXISTS (SELECT 1 FROM hearts h WHERE h.message_id = m.message_id
-                                                   AND h.person_id = :person_id) AS hearted
-                   FROM messages m WHERE m.room_slug = r.slug AND {bound}
-                  ORDER BY m.seq {order} LIMIT :limit) page) AS page"""
-    _READ = "SELECT {access}, {page} FROM rooms r WHERE r.slug = :slug"
-    _READ_BEFORE = PreparedStatement("room_read_before", _READ.format(
-        access=ACCESS_COLUMNS, page=_PAGE.format(bound="m.seq < :cursor", order="DESC")))
-    _READ_AFTER = PreparedStatement("room_read_after", _READ.format(
-        access=ACCESS_COLUMNS, page=_PAGE.format(bound="m.seq > :cursor", order="ASC")))
+    _READ_BEFORE = PreparedStatement("room_read_before", _READ_BEFORE_SQL)
+    _READ_AFTER = PreparedStatement("room_read_after", _READ_AFTER_SQL)
 
     def read(self, slug: str, person_id: str, now: dt.datetime, *, before_seq: int | None = None,
-             after_seq: int | None = None, limit: int) -> tuple[dict, list[tuple[Message, bool]]] | None:
+             after_seq: int | None = None, limit: int) -> tuple[AccessContext, MessagePage] | None:
         """The room's access context for the person (see RoomsRepository.access_context) and up to `limit`
         messages before `before_seq` (newest first; None: the newest) or after `after_seq` (oldest first),
         each with whether the person hearted it: one round trip. None when the room does not exist."""
@@ -436,7 +478,14 @@ class MessagesRepository:
             deleted_by=m["deleted_by"],
         )
 
-    _POSTING_CONTEXT = sa.text(WRITER_TURN + """
+    # The person's posts and edits take turns until commit: the first statement takes a lock of the
+    # transaction keyed on the person, so two sent at once cannot both pass the rate on the same count. It is
+    # a statement of its own, sent in the same round trip: under READ COMMITTED the read that follows takes
+    # its snapshot after the lock is granted, and so sees the write that held it. The recent writes are when
+    # the person posted, and last edited each of their messages, after :since (any room): edits count with
+    # posts against the posting rate (messages.check_editing_rate).
+    _POSTING_CONTEXT = sa.text("""
+        SELECT pg_advisory_xact_lock(hashtext('hearth-room-writes'), hashtext(:person_id));
         WITH present AS (
             UPDATE members SET last_seen_at = :now WHERE room_slug = :slug AND person_id = :person_id
             RETURNING username
@@ -444,41 +493,58 @@ class MessagesRepository:
         SELECT r.*,
                (SELECT count(*) FROM present) AS is_member,
                (SELECT username FROM present) AS member_username,
-               {ACTIVE_SANCTIONS},
-               (SELECT coalesce(array_agg(w.at), '{}') FROM ({RECENT_WRITES}) w) AS recent_posts,
+               (SELECT coalesce(json_agg(json_build_object(
+                          'sanction_id', s.sanction_id, 'person_id', s.person_id, 'kind', s.kind,
+                          'room_slug', s.room_slug, 'expires_at', s.expires_at, 'active', s.active,
+                          'reason', s.reason, 'seq', s.seq)), '[]')
+                  FROM sanctions s WHERE s.person_id = :person_id AND s.active) AS sanctions,
+               (SELECT coalesce(array_agg(w.at), '{}') FROM (
+                  SELECT m.posted_at AS at FROM messages m WHERE m.author_id = :person_id AND m.posted_at > :since
+                  UNION ALL
+                  SELECT m.edited_at FROM messages m WHERE m.author_id = :person_id AND m.edited_at > :since
+               ) w) AS recent_posts,
                (SELECT max(m.posted_at) FROM messages m
                   WHERE m.author_id = :person_id AND m.room_slug = :slug AND m.posted_at > :since_in_room
                     AND r.slow_mode_seconds > 0) AS last_in_room,
-               r.mode = 'facilitated' AND ({FACILITATOR_IN} OR {LIVE_SESSION} IS NOT NULL) AS facilitated_open
+               r.mode = 'facilitated' AND (
+                 EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in)
+                 OR (SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)
+                    IS NOT NULL) AS facilitated_open
           FROM rooms r WHERE r.slug = :slug
-    """.replace("{ACTIVE_SANCTIONS}", ACTIVE_SANCTIONS).replace("{FACILITATOR_IN}", FACILITATOR_IN).replace(
-        "{LIVE_SESSION}", LIVE_SESSION).replace("{RECENT_WRITES}", RECENT_WRITES))
+    """)
 
     def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
-                        since_in_room: dt.datetime) -> dict | None:
+                        since_in_room: dt.datetime) -> PostingContext | None:
         """Everything a post is decided on, in one round trip: the room, whether the person is in it (and
         their presence refreshed), their active sanctions, their recent posting (and editing) times anywhere,
         their last post in this room, and whether the room is open if facilitated. None when the room does
-        not exist. The person's other posts and edits wait for this transaction to end (WRITER_TURN)."""
+        not exist. The person's other posts and edits wait for this transaction to end."""
         row = self.session.execute(self._POSTING_CONTEXT, {
             "slug": slug, "person_id": person_id, "now": now, "since": since, "since_in_room": since_in_room,
         }).mappings().first()
         if row is None:
             return None
-        return {
-            "room": Room(**{k: row[k] for k in _ROOM_FIELDS}),
-            "member": {"username": row["member_username"]} if row["is_member"] else None,
-            "sanctions": sanctions_from_json(row["sanctions"]),
-            "recent_posts": list(row["recent_posts"]),
-            "last_in_room": row["last_in_room"],
-            "facilitated_open": bool(row["facilitated_open"]),
-        }
+        return PostingContext(
+            room=Room(**{k: row[k] for k in _ROOM_FIELDS}),
+            in_room=bool(row["is_member"]),
+            member_username=row["member_username"],
+            sanctions=sanctions_from_json(row["sanctions"]),
+            recent_posts=list(row["recent_posts"]),
+            last_in_room=row["last_in_room"],
+            facilitated_open=bool(row["facilitated_open"]),
+        )
 
-    _RECENT_WRITES = sa.text(WRITER_TURN + RECENT_WRITES)
+    # As in _POSTING_CONTEXT: the writer's turn, then their recent writes.
+    _RECENT_WRITES = sa.text("""
+        SELECT pg_advisory_xact_lock(hashtext('hearth-room-writes'), hashtext(:person_id));
+        SELECT m.posted_at AS at FROM messages m WHERE m.author_id = :person_id AND m.posted_at > :since
+        UNION ALL
+        SELECT m.edited_at FROM messages m WHERE m.author_id = :person_id AND m.edited_at > :since
+    """)
 
     def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
         """When this person posted, and last edited each of their messages, after `since` (any room); the
-        person's other posts and edits wait for this transaction to end (WRITER_TURN)."""
+        person's other posts and edits wait for this transaction to end."""
         return list(self.session.execute(self._RECENT_WRITES, {"person_id": person_id, "since": since}).scalars())
 
     _ADD_POSTED = sa.text("""
@@ -575,14 +641,18 @@ class CohortGrantsRepository:
     def __init__(self, session: Connection):
         self.session = session
 
-    def add(self, grant: dict) -> None:
-        self.session.execute(sa.insert(orm.cohort_grants).values(**grant))
+    @staticmethod
+    def _grant(row) -> CohortGrant:
+        return CohortGrant(**{k: row[k] for k in _GRANT_FIELDS} | {"grant_id": str(row["grant_id"])})
 
-    def get(self, grant_id: str, *, lock: bool = False) -> dict | None:
+    def add(self, grant: CohortGrant) -> None:
+        self.session.execute(sa.insert(orm.cohort_grants).values(**dataclasses.asdict(grant)))
+
+    def get(self, grant_id: str, *, lock: bool = False) -> CohortGrant | None:
         t = orm.cohort_grants
         stmt = sa.select(t).where(t.c.grant_id == grant_id)
         row = self.session.execute(stmt.with_for_update() if lock else stmt).mappings().first()
-        return dict(row) if row else None
+        return self._grant(row) if row else None
 
     def revoke(self, grant_id: str, by: str, now: dt.datetime) -> None:
         t = orm.cohort_grants
@@ -595,12 +665,12 @@ class CohortGrantsRepository:
         )
         return set(self.session.execute(stmt).scalars())
 
-    def list(self, slug: str | None) -> list[dict]:
+    def list(self, slug: str | None) -> list[CohortGrant]:
         t = orm.cohort_grants
         stmt = sa.select(t).order_by(t.c.granted_at.desc())
         if slug:
             stmt = stmt.where(t.c.room_slug == slug)
-        return [dict(row) for row in self.session.execute(stmt).mappings()]
+        return [self._grant(row) for row in self.session.execute(stmt).mappings()]
 
 
 class SessionsRepository:
@@ -695,7 +765,8 @@ class HandsRepository:
 
     def list(self, slug: str) -> list[tuple[str, dt.datetime]]:
         t = orm.hands
-        stmt = sa.select(t.c.person_id, t.c.raised_at).where(t.c.room_slug == slug).order_by(t.c.raised_at, t.c.person_id)
+        stmt = (sa.select(t.c.person_id, t.c.raised_at).where(t.c.room_slug == slug)
+                .order_by(t.c.raised_at, t.c.person_id))
         return [tuple(row) for row in self.session.execute(stmt)]
 
     def add(self, slug: str, person_id: str, raised_at: dt.datetime) -> None:

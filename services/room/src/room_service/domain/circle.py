@@ -4,28 +4,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from hearth_common.errors import FailedPrecondition, NotFound, PermissionDenied
 from hearth_common.vocabulary import Kind
-
-
-class OnlyMembersTakeTurns(PermissionDenied):
-    pass
-
-
-class AlreadySpeaking(FailedPrecondition):
-    pass
-
-
-class HandNotRaised(NotFound):
-    pass
-
-
-class NobodyWaiting(FailedPrecondition):
-    pass
-
-
-class TurnInProgress(FailedPrecondition):
-    pass
+from room_service.domain.errors import (
+    AlreadySpeaking,
+    HandNotRaised,
+    NobodyWaiting,
+    OnlyMembersTakeTurns,
+    TurnInProgress,
+)
 
 
 @dataclasses.dataclass(eq=False)

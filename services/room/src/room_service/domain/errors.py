@@ -62,9 +62,93 @@ class NotAllowedIn(PermissionDenied):
     """The room's door refused: the message lists what is missing."""
 
 
-class NotInRoom(FailedPrecondition):
+class RoomFull(ResourceExhausted):
     pass
 
 
-class RoomFull(ResourceExhausted):
+class NotInRoom(FailedPrecondition):
+    """The person must be in the room (joined, not timed out) first."""
+
+
+class InvalidPage(InvalidArgument):
+    """A page of history or a stream's resume point that cannot be served (size, cursor)."""
+
+
+class InvalidId(InvalidArgument):
+    """An id that must be a UUID is not one."""
+
+
+class NotKnownYet(PermissionDenied):
+    """Room has not yet had identity's events about this person (a just-registered account)."""
+
+
+class NotStaff(PermissionDenied):
+    """Only the room's facilitators (moderators, hosts, session leaders, admins) may do this."""
+
+
+class InvalidGrant(InvalidArgument):
+    """A cross-cohort grant that cannot be given (reason, expiry, person)."""
+
+
+class GrantNotFound(NotFound):
+    pass
+
+
+class SessionNotFound(NotFound):
+    pass
+
+
+class MayNotRunSessions(PermissionDenied):
+    """Scheduling, starting or hosting sessions needs a role the person does not hold (in this room)."""
+
+
+class SessionAlreadyLive(FailedPrecondition):
+    """A room holds one live session at a time."""
+
+
+class NoTurnQueue(FailedPrecondition):
+    """Turns are taken in Sharing Circle rooms only."""
+
+
+class NotCircleHost(PermissionDenied):
+    """Only the circle's host (the live session's leader, or the room's facilitators) gives and ends turns."""
+
+
+class InvalidMessage(InvalidArgument):
+    pass
+
+
+class MessageNotFound(NotFound):
+    pass
+
+
+class NotYourMessage(PermissionDenied):
+    pass
+
+
+class MessageDeleted(FailedPrecondition):
+    pass
+
+
+class PostingTooFast(ResourceExhausted):
+    pass
+
+
+class OnlyMembersTakeTurns(PermissionDenied):
+    pass
+
+
+class AlreadySpeaking(FailedPrecondition):
+    pass
+
+
+class HandNotRaised(NotFound):
+    pass
+
+
+class NobodyWaiting(FailedPrecondition):
+    pass
+
+
+class TurnInProgress(FailedPrecondition):
     pass

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from hearth_common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, ResourceExhausted
 from hearth_common.vocabulary import USERNAME
+from room_service.domain.errors import InvalidMessage, MessageDeleted, NotYourMessage, PostingTooFast
 
 MAX_BODY = 2000
 # An @ and a username as identity accepts it, not cut short from a longer handle.
@@ -23,26 +23,6 @@ MAX_SLOW_MODE_SECONDS = 3600
 # a burst of HEART_BURST, then one every HEART_INTERVAL.
 HEART_BURST = 10
 HEART_INTERVAL = dt.timedelta(seconds=1)
-
-
-class InvalidMessage(InvalidArgument):
-    pass
-
-
-class MessageNotFound(NotFound):
-    pass
-
-
-class NotYourMessage(PermissionDenied):
-    pass
-
-
-class MessageDeleted(FailedPrecondition):
-    pass
-
-
-class PostingTooFast(ResourceExhausted):
-    pass
 
 
 def clean_body(body: str) -> str:

@@ -1,4 +1,4 @@
-"""Service layer: room's use cases: the catalogue, who may enter, and the read model of people."""
+"""Service layer: the room catalogue (admins' changes, each person's view of it) and the read model of people."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,46 +8,24 @@ from collections.abc import Callable, Iterable
 
 from room_service.domain import errors
 from room_service.domain.people import IDENTITY_EVENTS, NARROWING_EVENTS, KnownPerson
-from room_service.domain.rooms import Decision, Room
-from room_service.service_layer.conversation import (
+from room_service.domain.rooms import Room
+from room_service.service_layer.access import (
     access_context,
     decide_all,
     decide_in,
     evict_refused,
     load_room,
     require_admin,
-    utcnow,
 )
+from room_service.service_layer.timeline import utcnow
 from room_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+from room_service.service_layer.views import access_view, room_view
 
 log = logging.getLogger(__name__)
 
 
-def room_view(room: Room) -> dict:
-    return {
-        "slug": room.slug,
-        "name": room.name,
-        "description": room.description,
-        "topic": room.topic,
-        "audience_cohort": room.audience_cohort,
-        "audience_kind": room.audience_kind,
-        "mode": room.mode,
-        "active": room.status == "active",
-        "capacity": room.capacity,
-        "access_summary": room.summary(),
-        "access_policy": room.access_policy,
-        "opens_at": room.opens_at,
-        "closes_at": room.closes_at,
-        "slow_mode_seconds": room.slow_mode_seconds,
-    }
-
-
-def access_view(decision: Decision) -> dict:
-    return {"allowed": decision.allowed, "missing": list(decision.missing)}
-
-
 class RoomService:
-    """Room's use cases. Entrypoints build one and translate to and from it."""
+    """The catalogue and the read model of people; being in rooms is Conversation's (conversation.py)."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow):
         self.uow_factory = uow_factory
@@ -95,7 +73,8 @@ class RoomService:
     def reopen_room(self, actor_id: str, slug: str) -> dict:
         return self._change(actor_id, slug, lambda room: dataclasses.replace(room, status="active"))
 
-    def open_pop_up(self, actor_id: str, slug: str, opens_at: dt.datetime | None, closes_at: dt.datetime | None) -> dict:
+    def open_pop_up(self, actor_id: str, slug: str, opens_at: dt.datetime | None,
+                    closes_at: dt.datetime | None) -> dict:
         if opens_at is None or closes_at is None:
             raise errors.InvalidRoom("opens_at and closes_at are both required")
 
@@ -130,7 +109,7 @@ class RoomService:
         with self.uow_factory() as uow:
             now = self.clock()
             context = access_context(uow, slug, person_id, now)
-            return {"room": room_view(context["room"]), "access": access_view(decide_in(context, now))}
+            return {"room": room_view(context.room), "access": access_view(decide_in(context, now))}
 
     def describe_room(self, slug: str) -> dict:
         """The room as the catalogue shows it, for another service (no person's access); NotFound for none."""

@@ -1,86 +1,65 @@
-"""Service layer: support sessions (scheduled and unplanned), attendance, facilitator check-in and Sharing Circle turns."""
+"""Service layer: support sessions (scheduled and unplanned), attendance, facilitator check-in and Sharing
+Circle turns."""
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 
-from hearth_common.errors import FailedPrecondition, NotFound, PermissionDenied
-from hearth_common.events import Event
+from room_service.domain import errors, events
 from room_service.domain import sessions as rules
 from room_service.domain.circle import TurnQueue
+from room_service.domain.rooms import Room
 from room_service.domain.sessions import Session
-from room_service.service_layer.conversation import (
-    Conversation,
-    _uuid,
-    append,
+from room_service.service_layer.access import (
     decide_all,
+    known_person,
     load_room,
     require_may_enter,
-    set_checked_in,
+    require_member,
 )
+from room_service.service_layer.conversation import Conversation
+from room_service.service_layer.timeline import Transactions, append, parse_uuid, set_checked_in
+from room_service.service_layer.unit_of_work import UnitOfWork
+from room_service.service_layer.views import queue_view, session_view, timeline_session
 
 SHARING_CIRCLE_TOPIC = "sharing-circle"
 LISTED = 200  # ListSessions: at most this many upcoming or live sessions, and as many past ones
 
 
-def session_view(s: Session) -> dict:
-    return {
-        "session_id": s.session_id,
-        "room_slug": s.room_slug,
-        "topic": s.topic,
-        "leader_id": s.leader_id,
-        "kind": s.kind,
-        "status": s.status,
-        "starts_at": s.starts_at,
-        "duration_minutes": s.duration_minutes,
-        "started_at": s.started_at,
-        "ended_at": s.ended_at,
-    }
-
-
-def _session_item(s: Session) -> dict:
-    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in session_view(s).items()}
-
-
-def active_room(uow, slug: str):
+def active_room(uow: UnitOfWork, slug: str) -> Room:
     """The room, if sessions may be held there (it exists and is not archived)."""
     room = load_room(uow, slug)
     if room.status != "active":
-        raise FailedPrecondition(f"{room.name} is archived; sessions are held in open rooms")
+        raise errors.RoomArchived(f"{room.name} is archived; sessions are held in open rooms")
     return room
 
 
 class Sessions:
-    """Sessions, check-ins and turns; shares Conversation's unit of work, clock and live fan-out."""
+    """Sessions, check-ins and turns; shares the conversation's units of work, clock and live fan-out."""
 
     def __init__(self, conversation: Conversation):
         self.conversation = conversation
-        self.uow_factory = conversation.uow_factory
+        self.tx: Transactions = conversation.transactions
 
     def clock(self) -> dt.datetime:
-        return self.conversation.clock()
-
-    def _facts(self, uow, person_id: str):
-        person = uow.people.get(person_id)
-        if person is None or not person.known:
-            raise PermissionDenied("your account is still being set up here; try again in a moment")
-        return person
+        return self.tx.clock()
 
     # --- sessions -----------------------------------------------------------------------------
 
-    def schedule(self, actor_id: str, slug: str, topic: str, starts_at: dt.datetime | None, duration_minutes: int) -> dict:
+    def schedule(self, actor_id: str, slug: str, topic: str, starts_at: dt.datetime | None,
+                 duration_minutes: int) -> dict:
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             active_room(uow, slug)
-            if not rules.may_schedule(self._facts(uow, actor_id).facts(), slug, now):
-                raise PermissionDenied("only Support Session Leaders (and admins) schedule sessions")
+            if not rules.may_schedule(known_person(uow, actor_id).facts(), slug, now):
+                raise errors.MayNotRunSessions("only Support Session Leaders (and admins) schedule sessions")
             require_may_enter(uow, slug, actor_id, now, "lead a session")
             session = Session.schedule(str(uuid.uuid4()), slug, topic, actor_id, starts_at, duration_minutes, now)
             uow.streams.lock(slug)  # two leaders booking the same hour: the second sees the first
             session.check_clashes(uow.sessions.overlapping(slug, session.starts_at, session.planned_end))
             uow.sessions.add(session)
-            append(uow, slug, "session_scheduled", _session_item(session), now)
-            self.conversation.commit(uow)
+            append(uow, slug, "session_scheduled", timeline_session(session), now)
+            self.tx.commit(uow)
             return session_view(session)
 
     def list(self, viewer_id: str, slug: str = "", include_past: bool = False) -> list[dict]:
@@ -88,7 +67,7 @@ class Sessions:
         In order of start: the first LISTED scheduled or live ones and, with include_past, the LISTED most
         recent ended or called-off ones."""
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             viewer = uow.people.get(viewer_id)
             if slug:
                 load_room(uow, slug)
@@ -99,8 +78,8 @@ class Sessions:
                 rooms = [slug]
             else:  # the rooms' doors asked together, in the database's one read of the catalogue
                 catalogue = uow.rooms.list(include_archived=True)
-                rooms = [room.slug for room, decision in zip(catalogue, decide_all(uow, catalogue, viewer, now,
-                                                                                   check_open=False)) if decision.allowed]
+                decisions = decide_all(uow, catalogue, viewer, now, check_open=False)
+                rooms = [room.slug for room, decision in zip(catalogue, decisions) if decision.allowed]
             sessions = uow.sessions.list(rooms, ("scheduled", "live"), LISTED)
             if include_past:
                 sessions = uow.sessions.list(rooms, ("ended", "cancelled"), LISTED, latest=True) + sessions
@@ -108,17 +87,17 @@ class Sessions:
 
     def start(self, actor_id: str, session_id: str) -> dict:
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             session = self._session(uow, session_id)
             active_room(uow, session.room_slug)
-            if actor_id == session.leader_id and not rules.may_schedule(self._facts(uow, actor_id).facts(),
+            if actor_id == session.leader_id and not rules.may_schedule(known_person(uow, actor_id).facts(),
                                                                          session.room_slug, now):
-                raise PermissionDenied("you no longer hold the Support Session Leader role, so you cannot start "
-                                       "this session; a moderator or admin may call it off")
+                raise errors.MayNotRunSessions("you no longer hold the Support Session Leader role, so you cannot "
+                                               "start this session; a moderator or admin may call it off")
             require_may_enter(uow, session.room_slug, actor_id, now, "lead a session")
             uow.streams.lock(session.room_slug)
             if uow.sessions.live_in(session.room_slug) is not None:
-                raise FailedPrecondition("another session is live in this room; end it first")
+                raise errors.SessionAlreadyLive("another session is live in this room; end it first")
             session.start(actor_id, now)
             uow.sessions.save(session)
             return self._went_live(uow, session, now)
@@ -126,38 +105,35 @@ class Sessions:
     def start_unplanned(self, actor_id: str, slug: str, topic: str, duration_minutes: int) -> dict:
         """An On-spot Host opens a session on the spot in a room they are in."""
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             active_room(uow, slug)
-            if not rules.may_host_unplanned(self._facts(uow, actor_id).facts(), slug, now):
-                raise PermissionDenied("only On-spot Hosts (and admins) start unplanned sessions")
+            if not rules.may_host_unplanned(known_person(uow, actor_id).facts(), slug, now):
+                raise errors.MayNotRunSessions("only On-spot Hosts (and admins) start unplanned sessions")
             if uow.members.get(slug, actor_id) is None:
-                raise FailedPrecondition("join the room first: an unplanned session starts in a room you are in")
+                raise errors.NotInRoom("join the room first: an unplanned session starts in a room you are in")
             uow.streams.lock(slug)
             if uow.sessions.live_in(slug) is not None:
-                raise FailedPrecondition("a session is live in this room already")
+                raise errors.SessionAlreadyLive("a session is live in this room already")
             session = Session.unplanned(str(uuid.uuid4()), slug, topic, actor_id, now, duration_minutes or 60)
             session.check_clashes(uow.sessions.overlapping(slug, session.starts_at, session.planned_end))
             uow.sessions.add(session)
             return self._went_live(uow, session, now)
 
-    def _went_live(self, uow, session: Session, now: dt.datetime) -> dict:
+    def _went_live(self, uow: UnitOfWork, session: Session, now: dt.datetime) -> dict:
         for member in uow.members.list(session.room_slug):  # everyone in the room when it starts attends
-            uow.sessions.attend(session.session_id, member["person_id"], now)
-        item = append(uow, session.room_slug, "session_started", _session_item(session), now)
-        uow.add_events([Event("session_started", {
-            "session_id": session.session_id, "room_slug": session.room_slug, "topic": session.topic,
-            "kind": session.kind, "leader_id": session.leader_id, "seq": item["seq"],
-            "started_at": now.isoformat()})])
-        self.conversation.commit(uow)
+            uow.sessions.attend(session.session_id, member.person_id, now)
+        item = append(uow, session.room_slug, "session_started", timeline_session(session), now)
+        uow.add_events([events.session_started(session, item["seq"])])
+        self.tx.commit(uow)
         return session_view(session)
 
     def end(self, actor_id: str, session_id: str) -> dict:
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             session = self._session(uow, session_id)
             session.end(actor_id, now, self._as_moderator(uow, actor_id, session, now, "end a session"))
             data = self._ended(uow, session, now, ended_by=actor_id)
-            self.conversation.commit(uow)
+            self.tx.commit(uow)
             return session_view(session) | {"attendee_ids": data["attendee_ids"],
                                             "duration_seconds": data["duration_seconds"]}
 
@@ -169,7 +145,7 @@ class Sessions:
         closed = 0
         while closed < limit:
             now = self.clock()
-            with self.uow_factory() as uow:
+            with self.tx.begin() as uow:
                 session = uow.sessions.next_overdue(now - rules.OVERRUN_GRACE)
                 if session is None:
                     return closed
@@ -179,46 +155,48 @@ class Sessions:
                 elif session.lapsed(now):
                     session.call_off_lapsed(now)
                     uow.sessions.save(session)
-                    append(uow, session.room_slug, "session_cancelled", _session_item(session) | {"lapsed": True}, now)
+                    append(uow, session.room_slug, "session_cancelled", timeline_session(session) | {"lapsed": True},
+                           now)
                 else:
                     return closed
-                self.conversation.commit(uow)
+                self.tx.commit(uow)
                 closed += 1
         return closed
 
-    def _ended(self, uow, session: Session, now: dt.datetime, ended_by: str | None) -> dict:
-        """Saves an ended session and writes its timeline item and session_ended event; returns the data."""
+    def _ended(self, uow: UnitOfWork, session: Session, now: dt.datetime, ended_by: str | None) -> dict:
+        """Saves an ended session and writes its timeline item and session_ended event; returns the event's
+        data."""
         uow.sessions.save(session)
-        data = session.ended_event_data(uow.sessions.attendees(session.session_id))
-        item = append(uow, session.room_slug, "session_ended", _session_item(session), now)
-        uow.add_events([Event("session_ended", data | {"seq": item["seq"], "ended_by": ended_by,
-                                                       "ended_automatically": ended_by is None})])
-        return data
+        attendees = uow.sessions.attendees(session.session_id)
+        item = append(uow, session.room_slug, "session_ended", timeline_session(session), now)
+        ended = events.session_ended(session, attendees, item["seq"], ended_by)
+        uow.add_events([ended])
+        return ended.data
 
     def cancel(self, actor_id: str, session_id: str) -> dict:
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             session = self._session(uow, session_id)
             session.cancel(actor_id, now, self._as_moderator(uow, actor_id, session, now, "call off a session"))
             uow.sessions.save(session)
-            append(uow, session.room_slug, "session_cancelled", _session_item(session), now)
-            self.conversation.commit(uow)
+            append(uow, session.room_slug, "session_cancelled", timeline_session(session), now)
+            self.tx.commit(uow)
             return session_view(session)
 
-    def _as_moderator(self, uow, actor_id: str, session: Session, now: dt.datetime, what: str) -> bool:
+    def _as_moderator(self, uow: UnitOfWork, actor_id: str, session: Session, now: dt.datetime, what: str) -> bool:
         """Whether the actor acts on someone else's session as a moderator or admin of its room; they do so
         only in a room they may enter themselves (as with slow mode). A session's leader acts on their own
         session without this."""
-        if actor_id == session.leader_id or not rules.may_moderate(self._facts(uow, actor_id).facts(),
+        if actor_id == session.leader_id or not rules.may_moderate(known_person(uow, actor_id).facts(),
                                                                    session.room_slug, now):
             return False
         require_may_enter(uow, session.room_slug, actor_id, now, what)
         return True
 
-    def _session(self, uow, session_id: str) -> Session:
-        session = uow.sessions.get(_uuid(session_id, "session_id"), lock=True)
+    def _session(self, uow: UnitOfWork, session_id: str) -> Session:
+        session = uow.sessions.get(parse_uuid(session_id, "session_id"), lock=True)
         if session is None:
-            raise NotFound(f"no session {session_id!r}; ListSessions shows them")
+            raise errors.SessionNotFound(f"no session {session_id!r}; ListSessions shows them")
         return session
 
     # --- facilitators holding a facilitated room open --------------------------------------------
@@ -226,87 +204,89 @@ class Sessions:
     def check_in(self, actor_id: str, slug: str, checked_in: bool = True) -> bool:
         """A facilitator in the room checks in (opening a facilitated room) or out."""
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             room = load_room(uow, slug)
             member = uow.members.get(slug, actor_id)
             checking_out = not checked_in and member is not None  # needs no role: one may have lapsed
-            if not checking_out and not room.is_facilitator(self._facts(uow, actor_id).facts(), now):
-                raise PermissionDenied("only this room's moderators, hosts, session leaders or admins check in")
+            if not checking_out and not room.is_facilitator(known_person(uow, actor_id).facts(), now):
+                raise errors.NotStaff("only this room's moderators, hosts, session leaders or admins check in")
             if member is None:
-                raise FailedPrecondition("join the room first, then check in")
-            if member["checked_in"] != checked_in:
+                raise errors.NotInRoom("join the room first, then check in")
+            if member.checked_in != checked_in:
                 set_checked_in(uow, slug, actor_id, checked_in, now)
-            self.conversation.commit(uow)
+            self.tx.commit(uow)
             return checked_in
 
     # --- the Sharing Circle -------------------------------------------------------------------
 
-    def _circle(self, uow, slug: str) -> tuple:
+    def _circle(self, uow: UnitOfWork, slug: str) -> tuple[Room, TurnQueue]:
         room = load_room(uow, slug)
         if room.topic != SHARING_CIRCLE_TOPIC:
-            raise FailedPrecondition(f"{room.name} has no turn queue; turns are taken in Sharing Circle rooms")
+            raise errors.NoTurnQueue(f"{room.name} has no turn queue; turns are taken in Sharing Circle rooms")
         stream = uow.streams.lock(slug)
-        queue = TurnQueue(slug, uow.hands.list(slug), stream["speaker_id"], stream["speaker_since"])
+        queue = TurnQueue(slug, uow.hands.list(slug), stream.speaker_id, stream.speaker_since)
         return room, queue
 
-    def _require_host(self, uow, room, actor_id: str, now: dt.datetime) -> None:
+    def _require_host(self, uow: UnitOfWork, room: Room, actor_id: str, now: dt.datetime) -> None:
         live = uow.sessions.live_in(room.slug)
-        if (live is None or live.leader_id != actor_id) and not room.is_facilitator(self._facts(uow, actor_id).facts(), now):
-            raise PermissionDenied("only the circle's host (the session leader, an On-spot Host or a moderator) does this")
+        leads = live is not None and live.leader_id == actor_id
+        if not leads and not room.is_facilitator(known_person(uow, actor_id).facts(), now):
+            raise errors.NotCircleHost("only the circle's host (the session leader, an On-spot Host or a moderator) "
+                                       "does this")
         if uow.members.get(room.slug, actor_id) is None:  # in the room: past its door, cohort included
-            raise FailedPrecondition("join the room first: the circle is hosted from inside it")
+            raise errors.NotInRoom("join the room first: the circle is hosted from inside it")
 
     def raise_hand(self, person_id: str, slug: str) -> dict:
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             room, queue = self._circle(uow, slug)
             now = self.clock()  # read holding the room's lock: the queue's order is the order hands came in
             if uow.members.get(slug, person_id) is None:
-                raise FailedPrecondition("join the room first")
+                raise errors.NotInRoom("join the room first")
             before = queue.position(person_id)
-            position = queue.raise_hand(person_id, self._facts(uow, person_id).kind, now)
+            position = queue.raise_hand(person_id, known_person(uow, person_id).kind, now)
             if before is None:
                 uow.hands.add(slug, person_id, now)
                 append(uow, slug, "hand_raised", {"person_id": person_id, "position": position}, now)
-            self.conversation.commit(uow)
+            self.tx.commit(uow)
             return queue_view(queue)
 
     def lower_hand(self, person_id: str, slug: str) -> dict:
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             room, queue = self._circle(uow, slug)
             if queue.lower_hand(person_id):
                 uow.hands.remove(slug, person_id)
                 append(uow, slug, "hand_lowered", {"person_id": person_id}, now)
-            self.conversation.commit(uow)
+            self.tx.commit(uow)
             return queue_view(queue)
 
     def give_turn(self, actor_id: str, slug: str, person_id: str = "") -> dict:
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             room, queue = self._circle(uow, slug)
             self._require_host(uow, room, actor_id, now)
             speaker = queue.give_turn(person_id or None, now=now)
             uow.hands.remove(slug, speaker)
             uow.streams.set_speaker(slug, speaker, now)
             append(uow, slug, "turn_given", {"person_id": speaker, "by": actor_id}, now)
-            self.conversation.commit(uow)
+            self.tx.commit(uow)
             return queue_view(queue)
 
     def skip(self, actor_id: str, slug: str, person_id: str = "") -> dict:
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             room, queue = self._circle(uow, slug)
             self._require_host(uow, room, actor_id, now)
             skipped = queue.skip(person_id or None)
             uow.hands.remove(slug, skipped)
             append(uow, slug, "turn_skipped", {"person_id": skipped, "by": actor_id}, now)
-            self.conversation.commit(uow)
+            self.tx.commit(uow)
             return queue_view(queue)
 
     def end_turn(self, actor_id: str, slug: str) -> dict:
         """The speaker passes, or the host ends the turn."""
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             room, queue = self._circle(uow, slug)
             if queue.speaker_id != actor_id:
                 self._require_host(uow, room, actor_id, now)
@@ -314,19 +294,12 @@ class Sessions:
             if ended is not None:
                 uow.streams.set_speaker(slug, None, None)
                 append(uow, slug, "turn_ended", {"person_id": ended, "by": actor_id}, now)
-            self.conversation.commit(uow)
+            self.tx.commit(uow)
             return queue_view(queue)
 
     def queue(self, person_id: str, slug: str) -> dict:
-        with self.uow_factory() as uow:
+        with self.tx.begin() as uow:
             room, queue = self._circle(uow, slug)
-            self.conversation._require_member(uow, person_id, slug)
+            require_member(uow, person_id, slug)
             return queue_view(queue)
 
-
-def queue_view(queue: TurnQueue) -> dict:
-    return {
-        "speaker_id": queue.speaker_id or "",
-        "speaker_since": queue.speaker_since,
-        "hands": [{"person_id": pid, "raised_at": at} for pid, at in queue.hands],
-    }

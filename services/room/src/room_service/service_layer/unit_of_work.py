@@ -2,17 +2,93 @@
 from __future__ import annotations
 
 import abc
-from typing import Protocol
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, Protocol, TypedDict
 
+from hearth_common.events import Event
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
+from room_service.domain.grants import CohortGrant
+from room_service.domain.messages import Message
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Room
+from room_service.domain.sanctions import Sanction
+from room_service.domain.sessions import Session
+
+# --- what the repositories hand back besides the domain's entities ----------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Member:
+    """A person in a room: since when, last seen (heartbeat, post or open stream), and whether they hold a
+    facilitated room open (checked in)."""
+
+    room_slug: str
+    person_id: str
+    username: str | None
+    joined_at: dt.datetime
+    last_seen_at: dt.datetime
+    checked_in: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class AccessContext:
+    """The room and everything its door decides on for one person, read together."""
+
+    room: Room
+    person: KnownPerson | None
+    sanctions: list[Sanction]  # the person's active ones, anywhere
+    cohort_grant: bool  # an unexpired, unrevoked cross-cohort grant for this room
+    facilitated_open: bool  # a facilitator is checked in or a session is live
+    live_session_id: str | None
+    member: Member | None  # their membership of the room, if they are in it
+
+
+@dataclasses.dataclass(frozen=True)
+class PostingContext:
+    """Everything a post is decided on, read together (the person's presence refreshed on the way)."""
+
+    room: Room
+    in_room: bool
+    member_username: str | None
+    sanctions: list[Sanction]
+    recent_posts: list[dt.datetime]  # their posting and last-edit times within the rate window, any room
+    last_in_room: dt.datetime | None  # their last post in this room, when it is in slow mode
+    facilitated_open: bool  # a facilitated room held open (False for other modes)
+
+
+@dataclasses.dataclass(frozen=True)
+class StreamState:
+    """A room's stream row: its last timeline seq and who has the Sharing Circle's turn."""
+
+    last_seq: int
+    speaker_id: str | None
+    speaker_since: dt.datetime | None
+
+
+class TimelineItem(TypedDict):
+    """One item of a room's timeline (gap-free `seq` per room), as stored, replayed and fanned out live."""
+
+    room_slug: str
+    seq: int
+    kind: str
+    data: dict[str, Any]
+    occurred_at: dt.datetime
+
+
+# A page of messages, each with whether the reader hearted it.
+MessagePage = list[tuple[Message, bool]]
+
+
+# --- the repositories --------------------------------------------------------------------------------------
 
 
 class RoomsRepository(Protocol):
     def get(self, slug: str, *, lock: bool = False) -> Room | None: ...
     def list(self, include_archived: bool = False, topic: str | None = None) -> list[Room]: ...
+    def access_context(self, slug: str, person_id: str, now: dt.datetime) -> AccessContext | None: ...
     def add_if_missing(self, room: Room, actor: str) -> bool: ...
     def add(self, room: Room, actor: str) -> None: ...
     def save(self, room: Room, actor: str) -> None: ...
@@ -20,8 +96,85 @@ class RoomsRepository(Protocol):
 
 class PeopleRepository(Protocol):
     def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None: ...
+    def by_usernames(self, usernames: list[str]) -> dict[str, KnownPerson]: ...
     def save(self, person: KnownPerson) -> None: ...
     def lock_new(self, person_id: str) -> None: ...
+
+
+class StreamsRepository(Protocol):
+    def lock(self, slug: str) -> StreamState: ...
+    def next_seq(self, slug: str) -> int: ...
+    def set_speaker(self, slug: str, speaker_id: str | None, since: dt.datetime | None) -> None: ...
+    def heads(self, slugs: list[str]) -> dict[str, int]: ...
+
+
+class TimelineRepository(Protocol):
+    def add(self, item: TimelineItem) -> None: ...
+    def after(self, slug: str, after_seq: int, limit: int, upto: int | None = None) -> list[TimelineItem]: ...
+
+
+class MembersRepository(Protocol):
+    def get(self, slug: str, person_id: str) -> Member | None: ...
+    def add_joined(self, member: Member, capacity: int, timeline_data: dict[str, Any], live_session_id: str | None,
+                   joined: Event) -> int | None: ...
+    def remove(self, slug: str, person_id: str) -> bool: ...
+    def lock(self, slug: str, person_id: str, seen_before: dt.datetime | None = None) -> bool: ...
+    def list(self, slug: str) -> list[Member]: ...
+    def to_recheck(self, now: dt.datetime, since: dt.datetime) -> list[tuple[str, str]]: ...
+    def rooms_of(self, person_id: str) -> list[str]: ...
+    def touch(self, pairs: list[tuple[str, str]], now: dt.datetime) -> int: ...
+    def set_checked_in(self, slug: str, person_id: str, checked_in: bool) -> None: ...
+    def checked_in_rooms(self) -> set[str]: ...
+    def stale(self, before: dt.datetime, limit: int) -> list[tuple[str, str]]: ...
+
+
+class MessagesRepository(Protocol):
+    def get(self, message_id: str, *, lock: bool = False) -> Message | None: ...
+    def save(self, message: Message) -> None: ...
+    def read(self, slug: str, person_id: str, now: dt.datetime, *, before_seq: int | None = None,
+             after_seq: int | None = None, limit: int) -> tuple[AccessContext, MessagePage] | None: ...
+    def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
+                        since_in_room: dt.datetime) -> PostingContext | None: ...
+    def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]: ...
+    def add_posted(self, message: Message, timeline_data: dict[str, Any]) -> int: ...
+    def pace(self, person_id: str, action: str) -> dt.datetime | None: ...
+    def set_pace(self, person_id: str, action: str, due_at: dt.datetime) -> None: ...
+    def heart(self, message_id: str, person_id: str, on: bool, now: dt.datetime) -> int | None: ...
+
+
+class SanctionsRepository(Protocol):
+    def get(self, sanction_id: str, *, lock: bool = False) -> Sanction | None: ...
+    def lock_new(self, sanction_id: str, person_id: str) -> None: ...
+    def save(self, sanction: Sanction) -> None: ...
+    def active_for(self, person_id: str) -> list[Sanction]: ...
+
+
+class CohortGrantsRepository(Protocol):
+    def add(self, grant: CohortGrant) -> None: ...
+    def get(self, grant_id: str, *, lock: bool = False) -> CohortGrant | None: ...
+    def revoke(self, grant_id: str, by: str, now: dt.datetime) -> None: ...
+    def rooms_for(self, person_id: str, now: dt.datetime) -> set[str]: ...
+    def list(self, slug: str | None) -> list[CohortGrant]: ...
+
+
+class SessionsRepository(Protocol):
+    def get(self, session_id: str, *, lock: bool = False) -> Session | None: ...
+    def add(self, session: Session) -> None: ...
+    def save(self, session: Session) -> None: ...
+    def live_in(self, slug: str) -> Session | None: ...
+    def overlapping(self, slug: str, starts_at: dt.datetime, ends_at: dt.datetime) -> list[Session]: ...
+    def next_overdue(self, ended_before: dt.datetime) -> Session | None: ...
+    def live_rooms(self) -> set[str]: ...
+    def list(self, slugs: Iterable[str] | None, statuses: tuple[str, ...], limit: int = 200,
+             latest: bool = False) -> list[Session]: ...
+    def attend(self, session_id: str, person_id: str, now: dt.datetime) -> None: ...
+    def attendees(self, session_id: str) -> list[str]: ...
+
+
+class HandsRepository(Protocol):
+    def list(self, slug: str) -> list[tuple[str, dt.datetime]]: ...
+    def add(self, slug: str, person_id: str, raised_at: dt.datetime) -> None: ...
+    def remove(self, slug: str, person_id: str) -> bool: ...
 
 
 class UnitOfWork(BaseUnitOfWork):
@@ -30,19 +183,18 @@ class UnitOfWork(BaseUnitOfWork):
 
     rooms: RoomsRepository
     people: PeopleRepository
-    # The repositories below are SQL-shaped; their contracts are the adapters' docstrings.
-    streams: object
-    timeline: object
-    members: object
-    messages: object
-    sanctions: object
-    cohort_grants: object
-    sessions: object
-    hands: object
+    streams: StreamsRepository
+    timeline: TimelineRepository
+    members: MembersRepository
+    messages: MessagesRepository
+    sanctions: SanctionsRepository
+    cohort_grants: CohortGrantsRepository
+    sessions: SessionsRepository
+    hands: HandsRepository
 
     def __enter__(self):
         super().__enter__()
-        self.timeline_items: list[dict] = []
+        self.timeline_items: list[TimelineItem] = []
         return self
 
     @abc.abstractmethod

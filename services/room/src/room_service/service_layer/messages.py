@@ -1,0 +1,171 @@
+"""Service layer: talking in a room: posting, editing, deleting, hearts, @mentions and the history's pages."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+
+from room_service.domain import errors, events, sanctions
+from room_service.domain import messages as msgs
+from room_service.domain.messages import Message
+from room_service.domain.rooms import Room
+from room_service.service_layer.access import (
+    access_context,
+    require_member,
+    require_reader,
+    room_not_found,
+)
+from room_service.service_layer.timeline import Transactions, append, parse_uuid
+from room_service.service_layer.unit_of_work import TimelineItem, UnitOfWork
+from room_service.service_layer.views import message_view, timeline_message
+
+MAX_PAGE = 100
+
+
+def find_message(uow: UnitOfWork, message_id: str, lock: bool = False) -> Message:
+    message = uow.messages.get(parse_uuid(message_id, "message_id"), lock=lock)
+    if message is None:
+        raise errors.MessageNotFound(f"no message {message_id!r}")
+    return message
+
+
+def require_may_speak(room: Room, facilitated_open: bool, active: Iterable[sanctions.Sanction],
+                      now: dt.datetime) -> None:
+    """Posting and editing need the room active and open now (Room.closed_now), and no ban or mute in force
+    there (a ban ends membership, but a join may have raced it); reading needs none of that."""
+    if room.status != "active":
+        raise errors.RoomArchived(f"{room.name} is archived; it is read-only now")
+    if closed := room.closed_now(now, facilitated_open=facilitated_open):
+        raise errors.RoomClosed(f"you may not post or edit messages in {room.name} now: {closed}")
+    for kind in ("ban", "mute"):
+        sanctions.check(active, kind, room.slug, now)
+
+
+def delete_message(uow: UnitOfWork, message: Message, by: str, now: dt.datetime, *, by_moderation: bool,
+                   reason: str = "") -> None:
+    """Deletes the message (its author, or a moderator: `by_moderation`), with the timeline item and event."""
+    message.delete(by, now, moderator=by_moderation)
+    uow.messages.save(message)
+    item = append(uow, message.room_slug, "message_deleted",
+                  {"message_id": message.message_id, "message_seq": message.seq, "deleted_by": by}, now)
+    uow.add_events([events.message_deleted(message, item["seq"], by_moderation=by_moderation, reason=reason)])
+
+
+def mentions(uow: UnitOfWork, body: str, room: Room) -> list[dict]:
+    """@usernames resolved to people of the room's cohort, or in the room (staff with a grant); any other
+    name stays plain text, so nobody learns of accounts across the cohorts."""
+    names = msgs.mentioned_usernames(body)
+    known = uow.people.by_usernames(names)
+    return [{"person_id": known[n].person_id, "username": known[n].username} for n in names
+            if n in known and (known[n].cohort == room.audience_cohort
+                               or uow.members.get(room.slug, known[n].person_id) is not None)]
+
+
+class Messages:
+    """A member's messages: post, edit, delete their own, hearts; and reading the room's history."""
+
+    def __init__(self, transactions: Transactions):
+        self.tx = transactions
+
+    def post(self, person_id: str, slug: str, body: str, reply_to: str | None = None) -> dict:
+        body = msgs.clean_body(body)
+        now = self.tx.clock()
+        with self.tx.begin() as uow:
+            slow_window = dt.timedelta(seconds=msgs.MAX_SLOW_MODE_SECONDS)
+            context = uow.messages.posting_context(slug, person_id, now, now - msgs.RATE_WINDOW, now - slow_window)
+            if context is None:
+                raise room_not_found(slug)
+            room = context.room
+            if not context.in_room:
+                raise errors.NotInRoom("join the room before posting")
+            require_may_speak(room, context.facilitated_open, context.sanctions, now)
+            msgs.check_posting_rate(context.recent_posts, context.last_in_room, room.slow_mode_seconds, now)
+            if reply_to:
+                reply_to = parse_uuid(reply_to, "reply_to")  # stored and announced in the one canonical form
+                parent = uow.messages.get(reply_to)
+                if parent is None or parent.room_slug != slug:
+                    raise msgs.InvalidMessage("reply_to must name a message in this room")
+            message = Message(
+                message_id=str(uuid.uuid4()), room_slug=slug, seq=0, author_id=person_id,
+                author_username=context.member_username, body=body, posted_at=now, reply_to=reply_to or None,
+                mentions=mentions(uow, body, room) if "@" in body else [],
+            )
+            timeline_data = timeline_message(message)
+            del timeline_data["seq"]  # the item's own seq is the message's
+            message.seq = uow.messages.add_posted(message, timeline_data)
+            uow.timeline_items.append(TimelineItem(room_slug=slug, seq=message.seq, kind="message_posted",
+                                                   data=timeline_data, occurred_at=now))
+            uow.add_events([events.message_posted(message)])
+            self.tx.commit(uow)
+            return message_view(message)
+
+    def edit(self, person_id: str, message_id: str, body: str) -> dict:
+        now = self.tx.clock()
+        with self.tx.begin() as uow:
+            message = find_message(uow, message_id, lock=True)
+            context = access_context(uow, message.room_slug, person_id, now)
+            if context.member is None:
+                raise errors.NotInRoom("join the room first")
+            require_may_speak(context.room, context.facilitated_open, context.sanctions, now)
+            last_edited_at = message.edited_at
+            message.edit(person_id, body, [], now)  # the author's own, not deleted: then how often
+            msgs.check_editing_rate(last_edited_at, uow.messages.recent_writes(person_id, now - msgs.RATE_WINDOW), now)
+            message.mentions = mentions(uow, message.body, context.room)
+            uow.messages.save(message)
+            item = append(uow, message.room_slug, "message_edited", timeline_message(message), now)
+            uow.add_events([events.message_edited(message, item["seq"])])
+            self.tx.commit(uow)
+            return message_view(message)
+
+    def delete(self, person_id: str, message_id: str) -> dict:
+        """Its author deletes a message."""
+        now = self.tx.clock()
+        with self.tx.begin() as uow:
+            message = find_message(uow, message_id, lock=True)
+            delete_message(uow, message, person_id, now, by_moderation=False)
+            self.tx.commit(uow)
+            return message_view(message)
+
+    def heart(self, person_id: str, message_id: str, on: bool) -> dict:
+        """Gives or takes back a heart (idempotent); returns the message with its count."""
+        now = self.tx.clock()
+        with self.tx.begin() as uow:
+            message = find_message(uow, message_id)
+            require_member(uow, person_id, message.room_slug)
+            if message.deleted:
+                raise msgs.MessageDeleted("this message was deleted")
+            count = uow.messages.heart(message.message_id, person_id, on, now)
+            if count is not None:  # a change: it is announced, so it is paced (a refusal rolls it back)
+                due_at = msgs.pace_hearts(uow.messages.pace(person_id, "heart"), now)
+                uow.messages.set_pace(person_id, "heart", due_at)
+                message.hearts = count
+                append(uow, message.room_slug, "hearts_changed",
+                       {"message_id": message.message_id, "message_seq": message.seq, "hearts": count}, now)
+            self.tx.commit(uow)
+            return message_view(message, hearted=on)
+
+    def history(self, person_id: str, slug: str, *, before_seq: int = 0, after_seq: int | None = None,
+                limit: int = 50) -> dict:
+        """A page of messages: backwards from `before_seq` (0: the newest), or forwards after `after_seq`."""
+        if not 1 <= limit <= MAX_PAGE:
+            raise errors.InvalidPage(f"limit must be between 1 and {MAX_PAGE}")
+        if before_seq < 0 or (after_seq is not None and after_seq < 0):
+            raise errors.InvalidPage("before_seq and after_seq must not be negative")
+        now = self.tx.clock()
+        with self.tx.begin(single_statements=True) as uow:  # one read: no BEGIN/ROLLBACK round trips
+            if after_seq is not None:
+                read = uow.messages.read(slug or "", person_id, now, after_seq=after_seq, limit=limit)
+            else:  # one row past the page says whether anything is older
+                read = uow.messages.read(slug or "", person_id, now, before_seq=before_seq or None, limit=limit + 1)
+        if read is None:
+            raise room_not_found(slug)
+        context, page = read
+        require_reader(context, slug, now)  # the page was read with the door's facts; shown only past it
+        more_before = after_seq is None and len(page) > limit
+        if after_seq is None:
+            page = list(reversed(page[:limit]))
+        return {
+            "messages": [message_view(m, hearted) for m, hearted in page],
+            # The cursor for "load more": pass it as before_seq. 0 when this page reaches the start.
+            "next_before_seq": page[0][0].seq if more_before else 0,
+        }

@@ -1,0 +1,77 @@
+"""Service layer: keeping a room safe: moderation's removals (RPCs), slow mode, and the read model of sanctions
+from moderation's events."""
+from __future__ import annotations
+
+from room_service.domain import errors, sanctions
+from room_service.service_layer.access import load_room, require_may_enter, require_moderator
+from room_service.service_layer.messages import delete_message, find_message
+from room_service.service_layer.timeline import Transactions, append, remove_member
+from room_service.service_layer.views import message_view
+
+
+class Moderation:
+    """Removals by the room's moderators, slow mode by its staff, and sanctions (mutes, bans) as moderation
+    announces them."""
+
+    def __init__(self, transactions: Transactions):
+        self.tx = transactions
+
+    def remove_message(self, moderator_id: str, message_id: str, reason: str = "") -> dict:
+        """A moderator of the message's room removes it (idempotent); returns the message as it now stands."""
+        now = self.tx.clock()
+        with self.tx.begin() as uow:
+            message = find_message(uow, message_id, lock=True)
+            require_moderator(uow, moderator_id, message.room_slug, now, "remove someone else's message")
+            if message.deleted:
+                return message_view(message)
+            delete_message(uow, message, moderator_id, now, by_moderation=True, reason=reason)
+            self.tx.commit(uow)
+            return message_view(message)
+
+    def remove_person(self, moderator_id: str, slug: str, person_id: str, reason: str) -> bool:
+        """A moderator of the room removes someone from it (idempotent: False when they were not in it)."""
+        now = self.tx.clock()
+        with self.tx.begin() as uow:
+            load_room(uow, slug)
+            require_moderator(uow, moderator_id, slug, now, "remove someone from a room")
+            removed = remove_member(uow, slug, person_id, "removed", now, by=moderator_id, note=reason)
+            self.tx.commit(uow)
+            return removed
+
+    def set_slow_mode(self, actor_id: str, slug: str, seconds: int) -> int:
+        """Room staff (facilitators of the room) set slow mode; 0 turns it off."""
+        now = self.tx.clock()
+        with self.tx.begin() as uow:
+            room = load_room(uow, slug, lock=True)
+            person = uow.people.get(actor_id)
+            if person is None or not room.is_facilitator(person.facts(), now):
+                raise errors.NotStaff("only this room's moderators, hosts, session leaders or admins set slow mode")
+            require_may_enter(uow, slug, actor_id, now, "set slow mode")
+            room.slow_mode_seconds = seconds
+            room.validate()
+            uow.rooms.save(room, actor_id)
+            append(uow, slug, "slow_mode_changed", {"seconds": seconds, "by": actor_id}, now)
+            self.tx.commit(uow)
+            return seconds
+
+    def apply_sanction_event(self, envelope: dict) -> bool:
+        """Applies one of moderation's sanction events, once per event id; a ban removes the person from the
+        rooms it covers. Returns whether the event was new."""
+        data = envelope.get("data") or {}
+        sanction_id, person_id = data.get("sanction_id"), data.get("person_id")
+        now = self.tx.clock()
+        with self.tx.begin() as uow:
+            sanctions.apply_event(None, envelope)  # validates the contract before anything is written
+            uow.sanctions.lock_new(sanction_id, person_id)
+            if not uow.claim_event(envelope):
+                return False
+            current = uow.sanctions.get(sanction_id, lock=True)
+            updated = sanctions.apply_event(current if current.seq else None, envelope)
+            if updated is not None:
+                uow.sanctions.save(updated)
+                if updated.active and updated.kind == "ban":
+                    for slug in uow.members.rooms_of(person_id):
+                        if updated.in_force("ban", slug, now):
+                            remove_member(uow, slug, person_id, "banned", now)
+            self.tx.commit(uow)
+            return True

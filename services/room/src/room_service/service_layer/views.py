@@ -1,0 +1,108 @@
+"""Service layer: what room's use cases return (plain data for the entrypoints) and what its timeline stores."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from room_service.domain.circle import TurnQueue
+from room_service.domain.grants import CohortGrant
+from room_service.domain.messages import Message
+from room_service.domain.rooms import Decision, Room
+from room_service.domain.sessions import Session
+from room_service.service_layer.unit_of_work import Member
+
+
+def _jsonable(view: dict[str, Any]) -> dict[str, Any]:
+    """A view as the timeline stores it (JSON): times as ISO text."""
+    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in view.items()}
+
+
+def room_view(room: Room) -> dict:
+    return {
+        "slug": room.slug,
+        "name": room.name,
+        "description": room.description,
+        "topic": room.topic,
+        "audience_cohort": room.audience_cohort,
+        "audience_kind": room.audience_kind,
+        "mode": room.mode,
+        "active": room.status == "active",
+        "capacity": room.capacity,
+        "access_summary": room.summary(),
+        "access_policy": room.access_policy,
+        "opens_at": room.opens_at,
+        "closes_at": room.closes_at,
+        "slow_mode_seconds": room.slow_mode_seconds,
+    }
+
+
+def access_view(decision: Decision) -> dict:
+    return {"allowed": decision.allowed, "missing": list(decision.missing)}
+
+
+def member_view(member: Member) -> dict:
+    return {
+        "person_id": member.person_id,
+        "username": member.username or "",
+        "joined_at": member.joined_at,
+        "last_seen_at": member.last_seen_at,
+        "checked_in": member.checked_in,
+    }
+
+
+def message_view(m: Message, hearted: bool = False) -> dict:
+    return {
+        "message_id": m.message_id,
+        "room_slug": m.room_slug,
+        "seq": m.seq,
+        "author_id": m.author_id,
+        "author_username": m.author_username or "",
+        "body": "" if m.deleted else m.body,
+        "reply_to": m.reply_to,
+        "mentions": [] if m.deleted else m.mentions,
+        "hearts": m.hearts,
+        "hearted_by_me": hearted,
+        "posted_at": m.posted_at,
+        "edited_at": m.edited_at,
+        "deleted": m.deleted,
+    }
+
+
+def timeline_message(m: Message) -> dict:
+    """A message as the timeline stores it (JSON): what every subscriber sees, without per-viewer fields."""
+    view = message_view(m)
+    view.pop("hearted_by_me")
+    return _jsonable(view)
+
+
+def session_view(s: Session) -> dict:
+    return {
+        "session_id": s.session_id,
+        "room_slug": s.room_slug,
+        "topic": s.topic,
+        "leader_id": s.leader_id,
+        "kind": s.kind,
+        "status": s.status,
+        "starts_at": s.starts_at,
+        "duration_minutes": s.duration_minutes,
+        "started_at": s.started_at,
+        "ended_at": s.ended_at,
+    }
+
+
+def timeline_session(s: Session) -> dict:
+    """A session as the timeline stores it (JSON)."""
+    return _jsonable(session_view(s))
+
+
+def queue_view(queue: TurnQueue) -> dict:
+    return {
+        "speaker_id": queue.speaker_id or "",
+        "speaker_since": queue.speaker_since,
+        "hands": [{"person_id": pid, "raised_at": at} for pid, at in queue.hands],
+    }
+
+
+def grant_view(grant: CohortGrant) -> dict:
+    return dataclasses.asdict(grant)

@@ -1,0 +1,702 @@
+"""Unit-test fakes for room: an in-memory transactional store behind every repository port, a clock, and room's
+use cases built on them (no database, no broker)."""
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import datetime as dt
+import itertools
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+from room_unit_helpers import ROOMS, START
+
+from hearth_common.events import Event
+from room_service.domain.grants import CohortGrant
+from room_service.domain.messages import Message
+from room_service.domain.people import KnownPerson
+from room_service.domain.rooms import Room
+from room_service.domain.sanctions import Sanction
+from room_service.domain.sessions import Session
+from room_service.service_layer.conversation import Conversation
+from room_service.service_layer.services import RoomService
+from room_service.service_layer.sessions import Sessions
+from room_service.service_layer.unit_of_work import (
+    AccessContext,
+    Member,
+    MessagePage,
+    PostingContext,
+    StreamState,
+    TimelineItem,
+    UniqueViolation,
+    UnitOfWork,
+)
+
+TABLES = ("rooms", "people", "streams", "timeline", "members", "messages", "hearts", "paces", "sanctions",
+          "cohort_grants", "sessions", "attendance", "hands", "inbox")
+_GONE = object()  # a deleted row, among a unit of work's changes
+
+
+@dataclasses.dataclass
+class StreamRow:
+    last_seq: int = 0
+    speaker_id: str | None = None
+    speaker_since: dt.datetime | None = None
+
+
+class FakeDatabase:
+    """Committed state (rows keyed by primary key) and the events committed with it, like the outbox."""
+
+    def __init__(self):
+        self.tables: dict[str, dict] = {name: {} for name in TABLES}
+        self.published: list[Event] = []
+        self.commits = 0
+        # ("members", callable): runs once just before the next insert into that table, so a test can have
+        # a concurrent twin commit first; the insert then meets the twin's row, as it would in PostgreSQL.
+        self.before_next_insert = None
+
+    def rows(self, table: str) -> list:
+        return [copy.deepcopy(row) for row in self.tables[table].values()]
+
+    def timeline(self, slug: str) -> list[TimelineItem]:
+        return sorted((copy.deepcopy(item) for (room, _), item in self.tables["timeline"].items() if room == slug),
+                      key=lambda item: item["seq"])
+
+    def snapshot(self) -> dict:
+        """Everything committed, by value, to compare before and after a refused call."""
+
+        def value(row):
+            return dataclasses.astuple(row) if dataclasses.is_dataclass(row) else copy.deepcopy(row)
+
+        tables = {name: {key: value(row) for key, row in rows.items()} for name, rows in self.tables.items()}
+        return {"tables": tables, "published": [e.id for e in self.published], "commits": self.commits}
+
+
+def _check_constraints(tables: dict[str, dict]) -> None:
+    """The uniqueness rules of adapters/orm.py, and what room's row locks guarantee: each room's timeline is
+    numbered 1, 2, 3... with no gap up to its stream's last seq, a message's hearts are its hearts rows."""
+
+    def unique(table: str, constraint: str, key) -> None:
+        seen = set()
+        for row in tables[table].values():
+            value = key(row)
+            if value in seen:
+                raise UniqueViolation(constraint)
+            seen.add(value)
+
+    unique("rooms", "rooms_name_key", lambda room: room.name)
+    unique("messages", "messages_room_slug_seq_key", lambda m: (m.room_slug, m.seq))
+    for slug, stream in tables["streams"].items():
+        seqs = sorted(seq for room, seq in tables["timeline"] if room == slug)
+        assert seqs == list(range(1, stream.last_seq + 1)), f"fake database: {slug}'s timeline has a gap: {seqs}"
+    for (room, _), _item in tables["timeline"].items():
+        assert room in tables["streams"], f"fake database: a timeline item of {room} without its stream"
+    for message in tables["messages"].values():
+        hearts = sum(1 for message_id, _ in tables["hearts"] if message_id == message.message_id)
+        assert message.hearts == hearts, f"fake database: message {message.message_id} counts {message.hearts} hearts"
+    for slug, _ in tables["members"]:
+        assert slug in tables["rooms"], f"fake database: a member of {slug}, which is no room"
+
+
+# --- repositories: each reads the unit of work's snapshot and stages its writes ---------------------------
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork):
+        self.uow = uow
+
+    def _rows(self, table: str) -> dict:
+        return self.uow._working[table]
+
+    def _get(self, table: str, key):
+        row = self.uow._working[table].get(key)
+        return copy.deepcopy(row)
+
+    def _put(self, table: str, key, row) -> None:
+        self.uow._stage(table, key, copy.deepcopy(row))
+
+    def _insert(self, table: str, key, row, constraint: str) -> None:
+        """A unique index sees every committed row, whenever this transaction began."""
+        hook = self.uow.db.before_next_insert
+        if hook is not None and hook[0] == table:
+            self.uow.db.before_next_insert = None
+            hook[1]()
+        if key in self.uow._working[table] or key in self.uow.db.tables[table]:
+            raise UniqueViolation(constraint)
+        self._put(table, key, row)
+        self.uow._inserted.add((table, key))
+
+    def _delete(self, table: str, key) -> bool:
+        if key not in self.uow._working[table]:
+            return False
+        self.uow._stage(table, key, _GONE)
+        return True
+
+
+def _active_sanctions(uow: FakeUnitOfWork, person_id: str) -> list[Sanction]:
+    return [copy.deepcopy(s) for s in uow._working["sanctions"].values() if s.person_id == person_id and s.active]
+
+
+def _live_session(uow: FakeUnitOfWork, slug: str) -> Session | None:
+    return next((s for s in uow._working["sessions"].values() if s.room_slug == slug and s.status == "live"), None)
+
+
+def _facilitated_open(uow: FakeUnitOfWork, slug: str) -> bool:
+    checked_in = any(m.checked_in for (room, _), m in uow._working["members"].items() if room == slug)
+    return checked_in or _live_session(uow, slug) is not None
+
+
+class FakeRoomsRepository(_Repo):
+    def get(self, slug: str, *, lock: bool = False) -> Room | None:
+        return self._get("rooms", slug)
+
+    def list(self, include_archived: bool = False, topic: str | None = None) -> list[Room]:
+        rooms = [r for r in self._rows("rooms").values()
+                 if (include_archived or r.status == "active") and (not topic or r.topic == topic)]
+        return [copy.deepcopy(r) for r in sorted(rooms, key=lambda r: r.name)]
+
+    def access_context(self, slug: str, person_id: str, now: dt.datetime) -> AccessContext | None:
+        room = self._get("rooms", slug)
+        if room is None:
+            return None
+        live = _live_session(self.uow, slug)
+        return AccessContext(
+            room=room,
+            person=self._get("people", person_id),
+            sanctions=_active_sanctions(self.uow, person_id),
+            cohort_grant=any(g.person_id == person_id and g.room_slug == slug and g.revoked_at is None
+                             and g.expires_at > now for g in self._rows("cohort_grants").values()),
+            facilitated_open=_facilitated_open(self.uow, slug),
+            live_session_id=live.session_id if live is not None else None,
+            member=self._get("members", (slug, person_id)),
+        )
+
+    def add_if_missing(self, room: Room, actor: str) -> bool:
+        rooms = self._rows("rooms")
+        if room.slug in rooms or any(r.name == room.name for r in rooms.values()):
+            return False
+        self._put("rooms", room.slug, room)
+        return True
+
+    def add(self, room: Room, actor: str) -> None:
+        self._insert("rooms", room.slug, room, "rooms_pkey")
+
+    def save(self, room: Room, actor: str) -> None:
+        if room.slug in self._rows("rooms"):
+            self._put("rooms", room.slug, room)
+
+
+class FakePeopleRepository(_Repo):
+    def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None:
+        return self._get("people", person_id)
+
+    def by_usernames(self, usernames: list[str]) -> dict[str, KnownPerson]:
+        return {p.username: copy.deepcopy(p) for p in self._rows("people").values() if p.username in usernames}
+
+    def save(self, person: KnownPerson) -> None:
+        self._put("people", person.person_id, person)
+
+    def lock_new(self, person_id: str) -> None:
+        if person_id not in self._rows("people"):
+            self._put("people", person_id, KnownPerson(person_id))
+
+
+class FakeStreamsRepository(_Repo):
+    def lock(self, slug: str) -> StreamState:
+        stream = self._get("streams", slug) or StreamRow()
+        self._put("streams", slug, stream)
+        return StreamState(stream.last_seq, stream.speaker_id, stream.speaker_since)
+
+    def next_seq(self, slug: str) -> int:
+        stream = self._get("streams", slug) or StreamRow()
+        stream.last_seq += 1
+        self._put("streams", slug, stream)
+        return stream.last_seq
+
+    def set_speaker(self, slug: str, speaker_id: str | None, since: dt.datetime | None) -> None:
+        stream = self._get("streams", slug)
+        if stream is not None:
+            self._put("streams", slug, dataclasses.replace(stream, speaker_id=speaker_id, speaker_since=since))
+
+    def heads(self, slugs: list[str]) -> dict[str, int]:
+        return {slug: s.last_seq for slug, s in self._rows("streams").items() if slug in slugs}
+
+
+class FakeTimelineRepository(_Repo):
+    def add(self, item: TimelineItem) -> None:
+        self._insert("timeline", (item["room_slug"], item["seq"]), item, "pk_timeline")
+
+    def after(self, slug: str, after_seq: int, limit: int, upto: int | None = None) -> list[TimelineItem]:
+        items = [item for (room, seq), item in self._rows("timeline").items()
+                 if room == slug and seq > after_seq and (upto is None or seq <= upto)]
+        return copy.deepcopy(sorted(items, key=lambda item: item["seq"])[:limit])
+
+
+class FakeMembersRepository(_Repo):
+    def get(self, slug: str, person_id: str) -> Member | None:
+        return self._get("members", (slug, person_id))
+
+    def add_joined(self, member: Member, capacity: int, timeline_data: dict[str, Any], live_session_id: str | None,
+                   joined: Event) -> int | None:
+        """As the one statement: nothing at all when the room is full."""
+        if sum(1 for room, _ in self._rows("members") if room == member.room_slug) >= capacity:
+            return None
+        self._insert("members", (member.room_slug, member.person_id), member, "pk_members")
+        seq = self.uow.streams.next_seq(member.room_slug)
+        if live_session_id is not None:
+            self.uow.sessions.attend(live_session_id, member.person_id, member.joined_at)
+        self.uow.add_events([dataclasses.replace(joined, data={**joined.data, "seq": seq})])
+        self.uow.timeline.add(TimelineItem(room_slug=member.room_slug, seq=seq, kind="member_joined",
+                                           data=timeline_data, occurred_at=member.joined_at))
+        return seq
+
+    def remove(self, slug: str, person_id: str) -> bool:
+        return self._delete("members", (slug, person_id))
+
+    def lock(self, slug: str, person_id: str, seen_before: dt.datetime | None = None) -> bool:
+        member = self._rows("members").get((slug, person_id))
+        return member is not None and (seen_before is None or member.last_seen_at < seen_before)
+
+    def list(self, slug: str) -> list[Member]:
+        members = [m for (room, _), m in self._rows("members").items() if room == slug]
+        return copy.deepcopy(sorted(members, key=lambda m: m.joined_at))
+
+    def to_recheck(self, now: dt.datetime, since: dt.datetime) -> list[tuple[str, str]]:
+        """As the SQL: a NULL cohort or kind compares as unknown, so as not different."""
+        found = []
+        for (slug, person_id) in sorted(self._rows("members")):
+            room, person = self._rows("rooms")[slug], self._rows("people").get(person_id)
+            if person is None:
+                continue
+            other_cohort = person.cohort is not None and person.cohort != room.audience_cohort
+            other_kind = room.audience_kind != "both" and person.kind is not None and person.kind != room.audience_kind
+            role_lapsed = any(g.active and g.expires_at is not None
+                              and since <= dt.datetime.fromisoformat(g.expires_at) <= now
+                              for g in person.grants.values())
+            banned = any(s.person_id == person_id and s.active and s.kind == "ban"
+                         and (s.room_slug is None or s.room_slug == slug)
+                         and (s.expires_at is None or s.expires_at > now) for s in self._rows("sanctions").values())
+            if other_cohort or other_kind or role_lapsed or banned:
+                found.append((slug, person_id))
+        return found
+
+    def rooms_of(self, person_id: str) -> list[str]:
+        return [slug for slug, pid in self._rows("members") if pid == person_id]
+
+    def touch(self, pairs: list[tuple[str, str]], now: dt.datetime) -> int:
+        touched = 0
+        for key in set(pairs):
+            member = self._get("members", key)
+            if member is not None:
+                self._put("members", key, dataclasses.replace(member, last_seen_at=now))
+                touched += 1
+        return touched
+
+    def set_checked_in(self, slug: str, person_id: str, checked_in: bool) -> None:
+        member = self._get("members", (slug, person_id))
+        if member is not None:
+            self._put("members", (slug, person_id), dataclasses.replace(member, checked_in=checked_in))
+
+    def checked_in_rooms(self) -> set[str]:
+        return {slug for (slug, _), m in self._rows("members").items() if m.checked_in}
+
+    def stale(self, before: dt.datetime, limit: int) -> list[tuple[str, str]]:
+        return sorted(key for key, m in self._rows("members").items() if m.last_seen_at < before)[:limit]
+
+
+class FakeMessagesRepository(_Repo):
+    def get(self, message_id: str, *, lock: bool = False) -> Message | None:
+        return self._get("messages", message_id)
+
+    def save(self, message: Message) -> None:
+        if message.message_id in self._rows("messages"):
+            self._put("messages", message.message_id, message)
+
+    def read(self, slug: str, person_id: str, now: dt.datetime, *, before_seq: int | None = None,
+             after_seq: int | None = None, limit: int) -> tuple[AccessContext, MessagePage] | None:
+        context = self.uow.rooms.access_context(slug, person_id, now)
+        if context is None:
+            return None
+        in_room = [m for m in self._rows("messages").values() if m.room_slug == slug]
+        if after_seq is not None:
+            page = sorted((m for m in in_room if m.seq > after_seq), key=lambda m: m.seq)[:limit]
+        else:
+            cursor = before_seq if before_seq is not None else 2**63 - 1
+            page = sorted((m for m in in_room if m.seq < cursor), key=lambda m: -m.seq)[:limit]
+        hearts = self._rows("hearts")
+        return context, [(copy.deepcopy(m), m.hearts > 0 and (m.message_id, person_id) in hearts) for m in page]
+
+    def _recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
+        mine = [m for m in self._rows("messages").values() if m.author_id == person_id]
+        return ([m.posted_at for m in mine if m.posted_at > since]
+                + [m.edited_at for m in mine if m.edited_at is not None and m.edited_at > since])
+
+    def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
+                        since_in_room: dt.datetime) -> PostingContext | None:
+        room = self._get("rooms", slug)
+        if room is None:
+            return None
+        member = self._get("members", (slug, person_id))
+        if member is not None:  # a post is a sign of life
+            self._put("members", (slug, person_id), dataclasses.replace(member, last_seen_at=now))
+        in_room = [m.posted_at for m in self._rows("messages").values()
+                   if m.author_id == person_id and m.room_slug == slug and m.posted_at > since_in_room]
+        return PostingContext(
+            room=room,
+            in_room=member is not None,
+            member_username=member.username if member is not None else None,
+            sanctions=_active_sanctions(self.uow, person_id),
+            recent_posts=self._recent_writes(person_id, since),
+            last_in_room=max(in_room) if in_room and room.slow_mode_seconds > 0 else None,
+            facilitated_open=room.mode == "facilitated" and _facilitated_open(self.uow, slug),
+        )
+
+    def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
+        return self._recent_writes(person_id, since)
+
+    def add_posted(self, message: Message, timeline_data: dict[str, Any]) -> int:
+        seq = self.uow.streams.next_seq(message.room_slug)
+        self._insert("messages", message.message_id, dataclasses.replace(message, seq=seq, hearts=0),
+                     "pk_messages")
+        self.uow.timeline.add(TimelineItem(room_slug=message.room_slug, seq=seq, kind="message_posted",
+                                           data=timeline_data, occurred_at=message.posted_at))
+        return seq
+
+    def pace(self, person_id: str, action: str) -> dt.datetime | None:
+        if (person_id, action) not in self._rows("paces"):
+            self._put("paces", (person_id, action), None)
+        return self._get("paces", (person_id, action))
+
+    def set_pace(self, person_id: str, action: str, due_at: dt.datetime) -> None:
+        if (person_id, action) in self._rows("paces"):
+            self._put("paces", (person_id, action), due_at)
+
+    def heart(self, message_id: str, person_id: str, on: bool, now: dt.datetime) -> int | None:
+        key = (message_id, person_id)
+        if on:
+            if key in self._rows("hearts"):
+                return None
+            self._put("hearts", key, now)
+        elif not self._delete("hearts", key):
+            return None
+        message = self._get("messages", message_id)
+        message.hearts += 1 if on else -1
+        self._put("messages", message_id, message)
+        return message.hearts
+
+
+class FakeSanctionsRepository(_Repo):
+    def get(self, sanction_id: str, *, lock: bool = False) -> Sanction | None:
+        return self._get("sanctions", sanction_id)
+
+    def lock_new(self, sanction_id: str, person_id: str) -> None:
+        if sanction_id not in self._rows("sanctions"):
+            self._put("sanctions", sanction_id, Sanction(sanction_id, person_id, "mute", None, None, False, "", 0))
+
+    def save(self, sanction: Sanction) -> None:
+        if sanction.sanction_id in self._rows("sanctions"):
+            self._put("sanctions", sanction.sanction_id, sanction)
+
+    def active_for(self, person_id: str) -> list[Sanction]:
+        return _active_sanctions(self.uow, person_id)
+
+
+class FakeCohortGrantsRepository(_Repo):
+    def add(self, grant: CohortGrant) -> None:
+        self._insert("cohort_grants", grant.grant_id, grant, "cohort_grants_pkey")
+
+    def get(self, grant_id: str, *, lock: bool = False) -> CohortGrant | None:
+        return self._get("cohort_grants", grant_id)
+
+    def revoke(self, grant_id: str, by: str, now: dt.datetime) -> None:
+        grant = self._get("cohort_grants", grant_id)
+        if grant is not None:
+            self._put("cohort_grants", grant_id, dataclasses.replace(grant, revoked_by=by, revoked_at=now))
+
+    def rooms_for(self, person_id: str, now: dt.datetime) -> set[str]:
+        return {g.room_slug for g in self._rows("cohort_grants").values()
+                if g.person_id == person_id and g.revoked_at is None and g.expires_at > now}
+
+    def list(self, slug: str | None) -> list[CohortGrant]:
+        grants = [g for g in self._rows("cohort_grants").values() if not slug or g.room_slug == slug]
+        return sorted(grants, key=lambda g: g.granted_at, reverse=True)
+
+
+class FakeSessionsRepository(_Repo):
+    def get(self, session_id: str, *, lock: bool = False) -> Session | None:
+        return self._get("sessions", session_id)
+
+    def add(self, session: Session) -> None:
+        self._insert("sessions", session.session_id, session, "sessions_pkey")
+
+    def save(self, session: Session) -> None:
+        if session.session_id in self._rows("sessions"):
+            self._put("sessions", session.session_id, session)
+
+    def live_in(self, slug: str) -> Session | None:
+        return copy.deepcopy(_live_session(self.uow, slug))
+
+    def _open(self) -> list[Session]:
+        open_ = [s for s in self._rows("sessions").values() if s.status in ("live", "scheduled")]
+        return sorted(open_, key=lambda s: s.started_at or s.starts_at)
+
+    def overlapping(self, slug: str, starts_at: dt.datetime, ends_at: dt.datetime) -> list[Session]:
+        return copy.deepcopy([s for s in self._open() if s.room_slug == slug
+                              and (s.started_at or s.starts_at) < ends_at and s.planned_end > starts_at])
+
+    def next_overdue(self, ended_before: dt.datetime) -> Session | None:
+        return copy.deepcopy(next((s for s in self._open() if s.planned_end < ended_before), None))
+
+    def live_rooms(self) -> set[str]:
+        return {s.room_slug for s in self._rows("sessions").values() if s.status == "live"}
+
+    def list(self, slugs: Iterable[str] | None, statuses: tuple[str, ...], limit: int = 200,
+             latest: bool = False) -> list[Session]:
+        rooms = set(slugs) if slugs is not None else None
+        found = [s for s in self._rows("sessions").values()
+                 if s.status in statuses and (rooms is None or s.room_slug in rooms)]
+        found.sort(key=lambda s: (s.starts_at, s.session_id), reverse=latest)
+        found = copy.deepcopy(found[:limit])
+        return found[::-1] if latest else found
+
+    def attend(self, session_id: str, person_id: str, now: dt.datetime) -> None:
+        if (session_id, person_id) not in self._rows("attendance"):
+            self._put("attendance", (session_id, person_id), now)
+
+    def attendees(self, session_id: str) -> list[str]:
+        seen = [(at, pid) for (sid, pid), at in self._rows("attendance").items() if sid == session_id]
+        return [pid for _, pid in sorted(seen)]
+
+
+class FakeHandsRepository(_Repo):
+    def list(self, slug: str) -> list[tuple[str, dt.datetime]]:
+        hands = [(pid, at) for (room, pid), at in self._rows("hands").items() if room == slug]
+        return sorted(hands, key=lambda hand: (hand[1], hand[0]))
+
+    def add(self, slug: str, person_id: str, raised_at: dt.datetime) -> None:
+        if (slug, person_id) not in self._rows("hands"):
+            self._put("hands", (slug, person_id), raised_at)
+
+    def remove(self, slug: str, person_id: str) -> bool:
+        return self._delete("hands", (slug, person_id))
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """A transaction over FakeDatabase: it reads a snapshot taken when it began plus its own writes, and
+    commit() applies its writes over what is committed then, checking the database's rules (a violation
+    rolls everything back, as the real one does), and publishes its events. Reads hand out copies, so a
+    change reaches the store only through a repository's write, as with SQL."""
+
+    def __init__(self, db: FakeDatabase):
+        super().__init__()
+        self.db = db
+        self.rooms = FakeRoomsRepository(self)
+        self.people = FakePeopleRepository(self)
+        self.streams = FakeStreamsRepository(self)
+        self.timeline = FakeTimelineRepository(self)
+        self.members = FakeMembersRepository(self)
+        self.messages = FakeMessagesRepository(self)
+        self.sanctions = FakeSanctionsRepository(self)
+        self.cohort_grants = FakeCohortGrantsRepository(self)
+        self.sessions = FakeSessionsRepository(self)
+        self.hands = FakeHandsRepository(self)
+        self._begin()
+
+    def __enter__(self):
+        super().__enter__()
+        self._begin()
+        return self
+
+    def _begin(self) -> None:
+        self._working = {name: dict(rows) for name, rows in self.db.tables.items()}
+        self._changes: dict[str, dict] = {name: {} for name in TABLES}
+        self._inserted: set[tuple[str, Any]] = set()
+
+    def _stage(self, table: str, key, row) -> None:
+        self._changes[table][key] = row
+        if row is _GONE:
+            self._working[table].pop(key, None)
+        else:
+            self._working[table][key] = row
+
+    def claim_event(self, envelope: dict) -> bool:
+        if envelope["event_id"] in self._working["inbox"]:
+            return False
+        self._stage("inbox", envelope["event_id"], envelope.get("event_type"))
+        return True
+
+    def commit(self) -> None:
+        committed_meanwhile = [(table, key) for table, key in self._inserted if key in self.db.tables[table]]
+        if committed_meanwhile:
+            self.rollback()
+            raise UniqueViolation(f"{committed_meanwhile[0][0]}_pkey")
+        candidate = {name: dict(rows) for name, rows in self.db.tables.items()}
+        for name, changes in self._changes.items():
+            for key, row in changes.items():
+                if row is _GONE:
+                    candidate[name].pop(key, None)
+                else:
+                    candidate[name][key] = row
+        try:
+            _check_constraints(candidate)
+        except UniqueViolation:
+            self.rollback()
+            raise
+        self.db.tables = candidate
+        self.db.published.extend(self.pending_events)
+        self.db.commits += 1
+        self.pending_events = []
+        self._begin()
+
+    def rollback(self) -> None:
+        self.pending_events = []
+        self._begin()
+
+
+class FakeClock:
+    def __init__(self, now: dt.datetime = START):
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, delta: dt.timedelta | None = None, **kwargs) -> dt.datetime:
+        self.now += delta if delta is not None else dt.timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture
+def db() -> FakeDatabase:
+    db = FakeDatabase()
+    db.tables["rooms"] = {room.slug: copy.deepcopy(room) for room in ROOMS}
+    return db
+
+
+@pytest.fixture
+def published(db) -> list[Event]:
+    """The events committed so far, oldest first."""
+    return db.published
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def uow_factory(db):
+    # A single-statement unit of work (each statement commits itself) is one transaction here: the use cases
+    # that ask for one write in one statement and commit it.
+    return lambda single_statements=False: FakeUnitOfWork(db)
+
+
+@pytest.fixture
+def live() -> list[TimelineItem]:
+    """The timeline items handed to the live fan-out, in the order their transactions committed."""
+    return []
+
+
+@pytest.fixture
+def rooms(uow_factory, clock) -> RoomService:
+    return RoomService(uow_factory, clock=clock)
+
+
+@pytest.fixture
+def conv(uow_factory, clock, live) -> Conversation:
+    return Conversation(uow_factory, clock=clock, live=live.extend)
+
+
+@pytest.fixture
+def sessions(conv) -> Sessions:
+    return Sessions(conv)
+
+
+class Identity:
+    """Feeds room's read model identity's events, each with a higher seq, as the worker would."""
+
+    def __init__(self, rooms: RoomService):
+        self.rooms = rooms
+        self.seq = itertools.count(1)
+
+    def event(self, event_type: str, person_id: str, **data) -> dict:
+        envelope = {"event_id": str(uuid.uuid4()), "event_type": event_type, "source": "identity",
+                    "seq": next(self.seq), "data": {"person_id": person_id, **data}}
+        self.rooms.apply_identity_event(envelope)
+        return envelope
+
+    def register(self, username: str, cohort: str = "adult", kind: str = "member", roles: Iterable = (),
+                 badges: Iterable[str] = ()) -> str:
+        """A person room knows; `roles`: role names (global) or (role, room_slug) pairs. Returns their id."""
+        person_id = str(uuid.uuid4())
+        self.event("person_registered", person_id, username=username, kind=kind, cohort=cohort)
+        for role in roles:
+            self.grant(person_id, *((role,) if isinstance(role, str) else role))
+        for badge in badges:
+            self.event("badge_awarded", person_id, badge_slug=badge, award_id=str(uuid.uuid4()))
+        return person_id
+
+    def grant(self, person_id: str, role: str, room_id: str | None = None,
+              expires_at: dt.datetime | None = None) -> str:
+        grant_id = str(uuid.uuid4())
+        self.event("role_granted", person_id, grant_id=grant_id, role=role, room_id=room_id,
+                   expires_at=expires_at.isoformat() if expires_at else None)
+        return grant_id
+
+
+@pytest.fixture
+def identity(rooms) -> Identity:
+    return Identity(rooms)
+
+
+@pytest.fixture
+def admin(identity) -> str:
+    return identity.register("ada_admin", kind="listener", roles=["admin"])
+
+
+@pytest.fixture
+def refused(db, live):
+    """`with refused(ErrorType) as caught:` expects the call inside to raise it, having written nothing: no
+    row, no event, no timeline item handed to the live fan-out."""
+
+    @contextlib.contextmanager
+    def expect(error: type[Exception], match: str | None = None):
+        before, fanned_out = db.snapshot(), len(live)
+        with pytest.raises(error, match=match) as caught:
+            yield caught
+        assert db.snapshot() == before
+        assert len(live) == fanned_out
+
+    return expect
+
+
+class ModerationEvents:
+    """Feeds room moderation's sanction events, each with a higher seq unless one is given."""
+
+    def __init__(self, conv: Conversation):
+        self.conv = conv
+        self.seq = itertools.count(1)
+
+    def envelope(self, event_type: str, data: dict, seq: int | None = None) -> dict:
+        return {"event_id": str(uuid.uuid4()), "event_type": event_type, "source": "moderation",
+                "seq": seq if seq is not None else next(self.seq), "data": data}
+
+    def impose(self, person_id: str, kind: str, room_slug: str | None = None, expires_at: dt.datetime | None = None,
+               sanction_id: str | None = None, seq: int | None = None) -> str:
+        sanction_id = sanction_id or str(uuid.uuid4())
+        self.conv.apply_sanction_event(self.envelope("sanction_imposed", {
+            "sanction_id": sanction_id, "person_id": person_id, "kind": kind, "room_slug": room_slug,
+            "expires_at": expires_at.isoformat() if expires_at else None, "reason": "test"}, seq))
+        return sanction_id
+
+    def lift(self, person_id: str, sanction_id: str, seq: int | None = None) -> None:
+        self.conv.apply_sanction_event(self.envelope("sanction_lifted", {
+            "sanction_id": sanction_id, "person_id": person_id}, seq))
+
+
+@pytest.fixture
+def moderation(conv) -> ModerationEvents:
+    return ModerationEvents(conv)
+

@@ -1,0 +1,255 @@
+"""Unit tests on in-memory fakes of who may stay where: staff's cross-cohort grants, the read model of
+sanctions, evictions when identity's events narrow someone's rights or a grant or role lapses, and
+moderation's removals."""
+import datetime as dt
+import uuid
+
+import pytest
+from room_unit_helpers import BADGE_LOCKED, FACILITATED, LISTENERS, LOUNGE, SMALL, START, TEEN_LOUNGE
+
+from room_service.domain import errors
+from room_service.domain.sanctions import InvalidSanctionEvent, Muted
+
+REASON = "covering the teen evening shift"
+
+
+@pytest.fixture
+def staff(identity):
+    return identity.register("stan_staff", kind="listener", roles=["chat_room_moderator"])
+
+
+def members_of(db, slug):
+    return {pid for room, pid in db.tables["members"] if room == slug}
+
+
+class TestCrossCohortGrants:
+    def test_an_admin_lets_staff_into_one_room_of_the_other_cohort(self, conv, admin, staff, published, refused):
+        with refused(errors.NotAllowedIn):
+            conv.join(staff, TEEN_LOUNGE)
+        grant = conv.grant_cohort_access(admin, staff, TEEN_LOUNGE, f"  {REASON} ", None)
+        assert grant | {"grant_id": None} == {
+            "grant_id": None, "person_id": staff, "room_slug": TEEN_LOUNGE, "reason": REASON, "granted_by": admin,
+            "granted_at": START, "expires_at": START + dt.timedelta(days=1), "revoked_by": None,
+            "revoked_at": None}
+        assert published[-1].type == "cohort_access_granted"
+        assert published[-1].data == {
+            "grant_id": grant["grant_id"], "person_id": staff, "room_slug": TEEN_LOUNGE, "reason": REASON,
+            "granted_by": admin, "granted_at": START.isoformat(),
+            "expires_at": (START + dt.timedelta(days=1)).isoformat()}
+        assert conv.join(staff, TEEN_LOUNGE)["seq"] == 1
+        assert conv.list_cohort_grants(admin, TEEN_LOUNGE) == [grant]
+
+    @pytest.mark.parametrize("reason, expires_in, match", [
+        ("too short", None, "say why in 10 to 500"),
+        ("x" * 501, None, "say why in 10 to 500"),
+        (REASON, dt.timedelta(days=31), "at most 30 days ahead"),
+        (REASON, dt.timedelta(minutes=-1), "in the future"),
+    ])
+    def test_a_grant_says_why_and_ends_within_thirty_days(self, conv, admin, staff, reason, expires_in, match,
+                                                          refused):
+        expires_at = START + expires_in if expires_in is not None else None
+        with refused(errors.InvalidGrant, match=match):
+            conv.grant_cohort_access(admin, staff, TEEN_LOUNGE, reason, expires_at)
+
+    def test_only_admins_grant_only_staff_and_only_across_cohorts(self, conv, identity, admin, staff, refused):
+        member = identity.register("mo")
+        with refused(errors.NotAdmin):
+            conv.grant_cohort_access(staff, staff, TEEN_LOUNGE, REASON, None)
+        with refused(errors.NotStaff):
+            conv.grant_cohort_access(admin, member, TEEN_LOUNGE, REASON, None)
+        with refused(errors.InvalidGrant, match="adult cohort already"):
+            conv.grant_cohort_access(admin, staff, LOUNGE, REASON, None)
+        with refused(errors.InvalidGrant, match="does not know this person"):
+            conv.grant_cohort_access(admin, str(uuid.uuid4()), TEEN_LOUNGE, REASON, None)
+        with refused(errors.RoomNotFound):
+            conv.grant_cohort_access(admin, staff, "no-such-room", REASON, None)
+
+    def test_revoking_takes_the_person_out_and_is_announced_once(self, conv, admin, staff, published, db):
+        grant = conv.grant_cohort_access(admin, staff, TEEN_LOUNGE, REASON, None)
+        conv.join(staff, TEEN_LOUNGE)
+        revoked = conv.revoke_cohort_access(admin, grant["grant_id"])
+        assert (revoked["revoked_by"], revoked["revoked_at"]) == (admin, START)
+        assert [e.type for e in published[-2:]] == ["cohort_access_revoked", "member_left"]
+        assert published[-2].data == {"grant_id": grant["grant_id"], "person_id": staff, "room_slug": TEEN_LOUNGE,
+                                      "revoked_by": admin, "revoked_at": START.isoformat()}
+        assert published[-1].data["reason"] == "grant_revoked" and published[-1].data["removed_by"] == admin
+        assert staff not in members_of(db, TEEN_LOUNGE)
+        events = len(published)
+        assert conv.revoke_cohort_access(admin, grant["grant_id"]) == revoked
+        assert len(published) == events
+
+    def test_another_grant_for_the_room_lets_them_stay(self, conv, admin, staff, db):
+        first = conv.grant_cohort_access(admin, staff, TEEN_LOUNGE, REASON, None)
+        conv.grant_cohort_access(admin, staff, TEEN_LOUNGE, REASON + " (extended)", START + dt.timedelta(days=3))
+        conv.join(staff, TEEN_LOUNGE)
+        conv.revoke_cohort_access(admin, first["grant_id"])
+        assert staff in members_of(db, TEEN_LOUNGE)
+
+    def test_an_unknown_grant(self, conv, admin, refused):
+        with refused(errors.GrantNotFound):
+            conv.revoke_cohort_access(admin, str(uuid.uuid4()))
+        with refused(errors.InvalidId):
+            conv.revoke_cohort_access(admin, "grant-1")
+
+    def test_an_expired_grant_is_swept_out(self, conv, admin, staff, clock, db, published):
+        conv.grant_cohort_access(admin, staff, TEEN_LOUNGE, REASON, START + dt.timedelta(hours=2))
+        conv.join(staff, TEEN_LOUNGE)
+        clock.advance(hours=1)
+        assert conv.evict_lapsed() == 0
+        clock.advance(hours=1)
+        assert conv.evict_lapsed() == 1
+        assert staff not in members_of(db, TEEN_LOUNGE)
+        assert published[-1].data["reason"] == "no_longer_allowed"
+
+
+class TestSanctions:
+    def test_a_mute_stops_posting_until_lifted(self, conv, identity, moderation, refused):
+        sam = identity.register("sam")
+        conv.join(sam, LOUNGE)
+        sanction = moderation.impose(sam, "mute")
+        with refused(Muted):
+            conv.post(sam, LOUNGE, "hello")
+        moderation.lift(sam, sanction)
+        conv.post(sam, LOUNGE, "hello again")
+
+    def test_a_ban_takes_the_person_out_of_the_rooms_it_covers(self, conv, identity, moderation, db, published):
+        sam = identity.register("sam")
+        conv.join(sam, LOUNGE)
+        conv.join(sam, SMALL)
+        moderation.impose(sam, "ban", room_slug=LOUNGE)
+        assert members_of(db, LOUNGE) == set() and members_of(db, SMALL) == {sam}
+        assert published[-1].type == "member_left" and published[-1].data["reason"] == "banned"
+
+    def test_a_lift_that_arrives_before_its_imposition_wins(self, conv, identity, moderation):
+        sam = identity.register("sam")
+        sanction_id = str(uuid.uuid4())
+        moderation.lift(sam, sanction_id, seq=2)
+        moderation.impose(sam, "ban", sanction_id=sanction_id, seq=1)
+        assert conv.join(sam, LOUNGE)["seq"] == 1
+
+    def test_an_older_event_never_overrides_a_newer_one(self, conv, identity, moderation, db):
+        sam = identity.register("sam")
+        sanction_id = moderation.impose(sam, "mute", seq=5)
+        moderation.impose(sam, "ban", sanction_id=sanction_id, seq=3)
+        assert (db.tables["sanctions"][sanction_id].kind, db.tables["sanctions"][sanction_id].seq) == ("mute", 5)
+
+    def test_an_event_is_applied_once(self, conv, identity, moderation, db):
+        sam = identity.register("sam")
+        envelope = moderation.envelope("sanction_imposed", {
+            "sanction_id": "s-1", "person_id": sam, "kind": "mute", "room_slug": None, "expires_at": None,
+            "reason": ""})
+        assert conv.apply_sanction_event(envelope) is True
+        commits = db.commits
+        assert conv.apply_sanction_event(envelope) is False
+        assert db.commits == commits
+
+    @pytest.mark.parametrize("change", [
+        {"seq": None}, {"event_type": "sanction_forgotten"}, {"data": {"person_id": "p", "kind": "mute"}},
+        {"data": {"sanction_id": "s-1", "person_id": "p", "kind": "warn"}},
+        {"data": {"sanction_id": "s-1", "person_id": "p", "kind": "ban", "expires_at": "tomorrow"}},
+    ])
+    def test_an_event_that_breaks_the_contract_is_refused_and_writes_nothing(self, conv, moderation, change,
+                                                                           refused):
+        envelope = moderation.envelope("sanction_imposed", {"sanction_id": "s-1", "person_id": "p", "kind": "ban"})
+        with refused(InvalidSanctionEvent):
+            conv.apply_sanction_event(envelope | change)
+
+
+class TestEvictions:
+    def test_a_teen_who_turns_eighteen_leaves_the_teen_rooms(self, conv, identity, db, published):
+        tia = identity.register("tia", cohort="teen")
+        conv.join(tia, TEEN_LOUNGE)
+        identity.event("cohort_changed", tia, previous_cohort="teen", cohort="adult")
+        assert members_of(db, TEEN_LOUNGE) == set()
+        assert published[-1].data["reason"] == "no_longer_allowed"
+        assert conv.join(tia, LOUNGE)["seq"] == 1
+
+    def test_a_revoked_badge_takes_the_holder_out_of_the_room_it_unlocked(self, conv, identity, db):
+        holder = identity.register("holder", badges=["group-ready"])
+        conv.join(holder, BADGE_LOCKED)
+        conv.join(holder, LOUNGE)
+        identity.event("badge_revoked", holder, badge_slug="group-ready", award_id=str(uuid.uuid4()))
+        assert members_of(db, BADGE_LOCKED) == set() and members_of(db, LOUNGE) == {holder}
+
+    def test_staff_whose_role_is_revoked_leave_the_rooms_only_it_let_them_into(self, conv, identity, db):
+        member_moderator = identity.register("mia", roles=["chat_room_moderator"])
+        conv.join(member_moderator, LISTENERS)
+        conv.join(member_moderator, LOUNGE)
+        (grant_id,) = db.tables["people"][member_moderator].grants
+        identity.event("role_revoked", member_moderator, grant_id=grant_id, role="chat_room_moderator", room_id=None)
+        assert members_of(db, LISTENERS) == set() and members_of(db, LOUNGE) == {member_moderator}
+
+    def test_staff_no_longer_facilitating_stop_holding_a_room_open(self, conv, sessions, identity, db):
+        host = identity.register("hal", roles=["on_spot_host"])
+        conv.join(host, FACILITATED)
+        sessions.check_in(host, FACILITATED)
+        (grant_id,) = db.tables["people"][host].grants
+        identity.event("role_revoked", host, grant_id=grant_id, role="on_spot_host", room_id=None)
+        assert not db.tables["members"][(FACILITATED, host)].checked_in  # may stay, no longer holds it open
+        assert db.timeline(FACILITATED)[-1]["kind"] == "facilitator_checked_out"
+
+    def test_a_role_that_expires_is_swept_out_within_the_window(self, conv, identity, clock, db):
+        host = identity.register("hal")
+        identity.grant(host, "chat_room_moderator", expires_at=START + dt.timedelta(minutes=30))
+        conv.join(host, LISTENERS)
+        assert conv.evict_lapsed() == 0
+        clock.advance(minutes=31)
+        assert conv.evict_lapsed() == 1
+        assert members_of(db, LISTENERS) == set()
+
+    def test_identity_events_apply_once(self, rooms, identity, db):
+        envelope = identity.event("person_registered", "p-1", username="pat", kind="member", cohort="adult")
+        commits = db.commits
+        assert rooms.apply_identity_event(envelope) is False
+        assert db.commits == commits
+
+
+class TestModeration:
+    @pytest.fixture
+    def moderator(self, identity):
+        return identity.register("mod_mia", kind="listener", roles=[("chat_room_moderator", LOUNGE)])
+
+    def test_a_moderator_removes_a_message_once_with_a_reason(self, conv, identity, moderator, published, db):
+        sam = identity.register("sam")
+        conv.join(sam, LOUNGE)
+        posted = conv.post(sam, LOUNGE, "something unkind")
+        removed = conv.delete(moderator, posted["message_id"], moderator=True, reason="unkind")
+        assert removed["deleted"] and removed["body"] == ""
+        assert published[-1].type == "message_deleted"
+        assert published[-1].data | {"seq": 0, "deleted_at": None} == {
+            "room_slug": LOUNGE, "message_id": posted["message_id"], "seq": 0, "message_seq": posted["seq"],
+            "author_id": sam, "deleted_by": moderator, "by_moderation": True, "reason": "unkind",
+            "deleted_at": None}
+        before = db.snapshot()
+        assert conv.delete(moderator, posted["message_id"], moderator=True, reason="unkind") == removed
+        assert db.snapshot() == before  # again: the same answer, nothing more written
+
+    def test_only_a_moderator_of_that_room_removes_messages_or_people(self, conv, identity, moderator, refused):
+        sam = identity.register("sam")
+        conv.join(sam, SMALL)
+        posted = conv.post(sam, SMALL, "elsewhere")
+        with refused(errors.NotModerator):
+            conv.delete(moderator, posted["message_id"], moderator=True)
+        with refused(errors.NotModerator):
+            conv.remove_person(moderator, SMALL, sam, "no")
+        with refused(errors.NotModerator):
+            conv.remove_person(sam, LOUNGE, moderator, "no")
+
+    def test_a_moderator_removes_a_person_with_a_note(self, conv, identity, moderator, db, published):
+        sam = identity.register("sam")
+        conv.join(sam, LOUNGE)
+        assert conv.remove_person(moderator, LOUNGE, sam, "x" * 600) is True
+        assert published[-1].data | {"seq": 0} == {
+            "room_slug": LOUNGE, "person_id": sam, "reason": "removed", "seq": 0, "left_at": START.isoformat(),
+            "removed_by": moderator, "note": "x" * 500}
+        assert conv.remove_person(moderator, LOUNGE, sam, "again") is False
+
+    def test_slow_mode_is_set_by_the_rooms_staff_within_bounds(self, conv, identity, moderator, db, refused):
+        sam = identity.register("sam")
+        with refused(errors.NotStaff):
+            conv.set_slow_mode(sam, LOUNGE, 30)
+        with refused(errors.InvalidRoom, match="slow_mode_seconds"):
+            conv.set_slow_mode(moderator, LOUNGE, 3601)
+        assert conv.set_slow_mode(moderator, LOUNGE, 30) == 30
+        assert db.tables["rooms"][LOUNGE].slow_mode_seconds == 30
+        assert db.timeline(LOUNGE)[-1]["data"] == {"seconds": 30, "by": moderator}
