@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from hearth_common import errors as common_errors
-from room_service.domain import sessions
+from room_service.domain import events, sessions
 from room_service.domain.access import PersonFacts, RoleFact
 from room_service.domain.sessions import (
     InvalidSession,
@@ -276,10 +276,17 @@ def test_duration_is_never_negative():
     assert session.duration_seconds == 0
 
 
+def ended_event_data(session, attendee_ids):
+    """The session_ended event's data, but for who ended it and its room timeline seq."""
+    data = events.session_ended(session, attendee_ids, seq=9, ended_by=LEADER).data
+    assert (data.pop("seq"), data.pop("ended_by"), data.pop("ended_automatically")) == (9, LEADER, False)
+    return data
+
+
 def test_ended_event_data():
     session = live()
     session.end(LEADER, session.started_at + 50 * MINUTE)
-    assert session.ended_event_data(["p-3", "p-1", "p-2", "p-1"]) == {
+    assert ended_event_data(session, ["p-3", "p-1", "p-2", "p-1"]) == {
         "session_id": "s-1",
         "room_slug": ROOM,
         "topic": "Coping with loss",
@@ -295,15 +302,15 @@ def test_ended_event_data():
 def test_ended_event_lists_the_leader_only_when_passed():
     session = live()
     session.end(LEADER, session.started_at + MINUTE)
-    assert session.ended_event_data(("p-1",))["attendee_ids"] == ["p-1"]
-    assert session.ended_event_data(iter(["p-1", LEADER]))["attendee_ids"] == [LEADER, "p-1"]
-    assert session.ended_event_data([])["attendee_ids"] == []
+    assert ended_event_data(session, ("p-1",))["attendee_ids"] == ["p-1"]
+    assert ended_event_data(session, iter(["p-1", LEADER]))["attendee_ids"] == [LEADER, "p-1"]
+    assert ended_event_data(session, [])["attendee_ids"] == []
 
 
 @pytest.mark.parametrize("make", [scheduled, live])
 def test_ended_event_needs_an_ended_session(make):
     with pytest.raises(SessionStateError, match="only an ended session has an ended event"):
-        make().ended_event_data([])
+        ended_event_data(make(), [])
 
 
 # --- who may do what --------------------------------------------------------------------------------
@@ -387,7 +394,7 @@ def test_an_overrun_session_ends_as_of_its_planned_end():
     session.end_overrun(session.planned_end + dt.timedelta(hours=5))
     assert session.status == "ended" and session.ended_at == session.started_at + dt.timedelta(minutes=60)
     assert session.duration_seconds == 3600
-    assert session.ended_event_data(["a"])["duration_seconds"] == 3600
+    assert ended_event_data(session, ["a"])["duration_seconds"] == 3600
 
 
 def test_a_scheduled_session_never_started_lapses_after_its_planned_end_and_the_grace():

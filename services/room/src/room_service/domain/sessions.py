@@ -224,21 +224,10 @@ class Session:
         # An ended_at before started_at can only come from clock skew between workers; it ran for no time.
         return max(0, int((self.ended_at - self.started_at).total_seconds()))
 
-    def ended_event_data(self, attendee_ids: Iterable[str]) -> dict[str, Any]:
-        """The session_ended event's data; attendees are exactly those given (the leader only if among them)."""
+    def require_ended(self) -> None:
+        """Only an ended session has a session_ended event (domain/events.py builds it)."""
         if self.status != "ended" or self.started_at is None or self.ended_at is None:
             raise SessionStateError(f"this session is {self.status}; only an ended session has an ended event")
-        return {
-            "session_id": self.session_id,
-            "room_slug": self.room_slug,
-            "topic": self.topic,
-            "kind": self.kind,
-            "leader_id": self.leader_id,
-            "attendee_ids": sorted(set(attendee_ids)),
-            "started_at": self.started_at.isoformat(),
-            "ended_at": self.ended_at.isoformat(),
-            "duration_seconds": self.duration_seconds,
-        }
 
 
 def _has_any(facts: PersonFacts, roles: tuple[str, ...], room_slug: str, now: dt.datetime) -> bool:
