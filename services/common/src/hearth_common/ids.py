@@ -13,13 +13,13 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def parse_uuid(value: object, field: str) -> str:
-    """The canonical text of the UUID a caller sent (any case, braces or urn: prefix accepted), or
-    InvalidArgument naming the field, so a malformed id is refused before it reaches a query."""
+def parse_uuid(value: object, field: str, error: type[InvalidArgument] = InvalidArgument) -> str:
+    """The canonical text of the UUID a caller sent (any case, braces or urn: prefix accepted), or `error`
+    naming the field, so a malformed id is refused before it reaches a query."""
     if isinstance(value, uuid.UUID):
         return str(value)
     try:
         return str(uuid.UUID(value))
     except (ValueError, AttributeError, TypeError):
         shown = repr(value if not isinstance(value, str) or len(value) <= _SHOWN_MAX else value[:_SHOWN_MAX] + "...")
-        raise InvalidArgument(f"{field} must be a UUID, got {shown}") from None
+        raise error(f"{field} must be a UUID, got {shown}") from None

@@ -1,9 +1,14 @@
 """Common (pure): the checks of free text every service applies: text, trimmed, within its length, no NUL."""
 from __future__ import annotations
 
+import re
+
 from hearth_common.errors import InvalidArgument
+from hearth_common.vocabulary import USERNAME
 
 NUL = "\x00"
+# An @ and a username as identity accepts it, not cut short from a longer handle.
+MENTION = re.compile(rf"(?<![\w@])@({USERNAME.regex.pattern})(?![A-Za-z0-9_])")
 
 
 def required_text(
@@ -42,3 +47,13 @@ def _trimmed(value: object, field: str, error: type[InvalidArgument]) -> str:
     if NUL in value:  # PostgreSQL cannot store it; refused here with the field's name
         raise error(f"{field} must not contain NUL (0x00) characters")
     return value.strip()
+
+
+def mentioned_usernames(body: str, most: int) -> list[str]:
+    """The distinct @usernames in a text, in order of first mention, lower-cased, at most `most` of them."""
+    seen: dict[str, None] = {}
+    for match in MENTION.finditer(body):
+        name = match.group(1).rstrip(".-").lower()  # "thanks @sam." mentions sam
+        if len(name) >= 3:
+            seen.setdefault(name, None)
+    return list(seen)[:most]

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from hearth_common.clock import utcnow
 from hearth_common.db import PreparedStatement
 from hearth_common.events import Event
 from hearth_common.inbox import claim_event
@@ -40,10 +41,6 @@ _MESSAGE_FIELDS = [f.name for f in dataclasses.fields(Message)]
 _SANCTION_FIELDS = [f.name for f in dataclasses.fields(Sanction)]
 _SESSION_FIELDS = [f.name for f in dataclasses.fields(SupportSession)]
 _GRANT_FIELDS = [f.name for f in dataclasses.fields(CohortGrant)]
-
-
-def _now():
-    return dt.datetime.now(dt.timezone.utc)
 
 
 # The door's facts (see RoomsRepository.access_context) as the columns of one row about the room r, for
@@ -181,17 +178,17 @@ class RoomsRepository:
     def add_if_missing(self, room: Room, actor: str) -> bool:
         """Inserts the room unless its slug, or its name, is taken (an admin may have named a room so before
         the catalogue grew); returns whether it was added."""
-        values = {k: getattr(room, k) for k in _ROOM_FIELDS} | {"updated_at": _now(), "updated_by": actor}
+        values = {k: getattr(room, k) for k in _ROOM_FIELDS} | {"updated_at": utcnow(), "updated_by": actor}
         stmt = postgresql.insert(orm.rooms).values(**values).on_conflict_do_nothing()
         return self.session.execute(stmt).rowcount == 1
 
     def add(self, room: Room, actor: str) -> None:
-        values = {k: getattr(room, k) for k in _ROOM_FIELDS} | {"updated_at": _now(), "updated_by": actor}
+        values = {k: getattr(room, k) for k in _ROOM_FIELDS} | {"updated_at": utcnow(), "updated_by": actor}
         self.session.execute(sa.insert(orm.rooms).values(**values))
 
     def save(self, room: Room, actor: str) -> None:
         values = {k: getattr(room, k) for k in _ROOM_FIELDS if k != "slug"}
-        values |= {"updated_at": _now(), "updated_by": actor}
+        values |= {"updated_at": utcnow(), "updated_by": actor}
         self.session.execute(sa.update(orm.rooms).where(orm.rooms.c.slug == room.slug).values(**values))
 
 
@@ -235,7 +232,7 @@ class PeopleRepository:
             "cohort_seq": person.cohort_seq,
             "badges": {slug: dataclasses.asdict(s) for slug, s in person.badges.items()},
             "grants": {gid: dataclasses.asdict(g) for gid, g in person.grants.items()},
-            "updated_at": _now(),
+            "updated_at": utcnow(),
         }
         stmt = postgresql.insert(orm.people).values(**values)
         self.session.execute(stmt.on_conflict_do_update(index_elements=[orm.people.c.person_id], set_=values))
@@ -244,7 +241,7 @@ class PeopleRepository:
         """Makes sure a row exists and is locked, so concurrent first events for one person serialise."""
         self.session.execute(
             postgresql.insert(orm.people)
-            .values(person_id=person_id, badges={}, grants={}, updated_at=_now())
+            .values(person_id=person_id, badges={}, grants={}, updated_at=utcnow())
             .on_conflict_do_nothing(index_elements=[orm.people.c.person_id])
         )
 
@@ -622,13 +619,13 @@ class SanctionsRepository:
         """Serialises concurrent first events for one sanction on a placeholder row (seq 0, inactive)."""
         self.session.execute(
             postgresql.insert(orm.sanctions)
-            .values(sanction_id=sanction_id, person_id=person_id, kind="mute", active=False, seq=0, updated_at=_now())
+            .values(sanction_id=sanction_id, person_id=person_id, kind="mute", active=False, seq=0, updated_at=utcnow())
             .on_conflict_do_nothing(index_elements=[orm.sanctions.c.sanction_id])
         )
 
     def save(self, sanction: Sanction) -> None:
         t = orm.sanctions
-        values = {k: getattr(sanction, k) for k in _SANCTION_FIELDS if k != "sanction_id"} | {"updated_at": _now()}
+        values = {k: getattr(sanction, k) for k in _SANCTION_FIELDS if k != "sanction_id"} | {"updated_at": utcnow()}
         self.session.execute(sa.update(t).where(t.c.sanction_id == sanction.sanction_id).values(**values))
 
     def active_for(self, person_id: str) -> list[Sanction]:

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Sequence
 
-from hearth_common.vocabulary import USERNAME
+from hearth_common import text
+from hearth_common.pacing import Pace
 from room_service.domain.errors import InvalidMessage, MessageDeleted, NotYourMessage, PostingTooFast
 
 MAX_BODY = 2000
-# An @ and a username as identity accepts it, not cut short from a longer handle.
-MENTION = re.compile(rf"(?<![\w@])@({USERNAME.regex.pattern})(?![A-Za-z0-9_])")
 MAX_MENTIONS = 10
 
 # Per-person posting rate across all rooms: a burst of RATE_BURST messages, then about one every
@@ -23,6 +21,7 @@ MAX_SLOW_MODE_SECONDS = 3600
 # a burst of HEART_BURST, then one every HEART_INTERVAL.
 HEART_BURST = 10
 HEART_INTERVAL = dt.timedelta(seconds=1)
+HEART_PACE = Pace(HEART_BURST, HEART_INTERVAL, "giving hearts")
 
 
 def clean_body(body: str) -> str:
@@ -37,12 +36,7 @@ def clean_body(body: str) -> str:
 
 def mentioned_usernames(body: str) -> list[str]:
     """The distinct @usernames in a message, in order of first mention, lower-cased."""
-    seen: dict[str, None] = {}
-    for match in MENTION.finditer(body):
-        name = match.group(1).rstrip(".-").lower()  # "thanks @sam." mentions sam
-        if len(name) >= 3:
-            seen.setdefault(name, None)
-    return list(seen)[:MAX_MENTIONS]
+    return text.mentioned_usernames(body, MAX_MENTIONS)
 
 
 @dataclasses.dataclass(eq=False)
@@ -128,13 +122,5 @@ def check_editing_rate(
 
 def pace_hearts(due_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     """Refuses a heart given or taken back past the per-person pace, saying when to retry; otherwise returns
-    when the next one is due. `due_at`: what the previous change returned (None for a first). A generic cell
-    rate: a burst of HEART_BURST, then one every HEART_INTERVAL."""
-    due_at = max(due_at or now, now)
-    retry = (due_at - (HEART_BURST - 1) * HEART_INTERVAL - now).total_seconds()
-    if retry > 0:
-        raise PostingTooFast(
-            f"you are giving hearts too fast: {HEART_BURST} at once, then one every "
-            f"{HEART_INTERVAL.total_seconds():g} s; try again in {max(retry, 0.1):.1f} s",
-            retry_after_seconds=max(retry, 0.1))
-    return due_at + HEART_INTERVAL
+    when the next one is due. `due_at`: what the previous change returned (None for a first)."""
+    return HEART_PACE.next_due(due_at, now, PostingTooFast)

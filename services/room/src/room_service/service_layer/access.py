@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import uuid
 from collections.abc import Iterable
 
+from hearth_common.ids import new_id
+from hearth_common.people import is_admin
 from room_service.domain import errors, events, sanctions
 from room_service.domain.grants import CohortGrant, grant_terms
 from room_service.domain.people import KnownPerson
@@ -41,7 +42,7 @@ def known_person(uow: UnitOfWork, person_id: str) -> KnownPerson:
 def require_admin(uow: UnitOfWork, actor_id: str, now: dt.datetime, what: str) -> None:
     """Admin from room's own read model of roles (a token's roles may be minutes stale)."""
     person = uow.people.get(actor_id)
-    if person is None or not person.facts().has_role("admin", "", now):
+    if person is None or not is_admin(person.facts(), now):
         raise errors.NotAdmin(f"only an admin may {what}")
 
 
@@ -162,7 +163,7 @@ class Access:
             if not room.is_facilitator(person.facts(), now):
                 raise errors.NotStaff("only staff (moderators, hosts, session leaders, admins) may hold a "
                                       "cross-cohort grant")
-            grant = CohortGrant(grant_id=str(uuid.uuid4()), person_id=person_id, room_slug=slug, reason=reason,
+            grant = CohortGrant(grant_id=new_id(), person_id=person_id, room_slug=slug, reason=reason,
                                 granted_by=admin_id, granted_at=now, expires_at=expires_at)
             uow.cohort_grants.add(grant)
             uow.add_events([events.cohort_access_granted(grant)])

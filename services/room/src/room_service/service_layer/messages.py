@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable
 
+from hearth_common.ids import new_id
+from hearth_common.paging import Page, page_before
 from room_service.domain import errors, events, sanctions
 from room_service.domain import messages as msgs
 from room_service.domain.messages import Message
@@ -86,7 +87,7 @@ class Messages:
                 if parent is None or parent.room_slug != slug:
                     raise msgs.InvalidMessage("reply_to must name a message in this room")
             message = Message(
-                message_id=str(uuid.uuid4()), room_slug=slug, seq=0, author_id=person_id,
+                message_id=new_id(), room_slug=slug, seq=0, author_id=person_id,
                 author_username=context.member_username, body=body, posted_at=now, reply_to=reply_to or None,
                 mentions=mentions(uow, body, room) if "@" in body else [],
             )
@@ -161,11 +162,9 @@ class Messages:
             raise room_not_found(slug)
         context, page = read
         require_reader(context, slug, now)  # the page was read with the door's facts; shown only past it
-        more_before = after_seq is None and len(page) > limit
-        if after_seq is None:
-            page = list(reversed(page[:limit]))
+        # The cursor for "load more": pass it as before_seq. 0 when this page reaches the start.
+        older = Page(page, 0) if after_seq is not None else page_before(page, limit, lambda row: row[0].seq)
         return {
-            "messages": [message_view(m, hearted) for m, hearted in page],
-            # The cursor for "load more": pass it as before_seq. 0 when this page reaches the start.
-            "next_before_seq": page[0][0].seq if more_before else 0,
+            "messages": [message_view(m, hearted) for m, hearted in older.items],
+            "next_before_seq": older.before,
         }

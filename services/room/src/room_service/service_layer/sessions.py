@@ -3,8 +3,9 @@ Circle turns."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
+from hearth_common.ids import new_id
+from hearth_common.people import is_admin
 from room_service.domain import errors, events
 from room_service.domain import sessions as rules
 from room_service.domain.circle import TurnQueue
@@ -54,7 +55,7 @@ class Sessions:
             if not rules.may_schedule(known_person(uow, actor_id).facts(), slug, now):
                 raise errors.MayNotRunSessions("only Support Session Leaders (and admins) schedule sessions")
             require_may_enter(uow, slug, actor_id, now, "lead a session")
-            session = Session.schedule(str(uuid.uuid4()), slug, topic, actor_id, starts_at, duration_minutes, now)
+            session = Session.schedule(new_id(), slug, topic, actor_id, starts_at, duration_minutes, now)
             uow.streams.lock(slug)  # two leaders booking the same hour: the second sees the first
             session.check_clashes(uow.sessions.overlapping(slug, session.starts_at, session.planned_end))
             uow.sessions.add(session)
@@ -71,7 +72,7 @@ class Sessions:
             viewer = uow.people.get(viewer_id)
             if slug:
                 load_room(uow, slug)
-            if viewer is not None and viewer.facts().has_role("admin", "", now):
+            if viewer is not None and is_admin(viewer.facts(), now):
                 rooms = [slug] if slug else None
             elif slug:
                 require_may_enter(uow, slug, viewer_id, now, "see the sessions")
@@ -114,7 +115,7 @@ class Sessions:
             uow.streams.lock(slug)
             if uow.sessions.live_in(slug) is not None:
                 raise errors.SessionAlreadyLive("a session is live in this room already")
-            session = Session.unplanned(str(uuid.uuid4()), slug, topic, actor_id, now, duration_minutes or 60)
+            session = Session.unplanned(new_id(), slug, topic, actor_id, now, duration_minutes or 60)
             session.check_clashes(uow.sessions.overlapping(slug, session.starts_at, session.planned_end))
             uow.sessions.add(session)
             return self._went_live(uow, session, now)

@@ -3,25 +3,19 @@ timeline (the gap-free sequence of what happened in a room), with the changes se
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 
+from hearth_common import ids
+from hearth_common.clock import utcnow as utcnow  # the clock every use case defaults to
 from room_service.domain import errors, events
 from room_service.service_layer.unit_of_work import TimelineItem, UnitOfWork
 
 LiveFanOut = Callable[[list[TimelineItem]], None]
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def parse_uuid(value: str, field: str) -> str:
+def parse_uuid(value: object, field: str) -> str:
     """The id in its one canonical form (as stored and announced); InvalidId when it is not a UUID."""
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        raise errors.InvalidId(f"{field} must be a UUID, got {value!r}") from None
+    return ids.parse_uuid(value, field, errors.InvalidId)
 
 
 class Transactions:
