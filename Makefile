@@ -7,7 +7,7 @@ PYTEST_GRPC := $(PY) -m pytest -p no:pytest_nameko
 PYTEST_EVENTLET := $(PY) scripts/pytest_eventlet.py
 # Services that run (processes, databases, images); every package under services/ is installed and tested.
 SERVICES := identity room
-PACKAGES := $(filter-out common,$(notdir $(wildcard services/*)))
+PACKAGES := $(filter-out common,$(notdir $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))))
 TESTS = $(wildcard $(foreach s,$(PACKAGES),services/$(s)/tests/$(1)))
 
 .PHONY: help venv proto lint test test-grpc-process test-unit test-nameko test-e2e migrate run bench bench-compare clean wheels images rabbitmq-definitions up down logs ps redeploy test-compose
