@@ -10,7 +10,8 @@ _spec.loader.exec_module(generate)
 
 
 def files_under(root: pathlib.Path) -> set[str]:
-    return {str(p.relative_to(root)) for p in (root / "hearth").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    files = (p for p in (root / "hearth").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return {str(p.relative_to(root)) for p in files}
 
 
 def test_generated_code_is_fresh(tmp_path):

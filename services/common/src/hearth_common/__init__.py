@@ -1,1 +1,2 @@
-"""Cross-cutting code shared by Hearth's services: settings, logging, outbox, inbox, tokens, gRPC and nameko scaffolding."""
+"""Cross-cutting code shared by Hearth's services: vocabulary, event contracts, outbox, inbox, tokens, gRPC and
+nameko scaffolding."""

@@ -142,7 +142,8 @@ def eventually(check: Callable[[], object], timeout: float = 20.0, interval: flo
         time.sleep(interval)
 
 
-def wait_consuming(amqp_uri: str, queue: str, timeout: float = 30.0, alive: Callable[[], str | None] = lambda: None) -> None:
+def wait_consuming(amqp_uri: str, queue: str, timeout: float = 30.0,
+                   alive: Callable[[], str | None] = lambda: None) -> None:
     """Waits until someone consumes from `queue` (events published before that would not reach it).
 
     `alive()` returns None while the consuming process runs, or a description of why it stopped.

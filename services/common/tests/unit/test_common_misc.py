@@ -453,7 +453,8 @@ def _expected_rpc_refusal():
         raise LookupError("no person with username 'nobody'")
     except LookupError:
         logging.getLogger("nameko.containers").warning(
-            "(expected) error handling worker %s: %s", "<WorkerContext [identity.get_person]>", "no person", exc_info=True)
+            "(expected) error handling worker %s: %s", "<WorkerContext [identity.get_person]>", "no person",
+            exc_info=True)
 
 
 @pytest.mark.parametrize("level, shown", [("INFO", True), ("WARNING", False)])

@@ -15,8 +15,8 @@ from hearth_common.rpc_client import RpcClient
 from hearth_common.service_rpc import RoomRpc
 from hearth_common.tokens import TokenVerifier
 from identity_service.bootstrap import build_service
-from identity_service.seed import STARTER_BADGES
 from identity_service.entrypoints.grpc_server import SERVICE_NAME, build_server
+from identity_service.seed import STARTER_BADGES
 from identity_service.service_layer.services import Actor
 
 T = 5  # every call has a deadline

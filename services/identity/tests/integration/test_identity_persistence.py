@@ -41,7 +41,8 @@ def test_migrations_go_up_down_and_up_and_match_the_tables():
         assert tables == set()
         runner.upgrade(url)
         with engine.connect() as conn:
-            assert {"people", "badges", "badge_awards", "role_grants", "outbox"} <= set(sa.inspect(conn).get_table_names())
+            tables = set(sa.inspect(conn).get_table_names())
+            assert {"people", "badges", "badge_awards", "role_grants", "outbox"} <= tables
         engine.dispose()
     finally:
         testing.drop_database(url)

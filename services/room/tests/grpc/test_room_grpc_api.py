@@ -20,7 +20,8 @@ from room_service.entrypoints.grpc_server import build_server
 
 T = 5
 KEY = Ed25519PrivateKey.generate()
-PEM = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+PEM = KEY.public_key().public_bytes(serialization.Encoding.PEM,
+                                    serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
 def token_for(person_id):
@@ -44,8 +45,9 @@ def stub(room_settings, room_engine, rooms, amqp_uri):
 
 def known_person(rooms, cohort="adult", kind="member"):
     person_id = str(uuid.uuid4())
+    data = {"person_id": person_id, "username": "someone", "kind": kind, "cohort": cohort}
     rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": "person_registered", "seq": 1,
-                                "data": {"person_id": person_id, "username": "someone", "kind": kind, "cohort": cohort}})
+                                "data": data})
     return person_id
 
 
@@ -118,7 +120,8 @@ def test_admins_create_rooms_over_grpc_and_bad_input_is_refused_clearly(stub, ro
     with pytest.raises(grpc.RpcError) as info:
         stub.UpdateRoom(pb.UpdateRoomRequest(room=no_policy), metadata=md, timeout=T)
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and '{"always": true}' in info.value.details()
-    assert "Night Owl" in stub.GetRoom(pb.GetRoomRequest(slug=spec.slug), metadata=md, timeout=T).room.room.access_summary
+    got = stub.GetRoom(pb.GetRoomRequest(slug=spec.slug), metadata=md, timeout=T)
+    assert "Night Owl" in got.room.room.access_summary
     member = [("authorization", f"Bearer {token_for(known_person(rooms))}")]
     with pytest.raises(grpc.RpcError) as info:
         stub.ArchiveRoom(pb.ArchiveRoomRequest(slug="adult-grpc-made-room"), metadata=member, timeout=T)
@@ -170,7 +173,8 @@ def test_bursts_as_wide_as_the_worker_pool_reuse_the_same_database_connections(r
     def sessions_opened(conn) -> int:
         time.sleep(1.2)  # a backend reports its session within a second, or when it exits
         conn.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
-        return conn.execute(sa.text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")).scalar()
+        sessions = sa.text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return conn.execute(sessions).scalar()
 
     try:
         with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel, room_engine.connect() as conn:

@@ -68,13 +68,16 @@ GRANTS = ["g1", "g2"]
 def histories(draw):
     """A plausible history of identity events for one person, in seq order."""
     n = draw(st.integers(min_value=0, max_value=25))
-    events = [registered(1, cohort=draw(st.sampled_from(["teen", "adult"])), kind=draw(st.sampled_from(["member", "listener"])))]
+    events = [registered(1, cohort=draw(st.sampled_from(["teen", "adult"])),
+                         kind=draw(st.sampled_from(["member", "listener"])))]
     for seq in range(2, n + 2):
         choice = draw(st.sampled_from(["award", "revoke", "grant", "revoke_role", "cohort"]))
         if choice in ("award", "revoke"):
-            events.append(event(seq, "badge_awarded" if choice == "award" else "badge_revoked", badge_slug=draw(st.sampled_from(SLUGS))))
+            kind = "badge_awarded" if choice == "award" else "badge_revoked"
+            events.append(event(seq, kind, badge_slug=draw(st.sampled_from(SLUGS))))
         elif choice in ("grant", "revoke_role"):
-            events.append(event(seq, "role_granted" if choice == "grant" else "role_revoked", grant_id=draw(st.sampled_from(GRANTS)),
+            kind = "role_granted" if choice == "grant" else "role_revoked"
+            events.append(event(seq, kind, grant_id=draw(st.sampled_from(GRANTS)),
                                 role="chat_room_moderator", room_id=None, expires_at=None))
         else:
             events.append(event(seq, "cohort_changed", previous_cohort="teen", cohort="adult"))

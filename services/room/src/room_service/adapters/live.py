@@ -30,10 +30,11 @@ EXCHANGE = kombu.Exchange("room.live", type="topic", durable=True, delivery_mode
 
 
 def _encode(items: list[dict]) -> str:
-    return json.dumps(
-        [item | {"occurred_at": item["occurred_at"].isoformat()} if isinstance(item["occurred_at"], dt.datetime) else item
-         for item in items]
-    )
+    return json.dumps([
+        item | {"occurred_at": item["occurred_at"].isoformat()} if isinstance(item["occurred_at"], dt.datetime)
+        else item
+        for item in items
+    ])
 
 
 class Subscription:
