@@ -25,7 +25,8 @@ def platform(tmp_path):
     """Environment for identity's and room's processes on an empty vhost (no broker definitions) and new
     databases; yields a starter of processes and stops them all afterwards."""
     vhost = testing.RabbitVhost("hearth_backfill").create()
-    identity_db, room_db = testing.create_database("hearth_backfill_id"), testing.create_database("hearth_backfill_room")
+    identity_db = testing.create_database("hearth_backfill_id")
+    room_db = testing.create_database("hearth_backfill_room")
     env = {"PATH": str(BIN), "IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db,
            "IDENTITY_AMQP_URI": vhost.uri, "ROOM_AMQP_URI": vhost.uri,
            "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0], "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],

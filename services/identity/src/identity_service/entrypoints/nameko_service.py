@@ -9,6 +9,7 @@ from nameko.timer import timer
 
 from hearth_common.db import db_ping, make_engine
 from hearth_common.errors import DomainError
+from hearth_common.nameko_backfill import EventReplay
 from hearth_common.nameko_deps import (
     Heartbeat,
     OutboxRelayRunner,
@@ -42,6 +43,7 @@ class IdentityWorker:
     heartbeat = Heartbeat(
         settings.worker_heartbeat_file, lambda config: db_ping(_engine()) and amqp_ping(config["AMQP_URI"])
     )
+    event_replay = EventReplay(lambda config: build_relay(settings, _engine()))
 
     @rpc(expected_exceptions=DomainError)
     @rpc_errors
@@ -68,6 +70,14 @@ class IdentityWorker:
         """Revokes a badge on behalf of service `caller`; a retry with the same key succeeds again."""
         self.identity.revoke_badge(Actor.calling_service(caller), person_id, badge_slug, reason, idempotency_key)
         return None
+
+    @rpc(expected_exceptions=DomainError)
+    @rpc_errors
+    def replay_events(self, consumer, event_types, since_seq=1):
+        """Publishes again, to service `consumer`'s queues alone, identity's published events of `event_types`
+        from `since_seq` on (a consumer asks on its first start: hearth_common.backfill); returns
+        {replayed, through_seq}."""
+        return self.event_replay(consumer, event_types, since_seq)
 
     @timer(interval=settings.cohort_check_interval_seconds)
     def promote_adults(self):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from hearth_common.backfill import declare_worker_queues
 from hearth_common.logging import configure_logging, new_request_id, request_id_var
 from room_service import settings as settings_module
 from room_service.bootstrap import build_service
@@ -18,11 +19,20 @@ def migrate(settings) -> None:
     log.info("room database migrated", extra={"rooms": rooms})
 
 
+def declare_event_queues(settings) -> None:
+    """room's event queues, made before any process of the platform starts, so no producer publishes to nothing."""
+    from room_service.entrypoints.nameko_service import RoomWorker  # loads nameko: after the database work
+
+    queues = declare_worker_queues(settings.amqp_uri, RoomWorker)
+    log.info("event queues declared", extra={"queues": queues})
+
+
 def main() -> None:
     settings = settings_module.load()
     configure_logging("room", "migrate", settings.log_level)
     request_id_var.set(new_request_id())
     migrate(settings)
+    declare_event_queues(settings)
 
 
 if __name__ == "__main__":

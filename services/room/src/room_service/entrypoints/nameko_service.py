@@ -10,6 +10,7 @@ from nameko.timer import timer
 
 from hearth_common.db import db_ping, make_engine
 from hearth_common.errors import DomainError
+from hearth_common.nameko_backfill import EventBackfillRunner
 from hearth_common.nameko_deps import (
     Heartbeat,
     OutboxRelayRunner,
@@ -51,6 +52,8 @@ class RoomWorker:
     heartbeat = Heartbeat(
         settings.worker_heartbeat_file, lambda config: db_ping(_engine()) and amqp_ping(config["AMQP_URI"])
     )
+    # What identity (or moderation) published before room's queues existed, asked for on room's first start.
+    backfill = EventBackfillRunner(lambda config: _engine())
 
     # --- identity's events: the read model of people -------------------------------------------
 
