@@ -32,16 +32,18 @@ SERVICE_PERMISSIONS = {
     # room consumes identity's and moderation's events on quorum queues that dead-letter to
     # hearth.dead-letter (nameko (re)declares a source's exchange before binding, which needs configure on
     # it); serves moderation's RPC on rpc-room; publishes its own events on room.events; and fans live
-    # timelines out through room.live, one exclusive room.live.<host>.<id> queue per room-grpc replica.
+    # timelines out through room.live, one exclusive room.live.<host>.<id> queue per room-grpc replica. Its
+    # worker asks identity (and moderation) for a replay on its first start, with replies on its own
+    # rpc.reply-room-<id> queue (hearth_common.backfill).
     "room": (
         r"^(evt-(identity|moderation)-[a-z_]+--room\..+|dlq\.evt-(identity|moderation)-[a-z_]+--room\..+"
         r"|hearth\.dead-letter|identity\.events|moderation\.events|nameko-rpc|rpc-room|room\.events"
-        r"|room\.live|room\.live\..+)$",
+        r"|room\.live|room\.live\..+|rpc\.reply-room-.+)$",
         r"^(evt-(identity|moderation)-[a-z_]+--room\..+|dlq\.evt-(identity|moderation)-[a-z_]+--room\..+"
-        r"|hearth\.dead-letter|nameko-rpc|rpc-room|room\.events|room\.live|room\.live\..+)$",
+        r"|hearth\.dead-letter|nameko-rpc|rpc-room|room\.events|room\.live|room\.live\..+|rpc\.reply-room-.+)$",
         r"^(evt-(identity|moderation)-[a-z_]+--room\..+|dlq\.evt-(identity|moderation)-[a-z_]+--room\..+"
         r"|identity\.events|moderation\.events|hearth\.dead-letter|nameko-rpc|rpc-room|room\.live"
-        r"|room\.live\..+)$",
+        r"|room\.live\..+|rpc\.reply-room-.+)$",
     ),
 }
 

@@ -2,10 +2,11 @@
 
 Starts identity-worker, room-worker and room-grpc as real processes on a throwaway vhost holding the committed
 definitions (users' permissions; room's event queues, bound ahead of its start), and checks every event and
-RPC queue and room-grpc's live queue get their consumers, the broker refused nothing, and what identity
-published before room-worker first started reached room. And for a room service added to a platform already
-running (its queues made after identity's events went out, as with a broker started without the
-definitions): `identity-replay-events` brings room what it missed, and replaying again changes nothing.
+RPC queue and room-grpc's live queue get their consumers, the broker refused nothing (room-worker's request
+for a replay from identity included), and what identity published before room-worker first started reached
+room. And for a room service added to a platform already running (its queues made after identity's events
+went out, as with a broker started without the definitions): room backfills what it missed by itself, and
+`identity-replay-events`, all or one type, to everyone or to room alone, changes nothing more.
 """
 import json
 import pathlib
@@ -89,8 +90,9 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
     try:
         env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN),
                "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "perm_admin", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "perm admin password"}
-        for name in ("identity-migrate", "room-migrate"):
-            subprocess.run([str(BIN / name)], env=env, check=True, capture_output=True, timeout=120)
+        for service in ("identity", "room"):  # room-migrate declares room's queues with room's own permissions
+            subprocess.run([str(BIN / f"{service}-migrate")], env={**env, f"{service.upper()}_AMQP_URI": users[service]},
+                           check=True, capture_output=True, timeout=120)
         logs = {}
         for service in ("identity", "room"):
             logs[service] = tmp_path / f"{service}.log"
@@ -127,8 +129,8 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
         testing.drop_database(room_db)
 
 
-def test_a_room_service_added_later_learns_what_it_missed_from_identity_replay_events(tmp_path):
-    vhost = testing.RabbitVhost("hearth_replay").create()  # no definitions: room's queues come with room-worker
+def test_a_room_service_added_later_backfills_by_itself_and_identity_replay_events_changes_nothing(tmp_path):
+    vhost = testing.RabbitVhost("hearth_replay").create()  # no definitions: room's queues come with room-migrate
     identity_db, room_db = testing.create_database("hearth_replay_id"), testing.create_database("hearth_replay_room")
     env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN),
            "IDENTITY_AMQP_URI": vhost.uri, "ROOM_AMQP_URI": vhost.uri,
@@ -136,28 +138,29 @@ def test_a_room_service_added_later_learns_what_it_missed_from_identity_replay_e
            "IDENTITY_WORKER_HEARTBEAT_FILE": str(tmp_path / "identity.hb"), "ROOM_WORKER_HEARTBEAT_FILE": str(tmp_path / "room.hb")}
     procs = []
     try:
-        for name in ("identity-migrate", "room-migrate"):
-            subprocess.run([str(BIN / name)], env=env, check=True, capture_output=True, timeout=120)
+        subprocess.run([str(BIN / "identity-migrate")], env=env, check=True, capture_output=True, timeout=120)
         procs.append(subprocess.Popen([str(BIN / "identity-worker")], env=env, stderr=subprocess.DEVNULL))
         testing.eventually(lambda: not testing.unpublished_events(identity_db), timeout=40,
                            what="identity's relay to publish the bootstrap admin's events (to no queue of room's yet)")
+        subprocess.run([str(BIN / "room-migrate")], env=env, check=True, capture_output=True, timeout=120)
         procs.append(subprocess.Popen([str(BIN / "room-worker")], env=env, stderr=subprocess.DEVNULL))
-        testing.wait_consuming(vhost.uri, "evt-identity-role_granted--room.on_role_granted", timeout=40)
-        assert known_to_room(room_db, "replay_admin") is None  # published before room's queues existed: missed
 
+        # Nobody runs a command: room-worker asks identity for what it missed on its first start.
+        admin = testing.eventually(lambda: known_to_room(room_db, "replay_admin"), timeout=40,
+                                   what="room to backfill the admin from identity")
+        assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]
+        assert backfills(room_db) == {"identity": 2}  # the admin's registration and role, replayed to room once
+
+        handled = testing.eventually(lambda: inbox_count(room_db) == 2 and inbox_count(room_db), timeout=30)
         replay = subprocess.run([str(BIN / "identity-replay-events")], env=env, capture_output=True, text=True,
                                 timeout=60)
         assert replay.returncode == 0, replay.stderr
-        assert "replayed 2 events" in replay.stdout  # the admin's registration and role
-        admin = testing.eventually(lambda: known_to_room(room_db, "replay_admin"), timeout=30,
-                                   what="room to learn of the admin from the replay")
-        assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]
-
-        handled = testing.eventually(lambda: inbox_count(room_db) == 2 and inbox_count(room_db), timeout=30)
-        again = subprocess.run([str(BIN / "identity-replay-events"), "--type", "role_granted"], env=env,
-                               capture_output=True, text=True, timeout=60)
-        assert again.returncode == 0 and "replayed 1 events of type role_granted" in again.stdout, again.stderr
-        testing.eventually(lambda: room_queues_empty(vhost.name), timeout=30, what="room to take the replayed event")
+        assert "replayed 2 events" in replay.stdout
+        again = subprocess.run([str(BIN / "identity-replay-events"), "--type", "role_granted", "--to", "room"],
+                               env=env, capture_output=True, text=True, timeout=60)
+        assert again.returncode == 0, again.stderr
+        assert "replayed 1 events of type role_granted from seq 1 to room" in again.stdout
+        testing.eventually(lambda: room_queues_empty(vhost.name), timeout=30, what="room to take the replayed events")
         assert inbox_count(room_db) == handled and known_to_room(room_db, "replay_admin") == admin
     finally:
         for proc in procs:
@@ -170,6 +173,13 @@ def test_a_room_service_added_later_learns_what_it_missed_from_identity_replay_e
         testing.drop_database(identity_db)
         testing.drop_database(room_db)
         vhost.delete()
+
+
+def backfills(db_url: str) -> dict:
+    """{producer: events it replayed} for each producer room's worker asked for a replay on its first start."""
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.text("SELECT source, replayed FROM event_backfills")).all())
 
 
 def inbox_count(db_url: str) -> int:
