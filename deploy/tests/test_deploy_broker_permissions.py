@@ -91,8 +91,9 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
         env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN),
                "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "perm_admin", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "perm admin password"}
         for service in ("identity", "room"):  # room-migrate declares room's queues with room's own permissions
-            subprocess.run([str(BIN / f"{service}-migrate")], env={**env, f"{service.upper()}_AMQP_URI": users[service]},
-                           check=True, capture_output=True, timeout=120)
+            migrate_env = {**env, f"{service.upper()}_AMQP_URI": users[service]}
+            subprocess.run([str(BIN / f"{service}-migrate")], env=migrate_env, check=True, capture_output=True,
+                           timeout=120)
         logs = {}
         for service in ("identity", "room"):
             logs[service] = tmp_path / f"{service}.log"
