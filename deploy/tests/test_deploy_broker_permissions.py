@@ -135,8 +135,10 @@ def test_a_room_service_added_later_backfills_by_itself_and_identity_replay_even
     identity_db, room_db = testing.create_database("hearth_replay_id"), testing.create_database("hearth_replay_room")
     env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN),
            "IDENTITY_AMQP_URI": vhost.uri, "ROOM_AMQP_URI": vhost.uri,
-           "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "replay_admin", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "replay admin password",
-           "IDENTITY_WORKER_HEARTBEAT_FILE": str(tmp_path / "identity.hb"), "ROOM_WORKER_HEARTBEAT_FILE": str(tmp_path / "room.hb")}
+           "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "replay_admin",
+           "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "replay admin password",
+           "IDENTITY_WORKER_HEARTBEAT_FILE": str(tmp_path / "identity.hb"),
+           "ROOM_WORKER_HEARTBEAT_FILE": str(tmp_path / "room.hb")}
     procs = []
     try:
         subprocess.run([str(BIN / "identity-migrate")], env=env, check=True, capture_output=True, timeout=120)
