@@ -149,10 +149,12 @@ def test_a_room_service_added_later_backfills_by_itself_and_identity_replay_even
         procs.append(subprocess.Popen([str(BIN / "room-worker")], env=env, stderr=subprocess.DEVNULL))
 
         # Nobody runs a command: room-worker asks identity for what it missed on its first start.
-        admin = testing.eventually(lambda: known_to_room(room_db, "replay_admin"), timeout=40,
-                                   what="room to backfill the admin from identity")
+        admin = testing.eventually(lambda: (known_to_room(room_db, "replay_admin") or {}).get("grants") and
+                                   known_to_room(room_db, "replay_admin"), timeout=40,
+                                   what="room to backfill the admin and their role from identity")
         assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]
-        assert backfills(room_db) == {"identity": 2}  # the admin's registration and role, replayed to room once
+        # the admin's registration and role, replayed to room once (recorded when identity's answer is back)
+        assert testing.eventually(lambda: backfills(room_db), timeout=30) == {"identity": 2}
 
         handled = testing.eventually(lambda: inbox_count(room_db) == 2 and inbox_count(room_db), timeout=30)
         replay = subprocess.run([str(BIN / "identity-replay-events")], env=env, capture_output=True, text=True,

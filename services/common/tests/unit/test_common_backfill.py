@@ -1,5 +1,6 @@
 """Unit: backfill's pieces without I/O: which producers a consumer asks, what a producer's replay is given, and
 the generic replay-events command."""
+import contextvars
 import types
 
 import pytest
@@ -70,8 +71,9 @@ def command(monkeypatch):
 
     def run(*argv):
         settings = types.SimpleNamespace(log_level="INFO")
-        return backfill.replay_events_command("demo", lambda: settings, lambda s: relay,
-                                              ["person_registered", "role_granted"], list(argv))
+        # In a context of its own: the command sets the process's request id, which must not leak into other tests.
+        return contextvars.copy_context().run(backfill.replay_events_command, "demo", lambda: settings,
+                                              lambda s: relay, ["person_registered", "role_granted"], list(argv))
 
     return run, relay
 
