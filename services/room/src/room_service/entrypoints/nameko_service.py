@@ -10,7 +10,7 @@ from nameko.timer import timer
 
 from hearth_common.db import db_ping, make_engine
 from hearth_common.errors import DomainError
-from hearth_common.nameko_backfill import EventBackfillRunner
+from hearth_common.nameko_backfill import EventBackfillRunner, EventReplay
 from hearth_common.nameko_deps import (
     Heartbeat,
     OutboxRelayRunner,
@@ -54,6 +54,7 @@ class RoomWorker:
     )
     # What identity (or moderation) published before room's queues existed, asked for on room's first start.
     backfill = EventBackfillRunner(lambda config: _engine())
+    event_replay = EventReplay(lambda config: build_relay(settings, _engine()))
 
     # --- identity's events: the read model of people -------------------------------------------
 
@@ -104,6 +105,16 @@ class RoomWorker:
     def remove_person(self, room_slug, person_id, moderator_id, reason=""):
         """Removes a person from a room for moderation; False when they were not in it."""
         return self.conversation.remove_person(moderator_id, room_slug, person_id, reason)
+
+    # --- room's events again, for a consumer that started after they went out -------------------
+
+    @rpc(expected_exceptions=DomainError)
+    @rpc_errors
+    def replay_events(self, consumer, event_types, since_seq=1):
+        """Publishes again, to service `consumer`'s queues alone, room's published events of `event_types` from
+        `since_seq` on (a consumer asks on its first start: hearth_common.backfill); returns
+        {replayed, through_seq}."""
+        return self.event_replay(consumer, event_types, since_seq)
 
     # --- presence ---------------------------------------------------------------------------------
 
