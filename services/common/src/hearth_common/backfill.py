@@ -1,5 +1,4 @@
-"""Cross-cutting: how a consumer gets every event it needs: its queues declared before producers publish, a
-replay of what a producer published before the consumer existed, and the `<service>-replay-events` command.
+"""Cross-cutting: backfill: a consumer's queues exist before producers publish, and it is replayed what it missed.
 
 The rule (ARCHITECTURE.md, "A service added to a running platform"):
 - a consumer's migrate step declares its event queues and bindings (`declare_consumer_queues`), so they exist
@@ -8,6 +7,7 @@ The rule (ARCHITECTURE.md, "A service added to a running platform"):
   (`EventBackfill`, the RPC `<producer>.replay_events`), once per producer: what the producer published before
   the consumer's queues existed is published again, to that consumer's queues only (`replay_routing_key`).
 A replay is always safe: consumers claim events by id and keep a seq per fact, so what they had is ignored.
+`replay_events_command` is the body of every `<service>-replay-events` command (an operator's replay).
 """
 from __future__ import annotations
 
@@ -114,6 +114,7 @@ class EventBackfill:
         self.consumers = list(consumers)
         self.ask_replay = ask_replay
         self.amqp_uri = amqp_uri
+        self._said_unavailable: set[str] = set()
 
     def pending(self) -> dict[str, list[str]]:
         """{producer: event types} for every producer that has not replayed to this consumer yet."""
@@ -135,8 +136,11 @@ class EventBackfill:
             try:
                 answer = self.ask_replay(source, self.consumer, types)
             except ProducerUnavailable as exc:
-                log.info("producer not there to replay its events yet; asking again later",
-                         extra={"source": source, "reason": str(exc)})
+                # Said once per producer: one not deployed yet (moderation, say) is asked for as long as we run.
+                level = logging.DEBUG if source in self._said_unavailable else logging.INFO
+                self._said_unavailable.add(source)
+                log.log(level, "producer not there to replay its events yet; asking again later",
+                        extra={"source": source, "reason": str(exc)})
                 still[source] = types
                 continue
             self._record(source, answer)

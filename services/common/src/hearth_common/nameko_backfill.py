@@ -1,5 +1,7 @@
-"""Cross-cutting: backfill in nameko workers: a producer's replay for its consumers (EventReplay, behind its
-replay_events RPC) and a consumer's first-start request for it (EventBackfillRunner); see hearth_common.backfill."""
+"""Cross-cutting: backfill in nameko workers: a producer's replay_events and a consumer's first-start request.
+
+EventReplay is behind a producer's replay_events RPC; EventBackfillRunner asks for it (hearth_common.backfill).
+"""
 from __future__ import annotations
 
 import logging
