@@ -118,6 +118,8 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
         admin = testing.eventually(lambda: known_to_room(room_db, "perm_admin"), timeout=30,
                                    what="room to learn of the admin identity made before room-worker started")
         assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]
+        # room-worker's first-start request for a replay went through with room's and identity's own permissions
+        assert testing.eventually(lambda: backfills(room_db), timeout=30) == {"identity": 2}
     finally:
         for proc in procs:
             proc.terminate()
