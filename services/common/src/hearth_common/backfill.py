@@ -72,12 +72,20 @@ def declare_consumer_queues(amqp_uri: str, consumer: str, consumers: Sequence[di
     return len(consumers)
 
 
-def declare_worker_queues(amqp_uri: str, service_cls) -> int:
-    """A consumer's migrate step: declares the event queues of its nameko worker class (`declare_consumer_queues`),
-    so they exist before any producer's worker starts; returns how many (none, without touching the broker, for
-    a service that consumes no events)."""
-    from hearth_common.nameko_deps import event_consumers  # nameko: only the processes that declare need it
+def declare_worker_queues(amqp_uri: str, target: str) -> int:
+    """A consumer's migrate step: declares the event queues of its nameko worker class `target`
+    ("package.module:ServiceClass", as for hearth_common.worker.run) with `declare_consumer_queues`, so they
+    exist before any producer's worker starts; returns how many (none, without touching the broker, for a
+    service that consumes no events)."""
+    import importlib
+    import warnings
 
+    module_name, class_name = target.split(":")
+    with warnings.catch_warnings():  # eventlet's notice that it is deprecated, as plain text amid JSON log lines
+        warnings.simplefilter("ignore")
+        from hearth_common.nameko_deps import event_consumers  # nameko: only the processes that declare need it
+
+        service_cls = getattr(importlib.import_module(module_name), class_name)
     return declare_consumer_queues(amqp_uri, service_cls.name, event_consumers(service_cls))
 
 

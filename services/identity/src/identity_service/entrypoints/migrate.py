@@ -26,9 +26,7 @@ def migrate(settings) -> None:
 
 def declare_event_queues(settings) -> None:
     """identity's event queues, made before any process of the platform starts, so no producer publishes to nothing."""
-    from identity_service.entrypoints.nameko_service import IdentityWorker  # loads nameko: after the database work
-
-    queues = declare_worker_queues(settings.amqp_uri, IdentityWorker)
+    queues = declare_worker_queues(settings.amqp_uri, "identity_service.entrypoints.nameko_service:IdentityWorker")
     log.info("event queues declared", extra={"queues": queues})
 
 

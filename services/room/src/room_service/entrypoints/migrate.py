@@ -21,9 +21,7 @@ def migrate(settings) -> None:
 
 def declare_event_queues(settings) -> None:
     """room's event queues, made before any process of the platform starts, so no producer publishes to nothing."""
-    from room_service.entrypoints.nameko_service import RoomWorker  # loads nameko: after the database work
-
-    queues = declare_worker_queues(settings.amqp_uri, RoomWorker)
+    queues = declare_worker_queues(settings.amqp_uri, "room_service.entrypoints.nameko_service:RoomWorker")
     log.info("event queues declared", extra={"queues": queues})
 
 
