@@ -56,20 +56,40 @@ def declare_consumer_queues(amqp_uri: str, consumer: str, consumers: Sequence[di
                             connect_retries: int = 30) -> int:
     """Declares a consumer's event queues exactly as its worker does (`nameko_deps.event_consumers`), each bound
     to its event type and to its replay routing key; returns how many. Idempotent; waits for the broker to
-    accept a connection (up to `connect_retries` tries, a second or two apart)."""
+    accept a connection (up to `connect_retries` tries, a second or two apart). A producer's exchange is
+    declared only where it is missing (a local broker before the producer's first start): it is the producer's,
+    and a consumer may bind to it without being allowed to configure it."""
     if not consumers:
         return 0
     with kombu.Connection(amqp_uri) as connection:
         connection.ensure_connection(max_retries=connect_retries, interval_start=1, interval_step=1, interval_max=2)
         channel = connection.channel()
         for c in consumers:
-            exchange = kombu.Exchange(c["exchange"], type="topic", durable=True)
+            exchange = kombu.Exchange(c["exchange"], type="topic", durable=True, no_declare=True)
+            _ensure_exchange(channel, exchange)
             queue = kombu.Queue(c["queue"], exchange=exchange, routing_key=c["routing_key"], durable=True,
                                 queue_arguments=c["arguments"])
             bound = queue(channel)
-            bound.declare()  # declares the exchange, the queue and its binding to the event type
+            bound.declare()  # the queue and its binding to the event type
             bound.bind_to(exchange=exchange, routing_key=replay_routing_key(consumer, c["routing_key"]))
     return len(consumers)
+
+
+def _ensure_exchange(channel, exchange: kombu.Exchange) -> None:
+    """Declares `exchange` if it does not exist (a passive declaration needs no permission; its refusal closes
+    the channel it was made on, so it is made on one of its own)."""
+    probe = channel.connection.channel()
+    try:
+        probe.exchange_declare(exchange.name, exchange.type, passive=True)
+    except kombu.exceptions.ChannelError as exc:
+        if getattr(exc, "code", None) != 404:
+            raise
+        channel.exchange_declare(exchange.name, exchange.type, durable=exchange.durable, auto_delete=False)
+    finally:
+        try:
+            probe.close()
+        except Exception:  # the broker closed it with its 404
+            pass
 
 
 def declare_worker_queues(amqp_uri: str, target: str) -> int:
