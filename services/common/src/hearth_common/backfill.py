@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import logging
 import re
 import sys
@@ -20,7 +21,6 @@ from collections.abc import Callable, Iterable, Sequence
 
 import kombu
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 
 from hearth_common import errors
@@ -159,8 +159,16 @@ class EventBackfill:
             return {}
         declare_consumer_queues(self.amqp_uri, self.consumer,
                                 [c for c in self.consumers if source_of(c) in pending], connect_retries=1)
-        still = {}
-        for source, types in pending.items():
+        return {source: types for source, types in pending.items() if not self._backfill_from(source, types)}
+
+    def _backfill_from(self, source: str, types: list[str]) -> bool:
+        """Asks one producer for its replay, one replica of the consumer at a time (a transaction lock held while
+        it asks, so two replicas starting together do not both replay); True once that is recorded."""
+        with self.engine.begin() as conn:
+            if not conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(self._lock_key(source)))).scalar():
+                return False  # another replica is asking: its record is seen on the next pass
+            if conn.execute(sa.select(self.table.c.source).where(self.table.c.source == source)).first():
+                return True
             try:
                 answer = self.ask_replay(source, self.consumer, types)
             except ProducerUnavailable as exc:
@@ -169,18 +177,17 @@ class EventBackfill:
                 self._said_unavailable.add(source)
                 log.log(level, "producer not there to replay its events yet; asking again later",
                         extra={"source": source, "reason": str(exc)})
-                still[source] = types
-                continue
-            self._record(source, answer)
-            log.info("backfilled from producer", extra={"source": source, "replayed": answer["replayed"],
-                                                        "through_seq": answer["through_seq"]})
-        return still
+                return False
+            conn.execute(sa.insert(self.table).values(
+                source=source, through_seq=int(answer["through_seq"]), replayed=int(answer["replayed"]),
+                completed_at=dt.datetime.now(dt.timezone.utc)))
+        log.info("backfilled from producer", extra={"source": source, "replayed": answer["replayed"],
+                                                    "through_seq": answer["through_seq"]})
+        return True
 
-    def _record(self, source: str, answer: dict) -> None:
-        row = {"source": source, "through_seq": int(answer["through_seq"]), "replayed": int(answer["replayed"]),
-               "completed_at": dt.datetime.now(dt.timezone.utc)}
-        with self.engine.begin() as conn:  # two replicas starting together both replay; the first row stays
-            conn.execute(postgresql.insert(self.table).values(row).on_conflict_do_nothing())
+    def _lock_key(self, source: str) -> int:
+        digest = hashlib.sha256(f"hearth-backfill:{self.consumer}:{source}".encode()).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def serve_replay(relay, consumer: str, event_types: Sequence[str], since_seq: int = 1) -> dict:

@@ -1,6 +1,7 @@
 """Integration: backfill on the real PostgreSQL and RabbitMQ: a consumer's queues declared ahead of its worker, a
 replay that reaches the asking consumer's queues alone, and a first-start backfill asked of each producer once."""
 import json
+import threading
 
 import kombu
 import pytest
@@ -123,3 +124,25 @@ def test_a_consumer_asks_each_producer_once_and_again_later_one_that_could_not_a
         rows = conn.execute(sa.select(backfills.c.source, backfills.c.through_seq, backfills.c.replayed)
                             .order_by(backfills.c.source)).all()
     assert [tuple(r) for r in rows] == [("demo", 9, 4), ("moderation", 9, 4)]
+
+
+def test_two_replicas_starting_together_ask_a_producer_once(engine, vhost):
+    asking, answer_now, asked = threading.Event(), threading.Event(), []
+
+    def slow_producer(source, consumer, event_types):
+        asked.append(source)
+        asking.set()
+        assert answer_now.wait(20)
+        return {"replayed": 1, "through_seq": 1}
+
+    first = EventBackfill(engine, backfills, "room", ROOM, slow_producer, vhost)
+    second = EventBackfill(engine, backfills, "room", ROOM, slow_producer, vhost)
+    results = {}
+    replica = threading.Thread(target=lambda: results.setdefault("first", first.run_once()))
+    replica.start()
+    assert asking.wait(20)
+    assert second.run_once() == {"demo": ["person_registered", "role_granted"]}  # the first is asking: wait
+    answer_now.set()
+    replica.join(20)
+    assert results == {"first": {}}
+    assert second.run_once() == {} and asked == ["demo"]  # recorded by the first: nobody asks again
