@@ -106,7 +106,9 @@ def declare_worker_queues(amqp_uri: str, target: str) -> int:
         from hearth_common.nameko_deps import event_consumers  # nameko: only the processes that declare need it
 
         service_cls = getattr(importlib.import_module(module_name), class_name)
-    return declare_consumer_queues(amqp_uri, service_cls.name, event_consumers(service_cls))
+    queues = declare_consumer_queues(amqp_uri, service_cls.name, event_consumers(service_cls))
+    log.info("event queues declared", extra={"queues": queues})
+    return queues
 
 
 def define_backfill_table(metadata: sa.MetaData) -> sa.Table:

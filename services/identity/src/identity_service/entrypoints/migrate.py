@@ -24,18 +24,13 @@ def migrate(settings) -> None:
     log.info("identity database migrated", extra={"badges_added": added})
 
 
-def declare_event_queues(settings) -> None:
-    """identity's event queues, made before any process of the platform starts, so no producer publishes to nothing."""
-    queues = declare_worker_queues(settings.amqp_uri, "identity_service.entrypoints.nameko_service:IdentityWorker")
-    log.info("event queues declared", extra={"queues": queues})
-
-
 def main() -> None:
     settings = settings_module.load()
     configure_logging("identity", "migrate", settings.log_level)
     request_id_var.set(new_request_id())
     migrate(settings)
-    declare_event_queues(settings)
+    # Last, once the database is done: identity's event queues, so they exist before any producer's worker starts.
+    declare_worker_queues(settings.amqp_uri, "identity_service.entrypoints.nameko_service:IdentityWorker")
 
 
 if __name__ == "__main__":

@@ -19,18 +19,13 @@ def migrate(settings) -> None:
     log.info("room database migrated", extra={"rooms": rooms})
 
 
-def declare_event_queues(settings) -> None:
-    """room's event queues, made before any process of the platform starts, so no producer publishes to nothing."""
-    queues = declare_worker_queues(settings.amqp_uri, "room_service.entrypoints.nameko_service:RoomWorker")
-    log.info("event queues declared", extra={"queues": queues})
-
-
 def main() -> None:
     settings = settings_module.load()
     configure_logging("room", "migrate", settings.log_level)
     request_id_var.set(new_request_id())
     migrate(settings)
-    declare_event_queues(settings)
+    # Last, once the database is done: room's event queues, so they exist before any producer's worker starts.
+    declare_worker_queues(settings.amqp_uri, "room_service.entrypoints.nameko_service:RoomWorker")
 
 
 if __name__ == "__main__":
