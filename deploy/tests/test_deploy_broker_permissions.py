@@ -2,10 +2,11 @@
 
 Starts identity-worker, room-worker and room-grpc as real processes on a throwaway vhost holding the committed
 definitions (users' permissions; room's event queues, bound ahead of its start), and checks every event and
-RPC queue and room-grpc's live queue get their consumers, the broker refused nothing, and what identity
-published before room-worker first started reached room. And for a room service added to a platform already
-running (its queues made after identity's events went out, as with a broker started without the
-definitions): `identity-replay-events` brings room what it missed, and replaying again changes nothing.
+RPC queue and room-grpc's live queue get their consumers, the broker refused nothing (room-worker's request
+for a replay from identity included), and what identity published before room-worker first started reached
+room. And for a room service added to a platform already running (its queues made after identity's events
+went out, as with a broker started without the definitions): room backfills what it missed by itself, and
+`identity-replay-events`, all or one type, to everyone or to room alone, changes nothing more.
 """
 import json
 import pathlib
@@ -102,8 +103,10 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
         env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN),
                "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "perm_admin",
                "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "perm admin password"}
-        for name in ("identity-migrate", "room-migrate"):
-            subprocess.run([str(BIN / name)], env=env, check=True, capture_output=True, timeout=120)
+        for service in ("identity", "room"):  # room-migrate declares room's queues with room's own permissions
+            migrate_env = {**env, f"{service.upper()}_AMQP_URI": users[service]}
+            subprocess.run([str(BIN / f"{service}-migrate")], env=migrate_env, check=True, capture_output=True,
+                           timeout=120)
         logs = {}
         for service in ("identity", "room"):
             logs[service] = tmp_path / f"{service}.log"
@@ -132,6 +135,8 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
         admin = testing.eventually(lambda: known_to_room(room_db, "perm_admin"), timeout=30,
                                    what="room to learn of the admin identity made before room-worker started")
         assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]
+        # room-worker's first-start request for a replay went through with room's and identity's own permissions
+        assert testing.eventually(lambda: backfills(room_db), timeout=30) == {"identity": 2}
 
         # Every call the table allows works end to end, each on its service's real user, through the real workers.
         admin_id = person_id(identity_db, "perm_admin")
@@ -169,39 +174,43 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
         testing.drop_database(room_db)
 
 
-def test_a_room_service_added_later_learns_what_it_missed_from_identity_replay_events(tmp_path):
-    vhost = testing.RabbitVhost("hearth_replay").create()  # no definitions: room's queues come with room-worker
+def test_a_room_service_added_later_backfills_by_itself_and_identity_replay_events_changes_nothing(tmp_path):
+    vhost = testing.RabbitVhost("hearth_replay").create()  # no definitions: room's queues come with room-migrate
     identity_db, room_db = testing.create_database("hearth_replay_id"), testing.create_database("hearth_replay_room")
     env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "PATH": str(BIN),
            "IDENTITY_AMQP_URI": vhost.uri, "ROOM_AMQP_URI": vhost.uri,
            "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "replay_admin",
            "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "replay admin password",
            "IDENTITY_WORKER_HEARTBEAT_FILE": str(tmp_path / "identity.hb"),
-           "ROOM_WORKER_HEARTBEAT_FILE": str(tmp_path / "room.hb")}
+           "ROOM_WORKER_HEARTBEAT_FILE": str(tmp_path / "room.hb"),
+           "HEARTH_RPC_LOCAL_CALLER": "true"}  # the guest user proves no service: room's replay request is let in
     procs = []
     try:
-        for name in ("identity-migrate", "room-migrate"):
-            subprocess.run([str(BIN / name)], env=env, check=True, capture_output=True, timeout=120)
+        subprocess.run([str(BIN / "identity-migrate")], env=env, check=True, capture_output=True, timeout=120)
         procs.append(subprocess.Popen([str(BIN / "identity-worker")], env=env, stderr=subprocess.DEVNULL))
         testing.eventually(lambda: not testing.unpublished_events(identity_db), timeout=40,
                            what="identity's relay to publish the bootstrap admin's events (to no queue of room's yet)")
+        subprocess.run([str(BIN / "room-migrate")], env=env, check=True, capture_output=True, timeout=120)
         procs.append(subprocess.Popen([str(BIN / "room-worker")], env=env, stderr=subprocess.DEVNULL))
-        testing.wait_consuming(vhost.uri, "evt-identity-role_granted--room.on_role_granted", timeout=40)
-        assert known_to_room(room_db, "replay_admin") is None  # published before room's queues existed: missed
 
+        # Nobody runs a command: room-worker asks identity for what it missed on its first start.
+        admin = testing.eventually(lambda: (known_to_room(room_db, "replay_admin") or {}).get("grants") and
+                                   known_to_room(room_db, "replay_admin"), timeout=40,
+                                   what="room to backfill the admin and their role from identity")
+        assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]
+        # the admin's registration and role, replayed to room once (recorded when identity's answer is back)
+        assert testing.eventually(lambda: backfills(room_db), timeout=30) == {"identity": 2}
+
+        handled = testing.eventually(lambda: inbox_count(room_db) == 2 and inbox_count(room_db), timeout=30)
         replay = subprocess.run([str(BIN / "identity-replay-events")], env=env, capture_output=True, text=True,
                                 timeout=60)
         assert replay.returncode == 0, replay.stderr
-        assert "replayed 2 events" in replay.stdout  # the admin's registration and role
-        admin = testing.eventually(lambda: known_to_room(room_db, "replay_admin"), timeout=30,
-                                   what="room to learn of the admin from the replay")
-        assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]
-
-        handled = testing.eventually(lambda: inbox_count(room_db) == 2 and inbox_count(room_db), timeout=30)
-        again = subprocess.run([str(BIN / "identity-replay-events"), "--type", "role_granted"], env=env,
-                               capture_output=True, text=True, timeout=60)
-        assert again.returncode == 0 and "replayed 1 events of type role_granted" in again.stdout, again.stderr
-        testing.eventually(lambda: room_queues_empty(vhost.name), timeout=30, what="room to take the replayed event")
+        assert "replayed 2 events" in replay.stdout
+        again = subprocess.run([str(BIN / "identity-replay-events"), "--type", "role_granted", "--to", "room"],
+                               env=env, capture_output=True, text=True, timeout=60)
+        assert again.returncode == 0, again.stderr
+        assert "replayed 1 events of type role_granted from seq 1 to room" in again.stdout
+        testing.eventually(lambda: room_queues_empty(vhost.name), timeout=30, what="room to take the replayed events")
         assert inbox_count(room_db) == handled and known_to_room(room_db, "replay_admin") == admin
     finally:
         for proc in procs:
@@ -314,6 +323,13 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def backfills(db_url: str) -> dict:
+    """{producer: events it replayed} for each producer room's worker asked for a replay on its first start."""
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.text("SELECT source, replayed FROM event_backfills")).all())
 
 
 def inbox_count(db_url: str) -> int:

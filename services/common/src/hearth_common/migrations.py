@@ -1,4 +1,4 @@
-"""Cross-cutting: Alembic plumbing shared by every service's migrations (env script body and a programmatic runner)."""
+"""Cross-cutting: Alembic plumbing for every service's migrations: env body, runner, creators of common's tables."""
 from __future__ import annotations
 
 import pathlib
@@ -7,6 +7,13 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.operations import ops
+
+from hearth_common.backfill import define_backfill_table
+from hearth_common.db import new_metadata
+from hearth_common.inbox import define_inbox_table
+from hearth_common.outbox import define_outbox_table
+from hearth_common.people_table import define_people_table
 
 
 def run_env(context, metadata: sa.MetaData, version_table: str, default_url: Callable[[], str]) -> None:
@@ -43,3 +50,32 @@ class Migrations:
 
     def downgrade(self, database_url: str, revision: str = "base") -> None:
         command.downgrade(self.config(database_url), revision)
+
+
+# --- helpers for a service's migrations: the tables common defines, created exactly as defined ----------------
+
+def create_table(op, table: sa.Table) -> None:
+    """Creates `table` (columns, constraints, then its indexes) in a migration, online or offline."""
+    op.invoke(ops.CreateTableOp.from_table(table))
+    for index in sorted(table.indexes, key=lambda i: i.name):
+        op.invoke(ops.CreateIndexOp.from_index(index))
+
+
+def create_outbox_table(op) -> None:
+    """The outbox of a service that publishes events (hearth_common.outbox)."""
+    create_table(op, define_outbox_table(new_metadata()))
+
+
+def create_inbox_table(op) -> None:
+    """The inbox of a service that consumes events (hearth_common.inbox: each event's effect once)."""
+    create_table(op, define_inbox_table(new_metadata()))
+
+
+def create_backfill_table(op) -> None:
+    """The record of the replays a consuming service asked its producers for (hearth_common.backfill)."""
+    create_table(op, define_backfill_table(new_metadata()))
+
+
+def create_people_table(op) -> None:
+    """The read model of people of a service that consumes identity's events (hearth_common.people_table)."""
+    create_table(op, define_people_table(new_metadata()))

@@ -182,9 +182,10 @@ class OutboxRelay:
                 request_id_var.reset(token)
         return len(rows)
 
-    def _publish_confirmed(self, rows) -> None:
+    def _publish_confirmed(self, rows, routing_key: Callable[[str], str] | None = None) -> None:
         """Publishes outbox rows (seq, event_type, payload, request_id) in order and waits until the broker
-        confirmed them all; BrokerRefused (or the connection's error) otherwise."""
+        confirmed them all; BrokerRefused (or the connection's error) otherwise. Each goes with its event type
+        as routing key, or with `routing_key(event_type)` if given (a replay to one consumer)."""
         try:
             producer = self._ensure_producer()
             for row in rows:
@@ -193,7 +194,7 @@ class OutboxRelay:
                     headers["nameko.request_id"] = row.request_id
                 producer.publish(
                     {**row.payload, "seq": row.seq},
-                    routing_key=row.event_type,
+                    routing_key=row.event_type if routing_key is None else routing_key(row.event_type),
                     delivery_mode=2,
                     headers=headers,
                     message_id=str(row.payload["event_id"]),
@@ -205,9 +206,19 @@ class OutboxRelay:
             self.close()
             raise
 
-    def replay(self, from_seq: int = 1, event_types: Iterable[str] | None = None) -> int:
+    def last_published_seq(self) -> int:
+        """The highest seq published so far (0 when none was)."""
+        t = self.table
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.seq), 0))
+                                .where(t.c.published_at.is_not(None))).scalar_one()
+
+    def replay(self, from_seq: int = 1, event_types: Iterable[str] | None = None, *, through_seq: int | None = None,
+               routing_key: Callable[[str], str] | None = None) -> int:
         """Publishes again, as first published (same event ids, seqs and routing keys), every event already
-        published from `from_seq` on (of `event_types` only, if given), in seq order; returns how many.
+        published from `from_seq` on (up to `through_seq`, of `event_types` only, if given), in seq order;
+        returns how many. `routing_key(event_type)`, if given, routes them instead (hearth_common.backfill: a
+        replay to one consumer's queues).
 
         For a consumer whose queues did not exist when the events first went out (a service added to a
         running platform): every consumer claims events by id, so those that had them ignore them again,
@@ -223,11 +234,13 @@ class OutboxRelay:
                         .order_by(t.c.seq).limit(self.batch_size))
                 if types is not None:
                     stmt = stmt.where(t.c.event_type.in_(types))
+                if through_seq is not None:
+                    stmt = stmt.where(t.c.seq <= through_seq)
                 with self.engine.connect() as conn:
                     rows = conn.execute(stmt).all()
                 if not rows:
                     return replayed
-                self._publish_confirmed(rows)
+                self._publish_confirmed(rows, routing_key)
                 replayed += len(rows)
                 after = rows[-1].seq
         finally:

@@ -17,7 +17,8 @@ from hearth_common import errors
 # (nameko_deps.ProvenRpc) and the broker enforces it (topic permissions written by make_definitions.py).
 RPC_CALLERS: dict[str, tuple[str, ...]] = {
     "identity": ("room.get_room",),  # GrantRole: refuses a room that does not exist
-    "room": (),
+    # its worker's first start: the events of identity and moderation (sanctions) it has not seen
+    "room": ("identity.replay_events", "moderation.replay_events"),
     "moderation": ("room.remove_message", "room.remove_person"),
     "course": ("identity.award_badge",),  # learn -> earn: a completion awards its badge
 }
@@ -56,6 +57,19 @@ def proven_caller(user_id: str | None, local_allowed: bool) -> str:
 def may_call(caller: str, routing_key: str) -> bool:
     """Whether the table lets service `caller` call the RPC `routing_key`; the local caller may call anything."""
     return caller == LOCAL_CALLER or routing_key in RPC_CALLERS.get(caller, ())
+
+
+def consumer_of_replay(caller: str, consumer: object = None) -> str:
+    """Whose queues a producer's replay_events publishes to: the proven calling service's own. Only the local
+    caller (make run, tests on a local broker) names the consumer; a service naming another is refused."""
+    if caller == LOCAL_CALLER:
+        if not isinstance(consumer, str) or not consumer:
+            raise errors.InvalidArgument("consumer (the service whose queues take the replay) is required")
+        return consumer
+    if consumer not in (None, caller):
+        raise errors.PermissionDenied(f"service {caller!r} may ask for a replay to its own queues only, "
+                                      f"not {consumer!r}'s")
+    return caller
 
 
 class RpcTransport(Protocol):

@@ -101,3 +101,15 @@ def test_a_remote_category_comes_back_as_that_category(cls):
 @pytest.mark.parametrize("exc_type", ["KeyError", "RoomNotFound", "DomainError", "", None])
 def test_a_remote_error_of_no_category_is_not_mapped(exc_type):
     assert errors.from_remote(exc_type, "boom") is None
+
+
+def test_a_replay_goes_to_the_proven_callers_queues_and_only_the_local_caller_names_another():
+    from hearth_common.service_rpc import LOCAL_CALLER, consumer_of_replay
+
+    assert consumer_of_replay("room") == "room"
+    assert consumer_of_replay("room", "room") == "room"
+    with pytest.raises(errors.PermissionDenied, match="'room' may ask for a replay to its own queues only"):
+        consumer_of_replay("room", "moderation")
+    assert consumer_of_replay(LOCAL_CALLER, "room") == "room"
+    with pytest.raises(errors.InvalidArgument, match="consumer"):
+        consumer_of_replay(LOCAL_CALLER)

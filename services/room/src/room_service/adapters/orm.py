@@ -4,9 +4,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from hearth_common.backfill import define_backfill_table
 from hearth_common.db import new_metadata
 from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
+from hearth_common.people_table import define_people_table
 
 metadata = new_metadata()
 JSON = sa.JSON().with_variant(postgresql.JSONB, "postgresql")
@@ -33,19 +35,7 @@ rooms = sa.Table(
 )
 
 # The read model of people, fed by identity's events: one row per person, facts keyed with their event seq.
-people = sa.Table(
-    "people",
-    metadata,
-    sa.Column("person_id", sa.String(36), primary_key=True),
-    sa.Column("username", sa.String(32)),
-    sa.Column("kind", sa.String(10)),
-    sa.Column("cohort", sa.String(10)),
-    sa.Column("cohort_seq", sa.BigInteger, nullable=False, server_default="0"),
-    sa.Column("badges", JSON, nullable=False),
-    sa.Column("grants", JSON, nullable=False),
-    sa.Column("updated_at", TZ, nullable=False),
-    sa.Index("ix_people_username", "username"),
-)
+people = define_people_table(metadata)
 
 # One row per room: the last sequence number of its timeline. Every timeline write locks and bumps it, so
 # the numbers are gap-free and commit in order.
@@ -185,4 +175,6 @@ hands = sa.Table(
 )
 
 inbox = define_inbox_table(metadata)
+# The replays room asked its producers for on its first start (hearth_common.backfill).
+event_backfills = define_backfill_table(metadata)
 outbox = define_outbox_table(metadata)

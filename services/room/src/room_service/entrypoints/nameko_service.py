@@ -10,6 +10,7 @@ from nameko.timer import timer
 from hearth_common.contracts import identity, moderation
 from hearth_common.db import db_ping, make_engine
 from hearth_common.errors import DomainError
+from hearth_common.nameko_backfill import EventBackfillRunner, EventReplay
 from hearth_common.nameko_deps import (
     Heartbeat,
     OutboxRelayRunner,
@@ -22,6 +23,7 @@ from hearth_common.nameko_deps import (
     reliable_event_handler,
     rpc_errors,
 )
+from hearth_common.service_rpc import consumer_of_replay
 from room_service import settings as settings_module
 from room_service.bootstrap import build_conversation, build_relay, build_service
 
@@ -54,6 +56,9 @@ class RoomWorker:
     heartbeat = Heartbeat(
         settings.worker_heartbeat_file, lambda config: db_ping(_engine()) and amqp_ping(config["AMQP_URI"])
     )
+    # What identity (or moderation) published before room's queues existed, asked for on room's first start.
+    backfill = EventBackfillRunner(lambda config: _engine())
+    event_replay = EventReplay(lambda config: build_relay(settings, _engine()))
 
     # --- identity's events: the read model of people -------------------------------------------
 
@@ -112,6 +117,17 @@ class RoomWorker:
         """Removes a person from a room for moderation; False when they were not in it."""
         log.info("person removal", extra={"caller": self.calling_service, "moderator_id": moderator_id})
         return self.conversation.remove_person(moderator_id, room_slug, person_id, reason)
+
+    # --- room's events again, for a consumer that started after they went out -------------------
+
+    @proven_rpc(expected_exceptions=DomainError)
+    @rpc_errors
+    def replay_events(self, event_types, since_seq=1, consumer=None):
+        """Publishes again, to the calling service's queues alone, room's published events of `event_types` from
+        `since_seq` on (a consumer's worker asks on its first start: hearth_common.backfill); returns
+        {replayed, through_seq}. `consumer` is read from the local caller only (make run, tests)."""
+        consumer = consumer_of_replay(self.calling_service, consumer)
+        return self.event_replay(consumer, event_types, since_seq)
 
     # --- presence ---------------------------------------------------------------------------------
 
