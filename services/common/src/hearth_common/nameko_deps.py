@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import logging
 import time
 from collections.abc import Callable
@@ -411,7 +412,7 @@ def event_consumers(service_cls) -> list[dict]:
     them: its queue name, arguments, and the source's events exchange and routing key. For broker definitions
     that create them before the worker's first start, so that events published meanwhile wait for it."""
     consumers = []
-    for method_name, method in sorted(vars(service_cls).items()):
+    for method_name, method in inspect.getmembers(service_cls):  # its own and its mixins' (nameko_kit)
         for entrypoint in getattr(method, "nameko_entrypoints", ()):
             if isinstance(entrypoint, ReliableEventHandler):
                 # nameko's EventHandler names its queue so (nameko.events.EventHandler.setup).

@@ -1,5 +1,5 @@
 """Entrypoint: room's nameko worker: read models from identity's and moderation's events, moderation's RPC,
-the presence sweep, the closing of overdue sessions and the outbox relay."""
+the presence sweep, the closing of overdue sessions, the outbox relay and replays of room's events."""
 from __future__ import annotations
 
 import functools
@@ -8,93 +8,36 @@ import logging
 from nameko.timer import timer
 
 from hearth_common.contracts import identity, moderation
-from hearth_common.db import db_ping, make_engine
 from hearth_common.errors import DomainError
-from hearth_common.nameko_backfill import EventBackfillRunner, EventReplay
-from hearth_common.nameko_deps import (
-    Heartbeat,
-    OutboxRelayRunner,
-    RequestContext,
-    Resource,
-    RpcCaller,
-    amqp_ping,
-    jsonable,
-    proven_rpc,
-    reliable_event_handler,
-    rpc_errors,
-)
-from hearth_common.service_rpc import consumer_of_replay
+from hearth_common.nameko_deps import Resource, jsonable, proven_rpc, rpc_errors
+from hearth_common.nameko_kit import WorkerKit, event_handlers
 from room_service import settings as settings_module
 from room_service.bootstrap import build_conversation, build_relay, build_service
 
 settings = settings_module.load()
 log = logging.getLogger(__name__)
-
-
-@functools.cache
-def _engine():
-    return make_engine(settings.database_url)
+kit = WorkerKit(settings, build_relay)
 
 
 @functools.cache
 def _conversation():
     """Conversation and Sessions, built once for the worker's handlers and timers."""
-    return build_conversation(settings, _engine())
+    return build_conversation(settings, kit.engine)
 
 
-class RoomWorker:
+class RoomWorker(
+    kit.base(consumes_events=True),
+    # identity's events: the read model of people; moderation's: the read model of sanctions
+    event_handlers(identity.CONTRACT, lambda worker, envelope: worker.rooms.apply_identity_event(envelope)),
+    event_handlers(moderation.CONTRACT, lambda worker, envelope: worker.conversation.apply_sanction_event(envelope)),
+):
     """nameko service `room`."""
 
     name = "room"
 
-    request_id = RequestContext()
-    calling_service = RpcCaller()
-    rooms = Resource(lambda config: build_service(settings, _engine()))
+    rooms = Resource(lambda config: build_service(settings, kit.engine))
     conversation = Resource(lambda config: _conversation()[0])
     sessions = Resource(lambda config: _conversation()[1])
-    relay = OutboxRelayRunner(lambda config: build_relay(settings, _engine()), settings.relay_interval_seconds)
-    heartbeat = Heartbeat(
-        settings.worker_heartbeat_file, lambda config: db_ping(_engine()) and amqp_ping(config["AMQP_URI"])
-    )
-    # What identity (or moderation) published before room's queues existed, asked for on room's first start.
-    backfill = EventBackfillRunner(lambda config: _engine())
-    event_replay = EventReplay(lambda config: build_relay(settings, _engine()))
-
-    # --- identity's events: the read model of people -------------------------------------------
-
-    @reliable_event_handler("identity", "person_registered", contract=identity.CONTRACT)
-    def on_person_registered(self, envelope):
-        self.rooms.apply_identity_event(envelope)
-
-    @reliable_event_handler("identity", "cohort_changed", contract=identity.CONTRACT)
-    def on_cohort_changed(self, envelope):
-        self.rooms.apply_identity_event(envelope)
-
-    @reliable_event_handler("identity", "badge_awarded", contract=identity.CONTRACT)
-    def on_badge_awarded(self, envelope):
-        self.rooms.apply_identity_event(envelope)
-
-    @reliable_event_handler("identity", "badge_revoked", contract=identity.CONTRACT)
-    def on_badge_revoked(self, envelope):
-        self.rooms.apply_identity_event(envelope)
-
-    @reliable_event_handler("identity", "role_granted", contract=identity.CONTRACT)
-    def on_role_granted(self, envelope):
-        self.rooms.apply_identity_event(envelope)
-
-    @reliable_event_handler("identity", "role_revoked", contract=identity.CONTRACT)
-    def on_role_revoked(self, envelope):
-        self.rooms.apply_identity_event(envelope)
-
-    # --- moderation's events: the read model of sanctions ------------------------------------------
-
-    @reliable_event_handler("moderation", "sanction_imposed", contract=moderation.CONTRACT)
-    def on_sanction_imposed(self, envelope):
-        self.conversation.apply_sanction_event(envelope)
-
-    @reliable_event_handler("moderation", "sanction_lifted", contract=moderation.CONTRACT)
-    def on_sanction_lifted(self, envelope):
-        self.conversation.apply_sanction_event(envelope)
 
     # --- internal RPC: only the services hearth_common.service_rpc.RPC_CALLERS names reach these -------
 
@@ -117,17 +60,6 @@ class RoomWorker:
         """Removes a person from a room for moderation; False when they were not in it."""
         log.info("person removal", extra={"caller": self.calling_service, "moderator_id": moderator_id})
         return self.conversation.remove_person(moderator_id, room_slug, person_id, reason)
-
-    # --- room's events again, for a consumer that started after they went out -------------------
-
-    @proven_rpc(expected_exceptions=DomainError)
-    @rpc_errors
-    def replay_events(self, event_types, since_seq=1, consumer=None):
-        """Publishes again, to the calling service's queues alone, room's published events of `event_types` from
-        `since_seq` on (a consumer's worker asks on its first start: hearth_common.backfill); returns
-        {replayed, through_seq}. `consumer` is read from the local caller only (make run, tests)."""
-        consumer = consumer_of_replay(self.calling_service, consumer)
-        return self.event_replay(consumer, event_types, since_seq)
 
     # --- presence ---------------------------------------------------------------------------------
 

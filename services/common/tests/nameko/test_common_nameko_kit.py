@@ -1,0 +1,42 @@
+"""nameko tests of the worker kit: the parts every worker shares, and a producer's handlers declared once."""
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from hearth_common.contracts import identity, moderation
+from hearth_common.nameko_deps import event_consumers
+from hearth_common.nameko_kit import WorkerKit, event_handlers
+from hearth_common.settings import ServiceSettings
+
+
+def test_event_handlers_bind_every_type_of_the_contract_with_the_queue_names_workers_always_had():
+    applied = []
+
+    class Worker(event_handlers(identity.CONTRACT, lambda worker, envelope: applied.append(envelope))):
+        name = "chat"
+
+    queues = {c["queue"] for c in event_consumers(Worker)}
+    assert queues == {f"evt-identity-{t}--chat.on_{t}" for t in identity.CONTRACT.types}
+    Worker().on_person_registered.__wrapped__(Worker(), {"event": 1})  # the handler as written, unwrapped
+    assert applied == [{"event": 1}]
+
+
+def test_event_handlers_take_a_subset_and_refuse_a_type_the_producer_does_not_publish():
+    mixin = event_handlers(moderation.CONTRACT, lambda worker, envelope: None, types=["sanction_lifted"])
+    assert [name for name, _ in inspect.getmembers(mixin) if name.startswith("on_")] == ["on_sanction_lifted"]
+    with pytest.raises(ValueError, match="publishes no 'sanction_appealed'"):
+        event_handlers(moderation.CONTRACT, lambda worker, envelope: None, types=["sanction_appealed"])
+
+
+def test_the_base_worker_has_the_shared_parts_and_backfills_only_a_consumer():
+    settings = ServiceSettings(**ServiceSettings.shared("chat", grpc_port=50090, grpc_workers=1))
+    kit = WorkerKit(settings, build_relay=lambda settings, engine: None)
+    producer, consumer = kit.base(), kit.base(consumes_events=True)
+    for base in (producer, consumer):
+        assert {"request_id", "calling_service", "relay", "heartbeat", "event_replay", "replay_events"} <= set(
+            dir(base))
+    assert not hasattr(producer, "backfill") and hasattr(consumer, "backfill")
+    # replay_events answers only the callers the broker proves (nameko_deps.ProvenRpc)
+    assert [type(e).__name__ for e in producer.replay_events.nameko_entrypoints] == ["ProvenRpc"]
