@@ -30,7 +30,7 @@ lint: ## ruff over the Python sources, and the import rules of ARCHITECTURE.md (
 	$(VENV)/bin/ruff check services benchmarks scripts tests deploy protos
 	$(VENV)/bin/lint-imports --no-cache
 
-test: test-grpc-process test-nameko ## run every test tier against the local PostgreSQL and RabbitMQ
+test: lint test-grpc-process test-nameko ## lint, then every test tier against the local PostgreSQL and RabbitMQ
 
 test-grpc-process: ## unit, integration, gRPC, contract and end-to-end tests (no eventlet in this process)
 	$(PYTEST_GRPC) protos/tests services/common/tests/unit services/common/tests/integration \

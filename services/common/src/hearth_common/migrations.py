@@ -79,3 +79,18 @@ def create_backfill_table(op) -> None:
 def create_people_table(op) -> None:
     """The read model of people of a service that consumes identity's events (hearth_common.people_table)."""
     create_table(op, define_people_table(new_metadata()))
+
+
+def migrate_step(service: str, load_settings: Callable[[], object], migrate: Callable[[object], None],
+                 worker: str) -> None:
+    """The body of every `<service>-migrate` command: settings read now, JSON logs under a request id of its
+    own, the service's `migrate(settings)` (schema, seed data), and last, once the database is done, the event
+    queues of its `worker` ("package.module:WorkerClass"), so they exist before any producer's worker starts."""
+    from hearth_common.backfill import declare_worker_queues
+    from hearth_common.logging import configure_logging, new_request_id, request_id_var
+
+    settings = load_settings()
+    configure_logging(service, "migrate", settings.log_level)
+    request_id_var.set(new_request_id())
+    migrate(settings)
+    declare_worker_queues(settings.amqp_uri, worker)

@@ -143,6 +143,12 @@ class ProvenRpc(Rpc):
 proven_rpc = ProvenRpc.decorator
 
 
+def internal_rpc(method):
+    """@internal_rpc: an RPC other services call: served only to the callers service_rpc.RPC_CALLERS allows (the
+    broker proves who calls), a domain refusal raised as its category, an expected answer, not a failure."""
+    return proven_rpc(expected_exceptions=errors.DomainError)(rpc_errors(method))
+
+
 class RpcCaller(DependencyProvider):
     """The service that called this @proven_rpc method (`moderation`, or service_rpc.LOCAL_CALLER), as the
     broker proved it; None for any other entrypoint."""

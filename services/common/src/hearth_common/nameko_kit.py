@@ -11,7 +11,6 @@ from sqlalchemy.engine import Engine
 
 from hearth_common.contracts.base import Contract
 from hearth_common.db import db_ping, make_engine
-from hearth_common.errors import DomainError
 from hearth_common.nameko_backfill import EventBackfillRunner, EventReplay
 from hearth_common.nameko_deps import (
     Heartbeat,
@@ -19,9 +18,8 @@ from hearth_common.nameko_deps import (
     RequestContext,
     RpcCaller,
     amqp_ping,
-    proven_rpc,
+    internal_rpc,
     reliable_event_handler,
-    rpc_errors,
 )
 from hearth_common.outbox import OutboxRelay
 from hearth_common.service_rpc import consumer_of_replay
@@ -58,8 +56,7 @@ class WorkerKit:
             )
             event_replay = EventReplay(lambda config: kit.relay())
 
-            @proven_rpc(expected_exceptions=DomainError)
-            @rpc_errors
+            @internal_rpc
             def replay_events(self, event_types, since_seq=1, consumer=None):
                 """Publishes again, to the calling service's queues alone, this service's published events of
                 `event_types` from `since_seq` on (a consumer's worker asks on its first start); returns

@@ -126,7 +126,8 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.exchange = event_exchange(source)
         # One advisory lock key per source, stable across processes.
-        self.lock_key = int.from_bytes(hashlib.sha256(f"hearth-outbox:{source}".encode()).digest()[:8], "big", signed=True)
+        digest = hashlib.sha256(f"hearth-outbox:{source}".encode()).digest()
+        self.lock_key = int.from_bytes(digest[:8], "big", signed=True)
         self.confirm_timeout = confirm_timeout
         self._connection: kombu.Connection | None = None
         self._producer: kombu.Producer | None = None

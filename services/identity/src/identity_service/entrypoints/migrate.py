@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from hearth_common.backfill import declare_worker_queues
-from hearth_common.logging import configure_logging, new_request_id, request_id_var
+from hearth_common.migrations import migrate_step
 from identity_service import settings as settings_module
 from identity_service.bootstrap import build_service
 from identity_service.migrations import runner
@@ -27,12 +26,8 @@ def migrate(settings) -> None:
 
 
 def main() -> None:
-    settings = settings_module.load()
-    configure_logging("identity", "migrate", settings.log_level)
-    request_id_var.set(new_request_id())
-    migrate(settings)
-    # Last, once the database is done: identity's event queues, so they exist before any producer's worker starts.
-    declare_worker_queues(settings.amqp_uri, "identity_service.entrypoints.nameko_service:IdentityWorker")
+    worker = "identity_service.entrypoints.nameko_service:IdentityWorker"
+    migrate_step("identity", settings_module.load, migrate, worker)
 
 
 if __name__ == "__main__":

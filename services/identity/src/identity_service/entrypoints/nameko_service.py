@@ -6,8 +6,7 @@ import logging
 
 from nameko.timer import timer
 
-from hearth_common.errors import DomainError
-from hearth_common.nameko_deps import Resource, jsonable, proven_rpc, rpc_errors
+from hearth_common.nameko_deps import Resource, internal_rpc, jsonable
 from hearth_common.nameko_kit import WorkerKit
 from hearth_common.people import Actor
 from identity_service import settings as settings_module
@@ -25,28 +24,24 @@ class IdentityWorker(kit.base()):
 
     identity = Resource(lambda config: build_service(settings, kit.engine))
 
-    @proven_rpc(expected_exceptions=DomainError)
-    @rpc_errors
+    @internal_rpc
     def get_person(self, person_id=None, username=None):
         """The person by id or username: {id, username, kind, cohort, registered_at}."""
         return jsonable(self.identity.get_person(person_id=person_id, username=username))
 
-    @proven_rpc(expected_exceptions=DomainError)
-    @rpc_errors
+    @internal_rpc
     def get_badges(self, person_id):
         """The badges a person holds now, oldest first."""
         return jsonable(self.identity.person_badges(person_id))
 
-    @proven_rpc(expected_exceptions=DomainError)
-    @rpc_errors
+    @internal_rpc
     def award_badge(self, person_id, badge_slug, reason, idempotency_key, caller=None):
         """Awards a badge on behalf of the calling service (the broker user that sent the request; a `caller`
         argument, which older clients send, is ignored); a retry with the same key returns the first award."""
         actor = Actor.calling_service(self.calling_service)
         return jsonable(self.identity.award_badge(actor, person_id, badge_slug, reason, idempotency_key))
 
-    @proven_rpc(expected_exceptions=DomainError)
-    @rpc_errors
+    @internal_rpc
     def revoke_badge(self, person_id, badge_slug, reason, idempotency_key, caller=None):
         """Revokes a badge on behalf of the calling service (as award_badge: a `caller` argument is ignored); a
         retry with the same key succeeds again."""

@@ -1,4 +1,5 @@
-"""Adapters: room's tables: the catalogue, read models (people, sanctions), presence, messages, the timeline, sessions."""
+"""Adapters: room's tables: the catalogue, read models (people, sanctions), presence, messages, the timeline,
+sessions."""
 from __future__ import annotations
 
 import sqlalchemy as sa

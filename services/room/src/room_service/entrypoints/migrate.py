@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from hearth_common.backfill import declare_worker_queues
-from hearth_common.logging import configure_logging, new_request_id, request_id_var
+from hearth_common.migrations import migrate_step
 from room_service import settings as settings_module
 from room_service.bootstrap import build_service
 from room_service.migrations import runner
@@ -20,12 +19,7 @@ def migrate(settings) -> None:
 
 
 def main() -> None:
-    settings = settings_module.load()
-    configure_logging("room", "migrate", settings.log_level)
-    request_id_var.set(new_request_id())
-    migrate(settings)
-    # Last, once the database is done: room's event queues, so they exist before any producer's worker starts.
-    declare_worker_queues(settings.amqp_uri, "room_service.entrypoints.nameko_service:RoomWorker")
+    migrate_step("room", settings_module.load, migrate, "room_service.entrypoints.nameko_service:RoomWorker")
 
 
 if __name__ == "__main__":

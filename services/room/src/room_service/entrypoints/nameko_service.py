@@ -8,8 +8,7 @@ import logging
 from nameko.timer import timer
 
 from hearth_common.contracts import identity, moderation
-from hearth_common.errors import DomainError
-from hearth_common.nameko_deps import Resource, jsonable, proven_rpc, rpc_errors
+from hearth_common.nameko_deps import Resource, internal_rpc, jsonable
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 from room_service import settings as settings_module
 from room_service.bootstrap import build_conversation, build_relay, build_service
@@ -41,21 +40,18 @@ class RoomWorker(
 
     # --- internal RPC: only the services hearth_common.service_rpc.RPC_CALLERS names reach these -------
 
-    @proven_rpc(expected_exceptions=DomainError)
-    @rpc_errors
+    @internal_rpc
     def get_room(self, slug):
         """The room as the catalogue shows it (identity checks a room-scoped grant's slug); NotFound for none."""
         return jsonable(self.rooms.describe_room(slug))
 
-    @proven_rpc(expected_exceptions=DomainError)
-    @rpc_errors
+    @internal_rpc
     def remove_message(self, message_id, moderator_id, reason=""):
         """Removes a message for moderation (idempotent); returns the message as it now stands."""
         log.info("message removal", extra={"caller": self.calling_service, "moderator_id": moderator_id})
         return jsonable(self.conversation.delete(moderator_id, message_id, moderator=True, reason=reason))
 
-    @proven_rpc(expected_exceptions=DomainError)
-    @rpc_errors
+    @internal_rpc
     def remove_person(self, room_slug, person_id, moderator_id, reason=""):
         """Removes a person from a room for moderation; False when they were not in it."""
         log.info("person removal", extra={"caller": self.calling_service, "moderator_id": moderator_id})
