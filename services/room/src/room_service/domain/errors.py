@@ -152,3 +152,37 @@ class NobodyWaiting(FailedPrecondition):
 
 class TurnInProgress(FailedPrecondition):
     pass
+
+
+# --- sessions ---------------------------------------------------------------------------------------
+
+
+class InvalidSession(InvalidArgument):
+    pass
+
+
+class NotSessionLeader(PermissionDenied):
+    pass
+
+
+class SessionStateError(FailedPrecondition):
+    pass
+
+
+class TooEarlyToStart(FailedPrecondition):
+    pass
+
+
+class SessionClash(FailedPrecondition):
+    pass
+
+
+# --- sanctions --------------------------------------------------------------------------------------
+
+
+class Banned(PermissionDenied):
+    pass
+
+
+class Muted(PermissionDenied):
+    pass

@@ -12,18 +12,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from hearth_common.contracts import InvalidEvent, Received, moderation
-from hearth_common.errors import PermissionDenied
+from room_service.domain.errors import Banned, Muted  # raised by the sanction checks
 
 # An event that breaks moderation's contract (common's refusal, which dead-letters it at once).
 InvalidSanctionEvent = InvalidEvent
-
-
-class Banned(PermissionDenied):
-    pass
-
-
-class Muted(PermissionDenied):
-    pass
 
 
 @dataclasses.dataclass

@@ -6,12 +6,18 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from hearth_common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from hearth_common.people import is_staff
 from hearth_common.people import may_moderate as may_moderate  # who removes messages and people, ends sessions
 from hearth_common.text import required_text
 from hearth_common.vocabulary import Role
 from room_service.domain.access import PersonFacts
+from room_service.domain.errors import (  # raised by the session rules
+    InvalidSession,
+    NotSessionLeader,
+    SessionClash,
+    SessionStateError,
+    TooEarlyToStart,
+)
 
 SESSION_KINDS = ("scheduled", "unplanned")
 SESSION_STATUSES = ("scheduled", "live", "ended", "cancelled")
@@ -29,26 +35,6 @@ EARLY_START = dt.timedelta(minutes=15)
 # Roles that may run sessions or hold a facilitated room open; each counts globally or for the one room.
 SCHEDULER_ROLES = (Role.SUPPORT_SESSION_LEADER, Role.ADMIN)
 UNPLANNED_HOST_ROLES = (Role.ON_SPOT_HOST, Role.ADMIN)
-
-
-class InvalidSession(InvalidArgument):
-    pass
-
-
-class NotSessionLeader(PermissionDenied):
-    pass
-
-
-class SessionStateError(FailedPrecondition):
-    pass
-
-
-class TooEarlyToStart(FailedPrecondition):
-    pass
-
-
-class SessionClash(FailedPrecondition):
-    pass
 
 
 def _topic(topic: Any) -> str:
