@@ -30,6 +30,7 @@ VHOST = "hearth"
 # one delete them); services bind to them and publish to them only.
 SHARED_EXCHANGES = {"nameko-rpc": "topic", "hearth.dead-letter": "direct"}
 RPC_EXCHANGE = "nameko-rpc"
+DEAD_LETTER_EXCHANGE = "hearth.dead-letter"
 # nameko routes replies by a bare uuid (rpc_client does the same): the only routing keys a callee answers on.
 REPLY_KEY = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
@@ -51,7 +52,10 @@ def service_permissions(service: str, consumed: list[str]) -> tuple[dict, dict]:
     own = own_names(service)
     shared = "|".join(re.escape(name) for name in SHARED_EXCHANGES)
     consumed = "".join("|" + re.escape(exchange) for exchange in consumed)
-    permissions = {"configure": f"^({own})$", "write": f"^({own}|{re.escape(RPC_EXCHANGE)})$",
+    # Write on the dead-letter exchange: the broker asks for it when a queue naming it as its
+    # x-dead-letter-exchange is declared (every reliable event queue), and dead-letters on the queue's behalf.
+    permissions = {"configure": f"^({own})$",
+                   "write": f"^({own}|{re.escape(RPC_EXCHANGE)}|{re.escape(DEAD_LETTER_EXCHANGE)})$",
                    "read": f"^({own}|{shared}{consumed})$"}
     calls = "".join("|" + re.escape(key) for key in RPC_CALLERS[service])
     topic = {"exchange": RPC_EXCHANGE, "write": f"^({REPLY_KEY}{calls})$",
@@ -59,18 +63,29 @@ def service_permissions(service: str, consumed: list[str]) -> tuple[dict, dict]:
     return permissions, topic
 
 
-# service -> its nameko worker class, whose @reliable_event_handler queues are defined ahead of its start
-CONSUMERS = {"room": "room_service.entrypoints.nameko_service:RoomWorker"}
+def workers() -> dict[str, type]:
+    """service -> its nameko worker class, by the naming convention (`<service>_service.entrypoints.nameko_service`
+    holds `<Service>Worker`), for each service of the table that is installed here."""
+    found = {}
+    for service in RPC_CALLERS:
+        try:
+            module = importlib.import_module(f"{service}_service.entrypoints.nameko_service")
+        except ModuleNotFoundError as exc:
+            if exc.name and (exc.name == f"{service}_service" or exc.name.startswith(f"{service}_service.")):
+                continue  # a service of the table not built yet (moderation, course)
+            raise
+        found[service] = getattr(module, f"{service.title()}Worker")
+    return found
 
 
 def consumer_definitions() -> dict:
-    """The exchanges, queues and bindings of every consumer's event queues, in definitions.json's format."""
+    """The exchanges, queues and bindings of every consumer's event queues, in definitions.json's format: each
+    worker's @reliable_event_handler queues, defined ahead of its first start."""
     from hearth_common.nameko_deps import event_consumers
 
     exchanges, queues, bindings = {}, [], []
-    for service, target in CONSUMERS.items():
-        module, _, cls = target.partition(":")
-        for c in event_consumers(getattr(importlib.import_module(module), cls)):
+    for service, worker in workers().items():
+        for c in event_consumers(worker):
             exchanges[c["exchange"]] = {"name": c["exchange"], "vhost": VHOST, "type": "topic", "durable": True,
                                         "auto_delete": False, "internal": False, "arguments": {}}
             queues.append({"name": c["queue"], "vhost": VHOST, "durable": True, "auto_delete": False,
@@ -121,7 +136,9 @@ def definitions(env: dict[str, str], salt=lambda: os.urandom(4), consumers: dict
         consumer = binding["destination"].split("--", 1)[1].split(".", 1)[0]
         consumed.setdefault(consumer, set()).add(binding["source"])
     for service in RPC_CALLERS:  # the broker user of each service is named after it (service_rpc)
-        users.append(user(service, env.get(f"RABBITMQ_{service.upper()}_PASSWORD", ""), []))
+        if f"RABBITMQ_{service.upper()}_PASSWORD" not in env:
+            continue  # no user for a service not deployed: its RPC rights would be a door nobody watches
+        users.append(user(service, env[f"RABBITMQ_{service.upper()}_PASSWORD"], []))
         vhost_permissions, topic = service_permissions(service, sorted(consumed.get(service, ())))
         permissions.append({"user": service, "vhost": VHOST, **vhost_permissions})
         topic_permissions.append({"user": service, "vhost": VHOST, **topic})

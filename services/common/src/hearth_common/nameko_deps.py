@@ -24,7 +24,7 @@ from hearth_common.db import database_unavailable
 from hearth_common.logging import new_request_id, request_id_var
 from hearth_common.outbox import OutboxRelay
 from hearth_common.rpc_client import RPC_EXCHANGE, RpcTimeout, RpcUnavailable, ensure_exchange
-from hearth_common.service_rpc import may_call, proven_caller
+from hearth_common.service_rpc import local_callers_allowed, may_call, proven_caller
 
 # psycopg2 blocks the eventlet hub unless its wait callback yields to it.
 patch_psycopg()
@@ -128,11 +128,22 @@ class ProvenRpc(Rpc):
     PermissionDenied. RpcCaller hands the proven service to the method; no argument can claim it."""
 
     rpc_consumer = _ProvenRpcConsumer()
+    local_allowed = False
+
+    def setup(self):
+        # Both kinds on one service would be two consumers of its rpc-<service> queue, each answering about half
+        # the calls for the other's methods with MethodNotFound.
+        plain = [e.method_name for e in self.container.entrypoints if type(e) is Rpc]
+        if plain:
+            raise RuntimeError(f"{self.container.service_name}: use @internal_rpc (or @proven_rpc) for every RPC, "
+                               f"not nameko's @rpc: {', '.join(sorted(plain))}")
+        own_user = kombu.Connection(self.container.config.get("AMQP_URI", "")).userid
+        self.local_allowed = local_callers_allowed(bool(self.container.config.get(LOCAL_CALLER_CONFIG_KEY)), own_user)
+        super().setup()
 
     def unpack_message_headers(self, message):
         context = super().unpack_message_headers(message)
-        caller = proven_caller(message.properties.get("user_id"),
-                               bool(self.container.config.get(LOCAL_CALLER_CONFIG_KEY)))
+        caller = proven_caller(message.properties.get("user_id"), self.local_allowed)
         routing_key = f"{self.container.service_name}.{self.method_name}"
         if not may_call(caller, routing_key):
             raise errors.PermissionDenied(f"service {caller!r} may not call {routing_key}")

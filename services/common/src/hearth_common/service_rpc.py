@@ -8,6 +8,7 @@ each user's topic permissions on the RPC exchange, so the broker refuses it firs
 """
 from __future__ import annotations
 
+import logging
 import re
 from typing import Protocol
 
@@ -30,6 +31,7 @@ _BROKER_USER = re.compile(r"^(?P<service>[a-z][a-z0-9]*)(\.[A-Za-z0-9_-]+)?$")
 # worker's HEARTH_RPC_LOCAL_CALLER setting says so, and then under this name.
 LOCAL_BROKER_USER = "guest"
 LOCAL_CALLER = "local-guest"
+log = logging.getLogger(__name__)
 
 
 def service_of_broker_user(user: str | None) -> str | None:
@@ -52,6 +54,17 @@ def proven_caller(user_id: str | None, local_allowed: bool) -> str:
             "internal RPC needs the calling service's broker user as the message's user_id"
             + (f"; user {user_id!r} is no service's" if user_id else ""))
     return service
+
+
+def local_callers_allowed(setting: bool, own_user: str | None) -> bool:
+    """Whether a worker lets the local caller in: its HEARTH_RPC_LOCAL_CALLER setting is on and it is itself
+    connected as the local broker's default user (make run, tests). On a service's own broker user (a
+    deployment) the setting is refused, loudly: there it would let any user without a user_id call anything."""
+    if setting and own_user != LOCAL_BROKER_USER:
+        log.error("HEARTH_RPC_LOCAL_CALLER ignored: it is for a local broker's %r user only, and this worker is "
+                  "connected as %r", LOCAL_BROKER_USER, own_user)
+        return False
+    return setting
 
 
 def may_call(caller: str, routing_key: str) -> bool:

@@ -40,3 +40,24 @@ def test_the_base_worker_has_the_shared_parts_and_backfills_only_a_consumer():
     assert not hasattr(producer, "backfill") and hasattr(consumer, "backfill")
     # replay_events answers only the callers the broker proves (nameko_deps.ProvenRpc)
     assert [type(e).__name__ for e in producer.replay_events.nameko_entrypoints] == ["ProvenRpc"]
+
+
+def test_a_worker_mixing_nameko_rpc_with_internal_rpc_does_not_start(container_factory, amqp_uri):
+    from nameko.rpc import rpc
+
+    from hearth_common.nameko_deps import internal_rpc
+
+    class Mixed:
+        name = "mixed"
+
+        @internal_rpc
+        def proven(self):
+            return 1
+
+        @rpc
+        def claimed(self):
+            return 2
+
+    container = container_factory(Mixed, {"AMQP_URI": amqp_uri})
+    with pytest.raises(RuntimeError, match="use @internal_rpc .* not nameko's @rpc: claimed"):
+        container.start()

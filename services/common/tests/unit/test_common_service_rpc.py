@@ -113,3 +113,13 @@ def test_a_replay_goes_to_the_proven_callers_queues_and_only_the_local_caller_na
     assert consumer_of_replay(LOCAL_CALLER, "room") == "room"
     with pytest.raises(errors.InvalidArgument, match="consumer"):
         consumer_of_replay(LOCAL_CALLER)
+
+
+def test_the_local_caller_is_let_in_only_by_a_worker_on_the_local_brokers_own_user(caplog):
+    from hearth_common.service_rpc import local_callers_allowed
+
+    assert local_callers_allowed(True, "guest") is True
+    assert local_callers_allowed(False, "guest") is False
+    assert local_callers_allowed(False, "room") is False
+    assert local_callers_allowed(True, "room") is False  # a deployment: the setting is refused, loudly
+    assert "HEARTH_RPC_LOCAL_CALLER ignored" in caplog.text
