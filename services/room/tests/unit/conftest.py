@@ -15,7 +15,15 @@ import pytest
 from room_unit_helpers import ROOMS, START
 
 from hearth_common.events import Event
-from hearth_common.fakes import FakeClock, InMemoryDatabase, InMemoryRepository, InMemoryUnitOfWork, foreign_key, unique
+from hearth_common.fakes import (
+    FakeClock,
+    InMemoryDatabase,
+    InMemoryRepository,
+    InMemoryUnitOfWork,
+    Tables,
+    foreign_key,
+    unique,
+)
 from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
 from room_service.domain.people import KnownPerson
@@ -46,14 +54,14 @@ class StreamRow:
     speaker_since: dt.datetime | None = None
 
 
-def _timelines_have_no_gap(tables: dict[str, dict]) -> None:
+def _timelines_have_no_gap(tables: Tables) -> None:
     """What room's row lock on a stream guarantees: each room's timeline is numbered 1, 2, 3... up to its last seq."""
     for slug, stream in tables["streams"].items():
         seqs = sorted(seq for room, seq in tables["timeline"] if room == slug)
         assert seqs == list(range(1, stream.last_seq + 1)), f"fake database: {slug}'s timeline has a gap: {seqs}"
 
 
-def _hearts_are_counted(tables: dict[str, dict]) -> None:
+def _hearts_are_counted(tables: Tables) -> None:
     """A message's hearts count is its hearts rows (one statement updates both)."""
     for message in tables["messages"].values():
         hearts = sum(1 for message_id, _ in tables["hearts"] if message_id == message.message_id)
@@ -85,7 +93,7 @@ class FakeDatabase(InMemoryDatabase):
 # --- repositories: each reads the unit of work's snapshot and stages its writes ---------------------------
 
 
-class RoomRepository(InMemoryRepository):
+class FakeRepository(InMemoryRepository):
     """What several of room's repositories read: a person's active sanctions, a room's live session."""
 
     def _active_sanctions(self, person_id: str) -> list[Sanction]:
@@ -99,7 +107,7 @@ class RoomRepository(InMemoryRepository):
         return checked_in or self._live_session(slug) is not None
 
 
-class FakeRoomsRepository(RoomRepository):
+class FakeRoomsRepository(FakeRepository):
     def get(self, slug: str, *, lock: bool = False) -> Room | None:
         return self._get("rooms", slug)
 
@@ -139,7 +147,7 @@ class FakeRoomsRepository(RoomRepository):
             self._put("rooms", room.slug, room)
 
 
-class FakePeopleRepository(RoomRepository):
+class FakePeopleRepository(FakeRepository):
     def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None:
         return self._get("people", person_id)
 
@@ -154,7 +162,7 @@ class FakePeopleRepository(RoomRepository):
             self._put("people", person_id, KnownPerson(person_id))
 
 
-class FakeStreamsRepository(RoomRepository):
+class FakeStreamsRepository(FakeRepository):
     def lock(self, slug: str) -> StreamState:
         stream = self._get("streams", slug) or StreamRow()
         self._put("streams", slug, stream)
@@ -175,7 +183,7 @@ class FakeStreamsRepository(RoomRepository):
         return {slug: s.last_seq for slug, s in self._rows("streams").items() if slug in slugs}
 
 
-class FakeTimelineRepository(RoomRepository):
+class FakeTimelineRepository(FakeRepository):
     def add(self, item: TimelineItem) -> None:
         self._insert("timeline", (item["room_slug"], item["seq"]), item, "pk_timeline")
 
@@ -185,7 +193,7 @@ class FakeTimelineRepository(RoomRepository):
         return copy.deepcopy(sorted(items, key=lambda item: item["seq"])[:limit])
 
 
-class FakeMembersRepository(RoomRepository):
+class FakeMembersRepository(FakeRepository):
     def get(self, slug: str, person_id: str) -> Member | None:
         return self._get("members", (slug, person_id))
 
@@ -257,7 +265,7 @@ class FakeMembersRepository(RoomRepository):
         return sorted(key for key, m in self._rows("members").items() if m.last_seen_at < before)[:limit]
 
 
-class FakeMessagesRepository(RoomRepository):
+class FakeMessagesRepository(FakeRepository):
     def get(self, message_id: str, *, lock: bool = False) -> Message | None:
         return self._get("messages", message_id)
 
@@ -338,7 +346,7 @@ class FakeMessagesRepository(RoomRepository):
         return message.hearts
 
 
-class FakeSanctionsRepository(RoomRepository):
+class FakeSanctionsRepository(FakeRepository):
     def get(self, sanction_id: str, *, lock: bool = False) -> Sanction | None:
         return self._get("sanctions", sanction_id)
 
@@ -354,7 +362,7 @@ class FakeSanctionsRepository(RoomRepository):
         return self._active_sanctions(person_id)
 
 
-class FakeCohortGrantsRepository(RoomRepository):
+class FakeCohortGrantsRepository(FakeRepository):
     def add(self, grant: CohortGrant) -> None:
         self._insert("cohort_grants", grant.grant_id, grant, "cohort_grants_pkey")
 
@@ -375,7 +383,7 @@ class FakeCohortGrantsRepository(RoomRepository):
         return sorted(grants, key=lambda g: g.granted_at, reverse=True)
 
 
-class FakeSessionsRepository(RoomRepository):
+class FakeSessionsRepository(FakeRepository):
     def get(self, session_id: str, *, lock: bool = False) -> Session | None:
         return self._get("sessions", session_id)
 
@@ -421,7 +429,7 @@ class FakeSessionsRepository(RoomRepository):
         return [pid for _, pid in sorted(seen)]
 
 
-class FakeHandsRepository(RoomRepository):
+class FakeHandsRepository(FakeRepository):
     def list(self, slug: str) -> list[tuple[str, dt.datetime]]:
         hands = [(pid, at) for (room, pid), at in self._rows("hands").items() if room == slug]
         return sorted(hands, key=lambda hand: (hand[1], hand[0]))
