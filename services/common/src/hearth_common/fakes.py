@@ -40,7 +40,7 @@ def _value(row):
     return dataclasses.astuple(row) if dataclasses.is_dataclass(row) else copy.deepcopy(row)
 
 
-def _clashes(value) -> bool:
+def _may_clash(value) -> bool:
     # Like SQL's NULL, a missing key (or a composite key with a missing part) never equals another.
     return value is not None and not (isinstance(value, tuple) and any(part is None for part in value))
 
@@ -56,7 +56,7 @@ def unique(table: str, constraint: str, key: Callable[[Any], Hashable],
             if where is not None and not where(row):
                 continue
             value = key(row)
-            if not _clashes(value):
+            if not _may_clash(value):
                 continue
             if value in seen:
                 raise UniqueViolation(constraint)
@@ -177,6 +177,9 @@ class InMemoryUnitOfWork(UnitOfWork):
         hook = self.db.take_hook("before_next_insert", table)
         if hook is not None:
             hook()
+        if self._writes[table].get(key) is _GONE:  # deleted by this transaction: the key is free again
+            self._put(table, key, row)
+            return
         if key in self._working[table] or key in self.db.tables[table]:
             raise UniqueViolation(constraint or f"{table}_pkey")
         self._put(table, key, row)

@@ -138,6 +138,14 @@ class TestCommit:
             uow.commit()
         assert db.tables["people"] == {}
 
+    def test_a_key_deleted_in_the_transaction_may_be_inserted_again(self, db, uow_class):
+        register(db, Person("p1", "ann"))
+        with uow_class(db) as uow:
+            uow.people.remove("p1")
+            uow.people.add(Person("p1", "anna"))
+            uow.commit()
+        assert [p.username for p in db.rows("people")] == ["anna"]
+
 
 class TestConstraints:
     def test_a_violation_names_its_constraint_and_leaves_the_committed_state_as_it_was(self, db, uow_class):
