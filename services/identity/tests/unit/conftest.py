@@ -1,17 +1,17 @@
 """Unit-test fakes for identity: an in-memory transactional store, a fast hasher, an inspectable signer, a clock."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 
 import pytest
 
 from hearth_common.events import Event
+from hearth_common.fakes import FakeClock, InMemoryDatabase, InMemoryRepository, InMemoryUnitOfWork, foreign_key, unique
 from identity_service.domain import model
 from identity_service.seed import STARTER_BADGES
 from identity_service.service_layer.services import Actor, IdentityService, TokenPolicy
-from identity_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+from identity_service.service_layer.unit_of_work import UnitOfWork
 
 UTC = dt.timezone.utc
 START = dt.datetime(2025, 6, 15, 12, 0, tzinfo=UTC)
@@ -20,162 +20,97 @@ ADULT_DOB = "1990-01-01"
 TEEN_DOB = "2010-01-01"  # 15 on START
 
 
-# --- the store ------------------------------------------------------------------------------------
-
-
-def _copy(entity):
-    # Every field of the entities is immutable (str, date, datetime, enum), so a field-wise copy is a deep
-    # copy. dataclasses.replace also works if SQLAlchemy has instrumented the classes in this process,
-    # where copy.deepcopy would drag the ORM instance state along.
-    return dataclasses.replace(entity)
-
-
-def _fields(entity) -> tuple:
-    return tuple(getattr(entity, f.name) for f in dataclasses.fields(entity))
+# --- the store: identity's tables, the rules of adapters/orm.py, its repositories -------------------------
 
 
 TABLES = ("people", "grants", "badges", "awards", "refresh_tokens", "signing_keys")
+CONSTRAINTS = (
+    unique("people", "people_username_canonical_key", lambda p: p.username_canonical),
+    unique("awards", "badge_awards_award_key_key", lambda a: a.award_key),
+    unique("awards", "badge_awards_revoke_key_key", lambda a: a.revoke_key),
+    unique("awards", "uq_badge_awards_held", lambda a: (a.person_id, a.badge_slug),
+           where=lambda a: a.revoked_at is None),
+    unique("refresh_tokens", "refresh_tokens_token_hash_key", lambda t: t.token_hash),
+    unique("signing_keys", "uq_signing_keys_active", lambda k: "active", where=lambda k: k.retired_at is None),
+    foreign_key("grants", lambda g: g.person_id, "people"),
+    foreign_key("awards", lambda a: a.person_id, "people"),
+    foreign_key("refresh_tokens", lambda t: t.person_id, "people"),
+    foreign_key("awards", lambda a: a.badge_slug, "badges"),
+)
 
 
-class FakeDatabase:
-    """Committed state (rows keyed by primary key) and the events committed with it, like the outbox."""
-
-    def __init__(self):
-        self.tables: dict[str, dict] = {name: {} for name in TABLES}
-        self.published: list[Event] = []
-        self.commits = 0
-        # Runs once at the start of the next commit: lets a test make a concurrent twin commit first.
-        self.before_next_commit = None
-        # ("awards.held", callable): runs once just before that repository read, and the reading unit of
-        # work then sees what the callable committed, as the next statement would under READ COMMITTED.
-        self.before_next_read = None
-
-    def rows(self, table: str) -> list:
-        return [_copy(r) for r in self.tables[table].values()]
-
-
-def _check_constraints(tables: dict[str, dict]) -> None:
-    """The uniqueness rules and foreign keys of adapters/orm.py."""
-
-    def unique(table, constraint, key, where=lambda row: True):
-        seen = set()
-        for row in tables[table].values():
-            if not where(row):
-                continue
-            value = key(row)
-            if value is None:
-                continue
-            if value in seen:
-                raise UniqueViolation(constraint)
-            seen.add(value)
-
-    unique("people", "people_username_canonical_key", lambda p: p.username_canonical)
-    unique("awards", "badge_awards_award_key_key", lambda a: a.award_key)
-    unique("awards", "badge_awards_revoke_key_key", lambda a: a.revoke_key)
-    unique("awards", "uq_badge_awards_held", lambda a: (a.person_id, a.badge_slug), lambda a: a.revoked_at is None)
-    unique("refresh_tokens", "refresh_tokens_token_hash_key", lambda t: t.token_hash)
-    unique("signing_keys", "uq_signing_keys_active", lambda k: "active", lambda k: k.retired_at is None)
-
-    people = tables["people"]
-    for table in ("grants", "awards", "refresh_tokens"):
-        for row in tables[table].values():
-            assert row.person_id in people, f"fake database: {table}.person_id {row.person_id} has no person"
-    for award in tables["awards"].values():
-        assert award.badge_slug in tables["badges"], f"fake database: no badge {award.badge_slug}"
-
-
-# --- repositories: they read and write the unit of work's private working copy ------------------------
-
-
-class _Repo:
-    table = ""
-
-    def __init__(self, uow: FakeUnitOfWork):
-        self.uow = uow
-
-    @property
-    def rows(self) -> dict:
-        return self.uow._working[self.table]
-
-    def _add(self, key, entity) -> None:
-        self.uow._stage_add(self.table, key, entity)
-
-    def _read(self, method: str) -> None:
-        self.uow._before_read(f"{self.table}.{method}")
-
-
-class FakePeopleRepository(_Repo):
+class FakePeopleRepository(InMemoryRepository):
     table = "people"
 
     def add(self, person: model.Person) -> None:
-        self._add(person.id, person)
+        self._insert(self.table, person.id, person)
 
     def get(self, person_id: str) -> model.Person | None:
         self._read("get")
-        return self.rows.get(person_id)
+        return self._rows().get(person_id)
 
     def get_by_username(self, username: str) -> model.Person | None:
         self._read("get_by_username")
-        return next((p for p in self.rows.values() if p.username_canonical == username), None)
+        return next((p for p in self._rows().values() if p.username_canonical == username), None)
 
     def teens_born_on_or_before(self, date: dt.date, limit: int) -> list[model.Person]:
         self._read("teens_born_on_or_before")
-        due = [p for p in self.rows.values() if p.cohort is model.Cohort.TEEN and p.date_of_birth <= date]
+        due = [p for p in self._rows().values() if p.cohort is model.Cohort.TEEN and p.date_of_birth <= date]
         return sorted(due, key=lambda p: p.date_of_birth)[:limit]
 
 
-class FakeGrantsRepository(_Repo):
+class FakeGrantsRepository(InMemoryRepository):
     table = "grants"
 
     def add(self, grant: model.RoleGrant) -> None:
-        self._add(grant.id, grant)
+        self._insert(self.table, grant.id, grant)
 
     def get(self, grant_id: str, *, lock: bool = False) -> model.RoleGrant | None:
         self._read("get")
-        return self.rows.get(grant_id)
+        return self._rows().get(grant_id)
 
     def for_person(self, person_id: str) -> list[model.RoleGrant]:
         self._read("for_person")
         # Like the SQL repository: unrevoked grants (expired ones included), oldest first.
-        grants = [g for g in self.rows.values() if g.person_id == person_id and g.revoked_at is None]
+        grants = [g for g in self._rows().values() if g.person_id == person_id and g.revoked_at is None]
         return sorted(grants, key=lambda g: g.granted_at)
 
 
-class FakeBadgesRepository(_Repo):
+class FakeBadgesRepository(InMemoryRepository):
     table = "badges"
 
     def add(self, badge: model.Badge) -> None:
-        self._add(badge.slug, badge)
+        self._insert(self.table, badge.slug, badge)
 
     def get(self, slug: str) -> model.Badge | None:
         self._read("get")
-        return self.rows.get(slug)
+        return self._rows().get(slug)
 
     def list(self) -> list[model.Badge]:
         self._read("list")
-        return list(self.rows.values())
+        return list(self._rows().values())
 
 
-class FakeAwardsRepository(_Repo):
+class FakeAwardsRepository(InMemoryRepository):
     table = "awards"
 
     def add(self, award: model.BadgeAward) -> None:
-        self._add(award.id, award)
+        self._insert(self.table, award.id, award)
 
     def by_award_key(self, key: str) -> model.BadgeAward | None:
         self._read("by_award_key")
-        return next((a for a in self.rows.values() if a.award_key == key), None)
+        return next((a for a in self._rows().values() if a.award_key == key), None)
 
     def by_revoke_key(self, key: str) -> model.BadgeAward | None:
         self._read("by_revoke_key")
-        return next((a for a in self.rows.values() if a.revoke_key == key), None)
+        return next((a for a in self._rows().values() if a.revoke_key == key), None)
 
     def held(self, person_id: str, slug: str, *, lock: bool = False) -> model.BadgeAward | None:
         self._read("held")
         return next(
             (
                 a
-                for a in self.rows.values()
+                for a in self._rows().values()
                 if a.person_id == person_id and a.badge_slug == slug and a.revoked_at is None
             ),
             None,
@@ -183,141 +118,60 @@ class FakeAwardsRepository(_Repo):
 
     def held_by(self, person_id: str) -> list[model.BadgeAward]:
         self._read("held_by")
-        return [a for a in self.rows.values() if a.person_id == person_id and a.revoked_at is None]
+        return [a for a in self._rows().values() if a.person_id == person_id and a.revoked_at is None]
 
 
-class FakeRefreshTokensRepository(_Repo):
+class FakeRefreshTokensRepository(InMemoryRepository):
     table = "refresh_tokens"
 
     def add(self, token: model.RefreshToken) -> None:
-        self._add(token.id, token)
+        self._insert(self.table, token.id, token)
 
     def by_hash(self, token_hash: str) -> model.RefreshToken | None:
         self._read("by_hash")
-        return next((t for t in self.rows.values() if t.token_hash == token_hash), None)
+        return next((t for t in self._rows().values() if t.token_hash == token_hash), None)
 
     def family_of(self, token_hash: str) -> str | None:
         self._read("family_of")
-        return next((t.family_id for t in self.rows.values() if t.token_hash == token_hash), None)
+        return next((t.family_id for t in self._rows().values() if t.token_hash == token_hash), None)
 
     def lock_family(self, family_id: str) -> None:
         """One process, one transaction at a time: nothing to wait for."""
 
     def family(self, family_id: str) -> list[model.RefreshToken]:
         self._read("family")
-        return [t for t in self.rows.values() if t.family_id == family_id]
+        return [t for t in self._rows().values() if t.family_id == family_id]
 
 
-class FakeSigningKeysRepository(_Repo):
+class FakeSigningKeysRepository(InMemoryRepository):
     table = "signing_keys"
 
     def add(self, key: model.SigningKey) -> None:
-        self._add(key.kid, key)
+        self._insert(self.table, key.kid, key)
 
     def active(self) -> model.SigningKey | None:
         self._read("active")
-        return next((k for k in self.rows.values() if k.retired_at is None), None)
+        return next((k for k in self._rows().values() if k.retired_at is None), None)
 
     def list(self) -> list[model.SigningKey]:
         self._read("list")
-        return sorted(self.rows.values(), key=lambda k: k.created_at)
+        return sorted(self._rows().values(), key=lambda k: k.created_at)
 
 
-class FakeUnitOfWork(UnitOfWork):
-    """A transaction over FakeDatabase.
+class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
+    """identity's transaction over the in-memory store, as its ORM session is: the same row read twice is the
+    same object, and changes made to it in place are written at commit."""
 
-    On entry it takes private copies of the committed rows (one object per row, so the same row read twice
-    is the same object, like a session's identity map). commit() writes copies of the rows it added or
-    changed over the committed state, checking the database's unique rules, and moves pending events to
-    the published list. rollback() throws the private copies away, so uncommitted changes, including
-    in-place mutations, are lost, as in a real database.
-    """
+    identity_map = True
 
-    def __init__(self, db: FakeDatabase):
-        super().__init__()
-        self.db = db
-        self.committed = False
+    def __init__(self, db: InMemoryDatabase):
+        super().__init__(db)
         self.people = FakePeopleRepository(self)
         self.grants = FakeGrantsRepository(self)
         self.badges = FakeBadgesRepository(self)
         self.awards = FakeAwardsRepository(self)
         self.refresh_tokens = FakeRefreshTokensRepository(self)
         self.signing_keys = FakeSigningKeysRepository(self)
-        self._begin()
-
-    def _begin(self) -> None:
-        self._base = {name: {k: _copy(v) for k, v in rows.items()} for name, rows in self.db.tables.items()}
-        self._working = {name: {k: _copy(v) for k, v in rows.items()} for name, rows in self.db.tables.items()}
-        self._added: set[tuple[str, object]] = set()
-
-    def __enter__(self):
-        super().__enter__()
-        self._begin()
-        return self
-
-    def _before_read(self, name: str) -> None:
-        hook = self.db.before_next_read
-        if hook is None or hook[0] != name:
-            return
-        self.db.before_next_read = None
-        hook[1]()
-        self._see_committed()
-
-    def _see_committed(self) -> None:
-        """Brings in rows others committed since this unit of work began, except rows it changed itself."""
-        for name, rows in self.db.tables.items():
-            base, working = self._base[name], self._working[name]
-            for key, row in rows.items():
-                if key not in working:
-                    base[key], working[key] = _copy(row), _copy(row)
-                elif (name, key) not in self._added and _fields(working[key]) == _fields(base[key]):
-                    for f in dataclasses.fields(row):
-                        setattr(working[key], f.name, getattr(row, f.name))
-                    base[key] = _copy(row)
-
-    def _stage_add(self, table: str, key, entity) -> None:
-        if key in self._working[table]:
-            raise UniqueViolation(f"{table}_pkey")
-        self._working[table][key] = entity
-        self._added.add((table, key))
-
-    def _changes(self) -> dict[str, dict]:
-        changes: dict[str, dict] = {name: {} for name in TABLES}
-        for name in TABLES:
-            base = self._base[name]
-            for key, row in self._working[name].items():
-                if (name, key) in self._added or _fields(row) != _fields(base[key]):
-                    changes[name][key] = row
-        return changes
-
-    def commit(self) -> None:
-        hook, self.db.before_next_commit = self.db.before_next_commit, None
-        if hook is not None:
-            hook()
-        changes = self._changes()
-        candidate = {name: dict(rows) for name, rows in self.db.tables.items()}
-        try:
-            for name, rows in changes.items():
-                for key, row in rows.items():
-                    if (name, key) in self._added and key in candidate[name]:
-                        raise UniqueViolation(f"{name}_pkey")
-                    candidate[name][key] = _copy(row)
-            _check_constraints(candidate)
-        except UniqueViolation:
-            self._begin()  # the real unit of work rolls the session back before raising
-            raise
-        self.db.tables = candidate
-        self.db.published.extend(self.pending_events)
-        self.db.commits += 1
-        self.pending_events = []
-        self.committed = True
-        # Objects the caller still holds stay in the working copy; later changes to them need a new commit.
-        self._base = {name: {k: _copy(v) for k, v in rows.items()} for name, rows in self._working.items()}
-        self._added = set()
-
-    def rollback(self) -> None:
-        self.pending_events = []
-        self._begin()
 
 
 # --- ports -------------------------------------------------------------------------------------------
@@ -362,28 +216,12 @@ class FakeSigner:
         return body["kid"], body["claims"]
 
 
-class FakeClock:
-    def __init__(self, now: dt.datetime = START):
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, delta: dt.timedelta | None = None, **kwargs) -> dt.datetime:
-        self.now += delta if delta is not None else dt.timedelta(**kwargs)
-        return self.now
-
-    def set(self, now: dt.datetime) -> dt.datetime:
-        self.now = now
-        return self.now
-
-
 # --- fixtures ----------------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def db() -> FakeDatabase:
-    return FakeDatabase()
+def db() -> InMemoryDatabase:
+    return InMemoryDatabase(TABLES, CONSTRAINTS)
 
 
 @pytest.fixture
@@ -394,7 +232,7 @@ def published(db) -> list[Event]:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(START)
 
 
 @pytest.fixture

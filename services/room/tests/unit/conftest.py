@@ -15,6 +15,15 @@ import pytest
 from room_unit_helpers import ROOMS, START
 
 from hearth_common.events import Event
+from hearth_common.fakes import (
+    FakeClock,
+    InMemoryDatabase,
+    InMemoryRepository,
+    InMemoryUnitOfWork,
+    Tables,
+    foreign_key,
+    unique,
+)
 from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
 from room_service.domain.people import KnownPerson
@@ -31,13 +40,11 @@ from room_service.service_layer.unit_of_work import (
     PostingContext,
     StreamState,
     TimelineItem,
-    UniqueViolation,
     UnitOfWork,
 )
 
 TABLES = ("rooms", "people", "streams", "timeline", "members", "messages", "hearts", "paces", "sanctions",
           "cohort_grants", "sessions", "attendance", "hands", "inbox")
-_GONE = object()  # a deleted row, among a unit of work's changes
 
 
 @dataclasses.dataclass
@@ -47,109 +54,60 @@ class StreamRow:
     speaker_since: dt.datetime | None = None
 
 
-class FakeDatabase:
-    """Committed state (rows keyed by primary key) and the events committed with it, like the outbox."""
+def _timelines_have_no_gap(tables: Tables) -> None:
+    """What room's row lock on a stream guarantees: each room's timeline is numbered 1, 2, 3... up to its last seq."""
+    for slug, stream in tables["streams"].items():
+        seqs = sorted(seq for room, seq in tables["timeline"] if room == slug)
+        assert seqs == list(range(1, stream.last_seq + 1)), f"fake database: {slug}'s timeline has a gap: {seqs}"
+
+
+def _hearts_are_counted(tables: Tables) -> None:
+    """A message's hearts count is its hearts rows (one statement updates both)."""
+    for message in tables["messages"].values():
+        hearts = sum(1 for message_id, _ in tables["hearts"] if message_id == message.message_id)
+        assert message.hearts == hearts, f"fake database: message {message.message_id} counts {message.hearts} hearts"
+
+
+# The uniqueness rules of adapters/orm.py, and what room's row locks and statements guarantee.
+CONSTRAINTS = (
+    unique("rooms", "rooms_name_key", lambda room: room.name),
+    unique("messages", "messages_room_slug_seq_key", lambda m: (m.room_slug, m.seq)),
+    _timelines_have_no_gap,
+    foreign_key("timeline", lambda item: item["room_slug"], "streams"),
+    _hearts_are_counted,
+    foreign_key("members", lambda m: m.room_slug, "rooms"),
+)
+
+
+class FakeDatabase(InMemoryDatabase):
+    """room's tables and rules in memory, and the events committed with them, like the outbox."""
 
     def __init__(self):
-        self.tables: dict[str, dict] = {name: {} for name in TABLES}
-        self.published: list[Event] = []
-        self.commits = 0
-        # ("members", callable): runs once just before the next insert into that table, so a test can have
-        # a concurrent twin commit first; the insert then meets the twin's row, as it would in PostgreSQL.
-        self.before_next_insert = None
-
-    def rows(self, table: str) -> list:
-        return [copy.deepcopy(row) for row in self.tables[table].values()]
+        super().__init__(TABLES, CONSTRAINTS)
 
     def timeline(self, slug: str) -> list[TimelineItem]:
         return sorted((copy.deepcopy(item) for (room, _), item in self.tables["timeline"].items() if room == slug),
                       key=lambda item: item["seq"])
 
-    def snapshot(self) -> dict:
-        """Everything committed, by value, to compare before and after a refused call."""
-
-        def value(row):
-            return dataclasses.astuple(row) if dataclasses.is_dataclass(row) else copy.deepcopy(row)
-
-        tables = {name: {key: value(row) for key, row in rows.items()} for name, rows in self.tables.items()}
-        return {"tables": tables, "published": [e.id for e in self.published], "commits": self.commits}
-
-
-def _check_constraints(tables: dict[str, dict]) -> None:
-    """The uniqueness rules of adapters/orm.py, and what room's row locks guarantee: each room's timeline is
-    numbered 1, 2, 3... with no gap up to its stream's last seq, a message's hearts are its hearts rows."""
-
-    def unique(table: str, constraint: str, key) -> None:
-        seen = set()
-        for row in tables[table].values():
-            value = key(row)
-            if value in seen:
-                raise UniqueViolation(constraint)
-            seen.add(value)
-
-    unique("rooms", "rooms_name_key", lambda room: room.name)
-    unique("messages", "messages_room_slug_seq_key", lambda m: (m.room_slug, m.seq))
-    for slug, stream in tables["streams"].items():
-        seqs = sorted(seq for room, seq in tables["timeline"] if room == slug)
-        assert seqs == list(range(1, stream.last_seq + 1)), f"fake database: {slug}'s timeline has a gap: {seqs}"
-    for (room, _), _item in tables["timeline"].items():
-        assert room in tables["streams"], f"fake database: a timeline item of {room} without its stream"
-    for message in tables["messages"].values():
-        hearts = sum(1 for message_id, _ in tables["hearts"] if message_id == message.message_id)
-        assert message.hearts == hearts, f"fake database: message {message.message_id} counts {message.hearts} hearts"
-    for slug, _ in tables["members"]:
-        assert slug in tables["rooms"], f"fake database: a member of {slug}, which is no room"
-
 
 # --- repositories: each reads the unit of work's snapshot and stages its writes ---------------------------
 
 
-class _Repo:
-    def __init__(self, uow: FakeUnitOfWork):
-        self.uow = uow
+class FakeRepository(InMemoryRepository):
+    """What several of room's repositories read: a person's active sanctions, a room's live session."""
 
-    def _rows(self, table: str) -> dict:
-        return self.uow._working[table]
+    def _active_sanctions(self, person_id: str) -> list[Sanction]:
+        return [copy.deepcopy(s) for s in self._rows("sanctions").values() if s.person_id == person_id and s.active]
 
-    def _get(self, table: str, key):
-        row = self.uow._working[table].get(key)
-        return copy.deepcopy(row)
+    def _live_session(self, slug: str) -> Session | None:
+        return next((s for s in self._rows("sessions").values() if s.room_slug == slug and s.status == "live"), None)
 
-    def _put(self, table: str, key, row) -> None:
-        self.uow._stage(table, key, copy.deepcopy(row))
-
-    def _insert(self, table: str, key, row, constraint: str) -> None:
-        """A unique index sees every committed row, whenever this transaction began."""
-        hook = self.uow.db.before_next_insert
-        if hook is not None and hook[0] == table:
-            self.uow.db.before_next_insert = None
-            hook[1]()
-        if key in self.uow._working[table] or key in self.uow.db.tables[table]:
-            raise UniqueViolation(constraint)
-        self._put(table, key, row)
-        self.uow._inserted.add((table, key))
-
-    def _delete(self, table: str, key) -> bool:
-        if key not in self.uow._working[table]:
-            return False
-        self.uow._stage(table, key, _GONE)
-        return True
+    def _facilitated_open(self, slug: str) -> bool:
+        checked_in = any(m.checked_in for (room, _), m in self._rows("members").items() if room == slug)
+        return checked_in or self._live_session(slug) is not None
 
 
-def _active_sanctions(uow: FakeUnitOfWork, person_id: str) -> list[Sanction]:
-    return [copy.deepcopy(s) for s in uow._working["sanctions"].values() if s.person_id == person_id and s.active]
-
-
-def _live_session(uow: FakeUnitOfWork, slug: str) -> Session | None:
-    return next((s for s in uow._working["sessions"].values() if s.room_slug == slug and s.status == "live"), None)
-
-
-def _facilitated_open(uow: FakeUnitOfWork, slug: str) -> bool:
-    checked_in = any(m.checked_in for (room, _), m in uow._working["members"].items() if room == slug)
-    return checked_in or _live_session(uow, slug) is not None
-
-
-class FakeRoomsRepository(_Repo):
+class FakeRoomsRepository(FakeRepository):
     def get(self, slug: str, *, lock: bool = False) -> Room | None:
         return self._get("rooms", slug)
 
@@ -162,14 +120,14 @@ class FakeRoomsRepository(_Repo):
         room = self._get("rooms", slug)
         if room is None:
             return None
-        live = _live_session(self.uow, slug)
+        live = self._live_session(slug)
         return AccessContext(
             room=room,
             person=self._get("people", person_id),
-            sanctions=_active_sanctions(self.uow, person_id),
+            sanctions=self._active_sanctions(person_id),
             cohort_grant=any(g.person_id == person_id and g.room_slug == slug and g.revoked_at is None
                              and g.expires_at > now for g in self._rows("cohort_grants").values()),
-            facilitated_open=_facilitated_open(self.uow, slug),
+            facilitated_open=self._facilitated_open(slug),
             live_session_id=live.session_id if live is not None else None,
             member=self._get("members", (slug, person_id)),
         )
@@ -189,7 +147,7 @@ class FakeRoomsRepository(_Repo):
             self._put("rooms", room.slug, room)
 
 
-class FakePeopleRepository(_Repo):
+class FakePeopleRepository(FakeRepository):
     def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None:
         return self._get("people", person_id)
 
@@ -204,7 +162,7 @@ class FakePeopleRepository(_Repo):
             self._put("people", person_id, KnownPerson(person_id))
 
 
-class FakeStreamsRepository(_Repo):
+class FakeStreamsRepository(FakeRepository):
     def lock(self, slug: str) -> StreamState:
         stream = self._get("streams", slug) or StreamRow()
         self._put("streams", slug, stream)
@@ -225,7 +183,7 @@ class FakeStreamsRepository(_Repo):
         return {slug: s.last_seq for slug, s in self._rows("streams").items() if slug in slugs}
 
 
-class FakeTimelineRepository(_Repo):
+class FakeTimelineRepository(FakeRepository):
     def add(self, item: TimelineItem) -> None:
         self._insert("timeline", (item["room_slug"], item["seq"]), item, "pk_timeline")
 
@@ -235,7 +193,7 @@ class FakeTimelineRepository(_Repo):
         return copy.deepcopy(sorted(items, key=lambda item: item["seq"])[:limit])
 
 
-class FakeMembersRepository(_Repo):
+class FakeMembersRepository(FakeRepository):
     def get(self, slug: str, person_id: str) -> Member | None:
         return self._get("members", (slug, person_id))
 
@@ -307,7 +265,7 @@ class FakeMembersRepository(_Repo):
         return sorted(key for key, m in self._rows("members").items() if m.last_seen_at < before)[:limit]
 
 
-class FakeMessagesRepository(_Repo):
+class FakeMessagesRepository(FakeRepository):
     def get(self, message_id: str, *, lock: bool = False) -> Message | None:
         return self._get("messages", message_id)
 
@@ -348,10 +306,10 @@ class FakeMessagesRepository(_Repo):
             room=room,
             in_room=member is not None,
             member_username=member.username if member is not None else None,
-            sanctions=_active_sanctions(self.uow, person_id),
+            sanctions=self._active_sanctions(person_id),
             recent_posts=self._recent_writes(person_id, since),
             last_in_room=max(in_room) if in_room and room.slow_mode_seconds > 0 else None,
-            facilitated_open=room.mode == "facilitated" and _facilitated_open(self.uow, slug),
+            facilitated_open=room.mode == "facilitated" and self._facilitated_open(slug),
         )
 
     def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
@@ -388,7 +346,7 @@ class FakeMessagesRepository(_Repo):
         return message.hearts
 
 
-class FakeSanctionsRepository(_Repo):
+class FakeSanctionsRepository(FakeRepository):
     def get(self, sanction_id: str, *, lock: bool = False) -> Sanction | None:
         return self._get("sanctions", sanction_id)
 
@@ -401,10 +359,10 @@ class FakeSanctionsRepository(_Repo):
             self._put("sanctions", sanction.sanction_id, sanction)
 
     def active_for(self, person_id: str) -> list[Sanction]:
-        return _active_sanctions(self.uow, person_id)
+        return self._active_sanctions(person_id)
 
 
-class FakeCohortGrantsRepository(_Repo):
+class FakeCohortGrantsRepository(FakeRepository):
     def add(self, grant: CohortGrant) -> None:
         self._insert("cohort_grants", grant.grant_id, grant, "cohort_grants_pkey")
 
@@ -425,7 +383,7 @@ class FakeCohortGrantsRepository(_Repo):
         return sorted(grants, key=lambda g: g.granted_at, reverse=True)
 
 
-class FakeSessionsRepository(_Repo):
+class FakeSessionsRepository(FakeRepository):
     def get(self, session_id: str, *, lock: bool = False) -> Session | None:
         return self._get("sessions", session_id)
 
@@ -437,7 +395,7 @@ class FakeSessionsRepository(_Repo):
             self._put("sessions", session.session_id, session)
 
     def live_in(self, slug: str) -> Session | None:
-        return copy.deepcopy(_live_session(self.uow, slug))
+        return copy.deepcopy(self._live_session(slug))
 
     def _open(self) -> list[Session]:
         open_ = [s for s in self._rows("sessions").values() if s.status in ("live", "scheduled")]
@@ -471,7 +429,7 @@ class FakeSessionsRepository(_Repo):
         return [pid for _, pid in sorted(seen)]
 
 
-class FakeHandsRepository(_Repo):
+class FakeHandsRepository(FakeRepository):
     def list(self, slug: str) -> list[tuple[str, dt.datetime]]:
         hands = [(pid, at) for (room, pid), at in self._rows("hands").items() if room == slug]
         return sorted(hands, key=lambda hand: (hand[1], hand[0]))
@@ -484,15 +442,12 @@ class FakeHandsRepository(_Repo):
         return self._delete("hands", (slug, person_id))
 
 
-class FakeUnitOfWork(UnitOfWork):
-    """A transaction over FakeDatabase: it reads a snapshot taken when it began plus its own writes, and
-    commit() applies its writes over what is committed then, checking the database's rules (a violation
-    rolls everything back, as the real one does), and publishes its events. Reads hand out copies, so a
-    change reaches the store only through a repository's write, as with SQL."""
+class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
+    """room's transaction over the in-memory store, as its Core statements are: reads hand out copies, so a
+    change reaches the store only through a repository's write."""
 
     def __init__(self, db: FakeDatabase):
-        super().__init__()
-        self.db = db
+        super().__init__(db)
         self.rooms = FakeRoomsRepository(self)
         self.people = FakePeopleRepository(self)
         self.streams = FakeStreamsRepository(self)
@@ -503,69 +458,12 @@ class FakeUnitOfWork(UnitOfWork):
         self.cohort_grants = FakeCohortGrantsRepository(self)
         self.sessions = FakeSessionsRepository(self)
         self.hands = FakeHandsRepository(self)
-        self._begin()
-
-    def __enter__(self):
-        super().__enter__()
-        self._begin()
-        return self
-
-    def _begin(self) -> None:
-        self._working = {name: dict(rows) for name, rows in self.db.tables.items()}
-        self._changes: dict[str, dict] = {name: {} for name in TABLES}
-        self._inserted: set[tuple[str, Any]] = set()
-
-    def _stage(self, table: str, key, row) -> None:
-        self._changes[table][key] = row
-        if row is _GONE:
-            self._working[table].pop(key, None)
-        else:
-            self._working[table][key] = row
 
     def claim_event(self, envelope: dict) -> bool:
-        if envelope["event_id"] in self._working["inbox"]:
+        if envelope["event_id"] in self._rows("inbox"):
             return False
-        self._stage("inbox", envelope["event_id"], envelope.get("event_type"))
+        self._put("inbox", envelope["event_id"], envelope.get("event_type"))
         return True
-
-    def commit(self) -> None:
-        committed_meanwhile = [(table, key) for table, key in self._inserted if key in self.db.tables[table]]
-        if committed_meanwhile:
-            self.rollback()
-            raise UniqueViolation(f"{committed_meanwhile[0][0]}_pkey")
-        candidate = {name: dict(rows) for name, rows in self.db.tables.items()}
-        for name, changes in self._changes.items():
-            for key, row in changes.items():
-                if row is _GONE:
-                    candidate[name].pop(key, None)
-                else:
-                    candidate[name][key] = row
-        try:
-            _check_constraints(candidate)
-        except UniqueViolation:
-            self.rollback()
-            raise
-        self.db.tables = candidate
-        self.db.published.extend(self.pending_events)
-        self.db.commits += 1
-        self.pending_events = []
-        self._begin()
-
-    def rollback(self) -> None:
-        self.pending_events = []
-        self._begin()
-
-
-class FakeClock:
-    def __init__(self, now: dt.datetime = START):
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, delta: dt.timedelta | None = None, **kwargs) -> dt.datetime:
-        self.now += delta if delta is not None else dt.timedelta(**kwargs)
-        return self.now
 
 
 @pytest.fixture
@@ -583,7 +481,7 @@ def published(db) -> list[Event]:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(START)
 
 
 @pytest.fixture
