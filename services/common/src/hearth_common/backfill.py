@@ -164,25 +164,31 @@ class EventBackfill:
         return {source: types for source, types in pending.items() if not self._backfill_from(source, types)}
 
     def _backfill_from(self, source: str, types: list[str]) -> bool:
-        """Asks one producer for its replay, one replica of the consumer at a time (a transaction lock held while
-        it asks, so two replicas starting together do not both replay); True once that is recorded."""
-        with self.engine.begin() as conn:
-            if not conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(self._lock_key(source)))).scalar():
+        """Asks one producer for its replay, one replica of the consumer at a time (a session lock held while it
+        asks, so two replicas starting together do not both replay); True once that is recorded. No transaction
+        stays open while the producer answers (it may take minutes): each statement commits on its own."""
+        with self.engine.connect() as connection:
+            conn = connection.execution_options(isolation_level="AUTOCOMMIT")
+            key = self._lock_key(source)
+            if not conn.execute(sa.select(sa.func.pg_try_advisory_lock(key))).scalar():
                 return False  # another replica is asking: its record is seen on the next pass
-            if conn.execute(sa.select(self.table.c.source).where(self.table.c.source == source)).first():
-                return True
             try:
-                answer = self.ask_replay(source, self.consumer, types)
-            except ProducerUnavailable as exc:
-                # Said once per producer: one not deployed yet (moderation, say) is asked for as long as we run.
-                level = logging.DEBUG if source in self._said_unavailable else logging.INFO
-                self._said_unavailable.add(source)
-                log.log(level, "producer not there to replay its events yet; asking again later",
-                        extra={"source": source, "reason": str(exc)})
-                return False
-            conn.execute(sa.insert(self.table).values(
-                source=source, through_seq=int(answer["through_seq"]), replayed=int(answer["replayed"]),
-                completed_at=dt.datetime.now(dt.timezone.utc)))
+                if conn.execute(sa.select(self.table.c.source).where(self.table.c.source == source)).first():
+                    return True
+                try:
+                    answer = self.ask_replay(source, self.consumer, types)
+                except ProducerUnavailable as exc:
+                    # Said once per producer: one not deployed yet (moderation, say) is asked for as long as we run.
+                    level = logging.DEBUG if source in self._said_unavailable else logging.INFO
+                    self._said_unavailable.add(source)
+                    log.log(level, "producer not there to replay its events yet; asking again later",
+                            extra={"source": source, "reason": str(exc)})
+                    return False
+                conn.execute(sa.insert(self.table).values(
+                    source=source, through_seq=int(answer["through_seq"]), replayed=int(answer["replayed"]),
+                    completed_at=dt.datetime.now(dt.timezone.utc)))
+            finally:
+                conn.execute(sa.select(sa.func.pg_advisory_unlock(key)))
         log.info("backfilled from producer", extra={"source": source, "replayed": answer["replayed"],
                                                     "through_seq": answer["through_seq"]})
         return True

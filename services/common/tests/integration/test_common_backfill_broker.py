@@ -146,3 +146,18 @@ def test_two_replicas_starting_together_ask_a_producer_once(engine, vhost):
     replica.join(20)
     assert results == {"first": {}}
     assert second.run_once() == {} and asked == ["demo"]  # recorded by the first: nobody asks again
+
+
+def test_no_transaction_stays_open_while_the_producer_answers(engine, vhost):
+    seen = []
+
+    def producer_watching_the_consumers_database(source, consumer, event_types):
+        with engine.connect() as conn:  # what the consumer's own sessions are doing while it waits for the answer
+            seen.extend(conn.execute(sa.text(
+                "SELECT state FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )).scalars())
+        return {"replayed": 0, "through_seq": 0}
+
+    assert EventBackfill(engine, backfills, "room", ROOM, producer_watching_the_consumers_database, vhost
+                         ).run_once() == {}
+    assert seen and "idle in transaction" not in seen  # the lock is held by an idle session, not a transaction
