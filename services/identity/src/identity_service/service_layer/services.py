@@ -314,11 +314,15 @@ class IdentityService:
             raise errors.InvalidArgument("expires_at must be in the future")
         with self.uow_factory() as uow:
             self._require_admin(uow, actor, now)
+            self._existing_person(uow, person_id)
+        # Asked each time, not from a read model: a room made a moment ago must be grantable at once, and room
+        # (which owns the catalogue) answers for it; a typo would otherwise grant nothing, silently. Asked with no
+        # transaction open: room may be slow to answer.
+        if room_id is not None and not self.rooms.room_exists(room_id):
+            raise errors.RoomNotFound(f"no room with slug {room_id!r}; ListRooms (room service) shows the slugs")
+        with self.uow_factory() as uow:
+            self._require_admin(uow, actor, now)
             person = self._existing_person(uow, person_id)
-            # Asked each time, not from a read model: a room made a moment ago must be grantable at once, and
-            # room (which owns the catalogue) answers for it; a typo would otherwise grant nothing, silently.
-            if room_id is not None and not self.rooms.room_exists(room_id):
-                raise errors.RoomNotFound(f"no room with slug {room_id!r}; ListRooms (room service) shows the slugs")
             grant = model.RoleGrant(
                 id=new_id(),
                 person_id=person.id,
