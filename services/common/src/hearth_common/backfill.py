@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from hearth_common import errors
 from hearth_common.logging import configure_logging, new_request_id, request_id_var
+from hearth_common.rpc_client import ensure_exchange
 
 log = logging.getLogger(__name__)
 
@@ -66,30 +67,13 @@ def declare_consumer_queues(amqp_uri: str, consumer: str, consumers: Sequence[di
         channel = connection.channel()
         for c in consumers:
             exchange = kombu.Exchange(c["exchange"], type="topic", durable=True, no_declare=True)
-            _ensure_exchange(channel, exchange)
+            ensure_exchange(channel, exchange)
             queue = kombu.Queue(c["queue"], exchange=exchange, routing_key=c["routing_key"], durable=True,
                                 queue_arguments=c["arguments"])
             bound = queue(channel)
             bound.declare()  # the queue and its binding to the event type
             bound.bind_to(exchange=exchange, routing_key=replay_routing_key(consumer, c["routing_key"]))
     return len(consumers)
-
-
-def _ensure_exchange(channel, exchange: kombu.Exchange) -> None:
-    """Declares `exchange` if it does not exist (a passive declaration needs no permission; its refusal closes
-    the channel it was made on, so it is made on one of its own)."""
-    probe = channel.connection.channel()
-    try:
-        probe.exchange_declare(exchange.name, exchange.type, passive=True)
-    except kombu.exceptions.ChannelError as exc:
-        if getattr(exc, "code", None) != 404:
-            raise
-        channel.exchange_declare(exchange.name, exchange.type, durable=exchange.durable, auto_delete=False)
-    finally:
-        try:
-            probe.close()
-        except Exception:  # the broker closed it with its 404
-            pass
 
 
 def declare_worker_queues(amqp_uri: str, target: str) -> int:
