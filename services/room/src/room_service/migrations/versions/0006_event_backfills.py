@@ -7,9 +7,8 @@ Create Date: 2026-12-05 08:30:00
 A room service that already ran has every producer's events from its queues; the table starts empty all the
 same, so its worker asks identity once for a replay, which it ignores (each event is claimed by id).
 """
+import sqlalchemy as sa
 from alembic import op
-
-from hearth_common.migrations import create_backfill_table
 
 revision = '0006'
 down_revision = '0005'
@@ -18,7 +17,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_backfill_table(op)
+    # Written out, not built from common's definition: a migration keeps the shape it had when it was written.
+    op.create_table(
+        'event_backfills',
+        sa.Column('source', sa.String(length=50), nullable=False),
+        sa.Column('through_seq', sa.BigInteger(), nullable=False),
+        sa.Column('replayed', sa.Integer(), nullable=False),
+        sa.Column('completed_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('source', name=op.f('pk_event_backfills')),
+    )
 
 
 def downgrade() -> None:
