@@ -117,11 +117,21 @@ def _as_caller_streaming(authentication: Authentication, behaviour):
     """_as_caller for a handler that yields its responses."""
 
     def handler(request, context):
-        token = _caller_var.set(authentication.verify(context))
+        # Each step of the stream runs in a context of the call's own: a generator may be resumed, or finalised
+        # after a cancel, on another thread, where setting and resetting the caller in place would leak it.
+        scope = contextvars.copy_context()
+        scope.run(_caller_var.set, authentication.verify(context))
+        responses = scope.run(behaviour, request, context)
         try:
-            yield from behaviour(request, context)
-        finally:
-            _caller_var.reset(token)
+            while True:
+                try:
+                    response = scope.run(next, responses)
+                except StopIteration:
+                    return
+                yield response
+        finally:  # a cancelled stream's cleanup runs now, in its own context
+            if hasattr(responses, "close"):
+                scope.run(responses.close)
 
     return handler
 
