@@ -12,7 +12,7 @@ sha=$(git -C "$here" rev-parse --short "$ref")
 other=$(mktemp -d)/hearth-$sha
 git -C "$here" worktree add --quiet --detach "$other" "$ref"
 trap 'git -C "$here" worktree remove --force "$other"' EXIT
-make -C "$other" venv >/dev/null
+make -C "$other" venv >"$other.venv.log" 2>&1 || { cat "$other.venv.log"; exit 1; }
 
 run() {  # run <tree> <label>
   for script in $scripts; do
