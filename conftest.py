@@ -1,5 +1,8 @@
 """Shared pytest fixtures: real PostgreSQL databases and RabbitMQ vhosts for every test tier."""
+import logging
+
 import pytest
+
 from hearth_common import testing
 
 
@@ -13,3 +16,19 @@ def rabbit_vhost():
 @pytest.fixture(scope="session")
 def amqp_uri(rabbit_vhost):
     return rabbit_vhost.uri
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored():
+    """A test that runs a command in-process (a migrate step, replay-events) configures logging as the process
+    would: its handler writes to the stderr pytest captured for that test, closed once the test ends. Put back
+    what was there, so later tests' records are neither lost nor reported as logging errors."""
+    root = logging.getLogger()
+    chatty = ("kombu", "amqp", "nameko", "alembic.runtime.migration")
+    handlers, level = root.handlers[:], root.level
+    levels = {name: logging.getLogger(name).level for name in chatty}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, saved in levels.items():
+        logging.getLogger(name).setLevel(saved)

@@ -1,4 +1,5 @@
 """Integration test of room-replay-events: room's published events published again, unchanged, on the real broker."""
+import contextvars
 import json
 
 import kombu
@@ -32,7 +33,8 @@ def test_room_replay_events_publishes_the_published_events_again_with_their_ids(
 
         monkeypatch.setenv("ROOM_DATABASE_URL", settings.database_url)
         monkeypatch.setenv("ROOM_AMQP_URI", amqp_uri)
-        assert replay_events.main(["--type", "member_joined"]) == 0
+        # in a context of its own, as the command's process: its request id stays there
+        assert contextvars.copy_context().run(replay_events.main, ["--type", "member_joined"]) == 0
         again = []
         while (message := queue.get(no_ack=True)) is not None:
             again.append(json.loads(message.body))
