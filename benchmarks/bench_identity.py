@@ -13,10 +13,11 @@ import time
 import grpc
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
-from loadgen import BIN, DURATION, free_port, open_loop, stop_processes
+from loadgen import BIN, DURATION, free_port, open_loop
 
 from hearth_common import errors, testing
 from hearth_common.rpc_client import RpcClient, RpcTimeout, RpcUnavailable
+from hearth_common.testing import stop_processes
 
 ADMIN = ("bench_admin", "bench admin password")
 

@@ -5,10 +5,8 @@ import concurrent.futures
 import gc
 import os
 import pathlib
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -156,14 +154,3 @@ def open_loop(name: str, rate: float, call, workers: int = 32, cpu: CpuMeter | N
     report(name, latencies, f"rate={rate:>5.0f}/s n={total - warm:>5} failures={failures} ")
     if cpu is not None:
         print(cpu.line(total - warm, measured_for))
-
-
-def stop_processes(procs: list[subprocess.Popen], grace: float = 20.0) -> None:
-    """SIGTERM every process, then kill whichever has not exited after `grace` seconds."""
-    for p in procs:
-        p.send_signal(signal.SIGTERM)
-    for p in procs:
-        try:
-            p.wait(grace)
-        except subprocess.TimeoutExpired:
-            p.kill()

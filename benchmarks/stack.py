@@ -17,7 +17,7 @@ from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from loadgen import BIN, CpuMeter, free_port, pids_of, stop_processes
+from loadgen import BIN, CpuMeter, free_port, pids_of
 
 from hearth_common import testing
 
@@ -107,7 +107,7 @@ def running_stack(name: str, room_grpc_replicas: int = 1, extra_env: dict | None
                     {"room-grpc": [p.pid for p in room_grpc], "room-worker": [room_worker.pid],
                      "identity": [p.pid for p in identity_procs]})
     finally:
-        stop_processes(procs)
+        testing.stop_processes(procs)
         testing.drop_database(identity_db)
         testing.drop_database(room_db)
         vhost.delete()

@@ -171,13 +171,7 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
             assert refused.value.code() == grpc.StatusCode.NOT_FOUND
         assert_nothing_refused(logs)
     finally:
-        for proc in procs:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:  # a worker stuck retrying refused declarations
-                proc.kill()
-                proc.wait(10)
+        testing.stop_processes(procs)  # a worker stuck retrying refused declarations is killed
         testing.drop_database(identity_db)
         testing.drop_database(room_db)
 
@@ -221,13 +215,7 @@ def test_a_room_service_added_later_backfills_by_itself_and_identity_replay_even
         testing.eventually(lambda: room_queues_empty(vhost.name), timeout=30, what="room to take the replayed events")
         assert inbox_count(room_db) == handled and known_to_room(room_db, "replay_admin") == admin
     finally:
-        for proc in procs:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+        testing.stop_processes(procs)
         testing.drop_database(identity_db)
         testing.drop_database(room_db)
         vhost.delete()

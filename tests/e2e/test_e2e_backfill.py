@@ -53,13 +53,7 @@ def platform(tmp_path):
         yield {"run": run, "start": start, "identity_published": identity_published, "room_db": room_db,
                "vhost": vhost}
     finally:
-        for proc in procs:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+        testing.stop_processes(procs)
         testing.drop_database(identity_db)
         testing.drop_database(room_db)
         vhost.delete()

@@ -164,3 +164,19 @@ def wait_consuming(amqp_uri: str, queue: str, timeout: float = 30.0,
                 pass
             assert time.monotonic() < deadline, f"nobody consumes {queue} after {timeout:.0f}s"
             time.sleep(0.1)
+
+
+def stop_processes(procs, grace: float = 30.0) -> None:
+    """Stops the processes a test or benchmark started: SIGTERM to all, then SIGKILL to whichever has not exited
+    after `grace` seconds (a worker stuck retrying, say)."""
+    import subprocess
+
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
