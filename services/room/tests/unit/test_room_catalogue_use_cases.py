@@ -1,24 +1,11 @@
 """Unit tests of the room catalogue's use cases on in-memory fakes: seeding, admins' changes, and each person's
 view of the rooms with what they still need to enter."""
 import datetime as dt
-from typing import NamedTuple
 
 from room_unit_helpers import BADGE_LOCKED, LOUNGE, POP_UP, START, TEEN_LOUNGE
 
 from room_service.domain import errors
-
-
-class Spec(NamedTuple):
-    slug: str
-    name: str
-    description: str
-    topic: str
-    audience_cohort: str
-    audience_kind: str
-    mode: str
-    status: str
-    capacity: int
-    access_policy: dict
+from room_service.seed import RoomSpec
 
 
 def spec(slug="new-room", name="New Room", **fields) -> dict:
@@ -29,9 +16,9 @@ def spec(slug="new-room", name="New Room", **fields) -> dict:
 
 class TestSeed:
     def test_seeding_adds_the_missing_rooms_once_and_leaves_out_a_taken_name(self, rooms, db):
-        seeded = [Spec("seeded-room", "Seeded Room", "", "community", "adult", "both", "always_open", "active", 10,
+        seeded = [RoomSpec("seeded-room", "Seeded Room", "", "community", "adult", "both", "always_open", "active", 10,
                        {"always": True}),
-                  Spec("clashing-room", "Adult Lounge", "", "community", "adult", "both", "always_open", "active",
+                  RoomSpec("clashing-room", "Adult Lounge", "", "community", "adult", "both", "always_open", "active",
                        10, {"always": True})]
         assert rooms.seed_rooms(seeded) == 1
         assert rooms.seed_rooms(seeded) == 0
