@@ -1,6 +1,7 @@
 """Contract tier fixtures: identity and room, each on a migrated throwaway PostgreSQL database, built by their
 composition roots as their processes build them."""
 import dataclasses
+import importlib
 
 import pytest
 
@@ -8,24 +9,23 @@ from hearth_common import testing
 from hearth_common.db import make_engine
 
 
-@pytest.fixture(scope="session")
-def identity_engine():
-    from identity_service.migrations import runner
-
-    with testing.migrated_database("hearth_identity_contract", runner.upgrade) as url:
+def _migrated_engine(service: str):
+    """An engine on a throwaway database migrated by `service`'s own migrations."""
+    runner = importlib.import_module(f"{service}_service.migrations.runner")
+    with testing.migrated_database(f"hearth_{service}_contract", runner.upgrade) as url:
         engine = make_engine(url)
         yield engine
         engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def identity_engine():
+    yield from _migrated_engine("identity")
 
 
 @pytest.fixture(scope="session")
 def room_engine():
-    from room_service.migrations import runner
-
-    with testing.migrated_database("hearth_room_contract", runner.upgrade) as url:
-        engine = make_engine(url)
-        yield engine
-        engine.dispose()
+    yield from _migrated_engine("room")
 
 
 @pytest.fixture(scope="session")

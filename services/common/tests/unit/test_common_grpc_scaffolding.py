@@ -589,9 +589,11 @@ def test_status_for_subclass_and_plain_domain_error():
     assert status_for(errors.DomainError("m")) == grpc.StatusCode.FAILED_PRECONDITION
 
 
-def test_an_unreachable_database_is_unavailable_not_internal():
+def _refusal_of_a_handler_raising(error: Exception) -> grpc.RpcError:
+    """What a client gets from a method whose handler raises `error`."""
+
     def handler(request, context):
-        raise sa.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("db host 10.0.0.5 refused"))
+        raise error
 
     generic = grpc.method_handlers_generic_handler("t.Db", {"Q": grpc.unary_unary_rpc_method_handler(handler)})
     srv = GrpcServer([(lambda s, server: server.add_generic_rpc_handlers((generic,)), None)], [], address="127.0.0.1:0")
@@ -600,10 +602,16 @@ def test_an_unreachable_database_is_unavailable_not_internal():
         with grpc.insecure_channel(f"127.0.0.1:{srv.port}") as ch:
             with pytest.raises(grpc.RpcError) as info:
                 ch.unary_unary("/t.Db/Q")(b"", timeout=5)
-        assert info.value.code() == grpc.StatusCode.UNAVAILABLE
-        assert "retry" in info.value.details() and "10.0.0.5" not in info.value.details()
+        return info.value
     finally:
         srv.stop(0)
+
+
+def test_an_unreachable_database_is_unavailable_not_internal():
+    refusal = _refusal_of_a_handler_raising(
+        sa.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("db host 10.0.0.5 refused")))
+    assert refusal.code() == grpc.StatusCode.UNAVAILABLE
+    assert "retry" in refusal.details() and "10.0.0.5" not in refusal.details()
 
 
 
@@ -621,18 +629,5 @@ class _DriverError(Exception):
 ], ids=["deadlock", "pool-exhausted", "statement-timeout", "constraint"])
 def test_a_database_failure_is_unavailable_exactly_when_the_one_classifier_says_it_passes(error, code):
     """gRPC answers UNAVAILABLE (retry) for what db.database_unavailable calls passing, as nameko handlers wait."""
-
-    def handler(request, context):
-        raise error
-
-    generic = grpc.method_handlers_generic_handler("t.Db", {"Q": grpc.unary_unary_rpc_method_handler(handler)})
-    srv = GrpcServer([(lambda s, server: server.add_generic_rpc_handlers((generic,)), None)], [], address="127.0.0.1:0")
-    srv.start()
-    try:
-        with grpc.insecure_channel(f"127.0.0.1:{srv.port}") as ch:
-            with pytest.raises(grpc.RpcError) as info:
-                ch.unary_unary("/t.Db/Q")(b"", timeout=5)
-        assert info.value.code() == code
-        assert database_unavailable(error) is (code == grpc.StatusCode.UNAVAILABLE)
-    finally:
-        srv.stop(0)
+    assert _refusal_of_a_handler_raising(error).code() == code
+    assert database_unavailable(error) is (code == grpc.StatusCode.UNAVAILABLE)
