@@ -8,6 +8,8 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from hearth_common.events import Event
+from hearth_common.idempotency import CONSTRAINT as IDEMPOTENCY_CONSTRAINT
+from hearth_common.idempotency import IdempotencyRecord, Scope
 from hearth_common.unit_of_work import UniqueViolation, UnitOfWork
 
 Tables = dict[str, dict[Hashable, Any]]
@@ -306,6 +308,30 @@ class InMemoryRepository:
     def _read(self, query: str) -> None:
         """Marks a read, named `<table>.<query>`, where a test may have a twin commit first (before_next_read)."""
         self.uow._before_read(f"{self.table}.{query}" if self.table else query)
+
+
+IDEMPOTENCY_TABLE = "idempotency_records"
+"""The table FakeIdempotencyRecords keeps its rows in: list it among a service's fake tables."""
+
+
+class FakeIdempotencyRecords(InMemoryRepository):
+    """hearth_common.idempotency's records, unique by scope like the real table's primary key: an insert meets a
+    record committed by a twin (or the twin's commit comes first and this commit fails), as UniqueViolation."""
+
+    table = IDEMPOTENCY_TABLE
+
+    def get(self, scope: Scope) -> IdempotencyRecord | None:
+        self._read("get")
+        return self._rows().get(scope)
+
+    def add(self, record: IdempotencyRecord) -> None:
+        self._insert(self.table, record.scope, record, IDEMPOTENCY_CONSTRAINT)
+
+    def purge(self, before: dt.datetime, limit: int) -> int:
+        old = sorted((r for r in self._rows().values() if r.created_at < before), key=lambda r: r.created_at)
+        for record in old[:limit]:
+            self._delete(self.table, record.scope)
+        return len(old[:limit])
 
 
 class FakeClock:

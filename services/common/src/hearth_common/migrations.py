@@ -11,6 +11,7 @@ from alembic.operations import ops
 
 from hearth_common.backfill import define_backfill_table
 from hearth_common.db import new_metadata
+from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
 from hearth_common.people_table import define_people_table
@@ -83,6 +84,11 @@ def create_backfill_table(op) -> None:
 def create_people_table(op) -> None:
     """The read model of people of a service that consumes identity's events (hearth_common.people_table)."""
     create_table(op, define_people_table(new_metadata()))
+
+
+def create_idempotency_table(op) -> None:
+    """The records of the first result of each call made with an idempotency key (hearth_common.idempotency)."""
+    create_table(op, define_idempotency_table(new_metadata()))
 
 
 def migrate_step(service: str, load_settings: Callable[[], object], migrate: Callable[[object], None],

@@ -7,7 +7,16 @@ import json
 import pytest
 
 from hearth_common.events import Event
-from hearth_common.fakes import FakeClock, InMemoryDatabase, InMemoryRepository, InMemoryUnitOfWork, foreign_key, unique
+from hearth_common.fakes import (
+    IDEMPOTENCY_TABLE,
+    FakeClock,
+    FakeIdempotencyRecords,
+    InMemoryDatabase,
+    InMemoryRepository,
+    InMemoryUnitOfWork,
+    foreign_key,
+    unique,
+)
 from identity_service.domain import model
 from identity_service.seed import STARTER_BADGES
 from identity_service.service_layer.services import Actor, IdentityService, TokenPolicy
@@ -23,7 +32,7 @@ TEEN_DOB = "2010-01-01"  # 15 on START
 # --- the store: identity's tables, the rules of adapters/orm.py, its repositories -------------------------
 
 
-TABLES = ("people", "grants", "badges", "awards", "refresh_tokens", "signing_keys")
+TABLES = ("people", "grants", "badges", "awards", "refresh_tokens", "signing_keys", IDEMPOTENCY_TABLE)
 CONSTRAINTS = (
     unique("people", "people_username_canonical_key", lambda p: p.username_canonical),
     unique("awards", "badge_awards_award_key_key", lambda a: a.award_key),
@@ -172,6 +181,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.awards = FakeAwardsRepository(self)
         self.refresh_tokens = FakeRefreshTokensRepository(self)
         self.signing_keys = FakeSigningKeysRepository(self)
+        self.idempotency = FakeIdempotencyRecords(self)
 
 
 # --- ports -------------------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ from room_unit_helpers import ROOMS, START
 
 from hearth_common.events import Event
 from hearth_common.fakes import (
+    IDEMPOTENCY_TABLE,
     FakeClock,
+    FakeIdempotencyRecords,
     InMemoryDatabase,
     InMemoryRepository,
     InMemoryUnitOfWork,
@@ -44,7 +46,7 @@ from room_service.service_layer.unit_of_work import (
 )
 
 TABLES = ("rooms", "people", "streams", "timeline", "members", "messages", "hearts", "paces", "sanctions",
-          "cohort_grants", "sessions", "attendance", "hands", "inbox")
+          "cohort_grants", "sessions", "attendance", "hands", "inbox", IDEMPOTENCY_TABLE)
 
 
 @dataclasses.dataclass
@@ -458,6 +460,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.cohort_grants = FakeCohortGrantsRepository(self)
         self.sessions = FakeSessionsRepository(self)
         self.hands = FakeHandsRepository(self)
+        self.idempotency = FakeIdempotencyRecords(self)
 
     def claim_event(self, envelope: dict) -> bool:
         if envelope["event_id"] in self._rows("inbox"):

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 
 from hearth_common.db import new_metadata
+from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.outbox import define_outbox_table
 from identity_service.domain import model
 
@@ -111,6 +112,7 @@ signing_keys = sa.Table(
 )
 
 outbox = define_outbox_table(metadata)
+idempotency_records = define_idempotency_table(metadata)
 
 mapper_registry = registry()
 _mapped = False

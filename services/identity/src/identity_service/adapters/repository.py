@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from hearth_common.idempotency_records import SqlIdempotencyRecords
 from hearth_common.sql_unit_of_work import SqlAlchemyUnitOfWork as BaseSqlAlchemyUnitOfWork
 from identity_service.adapters import orm
 from identity_service.domain import model
@@ -118,6 +119,7 @@ class SqlAlchemyUnitOfWork(BaseSqlAlchemyUnitOfWork, UnitOfWork):
         self.awards = AwardsRepository(session)
         self.refresh_tokens = RefreshTokensRepository(session)
         self.signing_keys = SigningKeysRepository(session)
+        self.idempotency = SqlIdempotencyRecords(session, orm.idempotency_records)
 
 
 def uow_factory(engine: Engine):

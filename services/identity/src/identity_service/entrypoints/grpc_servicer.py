@@ -83,7 +83,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
 
     def Register(self, request, context):
         person = self.service.register(
-            request.username, request.password, request.date_of_birth, enum_value(pb.PersonKind, request.kind, KIND)
+            request.username, request.password, request.date_of_birth, enum_value(pb.PersonKind, request.kind, KIND),
+            request.idempotency_key,
         )
         return pb.RegisterResponse(person=person_pb(person))
 
@@ -123,6 +124,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
             enum_value(pb.Role, request.role, ROLE),
             request.room_id or None,
             from_timestamp(request, "expires_at"),
+            request.idempotency_key,
         )
         return pb.GrantRoleResponse(grant=grant_pb(grant))
 

@@ -55,3 +55,8 @@ class IdentityWorker(kit.base()):
         promoted = self.identity.promote_adults()
         if promoted:
             log.info("teens promoted to adult", extra={"count": promoted})
+
+    @timer(interval=3600)
+    def purge_idempotency_records(self):
+        """Deletes the records of idempotency keys older than their retention (24 hours)."""
+        self.identity.purge_idempotency_records()

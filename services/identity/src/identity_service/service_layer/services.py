@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Callable
 
 from hearth_common.clock import utcnow
+from hearth_common.idempotency import IdempotentCall, purge_expired
 from hearth_common.ids import new_id, parse_uuid
 from hearth_common.people import Actor
 from hearth_common.text import optional_text, required_text
@@ -71,12 +72,26 @@ class IdentityService:
 
     # --- people -------------------------------------------------------------------------------
 
-    def register(self, username: str, password: str, date_of_birth: str, kind: str) -> dict:
+    def register(self, username: str, password: str, date_of_birth: str, kind: str,
+                 idempotency_key: str | None = None) -> dict:
+        """A retry with the same key (and the same username, date of birth and kind) gets the first answer."""
         model.validate_username(username)
         model.validate_password(password)
         dob = model.parse_date_of_birth(date_of_birth)
         kind_value = _parse_enum(model.Kind, kind, "kind")
+        # No caller yet (Register is public): the key's scope is the anonymous one. The password is left out of
+        # the fingerprint: only a fast hash of it would be kept.
+        call = IdempotentCall(None, "identity.Register", idempotency_key,
+                              {"username": model.canonical_username(username), "date_of_birth": dob,
+                               "kind": kind_value})
+        return call.run(lambda: self._register(call, username, password, dob, kind_value), self.uow_factory)
+
+    def _register(self, call: IdempotentCall, username: str, password: str, dob: dt.date,
+                  kind_value: model.Kind) -> dict:
         now = self.clock()
+        with self.uow_factory() as uow:
+            if (stored := call.stored(uow.idempotency)) is not None:
+                return stored
         cohort = model.cohort_for(dob, now.date())
         person = model.Person(
             id=new_id(),
@@ -90,15 +105,18 @@ class IdentityService:
         )
         taken = errors.UsernameTaken(f"the username {username!r} is taken; choose another")
         with self.uow_factory() as uow:
+            if (stored := call.stored(uow.idempotency)) is not None:
+                return stored
             if uow.people.get_by_username(person.username_canonical) is not None:
                 raise taken
             uow.people.add(person)
             uow.add_events([events.person_registered(person)])
+            result = call.remember(uow.idempotency, views.person(person), now)
             try:
                 uow.commit()
             except UniqueViolation:
                 raise taken from None
-            return views.person(person)
+            return result
 
     def get_person(self, person_id: str | None = None, username: str | None = None) -> dict:
         if bool(person_id) == bool(username):
@@ -298,8 +316,10 @@ class IdentityService:
         return person
 
     def grant_role(
-        self, actor: Actor, person_id: str, role: str, room_id: str | None = None, expires_at: dt.datetime | None = None
+        self, actor: Actor, person_id: str, role: str, room_id: str | None = None, expires_at: dt.datetime | None = None,
+        idempotency_key: str | None = None,
     ) -> dict:
+        """A retry with the same key (and the same person, role, room and expiry) gets the first grant."""
         now = self.clock()
         role_value = _parse_enum(model.Role, role, "role")
         if room_id is not None and not isinstance(room_id, str):
@@ -312,8 +332,18 @@ class IdentityService:
             raise errors.InvalidArgument("the admin role cannot be limited to a room")
         if expires_at is not None and expires_at <= now:
             raise errors.InvalidArgument("expires_at must be in the future")
+        call = IdempotentCall(actor.label, "identity.GrantRole", idempotency_key,
+                              {"person_id": person_id, "role": role_value, "room_id": room_id, "expires_at": expires_at})
+        return call.run(lambda: self._grant_role(call, actor, person_id, role_value, room_id, expires_at),
+                        self.uow_factory)
+
+    def _grant_role(self, call: IdempotentCall, actor: Actor, person_id: str, role_value: model.Role,
+                    room_id: str | None, expires_at: dt.datetime | None) -> dict:
+        now = self.clock()
         with self.uow_factory() as uow:
             self._require_admin(uow, actor, now)
+            if (stored := call.stored(uow.idempotency)) is not None:
+                return stored
             self._existing_person(uow, person_id)
         # Asked each time, not from a read model: a room made a moment ago must be grantable at once, and room
         # (which owns the catalogue) answers for it; a typo would otherwise grant nothing, silently. Asked with no
@@ -322,6 +352,8 @@ class IdentityService:
             raise errors.RoomNotFound(f"no room with slug {room_id!r}; ListRooms (room service) shows the slugs")
         with self.uow_factory() as uow:
             self._require_admin(uow, actor, now)
+            if (stored := call.stored(uow.idempotency)) is not None:
+                return stored
             person = self._existing_person(uow, person_id)
             grant = model.RoleGrant(
                 id=new_id(),
@@ -334,8 +366,9 @@ class IdentityService:
             )
             uow.grants.add(grant)
             uow.add_events([events.role_granted(grant)])
+            result = call.remember(uow.idempotency, views.grant(grant), now)
             uow.commit()
-            return views.grant(grant)
+            return result
 
     def revoke_role(self, actor: Actor, grant_id: str, reason: str) -> None:
         now = self.clock()
@@ -364,6 +397,10 @@ class IdentityService:
         if not any(g["role"] == model.Role.ADMIN.value for g in self.list_roles(person["id"])):
             self.grant_role(Actor(service="identity-bootstrap"), person["id"], model.Role.ADMIN.value)
         return person
+
+    def purge_idempotency_records(self) -> int:
+        """Deletes the idempotency records past their retention (the worker's timer); returns how many."""
+        return purge_expired(self.uow_factory, self.clock())
 
     # --- badges -------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+from hearth_common.idempotency import IdempotencyRecords
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from identity_service.domain import model
@@ -59,3 +60,4 @@ class UnitOfWork(BaseUnitOfWork):
     awards: AwardsRepository
     refresh_tokens: RefreshTokensRepository
     signing_keys: SigningKeysRepository
+    idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key

@@ -7,6 +7,7 @@ from sqlalchemy.dialects import postgresql
 
 from hearth_common.backfill import define_backfill_table
 from hearth_common.db import new_metadata
+from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
 from hearth_common.people_table import define_people_table
@@ -179,3 +180,4 @@ inbox = define_inbox_table(metadata)
 # The replays room asked its producers for on its first start (hearth_common.backfill).
 event_backfills = define_backfill_table(metadata)
 outbox = define_outbox_table(metadata)
+idempotency_records = define_idempotency_table(metadata)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from hearth_common.clock import utcnow
 from hearth_common.db import PreparedStatement
 from hearth_common.events import Event
+from hearth_common.idempotency_records import SqlIdempotencyRecords
 from hearth_common.inbox import claim_event
 from hearth_common.outbox import outbox_row
 from hearth_common.sql_unit_of_work import CoreUnitOfWork
@@ -791,6 +792,7 @@ class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.cohort_grants = CohortGrantsRepository(connection)
         self.sessions = SessionsRepository(connection)
         self.hands = HandsRepository(connection)
+        self.idempotency = SqlIdempotencyRecords(connection, orm.idempotency_records)
 
     def claim_event(self, envelope: dict) -> bool:
         return claim_event(self.connection, orm.inbox, envelope)

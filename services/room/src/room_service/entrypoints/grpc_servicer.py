@@ -157,7 +157,7 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
         return pb.CheckAccessResponse(access=access_pb(self.service.check_access(caller().person_id, request.slug)))
 
     def CreateRoom(self, request, context):
-        room = self.service.create_room(caller().person_id, spec_from_pb(request.room))
+        room = self.service.create_room(caller().person_id, spec_from_pb(request.room), request.idempotency_key)
         return pb.CreateRoomResponse(room=room_pb(room))
 
     def UpdateRoom(self, request, context):
@@ -172,7 +172,8 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
 
     def OpenPopUp(self, request, context):
         room = self.service.open_pop_up(
-            caller().person_id, request.slug, from_timestamp(request, "opens_at"), from_timestamp(request, "closes_at")
+            caller().person_id, request.slug, from_timestamp(request, "opens_at"), from_timestamp(request, "closes_at"),
+            request.idempotency_key,
         )
         return pb.OpenPopUpResponse(room=room_pb(room))
 
@@ -196,7 +197,8 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
     # --- messages -----------------------------------------------------------------------------
 
     def PostMessage(self, request, context):
-        message = self.conversation.post(caller().person_id, request.slug, request.body, request.reply_to or None)
+        message = self.conversation.post(caller().person_id, request.slug, request.body, request.reply_to or None,
+                                          request.idempotency_key)
         return pb.PostMessageResponse(message=message_pb(message))
 
     def EditMessage(self, request, context):
@@ -208,7 +210,8 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
         return pb.DeleteMessageResponse(message=message_pb(message))
 
     def HeartMessage(self, request, context):
-        message = self.conversation.heart(caller().person_id, request.message_id, request.hearted)
+        message = self.conversation.heart(caller().person_id, request.message_id, request.hearted,
+                                           request.idempotency_key)
         return pb.HeartMessageResponse(message=message_pb(message))
 
     def ListMessages(self, request, context):
@@ -241,7 +244,8 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
 
     def ScheduleSession(self, request, context):
         session = self.sessions.schedule(caller().person_id, request.slug, request.topic,
-                                         from_timestamp(request, "starts_at"), request.duration_minutes)
+                                         from_timestamp(request, "starts_at"), request.duration_minutes,
+                                         request.idempotency_key)
         return pb.ScheduleSessionResponse(session=session_pb(session))
 
     def ListSessions(self, request, context):
@@ -253,7 +257,7 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
 
     def StartUnplannedSession(self, request, context):
         session = self.sessions.start_unplanned(caller().person_id, request.slug, request.topic,
-                                                request.duration_minutes)
+                                                request.duration_minutes, request.idempotency_key)
         return pb.StartUnplannedSessionResponse(session=session_pb(session))
 
     def EndSession(self, request, context):
@@ -291,7 +295,8 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
 
     def GrantCohortAccess(self, request, context):
         grant = self.conversation.grant_cohort_access(caller().person_id, request.person_id, request.slug,
-                                                      request.reason, from_timestamp(request, "expires_at"))
+                                                      request.reason, from_timestamp(request, "expires_at"),
+                                                      request.idempotency_key)
         return pb.GrantCohortAccessResponse(grant=grant_pb(grant))
 
     def RevokeCohortAccess(self, request, context):

@@ -77,3 +77,8 @@ class RoomWorker(
         closed = self.sessions.close_overdue()
         if closed:
             log.info("overdue sessions closed", extra={"count": closed})
+
+    @timer(interval=3600)
+    def purge_idempotency_records(self):
+        """Deletes the records of idempotency keys older than their retention (24 hours)."""
+        self.rooms.purge_idempotency_records()

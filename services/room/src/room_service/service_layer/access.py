@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
+from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
 from hearth_common.people import is_admin
 from room_service.domain import errors, events, sanctions
@@ -147,12 +148,22 @@ class Access:
         self.tx = transactions
 
     def grant_cohort_access(self, admin_id: str, person_id: str, slug: str, reason: str,
-                            expires_at: dt.datetime | None) -> dict:
-        """An admin lets a staff member enter one room of the other age cohort; audited and time-boxed."""
+                            expires_at: dt.datetime | None, idempotency_key: str | None = None) -> dict:
+        """An admin lets a staff member enter one room of the other age cohort; audited and time-boxed. A retry
+        with the same key (same person, room, reason and expiry) gets the first grant."""
+        call = IdempotentCall(admin_id, "room.GrantCohortAccess", idempotency_key,
+                              {"person_id": person_id, "slug": slug, "reason": reason, "expires_at": expires_at})
+        return call.run(lambda: self._grant_cohort_access(call, admin_id, person_id, slug, reason, expires_at),
+                        self.tx.begin)
+
+    def _grant_cohort_access(self, call: IdempotentCall, admin_id: str, person_id: str, slug: str, reason: str,
+                             expires_at: dt.datetime | None) -> dict:
         now = self.tx.clock()
-        reason, expires_at = grant_terms(reason, expires_at, now)
         with self.tx.begin() as uow:
             require_admin(uow, admin_id, now, "manage cross-cohort grants")
+            if (stored := call.stored(uow.idempotency)) is not None:
+                return stored
+            reason, expires_at = grant_terms(reason, expires_at, now)
             room = load_room(uow, slug)
             person = uow.people.get(person_id)
             if person is None or not person.known:
@@ -167,8 +178,9 @@ class Access:
                                 granted_by=admin_id, granted_at=now, expires_at=expires_at)
             uow.cohort_grants.add(grant)
             uow.add_events([events.cohort_access_granted(grant)])
+            result = call.remember(uow.idempotency, grant_view(grant), now)
             self.tx.commit(uow)
-            return grant_view(grant)
+            return result
 
     def revoke_cohort_access(self, admin_id: str, grant_id: str) -> dict:
         """An admin ends a grant early; the person leaves the room unless something else lets them stay."""

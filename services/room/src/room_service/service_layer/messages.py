@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
 from hearth_common.paging import Page, page_before
 from room_service.domain import errors, events, sanctions
@@ -68,10 +69,19 @@ class Messages:
     def __init__(self, transactions: Transactions):
         self.tx = transactions
 
-    def post(self, person_id: str, slug: str, body: str, reply_to: str | None = None) -> dict:
+    def post(self, person_id: str, slug: str, body: str, reply_to: str | None = None,
+             idempotency_key: str | None = None) -> dict:
+        """A retry with the same key (same room, text and reply) gets the first message; nothing is posted again."""
         body = msgs.clean_body(body)
+        call = IdempotentCall(person_id, "room.PostMessage", idempotency_key,
+                              {"slug": slug, "body": body, "reply_to": reply_to or None})
+        return call.run(lambda: self._post(call, person_id, slug, body, reply_to), self.tx.begin)
+
+    def _post(self, call: IdempotentCall, person_id: str, slug: str, body: str, reply_to: str | None) -> dict:
         now = self.tx.clock()
         with self.tx.begin() as uow:
+            if (stored := call.stored(uow.idempotency)) is not None:
+                return stored
             slow_window = dt.timedelta(seconds=msgs.MAX_SLOW_MODE_SECONDS)
             context = uow.messages.posting_context(slug, person_id, now, now - msgs.RATE_WINDOW, now - slow_window)
             if context is None:
@@ -97,8 +107,9 @@ class Messages:
             uow.timeline_items.append(TimelineItem(room_slug=slug, seq=message.seq, kind="message_posted",
                                                    data=timeline_data, occurred_at=now))
             uow.add_events([events.message_posted(message)])
+            result = call.remember(uow.idempotency, message_view(message), now)
             self.tx.commit(uow)
-            return message_view(message)
+            return result
 
     def edit(self, person_id: str, message_id: str, body: str) -> dict:
         now = self.tx.clock()
@@ -127,10 +138,17 @@ class Messages:
             self.tx.commit(uow)
             return message_view(message)
 
-    def heart(self, person_id: str, message_id: str, on: bool) -> dict:
-        """Gives or takes back a heart (idempotent); returns the message with its count."""
+    def heart(self, person_id: str, message_id: str, on: bool, idempotency_key: str | None = None) -> dict:
+        """Gives or takes back a heart (idempotent); returns the message with its count. With a key, a retry
+        gets the first answer even if the heart was changed in between (it does not undo a later change)."""
+        call = IdempotentCall(person_id, "room.HeartMessage", idempotency_key, {"message_id": message_id, "on": on})
+        return call.run(lambda: self._heart(call, person_id, message_id, on), self.tx.begin)
+
+    def _heart(self, call: IdempotentCall, person_id: str, message_id: str, on: bool) -> dict:
         now = self.tx.clock()
         with self.tx.begin() as uow:
+            if (stored := call.stored(uow.idempotency)) is not None:
+                return stored
             message = find_message(uow, message_id)
             require_member(uow, person_id, message.room_slug)
             if message.deleted:
@@ -142,8 +160,9 @@ class Messages:
                 message.hearts = count
                 append(uow, message.room_slug, "hearts_changed",
                        {"message_id": message.message_id, "message_seq": message.seq, "hearts": count}, now)
+            result = call.remember(uow.idempotency, message_view(message, hearted=on), now)
             self.tx.commit(uow)
-            return message_view(message, hearted=on)
+            return result
 
     def history(self, person_id: str, slug: str, *, before_seq: int = 0, after_seq: int | None = None,
                 limit: int = 50) -> dict:

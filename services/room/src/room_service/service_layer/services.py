@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 
+from hearth_common.idempotency import IdempotentCall, purge_expired
 from room_service.domain import errors
 from room_service.domain.people import IDENTITY_EVENTS, NARROWING_EVENTS, KnownPerson
 from room_service.domain.rooms import Room
@@ -47,18 +48,27 @@ class RoomService:
             uow.commit()
         return added
 
-    def create_room(self, actor_id: str, spec: dict) -> dict:
+    def create_room(self, actor_id: str, spec: dict, idempotency_key: str | None = None) -> dict:
+        """A retry with the same key and spec gets the first room (not ALREADY_EXISTS)."""
         room = Room(**spec, status="active").validate()
+        call = IdempotentCall(actor_id, "room.CreateRoom", idempotency_key, spec)
+        return call.run(lambda: self._create_room(call, actor_id, room), self.uow_factory)
+
+    def _create_room(self, call: IdempotentCall, actor_id: str, room: Room) -> dict:
+        now = self.clock()
         with self.uow_factory() as uow:
-            require_admin(uow, actor_id, self.clock(), "change the room catalogue")
+            require_admin(uow, actor_id, now, "change the room catalogue")
+            if (stored := call.stored(uow.idempotency)) is not None:
+                return stored
             if uow.rooms.get(room.slug) is not None:
                 raise errors.RoomExists(f"a room with slug {room.slug!r} exists; choose another slug")
             uow.rooms.add(room, actor_id)
+            result = call.remember(uow.idempotency, room_view(room), now)
             try:
                 uow.commit()
             except UniqueViolation:
                 raise errors.RoomExists(f"a room named {room.name!r} or with slug {room.slug!r} exists") from None
-            return room_view(room)
+            return result
 
     def update_room(self, actor_id: str, spec: dict) -> dict:
         def change(room: Room) -> Room:
@@ -74,7 +84,8 @@ class RoomService:
         return self._change(actor_id, slug, lambda room: dataclasses.replace(room, status="active"))
 
     def open_pop_up(self, actor_id: str, slug: str, opens_at: dt.datetime | None,
-                    closes_at: dt.datetime | None) -> dict:
+                    closes_at: dt.datetime | None, idempotency_key: str | None = None) -> dict:
+        """A retry with the same key (same room and window) gets the first answer."""
         if opens_at is None or closes_at is None:
             raise errors.InvalidRoom("opens_at and closes_at are both required")
 
@@ -82,18 +93,25 @@ class RoomService:
             room.open_window(opens_at, closes_at, self.clock())
             return room
 
-        return self._change(actor_id, slug, change)
+        call = IdempotentCall(actor_id, "room.OpenPopUp", idempotency_key,
+                              {"slug": slug, "opens_at": opens_at, "closes_at": closes_at})
+        return call.run(lambda: self._change(actor_id, slug, change, call), self.uow_factory)
 
-    def _change(self, actor_id: str, slug: str, change: Callable[[Room], Room]) -> dict:
+    def _change(self, actor_id: str, slug: str, change: Callable[[Room], Room],
+                call: IdempotentCall | None = None) -> dict:
+        now = self.clock()
         with self.uow_factory() as uow:
-            require_admin(uow, actor_id, self.clock(), "change the room catalogue")
+            require_admin(uow, actor_id, now, "change the room catalogue")
+            if call is not None and (stored := call.stored(uow.idempotency)) is not None:
+                return stored
             room = change(load_room(uow, slug, lock=True))
             uow.rooms.save(room, actor_id)
+            result = call.remember(uow.idempotency, room_view(room), now) if call else room_view(room)
             try:
                 uow.commit()
             except UniqueViolation:
                 raise errors.RoomExists(f"another room is named {room.name!r}; choose another name") from None
-            return room_view(room)
+            return result
 
     def list_rooms(self, person_id: str, include_archived: bool = False, topic: str = "") -> list[dict]:
         now = self.clock()
@@ -120,6 +138,10 @@ class RoomService:
         with self.uow_factory() as uow:
             now = self.clock()
             return access_view(decide_in(access_context(uow, slug, person_id, now), now))
+
+    def purge_idempotency_records(self) -> int:
+        """Deletes the idempotency records past their retention (the worker's timer); returns how many."""
+        return purge_expired(self.uow_factory, self.clock())
 
     # --- the read model of people -------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
 from hearth_common.people import is_admin
 from room_service.domain import errors, events
@@ -48,9 +49,19 @@ class Sessions:
     # --- sessions -----------------------------------------------------------------------------
 
     def schedule(self, actor_id: str, slug: str, topic: str, starts_at: dt.datetime | None,
-                 duration_minutes: int) -> dict:
+                 duration_minutes: int, idempotency_key: str | None = None) -> dict:
+        """A retry with the same key (same room, topic, start and length) gets the first session."""
+        call = IdempotentCall(actor_id, "room.ScheduleSession", idempotency_key,
+                              {"slug": slug, "topic": topic, "starts_at": starts_at, "minutes": duration_minutes})
+        return call.run(lambda: self._schedule(call, actor_id, slug, topic, starts_at, duration_minutes),
+                        self.tx.begin)
+
+    def _schedule(self, call: IdempotentCall, actor_id: str, slug: str, topic: str, starts_at: dt.datetime | None,
+                  duration_minutes: int) -> dict:
         now = self.clock()
         with self.tx.begin() as uow:
+            if (stored := call.stored(uow.idempotency)) is not None:
+                return stored
             active_room(uow, slug)
             if not rules.may_schedule(known_person(uow, actor_id).facts(), slug, now):
                 raise errors.MayNotRunSessions("only Support Session Leaders (and admins) schedule sessions")
@@ -60,8 +71,9 @@ class Sessions:
             session.check_clashes(uow.sessions.overlapping(slug, session.starts_at, session.planned_end))
             uow.sessions.add(session)
             append(uow, slug, "session_scheduled", timeline_session(session), now)
+            result = call.remember(uow.idempotency, session_view(session), now)
             self.tx.commit(uow)
-            return session_view(session)
+            return result
 
     def list(self, viewer_id: str, slug: str = "", include_past: bool = False) -> list[dict]:
         """Sessions (of one room, or all) in the rooms the viewer may enter, open now or not; admins see all.
@@ -103,10 +115,20 @@ class Sessions:
             uow.sessions.save(session)
             return self._went_live(uow, session, now)
 
-    def start_unplanned(self, actor_id: str, slug: str, topic: str, duration_minutes: int) -> dict:
-        """An On-spot Host opens a session on the spot in a room they are in."""
+    def start_unplanned(self, actor_id: str, slug: str, topic: str, duration_minutes: int,
+                        idempotency_key: str | None = None) -> dict:
+        """An On-spot Host opens a session on the spot in a room they are in. A retry with the same key (same
+        room, topic and length) gets the first session, even once it has ended."""
+        call = IdempotentCall(actor_id, "room.StartUnplannedSession", idempotency_key,
+                              {"slug": slug, "topic": topic, "minutes": duration_minutes})
+        return call.run(lambda: self._start_unplanned(call, actor_id, slug, topic, duration_minutes), self.tx.begin)
+
+    def _start_unplanned(self, call: IdempotentCall, actor_id: str, slug: str, topic: str,
+                         duration_minutes: int) -> dict:
         now = self.clock()
         with self.tx.begin() as uow:
+            if (stored := call.stored(uow.idempotency)) is not None:
+                return stored
             active_room(uow, slug)
             if not rules.may_host_unplanned(known_person(uow, actor_id).facts(), slug, now):
                 raise errors.MayNotRunSessions("only On-spot Hosts (and admins) start unplanned sessions")
@@ -118,15 +140,17 @@ class Sessions:
             session = Session.unplanned(new_id(), slug, topic, actor_id, now, duration_minutes or 60)
             session.check_clashes(uow.sessions.overlapping(slug, session.starts_at, session.planned_end))
             uow.sessions.add(session)
-            return self._went_live(uow, session, now)
+            return self._went_live(uow, session, now, call)
 
-    def _went_live(self, uow: UnitOfWork, session: Session, now: dt.datetime) -> dict:
+    def _went_live(self, uow: UnitOfWork, session: Session, now: dt.datetime,
+                   call: IdempotentCall | None = None) -> dict:
         for member in uow.members.list(session.room_slug):  # everyone in the room when it starts attends
             uow.sessions.attend(session.session_id, member.person_id, now)
         item = append(uow, session.room_slug, "session_started", timeline_session(session), now)
         uow.add_events([events.session_started(session, item["seq"])])
+        result = call.remember(uow.idempotency, session_view(session), now) if call else session_view(session)
         self.tx.commit(uow)
-        return session_view(session)
+        return result
 
     def end(self, actor_id: str, session_id: str) -> dict:
         now = self.clock()

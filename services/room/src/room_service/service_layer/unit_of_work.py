@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any, Protocol, TypedDict
 
 from hearth_common.events import Event
+from hearth_common.idempotency import IdempotencyRecords
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from room_service.domain.grants import CohortGrant
@@ -191,6 +192,7 @@ class UnitOfWork(BaseUnitOfWork):
     cohort_grants: CohortGrantsRepository
     sessions: SessionsRepository
     hands: HandsRepository
+    idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key
 
     def __enter__(self):
         super().__enter__()
