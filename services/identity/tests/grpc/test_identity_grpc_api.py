@@ -1,9 +1,11 @@
 """gRPC: identity's API over a real grpcio server on an ephemeral port, backed by the real PostgreSQL."""
+import concurrent.futures
 import datetime as dt
 
 import grpc
 import jwt
 import pytest
+import sqlalchemy as sa
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
@@ -297,3 +299,43 @@ def test_health_reflection_and_request_id(channel, stub):
         pb.ListBadgeCatalogueRequest(), metadata=[("x-request-id", "trace-abc-123")], timeout=T
     )
     assert ("x-request-id", "trace-abc-123") in call.initial_metadata()
+
+
+# --- safe retries: the idempotency key -------------------------------------------------------------------
+
+
+def count_rows(engine, table, **where):
+    clause = " AND ".join(f"{column} = :{column}" for column in where) or "true"
+    with engine.connect() as conn:
+        return conn.execute(sa.text(f"SELECT count(*) FROM {table} WHERE {clause}"), where).scalar_one()
+
+
+def test_register_retried_with_its_key_after_a_lost_answer_registers_once(stub, clean_identity_db):
+    """The client sent Register, timed out (the answer lost), and sends it again with the same key: it gets the
+    same person, not ALREADY_EXISTS, and one person exists; another request with the key is refused."""
+    request = pb.RegisterRequest(username="Retry_Rita", password=PASSWORD, date_of_birth="1990-04-02",
+                                 kind=pb.PERSON_KIND_MEMBER, idempotency_key="9d7e0c1a-retry-rita")
+    first = stub.Register(request, timeout=T).person
+    again = stub.Register(request, timeout=T).person
+    assert again == first
+    assert count_rows(clean_identity_db, "people", username_canonical="retry_rita") == 1
+    other = pb.RegisterRequest()
+    other.CopyFrom(request)
+    other.username = "Other_Olga"
+    code, details = code_of(stub.Register, other)
+    assert code == grpc.StatusCode.FAILED_PRECONDITION and "use a new key" in details
+    code, details = code_of(stub.Register, pb.RegisterRequest(
+        username="Spacey", password=PASSWORD, date_of_birth="1990-04-02", kind=pb.PERSON_KIND_MEMBER,
+        idempotency_key="has a space"))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT and "idempotency_key" in details
+
+
+def test_grant_role_concurrent_twins_with_one_key_grant_once(stub, admin, clean_identity_db):
+    person = register(stub, "Twin_Target")
+    request = pb.GrantRoleRequest(person_id=person.id, role=pb.ROLE_ON_SPOT_HOST, idempotency_key="grant-twin-1")
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        grants = list(pool.map(lambda _: stub.GrantRole(request, metadata=admin, timeout=T).grant, range(4)))
+    assert len({g.id for g in grants}) == 1
+    assert stub.GrantRole(request, metadata=admin, timeout=T).grant == grants[0]  # a retry after success
+    assert count_rows(clean_identity_db, "role_grants", person_id=person.id) == 1
+    assert count_rows(clean_identity_db, "outbox", event_type="role_granted") == 2  # the admin's own, and this

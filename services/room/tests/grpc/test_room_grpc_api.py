@@ -1,4 +1,5 @@
 """gRPC: room's API over a real grpcio server on an ephemeral port, backed by the real PostgreSQL."""
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import threading
@@ -190,3 +191,42 @@ def test_bursts_as_wide_as_the_worker_pool_reuse_the_same_database_connections(r
     finally:
         server.stop(grace=1)
         live.stop()
+
+
+# --- safe retries: the idempotency key -------------------------------------------------------------------
+
+
+def messages_with(room_engine, body):
+    with room_engine.connect() as conn:
+        return conn.execute(sa.text("SELECT count(*) FROM messages WHERE body = :body"), {"body": body}).scalar_one()
+
+
+def test_a_post_retried_with_its_key_after_a_lost_answer_is_posted_once(stub, rooms, room_engine):
+    """The client sent PostMessage, timed out (its answer lost), and sends it again with the same key: it gets
+    the same message, and the room has it once; the same key with another text is refused."""
+    md = [("authorization", f"Bearer {token_for(known_person(rooms))}")]
+    stub.JoinRoom(pb.JoinRoomRequest(slug="adult-community-lounge"), metadata=md, timeout=T)
+    request = pb.PostMessageRequest(slug="adult-community-lounge", body="hello, once",
+                                    idempotency_key=str(uuid.uuid4()))
+    first = stub.PostMessage(request, metadata=md, timeout=T).message
+    again = stub.PostMessage(request, metadata=md, timeout=T).message
+    assert again == first
+    assert messages_with(room_engine, "hello, once") == 1
+    page = stub.ListMessages(pb.ListMessagesRequest(slug="adult-community-lounge"), metadata=md, timeout=T)
+    assert [m.message_id for m in page.messages] == [first.message_id]
+    changed = pb.PostMessageRequest()
+    changed.CopyFrom(request)
+    changed.body = "hello, twice"
+    with pytest.raises(grpc.RpcError) as info:
+        stub.PostMessage(changed, metadata=md, timeout=T)
+    assert info.value.code() == grpc.StatusCode.FAILED_PRECONDITION and "use a new key" in info.value.details()
+
+
+def test_concurrent_twins_of_a_post_with_one_key_post_once(stub, rooms, room_engine):
+    md = [("authorization", f"Bearer {token_for(known_person(rooms))}")]
+    stub.JoinRoom(pb.JoinRoomRequest(slug="adult-community-lounge"), metadata=md, timeout=T)
+    request = pb.PostMessageRequest(slug="adult-community-lounge", body="twins", idempotency_key=str(uuid.uuid4()))
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: stub.PostMessage(request, metadata=md, timeout=T).message, range(4)))
+    assert len({m.message_id for m in answers}) == 1
+    assert messages_with(room_engine, "twins") == 1
