@@ -2,11 +2,12 @@
 import datetime as dt
 
 import pytest
-from conftest import ADULT_DOB, PASSWORD
 
 from hearth_common.idempotency import InvalidKey, KeyReused
 from identity_service.domain import errors
 
+PASSWORD = "correct horse battery"
+ADULT_DOB = "1990-01-01"
 KEY = "3f2b6a1e-9c1d-4e55-8a0b-1f2e3d4c5b6a"
 
 

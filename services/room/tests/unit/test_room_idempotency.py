@@ -7,6 +7,7 @@ import pytest
 from room_unit_helpers import LOUNGE, POP_UP, START, TEEN_LOUNGE
 
 from hearth_common.idempotency import InvalidKey, KeyReused
+from room_service.domain.messages import PostingTooFast
 
 KEY = "c0ffee00-1111-4222-8333-444455556666"
 IN_AN_HOUR = START + dt.timedelta(hours=1)
@@ -42,8 +43,10 @@ class TestPostMessage:
     def test_a_retry_is_answered_even_where_a_new_post_would_be_refused(self, conv, sam, clock):
         """The rate limit counts posts, not retries: a client retrying after a lost answer is not throttled."""
         first = conv.post(sam, LOUNGE, "hello", idempotency_key=KEY)
-        for i in range(5):
+        for i in range(4):
             conv.post(sam, LOUNGE, f"more {i}")
+        with pytest.raises(PostingTooFast):
+            conv.post(sam, LOUNGE, "one too many")
         assert conv.post(sam, LOUNGE, "hello", idempotency_key=KEY) == first
 
     def test_the_same_key_with_another_text_is_refused_and_writes_nothing(self, conv, sam, db, refused):

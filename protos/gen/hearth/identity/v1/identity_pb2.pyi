@@ -56,16 +56,18 @@ class Person(_message.Message):
     def __init__(self, id: _Optional[str] = ..., username: _Optional[str] = ..., kind: _Optional[_Union[PersonKind, str]] = ..., cohort: _Optional[_Union[Cohort, str]] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RegisterRequest(_message.Message):
-    __slots__ = ("username", "password", "date_of_birth", "kind")
+    __slots__ = ("username", "password", "date_of_birth", "kind", "idempotency_key")
     USERNAME_FIELD_NUMBER: _ClassVar[int]
     PASSWORD_FIELD_NUMBER: _ClassVar[int]
     DATE_OF_BIRTH_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     username: str
     password: str
     date_of_birth: str
     kind: PersonKind
-    def __init__(self, username: _Optional[str] = ..., password: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., kind: _Optional[_Union[PersonKind, str]] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, username: _Optional[str] = ..., password: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., kind: _Optional[_Union[PersonKind, str]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class RegisterResponse(_message.Message):
     __slots__ = ("person",)
@@ -194,16 +196,18 @@ class RoleGrant(_message.Message):
     def __init__(self, id: _Optional[str] = ..., person_id: _Optional[str] = ..., role: _Optional[_Union[Role, str]] = ..., room_id: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., granted_by: _Optional[str] = ..., granted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GrantRoleRequest(_message.Message):
-    __slots__ = ("person_id", "role", "room_id", "expires_at")
+    __slots__ = ("person_id", "role", "room_id", "expires_at", "idempotency_key")
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     ROOM_ID_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     person_id: str
     role: Role
     room_id: str
     expires_at: _timestamp_pb2.Timestamp
-    def __init__(self, person_id: _Optional[str] = ..., role: _Optional[_Union[Role, str]] = ..., room_id: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, person_id: _Optional[str] = ..., role: _Optional[_Union[Role, str]] = ..., room_id: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class GrantRoleResponse(_message.Message):
     __slots__ = ("grant",)

@@ -87,10 +87,12 @@ class RoomSpec(_message.Message):
     def __init__(self, slug: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., topic: _Optional[str] = ..., audience: _Optional[_Union[Audience, str]] = ..., audience_kind: _Optional[str] = ..., mode: _Optional[_Union[RoomMode, str]] = ..., capacity: _Optional[int] = ..., access_policy_json: _Optional[str] = ..., slow_mode_seconds: _Optional[int] = ...) -> None: ...
 
 class CreateRoomRequest(_message.Message):
-    __slots__ = ("room",)
+    __slots__ = ("room", "idempotency_key")
     ROOM_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     room: RoomSpec
-    def __init__(self, room: _Optional[_Union[RoomSpec, _Mapping]] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, room: _Optional[_Union[RoomSpec, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class CreateRoomResponse(_message.Message):
     __slots__ = ("room",)
@@ -135,14 +137,16 @@ class ReopenRoomResponse(_message.Message):
     def __init__(self, room: _Optional[_Union[Room, _Mapping]] = ...) -> None: ...
 
 class OpenPopUpRequest(_message.Message):
-    __slots__ = ("slug", "opens_at", "closes_at")
+    __slots__ = ("slug", "opens_at", "closes_at", "idempotency_key")
     SLUG_FIELD_NUMBER: _ClassVar[int]
     OPENS_AT_FIELD_NUMBER: _ClassVar[int]
     CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     slug: str
     opens_at: _timestamp_pb2.Timestamp
     closes_at: _timestamp_pb2.Timestamp
-    def __init__(self, slug: _Optional[str] = ..., opens_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closes_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, slug: _Optional[str] = ..., opens_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closes_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class OpenPopUpResponse(_message.Message):
     __slots__ = ("room",)
@@ -305,14 +309,16 @@ class Message(_message.Message):
     def __init__(self, message_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., seq: _Optional[int] = ..., author_id: _Optional[str] = ..., author_username: _Optional[str] = ..., body: _Optional[str] = ..., reply_to: _Optional[str] = ..., mentions: _Optional[_Iterable[_Union[Mention, _Mapping]]] = ..., hearts: _Optional[int] = ..., hearted_by_me: _Optional[bool] = ..., posted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., edited_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deleted: _Optional[bool] = ...) -> None: ...
 
 class PostMessageRequest(_message.Message):
-    __slots__ = ("slug", "body", "reply_to")
+    __slots__ = ("slug", "body", "reply_to", "idempotency_key")
     SLUG_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
     REPLY_TO_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     slug: str
     body: str
     reply_to: str
-    def __init__(self, slug: _Optional[str] = ..., body: _Optional[str] = ..., reply_to: _Optional[str] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, slug: _Optional[str] = ..., body: _Optional[str] = ..., reply_to: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class PostMessageResponse(_message.Message):
     __slots__ = ("message",)
@@ -347,12 +353,14 @@ class DeleteMessageResponse(_message.Message):
     def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...
 
 class HeartMessageRequest(_message.Message):
-    __slots__ = ("message_id", "hearted")
+    __slots__ = ("message_id", "hearted", "idempotency_key")
     MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     HEARTED_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     message_id: str
     hearted: bool
-    def __init__(self, message_id: _Optional[str] = ..., hearted: _Optional[bool] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, message_id: _Optional[str] = ..., hearted: _Optional[bool] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class HeartMessageResponse(_message.Message):
     __slots__ = ("message",)
@@ -497,16 +505,18 @@ class SupportSession(_message.Message):
     def __init__(self, session_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., topic: _Optional[str] = ..., leader_id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., starts_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attendee_ids: _Optional[_Iterable[str]] = ..., duration_seconds: _Optional[int] = ...) -> None: ...
 
 class ScheduleSessionRequest(_message.Message):
-    __slots__ = ("slug", "topic", "starts_at", "duration_minutes")
+    __slots__ = ("slug", "topic", "starts_at", "duration_minutes", "idempotency_key")
     SLUG_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
     STARTS_AT_FIELD_NUMBER: _ClassVar[int]
     DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     slug: str
     topic: str
     starts_at: _timestamp_pb2.Timestamp
     duration_minutes: int
-    def __init__(self, slug: _Optional[str] = ..., topic: _Optional[str] = ..., starts_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, slug: _Optional[str] = ..., topic: _Optional[str] = ..., starts_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class ScheduleSessionResponse(_message.Message):
     __slots__ = ("session",)
@@ -541,14 +551,16 @@ class StartSessionResponse(_message.Message):
     def __init__(self, session: _Optional[_Union[SupportSession, _Mapping]] = ...) -> None: ...
 
 class StartUnplannedSessionRequest(_message.Message):
-    __slots__ = ("slug", "topic", "duration_minutes")
+    __slots__ = ("slug", "topic", "duration_minutes", "idempotency_key")
     SLUG_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
     DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     slug: str
     topic: str
     duration_minutes: int
-    def __init__(self, slug: _Optional[str] = ..., topic: _Optional[str] = ..., duration_minutes: _Optional[int] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, slug: _Optional[str] = ..., topic: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class StartUnplannedSessionResponse(_message.Message):
     __slots__ = ("session",)
@@ -675,16 +687,18 @@ class CohortGrant(_message.Message):
     def __init__(self, grant_id: _Optional[str] = ..., person_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., reason: _Optional[str] = ..., granted_by: _Optional[str] = ..., granted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoked_by: _Optional[str] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GrantCohortAccessRequest(_message.Message):
-    __slots__ = ("person_id", "slug", "reason", "expires_at")
+    __slots__ = ("person_id", "slug", "reason", "expires_at", "idempotency_key")
     PERSON_ID_FIELD_NUMBER: _ClassVar[int]
     SLUG_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     person_id: str
     slug: str
     reason: str
     expires_at: _timestamp_pb2.Timestamp
-    def __init__(self, person_id: _Optional[str] = ..., slug: _Optional[str] = ..., reason: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, person_id: _Optional[str] = ..., slug: _Optional[str] = ..., reason: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class GrantCohortAccessResponse(_message.Message):
     __slots__ = ("grant",)

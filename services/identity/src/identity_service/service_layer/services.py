@@ -316,8 +316,8 @@ class IdentityService:
         return person
 
     def grant_role(
-        self, actor: Actor, person_id: str, role: str, room_id: str | None = None, expires_at: dt.datetime | None = None,
-        idempotency_key: str | None = None,
+        self, actor: Actor, person_id: str, role: str, room_id: str | None = None,
+        expires_at: dt.datetime | None = None, idempotency_key: str | None = None,
     ) -> dict:
         """A retry with the same key (and the same person, role, room and expiry) gets the first grant."""
         now = self.clock()
@@ -333,7 +333,8 @@ class IdentityService:
         if expires_at is not None and expires_at <= now:
             raise errors.InvalidArgument("expires_at must be in the future")
         call = IdempotentCall(actor.label, "identity.GrantRole", idempotency_key,
-                              {"person_id": person_id, "role": role_value, "room_id": room_id, "expires_at": expires_at})
+                              {"person_id": person_id, "role": role_value, "room_id": room_id,
+                               "expires_at": expires_at})
         return call.run(lambda: self._grant_role(call, actor, person_id, role_value, room_id, expires_at),
                         self.uow_factory)
 
