@@ -42,14 +42,6 @@ def clean(engine):
         conn.execute(sa.delete(effects))
 
 
-def test_the_helper_makes_the_table_as_common_defines_it(engine):
-    from alembic.autogenerate import compare_metadata
-
-    with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
-    assert diff == []
-
-
 class UoW:
     """The least unit of work the mechanism needs: a Core connection in a transaction, with the records."""
 
@@ -71,7 +63,7 @@ class UoW:
 
 def create(engine, name: str, key: str, *, inserted: threading.Event | None = None,
            go_on: threading.Event | None = None) -> dict:
-    """A use case the common way; `inserted`/`go_on` hold it after its effect, before its commit."""
+    """A use case the common way; `inserted`/`go_on` hold it after its effect and record, before its commit."""
     call = IdempotentCall("ada", "test.Create", key, {"name": name})
 
     def attempt():
@@ -79,10 +71,10 @@ def create(engine, name: str, key: str, *, inserted: threading.Event | None = No
             if (stored := call.stored(uow.idempotency)) is not None:
                 return stored
             new_id = uow.connection.execute(sa.insert(effects).values(name=name).returning(effects.c.id)).scalar()
+            result = call.remember(uow.idempotency, {"id": new_id, "name": name, "at": NOW}, NOW)
             if inserted is not None:
                 inserted.set()
                 assert go_on.wait(30)
-            result = call.remember(uow.idempotency, {"id": new_id, "name": name, "at": NOW}, NOW)
             uow.commit()
             return result
 
@@ -120,7 +112,7 @@ def test_concurrent_twins_on_two_connections_end_with_one_effect(engine):
 
     thread = threading.Thread(target=first)
     thread.start()
-    assert first_inserted.wait(30)  # the first twin's effect is written, its record not yet
+    assert first_inserted.wait(30)  # the first twin's effect and record are written, not committed
 
     def second():
         answers["second"] = create(engine, "lamp", "k2")

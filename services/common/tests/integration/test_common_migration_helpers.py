@@ -77,6 +77,23 @@ def test_the_backfill_table_is_made_as_common_defines_it():
         testing.drop_database(url)
 
 
+def test_the_idempotency_table_is_made_as_common_defines_it():
+    from alembic.autogenerate import compare_metadata
+
+    from hearth_common.idempotency_records import define_idempotency_table
+
+    url = made_by_helpers(migrations.create_idempotency_table)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        metadata = new_metadata()
+        define_idempotency_table(metadata)
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    finally:
+        engine.dispose()
+        testing.drop_database(url)
+
+
 def test_the_helpers_work_offline_too():
     buffer = io.StringIO()
     context = MigrationContext.configure(dialect_name="postgresql", opts={
