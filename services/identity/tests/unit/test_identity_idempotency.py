@@ -103,3 +103,19 @@ class TestGrantRole:
         later = service.grant_role(admin, person["id"], "chat_room_moderator", idempotency_key=KEY)
         assert later["id"] != first["id"]
         assert later["granted_at"] == first["granted_at"] + dt.timedelta(hours=25)
+
+
+class TestRotateSigningKey:
+    def test_a_retry_returns_the_key_the_first_call_made_and_rotates_nothing(self, service, admin, db):
+        first = service.rotate_signing_key(admin, KEY)
+        state = db.snapshot()
+        assert service.rotate_signing_key(admin, KEY) == first
+        assert db.snapshot() == state
+        assert [k.kid for k in db.rows("signing_keys") if k.retired_at is None] == [first["kid"]]
+        assert service.rotate_signing_key(admin)["kid"] != first["kid"]  # without the key: a new rotation
+
+    def test_a_concurrent_twin_ends_with_one_new_key(self, service, admin, db):
+        twin = {}
+        db.before_next_commit = lambda: twin.update(service.rotate_signing_key(admin, KEY))
+        assert service.rotate_signing_key(admin, KEY) == twin
+        assert len(db.rows("signing_keys")) == 2  # the first key, retired, and one new key

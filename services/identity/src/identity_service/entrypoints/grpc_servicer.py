@@ -107,7 +107,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         )
 
     def RotateSigningKey(self, request, context):
-        return pb.RotateSigningKeyResponse(key=key_pb(self.service.rotate_signing_key(person_calling())))
+        key = self.service.rotate_signing_key(person_calling(), request.idempotency_key)
+        return pb.RotateSigningKeyResponse(key=key_pb(key))
 
     def GetPerson(self, request, context):
         lookup = request.WhichOneof("lookup")

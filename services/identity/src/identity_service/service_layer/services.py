@@ -111,8 +111,8 @@ class IdentityService:
                 raise taken
             uow.people.add(person)
             uow.add_events([events.person_registered(person)])
-            result = call.remember(uow.idempotency, views.person(person), now)
             try:
+                result = call.remember(uow.idempotency, views.person(person), now)
                 uow.commit()
             except UniqueViolation:
                 raise taken from None
@@ -273,20 +273,28 @@ class IdentityService:
                     continue
         raise errors.FailedPrecondition("could not settle on a signing key; try again")
 
-    def rotate_signing_key(self, actor: Actor) -> dict:
+    def rotate_signing_key(self, actor: Actor, idempotency_key: str | None = None) -> dict:
+        """A retry with the same key gets the key the first call made, and rotates nothing again."""
+        call = IdempotentCall(actor.label, "identity.RotateSigningKey", idempotency_key, {})
+        return call.run(lambda: self._rotate_signing_key(call, actor), self.uow_factory)
+
+    def _rotate_signing_key(self, call: IdempotentCall, actor: Actor) -> dict:
         now = self.clock()
         with self.uow_factory() as uow:
             self._require_admin(uow, actor, now)
+            if (stored := call.stored(uow.idempotency)) is not None:
+                return stored
             current = uow.signing_keys.active()
             if current is not None:
                 current.retired_at = now
             key = self.signer.new_key(new_id(), now)
             uow.signing_keys.add(key)
             try:
+                result = call.remember(uow.idempotency, views.public_key(key, self.policy.access_ttl), now)
                 uow.commit()
             except UniqueViolation:
                 raise errors.FailedPrecondition("another rotation happened at the same moment; try again") from None
-            return views.public_key(key, self.policy.access_ttl)
+            return result
 
     def public_keys(self) -> list[dict]:
         now = self.clock()

@@ -63,8 +63,8 @@ class RoomService:
             if uow.rooms.get(room.slug) is not None:
                 raise errors.RoomExists(f"a room with slug {room.slug!r} exists; choose another slug")
             uow.rooms.add(room, actor_id)
-            result = call.remember(uow.idempotency, room_view(room), now)
             try:
+                result = call.remember(uow.idempotency, room_view(room), now)
                 uow.commit()
             except UniqueViolation:
                 raise errors.RoomExists(f"a room named {room.name!r} or with slug {room.slug!r} exists") from None
@@ -106,8 +106,8 @@ class RoomService:
                 return stored
             room = change(load_room(uow, slug, lock=True))
             uow.rooms.save(room, actor_id)
-            result = call.remember(uow.idempotency, room_view(room), now) if call else room_view(room)
             try:
+                result = call.remember(uow.idempotency, room_view(room), now) if call else room_view(room)
                 uow.commit()
             except UniqueViolation:
                 raise errors.RoomExists(f"another room is named {room.name!r}; choose another name") from None
