@@ -16,6 +16,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from hearth.room.v1 import room_pb2 as pb
 from hearth.room.v1 import room_pb2_grpc
 
+from hearth_common import testing
 from hearth_common.tokens import TokenVerifier
 from room_service.entrypoints.grpc_server import build_server
 
@@ -230,3 +231,27 @@ def test_concurrent_twins_of_a_post_with_one_key_post_once(stub, rooms, room_eng
         answers = list(pool.map(lambda _: stub.PostMessage(request, metadata=md, timeout=T).message, range(4)))
     assert len({m.message_id for m in answers}) == 1
     assert messages_with(room_engine, "twins") == 1
+
+
+def test_a_post_whose_answer_missed_the_deadline_and_was_committed_afterwards_is_not_posted_twice(
+        stub, rooms, room_engine):
+    """The failure the key is for: the client's deadline passes while the post waits (here: on the room's
+    stream row, which another transaction holds), the client sees DEADLINE_EXCEEDED, the post commits
+    afterwards; the client's retry with the same key gets that message, and the room has it once."""
+    md = [("authorization", f"Bearer {token_for(known_person(rooms))}")]
+    slug = "adult-community-lounge"
+    stub.JoinRoom(pb.JoinRoomRequest(slug=slug), metadata=md, timeout=T)
+    request = pb.PostMessageRequest(slug=slug, body="late but once", idempotency_key=str(uuid.uuid4()))
+    with room_engine.connect() as blocker:
+        blocker.execute(sa.text("SELECT 1 FROM room_streams WHERE room_slug = :slug FOR UPDATE"), {"slug": slug})
+        with pytest.raises(grpc.RpcError) as info:
+            stub.PostMessage(request, metadata=md, timeout=0.5)
+        assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        blocker.rollback()  # the server's post goes on and commits, after its client gave up
+    testing.eventually(lambda: messages_with(room_engine, "late but once") == 1, timeout=T,
+                       what="the abandoned post to commit")
+    retried = stub.PostMessage(request, metadata=md, timeout=T).message
+    assert retried.body == "late but once"
+    assert messages_with(room_engine, "late but once") == 1
+    page = stub.ListMessages(pb.ListMessagesRequest(slug=slug), metadata=md, timeout=T)
+    assert [m.message_id for m in page.messages] == [retried.message_id]
