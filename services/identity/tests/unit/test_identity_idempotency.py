@@ -119,3 +119,13 @@ class TestRotateSigningKey:
         db.before_next_commit = lambda: twin.update(service.rotate_signing_key(admin, KEY))
         assert service.rotate_signing_key(admin, KEY) == twin
         assert len(db.rows("signing_keys")) == 2  # the first key, retired, and one new key
+
+
+def test_a_retried_grant_is_answered_even_once_its_expiry_has_passed(service, admin, make_person, clock):
+    person = make_person("mo_mod")
+    expires = clock() + dt.timedelta(hours=1)
+    first = service.grant_role(admin, person["id"], "on_spot_host", None, expires, idempotency_key=KEY)
+    clock.advance(hours=2)
+    assert service.grant_role(admin, person["id"], "on_spot_host", None, expires, idempotency_key=KEY) == first
+    with pytest.raises(errors.InvalidArgument, match="future"):
+        service.grant_role(admin, person["id"], "on_spot_host", None, expires, idempotency_key="another-key")

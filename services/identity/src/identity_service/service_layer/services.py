@@ -329,7 +329,6 @@ class IdentityService:
         expires_at: dt.datetime | None = None, idempotency_key: str | None = None,
     ) -> dict:
         """A retry with the same key (and the same person, role, room and expiry) gets the first grant."""
-        now = self.clock()
         role_value = _parse_enum(model.Role, role, "role")
         if room_id is not None and not isinstance(room_id, str):
             raise errors.InvalidArgument("room_id must be text: a room's slug")
@@ -339,8 +338,6 @@ class IdentityService:
                                          f"e.g. teen-anxiety-support); {ROOM_SLUG.problem(room_id)}")
         if role_value is model.Role.ADMIN and room_id is not None:
             raise errors.InvalidArgument("the admin role cannot be limited to a room")
-        if expires_at is not None and expires_at <= now:
-            raise errors.InvalidArgument("expires_at must be in the future")
         call = IdempotentCall(actor.label, "identity.GrantRole", idempotency_key,
                               {"person_id": person_id, "role": role_value, "room_id": room_id,
                                "expires_at": expires_at})
@@ -353,7 +350,9 @@ class IdentityService:
         with self.uow_factory() as uow:
             self._require_admin(uow, actor, now)
             if (stored := call.stored(uow.idempotency)) is not None:
-                return stored
+                return stored  # even once expires_at has passed: this is the grant that was made
+            if expires_at is not None and expires_at <= now:
+                raise errors.InvalidArgument("expires_at must be in the future")
             self._existing_person(uow, person_id)
         # Asked each time, not from a read model: a room made a moment ago must be grantable at once, and room
         # (which owns the catalogue) answers for it; a typo would otherwise grant nothing, silently. Asked with no
