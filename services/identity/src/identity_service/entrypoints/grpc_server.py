@@ -21,7 +21,8 @@ READINESS_INTERVAL_SECONDS = 1.0
 
 def make_grpc_engine(settings):
     """identity-grpc's engine: a connection per worker thread, failing fast while the database is unreachable."""
-    return make_engine(settings.database_url, pool_size=settings.grpc_workers, fail_fast=FailFast.from_settings(settings))
+    return make_engine(settings.database_url, pool_size=settings.grpc_workers,
+                       fail_fast=FailFast.from_settings(settings))
 
 
 def build_server(settings, service=None) -> GrpcServer:

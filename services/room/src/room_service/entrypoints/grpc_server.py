@@ -30,7 +30,8 @@ READINESS_INTERVAL_SECONDS = 1.0
 def make_grpc_engine(settings):
     """room-grpc's engine (the conversation's single-statement engine shares its breaker: build_conversation),
     failing fast while the database is unreachable."""
-    return make_engine(settings.database_url, pool_size=pool_size(settings), fail_fast=FailFast.from_settings(settings))
+    return make_engine(settings.database_url, pool_size=pool_size(settings),
+                       fail_fast=FailFast.from_settings(settings))
 
 
 def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tuple[GrpcServer, LiveHub]:
@@ -61,7 +62,8 @@ def main() -> None:
     engine = make_grpc_engine(settings)
     server, live = build_server(settings, engine)
     live.start()
-    server.start(readiness=lambda: db_ping(engine), interval=READINESS_INTERVAL_SECONDS)  # live streams degrade to sweeps without the broker
+    # live streams degrade to sweeps without the broker
+    server.start(readiness=lambda: db_ping(engine), interval=READINESS_INTERVAL_SECONDS)
     try:
         server.serve_until_signalled(settings.grpc_grace_seconds)
     finally:
