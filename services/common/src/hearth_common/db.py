@@ -160,10 +160,15 @@ def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBr
     def fresh(dbapi_connection, record, *_):
         record.info["hearth_idle_since"] = time.monotonic()
 
+    def connected(dbapi_connection, record):
+        fresh(dbapi_connection, record)
+        record.info["hearth_new"] = True
+
     def check(dbapi_connection, record, proxy):
-        if breaker is not None and breaker.is_open:
+        new = record.info.pop("hearth_new", False)
+        if breaker is not None and breaker.is_open and not new:
             # Not trusted while the database is thought unreachable: the pool replaces it, and that connect is
-            # refused at once, or is the breaker's probe.
+            # refused at once, or is the breaker's probe. (One just connected is trusted: it is the proof.)
             raise sa.exc.DisconnectionError("database unreachable moments ago: connection replaced")
         idle_since = record.info.get("hearth_idle_since", float("-inf"))
         if time.monotonic() - idle_since <= idle_after and not _has_unread_data(dbapi_connection):
@@ -178,7 +183,7 @@ def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBr
                 breaker.lost(quickly=time.monotonic() - started < QUICK_LOSS_SECONDS)
             raise sa.exc.DisconnectionError("connection failed its liveness ping")  # the pool retries afresh
 
-    sa.event.listen(engine, "connect", fresh)
+    sa.event.listen(engine, "connect", connected)
     sa.event.listen(engine, "checkin", fresh)
     sa.event.listen(engine, "checkout", check)
 
