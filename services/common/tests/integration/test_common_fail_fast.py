@@ -107,3 +107,15 @@ def test_engines_without_fail_fast_are_unchanged(proxy):
         assert not any(isinstance(failure(engine).orig, DatabaseUnreachable) for _ in range(3))
     finally:
         engine.dispose()
+
+
+def test_a_server_started_before_its_database_serves_once_the_database_comes(proxy):
+    proxy.refuse()
+    engine = make_engine(proxy.url(testing.ADMIN_DATABASE_URL), fail_fast=FailFast())
+    try:
+        assert not db_ping(engine)
+        assert database_unavailable(failure(engine))
+        proxy.restore()
+        assert testing.eventually(lambda: db_ping(engine), timeout=DEADLINE, what="the engine to connect")
+    finally:
+        engine.dispose()
