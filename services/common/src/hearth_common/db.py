@@ -1,14 +1,19 @@
 """Cross-cutting: SQLAlchemy engines shared by every service, and which database failures pass by themselves."""
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 import select
 import time
+import weakref
 
 import psycopg2
 import sqlalchemy as sa
 from psycopg2.extras import Json
 from sqlalchemy.engine import Connection, CursorResult, Engine
+
+from hearth_common.breaker import CircuitBreaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -54,7 +59,7 @@ def new_metadata() -> sa.MetaData:
 # A database host that vanishes without closing its sockets (a stopped container's network torn down) must
 # fail calls and health checks within seconds, not after TCP's retransmission timeout of many minutes.
 DEAD_PEER_LIMITS = {
-    "connect_timeout": 5,
+    "connect_timeout": 5,  # FailFast.connect_args() lowers these for the gRPC servers
     "keepalives": 1,
     "keepalives_idle": 10,
     "keepalives_interval": 3,
@@ -63,8 +68,58 @@ DEAD_PEER_LIMITS = {
 }
 
 
+class DatabaseUnreachable(psycopg2.OperationalError):
+    """A connection refused at once because the database was found unreachable moments ago (the engine's
+    circuit breaker is open). database_unavailable calls it passing: a gRPC call answers UNAVAILABLE."""
+
+
+@dataclasses.dataclass(frozen=True)
+class FailFast:
+    """How an engine behaves while its database is unreachable, for processes whose callers wait on a deadline
+    (the gRPC servers): connects and pool waits are short, and after a connect fails or a connection is lost a
+    circuit breaker refuses connections at once (DatabaseUnreachable) while one probe every `retry_interval`
+    seconds tries to connect; the first that succeeds closes it. Engines made with the same FailFast share
+    its breaker (one database, one verdict)."""
+
+    connect_timeout: float = 2.0  # seconds for a new connection (libpq counts whole seconds, at least 2)
+    pool_timeout: float = 1.0  # seconds a checkout waits for a free connection of a full pool
+    retry_interval: float = 0.5  # seconds between probes while the breaker is open
+    breaker: CircuitBreaker = dataclasses.field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self):
+        if self.breaker is None:
+            object.__setattr__(self, "breaker", CircuitBreaker(self.retry_interval))
+
+    @classmethod
+    def from_settings(cls, settings) -> FailFast:
+        """From a service's ServiceSettings (`database_connect_timeout_seconds` and its siblings)."""
+        return cls(connect_timeout=settings.database_connect_timeout_seconds,
+                   pool_timeout=settings.database_pool_timeout_seconds,
+                   retry_interval=settings.database_retry_interval_seconds)
+
+    def connect_args(self) -> dict:
+        """DEAD_PEER_LIMITS brought down to the connect timeout: a server gone silent under an open connection
+        fails it after `connect_timeout` seconds of unacknowledged data (tcp_user_timeout), or of silence
+        while waiting for an answer (keepalives)."""
+        seconds = max(2, math.ceil(self.connect_timeout))
+        return {**DEAD_PEER_LIMITS, "connect_timeout": seconds, "keepalives_idle": seconds, "keepalives_interval": 1,
+                "keepalives_count": 2, "tcp_user_timeout": seconds * 1000}
+
+
+_FAIL_FAST: weakref.WeakKeyDictionary[Engine, FailFast] = weakref.WeakKeyDictionary()
+
+# A lost connection that showed within this many seconds was reset (a restart), not silent (a vanished host).
+QUICK_LOSS_SECONDS = 0.5
+
+
+def fail_fast_of(engine: Engine | None) -> FailFast | None:
+    """The FailFast an engine was made with (to make another engine on the same database share its breaker)."""
+    return _FAIL_FAST.get(engine) if engine is not None else None
+
+
 def make_engine(
-    url: str, *, pool_size: int = 5, echo: bool = False, autocommit: bool = False, ping_idle_after: float = 1.0
+    url: str, *, pool_size: int = 5, echo: bool = False, autocommit: bool = False, ping_idle_after: float = 1.0,
+    fail_fast: FailFast | None = None,
 ) -> Engine:
     """An engine that survives a PostgreSQL restart and reports its application name.
 
@@ -79,36 +134,81 @@ def make_engine(
 
     `autocommit` engines run each statement as its own transaction (no BEGIN and COMMIT round trips), for use
     cases whose every write is one statement (CoreUnitOfWork(single_statements=True)).
+
+    With `fail_fast` (the gRPC servers; see FailFast), calls fail at once while the database is unreachable
+    instead of each waiting for its own connect timeout. Without it (the nameko workers, whose handlers wait
+    in place and retry), connects wait up to DEAD_PEER_LIMITS' timeout and the pool the default 30 s.
     """
     kwargs: dict = {"echo": echo, "future": True}
     if not url.startswith("postgresql"):
         return sa.create_engine(url, pool_pre_ping=True, **kwargs)
     kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, connect_args=DEAD_PEER_LIMITS)
+    if fail_fast is not None:
+        kwargs.update(pool_timeout=fail_fast.pool_timeout, connect_args=fail_fast.connect_args())
     if autocommit:
         kwargs.update(isolation_level="AUTOCOMMIT")
     engine = sa.create_engine(url, **kwargs)
-    _ping_when_maybe_stale(engine, ping_idle_after)
+    breaker = fail_fast.breaker if fail_fast is not None else None
+    _ping_when_maybe_stale(engine, ping_idle_after, breaker)
+    if breaker is not None:
+        _FAIL_FAST[engine] = fail_fast
+        _guard_connects(engine, breaker)
     return engine
 
 
-def _ping_when_maybe_stale(engine: Engine, idle_after: float) -> None:
+def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBreaker | None) -> None:
     def fresh(dbapi_connection, record, *_):
         record.info["hearth_idle_since"] = time.monotonic()
 
+    def connected(dbapi_connection, record):
+        fresh(dbapi_connection, record)
+        record.info["hearth_new"] = True
+
     def check(dbapi_connection, record, proxy):
+        new = record.info.pop("hearth_new", False)
+        if breaker is not None and breaker.is_open and not new:
+            # Not trusted while the database is thought unreachable: the pool replaces it, and that connect is
+            # refused at once, or is the breaker's probe. (One just connected is trusted: it is the proof.)
+            raise sa.exc.DisconnectionError("database unreachable moments ago: connection replaced")
         idle_since = record.info.get("hearth_idle_since", float("-inf"))
         if time.monotonic() - idle_since <= idle_after and not _has_unread_data(dbapi_connection):
             return
+        started = time.monotonic()
         try:
             alive = engine.dialect.do_ping(dbapi_connection)
         except Exception:
             alive = False
         if not alive:
+            if breaker is not None:
+                breaker.lost(quickly=time.monotonic() - started < QUICK_LOSS_SECONDS)
             raise sa.exc.DisconnectionError("connection failed its liveness ping")  # the pool retries afresh
 
-    sa.event.listen(engine, "connect", fresh)
+    sa.event.listen(engine, "connect", connected)
     sa.event.listen(engine, "checkin", fresh)
     sa.event.listen(engine, "checkout", check)
+
+
+def _guard_connects(engine: Engine, breaker: CircuitBreaker) -> None:
+    """Every new connection asks the breaker first and tells it how the attempt went; a connection lost in use
+    opens it."""
+
+    def connect(dialect, connection_record, cargs, cparams):
+        if not breaker.allow_attempt():
+            raise DatabaseUnreachable("database unreachable moments ago (circuit open); retry shortly")
+        try:
+            connection = dialect.connect(*cargs, **cparams)
+        except BaseException:
+            breaker.failed()
+            raise
+        breaker.succeeded()
+        return connection
+
+    def lost(context) -> None:
+        if context.connection is not None and context.is_disconnect:  # connects are reported by `connect`
+            breaker.lost(quickly=True)  # the call fails anyway: let the next attempt probe
+
+    sa.event.listen(engine, "do_connect", connect)
+    sa.event.listen(engine, "handle_error", lost)
 
 
 def _has_unread_data(dbapi_connection) -> bool:

@@ -70,6 +70,10 @@ class ServiceSettings:
     worker_heartbeat_file: str
     # The local broker's default user may call internal RPCs (make run, tests); never in a deployment.
     rpc_local_caller: bool
+    # The gRPC servers' engines (db.FailFast): a connect's timeout, a full pool's wait, the breaker's probe interval.
+    database_connect_timeout_seconds: float = 2.0
+    database_pool_timeout_seconds: float = 1.0
+    database_retry_interval_seconds: float = 0.5
 
     @staticmethod
     def shared(service: str, grpc_port: int, grpc_workers: int) -> dict[str, Any]:
@@ -89,4 +93,7 @@ class ServiceSettings:
             "relay_interval_seconds": env_float(f"{prefix}_RELAY_INTERVAL_SECONDS", 0.1),
             "worker_heartbeat_file": env_str(f"{prefix}_WORKER_HEARTBEAT_FILE", f"/tmp/{service}-worker.heartbeat"),
             "rpc_local_caller": env_bool("HEARTH_RPC_LOCAL_CALLER", False),
+            "database_connect_timeout_seconds": env_float(f"{prefix}_DATABASE_CONNECT_TIMEOUT_SECONDS", 2.0),
+            "database_pool_timeout_seconds": env_float(f"{prefix}_DATABASE_POOL_TIMEOUT_SECONDS", 1.0),
+            "database_retry_interval_seconds": env_float(f"{prefix}_DATABASE_RETRY_INTERVAL_SECONDS", 0.5),
         }

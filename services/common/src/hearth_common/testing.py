@@ -180,3 +180,149 @@ def stop_processes(procs, grace: float = 30.0) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(10)
+
+
+class TcpProxy:
+    """A TCP proxy on loopback in front of a real server (the local PostgreSQL), for tests of what a service
+    does when that server becomes unreachable, without touching the server itself.
+
+    `refuse()`: its port is closed (connects are refused at once) and the connections through it are reset,
+    as when the server's process stops. `blackhole()`: the connections through it are reset and new ones are
+    accepted but get no byte back (a connect waits for its timeout), as behind a host that vanished.
+    `restore()`: forwards again, on the same port. A userspace proxy cannot drop packets: a connection it
+    holds is still acknowledged by the kernel, so a client's tcp_user_timeout and keepalives (what finds a
+    vanished host under an open connection) are not exercised here."""
+
+    def __init__(self, host: str, port: int):
+        import threading
+
+        self.target = (host, port)
+        self.port = 0
+        self.mode = "forward"
+        self._lock = threading.Lock()
+        self._sockets: set = set()
+        self._listener = None
+
+    @classmethod
+    def in_front_of(cls, url: str) -> TcpProxy:
+        """A started proxy in front of the server of database `url`."""
+        parsed = sa.engine.make_url(url)
+        return cls(parsed.host or "127.0.0.1", parsed.port or 5432).start()
+
+    def url(self, url: str) -> str:
+        """`url` with its host and port replaced by the proxy's."""
+        return sa.engine.make_url(url).set(host="127.0.0.1", port=self.port).render_as_string(hide_password=False)
+
+    def start(self) -> TcpProxy:
+        self._listen()
+        return self
+
+    def refuse(self) -> None:
+        with self._lock:
+            self.mode = "refuse"
+            listener, self._listener = self._listener, None
+        if listener is not None:
+            import socket
+
+            try:
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept(), which would keep it listening
+            except OSError:
+                pass
+            listener.close()
+        self._reset_all()
+
+    def blackhole(self) -> None:
+        with self._lock:
+            self.mode = "blackhole"
+        self._reset_all()
+        if self._listener is None:
+            self._listen()
+
+    def restore(self) -> None:
+        with self._lock:
+            held = self.mode == "blackhole"
+            self.mode = "forward"
+        if held:
+            self._reset_all()  # the connections it held got nothing; their clients gave up on them
+        if self._listener is None:
+            self._listen()
+
+    def close(self) -> None:
+        self.refuse()
+
+    def _listen(self) -> None:
+        import socket
+        import threading
+
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(256)
+        self.port = listener.getsockname()[1]
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True, name="tcp-proxy").start()
+
+    def _accept(self, listener) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # closed by refuse()
+            if self.mode != "forward":
+                self._track(client)
+                threading.Thread(target=self._pump, args=(client, None), daemon=True).start()
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            self._track(client, upstream)
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    def _track(self, *socks) -> None:
+        with self._lock:
+            self._sockets.update(socks)
+
+    def _pump(self, src, dst) -> None:
+        """Copies src to dst while forwarding; drops what arrives otherwise (dst None: a held connection)."""
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if dst is not None and self.mode == "forward":
+                    dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                if sock is not None:
+                    self._drop(sock, reset=False)
+
+    def _reset_all(self) -> None:
+        with self._lock:
+            socks = list(self._sockets)
+        for sock in socks:
+            self._drop(sock, reset=True)
+
+    def _drop(self, sock, *, reset: bool) -> None:
+        import socket
+        import struct
+
+        with self._lock:
+            if sock not in self._sockets:
+                return
+            self._sockets.discard(sock)
+        try:
+            if reset:  # an RST, not a FIN: the peer learns at once that the connection is gone
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.shutdown(socket.SHUT_RD)  # wakes the thread blocked reading it
+        except OSError:
+            pass
+        sock.close()

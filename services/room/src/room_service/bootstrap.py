@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hearth_common.db import make_engine
+from hearth_common.db import fail_fast_of, make_engine
 from hearth_common.outbox import OutboxRelay
 from room_service.adapters import orm
 from room_service.adapters.repository import SOURCE, uow_factory
@@ -21,10 +21,12 @@ def build_conversation(settings: Settings, engine=None, live=None, pool_size: in
     """The use cases of being in rooms; `live` receives committed timeline items (room-grpc's LiveHub).
     `pool_size`: connections kept by the pool of single-statement calls (joins, history pages); size it to
     the threads that run calls, or bursts open and close connections mid-call (each new one costs a
-    backend start and re-preparing the hot statements: tens of ms under load)."""
+    backend start and re-preparing the hot statements: tens of ms under load). That pool fails fast when
+    `engine` does (db.FailFast), with the same breaker."""
     conversation = Conversation(
         uow_factory(engine or make_engine(settings.database_url),
-                    make_engine(settings.database_url, autocommit=True, pool_size=pool_size)),
+                    make_engine(settings.database_url, autocommit=True, pool_size=pool_size,
+                                fail_fast=fail_fast_of(engine))),
         live=live,
         presence_timeout=dt.timedelta(seconds=settings.presence_timeout_seconds),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hearth.room.v1 import room_pb2, room_pb2_grpc
 
 from hearth_common.clients.identity_keys import identity_key_fetcher
-from hearth_common.db import db_ping, make_engine
+from hearth_common.db import FailFast, db_ping, make_engine
 from hearth_common.grpc_server import Authentication, GrpcServer
 from hearth_common.logging import configure_logging
 from hearth_common.tokens import TokenVerifier
@@ -20,6 +20,18 @@ def pool_size(settings) -> int:
     """Connections each of room-grpc's pools keeps: one per call thread, plus the live hub's sweep and presence
     threads (a narrower pool opens and closes connections in bursts, each a backend start in a call)."""
     return settings.grpc_workers + 2
+
+
+# Health follows the database this often: while it is unreachable, NOT_SERVING shows within about this long
+# (a check costs a SELECT 1, or is refused at once while the engine's breaker is open).
+READINESS_INTERVAL_SECONDS = 1.0
+
+
+def make_grpc_engine(settings):
+    """room-grpc's engine (the conversation's single-statement engine shares its breaker: build_conversation),
+    failing fast while the database is unreachable."""
+    return make_engine(settings.database_url, pool_size=pool_size(settings),
+                       fail_fast=FailFast.from_settings(settings))
 
 
 def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tuple[GrpcServer, LiveHub]:
@@ -47,10 +59,11 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
 def main() -> None:
     settings = settings_module.load()
     configure_logging("room", "grpc", settings.log_level)
-    engine = make_engine(settings.database_url, pool_size=pool_size(settings))
+    engine = make_grpc_engine(settings)
     server, live = build_server(settings, engine)
     live.start()
-    server.start(readiness=lambda: db_ping(engine))  # live streams degrade to sweeps without the broker
+    # live streams degrade to sweeps without the broker
+    server.start(readiness=lambda: db_ping(engine), interval=READINESS_INTERVAL_SECONDS)
     try:
         server.serve_until_signalled(settings.grpc_grace_seconds)
     finally:
