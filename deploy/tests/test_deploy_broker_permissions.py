@@ -150,6 +150,10 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
                 f"room-grpc does not consume room.live: {logs['room-grpc'].read_text()[-2000:]}")
             time.sleep(0.2)
         assert_nothing_refused(logs)
+        for service in ("identity", "room"):  # the worker's stderr is its JSON log stream: eventlet's notice kept out
+            lines = logs[service].read_text().splitlines()
+            assert lines and all(line.startswith("{") for line in lines), (
+                f"{service}-worker wrote a line that is not JSON: {[x for x in lines if not x.startswith('{')][:3]}")
         admin = testing.eventually(lambda: known_to_room(room_db, "perm_admin"), timeout=30,
                                    what="room to learn of the admin identity made before room-worker started")
         assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]
