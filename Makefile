@@ -10,7 +10,7 @@ SERVICES := identity room
 PACKAGES := $(filter-out common,$(notdir $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))))
 TESTS = $(wildcard $(foreach s,$(PACKAGES),services/$(s)/tests/$(1)))
 
-.PHONY: help venv proto lint test test-grpc-process test-unit test-nameko test-e2e migrate run bench bench-compare clean wheels images rabbitmq-definitions up down logs ps redeploy test-compose
+.PHONY: help venv proto lint test test-grpc-process test-unit test-nameko test-e2e migrate run bench bench-compare clean wheels images env up down logs ps redeploy test-compose
 
 help: ## list the make targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -58,10 +58,16 @@ wheels: $(PY) ## build wheels of every package and dependency into deploy/wheels
 images: ## build the local base images (Python, PostgreSQL, RabbitMQ) from Debian packages
 	bash deploy/images/build-base-images.sh
 
-rabbitmq-definitions: venv ## rewrite deploy/rabbitmq/definitions.json from deploy/env/rabbitmq.env
-	$(PY) deploy/rabbitmq/make_definitions.py
+# The operator's settings: .env at the root (gitignored), read by docker compose by itself. ENV_FILE writes another.
+ENV_FILE ?= .env
 
-# LOCAL_IMAGES=1 uses base images built here from Debian packages (make images) instead of registry ones.
+env: $(PY) ## write .env once (generated secrets, images, ports; never overwrites a value) and the broker's definitions
+	$(PYTHON) deploy/make_env.py --env-file $(ENV_FILE) --services $(SERVICES) $(if $(filter 1,$(LOCAL_IMAGES)),--local-images)
+	@$(PY) -c 'import hearth_common; $(foreach s,$(SERVICES),import $(s)_service;)' 2>/dev/null || $(MAKE) --no-print-directory venv
+	$(PY) deploy/rabbitmq/make_definitions.py $(ENV_FILE)
+
+# LOCAL_IMAGES=1 uses base images built here from Debian packages (make images) instead of registry ones
+# (make env writes their names into a new .env; these override an older .env's for make's own commands).
 ifeq ($(LOCAL_IMAGES),1)
 export PYTHON_BASE_IMAGE ?= hearth/python-base:bookworm
 export POSTGRES_IMAGE ?= hearth/postgres:15
@@ -70,7 +76,7 @@ export DOCKER_BUILDKIT ?= 0
 export COMPOSE_DOCKER_CLI_BUILD ?= 0
 endif
 
-up: wheels ## build the images, start the whole stack and wait until every container is healthy
+up: env wheels ## build the images, start the whole stack and wait until every container is healthy
 	$(COMPOSE) up -d --build
 	bash deploy/wait-healthy.sh "$(COMPOSE)" 300
 
@@ -83,7 +89,7 @@ logs: ## follow the stack's logs
 ps: ## list the stack's containers and their health
 	$(COMPOSE) ps
 
-redeploy: wheels ## rebuild and replace one service's containers alone: make redeploy SERVICE=identity
+redeploy: env wheels ## rebuild and replace one service's containers alone: make redeploy SERVICE=identity
 	bash deploy/redeploy.sh "$(COMPOSE)" $(SERVICE)
 	bash deploy/wait-healthy.sh "$(COMPOSE)" 300
 

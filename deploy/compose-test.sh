@@ -7,14 +7,18 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 
 export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-hearthci}
-export PYTHON_BASE_IMAGE=${PYTHON_BASE_IMAGE:-hearth/python-base:bookworm}
-export POSTGRES_IMAGE=${POSTGRES_IMAGE:-hearth/postgres:15}
-export RABBITMQ_IMAGE=${RABBITMQ_IMAGE:-hearth/rabbitmq:3}
-export HEARTH_TAG=${HEARTH_TAG:-ci}
-# The legacy builder: Debian's docker.io has no buildx.
-export DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
 PY=${PY:-.venv/bin/python}
 LOG_DIR=${LOG_DIR:-/tmp/hearth-compose-logs}
+# The stack's settings: an env file of its own, written as `make env` writes .env (fresh secrets every run; the
+# local base images; the broker definitions beside it), then exported, so every compose command here and in
+# tests/compose reads them whatever .env this checkout holds. The images and tag may be given from outside.
+ENV_DIR=$(mktemp -d /tmp/hearth-compose-env.XXXXXX)
+python3 deploy/make_env.py --env-file "$ENV_DIR/.env" --local-images \
+  --set PYTHON_BASE_IMAGE="${PYTHON_BASE_IMAGE:-hearth/python-base:bookworm}" \
+  --set POSTGRES_IMAGE="${POSTGRES_IMAGE:-hearth/postgres:15}" --set RABBITMQ_IMAGE="${RABBITMQ_IMAGE:-hearth/rabbitmq:3}" \
+  --set HEARTH_TAG="${HEARTH_TAG:-ci}" --set HEARTH_RABBITMQ_DEFINITIONS="$ENV_DIR/definitions.json" \
+  --set IDENTITY_BOOTSTRAP_ADMIN_PASSWORD=change-me-admin-password  # tests/compose logs in as the admin with it
+set -a; . "$ENV_DIR/.env"; set +a
 
 log() { printf '\n== [%4ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 
@@ -28,6 +32,9 @@ bash deploy/images/build-base-images.sh
 log "wheels"
 make --no-print-directory wheels
 
+log "broker definitions from the stack's env file"
+$PY deploy/rabbitmq/make_definitions.py "$ENV_DIR/.env"
+
 teardown() {
   status=$?
   mkdir -p "$LOG_DIR"
@@ -38,6 +45,7 @@ teardown() {
   fi
   log "tearing down"
   $COMPOSE down --volumes --remove-orphans --timeout 20 >/dev/null 2>&1 || true
+  rm -rf "$ENV_DIR"
   log "compose test finished with status $status in $(( $(date +%s) - started )) s"
   exit "$status"
 }

@@ -1,4 +1,6 @@
-"""Deploy tooling: writes deploy/rabbitmq/definitions.json from deploy/env/rabbitmq.env (make rabbitmq-definitions).
+"""Deploy tooling: writes the broker's definitions (make env) from the operator's `.env` (deploy/make_env.py), to
+the file its HEARTH_RABBITMQ_DEFINITIONS names (deploy/rabbitmq/definitions.json, not committed: it holds the
+password hashes), which the compose file mounts into the broker.
 
 Each service of hearth_common.service_rpc.RPC_CALLERS gets a user named after it, whose permissions follow from
 the naming convention of queues and exchanges (own_names): it configures only its own, publishes to its own and
@@ -23,7 +25,8 @@ import sys
 from hearth_common.service_rpc import RPC_CALLERS
 
 HERE = pathlib.Path(__file__).resolve().parent
-ENV_FILE = HERE.parent / "env" / "rabbitmq.env"
+ROOT = HERE.parent.parent
+ENV_FILE = ROOT / ".env"
 VHOST = "hearth"
 
 # Exchanges every service shares: made by these definitions and configurable by no service (configure would let
@@ -81,6 +84,9 @@ def workers() -> dict[str, type]:
 def consumer_definitions() -> dict:
     """The exchanges, queues and bindings of every consumer's event queues, in definitions.json's format: each
     worker's @reliable_event_handler queues, defined ahead of its first start."""
+    from hearth_common.worker import quiet_eventlet
+
+    quiet_eventlet()  # importing the workers imports eventlet
     from hearth_common.nameko_deps import event_consumers
 
     exchanges, queues, bindings = {}, [], []
@@ -118,7 +124,7 @@ def check_password(password: str, stored: str) -> bool:
 def definitions(env: dict[str, str], salt=lambda: os.urandom(4), consumers: dict | None = None) -> dict:
     def user(name, password, tags):
         if not password:
-            raise SystemExit(f"{ENV_FILE}: the password for {name} is empty")
+            raise SystemExit(f"the broker password for {name} is empty: run `make env`")
         return {
             "name": name,
             "password_hash": password_hash(password, salt()),
@@ -149,13 +155,20 @@ def definitions(env: dict[str, str], salt=lambda: os.urandom(4), consumers: dict
             "topic_permissions": topic_permissions, **consumers, "exchanges": exchanges}
 
 
-def main() -> None:
-    if sys.argv[1:] == ["--consumers"]:  # for checks in processes that should not import the nameko workers
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--consumers"]:  # for checks in processes that should not import the nameko workers
         print(json.dumps(consumer_definitions()))
         return
-    out = HERE / "definitions.json"
-    out.write_text(json.dumps(definitions(read_env(ENV_FILE)), indent=2) + "\n")
-    print(f"wrote {out}", file=sys.stderr)
+    env_file = pathlib.Path(argv[0]) if argv else ENV_FILE
+    if not env_file.exists():
+        raise SystemExit(f"{env_file} does not exist: run `make env`")
+    env = read_env(env_file)
+    out = ROOT / env.get("HEARTH_RABBITMQ_DEFINITIONS", "deploy/rabbitmq/definitions.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.touch(mode=0o644)  # the broker runs as its own user in the container: it must read the file
+    out.write_text(json.dumps(definitions(env), indent=2) + "\n")
+    print(f"make env: wrote {out} from {env_file}", file=sys.stderr)
 
 
 if __name__ == "__main__":

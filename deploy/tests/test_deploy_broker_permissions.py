@@ -1,11 +1,11 @@
-"""Deploy check: each service's RabbitMQ user, with exactly the permissions in definitions.json, can run its processes.
+"""Deploy check: each service's RabbitMQ user, with exactly the permissions make env generates, can run its processes.
 
-Starts identity-worker, room-worker and room-grpc as real processes on a throwaway vhost holding the committed
-definitions (users' permissions; room's event queues, bound ahead of its start), and checks every event and
-RPC queue and room-grpc's live queue get their consumers, the broker refused nothing (room-worker's request
-for a replay from identity included), and what identity published before room-worker first started reached
-room. And for a room service added to a platform already running (its queues made after identity's events
-went out, as with a broker started without the definitions): room backfills what it missed by itself, and
+Starts identity-worker, room-worker and room-grpc as real processes on a throwaway vhost holding the generated
+definitions (users' permissions; room's event queues, bound ahead of its start), and checks every event and RPC
+queue and room-grpc's live queue get their consumers, the broker refused nothing (room-worker's request for a
+replay from identity included), and what identity published before room-worker first started reached room. And
+for a room service added to a platform already running (its queues made after identity's events went out, as
+with a broker started without the definitions): room backfills what it missed by itself, and
 `identity-replay-events`, all or one type, to everyone or to room alone, changes nothing more.
 """
 import importlib.util
@@ -80,16 +80,26 @@ def declare_definitions(uri: str, definitions: dict) -> None:
             channel.queue_bind(b["destination"], b["source"], b["routing_key"], arguments=b["arguments"])
 
 
+def generated_definitions() -> dict:
+    """The definitions `make env` writes for the deployed services (the passwords aside: the test makes its own
+    users), the workers' queues read in a process of their own (it imports the nameko workers)."""
+    script = str(DEPLOY / "rabbitmq" / "make_definitions.py")
+    consumers = json.loads(subprocess.run([sys.executable, script, "--consumers"],
+                                          check=True, capture_output=True, text=True, timeout=120).stdout)
+    env = {f"RABBITMQ_{user}_PASSWORD": "unused" for user in ("ADMIN", "IDENTITY", "ROOM")}
+    return make_definitions.definitions(env, consumers=consumers)
+
+
 @pytest.fixture
 def restricted_vhost():
-    """A vhost holding the committed definitions, and a broker user of each service with exactly its committed
-    permissions (named `<service>.test-<id>`: the convention's further account of a service)."""
+    """A vhost holding the definitions `make env` generates, and a broker user of each service with exactly its
+    generated permissions (named `<service>.test-<id>`: the convention's further account of a service)."""
     vhost = testing.RabbitVhost("hearth_perms").create()
-    definitions = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
+    definitions = generated_definitions()
     declare_definitions(vhost.uri, definitions)
     permissions = {p["user"]: p for p in definitions["permissions"]}
     topics = {(t["user"], t["exchange"]): t for t in definitions["topic_permissions"]}
-    for service in SERVICES:  # a service not deployed yet has no committed user: its permissions as generated
+    for service in SERVICES:  # a service not deployed yet has no generated user: its permissions as generated
         if service not in permissions:
             permissions[service], topic = make_definitions.service_permissions(service, [])
             topics[(service, topic["exchange"])] = topic
@@ -140,6 +150,10 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
                 f"room-grpc does not consume room.live: {logs['room-grpc'].read_text()[-2000:]}")
             time.sleep(0.2)
         assert_nothing_refused(logs)
+        for service in ("identity", "room"):  # the worker's stderr is its JSON log stream: eventlet's notice kept out
+            lines = logs[service].read_text().splitlines()
+            assert lines and all(line.startswith("{") for line in lines), (
+                f"{service}-worker wrote a line that is not JSON: {[x for x in lines if not x.startswith('{')][:3]}")
         admin = testing.eventually(lambda: known_to_room(room_db, "perm_admin"), timeout=30,
                                    what="room to learn of the admin identity made before room-worker started")
         assert [(g["role"], g["active"]) for g in admin["grants"].values()] == [("admin", True)]

@@ -1,48 +1,174 @@
-"""Deploy checks: the committed RabbitMQ definitions match the env files, the compose file keeps its rules, and
+"""Deploy checks: `make env` writes every setting the compose file uses, once (generated, URL-safe, distinct
+secrets; never overwritten), the broker's definitions follow from it, the compose file keeps its rules, and
 every service's image is built from the one Dockerfile."""
 import importlib.util
 import json
+import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
+import urllib.parse
 
+import pytest
 import yaml
 
 DEPLOY = pathlib.Path(__file__).resolve().parent.parent
+ROOT = DEPLOY.parent
 _spec = importlib.util.spec_from_file_location("make_definitions", DEPLOY / "rabbitmq" / "make_definitions.py")
 make_definitions = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_definitions)
+_spec = importlib.util.spec_from_file_location("make_env", DEPLOY / "make_env.py")
+make_env = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_env)
+DEPLOYED = re.search(r"^SERVICES := (.*)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
+# ${VAR}, ${VAR:?message}, ${VAR:-default}: compose's interpolation ($${VAR} is a literal $ for the container).
+INTERPOLATED = re.compile(r"(?<!\$)\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
 
 
-def test_definitions_match_the_env_passwords():
-    env = make_definitions.read_env(DEPLOY / "env" / "rabbitmq.env")
-    committed = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
+def run_make_env(env_file: pathlib.Path, *extra: str) -> None:
+    """What `make env` runs first (the Makefile's env recipe, checked below), on a file of the test's own."""
+    subprocess.run([sys.executable, str(DEPLOY / "make_env.py"), "--env-file", str(env_file), "--services",
+                    *DEPLOYED, *extra], check=True, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A .env written by make_env.py and the definitions make_definitions.py writes from it (what `make env`
+    does), both in a directory of the test's own: (env values, env text, definitions)."""
+    tmp = tmp_path_factory.mktemp("make-env")
+    env_file = tmp / ".env"
+    run_make_env(env_file, "--set", f"HEARTH_RABBITMQ_DEFINITIONS={tmp / 'definitions.json'}")
+    subprocess.run([sys.executable, str(DEPLOY / "rabbitmq" / "make_definitions.py"), str(env_file)],
+                   check=True, capture_output=True, text=True, timeout=120)
+    return (make_definitions.read_env(env_file), env_file.read_text(),
+            json.loads((tmp / "definitions.json").read_text()))
+
+
+def test_make_env_runs_both_generators_on_the_one_env_file_and_up_runs_it():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^env:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert "deploy/make_env.py --env-file $(ENV_FILE) --services $(SERVICES)" in recipe
+    assert "deploy/rabbitmq/make_definitions.py $(ENV_FILE)" in recipe
+    assert re.search(r"^up: env\b", makefile, re.M) and re.search(r"^redeploy: env\b", makefile, re.M)
+    ignored = (ROOT / ".gitignore").read_text().split()
+    assert "/.env" in ignored and "/deploy/rabbitmq/definitions.json" in ignored
+
+
+def test_every_secret_is_generated_url_safe_strong_and_distinct_and_written_once(generated):
+    env, text, _ = generated
+    names = make_env.secret_names(DEPLOYED)
+    assert {"POSTGRES_PASSWORD", "RABBITMQ_ADMIN_PASSWORD", "IDENTITY_KEY_PASSPHRASE",
+            "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"} <= set(names)
+    assert {f"{s.upper()}_DB_PASSWORD" for s in DEPLOYED} | {f"RABBITMQ_{s.upper()}_PASSWORD" for s in DEPLOYED} <= set(
+        names)
+    values = [env[name] for name in names]
+    assert len(set(values)) == len(values), "two secrets are the same"
+    for name, value in zip(names, values):
+        assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", value), name  # 32 random bytes, base64url
+        assert urllib.parse.quote(value, safe="") == value, name  # goes into URLs as it is
+        assert text.count(value) == 1, f"{name}'s value is written more than once"
+
+
+def test_a_second_make_env_overwrites_nothing_and_adds_what_is_missing(tmp_path):
+    env_file = tmp_path / ".env"
+    run_make_env(env_file)
+    first = env_file.read_text()
+    assert oct(env_file.stat().st_mode & 0o777) == "0o600"
+    run_make_env(env_file)
+    assert env_file.read_text() == first
+    # Rotating one secret: delete its line and run make env again; nothing else changes.
+    kept = [line for line in first.splitlines() if not line.startswith("ROOM_DB_PASSWORD=")]
+    env_file.write_text("\n".join(kept) + "\n")
+    run_make_env(env_file)
+    before = {k: v for k, v in (line.split("=", 1) for line in kept if "=" in line and not line.startswith("#"))}
+    after = make_definitions.read_env(env_file)
+    assert {k: after[k] for k in before} == before
+    assert after["ROOM_DB_PASSWORD"] and after["ROOM_DB_PASSWORD"] not in first
+
+
+def test_every_variable_the_compose_file_uses_is_written_by_make_env_and_required(generated):
+    env, _, _ = generated
+    compose_text = (ROOT / "docker-compose.yml").read_text()
+    used = INTERPOLATED.findall(compose_text)
+    assert used
+    for name, operator, message in used:
+        assert name in env, f"docker-compose.yml uses {name}, which make env does not write"
+        # Required, no default: without .env compose stops instead of starting with empty passwords.
+        assert operator == ":?" and "make env" in message, name
+    # Every secret is read: by compose, or (the broker operator's) only through the definitions (test below).
+    unread = set(make_env.secret_names(DEPLOYED)) - {name for name, _, _ in used}
+    assert unread == {"RABBITMQ_ADMIN_PASSWORD"}, "a secret compose never reads"
+    # The postgres init script reads its passwords from the postgres container's environment.
+    compose = yaml.safe_load(compose_text)
+    init = (DEPLOY / "postgres" / "init" / "10-service-databases.sh").read_text()
+    needed = set(re.findall(r"\$\{(\w+_DB_PASSWORD)", init))
+    assert needed == {f"{s.upper()}_DB_PASSWORD" for s in DEPLOYED}
+    assert needed | {"POSTGRES_PASSWORD"} <= set(compose["services"]["postgres"]["environment"])
+
+
+def test_no_password_is_written_by_hand_in_the_committed_files():
+    """Every password lives in .env alone: no committed file holds one, in a URL or a setting."""
+    committed = subprocess.run(["git", "ls-files", "docker-compose.yml", "deploy", "Makefile"], cwd=ROOT,
+                               check=True, capture_output=True, text=True).stdout.split()
+    assert "deploy/rabbitmq/definitions.json" not in committed and ".env" not in committed
+    for path in committed:
+        if not path.endswith((".env", ".yml", ".yaml", ".json", ".conf")) and path != "Makefile":
+            continue
+        text = (ROOT / path).read_text()
+        assert "change-me" not in text, path
+        for user, password in re.findall(r"://([\w.-]+):([^@/\s]+)@", text):
+            assert password.startswith("${"), f"{path}: a literal password for {user}"
+        for name, value in re.findall(r"^\s*(\w*(?:PASSWORD|PASSPHRASE))\s*[=:]\s*(\S+)", text, re.M):
+            assert value.startswith("${"), f"{path}: {name} has a literal value"
+    for path in (DEPLOY / "env").glob("*.env"):  # what is left there is not secret
+        assert not any(re.search(r"PASSWORD|PASSPHRASE|_URL|_URI", line) for line in path.read_text().splitlines()
+                       if not line.startswith("#")), path
+
+
+@pytest.mark.skipif(not (shutil.which("docker-compose") or shutil.which("docker")), reason="no compose here")
+def test_compose_builds_each_url_from_the_one_password_and_stops_without_env(generated, tmp_path):
+    """`docker-compose config` (Compose v1.29, as Debian ships it, or v2) accepts the file with make env's
+    values, and the database URL and AMQP URI of each service carry the one password its role and user have."""
+    compose = ["docker-compose"] if shutil.which("docker-compose") else ["docker", "compose"]
+    env, text, _ = generated
+    (tmp_path / "generated.env").write_text(text)
+    clean = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}  # nothing from this shell
+    result = subprocess.run([*compose, "--env-file", str(tmp_path / "generated.env"), "config"], cwd=ROOT,
+                            env=clean, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)["services"]
+    assert config["postgres"]["environment"]["POSTGRES_PASSWORD"] == env["POSTGRES_PASSWORD"]
+    for service in DEPLOYED:
+        upper = service.upper()
+        assert config["postgres"]["environment"][f"{upper}_DB_PASSWORD"] == env[f"{upper}_DB_PASSWORD"]
+        for process in ("migrate", "worker", "grpc"):
+            environment = config[f"{service}-{process}"]["environment"]
+            db = urllib.parse.urlsplit(environment[f"{upper}_DATABASE_URL"])
+            amqp = urllib.parse.urlsplit(environment[f"{upper}_AMQP_URI"])
+            assert (db.username, db.password) == (service, env[f"{upper}_DB_PASSWORD"])
+            assert (amqp.username, amqp.password) == (service, env[f"RABBITMQ_{upper}_PASSWORD"])
+    (tmp_path / "empty.env").write_text("")
+    result = subprocess.run([*compose, "--env-file", str(tmp_path / "empty.env"), "config"], cwd=ROOT,
+                            env=clean, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "run make env first" in result.stderr
+
+
+def test_definitions_follow_the_env_passwords(generated):
+    env, _, written = generated
     script = str(DEPLOY / "rabbitmq" / "make_definitions.py")
     consumers = json.loads(subprocess.run([sys.executable, script, "--consumers"],
                                           check=True, capture_output=True, text=True, timeout=120).stdout)
     fresh = make_definitions.definitions(env, consumers=consumers)
-    assert [u["name"] for u in committed["users"]] == [u["name"] for u in fresh["users"]]
+    assert [u["name"] for u in written["users"]] == [u["name"] for u in fresh["users"]]
     for part in ("permissions", "topic_permissions", "exchanges", "queues", "bindings"):
-        assert committed[part] == fresh[part], f"{part} changed: run `make rabbitmq-definitions`"
+        assert written[part] == fresh[part], part
     passwords = {"hearth-admin": env["RABBITMQ_ADMIN_PASSWORD"]}
-    passwords |= {service: env[f"RABBITMQ_{service.upper()}_PASSWORD"] for service in make_definitions.RPC_CALLERS
-                  if f"RABBITMQ_{service.upper()}_PASSWORD" in env}
-    for user in committed["users"]:
-        assert make_definitions.check_password(passwords[user["name"]], user["password_hash"]), (
-            f"definitions.json is stale for {user['name']}: run `make rabbitmq-definitions`"
-        )
-
-
-def test_service_credentials_agree_across_env_files():
-    postgres = make_definitions.read_env(DEPLOY / "env" / "postgres.env")
-    rabbit = make_definitions.read_env(DEPLOY / "env" / "rabbitmq.env")
-    for service in ("identity", "room"):
-        env = make_definitions.read_env(DEPLOY / "env" / f"{service}.env")
-        upper = service.upper()
-        assert f"{service}:{postgres[f'{upper}_DB_PASSWORD']}@" in env[f"{upper}_DATABASE_URL"]
-        assert f"{service}:{rabbit[f'RABBITMQ_{upper}_PASSWORD']}@" in env[f"{upper}_AMQP_URI"]
+    passwords |= {service: env[f"RABBITMQ_{service.upper()}_PASSWORD"] for service in DEPLOYED}
+    for user in written["users"]:
+        assert make_definitions.check_password(passwords[user["name"]], user["password_hash"]), user["name"]
 
 
 def test_compose_publishes_only_grpc_ports_and_avoids_fixed_names():
@@ -103,28 +229,26 @@ def dockerfile_stages(path: pathlib.Path) -> list[list[tuple[str, str]]]:
     return stages
 
 
-def every_service_definitions() -> dict:
+@pytest.fixture
+def every_service_definitions(generated) -> dict:
     """The definitions as they will be once every service of the table is deployed (each with a password), with
-    the committed queues: the committed file holds users only for the services deployed now."""
-    env = make_definitions.read_env(DEPLOY / "env" / "rabbitmq.env")
-    env |= {f"RABBITMQ_{s.upper()}_PASSWORD": f"test-{s}" for s in make_definitions.RPC_CALLERS}
-    committed = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
-    return make_definitions.definitions(env, consumers={k: committed[k] for k in ("exchanges", "queues", "bindings")})
+    the generated queues: make env writes users only for the services deployed now."""
+    env, _, written = generated
+    env = env | {f"RABBITMQ_{s.upper()}_PASSWORD": f"test-{s}" for s in make_definitions.RPC_CALLERS}
+    return make_definitions.definitions(env, consumers={k: written[k] for k in ("exchanges", "queues", "bindings")})
 
 
-def test_only_deployed_services_have_broker_users():
+def test_only_deployed_services_have_broker_users(generated):
     """A user for a service not deployed yet would hold its RPC rights (moderation's removals, course's badge
-    awards) behind an example password nobody rotates."""
-    committed = json.loads((DEPLOY / "rabbitmq" / "definitions.json").read_text())
-    makefile = (DEPLOY.parent / "Makefile").read_text()
-    deployed = re.search(r"^SERVICES := (.*)$", makefile, re.M).group(1).split()
-    assert sorted(u["name"] for u in committed["users"]) == sorted(["hearth-admin", *deployed])
+    awards) behind a password nobody rotates."""
+    _, _, written = generated
+    assert sorted(u["name"] for u in written["users"]) == sorted(["hearth-admin", *DEPLOYED])
     assert make_definitions.definitions({"RABBITMQ_ADMIN_PASSWORD": "a", "RABBITMQ_ROOM_PASSWORD": "r"},
                                         consumers={})["users"][1]["name"] == "room"
 
 
-def test_each_service_configures_only_the_names_that_are_its_own():
-    committed = every_service_definitions()
+def test_each_service_configures_only_the_names_that_are_its_own(every_service_definitions):
+    committed = every_service_definitions
     configure = {p["user"]: re.compile(p["configure"]) for p in committed["permissions"] if p["user"] != "hearth-admin"}
     assert set(configure) == set(make_definitions.RPC_CALLERS)
     reply = "rpc.reply-{s}-0b6a6c1e-6f0e-4b8e-9d7e-2f1c3a4b5c6d"
@@ -139,8 +263,9 @@ def test_each_service_configures_only_the_names_that_are_its_own():
         assert not any(pattern.match(name) for name in others + ["nameko-rpc", "hearth.dead-letter"]), service
 
 
-def test_on_the_rpc_exchange_each_service_publishes_only_the_calls_the_table_gives_it_and_replies():
-    committed = every_service_definitions()
+def test_on_the_rpc_exchange_each_service_publishes_only_the_calls_the_table_gives_it_and_replies(
+        every_service_definitions):
+    committed = every_service_definitions
     topics = {t["user"]: t for t in committed["topic_permissions"] if t["exchange"] == "nameko-rpc"}
     every_rpc = {key for keys in make_definitions.RPC_CALLERS.values() for key in keys} | {
         "identity.revoke_badge", "identity.get_person", "room.remove_message"}

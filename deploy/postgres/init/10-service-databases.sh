@@ -6,7 +6,7 @@ set -euo pipefail
 create_service_database() {
   local name="$1" password="$2"
   if [ -z "$password" ]; then
-    echo "10-service-databases: the password for ${name} is empty; set it in deploy/env/postgres.env" >&2
+    echo "10-service-databases: the password for ${name} is empty; run make env (it writes .env, whose values docker-compose.yml passes on)" >&2
     exit 1
   fi
   psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \

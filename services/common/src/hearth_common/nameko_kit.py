@@ -17,7 +17,7 @@ from hearth_common.nameko_deps import (
     OutboxRelayRunner,
     RequestContext,
     RpcCaller,
-    amqp_ping,
+    broker_connected,
     internal_rpc,
     reliable_event_handler,
 )
@@ -51,9 +51,9 @@ class WorkerKit:
             request_id = RequestContext()
             calling_service = RpcCaller()
             relay = OutboxRelayRunner(lambda config: kit.relay(), settings.relay_interval_seconds)
-            heartbeat = Heartbeat(
-                settings.worker_heartbeat_file, lambda config: db_ping(kit.engine) and amqp_ping(config["AMQP_URI"])
-            )
+            # The worker's own consumer connection, not a new one (hearth_common.nameko_deps.broker_connected).
+            heartbeat = Heartbeat(settings.worker_heartbeat_file,
+                                  lambda container: db_ping(kit.engine) and broker_connected(container))
             event_replay = EventReplay(lambda config: kit.relay())
 
             @internal_rpc

@@ -1,9 +1,18 @@
 """Cross-cutting: the body of every `<service>-worker` command: patch eventlet first, then run the nameko service."""
 from __future__ import annotations
 
+import warnings
+
+
+def quiet_eventlet() -> None:
+    """Keeps eventlet's multi-line deprecation notice (printed when it is first imported) out of the JSON log
+    stream on stderr. Call before anything imports eventlet; the notice is its only warning filtered."""
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
 
 def run(service: str, target: str) -> None:
     """Runs `target` ("package.module:ServiceClass", whose module has `settings`) until SIGTERM."""
+    quiet_eventlet()
     import eventlet
 
     eventlet.monkey_patch()

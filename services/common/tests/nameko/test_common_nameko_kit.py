@@ -61,3 +61,60 @@ def test_a_worker_mixing_nameko_rpc_with_internal_rpc_does_not_start(container_f
     container = container_factory(Mixed, {"AMQP_URI": amqp_uri})
     with pytest.raises(RuntimeError, match="use @internal_rpc .* not nameko's @rpc: claimed"):
         container.start()
+
+
+def test_the_heartbeat_reads_the_workers_own_broker_connection_and_opens_none(container_factory, amqp_uri, tmp_path,
+                                                                              monkeypatch):
+    """The worker's health used to open (and close) a broker connection every beat: a pair of lines in the
+    broker's log every few seconds per worker. It now reads the connection the worker consumes on."""
+    import os
+    import time
+
+    import amqp
+    import eventlet
+    from nameko.rpc import rpc
+
+    from hearth_common.nameko_deps import Heartbeat, broker_connected
+
+    beat = tmp_path / "worker.heartbeat"
+
+    class Beating:
+        name = "beating"
+        heartbeat = Heartbeat(str(beat), broker_connected, interval=0.1)
+
+        @rpc
+        def ping(self):
+            return "pong"
+
+    container = container_factory(Beating, {"AMQP_URI": amqp_uri})
+    container.start()
+    deadline = time.monotonic() + 10
+    while not beat.exists():
+        assert time.monotonic() < deadline, "no heartbeat while the worker is connected"
+        eventlet.sleep(0.05)
+    opened = []
+    real_connect = amqp.Connection.connect
+    monkeypatch.setattr(amqp.Connection, "connect", lambda c, *a, **k: opened.append(1) or real_connect(c, *a, **k))
+    first = os.stat(beat).st_mtime_ns
+    eventlet.sleep(1.0)  # ten beats
+    assert os.stat(beat).st_mtime_ns > first, "the heartbeat stopped while the broker answers"
+    assert opened == [], "the heartbeat opened broker connections"
+
+    # The consumer's connection lost (as when the broker goes away): the check says so.
+    queue_consumer = next(e for e in container.extensions if type(e).__name__ == "QueueConsumer")
+    consumer = next(iter(queue_consumer._consumers.values()))
+    assert broker_connected(container)
+    consumer.channel.is_open = False
+    try:
+        assert not broker_connected(container)
+    finally:
+        consumer.channel.is_open = True
+
+
+def test_a_worker_with_no_consumer_connection_is_not_reported_connected():
+    class Container:
+        extensions = ()
+
+    from hearth_common.nameko_deps import broker_connected
+
+    assert not broker_connected(Container())
