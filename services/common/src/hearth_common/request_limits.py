@@ -23,7 +23,8 @@ from hearth_common.vocabulary import BADGE_SLUG, ROOM_SLUG, USERNAME
 @dataclasses.dataclass(frozen=True)
 class Limit:
     """The most characters a text field (bytes for a bytes field, items for a repeated one) may have. With
-    `trimmed`, the domain trims the text before its own check, so whitespace around it does not count."""
+    `trimmed`, the domain trims the text before its own check, so whitespace around it does not count (only
+    the server's receive limit bounds it)."""
 
     most: int
     trimmed: bool = False
@@ -51,8 +52,11 @@ DEFAULT_TEXT: Mapping[str, Limit] = {
     "slug": Limit(SLUG_MAX),
     "*_slug": Limit(SLUG_MAX),
     "username": Limit(USERNAME.max_length),
+    "*_username": Limit(USERNAME.max_length),
     "id": Limit(ID_MAX),
     "*_id": Limit(ID_MAX),
+    "ids": Limit(ID_MAX),  # each of a list of ids
+    "*_ids": Limit(ID_MAX),
     "*token": Limit(TOKEN_MAX),
     "idempotency_key": free_text(IDEMPOTENCY_KEY_MAX),
     "reason": free_text(REASON_MAX),
@@ -192,6 +196,52 @@ class RequestLimits:
         most = self.limit_of(field, as_field=limited_as).most
         size = most * (4 if field.type == FieldDescriptor.TYPE_STRING else 1)  # UTF-8: at most 4 bytes a character
         return _TAG_MAX + _varint_size(size) + size
+
+    def widest(self, message_class):
+        """A message of the class with every field at its limit: text of 4-byte characters, numbers at their
+        longest, every repeated field full and the last field of each oneof set. What largest_bytes bounds
+        (whitespace around text the domain trims is not counted by its limit, only by the receive limit)."""
+        message = message_class()
+        self._fill(message)
+        return message
+
+    def _fill(self, message) -> None:
+        for field in message.DESCRIPTOR.fields:
+            count = self.items_of(field).most if field.is_repeated else 1
+            target = getattr(message, field.name)
+            if field.type == FieldDescriptor.TYPE_MESSAGE and field.message_type.GetOptions().map_entry:
+                key, value = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
+                for index in range(count):
+                    entry_key = self._widest_value(key, field, index)
+                    if value.type == FieldDescriptor.TYPE_MESSAGE:
+                        self._fill(target[entry_key])
+                    else:
+                        target[entry_key] = self._widest_value(value, field, index)
+            elif field.type == FieldDescriptor.TYPE_MESSAGE:
+                for _ in range(count):
+                    self._fill(target.add() if field.is_repeated else target)
+            elif field.is_repeated:
+                target.extend(self._widest_value(field, field, index) for index in range(count))
+            else:
+                setattr(message, field.name, self._widest_value(field, field, 0))
+
+    def _widest_value(self, field: FieldDescriptor, limited_as: FieldDescriptor, index: int):
+        if field.type == FieldDescriptor.TYPE_STRING:
+            limit = self.limit_of(field, as_field=limited_as)
+            unique = str(index)  # map keys differ
+            text = unique + "\U0001F600" * (limit.most - len(unique))
+            return text
+        if field.type == FieldDescriptor.TYPE_BYTES:
+            return b"\xff" * self.limit_of(field, as_field=limited_as).most
+        if field.type == FieldDescriptor.TYPE_BOOL:
+            return index == 0
+        if field.type == FieldDescriptor.TYPE_ENUM:
+            return field.enum_type.values[-1].number
+        if field.cpp_type in (FieldDescriptor.CPPTYPE_FLOAT, FieldDescriptor.CPPTYPE_DOUBLE):
+            return -1.5
+        if field.cpp_type in (FieldDescriptor.CPPTYPE_UINT32, FieldDescriptor.CPPTYPE_UINT64):
+            return 2 ** (32 if field.cpp_type == FieldDescriptor.CPPTYPE_UINT32 else 64) - 1 - index
+        return -1 - index  # a negative varint takes its ten bytes
 
     def receive_limit(self, service_names: Iterable[str], pool=None) -> int:
         """The server's maximum receive message length: the largest legal request of any method of the named

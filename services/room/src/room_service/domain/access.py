@@ -24,7 +24,8 @@ MAX_DEPTH = 8
 MAX_NODES = 64
 # The most characters of a policy's JSON text as a client sends it (gRPC's access_policy_json): the largest
 # policy MAX_NODES and MAX_DEPTH allow, its slugs at their longest and written out indented, is well within
-# it (a unit test measures); the JSON form has no other bound, and the edge refuses longer text unread.
+# it (a unit test measures; only JSON spelling every character as a \u escape could need more); the JSON
+# form has no other bound, and the edge refuses longer text unread.
 POLICY_JSON_MAX = 16_384
 
 _NO_NAMES: Mapping[str, str] = MappingProxyType({})
