@@ -74,7 +74,11 @@ def platform(e2e_env, tmp_path_factory):
             rpb.CheckAccessRequest(slug=OPEN_ROOM), metadata=auth["member"], timeout=T).access.missing))
         testing.eventually(lambda: succeeds(rooms.ListCohortGrants, rpb.ListCohortGrantsRequest(),
                                             metadata=auth["admin"], timeout=T))
-        known = {"slug": [OPEN_ROOM, "teen-24-7-support", "first-post"], "id": [member.id],
+        rooms.JoinRoom(rpb.JoinRoomRequest(slug=OPEN_ROOM), metadata=auth["member"], timeout=T)
+        posted = rooms.PostMessage(rpb.PostMessageRequest(slug=OPEN_ROOM, body="hello @fuzz_member"),
+                                   metadata=auth["member"], timeout=T).message
+        # Values the services know, so that generated requests reach past "not found" now and then.
+        known = {"slug": [OPEN_ROOM, "teen-24-7-support", "first-post"], "id": [member.id, posted.message_id],
                  "username": ["fuzz_member", ADMIN[0]]}
         yield channels, auth, known
         for channel in channels.values():
