@@ -129,9 +129,18 @@ def text(known: dict) -> st.SearchStrategy[str]:
     )
 
 
+def known_for(field: FieldDescriptor, known: dict) -> list[str]:
+    """The values the services know for a field of this name (a slug field: real slugs), to try often."""
+    name = field.name
+    kind = "slug" if name.endswith("slug") else "id" if name == "id" or name.endswith("_id") or name == "reply_to" \
+        else "username" if name.endswith("username") else None
+    return known.get(kind, [])
+
+
 def scalar(field: FieldDescriptor, known: dict) -> st.SearchStrategy:
     if field.type == FieldDescriptor.TYPE_STRING:
-        return text(known)
+        likely = known_for(field, known)
+        return st.one_of(st.sampled_from(likely), text(known)) if likely else text(known)
     if field.type == FieldDescriptor.TYPE_BYTES:
         return st.binary(max_size=64)
     if field.type == FieldDescriptor.TYPE_BOOL:
