@@ -20,6 +20,7 @@ from hearth_common.request_limits import RequestLimits
 log = logging.getLogger("hearth_common.grpc_server")
 
 UNPARSABLE, OVERSIZE, UNAUTHENTICATED, PUBLIC = "unparsable", "oversize", "unauthenticated", "public"
+UNAVAILABLE, INTERNAL = "unavailable", "internal"
 
 # Lines a second after a burst, per kind: refusals are rare in honest traffic; the access lines of public
 # methods (register, log in, refresh, the badge catalogue) are everyday traffic of callers not yet known.
@@ -28,6 +29,9 @@ EDGE_LOG_RATES: Mapping[str, Rate] = {
     OVERSIZE: Rate(burst=20, per_second=5),
     UNAUTHENTICATED: Rate(burst=50, per_second=20),
     PUBLIC: Rate(burst=200, per_second=100),
+    # Any caller's calls while a backing service is down, and a bug any caller can reach (with its traceback).
+    UNAVAILABLE: Rate(burst=20, per_second=5),
+    INTERNAL: Rate(burst=20, per_second=5),
 }
 
 

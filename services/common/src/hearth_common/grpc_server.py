@@ -22,7 +22,7 @@ from grpc_reflection.v1alpha import reflection
 
 from hearth_common import errors
 from hearth_common.db import database_unavailable
-from hearth_common.grpc_edge import Edge, RequestRefused, access_log, tolerant
+from hearth_common.grpc_edge import INTERNAL, UNAVAILABLE, Edge, RequestRefused, access_log, tolerant
 from hearth_common.logging import new_request_id, request_id_var
 from hearth_common.request_limits import RequestLimits
 from hearth_common.tokens import Principal, TokenVerifier
@@ -177,10 +177,12 @@ class _CallScope:
             return refusal.message
         if unavailable(exc):
             self.code = grpc.StatusCode.UNAVAILABLE
-            log.warning("backing service unavailable in %s: %s", self.method, exc.__class__.__name__)
+            self.edge.access_log.log(UNAVAILABLE, logging.WARNING, "backing service unavailable in %s: %s",
+                                     self.method, exc.__class__.__name__)
             return "a service this call needs is unreachable; retry shortly"
         self.code = grpc.StatusCode.INTERNAL
-        log.error("unhandled error in %s", self.method, exc_info=exc)
+        # Rate-limited too: a bug any caller can reach must not let them flood the log with tracebacks.
+        self.edge.access_log.log(INTERNAL, logging.ERROR, "unhandled error in %s", self.method, exc_info=exc)
         return f"internal error; quote request id {self.request_id} when reporting it"
 
     def translate(self, exc: errors.DomainError):

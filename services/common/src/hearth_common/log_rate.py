@@ -48,7 +48,7 @@ class LogRateLimiter:
         self._lock = threading.Lock()
         self._held_back = 0  # kinds with suppressed lines not yet reported (read without the lock: a hint)
 
-    def log(self, kind: str, level: int, msg: str, *args, extra: Mapping | None = None) -> bool:
+    def log(self, kind: str, level: int, msg: str, *args, extra: Mapping | None = None, exc_info=None) -> bool:
         """Logs the line unless its kind is over its rate (then counts it); whether it was logged."""
         if not self.logger.isEnabledFor(level):
             return False
@@ -67,7 +67,7 @@ class LogRateLimiter:
         for report in reports:
             self._report(*report)
         if allowed:
-            self.logger.log(level, msg, *args, extra=dict(extra or {}))
+            self.logger.log(level, msg, *args, extra=dict(extra or {}), exc_info=exc_info)
         return allowed
 
     def flush(self) -> None:

@@ -1,13 +1,15 @@
-"""Unit tests of the edge's request limits (a message type made here: nested, repeated, maps, bytes, oneofs) and
-of the rate limiter of the log lines callers can cause."""
+"""Unit tests of the edge's request limits (a message type made here: nested, repeated, maps, bytes, oneofs), of
+the rate limiter of the log lines callers can cause, and of both servers (threaded and asyncio) screening it."""
 from __future__ import annotations
 
 import logging
 
+import grpc
 import pytest
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, struct_pb2
 
-from hearth_common.grpc_edge import RequestRefused, Unparsable, tolerant
+from hearth_common.grpc_edge import Edge, RequestRefused, Unparsable, access_log, tolerant
+from hearth_common.grpc_server import GrpcServer
 from hearth_common.log_rate import LogRateLimiter, Rate
 from hearth_common.request_limits import (
     FREE_TEXT_MAX,
@@ -132,7 +134,6 @@ def test_the_tolerant_deserializer_hands_over_what_does_not_parse_instead_of_rai
 
 
 def test_the_edge_refuses_unparsable_and_oversized_requests_as_invalid_argument_of_their_kind():
-    from hearth_common.grpc_edge import Edge, access_log
     edge = Edge("/hearth.test.v1.ProbeService/Call", LIMITS, access_log(), public=True)
     with pytest.raises(RequestRefused) as unparsable:
         edge.screen(Unparsable("hearth.test.v1.Probe", 4))
@@ -215,3 +216,48 @@ def test_a_level_the_logger_does_not_write_is_neither_logged_nor_counted(limited
     limiter, clock, caplog = limited
     assert not limiter.log("loud", logging.DEBUG, "refused")
     assert [limiter.log("loud", logging.WARNING, "refused") for _ in range(3)] == [True] * 3
+
+
+# --- both servers, sync and asyncio, with a typed method -----------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["threaded", "asyncio"])
+def typed_channel(request):
+    def echo(message, context):
+        if message.slug == "boom":
+            raise RuntimeError("a bug")
+        return message
+
+    handler = grpc.method_handlers_generic_handler("hearth.test.v1.ProbeService", {
+        "Echo": grpc.unary_unary_rpc_method_handler(echo, Probe.FromString, Probe.SerializeToString),
+    })
+    server = GrpcServer([(lambda servicer, srv: srv.add_generic_rpc_handlers((handler,)), None)],
+                        ["hearth.test.v1.ProbeService"], address="127.0.0.1:0", asyncio=request.param,
+                        limits=LIMITS).start()
+    with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        yield channel
+    server.stop(0)
+
+
+def _echo(channel, payload: bytes):
+    try:
+        return grpc.StatusCode.OK, channel.unary_unary("/hearth.test.v1.ProbeService/Echo")(payload, timeout=5)
+    except grpc.RpcError as exc:
+        return exc.code(), exc.details()
+
+
+def test_both_servers_answer_garbage_and_oversize_as_invalid_argument(typed_channel):
+    assert _echo(typed_channel, b"\xff\xff\xff\xff") == (grpc.StatusCode.INVALID_ARGUMENT,
+                                                       "the request is not a valid hearth.test.v1.Probe")
+    assert _echo(typed_channel, Probe(body="b" * 51).SerializeToString()) == (
+        grpc.StatusCode.INVALID_ARGUMENT, "body is 51 characters; at most 50")
+    assert _echo(typed_channel, Probe(slug="ok").SerializeToString())[0] == grpc.StatusCode.OK
+
+
+def test_a_bug_any_caller_reaches_cannot_flood_the_log_with_tracebacks(typed_channel, caplog):
+    caplog.set_level(logging.INFO)
+    boom = Probe(slug="boom").SerializeToString()
+    assert {_echo(typed_channel, boom)[0] for _ in range(100)} == {grpc.StatusCode.INTERNAL}
+    errors = [r for r in caplog.records if r.getMessage().startswith("unhandled error")]
+    assert errors and errors[0].exc_info is not None
+    assert len(errors) < 100  # a burst of 20, then 5 a second
