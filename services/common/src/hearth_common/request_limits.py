@@ -1,8 +1,8 @@
 """Cross-cutting: the sizes a gRPC request may have, checked at the edge before any work is done for it.
 
-Every string, bytes and repeated field of every request message has a limit: by the field's name (slugs,
-usernames, ids, tokens, reasons, bodies, ...) from common's vocabulary, else free text, else a service's own
-override taken from its domain constants, so the edge is never tighter than the domain's rule. The check walks
+Every string, bytes and repeated field of every request message has a limit: a service's own overrides first
+(taken from its domain constants, so the edge is never tighter than the domain's rule), then common's defaults
+by the field's name (slugs, usernames, ids, tokens, reasons, from common's vocabulary), else free text. The check walks
 the request's protobuf descriptor (nested messages, repeated fields, maps, oneofs) and answers with a refusal
 that names the field and its limit, never the value ("slug is 17000 characters; at most 64"). The same limits
 bound the largest legal request, which sizes the server's maximum receive message length.
