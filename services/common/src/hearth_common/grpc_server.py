@@ -22,7 +22,9 @@ from grpc_reflection.v1alpha import reflection
 
 from hearth_common import errors
 from hearth_common.db import database_unavailable
+from hearth_common.grpc_edge import INTERNAL, UNAVAILABLE, Edge, RequestRefused, access_log, tolerant
 from hearth_common.logging import new_request_id, request_id_var
+from hearth_common.request_limits import RequestLimits
 from hearth_common.tokens import Principal, TokenVerifier
 
 log = logging.getLogger(__name__)
@@ -137,11 +139,13 @@ def _as_caller_streaming(authentication: Authentication, behaviour):
 
 
 class _CallScope:
-    """Per-call request id, access log and domain-error translation."""
+    """Per-call request id, access log and domain-error translation; its edge screens the request first."""
 
-    def __init__(self, method: str, context: grpc.ServicerContext):
-        self.method = method
+    def __init__(self, edge: Edge, context: grpc.ServicerContext):
+        self.edge = edge
+        self.method = edge.method
         self.context = context
+        self.refused: RequestRefused | None = None
         supplied = metadata_value(context, REQUEST_ID_HEADER)
         self.request_id = supplied if supplied and _REQUEST_ID_RE.match(supplied) else new_request_id()
         self.started = time.perf_counter()
@@ -158,6 +162,8 @@ class _CallScope:
     def domain_status(self, exc: errors.DomainError) -> str:
         """Sets the status of a refused call (and a retry-after trailer when known); returns its message."""
         self.code = status_for(exc)
+        if isinstance(exc, RequestRefused):
+            self.refused = exc
         if isinstance(exc, errors.ResourceExhausted) and exc.retry_after_seconds is not None:
             self.context.set_trailing_metadata((("retry-after", f"{exc.retry_after_seconds:.3f}"),))
         return exc.message
@@ -171,10 +177,12 @@ class _CallScope:
             return refusal.message
         if unavailable(exc):
             self.code = grpc.StatusCode.UNAVAILABLE
-            log.warning("backing service unavailable in %s: %s", self.method, exc.__class__.__name__)
+            self.edge.access_log.log(UNAVAILABLE, logging.WARNING, "backing service unavailable in %s: %s",
+                                     self.method, exc.__class__.__name__)
             return "a service this call needs is unreachable; retry shortly"
         self.code = grpc.StatusCode.INTERNAL
-        log.error("unhandled error in %s", self.method, exc_info=exc)
+        # Rate-limited too: a bug any caller can reach must not let them flood the log with tracebacks.
+        self.edge.access_log.log(INTERNAL, logging.ERROR, "unhandled error in %s", self.method, exc_info=exc)
         return f"internal error; quote request id {self.request_id} when reporting it"
 
     def translate(self, exc: errors.DomainError):
@@ -191,22 +199,20 @@ class _CallScope:
     def __exit__(self, exc_type, exc, tb):
         if exc_type is GeneratorExit:
             self.code = grpc.StatusCode.CANCELLED  # the client went away from a stream
-        log.info(
-            "grpc call",
-            extra={
-                "grpc_method": self.method,
-                "grpc_code": self.code.name,
-                "duration_ms": round((time.perf_counter() - self.started) * 1000, 3),
-            },
-        )
+        self.edge.log_call(self.code, self.refused, {
+            "grpc_method": self.method,
+            "grpc_code": self.code.name,
+            "duration_ms": round((time.perf_counter() - self.started) * 1000, 3),
+        })
         request_id_var.reset(self.token)
         return False
 
 
-def _wrap_unary(method: str, behaviour):
+def _wrap_unary(edge: Edge, behaviour):
     def wrapper(request, context):
-        with _CallScope(method, context) as scope:
+        with _CallScope(edge, context) as scope:
             try:
+                edge.screen(request)
                 return behaviour(request, context)
             except errors.DomainError as exc:
                 scope.translate(exc)
@@ -216,10 +222,11 @@ def _wrap_unary(method: str, behaviour):
     return wrapper
 
 
-def _wrap_stream(method: str, behaviour):
+def _wrap_stream(edge: Edge, behaviour):
     def wrapper(request, context):
-        with _CallScope(method, context) as scope:
+        with _CallScope(edge, context) as scope:
             try:
+                edge.screen(request)
                 yield from behaviour(request, context)
             except errors.DomainError as exc:
                 scope.translate(exc)
@@ -255,7 +262,7 @@ class _AsyncCallScope(_CallScope):
         return False
 
 
-def _wrap_async_stream(method: str, behaviour, pool: futures.Executor, authentication: Authentication | None):
+def _wrap_async_stream(edge: Edge, behaviour, pool: futures.Executor, authentication: Authentication | None):
     """A coroutine stream (an async generator) on the asyncio server, as a coroutine that writes each item.
 
     grpc.aio iterates a generator handler from the call's task and, when the client cancels while an item is
@@ -266,9 +273,10 @@ def _wrap_async_stream(method: str, behaviour, pool: futures.Executor, authentic
     """
 
     async def wrapper(request, context):
-        async with _AsyncCallScope(method, context):
+        async with _AsyncCallScope(edge, context):
+            edge.screen(request)
             caller_token = None
-            if authentication is not None and authentication.needed_for(method):
+            if authentication is not None and authentication.needed_for(edge.method):
                 principal = await asyncio.get_running_loop().run_in_executor(pool, authentication.verify, context)
                 caller_token = _caller_var.set(principal)
             try:
@@ -282,24 +290,29 @@ def _wrap_async_stream(method: str, behaviour, pool: futures.Executor, authentic
     return wrapper
 
 
-def _wrap_unary_on_loop(method: str, behaviour, pool: futures.Executor):
+def _wrap_unary_on_loop(edge: Edge, behaviour, pool: futures.Executor):
     """A plain unary handler on the asyncio server: the scope (request id, metadata, errors) lives on the
     loop, the handler (and its token's verification) runs in the pool with the request id in its context.
     Sending metadata from the pool thread would wait for the loop on every call (measured: tens of ms under
     load)."""
 
     async def wrapper(request, context):
-        async with _AsyncCallScope(method, context):
+        async with _AsyncCallScope(edge, context):
+            edge.screen(request)  # on the loop: a refused request costs no thread
             call = contextvars.copy_context().run
             return await asyncio.get_running_loop().run_in_executor(pool, call, behaviour, request, context)
 
     return wrapper
 
 
-def _wrapped(handler, method: str, pool: futures.Executor | None = None, authentication: Authentication | None = None):
-    """The handler with authentication, request ids, access logs and error mapping; coroutine streams stay
-    coroutines, and with `pool` (the asyncio server) plain unary handlers run there behind a coroutine."""
+def _wrapped(handler, method: str, pool: futures.Executor | None = None, authentication: Authentication | None = None,
+             limits: RequestLimits | None = None, calls_log=None):
+    """The handler with the edge (a request that does not parse or is over its limits refused before anything
+    else), authentication, request ids, access logs and error mapping; coroutine streams stay coroutines, and
+    with `pool` (the asyncio server) plain unary handlers run there behind a coroutine."""
     authenticated = authentication is not None and authentication.needed_for(method)
+    edge = Edge(method, limits or _DEFAULT_LIMITS, calls_log or access_log(), public=not authenticated)
+    deserializer = tolerant(handler.request_deserializer)
 
     def plain(behaviour):
         return _as_caller(authentication, behaviour) if authenticated else behaviour
@@ -307,32 +320,42 @@ def _wrapped(handler, method: str, pool: futures.Executor | None = None, authent
     def streaming(behaviour):
         return _as_caller_streaming(authentication, behaviour) if authenticated else behaviour
 
+    def screened_stream(behaviour):  # a client stream's requests are screened one by one as they arrive
+        return lambda requests, context: behaviour(edge.screened(requests), context)
+
     if handler.unary_unary:
         behaviour = plain(handler.unary_unary)
-        wrapped = _wrap_unary_on_loop(method, behaviour, pool) if pool is not None else _wrap_unary(method, behaviour)
-        return grpc.unary_unary_rpc_method_handler(wrapped, handler.request_deserializer, handler.response_serializer)
+        wrapped = _wrap_unary_on_loop(edge, behaviour, pool) if pool is not None else _wrap_unary(edge, behaviour)
+        return grpc.unary_unary_rpc_method_handler(wrapped, deserializer, handler.response_serializer)
     if handler.unary_stream:
         if inspect.isasyncgenfunction(handler.unary_stream):
-            wrapped = _wrap_async_stream(method, handler.unary_stream, pool, authentication)
+            wrapped = _wrap_async_stream(edge, handler.unary_stream, pool, authentication)
         else:
-            wrapped = _wrap_stream(method, streaming(handler.unary_stream))
-        return grpc.unary_stream_rpc_method_handler(wrapped, handler.request_deserializer, handler.response_serializer)
+            wrapped = _wrap_stream(edge, streaming(handler.unary_stream))
+        return grpc.unary_stream_rpc_method_handler(wrapped, deserializer, handler.response_serializer)
     if handler.stream_unary:
         return grpc.stream_unary_rpc_method_handler(
-            _wrap_unary(method, plain(handler.stream_unary)), handler.request_deserializer, handler.response_serializer
+            _wrap_unary(edge, screened_stream(plain(handler.stream_unary))), deserializer,
+            handler.response_serializer
         )
     return grpc.stream_stream_rpc_method_handler(
-        _wrap_stream(method, streaming(handler.stream_stream)), handler.request_deserializer,
+        _wrap_stream(edge, screened_stream(streaming(handler.stream_stream))), deserializer,
         handler.response_serializer
     )
+
+
+_DEFAULT_LIMITS = RequestLimits()
 
 
 class _WrappedHandlers:
     """The wrapped handler of each method, built on its first call and reused (a method's handler is fixed)."""
 
-    def __init__(self, pool: futures.Executor | None = None, authentication: Authentication | None = None):
+    def __init__(self, pool: futures.Executor | None = None, authentication: Authentication | None = None,
+                 limits: RequestLimits | None = None):
         self.pool = pool
         self.authentication = authentication
+        self.limits = limits
+        self.calls_log = access_log()  # one bound on the lines this server's callers can cause
         self._by_method: dict[str, tuple] = {}
 
     def wrapped(self, handler, method: str):
@@ -340,7 +363,9 @@ class _WrappedHandlers:
             return handler
         known = self._by_method.get(method)
         if known is None or known[0] is not handler:
-            known = self._by_method[method] = (handler, _wrapped(handler, method, self.pool, self.authentication))
+            known = self._by_method[method] = (
+                handler, _wrapped(handler, method, self.pool, self.authentication, self.limits, self.calls_log)
+            )
         return known[1]
 
 
@@ -348,8 +373,8 @@ class CallInterceptor(grpc.ServerInterceptor):
     """Gives every call a request id and an access-log line, verifies its caller (with `authentication`), and
     turns domain errors into statuses."""
 
-    def __init__(self, authentication: Authentication | None = None):
-        self.handlers = _WrappedHandlers(authentication=authentication)
+    def __init__(self, authentication: Authentication | None = None, limits: RequestLimits | None = None):
+        self.handlers = _WrappedHandlers(authentication=authentication, limits=limits)
 
     def intercept_service(self, continuation, handler_call_details):
         return self.handlers.wrapped(continuation(handler_call_details), handler_call_details.method)
@@ -359,8 +384,9 @@ class AioCallInterceptor(grpc.aio.ServerInterceptor):
     """CallInterceptor for the asyncio server: plain unary handlers run in `pool`, coroutine streams on the
     loop, both with the same authentication, request id, access log and error mapping."""
 
-    def __init__(self, pool: futures.Executor, authentication: Authentication | None = None):
-        self.handlers = _WrappedHandlers(pool, authentication)
+    def __init__(self, pool: futures.Executor, authentication: Authentication | None = None,
+                 limits: RequestLimits | None = None):
+        self.handlers = _WrappedHandlers(pool, authentication, limits)
 
     async def intercept_service(self, continuation, handler_call_details):
         return self.handlers.wrapped(await continuation(handler_call_details), handler_call_details.method)
@@ -390,6 +416,10 @@ class GrpcServer:
 
     With `authentication`, every call to a method it does not list as public carries a verified token, and the
     servicer learns who calls from `caller()`; without, every method is public.
+
+    Every request is screened first (grpc_edge): one that does not parse, or whose fields are over `limits`
+    (request_limits: common's defaults, then the service's overrides), is INVALID_ARGUMENT before authentication;
+    the largest legal request sizes the maximum receive message length.
     """
 
     def __init__(
@@ -402,19 +432,24 @@ class GrpcServer:
         asyncio: bool = False,
         keepalive_seconds: float = 20.0,
         authentication: Authentication | None = None,
+        limits: RequestLimits | None = None,
     ):
         self.authentication = authentication
+        self.limits = limits or RequestLimits()
         self.pool = futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc")
-        self.options = server_options(keepalive_seconds)
-        self.loop: asyncio.AbstractEventLoop | None = None
         self.service_names = list(service_names)
+        self.options = [*server_options(keepalive_seconds),
+                        ("grpc.max_receive_message_length", self.limits.receive_limit(self.service_names))]
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.health = health.HealthServicer()
         self._watch_stop: threading.Event | None = None
         if asyncio:
             self.loop = _new_loop_thread()
             self.server, self.port = self._on_loop(self._build_aio(registrations, address))
         else:
-            self.server = grpc.server(self.pool, interceptors=[CallInterceptor(authentication)], options=self.options)
+            self.server = grpc.server(
+                self.pool, interceptors=[CallInterceptor(authentication, self.limits)], options=self.options
+            )
             self.port = self._register(registrations, address)
         if self.port == 0:
             raise RuntimeError(f"could not bind gRPC server to {address}")
@@ -431,7 +466,7 @@ class GrpcServer:
     async def _build_aio(self, registrations, address: str):
         self.server = grpc.aio.server(
             migration_thread_pool=self.pool,
-            interceptors=[AioCallInterceptor(self.pool, self.authentication)],
+            interceptors=[AioCallInterceptor(self.pool, self.authentication, self.limits)],
             options=self.options,
         )
         return self.server, self._register(registrations, address)

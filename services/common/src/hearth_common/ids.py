@@ -4,8 +4,11 @@ from __future__ import annotations
 import uuid
 
 from hearth_common.errors import InvalidArgument
+from hearth_common.text import shown
 
-_SHOWN_MAX = 80
+# The most characters an id a caller sends may have: a UUID's 36, with room for braces or a urn:uuid: prefix.
+# Longer is refused here, before parsing (uuid.UUID would accept any number of hyphens), and at the gRPC edge.
+ID_MAX = 64
 
 
 def new_id() -> str:
@@ -19,7 +22,8 @@ def parse_uuid(value: object, field: str, error: type[InvalidArgument] = Invalid
     if isinstance(value, uuid.UUID):
         return str(value)
     try:
+        if isinstance(value, str) and len(value) > ID_MAX:
+            raise ValueError(value)
         return str(uuid.UUID(value))
     except (ValueError, AttributeError, TypeError):
-        shown = repr(value if not isinstance(value, str) or len(value) <= _SHOWN_MAX else value[:_SHOWN_MAX] + "...")
-        raise error(f"{field} must be a UUID, got {shown}") from None
+        raise error(f"{field} must be a UUID, got {shown(value)}") from None

@@ -1,4 +1,5 @@
-"""Common (pure): the checks of free text every service applies: text, trimmed, within its length, no NUL."""
+"""Common (pure): the checks of free text every service applies: text, trimmed, within its length, no NUL; and
+how an error message shows a value a caller sent (cut, never whole)."""
 from __future__ import annotations
 
 import re
@@ -7,8 +8,19 @@ from hearth_common.errors import InvalidArgument
 from hearth_common.vocabulary import USERNAME
 
 NUL = "\x00"
+SHOWN_MAX = 64  # every identifier (slug, username, UUID) shows whole; free text and junk are cut
 # An @ and a username as identity accepts it, not cut short from a longer handle.
 MENTION = re.compile(rf"(?<![\w@])@({USERNAME.regex.pattern})(?![A-Za-z0-9_])")
+
+
+def shown(value: object, most: int = SHOWN_MAX) -> str:
+    """A value a caller sent, as an error message quotes it: its repr, text cut to `most` characters and '…'.
+    A refusal must never echo a caller's whole value: a 17,000-character slug would be sent back in the status
+    (past about 8 KB of trailers the client gets RESOURCE_EXHAUSTED instead of the refusal) and logged."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= most else value[:most] + "…")
+    text = repr(value)
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def required_text(

@@ -47,6 +47,10 @@ def principal_from_claims(claims: Mapping) -> Principal:
     )
 
 
+class _RecentlyFailed(RuntimeError):
+    """No fetch is tried within min_refresh_interval of a failed one (what failed was logged then)."""
+
+
 class TokenVerifier:
     """Verifies tokens with a cached key set; an unknown key id triggers a (rate-limited) refetch.
 
@@ -104,7 +108,7 @@ class TokenVerifier:
     def _fetch_locked(self) -> None:
         if time.monotonic() - self._last_fetch < self.min_refresh_interval:
             if self._last_fetch_failed:
-                raise RuntimeError("the last key fetch failed moments ago")
+                raise _RecentlyFailed("the last key fetch failed moments ago")
             return
         self._last_fetch = time.monotonic()
         self._last_fetch_failed = True
@@ -121,8 +125,9 @@ class TokenVerifier:
         if key is None:
             try:
                 self._refresh()
-            except Exception:
-                log.warning("could not fetch token keys", exc_info=True)
+            except Exception as exc:
+                if not isinstance(exc, _RecentlyFailed):  # logged once a fetch, not once a call that needs one
+                    log.warning("could not fetch token keys", exc_info=True)
                 raise ConnectionError("cannot fetch identity's token keys right now; try again shortly") from None
             key = self._keys.get(kid)
         return key

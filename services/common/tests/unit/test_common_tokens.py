@@ -322,6 +322,16 @@ def test_retry_soon_after_fetch_failure_still_says_try_again(keyset, key1):
         verifier.verify(sign(key1))
 
 
+def test_a_failed_fetch_is_logged_once_not_once_for_every_call_that_meets_it(keyset, key1, caplog):
+    keyset.fail = True
+    verifier = TokenVerifier(keyset, issuer=ISSUER, audience=AUDIENCE, min_refresh_interval=60.0)
+    for kid in ("k1", "forged-1", "forged-2", "forged-3"):  # anyone can send tokens naming unknown keys
+        with pytest.raises(ConnectionError, match="try again"):
+            verifier.verify(sign(key1, kid=kid))
+    assert keyset.calls == 1
+    assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == ["could not fetch token keys"]
+
+
 def test_fetch_recovers_after_failure_once_interval_passes(keyset, key1):
     keyset.fail = True
     verifier = TokenVerifier(keyset, issuer=ISSUER, audience=AUDIENCE, min_refresh_interval=0.0)

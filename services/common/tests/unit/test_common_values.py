@@ -50,7 +50,14 @@ def test_parse_uuid_refuses_garbage_naming_the_field(garbage):
 def test_parse_uuid_shows_a_long_value_cut_short():
     with pytest.raises(errors.InvalidArgument) as refused:
         parse_uuid("x" * 10_000, "message_id")
-    assert len(refused.value.message) < 150 and refused.value.message.endswith("...'")
+    assert len(refused.value.message) < 150 and refused.value.message.endswith("…'")
+
+
+def test_parse_uuid_refuses_an_id_longer_than_any_uuid_form_before_parsing_it():
+    hyphens = "-" * 100 + "6f9619ff8b86d011b42d00c04fc964ff"  # uuid.UUID would take it
+    with pytest.raises(errors.InvalidArgument, match="must be a UUID"):
+        parse_uuid(hyphens, "id")
+    assert parse_uuid("urn:uuid:6f9619ff-8b86-d011-b42d-00c04fc964ff", "id") == "6f9619ff-8b86-d011-b42d-00c04fc964ff"
 
 
 # --- text -------------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from hearth_common.text import required_text
+from hearth_common.text import required_text, shown
 from hearth_common.vocabulary import BADGE_SLUG, USERNAME, Cohort, Kind, Role
 from identity_service.domain import errors
 
@@ -51,6 +51,7 @@ def latest_adult_birth_date(today: dt.date) -> dt.date:
 
 
 ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_OF_BIRTH_LENGTH = len("YYYY-MM-DD")  # the only form ISO_DATE_RE matches
 
 
 def parse_date_of_birth(value: str) -> dt.date:
@@ -59,7 +60,7 @@ def parse_date_of_birth(value: str) -> dt.date:
             raise ValueError(value)
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise errors.InvalidDateOfBirth(f"date_of_birth must be an ISO date (YYYY-MM-DD), got {value!r}") from None
+        raise errors.InvalidDateOfBirth(f"date_of_birth must be an ISO date (YYYY-MM-DD), got {shown(value)}") from None
 
 
 # --- usernames and passwords -----------------------------------------------------------------------

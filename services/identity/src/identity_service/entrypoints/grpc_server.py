@@ -6,12 +6,24 @@ from hearth.identity.v1 import identity_pb2, identity_pb2_grpc
 from hearth_common.db import FailFast, db_ping, make_engine
 from hearth_common.grpc_server import Authentication, GrpcServer
 from hearth_common.logging import configure_logging
+from hearth_common.request_limits import Limit, RequestLimits, free_text
 from hearth_common.tokens import TokenVerifier
 from identity_service import settings as settings_module
 from identity_service.bootstrap import build_service
+from identity_service.domain import model
 from identity_service.entrypoints.grpc_servicer import PUBLIC_METHODS, IdentityServicer
+from identity_service.service_layer import services
 
 SERVICE_NAME = identity_pb2.DESCRIPTOR.services_by_name["IdentityService"].full_name
+
+# The edge's limits of identity's own fields, from the domain's rules (common's defaults cover slugs,
+# usernames, ids and tokens); a request over one is refused before any work (hearth_common.request_limits).
+LIMITS = RequestLimits(text={
+    "password": Limit(model.PASSWORD_MAX),
+    "date_of_birth": Limit(model.DATE_OF_BIRTH_LENGTH),
+    "reason": free_text(services.REASON_MAX),
+    "idempotency_key": free_text(services.IDEMPOTENCY_KEY_MAX),
+})
 
 
 # Health follows the database this often: while it is unreachable, NOT_SERVING shows within about this long
@@ -40,6 +52,7 @@ def build_server(settings, service=None) -> GrpcServer:
         address=settings.grpc_address,
         max_workers=settings.grpc_workers,
         authentication=Authentication(verifier, {SERVICE_NAME: PUBLIC_METHODS}),
+        limits=LIMITS,
     )
 
 

@@ -11,7 +11,7 @@ from hearth_common.clock import utcnow
 from hearth_common.idempotency import IdempotentCall, purge_expired
 from hearth_common.ids import new_id, parse_uuid
 from hearth_common.people import Actor
-from hearth_common.text import optional_text, required_text
+from hearth_common.text import optional_text, required_text, shown
 from hearth_common.vocabulary import ROOM_SLUG
 from identity_service.domain import errors, events, model
 from identity_service.service_layer import views
@@ -129,7 +129,7 @@ class IdentityService:
                 person = uow.people.get_by_username(model.canonical_username(username))
             if person is None:
                 which = "id" if person_id else "username"
-                raise errors.PersonNotFound(f"no person with {which} {person_id or username!r}")
+                raise errors.PersonNotFound(f"no person with {which} {shown(person_id or username)}")
             return views.person(person)
 
     def promote_adults(self, batch_size: int = 500) -> int:
@@ -321,7 +321,7 @@ class IdentityService:
     def _existing_person(uow: UnitOfWork, person_id: str) -> model.Person:
         person = uow.people.get(parse_uuid(person_id, "person_id"))
         if person is None:
-            raise errors.PersonNotFound(f"no person with id {person_id!r}")
+            raise errors.PersonNotFound(f"no person with id {shown(person_id)}")
         return person
 
     def grant_role(
@@ -358,7 +358,7 @@ class IdentityService:
         # (which owns the catalogue) answers for it; a typo would otherwise grant nothing, silently. Asked with no
         # transaction open: room may be slow to answer.
         if room_id is not None and not self.rooms.room_exists(room_id):
-            raise errors.RoomNotFound(f"no room with slug {room_id!r}; ListRooms (room service) shows the slugs")
+            raise errors.RoomNotFound(f"no room with slug {shown(room_id)}; ListRooms (room service) shows the slugs")
         with self.uow_factory() as uow:
             self._require_admin(uow, actor, now)
             if (stored := call.stored(uow.idempotency)) is not None:
@@ -386,7 +386,7 @@ class IdentityService:
             self._require_admin(uow, actor, now)
             grant = uow.grants.get(parse_uuid(grant_id, "grant_id"), lock=True)
             if grant is None or grant.revoked_at is not None:
-                raise errors.GrantNotFound(f"no current role grant with id {grant_id!r}")
+                raise errors.GrantNotFound(f"no current role grant with id {shown(grant_id)}")
             grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, actor.label, reason
             uow.add_events([events.role_revoked(grant)])
             uow.commit()
@@ -463,13 +463,13 @@ class IdentityService:
             person = self._existing_person(uow, person_id)
             badge = uow.badges.get(slug)
             if badge is None:
-                raise errors.BadgeNotFound(f"no badge with slug {slug!r}; see ListBadgeCatalogue")
+                raise errors.BadgeNotFound(f"no badge with slug {shown(slug)}; see ListBadgeCatalogue")
             if key is not None:
                 earlier = uow.awards.by_award_key(key)
                 if earlier is not None:
                     if (earlier.person_id, earlier.badge_slug) != (person.id, slug):
                         raise errors.IdempotencyKeyReused(
-                            f"idempotency_key {key!r} was used for a different award; use a new key"
+                            f"idempotency_key {shown(key)} was used for a different award; use a new key"
                         )
                     return views.award(earlier, badge)
             held = uow.awards.held(person.id, slug)
@@ -513,7 +513,7 @@ class IdentityService:
                 if earlier is not None:
                     if (earlier.person_id, earlier.badge_slug) != (person.id, slug):
                         raise errors.IdempotencyKeyReused(
-                            f"idempotency_key {key!r} was used for a different revocation; use a new key"
+                            f"idempotency_key {shown(key)} was used for a different revocation; use a new key"
                         )
                     return
             award = uow.awards.held(person.id, slug, lock=True)
@@ -521,7 +521,7 @@ class IdentityService:
                 twin = uow.awards.by_revoke_key(key) if key is not None else None
                 if twin is not None and (twin.person_id, twin.badge_slug) == (person.id, slug):
                     return  # a twin with this key revoked it meanwhile
-                raise errors.BadgeNotHeld(f"{person.username} does not hold the badge {slug!r}")
+                raise errors.BadgeNotHeld(f"{person.username} does not hold the badge {shown(slug)}")
             award.revoked_at, award.revoked_by, award.revoke_reason, award.revoke_key = now, actor.label, reason, key
             uow.add_events([events.badge_revoked(award)])
             uow.commit()

@@ -10,6 +10,7 @@ from typing import Any
 from hearth_common import vocabulary
 from hearth_common.people import PersonFacts
 from hearth_common.people import RoleFact as RoleFact  # the person at the door, with PersonFacts
+from hearth_common.text import shown
 from hearth_common.vocabulary import BADGE_SLUG
 from room_service.domain.errors import InvalidPolicy
 
@@ -21,6 +22,11 @@ ROLE_NAMES: Mapping[str, str] = MappingProxyType({role.value: role.display_name 
 KEYS: tuple[str, ...] = ("badge", "kind", "cohort", "role", "all_of", "any_of", "not", "always")
 MAX_DEPTH = 8
 MAX_NODES = 64
+# The most characters of a policy's JSON text as a client sends it (gRPC's access_policy_json): the largest
+# policy MAX_NODES and MAX_DEPTH allow, its slugs at their longest and written out indented, is well within
+# it (a unit test measures; only JSON spelling every character as a \u escape could need more); the JSON
+# form has no other bound, and the edge refuses longer text unread.
+POLICY_JSON_MAX = 16_384
 
 _NO_NAMES: Mapping[str, str] = MappingProxyType({})
 _ONE = {
@@ -47,7 +53,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return repr(value if len(value) <= 70 else value[:64] + "...")
+        return shown(value)
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, Mapping):

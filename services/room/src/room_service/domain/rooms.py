@@ -19,7 +19,10 @@ COHORTS = values(Cohort)
 AUDIENCE_KINDS = (*values(Kind), "both")
 MODES = ("always_open", "pop_up", "facilitated")
 STATUSES = ("active", "archived")
-TOPIC = re.compile(r"[a-z0-9-]{2,64}")
+TOPIC_LENGTH = (2, 64)
+TOPIC = re.compile(rf"[a-z0-9-]{{{TOPIC_LENGTH[0]},{TOPIC_LENGTH[1]}}}")
+NAME_LENGTH = (3, 100)
+DESCRIPTION_MAX = 1000
 MAX_POP_UP_WINDOW = dt.timedelta(days=7)
 
 # How refusals and listings name the badges of identity's starter catalogue, as identity names them (a unit
@@ -88,12 +91,18 @@ class Room:
             self.description = self.description.strip()
         checks = [
             (ROOM_SLUG.fullmatch(self.slug), ROOM_SLUG.refusal(self.slug, "slug")),
-            (isinstance(self.name, str) and 3 <= len(self.name) <= 100, "name must be 3 to 100 characters"),
             (
-                isinstance(self.description, str) and len(self.description) <= 1000,
-                "description must be at most 1000 characters",
+                isinstance(self.name, str) and NAME_LENGTH[0] <= len(self.name) <= NAME_LENGTH[1],
+                f"name must be {NAME_LENGTH[0]} to {NAME_LENGTH[1]} characters",
             ),
-            (TOPIC.fullmatch(self.topic or ""), "topic must be 2 to 64 of a-z, 0-9 and '-'"),
+            (
+                isinstance(self.description, str) and len(self.description) <= DESCRIPTION_MAX,
+                f"description must be at most {DESCRIPTION_MAX} characters",
+            ),
+            (
+                TOPIC.fullmatch(self.topic or ""),
+                f"topic must be {TOPIC_LENGTH[0]} to {TOPIC_LENGTH[1]} of a-z, 0-9 and '-'",
+            ),
             (self.audience_cohort in COHORTS, "audience must be adult or teen"),
             (self.audience_kind in AUDIENCE_KINDS, "audience_kind must be member, listener or both"),
             (self.mode in MODES, "mode must be always open, pop-up or facilitated"),

@@ -6,14 +6,30 @@ from hearth.room.v1 import room_pb2, room_pb2_grpc
 from hearth_common.clients.identity_keys import identity_key_fetcher
 from hearth_common.db import FailFast, db_ping, make_engine
 from hearth_common.grpc_server import Authentication, GrpcServer
+from hearth_common.ids import ID_MAX
 from hearth_common.logging import configure_logging
+from hearth_common.request_limits import Limit, RequestLimits, free_text
 from hearth_common.tokens import TokenVerifier
 from room_service import settings as settings_module
 from room_service.adapters.live import LiveHub
 from room_service.bootstrap import build_conversation, build_service
+from room_service.domain import access, grants, messages, rooms, sessions
 from room_service.entrypoints.grpc_servicer import RoomServicer
 
 SERVICE_NAME = room_pb2.DESCRIPTOR.services_by_name["RoomService"].full_name
+
+# The edge's limits of room's own fields, from the domain's rules (common's defaults cover slugs, ids and
+# tokens); a request over one is refused before any work (hearth_common.request_limits).
+LIMITS = RequestLimits(text={
+    "body": free_text(messages.MAX_BODY),
+    "reason": free_text(grants.MAX_REASON),
+    "reply_to": Limit(ID_MAX),  # a message's id
+    "name": free_text(rooms.NAME_LENGTH[1]),
+    "description": free_text(rooms.DESCRIPTION_MAX),
+    "topic": free_text(max(rooms.TOPIC_LENGTH[1], sessions.TOPIC_LENGTH[1])),  # a room's, or a session's
+    "audience_kind": Limit(max(len(kind) for kind in rooms.AUDIENCE_KINDS)),
+    "access_policy_json": free_text(access.POLICY_JSON_MAX),
+})
 
 
 def pool_size(settings) -> int:
@@ -52,6 +68,7 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
         asyncio=True,  # Subscribe streams are coroutines; the other calls run in the thread pool
         keepalive_seconds=settings.grpc_keepalive_seconds,
         authentication=Authentication(verifier),  # no method of room's is public
+        limits=LIMITS,
     )
     return server, live
 

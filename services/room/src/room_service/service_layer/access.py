@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
 from hearth_common.people import is_admin
+from hearth_common.text import shown
 from room_service.domain import errors, events, sanctions
 from room_service.domain.grants import CohortGrant, grant_terms
 from room_service.domain.people import KnownPerson
@@ -22,7 +23,7 @@ LAPSED_ROLE_WINDOW = dt.timedelta(hours=1)  # how far back the presence sweep lo
 
 
 def room_not_found(slug: str) -> errors.RoomNotFound:
-    return errors.RoomNotFound(f"no room with slug {slug!r}; ListRooms shows the catalogue")
+    return errors.RoomNotFound(f"no room with slug {shown(slug)}; ListRooms shows the catalogue")
 
 
 def load_room(uow: UnitOfWork, slug: str, lock: bool = False) -> Room:
@@ -189,7 +190,7 @@ class Access:
             require_admin(uow, admin_id, now, "manage cross-cohort grants")
             grant = uow.cohort_grants.get(parse_uuid(grant_id, "grant_id"), lock=True)
             if grant is None:
-                raise errors.GrantNotFound(f"no cross-cohort grant {grant_id!r}; ListCohortGrants shows them")
+                raise errors.GrantNotFound(f"no cross-cohort grant {shown(grant_id)}; ListCohortGrants shows them")
             if grant.revoked_at is None:
                 uow.cohort_grants.revoke(grant.grant_id, admin_id, now)
                 grant = dataclasses.replace(grant, revoked_by=admin_id, revoked_at=now)

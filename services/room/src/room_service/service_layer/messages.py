@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
 from hearth_common.paging import Page, page_before
+from hearth_common.text import shown
 from room_service.domain import errors, events, sanctions
 from room_service.domain import messages as msgs
 from room_service.domain.messages import Message
@@ -27,7 +28,7 @@ MAX_PAGE = 100
 def find_message(uow: UnitOfWork, message_id: str, lock: bool = False) -> Message:
     message = uow.messages.get(parse_uuid(message_id, "message_id"), lock=lock)
     if message is None:
-        raise errors.MessageNotFound(f"no message {message_id!r}")
+        raise errors.MessageNotFound(f"no message {shown(message_id)}")
     return message
 
 

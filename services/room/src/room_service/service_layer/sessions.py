@@ -7,6 +7,7 @@ import datetime as dt
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
 from hearth_common.people import is_admin
+from hearth_common.text import shown
 from room_service.domain import errors, events
 from room_service.domain import sessions as rules
 from room_service.domain.circle import TurnQueue
@@ -221,7 +222,7 @@ class Sessions:
     def _session(self, uow: UnitOfWork, session_id: str) -> Session:
         session = uow.sessions.get(parse_uuid(session_id, "session_id"), lock=True)
         if session is None:
-            raise errors.SessionNotFound(f"no session {session_id!r}; ListSessions shows them")
+            raise errors.SessionNotFound(f"no session {shown(session_id)}; ListSessions shows them")
         return session
 
     # --- facilitators holding a facilitated room open --------------------------------------------
