@@ -10,6 +10,7 @@ export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-hearthci}
 export PYTHON_BASE_IMAGE=${PYTHON_BASE_IMAGE:-hearth/python-base:bookworm}
 export POSTGRES_IMAGE=${POSTGRES_IMAGE:-hearth/postgres:15}
 export RABBITMQ_IMAGE=${RABBITMQ_IMAGE:-hearth/rabbitmq:3}
+export HAPROXY_IMAGE=${HAPROXY_IMAGE:-hearth/haproxy:2.6}
 export HEARTH_TAG=${HEARTH_TAG:-ci}
 # The legacy builder: Debian's docker.io has no buildx.
 export DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
