@@ -25,7 +25,7 @@ grace_of() {
   $COMPOSE config 2>/dev/null | awk -v svc="  $1:" '
     $0 == svc { inside = 1; next }
     inside && /^  [^ ]/ { inside = 0 }
-    inside && /^    stop_grace_period:/ { print $2; exit }' | {
+    inside && /^    stop_grace_period:/ && !found { print $2; found = 1 }' | {
     read -r value || true
     value=${value:-10s}; value=${value//\'/}; value=${value//\"/}
     case "$value" in
@@ -65,7 +65,7 @@ roll() {  # roll PROCESS: replace every running replica of "$SERVICE-PROCESS", o
     before=$($COMPOSE ps -q "$svc" | sort)
     $COMPOSE up -d --no-deps --no-recreate --scale "$svc=$(( n + 1 ))" "$svc"
     after=$($COMPOSE ps -q "$svc" | sort)
-    new=$(comm -13 <(echo "$before") <(echo "$after") | head -n1)
+    new=$(comm -13 <(echo "$before") <(echo "$after") | sed -n 1p)
     [ -n "$new" ] || fail "$svc: scaling up by one made no new container"
     say "$svc: new replica ${new:0:12} started; waiting until it is healthy"
     if ! wait_healthy "$new"; then
@@ -85,8 +85,8 @@ say "building the image"
 $COMPOSE build "$SERVICE-migrate"
 say "running $SERVICE-migrate"
 $COMPOSE up -d --no-deps --force-recreate "$SERVICE-migrate"
-migrate=$($COMPOSE ps -q "$SERVICE-migrate" | head -n1)
-[ -n "$migrate" ] || migrate=$($COMPOSE ps -a -q "$SERVICE-migrate" | head -n1)  # Compose v2 lists running ones only
+migrate=$($COMPOSE ps -q "$SERVICE-migrate" | sed -n 1p)
+[ -n "$migrate" ] || migrate=$($COMPOSE ps -a -q "$SERVICE-migrate" | sed -n 1p)  # Compose v2 lists running ones only
 status=$(docker wait "$migrate")
 if [ "$status" != "0" ]; then
   docker logs --tail 30 "$migrate" >&2 || true

@@ -96,17 +96,20 @@ def run_case(ctx, name, fault, capsys, expect_no_failed_call=True):
     start = head_seq(ctx)
     subscribers = [ResumingSubscriber(ctx["room"], ctx["slug"], ctx["reader"], start).start() for _ in range(2)]
     load = PostingLoad(ctx["room"], ctx["slug"], ctx["writers"]).start()
-    time.sleep(3)
-    fault_started = time.monotonic()
-    fault()
-    fault_took = time.monotonic() - fault_started
-    time.sleep(3)
-    load.stop()
-    last = max((seq for seq, _ in load.acked.values()), default=start)
-    testing.eventually(lambda: all(s.last_seq >= last for s in subscribers), timeout=60, interval=0.5,
-                       what="every stream to catch up")
-    for s in subscribers:
-        s.stop()
+    try:
+        time.sleep(3)
+        fault_started = time.monotonic()
+        fault()
+        fault_took = time.monotonic() - fault_started
+        time.sleep(3)
+        load.stop()
+        last = max((seq for seq, _ in load.acked.values()), default=start)
+        testing.eventually(lambda: all(s.last_seq >= last for s in subscribers), timeout=60, interval=0.5,
+                           what="every stream to catch up")
+    finally:
+        load.stop()
+        for s in subscribers:
+            s.stop()
     messages = testing.eventually(lambda: _history(ctx, start), timeout=30, interval=1, what="history")
     report = audit(load, messages, subscribers, start)
     calls = load.stats.summary()
@@ -172,12 +175,14 @@ def test_database_restart(room_under_load, capsys):
     run_case(room_under_load, "postgres restart", restart, capsys)
 
 
+@pytest.mark.timeout(400)  # the migrate step, then two workers and two gRPC replicas replaced one at a time
 def test_rolling_redeploy_of_room(room_under_load, capsys):
     before = set(container_ids("room-grpc")) | set(container_ids("room-worker"))
 
     def redeploy():
-        subprocess.run(["bash", "deploy/redeploy.sh", " ".join(COMPOSE), "room"], check=True, timeout=600,
-                       capture_output=True)
+        done = subprocess.run(["bash", "deploy/redeploy.sh", " ".join(COMPOSE), "room"], timeout=600,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, f"redeploy.sh failed ({done.returncode}): {done.stdout}{done.stderr}"
 
     calls = run_case(room_under_load, "rolling redeploy of room", redeploy, capsys,
                      expect_no_failed_call=ROLLING_REDEPLOY_FAILS_NO_CALL)
