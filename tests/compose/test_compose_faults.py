@@ -12,8 +12,17 @@ import uuid
 
 import grpc
 import pytest
-from compose_helpers import (COMPOSE, PostingLoad, ResumingSubscriber, audit, balanced_channel, compose,
-                             container_ids, history, port_range)
+from compose_helpers import (
+    COMPOSE,
+    PostingLoad,
+    ResumingSubscriber,
+    audit,
+    balanced_channel,
+    compose,
+    container_ids,
+    history,
+    port_range,
+)
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
