@@ -1,5 +1,6 @@
 """Compose: the real images and docker-compose.yml, driven from the host over the published gRPC ports."""
 import functools
+import os
 import subprocess
 import uuid
 
@@ -226,6 +227,15 @@ def test_backup_and_restore_of_a_service_database(channels):
         assert exc.code() == grpc.StatusCode.NOT_FOUND
     register(after, f"after_{uuid.uuid4().hex[:6]}")  # its event is numbered above every one sent before
     assert int(psql("SELECT max(seq) FROM outbox WHERE event_type = 'person_registered'")) > last
+
+
+def test_a_redeploy_whose_new_replica_never_gets_healthy_stops_and_leaves_the_old_ones_running():
+    before = {name: set(container_ids(name)) for name in ("identity-worker", "identity-grpc")}
+    done = subprocess.run(["bash", "deploy/redeploy.sh", " ".join(COMPOSE), "identity"], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "REDEPLOY_HEALTH_TIMEOUT": "1"})
+    assert done.returncode == 1
+    assert "never became healthy" in done.stderr and "rollout stopped" in done.stderr, done.stderr
+    assert {name: set(container_ids(name)) for name in before} == before
 
 
 def test_one_service_is_redeployed_alone_and_keeps_its_data():
