@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make test-compose: builds the real images from Debian-based local bases, brings up the real docker-compose.yml
 # (scaled to two gRPC and two worker replicas per service), waits for health, runs tests/compose from the host,
-# and always tears everything down. Prints how long it took.
+# and always tears everything down. Prints how long it took. tests/compose includes fault cases under a small load
+# (worker and replica SIGKILL, broker and database restarts, a rolling redeploy), each printing what it measured
+# and how long it took ("[fault case]" lines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
