@@ -55,7 +55,7 @@ wheels: $(PY) ## build wheels of every package and dependency into deploy/wheels
 	$(PY) -m pip wheel --quiet --wheel-dir deploy/wheels -c constraints.txt \
 		./protos './services/common[nameko]' $(foreach s,$(SERVICES),./services/$(s))
 
-images: ## build the local base images (Python, PostgreSQL, RabbitMQ) from Debian packages
+images: ## build the local base images (Python, PostgreSQL, RabbitMQ, HAProxy) from Debian packages
 	bash deploy/images/build-base-images.sh
 
 # The operator's settings: .env at the root (gitignored), read by docker compose by itself. ENV_FILE writes another.
@@ -72,6 +72,7 @@ ifeq ($(LOCAL_IMAGES),1)
 export PYTHON_BASE_IMAGE ?= hearth/python-base:bookworm
 export POSTGRES_IMAGE ?= hearth/postgres:15
 export RABBITMQ_IMAGE ?= hearth/rabbitmq:3
+export HAPROXY_IMAGE ?= hearth/haproxy:2.6
 export DOCKER_BUILDKIT ?= 0
 export COMPOSE_DOCKER_CLI_BUILD ?= 0
 endif

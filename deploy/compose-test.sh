@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make test-compose: builds the real images from Debian-based local bases, brings up the real docker-compose.yml
 # (scaled to two gRPC and two worker replicas per service), waits for health, runs tests/compose from the host,
-# and always tears everything down. Prints how long it took.
+# and always tears everything down. Prints how long it took. tests/compose includes fault cases under a small load
+# (worker and replica SIGKILL, broker and database restarts, a rolling redeploy), each printing what it measured
+# and how long it took ("[fault case]" lines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -16,6 +18,7 @@ ENV_DIR=$(mktemp -d /tmp/hearth-compose-env.XXXXXX)
 python3 deploy/make_env.py --env-file "$ENV_DIR/.env" --local-images \
   --set PYTHON_BASE_IMAGE="${PYTHON_BASE_IMAGE:-hearth/python-base:bookworm}" \
   --set POSTGRES_IMAGE="${POSTGRES_IMAGE:-hearth/postgres:15}" --set RABBITMQ_IMAGE="${RABBITMQ_IMAGE:-hearth/rabbitmq:3}" \
+  --set HAPROXY_IMAGE="${HAPROXY_IMAGE:-hearth/haproxy:2.6}" \
   --set HEARTH_TAG="${HEARTH_TAG:-ci}" --set HEARTH_RABBITMQ_DEFINITIONS="$ENV_DIR/definitions.json" \
   --set IDENTITY_BOOTSTRAP_ADMIN_PASSWORD=change-me-admin-password  # tests/compose logs in as the admin with it
 set -a; . "$ENV_DIR/.env"; set +a

@@ -22,11 +22,13 @@ SECRET_BYTES = 32  # token_urlsafe(32): 43 characters of [A-Za-z0-9_-]
 # Secrets a service needs besides its database and broker passwords (which every service has).
 SERVICE_SECRETS = {"identity": ["IDENTITY_KEY_PASSPHRASE", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"]}
 PUBLIC_IMAGES = {"PYTHON_BASE_IMAGE": "python:3.11-slim-bookworm", "POSTGRES_IMAGE": "postgres:15",
-                 "RABBITMQ_IMAGE": "rabbitmq:3.13"}
+                 "RABBITMQ_IMAGE": "rabbitmq:3.13", "HAPROXY_IMAGE": "haproxy:2.6"}
 LOCAL_IMAGES = {"PYTHON_BASE_IMAGE": "hearth/python-base:bookworm", "POSTGRES_IMAGE": "hearth/postgres:15",
-                "RABBITMQ_IMAGE": "hearth/rabbitmq:3"}
-# Host ports of the gRPC replicas (one per replica): clear of gRPC's usual 50051 and of `make run`'s ports.
-PORTS = {"IDENTITY_GRPC_HOST_PORTS": "15051-15054", "ROOM_GRPC_HOST_PORTS": "15061-15064"}
+                "RABBITMQ_IMAGE": "hearth/rabbitmq:3", "HAPROXY_IMAGE": "hearth/haproxy:2.6"}
+# Host ports of each service's entry point on grpc-lb, and of the gRPC replicas (one per replica): clear of
+# gRPC's usual 50051 and of `make run`'s ports.
+PORTS = {"IDENTITY_GRPC_LB_HOST_PORT": "15050", "ROOM_GRPC_LB_HOST_PORT": "15060",
+         "IDENTITY_GRPC_HOST_PORTS": "15051-15054", "ROOM_GRPC_HOST_PORTS": "15061-15064"}
 
 
 def secret_names(services: list[str]) -> list[str]:
@@ -49,7 +51,7 @@ def settings(services: list[str], local_images: bool) -> list[tuple[str, str, st
     if local_images:  # Debian's docker.io has no buildx: the legacy builder
         rows += [("Images (LOCAL_IMAGES=1: built here by `make images`)", name, "0")
                  for name in ("DOCKER_BUILDKIT", "COMPOSE_DOCKER_CLI_BUILD")]
-    rows += [("Host ports of the gRPC replicas", name, value) for name, value in PORTS.items()]
+    rows += [("Host ports: grpc-lb's entry points and the gRPC replicas", name, value) for name, value in PORTS.items()]
     rows += [("The broker's users and permissions, generated from this file by `make env`",
               "HEARTH_RABBITMQ_DEFINITIONS", "./deploy/rabbitmq/definitions.json")]
     return rows

@@ -3,12 +3,13 @@
 #   hearth/python-base:bookworm   python3 (3.11), python3-venv, ca-certificates
 #   hearth/postgres:15            Debian postgresql-15 + official-image-style entrypoint
 #   hearth/rabbitmq:3             Debian rabbitmq-server (3.10) + foreground entrypoint
+#   hearth/haproxy:2.6            Debian haproxy (2.6), laid out as the official haproxy image
 # Each is a debootstrap (minbase) rootfs, cached as a tarball under $CACHE_DIR, imported
 # with `docker import`, then finished by the small Dockerfile in ./<name>/.
 #
 # Idempotent: an image whose inputs (package list, rootfs steps, Dockerfile, entrypoint)
 # are unchanged is skipped. Usage:
-#   build-base-images.sh [python-base] [postgres] [rabbitmq]     (default: all three)
+#   build-base-images.sh [python-base] [postgres] [rabbitmq] [haproxy]     (default: all four)
 # Environment:
 #   FORCE=1          rebuild the images even if they are up to date (reuses cached rootfs)
 #   NO_CACHE=1       also redo debootstrap instead of using the cached rootfs tarballs
@@ -44,14 +45,16 @@ declare -A IMAGE_TAG=(
     [python-base]=hearth/python-base:bookworm
     [postgres]=hearth/postgres:15
     [rabbitmq]=hearth/rabbitmq:3
+    [haproxy]=hearth/haproxy:2.6
 )
 # shellcheck disable=SC2054  # comma-separated lists for debootstrap --include
 declare -A IMAGE_PACKAGES=(
     [python-base]=python3,python3-venv,ca-certificates
     [postgres]=postgresql-15,ca-certificates
     [rabbitmq]=rabbitmq-server,ca-certificates
+    [haproxy]=haproxy
 )
-ALL_IMAGES=(python-base postgres rabbitmq)
+ALL_IMAGES=(python-base postgres rabbitmq haproxy)
 
 # Rootfs hooks run on the unpacked rootfs before it is tarred (their text is part of the
 # cache key, so editing one rebuilds that rootfs).
@@ -83,6 +86,12 @@ hook_rabbitmq() {
     [ -x "$root/usr/lib/rabbitmq/bin/rabbitmq-server" ] || die "rabbitmq: rabbitmq-server missing"
     [ -e "$root/usr/sbin/rabbitmq-diagnostics" ] || die "rabbitmq: rabbitmq-diagnostics missing"
     chroot "$root" id rabbitmq >/dev/null || die "rabbitmq: no rabbitmq user in the rootfs"
+}
+
+hook_haproxy() {
+    local root=$1
+    [ -x "$root/usr/sbin/haproxy" ] || die "haproxy: /usr/sbin/haproxy missing"
+    chroot "$root" id haproxy >/dev/null || die "haproxy: no haproxy user in the rootfs"
 }
 
 # ------------------------------------------------------------------ apt mirror detection

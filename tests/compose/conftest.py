@@ -1,17 +1,13 @@
 """Fixtures for tests/compose: the stack `make test-compose` brought up, reached from the host."""
 import grpc
 import pytest
-from compose_helpers import compose
+from compose_helpers import replica_targets
 
 
 @pytest.fixture(scope="session")
 def grpc_targets():
     """host:port of each identity-grpc replica."""
-    targets = []
-    for index in (1, 2):
-        out = compose("port", "--index", str(index), "identity-grpc", "50051").strip()
-        targets.append("127.0.0.1:" + out.rsplit(":", 1)[1])
-    return targets
+    return replica_targets("identity-grpc", 50051)
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,11 @@
 """Compose: the real images and docker-compose.yml, driven from the host over the published gRPC ports."""
 import functools
+import os
 import subprocess
 import uuid
 
 import grpc
-from compose_helpers import COMPOSE, compose, psql
+from compose_helpers import COMPOSE, compose, container_ids, psql, replica_targets
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
@@ -63,8 +64,7 @@ def test_a_badge_awarded_in_identity_opens_a_room_on_every_room_replica(channels
     person = register(s, username)
     me = [("authorization", "Bearer " + s.Login(pb.LoginRequest(username=username, password="a long enough password"),
                                                  timeout=T).tokens.access_token)]
-    ports = [compose("port", "--index", str(i), "room-grpc", "50052").strip().rsplit(":", 1)[1] for i in (1, 2)]
-    room_stubs = [room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(f"127.0.0.1:{p}")) for p in ports]
+    room_stubs = [room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(t)) for t in replica_targets("room-grpc", 50052)]
 
     def access(index):
         request = rpb.CheckAccessRequest(slug="adult-peer-supporters")
@@ -118,8 +118,7 @@ def test_a_message_posted_on_one_room_replica_streams_to_a_subscriber_on_the_oth
     from hearth.room.v1 import room_pb2_grpc
 
     s = stub(channels[0])
-    ports = [compose("port", "--index", str(i), "room-grpc", "50052").strip().rsplit(":", 1)[1] for i in (1, 2)]
-    replicas = [room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(f"127.0.0.1:{p}")) for p in ports]
+    replicas = [room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(t)) for t in replica_targets("room-grpc", 50052)]
     people = []
     for role in ("writer", "reader"):
         username = f"{role}_{uuid.uuid4().hex[:6]}"
@@ -194,9 +193,9 @@ def test_grpc_health_follows_the_database_and_recovers(channels):
 
 
 def fresh_stub(index=1):
-    """A stub for replica `index`, looking its host port up again (it may change when a container restarts)."""
-    port = compose("port", "--index", str(index), "identity-grpc", "50051").strip().rsplit(":", 1)[1]
-    return stub(grpc.insecure_channel(f"127.0.0.1:{port}"))
+    """A stub for the `index`th running replica, looking its host port up again (it changes when a container
+    is re-created; a rolling redeploy also renumbers the replicas)."""
+    return stub(grpc.insecure_channel(replica_targets("identity-grpc", 50051)[index - 1]))
 
 
 def admin_md(s):
@@ -230,19 +229,24 @@ def test_backup_and_restore_of_a_service_database(channels):
     assert int(psql("SELECT max(seq) FROM outbox WHERE event_type = 'person_registered'")) > last
 
 
-def container_ids(service):
-    return set(compose("ps", "-q", service).split())
+def test_a_redeploy_whose_new_replica_never_gets_healthy_stops_and_leaves_the_old_ones_running():
+    before = {name: set(container_ids(name)) for name in ("identity-worker", "identity-grpc")}
+    done = subprocess.run(["bash", "deploy/redeploy.sh", " ".join(COMPOSE), "identity"], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "REDEPLOY_HEALTH_TIMEOUT": "1"})
+    assert done.returncode == 1
+    assert "never became healthy" in done.stderr and "rollout stopped" in done.stderr, done.stderr
+    assert {name: set(container_ids(name)) for name in before} == before
 
 
 def test_one_service_is_redeployed_alone_and_keeps_its_data():
     s = fresh_stub()
     before_person = register(s, f"redeploy_{uuid.uuid4().hex[:6]}")
-    untouched = {name: container_ids(name) for name in ("postgres", "rabbitmq")}
-    old_grpc = container_ids("identity-grpc")
+    untouched = {name: set(container_ids(name)) for name in ("postgres", "rabbitmq")}
+    old_grpc = set(container_ids("identity-grpc"))
     subprocess.run(["bash", "deploy/redeploy.sh", " ".join(COMPOSE), "identity"], check=True, timeout=600)
     subprocess.run(["bash", "deploy/wait-healthy.sh", " ".join(COMPOSE), "180"], check=True, timeout=300)
-    assert {name: container_ids(name) for name in untouched} == untouched
-    new_grpc = container_ids("identity-grpc")
+    assert {name: set(container_ids(name)) for name in untouched} == untouched
+    new_grpc = set(container_ids("identity-grpc"))
     assert len(new_grpc) == 2 and not (new_grpc & old_grpc)
     for index in (1, 2):
         after = fresh_stub(index)
