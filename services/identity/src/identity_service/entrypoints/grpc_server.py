@@ -37,7 +37,7 @@ def main() -> None:
     configure_logging("identity", "grpc", settings.log_level)
     engine = make_engine(settings.database_url, pool_size=settings.grpc_workers)  # a connection per worker thread
     server = build_server(settings, build_service(settings, engine)).start(readiness=lambda: db_ping(engine))
-    server.serve_until_signalled(settings.grpc_grace_seconds)
+    server.serve_until_signalled(settings.grpc_grace_seconds, settings.grpc_drain_seconds)
 
 
 if __name__ == "__main__":

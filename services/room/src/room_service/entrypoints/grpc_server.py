@@ -52,7 +52,7 @@ def main() -> None:
     live.start()
     server.start(readiness=lambda: db_ping(engine))  # live streams degrade to sweeps without the broker
     try:
-        server.serve_until_signalled(settings.grpc_grace_seconds)
+        server.serve_until_signalled(settings.grpc_grace_seconds, settings.grpc_drain_seconds)
     finally:
         live.stop()
 
