@@ -11,6 +11,7 @@ import re
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent import futures
 from contextlib import aclosing
@@ -464,6 +465,47 @@ def server_options(keepalive_seconds: float) -> list[tuple[str, int]]:
     ]
 
 
+class _WatchEnd:
+    """A non-blocking Watch stream's send callback (the threaded server's) whose end goes through once: from a
+    stopping server, or from grpc when the call closes."""
+
+    def __init__(self, send):
+        self.send, self.ended, self.lock = send, False, threading.Lock()
+
+    def __call__(self, response) -> None:
+        with self.lock:
+            if self.ended:
+                return
+            self.ended = response is None
+        self.send(response)
+
+
+class _HealthServicer(health.HealthServicer):
+    """grpc's health service, whose Watch streams (clients' health checks) a stopping server ends. grpc's own
+    outlive the stop: on the asyncio server a watch's pool thread stayed blocked and the process never exited
+    (measured with room-grpc); on the threaded server a watch held the stop for the whole grace."""
+
+    def __init__(self):
+        super().__init__()
+        self._watches: weakref.WeakSet = weakref.WeakSet()
+
+    def Watch(self, request, context, send_response_callback=None):
+        if send_response_callback is not None:
+            send_response_callback = _WatchEnd(send_response_callback)
+            self._watches.add(send_response_callback)
+        watcher = super().Watch(request, context, send_response_callback)
+        if watcher is not None:
+            self._watches.add(watcher)
+        return watcher
+
+    def end_watches(self) -> None:
+        for watch in list(self._watches):
+            if isinstance(watch, _WatchEnd):
+                watch(None)
+            else:
+                watch.close()
+
+
 class GrpcServer:
     """A grpcio server with health and reflection for the given services, bound to one port.
 
@@ -494,7 +536,7 @@ class GrpcServer:
         self.options = server_options(keepalive_seconds)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.service_names = list(service_names)
-        self.health = health.HealthServicer()
+        self.health = _HealthServicer()
         self._watch_stop: threading.Event | None = None
         if asyncio:
             self.loop = _new_loop_thread()
@@ -569,6 +611,7 @@ class GrpcServer:
         else:
             stopped = self.server.stop(grace)  # takes no new call from here on
             self._drain.begin()
+            self.health.end_watches()
             stopped.wait()
         self.pool.shutdown(wait=False)
 
@@ -576,6 +619,7 @@ class GrpcServer:
         stopping = asyncio_module.ensure_future(self.server.stop(grace))
         await asyncio_module.sleep(0)  # its first step takes no new call: a resubscribing stream goes elsewhere
         self._drain.begin()
+        self.health.end_watches()
         await stopping
 
     def serve_until_signalled(self, grace: float, drain_delay: float = 0.0) -> None:

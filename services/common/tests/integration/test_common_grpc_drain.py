@@ -162,3 +162,18 @@ def test_channel_target_names_every_replica():
     assert channel_target("dns:///room-grpc:50052") == "dns:///room-grpc:50052"
     assert channel_target("127.0.0.1:1, 127.0.0.1:2") == "ipv4:127.0.0.1:1,127.0.0.1:2"
     assert channel_target(["127.0.0.1:1", "127.0.0.1:2"]) == "ipv4:127.0.0.1:1,127.0.0.1:2"
+
+
+@pytest.mark.parametrize("asyncio_server", [False, True], ids=["threaded", "asyncio"])
+def test_a_clients_health_watch_ends_with_the_server_and_holds_none_of_its_threads(probe, asyncio_server):
+    server = serve(probe, asyncio_server)
+    with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest(), timeout=GRACE + 10)
+        assert next(watch).status == health_pb2.HealthCheckResponse.SERVING
+        started = time.monotonic()
+        server.stop(GRACE)
+        assert time.monotonic() - started < GRACE  # the watch did not hold the stop
+        threads_done = threading.Thread(target=server.pool.shutdown, kwargs={"wait": True})
+        threads_done.start()
+        threads_done.join(TIMEOUT)  # a thread left waiting would keep the process from exiting
+        assert not threads_done.is_alive()
