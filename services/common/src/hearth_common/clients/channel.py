@@ -1,8 +1,7 @@
 """Adapter: the one way Hearth's Python callers open a gRPC channel: every replica, retries, keepalive.
 
 The settings are the ones README.md ("Calling the APIs") asks of every client, so a rolling redeploy costs a
-caller nothing: calls spread over every replica (round_robin) that says it is serving (client-side health
-checks: a stopping replica says NOT_SERVING first), a call refused by a stopping replica is retried
+caller nothing: calls spread over every replica (round_robin), a call refused by a stopping replica is retried
 on another (UNAVAILABLE, with backoff), a call made while no replica is reachable waits for one up to its
 deadline (waitForReady), and a replica that comes back is reconnected to within seconds.
 """
@@ -16,10 +15,9 @@ import grpc
 # Every method of every service ("name": [{}] is the default method config).
 SERVICE_CONFIG: dict = {
     "loadBalancingConfig": [{"round_robin": {}}],
-    # Each replica's grpc.health.v1 Watch says when it stops being ready (a stopping replica says NOT_SERVING
-    # before it takes no new call): round_robin then picks only the others. Without it, a call racing a
-    # replica's stop can end CANCELLED (measured: a few per thousand stops), which no retry policy covers.
-    "healthCheckConfig": {"serviceName": ""},
+    # Not "healthCheckConfig" yet, though it closes the last gap (measured: without it a call racing a replica's
+    # stop ends CANCELLED a few times per thousand stops; with it and the drain delay, none): grpc's health
+    # Watch holds a thread of the asyncio server's pool per client connection (room-grpc has 4).
     "methodConfig": [
         {
             "name": [{}],
