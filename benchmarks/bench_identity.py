@@ -16,6 +16,7 @@ from hearth.identity.v1 import identity_pb2_grpc
 from loadgen import BIN, DURATION, free_port, open_loop
 
 from hearth_common import errors, testing
+from hearth_common.clients.channel import open_channel
 from hearth_common.rpc_client import RpcClient, RpcTimeout, RpcUnavailable
 from hearth_common.testing import stop_processes
 
@@ -40,7 +41,7 @@ def main() -> None:
     try:
         subprocess.run([str(BIN / "identity-migrate")], env=env, check=True, capture_output=True)
         procs = [subprocess.Popen([str(BIN / f"identity-{p}")], env=env) for p in ("grpc", "worker")]
-        channel = grpc.insecure_channel(target)
+        channel = open_channel(target)
         grpc.channel_ready_future(channel).result(timeout=30)
         stub = identity_pb2_grpc.IdentityServiceStub(channel)
         token = stub.Login(pb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=10).tokens.access_token

@@ -18,6 +18,8 @@ from hearth.room.v1 import room_pb2_grpc
 from loadgen import DURATION, WARMUP, machine_check, open_loop, report
 from stack import create_rooms, running_stack
 
+from hearth_common.clients.channel import open_channel
+
 SEEDED_LOCKED = "adult-peer-supporters"  # one of Chief Chat or First Post, plus Compassion Hero
 LOCK = '{"all_of": [{"any_of": [{"badge": "chief-chat"}, {"badge": "first-post"}]}, {"badge": "compassion-hero"}]}'
 JOIN_RATE = 300
@@ -30,7 +32,7 @@ def main() -> None:
     # join row's 3,300 members at once a minute later, in the middle of another row.
     quiet_presence = {"ROOM_PRESENCE_TIMEOUT_SECONDS": "3600"}
     with running_stack("bench_room", room_grpc_replicas=2, extra_env=quiet_presence) as stack:
-        stubs = [room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(t)) for t in stack.room_targets]
+        stubs = [room_pb2_grpc.RoomServiceStub(open_channel(t)) for t in stack.room_targets]
         # Enough people that every join in the run is a first join of a (person, room) pair.
         joins = int(JOIN_RATE * (WARMUP + DURATION))
         people = stack.register([f"bench_room_{i:04d}" for i in range(max(joins // LOCKED_ROOMS + 1, 200))])

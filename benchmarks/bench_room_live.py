@@ -26,6 +26,8 @@ from hearth.room.v1 import room_pb2_grpc
 from loadgen import DURATION, CpuMeter, percentiles, report
 from stack import create_rooms, running_stack
 
+from hearth_common.clients.channel import open_aio_channel
+
 PEOPLE = int(os.environ.get("BENCH_LIVE_SUBSCRIBERS", "1000"))
 ROOMS = int(os.environ.get("BENCH_LIVE_ROOMS", "150"))
 RATE = float(os.environ.get("BENCH_LIVE_RATE", "200"))
@@ -36,7 +38,7 @@ CHANNELS = 8  # per replica and subscriber process; HTTP/2 streams share them
 
 async def subscribe_all(spec: dict, out: pathlib.Path) -> None:
     """Subscriber process: holds its streams, records (subscriber, post number, latency) for each delivery."""
-    channels = {t: [grpc.aio.insecure_channel(t) for _ in range(CHANNELS)] for t in {s["target"] for s in spec["subs"]}}
+    channels = {t: [open_aio_channel(t) for _ in range(CHANNELS)] for t in {s["target"] for s in spec["subs"]}}
     received: dict[int, list] = collections.defaultdict(list)
     ready = 0
     stop = asyncio.Event()
@@ -68,7 +70,7 @@ async def subscribe_all(spec: dict, out: pathlib.Path) -> None:
 
 async def post_open_loop(targets: list[str], posters: list[tuple[str, list, str]], rate: float, seconds: float):
     """Posts rate/s for `seconds`; returns {post number: room} for the posts that succeeded, and failures."""
-    stubs = [room_pb2_grpc.RoomServiceStub(grpc.aio.insecure_channel(t)) for t in targets]
+    stubs = [room_pb2_grpc.RoomServiceStub(open_aio_channel(t)) for t in targets]
     total = int(rate * seconds)
     start = time.monotonic() + 0.5
     posted: dict[int, str] = {}

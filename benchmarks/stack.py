@@ -20,6 +20,7 @@ from hearth.room.v1 import room_pb2_grpc
 from loadgen import BIN, CpuMeter, free_port, pids_of
 
 from hearth_common import testing
+from hearth_common.clients.channel import open_channel
 
 ADMIN = ("bench_admin", "bench admin password")
 PASSWORD = "bench password 1"
@@ -99,10 +100,10 @@ def running_stack(name: str, room_grpc_replicas: int = 1, extra_env: dict | None
         procs += identity_procs + room_grpc
         for target in (identity_target, *room_targets):
             grpc.channel_ready_future(grpc.insecure_channel(target)).result(timeout=60)
-        identity = identity_pb2_grpc.IdentityServiceStub(grpc.insecure_channel(identity_target))
+        identity = identity_pb2_grpc.IdentityServiceStub(open_channel(identity_target))
         token = identity.Login(ipb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=10).tokens.access_token
         yield Stack(identity_target, room_targets, env, identity,
-                    room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(room_targets[0])),
+                    room_pb2_grpc.RoomServiceStub(open_channel(room_targets[0])),
                     [("authorization", f"Bearer {token}")],
                     {"room-grpc": [p.pid for p in room_grpc], "room-worker": [room_worker.pid],
                      "identity": [p.pid for p in identity_procs]})

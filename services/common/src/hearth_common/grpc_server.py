@@ -11,6 +11,7 @@ import re
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent import futures
 from contextlib import aclosing
@@ -208,6 +209,68 @@ class _CallScope:
         return False
 
 
+# --- draining: a stopping server tells its open streams to resume elsewhere ------------------------------------
+
+DRAINING_MESSAGE = (
+    "the server is restarting: call again to continue on another replica "
+    "(a room stream: Subscribe with after_seq = the last seq received, to miss nothing and get nothing twice)"
+)
+
+
+class _Drain:
+    """One server's stop, as its streams see it: `draining` once it stops taking calls. Coroutine streams waiting
+    for their next item are cancelled out of that wait (on the loop) and end with UNAVAILABLE; a stream is never
+    cancelled while it writes an item, so what a client received is whole and its last seq is where to resume."""
+
+    def __init__(self):
+        self.draining = False
+        self.waiting: set[asyncio.Task] = set()  # coroutine streams awaiting their next item
+        self.ended: set[asyncio.Task] = set()  # those cancelled by the drain (not by their client)
+
+    def begin(self) -> None:
+        """Called on the server's loop for the asyncio server (a task is cancelled from its own loop only)."""
+        self.draining = True
+        for task in list(self.waiting):
+            self.ended.add(task)
+            task.cancel()
+
+
+_serving = threading.local()  # .drain: the _Drain of the server whose thread (pool worker or loop) this is
+
+
+def _bind_drain(drain: _Drain) -> None:
+    _serving.drain = drain
+
+
+def _drain_here() -> _Drain | None:
+    return getattr(_serving, "drain", None)
+
+
+async def _write_until_drained(items, context, drain: _Drain | None) -> bool:
+    """Writes the stream's items; True when it stopped because the server is stopping (the caller then ends the
+    call with UNAVAILABLE), False when the items ran out."""
+    task = asyncio.current_task()
+    while drain is None or not drain.draining:
+        if drain is not None:
+            drain.waiting.add(task)
+        try:
+            item = await anext(items)
+        except StopAsyncIteration:
+            return False
+        except asyncio.CancelledError:
+            if drain is None or task not in drain.ended:
+                raise
+            drain.ended.discard(task)
+            if task.uncancel() > 0:  # its client cancelled it too
+                raise
+            return True
+        finally:
+            if drain is not None:
+                drain.waiting.discard(task)
+        await context.write(item)
+    return True
+
+
 def _wrap_unary(edge: Edge, behaviour):
     def wrapper(request, context):
         with _CallScope(edge, context) as scope:
@@ -224,10 +287,25 @@ def _wrap_unary(edge: Edge, behaviour):
 
 def _wrap_stream(edge: Edge, behaviour):
     def wrapper(request, context):
+        drain = _drain_here()
         with _CallScope(edge, context) as scope:
             try:
                 edge.screen(request)
-                yield from behaviour(request, context)
+                items = iter(behaviour(request, context))
+                try:
+                    # A stopping server ends the stream before its next item (a thread blocked waiting for
+                    # one cannot be interrupted: it ends when grpc cancels the calls left after the grace).
+                    while not (drain is not None and drain.draining):
+                        try:
+                            item = next(items)
+                        except StopIteration:
+                            return
+                        yield item
+                finally:
+                    if hasattr(items, "close"):
+                        items.close()
+                scope.code = grpc.StatusCode.UNAVAILABLE
+                context.abort(grpc.StatusCode.UNAVAILABLE, DRAINING_MESSAGE)
             except errors.DomainError as exc:
                 scope.translate(exc)
             except Exception as exc:
@@ -270,10 +348,13 @@ def _wrap_async_stream(edge: Edge, behaviour, pool: futures.Executor, authentica
     (its scope could not reset the request id: 'created in a different Context', logged as a task exception
     never retrieved). Written from one coroutine, a cancel reaches the scope and the generator in the call's
     task. The token is verified in `pool`: a verification may have to fetch keys, which the loop must not wait on.
+    When the server starts stopping, the stream ends at once with UNAVAILABLE (DRAINING_MESSAGE), not after
+    the grace: its client resumes on another replica.
     """
 
     async def wrapper(request, context):
-        async with _AsyncCallScope(edge, context):
+        drain = _drain_here()
+        async with _AsyncCallScope(edge, context) as scope:
             edge.screen(request)
             caller_token = None
             if authentication is not None and authentication.needed_for(edge.method):
@@ -281,8 +362,9 @@ def _wrap_async_stream(edge: Edge, behaviour, pool: futures.Executor, authentica
                 caller_token = _caller_var.set(principal)
             try:
                 async with aclosing(behaviour(request, context)) as items:
-                    async for item in items:
-                        await context.write(item)
+                    if await _write_until_drained(items, context, drain):
+                        scope.code = grpc.StatusCode.UNAVAILABLE
+                        await context.abort(grpc.StatusCode.UNAVAILABLE, DRAINING_MESSAGE)
             finally:
                 if caller_token is not None:
                     _caller_var.reset(caller_token)
@@ -403,7 +485,51 @@ def server_options(keepalive_seconds: float) -> list[tuple[str, int]]:
         ("grpc.keepalive_timeout_ms", int(keepalive_seconds * 500)),
         ("grpc.http2.max_pings_without_data", 0),  # a quiet stream sends no data between pings
         ("grpc.http2.ping_timeout_ms", int(keepalive_seconds * 500)),  # grpcio 1.85 waits this long for the ack
+        # Clients' keepalive pings (hearth_common.clients.channel: every 30 s) are welcome on a quiet stream;
+        # grpcio's default of one per 5 minutes would answer them with GOAWAY "too many pings".
+        ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
     ]
+
+
+class _WatchEnd:
+    """A non-blocking Watch stream's send callback (the threaded server's) whose end goes through once: from a
+    stopping server, or from grpc when the call closes."""
+
+    def __init__(self, send):
+        self.send, self.ended, self.lock = send, False, threading.Lock()
+
+    def __call__(self, response) -> None:
+        with self.lock:
+            if self.ended:
+                return
+            self.ended = response is None
+        self.send(response)
+
+
+class _HealthServicer(health.HealthServicer):
+    """grpc's health service, whose Watch streams (clients' health checks) a stopping server ends. grpc's own
+    outlive the stop: on the asyncio server a watch's pool thread stayed blocked and the process never exited
+    (measured with room-grpc); on the threaded server a watch held the stop for the whole grace."""
+
+    def __init__(self):
+        super().__init__()
+        self._watches: weakref.WeakSet = weakref.WeakSet()
+
+    def Watch(self, request, context, send_response_callback=None):
+        if send_response_callback is not None:
+            send_response_callback = _WatchEnd(send_response_callback)
+            self._watches.add(send_response_callback)
+        watcher = super().Watch(request, context, send_response_callback)
+        if watcher is not None:
+            self._watches.add(watcher)
+        return watcher
+
+    def end_watches(self) -> None:
+        for watch in list(self._watches):
+            if isinstance(watch, _WatchEnd):
+                watch(None)
+            else:
+                watch.close()
 
 
 class GrpcServer:
@@ -436,15 +562,18 @@ class GrpcServer:
     ):
         self.authentication = authentication
         self.limits = limits or RequestLimits()
-        self.pool = futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc")
+        self._drain = _Drain()
+        self.pool = futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc",
+                                               initializer=_bind_drain, initargs=(self._drain,))
         self.service_names = list(service_names)
         self.options = [*server_options(keepalive_seconds),
                         ("grpc.max_receive_message_length", self.limits.receive_limit(self.service_names))]
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.health = health.HealthServicer()
+        self.health = _HealthServicer()
         self._watch_stop: threading.Event | None = None
         if asyncio:
             self.loop = _new_loop_thread()
+            self.loop.call_soon_threadsafe(_bind_drain, self._drain)
             self.server, self.port = self._on_loop(self._build_aio(registrations, address))
         else:
             self.server = grpc.server(
@@ -500,20 +629,36 @@ class GrpcServer:
                 serving = now
             self.set_serving(now)
 
-    def stop(self, grace: float) -> None:
-        """Refuses new calls, lets in-flight calls finish for up to `grace` seconds."""
+    def stop(self, grace: float, drain_delay: float = 0.0) -> None:
+        """Stops in the order a rolling redeploy needs. Health says NOT_SERVING for good (balancers and clients
+        that watch it move away; for `drain_delay` seconds calls are still served meanwhile); then the server
+        takes no new call, every open stream ends at once with UNAVAILABLE (DRAINING_MESSAGE: its client resumes
+        on another replica), and in-flight unary calls have up to `grace` seconds to finish. Without calls in
+        flight it returns at once."""
         if self._watch_stop is not None:
             self._watch_stop.set()
-        self.set_serving(False)
+        self.health.enter_graceful_shutdown()  # the readiness watch can no longer set SERVING
+        if drain_delay > 0:
+            time.sleep(drain_delay)
         if self.loop is not None:
-            self._on_loop(self.server.stop(grace))
+            self._on_loop(self._stop_on_loop(grace))
             self.loop.call_soon_threadsafe(self.loop.stop)
         else:
-            self.server.stop(grace).wait()
+            stopped = self.server.stop(grace)  # takes no new call from here on
+            self._drain.begin()
+            self.health.end_watches()
+            stopped.wait()
         self.pool.shutdown(wait=False)
 
-    def serve_until_signalled(self, grace: float) -> None:
-        """Blocks until SIGTERM or SIGINT, then stops gracefully."""
+    async def _stop_on_loop(self, grace: float) -> None:
+        stopping = asyncio_module.ensure_future(self.server.stop(grace))
+        await asyncio_module.sleep(0)  # its first step takes no new call: a resubscribing stream goes elsewhere
+        self._drain.begin()
+        self.health.end_watches()
+        await stopping
+
+    def serve_until_signalled(self, grace: float, drain_delay: float = 0.0) -> None:
+        """Blocks until SIGTERM or SIGINT, then stops gracefully (see stop)."""
         # What the process built before serving (modules, descriptors, the ORM, pools) lives as long as it
         # does: kept out of the collector, a full collection scans only what calls allocate. Measured in
         # room-grpc: full collections of the start-up heap paused every call for 30-70 ms, a few times a minute.
@@ -523,9 +668,10 @@ class GrpcServer:
             signal.signal(sig, lambda *_: stop.set())
         log.info("grpc server listening", extra={"port": self.port})
         stop.wait()
-        log.info("grpc server stopping", extra={"grace_s": grace})
-        self.stop(grace)
-        log.info("grpc server stopped")
+        log.info("grpc server stopping", extra={"grace_s": grace, "drain_delay_s": drain_delay})
+        started = time.monotonic()
+        self.stop(grace, drain_delay)
+        log.info("grpc server stopped", extra={"duration_ms": round((time.monotonic() - started) * 1000, 1)})
 
 
 def _new_loop_thread() -> asyncio.AbstractEventLoop:

@@ -63,6 +63,9 @@ class ServiceSettings:
     grpc_address: str
     grpc_workers: int
     grpc_grace_seconds: float
+    # On SIGTERM, how long health says NOT_SERVING while calls are still served, before the server takes no new
+    # call (clients with the documented health-checked channel stop choosing it within that time).
+    grpc_drain_seconds: float
     token_issuer: str
     token_audience: str
     log_level: str
@@ -87,6 +90,7 @@ class ServiceSettings:
             "grpc_address": env_str(f"{prefix}_GRPC_ADDRESS", f"0.0.0.0:{grpc_port}"),
             "grpc_workers": env_int(f"{prefix}_GRPC_WORKERS", grpc_workers),
             "grpc_grace_seconds": env_float(f"{prefix}_GRPC_GRACE_SECONDS", 10.0),
+            "grpc_drain_seconds": env_float(f"{prefix}_GRPC_DRAIN_SECONDS", 0.5),
             "token_issuer": env_str("HEARTH_TOKEN_ISSUER", "hearth-identity"),
             "token_audience": env_str("HEARTH_TOKEN_AUDIENCE", "hearth"),
             "log_level": env_str("LOG_LEVEL", "INFO"),

@@ -173,6 +173,7 @@ def test_a_document_is_read_from_its_package(tmp_path, monkeypatch):
 
 SHARED_VARIABLES = (
     "CHAT_DATABASE_URL", "CHAT_AMQP_URI", "CHAT_GRPC_ADDRESS", "CHAT_GRPC_WORKERS", "CHAT_GRPC_GRACE_SECONDS",
+    "CHAT_GRPC_DRAIN_SECONDS",
     "HEARTH_TOKEN_ISSUER", "HEARTH_TOKEN_AUDIENCE", "LOG_LEVEL", "CHAT_RELAY_INTERVAL_SECONDS",
     "CHAT_WORKER_HEARTBEAT_FILE", "HEARTH_RPC_LOCAL_CALLER", "CHAT_DATABASE_CONNECT_TIMEOUT_SECONDS",
     "CHAT_DATABASE_POOL_TIMEOUT_SECONDS", "CHAT_DATABASE_RETRY_INTERVAL_SECONDS",
@@ -199,6 +200,7 @@ def test_shared_settings_default_to_a_local_machine(clean_environment):
         "grpc_address": "0.0.0.0:50070",
         "grpc_workers": 3,
         "grpc_grace_seconds": 10.0,
+        "grpc_drain_seconds": 0.5,
         "token_issuer": "hearth-identity",
         "token_audience": "hearth",
         "log_level": "INFO",
@@ -213,13 +215,13 @@ def test_shared_settings_default_to_a_local_machine(clean_environment):
 
 
 def test_shared_settings_are_read_from_the_service_variables_when_asked(clean_environment):
-    values = ["db", "amqp", "127.0.0.1:1", "7", "2.5", "iss", "aud", "DEBUG", "0.5", "/run/beat", "true", "3", "1.5",
-              "0.25"]
+    values = ["db", "amqp", "127.0.0.1:1", "7", "2.5", "1.5", "iss", "aud", "DEBUG", "0.5", "/run/beat", "true", "3",
+              "1.5", "0.25"]
     for name, value in zip(SHARED_VARIABLES, values):
         clean_environment.setenv(name, value)
     shared = ServiceSettings.shared("chat", grpc_port=50070, grpc_workers=3)
-    assert list(shared.values()) == ["db", "amqp", "127.0.0.1:1", 7, 2.5, "iss", "aud", "DEBUG", 0.5, "/run/beat",
-                                     True, 3.0, 1.5, 0.25]
+    assert list(shared.values()) == ["db", "amqp", "127.0.0.1:1", 7, 2.5, 1.5, "iss", "aud", "DEBUG", 0.5,
+                                     "/run/beat", True, 3.0, 1.5, 0.25]
 
 
 def test_a_malformed_shared_setting_names_its_variable(clean_environment):

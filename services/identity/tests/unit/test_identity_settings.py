@@ -11,6 +11,7 @@ README_VARIABLES = {
     "IDENTITY_GRPC_ADDRESS": ("grpc_address", "127.0.0.1:6000", "127.0.0.1:6000"),
     "IDENTITY_GRPC_WORKERS": ("grpc_workers", "3", 3),
     "IDENTITY_GRPC_GRACE_SECONDS": ("grpc_grace_seconds", "2.5", 2.5),
+    "IDENTITY_GRPC_DRAIN_SECONDS": ("grpc_drain_seconds", "0.25", 0.25),
     "IDENTITY_RELAY_INTERVAL_SECONDS": ("relay_interval_seconds", "0.5", 0.5),
     "IDENTITY_WORKER_HEARTBEAT_FILE": ("worker_heartbeat_file", "/run/beat", "/run/beat"),
     "IDENTITY_ACCESS_TOKEN_TTL_SECONDS": ("access_token_ttl", "60", dt.timedelta(seconds=60)),

@@ -62,7 +62,7 @@ def main() -> None:
     engine = make_grpc_engine(settings)
     server = build_server(settings, build_service(settings, engine)).start(
         readiness=lambda: db_ping(engine), interval=READINESS_INTERVAL_SECONDS)
-    server.serve_until_signalled(settings.grpc_grace_seconds)
+    server.serve_until_signalled(settings.grpc_grace_seconds, settings.grpc_drain_seconds)
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ def main() -> None:
     # live streams degrade to sweeps without the broker
     server.start(readiness=lambda: db_ping(engine), interval=READINESS_INTERVAL_SECONDS)
     try:
-        server.serve_until_signalled(settings.grpc_grace_seconds)
+        server.serve_until_signalled(settings.grpc_grace_seconds, settings.grpc_drain_seconds)
     finally:
         live.stop()
 
