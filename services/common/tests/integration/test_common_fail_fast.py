@@ -57,6 +57,10 @@ def test_while_cut_queries_fail_as_unavailable_and_at_once_after_the_first(proxy
     getattr(proxy, cut)()
     first = failure(engine)
     assert database_unavailable(first), repr(first)
+    # A connection reset at once (refuse) lets the next attempt probe for real (the server may be back already):
+    # from the probe's failure on, attempts are refused without a connect.
+    probe = failure(engine)
+    assert database_unavailable(probe), repr(probe)
     later = [failure(engine) for _ in range(5)]
     assert all(isinstance(exc.orig, DatabaseUnreachable) and database_unavailable(exc) for exc in later)
     assert not db_ping(engine)
@@ -104,7 +108,7 @@ def test_engines_made_with_the_same_fail_fast_share_its_breaker(proxy):
     try:
         assert select_one(first) == 1 and select_one(second) == 1
         proxy.refuse()
-        failure(first)
+        failure(first), failure(first)  # the loss, then (for a reset connection) the probe: see the first test
         assert isinstance(failure(second).orig, DatabaseUnreachable)  # no connect of its own to wait for
     finally:
         first.dispose(), second.dispose()
