@@ -1,7 +1,6 @@
 """Helpers for tests/compose: docker compose and psql against the stack `make test-compose` brought up, and a
 small load client (posts and resumed streams) that the fault tests run while they break things."""
 import collections
-import json
 import os
 import shlex
 import subprocess
@@ -10,6 +9,8 @@ import time
 import uuid
 
 import grpc
+
+from hearth_common.clients.room_stream import RoomStream
 
 COMPOSE = shlex.split(os.environ.get("COMPOSE", "docker-compose"))
 
@@ -56,18 +57,9 @@ def port_range(variable: str, default: str) -> list[int]:
 
 
 # --- a client that rides out replicas coming and going ----------------------------------------------------------
-# Minimal stand-in for the shipped client channel (hearth_common.clients.channel): round robin over several
-# addresses, calls retried on UNAVAILABLE within a budget, streams resumed with after_seq.
-
-def balanced_channel(addresses: list[str]) -> grpc.Channel:
-    """One channel over every address (round robin over those that answer; unbound ones are skipped)."""
-    target = "ipv4:" + ",".join(addresses) if len(addresses) > 1 else addresses[0]
-    config = {"loadBalancingConfig": [{"round_robin": {}}]}
-    return grpc.insecure_channel(target, options=[("grpc.service_config", json.dumps(config)),
-                                                  ("grpc.enable_retries", 0),
-                                                  ("grpc.initial_reconnect_backoff_ms", 200),
-                                                  ("grpc.max_reconnect_backoff_ms", 1000)])
-
+# The shipped clients (hearth_common.clients): a channel over every replica with the documented settings
+# (round robin, retries on UNAVAILABLE, waitForReady), RoomStream (resumes with after_seq), and an idempotency
+# key on every post so that a retry of a post whose answer was lost stores it once.
 
 class CallStats:
     """What the calls of a load met: each failed attempt by status code, and each call given up on."""
@@ -110,54 +102,48 @@ def call_with_retry(method, request, stats: CallStats, budget: float = 20.0, tim
 
 
 class ResumingSubscriber:
-    """Follows a room's stream on a thread; whenever the stream breaks, subscribes again with after_seq = the
-    last seq received. Records every timeline item (seq, kind, message id) and each break's status code."""
+    """Follows a room's stream on a thread through hearth_common's RoomStream (it subscribes again with
+    after_seq = the last seq received whenever the stream breaks). Records every timeline item (seq, kind,
+    message id) and each break's status code."""
 
     def __init__(self, stub, slug: str, metadata, after_seq: int):
-        self.stub, self.slug, self.metadata = stub, slug, metadata
-        self.last_seq = after_seq
+        self.stream = RoomStream(stub, slug, metadata, after_seq=after_seq, max_retries=100, max_backoff=1.0)
         self.items: list[tuple[int, str, str]] = []
-        self.breaks: collections.Counter = collections.Counter()
-        self.stopping = threading.Event()
-        self.call = None
+        self.error: str | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def last_seq(self) -> int:
+        return self.stream.last_seq
+
+    @property
+    def breaks(self) -> dict:
+        return dict(self.stream.breaks, **({"gave_up": self.error} if self.error else {}))
 
     def start(self) -> "ResumingSubscriber":
         self.thread.start()
         return self
 
     def _run(self) -> None:
-        from hearth.room.v1 import room_pb2 as rpb
-
-        while not self.stopping.is_set():
-            self.call = self.stub.Subscribe(rpb.SubscribeRequest(slug=self.slug, after_seq=self.last_seq),
-                                            metadata=self.metadata)
-            try:
-                for item in self.call:
-                    if item.kind == "subscribed" or not item.seq:
-                        continue
+        try:
+            for item in self.stream:
+                if item.kind != "subscribed" and item.seq:
                     self.items.append((item.seq, item.kind, item.message.message_id))
-                    self.last_seq = item.seq
-                self.breaks["ended"] += 1  # the server ended the stream: resume
-            except grpc.RpcError as exc:
-                if self.stopping.is_set():
-                    return
-                self.breaks[exc.code().name] += 1
-            except ValueError:  # the channel was closed under it: the test is over
-                return
-            self.stopping.wait(0.2)
+        except grpc.RpcError as exc:
+            self.error = exc.code().name
+        except ValueError:  # the channel was closed under it: the test is over
+            return
 
     def stop(self) -> None:
-        self.stopping.set()
-        if self.call is not None:
-            self.call.cancel()
+        self.stream.cancel()
         self.thread.join(timeout=10)
 
 
 class PostingLoad:
     """Posts `rate` messages a second from one thread, round robin over several writers (room allows each
-    person a few posts per 10 s), each with a unique body; no idempotency key, so a retried post that had been
-    committed would show up twice. Heartbeats keep the writers present."""
+    person a few posts per 10 s), each with a unique body and its own idempotency key, sent again with every
+    retry (as README asks of clients): a retried post that had been committed is answered, not stored twice.
+    Heartbeats keep the writers present."""
 
     def __init__(self, stub, slug: str, writers: list, rate: float = 3.0, budget: float = 20.0):
         self.stub, self.slug, self.writers, self.rate, self.budget = stub, slug, writers, rate, budget
@@ -190,8 +176,9 @@ class PostingLoad:
                 call_with_retry(self.stub.Heartbeat, rpb.HeartbeatRequest(slug=self.slug), beats, budget=2,
                                 metadata=writer)
             body = f"load {self.tag} #{n}"
-            response = call_with_retry(self.stub.PostMessage, rpb.PostMessageRequest(slug=self.slug, body=body),
-                                       self.stats, budget=self.budget, metadata=writer)
+            request = rpb.PostMessageRequest(slug=self.slug, body=body, idempotency_key=str(uuid.uuid4()))
+            response = call_with_retry(self.stub.PostMessage, request, self.stats, budget=self.budget,
+                                       metadata=writer)
             if response is None:
                 self.unacked.append(body)
             else:

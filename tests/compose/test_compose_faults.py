@@ -17,7 +17,6 @@ from compose_helpers import (
     PostingLoad,
     ResumingSubscriber,
     audit,
-    balanced_channel,
     compose,
     container_ids,
     history,
@@ -29,6 +28,7 @@ from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
 
 from hearth_common import testing
+from hearth_common.clients.channel import open_channel
 
 # A rolling redeploy costs no failed call. It holds already through grpc-lb (HAProxy resends a call whose
 # connection failed; the stopping server finishes in-flight calls) with this test's retrying client, and must
@@ -43,8 +43,8 @@ WRITERS = 10  # room lets a person post 5 times in 10 s: ten writers carry 3 pos
 
 def lb_or_ports(service: str, lb_variable: str, lb_default: str, ports_variable: str, ports_default: str):
     if os.environ.get("COMPOSE_LOAD_VIA", "lb") == "lb":
-        return balanced_channel([f"127.0.0.1:{os.environ.get(lb_variable, lb_default)}"])
-    return balanced_channel([f"127.0.0.1:{p}" for p in port_range(ports_variable, ports_default)])
+        return open_channel([f"127.0.0.1:{os.environ.get(lb_variable, lb_default)}"])
+    return open_channel([f"127.0.0.1:{p}" for p in port_range(ports_variable, ports_default)])
 
 
 def wait_all_healthy(limit: int = 150) -> None:

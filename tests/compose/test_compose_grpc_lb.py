@@ -5,10 +5,12 @@ import os
 import subprocess
 
 import grpc
-from compose_helpers import COMPOSE, balanced_channel
+from compose_helpers import COMPOSE
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
+
+from hearth_common.clients.channel import open_channel
 
 CALLS = 40
 
@@ -33,7 +35,7 @@ def served_per_replica(backend: str) -> dict[str, int]:
 
 
 def test_calls_through_the_load_balancer_are_spread_over_every_room_replica():
-    channel = balanced_channel([f"127.0.0.1:{os.environ.get('ROOM_GRPC_LB_HOST_PORT', '15060')}"])
+    channel = open_channel([f"127.0.0.1:{os.environ.get('ROOM_GRPC_LB_HOST_PORT', '15060')}"])
     before = served_per_replica("room-grpc")
     assert len(before) == 2  # both replicas found through docker's DNS
     health = health_pb2_grpc.HealthStub(channel)
@@ -51,7 +53,7 @@ def test_calls_through_the_load_balancer_are_spread_over_every_room_replica():
 
 
 def test_an_unknown_method_through_the_load_balancer_is_unimplemented_not_a_proxy_error():
-    channel = balanced_channel([f"127.0.0.1:{os.environ.get('ROOM_GRPC_LB_HOST_PORT', '15060')}"])
+    channel = open_channel([f"127.0.0.1:{os.environ.get('ROOM_GRPC_LB_HOST_PORT', '15060')}"])
     call = channel.unary_unary("/hearth.room.v1.RoomService/NoSuchMethod")
     try:
         call(b"", timeout=5)

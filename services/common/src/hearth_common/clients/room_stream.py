@@ -1,6 +1,7 @@
 """Adapter: a room's Subscribe stream that rides through replica restarts, for Python callers of room's API."""
 from __future__ import annotations
 
+import collections
 import threading
 from collections.abc import Callable, Iterator, Sequence
 
@@ -9,16 +10,22 @@ from hearth.room.v1 import room_pb2
 
 Metadata = Sequence[tuple[str, str]]
 
+# Statuses after which subscribing again is right: the replica is stopping or none answers yet (UNAVAILABLE),
+# or the stream was cut under a proxy (UNKNOWN: measured through grpc-lb when the replica behind it was
+# SIGKILLed). Resuming is safe whatever the cause: after_seq gives nothing twice.
+RESUMABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.UNKNOWN})
+
 
 class RoomStream:
     """A room's timeline items (RoomEvent) in seq order, each once, across replica restarts.
 
-    When a stream ends with UNAVAILABLE (its replica is stopping, or none answers yet) it subscribes again with
-    after_seq = the last seq received, through the same stub (a channel from hearth_common.clients.channel
-    reaches whichever replica answers). The "subscribed" item opening each stream is passed on for the first
-    stream only. Any other error is raised, as is UNAVAILABLE after `max_retries` tries in a row that brought
-    nothing. `metadata` may be a function, called for each subscription (a fresh access token); `cancel()`
-    ends the iteration from another thread.
+    When a stream ends with UNAVAILABLE (its replica is stopping, or none answers yet) or is cut under a proxy
+    (UNKNOWN), it subscribes again with after_seq = the last seq received, through the same stub (a channel
+    from hearth_common.clients.channel reaches whichever replica answers). The "subscribed" item opening each
+    stream is passed on for the first stream only. Any other error is raised, as is a resumable one after
+    `max_retries` tries in a row that brought nothing; `breaks` counts the streams that ended, by status code.
+    `metadata` may be a function, called for each subscription (a fresh access token); `cancel()` ends the
+    iteration from another thread.
     """
 
     def __init__(self, stub, slug: str, metadata: Metadata | Callable[[], Metadata] = (),
@@ -28,6 +35,7 @@ class RoomStream:
         self.last_seq = after_seq
         self.max_retries, self.backoff, self.max_backoff = max_retries, backoff, max_backoff
         self.resubscriptions = 0
+        self.breaks: collections.Counter[str] = collections.Counter()
         self._cancelled = threading.Event()
         self._call = None
 
@@ -50,7 +58,8 @@ class RoomStream:
             except grpc.RpcError as exc:
                 if self._cancelled.is_set():
                     return
-                if exc.code() != grpc.StatusCode.UNAVAILABLE or failures >= self.max_retries:
+                self.breaks[exc.code().name] += 1
+                if exc.code() not in RESUMABLE or failures >= self.max_retries:
                     raise
                 failures += 1
                 self.resubscriptions += 1
