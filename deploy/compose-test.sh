@@ -19,8 +19,7 @@ python3 deploy/make_env.py --env-file "$ENV_DIR/.env" --local-images \
   --set PYTHON_BASE_IMAGE="${PYTHON_BASE_IMAGE:-hearth/python-base:bookworm}" \
   --set POSTGRES_IMAGE="${POSTGRES_IMAGE:-hearth/postgres:15}" --set RABBITMQ_IMAGE="${RABBITMQ_IMAGE:-hearth/rabbitmq:3}" \
   --set HAPROXY_IMAGE="${HAPROXY_IMAGE:-hearth/haproxy:2.6}" \
-  --set HEARTH_TAG="${HEARTH_TAG:-ci}" --set HEARTH_RABBITMQ_DEFINITIONS="$ENV_DIR/definitions.json" \
-  --set IDENTITY_BOOTSTRAP_ADMIN_PASSWORD=change-me-admin-password  # tests/compose logs in as the admin with it
+  --set HEARTH_TAG="${HEARTH_TAG:-ci}" --set HEARTH_RABBITMQ_DEFINITIONS="$ENV_DIR/definitions.json"
 set -a; . "$ENV_DIR/.env"; set +a
 
 log() { printf '\n== [%4ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }

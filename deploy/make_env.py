@@ -85,6 +85,7 @@ def write_env(path: pathlib.Path, services: list[str], local_images: bool, overr
     if added:
         path.touch(mode=0o600)
         path.write_text(text)
+        path.chmod(0o600)  # touch's mode applies only to a file it creates
     local = LOCAL_IMAGES["POSTGRES_IMAGE"]
     if local_images and existing.get("POSTGRES_IMAGE", local) != local:
         print(f"make env: {path} names the public images; edit its *_IMAGE lines for LOCAL_IMAGES=1", file=sys.stderr)

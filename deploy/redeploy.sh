@@ -58,7 +58,14 @@ wait_healthy() {  # wait_healthy ID: 0 once healthy; 1 if it exits, turns unheal
 }
 
 roll() {  # roll PROCESS: replace every running replica of "$SERVICE-PROCESS", one at a time
-  local svc="$SERVICE-$1" old n grace id new before after
+  local svc="$SERVICE-$1" old n grace id new before after stopped
+  # A replica left stopped (docker stop or kill) would be started again on the old image by the scale-ups
+  # below instead of a new one being made: it is removed first (the rollout brings up as many as are running).
+  stopped=$(comm -23 <(containers "$svc" -a | sort) <(running "$svc" | sort))
+  for id in $stopped; do
+    say "$svc: removing stopped replica ${id:0:12}"
+    docker rm "$id" >/dev/null
+  done
   old=$(running "$svc")
   n=$(echo "$old" | grep -c . || true)
   if [ "$n" -eq 0 ]; then

@@ -13,7 +13,7 @@ from hearth.identity.v1 import identity_pb2_grpc
 from hearth_common import testing
 
 T = 10
-ADMIN = ("admin", "change-me-admin-password")  # deploy/env/identity.env
+ADMIN = ("admin", os.environ.get("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", ""))  # exported by deploy/compose-test.sh
 
 
 def stub(channel):

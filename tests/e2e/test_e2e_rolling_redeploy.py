@@ -3,6 +3,7 @@ client on the common channel no failed call, and its live stream resumes on the 
 import subprocess
 import threading
 import time
+import uuid
 
 import grpc
 import pytest
@@ -62,8 +63,9 @@ class Poster:
         n = 0
         while not self.done.is_set():
             try:
-                response = self.rooms.PostMessage(rpb.PostMessageRequest(slug=OPEN_ROOM, body=f"rolling {n}"),
-                                                  metadata=self.people[n % len(self.people)], timeout=T)
+                # Keyed, as README asks of creating calls: the channel's own retries on UNAVAILABLE store it once.
+                request = rpb.PostMessageRequest(slug=OPEN_ROOM, body=f"rolling {n}", idempotency_key=uuid.uuid4().hex)
+                response = self.rooms.PostMessage(request, metadata=self.people[n % len(self.people)], timeout=T)
                 self.seqs.append(response.message.seq)
             except grpc.RpcError as exc:
                 self.failures.append((n, exc.code(), exc.details()))

@@ -156,6 +156,12 @@ def make_engine(
     return engine
 
 
+def make_server_engine(settings, pool_size: int) -> Engine:
+    """A gRPC server's engine: `pool_size` connections (one per thread that uses it), failing fast while the
+    database is unreachable (FailFast from the service's settings)."""
+    return make_engine(settings.database_url, pool_size=pool_size, fail_fast=FailFast.from_settings(settings))
+
+
 def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBreaker | None) -> None:
     def fresh(dbapi_connection, record, *_):
         record.info["hearth_idle_since"] = time.monotonic()

@@ -31,6 +31,8 @@ from hearth_common.tokens import Principal, TokenVerifier
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "x-request-id"
+# How often a server checks its readiness: a database outage shows as NOT_SERVING within about a second.
+READINESS_INTERVAL_SECONDS = 1.0
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 # A broker or another service that cannot be reached is a retryable condition, not a bug (as is a database failure
@@ -608,7 +610,8 @@ class GrpcServer:
         for name in ["", *self.service_names]:
             self.health.set(name, status)
 
-    def start(self, readiness: Callable[[], bool] | None = None, interval: float = 5.0) -> GrpcServer:
+    def start(self, readiness: Callable[[], bool] | None = None,
+              interval: float = READINESS_INTERVAL_SECONDS) -> GrpcServer:
         """Starts serving; with `readiness`, health follows it (checked every `interval` seconds)."""
         if self.loop is not None:
             self._on_loop(self.server.start())

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
+from hearth_common.idempotency import KEY_MAX
 from hearth_common.ids import ID_MAX
 from hearth_common.vocabulary import BADGE_SLUG, ROOM_SLUG, USERNAME
 
@@ -37,7 +38,7 @@ def free_text(most: int) -> Limit:
 
 SLUG_MAX = max(ROOM_SLUG.max_length, BADGE_SLUG.max_length)
 TOKEN_MAX = 4096  # an access token (a JWT with its roles) or a refresh token; neither is near this
-IDEMPOTENCY_KEY_MAX = 200  # what identity's award and revoke use cases accept; a service may say otherwise
+IDEMPOTENCY_KEY_MAX = KEY_MAX  # hearth_common.idempotency's rule, which every keyed call follows
 REASON_MAX = 1000  # a service names its own (identity's and room's are 500)
 FREE_TEXT_MAX = 4000  # any other text, unless the service names its limit
 BYTES_MAX = 65_536

@@ -64,7 +64,8 @@ class ServiceSettings:
     grpc_workers: int
     grpc_grace_seconds: float
     # On SIGTERM, how long health says NOT_SERVING while calls are still served, before the server takes no new
-    # call (clients with the documented health-checked channel stop choosing it within that time).
+    # call (clients and balancers that watch gRPC health stop choosing it within that time; the shipped channel
+    # and grpc-lb do not watch it yet: README.md, "What a client should configure").
     grpc_drain_seconds: float
     token_issuer: str
     token_audience: str

@@ -69,3 +69,12 @@ def test_it_gives_up_after_max_retries_that_brought_nothing():
     with pytest.raises(grpc.RpcError):
         list(RoomStream(stub, "lobby", max_retries=3, backoff=0))
     assert len(stub.requests) == 4
+
+
+def test_streams_that_open_and_fail_again_still_count_towards_giving_up():
+    """A replica that accepts each Subscribe and then breaks it brings nothing new: the client gives up."""
+    stub = Stub(Call([item(5, "subscribed")], grpc.StatusCode.UNAVAILABLE),
+                *[Call([item(5, "subscribed")], grpc.StatusCode.UNAVAILABLE) for _ in range(3)])
+    with pytest.raises(grpc.RpcError):
+        list(RoomStream(stub, "lobby", max_retries=2, backoff=0))
+    assert len(stub.requests) == 3

@@ -12,7 +12,7 @@ from hearth.identity.v1 import identity_pb2_grpc
 from hearth_common import testing
 from hearth_common.db import db_ping
 from identity_service.bootstrap import build_service
-from identity_service.entrypoints.grpc_server import READINESS_INTERVAL_SECONDS, build_server, make_grpc_engine
+from identity_service.entrypoints.grpc_server import build_server, make_grpc_engine
 
 DEADLINE = 5
 PASSWORD = "a long enough password"
@@ -32,7 +32,7 @@ def served(identity_settings, identity, room_catalogue, proxy):
                                    grpc_workers=2)
     engine = make_grpc_engine(settings)
     server = build_server(settings, build_service(settings, engine, rooms=room_catalogue))
-    server.start(readiness=lambda: db_ping(engine), interval=READINESS_INTERVAL_SECONDS)
+    server.start(readiness=lambda: db_ping(engine))
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         yield identity_pb2_grpc.IdentityServiceStub(channel), health_pb2_grpc.HealthStub(channel)
     server.stop(grace=1)

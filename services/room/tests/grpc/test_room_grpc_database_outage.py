@@ -18,7 +18,7 @@ from hearth_common import testing
 from hearth_common.db import db_ping
 from hearth_common.tokens import TokenVerifier
 from room_service.bootstrap import build_conversation
-from room_service.entrypoints.grpc_server import READINESS_INTERVAL_SECONDS, build_server, make_grpc_engine
+from room_service.entrypoints.grpc_server import build_server, make_grpc_engine
 
 DEADLINE = 5
 ROOM = "adult-community-lounge"
@@ -51,7 +51,7 @@ def served(room_settings, rooms, amqp_uri, proxy):
     verifier = TokenVerifier(lambda: {"test-key": PEM}, issuer="hearth-identity", audience="hearth")
     server, live = build_server(settings, engine, verifier)
     live.start()
-    server.start(readiness=lambda: db_ping(engine), interval=READINESS_INTERVAL_SECONDS)
+    server.start(readiness=lambda: db_ping(engine))
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         yield room_pb2_grpc.RoomServiceStub(channel), health_pb2_grpc.HealthStub(channel)
     server.stop(grace=1)

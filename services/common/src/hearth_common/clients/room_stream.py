@@ -48,11 +48,10 @@ class RoomStream:
             self._call = self.stub.Subscribe(request, metadata=metadata)
             try:
                 for item in self._call:
-                    failures = 0
                     self.last_seq = item.seq
                     if item.kind == "subscribed" and not first:
-                        continue
-                    first = False
+                        continue  # a stream that opens and then fails again brought nothing: not a success
+                    failures, first = 0, False
                     yield item
                 return  # the server ended the stream: the person left the room
             except grpc.RpcError as exc:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hearth.identity.v1 import identity_pb2, identity_pb2_grpc
 
-from hearth_common.db import FailFast, db_ping, make_engine
+from hearth_common.db import db_ping, make_server_engine
 from hearth_common.grpc_server import Authentication, GrpcServer
 from hearth_common.logging import configure_logging
 from hearth_common.request_limits import Limit, RequestLimits, free_text
@@ -28,13 +28,9 @@ LIMITS = RequestLimits(text={
 
 # Health follows the database this often: while it is unreachable, NOT_SERVING shows within about this long
 # (a check costs a SELECT 1, or is refused at once while the engine's breaker is open).
-READINESS_INTERVAL_SECONDS = 1.0
-
-
 def make_grpc_engine(settings):
     """identity-grpc's engine: a connection per worker thread, failing fast while the database is unreachable."""
-    return make_engine(settings.database_url, pool_size=settings.grpc_workers,
-                       fail_fast=FailFast.from_settings(settings))
+    return make_server_engine(settings, settings.grpc_workers)
 
 
 def build_server(settings, service=None) -> GrpcServer:
@@ -60,8 +56,7 @@ def main() -> None:
     settings = settings_module.load()
     configure_logging("identity", "grpc", settings.log_level)
     engine = make_grpc_engine(settings)
-    server = build_server(settings, build_service(settings, engine)).start(
-        readiness=lambda: db_ping(engine), interval=READINESS_INTERVAL_SECONDS)
+    server = build_server(settings, build_service(settings, engine)).start(readiness=lambda: db_ping(engine))
     server.serve_until_signalled(settings.grpc_grace_seconds, settings.grpc_drain_seconds)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hearth.room.v1 import room_pb2, room_pb2_grpc
 
 from hearth_common.clients.identity_keys import identity_key_fetcher
-from hearth_common.db import FailFast, db_ping, make_engine
+from hearth_common.db import db_ping, make_server_engine
 from hearth_common.grpc_server import Authentication, GrpcServer
 from hearth_common.ids import ID_MAX
 from hearth_common.logging import configure_logging
@@ -40,14 +40,10 @@ def pool_size(settings) -> int:
 
 # Health follows the database this often: while it is unreachable, NOT_SERVING shows within about this long
 # (a check costs a SELECT 1, or is refused at once while the engine's breaker is open).
-READINESS_INTERVAL_SECONDS = 1.0
-
-
 def make_grpc_engine(settings):
     """room-grpc's engine (the conversation's single-statement engine shares its breaker: build_conversation),
     failing fast while the database is unreachable."""
-    return make_engine(settings.database_url, pool_size=pool_size(settings),
-                       fail_fast=FailFast.from_settings(settings))
+    return make_server_engine(settings, pool_size(settings))
 
 
 def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tuple[GrpcServer, LiveHub]:
@@ -80,7 +76,7 @@ def main() -> None:
     server, live = build_server(settings, engine)
     live.start()
     # live streams degrade to sweeps without the broker
-    server.start(readiness=lambda: db_ping(engine), interval=READINESS_INTERVAL_SECONDS)
+    server.start(readiness=lambda: db_ping(engine))
     try:
         server.serve_until_signalled(settings.grpc_grace_seconds, settings.grpc_drain_seconds)
     finally:
