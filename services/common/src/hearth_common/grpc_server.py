@@ -316,6 +316,12 @@ def _wrap_stream(edge: Edge, behaviour):
     return wrapper
 
 
+try:  # what grpc.aio's context.write raises once the call can no longer send (its client went away)
+    from grpc._cython.cygrpc import ExecuteBatchError as _WRITE_FAILED
+except ImportError:  # pragma: no cover - a grpcio without it: only context.cancelled() tells
+    _WRITE_FAILED = ()
+
+
 class _AsyncCallScope(_CallScope):
     """_CallScope for coroutine handlers on the asyncio server, whose context methods are awaitable. It is
     entered and left in the call's own task (never from another task closing an abandoned generator), so the
@@ -331,6 +337,12 @@ class _AsyncCallScope(_CallScope):
         try:
             if exc_type in (GeneratorExit, asyncio.CancelledError):
                 self.code = grpc.StatusCode.CANCELLED
+            elif isinstance(exc, _WRITE_FAILED) or (exc is not None and self.context.cancelled()):
+                # The client went away while an item was being written: grpc failed the write (ExecuteBatchError,
+                # raised only when the call can no longer send) before it cancelled the task, sometimes before
+                # the context knows. An ordinary end of a stream, not a bug to log.
+                self.code = grpc.StatusCode.CANCELLED
+                return True
             elif isinstance(exc, errors.DomainError):
                 message = self.domain_status(exc)
                 await self.context.abort(self.code, message)
