@@ -1,0 +1,132 @@
+"""Automod (pure): crisis language in risk tiers, on the canonical view (so "k1ll mys3lf", "k m s",
+"unalive" and look-alike letters read plainly).
+
+The tiers follow the Columbia Suicide Severity Rating Scale's ideation levels, as the Samaritans' and NSPA's
+guidance for online communities and the usual risk matrices use them:
+- LOW: a passive wish to be dead or not to be here ("I wish I could disappear", "everyone would be better off
+  without me"), past ideation, or ideation denied ("I'm not suicidal").
+- MEDIUM: active thoughts of suicide or self-harm, no method or plan ("I want to kill myself", "kms",
+  "I've been cutting again").
+- HIGH: active ideation with a method or a plan ("I've been thinking of taking all my pills", "I wrote a
+  note").
+- IMMINENT: intent with timing, means at hand, a goodbye, or an act under way ("tonight", "the pills are in
+  front of me", "this is my last message", "I've taken them").
+
+Idioms are not crisis language: the patterns need the self as the object ("myself", "my life") or a first
+person wish, so "this exam is killing me", "I'm dying to see that film", "I could murder a pizza" match none.
+A crisis is never punished: the tier only starts care (a care notice and a page from HIGH on)."""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from hearth_common.automod.detectors import Tier, Views
+
+
+def _p(pattern: str) -> re.Pattern[str]:
+    """A pattern written in plain English, spelled as the canonical view spells text (letter runs squeezed);
+    the canonical view holds only letters, digits and single spaces, so `\\b` is a word boundary there."""
+    return re.compile(re.sub(r"([a-z])\1+", r"\1", pattern))
+
+
+def _words(*alternatives: str) -> str:
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+_SELF = _words("myself", "my self", "meself", "my life", "it all", "everything")
+_I = _words("i", "im", "ive", "id", "ill", "i am", "i was", "i have", "i keep", "i really", "i just", "i still")
+
+ACTIVE = [
+    _p(rf"\b{_words('kill', 'hurt', 'harm', 'cut', 'unalive', 'end', 'hang', 'shoot', 'stab', 'burn', 'starve', 'drown', 'poison', 'off', 'top', 'suffocate')} {_SELF}\b"),
+    _p(r"(?<![0-9] )(?<![0-9])\bkms\b"),
+    _p(r"\b(?:kil|end) (?:me|myself) now\b"),
+    _p(rf"\b{_I}(?: \w+){{0,4}} (?:suicidal|suicide|sewerslide|sewer slide|sucide|unalive|self harm|selfharm)\b(?! (?:prevention|awareness|rates|rate|statistics|hotline|helpline|line|squad|month|week|day|essay|project))"),
+    _p(r"\b(?:suicidal|sucidal) (?:thoughts|feelings|thinking|again|lately|tonight|right now)\b"),
+    _p(r"\b(?:feel|feeling|felt|been|so|really|very|im|am) (?:suicidal|sucidal)\b"),
+    _p(r"\b(?:want|wanna|wana|going|gonna|gona|ready|about|planning|plan|tempted|trying|decided|need|urge) (?:to )?(?:die|end it|end it all|end things|end my life|unalive|not exist|not be alive|kill myself|be dead)\b"),
+    _p(r"\b(?:thinking|think|thought|thoughts) (?:about|of) (?:killing myself|ending it|ending my life|suicide|dying|unaliving|cutting|hurting myself|self harm)\b"),
+    _p(r"\b(?:been|started|keep|stop|relapsed|relapse|urge to|urges to) (?:cutting|self harming|selfharming|burning myself|hurting myself)\b"),
+    _p(r"\b(?:cutting|cut) again\b"),
+    _p(r"\bdont want to (?:live|be alive|exist)(?: anymore)?\b"),
+]
+PASSIVE = [
+    _p(r"\bwish (?:i|id) (?:was|were|could be) (?:dead|gone|never born|not here|not alive)\b"),
+    _p(r"\bwish (?:i|id) (?:could )?(?:disappear|not wake up|sleep forever|never wake up|wasnt here|wasnt born|didnt exist)\b"),
+    _p(r"\b(?:dont|do not) want to (?:be here|wake up|exist|be alive|carry on|go on)\b"),
+    _p(r"\b(?:better off|beter of) without me\b"),
+    _p(r"\b(?:no|no real) (?:reason|point) (?:to|in) (?:live|living|go on|going on|being alive|being here)\b"),
+    _p(r"\bwhats the point (?:of|in) (?:living|life|being alive|anything|going on)\b"),
+    _p(r"\b(?:tired|sick) of (?:living|being alive|life|existing)\b"),
+    _p(r"\b(?:cant|cannot) (?:go on|do this anymore|keep going|take it anymore)\b"),
+    _p(r"\bwant to (?:disappear|sleep forever|not wake up)\b"),
+    _p(r"\bnobody would (?:miss|notice|care if) (?:me|i)\b"),
+    _p(r"\b(?:i want|wanna) (?:to )?die\b"),
+]
+METHOD = _p(r"\b(?:overdose|od|pills|tablets|paracetamol|painkillers|rope|noose|hang|hanging|bridge|jump|jumping|"
+            r"train|gun|knife|blade|blades|razor|bleach|wrists|wrist|cliff|roof|motorway|drown|car|crash)\b")
+METHOD_PHRASES = [
+    _p(r"\b(?:hang|shoot|drown|poison|suffocate|electrocute) myself\b"),
+    _p(r"\b(?:overdose|od|overdosing) (?:on|with|tonight|today)\b"),
+    _p(r"\b(?:take|taking|swallow|swallowing) (?:all|every|the whole) (?:of )?(?:my |the )?(?:pills|tablets|meds|medication|packet|box|bottle)\b"),
+    _p(r"\b(?:slit|cut|slash) (?:my )?wrists?\b"),
+    _p(r"\b(?:take|taking|swallow|swallowing|down|downing) (?:them|it|these|those|the pills|the tablets|the lot) all\b"),
+    _p(r"\b(?:take|taking|swallow|swallowing) (?:all|every one) of (?:them|these|those|my pills|my tablets)\b"),
+    _p(r"\b(?:jump|jumping|throw myself) (?:off|of|from|in front of) (?:a|the|this|my)\b"),
+    _p(r"\b(?:step|stepping|walk|walking) in front of (?:a|the) (?:train|bus|car|lorry|truck)\b"),
+]
+PLAN = _p(r"\b(?:plan|planned|planning|a note|the note|notes|suicide note|letter|letters|decided|figured out how|"
+          r"know how|worked out how|researched|researching|saving up|saved up|stockpiling|stockpiled|collecting|"
+          r"bought|when and how|set a date|the date)\b")
+TIMING = _p(r"\b(?:tonight|today|right now|now|tomorrow|this weekend|this evening|in an hour|in a few hours|"
+            r"when everyone is asleep|once everyone is asleep|when they are asleep|before morning|this is it|"
+            r"after this message|after i post this)\b")
+AT_HAND = _p(r"\b(?:in front of me|in my hand|next to me|beside me|holding (?:the|a|my)|sitting on the|"
+             r"standing on the|on the edge|on the ledge|on the bridge|on the roof|at the bridge|"
+             r"(?:already|just) (?:took|taken|swallowed|cut|done)|ive (?:taken|swallowed|done it|cut)|"
+             r"i took (?:all|them|the|a lot|loads|too many)|(?:have|got) (?:the|enough|all the) (?:pills|tablets|rope|blade|knife|razor))\b")
+GOODBYE = _p(r"\b(?:goodbye|bye) (?:everyone|all|forever|guys|world)\b|\bthis is (?:goodbye|my last message|the end)\b|"
+             r"\b(?:my|a) (?:last|final) (?:message|post|goodbye)\b|\b(?:wont|will not) be (?:here|around|alive) "
+             r"(?:tomorrow|much longer|anymore|by morning)\b|\btell my (?:mum|mom|dad|family|sister|brother) i love\b")
+NEGATED = _p(r"\b(?:not|never|no longer|nt) (?:\w+ ){0,2}(?:suicidal|going to|gonna|want to|wanna|kill myself|hurt myself)\b|"
+             r"\b(?:not|never) (?:feel|felt|feeling) (?:\w+ )?(?:suicidal|like)\b")
+PAST = _p(r"\b(?:used to|when i was|years ago|last year|back then|in the past|no longer|anymore but|"
+          r"i was suicidal|i used|recovered|recovery|clean for|(?:\d+|a|two|three|six) (?:months|years|weeks) clean)\b")
+
+
+@dataclasses.dataclass(frozen=True)
+class CrisisReading:
+    tier: Tier
+    signals: tuple[str, ...]  # which kinds of language raised it ("active ideation", "method", ...)
+
+
+def read(views: Views) -> CrisisReading:
+    text = views.canonical.text
+    active = any(p.search(text) for p in ACTIVE)
+    method_phrase = any(p.search(text) for p in METHOD_PHRASES)
+    passive = any(p.search(text) for p in PASSIVE)
+    if not (active or method_phrase or passive):
+        return CrisisReading(Tier.NONE, ())
+    signals = []
+    method = method_phrase or bool(METHOD.search(text))
+    plan = bool(PLAN.search(text))
+    timing = bool(TIMING.search(text))
+    at_hand = bool(AT_HAND.search(text))
+    goodbye = bool(GOODBYE.search(text))
+    for name, present in (("active ideation", active), ("passive ideation", passive), ("method", method),
+                          ("plan", plan), ("timing", timing), ("means at hand", at_hand), ("goodbye", goodbye)):
+        if present:
+            signals.append(name)
+    if (NEGATED.search(text) or PAST.search(text)) and not (timing or at_hand or goodbye):
+        return CrisisReading(Tier.LOW, (*signals, "denied or past"))
+    ideation = active or method_phrase
+    if (ideation or (passive and method)) and (timing or at_hand or goodbye):
+        tier = Tier.IMMINENT
+    elif passive and goodbye:
+        tier = Tier.IMMINENT
+    elif method_phrase or (active and (method or plan)):
+        tier = Tier.HIGH
+    elif active:
+        tier = Tier.MEDIUM
+    else:
+        tier = Tier.MEDIUM if (method or plan) else Tier.LOW
+    return CrisisReading(tier, tuple(signals))
