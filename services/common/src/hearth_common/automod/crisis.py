@@ -37,7 +37,7 @@ _SELF = _words("myself", "my self", "meself", "my life", "it all", "everything")
 _I = _words("i", "im", "ive", "id", "ill", "i am", "i was", "i have", "i keep", "i really", "i just", "i still")
 
 ACTIVE = [
-    _p(rf"\b{_words('kill', 'hurt', 'harm', 'cut', 'unalive', 'end', 'hang', 'shoot', 'stab', 'burn', 'starve', 'drown', 'poison', 'off', 'top', 'suffocate')} {_SELF}\b"),
+    _p(rf"\b{_words('kill', 'hurt', 'harm', 'cut', 'unalive', 'end', 'hang', 'shoot', 'stab', 'burn', 'starve', 'drown', 'poison', 'top', 'suffocate')} {_SELF}\b"),
     _p(r"(?<![0-9] )(?<![0-9])\bkms\b"),
     _p(r"\b(?:kil|end) (?:me|myself) now\b"),
     _p(rf"\b{_I}(?: \w+){{0,4}} (?:suicidal|suicide|sewerslide|sewer slide|sucide|unalive|self harm|selfharm)\b(?! (?:prevention|awareness|rates|rate|statistics|hotline|helpline|line|squad|month|week|day|essay|project))"),
@@ -47,6 +47,7 @@ ACTIVE = [
     _p(r"\b(?:thinking|think|thought|thoughts) (?:about|of) (?:killing myself|ending it|ending my life|suicide|dying|unaliving|cutting|hurting myself|self harm)\b"),
     _p(r"\b(?:been|started|keep|stop|relapsed|relapse|urge to|urges to) (?:cutting|self harming|selfharming|burning myself|hurting myself)\b"),
     _p(r"\b(?:cutting|cut) again\b"),
+    _p(r"\bfeel(?:ing)? like (?:unaliving|killing myself|ending it|ending my life|dying)\b"),
     _p(r"\bdont want to (?:live|be alive|exist)(?: anymore)?\b"),
 ]
 PASSIVE = [
@@ -58,9 +59,12 @@ PASSIVE = [
     _p(r"\bwhats the point (?:of|in) (?:living|life|being alive|anything|going on)\b"),
     _p(r"\b(?:tired|sick) of (?:living|being alive|life|existing)\b"),
     _p(r"\b(?:cant|cannot) (?:go on|do this anymore|keep going|take it anymore)\b"),
-    _p(r"\bwant to (?:disappear|sleep forever|not wake up)\b"),
+    _p(r"\bwant to (?:disappear|sleep forever|not wake up)\b(?! (?:into|for|under|from|to|with|in))"),
     _p(r"\bnobody would (?:miss|notice|care if) (?:me|i)\b"),
     _p(r"\b(?:i want|wanna) (?:to )?die\b"),
+    # someone else's crisis, told by a friend: care for them (a peer Refer), never the author's own risk
+    _p(r"\b(?:she|he|they|friend|brother|sister|mate|someone) (?:\w+ ){0,3}(?:kill (?:herself|himself|themselves|themself)|"
+       r"wants to die|want to die|is suicidal|feels suicidal|hurting (?:herself|himself|themselves))\b"),
 ]
 METHOD = _p(r"\b(?:overdose|od|pills|tablets|paracetamol|painkillers|rope|noose|hang|hanging|bridge|jump|jumping|"
             r"train|gun|knife|blade|blades|razor|bleach|wrists|wrist|cliff|roof|motorway|drown|car|crash)\b")
@@ -72,6 +76,7 @@ METHOD_PHRASES = [
     _p(r"\b(?:take|taking|swallow|swallowing|down|downing) (?:them|it|these|those|the pills|the tablets|the lot) all\b"),
     _p(r"\b(?:take|taking|swallow|swallowing) (?:all|every one) of (?:them|these|those|my pills|my tablets)\b"),
     _p(r"\b(?:jump|jumping|throw myself) (?:off|of|from|in front of) (?:a|the|this|my)\b"),
+    _p(r"\b(?:going to|gonna|gona|about to|will|wil) jump\b(?! (?:on|in|into|at|up|for|over|around|the queue))"),
     _p(r"\b(?:step|stepping|walk|walking) in front of (?:a|the) (?:train|bus|car|lorry|truck)\b"),
 ]
 PLAN = _p(r"\b(?:plan|planned|planning|a note|the note|notes|suicide note|letter|letters|decided|figured out how|"
@@ -84,9 +89,11 @@ AT_HAND = _p(r"\b(?:in front of me|in my hand|next to me|beside me|holding (?:th
              r"standing on the|on the edge|on the ledge|on the bridge|on the roof|at the bridge|"
              r"(?:already|just) (?:took|taken|swallowed|cut|done)|ive (?:taken|swallowed|done it|cut)|"
              r"i took (?:all|them|the|a lot|loads|too many)|(?:have|got) (?:the|enough|all the) (?:pills|tablets|rope|blade|knife|razor))\b")
-GOODBYE = _p(r"\b(?:goodbye|bye) (?:everyone|all|forever|guys|world)\b|\bthis is (?:goodbye|my last message|the end)\b|"
-             r"\b(?:my|a) (?:last|final) (?:message|post|goodbye)\b|\b(?:wont|will not) be (?:here|around|alive) "
-             r"(?:tomorrow|much longer|anymore|by morning)\b|\btell my (?:mum|mom|dad|family|sister|brother) i love\b")
+GOODBYE = _p(r"\b(?:goodbye|bye) (?:everyone|all|guys)\b")
+FINAL = _p(r"\b(?:goodbye|bye) (?:forever|world)\b|\bthis is (?:goodbye|my last message|the end)\b|"
+           r"\b(?:my|a) (?:last|final) (?:message|post|goodbye)\b|\b(?:wont|will not) be (?:here|around|alive) "
+           r"(?:tomorrow|much longer|anymore|by morning)\b|\btell my (?:mum|mom|dad|family|sister|brother) i love\b")
+ACT = _p(r"\b(?:ive|i have|just|already|i) (?:taken|took|swallowed) (?:an overdose|all|a whole|the whole|loads of|too many|every)\b")
 NEGATED = _p(r"\b(?:not|never|no longer|nt) (?:\w+ ){0,2}(?:suicidal|going to|gonna|want to|wanna|kill myself|hurt myself)\b|"
              r"\b(?:not|never) (?:feel|felt|feeling) (?:\w+ )?(?:suicidal|like)\b")
 PAST = _p(r"\b(?:used to|when i was|years ago|last year|back then|in the past|no longer|anymore but|"
@@ -104,6 +111,10 @@ def read(views: Views) -> CrisisReading:
     active = any(p.search(text) for p in ACTIVE)
     method_phrase = any(p.search(text) for p in METHOD_PHRASES)
     passive = any(p.search(text) for p in PASSIVE)
+    final = bool(FINAL.search(text))
+    act = bool(ACT.search(text))
+    if final or act:  # a goodbye that means it, or an act under way: imminent by itself
+        return CrisisReading(Tier.IMMINENT, ("act under way" if act else "final goodbye",))
     if not (active or method_phrase or passive):
         return CrisisReading(Tier.NONE, ())
     signals = []
@@ -116,12 +127,12 @@ def read(views: Views) -> CrisisReading:
                           ("plan", plan), ("timing", timing), ("means at hand", at_hand), ("goodbye", goodbye)):
         if present:
             signals.append(name)
-    if (NEGATED.search(text) or PAST.search(text)) and not (timing or at_hand or goodbye):
-        return CrisisReading(Tier.LOW, (*signals, "denied or past"))
+    if NEGATED.search(text) and not (at_hand or goodbye):
+        return CrisisReading(Tier.NONE, (*signals, "denied"))
+    if PAST.search(text) and not (at_hand or goodbye):
+        return CrisisReading(Tier.LOW, (*signals, "past"))
     ideation = active or method_phrase
     if (ideation or (passive and method)) and (timing or at_hand or goodbye):
-        tier = Tier.IMMINENT
-    elif passive and goodbye:
         tier = Tier.IMMINENT
     elif method_phrase or (active and (method or plan)):
         tier = Tier.HIGH

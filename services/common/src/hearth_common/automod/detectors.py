@@ -15,7 +15,6 @@ from urlextract import URLExtract
 
 from hearth_common.automod import normalise, wordlists
 from hearth_common.automod.normalise import View
-from hearth_common.text import MENTION
 
 
 class Detector(enum.StrEnum):
@@ -166,12 +165,16 @@ def medication(views: Views) -> list[Finding]:
     return findings
 
 
+_INSULT = re.compile(
+    r"(?<![a-z0-9])(?:you|u|ur|youre|you are|ura)(?: (?:such|a|an|so|pathetic|stupid|fat|ugly|absolute|total|fucking|"
+    r"complete|litle|worthles)){0,3} (?:loser|idiot|moron|slut|whore|bitch|freak|failure|waste of space|creep|cow)(?![a-z0-9])")
+
+
 def abusive(views: Views) -> list[Finding]:
     canonical = views.canonical
-    return [
-        Finding(Detector.ABUSIVE, *canonical.span(start, end), "abusive, graphic or sexual language")
-        for start, end, _ in _abusive_list().find(canonical)
-    ]
+    found = [(start, end) for start, end, _ in _abusive_list().find(canonical)]
+    found += [(m.start(), m.end()) for m in _INSULT.finditer(canonical.text)]
+    return [Finding(Detector.ABUSIVE, *canonical.span(s, e), "abusive, graphic or sexual language") for s, e in found]
 
 
 # --- contact details and personal data ---------------------------------------------------------------------
@@ -211,15 +214,17 @@ _CONTACT_CANONICAL = (
     (re.compile(rf"(?<![a-z0-9])(?:whats|what is|send me|send|give me|drop|dm me|pm me) (?:your|ur|yr|you) "
                 rf"(?:{_P_CANON}|number|num|digits|phone|adres|home adres|email|snapchat|socials)(?![a-z0-9])"),
      "a request for contact details"),
-    (re.compile(rf"(?<![a-z0-9])my (?:{_P_CANON}) (?:username|user name|handle|tag|id|name|acount|acc|is)"
-                rf"(?: is)? [a-z0-9_]*(?:\d|_)[a-z0-9_]*"), "a social media handle"),
+    (re.compile(rf"(?<![a-z0-9])(?:subscribe to|folow|ad|find) my (?:{_P_CANON})(?![a-z0-9])"),
+     "an invitation to talk off Hearth"),
     (re.compile(r"(?<![a-z0-9])(?:my (?:phone |mobile |cel |home )?(?:number|num|adres) is|"
                 r"(?:text|cal|ring|whatsap) me (?:on|at)|i live (?:at|on) \d+)(?![a-z])"), "personal details"),
 )
 _CONTACT_FOLDED = (
     (re.compile(rf"(?<![a-z0-9])(?:{_P_FOLD})\s*[:=]\s*@?[a-z0-9_.]{{2,}}"), "a social media handle"),
     (re.compile(rf"(?<![a-z0-9])(?:{_P_FOLD})\s*(?:-|is|id|tag|handle)?\s*@[a-z0-9_.]{{2,}}"), "a social media handle"),
-    (re.compile(r"[a-z0-9_]{2,}#\d{4}(?!\d)"), "a social media handle"),  # an old-style Discord tag
+    (re.compile(r"[a-z0-9_]{2,}#\d{4}(?!\d)"), "a social media handle"),
+    (re.compile(rf"(?<![a-z0-9])my (?:{_P_FOLD}) (?:username |user name |handle |tag |id |name |account |acc )?(?:is )?"
+                r"@?[a-z0-9_.]*[\d_.][a-z0-9_.]*"), "a social media handle"),  # an old-style Discord tag
 )
 
 
@@ -252,7 +257,7 @@ def contact(views: Views) -> list[Finding]:
         findings.append(Finding(Detector.CONTACT, *spelled.span(match.start(), match.end()), "an email address"))
     if "." in spelled.text:
         for url, (start, end) in _url_extractor().find_urls(spelled.text, get_indices=True):
-            if any(start < e and s < end for s, e in emails) or "@" in url:
+            if any(start < e and s < end for s, e in emails):
                 continue
             host = re.sub(r"^[a-z]+://", "", url.lower()).split("/")[0].split(":")[0]
             if host.startswith("www."):
@@ -281,6 +286,7 @@ REPEATS_MAX = 2  # the same text this many times in the last REPEAT_WINDOW secon
 REPEAT_WINDOW = 120.0
 FLOOD_MAX = 5  # messages in the last FLOOD_WINDOW seconds, and once more is flooding
 FLOOD_WINDOW = 10.0
+_AT_NAME = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]+)")
 _CHAR_RUN = re.compile(r"(.)\1{24,}", re.DOTALL)
 _WORD_RUN = re.compile(r"(?<![a-z0-9])([a-z0-9]+)(?: \1(?![a-z0-9])){7,}")
 
@@ -288,7 +294,7 @@ _WORD_RUN = re.compile(r"(?<![a-z0-9])([a-z0-9]+)(?: \1(?![a-z0-9])){7,}")
 def spam(views: Views, recent: Sequence[RecentMessage] = ()) -> list[Finding]:
     findings = []
     text = views.text
-    mentioned = {m.group(1).lower() for m in MENTION.finditer(text)}
+    mentioned = {m.group(1).lower() for m in _AT_NAME.finditer(text)}
     if len(mentioned) >= MENTIONS_MAX:
         findings.append(Finding(Detector.SPAM, 0, len(text), f"{len(mentioned)} people mentioned at once"))
     if recent:

@@ -24,7 +24,7 @@ MEDICATION_AMBIGUOUS = ("spice", "lean", "weed", "meth")
 
 # Abusive, graphic or sexual language aimed at someone, or slurs. Small and written for this project.
 ABUSIVE = (
-    "fuck you", "fuck off", "fuk u", "stfu", "shut the fuck up", "piss off", "go to hell", "screw you",
+    "fuck you", "fuck off", "f ck you", "fck you", "fk you", "f ck off", "fck off", "fk off", "fuk u", "stfu", "shut the fuck up", "piss off", "go to hell", "screw you",
     "bitch", "son of a bitch", "cunt", "twat", "wanker", "dickhead", "asshole", "arsehole", "bastard",
     "slut", "whore", "skank", "retard", "retarded", "faggot", "fag", "tranny", "dyke", "spastic", "spaz",
     "kill yourself", "kys", "go die", "go kill yourself", "neck yourself", "drink bleach",
