@@ -167,7 +167,8 @@ def medication(views: Views) -> list[Finding]:
 
 _INSULT = re.compile(
     r"(?<![a-z0-9])(?:you|u|ur|youre|you are|ura)(?: (?:such|a|an|so|pathetic|stupid|fat|ugly|absolute|total|fucking|"
-    r"complete|litle|worthles)){0,3} (?:loser|idiot|moron|slut|whore|bitch|freak|failure|waste of space|creep|cow)(?![a-z0-9])")
+    r"complete|litle|worthles|ugly)){0,3} (?:loser|idiot|moron|slut|whore|bitch|freak|failure|waste of space|creep|cow|"
+    r"worthles|piece of shit|prick|twat)(?![a-z0-9])")
 
 
 def abusive(views: Views) -> list[Finding]:
@@ -214,6 +215,11 @@ _CONTACT_CANONICAL = (
     (re.compile(rf"(?<![a-z0-9])(?:whats|what is|send me|send|give me|drop|dm me|pm me) (?:your|ur|yr|you) "
                 rf"(?:{_P_CANON}|number|num|digits|phone|adres|home adres|email|snapchat|socials)(?![a-z0-9])"),
      "a request for contact details"),
+    (re.compile(rf"(?<![a-z0-9])(?:chat|talk|speak|mesage|msg|cal|vc|facetime|dm|pm) (?:on|over|via|in) (?:{_P_CANON})"
+                rf"(?: instead| rather| later| tonight)?(?: ?$| (?:pls|please|instead|ok|yeah|later))"), "an invitation to talk off Hearth"),
+    (re.compile(rf"(?<![a-z0-9])(?:whats|what is|whats your|tel me) (?:your|ur|yr) (?:\w+ )?(?:on|for) (?:{_P_CANON})(?![a-z0-9])"),
+     "a request for contact details"),
+    (re.compile(rf"(?<![a-z0-9])(?:im|i am|find me) on (?:{_P_CANON}) as [a-z0-9]"), "a social media handle"),
     (re.compile(rf"(?<![a-z0-9])(?:subscribe to|folow|ad|find) my (?:{_P_CANON})(?![a-z0-9])"),
      "an invitation to talk off Hearth"),
     (re.compile(r"(?<![a-z0-9])(?:my (?:phone |mobile |cel |home )?(?:number|num|adres) is|"
