@@ -4,6 +4,7 @@ Each detector's precision and recall (crisis as "any tier" and as "pages": high 
 pages per 100 benign messages, and the matcher's CPU cost per message (RuleSet.evaluate over the corpus, as
 room runs it at post time) with the default policies alone and with 200 more rules of every kind.
 """
+
 from __future__ import annotations
 
 import pathlib
@@ -62,7 +63,9 @@ def main() -> None:
     crisis_start = time.process_time()
     for row in rows:
         base.evaluate(row["text"], "room-1", row["cohort"])
-    print(f"with the crisis reading (moderation's side): {(time.process_time() - crisis_start) / len(rows) * 1e6:.0f} µs")
+    print(
+        f"with the crisis reading (moderation's side): {(time.process_time() - crisis_start) / len(rows) * 1e6:.0f} µs"
+    )
 
 
 if __name__ == "__main__":

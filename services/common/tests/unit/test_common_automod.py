@@ -1,5 +1,6 @@
 """hearth_common.automod: the detectors scored on the project's labelled corpus, the evasions and idioms of
 issue 14, rules (scope, exemptions, censor masking), the RuleSet's JSON form and bounded regexes."""
+
 from __future__ import annotations
 
 import io
@@ -9,15 +10,29 @@ import pathlib
 import pytest
 
 from hearth_common.automod import (
-    DEFAULT_RULE_SET, Action, InvalidRule, Kind, RecentMessage, Rule, RuleSet, Tier, classify, classify_command,
+    DEFAULT_RULE_SET,
+    Action,
+    InvalidRule,
+    Kind,
+    RecentMessage,
+    Rule,
+    RuleSet,
+    Tier,
+    classify,
+    classify_command,
     compile_regex,
 )
 from hearth_common.automod.scoring import load_corpus, score
 
 CORPUS = pathlib.Path(__file__).parent / "data" / "automod_corpus.jsonl"
 # Floors for each detector on the corpus (precision, recall); crisis is scored as "pages" (high or imminent).
-FLOORS = {"contact": (0.95, 0.9), "medication": (0.9, 0.9), "abusive": (0.9, 0.85), "spam": (0.9, 0.85),
-          "crisis_any": (0.9, 0.9)}
+FLOORS = {
+    "contact": (0.95, 0.9),
+    "medication": (0.9, 0.9),
+    "abusive": (0.9, 0.85),
+    "spam": (0.9, 0.85),
+    "crisis_any": (0.9, 0.9),
+}
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +46,11 @@ def test_the_corpus_is_large_and_varied():
     assert {r["cohort"] for r in rows} == {"teen", "adult"}
     for tier in ("none", "low", "medium", "high", "imminent"):
         assert sum(r["expect"]["crisis"] == tier for r in rows) >= 6, tier
-    benign = [r for r in rows if not any(v for k, v in r["expect"].items() if k != "crisis") and r["expect"]["crisis"] == "none"]
+    benign = [
+        r
+        for r in rows
+        if not any(v for k, v in r["expect"].items() if k != "crisis") and r["expect"]["crisis"] == "none"
+    ]
     assert len(benign) >= 150
 
 
@@ -47,23 +66,54 @@ def test_crisis_recall_at_high_and_imminent_is_total_and_benign_pages_are_rare(s
     assert scores["false_pages_per_100_benign"] < 5
 
 
-@pytest.mark.parametrize("text", ["k1ll mys3lf", "kms", "k m s", "I want to unalive myself", "kіll mysеlf",
-                                  "ｋｉｌｌ myself", "i want to kiiiill myself"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k1ll mys3lf",
+        "kms",
+        "k m s",
+        "I want to unalive myself",
+        "kіll mysеlf",
+        "ｋｉｌｌ myself",
+        "i want to kiiiill myself",
+    ],
+)
 def test_crisis_evasions_are_seen_through(text):
     assert classify(text).crisis >= Tier.MEDIUM
 
 
-@pytest.mark.parametrize("text", ["call me on oh seven seven double oh nine 0 0.1 2 3", "0 7 7 0 0 . 9 0 0 . 4 5 6",
-                                  "name at mail dot com", "insta: bob_99", "snap me", "dm me on disc",
-                                  "ellie(at)outlook(dot)com", "add me on sc: tom_h08"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call me on oh seven seven double oh nine 0 0.1 2 3",
+        "0 7 7 0 0 . 9 0 0 . 4 5 6",
+        "name at mail dot com",
+        "insta: bob_99",
+        "snap me",
+        "dm me on disc",
+        "ellie(at)outlook(dot)com",
+        "add me on sc: tom_h08",
+    ],
+)
 def test_contact_evasions_are_seen_through(text):
     assert classify(text).contact
 
 
-@pytest.mark.parametrize("text", ["I'm dying to see that film", "this exam is killing me", "I could murder a pizza",
-                                  "@sam thanks for listening", "ring Samaritans on 116 123", "text SHOUT to 85258",
-                                  "call 988 if you need to", "I ran 10 kms today", "I'm proud of myself today",
-                                  "I want to disappear into a good book"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm dying to see that film",
+        "this exam is killing me",
+        "I could murder a pizza",
+        "@sam thanks for listening",
+        "ring Samaritans on 116 123",
+        "text SHOUT to 85258",
+        "call 988 if you need to",
+        "I ran 10 kms today",
+        "I'm proud of myself today",
+        "I want to disappear into a good book",
+    ],
+)
 def test_idioms_mentions_and_helplines_stay_benign(text):
     verdict = classify(text)
     assert (verdict.crisis, verdict.contact, verdict.abusive) == (Tier.NONE, False, False)
@@ -88,12 +138,15 @@ def test_crisis_language_is_never_blocked_or_censored_by_the_defaults():
 
 
 def test_rules_scope_exemptions_and_censor_masking():
-    rules = RuleSet(3, (
-        Rule("w", Kind.WORD, "darn", Action.CENSOR, "Keep it kind.", "all"),
-        Rule("p", Kind.PHRASE, "buy followers", Action.BLOCK, "No selling.", "room:lobby", ("admin",)),
-        Rule("c", Kind.WILDCARD, "spoil*", Action.FLAG, "Spoilers go in the spoiler room.", "cohort:adult"),
-        Rule("x", Kind.REGEX, r"\bcode [0-9]{4}\b", Action.BLOCK, "No codes.", "cohort:teen"),
-    ))
+    rules = RuleSet(
+        3,
+        (
+            Rule("w", Kind.WORD, "darn", Action.CENSOR, "Keep it kind.", "all"),
+            Rule("p", Kind.PHRASE, "buy followers", Action.BLOCK, "No selling.", "room:lobby", ("admin",)),
+            Rule("c", Kind.WILDCARD, "spoil*", Action.FLAG, "Spoilers go in the spoiler room.", "cohort:adult"),
+            Rule("x", Kind.REGEX, r"\bcode [0-9]{4}\b", Action.BLOCK, "No codes.", "cohort:teen"),
+        ),
+    )
     verdict = rules.evaluate("well D4RN it, d a r n", "lobby", "teen")
     assert verdict.censored_text == "well **** it, * * * *" and not verdict.blocked
     assert rules.evaluate("Buy   f0llowers here", "lobby", "teen").explanations == ("No selling.",)
@@ -110,13 +163,19 @@ def test_the_rule_set_round_trips_through_json():
     again = RuleSet.from_dict(json.loads(json.dumps(rules.to_dict())))
     assert again == rules and again.version == 7
     with pytest.raises(InvalidRule):
-        RuleSet.from_dict({"version": 1, "rules": [{"id": "a", "kind": "word", "pattern": "x", "action": "explode",
-                                                     "explanation": "e"}]})
+        RuleSet.from_dict(
+            {
+                "version": 1,
+                "rules": [{"id": "a", "kind": "word", "pattern": "x", "action": "explode", "explanation": "e"}],
+            }
+        )
     with pytest.raises(InvalidRule):
         RuleSet(1, (Rule("a", Kind.WORD, "x", Action.FLAG, "e"), Rule("a", Kind.WORD, "y", Action.FLAG, "e")))
 
 
-@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(a|aa)*b", r"(\w+\s?)*$", r"(x+x+)+y", r"(a)\1", r"(?=a)a", "a" * 300])
+@pytest.mark.parametrize(
+    "pattern", [r"(a+)+$", r"(a|aa)*b", r"(\w+\s?)*$", r"(x+x+)+y", r"(a)\1", r"(?=a)a", "a" * 300]
+)
 def test_pathological_regexes_are_refused(pattern):
     with pytest.raises(InvalidRule):
         compile_regex(pattern)

@@ -6,6 +6,7 @@
 - `classify(text, recent)` -> each built-in detector's verdict, regardless of policy (what
   `moderation-classify` writes); `classify_command` is that console script's body.
 """
+
 from __future__ import annotations
 
 from hearth_common.automod.classify import Classification, classify, classify_command
@@ -24,6 +25,21 @@ from hearth_common.automod.rules import (
 )
 
 __all__ = [
-    "DEFAULT_RULES", "DEFAULT_RULE_SET", "Action", "Classification", "Detector", "Finding", "Hit", "InvalidRule",
-    "Kind", "RecentMessage", "Rule", "RuleSet", "Tier", "Verdict", "classify", "classify_command", "compile_regex",
+    "DEFAULT_RULES",
+    "DEFAULT_RULE_SET",
+    "Action",
+    "Classification",
+    "Detector",
+    "Finding",
+    "Hit",
+    "InvalidRule",
+    "Kind",
+    "RecentMessage",
+    "Rule",
+    "RuleSet",
+    "Tier",
+    "Verdict",
+    "classify",
+    "classify_command",
+    "compile_regex",
 ]

@@ -1,5 +1,6 @@
 """Automod (pure but for the command's streams): each built-in detector's verdict on a message, regardless of
 the rooms' policies, and the body of `moderation-classify`, which scores any corpus of JSON lines."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,14 @@ class Classification:
     reasons: dict[str, list[str]]
 
     def to_dict(self) -> dict:
-        return {"crisis": self.crisis.label, "contact": self.contact, "medication": self.medication,
-                "abusive": self.abusive, "spam": self.spam, "reasons": self.reasons}
+        return {
+            "crisis": self.crisis.label,
+            "contact": self.contact,
+            "medication": self.medication,
+            "abusive": self.abusive,
+            "spam": self.spam,
+            "reasons": self.reasons,
+        }
 
 
 def classify(text: str, recent: Sequence[RecentMessage] = ()) -> Classification:
@@ -41,8 +48,14 @@ def classify(text: str, recent: Sequence[RecentMessage] = ()) -> Classification:
     reasons = {name: sorted({f.reason for f in findings}) for name, findings in found.items() if findings}
     if reading.tier:
         reasons["crisis"] = list(reading.signals)
-    return Classification(reading.tier, bool(found["contact"]), bool(found["medication"]), bool(found["abusive"]),
-                          bool(found["spam"]), reasons)
+    return Classification(
+        reading.tier,
+        bool(found["contact"]),
+        bool(found["medication"]),
+        bool(found["abusive"]),
+        bool(found["spam"]),
+        reasons,
+    )
 
 
 def _recent(value: object) -> tuple[RecentMessage, ...]:
@@ -57,8 +70,9 @@ def _recent(value: object) -> tuple[RecentMessage, ...]:
     return tuple(recent)
 
 
-def classify_command(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
-                     stdout: TextIO | None = None) -> int:
+def classify_command(
+    argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     """`moderation-classify`: reads messages as JSON lines on stdin ({"text": ..., and optionally "id" and
     "recent": the author's recent messages as [{"text", "seconds_ago"}]}; a line that is not JSON is taken as
     the text itself) and writes one JSON line per message: its id (or line number) and each detector's

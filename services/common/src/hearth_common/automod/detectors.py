@@ -1,6 +1,7 @@
 """Automod (pure): the built-in detectors: contact details and personal data, medication and drug names,
 abusive/graphic/sexual language, spam, and crisis language in risk tiers. Each works on the views of
 `normalise` and answers `Finding`s with the original span (for a censor) and a short reason."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -102,7 +103,13 @@ def _substitute(view: View, replacements: Sequence[tuple[re.Pattern[str], str]])
 
 
 _SPELLED = (
-    (re.compile(r"\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|\s+at\s+(?=[a-z0-9-]+\s*(?:[\(\[\{<]\s*dot\s*[\)\]\}>]|\s+dot\s+|\.)\s*[a-z]{2,})"), "@"),
+    (
+        re.compile(
+            r"\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|\s+at\s+(?=[a-z0-9-]+\s*(?:[\(\[\{<]\s*dot\s*[\)\]\}>]|\s+dot\s+|"
+            r"\.)\s*[a-z]{2,})"
+        ),
+        "@",
+    ),
     (re.compile(r"\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|\s+dot\s+(?=[a-z]{2,3}\b)"), "."),
 )
 
@@ -168,7 +175,8 @@ def medication(views: Views) -> list[Finding]:
 _INSULT = re.compile(
     r"(?<![a-z0-9])(?:you|u|ur|youre|you are|ura)(?: (?:such|a|an|so|pathetic|stupid|fat|ugly|absolute|total|fucking|"
     r"complete|litle|worthles|ugly)){0,3} (?:loser|idiot|moron|slut|whore|bitch|freak|failure|waste of space|creep|cow|"
-    r"worthles|piece of shit|prick|twat)(?![a-z0-9])")
+    r"worthles|piece of shit|prick|twat)(?![a-z0-9])"
+)
 
 
 def abusive(views: Views) -> list[Finding]:
@@ -205,41 +213,78 @@ _P_CANON = _platform_pattern(normalise.squeezed_word)
 _P_FOLD = _platform_pattern(lambda name: name.lower())
 _SQ = normalise.squeezed_word
 _CONTACT_CANONICAL = (
-    (re.compile(rf"(?<![a-z0-9])(?:ad|dm|mesage|msg|pm|hmu|hit me up|folow|find|text|inbox|contact|reach|friend|"
-                rf"talk to me|chat with me|cal|ring|sub|subscribe to)(?: me)?(?: up)? (?:on|at|via|over|in) "
-                rf"(?:my )?(?:{_P_CANON})(?![a-z0-9])"), "an invitation to talk off Hearth"),
+    (
+        re.compile(
+            rf"(?<![a-z0-9])(?:ad|dm|mesage|msg|pm|hmu|hit me up|folow|find|text|inbox|contact|reach|friend|"
+            rf"talk to me|chat with me|cal|ring|sub|subscribe to)(?: me)?(?: up)? (?:on|at|via|over|in) "
+            rf"(?:my )?(?:{_P_CANON})(?![a-z0-9])"
+        ),
+        "an invitation to talk off Hearth",
+    ),
     (re.compile(rf"(?<![a-z0-9])(?:{_P_CANON}) me(?![a-z0-9])"), "an invitation to talk off Hearth"),
-    (re.compile(rf"(?<![a-z0-9])(?:lets|we can|we should|can we|shal we) (?:move|take|talk|chat|continue|go)"
-                rf"(?: this| it)? (?:to|on|over to|over on) (?:{_P_CANON})(?![a-z0-9])"),
-     "an invitation to talk off Hearth"),
-    (re.compile(rf"(?<![a-z0-9])(?:whats|what is|send me|send|give me|drop|dm me|pm me) (?:your|ur|yr|you) "
-                rf"(?:{_P_CANON}|number|num|digits|phone|adres|home adres|email|snapchat|socials)(?![a-z0-9])"),
-     "a request for contact details"),
-    (re.compile(rf"(?<![a-z0-9])(?:chat|talk|speak|mesage|msg|cal|vc|facetime|dm|pm) (?:on|over|via|in) (?:{_P_CANON})"
-                rf"(?: instead| rather| later| tonight)?(?: ?$| (?:pls|please|instead|ok|yeah|later))"), "an invitation to talk off Hearth"),
-    (re.compile(rf"(?<![a-z0-9])(?:whats|what is|whats your|tel me) (?:your|ur|yr) (?:\w+ )?(?:on|for) (?:{_P_CANON})(?![a-z0-9])"),
-     "a request for contact details"),
+    (
+        re.compile(
+            rf"(?<![a-z0-9])(?:lets|we can|we should|can we|shal we) (?:move|take|talk|chat|continue|go)"
+            rf"(?: this| it)? (?:to|on|over to|over on) (?:{_P_CANON})(?![a-z0-9])"
+        ),
+        "an invitation to talk off Hearth",
+    ),
+    (
+        re.compile(
+            rf"(?<![a-z0-9])(?:whats|what is|send me|send|give me|drop|dm me|pm me) (?:your|ur|yr|you) "
+            rf"(?:{_P_CANON}|number|num|digits|phone|adres|home adres|email|snapchat|socials)(?![a-z0-9])"
+        ),
+        "a request for contact details",
+    ),
+    (
+        re.compile(
+            rf"(?<![a-z0-9])(?:chat|talk|speak|mesage|msg|cal|vc|facetime|dm|pm) (?:on|over|via|in) (?:{_P_CANON})"
+            rf"(?: instead| rather| later| tonight)?(?: ?$| (?:pls|please|instead|ok|yeah|later))"
+        ),
+        "an invitation to talk off Hearth",
+    ),
+    (
+        re.compile(
+            rf"(?<![a-z0-9])(?:whats|what is|whats your|tel me) (?:your|ur|yr) (?:\w+ )?(?:on|"
+            rf"for) (?:{_P_CANON})(?![a-z0-9])"
+        ),
+        "a request for contact details",
+    ),
     (re.compile(rf"(?<![a-z0-9])(?:im|i am|find me) on (?:{_P_CANON}) as [a-z0-9]"), "a social media handle"),
-    (re.compile(rf"(?<![a-z0-9])(?:subscribe to|folow|ad|find) my (?:{_P_CANON})(?![a-z0-9])"),
-     "an invitation to talk off Hearth"),
-    (re.compile(r"(?<![a-z0-9])(?:my (?:phone |mobile |cel |home )?(?:number|num|adres) is|"
-                r"(?:text|cal|ring|whatsap) me (?:on|at)|i live (?:at|on) \d+)(?![a-z])"), "personal details"),
+    (
+        re.compile(rf"(?<![a-z0-9])(?:subscribe to|folow|ad|find) my (?:{_P_CANON})(?![a-z0-9])"),
+        "an invitation to talk off Hearth",
+    ),
+    (
+        re.compile(
+            r"(?<![a-z0-9])(?:my (?:phone |mobile |cel |home )?(?:number|num|adres) is|"
+            r"(?:text|cal|ring|whatsap) me (?:on|at)|i live (?:at|on) \d+)(?![a-z])"
+        ),
+        "personal details",
+    ),
 )
 _CONTACT_FOLDED = (
     (re.compile(rf"(?<![a-z0-9])(?:{_P_FOLD})\s*[:=]\s*@?[a-z0-9_.]{{2,}}"), "a social media handle"),
     (re.compile(rf"(?<![a-z0-9])(?:{_P_FOLD})\s*(?:-|is|id|tag|handle)?\s*@[a-z0-9_.]{{2,}}"), "a social media handle"),
     (re.compile(r"[a-z0-9_]{2,}#\d{4}(?!\d)"), "a social media handle"),
-    (re.compile(rf"(?<![a-z0-9])my (?:{_P_FOLD}) (?:username |user name |handle |tag |id |name |account |acc )?(?:is )?"
-                r"@?[a-z0-9_.]*[\d_.][a-z0-9_.]*"), "a social media handle"),  # an old-style Discord tag
+    (
+        re.compile(
+            rf"(?<![a-z0-9])my (?:{_P_FOLD}) (?:username |user name |handle |tag |id |name |account |acc )?(?:is )?"
+            r"@?[a-z0-9_.]*[\d_.][a-z0-9_.]*"
+        ),
+        "a social media handle",
+    ),  # an old-style Discord tag
 )
 
 
 def _helpline(number: str) -> bool:
     digits = re.sub(r"\D", "", number)
     for prefix in ("44", "1", "353", "61"):
-        if number.startswith("+") and digits.startswith(prefix) and digits[len(prefix):] in wordlists.HELPLINE_NUMBERS:
+        if number.startswith("+") and digits.startswith(prefix) and digits[len(prefix) :] in wordlists.HELPLINE_NUMBERS:
             return True
-    return digits in wordlists.HELPLINE_NUMBERS or digits.lstrip("0") in {h.lstrip("0") for h in wordlists.HELPLINE_NUMBERS}
+    return digits in wordlists.HELPLINE_NUMBERS or digits.lstrip("0") in {
+        h.lstrip("0") for h in wordlists.HELPLINE_NUMBERS
+    }
 
 
 def contact(views: Views) -> list[Finding]:
@@ -305,7 +350,9 @@ def spam(views: Views, recent: Sequence[RecentMessage] = ()) -> list[Finding]:
         findings.append(Finding(Detector.SPAM, 0, len(text), f"{len(mentioned)} people mentioned at once"))
     if recent:
         mine = views.canonical.text
-        repeats = sum(1 for r in recent if r.seconds_ago <= REPEAT_WINDOW and mine and Views(r.text).canonical.text == mine)
+        repeats = sum(
+            1 for r in recent if r.seconds_ago <= REPEAT_WINDOW and mine and Views(r.text).canonical.text == mine
+        )
         if repeats >= REPEATS_MAX:
             findings.append(Finding(Detector.SPAM, 0, len(text), "the same message repeated"))
         if sum(1 for r in recent if r.seconds_ago <= FLOOD_WINDOW) >= FLOOD_MAX:

@@ -10,6 +10,7 @@ characters (so a censor masks exactly what was written).
 - `digits`: `folded` with numbers written in words read as digits ("oh seven seven double two") and
   separators between digits dropped ("07700 900.123"), for the phone detector.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -67,8 +68,22 @@ def fold(text: str) -> View:
     return _build([(_fold_char(ch), i) for i, ch in enumerate(text)])
 
 
-_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s",
-         "!": "i", "|": "i", "+": "t", "€": "e"}
+_LEET = {
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "8": "b",
+    "9": "g",
+    "@": "a",
+    "$": "s",
+    "!": "i",
+    "|": "i",
+    "+": "t",
+    "€": "e",
+}
 _WORDISH = re.compile(r"[a-z0-9@$!|+']+")
 
 
@@ -159,8 +174,19 @@ def squeezed_word(phrase: str) -> str:
 # --- numbers -----------------------------------------------------------------------------------------------
 
 _NUMBER_WORDS = {
-    "zero": "0", "oh": "0", "nought": "0", "nil": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "zero": "0",
+    "oh": "0",
+    "nought": "0",
+    "nil": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
 }
 _REPEAT_WORDS = {"double": 2, "triple": 3}
 _NUMBER_TOKEN = re.compile(r"[a-z]+|\d|[^a-z\d]")

@@ -9,6 +9,7 @@ letters seen through); a regex matches the folded view (look-alikes resolved, lo
 `all`, `cohort:<teen|adult>` or `room:<slug>`; `action` is block (the post is refused with the explanation),
 censor (the span is masked) or flag (a case in the queue); authors holding an `exempt_roles` role pass.
 Crisis language is never a rule's business: it is read by `detectors`/`crisis` and only ever starts care."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -92,7 +93,9 @@ def compile_regex(pattern: str) -> regex.Pattern:
     if len(pattern) > PATTERN_MAX:
         raise InvalidRule(f"a regex pattern must be at most {PATTERN_MAX} characters")
     if _REFUSED_SYNTAX.search(pattern):
-        raise InvalidRule("a regex pattern may not use backreferences, lookarounds, inline flags or possessive quantifiers")
+        raise InvalidRule(
+            "a regex pattern may not use backreferences, lookarounds, inline flags or possessive quantifiers"
+        )
     if _nested_quantifier(pattern):
         raise InvalidRule("a regex pattern may not repeat a group that itself repeats (catastrophic backtracking)")
     try:
@@ -104,8 +107,14 @@ def compile_regex(pattern: str) -> regex.Pattern:
 def _wildcard_regex(pattern: str) -> re.Pattern[str]:
     words = detectors.normalise.squeezed_word(pattern.replace("*", " STAR ").replace("?", " QMARK "))
     body = re.escape(words).replace("star", "[a-z0-9]*").replace("qmark", "[a-z0-9]")
-    body = body.replace(r"\ [a-z0-9]*\ ", "[a-z0-9]*").replace(r"\ [a-z0-9]*", "[a-z0-9]*").replace(r"[a-z0-9]*\ ", "[a-z0-9]*")
-    body = body.replace(r"\ [a-z0-9]\ ", "[a-z0-9]").replace(r"\ [a-z0-9]", "[a-z0-9]").replace(r"[a-z0-9]\ ", "[a-z0-9]")
+    body = (
+        body.replace(r"\ [a-z0-9]*\ ", "[a-z0-9]*")
+        .replace(r"\ [a-z0-9]*", "[a-z0-9]*")
+        .replace(r"[a-z0-9]*\ ", "[a-z0-9]*")
+    )
+    body = (
+        body.replace(r"\ [a-z0-9]\ ", "[a-z0-9]").replace(r"\ [a-z0-9]", "[a-z0-9]").replace(r"[a-z0-9]\ ", "[a-z0-9]")
+    )
     return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
 
 
@@ -126,24 +135,37 @@ class Rule:
             object.__setattr__(self, "kind", Kind(self.kind))
             object.__setattr__(self, "action", Action(self.action))
         except ValueError:
-            raise InvalidRule(f"rule {self.id!r}: kind must be one of {values(Kind)}, action one of {values(Action)}") from None
+            raise InvalidRule(
+                f"rule {self.id!r}: kind must be one of {values(Kind)}, action one of {values(Action)}"
+            ) from None
         if not isinstance(self.pattern, str) or not self.pattern.strip() or len(self.pattern) > PATTERN_MAX:
             raise InvalidRule(f"rule {self.id!r}: the pattern must be 1 to {PATTERN_MAX} characters")
-        if not isinstance(self.explanation, str) or not self.explanation.strip() or len(self.explanation) > EXPLANATION_MAX:
+        if (
+            not isinstance(self.explanation, str)
+            or not self.explanation.strip()
+            or len(self.explanation) > EXPLANATION_MAX
+        ):
             raise InvalidRule(f"rule {self.id!r}: the explanation must be 1 to {EXPLANATION_MAX} characters")
         scope_kind, _, scope_value = self.scope.partition(":")
-        if not (self.scope == "all" or (scope_kind == "cohort" and scope_value in values(Cohort))
-                or (scope_kind == "room" and scope_value)):
+        if not (
+            self.scope == "all"
+            or (scope_kind == "cohort" and scope_value in values(Cohort))
+            or (scope_kind == "room" and scope_value)
+        ):
             raise InvalidRule(f"rule {self.id!r}: scope must be 'all', 'cohort:teen', 'cohort:adult' or 'room:<slug>'")
         roles = tuple(sorted(set(self.exempt_roles)))
         if any(role not in values(Role) for role in roles):
             raise InvalidRule(f"rule {self.id!r}: exempt roles must be among {values(Role)}")
         object.__setattr__(self, "exempt_roles", roles)
         if self.kind is Kind.DETECTOR and self.pattern not in values(Detector):
-            raise InvalidRule(f"rule {self.id!r}: a detector rule names one of {tuple(d.value for d in RULE_DETECTORS)}")
+            raise InvalidRule(
+                f"rule {self.id!r}: a detector rule names one of {tuple(d.value for d in RULE_DETECTORS)}"
+            )
         if self.kind is Kind.DETECTOR and self.pattern not in {d.value for d in RULE_DETECTORS}:
-            raise InvalidRule(f"rule {self.id!r}: crisis language is never blocked, censored or flagged by a rule; "
-                              "it starts care (a care notice and a page) by itself")
+            raise InvalidRule(
+                f"rule {self.id!r}: crisis language is never blocked, censored or flagged by a rule; "
+                "it starts care (a care notice and a page) by itself"
+            )
         if self.kind is Kind.REGEX:
             compile_regex(self.pattern)
 
@@ -156,17 +178,30 @@ class Rule:
         return value == (cohort if kind == "cohort" else room)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind.value, "pattern": self.pattern, "action": self.action.value,
-                "explanation": self.explanation, "scope": self.scope, "exempt_roles": list(self.exempt_roles)}
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "pattern": self.pattern,
+            "action": self.action.value,
+            "explanation": self.explanation,
+            "scope": self.scope,
+            "exempt_roles": list(self.exempt_roles),
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping) -> Rule:
         if not isinstance(data, Mapping):
             raise InvalidRule("a rule must be an object")
         try:
-            return cls(id=data["id"], kind=data["kind"], pattern=data["pattern"], action=data["action"],
-                       explanation=data["explanation"], scope=data.get("scope", "all"),
-                       exempt_roles=tuple(data.get("exempt_roles", ())))
+            return cls(
+                id=data["id"],
+                kind=data["kind"],
+                pattern=data["pattern"],
+                action=data["action"],
+                explanation=data["explanation"],
+                scope=data.get("scope", "all"),
+                exempt_roles=tuple(data.get("exempt_roles", ())),
+            )
         except KeyError as exc:
             raise InvalidRule(f"a rule needs {exc.args[0]!r}") from None
 
@@ -185,8 +220,15 @@ class Hit:
     end: int
 
     def to_dict(self) -> dict:
-        return {"rule_id": self.rule_id, "action": self.action.value, "source": self.source,
-                "explanation": self.explanation, "reason": self.reason, "start": self.start, "end": self.end}
+        return {
+            "rule_id": self.rule_id,
+            "action": self.action.value,
+            "source": self.source,
+            "explanation": self.explanation,
+            "reason": self.reason,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,32 +254,83 @@ class Verdict:
         return tuple(dict.fromkeys(hit.explanation for hit in self.blocks))
 
     def to_dict(self) -> dict:
-        return {"blocked": self.blocked, "blocks": [h.to_dict() for h in self.blocks],
-                "censors": [h.to_dict() for h in self.censors], "flags": [h.to_dict() for h in self.flags],
-                "censored_text": self.censored_text, "crisis": self.crisis.label,
-                "crisis_signals": list(self.crisis_signals), "timed_out": list(self.timed_out)}
+        return {
+            "blocked": self.blocked,
+            "blocks": [h.to_dict() for h in self.blocks],
+            "censors": [h.to_dict() for h in self.censors],
+            "flags": [h.to_dict() for h in self.flags],
+            "censored_text": self.censored_text,
+            "crisis": self.crisis.label,
+            "crisis_signals": list(self.crisis_signals),
+            "timed_out": list(self.timed_out),
+        }
 
 
-TEEN_CONTACT = ("To keep everyone here safe, contact details, social media handles and links can't be shared in "
-                "teen rooms. You're welcome to keep talking here, and a listener is always around if you need one.")
+TEEN_CONTACT = (
+    "To keep everyone here safe, contact details, social media handles and links can't be shared in "
+    "teen rooms. You're welcome to keep talking here, and a listener is always around if you need one."
+)
 ADULT_CONTACT = "Contact details and links are checked by a moderator to keep people safe off Hearth."
 DEFAULT_RULES = (
-    Rule("default-contact-teen", Kind.DETECTOR, "contact", Action.BLOCK, TEEN_CONTACT, "cohort:teen",
-         (Role.ADMIN.value, Role.CHAT_ROOM_MODERATOR.value)),
-    Rule("default-contact-adult", Kind.DETECTOR, "contact", Action.FLAG, ADULT_CONTACT, "cohort:adult",
-         (Role.ADMIN.value, Role.CHAT_ROOM_MODERATOR.value)),
-    Rule("default-medication-teen", Kind.DETECTOR, "medication", Action.CENSOR,
-         "Names of medications and drugs are hidden in teen rooms; please talk about them with a doctor.",
-         "cohort:teen"),
-    Rule("default-medication", Kind.DETECTOR, "medication", Action.FLAG,
-         "Medication and drug names are checked by a moderator: what helps one person can harm another.", "all"),
-    Rule("default-abusive", Kind.DETECTOR, "abusive", Action.FLAG,
-         "Abusive, graphic or sexual language is checked by a moderator.", "all"),
-    Rule("default-abusive-teen", Kind.DETECTOR, "abusive", Action.CENSOR,
-         "Abusive, graphic or sexual language is hidden in teen rooms.", "cohort:teen"),
-    Rule("default-spam", Kind.DETECTOR, "spam", Action.BLOCK,
-         "Slow down a little: repeated messages, floods and mass mentions make the room hard to follow.", "all",
-         (Role.ADMIN.value,)),
+    Rule(
+        "default-contact-teen",
+        Kind.DETECTOR,
+        "contact",
+        Action.BLOCK,
+        TEEN_CONTACT,
+        "cohort:teen",
+        (Role.ADMIN.value, Role.CHAT_ROOM_MODERATOR.value),
+    ),
+    Rule(
+        "default-contact-adult",
+        Kind.DETECTOR,
+        "contact",
+        Action.FLAG,
+        ADULT_CONTACT,
+        "cohort:adult",
+        (Role.ADMIN.value, Role.CHAT_ROOM_MODERATOR.value),
+    ),
+    Rule(
+        "default-medication-teen",
+        Kind.DETECTOR,
+        "medication",
+        Action.CENSOR,
+        "Names of medications and drugs are hidden in teen rooms; please talk about them with a doctor.",
+        "cohort:teen",
+    ),
+    Rule(
+        "default-medication",
+        Kind.DETECTOR,
+        "medication",
+        Action.FLAG,
+        "Medication and drug names are checked by a moderator: what helps one person can harm another.",
+        "all",
+    ),
+    Rule(
+        "default-abusive",
+        Kind.DETECTOR,
+        "abusive",
+        Action.FLAG,
+        "Abusive, graphic or sexual language is checked by a moderator.",
+        "all",
+    ),
+    Rule(
+        "default-abusive-teen",
+        Kind.DETECTOR,
+        "abusive",
+        Action.CENSOR,
+        "Abusive, graphic or sexual language is hidden in teen rooms.",
+        "cohort:teen",
+    ),
+    Rule(
+        "default-spam",
+        Kind.DETECTOR,
+        "spam",
+        Action.BLOCK,
+        "Slow down a little: repeated messages, floods and mass mentions make the room hard to follow.",
+        "all",
+        (Role.ADMIN.value,),
+    ),
 )
 
 
@@ -272,8 +365,16 @@ class RuleSet:
     def _matcher(self) -> _Matcher:
         return _Matcher(self.rules)
 
-    def evaluate(self, text: str, room: str, cohort: str, author_roles: Iterable[str] = (),
-                 recent: Sequence[RecentMessage] = (), *, with_crisis: bool = True) -> Verdict:
+    def evaluate(
+        self,
+        text: str,
+        room: str,
+        cohort: str,
+        author_roles: Iterable[str] = (),
+        recent: Sequence[RecentMessage] = (),
+        *,
+        with_crisis: bool = True,
+    ) -> Verdict:
         """What `text`, posted by an author holding `author_roles` in `room` (of `cohort`), triggers.
         `recent`: the author's recent messages in the room (for spam). The same call answers the test
         endpoint ("what would this text trigger")."""
@@ -300,8 +401,15 @@ class _Matcher:
                 seen.setdefault(detectors.normalise.squeezed_word(rule.pattern), []).append(rule)
         self.same_entry = {key: group for key, group in seen.items() if len(group) > 1}
 
-    def evaluate(self, text: str, room: str, cohort: str, roles: tuple[str, ...],
-                 recent: Sequence[RecentMessage], with_crisis: bool) -> Verdict:
+    def evaluate(
+        self,
+        text: str,
+        room: str,
+        cohort: str,
+        roles: tuple[str, ...],
+        recent: Sequence[RecentMessage],
+        with_crisis: bool,
+    ) -> Verdict:
         views = Views(text)
         hits: list[Hit] = []
         timed_out: list[str] = []

@@ -1,5 +1,6 @@
 """Automod (pure): scoring the detectors on a labelled corpus (JSON lines: text, cohort, optional recent,
 expect per detector), for the unit tests and benchmarks/bench_automod.py."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,9 @@ def _ratio(a: int, b: int) -> float:
 
 
 def score(rows: list[dict]) -> dict:
-    counts = {name: {"tp": 0, "fp": 0, "fn": 0, "missed": [], "false": []} for name in (*BINARY, "crisis_any", "crisis_pages")}
+    counts = {
+        name: {"tp": 0, "fp": 0, "fn": 0, "missed": [], "false": []} for name in (*BINARY, "crisis_any", "crisis_pages")
+    }
     benign = false_pages = exact_tier = 0
     for row in rows:
         got = classify(row["text"], [RecentMessage(r["text"], r["seconds_ago"]) for r in row.get("recent", [])])
@@ -46,8 +49,13 @@ def score(rows: list[dict]) -> dict:
             false_pages += got.crisis >= Tier.HIGH
     result: dict = {}
     for name, c in counts.items():
-        result[name] = {"precision": _ratio(c["tp"], c["tp"] + c["fp"]), "recall": _ratio(c["tp"], c["tp"] + c["fn"]),
-                        "positives": c["tp"] + c["fn"], "missed": c["missed"], "false": c["false"]}
+        result[name] = {
+            "precision": _ratio(c["tp"], c["tp"] + c["fp"]),
+            "recall": _ratio(c["tp"], c["tp"] + c["fn"]),
+            "positives": c["tp"] + c["fn"],
+            "missed": c["missed"],
+            "false": c["false"],
+        }
     result["benign"] = benign
     result["false_pages_per_100_benign"] = 100 * false_pages / benign if benign else 0.0
     result["crisis_tier_exact"] = _ratio(exact_tier, len(rows))
