@@ -8,6 +8,8 @@ import json
 import pathlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hearth_common.automod import (
     DEFAULT_RULE_SET,
@@ -200,3 +202,13 @@ def test_moderation_classify_writes_a_verdict_per_line():
     first, second = (json.loads(line) for line in out.getvalue().splitlines())
     assert first["id"] == "a" and first["crisis"] == "imminent"
     assert second["contact"] is True and set(second) >= {"crisis", "contact", "medication", "abusive", "spam"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_a_verdict_and_censoring_keeps_its_length(text):
+    rules = RuleSet(1, DEFAULT_RULE_SET.rules + (Rule("w", Kind.WORD, "darn", Action.CENSOR, "Keep it kind."),))
+    verdict = rules.evaluate(text, "r", "teen")
+    assert len(verdict.censored_text) == len(text)
+    for hit in verdict.blocks + verdict.censors + verdict.flags:
+        assert 0 <= hit.start <= hit.end <= len(text)

@@ -27,7 +27,7 @@ from hearth_common.automod.detectors import Tier, Views
 def _p(pattern: str) -> re.Pattern[str]:
     """A pattern written in plain English, spelled as the canonical view spells text (letter runs squeezed);
     the canonical view holds only letters, digits and single spaces, so `\\b` is a word boundary there."""
-    return re.compile(re.sub(r"([a-z])\1+", r"\1", pattern))
+    return re.compile(re.sub(r"(?<!\\)([a-z])\1+", r"\1", pattern))
 
 
 def _words(*alternatives: str) -> str:
@@ -67,7 +67,7 @@ ACTIVE = [
     _p(
         r"\b(?:want|wanna|wana|going|gonna|gona|ready|about|planning|plan|tempted|trying|decided|need|urge|so i can|"
         r"so i could) (?:to )?(?:die|end it|end it all|end things|end my life|unalive|not exist|not be alive|"
-        r"kill myself|be dead)\b"
+        r"kill myself|be dead)\b(?! (?:my|your|her|his|it) (?:hair|hoodie|shirt|clothes|top))"
     ),
     _p(
         r"\b(?:thinking|think|thought|thoughts) (?:about|of) (?:killing myself|ending it|ending my life|suicide|"
@@ -78,10 +78,21 @@ ACTIVE = [
         r"burning myself|hurting myself)\b"
     ),
     _p(r"\b(?:cutting|cut) again\b"),
+    _p(
+        r"\b(?:thinking|think|thought|thoughts) (?:about|of) (?:jumping|hanging myself|overdosing|crashing my car|"
+        r"drowning myself|taking (?:all )?my pills|driving into|stepping in front)\b"
+        r"(?! (?:into the pool|in the pool|on the|in the sea|into the sea|in the lake))"
+    ),
     _p(r"\bfeel(?:ing)? like (?:unaliving|killing myself|ending it|ending my life|dying)\b"),
     _p(r"\bdont want to (?:live|be alive|exist)(?: anymore)?\b"),
 ]
 PASSIVE = [
+    _p(r"\b(?:go to sleep|sleep|fall asleep) and (?:never|not) wake up\b"),
+    _p(r"\b(?:nobody|no one|noone) would (?:even )?(?:miss|notice|care)\b"),
+    _p(
+        r"\b(?:im|i am|feel like|i feel) (?:a|such a|just a|nothing but a) (?:waste of space|waste of oxygen|waste of air)\b"
+    ),
+    _p(r"\bwant (?:it|everything|it all|the pain|this) to (?:stop|end)\b(?! (?:raining|snowing))"),
     _p(r"\bwish (?:i|id) (?:was|were|could be) (?:dead|gone|never born|not here|not alive)\b"),
     _p(
         r"\bwish (?:i|id) (?:could )?(?:disappear|not wake up|sleep forever|never wake up|wasnt here|wasnt born|"
@@ -95,7 +106,7 @@ PASSIVE = [
     _p(r"\b(?:cant|cannot) (?:go on|do this anymore|keep going|take it anymore)\b"),
     _p(r"\bwant to (?:disappear|sleep forever|not wake up)\b(?! (?:into|for|under|from|to|with|in))"),
     _p(r"\bnobody would (?:miss|notice|care if) (?:me|i)\b"),
-    _p(r"\b(?:i want|wanna) (?:to )?die\b"),
+    _p(r"\b(?:i want|wanna) (?:to )?die\b(?! (?:my|your|her|his|it) )"),
     _p(
         r"\b(?:dont|cant|do not|cannot) see (?:the|a|any) point (?:in|of) (?:anything|living|life|going on|"
         r"being here|carrying on)\b"
@@ -169,14 +180,15 @@ GOODBYE = _p(r"\b(?:goodbye|bye) (?:everyone|all|guys)\b")
 FINAL = _p(
     r"\b(?:goodbye|bye) (?:forever|world)\b|\bthis is (?:goodbye|my last message|the end)\b|"
     r"\b(?:my|a) (?:last|final) (?:message|post|goodbye)\b|\b(?:wont|will not) be (?:here|around|alive) "
-    r"(?:tomorrow|much longer|anymore|by morning)\b|\btell my (?:mum|mom|dad|family|sister|brother) i love\b"
+    r"(?:tomorrow|much longer|anymore|by morning)\b|\btell my (?:mum|mom|dad|family|sister|brother) i love\b|"
+    r"\bby the time (?:you|anyone|someone|they) (?:read|reads|see|sees|find|finds) this\b"
 )
 _DOSES = (
     r"(?:pills|tablets|meds|medication|medicine|painkillers|paracetamol|packet|packets|box|bottle|boxes|sleeping pills)"
 )
 ACT = _p(
     r"\b(?:ive|i have|just|already|i) (?:taken|took|swallowed|downed) (?:an overdose|(?:all|a whole|the whole|loads of|"
-    rf"too many|every|lots of|a lot of|two|three|four) (?:\w+ ){{0,2}}{_DOSES}|(?:all of )?them all|"
+    rf"too many|every|lots of|a lot of|two|three|four|\d+) (?:\w+ ){{0,2}}{_DOSES}|(?:all of )?them all|"
     rf"everything in the)\b|"
     r"\b(?:ive|i have|just|already) swallowed everything\b"
 )

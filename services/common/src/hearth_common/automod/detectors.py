@@ -159,7 +159,10 @@ def _abusive_list() -> WordList:
     return WordList((word, word) for word in wordlists.ABUSIVE)
 
 
-_DOSE = re.compile(r"\d+ ?(?:mg|ml|mcg|g)\b|(?:take|took|taking|on|prescribed|dose|smoke|smoking|smoked|snort|pils)")
+_DOSE = re.compile(
+    r"\d+ ?(?:mg|ml|mcg|g)\b|(?:take|took|taking|on|prescribed|dose|smoke|smoking|smoked|snort|pils|sel|seling|buy|"
+    r"buying|bought|dealer|high|stoned)"
+)
 
 
 def medication(views: Views) -> list[Finding]:
@@ -252,6 +255,14 @@ _CONTACT_CANONICAL = (
     ),
     (re.compile(rf"(?<![a-z0-9])(?:im|i am|find me) on (?:{_P_CANON}) as [a-z0-9]"), "a social media handle"),
     (
+        re.compile(rf"(?<![a-z0-9])(?:im|i am) on (?:{_P_CANON}) if (?:you|u) (?:want|wana|like)"),
+        "an invitation to talk off Hearth",
+    ),
+    (
+        re.compile(rf"(?<![a-z0-9])(?:u|you|ya|do you|do u) (?:got|have|on) (?:{_P_CANON})$"),
+        "a request for contact details",
+    ),
+    (
         re.compile(rf"(?<![a-z0-9])(?:subscribe to|folow|ad|find) my (?:{_P_CANON})(?![a-z0-9])"),
         "an invitation to talk off Hearth",
     ),
@@ -267,6 +278,12 @@ _CONTACT_FOLDED = (
     (re.compile(rf"(?<![a-z0-9])(?:{_P_FOLD})\s*[:=]\s*@?[a-z0-9_.]{{2,}}"), "a social media handle"),
     (re.compile(rf"(?<![a-z0-9])(?:{_P_FOLD})\s*(?:-|is|id|tag|handle)?\s*@[a-z0-9_.]{{2,}}"), "a social media handle"),
     (re.compile(r"[a-z0-9_]{2,}#\d{4}(?!\d)"), "a social media handle"),
+    (
+        re.compile(
+            rf"(?<![a-z0-9])my (?:@|handle|username|user name|name|tag|id) (?:on|for) (?:{_P_FOLD})(?![a-z0-9])"
+        ),
+        "a social media handle",
+    ),
     (
         re.compile(
             rf"(?<![a-z0-9])my (?:{_P_FOLD}) (?:username |user name |handle |tag |id |name |account |acc )?(?:is )?"

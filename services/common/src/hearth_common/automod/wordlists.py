@@ -59,6 +59,8 @@ MEDICATION = (
     "vyvanse",
     "elvanse",
     "dexamphetamine",
+    "methadone",
+    "subutex",
     "codeine",
     "co-codamol",
     "tramadol",
@@ -148,6 +150,14 @@ ABUSIVE = (
     "piece of shit",
     "eat shit",
     "nobody wants you",
+    "kill urself",
+    "kill ur self",
+    "go f yourself",
+    "go f urself",
+    "slag",
+    "nobody will ever love you",
+    "no one will ever love you",
+    "waste of oxygen",
     "go die",
     "go kill yourself",
     "neck yourself",
@@ -195,6 +205,8 @@ ABUSIVE = (
 
 # Social and messaging platforms (contact off the platform), with the short forms teens use.
 PLATFORMS = (
+    "dizzy cord",
+    "discrd",
     "instagram",
     "insta",
     "ig",
