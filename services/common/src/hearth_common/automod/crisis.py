@@ -90,7 +90,8 @@ PASSIVE = [
     _p(r"\b(?:go to sleep|sleep|fall asleep) and (?:never|not) wake up\b"),
     _p(r"\b(?:nobody|no one|noone) would (?:even )?(?:miss|notice|care)\b"),
     _p(
-        r"\b(?:im|i am|feel like|i feel) (?:a|such a|just a|nothing but a) (?:waste of space|waste of oxygen|waste of air)\b"
+        r"\b(?:im|i am|feel like|i feel) (?:a|such a|just a|nothing but a) "
+        r"(?:waste of space|waste of oxygen|waste of air)\b"
     ),
     _p(r"\bwant (?:it|everything|it all|the pain|this) to (?:stop|end)\b(?! (?:raining|snowing))"),
     _p(r"\bwish (?:i|id) (?:was|were|could be) (?:dead|gone|never born|not here|not alive)\b"),
