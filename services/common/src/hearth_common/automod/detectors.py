@@ -98,19 +98,19 @@ def _substitute(view: View, replacements: Sequence[tuple[re.Pattern[str], str]])
         if not pieces:
             continue
         pieces.extend((ch, view.origin[position + k]) for k, ch in enumerate(view.text[position:]))
-        view = normalise._build(pieces)
+        view = normalise.build(pieces)
     return view
 
 
 _SPELLED = (
     (
         re.compile(
-            r"\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|\s+at\s+(?=[a-z0-9-]+\s*(?:[\(\[\{<]\s*dot\s*[\)\]\}>]|\s+dot\s+|"
-            r"\.)\s*[a-z]{2,})"
+            r"\s{0,3}[\(\[\{<]\s{0,3}at\s{0,3}[\)\]\}>]\s{0,3}|\s{1,3}at\s{1,3}(?=[a-z0-9-]+\s{0,3}(?:[\(\[\{<]\s{0,3}dot\s{0,3}[\)\]\}>]|\s{1,3}dot\s{1,3}|"
+            r"\.)\s{0,3}[a-z]{2,})"
         ),
         "@",
     ),
-    (re.compile(r"\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|\s+dot\s+(?=[a-z]{2,3}\b)"), "."),
+    (re.compile(r"\s{0,3}[\(\[\{<]\s{0,3}dot\s{0,3}[\)\]\}>]\s{0,3}|\s{1,3}dot\s{1,3}(?=[a-z]{2,3}\b)"), "."),
 )
 
 
@@ -192,6 +192,7 @@ def abusive(views: Views) -> list[Finding]:
 # --- contact details and personal data ---------------------------------------------------------------------
 
 PHONE_REGIONS = ("GB", "US", "IE", "AU", "CA")
+_SEVEN_DIGITS = re.compile(r"\d{7}")
 _LONG_DIGITS = re.compile(r"\+?\d{10,14}")
 _EMAIL = re.compile(r"[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 # Bare domains count as links only with a top-level domain people share links under ("ok.so" stays words).
@@ -308,7 +309,8 @@ def contact(views: Views) -> list[Finding]:
     findings: list[Finding] = []
     digits = views.digits
     taken: list[tuple[int, int]] = []
-    for region in PHONE_REGIONS:
+    # the digits view holds a phone number's digits together, so seven in a row is the cue to ask libphonenumber
+    for region in PHONE_REGIONS if _SEVEN_DIGITS.search(digits.text) else ():
         for match in phonenumbers.PhoneNumberMatcher(digits.text, region, leniency=phonenumbers.Leniency.VALID):
             if any(match.start < e and s < match.end for s, e in taken) or _helpline(match.raw_string):
                 continue

@@ -36,7 +36,7 @@ class View:
         return self.origin[start], self.origin[end - 1] + 1
 
 
-def _build(pieces: list[tuple[str, int]]) -> View:
+def build(pieces: list[tuple[str, int]]) -> View:
     text = []
     origin = []
     for piece, index in pieces:
@@ -65,7 +65,7 @@ def _fold_char(ch: str) -> str:
 
 
 def fold(text: str) -> View:
-    return _build([(_fold_char(ch), i) for i, ch in enumerate(text)])
+    return build([(_fold_char(ch), i) for i, ch in enumerate(text)])
 
 
 _LEET = {
@@ -121,7 +121,7 @@ def canonical_of(folded: View) -> View:
             else:
                 pieces.append((" ", folded.origin[match.start() + k]))
         position = match.end()
-    view = _build(pieces)
+    view = build(pieces)
     return _join_spaced(_squeeze(view))
 
 
@@ -132,13 +132,12 @@ def _squeeze(view: View) -> View:
             continue
         text.append(ch)
         origin.append(index)
-    # trim
-    while text and text[0] == " ":
-        text.pop(0)
-        origin.pop(0)
-    while text and text[-1] == " ":
-        text.pop()
-        origin.pop()
+    start, end = 0, len(text)
+    while start < end and text[start] == " ":
+        start += 1
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    text, origin = text[start:end], origin[start:end]
     return View("".join(text), tuple(origin))
 
 
@@ -227,7 +226,9 @@ def digits(folded: View) -> View:
             out.append((" ", folded.origin[tokens[j - 1][1]] if j > i else 0))
             i = j
         else:
-            tok, start = tokens[i]
-            out.extend((ch, folded.origin[start + k]) for k, ch in enumerate(tok))
-            i += 1
-    return _build(out)
+            # no later start inside this run can reach four digits either (it ends at the same token): the run's
+            # tokens go out as written and the scan moves past it, so a long run costs once, not quadratically
+            for tok, start in tokens[i : max(j, i + 1)]:
+                out.extend((ch, folded.origin[start + k]) for k, ch in enumerate(tok))
+            i = max(j, i + 1)
+    return build(out)
