@@ -97,7 +97,9 @@ def compile_regex(pattern: str) -> regex.Pattern:
             "a regex pattern may not use backreferences, lookarounds, inline flags or possessive quantifiers"
         )
     if _nested_quantifier(pattern):
-        raise InvalidRule("a regex pattern may not repeat a group that itself repeats (catastrophic backtracking)")
+        raise InvalidRule(
+            "a regex pattern may not repeat a group that itself repeats or alternates (catastrophic backtracking)"
+        )
     try:
         return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
     except regex.error as exc:
