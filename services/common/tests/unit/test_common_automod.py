@@ -140,6 +140,24 @@ def test_crisis_language_is_never_blocked_or_censored_by_the_defaults():
         Rule("r", Kind.DETECTOR, "crisis", Action.BLOCK, "no")
 
 
+def test_a_message_in_crisis_is_posted_even_where_a_rule_would_refuse_it():
+    # a teen in crisis shares a phone number: the number is masked, the message is posted (moderation pages)
+    verdict = DEFAULT_RULE_SET.evaluate(
+        "I want to kill myself tonight, text me on 07700 900789", "chat", "teen", with_crisis=False
+    )
+    assert not verdict.blocked and verdict.crisis is Tier.IMMINENT
+    assert verdict.censored_text == "I want to kill myself tonight, **** ** ** ***** ******"
+    # repeating a plea for help is not spam to refuse
+    recent = [RecentMessage("please help me I want to die", 20), RecentMessage("please help me I want to die", 40)]
+    verdict = DEFAULT_RULE_SET.evaluate("please help me I want to die", "chat", "adult", recent=recent)
+    assert not verdict.blocked and any(h.source == "spam" for h in verdict.flags)
+    assert verdict.censored_text == "please help me I want to die"
+    # the same rules refuse the same things without crisis language
+    assert DEFAULT_RULE_SET.evaluate("text me on 07700 900789", "chat", "teen").blocked
+    again = [RecentMessage("please read my post", 20), RecentMessage("please read my post", 40)]
+    assert DEFAULT_RULE_SET.evaluate("please read my post", "chat", "adult", recent=again).blocked
+
+
 def test_rules_scope_exemptions_and_censor_masking():
     rules = RuleSet(
         3,

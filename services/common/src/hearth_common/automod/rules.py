@@ -30,6 +30,9 @@ PATTERN_MAX = 200
 RULES_MAX = 2000
 EXPLANATION_MAX = 300
 MASK = "*"
+# From this tier on a message is never refused or hidden whole by a rule (see _heard); it is still masked where
+# a rule censors or blocks a span (a phone number in a teen room), so personal details stay private.
+CRISIS_IS_HEARD = Tier.MEDIUM
 
 
 class InvalidRule(InvalidArgument):
@@ -449,11 +452,25 @@ class _Matcher:
             for finding in _detect(name, views, recent):
                 for rule in applicable:
                     add(rule, name, finding.reason, finding.start, finding.end)
-        reading = crisis.read(views) if with_crisis else crisis.CrisisReading(Tier.NONE, ())
+        refused = any(h.action is not Action.FLAG for h in hits)
+        reading = crisis.read(views) if with_crisis or refused else crisis.CrisisReading(Tier.NONE, ())
+        if reading.tier >= CRISIS_IS_HEARD:
+            hits = [_heard(hit, len(text)) for hit in hits]
         blocks = tuple(h for h in hits if h.action is Action.BLOCK)
         censors = tuple(h for h in hits if h.action is Action.CENSOR)
         flags = tuple(h for h in hits if h.action is Action.FLAG)
         return Verdict(blocks, censors, flags, mask(text, censors), reading.tier, reading.signals, tuple(timed_out))
+
+
+def _heard(hit: Hit, length: int) -> Hit:
+    """A rule's action on a message in crisis language: it is posted all the same (the person is heard, and
+    moderation, which reads it on message_posted, starts care); a block masks its span instead, or is a flag
+    when it spans the whole message (spam); a whole-message censor is a flag too."""
+    if hit.action is Action.FLAG:
+        return hit
+    whole = hit.start == 0 and hit.end >= length
+    action = Action.FLAG if whole else Action.CENSOR
+    return dataclasses.replace(hit, action=action, reason=f"{hit.reason} (posted: crisis language is never refused)")
 
 
 def _detect(name: str, views: Views, recent: Sequence[RecentMessage]) -> list[Finding]:
