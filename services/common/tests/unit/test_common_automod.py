@@ -24,6 +24,7 @@ from hearth_common.automod import (
     classify,
     classify_command,
     compile_regex,
+    warm_up,
 )
 from hearth_common.automod.scoring import load_corpus, score
 
@@ -249,6 +250,7 @@ def test_spam_uses_the_authors_recent_messages():
 
 
 def test_moderation_classify_writes_a_verdict_per_line():
+    warm_up()
     out = io.StringIO()
     classify_command([], io.StringIO('{"id": "a", "text": "kms tonight"}\nnot json, snap me\n'), out)
     first, second = (json.loads(line) for line in out.getvalue().splitlines())
