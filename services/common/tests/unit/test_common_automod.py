@@ -65,6 +65,14 @@ def test_each_detector_is_above_its_floor(scores, detector):
     assert scores[detector]["recall"] >= recall_floor, scores[detector]
 
 
+@pytest.mark.parametrize("name", ["automod_holdout.jsonl", "automod_unseen.jsonl"])
+def test_the_sets_written_after_the_matcher_stay_above_floors(name):
+    result = score(load_corpus(CORPUS.parent / name))
+    for detector in ("contact", "medication", "abusive", "crisis_any", "crisis_pages"):
+        assert result[detector]["precision"] >= 0.9 and result[detector]["recall"] >= 0.85, (detector, result[detector])
+    assert result["false_pages_per_100_benign"] < 5
+
+
 def test_crisis_recall_at_high_and_imminent_is_total_and_benign_pages_are_rare(scores):
     assert scores["crisis_pages"]["recall"] == 1.0, scores["crisis_pages"]["missed"]
     assert scores["false_pages_per_100_benign"] < 5
