@@ -188,6 +188,21 @@ def test_rules_scope_exemptions_and_censor_masking():
     assert not rules.evaluate("my code 1234", "x", "adult").blocked
 
 
+def test_wildcards_spell_their_literal_parts_as_the_text_is_read():
+    rules = RuleSet(
+        1,
+        (
+            Rule("a", Kind.WILDCARD, "star*fish", Action.CENSOR, "x"),
+            Rule("b", Kind.WILDCARD, "buy * followers", Action.FLAG, "x"),
+            Rule("c", Kind.WILDCARD, "kill?r", Action.FLAG, "x"),
+        ),
+    )
+    verdict = rules.evaluate("a STARRY fish? a starjellyfish. Buy 100 f0llowers", "r", "adult")
+    assert verdict.censored_text == "a STARRY fish? a *************. Buy 100 f0llowers"
+    assert [h.rule_id for h in verdict.flags] == ["b"]
+    assert [h.rule_id for h in rules.evaluate("a k1ller app", "r", "adult").flags] == ["c"]
+
+
 def test_the_rule_set_round_trips_through_json():
     rules = RuleSet(7, DEFAULT_RULE_SET.rules + (Rule("x", Kind.REGEX, r"\d{3}", Action.FLAG, "Numbers.", "room:a"),))
     again = RuleSet.from_dict(json.loads(json.dumps(rules.to_dict())))

@@ -110,17 +110,20 @@ def compile_regex(pattern: str) -> regex.Pattern:
 
 
 def _wildcard_regex(pattern: str) -> re.Pattern[str]:
-    words = detectors.normalise.squeezed_word(pattern.replace("*", " STAR ").replace("?", " QMARK "))
-    body = re.escape(words).replace("star", "[a-z0-9]*").replace("qmark", "[a-z0-9]")
-    body = (
-        body.replace(r"\ [a-z0-9]*\ ", "[a-z0-9]*")
-        .replace(r"\ [a-z0-9]*", "[a-z0-9]*")
-        .replace(r"[a-z0-9]*\ ", "[a-z0-9]*")
-    )
-    body = (
-        body.replace(r"\ [a-z0-9]\ ", "[a-z0-9]").replace(r"\ [a-z0-9]", "[a-z0-9]").replace(r"[a-z0-9]\ ", "[a-z0-9]")
-    )
-    return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+    """A wildcard rule as a pattern over the canonical view: `*` any run of letters or digits, `?` one; the
+    literal parts spelled as the canonical view spells text."""
+    body = []
+    for part in re.split(r"([*?])", pattern):
+        if part == "*":
+            body.append("[a-z0-9]*")
+        elif part == "?":
+            body.append("[a-z0-9]")
+        elif part:
+            core = detectors.normalise.squeezed_word(part)
+            lead = " " if part[0].isspace() and body else ""
+            trail = " " if part[-1].isspace() else ""
+            body.append(re.escape(lead + core + trail) if core else (" " if lead or trail else ""))
+    return re.compile(rf"(?<![a-z0-9]){''.join(body).strip()}(?![a-z0-9])")
 
 
 @dataclasses.dataclass(frozen=True)
