@@ -203,6 +203,29 @@ def test_wildcards_spell_their_literal_parts_as_the_text_is_read():
     assert [h.rule_id for h in rules.evaluate("a k1ller app", "r", "adult").flags] == ["c"]
 
 
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=6),
+    max_leaves=20,
+)
+_RULE_KEYS = st.fixed_dictionaries(
+    {},
+    optional={
+        k: _JSONISH | st.sampled_from(["word", "flag", "all", "cohort:teen", "x"])
+        for k in ("id", "kind", "pattern", "action", "explanation", "scope", "exempt_roles")
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({"version": _JSONISH, "rules": st.lists(_RULE_KEYS, max_size=3)}) | _JSONISH)
+def test_a_malformed_rule_set_is_refused_as_invalid_never_crashes(data):
+    try:
+        RuleSet.from_dict(data)
+    except InvalidRule:
+        pass
+
+
 def test_the_rule_set_round_trips_through_json():
     rules = RuleSet(7, DEFAULT_RULE_SET.rules + (Rule("x", Kind.REGEX, r"\d{3}", Action.FLAG, "Numbers.", "room:a"),))
     again = RuleSet.from_dict(json.loads(json.dumps(rules.to_dict())))

@@ -154,6 +154,8 @@ class Rule:
             or len(self.explanation) > EXPLANATION_MAX
         ):
             raise InvalidRule(f"rule {self.id!r}: the explanation must be 1 to {EXPLANATION_MAX} characters")
+        if not isinstance(self.scope, str):
+            raise InvalidRule(f"rule {self.id!r}: scope must be text")
         scope_kind, _, scope_value = self.scope.partition(":")
         if not (
             self.scope == "all"
@@ -161,6 +163,8 @@ class Rule:
             or (scope_kind == "room" and scope_value)
         ):
             raise InvalidRule(f"rule {self.id!r}: scope must be 'all', 'cohort:teen', 'cohort:adult' or 'room:<slug>'")
+        if isinstance(self.exempt_roles, str) or not all(isinstance(r, str) for r in self.exempt_roles):
+            raise InvalidRule(f"rule {self.id!r}: exempt roles must be a list of role names")
         roles = tuple(sorted(set(self.exempt_roles)))
         if any(role not in values(Role) for role in roles):
             raise InvalidRule(f"rule {self.id!r}: exempt roles must be among {values(Role)}")
@@ -176,6 +180,10 @@ class Rule:
             )
         if self.kind is Kind.REGEX:
             compile_regex(self.pattern)
+        if self.kind in (Kind.WORD, Kind.PHRASE, Kind.WILDCARD) and not detectors.normalise.squeezed_word(
+            self.pattern.replace("*", " ").replace("?", " ")
+        ):
+            raise InvalidRule(f"rule {self.id!r}: a word, phrase or wildcard needs letters or digits")
 
     def applies(self, room: str, cohort: str, author_roles: Iterable[str]) -> bool:
         if self.exempt_roles and set(self.exempt_roles) & set(author_roles):
