@@ -1,0 +1,234 @@
+"""Automod (pure): the views of a message the detectors and rules match on, each mapped back to the original
+characters (so a censor masks exactly what was written).
+
+- `folded`: look-alike characters resolved (confusable-homoglyphs' table for the letters that are confusable
+  with Latin ones, then Unidecode for the rest: accents, fullwidth, fancy-font letters), lower case.
+- `canonical`: `folded` with leetspeak read as letters (k1ll, mys3lf, @ and $ inside words), every run of
+  non-letters a single space, letter runs squeezed to one ("kiiiill" is "kil": word lists are squeezed the same
+  way), and spaced-out letters joined ("k m s", "k.i.l.l" are "kms", "kil"). Word lists and phrase rules
+  match here, on whole words.
+- `digits`: `folded` with numbers written in words read as digits ("oh seven seven double two") and
+  separators between digits dropped ("07700 900.123"), for the phone detector.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import unicodedata
+
+from confusable_homoglyphs import confusables
+from unidecode import unidecode
+
+
+@dataclasses.dataclass(frozen=True)
+class View:
+    """A transformed text and, for each of its characters, the index of the original character it came from."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of this view's [start, end)."""
+        if end <= start:
+            return (self.origin[start], self.origin[start]) if start < len(self.origin) else (0, 0)
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def build(pieces: list[tuple[str, int]]) -> View:
+    text = []
+    origin = []
+    for piece, index in pieces:
+        for ch in piece:
+            text.append(ch)
+            origin.append(index)
+    return View("".join(text), tuple(origin))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch.isascii():
+        return ch.lower()
+    normal = unicodedata.normalize("NFKC", ch)
+    if normal.isascii():
+        return normal.lower()
+    # a letter confusable with a Latin one (Cyrillic а, Greek ο...) reads as that Latin letter
+    found = confusables.is_confusable(normal, preferred_aliases=["latin"], greedy=False)
+    if found:
+        for homoglyph in found[0]["homoglyphs"]:
+            if homoglyph["c"].isascii() and homoglyph["c"].isalnum():
+                return homoglyph["c"].lower()
+    if unicodedata.category(normal[0]).startswith(("S", "C")):  # emoji, symbols, controls: a separator
+        return " "
+    return unidecode(normal).lower()
+
+
+def fold(text: str) -> View:
+    return build([(_fold_char(ch), i) for i, ch in enumerate(text)])
+
+
+_LEET = {
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "8": "b",
+    "9": "g",
+    "@": "a",
+    "$": "s",
+    "!": "i",
+    "|": "i",
+    "+": "t",
+    "€": "e",
+}
+_WORDISH = re.compile(r"[a-z0-9@$!|+']+")
+
+
+def _deleet_token(token: str) -> str:
+    """Digits and symbols inside a word read as letters; a token of digits alone stays a number."""
+    if not any(ch.isalpha() for ch in token):
+        return token.replace("@", " ").replace("!", " ").replace("|", " ").replace("+", " ")
+    return "".join(_LEET.get(ch, ch) for ch in token)
+
+
+def canonical(text: str) -> View:
+    return canonical_of(fold(text))
+
+
+def canonical_of(folded: View) -> View:
+    pieces: list[tuple[str, int]] = []
+    src = folded.text
+    position = 0
+    for match in _WORDISH.finditer(src):
+        if match.start() > position:
+            pieces.append((" ", folded.origin[position]))
+        raw = match.group()
+        lead = len(raw) - len(raw.lstrip("@$!|+'"))  # "@name", "!!": a leading symbol is no letter
+        if lead:
+            pieces.append((" ", folded.origin[match.start()]))
+        token = " " * lead + _deleet_token(raw[lead:])
+        # a trailing "!" or "|" is punctuation, not an "i"
+        stripped = match.group().rstrip("!|")
+        token = token[: len(stripped)] if stripped and any(c.isalpha() for c in stripped) else token
+        for k, ch in enumerate(token):
+            if ch == "'":  # "i'm", "you're", "don't" read as "im", "youre", "dont"
+                continue
+            if ch.isalnum():
+                pieces.append((ch, folded.origin[match.start() + k]))
+            else:
+                pieces.append((" ", folded.origin[match.start() + k]))
+        position = match.end()
+    view = build(pieces)
+    return _join_spaced(_squeeze(view))
+
+
+def _squeeze(view: View) -> View:
+    text, origin = [], []
+    for ch, index in zip(view.text, view.origin, strict=True):
+        if text and text[-1] == ch and (ch == " " or ch.isalpha()):
+            continue
+        text.append(ch)
+        origin.append(index)
+    start, end = 0, len(text)
+    while start < end and text[start] == " ":
+        start += 1
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    text, origin = text[start:end], origin[start:end]
+    return View("".join(text), tuple(origin))
+
+
+_SPACED = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z]){2,}(?![a-z0-9])")
+
+
+def _join_spaced(view: View) -> View:
+    """Runs of three or more single letters ("k m s", "k i l l") read as one word."""
+    if " " not in view.text:
+        return view
+    text, origin = [], []
+    position = 0
+    for match in _SPACED.finditer(view.text):
+        text.extend(view.text[position : match.start()])
+        origin.extend(view.origin[position : match.start()])
+        for k in range(match.start(), match.end()):
+            if view.text[k] != " ":
+                if text and text[-1] == view.text[k]:
+                    continue
+                text.append(view.text[k])
+                origin.append(view.origin[k])
+        position = match.end()
+    text.extend(view.text[position:])
+    origin.extend(view.origin[position:])
+    return View("".join(text), tuple(origin))
+
+
+def squeezed_word(phrase: str) -> str:
+    """A word-list entry as the canonical view spells it (so entries and text compare alike)."""
+    return canonical(phrase).text
+
+
+# --- numbers -----------------------------------------------------------------------------------------------
+
+_NUMBER_WORDS = {
+    "zero": "0",
+    "oh": "0",
+    "nought": "0",
+    "nil": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+_REPEAT_WORDS = {"double": 2, "triple": 3}
+_NUMBER_TOKEN = re.compile(r"[a-z]+|\d|[^a-z\d]")
+
+
+def digits(folded: View) -> View:
+    """Numbers written in words read as digits, and the separators inside a run of digits dropped.
+
+    A word is read as a digit only inside a run that has at least four digits in all (so "one of the two"
+    stays words), and "o" / "oh" only next to other digits."""
+    tokens = [(m.group(), m.start()) for m in _NUMBER_TOKEN.finditer(folded.text)]
+    out: list[tuple[str, int]] = []
+    i = 0
+    while i < len(tokens):
+        run, j, count = [], i, 0
+        pending_repeat = 1
+        while j < len(tokens):
+            tok, start = tokens[j]
+            if tok.isdigit():
+                run.append((tok * pending_repeat, folded.origin[start]))
+                count += pending_repeat
+                pending_repeat = 1
+            elif tok in _NUMBER_WORDS or (tok == "o" and count):
+                run.append((_NUMBER_WORDS.get(tok, "0") * pending_repeat, folded.origin[start]))
+                count += pending_repeat
+                pending_repeat = 1
+            elif tok in _REPEAT_WORDS:
+                pending_repeat = _REPEAT_WORDS[tok]
+            elif tok in {" ", ".", "-", "(", ")", "/", ",", "_"} or tok == "+" and not count:
+                if tok == "+":
+                    run.append(("+", folded.origin[start]))
+            else:
+                break
+            j += 1
+        if count >= 4:
+            out.append((" ", run[0][1]))
+            out.extend(run)
+            out.append((" ", folded.origin[tokens[j - 1][1]] if j > i else 0))
+            i = j
+        else:
+            # no later start inside this run can reach four digits either (it ends at the same token): the run's
+            # tokens go out as written and the scan moves past it, so a long run costs once, not quadratically
+            for tok, start in tokens[i : max(j, i + 1)]:
+                out.extend((ch, folded.origin[start + k]) for k, ch in enumerate(tok))
+            i = max(j, i + 1)
+    return build(out)
