@@ -8,10 +8,10 @@ import secrets
 from collections.abc import Callable
 
 from hearth_common.clock import utcnow
-from hearth_common.idempotency import KEY_MAX, IdempotentCall, purge_expired
+from hearth_common.idempotency import KEY_MAX, IdempotentCall, parse_key, purge_expired
 from hearth_common.ids import new_id, parse_uuid
 from hearth_common.people import Actor
-from hearth_common.text import optional_text, required_text, shown
+from hearth_common.text import required_text, shown
 from hearth_common.vocabulary import ROOM_SLUG
 from identity_service.domain import errors, events, model
 from identity_service.service_layer import views
@@ -447,7 +447,7 @@ class IdentityService:
         self, actor: Actor, person_id: str, badge_slug: str, reason: str, idempotency_key: str | None
     ) -> dict:
         reason = required_text(reason, "reason", REASON_MAX)
-        key = optional_text(idempotency_key, "idempotency_key", IDEMPOTENCY_KEY_MAX)
+        key = parse_key(idempotency_key)  # the one rule for keys; kept on the award, so honoured as long as it is
         if actor.service and key is None:
             raise errors.InvalidArgument("idempotency_key is required when a service awards a badge")
         try:
@@ -495,7 +495,7 @@ class IdentityService:
         self, actor: Actor, person_id: str, badge_slug: str, reason: str, idempotency_key: str | None
     ) -> None:
         reason = required_text(reason, "reason", REASON_MAX)
-        key = optional_text(idempotency_key, "idempotency_key", IDEMPOTENCY_KEY_MAX)
+        key = parse_key(idempotency_key)  # the one rule for keys; kept on the award, so honoured as long as it is
         if actor.service and key is None:
             raise errors.InvalidArgument("idempotency_key is required when a service revokes a badge")
         try:
