@@ -9,6 +9,7 @@ import itertools
 import uuid
 
 import pytest
+from moderation_unit_helpers import ROOM, START
 
 from hearth_common import errors
 from hearth_common.contracts import identity as identity_contract
@@ -36,10 +37,6 @@ from moderation_service.domain.reports import (
 )
 from moderation_service.service_layer.services import ModerationService
 from moderation_service.service_layer.unit_of_work import UnitOfWork
-
-START = dt.datetime(2025, 6, 15, 12, 0, tzinfo=dt.timezone.utc)
-ROOM = "anxiety-support"
-OTHER_ROOM = "grief-support"
 
 TABLES = ("people", "members", "messages", "reports", "cases", "paces", "inbox", IDEMPOTENCY_TABLE)
 CONSTRAINTS = (

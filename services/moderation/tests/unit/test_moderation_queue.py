@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import OTHER_ROOM, ROOM
+from moderation_unit_helpers import OTHER_ROOM, ROOM
 
 from hearth_common import errors
 from hearth_common.contracts import room as room_contract
@@ -64,10 +64,10 @@ def test_a_moderator_never_sees_nor_decides_a_case_about_themselves(service, wor
 def test_the_queue_orders_by_reporters_their_accuracy_and_severity(service, world):
     admin = world.admin()
     one, _ = reported(world, service, "one", ("r1",), reason="unkind")
-    three, _ = reported(world, service, "three", ("r2", "r3", "r4"), reason="unkind")
+    many, _ = reported(world, service, "many", ("r2", "r3", "r4", "r6"), reason="unkind")
     grave, _ = reported(world, service, "grave", ("r5",), reason="abusive_language")
     order = [c["subject"]["person_id"] for c in service.queue(admin)]
-    assert order == [three, grave, one]  # 3 reporters x 1.0 > 1 x 3.0 > 1 x 1.0 (all newcomers)
+    assert order == [many, grave, one]  # 4 reporters x 1.0 > 1 x 3.0 > 1 x 1.0 (all newcomers)
 
     # a reporter proven right twice outranks a newcomer for the same reason
     proven = world.member("proven")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import OTHER_ROOM, ROOM
+from moderation_unit_helpers import OTHER_ROOM, ROOM
 
 from hearth_common import errors
 from hearth_common.idempotency import KeyReused

@@ -1,0 +1,6 @@
+"""Test helpers shared by moderation's unit tests: the clock's start and the rooms the world uses."""
+import datetime as dt
+
+START = dt.datetime(2025, 6, 15, 12, 0, tzinfo=dt.timezone.utc)
+ROOM = "anxiety-support"
+OTHER_ROOM = "grief-support"
