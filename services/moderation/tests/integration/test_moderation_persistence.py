@@ -2,7 +2,9 @@
 uniqueness rules, the accuracy window, the outbox, the inbox and the migration's round trip."""
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import threading
 import uuid
 
 import pytest
@@ -153,3 +155,23 @@ def test_the_migration_downgrades_and_upgrades_again(moderation_db_url):
         engine.dispose()
     assert {"outbox", "inbox", "people", "event_backfills", "idempotency_records", "room_members", "messages",
             "cases", "reports", "paces"} <= tables
+
+
+def test_concurrent_first_reports_about_a_person_end_in_one_case(clean_engine, room, world):
+    # each filing on a real clock, so the two transactions truly overlap on PostgreSQL
+    live = ModerationService(uow_factory(clean_engine), room)
+    author = world.member("sam")
+    message_id = world.post(author)
+    reporters = [world.member(f"r{i}") for i in range(6)]
+    barrier = threading.Barrier(len(reporters))
+
+    def report(reporter):
+        barrier.wait(timeout=5)
+        return live.report_message(reporter, message_id, "spam")
+
+    with concurrent.futures.ThreadPoolExecutor(len(reporters)) as pool:
+        results = list(pool.map(report, reporters))
+
+    assert len({r["id"] for r in results}) == len(reporters)
+    with clean_engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(orm.cases)).scalar_one() == 1

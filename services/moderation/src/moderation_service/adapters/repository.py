@@ -6,12 +6,14 @@ import dataclasses
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from hearth_common.clock import utcnow
 from hearth_common.idempotency_records import SqlIdempotencyRecords
 from hearth_common.inbox import claim_event
 from hearth_common.people import BadgeState, GrantState, KnownPerson
 from hearth_common.sql_unit_of_work import CoreUnitOfWork
+from hearth_common.unit_of_work import UniqueViolation
 from moderation_service.adapters import orm
 from moderation_service.domain.reports import COUNTED_OUTCOMES, OPEN, Case, KnownMessage, Membership, Report
 from moderation_service.service_layer.unit_of_work import UnitOfWork
@@ -30,6 +32,14 @@ def _upsert(table: sa.Table, keys: list[str], values: dict, only_if_newer: bool 
 class _Repo:
     def __init__(self, connection: Connection):
         self.connection = connection
+
+    def _insert(self, table: sa.Table, values: dict) -> None:
+        """An INSERT that meets a uniqueness rule (a twin's row, committed or waited for) raises UniqueViolation
+        naming it, as a commit would: the statement runs at once, not at commit."""
+        try:
+            self.connection.execute(sa.insert(table).values(**values))
+        except IntegrityError as exc:
+            raise UniqueViolation.of(exc) from exc
 
 
 class PeopleRepository(_Repo):
@@ -97,7 +107,7 @@ class MessagesRepository(_Repo):
 
 class ReportsRepository(_Repo):
     def add(self, report: Report) -> None:
-        self.connection.execute(sa.insert(orm.reports).values(**dataclasses.asdict(report)))
+        self._insert(orm.reports, dataclasses.asdict(report))
 
     def _select(self, *where) -> list[Report]:
         stmt = sa.select(*[orm.reports.c[f] for f in _REPORT_FIELDS]).where(*where).order_by(
@@ -147,7 +157,7 @@ class ReportsRepository(_Repo):
 
 class CasesRepository(_Repo):
     def add(self, case: Case) -> None:
-        self.connection.execute(sa.insert(orm.cases).values(**dataclasses.asdict(case)))
+        self._insert(orm.cases, dataclasses.asdict(case))
 
     def _one(self, *where, lock: bool) -> Case | None:
         stmt = sa.select(*[orm.cases.c[f] for f in _CASE_FIELDS]).where(*where)
