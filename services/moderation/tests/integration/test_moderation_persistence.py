@@ -9,9 +9,11 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from moderation_world import ROOM, World
 
-from hearth_common import errors
+from hearth_common import errors, testing
 from hearth_common.fakes import FakeClock
 from hearth_common.unit_of_work import UniqueViolation
 from moderation_service.adapters import orm
@@ -145,16 +147,18 @@ def test_messages_past_retention_are_purged(service, world, clock):
         service.report_message(reporter, message_id, "unkind")
 
 
-def test_the_migration_downgrades_and_upgrades_again(moderation_db_url):
-    runner.downgrade(moderation_db_url)
-    runner.upgrade(moderation_db_url)
-    engine = sa.create_engine(moderation_db_url)
-    try:
-        tables = set(sa.inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
-    assert {"outbox", "inbox", "people", "event_backfills", "idempotency_records", "room_members", "messages",
-            "cases", "reports", "paces"} <= tables
+def test_the_migration_makes_the_schema_the_adapters_use_and_downgrades_to_nothing():
+    with testing.migrated_database("hearth_moderation_schema", runner.upgrade) as url:
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as conn:
+                context = MigrationContext.configure(conn, opts={"version_table": "alembic_version_moderation"})
+                assert compare_metadata(context, orm.metadata) == []
+            runner.downgrade(url, "base")
+            with engine.connect() as conn:
+                assert set(sa.inspect(conn).get_table_names()) == {"alembic_version_moderation"}
+        finally:
+            engine.dispose()
 
 
 def test_concurrent_first_reports_about_a_person_end_in_one_case(clean_engine, room, world):
