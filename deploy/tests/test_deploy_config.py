@@ -256,6 +256,15 @@ def test_only_deployed_services_have_broker_users(generated):
                                         consumers={})["users"][1]["name"] == "room"
 
 
+def test_only_deployed_services_have_event_queues(generated):
+    """A queue of a service installed but not deployed (moderation before compose runs it) would keep every event
+    it binds, for nobody."""
+    _, _, written = generated
+    consumers = {q["name"].split("--", 1)[1].split(".", 1)[0] for q in written["queues"]}
+    assert consumers and consumers <= set(DEPLOYED)
+    assert {b["destination"] for b in written["bindings"]} == {q["name"] for q in written["queues"]}
+
+
 def test_each_service_configures_only_the_names_that_are_its_own(every_service_definitions):
     committed = every_service_definitions
     configure = {p["user"]: re.compile(p["configure"]) for p in committed["permissions"] if p["user"] != "hearth-admin"}
