@@ -149,6 +149,8 @@ class ModerationService:
         """The open cases the caller may act on, highest priority first (then oldest); `room_slug` narrows it to
         cases with a report in that room. PermissionDenied for someone who moderates nowhere."""
         limit = min(max(int(limit or 50), 1), QUEUE_LIMIT_MAX)
+        if room_slug is not None and (refusal := ROOM_SLUG.refusal(room_slug, "room_slug")) is not None:
+            raise InvalidReport(refusal)
         now = self.clock()
         with self.uow_factory() as uow:
             moderator = _facts(uow.people.get(actor_id))
