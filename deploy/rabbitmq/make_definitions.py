@@ -101,6 +101,23 @@ def consumer_definitions() -> dict:
     return {"exchanges": sorted(exchanges.values(), key=lambda e: e["name"]), "queues": queues, "bindings": bindings}
 
 
+def _consumer_of(queue: str) -> str:
+    """The service of an event queue: evt-<source>-<type>--<service>.<method> (nameko's name for its handler)."""
+    return queue.split("--", 1)[1].split(".", 1)[0]
+
+
+def _deployed_consumers(consumers: dict, env: dict[str, str]) -> dict:
+    def deployed(queue: str) -> bool:
+        return f"RABBITMQ_{_consumer_of(queue).upper()}_PASSWORD" in env
+
+    kept = {**consumers,
+            "queues": [q for q in consumers.get("queues", []) if deployed(q["name"])],
+            "bindings": [b for b in consumers.get("bindings", []) if deployed(b["destination"])]}
+    used = {b["source"] for b in kept["bindings"]}
+    kept["exchanges"] = [e for e in consumers.get("exchanges", []) if e["name"] in used]
+    return kept
+
+
 def read_env(path: pathlib.Path) -> dict[str, str]:
     values = {}
     for line in path.read_text().splitlines():
@@ -136,11 +153,14 @@ def definitions(env: dict[str, str], salt=lambda: os.urandom(4), consumers: dict
     permissions = [{"user": "hearth-admin", "vhost": VHOST, "configure": ".*", "write": ".*", "read": ".*"}]
     topic_permissions = []
     consumers = consumer_definitions() if consumers is None else consumers
+    # Only the deployed services' event queues (a service is deployed once its password is in .env): a queue of a
+    # service installed here but not deployed (moderation before compose has it) would keep every event it binds,
+    # for nobody, until the broker's disk alarm.
+    consumers = _deployed_consumers(consumers, env)
     consumed: dict[str, set[str]] = {}  # service -> the exchanges its event queues are bound to
     for binding in consumers.get("bindings", []):
         # evt-<source>-<type>--<service>.<method>: nameko's name for an event handler's queue
-        consumer = binding["destination"].split("--", 1)[1].split(".", 1)[0]
-        consumed.setdefault(consumer, set()).add(binding["source"])
+        consumed.setdefault(_consumer_of(binding["destination"]), set()).add(binding["source"])
     for service in RPC_CALLERS:  # the broker user of each service is named after it (service_rpc)
         if f"RABBITMQ_{service.upper()}_PASSWORD" not in env:
             continue  # no user for a service not deployed: its RPC rights would be a door nobody watches

@@ -1,5 +1,5 @@
-"""Contract tier fixtures: identity and room, each on a migrated throwaway PostgreSQL database, built by their
-composition roots as their processes build them."""
+"""Contract tier fixtures: identity, room and moderation, each on a migrated throwaway PostgreSQL database, built
+by their composition roots as their processes build them."""
 import dataclasses
 import importlib
 
@@ -46,3 +46,8 @@ def room_services(room_engine):
 
     config = dataclasses.replace(settings.load(), database_url=room_engine.url.render_as_string(False))
     return (build_service(config, room_engine), *build_conversation(config, room_engine))
+
+
+@pytest.fixture(scope="session")
+def moderation_engine():
+    yield from _migrated_engine("moderation")

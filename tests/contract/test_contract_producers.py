@@ -1,6 +1,7 @@
-"""Contract: every event identity and room publish, made by a scenario that runs each event type at least once
-through their real service layers on PostgreSQL, parses with the contract its consumers read it with, field
-for field; room's read model of people is fed what identity's outbox actually holds."""
+"""Contract: every event identity, room and moderation publish, made by a scenario that runs each event type at
+least once through their real service layers on PostgreSQL, parses with the contract its consumers read it with,
+field for field; room's read model of people is fed what identity's outbox actually holds, and moderation's read
+models what identity's and room's hold (and its removal goes through room's own use case)."""
 import datetime as dt
 
 import pytest
@@ -8,14 +9,18 @@ from contract_helpers import published_events
 
 from hearth_common.contracts import BY_SOURCE
 from hearth_common.contracts import identity as identity_contract
+from hearth_common.contracts import moderation as moderation_contract
 from hearth_common.people import Actor
 from identity_service.seed import STARTER_BADGES
+from moderation_service.service_layer.services import ROOM_EVENTS
 
 PASSWORD = "a long enough password"
 ADULTS, TEENS = "contract-adults", "contract-teens"
-# Producers whose scenario runs below; moderation publishes nothing yet (room consumes its contract: see
-# test_contract_consumers).
-SCENARIOS = ("identity", "room")
+# Producers whose scenario runs below.
+SCENARIOS = ("identity", "room", "moderation")
+# Event types of a contract no use case of its producer makes yet: moderation's sanctions (room consumes them:
+# see test_contract_consumers; issue 14 section 2 builds them).
+NOT_YET_MADE = {"moderation": set(moderation_contract.SANCTION_EVENT_TYPES)}
 
 
 class Clock:
@@ -68,16 +73,43 @@ def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
     assert conversation.leave(morgan, ADULTS)
 
 
+class RoomRemovals:
+    """room's remove_message RPC as room's worker serves it: its own use case."""
+
+    def __init__(self, conversation):
+        self.conversation = conversation
+
+    def remove_message(self, message_id, moderator_id, reason=""):
+        return self.conversation.delete(moderator_id, message_id, moderator=True, reason=reason)
+
+
 @pytest.fixture(scope="module")
-def published(identity_service, identity_engine, room_services, room_engine) -> dict[str, list[dict]]:
+def published(identity_service, identity_engine, room_services, room_engine, moderation_engine
+              ) -> dict[str, list[dict]]:
     """Each producer's events, as its relay publishes them, after the scenario."""
+    from moderation_service.adapters.repository import uow_factory
+    from moderation_service.service_layer.services import ModerationService
+
     people = run_identity(identity_service)
     from_identity = published_events(identity_engine)
     rooms, conversation, sessions = room_services
     for envelope in from_identity:  # room's worker handles each of these just so
         assert rooms.apply_identity_event(envelope)
     run_room(rooms, conversation, sessions, people)
-    return {"identity": from_identity, "room": published_events(room_engine)}
+    from_room = published_events(room_engine)
+    moderation = ModerationService(uow_factory(moderation_engine), RoomRemovals(conversation))
+    for envelope in from_identity:  # moderation's worker handles each of these just so
+        assert moderation.apply_identity_event(envelope)
+    for envelope in from_room:
+        if envelope["event_type"] in ROOM_EVENTS:
+            assert moderation.apply_room_event(envelope)
+    [posted] = [e["data"] for e in from_room if e["event_type"] == "message_posted"]
+    report = moderation.report_message(people["morgan"], posted["message_id"], "contact_details",
+                                       "asked for my number")
+    [case] = moderation.queue(people["admin"])
+    assert case["reports"][0]["id"] == report["id"]
+    moderation.decide_case(people["admin"], case["id"], "agree", remove_messages=True, note="no contact details")
+    return {"identity": from_identity, "room": from_room, "moderation": published_events(moderation_engine)}
 
 
 @pytest.mark.parametrize("source", SCENARIOS)
@@ -93,7 +125,8 @@ def test_every_event_a_producer_publishes_parses_with_its_contract_field_for_fie
 
 @pytest.mark.parametrize("source", SCENARIOS)
 def test_the_scenario_makes_every_event_type_of_the_producers_contract(published, source):
-    assert {envelope["event_type"] for envelope in published[source]} == set(BY_SOURCE[source].types)
+    made = {envelope["event_type"] for envelope in published[source]}
+    assert made == set(BY_SOURCE[source].types) - NOT_YET_MADE.get(source, set())
 
 
 def test_a_sometimes_sent_field_is_in_the_contract_both_ways(published):
@@ -102,4 +135,4 @@ def test_a_sometimes_sent_field_is_in_the_contract_both_ways(published):
 
 
 def test_every_producer_of_a_contract_has_its_scenario_here():
-    assert set(BY_SOURCE) - set(SCENARIOS) == {"moderation"}, "add the new producer's scenario to this module"
+    assert set(BY_SOURCE) == set(SCENARIOS), "add the new producer's scenario to this module"

@@ -1,9 +1,9 @@
-"""End-to-end fuzzing of the gRPC APIs: identity-grpc and room-grpc as real processes (their workers beside them,
-the real PostgreSQL and RabbitMQ behind), sent every request message of every method generated from its
-descriptor (every field, nested messages, enums known and unknown, repeated, optional and oneof fields, text
-with NUL characters and of any length, huge and negative numbers), and raw random bytes, without a token, with
-an invalid one, as a member and as an admin. No call is ever answered INTERNAL or UNKNOWN, and every call is
-answered (a unary call within its deadline; a stream with its first metadata).
+"""End-to-end fuzzing of the gRPC APIs: identity-grpc, room-grpc and moderation-grpc as real processes (their
+workers beside them, the real PostgreSQL and RabbitMQ behind), sent every request message of every method
+generated from its descriptor (every field, nested messages, enums known and unknown, repeated, optional and
+oneof fields, text with NUL characters and of any length, huge and negative numbers), and raw random bytes,
+without a token, with an invalid one, as a member and as an admin. No call is ever answered INTERNAL or UNKNOWN,
+and every call is answered (a unary call within its deadline; a stream with its first metadata).
 
 Bounded: HEARTH_FUZZ_EXAMPLES examples of each method (default 25) and of raw bytes (ten times that), about a
 minute in all with the processes' start; `HEARTH_FUZZ_EXAMPLES=500 make test-e2e` for a long run.
@@ -18,6 +18,7 @@ from google.protobuf import message_factory
 from google.protobuf.descriptor import FieldDescriptor
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
+from hearth.moderation.v1 import moderation_pb2 as mpb
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
 from hypothesis import HealthCheck, event, given, settings
@@ -37,13 +38,15 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=
 SERVICES = {
     "identity": ipb.DESCRIPTOR.services_by_name["IdentityService"],
     "room": rpb.DESCRIPTOR.services_by_name["RoomService"],
+    "moderation": mpb.DESCRIPTOR.services_by_name["ModerationService"],
 }
 METHODS = [(name, method) for name, service in SERVICES.items() for method in service.methods]
 
 
 @pytest.fixture(scope="module")
 def platform(e2e_env, tmp_path_factory):
-    """identity-grpc and its worker, room-grpc and its worker; a member and an admin both services know."""
+    """identity-grpc, room-grpc and moderation-grpc, each with its worker; a member and an admin every service
+    knows."""
     env, _, identity_target = e2e_env
     log_dir = tmp_path_factory.mktemp("fuzz-logs")
     stack = Stack(env, log_dir, identity_target)
@@ -54,10 +57,22 @@ def platform(e2e_env, tmp_path_factory):
     room_env = {**env, "ROOM_DATABASE_URL": db_url, "ROOM_AMQP_URI": env["IDENTITY_AMQP_URI"],
                 "ROOM_IDENTITY_GRPC_TARGET": identity_target, "ROOM_GRPC_ADDRESS": room_target}
     subprocess.run([str(BIN / "room-migrate")], env=room_env, check=True, capture_output=True, timeout=120)
-    room = [Proc("room-worker", room_env, log_dir), Proc("room-grpc", room_env, log_dir)]
+    moderation_db = testing.create_database("hearth_moderation_fuzz")
+    moderation_target = f"127.0.0.1:{free_port()}"
+    moderation_env = {**env, "MODERATION_DATABASE_URL": moderation_db,
+                      "MODERATION_AMQP_URI": env["IDENTITY_AMQP_URI"],
+                      "MODERATION_IDENTITY_GRPC_TARGET": identity_target,
+                      "MODERATION_GRPC_ADDRESS": moderation_target,
+                      "MODERATION_WORKER_HEARTBEAT_FILE": str(log_dir / "moderation.hb")}
+    subprocess.run([str(BIN / "moderation-migrate")], env=moderation_env, check=True, capture_output=True,
+                   timeout=120)
+    room = [Proc("room-worker", room_env, log_dir), Proc("room-grpc", room_env, log_dir),
+            Proc("moderation-worker", moderation_env, log_dir), Proc("moderation-grpc", moderation_env, log_dir)]
     try:
         wait_serving(room_target, room[1])
-        channels = {"identity": grpc.insecure_channel(identity_target), "room": grpc.insecure_channel(room_target)}
+        wait_serving(moderation_target, room[3])
+        channels = {"identity": grpc.insecure_channel(identity_target), "room": grpc.insecure_channel(room_target),
+                    "moderation": grpc.insecure_channel(moderation_target)}
         identity = identity_pb2_grpc.IdentityServiceStub(channels["identity"])
         rooms = room_pb2_grpc.RoomServiceStub(channels["room"])
         member = identity.Register(ipb.RegisterRequest(username="fuzz_member", password=PASSWORD,
@@ -83,7 +98,7 @@ def platform(e2e_env, tmp_path_factory):
         yield channels, auth, known
         for channel in channels.values():
             channel.close()
-        for proc in [stack.grpc, *room[1:]]:
+        for proc in [stack.grpc, room[1], room[3]]:
             assert proc.process.poll() is None, f"{proc.name} died under the fuzzer"
             errors = [line for line in proc.logs() if line.get("level") in ("error", "critical")]
             assert not errors, f"{proc.name} logged errors: {errors[:3]}"
@@ -92,6 +107,7 @@ def platform(e2e_env, tmp_path_factory):
             proc.terminate()
         stack.stop()
         testing.drop_database(db_url)
+        testing.drop_database(moderation_db)
 
 
 def bearer(login):

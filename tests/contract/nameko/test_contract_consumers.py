@@ -16,7 +16,8 @@ from hearth_common.nameko_deps import event_consumers
 
 # Every nameko worker class, by the service it is.
 WORKERS = {"identity": ("identity_service.entrypoints.nameko_service", "IdentityWorker"),
-           "room": ("room_service.entrypoints.nameko_service", "RoomWorker")}
+           "room": ("room_service.entrypoints.nameko_service", "RoomWorker"),
+           "moderation": ("moderation_service.entrypoints.nameko_service", "ModerationWorker")}
 
 
 def worker_class(service: str):
@@ -50,6 +51,18 @@ def consumer_state(engine) -> dict[str, list[str]]:
                 for table in tables}
 
 
+def purged(worker, amqp_uri):
+    """The worker class, its event queues emptied: another consumer's test published to them too (room and
+    moderation both bind identity's events), and what waits there would reach this test's worker."""
+    with kombu.Connection(amqp_uri) as conn:
+        for consumer in event_consumers(worker):
+            try:
+                kombu.Queue(consumer["queue"])(conn.channel()).purge()
+            except Exception:  # the queue does not exist yet: nothing waits in it
+                pass
+    return worker
+
+
 @pytest.fixture
 def room_worker(room_engine, amqp_uri):
     """room's worker class, configured (through its settings) for the contract tier's database and vhost."""
@@ -57,20 +70,38 @@ def room_worker(room_engine, amqp_uri):
     from room_service.entrypoints import nameko_service
 
     testing.truncate_all(room_engine)
-    return importlib.reload(nameko_service).RoomWorker, room_engine
+    return purged(importlib.reload(nameko_service).RoomWorker, amqp_uri), room_engine
 
 
-def test_room_applies_every_event_type_it_binds(room_worker, container_factory, amqp_uri):
-    worker, engine = room_worker
+@pytest.fixture
+def moderation_worker(moderation_engine, amqp_uri):
+    """moderation's worker class, configured (through its settings) for the contract tier's database and vhost."""
+    os.environ.update(MODERATION_DATABASE_URL=moderation_engine.url.render_as_string(False),
+                      MODERATION_AMQP_URI=amqp_uri)
+    from moderation_service.entrypoints import nameko_service
+
+    testing.truncate_all(moderation_engine)
+    return purged(importlib.reload(nameko_service).ModerationWorker, amqp_uri), moderation_engine
+
+
+def applies_every_event_type_it_binds(service, worker, engine, container_factory, amqp_uri):
     bound = bindings(worker)
-    assert bound, "room's worker binds no event"
+    assert bound, f"{service}'s worker binds no event"
     with testing.running_worker(container_factory, worker, amqp_uri):
         dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
         for seq, (source, event_type) in enumerate(bound, start=1):
             before = consumer_state(engine)
             dispatch(source, event_type, examples.envelope(source, event_type, seq))
             testing.eventually(lambda: consumer_state(engine) != before, timeout=10,
-                               what=f"an effect of {source}'s {event_type} on room")
+                               what=f"an effect of {source}'s {event_type} on {service}")
+
+
+def test_room_applies_every_event_type_it_binds(room_worker, container_factory, amqp_uri):
+    applies_every_event_type_it_binds("room", *room_worker, container_factory, amqp_uri)
+
+
+def test_moderation_applies_every_event_type_it_binds(moderation_worker, container_factory, amqp_uri):
+    applies_every_event_type_it_binds("moderation", *moderation_worker, container_factory, amqp_uri)
 
 
 def test_room_dead_letters_an_event_that_breaks_its_contract_at_once(room_worker, container_factory, amqp_uri):

@@ -20,7 +20,9 @@ RPC_CALLERS: dict[str, tuple[str, ...]] = {
     "identity": ("room.get_room",),  # GrantRole: refuses a room that does not exist
     # its worker's first start: the events of identity and moderation (sanctions) it has not seen
     "room": ("identity.replay_events", "moderation.replay_events"),
-    "moderation": ("room.remove_message", "room.remove_person"),
+    # its decisions' removals; its worker's first start: the events of identity (people) and room (messages,
+    # members) it has not seen
+    "moderation": ("room.remove_message", "room.remove_person", "identity.replay_events", "room.replay_events"),
     "course": ("identity.award_badge",),  # learn -> earn: a completion awards its badge
 }
 

@@ -55,6 +55,13 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "sanction_imposed": dict(sanction_id="s-41", person_id=PERSON, kind="mute", room_slug=ROOM,
                              expires_at=AT + dt.timedelta(hours=1), reason="kept posting links"),
     "sanction_lifted": dict(sanction_id="s-41", person_id=PERSON),
+    "report_filed": dict(report_id="7a1c3e5f-2b4d-4f6a-8c0e-1a3c5e7f9b2d",
+                         case_id="3c5e7a9c-1e3f-4b5d-8f1a-2c4e6a8c0e3f",
+                         subject_id=PERSON, room_slug=ROOM, message_id="9e1f3a5c-7b9d-4e2f-8a4c-6e8a0c2e4a6b",
+                         reason="abusive_language", filed_at=AT),
+    "case_decided": dict(case_id="3c5e7a9c-1e3f-4b5d-8f1a-2c4e6a8c0e3f", subject_id=PERSON, decision="agree",
+                         decided_by=OTHER, report_ids=("7a1c3e5f-2b4d-4f6a-8c0e-1a3c5e7f9b2d",), room_slugs=(ROOM,),
+                         removed_message_ids=("9e1f3a5c-7b9d-4e2f-8a4c-6e8a0c2e4a6b",), decided_at=AT),
 }
 
 

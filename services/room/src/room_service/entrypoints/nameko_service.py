@@ -28,7 +28,8 @@ class RoomWorker(
     kit.base(consumes_events=True),
     # identity's events: the read model of people; moderation's: the read model of sanctions
     event_handlers(identity.CONTRACT, lambda worker, envelope: worker.rooms.apply_identity_event(envelope)),
-    event_handlers(moderation.CONTRACT, lambda worker, envelope: worker.conversation.apply_sanction_event(envelope)),
+    event_handlers(moderation.CONTRACT, lambda worker, envelope: worker.conversation.apply_sanction_event(envelope),
+                   moderation.SANCTION_EVENT_TYPES),
 ):
     """nameko service `room`."""
 

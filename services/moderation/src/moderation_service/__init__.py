@@ -1,0 +1,1 @@
+"""Hearth moderation service: reports and the review queue (and, later, sanctions, automod, pages, appeals)."""

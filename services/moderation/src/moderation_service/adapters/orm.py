@@ -1,0 +1,95 @@
+"""Adapters: moderation's tables: reports and cases, read models (people, room members, messages), paces, and
+common's outbox, inbox, backfill and idempotency records."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from hearth_common.backfill import define_backfill_table
+from hearth_common.db import new_metadata
+from hearth_common.idempotency_records import define_idempotency_table
+from hearth_common.inbox import define_inbox_table
+from hearth_common.outbox import define_outbox_table
+from hearth_common.people_table import define_people_table
+from moderation_service.domain.reports import ONE_OPEN_CASE, ONE_OPEN_REPORT
+
+metadata = new_metadata()
+JSON = sa.JSON().with_variant(postgresql.JSONB, "postgresql")
+TZ = sa.DateTime(timezone=True)
+
+outbox = define_outbox_table(metadata)
+inbox = define_inbox_table(metadata)
+event_backfills = define_backfill_table(metadata)
+idempotency_records = define_idempotency_table(metadata)
+# The read model of people, fed by identity's events.
+people = define_people_table(metadata)
+
+# Who is in which room, from room's member_joined / member_left (seq: the room timeline's).
+room_members = sa.Table(
+    "room_members",
+    metadata,
+    sa.Column("room_slug", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("present", sa.Boolean, nullable=False),
+    sa.Column("changed_at", TZ, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+)
+
+# The messages reports may name, from room's message events, kept for the retention period.
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("message_id", sa.String(64), primary_key=True),
+    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("author_id", sa.String(36), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("posted_at", TZ, nullable=False, index=True),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False),
+)
+
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("subject_id", sa.String(36), nullable=False),
+    sa.Column("opened_at", TZ, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("decision", sa.String(10)),
+    sa.Column("decided_by", sa.String(36)),
+    sa.Column("decided_at", TZ),
+    sa.Column("note", sa.String(500)),
+    sa.Column("removed_message_ids", JSON, nullable=False),
+    sa.Index(ONE_OPEN_CASE, "subject_id", unique=True, postgresql_where=sa.text("status = 'open'")),
+    sa.Index("ix_cases_open", "opened_at", postgresql_where=sa.text("status = 'open'")),
+)
+
+reports = sa.Table(
+    "reports",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("case_id", sa.String(36), sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("reporter_id", sa.String(36), nullable=False),
+    sa.Column("subject_id", sa.String(36), nullable=False),
+    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("message_id", sa.String(64)),
+    sa.Column("message_body", sa.Text),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("note", sa.String(500)),
+    sa.Column("filed_at", TZ, nullable=False),
+    sa.Column("outcome", sa.String(10), nullable=False),
+    sa.Column("decided_at", TZ),
+    # One open report per reporter and target (a person report has no message: '' stands for it).
+    sa.Index(ONE_OPEN_REPORT, "reporter_id", "room_slug", "subject_id", sa.text("coalesce(message_id, '')"),
+             unique=True, postgresql_where=sa.text("outcome = 'open'")),
+    sa.Index("ix_reports_reporter_decided", "reporter_id", "decided_at"),
+)
+
+# When a person's next paced action (a report) is due (hearth_common.pacing).
+paces = sa.Table(
+    "paces",
+    metadata,
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("action", sa.String(20), primary_key=True),
+    sa.Column("due_at", TZ),
+)

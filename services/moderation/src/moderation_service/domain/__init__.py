@@ -1,0 +1,1 @@
+"""Domain of moderation: pure Python rules, entities, errors and events."""

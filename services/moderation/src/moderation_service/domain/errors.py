@@ -1,0 +1,36 @@
+"""Domain: moderation's refusals, each a subclass of one of common's categories (one mapping to gRPC statuses)."""
+from __future__ import annotations
+
+from hearth_common import errors
+
+
+class InvalidReport(errors.InvalidArgument):
+    """A report or a decision with a malformed or missing field (the message names it)."""
+
+
+class MessageNotKnown(errors.NotFound):
+    """No message with that id in moderation's read model (never posted, or older than its retention)."""
+
+
+class CaseNotFound(errors.NotFound):
+    """No case with that id."""
+
+
+class NotInRoom(errors.FailedPrecondition):
+    """The reporter, or the person reported, is not (or no longer recently) in the room."""
+
+
+class SelfReport(errors.FailedPrecondition):
+    """Nobody reports themselves."""
+
+
+class CaseClosed(errors.FailedPrecondition):
+    """The case was decided already."""
+
+
+class NotAModerator(errors.PermissionDenied):
+    """The caller may not act on this case (no moderator role covering its rooms, or the other cohort)."""
+
+
+class ReportingTooFast(errors.ResourceExhausted):
+    """Past the reporting pace; retry_after_seconds says when to try again."""

@@ -1,0 +1,211 @@
+"""Domain: reports, the case that gathers the open reports about one person, the queue's priority and the
+reporters' accuracy; pure rules over plain dataclasses."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+
+from hearth_common.contracts.moderation import CASE_DECISIONS, REPORT_REASONS
+from hearth_common.pacing import Pace
+from hearth_common.people import MODERATOR_ROLES, PersonFacts, is_admin, may_moderate
+from hearth_common.text import optional_text
+from moderation_service.domain.errors import InvalidReport, NotAModerator, ReportingTooFast, SelfReport
+
+OTHER = "other"
+NOTE_MAX = 500
+# How grave each reason is: the weight of a reporter's report in the queue's priority. Contact details and
+# the wrong age group are safety matters in a platform with teens; spam and language are nuisances.
+SEVERITY: dict[str, float] = {
+    "unkind": 1.0,
+    "talking_negatively": 1.5,
+    "contact_details": 3.0,
+    "abusive_language": 3.0,
+    "drug_names": 2.0,
+    "spam": 1.0,
+    "wrong_age_group": 3.0,
+    "wrong_language": 0.5,
+    OTHER: 1.0,
+}
+assert set(SEVERITY) == set(REPORT_REASONS), "every reason of the contract has a severity"
+REASON_DESCRIPTIONS: dict[str, str] = {
+    "unkind": "Unkind or unsupportive",
+    "talking_negatively": "Talking negatively about a member or listener",
+    "contact_details": "Contact details or social handles",
+    "abusive_language": "Abusive, graphic or sexual language",
+    "drug_names": "Drug or medication names",
+    "spam": "Spam or flooding",
+    "wrong_age_group": "Someone in the wrong age group",
+    "wrong_language": "A language other than the room's",
+    OTHER: "Something else (say what in the note)",
+}
+
+AGREE, DISAGREE, DISMISS = CASE_DECISIONS
+OPEN = "open"
+# What a decision makes of each report in the case (dismissed reports count for nobody's accuracy).
+OUTCOME = {AGREE: "upheld", DISAGREE: "rejected", DISMISS: "dismissed"}
+COUNTED_OUTCOMES = ("upheld", "rejected")
+ACCURACY_WINDOW = 100  # a reporter's accuracy is over their last 100 decided (upheld or rejected) reports
+# Reporting: 5 at once, then one a minute (a member reporting a flood reports each message, then waits).
+REPORT_PACE = Pace(burst=5, interval=dt.timedelta(seconds=60), what="reporting")
+PACE_ACTION = "report"
+# Whoever left a room this recently may still report what happened there (or be reported for it).
+RECENT_PRESENCE = dt.timedelta(hours=24)
+# The uniqueness rules a twin filing meets (the SQL schema's names, and the fakes').
+ONE_OPEN_CASE = "uq_cases_one_open_per_subject"
+ONE_OPEN_REPORT = "uq_reports_one_open_per_target"
+
+
+@dataclasses.dataclass
+class Report:
+    """One member's report of a message or a person in a room. `message_body` is the message as it was
+    reported (the evidence stays when the message is edited, removed or past its retention)."""
+
+    id: str
+    case_id: str
+    reporter_id: str
+    subject_id: str
+    room_slug: str
+    reason: str
+    note: str | None
+    filed_at: dt.datetime
+    message_id: str | None = None
+    message_body: str | None = None
+    outcome: str = OPEN
+    decided_at: dt.datetime | None = None
+
+    @property
+    def target(self) -> tuple[str, str, str | None]:
+        """What was reported: the same target reported twice by one reporter is one report."""
+        return (self.room_slug, self.subject_id, self.message_id)
+
+
+@dataclasses.dataclass
+class Case:
+    """All open reports about one person; decided once, by a moderator."""
+
+    id: str
+    subject_id: str
+    opened_at: dt.datetime
+    status: str = OPEN
+    decision: str | None = None
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = None
+    note: str | None = None
+    removed_message_ids: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OPEN
+
+    def decide(self, decision: str, moderator_id: str, note: str | None, removed: list[str], now: dt.datetime,
+               reports: Iterable[Report]) -> None:
+        self.status, self.decision, self.decided_by, self.decided_at = "decided", decision, moderator_id, now
+        self.note, self.removed_message_ids = note, list(removed)
+        for report in reports:
+            report.outcome, report.decided_at = OUTCOME[decision], now
+
+
+@dataclasses.dataclass
+class Membership:
+    """Who is in which room, from room's member_joined / member_left (`seq`: the room timeline's, so an older
+    event never overwrites a newer one)."""
+
+    room_slug: str
+    person_id: str
+    present: bool
+    changed_at: dt.datetime
+    seq: int
+
+    def counts(self, now: dt.datetime) -> bool:
+        """In the room now, or left it recently enough to report (or be reported for) what happened there."""
+        return self.present or now - self.changed_at <= RECENT_PRESENCE
+
+
+@dataclasses.dataclass
+class KnownMessage:
+    """A message as moderation knows it from room's events, kept for its retention period."""
+
+    id: str
+    room_slug: str
+    author_id: str
+    body: str
+    posted_at: dt.datetime
+    seq: int
+    deleted: bool = False
+
+
+# --- rules -------------------------------------------------------------------------------------------
+
+
+def reason_of(value: object) -> str:
+    if value not in REPORT_REASONS:
+        raise InvalidReport("reason must be one of " + ", ".join(REPORT_REASONS))
+    return value
+
+
+def note_of(reason: str, value: object) -> str | None:
+    note = optional_text(value, "note", NOTE_MAX, error=InvalidReport)
+    if reason == OTHER and note is None:
+        raise InvalidReport("a report for reason 'other' needs a note saying what is wrong")
+    return note
+
+
+def decision_of(value: object) -> str:
+    if value not in CASE_DECISIONS:
+        raise InvalidReport("decision must be one of " + ", ".join(CASE_DECISIONS))
+    return value
+
+
+def refuse_self_report(reporter_id: str, subject_id: str) -> None:
+    if reporter_id == subject_id:
+        raise SelfReport("you cannot report yourself")
+
+
+def next_report_due(due_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """The pace's next due time, or ReportingTooFast with retry_after_seconds."""
+    return REPORT_PACE.next_due(due_at, now, ReportingTooFast)
+
+
+def accuracy(upheld: int, decided: int) -> float:
+    """A reporter's accuracy over their last decided reports, smoothed (one right and one wrong assumed), so a
+    newcomer weighs 0.5 and one report decides nothing alone: (upheld + 1) / (decided + 2)."""
+    return (upheld + 1) / (decided + 2)
+
+
+def priority(reports: Iterable[Report], accuracies: dict[str, float]) -> float:
+    """The queue's order: each distinct reporter adds the gravest reason they gave, weighed by their accuracy
+    (0.5 + accuracy, so an accurate reporter counts up to three times an inaccurate one). More people, more
+    reliable people and graver reasons rank higher."""
+    gravest: dict[str, float] = {}
+    for report in reports:
+        gravest[report.reporter_id] = max(gravest.get(report.reporter_id, 0.0), SEVERITY[report.reason])
+    return round(sum((0.5 + accuracies.get(r, accuracy(0, 0))) * weight for r, weight in gravest.items()), 6)
+
+
+def may_review(moderator: PersonFacts | None, subject_cohort: str | None, room_slugs: Iterable[str],
+               now: dt.datetime) -> bool:
+    """Whether a moderator may act on a case: an admin always; a chat room moderator whose role covers one of
+    the case's rooms (for every room or that one) and who is of the rooms' cohort (moderation knows a room's
+    cohort as that of the person reported there: cohorts never share a room)."""
+    if moderator is None:
+        return False
+    if is_admin(moderator, now):
+        return True
+    if subject_cohort is not None and moderator.cohort != subject_cohort:
+        return False
+    return any(may_moderate(moderator, slug, now) for slug in room_slugs)
+
+
+def moderates_somewhere(moderator: PersonFacts | None, now: dt.datetime) -> bool:
+    """Holds an unexpired moderator or admin role, for every room or some room: the queue is theirs to see."""
+    return moderator is not None and any(
+        fact.role in MODERATOR_ROLES and (fact.expires_at is None or fact.expires_at > now) for fact in moderator.roles)
+
+
+def ensure_may_review(moderator: PersonFacts | None, subject_id: str, subject_cohort: str | None,
+                      room_slugs: Iterable[str], now: dt.datetime) -> None:
+    if moderator is not None and moderator.person_id == subject_id:
+        raise NotAModerator("you cannot decide a case about yourself")
+    if not may_review(moderator, subject_cohort, room_slugs, now):
+        raise NotAModerator("only a moderator of the case's rooms (of their cohort) or an admin may act on it")

@@ -1,0 +1,1 @@
+"""Entrypoints of moderation: gRPC server, nameko worker, migrate step; translation only."""

@@ -1,0 +1,24 @@
+"""Entrypoint: the moderation-migrate one-shot: schema upgrade, then the worker's event queues."""
+from __future__ import annotations
+
+import logging
+
+from hearth_common.migrations import migrate_step
+from moderation_service import settings as settings_module
+from moderation_service.migrations import runner
+
+log = logging.getLogger(__name__)
+
+
+def migrate(settings) -> None:
+    runner.upgrade(settings.database_url)
+    log.info("moderation database migrated")
+
+
+def main() -> None:
+    migrate_step("moderation", settings_module.load, migrate,
+                 "moderation_service.entrypoints.nameko_service:ModerationWorker")
+
+
+if __name__ == "__main__":
+    main()

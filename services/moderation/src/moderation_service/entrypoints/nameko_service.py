@@ -1,0 +1,43 @@
+"""Entrypoint: moderation's nameko worker: read models from identity's events (people) and room's (messages,
+members), the outbox relay and replays of moderation's events, the purge timers."""
+from __future__ import annotations
+
+import logging
+
+from nameko.timer import timer
+
+from hearth_common.contracts import identity, room
+from hearth_common.nameko_deps import Resource
+from hearth_common.nameko_kit import WorkerKit, event_handlers
+from moderation_service import settings as settings_module
+from moderation_service.bootstrap import build_relay, build_service
+from moderation_service.service_layer.services import ROOM_EVENTS
+
+settings = settings_module.load()
+log = logging.getLogger(__name__)
+kit = WorkerKit(settings, build_relay)
+
+
+class ModerationWorker(
+    kit.base(consumes_events=True),
+    # identity's events: the read model of people; room's: the messages reports name and who is in which room
+    event_handlers(identity.CONTRACT, lambda worker, envelope: worker.moderation.apply_identity_event(envelope)),
+    event_handlers(room.CONTRACT, lambda worker, envelope: worker.moderation.apply_room_event(envelope), ROOM_EVENTS),
+):
+    """nameko service `moderation`."""
+
+    name = "moderation"
+
+    moderation = Resource(lambda config: build_service(settings, kit.engine))
+
+    @timer(interval=3600)
+    def purge_messages(self):
+        """Forgets messages past their retention (MODERATION_MESSAGE_RETENTION_DAYS; reports keep their text)."""
+        purged = self.moderation.purge_messages()
+        if purged:
+            log.info("messages past retention purged", extra={"count": purged})
+
+    @timer(interval=3600)
+    def purge_idempotency_records(self):
+        """Deletes the records of idempotency keys older than their retention (24 hours)."""
+        self.moderation.purge_idempotency_records()

@@ -1,0 +1,329 @@
+"""Service layer: moderation's use cases: reports, the review queue and decisions, and the read models kept from
+identity's and room's events. Each takes a unit of work and returns plain data (views)."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from hearth_common import errors
+from hearth_common.clock import utcnow
+from hearth_common.contracts import identity as identity_contract
+from hearth_common.contracts import room as room_contract
+from hearth_common.contracts.moderation import REPORT_REASONS
+from hearth_common.idempotency import IdempotentCall, purge_expired
+from hearth_common.ids import new_id, parse_uuid
+from hearth_common.people import KnownPerson, PersonFacts
+from hearth_common.text import optional_text, required_text
+from hearth_common.vocabulary import ROOM_SLUG
+from moderation_service.domain import events
+from moderation_service.domain import reports as rules
+from moderation_service.domain.errors import (
+    CaseClosed,
+    CaseNotFound,
+    InvalidReport,
+    MessageNotKnown,
+    NotAModerator,
+    NotInRoom,
+)
+from moderation_service.domain.reports import Case, KnownMessage, Membership, Report
+from moderation_service.service_layer import views
+from moderation_service.service_layer.ports import RoomRemovals
+from moderation_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+IDEMPOTENCY_KEY_MAX = 200
+QUEUE_LIMIT_MAX = 100
+QUEUE_SCAN = 500  # open cases looked at per queue listing (a moderator's scope is filtered from these)
+MESSAGE_RETENTION = dt.timedelta(days=30)
+PURGE_BATCH = 1000
+# The room events moderation keeps read models of.
+ROOM_EVENTS = (room_contract.MessagePosted.TYPE, room_contract.MessageEdited.TYPE, room_contract.MessageDeleted.TYPE,
+               room_contract.MemberJoined.TYPE, room_contract.MemberLeft.TYPE)
+
+
+class ModerationService:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], rooms: RoomRemovals,
+                 clock: Callable[[], dt.datetime] = utcnow, message_retention: dt.timedelta = MESSAGE_RETENTION):
+        self.uow_factory = uow_factory
+        self.rooms = rooms
+        self.clock = clock
+        self.message_retention = message_retention
+
+    # --- reports -----------------------------------------------------------------------------------------
+
+    def reasons(self) -> list[dict]:
+        """The taxonomy a report's reason comes from, with each reason's weight in the queue."""
+        return [views.reason(name) for name in REPORT_REASONS]
+
+    def report_message(self, actor_id: str, message_id: object, reason: object, note: object = None,
+                       idempotency_key: object = None) -> dict:
+        """A member of the message's room reports it (and so its author). Reporting the same message again
+        returns the first report; nobody reports their own message."""
+        message_id = required_text(message_id, "message_id", 64, error=InvalidReport)
+        reason = rules.reason_of(reason)
+        note = rules.note_of(reason, note)
+        call = IdempotentCall(actor_id, "moderation.ReportMessage", idempotency_key,
+                              {"message_id": message_id, "reason": reason, "note": note})
+
+        def file(uow: UnitOfWork, now: dt.datetime) -> dict:
+            message = uow.messages.get(message_id)
+            if message is None:
+                raise MessageNotKnown(f"no message {message_id!r} is known to moderation")
+            return self._file(uow, actor_id, message.room_slug, message.author_id, reason, note, now, message)
+
+        return self._idempotent(call, file)
+
+    def report_person(self, actor_id: str, room_slug: object, person_id: object, reason: object,
+                      note: object = None, idempotency_key: object = None) -> dict:
+        """A member of a room reports a person there (in it now, or recently). Idempotent per room and person
+        while the report is open; nobody reports themselves."""
+        if (refusal := ROOM_SLUG.refusal(room_slug, "room_slug")) is not None:
+            raise InvalidReport(refusal)
+        person_id = parse_uuid(person_id, "person_id", InvalidReport)
+        reason = rules.reason_of(reason)
+        note = rules.note_of(reason, note)
+        call = IdempotentCall(actor_id, "moderation.ReportPerson", idempotency_key,
+                              {"room_slug": room_slug, "person_id": person_id, "reason": reason, "note": note})
+
+        def file(uow: UnitOfWork, now: dt.datetime) -> dict:
+            rules.refuse_self_report(actor_id, person_id)
+            subject = uow.members.get(room_slug, person_id)
+            if subject is None or not subject.counts(now):
+                raise NotInRoom(f"the person reported is not in {room_slug!r} (nor was lately)")
+            return self._file(uow, actor_id, room_slug, person_id, reason, note, now, None)
+
+        return self._idempotent(call, file)
+
+    def _file(self, uow: UnitOfWork, actor_id: str, room_slug: str, subject_id: str, reason: str,
+              note: str | None, now: dt.datetime, message: KnownMessage | None) -> dict:
+        rules.refuse_self_report(actor_id, subject_id)
+        reporter = uow.members.get(room_slug, actor_id)
+        if reporter is None or not reporter.counts(now):
+            raise NotInRoom(f"you can report only in a room you are in (or were in lately), not {room_slug!r}")
+        message_id = message.id if message else None
+        existing = uow.reports.open_by(actor_id, room_slug, subject_id, message_id)
+        if existing is not None:  # the same thing reported again: the first report, nothing new
+            return views.report(existing)
+        uow.paces.set_due(actor_id, rules.PACE_ACTION,
+                          rules.next_report_due(uow.paces.due(actor_id, rules.PACE_ACTION, lock=True), now))
+        case = uow.cases.open_about(subject_id, lock=True)
+        if case is None:
+            case = Case(id=new_id(), subject_id=subject_id, opened_at=now)
+            uow.cases.add(case)
+        report = Report(id=new_id(), case_id=case.id, reporter_id=actor_id, subject_id=subject_id,
+                        room_slug=room_slug, reason=reason, note=note, filed_at=now, message_id=message_id,
+                        message_body=message.body if message else None)
+        uow.reports.add(report)
+        uow.add_events([events.report_filed(report)])
+        return views.report(report)
+
+    def _idempotent(self, call: IdempotentCall, effect: Callable[[UnitOfWork, dt.datetime], dict]) -> dict:
+        """Runs a filing in a unit of work, honouring the idempotency key. A twin filing at the same moment (the
+        same report, or the first report about a person) meets a uniqueness rule: one more attempt then finds
+        what the twin committed."""
+
+        def attempt() -> dict:
+            with self.uow_factory() as uow:
+                if (stored := call.stored(uow.idempotency)) is not None:
+                    return stored
+                now = self.clock()
+                result = call.remember(uow.idempotency, effect(uow, now), now)
+                uow.commit()
+                return result
+
+        def twice() -> dict:
+            try:
+                return attempt()
+            except UniqueViolation as conflict:
+                if conflict.constraint not in (rules.ONE_OPEN_CASE, rules.ONE_OPEN_REPORT):
+                    raise
+                return attempt()
+
+        return call.run(twice, self.uow_factory)
+
+    # --- the review queue ----------------------------------------------------------------------------------
+
+    def queue(self, actor_id: str, room_slug: str | None = None, limit: int = 50) -> list[dict]:
+        """The open cases the caller may act on, highest priority first (then oldest); `room_slug` narrows it to
+        cases with a report in that room. PermissionDenied for someone who moderates nowhere."""
+        limit = min(max(int(limit or 50), 1), QUEUE_LIMIT_MAX)
+        if room_slug is not None and (refusal := ROOM_SLUG.refusal(room_slug, "room_slug")) is not None:
+            raise InvalidReport(refusal)
+        now = self.clock()
+        with self.uow_factory() as uow:
+            moderator = _facts(uow.people.get(actor_id))
+            if not rules.moderates_somewhere(moderator, now):
+                raise NotAModerator("the review queue is for moderators and admins")
+            listed = []
+            for case in uow.cases.list_open(QUEUE_SCAN):
+                if case.subject_id == actor_id:
+                    continue  # nobody reviews reports about themselves
+                reports = uow.reports.open_in_case(case.id)
+                rooms = {r.room_slug for r in reports}
+                if not reports or (room_slug is not None and room_slug not in rooms):
+                    continue
+                subject = uow.people.get(case.subject_id)
+                if rules.may_review(moderator, subject.cohort if subject else None, rooms, now):
+                    listed.append((case, reports, subject))
+            accuracies = self._accuracies(uow, {r.reporter_id for _, reports, _ in listed for r in reports})
+            shown = [self._case_view(uow, case, reports, subject, accuracies) for case, reports, subject in listed]
+        shown.sort(key=lambda c: (-c["priority"], c["opened_at"]))
+        return shown[:limit]
+
+    def get_case(self, actor_id: str, case_id: object) -> dict:
+        """One case with all its reports (open, or as decided), for a moderator who may act on it."""
+        case_id = parse_uuid(case_id, "case_id", InvalidReport)
+        now = self.clock()
+        with self.uow_factory() as uow:
+            case = uow.cases.get(case_id)
+            if case is None:
+                raise CaseNotFound(f"no case {case_id}")
+            reports = uow.reports.in_case(case.id) if not case.is_open else uow.reports.open_in_case(case.id)
+            subject = uow.people.get(case.subject_id)
+            rules.ensure_may_review(_facts(uow.people.get(actor_id)), case.subject_id,
+                                    subject.cohort if subject else None, {r.room_slug for r in reports}, now)
+            accuracies = self._accuracies(uow, {r.reporter_id for r in reports})
+            return self._case_view(uow, case, reports, subject, accuracies)
+
+    def decide_case(self, actor_id: str, case_id: object, decision: object, remove_messages: bool = False,
+                    note: object = None, idempotency_key: object = None) -> dict:
+        """A moderator decides a case: agree (with `remove_messages`, the reported messages are removed through
+        room first), disagree or dismiss. Every open report in it closes with the decision, and its reporters'
+        accuracy follows (dismissed reports count for nobody). Announced as case_decided."""
+        case_id = parse_uuid(case_id, "case_id", InvalidReport)
+        decision = rules.decision_of(decision)
+        note = optional_text(note, "note", rules.NOTE_MAX, error=InvalidReport)
+        remove = bool(remove_messages) and decision == rules.AGREE
+        call = IdempotentCall(actor_id, "moderation.DecideCase", idempotency_key,
+                              {"case_id": case_id, "decision": decision, "remove_messages": remove, "note": note})
+
+        def open_case(uow: UnitOfWork, now: dt.datetime, lock: bool) -> tuple[Case, list[Report], KnownPerson | None]:
+            case = uow.cases.get(case_id, lock=lock)
+            if case is None:
+                raise CaseNotFound(f"no case {case_id}")
+            if not case.is_open:
+                raise CaseClosed(f"case {case_id} was decided already ({case.decision})")
+            reports = uow.reports.open_in_case(case.id)
+            subject = uow.people.get(case.subject_id)
+            rules.ensure_may_review(_facts(uow.people.get(actor_id)), case.subject_id,
+                                    subject.cohort if subject else None, {r.room_slug for r in reports}, now)
+            return case, reports, subject
+
+        def attempt() -> dict:
+            with self.uow_factory() as uow:  # authorise before asking room for anything
+                if (stored := call.stored(uow.idempotency)) is not None:
+                    return stored
+                _, reports, _ = open_case(uow, self.clock(), lock=False)
+            # room's removal is idempotent and outside any transaction of ours: a failure here commits nothing,
+            # and a retry removes again harmlessly.
+            removed = self._remove_messages(actor_id, reports, note) if remove else []
+            with self.uow_factory() as uow:
+                if (stored := call.stored(uow.idempotency)) is not None:
+                    return stored
+                now = self.clock()
+                case, reports, subject = open_case(uow, now, lock=True)
+                case.decide(decision, actor_id, note, removed, now, reports)
+                uow.cases.save(case)
+                for report in reports:
+                    uow.reports.save(report)
+                uow.add_events([events.case_decided(case, reports)])
+                accuracies = self._accuracies(uow, {r.reporter_id for r in reports})
+                view = self._case_view(uow, case, reports, subject, accuracies)
+                result = call.remember(uow.idempotency, view, now)
+                uow.commit()
+                return result
+
+        return call.run(attempt, self.uow_factory)
+
+    def _remove_messages(self, actor_id: str, reports: list[Report], note: str | None) -> list[str]:
+        removed = []
+        for message_id in dict.fromkeys(r.message_id for r in reports if r.message_id):
+            reasons = sorted({r.reason for r in reports if r.message_id == message_id})
+            try:
+                self.rooms.remove_message(message_id, actor_id, note or "removed after reports: " + ", ".join(reasons))
+            except errors.NotFound:
+                continue  # room no longer has it (past its history): nothing to remove
+            removed.append(message_id)
+        return removed
+
+    @staticmethod
+    def _accuracies(uow: UnitOfWork, reporter_ids: set[str]) -> dict[str, float]:
+        records = uow.reports.track_records(sorted(reporter_ids), rules.ACCURACY_WINDOW) if reporter_ids else {}
+        return {r: rules.accuracy(*records.get(r, (0, 0))) for r in reporter_ids}
+
+    @staticmethod
+    def _case_view(uow: UnitOfWork, case: Case, reports: list[Report], subject: KnownPerson | None,
+                   accuracies: dict[str, float]) -> dict:
+        subject_view = views.subject(case.subject_id, subject, uow.reports.upheld_cases_about(case.subject_id))
+        return views.case(case, reports, accuracies, rules.priority(reports, accuracies), subject_view)
+
+    # --- read models from other services' events ----------------------------------------------------------
+
+    def apply_identity_event(self, envelope: dict) -> bool:
+        """Applies one of identity's events to the read model of people, once per event id."""
+        if envelope.get("event_type") not in identity_contract.EVENT_TYPES:
+            return False
+        event = identity_contract.parse(envelope)
+        person_id = event.payload.person_id
+        with self.uow_factory() as uow:
+            uow.people.lock_new(person_id)
+            if not uow.claim_event(envelope):
+                return False
+            person = uow.people.get(person_id, lock=True) or KnownPerson(person_id)
+            person.apply(event)
+            uow.people.save(person)
+            uow.commit()
+            return True
+
+    def apply_room_event(self, envelope: dict) -> bool:
+        """Applies one of room's message and membership events to the read models, once per event id; an older
+        event (by the room timeline's seq) never overwrites a newer one. Returns whether the event was new."""
+        event = room_contract.parse(envelope)
+        p = event.payload
+        with self.uow_factory() as uow:
+            if not uow.claim_event(envelope):
+                return False
+            match p:
+                case room_contract.MemberJoined() | room_contract.MemberLeft():
+                    joined = isinstance(p, room_contract.MemberJoined)
+                    current = uow.members.get(p.room_slug, p.person_id, lock=True)
+                    if current is None or current.seq < p.seq:
+                        uow.members.save(Membership(p.room_slug, p.person_id, joined,
+                                                    p.joined_at if joined else p.left_at, p.seq))
+                case room_contract.MessagePosted():
+                    if uow.messages.get(p.message_id, lock=True) is None:
+                        uow.messages.save(KnownMessage(p.message_id, p.room_slug, p.author_id, p.body, p.posted_at,
+                                                       p.seq))
+                case room_contract.MessageEdited() | room_contract.MessageDeleted():
+                    current = uow.messages.get(p.message_id, lock=True)
+                    if current is None or current.seq < p.seq:
+                        edited = isinstance(p, room_contract.MessageEdited)
+                        uow.messages.save(KnownMessage(
+                            p.message_id, p.room_slug, p.author_id,
+                            p.body if edited else (current.body if current else ""),
+                            current.posted_at if current else (p.edited_at if edited else p.deleted_at),
+                            p.seq, deleted=not edited))
+            uow.commit()
+            return True
+
+    # --- housekeeping --------------------------------------------------------------------------------------
+
+    def purge_messages(self) -> int:
+        """Forgets messages past the retention period (reports keep the reported message's text)."""
+        before, purged = self.clock() - self.message_retention, 0
+        while True:
+            with self.uow_factory() as uow:
+                count = uow.messages.purge(before, PURGE_BATCH)
+                uow.commit()
+            purged += count
+            if count < PURGE_BATCH:
+                return purged
+
+    def purge_idempotency_records(self) -> int:
+        return purge_expired(self.uow_factory, self.clock())
+
+
+def _facts(person: KnownPerson | None) -> PersonFacts | None:
+    return person.facts() if person is not None and person.known else None

@@ -1,0 +1,77 @@
+"""Service layer: the unit-of-work and repository contracts the use cases are written against."""
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from typing import Protocol
+
+from hearth_common.idempotency import IdempotencyRecords
+from hearth_common.people import KnownPerson
+from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
+from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
+from moderation_service.domain.reports import Case, KnownMessage, Membership, Report
+
+
+class PeopleRepository(Protocol):
+    """The read model of people from identity's events (hearth_common.people)."""
+
+    def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None: ...
+    def save(self, person: KnownPerson) -> None: ...
+    def lock_new(self, person_id: str) -> None: ...
+
+
+class MembersRepository(Protocol):
+    """Who is in which room, from room's member_joined / member_left."""
+
+    def get(self, room_slug: str, person_id: str, *, lock: bool = False) -> Membership | None: ...
+    def save(self, membership: Membership) -> None: ...
+
+
+class MessagesRepository(Protocol):
+    """The messages reports may name, from room's message events, kept for the retention period."""
+
+    def get(self, message_id: str, *, lock: bool = False) -> KnownMessage | None: ...
+    def save(self, message: KnownMessage) -> None: ...
+    def purge(self, posted_before: dt.datetime, limit: int) -> int: ...
+
+
+class ReportsRepository(Protocol):
+    def add(self, report: Report) -> None: ...
+    def open_by(self, reporter_id: str, room_slug: str, subject_id: str, message_id: str | None) -> Report | None:
+        """The reporter's open report of that target, if any (UNIQUE among open reports)."""
+    def open_in_case(self, case_id: str) -> list[Report]: ...
+    def in_case(self, case_id: str) -> list[Report]: ...
+    def save(self, report: Report) -> None: ...
+    def track_records(self, reporter_ids: list[str], window: int) -> dict[str, tuple[int, int]]:
+        """{reporter: (upheld, decided)} over each reporter's last `window` upheld or rejected reports."""
+    def upheld_cases_about(self, subject_id: str) -> int: ...
+
+
+class CasesRepository(Protocol):
+    def add(self, case: Case) -> None: ...
+    def get(self, case_id: str, *, lock: bool = False) -> Case | None: ...
+    def open_about(self, subject_id: str, *, lock: bool = False) -> Case | None:
+        """The one open case about a person (UNIQUE among open cases), if any."""
+    def list_open(self, limit: int) -> list[Case]: ...
+    def save(self, case: Case) -> None: ...
+
+
+class PacesRepository(Protocol):
+    def due(self, person_id: str, action: str, *, lock: bool = False) -> dt.datetime | None: ...
+    def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None: ...
+
+
+class UnitOfWork(BaseUnitOfWork):
+    """Moderation's transaction: its repositories, plus the events to publish if, and only if, it commits."""
+
+    people: PeopleRepository
+    members: MembersRepository
+    messages: MessagesRepository
+    reports: ReportsRepository
+    cases: CasesRepository
+    paces: PacesRepository
+    idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key
+
+    @abc.abstractmethod
+    def claim_event(self, envelope: dict) -> bool:
+        """Records an incoming event as handled in this transaction; False if it was handled before."""

@@ -1,0 +1,60 @@
+"""Service layer: the plain-data shapes use cases return (never ORM rows or protobuf). No view holds a date of
+birth (moderation never has one), and a report's view for its reporter names no other reporter."""
+from __future__ import annotations
+
+from hearth_common.people import KnownPerson
+from moderation_service.domain.reports import REASON_DESCRIPTIONS, SEVERITY, Case, Report
+
+
+def reason(name: str) -> dict:
+    return {"reason": name, "description": REASON_DESCRIPTIONS[name], "severity": SEVERITY[name]}
+
+
+def report(r: Report) -> dict:
+    """A report as its reporter sees it."""
+    return {
+        "id": r.id,
+        "room_slug": r.room_slug,
+        "subject_id": r.subject_id,
+        "message_id": r.message_id,
+        "reason": r.reason,
+        "note": r.note,
+        "filed_at": r.filed_at,
+        "outcome": r.outcome,
+    }
+
+
+def reviewed_report(r: Report, reporter_accuracy: float) -> dict:
+    """A report as a moderator sees it: who filed it and how reliable they have been, and the message as it was."""
+    return {**report(r), "reporter_id": r.reporter_id, "reporter_accuracy": reporter_accuracy,
+            "message_body": r.message_body}
+
+
+def subject(person_id: str, known: KnownPerson | None, upheld_cases: int) -> dict:
+    """The person reported, as a moderator needs them: kind, cohort and recent record."""
+    return {
+        "person_id": person_id,
+        "username": (known.username if known else None) or "",
+        "kind": (known.kind if known else None) or "",
+        "cohort": (known.cohort if known else None) or "",
+        "upheld_cases": upheld_cases,
+    }
+
+
+def case(c: Case, reports: list[Report], accuracies: dict[str, float], priority: float, subject_view: dict) -> dict:
+    return {
+        "id": c.id,
+        "subject": subject_view,
+        "status": c.status,
+        "opened_at": c.opened_at,
+        "priority": priority,
+        "reporter_count": len({r.reporter_id for r in reports}),
+        "reasons": sorted({r.reason for r in reports}),
+        "room_slugs": sorted({r.room_slug for r in reports}),
+        "reports": [reviewed_report(r, accuracies[r.reporter_id]) for r in reports],
+        "decision": c.decision,
+        "decided_by": c.decided_by,
+        "decided_at": c.decided_at,
+        "note": c.note,
+        "removed_message_ids": list(c.removed_message_ids),
+    }

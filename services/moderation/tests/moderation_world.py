@@ -1,0 +1,80 @@
+"""Test helpers shared by moderation's tiers: a world that feeds the read models through identity's and room's
+contracts, as the worker does, so a test sets up people, memberships and messages as they arrive in production."""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import uuid
+
+from hearth_common.contracts import identity as identity_contract
+from hearth_common.contracts import room as room_contract
+from moderation_service.service_layer.services import ModerationService
+
+ROOM = "anxiety-support"
+OTHER_ROOM = "grief-support"
+
+
+@dataclasses.dataclass
+class World:
+    """Feeds moderation's read models through identity's and room's contracts, as the worker does."""
+
+    service: ModerationService
+    clock: object  # a callable giving now
+    seqs: itertools.count = dataclasses.field(default_factory=lambda: itertools.count(1))
+    room_seqs: dict = dataclasses.field(default_factory=dict)
+
+    def _deliver(self, payload) -> dict:
+        envelope = {**payload.event().envelope(payload_source(payload)), "seq": next(self.seqs)}
+        if payload_source(payload) == "identity":
+            self.service.apply_identity_event(envelope)
+        else:
+            self.service.apply_room_event(envelope)
+        return envelope
+
+    def _room_seq(self, room: str) -> int:
+        self.room_seqs[room] = self.room_seqs.get(room, 0) + 1
+        return self.room_seqs[room]
+
+    def person(self, username: str, cohort: str = "adult", kind: str = "member") -> str:
+        person_id = str(uuid.uuid4())
+        self._deliver(identity_contract.PersonRegistered(person_id=person_id, username=username, kind=kind,
+                                                         cohort=cohort, registered_at=self.clock()))
+        return person_id
+
+    def grant(self, person_id: str, role: str, room: str | None = None) -> None:
+        self._deliver(identity_contract.RoleGranted(grant_id=str(uuid.uuid4()), person_id=person_id, role=role,
+                                                    room_id=room))
+
+    def moderator(self, username: str, room: str | None = ROOM, cohort: str = "adult") -> str:
+        person_id = self.person(username, cohort, "listener")
+        self.grant(person_id, identity_contract.CHAT_ROOM_MODERATOR, room)
+        return person_id
+
+    def admin(self, username: str = "admin_ada") -> str:
+        person_id = self.person(username, "adult", "listener")
+        self.grant(person_id, identity_contract.ADMIN)
+        return person_id
+
+    def join(self, person_id: str, room: str = ROOM) -> None:
+        self._deliver(room_contract.MemberJoined(room_slug=room, person_id=person_id, seq=self._room_seq(room),
+                                                 joined_at=self.clock()))
+
+    def leave(self, person_id: str, room: str = ROOM) -> None:
+        self._deliver(room_contract.MemberLeft(room_slug=room, person_id=person_id, reason="left",
+                                               seq=self._room_seq(room), left_at=self.clock()))
+
+    def member(self, username: str, room: str = ROOM, cohort: str = "adult") -> str:
+        person_id = self.person(username, cohort)
+        self.join(person_id, room)
+        return person_id
+
+    def post(self, author_id: str, body: str = "something hurtful", room: str = ROOM) -> str:
+        message_id = str(uuid.uuid4())
+        self._deliver(room_contract.MessagePosted(room_slug=room, message_id=message_id, seq=self._room_seq(room),
+                                                  author_id=author_id, body=body, reply_to=None, mention_ids=(),
+                                                  posted_at=self.clock()))
+        return message_id
+
+
+def payload_source(payload) -> str:
+    return "identity" if type(payload).TYPE in identity_contract.EVENT_TYPES else "room"

@@ -1,0 +1,237 @@
+"""Unit-test fakes for moderation: its tables in common's in-memory store with the rules of adapters/orm.py, a
+fake room that records removals, a clock, and a world that feeds the read models through the producers'
+contracts, as the worker does."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from moderation_unit_helpers import START
+from moderation_world import World
+
+from hearth_common import errors
+from hearth_common.fakes import (
+    IDEMPOTENCY_TABLE,
+    FakeClock,
+    FakeIdempotencyRecords,
+    InMemoryDatabase,
+    InMemoryRepository,
+    InMemoryUnitOfWork,
+    foreign_key,
+    unique,
+)
+from hearth_common.people import KnownPerson
+from moderation_service.domain.reports import (
+    COUNTED_OUTCOMES,
+    ONE_OPEN_CASE,
+    ONE_OPEN_REPORT,
+    OPEN,
+    Case,
+    KnownMessage,
+    Membership,
+    Report,
+)
+from moderation_service.service_layer.services import ModerationService
+from moderation_service.service_layer.unit_of_work import UnitOfWork
+
+TABLES = ("people", "members", "messages", "reports", "cases", "paces", "inbox", IDEMPOTENCY_TABLE)
+CONSTRAINTS = (
+    # the partial unique indexes of adapters/orm.py
+    unique("cases", ONE_OPEN_CASE, lambda c: c.subject_id, where=lambda c: c.status == OPEN),
+    unique("reports", ONE_OPEN_REPORT, lambda r: (r.reporter_id, r.room_slug, r.subject_id, r.message_id or ""),
+           where=lambda r: r.outcome == OPEN),
+    foreign_key("reports", lambda r: r.case_id, "cases"),
+)
+
+
+class FakePeopleRepository(InMemoryRepository):
+    table = "people"
+
+    def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None:
+        self._read("get")
+        return self._get(self.table, person_id)
+
+    def save(self, person: KnownPerson) -> None:
+        self._put(self.table, person.person_id, person)
+
+    def lock_new(self, person_id: str) -> None:
+        if self._get(self.table, person_id) is None:
+            self._put(self.table, person_id, KnownPerson(person_id))
+
+
+class FakeMembersRepository(InMemoryRepository):
+    table = "members"
+
+    def get(self, room_slug: str, person_id: str, *, lock: bool = False) -> Membership | None:
+        self._read("get")
+        return self._get(self.table, (room_slug, person_id))
+
+    def save(self, membership: Membership) -> None:
+        current = self._get(self.table, (membership.room_slug, membership.person_id))
+        if current is None or current.seq < membership.seq:  # as the SQL upsert's WHERE
+            self._put(self.table, (membership.room_slug, membership.person_id), membership)
+
+
+class FakeMessagesRepository(InMemoryRepository):
+    table = "messages"
+
+    def get(self, message_id: str, *, lock: bool = False) -> KnownMessage | None:
+        self._read("get")
+        return self._get(self.table, message_id)
+
+    def save(self, message: KnownMessage) -> None:
+        current = self._get(self.table, message.id)
+        if current is None or current.seq < message.seq:
+            self._put(self.table, message.id, message)
+
+    def purge(self, posted_before: dt.datetime, limit: int) -> int:
+        doomed = [m.id for m in self._rows().values() if m.posted_at < posted_before][:limit]
+        for message_id in doomed:
+            self._delete(self.table, message_id)
+        return len(doomed)
+
+
+class FakeReportsRepository(InMemoryRepository):
+    table = "reports"
+
+    def add(self, report: Report) -> None:
+        self._insert(self.table, report.id, report)
+
+    def _where(self, keep) -> list[Report]:
+        return sorted((self._get(self.table, r.id) for r in self._rows().values() if keep(r)),
+                      key=lambda r: (r.filed_at, r.id))
+
+    def open_by(self, reporter_id: str, room_slug: str, subject_id: str, message_id: str | None) -> Report | None:
+        self._read("open_by")
+        found = self._where(lambda r: r.outcome == OPEN and r.target == (room_slug, subject_id, message_id)
+                            and r.reporter_id == reporter_id)
+        return found[0] if found else None
+
+    def open_in_case(self, case_id: str) -> list[Report]:
+        return self._where(lambda r: r.case_id == case_id and r.outcome == OPEN)
+
+    def in_case(self, case_id: str) -> list[Report]:
+        return self._where(lambda r: r.case_id == case_id)
+
+    def save(self, report: Report) -> None:
+        self._put(self.table, report.id, report)
+
+    def track_records(self, reporter_ids: list[str], window: int) -> dict[str, tuple[int, int]]:
+        records = {}
+        for reporter in reporter_ids:
+            decided = sorted((r for r in self._rows().values()
+                              if r.reporter_id == reporter and r.outcome in COUNTED_OUTCOMES),
+                             key=lambda r: (r.decided_at, r.id), reverse=True)[:window]
+            if decided:
+                records[reporter] = (sum(r.outcome == COUNTED_OUTCOMES[0] for r in decided), len(decided))
+        return records
+
+    def upheld_cases_about(self, subject_id: str) -> int:
+        return sum(c.subject_id == subject_id and c.decision == "agree" for c in self._rows("cases").values())
+
+
+class FakeCasesRepository(InMemoryRepository):
+    table = "cases"
+
+    def add(self, case: Case) -> None:
+        self._insert(self.table, case.id, case)
+
+    def get(self, case_id: str, *, lock: bool = False) -> Case | None:
+        self._read("get")
+        return self._get(self.table, case_id)
+
+    def open_about(self, subject_id: str, *, lock: bool = False) -> Case | None:
+        self._read("open_about")
+        return next((self._get(self.table, c.id) for c in self._rows().values()
+                     if c.subject_id == subject_id and c.status == OPEN), None)
+
+    def list_open(self, limit: int) -> list[Case]:
+        cases = sorted((c for c in self._rows().values() if c.status == OPEN), key=lambda c: (c.opened_at, c.id))
+        return [self._get(self.table, c.id) for c in cases[:limit]]
+
+    def save(self, case: Case) -> None:
+        self._put(self.table, case.id, case)
+
+
+class FakePacesRepository(InMemoryRepository):
+    table = "paces"
+
+    def due(self, person_id: str, action: str, *, lock: bool = False) -> dt.datetime | None:
+        return self._get(self.table, (person_id, action))
+
+    def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None:
+        self._put(self.table, (person_id, action), due_at)
+
+
+class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
+    """moderation's transaction over the in-memory store, as its Core statements are: reads hand out copies."""
+
+    def __init__(self, db: InMemoryDatabase):
+        super().__init__(db)
+        self.people = FakePeopleRepository(self)
+        self.members = FakeMembersRepository(self)
+        self.messages = FakeMessagesRepository(self)
+        self.reports = FakeReportsRepository(self)
+        self.cases = FakeCasesRepository(self)
+        self.paces = FakePacesRepository(self)
+        self.idempotency = FakeIdempotencyRecords(self)
+
+    def claim_event(self, envelope: dict) -> bool:
+        if envelope["event_id"] in self._rows("inbox"):
+            return False
+        self._put("inbox", envelope["event_id"], envelope.get("event_type"))
+        return True
+
+
+class FakeRoom:
+    """room's removals: records each call; a message id in `gone` is one room no longer has (NotFound);
+    `down` makes every call fail as an unanswered RPC does."""
+
+    def __init__(self):
+        self.removed: list[tuple[str, str, str]] = []
+        self.gone: set[str] = set()
+        self.down = False
+
+    def remove_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict:
+        if self.down:
+            raise ConnectionError("room did not answer")
+        if message_id in self.gone:
+            raise errors.NotFound(f"no message {message_id}")
+        self.removed.append((message_id, moderator_id, reason))
+        return {"id": message_id, "deleted": True}
+
+
+@pytest.fixture
+def db() -> InMemoryDatabase:
+    return InMemoryDatabase(TABLES, CONSTRAINTS)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def room() -> FakeRoom:
+    return FakeRoom()
+
+
+@pytest.fixture
+def uow_factory(db):
+    return lambda: FakeUnitOfWork(db)
+
+
+@pytest.fixture
+def service(uow_factory, room, clock) -> ModerationService:
+    return ModerationService(uow_factory, room, clock=clock)
+
+
+@pytest.fixture
+def world(service, clock) -> World:
+    return World(service, clock)
+
+
+@pytest.fixture
+def published(db):
+    """The events committed so far, oldest first."""
+    return db.published

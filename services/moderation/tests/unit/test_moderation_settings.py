@@ -1,0 +1,22 @@
+"""Unit tests: moderation's settings are read when a process starts, from MODERATION_* variables."""
+import datetime as dt
+
+from moderation_service import settings
+
+
+def test_defaults_are_a_local_machines(monkeypatch):
+    for name in ("MODERATION_GRPC_ADDRESS", "MODERATION_MESSAGE_RETENTION_DAYS", "MODERATION_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    loaded = settings.load()
+    assert loaded.grpc_address == "0.0.0.0:50053"
+    assert loaded.database_url.endswith("/hearth_moderation")
+    assert loaded.message_retention == dt.timedelta(days=30)
+
+
+def test_the_environment_overrides_them(monkeypatch):
+    monkeypatch.setenv("MODERATION_GRPC_ADDRESS", "127.0.0.1:6000")
+    monkeypatch.setenv("MODERATION_MESSAGE_RETENTION_DAYS", "7")
+    monkeypatch.setenv("MODERATION_ROOM_RPC_TIMEOUT_SECONDS", "2.5")
+    loaded = settings.load()
+    assert (loaded.grpc_address, loaded.message_retention, loaded.room_rpc_timeout_seconds) == (
+        "127.0.0.1:6000", dt.timedelta(days=7), 2.5)
