@@ -5,9 +5,9 @@ from google.protobuf import message_factory
 from hearth.moderation.v1 import moderation_pb2 as pb
 
 from hearth_common.contracts.moderation import CASE_DECISIONS, REPORT_REASONS
+from hearth_common.idempotency import KEY_MAX as IDEMPOTENCY_KEY_MAX
 from moderation_service.domain.reports import NOTE_MAX
 from moderation_service.entrypoints.grpc_server import LIMITS, SERVICE_NAME
-from moderation_service.service_layer.services import IDEMPOTENCY_KEY_MAX
 
 METHODS = pb.DESCRIPTOR.services_by_name["ModerationService"].methods
 LONGEST_REASON = max(REPORT_REASONS, key=len)

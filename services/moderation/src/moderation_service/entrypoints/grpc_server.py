@@ -4,7 +4,7 @@ from __future__ import annotations
 from hearth.moderation.v1 import moderation_pb2, moderation_pb2_grpc
 
 from hearth_common.clients.identity_keys import identity_key_fetcher
-from hearth_common.db import FailFast, db_ping, make_engine
+from hearth_common.db import db_ping, make_server_engine
 from hearth_common.grpc_server import Authentication, GrpcServer
 from hearth_common.logging import configure_logging
 from hearth_common.request_limits import Limit, RequestLimits, free_text
@@ -13,7 +13,6 @@ from moderation_service import settings as settings_module
 from moderation_service.bootstrap import build_service
 from moderation_service.domain import reports
 from moderation_service.entrypoints.grpc_servicer import ModerationServicer
-from moderation_service.service_layer import services
 
 SERVICE_NAME = moderation_pb2.DESCRIPTOR.services_by_name["ModerationService"].full_name
 
@@ -23,17 +22,11 @@ LIMITS = RequestLimits(text={
     "note": free_text(reports.NOTE_MAX),
     "reason": Limit(max(len(reason) for reason in reports.SEVERITY)),
     "decision": Limit(max(len(decision) for decision in reports.OUTCOME)),
-    "idempotency_key": free_text(services.IDEMPOTENCY_KEY_MAX),
 })
-
-# Health follows the database this often: while it is unreachable, NOT_SERVING shows within about this long.
-READINESS_INTERVAL_SECONDS = 1.0
-
 
 def make_grpc_engine(settings):
     """moderation-grpc's engine: a connection per worker thread, failing fast while the database is unreachable."""
-    return make_engine(settings.database_url, pool_size=settings.grpc_workers,
-                       fail_fast=FailFast.from_settings(settings))
+    return make_server_engine(settings, settings.grpc_workers)
 
 
 def build_server(settings, service=None, verifier: TokenVerifier | None = None) -> GrpcServer:
@@ -54,8 +47,7 @@ def main() -> None:
     settings = settings_module.load()
     configure_logging("moderation", "grpc", settings.log_level)
     engine = make_grpc_engine(settings)
-    server = build_server(settings, build_service(settings, engine)).start(
-        readiness=lambda: db_ping(engine), interval=READINESS_INTERVAL_SECONDS)
+    server = build_server(settings, build_service(settings, engine)).start(readiness=lambda: db_ping(engine))
     server.serve_until_signalled(settings.grpc_grace_seconds, settings.grpc_drain_seconds)
 
 

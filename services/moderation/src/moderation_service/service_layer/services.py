@@ -33,7 +33,6 @@ from moderation_service.service_layer.unit_of_work import UniqueViolation, UnitO
 
 log = logging.getLogger(__name__)
 
-IDEMPOTENCY_KEY_MAX = 200
 QUEUE_LIMIT_MAX = 100
 QUEUE_SCAN = 500  # open cases looked at per queue listing (a moderator's scope is filtered from these)
 MESSAGE_RETENTION = dt.timedelta(days=30)
