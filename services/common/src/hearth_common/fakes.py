@@ -200,6 +200,14 @@ class InMemoryUnitOfWork(UnitOfWork):
             hook()
             self._see_committed()
 
+    def claim_event(self, envelope: dict) -> bool:
+        """A consumer's inbox (list INBOX_TABLE among the database's tables): True the first time an event id is
+        claimed in what this transaction sees, False for one already claimed (a redelivery)."""
+        if envelope["event_id"] in self._rows(INBOX_TABLE):
+            return False
+        self._put(INBOX_TABLE, envelope["event_id"], envelope.get("event_type"))
+        return True
+
     # --- the transaction -------------------------------------------------------------------------------------
 
     def _stage(self, table: str, key: Hashable, row) -> None:
@@ -310,6 +318,8 @@ class InMemoryRepository:
         self.uow._before_read(f"{self.table}.{query}" if self.table else query)
 
 
+INBOX_TABLE = "inbox"
+"""The table a consumer's fake inbox keeps claimed event ids in (InMemoryUnitOfWork.claim_event)."""
 IDEMPOTENCY_TABLE = "idempotency_records"
 """The table FakeIdempotencyRecords keeps its rows in: list it among a service's fake tables."""
 

@@ -9,7 +9,7 @@ import pathlib
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from hearth_common.automod import (
@@ -219,6 +219,8 @@ _RULE_KEYS = st.fixed_dictionaries(
 
 @settings(max_examples=300, deadline=None)
 @given(st.fixed_dictionaries({"version": _JSONISH, "rules": st.lists(_RULE_KEYS, max_size=3)}) | _JSONISH)
+@example({"version": 1, "rules": [{"id": "flag", "kind": "word", "pattern": "x", "action": "flag",
+                                   "explanation": "all", "exempt_roles": None}]})  # found by this test
 def test_a_malformed_rule_set_is_refused_as_invalid_never_crashes(data):
     try:
         RuleSet.from_dict(data)

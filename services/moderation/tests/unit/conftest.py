@@ -12,6 +12,7 @@ from moderation_world import World
 from hearth_common import errors
 from hearth_common.fakes import (
     IDEMPOTENCY_TABLE,
+    INBOX_TABLE,
     FakeClock,
     FakeIdempotencyRecords,
     InMemoryDatabase,
@@ -34,7 +35,7 @@ from moderation_service.domain.reports import (
 from moderation_service.service_layer.services import ModerationService
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
-TABLES = ("people", "members", "messages", "reports", "cases", "paces", "inbox", IDEMPOTENCY_TABLE)
+TABLES = ("people", "members", "messages", "reports", "cases", "paces", INBOX_TABLE, IDEMPOTENCY_TABLE)
 CONSTRAINTS = (
     # the partial unique indexes of adapters/orm.py
     unique("cases", ONE_OPEN_CASE, lambda c: c.subject_id, where=lambda c: c.status == OPEN),
@@ -175,12 +176,6 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.cases = FakeCasesRepository(self)
         self.paces = FakePacesRepository(self)
         self.idempotency = FakeIdempotencyRecords(self)
-
-    def claim_event(self, envelope: dict) -> bool:
-        if envelope["event_id"] in self._rows("inbox"):
-            return False
-        self._put("inbox", envelope["event_id"], envelope.get("event_type"))
-        return True
 
 
 class FakeRoom:

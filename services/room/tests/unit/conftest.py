@@ -17,6 +17,7 @@ from room_unit_helpers import ROOMS, START
 from hearth_common.events import Event
 from hearth_common.fakes import (
     IDEMPOTENCY_TABLE,
+    INBOX_TABLE,
     FakeClock,
     FakeIdempotencyRecords,
     InMemoryDatabase,
@@ -46,7 +47,7 @@ from room_service.service_layer.unit_of_work import (
 )
 
 TABLES = ("rooms", "people", "streams", "timeline", "members", "messages", "hearts", "paces", "sanctions",
-          "cohort_grants", "sessions", "attendance", "hands", "inbox", IDEMPOTENCY_TABLE)
+          "cohort_grants", "sessions", "attendance", "hands", INBOX_TABLE, IDEMPOTENCY_TABLE)
 
 
 @dataclasses.dataclass
@@ -461,12 +462,6 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.sessions = FakeSessionsRepository(self)
         self.hands = FakeHandsRepository(self)
         self.idempotency = FakeIdempotencyRecords(self)
-
-    def claim_event(self, envelope: dict) -> bool:
-        if envelope["event_id"] in self._rows("inbox"):
-            return False
-        self._put("inbox", envelope["event_id"], envelope.get("event_type"))
-        return True
 
 
 @pytest.fixture

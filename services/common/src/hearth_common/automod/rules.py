@@ -208,6 +208,9 @@ class Rule:
     def from_dict(cls, data: Mapping) -> Rule:
         if not isinstance(data, Mapping):
             raise InvalidRule("a rule must be an object")
+        exempt = data.get("exempt_roles", ())
+        if not isinstance(exempt, (list, tuple)):
+            raise InvalidRule("exempt_roles must be a list of role names")
         try:
             return cls(
                 id=data["id"],
@@ -216,7 +219,7 @@ class Rule:
                 action=data["action"],
                 explanation=data["explanation"],
                 scope=data.get("scope", "all"),
-                exempt_roles=tuple(data.get("exempt_roles", ())),
+                exempt_roles=tuple(exempt),
             )
         except KeyError as exc:
             raise InvalidRule(f"a rule needs {exc.args[0]!r}") from None
