@@ -6,10 +6,7 @@ PY := $(VENV)/bin/python
 PYTEST_GRPC := $(PY) -m pytest -p no:pytest_nameko
 PYTEST_EVENTLET := $(PY) scripts/pytest_eventlet.py
 # Services that run (processes, databases, images); every package under services/ is installed and tested.
-SERVICES := identity room
-# Services run as local processes (make run, make migrate): those above, and those compose does not deploy yet
-# (moderation: once compose has it, it moves into SERVICES and this line goes).
-LOCAL_SERVICES := $(SERVICES) moderation
+SERVICES := identity room moderation
 PACKAGES := $(filter-out common,$(notdir $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))))
 TESTS = $(wildcard $(foreach s,$(PACKAGES),services/$(s)/tests/$(1)))
 
@@ -101,11 +98,11 @@ test-compose: ## build the real images, bring the compose stack up, run tests/co
 	bash deploy/compose-test.sh
 
 migrate: ## create the local databases if missing and run every service's migrations
-	$(PY) scripts/ensure_databases.py $(LOCAL_SERVICES)
-	$(foreach s,$(LOCAL_SERVICES),$(VENV)/bin/$(s)-migrate &&) true
+	$(PY) scripts/ensure_databases.py $(SERVICES)
+	$(foreach s,$(SERVICES),$(VENV)/bin/$(s)-migrate &&) true
 
 run: migrate ## run every service as local processes (gRPC + worker); Ctrl-C stops them
-	exec $(PY) scripts/run_local.py $(LOCAL_SERVICES)
+	exec $(PY) scripts/run_local.py $(SERVICES)
 
 # Room's rows carry the issue's targets and run first: right after identity's benchmark the join row's p99
 # measured 10-13 ms for a minute or two (8.7 ms after a two-minute pause), an after-effect on this machine.
