@@ -6,13 +6,17 @@ they go into database URLs and AMQP URIs unquoted). The file is written once: a 
 never overwritten; one missing (a new service's, or one an operator deleted to rotate it) is added. Standard
 library only (runs before the virtual environment exists).
 
-    python3 deploy/make_env.py [--env-file .env] [--services identity room] [--local-images] [--set KEY=VALUE]
+    python3 deploy/make_env.py [--env-file .env] [--services identity room ...] [--local-images] [--set KEY=VALUE]
+
+The services default to those the Makefile deploys (its `SERVICES :=` line), so a service added there gets its
+secrets wherever this runs (make env, deploy/compose-test.sh).
 """
 from __future__ import annotations
 
 import argparse
 import os
 import pathlib
+import re
 import secrets
 import sys
 
@@ -93,17 +97,25 @@ def write_env(path: pathlib.Path, services: list[str], local_images: bool, overr
     return added
 
 
+def deployed_services() -> list[str]:
+    """The services the Makefile deploys (`SERVICES := identity room ...`)."""
+    line = re.search(r"^SERVICES := (.*)$", (ROOT / "Makefile").read_text(), re.M)
+    if line is None:
+        raise SystemExit("make env: no 'SERVICES :=' line in the Makefile; pass --services")
+    return line.group(1).split()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env-file", default=str(ROOT / ".env"))
-    parser.add_argument("--services", nargs="+", default=["identity", "room"])
+    parser.add_argument("--services", nargs="+", default=None, help="default: the Makefile's SERVICES")
     parser.add_argument("--local-images", action="store_true", default=os.environ.get("LOCAL_IMAGES") == "1")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a value to write instead of the generated one (for a variable not in the file yet)")
     args = parser.parse_args(argv)
     overrides = dict(item.split("=", 1) for item in args.set)
     path = pathlib.Path(args.env_file)
-    added = write_env(path, args.services, args.local_images, overrides)
+    added = write_env(path, args.services or deployed_services(), args.local_images, overrides)
     print(f"make env: {path}: " + (f"added {', '.join(added)}" if added else "unchanged (every variable set)"),
           file=sys.stderr)
 

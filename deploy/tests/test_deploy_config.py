@@ -293,3 +293,15 @@ def test_on_the_rpc_exchange_each_service_publishes_only_the_calls_the_table_giv
         assert {key for key in every_rpc if write.match(key)} == set(allowed), service
         assert write.match("0b6a6c1e-6f0e-4b8e-9d7e-2f1c3a4b5c6d")  # replies to a caller's reply queue
         assert read.match(f"{service}.*") and not any(read.match(f"{o}.*") for o in topics if o != service)
+
+
+def test_make_env_without_services_writes_every_deployed_services_secrets(tmp_path):
+    """deploy/compose-test.sh runs make_env.py without --services: the Makefile's SERVICES are its default, so the
+    stack it brings up has every variable the compose file uses (a service added to SERVICES included)."""
+    env_file = tmp_path / ".env"
+    subprocess.run([sys.executable, str(DEPLOY / "make_env.py"), "--env-file", str(env_file)], check=True,
+                   capture_output=True, text=True, timeout=60)
+    env = make_definitions.read_env(env_file)
+    used = {name for name, _, _ in INTERPOLATED.findall((ROOT / "docker-compose.yml").read_text())}
+    assert used - set(env) == set()
+    assert set(make_env.secret_names(DEPLOYED)) <= set(env)
