@@ -154,8 +154,8 @@ def definitions(env: dict[str, str], salt=lambda: os.urandom(4), consumers: dict
     topic_permissions = []
     consumers = consumer_definitions() if consumers is None else consumers
     # Only the deployed services' event queues (a service is deployed once its password is in .env): a queue of a
-    # service installed here but not deployed (moderation before compose has it) would keep every event it binds,
-    # for nobody, until the broker's disk alarm.
+    # service installed here but not deployed (a new service before compose has it) would keep every event it
+    # binds, for nobody, until the broker's disk alarm.
     consumers = _deployed_consumers(consumers, env)
     consumed: dict[str, set[str]] = {}  # service -> the exchanges its event queues are bound to
     for binding in consumers.get("bindings", []):

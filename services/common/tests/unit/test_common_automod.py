@@ -161,6 +161,11 @@ def test_a_message_in_crisis_is_posted_even_where_a_rule_would_refuse_it():
     verdict = DEFAULT_RULE_SET.evaluate("please help me I want to die", "chat", "adult", recent=recent)
     assert not verdict.blocked and any(h.source == "spam" for h in verdict.flags)
     assert verdict.censored_text == "please help me I want to die"
+    # a broad block (a moderator's regex) would mask it past reading: it is flagged, and posted as written
+    broad = RuleSet(1, (Rule("broad", Kind.REGEX, "[a-z].*", Action.BLOCK, "No."),))
+    verdict = broad.evaluate(" I want to kill myself tonight", "chat", "adult")
+    assert not verdict.blocked and verdict.censored_text == " I want to kill myself tonight"
+    assert [h.rule_id for h in verdict.flags] == ["broad"]
     # the same rules refuse the same things without crisis language
     assert DEFAULT_RULE_SET.evaluate("text me on 07700 900789", "chat", "teen").blocked
     again = [RecentMessage("please read my post", 20), RecentMessage("please read my post", 40)]

@@ -205,3 +205,29 @@ def test_messages_are_forgotten_after_their_retention_but_reports_keep_their_tex
     assert service.report_message(world.member("ash"), fresh, "unkind")["outcome"] == "open"
     [case] = service.queue(world.admin())
     assert [r["message_body"] for r in case["reports"]] == ["old words", "new words"]
+
+
+def test_nobody_acts_on_a_case_about_an_admin(service, world, db):
+    """Issue 14's matrix: nobody acts on an admin (not a global moderator, not another admin)."""
+    admin = world.admin("admin_zed")
+    world.join(admin)
+    service.report_message(world.member("riley"), world.post(admin), "unkind")
+    [case_id] = [case.id for case in db.tables["cases"].values() if case.subject_id == admin]
+    for other in (world.moderator("mod_all", None), world.admin("admin_bo")):
+        assert service.queue(other) == []
+        with pytest.raises(errors.PermissionDenied, match="admin"):
+            service.decide_case(other, case_id, "agree")
+
+
+def test_a_case_spanning_rooms_is_decided_only_by_a_moderator_of_every_one_of_them(service, world):
+    """A decision closes the reports of every room of the case: a moderator of one of them alone neither sees
+    nor decides it (it would change the other room's reporters' accuracy and ask room for removals there)."""
+    subject, _ = reported(world, service, "sam", ("riley",), ROOM)
+    world.join(subject, OTHER_ROOM)
+    service.report_message(world.member("kai", room=OTHER_ROOM), world.post(subject, room=OTHER_ROOM), "unkind")
+    mod_here = world.moderator("mod_here", ROOM)
+    [case] = service.queue(world.admin())
+    assert service.queue(mod_here) == []
+    with pytest.raises(errors.PermissionDenied, match="every room"):
+        service.decide_case(mod_here, case["id"], "agree")
+    assert service.decide_case(world.moderator("mod_all", None), case["id"], "agree")["decision"] == "agree"

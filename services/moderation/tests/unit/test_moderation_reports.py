@@ -162,3 +162,15 @@ def test_a_twin_opening_the_first_case_about_a_person_meets_it_and_joins_it(serv
 
     [case] = service.queue(world.admin())
     assert case["reporter_count"] == 2
+
+
+def test_a_refused_person_report_does_not_tell_whether_the_person_is_in_the_room(service, world):
+    """Someone outside a room (an adult probing a teen room) learns nothing from the refusal about who is in it."""
+    outsider = world.member("mia", room=OTHER_ROOM)
+    inside, away = world.member("sam"), world.member("max", room=OTHER_ROOM)
+    answers = []
+    for subject in (inside, away):
+        with pytest.raises(errors.FailedPrecondition) as refused:
+            service.report_person(outsider, ROOM, subject, "unkind")
+        answers.append(str(refused.value))
+    assert answers[0] == answers[1]

@@ -479,11 +479,12 @@ class _Matcher:
 def _heard(hit: Hit, length: int) -> Hit:
     """A rule's action on a message in crisis language: it is posted all the same (the person is heard, and
     moderation, which reads it on message_posted, starts care); a block masks its span instead, or is a flag
-    when it spans the whole message (spam); a whole-message censor is a flag too."""
+    when it spans most of the message (spam, or a broad pattern: a message masked past reading is not heard);
+    such a censor is a flag too."""
     if hit.action is Action.FLAG:
         return hit
-    whole = hit.start == 0 and hit.end >= length
-    action = Action.FLAG if whole else Action.CENSOR
+    most = (hit.end - hit.start) * 2 > length
+    action = Action.FLAG if most else Action.CENSOR
     return dataclasses.replace(hit, action=action, reason=f"{hit.reason} (posted: crisis language is never refused)")
 
 

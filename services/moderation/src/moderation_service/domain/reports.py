@@ -183,18 +183,20 @@ def priority(reports: Iterable[Report], accuracies: dict[str, float]) -> float:
     return round(sum((0.5 + accuracies.get(r, accuracy(0, 0))) * weight for r, weight in gravest.items()), 6)
 
 
-def may_review(moderator: PersonFacts | None, subject_cohort: str | None, room_slugs: Iterable[str],
+def may_review(moderator: PersonFacts | None, subject: PersonFacts | None, room_slugs: Iterable[str],
                now: dt.datetime) -> bool:
-    """Whether a moderator may act on a case: an admin always; a chat room moderator whose role covers one of
-    the case's rooms (for every room or that one) and who is of the rooms' cohort (moderation knows a room's
-    cohort as that of the person reported there: cohorts never share a room)."""
-    if moderator is None:
+    """Whether a moderator may act on a case: nobody on a case about an admin; an admin on any other; a chat
+    room moderator whose role covers every one of the case's rooms (a decision closes the reports of all of
+    them) and who is of the rooms' cohort (moderation knows a room's cohort as that of the person reported
+    there: cohorts never share a room)."""
+    if moderator is None or (subject is not None and is_admin(subject, now)):
         return False
     if is_admin(moderator, now):
         return True
-    if subject_cohort is not None and moderator.cohort != subject_cohort:
+    if subject is not None and moderator.cohort != subject.cohort:
         return False
-    return any(may_moderate(moderator, slug, now) for slug in room_slugs)
+    rooms = list(room_slugs)
+    return bool(rooms) and all(may_moderate(moderator, slug, now) for slug in rooms)
 
 
 def moderates_somewhere(moderator: PersonFacts | None, now: dt.datetime) -> bool:
@@ -203,9 +205,11 @@ def moderates_somewhere(moderator: PersonFacts | None, now: dt.datetime) -> bool
         fact.role in MODERATOR_ROLES and (fact.expires_at is None or fact.expires_at > now) for fact in moderator.roles)
 
 
-def ensure_may_review(moderator: PersonFacts | None, subject_id: str, subject_cohort: str | None,
+def ensure_may_review(moderator: PersonFacts | None, subject_id: str, subject: PersonFacts | None,
                       room_slugs: Iterable[str], now: dt.datetime) -> None:
     if moderator is not None and moderator.person_id == subject_id:
         raise NotAModerator("you cannot decide a case about yourself")
-    if not may_review(moderator, subject_cohort, room_slugs, now):
-        raise NotAModerator("only a moderator of the case's rooms (of their cohort) or an admin may act on it")
+    if subject is not None and is_admin(subject, now):
+        raise NotAModerator("nobody acts on a case about an admin here; raise it with the other admins")
+    if not may_review(moderator, subject, room_slugs, now):
+        raise NotAModerator("only a moderator of every room of the case (of their cohort) or an admin may act on it")

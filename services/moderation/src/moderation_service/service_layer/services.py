@@ -88,9 +88,12 @@ class ModerationService:
 
         def file(uow: UnitOfWork, now: dt.datetime) -> dict:
             rules.refuse_self_report(actor_id, person_id)
-            subject = uow.members.get(room_slug, person_id)
-            if subject is None or not subject.counts(now):
-                raise NotInRoom(f"the person reported is not in {room_slug!r} (nor was lately)")
+            # The reporter's own membership first, and one answer for both: a member of no room must not learn
+            # from the refusal whether someone else is (or lately was) in it.
+            reporter, subject = uow.members.get(room_slug, actor_id), uow.members.get(room_slug, person_id)
+            if reporter is None or not reporter.counts(now) or subject is None or not subject.counts(now):
+                raise NotInRoom(f"you can report only someone in a room you are both in (or were in lately), "
+                                f"not in {room_slug!r}")
             return self._file(uow, actor_id, room_slug, person_id, reason, note, now, None)
 
         return self._idempotent(call, file)
@@ -164,7 +167,7 @@ class ModerationService:
                 if not reports or (room_slug is not None and room_slug not in rooms):
                     continue
                 subject = uow.people.get(case.subject_id)
-                if rules.may_review(moderator, subject.cohort if subject else None, rooms, now):
+                if rules.may_review(moderator, _facts(subject), rooms, now):
                     listed.append((case, reports, subject))
             accuracies = self._accuracies(uow, {r.reporter_id for _, reports, _ in listed for r in reports})
             shown = [self._case_view(uow, case, reports, subject, accuracies) for case, reports, subject in listed]
@@ -182,7 +185,7 @@ class ModerationService:
             reports = uow.reports.in_case(case.id) if not case.is_open else uow.reports.open_in_case(case.id)
             subject = uow.people.get(case.subject_id)
             rules.ensure_may_review(_facts(uow.people.get(actor_id)), case.subject_id,
-                                    subject.cohort if subject else None, {r.room_slug for r in reports}, now)
+                                    _facts(subject), {r.room_slug for r in reports}, now)
             accuracies = self._accuracies(uow, {r.reporter_id for r in reports})
             return self._case_view(uow, case, reports, subject, accuracies)
 
@@ -207,7 +210,7 @@ class ModerationService:
             reports = uow.reports.open_in_case(case.id)
             subject = uow.people.get(case.subject_id)
             rules.ensure_may_review(_facts(uow.people.get(actor_id)), case.subject_id,
-                                    subject.cohort if subject else None, {r.room_slug for r in reports}, now)
+                                    _facts(subject), {r.room_slug for r in reports}, now)
             return case, reports, subject
 
         def attempt() -> dict:
