@@ -15,9 +15,12 @@ import grpc
 # Every method of every service ("name": [{}] is the default method config).
 SERVICE_CONFIG: dict = {
     "loadBalancingConfig": [{"round_robin": {}}],
-    # Not "healthCheckConfig" yet, though it closes the last gap (measured: without it a call racing a replica's
-    # stop ends CANCELLED a few times per thousand stops; with it and the drain delay, none): grpc's health
-    # Watch holds a thread of the asyncio server's pool per client connection (room-grpc has 4).
+    # Not "healthCheckConfig" yet (grpc's health Watch holds a thread of the server's pool per client connection;
+    # room-grpc has 4). Without it a call that reaches a replica as it stops, before the client has read its
+    # GOAWAY, is cancelled by the server unstarted (measured: a few per thousand stops under load): CANCELLED is
+    # retried too. A client's own cancel is never retried; a call the server cancelled at the end of its grace
+    # had started, so a create sent again must carry its idempotency key (README, "What a client should
+    # configure"), as for UNAVAILABLE.
     "methodConfig": [
         {
             "name": [{}],
@@ -27,7 +30,7 @@ SERVICE_CONFIG: dict = {
                 "initialBackoff": "0.1s",
                 "maxBackoff": "1s",
                 "backoffMultiplier": 2,
-                "retryableStatusCodes": ["UNAVAILABLE"],
+                "retryableStatusCodes": ["UNAVAILABLE", "CANCELLED"],
             },
         }
     ],
