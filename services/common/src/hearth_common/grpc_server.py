@@ -672,6 +672,12 @@ class GrpcServer:
         self.health.end_watches()
         await stopping
 
+    def serve(self, settings, readiness: Callable[[], bool] | None = None) -> None:
+        """A service's gRPC process: starts (health following `readiness`), serves until SIGTERM or SIGINT, then
+        stops with the settings' drain delay and grace (ServiceSettings.grpc_drain_seconds, grpc_grace_seconds)."""
+        self.start(readiness=readiness)
+        self.serve_until_signalled(settings.grpc_grace_seconds, settings.grpc_drain_seconds)
+
     def serve_until_signalled(self, grace: float, drain_delay: float = 0.0) -> None:
         """Blocks until SIGTERM or SIGINT, then stops gracefully (see stop)."""
         # What the process built before serving (modules, descriptors, the ORM, pools) lives as long as it

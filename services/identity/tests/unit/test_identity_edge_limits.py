@@ -4,6 +4,7 @@ import pytest
 from google.protobuf import message_factory
 from hearth.identity.v1 import identity_pb2 as pb
 
+from hearth_common.idempotency import KEY_MAX
 from identity_service.domain import model
 from identity_service.entrypoints.grpc_server import LIMITS, SERVICE_NAME
 from identity_service.service_layer import services
@@ -25,9 +26,9 @@ def test_the_largest_legal_request_of_every_method_is_within_the_limits_and_the_
     pb.GrantRoleRequest(person_id="{" + "1" * 36 + "}", room_id="r" * 64),
     pb.RevokeRoleRequest(grant_id="1" * 36, reason=" " + "r" * services.REASON_MAX + " "),
     pb.AwardBadgeRequest(person_id="1" * 36, badge_slug="b" * 64, reason="r" * services.REASON_MAX,
-                         idempotency_key=" " + "k" * services.IDEMPOTENCY_KEY_MAX + " "),
+                         idempotency_key=" " + "k" * KEY_MAX + " "),
     pb.RevokeBadgeRequest(person_id="1" * 36, badge_slug="b" * 64, reason="r" * services.REASON_MAX,
-                          idempotency_key="k" * services.IDEMPOTENCY_KEY_MAX),
+                          idempotency_key="k" * KEY_MAX),
 ], ids=lambda r: type(r).__name__)
 def test_what_the_domain_accepts_at_its_longest_passes_the_edge(request_):
     assert LIMITS.refusal(request_) is None

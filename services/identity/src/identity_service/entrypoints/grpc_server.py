@@ -22,7 +22,6 @@ LIMITS = RequestLimits(text={
     "password": Limit(model.PASSWORD_MAX),
     "date_of_birth": Limit(model.DATE_OF_BIRTH_LENGTH),
     "reason": free_text(services.REASON_MAX),
-    "idempotency_key": free_text(services.IDEMPOTENCY_KEY_MAX),
 })
 
 
@@ -56,8 +55,7 @@ def main() -> None:
     settings = settings_module.load()
     configure_logging("identity", "grpc", settings.log_level)
     engine = make_grpc_engine(settings)
-    server = build_server(settings, build_service(settings, engine)).start(readiness=lambda: db_ping(engine))
-    server.serve_until_signalled(settings.grpc_grace_seconds, settings.grpc_drain_seconds)
+    build_server(settings, build_service(settings, engine)).serve(settings, readiness=lambda: db_ping(engine))
 
 
 if __name__ == "__main__":

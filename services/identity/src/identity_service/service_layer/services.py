@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 
 from hearth_common.clock import utcnow
-from hearth_common.idempotency import KEY_MAX, IdempotentCall, parse_key, purge_expired
+from hearth_common.idempotency import IdempotentCall, parse_key, purge_expired
 from hearth_common.ids import new_id, parse_uuid
 from hearth_common.people import Actor
 from hearth_common.text import required_text, shown
@@ -19,7 +19,6 @@ from identity_service.service_layer.ports import PasswordHasher, RoomCatalogue, 
 from identity_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
 REASON_MAX = 500
-IDEMPOTENCY_KEY_MAX = KEY_MAX  # award and revoke keys (kept on the award) are as long as any other key
 
 
 def hash_refresh_token(token: str) -> str:

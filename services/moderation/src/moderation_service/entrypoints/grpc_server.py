@@ -47,8 +47,7 @@ def main() -> None:
     settings = settings_module.load()
     configure_logging("moderation", "grpc", settings.log_level)
     engine = make_grpc_engine(settings)
-    server = build_server(settings, build_service(settings, engine)).start(readiness=lambda: db_ping(engine))
-    server.serve_until_signalled(settings.grpc_grace_seconds, settings.grpc_drain_seconds)
+    build_server(settings, build_service(settings, engine)).serve(settings, readiness=lambda: db_ping(engine))
 
 
 if __name__ == "__main__":

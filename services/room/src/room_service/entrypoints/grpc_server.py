@@ -75,10 +75,8 @@ def main() -> None:
     engine = make_grpc_engine(settings)
     server, live = build_server(settings, engine)
     live.start()
-    # live streams degrade to sweeps without the broker
-    server.start(readiness=lambda: db_ping(engine))
-    try:
-        server.serve_until_signalled(settings.grpc_grace_seconds, settings.grpc_drain_seconds)
+    try:  # readiness is the database's: live streams degrade to sweeps without the broker
+        server.serve(settings, readiness=lambda: db_ping(engine))
     finally:
         live.stop()
 
