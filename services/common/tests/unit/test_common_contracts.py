@@ -16,7 +16,8 @@ def test_each_producer_has_its_contract_with_the_event_types_its_readme_lists():
     assert room.EVENT_TYPES == ("member_joined", "member_left", "message_posted", "message_edited",
                                 "message_deleted", "session_started", "session_ended", "cohort_access_granted",
                                 "cohort_access_revoked")
-    assert moderation.EVENT_TYPES == ("sanction_imposed", "sanction_lifted", "report_filed", "case_decided")
+    assert moderation.EVENT_TYPES == ("sanction_imposed", "sanction_lifted", "report_filed", "case_decided",
+                                      "notice_issued", "automod_rules_changed")
     assert set(BY_SOURCE) == {"identity", "room", "moderation"}
 
 
@@ -165,3 +166,10 @@ def test_times_keep_their_offset():
 
 def test_narrowing_events_are_those_after_which_a_person_may_hold_less():
     assert identity.NARROWING_EVENTS == {"cohort_changed", "badge_revoked", "role_revoked"}
+
+
+@pytest.mark.parametrize("rule_set", [[], "rules", {1: "x"}, None])
+def test_an_object_field_must_be_a_json_object_with_text_keys(rule_set):
+    envelope = examples.envelope("moderation", "automod_rules_changed")
+    envelope["data"]["rule_set"] = rule_set
+    assert "data.rule_set must be a JSON object" in refusal(moderation, envelope)

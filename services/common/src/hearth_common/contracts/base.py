@@ -179,6 +179,10 @@ def _read(event_type: str, field: dataclasses.Field, hint: Any, value: Any) -> A
         return value
     if kind is dt.datetime:
         return _moment(event_type, f"data.{field.name}", value, optional)
+    if kind is dict:  # an object whose own contract its consumer checks (e.g. automod's RuleSet.from_dict)
+        if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+            raise InvalidEvent(f"{name} must be a JSON object{or_null}")
+        return dict(value)
     if typing.get_origin(kind) is tuple:
         if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) and item for item in value):
             raise InvalidEvent(f"{name} must be a list of non-empty strings{or_null}")

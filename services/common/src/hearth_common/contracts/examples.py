@@ -62,6 +62,11 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "case_decided": dict(case_id="3c5e7a9c-1e3f-4b5d-8f1a-2c4e6a8c0e3f", subject_id=PERSON, decision="agree",
                          decided_by=OTHER, report_ids=("7a1c3e5f-2b4d-4f6a-8c0e-1a3c5e7f9b2d",), room_slugs=(ROOM,),
                          removed_message_ids=("9e1f3a5c-7b9d-4e2f-8a4c-6e8a0c2e4a6b",), decided_at=AT),
+    "notice_issued": dict(notice_id="4b6d8f0a-2c4e-4a6c-9e1f-3b5d7f9a1c3e", person_id=PERSON, kind="care",
+                          text="We noticed you may be going through a lot. A trained moderator will reach out.",
+                          room_slug=ROOM, resources=("Teen Line: text TEEN to 839863",), issued_at=AT),
+    "automod_rules_changed": dict(version=3, rule_set={"version": 3, "rules": []}, changed_by=OTHER,
+                                  changed_at=AT),
 }
 
 

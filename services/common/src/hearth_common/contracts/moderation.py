@@ -94,12 +94,59 @@ class CaseDecided(Payload):
     decided_at: dt.datetime
 
 
-ModerationPayload = SanctionImposed | SanctionLifted | ReportFiled | CaseDecided
+# What a private notice is about. Room delivers a notice to its person alone (their live streams and their list);
+# nobody else sees it, and it is not an item of any room's timeline.
+NOTICE_KINDS: tuple[str, ...] = (
+    "warning",         # a moderator's warning, naming the reason and the ladder's next step
+    "sanction",        # a mute or ban imposed or lifted, with its end
+    "care",            # crisis care: resources for the person's cohort, and that a person will reach out
+    "help_coming",     # a summons was heard: a moderator is on the way (or admins were paged)
+    "appeal",          # an appeal's outcome
+)
+NOTICE_TEXT_MAX = 2000
 
-CONTRACT = Contract(SOURCE, SanctionImposed, SanctionLifted, ReportFiled, CaseDecided)
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class NoticeIssued(Payload):
+    """A private notice to one person (warnings, sanctions, care notices, "help is coming", appeal outcomes).
+    Room keeps it for that person alone and delivers it on their live streams; `room_slug` is the room it is
+    about, if any (context, not an audience). `resources` are the care notice's lines (e.g. "Teen Line: text
+    TEEN to 839863"), empty for other kinds. A repeated `notice_id` is the same notice."""
+
+    TYPE: ClassVar[str] = "notice_issued"
+    notice_id: str = rule(max_length=64)
+    person_id: str = _person_id()
+    kind: str = rule(choices=NOTICE_KINDS)
+    text: str = rule(max_length=NOTICE_TEXT_MAX)
+    room_slug: str | None = rule(max_length=64, default=None)
+    resources: tuple[str, ...] = ()
+    issued_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AutomodRulesChanged(Payload):
+    """The whole automod rule set, as it stands after a change: `rule_set` is
+    `hearth_common.automod.RuleSet.to_dict()` (its `version` equals `version`). A consumer keeps the highest
+    version it has seen and replaces its set whole; `RuleSet.from_dict` refuses a malformed set, which the
+    consumer dead-letters."""
+
+    TYPE: ClassVar[str] = "automod_rules_changed"
+    version: int = rule(minimum=1)
+    rule_set: dict
+    changed_by: str = rule(max_length=64)
+    changed_at: dt.datetime
+
+
+ModerationPayload = SanctionImposed | SanctionLifted | ReportFiled | CaseDecided | NoticeIssued | AutomodRulesChanged
+
+CONTRACT = Contract(SOURCE, SanctionImposed, SanctionLifted, ReportFiled, CaseDecided, NoticeIssued,
+                    AutomodRulesChanged)
 EVENT_TYPES = CONTRACT.types
 # What room enforces: the sanctions alone (it binds no queue to the review queue's events).
 SANCTION_EVENT_TYPES: tuple[str, ...] = (SanctionImposed.TYPE, SanctionLifted.TYPE)
+# What room delivers to one person, and the rule set it applies at post time.
+NOTICE_EVENT_TYPES: tuple[str, ...] = (NoticeIssued.TYPE,)
+AUTOMOD_EVENT_TYPES: tuple[str, ...] = (AutomodRulesChanged.TYPE,)
 
 
 def parse(envelope: object) -> Received[ModerationPayload]:
