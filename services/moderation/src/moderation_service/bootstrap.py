@@ -7,18 +7,24 @@ from hearth_common.rpc_client import RpcClient
 from hearth_common.service_rpc import RoomRpc
 from moderation_service.adapters import orm
 from moderation_service.adapters.repository import SOURCE, uow_factory
-from moderation_service.service_layer.ports import RoomRemovals
+from moderation_service.service_layer.ports import RoomCalls
+from moderation_service.service_layer.room_actions import RoomActionRunner
 from moderation_service.service_layer.services import ModerationService
 from moderation_service.settings import Settings
 
 
-def build_service(settings: Settings, engine=None, rooms: RoomRemovals | None = None) -> ModerationService:
-    """`rooms` is room's removals over RPC (connected at the first removal) unless given."""
-    return ModerationService(
-        uow_factory(engine or make_engine(settings.database_url)),
-        rooms or RoomRpc(RpcClient(settings.amqp_uri, timeout=settings.room_rpc_timeout_seconds)),
-        message_retention=settings.message_retention,
-    )
+def room_calls(settings: Settings) -> RoomCalls:
+    """room's calls over RPC (connected at the first call)."""
+    return RoomRpc(RpcClient(settings.amqp_uri, timeout=settings.room_rpc_timeout_seconds))
+
+
+def build_service(settings: Settings, engine=None, rooms: RoomCalls | None = None) -> ModerationService:
+    return ModerationService(uow_factory(engine or make_engine(settings.database_url)),
+                             rooms or room_calls(settings), message_retention=settings.message_retention)
+
+
+def build_room_actions(settings: Settings, engine=None, rooms: RoomCalls | None = None) -> RoomActionRunner:
+    return RoomActionRunner(uow_factory(engine or make_engine(settings.database_url)), rooms or room_calls(settings))
 
 
 def build_relay(settings: Settings, engine=None) -> OutboxRelay:

@@ -22,6 +22,7 @@ from hearth_common.fakes import (
     unique,
 )
 from hearth_common.people import KnownPerson
+from moderation_service.domain.audit import AuditEntry, AuditQuery
 from moderation_service.domain.reports import (
     COUNTED_OUTCOMES,
     ONE_OPEN_CASE,
@@ -32,10 +33,13 @@ from moderation_service.domain.reports import (
     Membership,
     Report,
 )
+from moderation_service.domain.room_actions import PENDING, RoomAction
+from moderation_service.service_layer.room_actions import RoomActionRunner
 from moderation_service.service_layer.services import ModerationService
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
-TABLES = ("people", "members", "messages", "reports", "cases", "paces", INBOX_TABLE, IDEMPOTENCY_TABLE)
+TABLES = ("people", "members", "messages", "reports", "cases", "paces", "audit_log", "room_actions", INBOX_TABLE,
+          IDEMPOTENCY_TABLE)
 CONSTRAINTS = (
     # the partial unique indexes of adapters/orm.py
     unique("cases", ONE_OPEN_CASE, lambda c: c.subject_id, where=lambda c: c.status == OPEN),
@@ -164,6 +168,46 @@ class FakePacesRepository(InMemoryRepository):
         self._put(self.table, (person_id, action), due_at)
 
 
+class FakeAuditLog(InMemoryRepository):
+    """The audit log: append only, as the database's trigger makes it (an entry id is never written twice)."""
+
+    table = "audit_log"
+
+    def append(self, entry: AuditEntry) -> None:
+        self._insert(self.table, entry.id, entry)
+
+    def list(self, query: AuditQuery) -> list[AuditEntry]:
+        self._read("list")
+        found = sorted((e for e in self._rows().values() if query.matches(e)), key=lambda e: (e.at, e.id),
+                       reverse=True)
+        return found[:query.limit]
+
+    def count_by_action(self, actor_id: str, since: dt.datetime | None = None) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for e in self._rows().values():
+            if e.actor_id == actor_id and (since is None or e.at >= since):
+                counts[e.action] = counts.get(e.action, 0) + 1
+        return counts
+
+
+class FakeRoomActions(InMemoryRepository):
+    table = "room_actions"
+
+    def add(self, action: RoomAction) -> None:
+        self._insert(self.table, action.id, action)
+
+    def next_due(self, now: dt.datetime) -> RoomAction | None:
+        due = sorted((a for a in self._rows().values() if a.status == PENDING and a.due_at <= now),
+                     key=lambda a: (a.due_at, a.id))
+        return self._get(self.table, due[0].id) if due else None
+
+    def get(self, action_id: str) -> RoomAction | None:
+        return self._get(self.table, action_id)
+
+    def save(self, action: RoomAction) -> None:
+        self._put(self.table, action.id, action)
+
+
 class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
     """moderation's transaction over the in-memory store, as its Core statements are: reads hand out copies."""
 
@@ -176,24 +220,45 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.cases = FakeCasesRepository(self)
         self.paces = FakePacesRepository(self)
         self.idempotency = FakeIdempotencyRecords(self)
+        self.audit = FakeAuditLog(self)
+        self.room_actions = FakeRoomActions(self)
 
 
 class FakeRoom:
-    """room's removals: records each call; a message id in `gone` is one room no longer has (NotFound);
-    `down` makes every call fail as an unanswered RPC does."""
+    """room's calls: records each; a message id in `gone` is one room no longer has (NotFound), one in
+    `refused` one room refuses to restore (its author deleted it); `down` makes every call fail as an unanswered
+    RPC does."""
 
     def __init__(self):
         self.removed: list[tuple[str, str, str]] = []
+        self.restored: list[tuple[str, str, str]] = []
+        self.removed_people: list[tuple[str, str, str, str]] = []
         self.gone: set[str] = set()
+        self.refused: set[str] = set()
         self.down = False
 
-    def remove_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict:
+    def _answer(self, message_id: str | None = None) -> None:
         if self.down:
             raise ConnectionError("room did not answer")
         if message_id in self.gone:
             raise errors.NotFound(f"no message {message_id}")
+
+    def remove_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict:
+        self._answer(message_id)
         self.removed.append((message_id, moderator_id, reason))
         return {"id": message_id, "deleted": True}
+
+    def restore_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict:
+        self._answer(message_id)
+        if message_id in self.refused:
+            raise errors.FailedPrecondition(f"message {message_id} was deleted by its author")
+        self.restored.append((message_id, moderator_id, reason))
+        return {"id": message_id, "deleted": False}
+
+    def remove_person(self, room_slug: str, person_id: str, moderator_id: str, reason: str = "") -> bool:
+        self._answer()
+        self.removed_people.append((room_slug, person_id, moderator_id, reason))
+        return True
 
 
 @pytest.fixture
@@ -219,6 +284,11 @@ def uow_factory(db):
 @pytest.fixture
 def service(uow_factory, room, clock) -> ModerationService:
     return ModerationService(uow_factory, room, clock=clock)
+
+
+@pytest.fixture
+def runner(uow_factory, room, clock) -> RoomActionRunner:
+    return RoomActionRunner(uow_factory, room, clock=clock)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Adapters: moderation's tables: reports and cases, read models (people, room members, messages), paces, and
-common's outbox, inbox, backfill and idempotency records."""
+"""Adapters: moderation's tables: reports and cases, read models (people, room members, messages), paces, the
+append-only audit log, the calls to room still to make, and common's outbox, inbox, backfill and idempotency
+records."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -92,4 +93,44 @@ paces = sa.Table(
     sa.Column("person_id", sa.String(36), primary_key=True),
     sa.Column("action", sa.String(20), primary_key=True),
     sa.Column("due_at", TZ),
+)
+
+# The append-only audit log (domain/audit.py). Migration 0002 adds the trigger that refuses UPDATE, DELETE and
+# TRUNCATE of it to every role, the service's own included.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("at", TZ, nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("actor_id", sa.String(36)),
+    sa.Column("target_id", sa.String(36)),
+    sa.Column("room_slug", sa.String(64)),
+    sa.Column("subject_ref", sa.String(64)),
+    sa.Column("reason", sa.String(500)),
+    sa.Column("details", JSON, nullable=False),
+    sa.Column("request_id", sa.String(64)),
+    sa.Index("ix_audit_log_at", "at", "id"),
+    sa.Index("ix_audit_log_target", "target_id", "at"),
+    sa.Index("ix_audit_log_room", "room_slug", "at"),
+    sa.Index("ix_audit_log_actor", "actor_id", "at"),
+)
+
+# Calls to room recorded with the decisions that need them (domain/room_actions.py), carried out by the worker.
+room_actions = sa.Table(
+    "room_actions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("args", JSON, nullable=False),
+    sa.Column("moderator_id", sa.String(36), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("due_at", TZ, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("done_at", TZ),
+    sa.Column("last_error", sa.String(500)),
+    sa.Index("ix_room_actions_pending", "due_at", postgresql_where=sa.text("status = 'pending'")),
 )

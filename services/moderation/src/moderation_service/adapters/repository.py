@@ -11,16 +11,21 @@ from sqlalchemy.exc import IntegrityError
 from hearth_common.clock import utcnow
 from hearth_common.idempotency_records import SqlIdempotencyRecords
 from hearth_common.inbox import claim_event
+from hearth_common.logging import current_request_id
 from hearth_common.people import BadgeState, GrantState, KnownPerson
 from hearth_common.sql_unit_of_work import CoreUnitOfWork
 from hearth_common.unit_of_work import UniqueViolation
 from moderation_service.adapters import orm
+from moderation_service.domain.audit import AuditEntry, AuditQuery
 from moderation_service.domain.reports import COUNTED_OUTCOMES, OPEN, Case, KnownMessage, Membership, Report
+from moderation_service.domain.room_actions import PENDING, RoomAction
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 SOURCE = "moderation"
 _REPORT_FIELDS = [f.name for f in dataclasses.fields(Report)]
 _CASE_FIELDS = [f.name for f in dataclasses.fields(Case)]
+_AUDIT_FIELDS = [f.name for f in dataclasses.fields(AuditEntry)]
+_ACTION_FIELDS = [f.name for f in dataclasses.fields(RoomAction)]
 
 
 def _upsert(table: sa.Table, keys: list[str], values: dict, only_if_newer: bool = False):
@@ -193,6 +198,58 @@ class PacesRepository(_Repo):
                                         {"person_id": person_id, "action": action, "due_at": due_at}))
 
 
+class AuditLog(_Repo):
+    def append(self, entry: AuditEntry) -> None:
+        values = dataclasses.asdict(entry)
+        values["request_id"] = entry.request_id or current_request_id()
+        self.connection.execute(sa.insert(orm.audit_log).values(**values))
+
+    def list(self, query: AuditQuery) -> list[AuditEntry]:
+        t = orm.audit_log
+        where = [column == value for column, value in ((t.c.target_id, query.target_id),
+                                                       (t.c.room_slug, query.room_slug),
+                                                       (t.c.actor_id, query.actor_id)) if value is not None]
+        if query.since is not None:
+            where.append(t.c.at >= query.since)
+        if query.until is not None:
+            where.append(t.c.at < query.until)
+        if query.before is not None:
+            where.append(sa.tuple_(t.c.at, t.c.id) < sa.tuple_(*query.before))
+        stmt = (sa.select(*[t.c[f] for f in _AUDIT_FIELDS]).where(*where)
+                .order_by(t.c.at.desc(), t.c.id.desc()).limit(query.limit))
+        return [AuditEntry(**row) for row in self.connection.execute(stmt).mappings()]
+
+    def count_by_action(self, actor_id: str, since=None) -> dict[str, int]:
+        t = orm.audit_log
+        where = [t.c.actor_id == actor_id] + ([t.c.at >= since] if since is not None else [])
+        stmt = sa.select(t.c.action, sa.func.count()).where(*where).group_by(t.c.action)
+        return {action: count for action, count in self.connection.execute(stmt)}
+
+
+class RoomActionsRepository(_Repo):
+    def add(self, action: RoomAction) -> None:
+        self._insert(orm.room_actions, dataclasses.asdict(action))
+
+    def _select(self):
+        return sa.select(*[orm.room_actions.c[f] for f in _ACTION_FIELDS])
+
+    def next_due(self, now) -> RoomAction | None:
+        t = orm.room_actions
+        stmt = (self._select().where(t.c.status == PENDING, t.c.due_at <= now)
+                .order_by(t.c.due_at, t.c.id).limit(1).with_for_update(skip_locked=True))
+        row = self.connection.execute(stmt).mappings().first()
+        return RoomAction(**row) if row is not None else None
+
+    def get(self, action_id: str) -> RoomAction | None:
+        row = self.connection.execute(self._select().where(orm.room_actions.c.id == action_id)).mappings().first()
+        return RoomAction(**row) if row is not None else None
+
+    def save(self, action: RoomAction) -> None:
+        values = dataclasses.asdict(action)
+        self.connection.execute(sa.update(orm.room_actions).where(orm.room_actions.c.id == values.pop("id"))
+                                .values(**values))
+
+
 class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
     def __init__(self, engine: Engine):
         super().__init__(engine, orm.outbox, SOURCE)
@@ -205,6 +262,8 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.cases = CasesRepository(connection)
         self.paces = PacesRepository(connection)
         self.idempotency = SqlIdempotencyRecords(connection, orm.idempotency_records)
+        self.audit = AuditLog(connection)
+        self.room_actions = RoomActionsRepository(connection)
 
     def claim_event(self, envelope: dict) -> bool:
         return claim_event(self.connection, orm.inbox, envelope)

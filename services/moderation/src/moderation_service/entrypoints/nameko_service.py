@@ -1,5 +1,6 @@
 """Entrypoint: moderation's nameko worker: read models from identity's events (people) and room's (messages,
-members), the outbox relay and replays of moderation's events, the purge timers."""
+members), the outbox relay and replays of moderation's events, the calls to room decisions recorded, the purge
+timers."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +11,7 @@ from hearth_common.contracts import identity, room
 from hearth_common.nameko_deps import Resource
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 from moderation_service import settings as settings_module
-from moderation_service.bootstrap import build_relay, build_service
+from moderation_service.bootstrap import build_relay, build_room_actions, build_service
 from moderation_service.service_layer.services import ROOM_EVENTS
 
 settings = settings_module.load()
@@ -29,6 +30,12 @@ class ModerationWorker(
     name = "moderation"
 
     moderation = Resource(lambda config: build_service(settings, kit.engine))
+    room_actions = Resource(lambda config: build_room_actions(settings, kit.engine))
+
+    @timer(interval=1)
+    def carry_out_room_actions(self):
+        """Makes the calls to room that decisions recorded (removals, restores), retrying until room answers."""
+        self.room_actions.run_due()
 
     @timer(interval=3600)
     def purge_messages(self):

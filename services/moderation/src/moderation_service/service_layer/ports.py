@@ -4,8 +4,11 @@ from __future__ import annotations
 from typing import Protocol
 
 
-class RoomRemovals(Protocol):
-    """room's removals for moderation (hearth_common.service_rpc.RoomRpc): idempotent; errors.NotFound when
-    room has no such message; rpc_client.RpcUnavailable when room does not answer."""
+class RoomCalls(Protocol):
+    """room's calls for moderation (hearth_common.service_rpc.RoomRpc), each idempotent: errors.NotFound when
+    room has no such message or room; another DomainError when room refuses; rpc_client.RpcUnavailable (a
+    ConnectionError) when room does not answer."""
 
     def remove_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict: ...
+    def restore_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict: ...
+    def remove_person(self, room_slug: str, person_id: str, moderator_id: str, reason: str = "") -> bool: ...

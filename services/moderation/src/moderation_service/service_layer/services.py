@@ -28,7 +28,7 @@ from moderation_service.domain.errors import (
 )
 from moderation_service.domain.reports import Case, KnownMessage, Membership, Report
 from moderation_service.service_layer import views
-from moderation_service.service_layer.ports import RoomRemovals
+from moderation_service.service_layer.ports import RoomCalls
 from moderation_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ ROOM_EVENTS = (room_contract.MessagePosted.TYPE, room_contract.MessageEdited.TYP
 
 
 class ModerationService:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], rooms: RoomRemovals,
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], rooms: RoomCalls,
                  clock: Callable[[], dt.datetime] = utcnow, message_retention: dt.timedelta = MESSAGE_RETENTION):
         self.uow_factory = uow_factory
         self.rooms = rooms

@@ -9,7 +9,9 @@ from hearth_common.idempotency import IdempotencyRecords
 from hearth_common.people import KnownPerson
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
+from moderation_service.domain.audit import AuditEntry, AuditQuery
 from moderation_service.domain.reports import Case, KnownMessage, Membership, Report
+from moderation_service.domain.room_actions import RoomAction
 
 
 class PeopleRepository(Protocol):
@@ -61,6 +63,26 @@ class PacesRepository(Protocol):
     def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None: ...
 
 
+class AuditLog(Protocol):
+    """The append-only audit log: entries are added, listed and counted, never changed or deleted."""
+
+    def append(self, entry: AuditEntry) -> None: ...
+    def list(self, query: AuditQuery) -> list[AuditEntry]:
+        """Entries matching the query, newest first (then by id), at most query.limit."""
+    def count_by_action(self, actor_id: str, since: dt.datetime | None = None) -> dict[str, int]:
+        """{action: how many} the actor took (since a time, if given)."""
+
+
+class RoomActionsRepository(Protocol):
+    """Calls to room recorded with the decisions that need them, carried out by the worker."""
+
+    def add(self, action: RoomAction) -> None: ...
+    def next_due(self, now: dt.datetime) -> RoomAction | None:
+        """The oldest pending action due by `now`, locked; one another worker holds is skipped, not waited for."""
+    def save(self, action: RoomAction) -> None: ...
+    def get(self, action_id: str) -> RoomAction | None: ...
+
+
 class UnitOfWork(BaseUnitOfWork):
     """Moderation's transaction: its repositories, plus the events to publish if, and only if, it commits."""
 
@@ -71,6 +93,8 @@ class UnitOfWork(BaseUnitOfWork):
     cases: CasesRepository
     paces: PacesRepository
     idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key
+    audit: AuditLog
+    room_actions: RoomActionsRepository
 
     @abc.abstractmethod
     def claim_event(self, envelope: dict) -> bool:

@@ -1,0 +1,62 @@
+"""Domain: what moderation asks room to do (remove or restore a message, remove a person from a room), recorded
+in the transaction of the decision that needs it and carried out by the worker until room has done it. room's
+calls are idempotent, so carrying one out again after a crash repeats nothing."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from hearth_common.ids import new_id
+
+REMOVE_MESSAGE, RESTORE_MESSAGE, REMOVE_PERSON = KINDS = ("remove_message", "restore_message", "remove_person")
+# What became of an action: still to do, done, or nothing to do (room no longer has the message or person).
+PENDING, DONE, GONE = "pending", "done", "gone"
+# Retrying a call room did not answer: 1 s, 2 s, 4 s ... at most a minute apart, for as long as it takes.
+FIRST_RETRY = dt.timedelta(seconds=1)
+LONGEST_RETRY = dt.timedelta(seconds=60)
+ERROR_MAX = 500
+
+
+@dataclasses.dataclass
+class RoomAction:
+    """One call to room. `args` are the call's own arguments (message_id; or room_slug and person_id), without
+    the moderator and reason, which are fields."""
+
+    id: str
+    kind: str
+    args: dict[str, Any]
+    moderator_id: str
+    reason: str
+    created_at: dt.datetime
+    due_at: dt.datetime
+    status: str = PENDING
+    attempts: int = 0
+    done_at: dt.datetime | None = None
+    last_error: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"a room action is one of {', '.join(KINDS)}, not {self.kind!r}")
+
+    def succeeded(self, now: dt.datetime, gone: bool = False) -> None:
+        self.status, self.done_at, self.attempts = (GONE if gone else DONE), now, self.attempts + 1
+
+    def failed(self, now: dt.datetime, error: str) -> None:
+        """Room did not answer (or failed): try again later, waiting longer each time."""
+        self.attempts += 1
+        self.due_at = now + min(FIRST_RETRY * (2 ** min(self.attempts - 1, 16)), LONGEST_RETRY)
+        self.last_error = error[:ERROR_MAX]
+
+
+def remove_message(message_id: str, moderator_id: str, reason: str, now: dt.datetime) -> RoomAction:
+    return RoomAction(new_id(), REMOVE_MESSAGE, {"message_id": message_id}, moderator_id, reason, now, now)
+
+
+def restore_message(message_id: str, moderator_id: str, reason: str, now: dt.datetime) -> RoomAction:
+    return RoomAction(new_id(), RESTORE_MESSAGE, {"message_id": message_id}, moderator_id, reason, now, now)
+
+
+def remove_person(room_slug: str, person_id: str, moderator_id: str, reason: str, now: dt.datetime) -> RoomAction:
+    return RoomAction(new_id(), REMOVE_PERSON, {"room_slug": room_slug, "person_id": person_id}, moderator_id,
+                      reason, now, now)

@@ -1,0 +1,69 @@
+"""Service layer: carries out the calls to room that decisions recorded (domain/room_actions.py), each until room
+has done it: the worker runs this on a timer, so a decision never waits on room and a crash loses nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from hearth_common import errors
+from hearth_common.clock import utcnow
+from moderation_service.domain import room_actions as actions
+from moderation_service.domain.room_actions import RoomAction
+from moderation_service.service_layer.ports import RoomCalls
+from moderation_service.service_layer.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+BATCH = 50  # actions carried out per run at most (the timer runs again a second later)
+
+
+class RoomActionRunner:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], room: RoomCalls,
+                 clock: Callable[[], dt.datetime] = utcnow):
+        self.uow_factory = uow_factory
+        self.room = room
+        self.clock = clock
+
+    def run_due(self, limit: int = BATCH) -> int:
+        """Carries out the due actions, one transaction each (the row stays locked while room is called, so two
+        workers never call room for the same action at once). Returns how many were tried."""
+        tried = 0
+        while tried < limit:
+            with self.uow_factory() as uow:
+                now = self.clock()
+                action = uow.room_actions.next_due(now)
+                if action is None:
+                    return tried
+                self._carry_out(action, now)
+                uow.room_actions.save(action)
+                uow.commit()
+            tried += 1
+        return tried
+
+    def _carry_out(self, action: RoomAction, now: dt.datetime) -> None:
+        try:
+            self._call(action)
+        except errors.NotFound:
+            action.succeeded(now, gone=True)  # room no longer has it: nothing left to do
+        except errors.DomainError as refusal:  # room refuses for good (e.g. a message its author deleted)
+            action.succeeded(now, gone=True)
+            action.last_error = str(refusal)[:actions.ERROR_MAX]
+            log.warning("room refused a moderation action", extra={"action_id": action.id, "kind": action.kind,
+                                                                    "error": str(refusal)})
+        except Exception as failure:  # room did not answer, or broke: try again later
+            action.failed(now, f"{type(failure).__name__}: {failure}")
+            log.warning("room action failed; will retry", extra={"action_id": action.id, "kind": action.kind,
+                                                                  "attempts": action.attempts,
+                                                                  "error": action.last_error})
+        else:
+            action.succeeded(now)
+
+    def _call(self, action: RoomAction) -> None:
+        match action.kind:
+            case actions.REMOVE_MESSAGE:
+                self.room.remove_message(action.args["message_id"], action.moderator_id, action.reason)
+            case actions.RESTORE_MESSAGE:
+                self.room.restore_message(action.args["message_id"], action.moderator_id, action.reason)
+            case actions.REMOVE_PERSON:
+                self.room.remove_person(action.args["room_slug"], action.args["person_id"], action.moderator_id,
+                                        action.reason)

@@ -1,0 +1,82 @@
+"""Unit tests: the calls to room that decisions record are carried out by the worker until room has done them:
+retried with growing waits while room does not answer, finished when room no longer has the target or refuses
+for good, and never made twice once done."""
+import datetime as dt
+
+from moderation_service.domain import room_actions as actions
+
+
+def record(uow_factory, *actions):
+    with uow_factory() as uow:
+        for action in actions:
+            uow.room_actions.add(action)
+        uow.commit()
+
+
+def stored(uow_factory, action):
+    with uow_factory() as uow:
+        return uow.room_actions.get(action.id)
+
+
+def test_each_kind_of_call_reaches_room_once(uow_factory, room, runner, clock):
+    now = clock()
+    calls = [room_actions_of("remove_message", now), room_actions_of("restore_message", now),
+             room_actions_of("remove_person", now)]
+    record(uow_factory, *calls)
+    assert runner.run_due() == 3
+    assert room.removed == [("m-1", "mod-1", "abusive")]
+    assert room.restored == [("m-2", "mod-1", "disagreed")]
+    assert room.removed_people == [("sharing-circle", "p-1", "mod-1", "kicked")]
+    assert all(stored(uow_factory, c).status == actions.DONE for c in calls)
+    assert runner.run_due() == 0 and len(room.removed) == 1  # done is done
+
+
+def room_actions_of(kind, now):
+    return {"remove_message": lambda: actions.remove_message("m-1", "mod-1", "abusive", now),
+            "restore_message": lambda: actions.restore_message("m-2", "mod-1", "disagreed", now),
+            "remove_person": lambda: actions.remove_person("sharing-circle", "p-1", "mod-1", "kicked", now),
+            }[kind]()
+
+
+def test_a_call_room_does_not_answer_is_retried_with_growing_waits_until_it_is_done(uow_factory, room,
+                                                                                      runner, clock):
+    action = room_actions_of("remove_message", clock())
+    record(uow_factory, action)
+    room.down = True
+    assert runner.run_due() == 1
+    first = stored(uow_factory, action)
+    assert first.status == actions.PENDING and first.attempts == 1 and "did not answer" in first.last_error
+    assert runner.run_due() == 0  # not due again yet
+    clock.advance(seconds=1)
+    runner.run_due()
+    second = stored(uow_factory, action)
+    assert second.attempts == 2 and second.due_at - clock() == dt.timedelta(seconds=2)
+    for _ in range(20):  # the wait grows, but never past a minute
+        clock.advance(actions.LONGEST_RETRY)
+        runner.run_due()
+    assert stored(uow_factory, action).due_at - clock() == actions.LONGEST_RETRY
+    room.down = False
+    clock.advance(actions.LONGEST_RETRY)
+    runner.run_due()
+    assert stored(uow_factory, action).status == actions.DONE and room.removed == [("m-1", "mod-1", "abusive")]
+
+
+def test_a_target_room_no_longer_has_or_refuses_ends_the_action_without_retrying(uow_factory, room, runner,
+                                                                                clock):
+    gone, refused = room_actions_of("remove_message", clock()), room_actions_of("restore_message", clock())
+    room.gone.add("m-1")
+    room.refused.add("m-2")
+    record(uow_factory, gone, refused)
+    assert runner.run_due() == 2
+    assert stored(uow_factory, gone).status == actions.GONE
+    refused_now = stored(uow_factory, refused)
+    assert refused_now.status == actions.GONE and "deleted by its author" in refused_now.last_error
+    clock.advance(hours=1)
+    assert runner.run_due() == 0
+
+
+def test_a_run_stops_at_its_batch_and_the_rest_waits_for_the_next(uow_factory, room, runner, clock):
+    record(uow_factory, *[actions.remove_message(f"m-{i}", "mod-1", "spam", clock()) for i in range(5)])
+    assert runner.run_due(limit=3) == 3
+    assert runner.run_due(limit=3) == 2
+    assert sorted(m for m, _, _ in room.removed) == [f"m-{i}" for i in range(5)]
