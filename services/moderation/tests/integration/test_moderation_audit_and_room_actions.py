@@ -101,3 +101,14 @@ def test_two_workers_never_make_the_same_call_to_room(clean_engine):
     assert sorted(room.calls) == sorted(f"m-{i}" for i in range(10))  # each once, shared between the two
     with clean_engine.connect() as conn:
         assert conn.execute(sa.text("SELECT DISTINCT status FROM room_actions")).scalars().all() == [actions.DONE]
+
+
+def test_overturned_actions_are_counted_by_who_had_acted(clean_engine):
+    overturned = [audit.entry(audit.APPEAL_OVERTURNED, AT + dt.timedelta(minutes=i), audit.MODERATOR,
+                              actor_id=OTHER_MOD, target_id=PERSON, details={audit.OVERTURNED_ACTOR_KEY: MOD})
+                  for i in range(3)]
+    append(clean_engine, *overturned, audit.entry("warning_issued", AT, audit.MODERATOR, actor_id=MOD))
+    with uow_factory(clean_engine)() as uow:
+        assert uow.audit.count_overturned(MOD) == 3
+        assert uow.audit.count_overturned(MOD, since=AT + dt.timedelta(minutes=1)) == 2
+        assert uow.audit.count_overturned(OTHER_MOD) == 0

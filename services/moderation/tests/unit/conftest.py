@@ -22,7 +22,7 @@ from hearth_common.fakes import (
     unique,
 )
 from hearth_common.people import KnownPerson
-from moderation_service.domain.audit import AuditEntry, AuditQuery
+from moderation_service.domain.audit import APPEAL_OVERTURNED, OVERTURNED_ACTOR_KEY, AuditEntry, AuditQuery
 from moderation_service.domain.reports import (
     COUNTED_OUTCOMES,
     ONE_OPEN_CASE,
@@ -34,6 +34,7 @@ from moderation_service.domain.reports import (
     Report,
 )
 from moderation_service.domain.room_actions import PENDING, RoomAction
+from moderation_service.service_layer.audit_log import AuditLogQueries
 from moderation_service.service_layer.room_actions import RoomActionRunner
 from moderation_service.service_layer.services import ModerationService
 from moderation_service.service_layer.unit_of_work import UnitOfWork
@@ -189,6 +190,10 @@ class FakeAuditLog(InMemoryRepository):
                 counts[e.action] = counts.get(e.action, 0) + 1
         return counts
 
+    def count_overturned(self, moderator_id: str, since: dt.datetime | None = None) -> int:
+        return sum(e.action == APPEAL_OVERTURNED and e.details.get(OVERTURNED_ACTOR_KEY) == moderator_id
+                   and (since is None or e.at >= since) for e in self._rows().values())
+
 
 class FakeRoomActions(InMemoryRepository):
     table = "room_actions"
@@ -284,6 +289,11 @@ def uow_factory(db):
 @pytest.fixture
 def service(uow_factory, room, clock) -> ModerationService:
     return ModerationService(uow_factory, room, clock=clock)
+
+
+@pytest.fixture
+def audit_log(uow_factory, clock) -> AuditLogQueries:
+    return AuditLogQueries(uow_factory, clock=clock)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from hearth_common.people import BadgeState, GrantState, KnownPerson
 from hearth_common.sql_unit_of_work import CoreUnitOfWork
 from hearth_common.unit_of_work import UniqueViolation
 from moderation_service.adapters import orm
-from moderation_service.domain.audit import AuditEntry, AuditQuery
+from moderation_service.domain.audit import APPEAL_OVERTURNED, OVERTURNED_ACTOR_KEY, AuditEntry, AuditQuery
 from moderation_service.domain.reports import COUNTED_OUTCOMES, OPEN, Case, KnownMessage, Membership, Report
 from moderation_service.domain.room_actions import PENDING, RoomAction
 from moderation_service.service_layer.unit_of_work import UnitOfWork
@@ -224,6 +224,13 @@ class AuditLog(_Repo):
         where = [t.c.actor_id == actor_id] + ([t.c.at >= since] if since is not None else [])
         stmt = sa.select(t.c.action, sa.func.count()).where(*where).group_by(t.c.action)
         return {action: count for action, count in self.connection.execute(stmt)}
+
+    def count_overturned(self, moderator_id: str, since=None) -> int:
+        t = orm.audit_log
+        where = [t.c.action == APPEAL_OVERTURNED, t.c.details[OVERTURNED_ACTOR_KEY].as_string() == moderator_id]
+        if since is not None:
+            where.append(t.c.at >= since)
+        return self.connection.execute(sa.select(sa.func.count()).where(*where)).scalar_one()
 
 
 class RoomActionsRepository(_Repo):

@@ -8,6 +8,9 @@ import datetime as dt
 from typing import Any
 
 from hearth_common.ids import new_id
+from hearth_common.people import PersonFacts, is_admin, may_moderate
+from moderation_service.domain.errors import NotAModerator
+from moderation_service.domain.reports import moderates_somewhere
 
 # Who took an action: a moderator or admin by hand, automod's rules and detectors, a member (a report, a
 # referral, a summons, an appeal), or the system (a timer: a sanction lifting itself, a page escalating).
@@ -69,3 +72,31 @@ class AuditQuery:
                 and (self.since is None or e.at >= self.since)
                 and (self.until is None or e.at < self.until)
                 and (self.before is None or (e.at, e.id) < self.before))
+
+
+# What an appeal overturned records (section 6): the decider is the actor; details name who had acted.
+APPEAL_OVERTURNED = "appeal_overturned"
+OVERTURNED_ACTOR_KEY = "acted_by"
+LIMIT_MAX = 200
+
+
+def ensure_may_read(reader: PersonFacts | None, reader_id: str, query: AuditQuery, now: dt.datetime) -> None:
+    """Admins read the whole log. A chat room moderator reads the log of a room they moderate, and their own
+    actions anywhere; nobody else reads it (moderators are accountable to admins, not to each other)."""
+    if reader is not None and is_admin(reader, now):
+        return
+    if reader is not None and query.room_slug is not None and may_moderate(reader, query.room_slug, now):
+        return
+    if query.actor_id == reader_id and query.room_slug is None and moderates_somewhere(reader, now):
+        return
+    raise NotAModerator("the audit log is read by admins, and by moderators for the rooms they moderate or "
+                        "their own actions (give room_slug or moderator_id)")
+
+
+def ensure_may_see_figures(reader: PersonFacts | None, reader_id: str, moderator_id: str, now: dt.datetime) -> None:
+    """A moderator sees their own figures; admins see anyone's."""
+    if reader is not None and (is_admin(reader, now) or (moderator_id == reader_id
+                                                          and moderates_somewhere(reader, now))):
+        return
+    raise NotAModerator("a moderator's figures are shown to that moderator and to admins")
+

@@ -71,6 +71,8 @@ class AuditLog(Protocol):
         """Entries matching the query, newest first (then by id), at most query.limit."""
     def count_by_action(self, actor_id: str, since: dt.datetime | None = None) -> dict[str, int]:
         """{action: how many} the actor took (since a time, if given)."""
+    def count_overturned(self, moderator_id: str, since: dt.datetime | None = None) -> int:
+        """How many of the moderator's actions appeals overturned (entries APPEAL_OVERTURNED naming them)."""
 
 
 class RoomActionsRepository(Protocol):
