@@ -253,3 +253,22 @@ def test_automod_reports_are_not_paced_and_count_in_no_persons_accuracy(service,
     accuracy = {r["reporter_id"]: r["reporter_accuracy"] for r in case["reports"]}
     assert accuracy[reporter] == pytest.approx(1 / 3)  # (0 upheld + 1) / (1 decided + 2)
     assert accuracy[AUTOMOD] == pytest.approx(1 / 11)  # (0 + 1) / (9 + 2): its own record
+
+
+def test_what_the_domain_accepts_at_its_longest_passes_the_grpc_edge(automod, admin):
+    from hearth.moderation.v1 import moderation_pb2 as pb
+
+    from hearth_common.automod.rules import EXPLANATION_MAX, PATTERN_MAX
+    from moderation_service.entrypoints.grpc_server import LIMITS
+    from moderation_service.service_layer.automod import TEXT_MAX
+
+    longest = {**WORD, "pattern": "g" * PATTERN_MAX, "explanation": "e" * EXPLANATION_MAX,
+               "exempt_roles": ["admin", "chat_room_moderator"], "report_reason": "talking_negatively"}
+    made = automod.create_rule(admin, longest)
+    rule = pb.AutomodRuleSpec(**{k: v for k, v in longest.items()})
+    for request in (pb.CreateAutomodRuleRequest(rule=rule, idempotency_key="k" * 200),
+                    pb.UpdateAutomodRuleRequest(rule_id=made["rule"]["id"], rule=rule),
+                    pb.DeleteAutomodRuleRequest(rule_id="default-contact-adult"),
+                    pb.TestAutomodRequest(text="t" * TEXT_MAX, room_slug="r" * 64, cohort="adult",
+                                          author_roles=["admin"])):
+        assert LIMITS.refusal(request) is None

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from hearth_common.automod import DEFAULT_RULES, Action, Hit, InvalidRule, Kind, Rule, RuleSet, compile_regex
 from hearth_common.automod.rules import EXPLANATION_MAX, PATTERN_MAX, RULE_DETECTORS
 from hearth_common.contracts.moderation import REPORT_REASONS
+from hearth_common.ids import ID_MAX
 from hearth_common.people import PersonFacts, is_admin
 from hearth_common.vocabulary import ROOM_SLUG, Cohort, Role, values
 from moderation_service.domain.errors import InvalidAutomodRule, NotAnAutomodManager
@@ -34,7 +35,7 @@ SCOPE_ALL = "all"
 # and the version number is also the history's primary key.
 ONE_VERSION = "pk_automod_rule_sets"
 ONE_FLAG = "pk_automod_flags"
-RULE_ID_MAX = 100
+RULE_ID_MAX = ID_MAX  # as the edge's limit of an id (the matcher allows longer; moderation makes UUIDs)
 
 
 @dataclasses.dataclass(frozen=True)
