@@ -44,6 +44,9 @@ def test_an_admin_manages_rules_in_versions(stub, world):
     again = stub.CreateAutomodRule(pb.CreateAutomodRuleRequest(rule=spec(scope="all"), idempotency_key="c-1"),
                                    metadata=admin, timeout=T)
     assert again == made
+    other = refused(stub.CreateAutomodRule, pb.CreateAutomodRuleRequest(rule=spec(scope="all", pattern="plums"),
+                                                                        idempotency_key="c-1"), admin)
+    assert other.code() == grpc.StatusCode.FAILED_PRECONDITION
     changed = stub.UpdateAutomodRule(pb.UpdateAutomodRuleRequest(rule_id=made.rule.id, rule=spec(action="censor")),
                                      metadata=admin, timeout=T)
     assert changed.version == 3 and changed.rule.spec.action == "censor"

@@ -126,8 +126,8 @@ class AutomodRules:
     @staticmethod
     def _existing(uow: UnitOfWork, current: RuleSetVersion, rule_id: str, actor_id: str,
                   now: dt.datetime) -> ManagedRule:
-        """The rule the caller may manage; a moderator learns nothing of a rule outside their rooms (one answer
-        whether or not it exists)."""
+        """The rule, when the caller may manage its scope. NOT_FOUND only for those who may see the rules (they can
+        list them all anyway); anyone else is refused alike whether or not the rule exists."""
         actor = _facts(uow.people.get(actor_id))
         found = current.get(rule_id)
         if found is None and rules.may_see_rules(actor, now):
