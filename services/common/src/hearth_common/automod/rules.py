@@ -474,6 +474,8 @@ class _Matcher:
                     for match in pattern.finditer(folded.text, timeout=min(REGEX_TIMEOUT_SECONDS, left)):
                         if match.end() > match.start():
                             found.append(folded.span(match.start(), match.end()))
+                        if time.perf_counter() > deadline:  # many quick matches add up too
+                            raise TimeoutError
                 except TimeoutError:
                     timed_out.append(rule.id)
                     continue  # a rule cut short counts as no match, not as the matches it found so far
