@@ -80,7 +80,10 @@ def test_three_reports_one_case_a_moderator_agrees_and_the_message_is_gone_from_
         return cases if len(cases) == 1 else None
 
     [case] = eventually_ok(one_case, grpc.StatusCode.PERMISSION_DENIED)  # until the role reaches moderation
-    assert case.subject.person_id == author and case.reporter_count == 3 and case.reasons == ["contact_details"]
+    # three people and automod (the default rule flags contact details in adult rooms)
+    assert case.subject.person_id == author and case.reporter_count == 4 and case.reasons == ["contact_details"]
+    assert [r.report.note for r in case.reports if r.reporter_id == "automod"] == [
+        "automod: default-contact-adult (contact)"]
 
     decided = moderation.DecideCase(mpb.DecideCaseRequest(case_id=case.id, decision="agree", remove_messages=True,
                                                           note="no phone numbers here"),

@@ -68,12 +68,23 @@ class World:
         self.join(person_id, room)
         return person_id
 
-    def post(self, author_id: str, body: str = "something hurtful", room: str = ROOM) -> str:
+    def post(self, author_id: str, body: str = "something hurtful", room: str = ROOM,
+             original_body: str | None = None) -> str:
         message_id = str(uuid.uuid4())
-        self._deliver(room_contract.MessagePosted(room_slug=room, message_id=message_id, seq=self._room_seq(room),
-                                                  author_id=author_id, body=body, reply_to=None, mention_ids=(),
-                                                  posted_at=self.clock()))
+        self.posted = self._deliver(room_contract.MessagePosted(
+            room_slug=room, message_id=message_id, seq=self._room_seq(room), author_id=author_id, body=body,
+            reply_to=None, mention_ids=(), posted_at=self.clock(), original_body=original_body))
         return message_id
+
+    def edit(self, author_id: str, message_id: str, body: str, room: str = ROOM,
+             original_body: str | None = None) -> dict:
+        return self._deliver(room_contract.MessageEdited(
+            room_slug=room, message_id=message_id, seq=self._room_seq(room), message_seq=1, author_id=author_id,
+            body=body, edited_at=self.clock(), original_body=original_body))
+
+    def redeliver(self, envelope: dict) -> bool:
+        """The same event again (at-least-once delivery): applied at most once."""
+        return self.service.apply_room_event(envelope)
 
 
 def payload_source(payload) -> str:

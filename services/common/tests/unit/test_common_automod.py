@@ -249,7 +249,9 @@ def test_the_rule_set_round_trips_through_json():
 
 
 @pytest.mark.parametrize(
-    "pattern", [r"(a+)+$", r"(a|aa)*b", r"(\w+\s?)*$", r"(x+x+)+y", r"(a)\1", r"(?=a)a", "a" * 300]
+    "pattern",
+    [r"(a+)+$", r"(a|aa)*b", r"(\w+\s?)*$", r"(x+x+)+y", r"(a)\1", r"(?=a)a", "a" * 300,
+     r"(\w?)*x", r"(?:a?)+b", r"(a?b?)*c", r"(a{1,3}?)+"],
 )
 def test_pathological_regexes_are_refused(pattern):
     with pytest.raises(InvalidRule):
@@ -264,6 +266,53 @@ def test_an_accepted_regex_runs_under_a_time_bound():
     assert time.perf_counter() - started < 0.25  # a functional bound: cut by the timeout, well before a post's
     assert verdict.timed_out == ("slow",) and not verdict.flags
     assert rules.evaluate("abc 1", "r", "adult").flags  # the same rule still matches where it can
+
+
+def test_the_regex_rules_share_one_time_budget_per_message():
+    # each rule alone is cut at its own timeout; together they would hold a post for many timeouts, so once the
+    # message's budget is spent the rest are not run at all, count as no match, and the verdict names them
+    slow = r"[a-z ]*[a-z ]*[a-z ]*[a-z ]*[a-z ]*[0-9]"
+    rules = RuleSet(1, tuple(Rule(f"slow-{n}", Kind.REGEX, slow, Action.FLAG, "e") for n in range(12)))
+    verdict = rules.evaluate("a" * 2000, "r", "adult")
+    assert verdict.over_budget and set(verdict.over_budget) <= set(verdict.timed_out)
+    assert len(verdict.timed_out) == 12 and not verdict.flags
+    assert verdict.to_dict()["over_budget"] == list(verdict.over_budget)
+    assert not rules.evaluate("abc 1", "r", "adult").over_budget  # a quick message runs every rule
+    assert len(rules.evaluate("abc 1", "r", "adult").flags) == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("killl it", "***** it"),
+        ("KIIILLLL!", "********!"),
+        ("k i l l l now", "* * * * * now"),
+        ("k.i.l.l.l", "*.*.*.*.*"),
+        ("ki11ll", "******"),
+        ("skill kill", "skill ****"),
+    ],
+)
+def test_a_censor_masks_every_letter_of_a_repeated_run(text, masked):
+    rules = RuleSet(1, (Rule("w", Kind.WORD, "kill", Action.CENSOR, "Keep it kind."),))
+    assert rules.evaluate(text, "r", "adult").censored_text == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "take all my sertraline tonight and end it",
+        "going to swallow all my fluoxetine tonight",
+        "ive taken all my sertraline",
+    ],
+)
+def test_a_medication_name_is_a_method_as_pills_are(text):
+    assert DEFAULT_RULE_SET.evaluate(text, "r", "adult").crisis == Tier.IMMINENT
+    assert DEFAULT_RULE_SET.evaluate(text.replace("sertraline", "pills").replace("fluoxetine", "pills"), "r",
+                                     "adult").crisis == Tier.IMMINENT
+
+
+def test_naming_a_medication_without_crisis_language_is_no_crisis():
+    assert DEFAULT_RULE_SET.evaluate("I take sertraline every morning and it helps", "r", "adult").crisis == Tier.NONE
 
 
 HOSTILE = {

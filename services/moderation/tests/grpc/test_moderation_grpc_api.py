@@ -107,8 +107,11 @@ def test_a_member_reports_a_message_and_a_moderator_decides_the_case(stub, world
     assert member_asks.code() == grpc.StatusCode.PERMISSION_DENIED
     moderator = world.moderator("mod", ROOM)
     [case] = stub.ListQueue(pb.ListQueueRequest(), metadata=md(moderator), timeout=T).cases
-    assert case.subject.username == "sam" and case.reporter_count == 1
-    assert case.reports[0].reporter_id == reporter and case.reports[0].message_body == "nobody wants you here"
+    # the reporter and automod (the default abusive-language rule flags it): two reports of the one message
+    assert case.subject.username == "sam" and case.reporter_count == 2
+    [mine] = [r for r in case.reports if r.reporter_id == reporter]
+    assert mine.message_body == "nobody wants you here"
+    assert [r.report.note for r in case.reports if r.reporter_id == "automod"] == ["automod: default-abusive (abusive)"]
     assert "birth" not in str(case)
 
     decided = stub.DecideCase(pb.DecideCaseRequest(case_id=case.id, decision="agree", remove_messages=True),
@@ -118,7 +121,7 @@ def test_a_member_reports_a_message_and_a_moderator_decides_the_case(stub, world
     again = refused(stub.DecideCase, pb.DecideCaseRequest(case_id=case.id, decision="dismiss"), md(moderator))
     assert again.code() == grpc.StatusCode.FAILED_PRECONDITION and "decided already" in again.details()
     got = stub.GetCase(pb.GetCaseRequest(case_id=case.id), metadata=md(moderator), timeout=T).case
-    assert got.status == "decided" and got.reports[0].report.outcome == "upheld"
+    assert got.status == "decided" and {r.report.outcome for r in got.reports} == {"upheld"}
 
 
 def test_refusals_carry_the_statuses_the_api_documents(stub, world):

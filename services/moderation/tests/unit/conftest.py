@@ -23,6 +23,7 @@ from hearth_common.fakes import (
 )
 from hearth_common.people import KnownPerson
 from moderation_service.domain.audit import APPEAL_OVERTURNED, OVERTURNED_ACTOR_KEY, AuditEntry, AuditQuery
+from moderation_service.domain.automod_rules import ONE_FLAG, ONE_VERSION, RuleSetVersion
 from moderation_service.domain.reports import (
     COUNTED_OUTCOMES,
     ONE_OPEN_CASE,
@@ -41,6 +42,7 @@ from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 TABLES = ("people", "members", "messages", "reports", "cases", "paces", "audit_log", "room_actions", INBOX_TABLE,
           IDEMPOTENCY_TABLE)
+AUTOMOD_TABLES = ("automod_rule_sets", "automod_flags")
 CONSTRAINTS = (
     # the partial unique indexes of adapters/orm.py
     unique("cases", ONE_OPEN_CASE, lambda c: c.subject_id, where=lambda c: c.status == OPEN),
@@ -89,6 +91,12 @@ class FakeMessagesRepository(InMemoryRepository):
         current = self._get(self.table, message.id)
         if current is None or current.seq < message.seq:
             self._put(self.table, message.id, message)
+
+    def recent_by(self, room_slug: str, author_id: str, posted_after: dt.datetime, posted_before: dt.datetime,
+                  limit: int) -> list[KnownMessage]:
+        found = [m for m in self._rows().values() if m.room_slug == room_slug and m.author_id == author_id
+                 and not m.deleted and posted_after < m.posted_at < posted_before]
+        return [self._get(self.table, m.id) for m in sorted(found, key=lambda m: m.posted_at, reverse=True)[:limit]]
 
     def purge(self, posted_before: dt.datetime, limit: int) -> int:
         doomed = [m.id for m in self._rows().values() if m.posted_at < posted_before][:limit]
@@ -212,6 +220,27 @@ class FakeRoomActions(InMemoryRepository):
     def save(self, action: RoomAction) -> None:
         self._put(self.table, action.id, action)
 
+class FakeAutomodRepository(InMemoryRepository):
+    """The rule set's versions (primary key: the number, as pk_automod_rule_sets) and automod's flags (one per
+    message and rule, as pk_automod_flags). One fake transaction runs at a time, so the change lock is a no-op."""
+
+    def lock_for_change(self) -> None:
+        pass
+
+    def latest(self) -> RuleSetVersion | None:
+        self._read("automod.latest")
+        versions = self._rows("automod_rule_sets")
+        return self._get("automod_rule_sets", max(versions)) if versions else None
+
+    def add(self, version: RuleSetVersion) -> None:
+        self._insert("automod_rule_sets", version.version, version, ONE_VERSION)
+
+    def flagged(self, message_id: str) -> set[str]:
+        return {rule_id for (m, rule_id) in self._rows("automod_flags") if m == message_id}
+
+    def add_flag(self, message_id: str, rule_id: str, report_id: str, flagged_at: dt.datetime) -> None:
+        self._insert("automod_flags", (message_id, rule_id), report_id, ONE_FLAG)
+
 
 class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
     """moderation's transaction over the in-memory store, as its Core statements are: reads hand out copies."""
@@ -224,6 +253,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.reports = FakeReportsRepository(self)
         self.cases = FakeCasesRepository(self)
         self.paces = FakePacesRepository(self)
+        self.automod = FakeAutomodRepository(self)
         self.idempotency = FakeIdempotencyRecords(self)
         self.audit = FakeAuditLog(self)
         self.room_actions = FakeRoomActions(self)
@@ -268,7 +298,7 @@ class FakeRoom:
 
 @pytest.fixture
 def db() -> InMemoryDatabase:
-    return InMemoryDatabase(TABLES, CONSTRAINTS)
+    return InMemoryDatabase(TABLES + AUTOMOD_TABLES, CONSTRAINTS)
 
 
 @pytest.fixture

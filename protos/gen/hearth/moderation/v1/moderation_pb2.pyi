@@ -190,3 +190,137 @@ class DecideCaseResponse(_message.Message):
     CASE_FIELD_NUMBER: _ClassVar[int]
     case: Case
     def __init__(self, case: _Optional[_Union[Case, _Mapping]] = ...) -> None: ...
+
+class AutomodRuleSpec(_message.Message):
+    __slots__ = ("kind", "pattern", "action", "explanation", "scope", "exempt_roles", "report_reason")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PATTERN_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    EXEMPT_ROLES_FIELD_NUMBER: _ClassVar[int]
+    REPORT_REASON_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    pattern: str
+    action: str
+    explanation: str
+    scope: str
+    exempt_roles: _containers.RepeatedScalarFieldContainer[str]
+    report_reason: str
+    def __init__(self, kind: _Optional[str] = ..., pattern: _Optional[str] = ..., action: _Optional[str] = ..., explanation: _Optional[str] = ..., scope: _Optional[str] = ..., exempt_roles: _Optional[_Iterable[str]] = ..., report_reason: _Optional[str] = ...) -> None: ...
+
+class AutomodRule(_message.Message):
+    __slots__ = ("id", "spec", "manageable")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    MANAGEABLE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    spec: AutomodRuleSpec
+    manageable: bool
+    def __init__(self, id: _Optional[str] = ..., spec: _Optional[_Union[AutomodRuleSpec, _Mapping]] = ..., manageable: _Optional[bool] = ...) -> None: ...
+
+class ListAutomodRulesRequest(_message.Message):
+    __slots__ = ("scope",)
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    scope: str
+    def __init__(self, scope: _Optional[str] = ...) -> None: ...
+
+class ListAutomodRulesResponse(_message.Message):
+    __slots__ = ("version", "rules")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    rules: _containers.RepeatedCompositeFieldContainer[AutomodRule]
+    def __init__(self, version: _Optional[int] = ..., rules: _Optional[_Iterable[_Union[AutomodRule, _Mapping]]] = ...) -> None: ...
+
+class CreateAutomodRuleRequest(_message.Message):
+    __slots__ = ("rule", "idempotency_key")
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    rule: AutomodRuleSpec
+    idempotency_key: str
+    def __init__(self, rule: _Optional[_Union[AutomodRuleSpec, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class CreateAutomodRuleResponse(_message.Message):
+    __slots__ = ("rule", "version")
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    rule: AutomodRule
+    version: int
+    def __init__(self, rule: _Optional[_Union[AutomodRule, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
+
+class UpdateAutomodRuleRequest(_message.Message):
+    __slots__ = ("rule_id", "rule")
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    rule_id: str
+    rule: AutomodRuleSpec
+    def __init__(self, rule_id: _Optional[str] = ..., rule: _Optional[_Union[AutomodRuleSpec, _Mapping]] = ...) -> None: ...
+
+class UpdateAutomodRuleResponse(_message.Message):
+    __slots__ = ("rule", "version")
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    rule: AutomodRule
+    version: int
+    def __init__(self, rule: _Optional[_Union[AutomodRule, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
+
+class DeleteAutomodRuleRequest(_message.Message):
+    __slots__ = ("rule_id",)
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    rule_id: str
+    def __init__(self, rule_id: _Optional[str] = ...) -> None: ...
+
+class DeleteAutomodRuleResponse(_message.Message):
+    __slots__ = ("version",)
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    def __init__(self, version: _Optional[int] = ...) -> None: ...
+
+class TestAutomodRequest(_message.Message):
+    __slots__ = ("text", "room_slug", "cohort", "author_roles")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    COHORT_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_ROLES_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    room_slug: str
+    cohort: str
+    author_roles: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, text: _Optional[str] = ..., room_slug: _Optional[str] = ..., cohort: _Optional[str] = ..., author_roles: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AutomodHit(_message.Message):
+    __slots__ = ("rule_id", "action", "source", "explanation", "reason", "start", "end")
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    rule_id: str
+    action: str
+    source: str
+    explanation: str
+    reason: str
+    start: int
+    end: int
+    def __init__(self, rule_id: _Optional[str] = ..., action: _Optional[str] = ..., source: _Optional[str] = ..., explanation: _Optional[str] = ..., reason: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ...) -> None: ...
+
+class TestAutomodResponse(_message.Message):
+    __slots__ = ("version", "blocked", "explanations", "hits", "censored_text", "crisis_tier", "timed_out")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    BLOCKED_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATIONS_FIELD_NUMBER: _ClassVar[int]
+    HITS_FIELD_NUMBER: _ClassVar[int]
+    CENSORED_TEXT_FIELD_NUMBER: _ClassVar[int]
+    CRISIS_TIER_FIELD_NUMBER: _ClassVar[int]
+    TIMED_OUT_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    blocked: bool
+    explanations: _containers.RepeatedScalarFieldContainer[str]
+    hits: _containers.RepeatedCompositeFieldContainer[AutomodHit]
+    censored_text: str
+    crisis_tier: str
+    timed_out: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, version: _Optional[int] = ..., blocked: _Optional[bool] = ..., explanations: _Optional[_Iterable[str]] = ..., hits: _Optional[_Iterable[_Union[AutomodHit, _Mapping]]] = ..., censored_text: _Optional[str] = ..., crisis_tier: _Optional[str] = ..., timed_out: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -66,6 +66,31 @@ class ModerationServiceStub:
                 request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseRequest.SerializeToString,
                 response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseResponse.FromString,
                 _registered_method=True)
+        self.ListAutomodRules = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/ListAutomodRules',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAutomodRulesRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAutomodRulesResponse.FromString,
+                _registered_method=True)
+        self.CreateAutomodRule = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/CreateAutomodRule',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.CreateAutomodRuleRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.CreateAutomodRuleResponse.FromString,
+                _registered_method=True)
+        self.UpdateAutomodRule = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/UpdateAutomodRule',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.UpdateAutomodRuleRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.UpdateAutomodRuleResponse.FromString,
+                _registered_method=True)
+        self.DeleteAutomodRule = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/DeleteAutomodRule',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DeleteAutomodRuleRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DeleteAutomodRuleResponse.FromString,
+                _registered_method=True)
+        self.TestAutomod = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/TestAutomod',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodResponse.FromString,
+                _registered_method=True)
 
 
 class ModerationServiceServicer:
@@ -122,6 +147,52 @@ class ModerationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAutomodRules(self, request, context):
+        """--- Warnings, the strike ladder and sanctions (issue 14, section 2)
+
+        --- Automod rules (section 3)
+        The automod rules (moderators and admins): the rule set's latest version and its rules, each saying whether
+        the caller may change it; `scope` narrows the list. PERMISSION_DENIED for anyone else.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateAutomodRule(self, request, context):
+        """Adds a rule, making a new version of the whole rule set (announced as automod_rules_changed). Admins add
+        rules of any scope; chat room moderators only rules scoped to a room their role covers (PERMISSION_DENIED
+        otherwise). INVALID_ARGUMENT naming the field for a rule that cannot be used (a regex that does not compile
+        or could backtrack catastrophically, a pattern over 200 characters, an unknown detector...).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateAutomodRule(self, request, context):
+        """Replaces a rule (same id) in a new version; the caller must manage both its old and its new scope.
+        NOT_FOUND for a rule not in the set; refused otherwise as CreateAutomodRule is.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteAutomodRule(self, request, context):
+        """Deletes a rule (a default one too) in a new version; the caller must manage its scope. NOT_FOUND for a rule
+        not in the set.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TestAutomod(self, request, context):
+        """What a text would trigger in a room of a cohort, posted by someone holding the given roles, under the latest
+        rule set: each hit, the censored text, the crisis tier. Nothing is posted or recorded. For moderators and
+        admins.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ModerationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -154,6 +225,31 @@ def add_ModerationServiceServicer_to_server(servicer, server):
                     servicer.DecideCase,
                     request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseRequest.FromString,
                     response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseResponse.SerializeToString,
+            ),
+            'ListAutomodRules': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAutomodRules,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAutomodRulesRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAutomodRulesResponse.SerializeToString,
+            ),
+            'CreateAutomodRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAutomodRule,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.CreateAutomodRuleRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.CreateAutomodRuleResponse.SerializeToString,
+            ),
+            'UpdateAutomodRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateAutomodRule,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.UpdateAutomodRuleRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.UpdateAutomodRuleResponse.SerializeToString,
+            ),
+            'DeleteAutomodRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteAutomodRule,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DeleteAutomodRuleRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DeleteAutomodRuleResponse.SerializeToString,
+            ),
+            'TestAutomod': grpc.unary_unary_rpc_method_handler(
+                    servicer.TestAutomod,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -320,6 +416,141 @@ class ModerationService:
             '/hearth.moderation.v1.ModerationService/DecideCase',
             hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseRequest.SerializeToString,
             hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAutomodRules(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/ListAutomodRules',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAutomodRulesRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAutomodRulesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAutomodRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/CreateAutomodRule',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.CreateAutomodRuleRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.CreateAutomodRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateAutomodRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/UpdateAutomodRule',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.UpdateAutomodRuleRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.UpdateAutomodRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteAutomodRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/DeleteAutomodRule',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.DeleteAutomodRuleRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.DeleteAutomodRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TestAutomod(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/TestAutomod',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -8,7 +8,7 @@ guidance for online communities and the usual risk matrices use them:
 - MEDIUM: active thoughts of suicide or self-harm, no method or plan ("I want to kill myself", "kms",
   "I've been cutting again").
 - HIGH: active ideation with a method or a plan ("I've been thinking of taking all my pills", "I wrote a
-  note").
+  note"); a named medication or drug is a method as pills are ("taking all my sertraline").
 - IMMINENT: intent with timing, means at hand, a goodbye, or an act under way ("tonight", "the pills are in
   front of me", "this is my last message", "I've taken them").
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from hearth_common.automod import detectors
 from hearth_common.automod.detectors import Tier, Views
 
 
@@ -184,12 +185,15 @@ FINAL = _p(
     r"(?:tomorrow|much longer|anymore|by morning)\b|\btell my (?:mum|mom|dad|family|sister|brother) i love\b|"
     r"\bby the time (?:you|anyone|someone|they) (?:read|reads|see|sees|find|finds) this\b"
 )
+# A taken dose that is an act under way: all of them, many (two or three pills is an everyday dose, and a named
+# medication reads as pills: "I took two ibuprofen for my headache" is no crisis), or whole packets.
 _DOSES = (
     r"(?:pills|tablets|meds|medication|medicine|painkillers|paracetamol|packet|packets|box|bottle|boxes|sleeping pills)"
 )
 ACT = _p(
     r"\b(?:ive|i have|just|already|i) (?:taken|took|swallowed|downed) (?:an overdose|(?:all|a whole|the whole|loads of|"
-    rf"too many|every|lots of|a lot of|two|three|four|\d+) (?:\w+ ){{0,2}}{_DOSES}|(?:all of )?them all|"
+    rf"too many|every|lots of|a lot of|[5-9]|\d{{2,}}) (?:\w+ ){{0,2}}{_DOSES}|"
+    r"(?:two|three|four|\d+) (?:whole |full )?(?:packets|boxes|bottles|packs|strips)|(?:all of )?them all|"
     rf"everything in the)\b|"
     r"\b(?:ive|i have|just|already) swallowed everything\b"
 )
@@ -209,8 +213,27 @@ class CrisisReading:
     signals: tuple[str, ...]  # which kinds of language raised it ("active ideation", "method", ...)
 
 
+# What a named medication or drug reads as for the crisis patterns: "take all my sertraline tonight" is the
+# method "take all my pills tonight" (the canonical view spells "pills" squeezed).
+_MEDICATION_AS = "pils"
+
+
+def _medication_as_pills(canonical) -> str:
+    text = canonical.text
+    spans = detectors.medication_names(canonical)
+    if not spans:
+        return text
+    pieces, position = [], 0
+    for start, end in sorted(spans):
+        if start < position:  # overlapping names ("x" inside "x y"): the first one read stands
+            continue
+        pieces += [text[position:start], _MEDICATION_AS]
+        position = end
+    return "".join(pieces) + text[position:]
+
+
 def read(views: Views) -> CrisisReading:
-    text = views.canonical.text
+    text = _medication_as_pills(views.canonical)
     active = any(p.search(text) for p in ACTIVE)
     method_phrase = any(p.search(text) for p in METHOD_PHRASES)
     passive = any(p.search(text) for p in PASSIVE)

@@ -165,14 +165,22 @@ _DOSE = re.compile(
 )
 
 
+def medication_names(canonical: View) -> list[tuple[int, int]]:
+    """Where the canonical view names a medication or drug, in its own indices (a word that is mostly something
+    else counts only beside a dose or a taking verb); the crisis reading counts these as a method too."""
+    return [
+        (start, end)
+        for start, end, word in _medication_list().find(canonical)
+        if word not in wordlists.MEDICATION_AMBIGUOUS or _DOSE.search(canonical.text)
+    ]
+
+
 def medication(views: Views) -> list[Finding]:
-    findings = []
     canonical = views.canonical
-    for start, end, word in _medication_list().find(canonical):
-        if word in wordlists.MEDICATION_AMBIGUOUS and not _DOSE.search(canonical.text):
-            continue
-        findings.append(Finding(Detector.MEDICATION, *canonical.span(start, end), "a medication or drug name"))
-    return findings
+    return [
+        Finding(Detector.MEDICATION, *canonical.span(start, end), "a medication or drug name")
+        for start, end in medication_names(canonical)
+    ]
 
 
 _INSULT = re.compile(

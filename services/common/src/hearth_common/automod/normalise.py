@@ -24,16 +24,23 @@ from unidecode import unidecode
 
 @dataclasses.dataclass(frozen=True)
 class View:
-    """A transformed text and, for each of its characters, the index of the original character it came from."""
+    """A transformed text and, for each of its characters, the index of the original character it came from;
+    `ends` (when given) the end of the original run a character stands for (a squeezed "lll" is one "l" that
+    ends after the last of them), so a span covers every character it was read from."""
 
     text: str
     origin: tuple[int, ...]
+    ends: tuple[int, ...] | None = None
+
+    def end_of(self, index: int) -> int:
+        """The original end (exclusive) of this view's character at `index`."""
+        return self.ends[index] if self.ends is not None else self.origin[index] + 1
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of this view's [start, end)."""
         if end <= start:
             return (self.origin[start], self.origin[start]) if start < len(self.origin) else (0, 0)
-        return self.origin[start], self.origin[end - 1] + 1
+        return self.origin[start], self.end_of(end - 1)
 
 
 def build(pieces: list[tuple[str, int]]) -> View:
@@ -126,19 +133,22 @@ def canonical_of(folded: View) -> View:
 
 
 def _squeeze(view: View) -> View:
-    text, origin = [], []
-    for ch, index in zip(view.text, view.origin, strict=True):
+    """Runs of a letter (or of spaces) read as one; the kept character stands for the whole run (its end is
+    the run's), so a censor masks "killl" whole."""
+    text, origin, ends = [], [], []
+    for k, (ch, index) in enumerate(zip(view.text, view.origin, strict=True)):
         if text and text[-1] == ch and (ch == " " or ch.isalpha()):
+            ends[-1] = max(ends[-1], view.end_of(k))
             continue
         text.append(ch)
         origin.append(index)
+        ends.append(view.end_of(k))
     start, end = 0, len(text)
     while start < end and text[start] == " ":
         start += 1
     while end > start and text[end - 1] == " ":
         end -= 1
-    text, origin = text[start:end], origin[start:end]
-    return View("".join(text), tuple(origin))
+    return View("".join(text[start:end]), tuple(origin[start:end]), tuple(ends[start:end]))
 
 
 _SPACED = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z]){2,}(?![a-z0-9])")
@@ -148,21 +158,25 @@ def _join_spaced(view: View) -> View:
     """Runs of three or more single letters ("k m s", "k i l l") read as one word."""
     if " " not in view.text:
         return view
-    text, origin = [], []
+    text, origin, ends = [], [], []
+
+    def keep(start: int, end: int) -> None:
+        text.extend(view.text[start:end])
+        origin.extend(view.origin[start:end])
+        ends.extend(view.end_of(k) for k in range(start, end))
+
     position = 0
     for match in _SPACED.finditer(view.text):
-        text.extend(view.text[position : match.start()])
-        origin.extend(view.origin[position : match.start()])
+        keep(position, match.start())
         for k in range(match.start(), match.end()):
             if view.text[k] != " ":
-                if text and text[-1] == view.text[k]:
+                if text and text[-1] == view.text[k]:  # "k i l l": the second l joins the first's run
+                    ends[-1] = max(ends[-1], view.end_of(k))
                     continue
-                text.append(view.text[k])
-                origin.append(view.origin[k])
+                keep(k, k + 1)
         position = match.end()
-    text.extend(view.text[position:])
-    origin.extend(view.origin[position:])
-    return View("".join(text), tuple(origin))
+    keep(position, len(view.text))
+    return View("".join(text), tuple(origin), tuple(ends))
 
 
 def squeezed_word(phrase: str) -> str:

@@ -16,6 +16,7 @@ import dataclasses
 import enum
 import functools
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 
 import regex
@@ -26,6 +27,9 @@ from hearth_common.errors import InvalidArgument
 from hearth_common.vocabulary import Cohort, Role, values
 
 REGEX_TIMEOUT_SECONDS = 0.02  # a regex rule that runs longer on one message counts as no match (and says so)
+# All regex rules together on one message: past this budget the remaining regex rules are not run and count as
+# no match (the verdict lists them in `timed_out`), so many slow-but-legal rules cannot add up to a stalled post.
+REGEX_BUDGET_SECONDS = 0.05
 PATTERN_MAX = 200
 RULES_MAX = 2000
 EXPLANATION_MAX = 300
@@ -84,7 +88,8 @@ def _nested_quantifier(pattern: str) -> bool:
                 return True
             if stack:
                 stack[-1] = stack[-1] or inner
-        elif ch in "*+|" or (ch == "{" and _QUANTIFIER.match(pattern, i)):
+        elif ch in "*+|" or (ch == "{" and _QUANTIFIER.match(pattern, i)) or (ch == "?" and pattern[i - 1] != "("):
+            # "?" repeats too (zero or one, or a lazy quantifier's mark), except as a group's "(?:" opening
             if stack:
                 stack[-1] = True
         i += 1
@@ -254,7 +259,9 @@ class Hit:
 class Verdict:
     """What a text triggers. `blocked`: refused, with each rule's explanation; `censored_text`: the text with
     every censor span masked (the text itself when none); `flags`: a case for the queue; `crisis`: the tier
-    (care, never a penalty); `timed_out`: regex rules that ran out of time on this text (counted as no match)."""
+    (care, never a penalty); `timed_out`: regex rules that ran out of time on this text (counted as no match);
+    `over_budget`: those of them not run at all because the message's regex budget was spent (also in
+    `timed_out`)."""
 
     blocks: tuple[Hit, ...]
     censors: tuple[Hit, ...]
@@ -263,6 +270,7 @@ class Verdict:
     crisis: Tier
     crisis_signals: tuple[str, ...] = ()
     timed_out: tuple[str, ...] = ()
+    over_budget: tuple[str, ...] = ()
 
     @property
     def blocked(self) -> bool:
@@ -282,6 +290,7 @@ class Verdict:
             "crisis": self.crisis.label,
             "crisis_signals": list(self.crisis_signals),
             "timed_out": list(self.timed_out),
+            "over_budget": list(self.over_budget),
         }
 
 
@@ -432,6 +441,7 @@ class _Matcher:
         views = Views(text)
         hits: list[Hit] = []
         timed_out: list[str] = []
+        over_budget: list[str] = []
 
         def add(rule: Rule, source: str, reason: str, start: int, end: int) -> None:
             if rule.applies(room, cohort, roles):
@@ -450,15 +460,27 @@ class _Matcher:
                     add(rule, "wildcard", "the wildcard rule", *canonical.span(match.start(), match.end()))
         if self.regexes:
             folded = views.folded
+            deadline = time.perf_counter() + REGEX_BUDGET_SECONDS
             for pattern, rule in self.regexes:
                 if not rule.applies(room, cohort, roles):
                     continue
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    over_budget.append(rule.id)
+                    timed_out.append(rule.id)
+                    continue
+                found = []
                 try:
-                    for match in pattern.finditer(folded.text, timeout=REGEX_TIMEOUT_SECONDS):
+                    for match in pattern.finditer(folded.text, timeout=min(REGEX_TIMEOUT_SECONDS, left)):
                         if match.end() > match.start():
-                            add(rule, "regex", "the regex rule", *folded.span(match.start(), match.end()))
+                            found.append(folded.span(match.start(), match.end()))
+                        if time.perf_counter() > deadline:  # many quick matches add up too
+                            raise TimeoutError
                 except TimeoutError:
                     timed_out.append(rule.id)
+                    continue  # a rule cut short counts as no match, not as the matches it found so far
+                for span in found:
+                    add(rule, "regex", "the regex rule", *span)
         for name, group in self.detector_rules.items():
             applicable = [rule for rule in group if rule.applies(room, cohort, roles)]
             if not applicable:
@@ -473,7 +495,8 @@ class _Matcher:
         blocks = tuple(h for h in hits if h.action is Action.BLOCK)
         censors = tuple(h for h in hits if h.action is Action.CENSOR)
         flags = tuple(h for h in hits if h.action is Action.FLAG)
-        return Verdict(blocks, censors, flags, mask(text, censors), reading.tier, reading.signals, tuple(timed_out))
+        return Verdict(blocks, censors, flags, mask(text, censors), reading.tier, reading.signals, tuple(timed_out),
+                       tuple(over_budget))
 
 
 def _heard(hit: Hit, length: int) -> Hit:

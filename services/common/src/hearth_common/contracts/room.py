@@ -72,6 +72,8 @@ class MessagePosted(Payload):
     reply_to: str | None = _id()
     mention_ids: tuple[str, ...]
     posted_at: dt.datetime
+    # when automod censored the post: the author's words unmasked (moderation reads them; `body` is as shown)
+    original_body: str | None = rule(omitted_when_none=True, default=None)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -86,6 +88,8 @@ class MessageEdited(Payload):
     author_id: str = _person_id()
     body: str
     edited_at: dt.datetime
+    # when automod censored the edit: the author's words unmasked (moderation reads them; `body` is as shown)
+    original_body: str | None = rule(omitted_when_none=True, default=None)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

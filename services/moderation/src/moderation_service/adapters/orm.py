@@ -134,3 +134,25 @@ room_actions = sa.Table(
     sa.Column("last_error", sa.String(500)),
     sa.Index("ix_room_actions_pending", "due_at", postgresql_where=sa.text("status = 'pending'")),
 )
+
+# The automod rule set, one row per version (each holds the whole set: rules with their report reasons), and
+# each rule's flag of a message, once (a redelivered or re-edited message is flagged once per rule).
+automod_rule_sets = sa.Table(
+    "automod_rule_sets",
+    metadata,
+    sa.Column("version", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("rules", JSON, nullable=False),
+    sa.Column("changed_by", sa.String(64), nullable=False),
+    sa.Column("changed_at", TZ, nullable=False),
+)
+
+automod_flags = sa.Table(
+    "automod_flags",
+    metadata,
+    sa.Column("message_id", sa.String(64), primary_key=True),
+    sa.Column("rule_id", sa.String(100), primary_key=True),
+    sa.Column("report_id", sa.String(36), nullable=False),
+    sa.Column("flagged_at", TZ, nullable=False),
+)
+# An author's recent messages in a room (the spam detector's input when automod reads a message).
+sa.Index("ix_messages_room_author_posted", messages.c.room_slug, messages.c.author_id, messages.c.posted_at)

@@ -17,6 +17,7 @@ from hearth_common.sql_unit_of_work import CoreUnitOfWork
 from hearth_common.unit_of_work import UniqueViolation
 from moderation_service.adapters import orm
 from moderation_service.domain.audit import APPEAL_OVERTURNED, OVERTURNED_ACTOR_KEY, AuditEntry, AuditQuery
+from moderation_service.domain.automod_rules import ManagedRule, RuleSetVersion
 from moderation_service.domain.reports import COUNTED_OUTCOMES, OPEN, Case, KnownMessage, Membership, Report
 from moderation_service.domain.room_actions import PENDING, RoomAction
 from moderation_service.service_layer.unit_of_work import UnitOfWork
@@ -104,10 +105,47 @@ class MessagesRepository(_Repo):
         values["message_id"] = values.pop("id")
         self.connection.execute(_upsert(orm.messages, ["message_id"], values, only_if_newer=True))
 
+    def recent_by(self, room_slug: str, author_id: str, posted_after, posted_before, limit: int) -> list[KnownMessage]:
+        t = orm.messages
+        stmt = (sa.select(t).where(t.c.room_slug == room_slug, t.c.author_id == author_id, t.c.deleted.is_(False),
+                                   t.c.posted_at > posted_after, t.c.posted_at < posted_before)
+                .order_by(t.c.posted_at.desc()).limit(limit))
+        return [KnownMessage(id=values.pop("message_id"), **values)
+                for values in (dict(row) for row in self.connection.execute(stmt).mappings())]
+
     def purge(self, posted_before, limit: int) -> int:
         t = orm.messages
         doomed = sa.select(t.c.message_id).where(t.c.posted_at < posted_before).limit(limit).scalar_subquery()
         return self.connection.execute(sa.delete(t).where(t.c.message_id.in_(doomed))).rowcount
+
+
+class AutomodRepository(_Repo):
+    # one key for moderation's database: rule set changes take it for their transaction, one at a time
+    LOCK_KEY = 0x4D4F4441  # "MODA"
+
+    def lock_for_change(self) -> None:
+        self.connection.execute(sa.select(sa.func.pg_advisory_xact_lock(self.LOCK_KEY)))
+
+    def latest(self) -> RuleSetVersion | None:
+        t = orm.automod_rule_sets
+        row = self.connection.execute(sa.select(t).order_by(t.c.version.desc()).limit(1)).mappings().first()
+        if row is None:
+            return None
+        return RuleSetVersion(row["version"], tuple(ManagedRule.from_record(r) for r in row["rules"]),
+                              row["changed_by"], row["changed_at"])
+
+    def add(self, version: RuleSetVersion) -> None:
+        self._insert(orm.automod_rule_sets, {
+            "version": version.version, "rules": [r.to_record() for r in version.rules],
+            "changed_by": version.changed_by, "changed_at": version.changed_at})
+
+    def flagged(self, message_id: str) -> set[str]:
+        t = orm.automod_flags
+        return set(self.connection.execute(sa.select(t.c.rule_id).where(t.c.message_id == message_id)).scalars())
+
+    def add_flag(self, message_id: str, rule_id: str, report_id: str, flagged_at) -> None:
+        self._insert(orm.automod_flags, {"message_id": message_id, "rule_id": rule_id, "report_id": report_id,
+                                         "flagged_at": flagged_at})
 
 
 class ReportsRepository(_Repo):
@@ -268,6 +306,7 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.reports = ReportsRepository(connection)
         self.cases = CasesRepository(connection)
         self.paces = PacesRepository(connection)
+        self.automod = AutomodRepository(connection)
         self.idempotency = SqlIdempotencyRecords(connection, orm.idempotency_records)
         self.audit = AuditLog(connection)
         self.room_actions = RoomActionsRepository(connection)

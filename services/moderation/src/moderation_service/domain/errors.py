@@ -34,3 +34,17 @@ class NotAModerator(errors.PermissionDenied):
 
 class ReportingTooFast(errors.ResourceExhausted):
     """Past the reporting pace; retry_after_seconds says when to try again."""
+
+
+class InvalidAutomodRule(errors.InvalidArgument):
+    """An automod rule that cannot be used (a bad or dangerous regex, a pattern too long, an unknown detector...);
+    the message names the field."""
+
+
+class AutomodRuleNotFound(errors.NotFound):
+    """No automod rule with that id in the current rule set."""
+
+
+class NotAnAutomodManager(errors.PermissionDenied):
+    """The caller may not see or manage those automod rules (admins: every scope; chat room moderators: rules
+    scoped to rooms their role covers)."""

@@ -37,6 +37,17 @@ def case_pb(c: dict) -> pb.Case:
     )
 
 
+def automod_spec(spec: pb.AutomodRuleSpec) -> dict:
+    return {"kind": spec.kind, "pattern": spec.pattern, "action": spec.action, "explanation": spec.explanation,
+            "scope": spec.scope, "exempt_roles": list(spec.exempt_roles), "report_reason": spec.report_reason}
+
+
+def automod_rule_pb(r: dict) -> pb.AutomodRule:
+    return pb.AutomodRule(id=r["id"], manageable=r["manageable"], spec=pb.AutomodRuleSpec(
+        kind=r["kind"], pattern=r["pattern"], action=r["action"], explanation=r["explanation"], scope=r["scope"],
+        exempt_roles=r["exempt_roles"], report_reason=r["report_reason"] or ""))
+
+
 def person_calling() -> str:
     """The verified caller's person id."""
     return caller().person_id
@@ -72,3 +83,30 @@ class ModerationServicer(moderation_pb2_grpc.ModerationServiceServicer):
         case = self.service.decide_case(person_calling(), request.case_id, request.decision, request.remove_messages,
                                         request.note, request.idempotency_key)
         return pb.DecideCaseResponse(case=case_pb(case))
+
+    # --- Automod rules (section 3)
+
+    def ListAutomodRules(self, request, context):
+        listed = self.service.automod.list_rules(person_calling(), request.scope)
+        return pb.ListAutomodRulesResponse(version=listed["version"],
+                                           rules=[automod_rule_pb(r) for r in listed["rules"]])
+
+    def CreateAutomodRule(self, request, context):
+        made = self.service.automod.create_rule(person_calling(), automod_spec(request.rule), request.idempotency_key)
+        return pb.CreateAutomodRuleResponse(rule=automod_rule_pb(made["rule"]), version=made["version"])
+
+    def UpdateAutomodRule(self, request, context):
+        changed = self.service.automod.update_rule(person_calling(), request.rule_id, automod_spec(request.rule))
+        return pb.UpdateAutomodRuleResponse(rule=automod_rule_pb(changed["rule"]), version=changed["version"])
+
+    def DeleteAutomodRule(self, request, context):
+        return pb.DeleteAutomodRuleResponse(
+            version=self.service.automod.delete_rule(person_calling(), request.rule_id)["version"])
+
+    def TestAutomod(self, request, context):
+        tested = self.service.automod.test_text(person_calling(), request.text, request.room_slug, request.cohort,
+                                                request.author_roles)
+        return pb.TestAutomodResponse(
+            version=tested["version"], blocked=tested["blocked"], explanations=tested["explanations"],
+            hits=[pb.AutomodHit(**h) for h in tested["hits"]], censored_text=tested["censored_text"],
+            crisis_tier=tested["crisis"], timed_out=tested["timed_out"])

@@ -28,6 +28,7 @@ from moderation_service.domain.errors import (
 )
 from moderation_service.domain.reports import Case, KnownMessage, Membership, Report
 from moderation_service.service_layer import views
+from moderation_service.service_layer.automod import AutomodRules
 from moderation_service.service_layer.ports import RoomCalls
 from moderation_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
@@ -49,6 +50,7 @@ class ModerationService:
         self.rooms = rooms
         self.clock = clock
         self.message_retention = message_retention
+        self.automod = AutomodRules(uow_factory, clock)  # automod's rules, tests and flags (service_layer/automod.py)
 
     # --- reports -----------------------------------------------------------------------------------------
 
@@ -298,6 +300,7 @@ class ModerationService:
                     if uow.messages.get(p.message_id, lock=True) is None:
                         uow.messages.save(KnownMessage(p.message_id, p.room_slug, p.author_id, p.body, p.posted_at,
                                                        p.seq))
+                    self.automod.flag_message(uow, p)
                 case room_contract.MessageEdited() | room_contract.MessageDeleted():
                     current = uow.messages.get(p.message_id, lock=True)
                     if current is None or current.seq < p.seq:
@@ -307,6 +310,7 @@ class ModerationService:
                             p.body if edited else (current.body if current else ""),
                             current.posted_at if current else (p.edited_at if edited else p.deleted_at),
                             p.seq, deleted=not edited))
+                    self.automod.flag_message(uow, p)
             uow.commit()
             return True
 

@@ -10,6 +10,7 @@ from hearth_common.people import KnownPerson
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from moderation_service.domain.audit import AuditEntry, AuditQuery
+from moderation_service.domain.automod_rules import RuleSetVersion
 from moderation_service.domain.reports import Case, KnownMessage, Membership, Report
 from moderation_service.domain.room_actions import RoomAction
 
@@ -35,6 +36,9 @@ class MessagesRepository(Protocol):
     def get(self, message_id: str, *, lock: bool = False) -> KnownMessage | None: ...
     def save(self, message: KnownMessage) -> None: ...
     def purge(self, posted_before: dt.datetime, limit: int) -> int: ...
+    def recent_by(self, room_slug: str, author_id: str, posted_after: dt.datetime,
+                  posted_before: dt.datetime, limit: int) -> list[KnownMessage]:
+        """The author's messages in the room posted in (posted_after, posted_before), newest first (for spam)."""
 
 
 class ReportsRepository(Protocol):
@@ -84,6 +88,19 @@ class RoomActionsRepository(Protocol):
     def save(self, action: RoomAction) -> None: ...
     def get(self, action_id: str) -> RoomAction | None: ...
 
+class AutomodRepository(Protocol):
+    """The versions of the automod rule set (each one whole) and the flags automod has filed."""
+
+    def lock_for_change(self) -> None:
+        """Serialises rule set changes until this transaction ends (each change reads the latest version)."""
+    def latest(self) -> RuleSetVersion | None: ...
+    def add(self, version: RuleSetVersion) -> None:
+        """A new version (UNIQUE by number)."""
+    def flagged(self, message_id: str) -> set[str]:
+        """The rules that have flagged this message already."""
+    def add_flag(self, message_id: str, rule_id: str, report_id: str, flagged_at: dt.datetime) -> None:
+        """Records a rule's flag of a message (UNIQUE per message and rule)."""
+
 
 class UnitOfWork(BaseUnitOfWork):
     """Moderation's transaction: its repositories, plus the events to publish if, and only if, it commits."""
@@ -94,6 +111,7 @@ class UnitOfWork(BaseUnitOfWork):
     reports: ReportsRepository
     cases: CasesRepository
     paces: PacesRepository
+    automod: AutomodRepository
     idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key
     audit: AuditLog
     room_actions: RoomActionsRepository

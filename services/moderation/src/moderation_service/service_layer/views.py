@@ -2,7 +2,9 @@
 birth (moderation never has one), and a report's view for its reporter names no other reporter."""
 from __future__ import annotations
 
+from hearth_common.automod import Action, Hit, Verdict
 from hearth_common.people import KnownPerson
+from moderation_service.domain.automod_rules import ManagedRule, RuleSetVersion
 from moderation_service.domain.reports import REASON_DESCRIPTIONS, SEVERITY, Case, Report
 
 
@@ -57,4 +59,27 @@ def case(c: Case, reports: list[Report], accuracies: dict[str, float], priority:
         "decided_at": c.decided_at,
         "note": c.note,
         "removed_message_ids": list(c.removed_message_ids),
+    }
+
+
+def automod_rule(r: ManagedRule, manageable: bool) -> dict:
+    """An automod rule as a manager sees it; `manageable`: whether the caller may change or delete it."""
+    return {**r.to_record(), "report_reason": r.reason if r.rule.action is Action.FLAG else r.report_reason,
+            "manageable": manageable}
+
+
+def automod_hit(hit: Hit) -> dict:
+    return hit.to_dict()
+
+
+def automod_test(version: RuleSetVersion, verdict: Verdict) -> dict:
+    """What a text would trigger under a version of the rule set: each hit, the censored text, the crisis tier."""
+    return {
+        "version": version.version,
+        "blocked": verdict.blocked,
+        "explanations": list(verdict.explanations),
+        "hits": [automod_hit(h) for h in verdict.blocks + verdict.censors + verdict.flags],
+        "censored_text": verdict.censored_text,
+        "crisis": verdict.crisis.label,
+        "timed_out": list(verdict.timed_out),
     }

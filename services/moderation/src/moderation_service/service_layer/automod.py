@@ -1,0 +1,224 @@
+"""Service layer: automod's use cases: the rules managed over gRPC (each change a new version of the whole set,
+announced as automod_rules_changed in the same transaction), the test of a text against them, and automod's
+flags of the messages room announces (a report by automod, not a person)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+
+from hearth_common.automod import RecentMessage
+from hearth_common.automod.rules import CRISIS_IS_HEARD
+from hearth_common.clock import utcnow
+from hearth_common.contracts import room as room_contract
+from hearth_common.idempotency import IdempotentCall
+from hearth_common.ids import new_id
+from hearth_common.people import KnownPerson, PersonFacts
+from hearth_common.text import required_text
+from hearth_common.vocabulary import ROOM_SLUG, Cohort, values
+from moderation_service.domain import automod_rules as rules
+from moderation_service.domain import events
+from moderation_service.domain.automod_rules import ManagedRule, RuleSetVersion
+from moderation_service.domain.errors import AutomodRuleNotFound, InvalidAutomodRule, NotAnAutomodManager
+from moderation_service.domain.reports import NOTE_MAX, SEVERITY, Case, Report
+from moderation_service.service_layer import views
+from moderation_service.service_layer.unit_of_work import UnitOfWork
+
+TEXT_MAX = 4000  # the longest text the test endpoint reads (room's longest message body is shorter)
+# The author's earlier messages in the room the spam detector looks at (its windows are 2 minutes at most).
+SPAM_WINDOW = dt.timedelta(minutes=10)
+SPAM_RECENT_MAX = 20
+
+
+class AutomodRules:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow):
+        self.uow_factory = uow_factory
+        self.clock = clock
+
+    # --- the rule set ---------------------------------------------------------------------------------------
+
+    def publish_first_version(self) -> int:
+        """Writes version 1 (the defaults) and its automod_rules_changed, exactly once (under the change lock,
+        only when no version exists); moderation-migrate calls it after the schema. Returns the latest version."""
+        with self.uow_factory() as uow:
+            version = self._current(uow, self.clock())
+            uow.commit()
+            return version.version
+
+    def _current(self, uow: UnitOfWork, now: dt.datetime) -> RuleSetVersion:
+        """The latest version, taking the change lock first; the first version is written (and announced) here
+        when there is none yet."""
+        uow.automod.lock_for_change()
+        current = uow.automod.latest()
+        if current is None:
+            current = rules.first_version(now)
+            uow.automod.add(current)
+            uow.add_events([events.automod_rules_changed(current)])
+        return current
+
+    def _change(self, uow: UnitOfWork, following: RuleSetVersion) -> None:
+        uow.automod.add(following)
+        uow.add_events([events.automod_rules_changed(following)])
+
+    def list_rules(self, actor_id: str, scope: object = None) -> dict:
+        """The rule set's latest version and its rules (`scope` narrows them to one scope), each saying whether
+        the caller may change it. For moderators and admins; PermissionDenied for anyone else."""
+        scope = rules.scope_of(scope) if scope else None
+        now = self.clock()
+        with self.uow_factory() as uow:
+            actor = _facts(uow.people.get(actor_id))
+            if not rules.may_see_rules(actor, now):
+                raise NotAnAutomodManager("automod rules are for moderators and admins")
+            current = uow.automod.latest() or rules.first_version(now)
+        shown = [r for r in current.rules if scope is None or r.rule.scope == scope]
+        return {"version": current.version,
+                "rules": [views.automod_rule(r, rules.may_manage(actor, r.rule.scope, now)) for r in shown]}
+
+    def create_rule(self, actor_id: str, spec: Mapping, idempotency_key: object = None) -> dict:
+        """A new rule (its id chosen here), in a new version of the whole set. Admins: any scope; a chat room
+        moderator: a room their role covers."""
+        rule = rules.managed_rule(new_id(), spec)
+        fingerprint = {k: v for k, v in rule.to_record().items() if k != "id"}
+        call = IdempotentCall(actor_id, "moderation.CreateAutomodRule", idempotency_key, fingerprint)
+
+        def attempt() -> dict:
+            with self.uow_factory() as uow:
+                if (stored := call.stored(uow.idempotency)) is not None:
+                    return stored
+                now = self.clock()
+                rules.ensure_may_manage(_facts(uow.people.get(actor_id)), rule.rule.scope, now)
+                following = self._current(uow, now).with_rule(rule, actor_id, now)
+                self._change(uow, following)
+                result = call.remember(uow.idempotency, _changed(following, rule), now)
+                uow.commit()
+                return result
+
+        return call.run(attempt, self.uow_factory)
+
+    def update_rule(self, actor_id: str, rule_id: object, spec: Mapping) -> dict:
+        """Replaces a rule (same id) in a new version; the caller must manage both its old and its new scope."""
+        rule_id = required_text(rule_id, "rule_id", rules.RULE_ID_MAX, error=InvalidAutomodRule)
+        rule = rules.managed_rule(rule_id, spec)
+        with self.uow_factory() as uow:
+            now = self.clock()
+            current = self._current(uow, now)
+            before = self._existing(uow, current, rule_id, actor_id, now)
+            rules.ensure_may_manage(_facts(uow.people.get(actor_id)), rule.rule.scope, now)
+            if before == rule:  # nothing changes: no new version (the first one commits if it was just made)
+                uow.commit()
+                return _changed(current, rule)
+            following = current.with_rule(rule, actor_id, now)
+            self._change(uow, following)
+            uow.commit()
+            return _changed(following, rule)
+
+    def delete_rule(self, actor_id: str, rule_id: object) -> dict:
+        """Removes a rule in a new version (a default rule too: the defaults are data admins may change)."""
+        rule_id = required_text(rule_id, "rule_id", rules.RULE_ID_MAX, error=InvalidAutomodRule)
+        with self.uow_factory() as uow:
+            now = self.clock()
+            current = self._current(uow, now)
+            self._existing(uow, current, rule_id, actor_id, now)
+            following = current.without(rule_id, actor_id, now)
+            self._change(uow, following)
+            uow.commit()
+            return {"version": following.version}
+
+    @staticmethod
+    def _existing(uow: UnitOfWork, current: RuleSetVersion, rule_id: str, actor_id: str,
+                  now: dt.datetime) -> ManagedRule:
+        """The rule, when the caller may manage its scope. NOT_FOUND only for those who may see the rules (they can
+        list them all anyway); anyone else is refused alike whether or not the rule exists."""
+        actor = _facts(uow.people.get(actor_id))
+        found = current.get(rule_id)
+        if found is None and rules.may_see_rules(actor, now):
+            raise AutomodRuleNotFound(f"no automod rule {rule_id!r}")
+        rules.ensure_may_manage(actor, found.rule.scope if found else "all", now)
+        return found
+
+    def test_text(self, actor_id: str, text: object, room_slug: object, cohort: object,
+                  author_roles: Iterable[str] = ()) -> dict:
+        """What `text` would trigger in a room of `cohort`, posted by someone holding `author_roles`: each hit,
+        the censored text, the crisis tier. Nothing is posted or recorded. For moderators and admins."""
+        text = required_text(text, "text", TEXT_MAX, error=InvalidAutomodRule)
+        if (refusal := ROOM_SLUG.refusal(room_slug, "room_slug")) is not None:
+            raise InvalidAutomodRule(refusal)
+        if cohort not in values(Cohort):
+            raise InvalidAutomodRule(f"cohort must be one of {', '.join(values(Cohort))}")
+        roles = rules.roles_of(author_roles)
+        now = self.clock()
+        with self.uow_factory() as uow:
+            if not rules.may_see_rules(_facts(uow.people.get(actor_id)), now):
+                raise NotAnAutomodManager("testing automod rules is for moderators and admins")
+            current = uow.automod.latest() or rules.first_version(now)
+        verdict = current.rule_set().evaluate(text, room_slug, cohort, roles)
+        return views.automod_test(current, verdict)
+
+    # --- automod's flags ---------------------------------------------------------------------------------------
+
+    def flag_message(self, uow: UnitOfWork, payload: object) -> list[str]:
+        """On room's message_posted / message_edited, in the transaction that applies it: the current rule set's
+        flag-action rules (and their detectors) read the author's own words (`original_body` when room censored
+        them); each rule that flags opens or joins the case about the author with automod's report. Once per
+        message and rule (a redelivery or a later edit flags nothing twice). A message that reads as crisis
+        (medium tier on) is never flagged, for crisis or anything else in it: it starts care, not a case.
+        Returns the rules that flagged it now."""
+        if not isinstance(payload, room_contract.MessagePosted | room_contract.MessageEdited):
+            return []
+        p = payload
+        posted = isinstance(p, room_contract.MessagePosted)
+        at = p.posted_at if posted else p.edited_at
+        body = p.original_body or p.body
+        current = uow.automod.latest() or rules.first_version(at)
+        author = _facts(uow.people.get(p.author_id))
+        recent = self._recent(uow, p.room_slug, p.author_id, p.message_id, at) if posted else ()
+        verdict = current.rule_set().evaluate(body, p.room_slug, author.cohort if author else "",
+                                              rules.roles_in(author, p.room_slug, at), recent)
+        if verdict.crisis >= CRISIS_IS_HEARD:
+            return []  # a person in crisis is met with care (crisis handling's), never a case
+        already = uow.automod.flagged(p.message_id)
+        flags = [(m, h) for m, h in rules.flag_hits(current, verdict.flags) if m.id not in already]
+        if not flags:
+            return []
+        report = self._automod_report(uow, p.room_slug, p.author_id, p.message_id, body, flags, self.clock())
+        for managed, _ in flags:
+            uow.automod.add_flag(p.message_id, managed.id, report.id, report.filed_at)
+        return [managed.id for managed, _ in flags]
+
+    @staticmethod
+    def _recent(uow: UnitOfWork, room_slug: str, author_id: str, message_id: str,
+                at: dt.datetime) -> list[RecentMessage]:
+        earlier = uow.messages.recent_by(room_slug, author_id, at - SPAM_WINDOW, at, SPAM_RECENT_MAX)
+        return [RecentMessage(m.body, (at - m.posted_at).total_seconds()) for m in earlier if m.id != message_id]
+
+    @staticmethod
+    def _automod_report(uow: UnitOfWork, room_slug: str, author_id: str, message_id: str, body: str,
+                        flags: list, now: dt.datetime) -> Report:
+        """automod's one open report of the message (one open report per reporter and target): new, with the
+        gravest reason of the rules that flagged it, or the open one with these rules added to its note. Not
+        paced, and its reporter is no person, so it counts in no person's accuracy."""
+        existing = uow.reports.open_by(rules.AUTOMOD, room_slug, author_id, message_id)
+        note = rules.flag_note(flags)
+        if existing is not None:
+            existing.note = (f"{existing.note}, {note.removeprefix('automod: ')}")[:NOTE_MAX]
+            uow.reports.save(existing)
+            return existing
+        reason = max((managed.reason for managed, _ in flags), key=lambda r: SEVERITY[r])
+        case = uow.cases.open_about(author_id, lock=True)
+        if case is None:
+            case = Case(id=new_id(), subject_id=author_id, opened_at=now)
+            uow.cases.add(case)
+        report = Report(id=new_id(), case_id=case.id, reporter_id=rules.AUTOMOD, subject_id=author_id,
+                        room_slug=room_slug, reason=reason, note=note[:NOTE_MAX], filed_at=now,
+                        message_id=message_id, message_body=body)
+        uow.reports.add(report)
+        uow.add_events([events.report_filed(report)])
+        return report
+
+
+def _changed(version: RuleSetVersion, rule: ManagedRule) -> dict:
+    return {"version": version.version, "rule": views.automod_rule(version.get(rule.id) or rule, True)}
+
+
+def _facts(person: KnownPerson | None) -> PersonFacts | None:
+    return person.facts() if person is not None and person.known else None
+
