@@ -44,10 +44,10 @@ NEWCOMER = accuracy(0, 0)
 # Whether the case's subject (people, outer-joined) does not hold the admin role now: an active, unexpired grant for every room (as
 # hearth_common.people's RoleFact.counts(None, now) over KnownPerson.facts()).
 _NOT_ABOUT_AN_ADMIN = sa.text(
-    "NOT EXISTS (SELECT 1 FROM jsonb_each(people.grants) AS g(grant_id, grant) "
-    "WHERE g.grant->>'role' = :admin_role AND (g.grant->>'active')::boolean "
-    "AND g.grant->>'room_id' IS NULL "
-    "AND (g.grant->>'expires_at' IS NULL OR (g.grant->>'expires_at')::timestamptz > :now))")
+    "NOT EXISTS (SELECT 1 FROM jsonb_each(people.grants) AS g(grant_id, fact) "
+    "WHERE g.fact->>'role' = :admin_role AND (g.fact->>'active')::boolean "
+    "AND g.fact->>'room_id' IS NULL "
+    "AND (g.fact->>'expires_at' IS NULL OR (g.fact->>'expires_at')::timestamptz > :now))")
 
 
 def _upsert(table: sa.Table, keys: list[str], values: dict, only_if_newer: bool = False):
