@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from hearth_common.clock import utcnow
+from hearth_common.contracts.identity import ADMIN
 from hearth_common.idempotency_records import SqlIdempotencyRecords
 from hearth_common.inbox import claim_event
 from hearth_common.logging import current_request_id
@@ -17,7 +18,6 @@ from hearth_common.sql_unit_of_work import CoreUnitOfWork
 from hearth_common.unit_of_work import UniqueViolation
 from moderation_service.adapters import orm
 from moderation_service.domain.audit import AuditEntry, AuditQuery
-from hearth_common.contracts.identity import ADMIN
 from moderation_service.domain.reports import (
     COUNTED_OUTCOMES,
     OPEN,
@@ -41,8 +41,8 @@ _AUDIT_FIELDS = [f.name for f in dataclasses.fields(AuditEntry)]
 _ACTION_FIELDS = [f.name for f in dataclasses.fields(RoomAction)]
 _HIDDEN_FIELDS = [f.name for f in dataclasses.fields(HiddenMessage)]
 NEWCOMER = accuracy(0, 0)
-# Whether the case's subject (people, outer-joined) does not hold the admin role now: an active, unexpired grant for every room (as
-# hearth_common.people's RoleFact.counts(None, now) over KnownPerson.facts()).
+# The case's subject (people, outer-joined) does not hold the admin role now: no active, unexpired grant of it for
+# every room (hearth_common.people's is_admin: RoleFact.counts(None, now) over KnownPerson.facts()).
 _NOT_ABOUT_AN_ADMIN = sa.text(
     "NOT EXISTS (SELECT 1 FROM jsonb_each(people.grants) AS g(grant_id, fact) "
     "WHERE g.fact->>'role' = :admin_role AND (g.fact->>'active')::boolean "
