@@ -192,3 +192,33 @@ def test_cross_cohort_grants_are_kept_from_rooms_events_in_any_order(service, wo
     assert service.queue(adult_mod) == []
     cohort_access_granted(world, adult_mod, TEEN_ROOM, clock() + dt.timedelta(days=1), admin)
     assert service.decide_case(adult_mod, case["id"], "agree")["decision"] == "agree"
+
+
+def test_migration_0003_counts_each_reporters_accuracy_from_the_decided_reports_so_far():
+    from hearth_common import testing
+    from moderation_service.migrations import runner
+
+    url = testing.create_database("hearth_moderation_0003")
+    engine = sa.create_engine(url)
+    try:
+        runner.upgrade(url, "0002")
+        now = dt.datetime.now(dt.timezone.utc)
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO cases (id, subject_id, opened_at, status, removed_message_ids) "
+                                 "VALUES ('c1', 's1', :now, 'decided', '[]')"), {"now": now})
+            # reporter a: 2 old rejected, then 100 upheld (only the last 100 count); b: one dismissed (none count)
+            outcomes = [("a", "rejected")] * 2 + [("a", "upheld")] * 100 + [("b", "dismissed"), ("c", "open")]
+            for i, (reporter, outcome) in enumerate(outcomes):
+                conn.execute(sa.text(
+                    "INSERT INTO reports (id, case_id, reporter_id, subject_id, room_slug, reason, filed_at, outcome, "
+                    "decided_at) VALUES (:id, 'c1', :reporter, 's1', 'room', 'spam', :now, :outcome, :decided)"),
+                    {"id": f"r{i}", "reporter": reporter, "now": now, "outcome": outcome,
+                     "decided": None if outcome == "open" else now + dt.timedelta(seconds=i)})
+        runner.upgrade(url)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT reporter_id, upheld, decided, accuracy FROM reporter_accuracy")).all()
+        assert [(r, u, d) for r, u, d, _ in rows] == [("a", 100, 100)]
+        assert rows[0][3] == pytest.approx(accuracy(100, 100))
+    finally:
+        engine.dispose()
+        testing.drop_database(url)

@@ -125,6 +125,9 @@ class FakeReportsRepository(InMemoryRepository):
     def in_case(self, case_id: str) -> list[Report]:
         return self._where(lambda r: r.case_id == case_id)
 
+    def open_in_cases(self, case_ids: list[str]) -> dict[str, list[Report]]:
+        return {case_id: self.open_in_case(case_id) for case_id in case_ids}
+
     def save(self, report: Report) -> None:
         self._put(self.table, report.id, report)
 

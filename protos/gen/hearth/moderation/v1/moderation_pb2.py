@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%hearth/moderation/v1/moderation.proto\x12\x14hearth.moderation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"E\n\x0cReportReason\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x10\n\x08severity\x18\x03 \x01(\x01\"\xac\x01\n\x06Report\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\troom_slug\x18\x02 \x01(\t\x12\x12\n\nsubject_id\x18\x03 \x01(\t\x12\x12\n\nmessage_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0c\n\x04note\x18\x06 \x01(\t\x12,\n\x08\x66iled_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07outcome\x18\x08 \x01(\t\"\x84\x01\n\x0eReviewedReport\x12,\n\x06report\x18\x01 \x01(\x0b\x32\x1c.hearth.moderation.v1.Report\x12\x13\n\x0breporter_id\x18\x02 \x01(\t\x12\x19\n\x11reporter_accuracy\x18\x03 \x01(\x01\x12\x14\n\x0cmessage_body\x18\x04 \x01(\t\"b\n\x07Subject\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0e\n\x06\x63ohort\x18\x04 \x01(\t\x12\x14\n\x0cupheld_cases\x18\x05 \x01(\x05\"\x88\x03\n\x04\x43\x61se\x12\n\n\x02id\x18\x01 \x01(\t\x12.\n\x07subject\x18\x02 \x01(\x0b\x32\x1d.hearth.moderation.v1.Subject\x12\x0e\n\x06status\x18\x03 \x01(\t\x12-\n\topened_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08priority\x18\x05 \x01(\x01\x12\x16\n\x0ereporter_count\x18\x06 \x01(\x05\x12\x0f\n\x07reasons\x18\x07 \x03(\t\x12\x12\n\nroom_slugs\x18\x08 \x03(\t\x12\x35\n\x07reports\x18\t \x03(\x0b\x32$.hearth.moderation.v1.ReviewedReport\x12\x10\n\x08\x64\x65\x63ision\x18\n \x01(\t\x12\x12\n\ndecided_by\x18\x0b \x01(\t\x12.\n\ndecided_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04note\x18\r \x01(\t\x12\x1b\n\x13removed_message_ids\x18\x0e \x03(\t\"\x1a\n\x18ListReportReasonsRequest\"P\n\x19ListReportReasonsResponse\x12\x33\n\x07reasons\x18\x01 \x03(\x0b\x32\".hearth.moderation.v1.ReportReason\"a\n\x14ReportMessageRequest\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0c\n\x04note\x18\x03 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x04 \x01(\t\"E\n\x15ReportMessageResponse\x12,\n\x06report\x18\x01 \x01(\x0b\x32\x1c.hearth.moderation.v1.Report\"r\n\x13ReportPersonRequest\x12\x11\n\troom_slug\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0c\n\x04note\x18\x04 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x05 \x01(\t\"D\n\x14ReportPersonResponse\x12,\n\x06report\x18\x01 \x01(\x0b\x32\x1c.hearth.moderation.v1.Report\"4\n\x10ListQueueRequest\x12\x11\n\troom_slug\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\">\n\x11ListQueueResponse\x12)\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x1a.hearth.moderation.v1.Case\"!\n\x0eGetCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\";\n\x0fGetCaseResponse\x12(\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1a.hearth.moderation.v1.Case\"v\n\x11\x44\x65\x63ideCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08\x64\x65\x63ision\x18\x02 \x01(\t\x12\x17\n\x0fremove_messages\x18\x03 \x01(\x08\x12\x0c\n\x04note\x18\x04 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x05 \x01(\t\">\n\x12\x44\x65\x63ideCaseResponse\x12(\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1a.hearth.moderation.v1.Case2\xf1\x04\n\x11ModerationService\x12t\n\x11ListReportReasons\x12..hearth.moderation.v1.ListReportReasonsRequest\x1a/.hearth.moderation.v1.ListReportReasonsResponse\x12h\n\rReportMessage\x12*.hearth.moderation.v1.ReportMessageRequest\x1a+.hearth.moderation.v1.ReportMessageResponse\x12\x65\n\x0cReportPerson\x12).hearth.moderation.v1.ReportPersonRequest\x1a*.hearth.moderation.v1.ReportPersonResponse\x12\\\n\tListQueue\x12&.hearth.moderation.v1.ListQueueRequest\x1a\'.hearth.moderation.v1.ListQueueResponse\x12V\n\x07GetCase\x12$.hearth.moderation.v1.GetCaseRequest\x1a%.hearth.moderation.v1.GetCaseResponse\x12_\n\nDecideCase\x12\'.hearth.moderation.v1.DecideCaseRequest\x1a(.hearth.moderation.v1.DecideCaseResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%hearth/moderation/v1/moderation.proto\x12\x14hearth.moderation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"E\n\x0cReportReason\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x10\n\x08severity\x18\x03 \x01(\x01\"\xac\x01\n\x06Report\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\troom_slug\x18\x02 \x01(\t\x12\x12\n\nsubject_id\x18\x03 \x01(\t\x12\x12\n\nmessage_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0c\n\x04note\x18\x06 \x01(\t\x12,\n\x08\x66iled_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07outcome\x18\x08 \x01(\t\"\x84\x01\n\x0eReviewedReport\x12,\n\x06report\x18\x01 \x01(\x0b\x32\x1c.hearth.moderation.v1.Report\x12\x13\n\x0breporter_id\x18\x02 \x01(\t\x12\x19\n\x11reporter_accuracy\x18\x03 \x01(\x01\x12\x14\n\x0cmessage_body\x18\x04 \x01(\t\"b\n\x07Subject\x12\x11\n\tperson_id\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0e\n\x06\x63ohort\x18\x04 \x01(\t\x12\x14\n\x0cupheld_cases\x18\x05 \x01(\x05\"\xa4\x03\n\x04\x43\x61se\x12\n\n\x02id\x18\x01 \x01(\t\x12.\n\x07subject\x18\x02 \x01(\x0b\x32\x1d.hearth.moderation.v1.Subject\x12\x0e\n\x06status\x18\x03 \x01(\t\x12-\n\topened_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08priority\x18\x05 \x01(\x01\x12\x16\n\x0ereporter_count\x18\x06 \x01(\x05\x12\x0f\n\x07reasons\x18\x07 \x03(\t\x12\x12\n\nroom_slugs\x18\x08 \x03(\t\x12\x35\n\x07reports\x18\t \x03(\x0b\x32$.hearth.moderation.v1.ReviewedReport\x12\x10\n\x08\x64\x65\x63ision\x18\n \x01(\t\x12\x12\n\ndecided_by\x18\x0b \x01(\t\x12.\n\ndecided_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04note\x18\r \x01(\t\x12\x1b\n\x13removed_message_ids\x18\x0e \x03(\t\x12\x1a\n\x12hidden_message_ids\x18\x0f \x03(\t\"\x1a\n\x18ListReportReasonsRequest\"P\n\x19ListReportReasonsResponse\x12\x33\n\x07reasons\x18\x01 \x03(\x0b\x32\".hearth.moderation.v1.ReportReason\"a\n\x14ReportMessageRequest\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0c\n\x04note\x18\x03 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x04 \x01(\t\"E\n\x15ReportMessageResponse\x12,\n\x06report\x18\x01 \x01(\x0b\x32\x1c.hearth.moderation.v1.Report\"r\n\x13ReportPersonRequest\x12\x11\n\troom_slug\x18\x01 \x01(\t\x12\x11\n\tperson_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0c\n\x04note\x18\x04 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x05 \x01(\t\"D\n\x14ReportPersonResponse\x12,\n\x06report\x18\x01 \x01(\x0b\x32\x1c.hearth.moderation.v1.Report\"4\n\x10ListQueueRequest\x12\x11\n\troom_slug\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\">\n\x11ListQueueResponse\x12)\n\x05\x63\x61ses\x18\x01 \x03(\x0b\x32\x1a.hearth.moderation.v1.Case\"!\n\x0eGetCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\";\n\x0fGetCaseResponse\x12(\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1a.hearth.moderation.v1.Case\"v\n\x11\x44\x65\x63ideCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08\x64\x65\x63ision\x18\x02 \x01(\t\x12\x17\n\x0fremove_messages\x18\x03 \x01(\x08\x12\x0c\n\x04note\x18\x04 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x05 \x01(\t\">\n\x12\x44\x65\x63ideCaseResponse\x12(\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1a.hearth.moderation.v1.Case2\xf1\x04\n\x11ModerationService\x12t\n\x11ListReportReasons\x12..hearth.moderation.v1.ListReportReasonsRequest\x1a/.hearth.moderation.v1.ListReportReasonsResponse\x12h\n\rReportMessage\x12*.hearth.moderation.v1.ReportMessageRequest\x1a+.hearth.moderation.v1.ReportMessageResponse\x12\x65\n\x0cReportPerson\x12).hearth.moderation.v1.ReportPersonRequest\x1a*.hearth.moderation.v1.ReportPersonResponse\x12\\\n\tListQueue\x12&.hearth.moderation.v1.ListQueueRequest\x1a\'.hearth.moderation.v1.ListQueueResponse\x12V\n\x07GetCase\x12$.hearth.moderation.v1.GetCaseRequest\x1a%.hearth.moderation.v1.GetCaseResponse\x12_\n\nDecideCase\x12\'.hearth.moderation.v1.DecideCaseRequest\x1a(.hearth.moderation.v1.DecideCaseResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,31 +41,31 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUBJECT']._serialized_start=477
   _globals['_SUBJECT']._serialized_end=575
   _globals['_CASE']._serialized_start=578
-  _globals['_CASE']._serialized_end=970
-  _globals['_LISTREPORTREASONSREQUEST']._serialized_start=972
-  _globals['_LISTREPORTREASONSREQUEST']._serialized_end=998
-  _globals['_LISTREPORTREASONSRESPONSE']._serialized_start=1000
-  _globals['_LISTREPORTREASONSRESPONSE']._serialized_end=1080
-  _globals['_REPORTMESSAGEREQUEST']._serialized_start=1082
-  _globals['_REPORTMESSAGEREQUEST']._serialized_end=1179
-  _globals['_REPORTMESSAGERESPONSE']._serialized_start=1181
-  _globals['_REPORTMESSAGERESPONSE']._serialized_end=1250
-  _globals['_REPORTPERSONREQUEST']._serialized_start=1252
-  _globals['_REPORTPERSONREQUEST']._serialized_end=1366
-  _globals['_REPORTPERSONRESPONSE']._serialized_start=1368
-  _globals['_REPORTPERSONRESPONSE']._serialized_end=1436
-  _globals['_LISTQUEUEREQUEST']._serialized_start=1438
-  _globals['_LISTQUEUEREQUEST']._serialized_end=1490
-  _globals['_LISTQUEUERESPONSE']._serialized_start=1492
-  _globals['_LISTQUEUERESPONSE']._serialized_end=1554
-  _globals['_GETCASEREQUEST']._serialized_start=1556
-  _globals['_GETCASEREQUEST']._serialized_end=1589
-  _globals['_GETCASERESPONSE']._serialized_start=1591
-  _globals['_GETCASERESPONSE']._serialized_end=1650
-  _globals['_DECIDECASEREQUEST']._serialized_start=1652
-  _globals['_DECIDECASEREQUEST']._serialized_end=1770
-  _globals['_DECIDECASERESPONSE']._serialized_start=1772
-  _globals['_DECIDECASERESPONSE']._serialized_end=1834
-  _globals['_MODERATIONSERVICE']._serialized_start=1837
-  _globals['_MODERATIONSERVICE']._serialized_end=2462
+  _globals['_CASE']._serialized_end=998
+  _globals['_LISTREPORTREASONSREQUEST']._serialized_start=1000
+  _globals['_LISTREPORTREASONSREQUEST']._serialized_end=1026
+  _globals['_LISTREPORTREASONSRESPONSE']._serialized_start=1028
+  _globals['_LISTREPORTREASONSRESPONSE']._serialized_end=1108
+  _globals['_REPORTMESSAGEREQUEST']._serialized_start=1110
+  _globals['_REPORTMESSAGEREQUEST']._serialized_end=1207
+  _globals['_REPORTMESSAGERESPONSE']._serialized_start=1209
+  _globals['_REPORTMESSAGERESPONSE']._serialized_end=1278
+  _globals['_REPORTPERSONREQUEST']._serialized_start=1280
+  _globals['_REPORTPERSONREQUEST']._serialized_end=1394
+  _globals['_REPORTPERSONRESPONSE']._serialized_start=1396
+  _globals['_REPORTPERSONRESPONSE']._serialized_end=1464
+  _globals['_LISTQUEUEREQUEST']._serialized_start=1466
+  _globals['_LISTQUEUEREQUEST']._serialized_end=1518
+  _globals['_LISTQUEUERESPONSE']._serialized_start=1520
+  _globals['_LISTQUEUERESPONSE']._serialized_end=1582
+  _globals['_GETCASEREQUEST']._serialized_start=1584
+  _globals['_GETCASEREQUEST']._serialized_end=1617
+  _globals['_GETCASERESPONSE']._serialized_start=1619
+  _globals['_GETCASERESPONSE']._serialized_end=1678
+  _globals['_DECIDECASEREQUEST']._serialized_start=1680
+  _globals['_DECIDECASEREQUEST']._serialized_end=1798
+  _globals['_DECIDECASERESPONSE']._serialized_start=1800
+  _globals['_DECIDECASERESPONSE']._serialized_end=1862
+  _globals['_MODERATIONSERVICE']._serialized_start=1865
+  _globals['_MODERATIONSERVICE']._serialized_end=2490
 # @@protoc_insertion_point(module_scope)

@@ -154,6 +154,13 @@ class ReportsRepository(_Repo):
     def in_case(self, case_id: str) -> list[Report]:
         return self._select(orm.reports.c.case_id == case_id)
 
+    def open_in_cases(self, case_ids: list[str]) -> dict[str, list[Report]]:
+        found: dict[str, list[Report]] = {case_id: [] for case_id in case_ids}
+        if case_ids:
+            for report in self._select(orm.reports.c.case_id.in_(case_ids), orm.reports.c.outcome == OPEN):
+                found[report.case_id].append(report)
+        return found
+
     def save(self, report: Report) -> None:
         values = dataclasses.asdict(report)
         self.connection.execute(sa.update(orm.reports).where(orm.reports.c.id == values.pop("id")).values(**values))

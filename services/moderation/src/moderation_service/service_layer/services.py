@@ -184,11 +184,11 @@ class ModerationService:
             if moderator is None or not rules.moderates_somewhere(moderator, now):
                 raise NotAModerator("the review queue is for moderators and admins")
             scope = rules.queue_scope(moderator, uow.cohort_grants.rooms_of(actor_id, now), now, room_slug)
-            listed = [(case, uow.reports.open_in_case(case.id), priority)
-                      for case, priority in uow.cases.queue(scope, now, limit)]
-            accuracies = self._accuracies(uow, {r.reporter_id for _, reports, _ in listed for r in reports})
-            return [self._case_view(uow, case, reports, uow.people.get(case.subject_id), accuracies)
-                    for case, reports, _ in listed]
+            cases = [case for case, _ in uow.cases.queue(scope, now, limit)]
+            reports = uow.reports.open_in_cases([case.id for case in cases])
+            accuracies = self._accuracies(uow, {r.reporter_id for listed in reports.values() for r in listed})
+            return [self._case_view(uow, case, reports[case.id], uow.people.get(case.subject_id), accuracies)
+                    for case in cases]
 
     def get_case(self, actor_id: str, case_id: object) -> dict:
         """One case with all its reports (open, or as decided), for a moderator who may act on it."""
@@ -312,7 +312,8 @@ class ModerationService:
     def _case_view(uow: UnitOfWork, case: Case, reports: list[Report], subject: KnownPerson | None,
                    accuracies: dict[str, float]) -> dict:
         subject_view = views.subject(case.subject_id, subject, uow.reports.upheld_cases_about(case.subject_id))
-        return views.case(case, reports, accuracies, rules.priority(reports, accuracies), subject_view)
+        hidden = [h.message_id for h in uow.hidden_messages.in_case(case.id) if h.status == rules.HIDDEN]
+        return views.case(case, reports, accuracies, rules.priority(reports, accuracies), subject_view, hidden)
 
     # --- read models from other services' events ----------------------------------------------------------
 
