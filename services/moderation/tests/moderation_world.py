@@ -41,9 +41,9 @@ class World:
                                                          cohort=cohort, registered_at=self.clock()))
         return person_id
 
-    def grant(self, person_id: str, role: str, room: str | None = None) -> None:
+    def grant(self, person_id: str, role: str, room: str | None = None, expires_at=None) -> None:
         self._deliver(identity_contract.RoleGranted(grant_id=str(uuid.uuid4()), person_id=person_id, role=role,
-                                                    room_id=room))
+                                                    room_id=room, expires_at=expires_at))
 
     def moderator(self, username: str, room: str | None = ROOM, cohort: str = "adult") -> str:
         person_id = self.person(username, cohort, "listener")
@@ -89,3 +89,18 @@ class World:
 
 def payload_source(payload) -> str:
     return "identity" if type(payload).TYPE in identity_contract.EVENT_TYPES else "room"
+
+
+def cohort_access_granted(world: World, person_id: str, room: str, expires_at, granted_by: str,
+                          grant_id: str | None = None) -> str:
+    """room's cross-cohort grant for a staff member, delivered as room publishes it; returns the grant id."""
+    grant_id = grant_id or str(uuid.uuid4())
+    world._deliver(room_contract.CohortAccessGranted(grant_id=grant_id, person_id=person_id, room_slug=room,
+                                                     reason="covering the teen rota tonight", granted_by=granted_by,
+                                                     granted_at=world.clock(), expires_at=expires_at))
+    return grant_id
+
+
+def cohort_access_revoked(world: World, grant_id: str, person_id: str, room: str, revoked_by: str) -> None:
+    world._deliver(room_contract.CohortAccessRevoked(grant_id=grant_id, person_id=person_id, room_slug=room,
+                                                     revoked_by=revoked_by, revoked_at=world.clock()))

@@ -5,6 +5,7 @@ import datetime as dt
 import grpc
 import jwt
 import pytest
+import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -15,6 +16,7 @@ from moderation_world import ROOM, World
 
 from hearth_common.clock import utcnow
 from hearth_common.tokens import TokenVerifier
+from moderation_service.adapters import orm
 from moderation_service.adapters.repository import uow_factory
 from moderation_service.domain.reports import REPORT_PACE
 from moderation_service.entrypoints.grpc_server import SERVICE_NAME, build_server
@@ -37,18 +39,18 @@ def md(person_id):
     return [("authorization", f"Bearer {token_for(person_id)}")]
 
 
-class RecordingRoom:
-    def __init__(self):
-        self.removed = []
+class DownRoom:
+    """room not answering: a decision does not wait on it (its calls are the worker's)."""
 
     def remove_message(self, message_id, moderator_id, reason=""):
-        self.removed.append(message_id)
-        return {"id": message_id}
+        raise ConnectionError("room did not answer")
+
+    restore_message = remove_message
 
 
 @pytest.fixture
 def room():
-    return RecordingRoom()
+    return DownRoom()
 
 
 @pytest.fixture
@@ -91,7 +93,7 @@ def test_every_call_needs_a_valid_token(stub, world):
         assert error.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
-def test_a_member_reports_a_message_and_a_moderator_decides_the_case(stub, world, room):
+def test_a_member_reports_a_message_and_a_moderator_decides_the_case(stub, world, clean_engine):
     author, reporter = world.member("sam"), world.member("riley")
     message_id = world.post(author, "nobody wants you here")
     reasons = stub.ListReportReasons(pb.ListReportReasonsRequest(), metadata=md(reporter), timeout=T).reasons
@@ -117,7 +119,9 @@ def test_a_member_reports_a_message_and_a_moderator_decides_the_case(stub, world
     decided = stub.DecideCase(pb.DecideCaseRequest(case_id=case.id, decision="agree", remove_messages=True),
                               metadata=md(moderator), timeout=T).case
     assert decided.decision == "agree" and list(decided.removed_message_ids) == [message_id]
-    assert room.removed == [message_id]
+    with clean_engine.connect() as conn:  # the removal is recorded for the worker to make
+        assert conn.execute(sa.select(orm.room_actions.c.args["message_id"].as_string())).scalars().all() == [
+            message_id]
     again = refused(stub.DecideCase, pb.DecideCaseRequest(case_id=case.id, decision="dismiss"), md(moderator))
     assert again.code() == grpc.StatusCode.FAILED_PRECONDITION and "decided already" in again.details()
     got = stub.GetCase(pb.GetCaseRequest(case_id=case.id), metadata=md(moderator), timeout=T).case
@@ -143,6 +147,20 @@ def test_refusals_carry_the_statuses_the_api_documents(stub, world):
     no_case = refused(stub.GetCase, pb.GetCaseRequest(case_id="5f0c3d2a-7b1e-4c9a-8d6f-2e4a6c8e0b1d"),
                       md(world.admin()))
     assert no_case.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_moderator_who_reported_in_a_case_is_refused_its_decision(stub, world):
+    moderator = world.moderator("mod", ROOM)
+    world.join(moderator)
+    message_id = world.post(world.member("sam"))
+    for person in (moderator, world.member("riley")):
+        stub.ReportMessage(pb.ReportMessageRequest(message_id=message_id, reason="unkind"), metadata=md(person),
+                           timeout=T)
+    admin = world.admin()
+    [case] = stub.ListQueue(pb.ListQueueRequest(), metadata=md(admin), timeout=T).cases
+    error = refused(stub.DecideCase, pb.DecideCaseRequest(case_id=case.id, decision="agree"), md(moderator))
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION and "you reported" in error.details()
+    assert list(stub.ListQueue(pb.ListQueueRequest(), metadata=md(moderator), timeout=T).cases) == []
 
 
 def test_reporting_too_fast_is_resource_exhausted_with_retry_after(stub, world):

@@ -18,8 +18,10 @@ from hearth_common.fakes import FakeClock
 from hearth_common.unit_of_work import UniqueViolation
 from moderation_service.adapters import orm
 from moderation_service.adapters.repository import uow_factory
-from moderation_service.domain.reports import Case, Report
+from moderation_service.domain.audit import AuditQuery
+from moderation_service.domain.reports import HIDDEN_REASON, REMOVED_REASON, SYSTEM_ACTOR, Case, Report
 from moderation_service.migrations import runner
+from moderation_service.service_layer.room_actions import RoomActionRunner
 from moderation_service.service_layer.services import ModerationService
 
 START = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -27,10 +29,14 @@ START = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 class RecordingRoom:
     def __init__(self):
-        self.removed = []
+        self.removed, self.restored = [], []
 
     def remove_message(self, message_id, moderator_id, reason=""):
-        self.removed.append(message_id)
+        self.removed.append((message_id, moderator_id, reason))
+        return {"id": message_id}
+
+    def restore_message(self, message_id, moderator_id, reason=""):
+        self.restored.append((message_id, moderator_id, reason))
         return {"id": message_id}
 
 
@@ -59,7 +65,7 @@ def outbox_types(engine) -> list[str]:
         return list(conn.execute(sa.select(orm.outbox.c.event_type).order_by(orm.outbox.c.seq)).scalars())
 
 
-def test_three_reports_form_one_case_that_a_moderator_decides(service, world, room, clean_engine):
+def test_three_reports_form_one_case_that_a_moderator_decides(service, world, room, clean_engine, clock):
     author = world.member("sam")
     message_id = world.post(author, "get lost, all of you")
     reporters = [world.member(name) for name in ("riley", "kai", "ash")]
@@ -73,12 +79,19 @@ def test_three_reports_form_one_case_that_a_moderator_decides(service, world, ro
     assert case["reports"][0]["message_body"] == "get lost, all of you"
     decided = service.decide_case(moderator, case["id"], "agree", remove_messages=True, idempotency_key="k1")
 
-    assert room.removed == [message_id]
     assert decided["decision"] == "agree" and {r["outcome"] for r in decided["reports"]} == {"upheld"}
+    assert decided["removed_message_ids"] == [message_id]
     assert service.get_case(moderator, case["id"]) == decided
     assert service.decide_case(moderator, case["id"], "agree", remove_messages=True, idempotency_key="k1") == decided
     assert outbox_types(clean_engine) == ["report_filed"] * 3 + ["case_decided"]
     assert service.queue(moderator) == []
+    # two reporters' abusive language hid it pending review; the worker makes both calls (room's are idempotent)
+    RoomActionRunner(uow_factory(clean_engine), room, clock=clock).run_due()
+    assert sorted(room.removed) == sorted([(message_id, SYSTEM_ACTOR, HIDDEN_REASON),
+                                           (message_id, moderator, REMOVED_REASON)])
+    with uow_factory(clean_engine)() as uow:
+        assert sorted(e.action for e in uow.audit.list(AuditQuery(target_id=author))) == [
+            "case_decided", "message_hidden", "report_filed", "report_filed", "report_filed"]
 
 
 def test_the_schema_keeps_one_open_case_per_person_and_one_open_report_per_target(clean_engine):
@@ -179,3 +192,6 @@ def test_concurrent_first_reports_about_a_person_end_in_one_case(clean_engine, r
     assert len({r["id"] for r in results}) == len(reporters)
     with clean_engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(orm.cases)).scalar_one() == 1
+        # six newcomers' spam reports weigh the threshold: the message is hidden, once
+        assert conn.execute(sa.select(sa.func.count()).select_from(orm.hidden_messages)).scalar_one() == 1
+        assert conn.execute(sa.select(sa.func.count()).select_from(orm.room_actions)).scalar_one() == 1

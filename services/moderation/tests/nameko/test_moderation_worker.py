@@ -92,3 +92,19 @@ def test_a_malformed_room_event_is_refused_without_an_effect(worker, amqp_uri, c
     testing.eventually(lambda: count(clean_engine, orm.room_members) == 1, timeout=15)
     assert count(clean_engine, orm.messages) == 0
     assert room_contract.MessagePosted.TYPE in ROOM_EVENTS
+
+
+def test_rooms_cross_cohort_grants_reach_the_read_model(worker, amqp_uri, clean_engine):
+    dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
+    grant_id, person_id = str(uuid.uuid4()), str(uuid.uuid4())
+    granted = envelope("room", "cohort_access_granted", 1, grant_id=grant_id, person_id=person_id,
+                       room_slug="teen-chat")
+    revoked = envelope("room", "cohort_access_revoked", 2, grant_id=grant_id, person_id=person_id,
+                       room_slug="teen-chat")
+    for event in (revoked, granted):  # in either order
+        dispatch("room", event["event_type"], event)
+    testing.eventually(lambda: count(clean_engine, orm.inbox) == 2, timeout=15)
+    with clean_engine.connect() as conn:
+        assert conn.execute(sa.select(orm.cohort_grants.c.person_id, orm.cohort_grants.c.revoked)).all() == [
+            (person_id, True)]
+    assert room_contract.CohortAccessGranted.TYPE in ROOM_EVENTS

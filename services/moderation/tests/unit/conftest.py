@@ -26,13 +26,20 @@ from moderation_service.domain.audit import APPEAL_OVERTURNED, OVERTURNED_ACTOR_
 from moderation_service.domain.automod_rules import ONE_FLAG, ONE_VERSION, RuleSetVersion
 from moderation_service.domain.reports import (
     COUNTED_OUTCOMES,
+    ONE_HIDE,
     ONE_OPEN_CASE,
     ONE_OPEN_REPORT,
     OPEN,
     Case,
+    CohortGrant,
+    HiddenMessage,
     KnownMessage,
     Membership,
+    QueueScope,
     Report,
+    accuracy,
+    in_scope,
+    priority,
 )
 from moderation_service.domain.room_actions import PENDING, RoomAction
 from moderation_service.service_layer.audit_log import AuditLogQueries
@@ -41,7 +48,7 @@ from moderation_service.service_layer.services import ModerationService
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 TABLES = ("people", "members", "messages", "reports", "cases", "paces", "audit_log", "room_actions", INBOX_TABLE,
-          IDEMPOTENCY_TABLE)
+          IDEMPOTENCY_TABLE, "reporter_accuracy", "hidden_messages", "cohort_grants")
 AUTOMOD_TABLES = ("automod_rule_sets", "automod_flags")
 CONSTRAINTS = (
     # the partial unique indexes of adapters/orm.py
@@ -127,6 +134,9 @@ class FakeReportsRepository(InMemoryRepository):
     def in_case(self, case_id: str) -> list[Report]:
         return self._where(lambda r: r.case_id == case_id)
 
+    def open_in_cases(self, case_ids: list[str]) -> dict[str, list[Report]]:
+        return {case_id: self.open_in_case(case_id) for case_id in case_ids}
+
     def save(self, report: Report) -> None:
         self._put(self.table, report.id, report)
 
@@ -166,6 +176,22 @@ class FakeCasesRepository(InMemoryRepository):
     def save(self, case: Case) -> None:
         self._put(self.table, case.id, case)
 
+    def queue(self, scope: QueueScope, now: dt.datetime, limit: int) -> list[tuple[Case, float]]:
+        """The scope by the domain's rule (in_scope), the priority by the domain's formula on stored accuracy."""
+        stored = {r: a for r, (_, _, a) in self._rows("reporter_accuracy").items()}
+        found = []
+        for case in self._rows().values():
+            if case.status != OPEN:
+                continue
+            reports = [r for r in self._rows("reports").values() if r.case_id == case.id and r.outcome == OPEN]
+            subject = self._get("people", case.subject_id)
+            facts = subject.facts() if subject is not None and subject.known else None
+            if in_scope(scope, case.subject_id, facts, reports, now):
+                accuracies = {r.reporter_id: stored.get(r.reporter_id, accuracy(0, 0)) for r in reports}
+                found.append((self._get(self.table, case.id), priority(reports, accuracies)))
+        found.sort(key=lambda pair: (-pair[1], pair[0].opened_at, pair[0].id))
+        return found[:limit]
+
 
 class FakePacesRepository(InMemoryRepository):
     table = "paces"
@@ -175,6 +201,57 @@ class FakePacesRepository(InMemoryRepository):
 
     def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None:
         self._put(self.table, (person_id, action), due_at)
+
+    def lock(self, person_id: str, action: str) -> dt.datetime | None:
+        return self.due(person_id, action, lock=True)
+
+
+class FakeReporterAccuracy(InMemoryRepository):
+    table = "reporter_accuracy"
+
+    def accuracies(self, reporter_ids: list[str]) -> dict[str, float]:
+        return {r: row[2] for r in reporter_ids if (row := self._get(self.table, r)) is not None}
+
+    def lock(self, reporter_ids: list[str]) -> None:
+        pass
+
+    def save(self, reporter_id: str, upheld: int, decided: int, accuracy: float) -> None:
+        self._put(self.table, reporter_id, (upheld, decided, accuracy))
+
+
+class FakeHiddenMessages(InMemoryRepository):
+    table = "hidden_messages"
+
+    def add(self, hidden: HiddenMessage) -> None:
+        self._insert(self.table, hidden.message_id, hidden, ONE_HIDE)
+
+    def get(self, message_id: str, *, lock: bool = False) -> HiddenMessage | None:
+        return self._get(self.table, message_id)
+
+    def in_case(self, case_id: str, *, lock: bool = False) -> list[HiddenMessage]:
+        return sorted((self._get(self.table, h.message_id) for h in self._rows().values() if h.case_id == case_id),
+                      key=lambda h: (h.hidden_at, h.message_id))
+
+    def save(self, hidden: HiddenMessage) -> None:
+        self._put(self.table, hidden.message_id, hidden)
+
+
+class FakeCohortGrants(InMemoryRepository):
+    table = "cohort_grants"
+
+    def granted(self, grant: CohortGrant) -> None:
+        current = self._get(self.table, grant.grant_id)
+        self._put(self.table, grant.grant_id,
+                  CohortGrant(grant.grant_id, grant.person_id, grant.room_slug, grant.expires_at,
+                              revoked=current is not None and current.revoked))
+
+    def revoked(self, grant: CohortGrant) -> None:
+        current = self._get(self.table, grant.grant_id) or grant
+        current.revoked = True
+        self._put(self.table, grant.grant_id, current)
+
+    def rooms_of(self, person_id: str, now: dt.datetime) -> frozenset[str]:
+        return frozenset(g.room_slug for g in self._rows().values() if g.person_id == person_id and g.counts(now))
 
 
 class FakeAuditLog(InMemoryRepository):
@@ -214,7 +291,7 @@ class FakeRoomActions(InMemoryRepository):
                      key=lambda a: (a.due_at, a.id))
         return self._get(self.table, due[0].id) if due else None
 
-    def get(self, action_id: str) -> RoomAction | None:
+    def get(self, action_id: str, *, lock: bool = False) -> RoomAction | None:
         return self._get(self.table, action_id)
 
     def save(self, action: RoomAction) -> None:
@@ -257,6 +334,9 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.idempotency = FakeIdempotencyRecords(self)
         self.audit = FakeAuditLog(self)
         self.room_actions = FakeRoomActions(self)
+        self.reporters = FakeReporterAccuracy(self)
+        self.hidden_messages = FakeHiddenMessages(self)
+        self.cohort_grants = FakeCohortGrants(self)
 
 
 class FakeRoom:

@@ -8,7 +8,8 @@ from moderation_unit_helpers import OTHER_ROOM, ROOM
 
 from hearth_common import errors
 from hearth_common.contracts import room as room_contract
-from moderation_service.domain.reports import accuracy
+from moderation_service.domain.audit import AuditQuery
+from moderation_service.domain.reports import REMOVED_REASON, accuracy
 
 
 def reported(world, service, subject_name="sam", reporters=("riley",), room=ROOM, reason="unkind", cohort="adult"):
@@ -98,7 +99,8 @@ def test_deciding_moves_the_reporters_accuracy(service, world):
     assert case["reports"][0]["reporter_accuracy"] == pytest.approx(accuracy(2, 3))
 
 
-def test_a_moderator_agrees_and_removes_the_reported_messages(service, world, room, published):
+def test_a_moderator_agrees_and_room_is_asked_to_remove_the_reported_messages(service, world, room, runner,
+                                                                              published, uow_factory):
     author, message_id = reported(world, service, "sam", ("riley", "kai", "ash"))
     moderator = world.moderator("mod", ROOM)
     [case] = service.queue(moderator)
@@ -107,17 +109,26 @@ def test_a_moderator_agrees_and_removes_the_reported_messages(service, world, ro
     decided = service.decide_case(moderator, case["id"], "agree", remove_messages=True, note="cruel",
                                   idempotency_key="decide-1")
 
-    assert room.removed == [(message_id, moderator, "cruel")]
-    assert decided["status"] == "decided" and decided["decision"] == "agree"
+    # decided in one transaction; room is asked by the worker, with a neutral reason (the note stays here)
+    assert decided["status"] == "decided" and decided["decision"] == "agree" and decided["note"] == "cruel"
     assert decided["removed_message_ids"] == [message_id]
     assert {r["outcome"] for r in decided["reports"]} == {"upheld"}
+    assert room.removed == []
+    assert runner.run_due() == 1
+    assert room.removed == [(message_id, moderator, REMOVED_REASON)]
     [event] = published
     assert event.type == "case_decided" and event.data["removed_message_ids"] == [message_id]
     assert len(event.data["report_ids"]) == 3
+    with uow_factory() as uow:
+        [entry] = [e for e in uow.audit.list(AuditQuery(actor_id=moderator))]
+    assert (entry.action, entry.source, entry.target_id, entry.room_slug, entry.subject_ref, entry.reason) == (
+        "case_decided", "moderator", author, ROOM, case["id"], "cruel")
+    assert entry.details["decision"] == "agree" and entry.details["removed_message_ids"] == [message_id]
     assert service.queue(moderator) == []
-    # a retry with the key is answered the first decision; without it, the case is closed
+    # a retry with the key is answered the first decision (nothing asked of room again); without it, closed
     assert service.decide_case(moderator, case["id"], "agree", remove_messages=True, note="cruel",
                                idempotency_key="decide-1") == decided
+    assert runner.run_due() == 0
     with pytest.raises(errors.FailedPrecondition, match="decided already"):
         service.decide_case(moderator, case["id"], "disagree")
     assert service.get_case(moderator, case["id"])["decision"] == "agree"
@@ -127,27 +138,43 @@ def test_a_moderator_agrees_and_removes_the_reported_messages(service, world, ro
     assert new_case["subject"]["upheld_cases"] == 1 and later["outcome"] == "open"
 
 
-def test_disagreeing_removes_nothing_and_a_room_that_does_not_answer_decides_nothing(service, world, room):
+def test_a_decision_does_not_wait_on_room_and_its_removals_follow_when_room_answers(service, world, room, runner,
+                                                                                   clock):
     _, message_id = reported(world, service)
     admin = world.admin()
     [case] = service.queue(admin)
 
     room.down = True
-    with pytest.raises(ConnectionError):
-        service.decide_case(admin, case["id"], "agree", remove_messages=True)
-    assert service.queue(admin)[0]["status"] == "open"
+    decided = service.decide_case(admin, case["id"], "agree", remove_messages=True)
+    assert decided["decision"] == "agree" and decided["removed_message_ids"] == [message_id]
+    assert service.queue(admin) == []
+    runner.run_due()
+    assert room.removed == []
+    room.down = False
+    clock.advance(seconds=5)
+    runner.run_due()
+    assert room.removed == [(message_id, admin, REMOVED_REASON)]
 
+
+def test_disagreeing_removes_nothing(service, world, room, runner):
+    reported(world, service)
+    admin = world.admin()
+    [case] = service.queue(admin)
     decided = service.decide_case(admin, case["id"], "disagree", remove_messages=True)
-    assert room.removed == [] and decided["removed_message_ids"] == []
-    assert {r["outcome"] for r in decided["reports"]} == {"rejected"}
+    assert decided["removed_message_ids"] == [] and {r["outcome"] for r in decided["reports"]} == {"rejected"}
+    assert runner.run_due() == 0 and room.removed == []
 
 
-def test_a_message_room_no_longer_has_is_skipped(service, world, room):
+def test_a_message_room_no_longer_has_ends_its_removal_without_retrying(service, world, room, runner, clock,
+                                                                         uow_factory):
     _, message_id = reported(world, service)
     admin = world.admin()
     room.gone.add(message_id)
     decided = service.decide_case(admin, service.queue(admin)[0]["id"], "agree", remove_messages=True)
-    assert decided["removed_message_ids"] == [] and decided["decision"] == "agree"
+    assert decided["removed_message_ids"] == [message_id] and decided["decision"] == "agree"
+    assert runner.run_due() == 1
+    clock.advance(hours=1)
+    assert runner.run_due() == 0 and room.removed == []
 
 
 def test_a_moderator_of_another_room_or_cohort_may_not_decide(service, world):

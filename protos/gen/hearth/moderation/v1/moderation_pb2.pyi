@@ -66,7 +66,7 @@ class Subject(_message.Message):
     def __init__(self, person_id: _Optional[str] = ..., username: _Optional[str] = ..., kind: _Optional[str] = ..., cohort: _Optional[str] = ..., upheld_cases: _Optional[int] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("id", "subject", "status", "opened_at", "priority", "reporter_count", "reasons", "room_slugs", "reports", "decision", "decided_by", "decided_at", "note", "removed_message_ids")
+    __slots__ = ("id", "subject", "status", "opened_at", "priority", "reporter_count", "reasons", "room_slugs", "reports", "decision", "decided_by", "decided_at", "note", "removed_message_ids", "hidden_message_ids")
     ID_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -81,6 +81,7 @@ class Case(_message.Message):
     DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
     REMOVED_MESSAGE_IDS_FIELD_NUMBER: _ClassVar[int]
+    HIDDEN_MESSAGE_IDS_FIELD_NUMBER: _ClassVar[int]
     id: str
     subject: Subject
     status: str
@@ -95,7 +96,8 @@ class Case(_message.Message):
     decided_at: _timestamp_pb2.Timestamp
     note: str
     removed_message_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., subject: _Optional[_Union[Subject, _Mapping]] = ..., status: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., priority: _Optional[float] = ..., reporter_count: _Optional[int] = ..., reasons: _Optional[_Iterable[str]] = ..., room_slugs: _Optional[_Iterable[str]] = ..., reports: _Optional[_Iterable[_Union[ReviewedReport, _Mapping]]] = ..., decision: _Optional[str] = ..., decided_by: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., note: _Optional[str] = ..., removed_message_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    hidden_message_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., subject: _Optional[_Union[Subject, _Mapping]] = ..., status: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., priority: _Optional[float] = ..., reporter_count: _Optional[int] = ..., reasons: _Optional[_Iterable[str]] = ..., room_slugs: _Optional[_Iterable[str]] = ..., reports: _Optional[_Iterable[_Union[ReviewedReport, _Mapping]]] = ..., decision: _Optional[str] = ..., decided_by: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., note: _Optional[str] = ..., removed_message_ids: _Optional[_Iterable[str]] = ..., hidden_message_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ListReportReasonsRequest(_message.Message):
     __slots__ = ()

@@ -156,3 +156,41 @@ automod_flags = sa.Table(
 )
 # An author's recent messages in a room (the spam detector's input when automod reads a message).
 sa.Index("ix_messages_room_author_posted", messages.c.room_slug, messages.c.author_id, messages.c.posted_at)
+# Each reporter's accuracy as last computed (domain/reports.py), so the queue's query weighs reports in SQL.
+reporter_accuracy = sa.Table(
+    "reporter_accuracy",
+    metadata,
+    sa.Column("reporter_id", sa.String(36), primary_key=True),
+    sa.Column("upheld", sa.Integer, nullable=False),
+    sa.Column("decided", sa.Integer, nullable=False),
+    sa.Column("accuracy", sa.Float, nullable=False),
+)
+
+# Messages hidden pending review (once each: the primary key is domain.reports.ONE_HIDE).
+hidden_messages = sa.Table(
+    "hidden_messages",
+    metadata,
+    sa.Column("message_id", sa.String(64), primary_key=True),
+    sa.Column("case_id", sa.String(36), nullable=False, index=True),
+    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("author_id", sa.String(36), nullable=False),
+    sa.Column("action_id", sa.String(36), nullable=False),
+    sa.Column("hidden_at", TZ, nullable=False),
+    sa.Column("weight", sa.Float, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("decided_at", TZ),
+)
+
+# room's cross-cohort grants (cohort_access_granted / _revoked), for the moderators' scope.
+cohort_grants = sa.Table(
+    "cohort_grants",
+    metadata,
+    sa.Column("grant_id", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.String(36), nullable=False, index=True),
+    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("expires_at", TZ),
+    sa.Column("revoked", sa.Boolean, nullable=False),
+)
+
+# The queue's query reads each open case's open reports.
+sa.Index("ix_reports_open_case", reports.c.case_id, reports.c.reporter_id, postgresql_where=sa.text("outcome = 'open'"))

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from hearth_common.clock import utcnow
+from hearth_common.contracts.identity import ADMIN
 from hearth_common.idempotency_records import SqlIdempotencyRecords
 from hearth_common.inbox import claim_event
 from hearth_common.logging import current_request_id
@@ -18,7 +19,19 @@ from hearth_common.unit_of_work import UniqueViolation
 from moderation_service.adapters import orm
 from moderation_service.domain.audit import APPEAL_OVERTURNED, OVERTURNED_ACTOR_KEY, AuditEntry, AuditQuery
 from moderation_service.domain.automod_rules import ManagedRule, RuleSetVersion
-from moderation_service.domain.reports import COUNTED_OUTCOMES, OPEN, Case, KnownMessage, Membership, Report
+from moderation_service.domain.reports import (
+    COUNTED_OUTCOMES,
+    OPEN,
+    SEVERITY,
+    Case,
+    CohortGrant,
+    HiddenMessage,
+    KnownMessage,
+    Membership,
+    QueueScope,
+    Report,
+    accuracy,
+)
 from moderation_service.domain.room_actions import PENDING, RoomAction
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
@@ -27,6 +40,15 @@ _REPORT_FIELDS = [f.name for f in dataclasses.fields(Report)]
 _CASE_FIELDS = [f.name for f in dataclasses.fields(Case)]
 _AUDIT_FIELDS = [f.name for f in dataclasses.fields(AuditEntry)]
 _ACTION_FIELDS = [f.name for f in dataclasses.fields(RoomAction)]
+_HIDDEN_FIELDS = [f.name for f in dataclasses.fields(HiddenMessage)]
+NEWCOMER = accuracy(0, 0)
+# The case's subject (people, outer-joined) does not hold the admin role now: no active, unexpired grant of it for
+# every room (hearth_common.people's is_admin: RoleFact.counts(None, now) over KnownPerson.facts()).
+_NOT_ABOUT_AN_ADMIN = sa.text(
+    "NOT EXISTS (SELECT 1 FROM jsonb_each(people.grants) AS g(grant_id, fact) "
+    "WHERE g.fact->>'role' = :admin_role AND (g.fact->>'active')::boolean "
+    "AND g.fact->>'room_id' IS NULL "
+    "AND (g.fact->>'expires_at' IS NULL OR (g.fact->>'expires_at')::timestamptz > :now))")
 
 
 def _upsert(table: sa.Table, keys: list[str], values: dict, only_if_newer: bool = False):
@@ -170,6 +192,13 @@ class ReportsRepository(_Repo):
     def in_case(self, case_id: str) -> list[Report]:
         return self._select(orm.reports.c.case_id == case_id)
 
+    def open_in_cases(self, case_ids: list[str]) -> dict[str, list[Report]]:
+        found: dict[str, list[Report]] = {case_id: [] for case_id in case_ids}
+        if case_ids:
+            for report in self._select(orm.reports.c.case_id.in_(case_ids), orm.reports.c.outcome == OPEN):
+                found[report.case_id].append(report)
+        return found
+
     def save(self, report: Report) -> None:
         values = dataclasses.asdict(report)
         self.connection.execute(sa.update(orm.reports).where(orm.reports.c.id == values.pop("id")).values(**values))
@@ -224,6 +253,47 @@ class CasesRepository(_Repo):
         values = dataclasses.asdict(case)
         self.connection.execute(sa.update(orm.cases).where(orm.cases.c.id == values.pop("id")).values(**values))
 
+    def queue(self, scope: QueueScope, now, limit: int) -> list[tuple[Case, float]]:
+        """One query: each open case's priority from its open reports (per reporter the gravest reason's severity
+        times 0.5 + their stored accuracy, summed), the scope as WHERE clauses, the order and the limit."""
+        c, r, a, p = orm.cases, orm.reports, orm.reporter_accuracy, orm.people
+        severity = sa.case(*[(r.c.reason == reason, weight) for reason, weight in SEVERITY.items()], else_=1.0)
+        per_reporter = (sa.select(r.c.case_id, r.c.reporter_id, sa.func.max(severity).label("gravest"))
+                        .where(r.c.outcome == OPEN).group_by(r.c.case_id, r.c.reporter_id).subquery())
+        weight = (0.5 + sa.func.coalesce(a.c.accuracy, NEWCOMER)) * per_reporter.c.gravest
+        priorities = (sa.select(per_reporter.c.case_id, sa.func.round(sa.cast(sa.func.sum(weight), sa.Numeric), 6)
+                                .label("priority"))
+                      .select_from(per_reporter.outerjoin(a, a.c.reporter_id == per_reporter.c.reporter_id))
+                      .group_by(per_reporter.c.case_id).subquery())
+        moderator = scope.moderator
+        report = r.alias("scoped")
+
+        def any_open_report(*where):
+            return sa.exists().where(report.c.case_id == c.c.id, report.c.outcome == OPEN, *where)
+
+        where = [c.c.status == OPEN, c.c.subject_id != moderator.person_id,
+                 _NOT_ABOUT_AN_ADMIN.bindparams(admin_role=ADMIN, now=now),
+                 ~any_open_report(report.c.reporter_id == moderator.person_id)]
+        if scope.room_slug is not None:
+            where.append(any_open_report(report.c.room_slug == scope.room_slug))
+        if not scope.admin:
+            covered = sa.true() if scope.rooms is None else report.c.room_slug.in_(sorted(scope.rooms))
+            cohort_ok = sa.or_(p.c.cohort == moderator.cohort, report.c.room_slug.in_(sorted(scope.granted_rooms)))
+            where += [p.c.kind.is_not(None), p.c.cohort.is_not(None), p.c.cohort != "",
+                      ~any_open_report(sa.not_(sa.and_(covered, cohort_ok)))]
+        stmt = (sa.select(*[c.c[f] for f in _CASE_FIELDS], priorities.c.priority)
+                .join(priorities, priorities.c.case_id == c.c.id)
+                .outerjoin(p, p.c.person_id == c.c.subject_id)
+                .where(*where)
+                .order_by(priorities.c.priority.desc(), c.c.opened_at, c.c.id)
+                .limit(limit))
+        found = []
+        for row in self.connection.execute(stmt).mappings():
+            values = {f: row[f] for f in _CASE_FIELDS}
+            found.append((Case(**{**values, "removed_message_ids": list(values["removed_message_ids"])}),
+                          float(row["priority"])))
+        return found
+
 
 class PacesRepository(_Repo):
     def due(self, person_id: str, action: str, *, lock: bool = False):
@@ -234,6 +304,81 @@ class PacesRepository(_Repo):
     def set_due(self, person_id: str, action: str, due_at) -> None:
         self.connection.execute(_upsert(orm.paces, ["person_id", "action"],
                                         {"person_id": person_id, "action": action, "due_at": due_at}))
+
+    def lock(self, person_id: str, action: str):
+        """INSERT ... ON CONFLICT DO NOTHING, then SELECT ... FOR UPDATE: a twin first action waits for this one's
+        commit (on the insert or the lock) and then reads its due time."""
+        self.connection.execute(postgresql.insert(orm.paces).values(person_id=person_id, action=action, due_at=None)
+                                .on_conflict_do_nothing(index_elements=[orm.paces.c.person_id, orm.paces.c.action]))
+        return self.due(person_id, action, lock=True)
+
+
+class ReporterAccuracyRepository(_Repo):
+    def accuracies(self, reporter_ids: list[str]) -> dict[str, float]:
+        t = orm.reporter_accuracy
+        if not reporter_ids:
+            return {}
+        rows = self.connection.execute(sa.select(t.c.reporter_id, t.c.accuracy)
+                                       .where(t.c.reporter_id.in_(reporter_ids)))
+        return {reporter_id: value for reporter_id, value in rows}
+
+    def lock(self, reporter_ids: list[str]) -> None:
+        t = orm.reporter_accuracy
+        for reporter_id in sorted(reporter_ids):
+            self.connection.execute(
+                postgresql.insert(t).values(reporter_id=reporter_id, upheld=0, decided=0, accuracy=NEWCOMER)
+                .on_conflict_do_nothing(index_elements=[t.c.reporter_id]))
+        self.connection.execute(sa.select(t.c.reporter_id).where(t.c.reporter_id.in_(sorted(reporter_ids)))
+                                .order_by(t.c.reporter_id).with_for_update()).all()
+
+    def save(self, reporter_id: str, upheld: int, decided: int, accuracy: float) -> None:
+        self.connection.execute(_upsert(orm.reporter_accuracy, ["reporter_id"], {
+            "reporter_id": reporter_id, "upheld": upheld, "decided": decided, "accuracy": accuracy}))
+
+
+class HiddenMessagesRepository(_Repo):
+    def add(self, hidden: HiddenMessage) -> None:
+        self._insert(orm.hidden_messages, dataclasses.asdict(hidden))
+
+    def _select(self, *where, lock: bool) -> list[HiddenMessage]:
+        t = orm.hidden_messages
+        stmt = sa.select(*[t.c[f] for f in _HIDDEN_FIELDS]).where(*where).order_by(t.c.hidden_at, t.c.message_id)
+        return [HiddenMessage(**row) for row in
+                self.connection.execute(stmt.with_for_update() if lock else stmt).mappings()]
+
+    def get(self, message_id: str, *, lock: bool = False) -> HiddenMessage | None:
+        found = self._select(orm.hidden_messages.c.message_id == message_id, lock=lock)
+        return found[0] if found else None
+
+    def in_case(self, case_id: str, *, lock: bool = False) -> list[HiddenMessage]:
+        return self._select(orm.hidden_messages.c.case_id == case_id, lock=lock)
+
+    def save(self, hidden: HiddenMessage) -> None:
+        values = dataclasses.asdict(hidden)
+        t = orm.hidden_messages
+        self.connection.execute(sa.update(t).where(t.c.message_id == values.pop("message_id")).values(**values))
+
+
+class CohortGrantsRepository(_Repo):
+    def granted(self, grant: CohortGrant) -> None:
+        values = dataclasses.asdict(grant)
+        stmt = postgresql.insert(orm.cohort_grants).values(**values)
+        # a revocation that came first keeps the grant revoked; the grant's own fields fill in
+        self.connection.execute(stmt.on_conflict_do_update(
+            index_elements=[orm.cohort_grants.c.grant_id],
+            set_={"person_id": grant.person_id, "room_slug": grant.room_slug, "expires_at": grant.expires_at}))
+
+    def revoked(self, grant: CohortGrant) -> None:
+        values = {**dataclasses.asdict(grant), "revoked": True}
+        stmt = postgresql.insert(orm.cohort_grants).values(**values)
+        self.connection.execute(stmt.on_conflict_do_update(index_elements=[orm.cohort_grants.c.grant_id],
+                                                           set_={"revoked": True}))
+
+    def rooms_of(self, person_id: str, now) -> frozenset[str]:
+        t = orm.cohort_grants
+        stmt = sa.select(t.c.room_slug).where(t.c.person_id == person_id, t.c.revoked.is_(False),
+                                              t.c.expires_at > now)
+        return frozenset(self.connection.execute(stmt).scalars())
 
 
 class AuditLog(_Repo):
@@ -285,8 +430,9 @@ class RoomActionsRepository(_Repo):
         row = self.connection.execute(stmt).mappings().first()
         return RoomAction(**row) if row is not None else None
 
-    def get(self, action_id: str) -> RoomAction | None:
-        row = self.connection.execute(self._select().where(orm.room_actions.c.id == action_id)).mappings().first()
+    def get(self, action_id: str, *, lock: bool = False) -> RoomAction | None:
+        stmt = self._select().where(orm.room_actions.c.id == action_id)
+        row = self.connection.execute(stmt.with_for_update() if lock else stmt).mappings().first()
         return RoomAction(**row) if row is not None else None
 
     def save(self, action: RoomAction) -> None:
@@ -310,6 +456,9 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.idempotency = SqlIdempotencyRecords(connection, orm.idempotency_records)
         self.audit = AuditLog(connection)
         self.room_actions = RoomActionsRepository(connection)
+        self.reporters = ReporterAccuracyRepository(connection)
+        self.hidden_messages = HiddenMessagesRepository(connection)
+        self.cohort_grants = CohortGrantsRepository(connection)
 
     def claim_event(self, envelope: dict) -> bool:
         return claim_event(self.connection, orm.inbox, envelope)

@@ -28,6 +28,10 @@ class CaseClosed(errors.FailedPrecondition):
     """The case was decided already."""
 
 
+class OwnReportInCase(errors.FailedPrecondition):
+    """A moderator who reported in a case does not decide it."""
+
+
 class NotAModerator(errors.PermissionDenied):
     """The caller may not act on this case (no moderator role covering its rooms, or the other cohort)."""
 

@@ -8,9 +8,15 @@ from collections.abc import Iterable
 
 from hearth_common.contracts.moderation import CASE_DECISIONS, REPORT_REASONS
 from hearth_common.pacing import Pace
-from hearth_common.people import MODERATOR_ROLES, PersonFacts, is_admin, may_moderate
+from hearth_common.people import MODERATOR_ROLES, Actor, PersonFacts, is_admin, may_moderate
 from hearth_common.text import optional_text
-from moderation_service.domain.errors import InvalidReport, NotAModerator, ReportingTooFast, SelfReport
+from moderation_service.domain.errors import (
+    InvalidReport,
+    NotAModerator,
+    OwnReportInCase,
+    ReportingTooFast,
+    SelfReport,
+)
 
 OTHER = "other"
 NOTE_MAX = 500
@@ -54,6 +60,22 @@ RECENT_PRESENCE = dt.timedelta(hours=24)
 # The uniqueness rules a twin filing meets (the SQL schema's names, and the fakes').
 ONE_OPEN_CASE = "uq_cases_one_open_per_subject"
 ONE_OPEN_REPORT = "uq_reports_one_open_per_target"
+ONE_HIDE = "pk_hidden_messages"  # a message is hidden pending review once
+
+# Hidden pending review: a message whose open reports weigh this much (the queue's weights: each distinct
+# reporter's gravest reason times 0.5 + their accuracy) is removed from room until a moderator decides. 6.0 so
+# that no single reporter hides a message, however reliable (at most 1.5 x 3.0 = 4.5), two newcomers agreeing on
+# a safety matter (contact details, abusive language, the wrong age group: 2 x 1.0 x 3.0) do, three reporters
+# proven right on a drug name do (3 x 1.0+ x 2.0), and nuisances need many (six newcomers for unkind or spam).
+HIDE_THRESHOLD = 6.0
+# What room records (and may show) as a removal's reason: neutral words; a moderator's note stays in moderation.
+HIDDEN_REASON = "hidden pending review"
+REMOVED_REASON = "removed by moderation after review"
+RESTORED_REASON = "shown again after review"
+# Who asks room to hide a message pending review: moderation itself, not a person.
+SYSTEM_ACTOR = Actor.calling_service("moderation").label
+# What became of a hidden message: still hidden, kept removed (the moderator agreed), shown again.
+HIDDEN, KEPT_REMOVED, RESTORED = "hidden", "kept", "restored"
 
 
 @dataclasses.dataclass
@@ -135,6 +157,49 @@ class KnownMessage:
     deleted: bool = False
 
 
+@dataclasses.dataclass
+class HiddenMessage:
+    """A message hidden pending review (once): `action_id` is the call to room that hides it."""
+
+    message_id: str
+    case_id: str
+    room_slug: str
+    author_id: str
+    action_id: str
+    hidden_at: dt.datetime
+    weight: float
+    status: str = HIDDEN
+    decided_at: dt.datetime | None = None
+
+
+@dataclasses.dataclass
+class CohortGrant:
+    """room's cross-cohort grant: a staff member may enter (and, when they moderate it, act in) one room of the
+    other cohort until `expires_at` or until revoked (room's cohort_access_granted / _revoked, in any order)."""
+
+    grant_id: str
+    person_id: str
+    room_slug: str
+    expires_at: dt.datetime | None = None
+    revoked: bool = False
+
+    def counts(self, now: dt.datetime) -> bool:
+        return not self.revoked and self.expires_at is not None and self.expires_at > now
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueScope:
+    """What a moderator's queue may hold: every case (an admin), or those whose every open report is in a room
+    their role covers (`rooms` None: every room) and whose subject is of their cohort, or in a room they hold a
+    cross-cohort grant for. Never a case about themselves, about an admin, or one they reported in."""
+
+    moderator: PersonFacts
+    admin: bool
+    rooms: frozenset[str] | None
+    granted_rooms: frozenset[str]
+    room_slug: str | None = None
+
+
 # --- rules -------------------------------------------------------------------------------------------
 
 
@@ -184,32 +249,71 @@ def priority(reports: Iterable[Report], accuracies: dict[str, float]) -> float:
 
 
 def may_review(moderator: PersonFacts | None, subject: PersonFacts | None, room_slugs: Iterable[str],
-               now: dt.datetime) -> bool:
+               now: dt.datetime, granted_rooms: Iterable[str] = ()) -> bool:
     """Whether a moderator may act on a case: nobody on a case about an admin; an admin on any other; a chat
     room moderator whose role covers every one of the case's rooms (a decision closes the reports of all of
-    them) and who is of the rooms' cohort (moderation knows a room's cohort as that of the person reported
-    there: cohorts never share a room)."""
+    them) and, in each, is of the room's cohort or holds room's cross-cohort grant for it (`granted_rooms`).
+    Moderation knows a room's cohort as that of the person reported there (cohorts never share a room but for
+    granted staff). A subject unknown to the people read model (their registration not arrived yet) has no
+    known cohort: only an admin acts on their case, never a moderator who might be of the other cohort."""
     if moderator is None or (subject is not None and is_admin(subject, now)):
         return False
     if is_admin(moderator, now):
         return True
-    if subject is not None and moderator.cohort != subject.cohort:
+    rooms, granted = list(room_slugs), set(granted_rooms)
+    if subject is None or not subject.cohort:
         return False
-    rooms = list(room_slugs)
-    return bool(rooms) and all(may_moderate(moderator, slug, now) for slug in rooms)
+    same_cohort = moderator.cohort == subject.cohort
+    return bool(rooms) and all(may_moderate(moderator, slug, now) and (same_cohort or slug in granted)
+                               for slug in rooms)
 
 
 def moderates_somewhere(moderator: PersonFacts | None, now: dt.datetime) -> bool:
     """Holds an unexpired moderator or admin role, for every room or some room: the queue is theirs to see."""
     return moderator is not None and any(
-        fact.role in MODERATOR_ROLES and (fact.expires_at is None or fact.expires_at > now) for fact in moderator.roles)
+        fact.role in MODERATOR_ROLES and fact.counts(fact.room_id, now) for fact in moderator.roles)
+
+
+def queue_scope(moderator: PersonFacts, granted_rooms: Iterable[str], now: dt.datetime,
+                room_slug: str | None = None) -> QueueScope:
+    """The scope of a moderator's queue (see QueueScope), from their roles and live cross-cohort grants."""
+    counting = [f for f in moderator.roles if f.role in MODERATOR_ROLES and f.counts(f.room_id, now)]
+    rooms = None if any(f.room_id is None for f in counting) else frozenset(f.room_id for f in counting)
+    return QueueScope(moderator, is_admin(moderator, now), rooms, frozenset(granted_rooms), room_slug)
+
+
+def in_scope(scope: QueueScope, subject_id: str, subject: PersonFacts | None, reports: list[Report],
+             now: dt.datetime) -> bool:
+    """Whether an open case with these open reports belongs in the scope's queue (the rule the SQL query
+    applies; the fakes use this)."""
+    rooms = {r.room_slug for r in reports}
+    return (bool(reports) and subject_id != scope.moderator.person_id
+            and (scope.room_slug is None or scope.room_slug in rooms)
+            and all(r.reporter_id != scope.moderator.person_id for r in reports)
+            and may_review(scope.moderator, subject, rooms, now, scope.granted_rooms))
+
+
+def message_weight(reports: Iterable[Report], accuracies: dict[str, float]) -> float:
+    """How much one message's open reports weigh: the queue's priority over them alone."""
+    return priority(reports, accuracies)
+
+
+def should_hide(weight: float) -> bool:
+    return weight >= HIDE_THRESHOLD
 
 
 def ensure_may_review(moderator: PersonFacts | None, subject_id: str, subject: PersonFacts | None,
-                      room_slugs: Iterable[str], now: dt.datetime) -> None:
+                      room_slugs: Iterable[str], now: dt.datetime, granted_rooms: Iterable[str] = ()) -> None:
     if moderator is not None and moderator.person_id == subject_id:
         raise NotAModerator("you cannot decide a case about yourself")
     if subject is not None and is_admin(subject, now):
         raise NotAModerator("nobody acts on a case about an admin here; raise it with the other admins")
-    if not may_review(moderator, subject, room_slugs, now):
-        raise NotAModerator("only a moderator of every room of the case (of their cohort) or an admin may act on it")
+    if not may_review(moderator, subject, room_slugs, now, granted_rooms):
+        raise NotAModerator("only a moderator of every room of the case (of their cohort, or with a cross-cohort "
+                            "grant for the room) or an admin may act on it")
+
+
+def ensure_not_a_reporter(moderator_id: str, reports: Iterable[Report]) -> None:
+    """A moderator who reported in a case does not decide it (another moderator or an admin does)."""
+    if any(r.reporter_id == moderator_id for r in reports):
+        raise OwnReportInCase("you reported in this case; another moderator or an admin decides it")

@@ -42,6 +42,10 @@ class RoomAction:
     def succeeded(self, now: dt.datetime, gone: bool = False) -> None:
         self.status, self.done_at, self.attempts = (GONE if gone else DONE), now, self.attempts + 1
 
+    def cancel(self, now: dt.datetime, why: str) -> None:
+        """Not to be made after all (e.g. a hide the moderator's decision overtook before room was asked)."""
+        self.status, self.done_at, self.last_error = GONE, now, why[:ERROR_MAX]
+
     def failed(self, now: dt.datetime, error: str) -> None:
         """Room did not answer (or failed): try again later, waiting longer each time."""
         self.attempts += 1

@@ -34,6 +34,7 @@ def case_pb(c: dict) -> pb.Case:
         decided_at=to_timestamp(c["decided_at"]),
         note=c["note"] or "",
         removed_message_ids=c["removed_message_ids"],
+        hidden_message_ids=c["hidden_message_ids"],
     )
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from hearth_common import errors
 from hearth_common.clock import utcnow
 from hearth_common.contracts import identity as identity_contract
 from hearth_common.contracts import room as room_contract
@@ -16,8 +15,9 @@ from hearth_common.ids import new_id, parse_uuid
 from hearth_common.people import KnownPerson, PersonFacts
 from hearth_common.text import optional_text, required_text
 from hearth_common.vocabulary import ROOM_SLUG
-from moderation_service.domain import events
+from moderation_service.domain import audit, events
 from moderation_service.domain import reports as rules
+from moderation_service.domain import room_actions as actions
 from moderation_service.domain.errors import (
     CaseClosed,
     CaseNotFound,
@@ -26,7 +26,7 @@ from moderation_service.domain.errors import (
     NotAModerator,
     NotInRoom,
 )
-from moderation_service.domain.reports import Case, KnownMessage, Membership, Report
+from moderation_service.domain.reports import Case, CohortGrant, HiddenMessage, KnownMessage, Membership, Report
 from moderation_service.service_layer import views
 from moderation_service.service_layer.automod import AutomodRules
 from moderation_service.service_layer.ports import RoomCalls
@@ -35,12 +35,12 @@ from moderation_service.service_layer.unit_of_work import UniqueViolation, UnitO
 log = logging.getLogger(__name__)
 
 QUEUE_LIMIT_MAX = 100
-QUEUE_SCAN = 500  # open cases looked at per queue listing (a moderator's scope is filtered from these)
 MESSAGE_RETENTION = dt.timedelta(days=30)
 PURGE_BATCH = 1000
 # The room events moderation keeps read models of.
 ROOM_EVENTS = (room_contract.MessagePosted.TYPE, room_contract.MessageEdited.TYPE, room_contract.MessageDeleted.TYPE,
-               room_contract.MemberJoined.TYPE, room_contract.MemberLeft.TYPE)
+               room_contract.MemberJoined.TYPE, room_contract.MemberLeft.TYPE,
+               room_contract.CohortAccessGranted.TYPE, room_contract.CohortAccessRevoked.TYPE)
 
 
 class ModerationService:
@@ -111,7 +111,7 @@ class ModerationService:
         if existing is not None:  # the same thing reported again: the first report, nothing new
             return views.report(existing)
         uow.paces.set_due(actor_id, rules.PACE_ACTION,
-                          rules.next_report_due(uow.paces.due(actor_id, rules.PACE_ACTION, lock=True), now))
+                          rules.next_report_due(uow.paces.lock(actor_id, rules.PACE_ACTION), now))
         case = uow.cases.open_about(subject_id, lock=True)
         if case is None:
             case = Case(id=new_id(), subject_id=subject_id, opened_at=now)
@@ -121,7 +121,31 @@ class ModerationService:
                         message_body=message.body if message else None)
         uow.reports.add(report)
         uow.add_events([events.report_filed(report)])
+        uow.audit.append(audit.entry("report_filed", now, audit.MEMBER, actor_id=actor_id, target_id=subject_id,
+                                     room_slug=room_slug, subject_ref=report.id, reason=reason,
+                                     details={"case_id": case.id, "message_id": message_id, "note": note}))
+        if message is not None:
+            self._hide_if_weighty(uow, case, message, now)
         return views.report(report)
+
+    def _hide_if_weighty(self, uow: UnitOfWork, case: Case, message: KnownMessage, now: dt.datetime) -> None:
+        """Hides the message pending review (once) when its open reports weigh HIDE_THRESHOLD or more. The case
+        is locked, so the filings about its author (all the message's open reports) come one at a time."""
+        if uow.hidden_messages.get(message.id) is not None:
+            return
+        reports = [r for r in uow.reports.open_in_case(case.id) if r.message_id == message.id]
+        weight = rules.message_weight(reports, self._accuracies(uow, {r.reporter_id for r in reports}))
+        if not rules.should_hide(weight):
+            return
+        action = actions.remove_message(message.id, rules.SYSTEM_ACTOR, rules.HIDDEN_REASON, now)
+        uow.room_actions.add(action)
+        uow.hidden_messages.add(HiddenMessage(message.id, case.id, message.room_slug, message.author_id, action.id,
+                                              now, weight))
+        uow.audit.append(audit.entry("message_hidden", now, audit.SYSTEM, target_id=message.author_id,
+                                     room_slug=message.room_slug, subject_ref=message.id, reason=rules.HIDDEN_REASON,
+                                     details={"case_id": case.id, "weight": weight,
+                                              "threshold": rules.HIDE_THRESHOLD,
+                                              "reporters": len({r.reporter_id for r in reports})}))
 
     def _idempotent(self, call: IdempotentCall, effect: Callable[[UnitOfWork, dt.datetime], dict]) -> dict:
         """Runs a filing in a unit of work, honouring the idempotency key. A twin filing at the same moment (the
@@ -141,7 +165,7 @@ class ModerationService:
             try:
                 return attempt()
             except UniqueViolation as conflict:
-                if conflict.constraint not in (rules.ONE_OPEN_CASE, rules.ONE_OPEN_REPORT):
+                if conflict.constraint not in (rules.ONE_OPEN_CASE, rules.ONE_OPEN_REPORT, rules.ONE_HIDE):
                     raise
                 return attempt()
 
@@ -151,30 +175,22 @@ class ModerationService:
 
     def queue(self, actor_id: str, room_slug: str | None = None, limit: int = 50) -> list[dict]:
         """The open cases the caller may act on, highest priority first (then oldest); `room_slug` narrows it to
-        cases with a report in that room. PermissionDenied for someone who moderates nowhere."""
+        cases with a report in that room. Scope and order are the query's (CasesRepository.queue), so the top
+        cases are right among any number of open ones. PermissionDenied for someone who moderates nowhere."""
         limit = min(max(int(limit or 50), 1), QUEUE_LIMIT_MAX)
         if room_slug is not None and (refusal := ROOM_SLUG.refusal(room_slug, "room_slug")) is not None:
             raise InvalidReport(refusal)
         now = self.clock()
         with self.uow_factory() as uow:
             moderator = _facts(uow.people.get(actor_id))
-            if not rules.moderates_somewhere(moderator, now):
+            if moderator is None or not rules.moderates_somewhere(moderator, now):
                 raise NotAModerator("the review queue is for moderators and admins")
-            listed = []
-            for case in uow.cases.list_open(QUEUE_SCAN):
-                if case.subject_id == actor_id:
-                    continue  # nobody reviews reports about themselves
-                reports = uow.reports.open_in_case(case.id)
-                rooms = {r.room_slug for r in reports}
-                if not reports or (room_slug is not None and room_slug not in rooms):
-                    continue
-                subject = uow.people.get(case.subject_id)
-                if rules.may_review(moderator, _facts(subject), rooms, now):
-                    listed.append((case, reports, subject))
-            accuracies = self._accuracies(uow, {r.reporter_id for _, reports, _ in listed for r in reports})
-            shown = [self._case_view(uow, case, reports, subject, accuracies) for case, reports, subject in listed]
-        shown.sort(key=lambda c: (-c["priority"], c["opened_at"]))
-        return shown[:limit]
+            scope = rules.queue_scope(moderator, uow.cohort_grants.rooms_of(actor_id, now), now, room_slug)
+            cases = [case for case, _ in uow.cases.queue(scope, now, limit)]
+            reports = uow.reports.open_in_cases([case.id for case in cases])
+            accuracies = self._accuracies(uow, {r.reporter_id for listed in reports.values() for r in listed})
+            return [self._case_view(uow, case, reports[case.id], uow.people.get(case.subject_id), accuracies)
+                    for case in cases]
 
     def get_case(self, actor_id: str, case_id: object) -> dict:
         """One case with all its reports (open, or as decided), for a moderator who may act on it."""
@@ -186,16 +202,20 @@ class ModerationService:
                 raise CaseNotFound(f"no case {case_id}")
             reports = uow.reports.in_case(case.id) if not case.is_open else uow.reports.open_in_case(case.id)
             subject = uow.people.get(case.subject_id)
-            rules.ensure_may_review(_facts(uow.people.get(actor_id)), case.subject_id,
-                                    _facts(subject), {r.room_slug for r in reports}, now)
+            rules.ensure_may_review(_facts(uow.people.get(actor_id)), case.subject_id, _facts(subject),
+                                    {r.room_slug for r in reports}, now, uow.cohort_grants.rooms_of(actor_id, now))
             accuracies = self._accuracies(uow, {r.reporter_id for r in reports})
             return self._case_view(uow, case, reports, subject, accuracies)
 
     def decide_case(self, actor_id: str, case_id: object, decision: object, remove_messages: bool = False,
                     note: object = None, idempotency_key: object = None) -> dict:
-        """A moderator decides a case: agree (with `remove_messages`, the reported messages are removed through
-        room first), disagree or dismiss. Every open report in it closes with the decision, and its reporters'
-        accuracy follows (dismissed reports count for nobody). Announced as case_decided."""
+        """A moderator decides a case, in one transaction: agree (with `remove_messages`, room is asked to remove
+        each reported message), disagree or dismiss. Every open report in it closes with the decision and its
+        reporters' accuracy follows (dismissed reports count for nobody); a message hidden pending review stays
+        removed on agree and is shown again otherwise. The calls to room are recorded here and made by the
+        worker (service_layer/room_actions.py), so a decision never waits on room. Announced as case_decided
+        (`removed_message_ids`: the removals ordered) and written to the audit log. The note stays in moderation:
+        room is given a neutral reason."""
         case_id = parse_uuid(case_id, "case_id", InvalidReport)
         decision = rules.decision_of(decision)
         note = optional_text(note, "note", rules.NOTE_MAX, error=InvalidReport)
@@ -203,37 +223,35 @@ class ModerationService:
         call = IdempotentCall(actor_id, "moderation.DecideCase", idempotency_key,
                               {"case_id": case_id, "decision": decision, "remove_messages": remove, "note": note})
 
-        def open_case(uow: UnitOfWork, now: dt.datetime, lock: bool) -> tuple[Case, list[Report], KnownPerson | None]:
-            case = uow.cases.get(case_id, lock=lock)
-            if case is None:
-                raise CaseNotFound(f"no case {case_id}")
-            if not case.is_open:
-                raise CaseClosed(f"case {case_id} was decided already ({case.decision})")
-            reports = uow.reports.open_in_case(case.id)
-            subject = uow.people.get(case.subject_id)
-            rules.ensure_may_review(_facts(uow.people.get(actor_id)), case.subject_id,
-                                    _facts(subject), {r.room_slug for r in reports}, now)
-            return case, reports, subject
-
         def attempt() -> dict:
-            with self.uow_factory() as uow:  # authorise before asking room for anything
-                if (stored := call.stored(uow.idempotency)) is not None:
-                    return stored
-                _, reports, _ = open_case(uow, self.clock(), lock=False)
-            # room's removal is idempotent and outside any transaction of ours: a failure here commits nothing,
-            # and a retry removes again harmlessly.
-            removed = self._remove_messages(actor_id, reports, note) if remove else []
             with self.uow_factory() as uow:
                 if (stored := call.stored(uow.idempotency)) is not None:
                     return stored
                 now = self.clock()
-                case, reports, subject = open_case(uow, now, lock=True)
+                case = uow.cases.get(case_id, lock=True)
+                if case is None:
+                    raise CaseNotFound(f"no case {case_id}")
+                if not case.is_open:
+                    raise CaseClosed(f"case {case_id} was decided already ({case.decision})")
+                reports = uow.reports.open_in_case(case.id)
+                subject = uow.people.get(case.subject_id)
+                rules.ensure_may_review(_facts(uow.people.get(actor_id)), case.subject_id, _facts(subject),
+                                        {r.room_slug for r in reports}, now,
+                                        uow.cohort_grants.rooms_of(actor_id, now))
+                rules.ensure_not_a_reporter(actor_id, reports)
+                removed = self._order_room_actions(uow, actor_id, case, reports, decision, remove, now)
                 case.decide(decision, actor_id, note, removed, now, reports)
                 uow.cases.save(case)
                 for report in reports:
                     uow.reports.save(report)
+                accuracies = self._recount_accuracy(uow, {r.reporter_id for r in reports}, decision)
                 uow.add_events([events.case_decided(case, reports)])
-                accuracies = self._accuracies(uow, {r.reporter_id for r in reports})
+                rooms = sorted({r.room_slug for r in reports})
+                uow.audit.append(audit.entry(
+                    "case_decided", now, audit.MODERATOR, actor_id=actor_id, target_id=case.subject_id,
+                    room_slug=rooms[0] if len(rooms) == 1 else None, subject_ref=case.id, reason=note,
+                    details={"decision": decision, "report_ids": [r.id for r in reports], "room_slugs": rooms,
+                             "removed_message_ids": removed}))
                 view = self._case_view(uow, case, reports, subject, accuracies)
                 result = call.remember(uow.idempotency, view, now)
                 uow.commit()
@@ -241,27 +259,63 @@ class ModerationService:
 
         return call.run(attempt, self.uow_factory)
 
-    def _remove_messages(self, actor_id: str, reports: list[Report], note: str | None) -> list[str]:
-        removed = []
-        for message_id in dict.fromkeys(r.message_id for r in reports if r.message_id):
-            reasons = sorted({r.reason for r in reports if r.message_id == message_id})
-            try:
-                self.rooms.remove_message(message_id, actor_id, note or "removed after reports: " + ", ".join(reasons))
-            except errors.NotFound:
-                continue  # room no longer has it (past its history): nothing to remove
-            removed.append(message_id)
+    @staticmethod
+    def _order_room_actions(uow: UnitOfWork, actor_id: str, case: Case, reports: list[Report], decision: str,
+                            remove: bool, now: dt.datetime) -> list[str]:
+        """Records the calls to room a decision needs; returns the messages whose removal it ordered (or keeps).
+        agree: each reported message is removed when asked (`remove`), and one hidden pending review stays
+        removed either way. disagree or dismiss: a hidden message is shown again (a hide room has not yet been
+        asked to make is called off instead)."""
+        reported = list(dict.fromkeys(r.message_id for r in reports if r.message_id))
+        hidden = {h.message_id: h for h in uow.hidden_messages.in_case(case.id, lock=True)
+                  if h.status == rules.HIDDEN}
+        removed = [m for m in reported if remove or m in hidden] if decision == rules.AGREE else []
+        for message_id in removed:  # room's removal is idempotent: a hidden message asked again is no harm
+            uow.room_actions.add(actions.remove_message(message_id, actor_id, rules.REMOVED_REASON, now))
+        for hide in hidden.values():
+            hide.decided_at = now
+            if decision == rules.AGREE:
+                hide.status = rules.KEPT_REMOVED
+            else:
+                hide.status = rules.RESTORED
+                hiding = uow.room_actions.get(hide.action_id, lock=True)  # waits for a worker calling room now
+                if hiding is not None and hiding.status == actions.PENDING:
+                    hiding.cancel(now, f"case {case.id} decided ({decision}) before room hid the message")
+                    uow.room_actions.save(hiding)
+                elif hiding is not None and hiding.status == actions.DONE:
+                    uow.room_actions.add(actions.restore_message(hide.message_id, actor_id, rules.RESTORED_REASON,
+                                                                 now))
+                uow.audit.append(audit.entry("message_restored", now, audit.MODERATOR, actor_id=actor_id,
+                                             target_id=hide.author_id, room_slug=hide.room_slug,
+                                             subject_ref=hide.message_id, reason=rules.RESTORED_REASON,
+                                             details={"case_id": case.id, "decision": decision}))
+            uow.hidden_messages.save(hide)
         return removed
 
     @staticmethod
+    def _recount_accuracy(uow: UnitOfWork, reporter_ids: set[str], decision: str) -> dict[str, float]:
+        """Recounts the case's reporters' accuracy after their reports were decided (rows locked in id order, so
+        two decisions sharing a reporter recount one after the other); a dismissal changes nobody's."""
+        if decision != rules.DISMISS and reporter_ids:
+            uow.reporters.lock(sorted(reporter_ids))
+            records = uow.reports.track_records(sorted(reporter_ids), rules.ACCURACY_WINDOW)
+            for reporter_id in sorted(reporter_ids):
+                upheld, decided = records.get(reporter_id, (0, 0))
+                uow.reporters.save(reporter_id, upheld, decided, rules.accuracy(upheld, decided))
+        return ModerationService._accuracies(uow, reporter_ids)
+
+    @staticmethod
     def _accuracies(uow: UnitOfWork, reporter_ids: set[str]) -> dict[str, float]:
-        records = uow.reports.track_records(sorted(reporter_ids), rules.ACCURACY_WINDOW) if reporter_ids else {}
-        return {r: rules.accuracy(*records.get(r, (0, 0))) for r in reporter_ids}
+        """Each reporter's stored accuracy (a newcomer's when none is stored)."""
+        stored = uow.reporters.accuracies(sorted(reporter_ids)) if reporter_ids else {}
+        return {r: stored.get(r, rules.accuracy(0, 0)) for r in reporter_ids}
 
     @staticmethod
     def _case_view(uow: UnitOfWork, case: Case, reports: list[Report], subject: KnownPerson | None,
                    accuracies: dict[str, float]) -> dict:
         subject_view = views.subject(case.subject_id, subject, uow.reports.upheld_cases_about(case.subject_id))
-        return views.case(case, reports, accuracies, rules.priority(reports, accuracies), subject_view)
+        hidden = [h.message_id for h in uow.hidden_messages.in_case(case.id) if h.status == rules.HIDDEN]
+        return views.case(case, reports, accuracies, rules.priority(reports, accuracies), subject_view, hidden)
 
     # --- read models from other services' events ----------------------------------------------------------
 
@@ -301,6 +355,10 @@ class ModerationService:
                         uow.messages.save(KnownMessage(p.message_id, p.room_slug, p.author_id, p.body, p.posted_at,
                                                        p.seq))
                     self.automod.flag_message(uow, p)
+                case room_contract.CohortAccessGranted():
+                    uow.cohort_grants.granted(CohortGrant(p.grant_id, p.person_id, p.room_slug, p.expires_at))
+                case room_contract.CohortAccessRevoked():
+                    uow.cohort_grants.revoked(CohortGrant(p.grant_id, p.person_id, p.room_slug, revoked=True))
                 case room_contract.MessageEdited() | room_contract.MessageDeleted():
                     current = uow.messages.get(p.message_id, lock=True)
                     if current is None or current.seq < p.seq:

@@ -11,7 +11,15 @@ from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-export
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from moderation_service.domain.audit import AuditEntry, AuditQuery
 from moderation_service.domain.automod_rules import RuleSetVersion
-from moderation_service.domain.reports import Case, KnownMessage, Membership, Report
+from moderation_service.domain.reports import (
+    Case,
+    CohortGrant,
+    HiddenMessage,
+    KnownMessage,
+    Membership,
+    QueueScope,
+    Report,
+)
 from moderation_service.domain.room_actions import RoomAction
 
 
@@ -46,6 +54,8 @@ class ReportsRepository(Protocol):
     def open_by(self, reporter_id: str, room_slug: str, subject_id: str, message_id: str | None) -> Report | None:
         """The reporter's open report of that target, if any (UNIQUE among open reports)."""
     def open_in_case(self, case_id: str) -> list[Report]: ...
+    def open_in_cases(self, case_ids: list[str]) -> dict[str, list[Report]]:
+        """{case id: its open reports} for each of the cases (one query)."""
     def in_case(self, case_id: str) -> list[Report]: ...
     def save(self, report: Report) -> None: ...
     def track_records(self, reporter_ids: list[str], window: int) -> dict[str, tuple[int, int]]:
@@ -60,11 +70,48 @@ class CasesRepository(Protocol):
         """The one open case about a person (UNIQUE among open cases), if any."""
     def list_open(self, limit: int) -> list[Case]: ...
     def save(self, case: Case) -> None: ...
+    def queue(self, scope: QueueScope, now: dt.datetime, limit: int) -> list[tuple[Case, float]]:
+        """The open cases in the scope (domain.reports.in_scope), each with its priority (domain.reports.priority
+        over its open reports, with the reporters' stored accuracy), highest first, then oldest, at most
+        `limit`: scope and order in the query, whatever the number of open cases."""
 
 
 class PacesRepository(Protocol):
     def due(self, person_id: str, action: str, *, lock: bool = False) -> dt.datetime | None: ...
     def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None: ...
+    def lock(self, person_id: str, action: str) -> dt.datetime | None:
+        """The due time, its row made if missing and locked, so even a person's first paced actions serialise."""
+
+
+class ReporterAccuracyRepository(Protocol):
+    """Each reporter's accuracy as last computed (domain.reports.accuracy over their last decided reports),
+    kept so the queue's query can weigh reports; a reporter with no row is a newcomer."""
+
+    def accuracies(self, reporter_ids: list[str]) -> dict[str, float]: ...
+    def lock(self, reporter_ids: list[str]) -> None:
+        """Makes the reporters' rows exist and locks them (in id order), so concurrent decisions recount each
+        reporter one after the other."""
+    def save(self, reporter_id: str, upheld: int, decided: int, accuracy: float) -> None: ...
+
+
+class HiddenMessagesRepository(Protocol):
+    """Messages hidden pending review (a message once: the primary key)."""
+
+    def add(self, hidden: HiddenMessage) -> None: ...
+    def get(self, message_id: str, *, lock: bool = False) -> HiddenMessage | None: ...
+    def in_case(self, case_id: str, *, lock: bool = False) -> list[HiddenMessage]: ...
+    def save(self, hidden: HiddenMessage) -> None: ...
+
+
+class CohortGrantsRepository(Protocol):
+    """room's cross-cohort grants, from cohort_access_granted / _revoked (either may arrive first)."""
+
+    def granted(self, grant: CohortGrant) -> None:
+        """Records a grant; one already revoked stays revoked."""
+    def revoked(self, grant: CohortGrant) -> None:
+        """Marks a grant revoked (recording it when the grant itself has not arrived)."""
+    def rooms_of(self, person_id: str, now: dt.datetime) -> frozenset[str]:
+        """The rooms the person holds a live (unexpired, unrevoked) grant for."""
 
 
 class AuditLog(Protocol):
@@ -86,7 +133,7 @@ class RoomActionsRepository(Protocol):
     def next_due(self, now: dt.datetime) -> RoomAction | None:
         """The oldest pending action due by `now`, locked; one another worker holds is skipped, not waited for."""
     def save(self, action: RoomAction) -> None: ...
-    def get(self, action_id: str) -> RoomAction | None: ...
+    def get(self, action_id: str, *, lock: bool = False) -> RoomAction | None: ...
 
 class AutomodRepository(Protocol):
     """The versions of the automod rule set (each one whole) and the flags automod has filed."""
@@ -115,6 +162,9 @@ class UnitOfWork(BaseUnitOfWork):
     idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key
     audit: AuditLog
     room_actions: RoomActionsRepository
+    reporters: ReporterAccuracyRepository
+    hidden_messages: HiddenMessagesRepository
+    cohort_grants: CohortGrantsRepository
 
     @abc.abstractmethod
     def claim_event(self, envelope: dict) -> bool:

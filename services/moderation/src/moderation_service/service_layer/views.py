@@ -43,7 +43,8 @@ def subject(person_id: str, known: KnownPerson | None, upheld_cases: int) -> dic
     }
 
 
-def case(c: Case, reports: list[Report], accuracies: dict[str, float], priority: float, subject_view: dict) -> dict:
+def case(c: Case, reports: list[Report], accuracies: dict[str, float], priority: float, subject_view: dict,
+         hidden_message_ids: list[str] | None = None) -> dict:
     return {
         "id": c.id,
         "subject": subject_view,
@@ -59,6 +60,7 @@ def case(c: Case, reports: list[Report], accuracies: dict[str, float], priority:
         "decided_at": c.decided_at,
         "note": c.note,
         "removed_message_ids": list(c.removed_message_ids),
+        "hidden_message_ids": list(hidden_message_ids or []),
     }
 
 
