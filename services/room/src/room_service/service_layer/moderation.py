@@ -2,11 +2,11 @@
 from moderation's events."""
 from __future__ import annotations
 
-from room_service.domain import errors, sanctions
+from room_service.domain import errors, events, sanctions
 from room_service.service_layer.access import load_room, require_may_enter, require_moderator
 from room_service.service_layer.messages import delete_message, find_message
 from room_service.service_layer.timeline import Transactions, append, remove_member
-from room_service.service_layer.views import message_view
+from room_service.service_layer.views import message_view, timeline_message
 
 
 class Moderation:
@@ -25,6 +25,23 @@ class Moderation:
             if message.deleted:
                 return message_view(message)
             delete_message(uow, message, moderator_id, now, by_moderation=True, reason=reason)
+            self.tx.commit(uow)
+            return message_view(message)
+
+    def restore_message(self, moderator_id: str, message_id: str, reason: str = "") -> dict:
+        """A moderator of the message's room undoes a moderation removal (a message hidden pending review that
+        they found fine): it is back in history at its place with its body, and live streams get a
+        `message_restored` item with it (idempotent). Refused for a message its author deleted."""
+        now = self.tx.clock()
+        with self.tx.begin() as uow:
+            message = find_message(uow, message_id, lock=True)
+            require_moderator(uow, moderator_id, message.room_slug, now, "restore a removed message")
+            if not message.restore():
+                return message_view(message)
+            uow.messages.save(message)
+            item = append(uow, message.room_slug, "message_restored",
+                          timeline_message(message) | {"restored_by": moderator_id}, now)
+            uow.add_events([events.message_restored(message, item["seq"], moderator_id, reason, now)])
             self.tx.commit(uow)
             return message_view(message)
 
