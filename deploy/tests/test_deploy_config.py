@@ -282,6 +282,19 @@ def test_each_service_configures_only_the_names_that_are_its_own(every_service_d
         assert not any(pattern.match(name) for name in others + ["nameko-rpc", "hearth.dead-letter"]), service
 
 
+def test_rooms_notice_queue_is_defined_bound_to_moderations_events_and_rooms_own(every_service_definitions):
+    """room-migrate declares the queue of moderation's private notices (and the broker definitions hold it), bound
+    to moderation.events; room's user may configure and read it, and bind the live exchange's notice keys."""
+    committed = every_service_definitions
+    queue = "evt-moderation-notice_issued--room.on_notice_issued"
+    assert {(b["source"], b["routing_key"]) for b in committed["bindings"] if b["destination"] == queue} == {
+        ("moderation.events", "notice_issued")}
+    [room] = [p for p in committed["permissions"] if p["user"] == "room"]
+    for name in (queue, f"dlq.{queue}", "room.live"):
+        assert re.match(room["configure"], name) and re.match(room["read"], name), name
+    assert re.match(room["read"], "moderation.events") and re.match(room["write"], "room.live")
+
+
 def test_on_the_rpc_exchange_each_service_publishes_only_the_calls_the_table_gives_it_and_replies(
         every_service_definitions):
     committed = every_service_definitions

@@ -54,7 +54,7 @@ def run_identity(identity) -> dict[str, str]:
 
 
 def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
-    """Joins, a post edited and removed, a session, a cross-cohort grant, a removal and a leave."""
+    """Joins, a post edited, removed and restored, a session, a cross-cohort grant, a removal and a leave."""
     admin, morgan, teena = people["admin"], people["morgan"], people["teena"]
     for slug, cohort in ((ADULTS, identity_contract.ADULT), (TEENS, identity_contract.TEEN)):
         rooms.create_room(admin, {
@@ -66,6 +66,7 @@ def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
     message = conversation.post(teena, ADULTS, "hello @morgan")
     conversation.edit(teena, message["message_id"], "hello again @morgan")
     conversation.delete(morgan, message["message_id"], moderator=True, reason="off topic")
+    conversation.restore_message(morgan, message["message_id"], "on reflection it was fine")
     session = sessions.start_unplanned(morgan, ADULTS, "Drop-in chat", 30)
     sessions.end(morgan, session["session_id"])
     grant = conversation.grant_cohort_access(admin, morgan, TEENS, "covering the teen evening shift", None)

@@ -20,9 +20,10 @@ RPC_CALLERS: dict[str, tuple[str, ...]] = {
     "identity": ("room.get_room",),  # GrantRole: refuses a room that does not exist
     # its worker's first start: the events of identity and moderation (sanctions) it has not seen
     "room": ("identity.replay_events", "moderation.replay_events"),
-    # its decisions' removals; its worker's first start: the events of identity (people) and room (messages,
-    # members) it has not seen
-    "moderation": ("room.remove_message", "room.remove_person", "identity.replay_events", "room.replay_events"),
+    # its decisions' removals (and restores of messages hidden pending review); its worker's first start: the
+    # events of identity (people) and room (messages, members) it has not seen
+    "moderation": ("room.remove_message", "room.restore_message", "room.remove_person", "identity.replay_events",
+                   "room.replay_events"),
     "course": ("identity.award_badge",),  # learn -> earn: a completion awards its badge
 }
 
@@ -127,6 +128,12 @@ class RoomRpc:
     def remove_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict:
         """Removes a message for moderation (idempotent); the message as it now stands."""
         return self.transport.call("room", "remove_message", message_id=message_id, moderator_id=moderator_id,
+                                   reason=reason)
+
+    def restore_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict:
+        """Undoes a moderation removal (idempotent): the message is back with its body; errors.FailedPrecondition
+        for one its author deleted, errors.NotFound for none. The message as it now stands."""
+        return self.transport.call("room", "restore_message", message_id=message_id, moderator_id=moderator_id,
                                    reason=reason)
 
     def remove_person(self, room_slug: str, person_id: str, moderator_id: str, reason: str = "") -> bool:

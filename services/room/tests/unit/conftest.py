@@ -29,6 +29,7 @@ from hearth_common.fakes import (
 )
 from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
+from room_service.domain.notices import Notice
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Room
 from room_service.domain.sanctions import Sanction
@@ -47,7 +48,7 @@ from room_service.service_layer.unit_of_work import (
 )
 
 TABLES = ("rooms", "people", "streams", "timeline", "members", "messages", "hearts", "paces", "sanctions",
-          "cohort_grants", "sessions", "attendance", "hands", INBOX_TABLE, IDEMPOTENCY_TABLE)
+          "cohort_grants", "sessions", "attendance", "hands", "notices", INBOX_TABLE, IDEMPOTENCY_TABLE)
 
 
 @dataclasses.dataclass
@@ -445,6 +446,40 @@ class FakeHandsRepository(FakeRepository):
         return self._delete("hands", (slug, person_id))
 
 
+class FakeNoticesRepository(FakeRepository):
+    """A notice is keyed by its id (a repeat stores nothing); positions count up as the identity column does."""
+
+    positions = itertools.count(1)
+
+    def add(self, notice: Notice) -> bool:
+        if notice.notice_id in self._rows("notices"):
+            return False
+        notice.position = next(self.positions)
+        self._insert("notices", notice.notice_id, notice, "notices_pkey")
+        return True
+
+    def get(self, notice_id: str, person_id: str, *, lock: bool = False) -> Notice | None:
+        notice = self._get("notices", notice_id)
+        return notice if notice is not None and notice.person_id == person_id else None
+
+    def save(self, notice: Notice) -> None:
+        if notice.notice_id in self._rows("notices"):
+            self._put("notices", notice.notice_id, notice)
+
+    def page(self, person_id: str, before: int | None, limit: int) -> list[Notice]:
+        mine = [n for n in self._rows("notices").values()
+                if n.person_id == person_id and (before is None or n.position < before)]
+        return copy.deepcopy(sorted(mine, key=lambda n: -n.position)[:limit])
+
+    def received_since(self, person_ids: list[str], since: dt.datetime) -> list[Notice]:
+        found = [n for n in self._rows("notices").values() if n.person_id in person_ids and n.received_at >= since]
+        return copy.deepcopy(sorted(found, key=lambda n: n.position))
+
+    def purge(self, received_before: dt.datetime) -> int:
+        old = [key for key, n in self._rows("notices").items() if n.received_at < received_before]
+        return sum(self._delete("notices", key) for key in old)
+
+
 class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
     """room's transaction over the in-memory store, as its Core statements are: reads hand out copies, so a
     change reaches the store only through a repository's write."""
@@ -461,6 +496,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.cohort_grants = FakeCohortGrantsRepository(self)
         self.sessions = FakeSessionsRepository(self)
         self.hands = FakeHandsRepository(self)
+        self.notices = FakeNoticesRepository(self)
         self.idempotency = FakeIdempotencyRecords(self)
 
 

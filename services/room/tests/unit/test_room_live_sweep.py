@@ -1,6 +1,7 @@
 """Unit: the live hub's sweep thread keeps refreshing the presence of people with an open stream on its own
 schedule, whether or not the repair sweep beside it works (no broker, no database: both are stand-ins)."""
 import asyncio
+import json
 import threading
 import time
 
@@ -32,3 +33,32 @@ def test_open_streams_keep_their_presence_while_the_repair_sweep_fails():
     assert [pairs for _, pairs in touched] == [[("adult-community-lounge", "person-1")]] * len(touched)
     assert 3 <= len(touched) <= 8  # every 0.2 s of real time, not every sweep (about 50), and not never
     assert touched[0][0] - started >= 0.2
+
+
+def test_a_notice_reaches_every_stream_of_its_person_once_whether_by_broker_or_sweep_and_nobody_elses():
+    notice = {"notice_id": "n-1", "person_id": "sam", "kind": "warning", "text": "be kind", "room_slug": None,
+              "resources": [], "issued_at": "2026-12-05T12:00:00+00:00", "read_at": None,
+              "received_at": "2999-01-01T00:00:00+00:00"}
+    asked = []
+
+    def notices(person_ids, since):
+        asked.append(person_ids)
+        return [notice]
+
+    hub = LiveHub("amqp://unused", lambda slugs: {}, lambda pairs: 0, notices)
+
+    async def scenario():
+        subs = [hub.subscribe("adult-community-lounge", "sam"), hub.subscribe("adult-good-news", "sam"),
+                hub.subscribe("adult-community-lounge", "olly")]
+        hub._on_message(json.dumps([{"notice": notice}]), None)  # the broker's path
+        hub._sweep_notices()  # and the table's: the same notice
+        await asyncio.sleep(0.05)
+        return [[sub.mailbox.get_nowait() for _ in range(sub.mailbox.qsize())] for sub in subs]
+
+    sam_lounge, sam_news, olly = asyncio.run(scenario())
+    assert sam_lounge == sam_news == [{"notice": notice}] and olly == []
+    assert asked == [["olly", "sam"]]
+    keys = set()
+    while not hub._binding_changes.empty():
+        keys.add(hub._binding_changes.get_nowait())
+    assert {"notice.sam", "notice.olly"} <= keys  # the replica's queue binds its people's notice keys

@@ -437,7 +437,7 @@ class TurnChange(_message.Message):
     def __init__(self, person_id: _Optional[str] = ..., by: _Optional[str] = ..., position: _Optional[int] = ...) -> None: ...
 
 class RoomEvent(_message.Message):
-    __slots__ = ("room_slug", "seq", "kind", "occurred_at", "message", "deletion", "hearts", "member", "session", "turn", "slow_mode_seconds")
+    __slots__ = ("room_slug", "seq", "kind", "occurred_at", "message", "deletion", "hearts", "member", "session", "turn", "slow_mode_seconds", "notice")
     ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -449,6 +449,7 @@ class RoomEvent(_message.Message):
     SESSION_FIELD_NUMBER: _ClassVar[int]
     TURN_FIELD_NUMBER: _ClassVar[int]
     SLOW_MODE_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_FIELD_NUMBER: _ClassVar[int]
     room_slug: str
     seq: int
     kind: str
@@ -460,7 +461,54 @@ class RoomEvent(_message.Message):
     session: SupportSession
     turn: TurnChange
     slow_mode_seconds: int
-    def __init__(self, room_slug: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., message: _Optional[_Union[Message, _Mapping]] = ..., deletion: _Optional[_Union[MessageDeletion, _Mapping]] = ..., hearts: _Optional[_Union[HeartsChange, _Mapping]] = ..., member: _Optional[_Union[MemberChange, _Mapping]] = ..., session: _Optional[_Union[SupportSession, _Mapping]] = ..., turn: _Optional[_Union[TurnChange, _Mapping]] = ..., slow_mode_seconds: _Optional[int] = ...) -> None: ...
+    notice: Notice
+    def __init__(self, room_slug: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., message: _Optional[_Union[Message, _Mapping]] = ..., deletion: _Optional[_Union[MessageDeletion, _Mapping]] = ..., hearts: _Optional[_Union[HeartsChange, _Mapping]] = ..., member: _Optional[_Union[MemberChange, _Mapping]] = ..., session: _Optional[_Union[SupportSession, _Mapping]] = ..., turn: _Optional[_Union[TurnChange, _Mapping]] = ..., slow_mode_seconds: _Optional[int] = ..., notice: _Optional[_Union[Notice, _Mapping]] = ...) -> None: ...
+
+class Notice(_message.Message):
+    __slots__ = ("notice_id", "kind", "text", "room_slug", "resources", "issued_at", "read_at")
+    NOTICE_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    RESOURCES_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    READ_AT_FIELD_NUMBER: _ClassVar[int]
+    notice_id: str
+    kind: str
+    text: str
+    room_slug: str
+    resources: _containers.RepeatedScalarFieldContainer[str]
+    issued_at: _timestamp_pb2.Timestamp
+    read_at: _timestamp_pb2.Timestamp
+    def __init__(self, notice_id: _Optional[str] = ..., kind: _Optional[str] = ..., text: _Optional[str] = ..., room_slug: _Optional[str] = ..., resources: _Optional[_Iterable[str]] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., read_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListNoticesRequest(_message.Message):
+    __slots__ = ("before", "limit")
+    BEFORE_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    before: int
+    limit: int
+    def __init__(self, before: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListNoticesResponse(_message.Message):
+    __slots__ = ("notices", "next_before")
+    NOTICES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    notices: _containers.RepeatedCompositeFieldContainer[Notice]
+    next_before: int
+    def __init__(self, notices: _Optional[_Iterable[_Union[Notice, _Mapping]]] = ..., next_before: _Optional[int] = ...) -> None: ...
+
+class MarkNoticeReadRequest(_message.Message):
+    __slots__ = ("notice_id",)
+    NOTICE_ID_FIELD_NUMBER: _ClassVar[int]
+    notice_id: str
+    def __init__(self, notice_id: _Optional[str] = ...) -> None: ...
+
+class MarkNoticeReadResponse(_message.Message):
+    __slots__ = ("notice",)
+    NOTICE_FIELD_NUMBER: _ClassVar[int]
+    notice: Notice
+    def __init__(self, notice: _Optional[_Union[Notice, _Mapping]] = ...) -> None: ...
 
 class SetSlowModeRequest(_message.Message):
     __slots__ = ("slug", "seconds")

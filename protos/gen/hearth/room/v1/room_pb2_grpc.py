@@ -211,6 +211,16 @@ class RoomServiceStub:
                 request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsRequest.SerializeToString,
                 response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsResponse.FromString,
                 _registered_method=True)
+        self.ListNotices = channel.unary_unary(
+                '/hearth.room.v1.RoomService/ListNotices',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListNoticesRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListNoticesResponse.FromString,
+                _registered_method=True)
+        self.MarkNoticeRead = channel.unary_unary(
+                '/hearth.room.v1.RoomService/MarkNoticeRead',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadResponse.FromString,
+                _registered_method=True)
 
 
 class RoomServiceServicer:
@@ -342,8 +352,9 @@ class RoomServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Subscribe(self, request, context):
-        """Streams a room's timeline (messages, edits, deletions, hearts, joins, leaves, sessions, turns) in
-        seq order. Reconnect with after_seq = the last seq received to miss nothing and get nothing twice.
+        """Streams a room's timeline (messages, edits, deletions, restorations, hearts, joins, leaves, sessions,
+        turns) in seq order, and the caller's own private notices as they arrive (kind "notice", seq 0: on every
+        stream the caller has open, in any room, and on nobody else's). Reconnect with after_seq = the last seq received to miss nothing and get nothing twice.
         The first item is kind "subscribed" with the seq the stream continues after. The caller must have
         joined; the stream keeps them present and ends when they leave the room. INVALID_ARGUMENT for an
         after_seq past the room's last seq (a seq from another room, or made up): nothing would be missed silently.
@@ -471,6 +482,21 @@ class RoomServiceServicer:
 
     def ListCohortGrants(self, request, context):
         """The audit list of cross-cohort grants. Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListNotices(self, request, context):
+        """The caller's own private notices from moderation (warnings, sanctions, care notices, "help is coming",
+        appeal outcomes), newest first, paged with a cursor. Nobody lists another person's.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkNoticeRead(self, request, context):
+        """Marks one of the caller's own notices read (idempotent). NOT_FOUND for an id that is not theirs.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -653,6 +679,16 @@ def add_RoomServiceServicer_to_server(servicer, server):
                     servicer.ListCohortGrants,
                     request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsRequest.FromString,
                     response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsResponse.SerializeToString,
+            ),
+            'ListNotices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNotices,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListNoticesRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListNoticesResponse.SerializeToString,
+            ),
+            'MarkNoticeRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkNoticeRead,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1602,6 +1638,60 @@ class RoomService:
             '/hearth.room.v1.RoomService/ListCohortGrants',
             hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsRequest.SerializeToString,
             hearth_dot_room_dot_v1_dot_room__pb2.ListCohortGrantsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListNotices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/ListNotices',
+            hearth_dot_room_dot_v1_dot_room__pb2.ListNoticesRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.ListNoticesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkNoticeRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/MarkNoticeRead',
+            hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -109,6 +109,24 @@ class MessageDeleted(Payload):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class MessageRestored(Payload):
+    """A moderator undid a moderation removal (a message hidden pending review, then found fine): the message is
+    back in the room's history at its own place (`message_seq`) with its original `body`; `seq` is the
+    restoration's item, `reason` the moderator's (may be empty)."""
+
+    TYPE: ClassVar[str] = "message_restored"
+    room_slug: str = _slug()
+    message_id: str = _id()
+    seq: int = _seq()
+    message_seq: int = _seq()
+    author_id: str = _person_id()
+    body: str
+    restored_by: str = _person_id()
+    reason: str = rule(empty=True)
+    restored_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class SessionStarted(Payload):
     """A support session went live in a room (`kind`: scheduled or unplanned)."""
 
@@ -168,10 +186,10 @@ class CohortAccessRevoked(Payload):
     revoked_at: dt.datetime
 
 
-RoomPayload = (MemberJoined | MemberLeft | MessagePosted | MessageEdited | MessageDeleted | SessionStarted
-               | SessionEnded | CohortAccessGranted | CohortAccessRevoked)
+RoomPayload = (MemberJoined | MemberLeft | MessagePosted | MessageEdited | MessageDeleted | MessageRestored
+               | SessionStarted | SessionEnded | CohortAccessGranted | CohortAccessRevoked)
 
-CONTRACT = Contract(SOURCE, MemberJoined, MemberLeft, MessagePosted, MessageEdited, MessageDeleted,
+CONTRACT = Contract(SOURCE, MemberJoined, MemberLeft, MessagePosted, MessageEdited, MessageDeleted, MessageRestored,
                     SessionStarted, SessionEnded, CohortAccessGranted, CohortAccessRevoked)
 EVENT_TYPES = CONTRACT.types
 

@@ -7,6 +7,12 @@ The broker is the fast path only: the timeline table is the truth. A subscriptio
 reads the missing items from the database, and a sweep compares each subscribed room's head seq with what
 was delivered, so an item whose notification was lost (a crash between commit and publish, a broker
 outage) arrives within a sweep interval instead of never.
+
+Private notices travel the same exchange to their person alone: room-worker, having stored one, publishes it with
+the routing key `notice.<person_id>` (room slugs have no dots, so no room's key is one), and each replica binds
+that key while one of its streams belongs to that person, in whatever room. The notices table is the truth
+again: the sweep reads the notices of the people with streams here received within NOTICE_SWEEP_WINDOW, and a
+stream is handed each notice once (`Subscription.offer_notice`).
 """
 from __future__ import annotations
 
@@ -27,6 +33,16 @@ import kombu
 log = logging.getLogger(__name__)
 
 EXCHANGE = kombu.Exchange("room.live", type="topic", durable=True, delivery_mode=1)
+NOTICE_KEY_PREFIX = "notice."
+# How far back the sweep looks for notices a stream may have missed (a lost notification older than this is
+# in the person's list, not on their stream); and the slack for clocks between room-worker and room-grpc.
+NOTICE_SWEEP_WINDOW = dt.timedelta(minutes=10)
+CLOCK_SLACK = dt.timedelta(seconds=5)
+
+
+def notice_key(person_id: str) -> str:
+    """The live exchange's routing key of a person's notices."""
+    return NOTICE_KEY_PREFIX + person_id
 
 
 def _encode(items: list[dict]) -> str:
@@ -46,6 +62,8 @@ class Subscription:
         self.loop = loop
         self.mailbox: asyncio.Queue = asyncio.Queue()
         self.delivered = 0  # the last seq handed to the client; written on the loop only
+        self.opened_at = dt.datetime.now(dt.timezone.utc)
+        self.notices_offered: set[str] = set()  # ids of the notices handed to this stream; on the loop only
 
     def offer(self, item: dict) -> None:
         """On the loop."""
@@ -57,6 +75,12 @@ class Subscription:
         if seq > self.delivered:
             self.mailbox.put_nowait({"head": seq})
 
+    def offer_notice(self, notice: dict) -> None:
+        """On the loop: one of this stream's person's notices (live_notice), each handed over once."""
+        if notice["person_id"] == self.person_id and notice["notice_id"] not in self.notices_offered:
+            self.notices_offered.add(notice["notice_id"])
+            self.mailbox.put_nowait({"notice": notice})
+
 
 class LiveHub:
     """A room-grpc process's link to the live exchange, plus the sweep that repairs lost notifications and
@@ -67,6 +91,7 @@ class LiveHub:
         amqp_uri: str,
         heads: Callable[[list[str]], dict[str, int]],
         touch: Callable[[list[tuple[str, str]]], int],
+        notices: Callable[[list[str], dt.datetime], list[dict]] | None = None,
         *,
         sweep_interval: float = 1.0,
         touch_interval: float = 15.0,
@@ -74,10 +99,12 @@ class LiveHub:
         self.amqp_uri = amqp_uri
         self.heads = heads
         self.touch = touch
+        self.notices = notices  # the notices of these people received since then (Notices.received_since)
         self.sweep_interval = sweep_interval
         self.touch_interval = touch_interval
         self.queue_name = f"room.live.{socket.gethostname()}.{uuid.uuid4().hex[:12]}"
         self._subscriptions: dict[str, set[Subscription]] = collections.defaultdict(set)
+        self._people: dict[str, set[Subscription]] = collections.defaultdict(set)  # the same, by person
         self._lock = threading.Lock()
         self._publish_lock = threading.Lock()
         self._producer_conn: kombu.Connection | None = None
@@ -98,8 +125,12 @@ class LiveHub:
         with self._lock:
             first = slug not in self._subscriptions
             self._subscriptions[slug].add(sub)
+            first_of_person = person_id not in self._people
+            self._people[person_id].add(sub)
         if first:
             self._binding_changes.put(slug)
+        if first_of_person:
+            self._binding_changes.put(notice_key(person_id))
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
@@ -110,19 +141,34 @@ class LiveHub:
                 if not subs:
                     del self._subscriptions[sub.slug]
                     self._binding_changes.put(sub.slug)
+            subs = self._people.get(sub.person_id)
+            if subs is not None:
+                subs.discard(sub)
+                if not subs:
+                    del self._people[sub.person_id]
+                    self._binding_changes.put(notice_key(sub.person_id))
 
     def _snapshot(self) -> dict[str, list[Subscription]]:
         with self._lock:
             return {slug: list(subs) for slug, subs in self._subscriptions.items()}
 
-    def _deliver(self, items: list[dict]) -> None:
-        """From any thread: hands items to their rooms' subscriptions, one loop wake-up per loop."""
+    def _followed_keys(self) -> set[str]:
+        """The routing keys this replica's streams follow: their rooms' slugs and their people's notice keys."""
         with self._lock:
-            targets = {item["room_slug"]: list(self._subscriptions.get(item["room_slug"], ())) for item in items}
+            return set(self._subscriptions) | {notice_key(person_id) for person_id in self._people}
+
+    def _deliver(self, items: list[dict]) -> None:
+        """From any thread: hands items to their rooms' subscriptions (a notice, `{"notice": ...}`, to its
+        person's), one loop wake-up per loop."""
         by_loop: dict[asyncio.AbstractEventLoop, list] = collections.defaultdict(list)
-        for item in items:
-            for sub in targets[item["room_slug"]]:
-                by_loop[sub.loop].append((sub.offer, item))
+        with self._lock:
+            for item in items:
+                if "notice" in item:
+                    for sub in self._people.get(item["notice"]["person_id"], ()):
+                        by_loop[sub.loop].append((sub.offer_notice, item["notice"]))
+                else:
+                    for sub in self._subscriptions.get(item["room_slug"], ()):
+                        by_loop[sub.loop].append((sub.offer, item))
         for loop, calls in by_loop.items():
             loop.call_soon_threadsafe(_run_all, calls)
 
@@ -208,7 +254,7 @@ class LiveHub:
                                         accept=["json"]):
                         self.consuming.set()
                         backoff = 0.2
-                        self._rebind(channel, bound, set(self._snapshot()))
+                        self._rebind(channel, bound, self._followed_keys())
                         while not self._stop.is_set():
                             try:
                                 conn.drain_events(timeout=0.1)
@@ -235,7 +281,7 @@ class LiveHub:
         """Binds the live queue to each of `slugs` followed here and unbinds the others (consumer thread).
         A room just bound gets its head offered at once: what was committed before the binding took effect
         is read from the timeline rather than waiting for the sweep."""
-        followed = set(self._snapshot())
+        followed = self._followed_keys()
         for slug in slugs:
             if slug in followed and slug not in bound:
                 channel.queue_bind(queue=self.queue_name, exchange=EXCHANGE.name, routing_key=slug)
@@ -243,7 +289,7 @@ class LiveHub:
             elif slug not in followed and slug in bound:
                 channel.queue_unbind(queue=self.queue_name, exchange=EXCHANGE.name, routing_key=slug)
                 bound.discard(slug)
-        fresh = [slug for slug in slugs if slug in followed]
+        fresh = [slug for slug in slugs if slug in followed and not slug.startswith(NOTICE_KEY_PREFIX)]
         if fresh:
             self._offer_heads(self.heads(sorted(fresh)))
 
@@ -264,6 +310,10 @@ class LiveHub:
                 self._sweep_once()
             except Exception:
                 log.warning("live sweep failed; retrying", exc_info=True)
+            try:
+                self._sweep_notices()
+            except Exception:
+                log.warning("live notice sweep failed; retrying", exc_info=True)
             if time.monotonic() < next_touch:
                 continue
             next_touch = time.monotonic() + self.touch_interval
@@ -290,6 +340,27 @@ class LiveHub:
         self._previous_heads = heads
         self._offer_heads(offered, subscriptions)
 
+    def _sweep_notices(self) -> None:
+        """Offers each stream here its person's notices received since it opened (within NOTICE_SWEEP_WINDOW):
+        those whose notification was lost reach it now; the rest were handed over already and are dropped."""
+        if self.notices is None:
+            return
+        with self._lock:
+            people = {person_id: list(subs) for person_id, subs in self._people.items()}
+        if not people:
+            return
+        now = dt.datetime.now(dt.timezone.utc)
+        opened = min(sub.opened_at for subs in people.values() for sub in subs)
+        since = max(opened, now - NOTICE_SWEEP_WINDOW) - CLOCK_SLACK
+        by_loop: dict[asyncio.AbstractEventLoop, list] = collections.defaultdict(list)
+        for notice in self.notices(sorted(people), since):
+            received_at = dt.datetime.fromisoformat(notice["received_at"])
+            for sub in people.get(notice["person_id"], ()):
+                if received_at >= sub.opened_at - CLOCK_SLACK:
+                    by_loop[sub.loop].append((sub.offer_notice, notice))
+        for loop, calls in by_loop.items():
+            loop.call_soon_threadsafe(_run_all, calls)
+
     def _offer_heads(self, heads: dict[str, int], subscriptions: dict[str, list[Subscription]] | None = None) -> None:
         subscriptions = subscriptions if subscriptions is not None else self._snapshot()
         by_loop: dict[asyncio.AbstractEventLoop, list] = collections.defaultdict(list)
@@ -299,6 +370,29 @@ class LiveHub:
                     by_loop[sub.loop].append((sub.offer_head, seq))
         for loop, calls in by_loop.items():
             loop.call_soon_threadsafe(_run_all, calls)
+
+
+class NoticePublisher:
+    """room-worker's side of notice delivery: announces notices it stored to every room-grpc replica, with their
+    person's routing key (best effort: a failure is repaired by the replicas' sweep). Notices are rare: a
+    connection per batch."""
+
+    def __init__(self, amqp_uri: str):
+        self.amqp_uri = amqp_uri
+
+    def __call__(self, notices: list[dict]) -> None:
+        try:
+            with kombu.Connection(self.amqp_uri, connect_timeout=2) as conn:
+                conn.ensure_connection(max_retries=1)
+                channel = conn.channel()
+                EXCHANGE(channel).declare()
+                producer = kombu.Producer(channel, exchange=EXCHANGE)
+                for notice in notices:
+                    producer.publish(json.dumps([{"notice": notice}]), routing_key=notice_key(notice["person_id"]),
+                                     content_type="application/json", content_encoding="utf-8", delivery_mode=1,
+                                     retry=False)
+        except Exception:
+            log.warning("live notice publish failed; streams will get it from the sweep", exc_info=True)
 
 
 def _run_all(calls) -> None:

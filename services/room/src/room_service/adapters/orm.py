@@ -93,6 +93,8 @@ messages = sa.Table(
     sa.Column("edited_at", TZ),
     sa.Column("deleted_at", TZ),
     sa.Column("deleted_by", sa.String(36)),
+    # A moderation removal (which restore_message undoes), not the author's own deletion.
+    sa.Column("deleted_by_moderation", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("room_slug", "seq"),
     sa.Index("ix_messages_author_id_posted_at", "author_id", "posted_at"),
 )
@@ -174,6 +176,25 @@ hands = sa.Table(
     sa.Column("room_slug", sa.String(64), primary_key=True),
     sa.Column("person_id", sa.String(36), primary_key=True),
     sa.Column("raised_at", TZ, nullable=False),
+)
+
+# Private notices from moderation (warnings, sanctions, care, "help is coming", appeal outcomes), each for its
+# person alone: listed newest first by `position` (the order room stored them), kept NOTICE_RETENTION.
+notices = sa.Table(
+    "notices",
+    metadata,
+    sa.Column("notice_id", sa.String(64), primary_key=True),
+    sa.Column("position", sa.BigInteger, sa.Identity(), nullable=False, unique=True),
+    sa.Column("person_id", sa.String(36), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("room_slug", sa.String(64)),
+    sa.Column("resources", JSON, nullable=False),
+    sa.Column("issued_at", TZ, nullable=False),
+    sa.Column("received_at", TZ, nullable=False),
+    sa.Column("read_at", TZ),
+    sa.Index("ix_notices_person_id_position", "person_id", "position"),
+    sa.Index("ix_notices_person_id_received_at", "person_id", "received_at"),
 )
 
 inbox = define_inbox_table(metadata)

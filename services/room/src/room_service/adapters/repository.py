@@ -22,6 +22,7 @@ from hearth_common.unit_of_work import UniqueViolation
 from room_service.adapters import orm
 from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
+from room_service.domain.notices import Notice
 from room_service.domain.people import BadgeState, GrantState, KnownPerson
 from room_service.domain.rooms import Room
 from room_service.domain.sanctions import Sanction
@@ -42,6 +43,7 @@ _MESSAGE_FIELDS = [f.name for f in dataclasses.fields(Message)]
 _SANCTION_FIELDS = [f.name for f in dataclasses.fields(Sanction)]
 _SESSION_FIELDS = [f.name for f in dataclasses.fields(SupportSession)]
 _GRANT_FIELDS = [f.name for f in dataclasses.fields(CohortGrant)]
+_NOTICE_FIELDS = [f.name for f in dataclasses.fields(Notice)]
 
 
 # The door's facts (see RoomsRepository.access_context) as the columns of one row about the room r, for
@@ -89,6 +91,7 @@ SELECT r.slug, r.name, r.description, r.topic, r.audience_cohort, r.audience_kin
        (SELECT coalesce(json_agg(page ORDER BY page.seq DESC), '[]') FROM (
           SELECT m.message_id, m.room_slug, m.seq, m.author_id, m.author_username, m.body, m.reply_to,
                  m.mentions, m.hearts, m.posted_at, m.edited_at, m.deleted_at, m.deleted_by,
+                 m.deleted_by_moderation,
                  m.hearts > 0 AND EXISTS (SELECT 1 FROM hearts h WHERE h.message_id = m.message_id
                                             AND h.person_id = :person_id) AS hearted
             FROM messages m WHERE m.room_slug = r.slug AND m.seq < :cursor
@@ -113,6 +116,7 @@ SELECT r.slug, r.name, r.description, r.topic, r.audience_cohort, r.audience_kin
        (SELECT coalesce(json_agg(page ORDER BY page.seq ASC), '[]') FROM (
           SELECT m.message_id, m.room_slug, m.seq, m.author_id, m.author_username, m.body, m.reply_to,
                  m.mentions, m.hearts, m.posted_at, m.edited_at, m.deleted_at, m.deleted_by,
+                 m.deleted_by_moderation,
                  m.hearts > 0 AND EXISTS (SELECT 1 FROM hearts h WHERE h.message_id = m.message_id
                                             AND h.person_id = :person_id) AS hearted
             FROM messages m WHERE m.room_slug = r.slug AND m.seq > :cursor
@@ -473,7 +477,7 @@ class MessagesRepository:
             author_username=m["author_username"], body=m["body"], posted_at=when(m["posted_at"]),
             reply_to=m["reply_to"], mentions=m["mentions"], hearts=m["hearts"],
             edited_at=m["edited_at"] and when(m["edited_at"]), deleted_at=m["deleted_at"] and when(m["deleted_at"]),
-            deleted_by=m["deleted_by"],
+            deleted_by=m["deleted_by"], deleted_by_moderation=m["deleted_by_moderation"],
         )
 
     # The person's posts and edits take turns until commit: the first statement takes a lock of the
@@ -776,6 +780,54 @@ class HandsRepository:
         return self.session.execute(sa.delete(t).where(t.c.room_slug == slug, t.c.person_id == person_id)).rowcount == 1
 
 
+class NoticesRepository:
+    def __init__(self, session: Connection):
+        self.session = session
+
+    @staticmethod
+    def _notice(row) -> Notice:
+        return Notice(**{k: row[k] for k in _NOTICE_FIELDS})
+
+    def add(self, notice: Notice) -> bool:
+        t = orm.notices
+        values = {k: getattr(notice, k) for k in _NOTICE_FIELDS if k != "position"}
+        position = self.session.execute(
+            postgresql.insert(t).values(**values).on_conflict_do_nothing(index_elements=[t.c.notice_id])
+            .returning(t.c.position)).scalar()
+        if position is None:
+            return False
+        notice.position = position
+        return True
+
+    def get(self, notice_id: str, person_id: str, *, lock: bool = False) -> Notice | None:
+        t = orm.notices
+        stmt = sa.select(t).where(t.c.notice_id == notice_id, t.c.person_id == person_id)
+        row = self.session.execute(stmt.with_for_update() if lock else stmt).mappings().first()
+        return self._notice(row) if row else None
+
+    def save(self, notice: Notice) -> None:
+        t = orm.notices
+        self.session.execute(sa.update(t).where(t.c.notice_id == notice.notice_id).values(read_at=notice.read_at))
+
+    def page(self, person_id: str, before: int | None, limit: int) -> list[Notice]:
+        t = orm.notices
+        stmt = sa.select(t).where(t.c.person_id == person_id)
+        if before is not None:
+            stmt = stmt.where(t.c.position < before)
+        rows = self.session.execute(stmt.order_by(t.c.position.desc()).limit(limit)).mappings()
+        return [self._notice(row) for row in rows]
+
+    def received_since(self, person_ids: list[str], since: dt.datetime) -> list[Notice]:
+        t = orm.notices
+        rows = self.session.execute(sa.select(t).where(t.c.person_id.in_(person_ids), t.c.received_at >= since)
+                                    .order_by(t.c.position)).mappings()
+        return [self._notice(row) for row in rows]
+
+    def purge(self, received_before: dt.datetime) -> int:
+        t = orm.notices
+        return self.session.execute(sa.delete(t).where(t.c.received_at < received_before)).rowcount
+
+
 class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
     def __init__(self, engine: Engine, single_statements: bool = False, engine_autocommits: bool = False):
         super().__init__(engine, orm.outbox, SOURCE, single_statements=single_statements,
@@ -792,6 +844,7 @@ class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.cohort_grants = CohortGrantsRepository(connection)
         self.sessions = SessionsRepository(connection)
         self.hands = HandsRepository(connection)
+        self.notices = NoticesRepository(connection)
         self.idempotency = SqlIdempotencyRecords(connection, orm.idempotency_records)
 
     def claim_event(self, envelope: dict) -> bool:

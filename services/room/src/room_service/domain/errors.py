@@ -130,6 +130,14 @@ class MessageDeleted(FailedPrecondition):
     pass
 
 
+class NotRestorable(FailedPrecondition):
+    """A message its author deleted: only a moderation removal is undone."""
+
+
+class NoticeNotFound(NotFound):
+    """No notice of the caller's by that id (another person's answers the same)."""
+
+
 class PostingTooFast(ResourceExhausted):
     pass
 

@@ -53,6 +53,16 @@ def message_deleted(message: Message, seq: int, *, by_moderation: bool, reason: 
     ).event()
 
 
+def message_restored(message: Message, seq: int, restored_by: str, reason: str, restored_at: dt.datetime) -> Event:
+    """`seq`: the restoration's own timeline seq (`message_seq` is the message's); the body as first posted (or
+    last edited by its author)."""
+    return contract.MessageRestored(
+        room_slug=message.room_slug, message_id=message.message_id, seq=seq, message_seq=message.seq,
+        author_id=message.author_id, body=message.body, restored_by=restored_by, reason=reason[:MAX_NOTE],
+        restored_at=restored_at,
+    ).event()
+
+
 def session_started(session: Session, seq: int) -> Event:
     return contract.SessionStarted(
         session_id=session.session_id, room_slug=session.room_slug, topic=session.topic, kind=session.kind,

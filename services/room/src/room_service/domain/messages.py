@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 from hearth_common import text
 from hearth_common.pacing import Pace
-from room_service.domain.errors import InvalidMessage, MessageDeleted, NotYourMessage, PostingTooFast
+from room_service.domain.errors import (
+    InvalidMessage,
+    MessageDeleted,
+    NotRestorable,
+    NotYourMessage,
+    PostingTooFast,
+)
 
 MAX_BODY = 2000
 MAX_MENTIONS = 10
@@ -54,6 +60,9 @@ class Message:
     edited_at: dt.datetime | None = None
     deleted_at: dt.datetime | None = None
     deleted_by: str | None = None
+    # Removed by moderation (which may restore it), not deleted by its author (which nobody undoes). The body is
+    # kept either way; the views show a deleted message without it.
+    deleted_by_moderation: bool = False
 
     @property
     def deleted(self) -> bool:
@@ -66,7 +75,18 @@ class Message:
     def delete(self, actor_id: str, now: dt.datetime, *, moderator: bool = False) -> None:
         if not moderator:
             self._own(actor_id, "delete")
-        self.deleted_at, self.deleted_by = now, actor_id
+        self.deleted_at, self.deleted_by, self.deleted_by_moderation = now, actor_id, moderator
+
+    def restore(self) -> bool:
+        """Undoes a moderation removal: the message shows again, with its body, at its place. False when it is
+        not deleted (nothing to do); NotRestorable when its author deleted it (their choice stands)."""
+        if not self.deleted:
+            return False
+        if not self.deleted_by_moderation:
+            raise NotRestorable("its author deleted this message; only a moderation removal can be undone")
+        self.deleted_at = self.deleted_by = None
+        self.deleted_by_moderation = False
+        return True
 
     def _own(self, actor_id: str, verb: str) -> None:
         if self.deleted:

@@ -51,7 +51,7 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
     verifier = verifier or TokenVerifier(identity_key_fetcher(settings.identity_grpc_target),
                                          issuer=settings.token_issuer, audience=settings.token_audience)
     conversation, sessions = build_conversation(settings, engine, pool_size=pool_size(settings))
-    live = LiveHub(settings.amqp_uri, conversation.heads, conversation.touch_many,
+    live = LiveHub(settings.amqp_uri, conversation.heads, conversation.touch_many, conversation.notices_received_since,
                    sweep_interval=settings.live_sweep_seconds,
                    touch_interval=max(settings.presence_timeout_seconds / 4, 0.5))
     conversation.live = live.publish

@@ -107,6 +107,12 @@ def grant_pb(g: dict) -> pb.CohortGrant:
     )
 
 
+def notice_pb(n: dict) -> pb.Notice:
+    return pb.Notice(notice_id=n["notice_id"], kind=n["kind"], text=n["text"], room_slug=n["room_slug"] or "",
+                     resources=n["resources"], issued_at=to_timestamp(n["issued_at"]),
+                     read_at=to_timestamp(n["read_at"]))
+
+
 _TURN_KINDS = {"hand_raised", "hand_lowered", "turn_given", "turn_skipped", "turn_ended",
                "facilitator_checked_in", "facilitator_checked_out"}
 
@@ -116,7 +122,9 @@ def room_event_pb(item: dict) -> pb.RoomEvent:
     kind, data = item["kind"], item["data"]
     event = pb.RoomEvent(room_slug=item["room_slug"], seq=item["seq"], kind=kind,
                          occurred_at=to_timestamp(item["occurred_at"]))
-    if kind in ("message_posted", "message_edited"):
+    if kind == "notice":  # the caller's private notice: no item of the room's timeline
+        event.notice.CopyFrom(notice_pb(data))
+    elif kind in ("message_posted", "message_edited", "message_restored"):
         event.message.CopyFrom(message_pb({"seq": item["seq"], **data}))  # a posted message's seq is its item's
     elif kind == "message_deleted":
         event.deletion.CopyFrom(pb.MessageDeletion(message_id=data["message_id"], message_seq=data["message_seq"],
@@ -306,3 +314,13 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
     def ListCohortGrants(self, request, context):
         grants = self.conversation.list_cohort_grants(caller().person_id, request.slug)
         return pb.ListCohortGrantsResponse(grants=[grant_pb(g) for g in grants])
+
+    # --- private notices ----------------------------------------------------------------------
+
+    def ListNotices(self, request, context):
+        page = self.conversation.list_notices(caller().person_id, request.before, request.limit or 50)
+        return pb.ListNoticesResponse(notices=[notice_pb(n) for n in page["notices"]], next_before=page["next_before"])
+
+    def MarkNoticeRead(self, request, context):
+        return pb.MarkNoticeReadResponse(notice=notice_pb(self.conversation.mark_notice_read(caller().person_id,
+                                                                                             request.notice_id)))

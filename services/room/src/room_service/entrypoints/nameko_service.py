@@ -11,6 +11,7 @@ from hearth_common.contracts import identity, moderation
 from hearth_common.nameko_deps import Resource, internal_rpc, jsonable
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 from room_service import settings as settings_module
+from room_service.adapters.live import NoticePublisher
 from room_service.bootstrap import build_conversation, build_relay, build_service
 
 settings = settings_module.load()
@@ -20,8 +21,11 @@ kit = WorkerKit(settings, build_relay)
 
 @functools.cache
 def _conversation():
-    """Conversation and Sessions, built once for the worker's handlers and timers."""
-    return build_conversation(settings, kit.engine)
+    """Conversation and Sessions, built once for the worker's handlers and timers; notices it stores go to their
+    person's live streams on every room-grpc replica."""
+    conversation, sessions = build_conversation(settings, kit.engine)
+    conversation.notices.deliver = NoticePublisher(settings.amqp_uri)
+    return conversation, sessions
 
 
 class RoomWorker(
@@ -30,6 +34,9 @@ class RoomWorker(
     event_handlers(identity.CONTRACT, lambda worker, envelope: worker.rooms.apply_identity_event(envelope)),
     event_handlers(moderation.CONTRACT, lambda worker, envelope: worker.conversation.apply_sanction_event(envelope),
                    moderation.SANCTION_EVENT_TYPES),
+    # moderation's private notices: kept for their person alone and delivered on their live streams
+    event_handlers(moderation.CONTRACT, lambda worker, envelope: worker.conversation.receive_notice(envelope),
+                   moderation.NOTICE_EVENT_TYPES),
 ):
     """nameko service `room`."""
 
@@ -51,6 +58,13 @@ class RoomWorker(
         """Removes a message for moderation (idempotent); returns the message as it now stands."""
         log.info("message removal", extra={"caller": self.calling_service, "moderator_id": moderator_id})
         return jsonable(self.conversation.delete(moderator_id, message_id, moderator=True, reason=reason))
+
+    @internal_rpc
+    def restore_message(self, message_id, moderator_id, reason=""):
+        """Undoes a moderation removal (idempotent): the message is back with its body; FailedPrecondition for one
+        its author deleted. Returns the message as it now stands."""
+        log.info("message restored", extra={"caller": self.calling_service, "moderator_id": moderator_id})
+        return jsonable(self.conversation.restore_message(moderator_id, message_id, reason))
 
     @internal_rpc
     def remove_person(self, room_slug, person_id, moderator_id, reason=""):
@@ -78,6 +92,13 @@ class RoomWorker(
         closed = self.sessions.close_overdue()
         if closed:
             log.info("overdue sessions closed", extra={"count": closed})
+
+    @timer(interval=3600)
+    def purge_notices(self):
+        """Deletes private notices past their retention (notices.NOTICE_RETENTION, 180 days)."""
+        purged = self.conversation.notices.purge()
+        if purged:
+            log.info("old notices deleted", extra={"count": purged})
 
     @timer(interval=3600)
     def purge_idempotency_records(self):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from room_service.service_layer.access import Access
 from room_service.service_layer.messages import Messages
 from room_service.service_layer.moderation import Moderation
+from room_service.service_layer.notices import Notices
 from room_service.service_layer.presence import PRESENCE_TIMEOUT, Presence
 from room_service.service_layer.timeline import LiveFanOut, Transactions, utcnow
 from room_service.service_layer.unit_of_work import UnitOfWork
@@ -29,6 +30,7 @@ class Conversation:
         self.messages = Messages(self.transactions)
         self.access = Access(self.transactions)
         self.moderation = Moderation(self.transactions)
+        self.notices = Notices(self.transactions)  # its live delivery set by room-worker (NoticePublisher)
         # The use cases, by the names the entrypoints call them.
         self.join, self.leave, self.members = self.presence.join, self.presence.leave, self.presence.members
         self.touch, self.touch_many = self.presence.touch, self.presence.touch_many
@@ -39,6 +41,9 @@ class Conversation:
         self.history = self.messages.history
         self.remove_person, self.set_slow_mode = self.moderation.remove_person, self.moderation.set_slow_mode
         self.apply_sanction_event = self.moderation.apply_sanction_event
+        self.restore_message = self.moderation.restore_message
+        self.receive_notice, self.list_notices = self.notices.receive, self.notices.list
+        self.mark_notice_read, self.notices_received_since = self.notices.mark_read, self.notices.received_since
         self.grant_cohort_access = self.access.grant_cohort_access
         self.revoke_cohort_access = self.access.revoke_cohort_access
         self.list_cohort_grants = self.access.list_cohort_grants

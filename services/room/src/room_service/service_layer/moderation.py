@@ -2,38 +2,58 @@
 from moderation's events."""
 from __future__ import annotations
 
-from room_service.domain import errors, sanctions
-from room_service.service_layer.access import load_room, require_may_enter, require_moderator
+from room_service.domain import errors, events, sanctions
+from room_service.service_layer.access import load_room, require_may_enter
 from room_service.service_layer.messages import delete_message, find_message
 from room_service.service_layer.timeline import Transactions, append, remove_member
-from room_service.service_layer.views import message_view
+from room_service.service_layer.views import message_view, timeline_message
 
 
 class Moderation:
-    """Removals by the room's moderators, slow mode by its staff, and sanctions (mutes, bans) as moderation
-    announces them."""
+    """Removals and restores for the moderation service, slow mode by the room's staff, and sanctions (mutes,
+    bans) as moderation announces them.
+
+    The removals and restores are called only by moderation, over internal RPC whose caller the broker proves
+    (hearth_common.service_rpc.RPC_CALLERS). Moderation authorises the person acting by its own permission
+    matrix (chat room moderators in their rooms, session leaders and hosts in their live session's room, admins;
+    or moderation itself when a message is hidden pending review), so room does not check that person's role
+    again: `moderator_id` is who the record names (a person's id, or `service:moderation`)."""
 
     def __init__(self, transactions: Transactions):
         self.tx = transactions
 
     def remove_message(self, moderator_id: str, message_id: str, reason: str = "") -> dict:
-        """A moderator of the message's room removes it (idempotent); returns the message as it now stands."""
+        """Moderation removes a message (idempotent); returns the message as it now stands."""
         now = self.tx.clock()
         with self.tx.begin() as uow:
             message = find_message(uow, message_id, lock=True)
-            require_moderator(uow, moderator_id, message.room_slug, now, "remove someone else's message")
             if message.deleted:
                 return message_view(message)
             delete_message(uow, message, moderator_id, now, by_moderation=True, reason=reason)
             self.tx.commit(uow)
             return message_view(message)
 
+    def restore_message(self, moderator_id: str, message_id: str, reason: str = "") -> dict:
+        """Moderation undoes its removal (a message hidden pending review that
+        they found fine): it is back in history at its place with its body, and live streams get a
+        `message_restored` item with it (idempotent). Refused for a message its author deleted."""
+        now = self.tx.clock()
+        with self.tx.begin() as uow:
+            message = find_message(uow, message_id, lock=True)
+            if not message.restore():
+                return message_view(message)
+            uow.messages.save(message)
+            item = append(uow, message.room_slug, "message_restored",
+                          timeline_message(message) | {"restored_by": moderator_id}, now)
+            uow.add_events([events.message_restored(message, item["seq"], moderator_id, reason, now)])
+            self.tx.commit(uow)
+            return message_view(message)
+
     def remove_person(self, moderator_id: str, slug: str, person_id: str, reason: str) -> bool:
-        """A moderator of the room removes someone from it (idempotent: False when they were not in it)."""
+        """Moderation removes someone from a room (idempotent: False when they were not in it)."""
         now = self.tx.clock()
         with self.tx.begin() as uow:
             load_room(uow, slug)
-            require_moderator(uow, moderator_id, slug, now, "remove someone from a room")
             removed = remove_member(uow, slug, person_id, "removed", now, by=moderator_id, note=reason)
             self.tx.commit(uow)
             return removed

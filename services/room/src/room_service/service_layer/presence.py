@@ -121,7 +121,8 @@ class Presence:
 
         `subscription` must be registered before this is called (so nothing committed meanwhile is missed);
         its asyncio mailbox brings broker items and head seqs. A jump in seq is filled from the timeline
-        table, an item already delivered is dropped. The stream ends when the person leaves the room.
+        table, an item already delivered is dropped. The stream ends when the person leaves the room. The
+        person's private notices come in between (kind `notice`, seq 0: no item of the room's timeline).
         Database reads go through `run_blocking(function, *args)` so the event loop never waits on them.
         """
         if after_seq is not None and after_seq < 0:
@@ -159,6 +160,10 @@ class Presence:
                 return
         while True:
             got = await subscription.mailbox.get()
+            if "notice" in got:  # the person's private notice: no item of this room's timeline (no seq)
+                yield {"room_slug": "", "seq": 0, "kind": "notice", "data": got["notice"],
+                       "occurred_at": got["notice"]["received_at"]}
+                continue
             target = got.get("head", got.get("seq"))
             if target <= delivered:
                 continue

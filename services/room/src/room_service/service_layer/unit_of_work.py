@@ -13,6 +13,7 @@ from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-export
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
+from room_service.domain.notices import Notice
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Room
 from room_service.domain.sanctions import Sanction
@@ -178,6 +179,20 @@ class HandsRepository(Protocol):
     def remove(self, slug: str, person_id: str) -> bool: ...
 
 
+class NoticesRepository(Protocol):
+    def add(self, notice: Notice) -> bool:
+        """Stores a new notice (its `position` set); False, storing nothing, when its id is stored already."""
+    def get(self, notice_id: str, person_id: str, *, lock: bool = False) -> Notice | None:
+        """The person's own notice by that id; None for none, or for another person's."""
+    def save(self, notice: Notice) -> None: ...
+    def page(self, person_id: str, before: int | None, limit: int) -> list[Notice]:
+        """Up to `limit` of the person's notices with a position below `before` (None: from the newest),
+        newest first."""
+    def received_since(self, person_ids: list[str], since: dt.datetime) -> list[Notice]:
+        """The notices of these people received at or after `since`, oldest first."""
+    def purge(self, received_before: dt.datetime) -> int: ...
+
+
 class UnitOfWork(BaseUnitOfWork):
     """Room's transaction. Besides the outbox events, it collects the timeline items it wrote, which the
     service hands to the live fan-out once (and only if) the transaction committed."""
@@ -192,6 +207,7 @@ class UnitOfWork(BaseUnitOfWork):
     cohort_grants: CohortGrantsRepository
     sessions: SessionsRepository
     hands: HandsRepository
+    notices: NoticesRepository
     idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key
 
     def __enter__(self):

@@ -8,6 +8,7 @@ from typing import Any
 from room_service.domain.circle import TurnQueue
 from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
+from room_service.domain.notices import Notice
 from room_service.domain.rooms import Decision, Room
 from room_service.domain.sessions import Session
 from room_service.service_layer.unit_of_work import Member
@@ -106,3 +107,23 @@ def queue_view(queue: TurnQueue) -> dict:
 
 def grant_view(grant: CohortGrant) -> dict:
     return dataclasses.asdict(grant)
+
+
+def notice_view(n: Notice) -> dict:
+    """A private notice as its person sees it (in their list and on their live streams)."""
+    return {
+        "notice_id": n.notice_id,
+        "person_id": n.person_id,
+        "kind": n.kind,
+        "text": n.text,
+        "room_slug": n.room_slug,
+        "resources": list(n.resources),
+        "issued_at": n.issued_at,
+        "received_at": n.received_at,
+        "read_at": n.read_at,
+    }
+
+
+def live_notice(n: Notice) -> dict:
+    """A notice as the live exchange carries it (JSON): times as ISO text."""
+    return _jsonable(notice_view(n))
