@@ -28,6 +28,7 @@ from moderation_service.domain.errors import (
 )
 from moderation_service.domain.reports import Case, KnownMessage, Membership, Report
 from moderation_service.service_layer import views
+from moderation_service.service_layer.crisis import care_for_crisis
 from moderation_service.service_layer.ports import RoomCalls
 from moderation_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 
@@ -298,6 +299,7 @@ class ModerationService:
                     if uow.messages.get(p.message_id, lock=True) is None:
                         uow.messages.save(KnownMessage(p.message_id, p.room_slug, p.author_id, p.body, p.posted_at,
                                                        p.seq))
+                    care_for_crisis(uow, p, self.clock())  # care only: never a report, warning or sanction
                 case room_contract.MessageEdited() | room_contract.MessageDeleted():
                     current = uow.messages.get(p.message_id, lock=True)
                     if current is None or current.seq < p.seq:
