@@ -7,6 +7,7 @@ from hearth_common.rpc_client import RpcClient
 from hearth_common.service_rpc import RoomRpc
 from moderation_service.adapters import orm
 from moderation_service.adapters.repository import SOURCE, uow_factory
+from moderation_service.service_layer.pager import PagerService
 from moderation_service.service_layer.ports import RoomCalls
 from moderation_service.service_layer.room_actions import RoomActionRunner
 from moderation_service.service_layer.services import ModerationService
@@ -29,3 +30,8 @@ def build_room_actions(settings: Settings, engine=None, rooms: RoomCalls | None 
 
 def build_relay(settings: Settings, engine=None) -> OutboxRelay:
     return OutboxRelay(engine or make_engine(settings.database_url), orm.outbox, SOURCE, settings.amqp_uri)
+
+
+def build_pager(settings: Settings, engine=None) -> PagerService:
+    return PagerService(uow_factory(engine or make_engine(settings.database_url)),
+                        escalate_after=settings.page_escalation, poll_interval=settings.page_poll_seconds)
