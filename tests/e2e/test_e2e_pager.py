@@ -11,6 +11,7 @@ import time
 import grpc
 import kombu
 import pytest
+from e2e_helpers import ADMIN
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.moderation.v1 import moderation_pb2 as mpb
 from hearth.moderation.v1 import moderation_pb2_grpc
@@ -20,7 +21,6 @@ from test_e2e_live import OPEN_ROOM, People, known_to_room
 from test_e2e_moderation import eventually_ok, moderation_stack  # noqa: F401  (fixture)
 from test_e2e_rooms import PASSWORD, T, room_stack  # noqa: F401  (fixture)
 
-from e2e_helpers import ADMIN
 from hearth_common.outbox import event_exchange
 
 CRISIS_BADGE = "crisis-response-trained"

@@ -52,11 +52,11 @@ def test_the_timer_escalates_a_page_nobody_acknowledged(worker, amqp_uri, clean_
     moderator, other, summoner = (str(uuid.uuid4()) for _ in range(3))
     sent = [
         envelope("identity", "person_registered", 1, person_id=moderator, username="mo", cohort="adult"),
-        envelope("identity", "role_granted", 2, person_id=moderator, role="chat_room_moderator", room_id=ROOM, expires_at=None,
-                 grant_id=str(uuid.uuid4())),
+        envelope("identity", "role_granted", 2, person_id=moderator, role="chat_room_moderator", room_id=ROOM,
+                 expires_at=None, grant_id=str(uuid.uuid4())),
         envelope("identity", "person_registered", 3, person_id=other, username="other", cohort="adult"),
-        envelope("identity", "role_granted", 4, person_id=other, role="chat_room_moderator", room_id="grief-support", expires_at=None,
-                 grant_id=str(uuid.uuid4())),
+        envelope("identity", "role_granted", 4, person_id=other, role="chat_room_moderator",
+                 room_id="grief-support", expires_at=None, grant_id=str(uuid.uuid4())),
         envelope("identity", "person_registered", 5, person_id=summoner, username="sam", cohort="adult"),
         envelope("room", "member_joined", 6, room_slug=ROOM, person_id=summoner, seq=1),
     ]

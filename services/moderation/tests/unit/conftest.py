@@ -23,6 +23,8 @@ from hearth_common.fakes import (
 )
 from hearth_common.people import KnownPerson
 from moderation_service.domain.audit import AuditEntry, AuditQuery
+from moderation_service.domain.crisis import CareResources, CrisisFlag
+from moderation_service.domain.pager import ADMINS, ONE_OPEN_REFERRAL, Page, Shift
 from moderation_service.domain.reports import (
     COUNTED_OUTCOMES,
     ONE_OPEN_CASE,
@@ -33,8 +35,6 @@ from moderation_service.domain.reports import (
     Membership,
     Report,
 )
-from moderation_service.domain.crisis import CareResources, CrisisFlag
-from moderation_service.domain.pager import ADMINS, ONE_OPEN_REFERRAL, Page, Shift
 from moderation_service.domain.room_actions import PENDING, RoomAction
 from moderation_service.service_layer.pager import PagerService
 from moderation_service.service_layer.room_actions import RoomActionRunner

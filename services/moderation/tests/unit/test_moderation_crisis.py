@@ -9,8 +9,8 @@ import uuid
 
 from moderation_unit_helpers import ROOM
 
-from hearth_common.contracts import room as room_contract
 from hearth_common.automod import Tier
+from hearth_common.contracts import room as room_contract
 from moderation_service.domain.pager import CRISIS_BADGE
 from moderation_service.service_layer.crisis import tier_of
 

@@ -3,7 +3,6 @@ reaches stage by stage, acknowledgement, escalation, summons and referrals, the 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 import pytest
 from moderation_unit_helpers import OTHER_ROOM, ROOM

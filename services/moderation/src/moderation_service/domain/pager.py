@@ -11,13 +11,13 @@ from hearth_common.contracts.moderation import PAGE_KINDS, PAGE_STAGES, SUMMON_R
 from hearth_common.pacing import Pace
 from hearth_common.people import PersonFacts, is_admin, may_moderate
 from hearth_common.vocabulary import ROOM_SLUG
-from moderation_service.domain.reports import moderates_somewhere
 from moderation_service.domain.errors import (
     InvalidPagerRequest,
     NotAModerator,
     PageTaken,
     PagingTooFast,
 )
+from moderation_service.domain.reports import moderates_somewhere
 
 CRISIS, REFERRAL, SUMMONS = PAGE_KINDS
 CRISIS_TRAINED, COVERING, ON_DUTY, ADMINS = PAGE_STAGES

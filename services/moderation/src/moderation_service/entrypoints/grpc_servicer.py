@@ -1,11 +1,11 @@
 """Entrypoint: translates ModerationService gRPC calls to use cases and their results to protobuf."""
 from __future__ import annotations
 
-from hearth.moderation.v1 import moderation_pb2 as pb
-from hearth.moderation.v1 import moderation_pb2_grpc
-
 import asyncio
 import functools
+
+from hearth.moderation.v1 import moderation_pb2 as pb
+from hearth.moderation.v1 import moderation_pb2_grpc
 
 from hearth_common.grpc_server import caller
 from hearth_common.proto_convert import to_timestamp

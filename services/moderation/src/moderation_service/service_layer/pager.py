@@ -32,7 +32,8 @@ from moderation_service.domain.errors import (
 from moderation_service.domain.pager import OnDuty, Page, Shift
 from moderation_service.domain.reports import moderates_somewhere
 from moderation_service.service_layer import views
-from moderation_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+from moderation_service.service_layer.keyed import run_keyed
+from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -102,27 +103,7 @@ class PagerService:
         self.poll_interval = poll_interval
 
     def _run(self, call: IdempotentCall, effect: Callable[[UnitOfWork, dt.datetime], dict]) -> dict:
-        """Runs a change in a unit of work, honouring the idempotency key; a twin referral meeting the one-open
-        rule tries once more and finds what the twin committed."""
-
-        def attempt() -> dict:
-            with self.uow_factory() as uow:
-                if (stored := call.stored(uow.idempotency)) is not None:
-                    return stored
-                now = self.clock()
-                result = call.remember(uow.idempotency, effect(uow, now), now)
-                uow.commit()
-                return result
-
-        def twice() -> dict:
-            try:
-                return attempt()
-            except UniqueViolation as conflict:
-                if conflict.constraint != rules.ONE_OPEN_REFERRAL:
-                    raise
-                return attempt()
-
-        return call.run(twice, self.uow_factory)
+        return run_keyed(self.uow_factory, self.clock, call, effect, (rules.ONE_OPEN_REFERRAL,))
 
     # --- the rota ------------------------------------------------------------------------------------------
 
