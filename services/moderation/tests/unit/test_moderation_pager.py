@@ -251,3 +251,29 @@ def test_the_console_is_for_moderators(pager, world):
         asyncio.run(scenario())
     with pytest.raises(errors.PermissionDenied):
         pager.list_pages(member)
+
+
+def test_nobody_is_paged_about_themselves(pager, world):
+    trained, other = crisis_trained_moderator(world), crisis_trained_moderator(world, "mo_other")
+    pager.go_on_duty(trained)
+    pager.go_on_duty(other)
+    world.join(trained)
+    world.post(trained, "I have the pills in front of me and I'm going to take them all tonight")
+    [page] = pager.list_pages(other)
+    assert page["subject_id"] == trained and page["recipient_ids"] == [other]
+    assert pager.list_pages(trained) == []
+
+
+def test_a_page_every_admin_has_rests_at_the_last_stage_without_a_new_event(pager, world, clock, published):
+    admin = world.admin()
+    pager.go_on_duty(admin)
+    pager.summon(world.member("sam"), ROOM, "troll")
+    [page] = pager.list_pages(admin)
+    assert page["stage"] == "covering" and page["recipient_ids"] == [admin]
+    clock.advance(minutes=2)
+    assert pager.escalate_due() == 1
+    [page] = pager.list_pages(admin)
+    assert page["stage"] == "admins"
+    assert types(published).count("page_sent") == 1
+    clock.advance(minutes=2)
+    assert pager.escalate_due() == 0

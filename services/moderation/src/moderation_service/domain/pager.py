@@ -141,14 +141,17 @@ class OnDuty:
 
 def audiences(page: Page, on_duty: list[OnDuty], admins: list[str], now: dt.datetime) -> list[tuple[str, list[str]]]:
     """The stages a page may reach, in order, each with its audience: crisis-trained moderators on duty for the
-    room (crisis pages only), every moderator on duty for it, everyone on duty, admins."""
+    room (crisis pages only), every moderator on duty for it, everyone on duty, admins. The person it is about
+    and whoever summoned or referred are in none (a moderator in crisis is not paged about themselves)."""
+    involved = {page.subject_id, page.caller_id}  # nobody is paged about themselves, or by themselves
+    on_duty = [d for d in on_duty if d.shift.moderator_id not in involved]
     covering = [d for d in on_duty if d.shift.covers(d.facts, page.room_slug, page.cohort, now)]
     stages = []
     if page.crisis_first:
         stages.append((CRISIS_TRAINED, sorted(d.shift.moderator_id for d in covering if d.crisis_trained)))
     stages.append((COVERING, sorted(d.shift.moderator_id for d in covering)))
     stages.append((ON_DUTY, sorted(d.shift.moderator_id for d in on_duty if d.shift.on(now))))
-    stages.append((ADMINS, sorted(admins)))
+    stages.append((ADMINS, sorted(a for a in admins if a not in involved)))
     return stages
 
 

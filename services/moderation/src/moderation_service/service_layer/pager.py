@@ -300,12 +300,15 @@ class PagerService:
                 if page is None:
                     return moved
                 step = rules.next_stage(page, rules.audiences(page, on_duty(uow, now), admin_ids(uow, now), now))
-                if step is None:  # nobody new to reach: it stays with those it reached, as the last stage
+                if step is None:  # every admin has it already (or there is none): it rests at the last stage
                     step = (rules.ADMINS, [])
-                previous = page.stage
+                previous, reached = page.stage, len(page.recipient_ids)
                 page.reach(*step, now)
                 uow.pages.save(page)
-                uow.add_events([events.page_sent(page)])
+                if len(page.recipient_ids) > reached:
+                    uow.add_events([events.page_sent(page)])
+                else:
+                    log.warning("a page escalated to nobody new", extra={"page_id": page.id})
                 uow.audit.append(audit.entry("page_escalated", now, audit.SYSTEM, target_id=page.subject_id,
                                              room_slug=page.room_slug, subject_ref=page.id, reason=page.reason,
                                              details={"from": previous, "to": page.stage,
