@@ -136,3 +136,35 @@ def test_refusals_name_the_field(stub, world):
     call, updates = follow(stub, moderator, after_seq=10_000)
     error = updates.get(timeout=T)
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "after_seq" in error.details()
+
+
+def test_a_console_on_one_replica_sees_pages_sent_and_taken_through_another_and_resumes(moderation_settings, service,
+                                                                                        clean_engine, world):
+    verifier = TokenVerifier(lambda: {"test-key": PEM}, issuer="hearth-identity", audience="hearth")
+    servers = [build_server(moderation_settings, service, verifier,
+                            pager_service=PagerService(uow_factory(clean_engine), poll_interval=0.05))
+               for _ in range(2)]
+    for server in servers:
+        server.start()
+    try:
+        channels = [grpc.insecure_channel(f"127.0.0.1:{server.port}") for server in servers]
+        a, b = (moderation_pb2_grpc.ModerationServiceStub(channel) for channel in channels)
+        moderator, summoner = world.moderator("mo", ROOM), world.member("sam")
+        b.GoOnDuty(pb.GoOnDutyRequest(), metadata=md(moderator), timeout=T)
+        call, updates = follow(a, moderator)
+        updates.get(timeout=T)
+        heard = b.SummonModerator(pb.SummonModeratorRequest(room_slug=ROOM, reason="spammer"), metadata=md(summoner),
+                                  timeout=T).heard
+        sent = updates.get(timeout=T)
+        assert sent.page.id == heard.page_id
+        call.cancel()  # the console drops; the page is taken meanwhile on the other replica
+        b.AcknowledgePage(pb.AcknowledgePageRequest(page_id=heard.page_id), metadata=md(moderator), timeout=T)
+        resumed, updates = follow(b, moderator, after_seq=sent.seq)
+        assert updates.get(timeout=T).seq == sent.seq
+        assert updates.get(timeout=T).page.acknowledged_by == moderator
+        resumed.cancel()
+        for channel in channels:
+            channel.close()
+    finally:
+        for server in servers:
+            server.stop(grace=1)

@@ -8,7 +8,7 @@ import pytest
 from moderation_unit_helpers import OTHER_ROOM, ROOM
 
 from hearth_common import errors
-from moderation_service.domain.pager import CRISIS_BADGE, SUMMON_PACE
+from moderation_service.domain.pager import CRISIS_BADGE, REFER_PACE, SUMMON_PACE
 
 
 def types(published):
@@ -277,3 +277,19 @@ def test_a_page_every_admin_has_rests_at_the_last_stage_without_a_new_event(page
     assert types(published).count("page_sent") == 1
     clock.advance(minutes=2)
     assert pager.escalate_due() == 0
+
+
+def test_referrals_are_paced_but_a_repeat_is_not(pager, world):
+    world.admin()
+    referrer = world.member("sam")
+    friends = [world.member(f"friend_{i}") for i in range(REFER_PACE.burst + 1)]
+    for friend in friends[:-1]:
+        pager.refer(referrer, room_slug=ROOM, person_id=friend)
+    pager.refer(referrer, room_slug=ROOM, person_id=friends[0])  # the same again: the open page, not paced
+    with pytest.raises(errors.ResourceExhausted):
+        pager.refer(referrer, room_slug=ROOM, person_id=friends[-1])
+
+
+def test_a_summons_about_an_unknown_message_is_not_found(pager, world):
+    with pytest.raises(errors.NotFound):
+        pager.summon(world.member("sam"), ROOM, "spammer", message_id="no-such-message")
