@@ -203,7 +203,7 @@ def test_care_resources_default_per_cohort_and_admins_change_them(pager, world):
     assert any("Childline" in line or "Teen Line" in line for line in teen["lines"]) and teen["updated_by"] is None
     with pytest.raises(errors.PermissionDenied):
         pager.set_care_resources(moderator, "teen", ["Call a friend"])
-    with pytest.raises(errors.InvalidArgument, match="resources"):
+    with pytest.raises(errors.InvalidArgument, match="lines"):
         pager.set_care_resources(admin, "teen", [])
     changed = pager.set_care_resources(admin, "teen", ["Teen Line: text TEEN to 839863"])
     assert pager.care_resources(moderator, "teen") == changed

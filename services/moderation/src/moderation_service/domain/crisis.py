@@ -74,13 +74,13 @@ def lines_of(value: object) -> list[str]:
     """Validates the lines an admin sets: 1 to RESOURCES_MAX non-empty lines of at most RESOURCE_MAX characters,
     fitting one notice with its text."""
     if isinstance(value, str) or not hasattr(value, "__iter__"):
-        raise InvalidPagerRequest("resources must be a list of lines")
+        raise InvalidPagerRequest("lines must be a list of text lines")
     lines = [line.strip() if isinstance(line, str) else line for line in value]
     if not 1 <= len(lines) <= RESOURCES_MAX:
-        raise InvalidPagerRequest(f"resources must have 1 to {RESOURCES_MAX} lines")
+        raise InvalidPagerRequest(f"lines must have 1 to {RESOURCES_MAX} entries")
     for line in lines:
         if not isinstance(line, str) or not line or len(line) > RESOURCE_MAX:
-            raise InvalidPagerRequest(f"each line of resources must be 1 to {RESOURCE_MAX} characters")
+            raise InvalidPagerRequest(f"each of lines must be 1 to {RESOURCE_MAX} characters")
     if len(CARE_TEXT) + sum(len(line) for line in lines) > NOTICE_TEXT_MAX * 2:
-        raise InvalidPagerRequest("resources are too long for one notice")
+        raise InvalidPagerRequest("lines are too long together for one notice")
     return lines
