@@ -32,7 +32,8 @@ LIMITS = RequestLimits(text={
 
 def make_grpc_engine(settings):
     """moderation-grpc's engine: a connection per worker thread, failing fast while the database is unreachable."""
-    return make_server_engine(settings, settings.grpc_workers + 2)  # + the console streams' brief looks
+    # one connection per call thread, plus the console streams' threads (ModerationServicer.STREAM_THREADS)
+    return make_server_engine(settings, settings.grpc_workers + ModerationServicer.STREAM_THREADS)
 
 
 def build_server(settings, service=None, verifier: TokenVerifier | None = None, pager_service=None) -> GrpcServer:

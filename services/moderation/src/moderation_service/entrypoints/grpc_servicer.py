@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import functools
 
 from hearth.moderation.v1 import moderation_pb2 as pb
@@ -76,9 +77,14 @@ def person_calling() -> str:
 class ModerationServicer(moderation_pb2_grpc.ModerationServiceServicer):
     """Every method runs for a caller whose token the server verified (Authentication); none is public."""
 
+    # The console streams' database looks run on this many threads of their own (so at most this many of the
+    # engine's connections, which grpc_server sizes for them), never on the unary calls' pool.
+    STREAM_THREADS = 2
+
     def __init__(self, service: ModerationService, pager: PagerService | None = None):
         self.service = service
         self.pager = pager
+        self.stream_threads = concurrent.futures.ThreadPoolExecutor(self.STREAM_THREADS, "page-streams")
 
     def ListReportReasons(self, request, context):
         return pb.ListReportReasonsResponse(reasons=[pb.ReportReason(**r) for r in self.service.reasons()])
@@ -140,7 +146,7 @@ class ModerationServicer(moderation_pb2_grpc.ModerationServiceServicer):
     async def StreamPages(self, request, context):
         """A coroutine stream (the server runs on asyncio): no thread is held while it waits."""
         after = request.after_seq if request.HasField("after_seq") else None
-        run_blocking = functools.partial(asyncio.get_running_loop().run_in_executor, None)
+        run_blocking = functools.partial(asyncio.get_running_loop().run_in_executor, self.stream_threads)
         async for update in self.pager.follow(person_calling(), after, run_blocking):
             page = update.get("page")
             yield pb.PageUpdate(seq=update["seq"], page=page_pb(page) if page else None)
