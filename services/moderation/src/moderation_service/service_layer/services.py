@@ -127,7 +127,6 @@ class ModerationService:
         """Runs a filing in a unit of work, honouring the idempotency key. A twin filing at the same moment (the
         same report, or the first report about a person) meets a uniqueness rule: one more attempt then finds
         what the twin committed."""
-
         return run_keyed(self.uow_factory, self.clock, call, effect, (rules.ONE_OPEN_CASE, rules.ONE_OPEN_REPORT))
 
     # --- the review queue ----------------------------------------------------------------------------------
