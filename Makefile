@@ -111,6 +111,7 @@ bench: ## print latency figures (p50/p99/max) for the room and identity APIs and
 	$(PY) benchmarks/bench_room_live.py
 	$(PY) benchmarks/bench_identity.py
 	$(PY) benchmarks/bench_automod.py
+	$(PY) benchmarks/bench_pager.py
 
 bench-compare: ## the benchmarks of REF and of this tree side by side in one sitting: make bench-compare REF=HEAD~1
 	bash scripts/bench_compare.sh $(REF)

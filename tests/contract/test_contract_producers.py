@@ -18,10 +18,10 @@ PASSWORD = "a long enough password"
 ADULTS, TEENS = "contract-adults", "contract-teens"
 # Producers whose scenario runs below.
 SCENARIOS = ("identity", "room", "moderation")
-# Event types of a contract no use case of its producer makes yet: moderation's sanctions and notices (room
-# consumes them: see test_contract_consumers; issue 14 sections 2 to 5 build them).
-NOT_YET_MADE = {"moderation": set(moderation_contract.SANCTION_EVENT_TYPES) | {
-    moderation_contract.NoticeIssued.TYPE}}
+# Event types of a contract no use case of its producer makes yet: moderation's sanctions (room consumes them:
+# see test_contract_consumers; issue 14 section 2 builds them).
+NOT_YET_MADE = {"moderation": set(moderation_contract.SANCTION_EVENT_TYPES)}
+CRISIS_WORDS = "I'm going to kill myself tonight"
 
 
 class Clock:
@@ -67,6 +67,7 @@ def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
     conversation.edit(teena, message["message_id"], "hello again @morgan")
     conversation.delete(morgan, message["message_id"], moderator=True, reason="off topic")
     conversation.restore_message(morgan, message["message_id"], "on reflection it was fine")
+    conversation.post(teena, ADULTS, CRISIS_WORDS)  # moderation meets it with care (sections 4 and 5)
     session = sessions.start_unplanned(morgan, ADULTS, "Drop-in chat", 30)
     sessions.end(morgan, session["session_id"])
     grant = conversation.grant_cohort_access(admin, morgan, TEENS, "covering the teen evening shift", None)
@@ -90,6 +91,7 @@ def published(identity_service, identity_engine, room_services, room_engine, mod
               ) -> dict[str, list[dict]]:
     """Each producer's events, as its relay publishes them, after the scenario."""
     from moderation_service.adapters.repository import uow_factory
+    from moderation_service.service_layer.pager import PagerService
     from moderation_service.service_layer.services import ModerationService
 
     people = run_identity(identity_service)
@@ -100,12 +102,16 @@ def published(identity_service, identity_engine, room_services, room_engine, mod
     run_room(rooms, conversation, sessions, people)
     from_room = published_events(room_engine)
     moderation = ModerationService(uow_factory(moderation_engine), RoomRemovals(conversation))
+    pager = PagerService(uow_factory(moderation_engine))
     for envelope in from_identity:  # moderation's worker handles each of these just so
         assert moderation.apply_identity_event(envelope)
+    pager.go_on_duty(people["morgan"])
     for envelope in from_room:
         if envelope["event_type"] in ROOM_EVENTS:
             assert moderation.apply_room_event(envelope)
-    [posted] = [e["data"] for e in from_room if e["event_type"] == "message_posted"]
+    [page] = pager.list_pages(people["morgan"])  # the crisis message: a care notice, crisis_flagged, a page
+    pager.acknowledge(people["morgan"], page["id"])
+    posted = next(e["data"] for e in from_room if e["event_type"] == "message_posted")
     report = moderation.report_message(people["morgan"], posted["message_id"], "contact_details",
                                        "asked for my number")
     [case] = moderation.queue(people["admin"])

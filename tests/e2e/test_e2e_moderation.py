@@ -25,7 +25,8 @@ def moderation_stack(room_stack, e2e_env, tmp_path):  # noqa: F811  (the fixture
     target = f"127.0.0.1:{free_port()}"
     mod_env = {**env, "MODERATION_DATABASE_URL": db_url, "MODERATION_AMQP_URI": env["IDENTITY_AMQP_URI"],
                "MODERATION_IDENTITY_GRPC_TARGET": identity_target, "MODERATION_GRPC_ADDRESS": target,
-               "MODERATION_WORKER_HEARTBEAT_FILE": str(tmp_path / "moderation.hb")}
+               "MODERATION_WORKER_HEARTBEAT_FILE": str(tmp_path / "moderation.hb"),
+               "MODERATION_PAGE_ESCALATION_SECONDS": "3"}  # short, for the pager's escalation (test_e2e_pager)
     subprocess.run([str(BIN / "moderation-migrate")], env=mod_env, check=True, capture_output=True, timeout=120)
     worker, grpc_proc = Proc("moderation-worker", mod_env, tmp_path), Proc("moderation-grpc", mod_env, tmp_path)
     testing.wait_consuming(env["IDENTITY_AMQP_URI"], "evt-room-message_posted--moderation.on_message_posted",

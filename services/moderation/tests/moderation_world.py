@@ -50,6 +50,9 @@ class World:
         self.grant(person_id, identity_contract.CHAT_ROOM_MODERATOR, room)
         return person_id
 
+    def badge(self, person_id: str, slug: str) -> None:
+        self._deliver(identity_contract.BadgeAwarded(person_id=person_id, badge_slug=slug))
+
     def admin(self, username: str = "admin_ada") -> str:
         person_id = self.person(username, "adult", "listener")
         self.grant(person_id, identity_contract.ADMIN)

@@ -8,6 +8,7 @@ from hearth_common.service_rpc import RoomRpc
 from moderation_service.adapters import orm
 from moderation_service.adapters.repository import SOURCE, uow_factory
 from moderation_service.service_layer.automod import AutomodRules
+from moderation_service.service_layer.pager import PagerService
 from moderation_service.service_layer.ports import RoomCalls
 from moderation_service.service_layer.room_actions import RoomActionRunner
 from moderation_service.service_layer.services import ModerationService
@@ -35,3 +36,8 @@ def build_relay(settings: Settings, engine=None) -> OutboxRelay:
 def build_automod(settings: Settings, engine=None) -> AutomodRules:
     """automod's use cases alone (moderation-migrate publishes the rule set's first version with them)."""
     return AutomodRules(uow_factory(engine or make_engine(settings.database_url)))
+
+
+def build_pager(settings: Settings, engine=None) -> PagerService:
+    return PagerService(uow_factory(engine or make_engine(settings.database_url)),
+                        escalate_after=settings.page_escalation, poll_interval=settings.page_poll_seconds)

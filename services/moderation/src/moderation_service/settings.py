@@ -12,6 +12,8 @@ class Settings(ServiceSettings):
     identity_grpc_target: str
     message_retention: dt.timedelta
     room_rpc_timeout_seconds: float
+    page_escalation: dt.timedelta = dt.timedelta(minutes=2)
+    page_poll_seconds: float = 0.5
 
 
 def load() -> Settings:
@@ -20,4 +22,6 @@ def load() -> Settings:
         identity_grpc_target=env_str("MODERATION_IDENTITY_GRPC_TARGET", "127.0.0.1:50051"),
         message_retention=dt.timedelta(days=env_int("MODERATION_MESSAGE_RETENTION_DAYS", 30)),
         room_rpc_timeout_seconds=env_float("MODERATION_ROOM_RPC_TIMEOUT_SECONDS", 5.0),
+        page_escalation=dt.timedelta(seconds=env_float("MODERATION_PAGE_ESCALATION_SECONDS", 120.0)),
+        page_poll_seconds=env_float("MODERATION_PAGE_POLL_SECONDS", 0.5),
     )

@@ -24,6 +24,8 @@ from hearth_common.fakes import (
 from hearth_common.people import KnownPerson
 from moderation_service.domain.audit import APPEAL_OVERTURNED, OVERTURNED_ACTOR_KEY, AuditEntry, AuditQuery
 from moderation_service.domain.automod_rules import ONE_FLAG, ONE_VERSION, RuleSetVersion
+from moderation_service.domain.crisis import CareResources, CrisisFlag
+from moderation_service.domain.pager import ADMINS, ONE_OPEN_REFERRAL, Page, Shift
 from moderation_service.domain.reports import (
     COUNTED_OUTCOMES,
     ONE_HIDE,
@@ -43,12 +45,14 @@ from moderation_service.domain.reports import (
 )
 from moderation_service.domain.room_actions import PENDING, RoomAction
 from moderation_service.service_layer.audit_log import AuditLogQueries
+from moderation_service.service_layer.pager import PagerService
 from moderation_service.service_layer.room_actions import RoomActionRunner
 from moderation_service.service_layer.services import ModerationService
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 TABLES = ("people", "members", "messages", "reports", "cases", "paces", "audit_log", "room_actions", INBOX_TABLE,
-          IDEMPOTENCY_TABLE, "reporter_accuracy", "hidden_messages", "cohort_grants")
+          IDEMPOTENCY_TABLE, "reporter_accuracy", "hidden_messages", "cohort_grants",
+          "shifts", "pages", "crisis_flags", "care_resources")
 AUTOMOD_TABLES = ("automod_rule_sets", "automod_flags")
 CONSTRAINTS = (
     # the partial unique indexes of adapters/orm.py
@@ -56,6 +60,7 @@ CONSTRAINTS = (
     unique("reports", ONE_OPEN_REPORT, lambda r: (r.reporter_id, r.room_slug, r.subject_id, r.message_id or ""),
            where=lambda r: r.outcome == OPEN),
     foreign_key("reports", lambda r: r.case_id, "cases"),
+    unique("pages", ONE_OPEN_REFERRAL, lambda p: p.open_key, where=lambda p: p.open_key is not None),
 )
 
 
@@ -319,6 +324,99 @@ class FakeAutomodRepository(InMemoryRepository):
         self._insert("automod_flags", (message_id, rule_id), report_id, ONE_FLAG)
 
 
+class FakeShifts(InMemoryRepository):
+    table = "shifts"
+
+    def get(self, moderator_id: str) -> Shift | None:
+        return self._get(self.table, moderator_id)
+
+    def save(self, shift: Shift) -> None:
+        self._put(self.table, shift.moderator_id, shift)
+
+    def delete(self, moderator_id: str) -> bool:
+        return self._delete(self.table, moderator_id)
+
+    def list_on(self, now: dt.datetime) -> list[Shift]:
+        return sorted((self._get(self.table, s.moderator_id) for s in self._rows().values() if s.ends_at > now),
+                      key=lambda s: (s.started_at, s.moderator_id))
+
+
+class FakeStaff(InMemoryRepository):
+    table = "people"
+
+    def admins(self) -> list[KnownPerson]:
+        return [self._get(self.table, p.person_id) for p in self._rows().values()
+                if any(g.role == "admin" and g.active for g in p.grants.values())]
+
+
+class FakePages(InMemoryRepository):
+    """Pages; every add and save takes the next seq, as the SQL sequence (behind its advisory lock) gives it."""
+
+    table = "pages"
+
+    def _next_seq(self) -> int:
+        return max((p.seq for p in self._rows().values()), default=0) + 1
+
+    def add(self, page: Page) -> None:
+        page.seq = self._next_seq()
+        self._insert(self.table, page.id, page)
+
+    def save(self, page: Page) -> None:
+        page.seq = self._next_seq()
+        self._put(self.table, page.id, page)
+
+    def get(self, page_id: str, *, lock: bool = False) -> Page | None:
+        self._read("get")
+        return self._get(self.table, page_id)
+
+    def open_referral(self, open_key: str) -> Page | None:
+        self._read("open_referral")
+        return next((self._get(self.table, p.id) for p in self._rows().values() if p.open_key == open_key), None)
+
+    def head(self) -> int:
+        return max((p.seq for p in self._rows().values()), default=0)
+
+    def _sorted(self, keep, newest_first: bool = False) -> list[Page]:
+        return [self._get(self.table, p.id) for p in sorted((p for p in self._rows().values() if keep(p)),
+                                                            key=lambda p: p.seq, reverse=newest_first)]
+
+    def changed_for(self, person_id: str, after_seq: int, limit: int) -> list[Page]:
+        return self._sorted(lambda p: p.seq > after_seq and person_id in p.recipient_ids)[:limit]
+
+    def open_for(self, person_id: str) -> list[Page]:
+        return self._sorted(lambda p: p.is_open and person_id in p.recipient_ids)
+
+    def listed(self, person_id: str | None, open_only: bool, limit: int) -> list[Page]:
+        found = self._sorted(lambda p: (person_id is None or person_id in p.recipient_ids)
+                             and (not open_only or p.is_open))
+        return sorted(found, key=lambda p: (p.created_at, p.seq), reverse=True)[:limit]
+
+    def next_to_escalate(self, stage_before: dt.datetime) -> Page | None:
+        due = self._sorted(lambda p: p.is_open and p.stage != ADMINS and p.stage_at <= stage_before)
+        return due[0] if due else None
+
+
+class FakeCrisisFlags(InMemoryRepository):
+    table = "crisis_flags"
+
+    def get(self, message_id: str) -> CrisisFlag | None:
+        self._read("get")
+        return self._get(self.table, message_id)
+
+    def add(self, flag: CrisisFlag) -> None:
+        self._insert(self.table, flag.message_id, flag)
+
+
+class FakeCareResources(InMemoryRepository):
+    table = "care_resources"
+
+    def get(self, cohort: str) -> CareResources | None:
+        return self._get(self.table, cohort)
+
+    def save(self, resources: CareResources) -> None:
+        self._put(self.table, resources.cohort, resources)
+
+
 class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
     """moderation's transaction over the in-memory store, as its Core statements are: reads hand out copies."""
 
@@ -337,6 +435,11 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.reporters = FakeReporterAccuracy(self)
         self.hidden_messages = FakeHiddenMessages(self)
         self.cohort_grants = FakeCohortGrants(self)
+        self.shifts = FakeShifts(self)
+        self.staff = FakeStaff(self)
+        self.pages = FakePages(self)
+        self.crisis_flags = FakeCrisisFlags(self)
+        self.care_resources = FakeCareResources(self)
 
 
 class FakeRoom:
@@ -409,6 +512,11 @@ def audit_log(uow_factory, clock) -> AuditLogQueries:
 @pytest.fixture
 def runner(uow_factory, room, clock) -> RoomActionRunner:
     return RoomActionRunner(uow_factory, room, clock=clock)
+
+
+@pytest.fixture
+def pager(uow_factory, clock) -> PagerService:
+    return PagerService(uow_factory, clock=clock, poll_interval=0.01)
 
 
 @pytest.fixture

@@ -326,3 +326,239 @@ class TestAutomodResponse(_message.Message):
     crisis_tier: str
     timed_out: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, version: _Optional[int] = ..., blocked: _Optional[bool] = ..., explanations: _Optional[_Iterable[str]] = ..., hits: _Optional[_Iterable[_Union[AutomodHit, _Mapping]]] = ..., censored_text: _Optional[str] = ..., crisis_tier: _Optional[str] = ..., timed_out: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class Shift(_message.Message):
+    __slots__ = ("moderator_id", "username", "cohort", "room_slugs", "crisis_trained", "started_at", "ends_at")
+    MODERATOR_ID_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    COHORT_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUGS_FIELD_NUMBER: _ClassVar[int]
+    CRISIS_TRAINED_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    ENDS_AT_FIELD_NUMBER: _ClassVar[int]
+    moderator_id: str
+    username: str
+    cohort: str
+    room_slugs: _containers.RepeatedScalarFieldContainer[str]
+    crisis_trained: bool
+    started_at: _timestamp_pb2.Timestamp
+    ends_at: _timestamp_pb2.Timestamp
+    def __init__(self, moderator_id: _Optional[str] = ..., username: _Optional[str] = ..., cohort: _Optional[str] = ..., room_slugs: _Optional[_Iterable[str]] = ..., crisis_trained: _Optional[bool] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ends_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GoOnDutyRequest(_message.Message):
+    __slots__ = ("cohort", "room_slugs", "hours", "idempotency_key")
+    COHORT_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUGS_FIELD_NUMBER: _ClassVar[int]
+    HOURS_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    cohort: str
+    room_slugs: _containers.RepeatedScalarFieldContainer[str]
+    hours: int
+    idempotency_key: str
+    def __init__(self, cohort: _Optional[str] = ..., room_slugs: _Optional[_Iterable[str]] = ..., hours: _Optional[int] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class GoOnDutyResponse(_message.Message):
+    __slots__ = ("shift",)
+    SHIFT_FIELD_NUMBER: _ClassVar[int]
+    shift: Shift
+    def __init__(self, shift: _Optional[_Union[Shift, _Mapping]] = ...) -> None: ...
+
+class GoOffDutyRequest(_message.Message):
+    __slots__ = ("idempotency_key",)
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    idempotency_key: str
+    def __init__(self, idempotency_key: _Optional[str] = ...) -> None: ...
+
+class GoOffDutyResponse(_message.Message):
+    __slots__ = ("was_on_duty",)
+    WAS_ON_DUTY_FIELD_NUMBER: _ClassVar[int]
+    was_on_duty: bool
+    def __init__(self, was_on_duty: _Optional[bool] = ...) -> None: ...
+
+class ListOnDutyRequest(_message.Message):
+    __slots__ = ("room_slug",)
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    room_slug: str
+    def __init__(self, room_slug: _Optional[str] = ...) -> None: ...
+
+class ListOnDutyResponse(_message.Message):
+    __slots__ = ("shifts",)
+    SHIFTS_FIELD_NUMBER: _ClassVar[int]
+    shifts: _containers.RepeatedCompositeFieldContainer[Shift]
+    def __init__(self, shifts: _Optional[_Iterable[_Union[Shift, _Mapping]]] = ...) -> None: ...
+
+class SummonModeratorRequest(_message.Message):
+    __slots__ = ("room_slug", "reason", "person_id", "message_id", "note", "idempotency_key")
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    room_slug: str
+    reason: str
+    person_id: str
+    message_id: str
+    note: str
+    idempotency_key: str
+    def __init__(self, room_slug: _Optional[str] = ..., reason: _Optional[str] = ..., person_id: _Optional[str] = ..., message_id: _Optional[str] = ..., note: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class CallHeard(_message.Message):
+    __slots__ = ("page_id", "room_slug", "created_at", "admins_paged", "message")
+    PAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    ADMINS_PAGED_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    page_id: str
+    room_slug: str
+    created_at: _timestamp_pb2.Timestamp
+    admins_paged: bool
+    message: str
+    def __init__(self, page_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., admins_paged: _Optional[bool] = ..., message: _Optional[str] = ...) -> None: ...
+
+class SummonModeratorResponse(_message.Message):
+    __slots__ = ("heard",)
+    HEARD_FIELD_NUMBER: _ClassVar[int]
+    heard: CallHeard
+    def __init__(self, heard: _Optional[_Union[CallHeard, _Mapping]] = ...) -> None: ...
+
+class ReferRequest(_message.Message):
+    __slots__ = ("room_slug", "person_id", "message_id", "note", "idempotency_key")
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    room_slug: str
+    person_id: str
+    message_id: str
+    note: str
+    idempotency_key: str
+    def __init__(self, room_slug: _Optional[str] = ..., person_id: _Optional[str] = ..., message_id: _Optional[str] = ..., note: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class ReferResponse(_message.Message):
+    __slots__ = ("heard",)
+    HEARD_FIELD_NUMBER: _ClassVar[int]
+    heard: CallHeard
+    def __init__(self, heard: _Optional[_Union[CallHeard, _Mapping]] = ...) -> None: ...
+
+class Page(_message.Message):
+    __slots__ = ("id", "seq", "kind", "reason", "room_slug", "cohort", "subject_id", "message_id", "excerpt", "caller_id", "note", "created_at", "stage", "stage_at", "recipient_ids", "acknowledged_by", "acknowledged_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    COHORT_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    EXCERPT_FIELD_NUMBER: _ClassVar[int]
+    CALLER_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    STAGE_AT_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGED_BY_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    seq: int
+    kind: str
+    reason: str
+    room_slug: str
+    cohort: str
+    subject_id: str
+    message_id: str
+    excerpt: str
+    caller_id: str
+    note: str
+    created_at: _timestamp_pb2.Timestamp
+    stage: str
+    stage_at: _timestamp_pb2.Timestamp
+    recipient_ids: _containers.RepeatedScalarFieldContainer[str]
+    acknowledged_by: str
+    acknowledged_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[str] = ..., reason: _Optional[str] = ..., room_slug: _Optional[str] = ..., cohort: _Optional[str] = ..., subject_id: _Optional[str] = ..., message_id: _Optional[str] = ..., excerpt: _Optional[str] = ..., caller_id: _Optional[str] = ..., note: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stage: _Optional[str] = ..., stage_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListPagesRequest(_message.Message):
+    __slots__ = ("open_only", "limit")
+    OPEN_ONLY_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    open_only: bool
+    limit: int
+    def __init__(self, open_only: _Optional[bool] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListPagesResponse(_message.Message):
+    __slots__ = ("pages",)
+    PAGES_FIELD_NUMBER: _ClassVar[int]
+    pages: _containers.RepeatedCompositeFieldContainer[Page]
+    def __init__(self, pages: _Optional[_Iterable[_Union[Page, _Mapping]]] = ...) -> None: ...
+
+class AcknowledgePageRequest(_message.Message):
+    __slots__ = ("page_id", "idempotency_key")
+    PAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    page_id: str
+    idempotency_key: str
+    def __init__(self, page_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class AcknowledgePageResponse(_message.Message):
+    __slots__ = ("page",)
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    page: Page
+    def __init__(self, page: _Optional[_Union[Page, _Mapping]] = ...) -> None: ...
+
+class StreamPagesRequest(_message.Message):
+    __slots__ = ("after_seq",)
+    AFTER_SEQ_FIELD_NUMBER: _ClassVar[int]
+    after_seq: int
+    def __init__(self, after_seq: _Optional[int] = ...) -> None: ...
+
+class PageUpdate(_message.Message):
+    __slots__ = ("seq", "page")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    page: Page
+    def __init__(self, seq: _Optional[int] = ..., page: _Optional[_Union[Page, _Mapping]] = ...) -> None: ...
+
+class CareResources(_message.Message):
+    __slots__ = ("cohort", "lines", "updated_by", "updated_at")
+    COHORT_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    cohort: str
+    lines: _containers.RepeatedScalarFieldContainer[str]
+    updated_by: str
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, cohort: _Optional[str] = ..., lines: _Optional[_Iterable[str]] = ..., updated_by: _Optional[str] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetCareResourcesRequest(_message.Message):
+    __slots__ = ("cohort",)
+    COHORT_FIELD_NUMBER: _ClassVar[int]
+    cohort: str
+    def __init__(self, cohort: _Optional[str] = ...) -> None: ...
+
+class GetCareResourcesResponse(_message.Message):
+    __slots__ = ("resources",)
+    RESOURCES_FIELD_NUMBER: _ClassVar[int]
+    resources: CareResources
+    def __init__(self, resources: _Optional[_Union[CareResources, _Mapping]] = ...) -> None: ...
+
+class SetCareResourcesRequest(_message.Message):
+    __slots__ = ("cohort", "lines", "idempotency_key")
+    COHORT_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    cohort: str
+    lines: _containers.RepeatedScalarFieldContainer[str]
+    idempotency_key: str
+    def __init__(self, cohort: _Optional[str] = ..., lines: _Optional[_Iterable[str]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class SetCareResourcesResponse(_message.Message):
+    __slots__ = ("resources",)
+    RESOURCES_FIELD_NUMBER: _ClassVar[int]
+    resources: CareResources
+    def __init__(self, resources: _Optional[_Union[CareResources, _Mapping]] = ...) -> None: ...

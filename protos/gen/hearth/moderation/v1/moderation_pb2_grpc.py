@@ -91,6 +91,56 @@ class ModerationServiceStub:
                 request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodRequest.SerializeToString,
                 response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodResponse.FromString,
                 _registered_method=True)
+        self.GoOnDuty = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/GoOnDuty',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOnDutyRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOnDutyResponse.FromString,
+                _registered_method=True)
+        self.GoOffDuty = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/GoOffDuty',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOffDutyRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOffDutyResponse.FromString,
+                _registered_method=True)
+        self.ListOnDuty = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/ListOnDuty',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListOnDutyRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListOnDutyResponse.FromString,
+                _registered_method=True)
+        self.SummonModerator = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/SummonModerator',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SummonModeratorRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SummonModeratorResponse.FromString,
+                _registered_method=True)
+        self.Refer = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/Refer',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReferRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReferResponse.FromString,
+                _registered_method=True)
+        self.ListPages = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/ListPages',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListPagesRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListPagesResponse.FromString,
+                _registered_method=True)
+        self.AcknowledgePage = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/AcknowledgePage',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.AcknowledgePageRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.AcknowledgePageResponse.FromString,
+                _registered_method=True)
+        self.StreamPages = channel.unary_stream(
+                '/hearth.moderation.v1.ModerationService/StreamPages',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.StreamPagesRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.PageUpdate.FromString,
+                _registered_method=True)
+        self.GetCareResources = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/GetCareResources',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetCareResourcesRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetCareResourcesResponse.FromString,
+                _registered_method=True)
+        self.SetCareResources = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/SetCareResources',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesResponse.FromString,
+                _registered_method=True)
 
 
 class ModerationServiceServicer:
@@ -193,6 +243,87 @@ class ModerationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GoOnDuty(self, request, context):
+        """--- Crisis care, the on-duty rota and the pager (sections 4 and 5)
+
+        Goes on duty (chat room moderators and admins) for a cohort and/or rooms (none: whatever the caller's role
+        covers), for some hours; going on duty again replaces the shift. PERMISSION_DENIED for a cohort or room the
+        caller's role does not cover, or for someone who moderates nowhere.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GoOffDuty(self, request, context):
+        """Goes off duty: new pages no longer reach the caller (pages sent already stay theirs to acknowledge).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListOnDuty(self, request, context):
+        """Who is on duty now (for moderators and admins), or who is on duty for one room.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SummonModerator(self, request, context):
+        """Summons a moderator to a room the caller is in ("Mod Emergency"): pages the moderators on duty for the room
+        (admins at once when nobody is), and the caller gets a private "help is coming" notice. FAILED_PRECONDITION
+        outside the room; RESOURCE_EXHAUSTED past the pace (3 at once, then one every 2 minutes), with `retry-after`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Refer(self, request, context):
+        """Refers someone in the caller's room who seems to be in crisis (by a message of theirs, or as a person): a
+        crisis page, never a report (no case, nothing counted against anyone); the person referred gets a private
+        care notice. Referring the same person again while the page is open returns it; paced as a summons.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPages(self, request, context):
+        """The pages sent to the caller (an admin: every page), newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcknowledgePage(self, request, context):
+        """Takes a page sent to the caller (an admin: any page); it escalates no further. Acknowledging again returns
+        it; FAILED_PRECONDITION, naming who, when another moderator took it; NOT_FOUND for a page not sent to them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StreamPages(self, request, context):
+        """A moderator console's live stream of its pages: first an update with only `seq` (where the stream starts),
+        then each page sent to the caller as it is sent, escalates to them or is acknowledged (its latest state),
+        in seq order. Resume after a reconnect (to any replica) with `after_seq`: the last seq received.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCareResources(self, request, context):
+        """The lines a care notice lists for a cohort (moderators and admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetCareResources(self, request, context):
+        """Replaces a cohort's care resources (admins only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ModerationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -250,6 +381,56 @@ def add_ModerationServiceServicer_to_server(servicer, server):
                     servicer.TestAutomod,
                     request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodRequest.FromString,
                     response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodResponse.SerializeToString,
+            ),
+            'GoOnDuty': grpc.unary_unary_rpc_method_handler(
+                    servicer.GoOnDuty,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOnDutyRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOnDutyResponse.SerializeToString,
+            ),
+            'GoOffDuty': grpc.unary_unary_rpc_method_handler(
+                    servicer.GoOffDuty,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOffDutyRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOffDutyResponse.SerializeToString,
+            ),
+            'ListOnDuty': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOnDuty,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListOnDutyRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListOnDutyResponse.SerializeToString,
+            ),
+            'SummonModerator': grpc.unary_unary_rpc_method_handler(
+                    servicer.SummonModerator,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SummonModeratorRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SummonModeratorResponse.SerializeToString,
+            ),
+            'Refer': grpc.unary_unary_rpc_method_handler(
+                    servicer.Refer,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReferRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReferResponse.SerializeToString,
+            ),
+            'ListPages': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPages,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListPagesRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListPagesResponse.SerializeToString,
+            ),
+            'AcknowledgePage': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcknowledgePage,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.AcknowledgePageRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.AcknowledgePageResponse.SerializeToString,
+            ),
+            'StreamPages': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamPages,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.StreamPagesRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.PageUpdate.SerializeToString,
+            ),
+            'GetCareResources': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCareResources,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetCareResourcesRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetCareResourcesResponse.SerializeToString,
+            ),
+            'SetCareResources': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetCareResources,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -551,6 +732,276 @@ class ModerationService:
             '/hearth.moderation.v1.ModerationService/TestAutomod',
             hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodRequest.SerializeToString,
             hearth_dot_moderation_dot_v1_dot_moderation__pb2.TestAutomodResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GoOnDuty(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/GoOnDuty',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOnDutyRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOnDutyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GoOffDuty(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/GoOffDuty',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOffDutyRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GoOffDutyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOnDuty(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/ListOnDuty',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListOnDutyRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListOnDutyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SummonModerator(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/SummonModerator',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.SummonModeratorRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.SummonModeratorResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Refer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/Refer',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReferRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReferResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/ListPages',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListPagesRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListPagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcknowledgePage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/AcknowledgePage',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.AcknowledgePageRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.AcknowledgePageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamPages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/StreamPages',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.StreamPagesRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.PageUpdate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCareResources(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/GetCareResources',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetCareResourcesRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetCareResourcesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetCareResources(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/SetCareResources',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesResponse.FromString,
             options,
             channel_credentials,
             insecure,

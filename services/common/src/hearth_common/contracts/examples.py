@@ -70,6 +70,13 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
                           room_slug=ROOM, resources=("Teen Line: text TEEN to 839863",), issued_at=AT),
     "automod_rules_changed": dict(version=3, rule_set={"version": 3, "rules": []}, changed_by=OTHER,
                                   changed_at=AT),
+    "page_sent": dict(page_id="6c8e0a2c-4e6a-4c8e-9a1c-5e7a9c1e3a5c", kind="crisis", reason="high", room_slug=ROOM,
+                      subject_id=PERSON, message_id="9e1f3a5c-7b9d-4e2f-8a4c-6e8a0c2e4a6b", stage="crisis_trained",
+                      recipient_ids=(OTHER,), sent_at=AT),
+    "page_acknowledged": dict(page_id="6c8e0a2c-4e6a-4c8e-9a1c-5e7a9c1e3a5c", room_slug=ROOM, acknowledged_by=OTHER,
+                              acknowledged_at=AT + dt.timedelta(seconds=40)),
+    "crisis_flagged": dict(message_id="9e1f3a5c-7b9d-4e2f-8a4c-6e8a0c2e4a6b", room_slug=ROOM, author_id=PERSON,
+                           tier="high", page_id="6c8e0a2c-4e6a-4c8e-9a1c-5e7a9c1e3a5c", flagged_at=AT),
 }
 
 

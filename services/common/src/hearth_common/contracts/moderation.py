@@ -137,10 +137,64 @@ class AutomodRulesChanged(Payload):
     changed_at: dt.datetime
 
 
-ModerationPayload = SanctionImposed | SanctionLifted | ReportFiled | CaseDecided | NoticeIssued | AutomodRulesChanged
+# What a page is for: crisis language read in a message (`crisis`), a member's Refer of someone who seems to
+# be in crisis (`referral`), or a member's summons ("Mod Emergency", `summons`).
+PAGE_KINDS: tuple[str, ...] = ("crisis", "referral", "summons")
+# Why a member summons a moderator (7 Cups' "Mod Emergency").
+SUMMON_REASONS: tuple[str, ...] = ("spammer", "troll", "abusive", "triggering", "suicidal", "wrong_age_group")
+# Who a page reached, stage by stage: crisis-trained moderators on duty for the room, every moderator on duty
+# for it, everyone on duty, then admins (a stage that would add nobody is skipped).
+PAGE_STAGES: tuple[str, ...] = ("crisis_trained", "covering", "on_duty", "admins")
+CRISIS_TIERS: tuple[str, ...] = ("high", "imminent")  # the tiers that start care
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PageSent(Payload):
+    """A page went out, or escalated to its next stage: `recipient_ids` are everyone it has reached so far.
+    `reason` is the summons' reason, the crisis tier, or "referral". Nobody who summoned or referred is named."""
+
+    TYPE: ClassVar[str] = "page_sent"
+    page_id: str = rule(max_length=64)
+    kind: str = rule(choices=PAGE_KINDS)
+    reason: str = rule(max_length=32)
+    room_slug: str = rule(max_length=64)
+    subject_id: str | None = rule(max_length=36, default=None)
+    message_id: str | None = rule(max_length=64, default=None)
+    stage: str = rule(choices=PAGE_STAGES)
+    recipient_ids: tuple[str, ...]
+    sent_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PageAcknowledged(Payload):
+    """One moderator took the page (it escalates no further)."""
+
+    TYPE: ClassVar[str] = "page_acknowledged"
+    page_id: str = rule(max_length=64)
+    room_slug: str = rule(max_length=64)
+    acknowledged_by: str = _person_id()
+    acknowledged_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CrisisFlagged(Payload):
+    """A message read as crisis language from the high tier on: its author was sent a care notice and a page
+    went out. Never a sanction, never a report: care only."""
+
+    TYPE: ClassVar[str] = "crisis_flagged"
+    message_id: str = rule(max_length=64)
+    room_slug: str = rule(max_length=64)
+    author_id: str = _person_id()
+    tier: str = rule(choices=CRISIS_TIERS)
+    page_id: str = rule(max_length=64)
+    flagged_at: dt.datetime
+
+
+ModerationPayload = (SanctionImposed | SanctionLifted | ReportFiled | CaseDecided | NoticeIssued | AutomodRulesChanged
+                     | PageSent | PageAcknowledged | CrisisFlagged)
 
 CONTRACT = Contract(SOURCE, SanctionImposed, SanctionLifted, ReportFiled, CaseDecided, NoticeIssued,
-                    AutomodRulesChanged)
+                    AutomodRulesChanged, PageSent, PageAcknowledged, CrisisFlagged)
 EVENT_TYPES = CONTRACT.types
 # What room enforces: the sanctions alone (it binds no queue to the review queue's events).
 SANCTION_EVENT_TYPES: tuple[str, ...] = (SanctionImposed.TYPE, SanctionLifted.TYPE)

@@ -12,6 +12,7 @@ from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
 from hearth_common.people_table import define_people_table
+from moderation_service.domain.pager import ONE_OPEN_REFERRAL
 from moderation_service.domain.reports import ONE_OPEN_CASE, ONE_OPEN_REPORT
 
 metadata = new_metadata()
@@ -194,3 +195,70 @@ cohort_grants = sa.Table(
 
 # The queue's query reads each open case's open reports.
 sa.Index("ix_reports_open_case", reports.c.case_id, reports.c.reporter_id, postgresql_where=sa.text("outcome = 'open'"))
+
+# --- sections 4 and 5: the on-duty rota, pages, crisis flags and care resources ------------------------------
+
+# Who is on duty for what (domain/pager.py Shift): one row per moderator.
+duty_shifts = sa.Table(
+    "duty_shifts",
+    metadata,
+    sa.Column("moderator_id", sa.String(36), primary_key=True),
+    sa.Column("cohort", sa.String(10)),
+    sa.Column("room_slugs", JSON, nullable=False),
+    sa.Column("started_at", TZ, nullable=False),
+    sa.Column("ends_at", TZ, nullable=False, index=True),
+)
+
+# Every change of any page takes the next value (behind an advisory lock, so changes commit in seq order).
+page_seq = sa.Sequence("page_seq", metadata=metadata)
+
+pages = sa.Table(
+    "pages",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("seq", sa.BigInteger, nullable=False, unique=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("cohort", sa.String(10)),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("stage", sa.String(20), nullable=False),
+    sa.Column("stage_at", TZ, nullable=False),
+    sa.Column("recipient_ids", JSON, nullable=False),
+    sa.Column("subject_id", sa.String(36)),
+    sa.Column("message_id", sa.String(64)),
+    sa.Column("excerpt", sa.Text),
+    sa.Column("caller_id", sa.String(36)),
+    sa.Column("note", sa.String(500)),
+    sa.Column("open_key", sa.String(200)),
+    sa.Column("acknowledged_by", sa.String(36)),
+    sa.Column("acknowledged_at", TZ),
+    sa.Index(ONE_OPEN_REFERRAL, "open_key", unique=True, postgresql_where=sa.text("open_key IS NOT NULL")),
+    sa.Index("ix_pages_to_escalate", "stage_at",
+             postgresql_where=sa.text("acknowledged_by IS NULL AND stage <> 'admins'")),
+    sa.Index("ix_pages_recipients", "recipient_ids", postgresql_using="gin",
+             postgresql_ops={"recipient_ids": "jsonb_path_ops"}),
+    sa.Index("ix_pages_created", "created_at"),
+)
+
+# Messages read as crisis language and cared for (once each).
+crisis_flags = sa.Table(
+    "crisis_flags",
+    metadata,
+    sa.Column("message_id", sa.String(64), primary_key=True),
+    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("author_id", sa.String(36), nullable=False),
+    sa.Column("tier", sa.String(10), nullable=False),
+    sa.Column("page_id", sa.String(36), nullable=False),
+    sa.Column("flagged_at", TZ, nullable=False),
+)
+
+# The care resources an admin set per cohort (none: the defaults, moderation_service/seed/care_resources.json).
+care_resources = sa.Table(
+    "care_resources",
+    metadata,
+    sa.Column("cohort", sa.String(10), primary_key=True),
+    sa.Column("lines", JSON, nullable=False),
+    sa.Column("updated_by", sa.String(36)),
+    sa.Column("updated_at", TZ),
+)

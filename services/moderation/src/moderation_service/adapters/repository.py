@@ -19,6 +19,8 @@ from hearth_common.unit_of_work import UniqueViolation
 from moderation_service.adapters import orm
 from moderation_service.domain.audit import APPEAL_OVERTURNED, OVERTURNED_ACTOR_KEY, AuditEntry, AuditQuery
 from moderation_service.domain.automod_rules import ManagedRule, RuleSetVersion
+from moderation_service.domain.crisis import CareResources, CrisisFlag
+from moderation_service.domain.pager import ADMINS, Page, Shift
 from moderation_service.domain.reports import (
     COUNTED_OUTCOMES,
     OPEN,
@@ -441,6 +443,129 @@ class RoomActionsRepository(_Repo):
                                 .values(**values))
 
 
+# --- sections 4 and 5: the rota, pages, crisis flags, care resources -----------------------------------------
+
+_SHIFT_FIELDS = [f.name for f in dataclasses.fields(Shift)]
+_PAGE_FIELDS = [f.name for f in dataclasses.fields(Page)]
+# Page changes take their seq under this transaction-scoped lock, so they commit in seq order and a console that
+# has read up to seq n never later meets a change below it (page changes are rare: the lock costs nothing).
+PAGE_SEQ_LOCK = 0x6D6F642D70616765  # "mod-page"
+
+
+class ShiftsRepository(_Repo):
+    def get(self, moderator_id: str) -> Shift | None:
+        t = orm.duty_shifts
+        row = self.connection.execute(sa.select(t).where(t.c.moderator_id == moderator_id)).mappings().first()
+        return Shift(**{**row, "room_slugs": list(row["room_slugs"])}) if row is not None else None
+
+    def save(self, shift: Shift) -> None:
+        self.connection.execute(_upsert(orm.duty_shifts, ["moderator_id"], dataclasses.asdict(shift)))
+
+    def delete(self, moderator_id: str) -> bool:
+        t = orm.duty_shifts
+        return self.connection.execute(sa.delete(t).where(t.c.moderator_id == moderator_id)).rowcount > 0
+
+    def list_on(self, now) -> list[Shift]:
+        t = orm.duty_shifts
+        stmt = sa.select(t).where(t.c.ends_at > now).order_by(t.c.started_at, t.c.moderator_id)
+        return [Shift(**{**row, "room_slugs": list(row["room_slugs"])})
+                for row in self.connection.execute(stmt).mappings()]
+
+
+class StaffRepository(_Repo):
+    def admins(self) -> list[KnownPerson]:
+        t = orm.people
+        holds_admin = sa.text("EXISTS (SELECT 1 FROM jsonb_each(people.grants) AS g(key, value) "
+                              "WHERE g.value->>'role' = 'admin' AND (g.value->>'active')::boolean)")
+        ids = self.connection.execute(sa.select(t.c.person_id).where(holds_admin)).scalars().all()
+        people = PeopleRepository(self.connection)
+        return [person for person_id in ids if (person := people.get(person_id)) is not None]
+
+
+class PagesRepository(_Repo):
+    def _next_seq(self) -> int:
+        self.connection.execute(sa.select(sa.func.pg_advisory_xact_lock(PAGE_SEQ_LOCK)))
+        return self.connection.execute(sa.select(orm.page_seq.next_value())).scalar_one()
+
+    def add(self, page: Page) -> None:
+        page.seq = self._next_seq()
+        self._insert(orm.pages, dataclasses.asdict(page))
+
+    def save(self, page: Page) -> None:
+        page.seq = self._next_seq()
+        values = dataclasses.asdict(page)
+        self.connection.execute(sa.update(orm.pages).where(orm.pages.c.id == values.pop("id")).values(**values))
+
+    def _select(self):
+        return sa.select(*[orm.pages.c[f] for f in _PAGE_FIELDS])
+
+    def _pages(self, stmt) -> list[Page]:
+        return [Page(**{**row, "recipient_ids": list(row["recipient_ids"])})
+                for row in self.connection.execute(stmt).mappings()]
+
+    def get(self, page_id: str, *, lock: bool = False) -> Page | None:
+        stmt = self._select().where(orm.pages.c.id == page_id)
+        found = self._pages(stmt.with_for_update() if lock else stmt)
+        return found[0] if found else None
+
+    def open_referral(self, open_key: str) -> Page | None:
+        found = self._pages(self._select().where(orm.pages.c.open_key == open_key))
+        return found[0] if found else None
+
+    def head(self) -> int:
+        return self.connection.execute(sa.select(sa.func.coalesce(sa.func.max(orm.pages.c.seq), 0))).scalar_one()
+
+    @staticmethod
+    def _sent_to(person_id: str):
+        return orm.pages.c.recipient_ids.op("@>")(sa.func.jsonb_build_array(person_id))
+
+    def changed_for(self, person_id: str, after_seq: int, limit: int) -> list[Page]:
+        t = orm.pages
+        return self._pages(self._select().where(t.c.seq > after_seq, self._sent_to(person_id))
+                           .order_by(t.c.seq).limit(limit))
+
+    def open_for(self, person_id: str) -> list[Page]:
+        t = orm.pages
+        return self._pages(self._select().where(t.c.acknowledged_by.is_(None), self._sent_to(person_id))
+                           .order_by(t.c.seq))
+
+    def listed(self, person_id: str | None, open_only: bool, limit: int) -> list[Page]:
+        t = orm.pages
+        stmt = self._select()
+        if person_id is not None:
+            stmt = stmt.where(self._sent_to(person_id))
+        if open_only:
+            stmt = stmt.where(t.c.acknowledged_by.is_(None))
+        return self._pages(stmt.order_by(t.c.created_at.desc(), t.c.seq.desc()).limit(limit))
+
+    def next_to_escalate(self, stage_before) -> Page | None:
+        t = orm.pages
+        stmt = (self._select().where(t.c.acknowledged_by.is_(None), t.c.stage != ADMINS, t.c.stage_at <= stage_before)
+                .order_by(t.c.stage_at).limit(1).with_for_update(skip_locked=True))
+        found = self._pages(stmt)
+        return found[0] if found else None
+
+
+class CrisisFlagsRepository(_Repo):
+    def get(self, message_id: str) -> CrisisFlag | None:
+        t = orm.crisis_flags
+        row = self.connection.execute(sa.select(t).where(t.c.message_id == message_id)).mappings().first()
+        return CrisisFlag(**row) if row is not None else None
+
+    def add(self, flag: CrisisFlag) -> None:
+        self._insert(orm.crisis_flags, dataclasses.asdict(flag))
+
+
+class CareResourcesRepository(_Repo):
+    def get(self, cohort: str) -> CareResources | None:
+        t = orm.care_resources
+        row = self.connection.execute(sa.select(t).where(t.c.cohort == cohort)).mappings().first()
+        return CareResources(**{**row, "lines": list(row["lines"])}) if row is not None else None
+
+    def save(self, resources: CareResources) -> None:
+        self.connection.execute(_upsert(orm.care_resources, ["cohort"], dataclasses.asdict(resources)))
+
+
 class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
     def __init__(self, engine: Engine):
         super().__init__(engine, orm.outbox, SOURCE)
@@ -459,6 +584,11 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.reporters = ReporterAccuracyRepository(connection)
         self.hidden_messages = HiddenMessagesRepository(connection)
         self.cohort_grants = CohortGrantsRepository(connection)
+        self.shifts = ShiftsRepository(connection)
+        self.staff = StaffRepository(connection)
+        self.pages = PagesRepository(connection)
+        self.crisis_flags = CrisisFlagsRepository(connection)
+        self.care_resources = CareResourcesRepository(connection)
 
     def claim_event(self, envelope: dict) -> bool:
         return claim_event(self.connection, orm.inbox, envelope)

@@ -52,3 +52,19 @@ class AutomodRuleNotFound(errors.NotFound):
 class NotAnAutomodManager(errors.PermissionDenied):
     """The caller may not see or manage those automod rules (admins: every scope; chat room moderators: rules
     scoped to rooms their role covers)."""
+
+
+class InvalidPagerRequest(errors.InvalidArgument):
+    """A duty change, summons, referral, page or care resource with a malformed or missing field (named)."""
+
+
+class PageNotFound(errors.NotFound):
+    """No page with that id (or none the caller was sent)."""
+
+
+class PageTaken(errors.FailedPrecondition):
+    """Another moderator acknowledged the page already (the message names them)."""
+
+
+class PagingTooFast(errors.ResourceExhausted):
+    """Past the pace of summons or referrals; retry_after_seconds says when to try again."""

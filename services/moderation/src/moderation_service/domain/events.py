@@ -1,9 +1,14 @@
 """Domain: the events moderation announces, built from its entities through moderation's contract in common."""
 from __future__ import annotations
 
+import datetime as dt
+
 from hearth_common.contracts import moderation as contract
 from hearth_common.events import Event
+from hearth_common.ids import new_id
 from moderation_service.domain.automod_rules import RuleSetVersion
+from moderation_service.domain.crisis import CrisisFlag
+from moderation_service.domain.pager import Page
 from moderation_service.domain.reports import Case, Report
 
 # Every event type moderation announces (on the moderation.events exchange, routing key = type).
@@ -31,3 +36,27 @@ def automod_rules_changed(version: RuleSetVersion) -> Event:
         version=version.version, rule_set=version.rule_set().to_dict(), changed_by=version.changed_by,
         changed_at=version.changed_at,
     ).event()
+
+
+def page_sent(page: Page) -> Event:
+    return contract.PageSent(
+        page_id=page.id, kind=page.kind, reason=page.reason, room_slug=page.room_slug, subject_id=page.subject_id,
+        message_id=page.message_id, stage=page.stage, recipient_ids=tuple(page.recipient_ids), sent_at=page.stage_at,
+    ).event()
+
+
+def page_acknowledged(page: Page) -> Event:
+    return contract.PageAcknowledged(page_id=page.id, room_slug=page.room_slug, acknowledged_by=page.acknowledged_by,
+                                     acknowledged_at=page.acknowledged_at).event()
+
+
+def crisis_flagged(flag: CrisisFlag) -> Event:
+    return contract.CrisisFlagged(message_id=flag.message_id, room_slug=flag.room_slug, author_id=flag.author_id,
+                                  tier=flag.tier, page_id=flag.page_id, flagged_at=flag.flagged_at).event()
+
+
+def notice_issued(person_id: str, kind: str, text: str, room_slug: str | None, now: dt.datetime,
+                  resources: tuple[str, ...] = ()) -> Event:
+    """A private notice to one person (room delivers it to them alone), with a fresh id."""
+    return contract.NoticeIssued(notice_id=new_id(), person_id=person_id, kind=kind, text=text, room_slug=room_slug,
+                                 resources=tuple(resources), issued_at=now).event()

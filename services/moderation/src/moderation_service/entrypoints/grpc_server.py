@@ -10,8 +10,8 @@ from hearth_common.logging import configure_logging
 from hearth_common.request_limits import Limit, RequestLimits, free_text
 from hearth_common.tokens import TokenVerifier
 from moderation_service import settings as settings_module
-from moderation_service.bootstrap import build_service
-from moderation_service.domain import reports
+from moderation_service.bootstrap import build_pager, build_service
+from moderation_service.domain import crisis, pager, reports
 from moderation_service.entrypoints.grpc_servicer import ModerationServicer
 
 SERVICE_NAME = moderation_pb2.DESCRIPTOR.services_by_name["ModerationService"].full_name
@@ -22,22 +22,32 @@ LIMITS = RequestLimits(text={
     "note": free_text(reports.NOTE_MAX),
     "reason": Limit(max(len(reason) for reason in reports.SEVERITY)),
     "decision": Limit(max(len(decision) for decision in reports.OUTCOME)),
+    "cohort": Limit(max(len(cohort) for cohort in crisis.COHORTS)),
+    "lines": free_text(crisis.RESOURCE_MAX),
+}, items={
+    "room_slugs": Limit(pager.ROOMS_MAX),
+    "lines": Limit(crisis.RESOURCES_MAX),
 })
+
 
 def make_grpc_engine(settings):
     """moderation-grpc's engine: a connection per worker thread, failing fast while the database is unreachable."""
-    return make_server_engine(settings, settings.grpc_workers)
+    # one connection per call thread, plus the console streams' threads (ModerationServicer.STREAM_THREADS)
+    return make_server_engine(settings, settings.grpc_workers + ModerationServicer.STREAM_THREADS)
 
 
-def build_server(settings, service=None, verifier: TokenVerifier | None = None) -> GrpcServer:
-    service = service or build_service(settings, make_grpc_engine(settings))
+def build_server(settings, service=None, verifier: TokenVerifier | None = None, pager_service=None) -> GrpcServer:
+    engine = None if service is not None and pager_service is not None else make_grpc_engine(settings)
+    service = service or build_service(settings, engine)
+    pager_service = pager_service or build_pager(settings, engine)
     verifier = verifier or TokenVerifier(identity_key_fetcher(settings.identity_grpc_target),
                                          issuer=settings.token_issuer, audience=settings.token_audience)
     return GrpcServer(
-        [(moderation_pb2_grpc.add_ModerationServiceServicer_to_server, ModerationServicer(service))],
+        [(moderation_pb2_grpc.add_ModerationServiceServicer_to_server, ModerationServicer(service, pager_service))],
         [SERVICE_NAME],
         address=settings.grpc_address,
         max_workers=settings.grpc_workers,
+        asyncio=True,  # StreamPages streams are coroutines; the other calls run in the thread pool
         authentication=Authentication(verifier),  # no method of moderation's is public
         limits=LIMITS,
     )
@@ -47,7 +57,8 @@ def main() -> None:
     settings = settings_module.load()
     configure_logging("moderation", "grpc", settings.log_level)
     engine = make_grpc_engine(settings)
-    build_server(settings, build_service(settings, engine)).serve(settings, readiness=lambda: db_ping(engine))
+    server = build_server(settings, build_service(settings, engine), pager_service=build_pager(settings, engine))
+    server.serve(settings, readiness=lambda: db_ping(engine))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from hearth_common.contracts import identity, room
 from hearth_common.nameko_deps import Resource
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 from moderation_service import settings as settings_module
-from moderation_service.bootstrap import build_relay, build_room_actions, build_service
+from moderation_service.bootstrap import build_pager, build_relay, build_room_actions, build_service
 from moderation_service.service_layer.services import ROOM_EVENTS
 
 settings = settings_module.load()
@@ -31,6 +31,13 @@ class ModerationWorker(
 
     moderation = Resource(lambda config: build_service(settings, kit.engine))
     room_actions = Resource(lambda config: build_room_actions(settings, kit.engine))
+    pager = Resource(lambda config: build_pager(settings, kit.engine))
+
+    @timer(interval=1)
+    def escalate_pages(self):
+        """Pages nobody acknowledged within MODERATION_PAGE_ESCALATION_SECONDS reach their next stage (everyone
+        on duty, then admins); SKIP LOCKED, so several workers never escalate one page twice."""
+        self.pager.escalate_due()
 
     @timer(interval=1)
     def carry_out_room_actions(self):

@@ -29,8 +29,10 @@ from moderation_service.domain.errors import (
 from moderation_service.domain.reports import Case, CohortGrant, HiddenMessage, KnownMessage, Membership, Report
 from moderation_service.service_layer import views
 from moderation_service.service_layer.automod import AutomodRules
+from moderation_service.service_layer.crisis import care_for_crisis
+from moderation_service.service_layer.keyed import run_keyed
 from moderation_service.service_layer.ports import RoomCalls
-from moderation_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -151,25 +153,8 @@ class ModerationService:
         """Runs a filing in a unit of work, honouring the idempotency key. A twin filing at the same moment (the
         same report, or the first report about a person) meets a uniqueness rule: one more attempt then finds
         what the twin committed."""
-
-        def attempt() -> dict:
-            with self.uow_factory() as uow:
-                if (stored := call.stored(uow.idempotency)) is not None:
-                    return stored
-                now = self.clock()
-                result = call.remember(uow.idempotency, effect(uow, now), now)
-                uow.commit()
-                return result
-
-        def twice() -> dict:
-            try:
-                return attempt()
-            except UniqueViolation as conflict:
-                if conflict.constraint not in (rules.ONE_OPEN_CASE, rules.ONE_OPEN_REPORT, rules.ONE_HIDE):
-                    raise
-                return attempt()
-
-        return call.run(twice, self.uow_factory)
+        return run_keyed(self.uow_factory, self.clock, call, effect, (rules.ONE_OPEN_CASE, rules.ONE_OPEN_REPORT,
+                                                            rules.ONE_HIDE))
 
     # --- the review queue ----------------------------------------------------------------------------------
 
@@ -355,6 +340,7 @@ class ModerationService:
                         uow.messages.save(KnownMessage(p.message_id, p.room_slug, p.author_id, p.body, p.posted_at,
                                                        p.seq))
                     self.automod.flag_message(uow, p)
+                    care_for_crisis(uow, p, self.clock())  # care only: never a report, warning or sanction
                 case room_contract.CohortAccessGranted():
                     uow.cohort_grants.granted(CohortGrant(p.grant_id, p.person_id, p.room_slug, p.expires_at))
                 case room_contract.CohortAccessRevoked():

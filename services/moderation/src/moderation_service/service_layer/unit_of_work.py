@@ -11,6 +11,8 @@ from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-export
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from moderation_service.domain.audit import AuditEntry, AuditQuery
 from moderation_service.domain.automod_rules import RuleSetVersion
+from moderation_service.domain.crisis import CareResources, CrisisFlag
+from moderation_service.domain.pager import Page, Shift
 from moderation_service.domain.reports import (
     Case,
     CohortGrant,
@@ -149,6 +151,54 @@ class AutomodRepository(Protocol):
         """Records a rule's flag of a message (UNIQUE per message and rule)."""
 
 
+class ShiftsRepository(Protocol):
+    """The on-duty rota: one shift per moderator at most."""
+
+    def get(self, moderator_id: str) -> Shift | None: ...
+    def save(self, shift: Shift) -> None: ...
+    def delete(self, moderator_id: str) -> bool: ...
+    def list_on(self, now: dt.datetime) -> list[Shift]:
+        """The shifts not yet ended, oldest first."""
+
+
+class StaffRepository(Protocol):
+    def admins(self) -> list[KnownPerson]:
+        """The people holding an active admin grant (expiry is the caller's to check)."""
+
+
+class PagesRepository(Protocol):
+    """Pages. `add` and `save` give the page the next seq (every change of any page gets a higher one, and
+    changes become visible in seq order)."""
+
+    def add(self, page: Page) -> None: ...
+    def save(self, page: Page) -> None: ...
+    def get(self, page_id: str, *, lock: bool = False) -> Page | None: ...
+    def open_referral(self, open_key: str) -> Page | None:
+        """The open page of a referral by this referrer of this target (UNIQUE among open pages), if any."""
+    def head(self) -> int:
+        """The highest seq given so far (0 before any page)."""
+    def changed_for(self, person_id: str, after_seq: int, limit: int) -> list[Page]:
+        """Pages sent to the person whose last change has a seq above `after_seq`, in seq order."""
+    def open_for(self, person_id: str) -> list[Page]:
+        """The unacknowledged pages sent to the person, in seq order."""
+    def listed(self, person_id: str | None, open_only: bool, limit: int) -> list[Page]:
+        """Pages sent to the person (None: every page), newest first."""
+    def next_to_escalate(self, stage_before: dt.datetime) -> Page | None:
+        """An open page short of its last stage whose stage began before `stage_before`, locked; one another
+        worker holds is skipped, not waited for."""
+
+
+class CrisisFlagsRepository(Protocol):
+    def get(self, message_id: str) -> CrisisFlag | None: ...
+    def add(self, flag: CrisisFlag) -> None: ...
+
+
+class CareResourcesRepository(Protocol):
+    def get(self, cohort: str) -> CareResources | None:
+        """The lines an admin set for the cohort; None while they are the defaults."""
+    def save(self, resources: CareResources) -> None: ...
+
+
 class UnitOfWork(BaseUnitOfWork):
     """Moderation's transaction: its repositories, plus the events to publish if, and only if, it commits."""
 
@@ -165,6 +215,11 @@ class UnitOfWork(BaseUnitOfWork):
     reporters: ReporterAccuracyRepository
     hidden_messages: HiddenMessagesRepository
     cohort_grants: CohortGrantsRepository
+    shifts: ShiftsRepository
+    staff: StaffRepository
+    pages: PagesRepository
+    crisis_flags: CrisisFlagsRepository
+    care_resources: CareResourcesRepository
 
     @abc.abstractmethod
     def claim_event(self, envelope: dict) -> bool:

@@ -85,3 +85,31 @@ def automod_test(version: RuleSetVersion, verdict: Verdict) -> dict:
         "crisis": verdict.crisis.label,
         "timed_out": list(verdict.timed_out),
     }
+
+
+# --- sections 4 and 5: the rota, pages and care resources --------------------------------------------------
+
+
+def shift(s, known: KnownPerson | None, crisis_trained: bool) -> dict:
+    return {"moderator_id": s.moderator_id, "username": (known.username if known else None) or "",
+            "cohort": s.cohort, "room_slugs": list(s.room_slugs), "crisis_trained": crisis_trained,
+            "started_at": s.started_at, "ends_at": s.ends_at}
+
+
+def page(p) -> dict:
+    """A page as a moderator sees it (the words that started it, who summoned or referred, who was reached)."""
+    return {"id": p.id, "seq": p.seq, "kind": p.kind, "reason": p.reason, "room_slug": p.room_slug,
+            "cohort": p.cohort, "subject_id": p.subject_id, "message_id": p.message_id, "excerpt": p.excerpt,
+            "caller_id": p.caller_id, "note": p.note, "created_at": p.created_at, "stage": p.stage,
+            "stage_at": p.stage_at, "recipient_ids": list(p.recipient_ids), "acknowledged_by": p.acknowledged_by,
+            "acknowledged_at": p.acknowledged_at}
+
+
+def page_called(p, help_text: str) -> dict:
+    """A summons or referral as the member who made it sees it: heard, and whether only admins were reached."""
+    return {"page_id": p.id, "room_slug": p.room_slug, "created_at": p.created_at,
+            "admins_paged": p.stage == "admins", "message": help_text}
+
+
+def care_resources(r) -> dict:
+    return {"cohort": r.cohort, "lines": list(r.lines), "updated_by": r.updated_by, "updated_at": r.updated_at}

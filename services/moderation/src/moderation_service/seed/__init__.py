@@ -1,0 +1,1 @@
+"""Default data moderation starts with (admins change it over gRPC)."""

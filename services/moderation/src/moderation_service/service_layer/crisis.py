@@ -1,0 +1,57 @@
+"""Service layer: crisis care that never punishes (issue 14 section 4). On room's message_posted, the crisis tier
+of the author's own words; from the high tier on, the author gets a private care notice with their cohort's
+resources and a crisis page goes out (crisis-trained moderators on duty first). The message stays posted. Nothing
+here files a report, opens a case, warns or sanctions: care only."""
+from __future__ import annotations
+
+import datetime as dt
+
+from hearth_common.automod import crisis as crisis_reading
+from hearth_common.automod.detectors import Tier, Views
+from hearth_common.contracts import room as room_contract
+from hearth_common.ids import new_id
+from moderation_service.domain import audit, events
+from moderation_service.domain import crisis as care
+from moderation_service.domain import pager as pager_rules
+from moderation_service.domain.crisis import CrisisFlag
+from moderation_service.domain.pager import Page
+from moderation_service.service_layer.pager import facts_of, resources_for, send_page
+from moderation_service.service_layer.unit_of_work import UnitOfWork
+
+EXCERPT_MAX = 2000
+
+
+def words_of(posted: room_contract.MessagePosted) -> str:
+    """The author's own words: `original_body` when room masked them (the field may not exist yet), else body."""
+    return getattr(posted, "original_body", None) or posted.body
+
+
+def tier_of(text: str) -> Tier:
+    return crisis_reading.read(Views(text)).tier
+
+
+def care_for_crisis(uow: UnitOfWork, posted: room_contract.MessagePosted, now: dt.datetime) -> bool:
+    """Reads a posted message for crisis language and, from the high tier on, starts care in the caller's
+    transaction (the worker's, with the event's inbox claim): the author's care notice, a crisis page,
+    crisis_flagged, the audit log. Once per message: a message cared for before (a replay under another event
+    id) is left alone. Returns whether care started."""
+    words = words_of(posted)
+    tier = tier_of(words)
+    if not care.starts_care(tier) or uow.crisis_flags.get(posted.message_id) is not None:
+        return False
+    author = facts_of(uow.people.get(posted.author_id))
+    cohort = author.cohort if author else None
+    page = send_page(uow, Page(
+        id=new_id(), kind=pager_rules.CRISIS, reason=tier.label, room_slug=posted.room_slug, cohort=cohort,
+        created_at=now, stage="", stage_at=now, recipient_ids=[], subject_id=posted.author_id,
+        message_id=posted.message_id, excerpt=words[:EXCERPT_MAX]), now, audit.AUTOMOD)
+    flag = CrisisFlag(posted.message_id, posted.room_slug, posted.author_id, tier.label, page.id, now)
+    uow.crisis_flags.add(flag)
+    lines = resources_for(uow, cohort).lines
+    uow.add_events([events.crisis_flagged(flag),
+                    events.notice_issued(posted.author_id, "care", care.CARE_TEXT, posted.room_slug, now,
+                                         tuple(lines))])
+    uow.audit.append(audit.entry("care_notice_sent", now, audit.AUTOMOD, target_id=posted.author_id,
+                                 room_slug=posted.room_slug, subject_ref=page.id, reason=tier.label,
+                                 details={"message_id": posted.message_id, "cohort": cohort}))
+    return True
