@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from room_service.service_layer.access import Access
+from room_service.service_layer.automod import AutomodRules
 from room_service.service_layer.messages import Messages
 from room_service.service_layer.moderation import Moderation
 from room_service.service_layer.presence import PRESENCE_TIMEOUT, Presence
@@ -26,7 +27,8 @@ class Conversation:
     ):
         self.transactions = Transactions(uow_factory, clock, live)
         self.presence = Presence(self.transactions, presence_timeout)
-        self.messages = Messages(self.transactions)
+        self.automod = AutomodRules(self.transactions)
+        self.messages = Messages(self.transactions, self.automod)
         self.access = Access(self.transactions)
         self.moderation = Moderation(self.transactions)
         # The use cases, by the names the entrypoints call them.
@@ -39,6 +41,7 @@ class Conversation:
         self.history = self.messages.history
         self.remove_person, self.set_slow_mode = self.moderation.remove_person, self.moderation.set_slow_mode
         self.apply_sanction_event = self.moderation.apply_sanction_event
+        self.apply_automod_event = self.automod.apply_event
         self.grant_cohort_access = self.access.grant_cohort_access
         self.revoke_cohort_access = self.access.revoke_cohort_access
         self.list_cohort_grants = self.access.list_cohort_grants
