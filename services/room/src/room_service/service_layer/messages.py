@@ -103,7 +103,8 @@ class Messages:
                     raise msgs.InvalidMessage("reply_to must name a message in this room")
             screened = automod.screen(  # a block refuses here: nothing written, no seq taken
                 self.rules.for_version(uow, context.automod_version), body, slug, room.audience_cohort,
-                automod.roles_in(context.author_roles, slug, now), automod.recent_messages(context.recent_in_room, now))
+                automod.roles_in(context.author_roles, slug, now),
+                automod.recent_messages(context.recent_in_room, body, now))
             body = screened.body
             message = Message(
                 message_id=new_id(), room_slug=slug, seq=0, author_id=person_id,
