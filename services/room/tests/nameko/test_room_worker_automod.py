@@ -8,7 +8,6 @@ from nameko.standalone.events import event_dispatcher
 from room_nameko_helpers import register
 
 from hearth_common import testing
-from hearth_common.automod import DEFAULT_RULE_SET
 from hearth_common.contracts import examples
 from room_service.adapters import orm
 from room_service.adapters.repository import uow_factory
@@ -19,15 +18,11 @@ LOUNGE = "adult-community-lounge"
 QUEUE = "evt-moderation-automod_rules_changed--room.on_automod_rules_changed"
 
 
-def rules_event(version: int, *rules: dict, seq: int | None = None) -> dict:
-    rule_set = {"version": version, "rules": DEFAULT_RULE_SET.to_dict()["rules"] + list(rules)}
-    return examples.envelope("moderation", "automod_rules_changed", seq or version, version=version,
-                             rule_set=rule_set)
+rules_event = examples.rule_set_changed
 
 
 def block(word: str) -> dict:
-    return {"id": f"block-{word}", "kind": "word", "pattern": word, "action": "block",
-            "explanation": f"{word} is not said here", "scope": "all", "exempt_roles": []}
+    return examples.word_rule(word, "block")
 
 
 def kept_version(engine):

@@ -14,16 +14,7 @@ PHONE = "text me on 07700 900123 later"
 SPAM_EXPLANATION = "Slow down a little"
 
 
-def rules_event(version: int, *rules: dict, seq: int | None = None) -> dict:
-    """moderation's automod_rules_changed as its relay publishes it: the whole set, common's defaults and `rules`."""
-    rule_set = {"version": version, "rules": DEFAULT_RULE_SET.to_dict()["rules"] + list(rules)}
-    return examples.envelope("moderation", "automod_rules_changed", seq if seq is not None else version,
-                             version=version, rule_set=rule_set)
-
-
-def word_rule(word: str, action: str, **fields) -> dict:
-    return {"id": f"{action}-{word}", "kind": "word", "pattern": word, "action": action,
-            "explanation": f"{word} is not said here", "scope": "all", "exempt_roles": []} | fields
+rules_event, word_rule = examples.rule_set_changed, examples.word_rule
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from room_integration_helpers import Clock, identity, register
 
 from hearth_common import testing
-from hearth_common.automod import DEFAULT_RULE_SET
 from hearth_common.automod.rules import TEEN_CONTACT
 from hearth_common.contracts import examples
 from room_service.adapters import orm
@@ -23,15 +22,11 @@ TEEN_ROOM = "teen-community-hangout"
 PHONE = "text me on 07700 900123 later"
 
 
-def rules_event(version: int, *rules: dict, seq: int | None = None) -> dict:
-    rule_set = {"version": version, "rules": DEFAULT_RULE_SET.to_dict()["rules"] + list(rules)}
-    return examples.envelope("moderation", "automod_rules_changed", seq or version, version=version,
-                             rule_set=rule_set)
+rules_event = examples.rule_set_changed
 
 
 def block(word: str, **fields) -> dict:
-    return {"id": f"block-{word}", "kind": "word", "pattern": word, "action": "block",
-            "explanation": f"{word} is not said here", "scope": "all", "exempt_roles": []} | fields
+    return examples.word_rule(word, "block", id=f"block-{word}", **fields)
 
 
 @pytest.fixture
