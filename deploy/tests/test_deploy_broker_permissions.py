@@ -37,7 +37,8 @@ BIN = pathlib.Path(sys.executable).parent
 IDENTITY_EVENTS = ("person_registered", "cohort_changed", "badge_awarded", "badge_revoked", "role_granted",
                    "role_revoked")
 ROOM_QUEUES = [f"evt-identity-{e}--room.on_{e}" for e in IDENTITY_EVENTS]
-ROOM_QUEUES += [f"evt-moderation-{e}--room.on_{e}" for e in ("sanction_imposed", "sanction_lifted")] + ["rpc-room"]
+ROOM_QUEUES += [f"evt-moderation-{e}--room.on_{e}" for e in ("sanction_imposed", "sanction_lifted",
+                                                           "automod_rules_changed")] + ["rpc-room"]
 SERVICES = ("identity", "room", "moderation", "course")
 LOUNGE = "adult-community-lounge"  # a seeded room every adult may enter
 _spec = importlib.util.spec_from_file_location("make_definitions", DEPLOY / "rabbitmq" / "make_definitions.py")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from contract_helpers import published_events
 
-from hearth_common.contracts import BY_SOURCE
+from hearth_common.contracts import BY_SOURCE, examples
 from hearth_common.contracts import identity as identity_contract
 from hearth_common.contracts import moderation as moderation_contract
 from hearth_common.people import Actor
@@ -64,7 +64,10 @@ def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
     conversation.join(teena, ADULTS)  # an adult since her birthday: room learnt it from cohort_changed
     conversation.join(morgan, ADULTS)
     message = conversation.post(teena, ADULTS, "hello @morgan")
-    conversation.edit(teena, message["message_id"], "hello again @morgan")
+    conversation.apply_automod_event(examples.envelope("moderation", "automod_rules_changed", 1, version=1, rule_set={
+        "version": 1, "rules": [{"id": "pineapple", "kind": "word", "pattern": "pineapple", "action": "censor",
+                                 "explanation": "no fruit", "scope": "all", "exempt_roles": []}]}))
+    conversation.edit(teena, message["message_id"], "hello again @morgan, pineapple?")  # stored masked
     conversation.delete(morgan, message["message_id"], moderator=True, reason="off topic")
     conversation.restore_message(morgan, message["message_id"], "on reflection it was fine")
     conversation.post(teena, ADULTS, CRISIS_WORDS)  # moderation meets it with care (sections 4 and 5)
@@ -142,6 +145,13 @@ def test_the_scenario_makes_every_event_type_of_the_producers_contract(published
 def test_a_sometimes_sent_field_is_in_the_contract_both_ways(published):
     left = {e["data"]["reason"]: e["data"] for e in published["room"] if e["event_type"] == "member_left"}
     assert {"removed_by", "note"} <= set(left["removed"]) and not {"removed_by", "note"} & set(left["left"])
+
+
+def test_a_masked_bodys_original_is_sent_only_with_the_masked_message(published):
+    edited = next(e["data"] for e in published["room"] if e["event_type"] == "message_edited")
+    posted = next(e["data"] for e in published["room"] if e["event_type"] == "message_posted")
+    assert edited["body"] == "hello again @morgan, *********?"
+    assert edited["original_body"] == "hello again @morgan, pineapple?" and "original_body" not in posted
 
 
 def test_every_producer_of_a_contract_has_its_scenario_here():

@@ -48,6 +48,16 @@ def test_a_field_sent_only_sometimes_is_left_out_when_it_is_not_set():
     assert room.parse(examples.published("room", left, 3)).payload == left
 
 
+@pytest.mark.parametrize("event_type", ["message_posted", "message_edited"])
+def test_a_posts_original_body_is_sent_only_when_automod_masked_it(event_type):
+    plain = examples.payload("room", event_type)
+    assert "original_body" not in plain.data() and room.parse(examples.published("room", plain, 2)).payload == plain
+    masked = examples.payload("room", event_type, body="call me on ***** ******",
+                              original_body="call me on 07700 900123")
+    assert masked.data()["original_body"] == "call me on 07700 900123"
+    assert room.parse(examples.published("room", masked, 2)).payload == masked
+
+
 def test_a_reader_ignores_keys_the_contract_does_not_name_yet():
     envelope = examples.envelope("moderation", "sanction_lifted")
     envelope["data"]["lifted_by"] = examples.OTHER

@@ -255,3 +255,59 @@ def test_a_post_whose_answer_missed_the_deadline_and_was_committed_afterwards_is
     assert messages_with(room_engine, "late but once") == 1
     page = stub.ListMessages(pb.ListMessagesRequest(slug=slug), metadata=md, timeout=T)
     assert [m.message_id for m in page.messages] == [retried.message_id]
+
+
+def test_a_teen_posting_a_phone_number_in_a_teen_room_is_refused_with_the_explanation_and_nothing_stored(
+        stub, rooms, room_engine):
+    """Automod's defaults (no rule set from moderation yet): refused as bad input the author can change, the
+    rule's explanation as the details; no message, no event, no seq. An adult's in an adult room is posted."""
+    from hearth_common.automod.rules import TEEN_CONTACT
+
+    teen = [("authorization", f"Bearer {token_for(known_person(rooms, cohort='teen'))}")]
+    stub.JoinRoom(pb.JoinRoomRequest(slug="teen-community-hangout"), metadata=teen, timeout=T)
+    first = stub.PostMessage(pb.PostMessageRequest(slug="teen-community-hangout", body="hi everyone"),
+                             metadata=teen, timeout=T).message
+    events_before = len(testing.outbox_data(room_engine, "message_posted"))
+    with pytest.raises(grpc.RpcError) as info:
+        stub.PostMessage(pb.PostMessageRequest(slug="teen-community-hangout", body="text me on 07700 900123"),
+                         metadata=teen, timeout=T)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and info.value.details() == TEEN_CONTACT
+    page = stub.ListMessages(pb.ListMessagesRequest(slug="teen-community-hangout"), metadata=teen, timeout=T)
+    assert [m.body for m in page.messages] == ["hi everyone"]
+    assert len(testing.outbox_data(room_engine, "message_posted")) == events_before
+    again = stub.PostMessage(pb.PostMessageRequest(slug="teen-community-hangout", body="bye"), metadata=teen,
+                             timeout=T).message
+    assert again.seq == first.seq + 1
+    adult = [("authorization", f"Bearer {token_for(known_person(rooms))}")]
+    stub.JoinRoom(pb.JoinRoomRequest(slug="adult-community-lounge"), metadata=adult, timeout=T)
+    posted = stub.PostMessage(pb.PostMessageRequest(slug="adult-community-lounge", body="text me on 07700 900123"),
+                              metadata=adult, timeout=T).message
+    assert posted.body == "text me on 07700 900123"
+
+
+def test_a_rule_set_from_moderation_applies_to_the_next_post_and_edit(stub, rooms, room_engine, room_settings):
+    """What room-worker keeps (here applied through the same use case) room-grpc applies on the next call."""
+    from hearth_common.contracts import examples
+    from room_service.bootstrap import build_conversation
+
+    adult = [("authorization", f"Bearer {token_for(known_person(rooms))}")]
+    stub.JoinRoom(pb.JoinRoomRequest(slug="adult-community-lounge"), metadata=adult, timeout=T)
+    posted = stub.PostMessage(pb.PostMessageRequest(slug="adult-community-lounge", body="pineapple"),
+                              metadata=adult, timeout=T).message
+    rules = [{"id": "no-durian", "kind": "word", "pattern": "durian", "action": "block", "explanation": "No durian.",
+              "scope": "all", "exempt_roles": []},
+             {"id": "mask-pineapple", "kind": "word", "pattern": "pineapple", "action": "censor",
+              "explanation": "Masked.", "scope": "room:adult-community-lounge", "exempt_roles": []}]
+    worker, _ = build_conversation(room_settings, room_engine)  # room-worker's use cases
+    worker.apply_automod_event(examples.envelope("moderation", "automod_rules_changed", 1, version=1,
+                                                 rule_set={"version": 1, "rules": rules}))
+    with pytest.raises(grpc.RpcError) as info:
+        stub.PostMessage(pb.PostMessageRequest(slug="adult-community-lounge", body="durian"), metadata=adult,
+                         timeout=T)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and info.value.details() == "No durian."
+    masked = stub.PostMessage(pb.PostMessageRequest(slug="adult-community-lounge", body="pineapple pizza"),
+                              metadata=adult, timeout=T).message
+    assert masked.body == "********* pizza"
+    edited = stub.EditMessage(pb.EditMessageRequest(message_id=posted.message_id, body="more pineapple"),
+                              metadata=adult, timeout=T).message
+    assert edited.body == "more *********"

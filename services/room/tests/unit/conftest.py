@@ -27,6 +27,7 @@ from hearth_common.fakes import (
     foreign_key,
     unique,
 )
+from room_service.domain.automod import RECENT_LIMIT, StoredRuleSet
 from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
 from room_service.domain.notices import Notice
@@ -48,7 +49,8 @@ from room_service.service_layer.unit_of_work import (
 )
 
 TABLES = ("rooms", "people", "streams", "timeline", "members", "messages", "hearts", "paces", "sanctions",
-          "cohort_grants", "sessions", "attendance", "hands", "notices", INBOX_TABLE, IDEMPOTENCY_TABLE)
+          "cohort_grants", "sessions", "attendance", "hands", "notices", "automod_rule_set", INBOX_TABLE,
+          IDEMPOTENCY_TABLE)
 
 
 @dataclasses.dataclass
@@ -297,7 +299,7 @@ class FakeMessagesRepository(FakeRepository):
                 + [m.edited_at for m in mine if m.edited_at is not None and m.edited_at > since])
 
     def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
-                        since_in_room: dt.datetime) -> PostingContext | None:
+                        since_in_room: dt.datetime, since_recent: dt.datetime) -> PostingContext | None:
         room = self._get("rooms", slug)
         if room is None:
             return None
@@ -314,6 +316,11 @@ class FakeMessagesRepository(FakeRepository):
             recent_posts=self._recent_writes(person_id, since),
             last_in_room=max(in_room) if in_room and room.slow_mode_seconds > 0 else None,
             facilitated_open=room.mode == "facilitated" and self._facilitated_open(slug),
+            author_roles=person.facts().roles if (person := self._get("people", person_id)) else (),
+            recent_in_room=[(m.body, m.posted_at) for m in sorted(
+                self._rows("messages").values(), key=lambda m: m.posted_at, reverse=True)
+                if m.author_id == person_id and m.room_slug == slug and m.posted_at > since_recent][:RECENT_LIMIT],
+            automod_version=self.uow.automod.version(),
         )
 
     def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
@@ -479,6 +486,20 @@ class FakeNoticesRepository(FakeRepository):
         old = [key for key, n in self._rows("notices").items() if n.received_at < received_before]
         return sum(self._delete("notices", key) for key in old)
 
+class FakeAutomodRepository(FakeRepository):
+    def version(self) -> int:
+        stored = self._get("automod_rule_set", True)
+        return stored.version if stored is not None else 0
+
+    def current(self) -> StoredRuleSet | None:
+        return self._get("automod_rule_set", True)
+
+    def keep_if_newer(self, stored: StoredRuleSet) -> bool:
+        if self.version() >= stored.version and self.current() is not None:
+            return False
+        self._put("automod_rule_set", True, stored)
+        return True
+
 
 class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
     """room's transaction over the in-memory store, as its Core statements are: reads hand out copies, so a
@@ -497,6 +518,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.sessions = FakeSessionsRepository(self)
         self.hands = FakeHandsRepository(self)
         self.notices = FakeNoticesRepository(self)
+        self.automod = FakeAutomodRepository(self)
         self.idempotency = FakeIdempotencyRecords(self)
 
 

@@ -93,3 +93,19 @@ def envelope(source: str, event_type: str, seq: int = 1, **fields: Any) -> dict[
 def published(source: str, event_payload: Payload, seq: int) -> dict[str, Any]:
     """A payload's event as the relay publishes it on `<source>.events`: the envelope with its outbox `seq`."""
     return event_payload.event(id=str(uuid.uuid4()), request_id="example").envelope(source) | {"seq": seq}
+
+
+def rule_set_changed(version: int, *rules: dict[str, Any], seq: int | None = None) -> dict[str, Any]:
+    """moderation's automod_rules_changed as its relay publishes it: the whole set, common's default policies and
+    `rules` (each a rule's JSON, hearth_common.automod.Rule.to_dict's form), at that version (and outbox `seq`)."""
+    from hearth_common.automod import DEFAULT_RULE_SET
+
+    rule_set = {"version": version, "rules": DEFAULT_RULE_SET.to_dict()["rules"] + list(rules)}
+    return envelope("moderation", "automod_rules_changed", seq if seq is not None else version, version=version,
+                    rule_set=rule_set)
+
+
+def word_rule(word: str, action: str, **fields: Any) -> dict[str, Any]:
+    """An automod rule's JSON matching one word in every room, `fields` in place of the example's."""
+    return {"id": f"{action}-{word}", "kind": "word", "pattern": word, "action": action,
+            "explanation": f"{word} is not said here", "scope": "all", "exempt_roles": []} | fields

@@ -61,7 +61,9 @@ class MemberLeft(Payload):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class MessagePosted(Payload):
-    """A message was posted (`reply_to`: the message it answers; `mention_ids`: the people it mentions)."""
+    """A message was posted (`reply_to`: the message it answers; `mention_ids`: the people it mentions).
+    `original_body`: what the author wrote, sent only when automod masked the stored `body` (a censor rule), so
+    moderation reads the real words for flags and crisis; nobody else sees it."""
 
     TYPE: ClassVar[str] = "message_posted"
     room_slug: str = _slug()
@@ -78,7 +80,8 @@ class MessagePosted(Payload):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class MessageEdited(Payload):
-    """A message's author changed its body; `seq` is the edit's item, `message_seq` the message's own."""
+    """A message's author changed its body; `seq` is the edit's item, `message_seq` the message's own;
+    `original_body` as in message_posted (sent only when automod masked the stored `body`)."""
 
     TYPE: ClassVar[str] = "message_edited"
     room_slug: str = _slug()

@@ -132,6 +132,20 @@ sanctions = sa.Table(
     sa.Column("updated_at", TZ, nullable=False),
 )
 
+# The read model of moderation's automod rule set (automod_rules_changed): one row, the highest version seen,
+# whole (RuleSet.to_dict()); none until moderation sends one (common's defaults apply then).
+automod_rule_set = sa.Table(
+    "automod_rule_set",
+    metadata,
+    sa.Column("singleton", sa.Boolean, primary_key=True, server_default=sa.true()),
+    sa.Column("version", sa.BigInteger, nullable=False),
+    sa.Column("rule_set", JSON, nullable=False),
+    sa.Column("changed_by", sa.String(64), nullable=False),
+    sa.Column("changed_at", TZ, nullable=False),
+    sa.Column("updated_at", TZ, nullable=False),
+    sa.CheckConstraint("singleton", name="automod_rule_set_one_row"),
+)
+
 # Staff grants to enter rooms of the other age cohort; never deleted, so they stay an audit record.
 cohort_grants = sa.Table(
     "cohort_grants",

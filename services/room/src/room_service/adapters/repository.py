@@ -20,6 +20,8 @@ from hearth_common.outbox import outbox_row
 from hearth_common.sql_unit_of_work import CoreUnitOfWork
 from hearth_common.unit_of_work import UniqueViolation
 from room_service.adapters import orm
+from room_service.domain import automod
+from room_service.domain.automod import StoredRuleSet
 from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
 from room_service.domain.notices import Notice
@@ -511,18 +513,26 @@ class MessagesRepository:
                r.mode = 'facilitated' AND (
                  EXISTS (SELECT 1 FROM members m WHERE m.room_slug = r.slug AND m.checked_in)
                  OR (SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)
-                    IS NOT NULL) AS facilitated_open
+                    IS NOT NULL) AS facilitated_open,
+               (SELECT p.grants FROM people p WHERE p.person_id = :person_id) AS grants,
+               (SELECT coalesce(json_agg(json_build_array(w.body, w.posted_at)), '[]') FROM (
+                  SELECT m.body, m.posted_at FROM messages m
+                   WHERE m.author_id = :person_id AND m.posted_at > :since_recent AND m.room_slug = :slug
+                   ORDER BY m.posted_at DESC LIMIT :recent_limit) w) AS recent_in_room,
+               coalesce((SELECT a.version FROM automod_rule_set a), 0) AS automod_version
           FROM rooms r WHERE r.slug = :slug
     """)
 
     def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
-                        since_in_room: dt.datetime) -> PostingContext | None:
+                        since_in_room: dt.datetime, since_recent: dt.datetime) -> PostingContext | None:
         """Everything a post is decided on, in one round trip: the room, whether the person is in it (and
         their presence refreshed), their active sanctions, their recent posting (and editing) times anywhere,
-        their last post in this room, and whether the room is open if facilitated. None when the room does
-        not exist. The person's other posts and edits wait for this transaction to end."""
+        their last post in this room, whether the room is open if facilitated, and for automod their role
+        grants, their newest messages in this room since `since_recent` and the rule set's version. None when
+        the room does not exist. The person's other posts and edits wait for this transaction to end."""
         row = self.session.execute(self._POSTING_CONTEXT, {
             "slug": slug, "person_id": person_id, "now": now, "since": since, "since_in_room": since_in_room,
+            "since_recent": since_recent, "recent_limit": automod.RECENT_LIMIT,
         }).mappings().first()
         if row is None:
             return None
@@ -534,6 +544,10 @@ class MessagesRepository:
             recent_posts=list(row["recent_posts"]),
             last_in_room=row["last_in_room"],
             facilitated_open=bool(row["facilitated_open"]),
+            author_roles=KnownPerson(person_id, grants={gid: GrantState(**state) for gid, state in
+                                                        (row["grants"] or {}).items()}).facts().roles,
+            recent_in_room=[(body, dt.datetime.fromisoformat(at)) for body, at in row["recent_in_room"]],
+            automod_version=row["automod_version"],
         )
 
     # As in _POSTING_CONTEXT: the writer's turn, then their recent writes.
@@ -827,6 +841,30 @@ class NoticesRepository:
         t = orm.notices
         return self.session.execute(sa.delete(t).where(t.c.received_at < received_before)).rowcount
 
+class AutomodRepository:
+    """The read model of moderation's automod rule set: one row, the highest version received."""
+
+    def __init__(self, session: Connection):
+        self.session = session
+
+    def version(self) -> int:
+        return self.session.execute(sa.select(orm.automod_rule_set.c.version)).scalar() or 0
+
+    def current(self) -> StoredRuleSet | None:
+        t = orm.automod_rule_set
+        row = self.session.execute(sa.select(t.c.version, t.c.rule_set, t.c.changed_by, t.c.changed_at)).first()
+        return StoredRuleSet(*row) if row else None
+
+    def keep_if_newer(self, stored: StoredRuleSet) -> bool:
+        """Replaces the kept set only with a newer version (a late older one writes nothing), atomically."""
+        t = orm.automod_rule_set
+        values = {"version": stored.version, "rule_set": stored.rule_set, "changed_by": stored.changed_by,
+                  "changed_at": stored.changed_at, "updated_at": utcnow()}
+        stmt = postgresql.insert(t).values(singleton=True, **values)
+        stmt = stmt.on_conflict_do_update(index_elements=[t.c.singleton], set_=values,
+                                          where=t.c.version < stmt.excluded.version)
+        return self.session.execute(stmt).rowcount == 1
+
 
 class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
     def __init__(self, engine: Engine, single_statements: bool = False, engine_autocommits: bool = False):
@@ -845,6 +883,7 @@ class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.sessions = SessionsRepository(connection)
         self.hands = HandsRepository(connection)
         self.notices = NoticesRepository(connection)
+        self.automod = AutomodRepository(connection)
         self.idempotency = SqlIdempotencyRecords(connection, orm.idempotency_records)
 
     def claim_event(self, envelope: dict) -> bool:

@@ -194,3 +194,8 @@ class Banned(PermissionDenied):
 
 class Muted(PermissionDenied):
     pass
+
+
+class MessageRefused(InvalidArgument):
+    """Automod refused a post or edit (a block rule of moderation's rule set): the text must change. The message
+    is the rules' explanations; nothing was stored."""

@@ -28,19 +28,21 @@ def member_left(room_slug: str, person_id: str, reason: str, seq: int, left_at: 
                                removed_by=removed_by or None, note=note[:MAX_NOTE] or None).event()
 
 
-def message_posted(message: Message) -> Event:
+def message_posted(message: Message, original_body: str | None = None) -> Event:
+    """`original_body`: what the author wrote, when automod masked the stored `body` (else None: left out)."""
     return contract.MessagePosted(
         room_slug=message.room_slug, message_id=message.message_id, seq=message.seq, author_id=message.author_id,
         body=message.body, reply_to=message.reply_to,
         mention_ids=tuple(mention["person_id"] for mention in message.mentions), posted_at=message.posted_at,
+        original_body=original_body,
     ).event()
 
 
-def message_edited(message: Message, seq: int) -> Event:
-    """`seq`: the edit's own timeline seq (`message_seq` is the message's)."""
+def message_edited(message: Message, seq: int, original_body: str | None = None) -> Event:
+    """`seq`: the edit's own timeline seq (`message_seq` is the message's); `original_body` as for a post."""
     return contract.MessageEdited(
         room_slug=message.room_slug, message_id=message.message_id, seq=seq, message_seq=message.seq,
-        author_id=message.author_id, body=message.body, edited_at=message.edited_at,
+        author_id=message.author_id, body=message.body, edited_at=message.edited_at, original_body=original_body,
     ).event()
 
 

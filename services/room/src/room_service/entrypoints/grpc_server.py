@@ -1,6 +1,8 @@
 """Entrypoint: the room-grpc process (grpcio, no eventlet)."""
 from __future__ import annotations
 
+import logging
+
 from hearth.room.v1 import room_pb2, room_pb2_grpc
 
 from hearth_common.clients.identity_keys import identity_key_fetcher
@@ -16,6 +18,7 @@ from room_service.bootstrap import build_conversation, build_service
 from room_service.domain import access, grants, messages, rooms, sessions
 from room_service.entrypoints.grpc_servicer import RoomServicer
 
+log = logging.getLogger(__name__)
 SERVICE_NAME = room_pb2.DESCRIPTOR.services_by_name["RoomService"].full_name
 
 # The edge's limits of room's own fields, from the domain's rules (common's defaults cover slugs, ids and
@@ -55,6 +58,10 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
                    sweep_interval=settings.live_sweep_seconds,
                    touch_interval=max(settings.presence_timeout_seconds / 4, 0.5))
     conversation.live = live.publish
+    try:  # the rule set in force, compiled before the first post (else the first post compiles it)
+        conversation.automod.load()
+    except Exception:  # the database is not up yet: readiness says so, and the server still starts
+        log.warning("automod rule set not loaded at start", exc_info=True)
     servicer = RoomServicer(build_service(settings, engine), conversation, sessions, live)
     server = GrpcServer(
         [(room_pb2_grpc.add_RoomServiceServicer_to_server, servicer)],

@@ -1,5 +1,6 @@
-"""Entrypoint: room's nameko worker: read models from identity's and moderation's events, moderation's RPC,
-the presence sweep, the closing of overdue sessions, the outbox relay and replays of room's events."""
+"""Entrypoint: room's nameko worker: read models from identity's and moderation's events (people, sanctions, the
+automod rule set), moderation's RPC, the presence sweep, the closing of overdue sessions, the outbox relay and
+replays of room's events."""
 from __future__ import annotations
 
 import functools
@@ -37,6 +38,9 @@ class RoomWorker(
     # moderation's private notices: kept for their person alone and delivered on their live streams
     event_handlers(moderation.CONTRACT, lambda worker, envelope: worker.conversation.receive_notice(envelope),
                    moderation.NOTICE_EVENT_TYPES),
+    # moderation's automod rule set: the read model room-grpc applies at post time
+    event_handlers(moderation.CONTRACT, lambda worker, envelope: worker.conversation.apply_automod_event(envelope),
+                   moderation.AUTOMOD_EVENT_TYPES),
 ):
     """nameko service `room`."""
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from room_service.service_layer.access import Access
+from room_service.service_layer.automod import AutomodRules
 from room_service.service_layer.messages import Messages
 from room_service.service_layer.moderation import Moderation
 from room_service.service_layer.notices import Notices
@@ -27,7 +28,8 @@ class Conversation:
     ):
         self.transactions = Transactions(uow_factory, clock, live)
         self.presence = Presence(self.transactions, presence_timeout)
-        self.messages = Messages(self.transactions)
+        self.automod = AutomodRules(self.transactions)
+        self.messages = Messages(self.transactions, self.automod)
         self.access = Access(self.transactions)
         self.moderation = Moderation(self.transactions)
         self.notices = Notices(self.transactions)  # its live delivery set by room-worker (NoticePublisher)
@@ -44,6 +46,7 @@ class Conversation:
         self.restore_message = self.moderation.restore_message
         self.receive_notice, self.list_notices = self.notices.receive, self.notices.list
         self.mark_notice_read, self.notices_received_since = self.notices.mark_read, self.notices.received_since
+        self.apply_automod_event = self.automod.apply_event
         self.grant_cohort_access = self.access.grant_cohort_access
         self.revoke_cohort_access = self.access.revoke_cohort_access
         self.list_cohort_grants = self.access.list_cohort_grants

@@ -8,7 +8,7 @@ from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
 from hearth_common.paging import Page, page_before
 from hearth_common.text import shown
-from room_service.domain import errors, events, sanctions
+from room_service.domain import automod, errors, events, sanctions
 from room_service.domain import messages as msgs
 from room_service.domain.messages import Message
 from room_service.domain.rooms import Room
@@ -18,6 +18,7 @@ from room_service.service_layer.access import (
     require_reader,
     room_not_found,
 )
+from room_service.service_layer.automod import AutomodRules
 from room_service.service_layer.timeline import Transactions, append, parse_uuid
 from room_service.service_layer.unit_of_work import TimelineItem, UnitOfWork
 from room_service.service_layer.views import message_view, timeline_message
@@ -65,10 +66,12 @@ def mentions(uow: UnitOfWork, body: str, room: Room) -> list[dict]:
 
 
 class Messages:
-    """A member's messages: post, edit, delete their own, hearts; and reading the room's history."""
+    """A member's messages: post, edit, delete their own, hearts; and reading the room's history. Posts and
+    edits pass automod (`rules`, moderation's rule set) before anything is written."""
 
-    def __init__(self, transactions: Transactions):
+    def __init__(self, transactions: Transactions, rules: AutomodRules | None = None):
         self.tx = transactions
+        self.rules = rules or AutomodRules(transactions)
 
     def post(self, person_id: str, slug: str, body: str, reply_to: str | None = None,
              idempotency_key: str | None = None) -> dict:
@@ -84,7 +87,8 @@ class Messages:
             if (stored := call.stored(uow.idempotency)) is not None:
                 return stored
             slow_window = dt.timedelta(seconds=msgs.MAX_SLOW_MODE_SECONDS)
-            context = uow.messages.posting_context(slug, person_id, now, now - msgs.RATE_WINDOW, now - slow_window)
+            context = uow.messages.posting_context(slug, person_id, now, now - msgs.RATE_WINDOW, now - slow_window,
+                                                   now - automod.RECENT_WINDOW)
             if context is None:
                 raise room_not_found(slug)
             room = context.room
@@ -97,6 +101,11 @@ class Messages:
                 parent = uow.messages.get(reply_to)
                 if parent is None or parent.room_slug != slug:
                     raise msgs.InvalidMessage("reply_to must name a message in this room")
+            screened = automod.screen(  # a block refuses here: nothing written, no seq taken
+                self.rules.for_version(uow, context.automod_version), body, slug, room.audience_cohort,
+                automod.roles_in(context.author_roles, slug, now),
+                automod.recent_messages(context.recent_in_room, body, now))
+            body = screened.body
             message = Message(
                 message_id=new_id(), room_slug=slug, seq=0, author_id=person_id,
                 author_username=context.member_username, body=body, posted_at=now, reply_to=reply_to or None,
@@ -107,7 +116,7 @@ class Messages:
             message.seq = uow.messages.add_posted(message, timeline_data)
             uow.timeline_items.append(TimelineItem(room_slug=slug, seq=message.seq, kind="message_posted",
                                                    data=timeline_data, occurred_at=now))
-            uow.add_events([events.message_posted(message)])
+            uow.add_events([events.message_posted(message, original_body=screened.original)])
             result = call.remember(uow.idempotency, message_view(message), now)
             self.tx.commit(uow)
             return result
@@ -123,10 +132,16 @@ class Messages:
             last_edited_at = message.edited_at
             message.edit(person_id, body, [], now)  # the author's own, not deleted: then how often
             msgs.check_editing_rate(last_edited_at, uow.messages.recent_writes(person_id, now - msgs.RATE_WINDOW), now)
+            # An edit is screened as a post is (no spam history: it adds no message to the room's flow).
+            roles = context.person.facts().roles if context.person is not None else ()
+            screened = automod.screen(self.rules.for_version(uow, uow.automod.version()), message.body,
+                                      message.room_slug, context.room.audience_cohort,
+                                      automod.roles_in(roles, message.room_slug, now))
+            message.body = screened.body
             message.mentions = mentions(uow, message.body, context.room)
             uow.messages.save(message)
             item = append(uow, message.room_slug, "message_edited", timeline_message(message), now)
-            uow.add_events([events.message_edited(message, item["seq"])])
+            uow.add_events([events.message_edited(message, item["seq"], original_body=screened.original)])
             self.tx.commit(uow)
             return message_view(message)
 

@@ -9,8 +9,10 @@ from typing import Any, Protocol, TypedDict
 
 from hearth_common.events import Event
 from hearth_common.idempotency import IdempotencyRecords
+from hearth_common.people import RoleFact
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
+from room_service.domain.automod import StoredRuleSet
 from room_service.domain.grants import CohortGrant
 from room_service.domain.messages import Message
 from room_service.domain.notices import Notice
@@ -59,6 +61,11 @@ class PostingContext:
     recent_posts: list[dt.datetime]  # their posting and last-edit times within the rate window, any room
     last_in_room: dt.datetime | None  # their last post in this room, when it is in slow mode
     facilitated_open: bool  # a facilitated room held open (False for other modes)
+    # for automod: the author's role grants (read model of people), their newest messages in this room within
+    # automod.RECENT_WINDOW (body, posted at; newest first), and the version of the rule set kept (0: none yet)
+    author_roles: tuple[RoleFact, ...] = ()
+    recent_in_room: list[tuple[str, dt.datetime]] = dataclasses.field(default_factory=list)
+    automod_version: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,7 +143,7 @@ class MessagesRepository(Protocol):
     def read(self, slug: str, person_id: str, now: dt.datetime, *, before_seq: int | None = None,
              after_seq: int | None = None, limit: int) -> tuple[AccessContext, MessagePage] | None: ...
     def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
-                        since_in_room: dt.datetime) -> PostingContext | None: ...
+                        since_in_room: dt.datetime, since_recent: dt.datetime) -> PostingContext | None: ...
     def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]: ...
     def add_posted(self, message: Message, timeline_data: dict[str, Any]) -> int: ...
     def pace(self, person_id: str, action: str) -> dt.datetime | None: ...
@@ -192,6 +199,13 @@ class NoticesRepository(Protocol):
         """The notices of these people received at or after `since`, oldest first."""
     def purge(self, received_before: dt.datetime) -> int: ...
 
+class AutomodRepository(Protocol):
+    """The read model of moderation's automod rule set: the highest version received."""
+
+    def version(self) -> int: ...  # 0 when none was received
+    def current(self) -> StoredRuleSet | None: ...
+    def keep_if_newer(self, stored: StoredRuleSet) -> bool: ...  # False (nothing written) unless it is newer
+
 
 class UnitOfWork(BaseUnitOfWork):
     """Room's transaction. Besides the outbox events, it collects the timeline items it wrote, which the
@@ -208,6 +222,7 @@ class UnitOfWork(BaseUnitOfWork):
     sessions: SessionsRepository
     hands: HandsRepository
     notices: NoticesRepository
+    automod: AutomodRepository
     idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key
 
     def __enter__(self):
