@@ -17,7 +17,8 @@ def test_each_producer_has_its_contract_with_the_event_types_its_readme_lists():
                                 "message_deleted", "session_started", "session_ended", "cohort_access_granted",
                                 "cohort_access_revoked")
     assert moderation.EVENT_TYPES == ("sanction_imposed", "sanction_lifted", "report_filed", "case_decided",
-                                      "notice_issued", "automod_rules_changed")
+                                      "notice_issued", "automod_rules_changed", "warning_issued",
+                                      "warning_voided")
     assert set(BY_SOURCE) == {"identity", "room", "moderation"}
 
 

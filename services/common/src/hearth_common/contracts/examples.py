@@ -65,6 +65,11 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "notice_issued": dict(notice_id="4b6d8f0a-2c4e-4a6c-9e1f-3b5d7f9a1c3e", person_id=PERSON, kind="care",
                           text="We noticed you may be going through a lot. A trained moderator will reach out.",
                           room_slug=ROOM, resources=("Teen Line: text TEEN to 839863",), issued_at=AT),
+    "warning_issued": dict(warning_id="6c8e0a2c-4e6a-4c8e-8a0c-2e4a6c8e0a2c", person_id=PERSON, reason="unkind",
+                           tier="minor", room_slug=ROOM, issued_by=OTHER, issued_at=AT,
+                           expires_at=AT + dt.timedelta(days=30), active_warnings=1),
+    "warning_voided": dict(warning_id="6c8e0a2c-4e6a-4c8e-8a0c-2e4a6c8e0a2c", person_id=PERSON, voided_by=OTHER,
+                           reason="overturned on appeal", voided_at=AT, active_warnings=0),
     "automod_rules_changed": dict(version=3, rule_set={"version": 3, "rules": []}, changed_by=OTHER,
                                   changed_at=AT),
 }

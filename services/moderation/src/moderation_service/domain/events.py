@@ -1,9 +1,12 @@
 """Domain: the events moderation announces, built from its entities through moderation's contract in common."""
 from __future__ import annotations
 
+import datetime as dt
+
 from hearth_common.contracts import moderation as contract
 from hearth_common.events import Event
 from moderation_service.domain.reports import Case, Report
+from moderation_service.domain.sanctions import IssuedWarning, Sanction
 
 # Every event type moderation announces (on the moderation.events exchange, routing key = type).
 EVENT_TYPES = contract.EVENT_TYPES
@@ -21,4 +24,43 @@ def case_decided(case: Case, reports: list[Report]) -> Event:
         case_id=case.id, subject_id=case.subject_id, decision=case.decision, decided_by=case.decided_by,
         report_ids=tuple(r.id for r in reports), room_slugs=tuple(sorted({r.room_slug for r in reports})),
         removed_message_ids=tuple(case.removed_message_ids), decided_at=case.decided_at,
+    ).event()
+
+
+# --- warnings, the strike ladder and sanctions (section 2) ---------------------------------------------------
+
+
+def warning_issued(warning: IssuedWarning, active_warnings: int) -> Event:
+    return contract.WarningIssued(
+        warning_id=warning.id, person_id=warning.person_id, reason=warning.reason, tier=warning.tier,
+        room_slug=warning.room_slug, issued_by=warning.issued_by, issued_at=warning.issued_at,
+        expires_at=warning.expires_at, active_warnings=active_warnings,
+    ).event()
+
+
+def warning_voided(warning: IssuedWarning, active_warnings: int) -> Event:
+    return contract.WarningVoided(
+        warning_id=warning.id, person_id=warning.person_id, voided_by=warning.voided_by,
+        reason=warning.void_reason, voided_at=warning.voided_at, active_warnings=active_warnings,
+    ).event()
+
+
+def sanction_imposed(sanction: Sanction) -> Event:
+    """room's contract, unchanged: a mute or ban (kicks and removals are room's RPCs, not sanctions)."""
+    return contract.SanctionImposed(
+        sanction_id=sanction.id, person_id=sanction.person_id, kind=sanction.kind, room_slug=sanction.room_slug,
+        expires_at=sanction.expires_at, reason=sanction.reason,
+    ).event()
+
+
+def sanction_lifted(sanction: Sanction) -> Event:
+    return contract.SanctionLifted(sanction_id=sanction.id, person_id=sanction.person_id).event()
+
+
+def notice_issued(notice_id: str, person_id: str, kind: str, text: str, room_slug: str | None,
+                  issued_at: dt.datetime) -> Event:
+    """A private notice to one person (room delivers it to them alone)."""
+    return contract.NoticeIssued(
+        notice_id=notice_id, person_id=person_id, kind=kind, text=text[:contract.NOTICE_TEXT_MAX],
+        room_slug=room_slug, issued_at=issued_at,
     ).event()
