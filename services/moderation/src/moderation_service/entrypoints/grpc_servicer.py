@@ -6,6 +6,8 @@ from hearth.moderation.v1 import moderation_pb2_grpc
 
 from hearth_common.grpc_server import caller
 from hearth_common.proto_convert import to_timestamp
+from moderation_service.entrypoints.grpc_sanctions import SanctionsMethods
+from moderation_service.service_layer.sanctions import SanctionsService
 from moderation_service.service_layer.services import ModerationService
 
 
@@ -42,11 +44,12 @@ def person_calling() -> str:
     return caller().person_id
 
 
-class ModerationServicer(moderation_pb2_grpc.ModerationServiceServicer):
+class ModerationServicer(SanctionsMethods, moderation_pb2_grpc.ModerationServiceServicer):
     """Every method runs for a caller whose token the server verified (Authentication); none is public."""
 
-    def __init__(self, service: ModerationService):
+    def __init__(self, service: ModerationService, sanctions: SanctionsService | None = None):
         self.service = service
+        self.sanctions = sanctions or SanctionsService(service.uow_factory, service.clock)
 
     def ListReportReasons(self, request, context):
         return pb.ListReportReasonsResponse(reasons=[pb.ReportReason(**r) for r in self.service.reasons()])
