@@ -34,7 +34,8 @@ from moderation_service.domain.reports import reason_of
 from moderation_service.domain.sanctions import IssuedWarning, Sanction
 from moderation_service.domain.sessions import LiveSession
 from moderation_service.service_layer import views
-from moderation_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+from moderation_service.service_layer.keyed import run_keyed
+from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 SESSION_EVENTS = (room_contract.SessionStarted.TYPE, room_contract.SessionEnded.TYPE)
 END_BATCH = 100  # sanctions ended per run of the worker's timer at most
@@ -405,25 +406,7 @@ class SanctionsService:
     def _run(self, call: IdempotentCall, effect: Callable[[UnitOfWork, dt.datetime], dict]) -> dict:
         """One unit of work honouring the idempotency key; a concurrent ladder edit meets the version's
         uniqueness and is tried once more on the new version."""
-
-        def attempt() -> dict:
-            with self.uow_factory() as uow:
-                if (stored := call.stored(uow.idempotency)) is not None:
-                    return stored
-                now = self.clock()
-                result = call.remember(uow.idempotency, effect(uow, now), now)
-                uow.commit()
-                return result
-
-        def twice() -> dict:
-            try:
-                return attempt()
-            except UniqueViolation as conflict:
-                if conflict.constraint != ladders.ONE_LADDER_VERSION:
-                    raise
-                return attempt()
-
-        return call.run(twice, self.uow_factory)
+        return run_keyed(self.uow_factory, self.clock, call, effect, (ladders.ONE_LADDER_VERSION,))
 
 
 def _notice(person_id: str, kind: str, text: str, room_slug: str | None, now: dt.datetime):

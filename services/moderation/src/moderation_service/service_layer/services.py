@@ -28,8 +28,9 @@ from moderation_service.domain.errors import (
 )
 from moderation_service.domain.reports import Case, KnownMessage, Membership, Report
 from moderation_service.service_layer import views
+from moderation_service.service_layer.keyed import run_keyed
 from moderation_service.service_layer.ports import RoomCalls
-from moderation_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -125,25 +126,7 @@ class ModerationService:
         """Runs a filing in a unit of work, honouring the idempotency key. A twin filing at the same moment (the
         same report, or the first report about a person) meets a uniqueness rule: one more attempt then finds
         what the twin committed."""
-
-        def attempt() -> dict:
-            with self.uow_factory() as uow:
-                if (stored := call.stored(uow.idempotency)) is not None:
-                    return stored
-                now = self.clock()
-                result = call.remember(uow.idempotency, effect(uow, now), now)
-                uow.commit()
-                return result
-
-        def twice() -> dict:
-            try:
-                return attempt()
-            except UniqueViolation as conflict:
-                if conflict.constraint not in (rules.ONE_OPEN_CASE, rules.ONE_OPEN_REPORT):
-                    raise
-                return attempt()
-
-        return call.run(twice, self.uow_factory)
+        return run_keyed(self.uow_factory, self.clock, call, effect, (rules.ONE_OPEN_CASE, rules.ONE_OPEN_REPORT))
 
     # --- the review queue ----------------------------------------------------------------------------------
 
