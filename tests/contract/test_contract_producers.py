@@ -9,7 +9,6 @@ from contract_helpers import published_events
 
 from hearth_common.contracts import BY_SOURCE, examples
 from hearth_common.contracts import identity as identity_contract
-from hearth_common.contracts import moderation as moderation_contract
 from hearth_common.people import Actor
 from identity_service.seed import STARTER_BADGES
 from moderation_service.service_layer.services import ROOM_EVENTS
@@ -18,9 +17,8 @@ PASSWORD = "a long enough password"
 ADULTS, TEENS = "contract-adults", "contract-teens"
 # Producers whose scenario runs below.
 SCENARIOS = ("identity", "room", "moderation")
-# Event types of a contract no use case of its producer makes yet: moderation's sanctions (room consumes them:
-# see test_contract_consumers; issue 14 section 2 builds them).
-NOT_YET_MADE = {"moderation": set(moderation_contract.SANCTION_EVENT_TYPES)}
+# Every event type of each producer's contract is made by its scenario below.
+NOT_YET_MADE: dict[str, set[str]] = {}
 CRISIS_WORDS = "I'm going to kill myself tonight"
 
 
@@ -79,6 +77,16 @@ def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
     assert conversation.leave(morgan, ADULTS)
 
 
+def run_sanctions(sanctions, people: dict[str, str]) -> None:
+    """Section 2: three warnings (the third mutes for 24 hours: sanction_imposed, notices), one voided (the mute it
+    brought is lifted: warning_voided, sanction_lifted)."""
+    admin, morgan, teena = people["admin"], people["morgan"], people["teena"]
+    warnings = [sanctions.issue_warning(morgan, teena, reason, "please read the guidelines", ADULTS)
+                for reason in ("unkind", "spam", "contact_details")]
+    assert warnings[-1]["sanction"]["kind"] == "mute"
+    sanctions.void_warning(admin, warnings[-1]["id"], "overturned on appeal")
+
+
 class RoomRemovals:
     """room's remove_message RPC as room's worker serves it: its own use case."""
 
@@ -95,6 +103,7 @@ def published(identity_service, identity_engine, room_services, room_engine, mod
     """Each producer's events, as its relay publishes them, after the scenario."""
     from moderation_service.adapters.repository import uow_factory
     from moderation_service.service_layer.pager import PagerService
+    from moderation_service.service_layer.sanctions import SanctionsService
     from moderation_service.service_layer.services import ModerationService
 
     people = run_identity(identity_service)
@@ -122,6 +131,7 @@ def published(identity_service, identity_engine, room_services, room_engine, mod
     moderation.decide_case(people["admin"], case["id"], "agree", remove_messages=True, note="no contact details")
     moderation.automod.create_rule(people["admin"], {"kind": "phrase", "pattern": "buy followers", "action": "block",
                                                      "explanation": "No selling here.", "scope": "all"})
+    run_sanctions(SanctionsService(uow_factory(moderation_engine)), people)
     return {"identity": from_identity, "room": from_room, "moderation": published_events(moderation_engine)}
 
 

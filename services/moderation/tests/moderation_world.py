@@ -22,6 +22,7 @@ class World:
     clock: object  # a callable giving now
     seqs: itertools.count = dataclasses.field(default_factory=lambda: itertools.count(1))
     room_seqs: dict = dataclasses.field(default_factory=dict)
+    sessions: object = None  # the SanctionsService, which keeps the live sessions read model (section 2)
 
     def _deliver(self, payload) -> dict:
         envelope = {**payload.event().envelope(payload_source(payload)), "seq": next(self.seqs)}
@@ -88,6 +89,25 @@ class World:
     def redeliver(self, envelope: dict) -> bool:
         """The same event again (at-least-once delivery): applied at most once."""
         return self.service.apply_room_event(envelope)
+
+
+    # --- live sessions (section 2: leaders and hosts act in the room of their live session) -------------------
+
+    def start_session(self, leader_id: str, room: str = ROOM) -> str:
+        session_id = str(uuid.uuid4())
+        payload = room_contract.SessionStarted(session_id=session_id, room_slug=room, topic="Evening check-in",
+                                               kind="unplanned", leader_id=leader_id, seq=self._room_seq(room),
+                                               started_at=self.clock())
+        self.sessions.apply_session_event({**payload.event().envelope("room"), "seq": next(self.seqs)})
+        return session_id
+
+    def end_session(self, session_id: str, leader_id: str, room: str = ROOM) -> None:
+        now = self.clock()
+        payload = room_contract.SessionEnded(session_id=session_id, room_slug=room, topic="Evening check-in",
+                                             kind="unplanned", leader_id=leader_id, attendee_ids=(), started_at=now,
+                                             ended_at=now, duration_seconds=0, seq=self._room_seq(room),
+                                             ended_by=leader_id, ended_automatically=False)
+        self.sessions.apply_session_event({**payload.event().envelope("room"), "seq": next(self.seqs)})
 
 
 def payload_source(payload) -> str:

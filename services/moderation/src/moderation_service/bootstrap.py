@@ -11,6 +11,7 @@ from moderation_service.service_layer.automod import AutomodRules
 from moderation_service.service_layer.pager import PagerService
 from moderation_service.service_layer.ports import RoomCalls
 from moderation_service.service_layer.room_actions import RoomActionRunner
+from moderation_service.service_layer.sanctions import SanctionsService
 from moderation_service.service_layer.services import ModerationService
 from moderation_service.settings import Settings
 
@@ -23,6 +24,10 @@ def room_calls(settings: Settings) -> RoomCalls:
 def build_service(settings: Settings, engine=None, rooms: RoomCalls | None = None) -> ModerationService:
     return ModerationService(uow_factory(engine or make_engine(settings.database_url)),
                              rooms or room_calls(settings), message_retention=settings.message_retention)
+
+
+def build_sanctions(settings: Settings, engine=None) -> SanctionsService:
+    return SanctionsService(uow_factory(engine or make_engine(settings.database_url)))
 
 
 def build_room_actions(settings: Settings, engine=None, rooms: RoomCalls | None = None) -> RoomActionRunner:

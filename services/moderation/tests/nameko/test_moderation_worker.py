@@ -15,6 +15,7 @@ from hearth_common.nameko_deps import event_consumers
 from hearth_common.outbox import event_exchange
 from moderation_service.adapters import orm
 from moderation_service.adapters.repository import uow_factory
+from moderation_service.service_layer.sanctions import SESSION_EVENTS
 from moderation_service.service_layer.services import ROOM_EVENTS, ModerationService
 
 ROOM = "anxiety-support"
@@ -38,7 +39,7 @@ def count(engine, table):
 def test_the_worker_binds_identitys_events_and_only_the_room_events_it_keeps(moderation_worker_module):
     bound = {(c["exchange"], c["routing_key"]) for c in event_consumers(moderation_worker_module.ModerationWorker)}
     assert bound == ({("identity.events", t) for t in identity_contract.EVENT_TYPES}
-                     | {("room.events", t) for t in ROOM_EVENTS})
+                     | {("room.events", t) for t in ROOM_EVENTS + SESSION_EVENTS})
 
 
 def test_events_build_the_read_models_once_and_a_report_is_published(worker, amqp_uri, clean_engine):

@@ -25,6 +25,7 @@ from hearth_common.people import KnownPerson
 from moderation_service.domain.audit import APPEAL_OVERTURNED, OVERTURNED_ACTOR_KEY, AuditEntry, AuditQuery
 from moderation_service.domain.automod_rules import ONE_FLAG, ONE_VERSION, RuleSetVersion
 from moderation_service.domain.crisis import CareResources, CrisisFlag
+from moderation_service.domain.ladder import ONE_LADDER_VERSION, Ladder
 from moderation_service.domain.pager import ADMINS, ONE_OPEN_REFERRAL, Page, Shift
 from moderation_service.domain.reports import (
     COUNTED_OUTCOMES,
@@ -44,15 +45,19 @@ from moderation_service.domain.reports import (
     priority,
 )
 from moderation_service.domain.room_actions import PENDING, RoomAction
+from moderation_service.domain.sanctions import ACTIVE, LASTING, IssuedWarning, Sanction
+from moderation_service.domain.sessions import LiveSession
 from moderation_service.service_layer.audit_log import AuditLogQueries
 from moderation_service.service_layer.pager import PagerService
 from moderation_service.service_layer.room_actions import RoomActionRunner
+from moderation_service.service_layer.sanctions import SanctionsService
 from moderation_service.service_layer.services import ModerationService
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 TABLES = ("people", "members", "messages", "reports", "cases", "paces", "audit_log", "room_actions", INBOX_TABLE,
           IDEMPOTENCY_TABLE, "reporter_accuracy", "hidden_messages", "cohort_grants",
-          "shifts", "pages", "crisis_flags", "care_resources")
+          "shifts", "pages", "crisis_flags", "care_resources", "warnings", "sanctions", "ladders",
+          "live_sessions")
 AUTOMOD_TABLES = ("automod_rule_sets", "automod_flags")
 CONSTRAINTS = (
     # the partial unique indexes of adapters/orm.py
@@ -417,6 +422,76 @@ class FakeCareResources(InMemoryRepository):
         self._put(self.table, resources.cohort, resources)
 
 
+# --- warnings, the strike ladder and sanctions (section 2) ---------------------------------------------------
+
+
+class FakeWarnings(InMemoryRepository):
+    table = "warnings"
+
+    def add(self, warning: IssuedWarning) -> None:
+        self._insert(self.table, warning.id, warning)
+
+    def get(self, warning_id: str, *, lock: bool = False) -> IssuedWarning | None:
+        return self._get(self.table, warning_id)
+
+    def of_person(self, person_id: str) -> list[IssuedWarning]:
+        found = sorted((w for w in self._rows().values() if w.person_id == person_id),
+                       key=lambda w: (w.issued_at, w.id), reverse=True)
+        return [self._get(self.table, w.id) for w in found]
+
+    def save(self, warning: IssuedWarning) -> None:
+        self._put(self.table, warning.id, warning)
+
+
+class FakeSanctions(InMemoryRepository):
+    table = "sanctions"
+
+    def add(self, sanction: Sanction) -> None:
+        self._insert(self.table, sanction.id, sanction)
+
+    def get(self, sanction_id: str, *, lock: bool = False) -> Sanction | None:
+        return self._get(self.table, sanction_id)
+
+    def of_person(self, person_id: str) -> list[Sanction]:
+        found = sorted((s for s in self._rows().values() if s.person_id == person_id),
+                       key=lambda s: (s.imposed_at, s.id), reverse=True)
+        return [self._get(self.table, s.id) for s in found]
+
+    def due_to_end(self, now: dt.datetime, limit: int) -> list[Sanction]:
+        due = sorted((s for s in self._rows().values() if s.status == ACTIVE and s.kind in LASTING
+                      and s.expires_at is not None and s.expires_at <= now), key=lambda s: (s.expires_at, s.id))
+        return [self._get(self.table, s.id) for s in due[:limit]]
+
+    def save(self, sanction: Sanction) -> None:
+        self._put(self.table, sanction.id, sanction)
+
+
+class FakeLadders(InMemoryRepository):
+    table = "ladders"
+
+    def current(self) -> Ladder | None:
+        rows = self._rows()
+        return self._get(self.table, max(rows)) if rows else None
+
+    def add(self, ladder: Ladder) -> None:
+        self._insert(self.table, ladder.version, ladder, ONE_LADDER_VERSION)
+
+
+class FakeLiveSessions(InMemoryRepository):
+    table = "live_sessions"
+
+    def get(self, session_id: str, *, lock: bool = False) -> LiveSession | None:
+        return self._get(self.table, session_id)
+
+    def save(self, session: LiveSession) -> None:
+        current = self._get(self.table, session.session_id)
+        if current is None or current.seq < session.seq:  # as the SQL upsert's WHERE
+            self._put(self.table, session.session_id, session)
+
+    def rooms_led_by(self, person_id: str) -> list[str]:
+        return sorted({s.room_slug for s in self._rows().values() if s.leader_id == person_id and s.live})
+
+
 class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
     """moderation's transaction over the in-memory store, as its Core statements are: reads hand out copies."""
 
@@ -440,6 +515,10 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.pages = FakePages(self)
         self.crisis_flags = FakeCrisisFlags(self)
         self.care_resources = FakeCareResources(self)
+        self.warnings = FakeWarnings(self)
+        self.sanctions = FakeSanctions(self)
+        self.ladders = FakeLadders(self)
+        self.live_sessions = FakeLiveSessions(self)
 
 
 class FakeRoom:
@@ -528,3 +607,8 @@ def world(service, clock) -> World:
 def published(db):
     """The events committed so far, oldest first."""
     return db.published
+
+
+@pytest.fixture
+def sanctions(uow_factory, clock) -> SanctionsService:
+    return SanctionsService(uow_factory, clock=clock)

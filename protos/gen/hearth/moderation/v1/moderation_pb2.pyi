@@ -193,6 +193,302 @@ class DecideCaseResponse(_message.Message):
     case: Case
     def __init__(self, case: _Optional[_Union[Case, _Mapping]] = ...) -> None: ...
 
+class Warning(_message.Message):
+    __slots__ = ("id", "person_id", "reason", "tier", "note", "room_slug", "issued_by", "issued_at", "expires_at", "counts", "voided_at", "voided_by", "void_reason", "sanction_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_BY_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    VOIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    VOIDED_BY_FIELD_NUMBER: _ClassVar[int]
+    VOID_REASON_FIELD_NUMBER: _ClassVar[int]
+    SANCTION_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    person_id: str
+    reason: str
+    tier: str
+    note: str
+    room_slug: str
+    issued_by: str
+    issued_at: _timestamp_pb2.Timestamp
+    expires_at: _timestamp_pb2.Timestamp
+    counts: bool
+    voided_at: _timestamp_pb2.Timestamp
+    voided_by: str
+    void_reason: str
+    sanction_id: str
+    def __init__(self, id: _Optional[str] = ..., person_id: _Optional[str] = ..., reason: _Optional[str] = ..., tier: _Optional[str] = ..., note: _Optional[str] = ..., room_slug: _Optional[str] = ..., issued_by: _Optional[str] = ..., issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., counts: _Optional[bool] = ..., voided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., voided_by: _Optional[str] = ..., void_reason: _Optional[str] = ..., sanction_id: _Optional[str] = ...) -> None: ...
+
+class Sanction(_message.Message):
+    __slots__ = ("id", "person_id", "kind", "room_slug", "reason", "note", "imposed_by", "imposed_at", "expires_at", "source", "status", "in_force", "warning_id", "message_id", "exchange_id", "ended_at", "lifted_by", "lift_reason")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    IMPOSED_BY_FIELD_NUMBER: _ClassVar[int]
+    IMPOSED_AT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    IN_FORCE_FIELD_NUMBER: _ClassVar[int]
+    WARNING_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    EXCHANGE_ID_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    LIFTED_BY_FIELD_NUMBER: _ClassVar[int]
+    LIFT_REASON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    person_id: str
+    kind: str
+    room_slug: str
+    reason: str
+    note: str
+    imposed_by: str
+    imposed_at: _timestamp_pb2.Timestamp
+    expires_at: _timestamp_pb2.Timestamp
+    source: str
+    status: str
+    in_force: bool
+    warning_id: str
+    message_id: str
+    exchange_id: str
+    ended_at: _timestamp_pb2.Timestamp
+    lifted_by: str
+    lift_reason: str
+    def __init__(self, id: _Optional[str] = ..., person_id: _Optional[str] = ..., kind: _Optional[str] = ..., room_slug: _Optional[str] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ..., imposed_by: _Optional[str] = ..., imposed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., source: _Optional[str] = ..., status: _Optional[str] = ..., in_force: _Optional[bool] = ..., warning_id: _Optional[str] = ..., message_id: _Optional[str] = ..., exchange_id: _Optional[str] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., lifted_by: _Optional[str] = ..., lift_reason: _Optional[str] = ...) -> None: ...
+
+class SeverityTier(_message.Message):
+    __slots__ = ("name", "days")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DAYS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    days: int
+    def __init__(self, name: _Optional[str] = ..., days: _Optional[int] = ...) -> None: ...
+
+class ReasonTier(_message.Message):
+    __slots__ = ("reason", "tier")
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    tier: str
+    def __init__(self, reason: _Optional[str] = ..., tier: _Optional[str] = ...) -> None: ...
+
+class LadderRung(_message.Message):
+    __slots__ = ("warnings", "kind", "minutes")
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    warnings: int
+    kind: str
+    minutes: int
+    def __init__(self, warnings: _Optional[int] = ..., kind: _Optional[str] = ..., minutes: _Optional[int] = ...) -> None: ...
+
+class Ladder(_message.Message):
+    __slots__ = ("tiers", "reason_tiers", "rungs", "version", "changed_by", "changed_at")
+    TIERS_FIELD_NUMBER: _ClassVar[int]
+    REASON_TIERS_FIELD_NUMBER: _ClassVar[int]
+    RUNGS_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_BY_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    tiers: _containers.RepeatedCompositeFieldContainer[SeverityTier]
+    reason_tiers: _containers.RepeatedCompositeFieldContainer[ReasonTier]
+    rungs: _containers.RepeatedCompositeFieldContainer[LadderRung]
+    version: int
+    changed_by: str
+    changed_at: _timestamp_pb2.Timestamp
+    def __init__(self, tiers: _Optional[_Iterable[_Union[SeverityTier, _Mapping]]] = ..., reason_tiers: _Optional[_Iterable[_Union[ReasonTier, _Mapping]]] = ..., rungs: _Optional[_Iterable[_Union[LadderRung, _Mapping]]] = ..., version: _Optional[int] = ..., changed_by: _Optional[str] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class IssueWarningRequest(_message.Message):
+    __slots__ = ("person_id", "reason", "note", "room_slug", "idempotency_key")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    reason: str
+    note: str
+    room_slug: str
+    idempotency_key: str
+    def __init__(self, person_id: _Optional[str] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ..., room_slug: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class IssueWarningResponse(_message.Message):
+    __slots__ = ("warning", "active_warnings", "sanction", "next_step")
+    WARNING_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    SANCTION_FIELD_NUMBER: _ClassVar[int]
+    NEXT_STEP_FIELD_NUMBER: _ClassVar[int]
+    warning: Warning
+    active_warnings: int
+    sanction: Sanction
+    next_step: str
+    def __init__(self, warning: _Optional[_Union[Warning, _Mapping]] = ..., active_warnings: _Optional[int] = ..., sanction: _Optional[_Union[Sanction, _Mapping]] = ..., next_step: _Optional[str] = ...) -> None: ...
+
+class VoidWarningRequest(_message.Message):
+    __slots__ = ("warning_id", "reason", "idempotency_key")
+    WARNING_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    warning_id: str
+    reason: str
+    idempotency_key: str
+    def __init__(self, warning_id: _Optional[str] = ..., reason: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class VoidWarningResponse(_message.Message):
+    __slots__ = ("warning", "active_warnings")
+    WARNING_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    warning: Warning
+    active_warnings: int
+    def __init__(self, warning: _Optional[_Union[Warning, _Mapping]] = ..., active_warnings: _Optional[int] = ...) -> None: ...
+
+class GetLadderRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetLadderResponse(_message.Message):
+    __slots__ = ("ladder",)
+    LADDER_FIELD_NUMBER: _ClassVar[int]
+    ladder: Ladder
+    def __init__(self, ladder: _Optional[_Union[Ladder, _Mapping]] = ...) -> None: ...
+
+class SetLadderRequest(_message.Message):
+    __slots__ = ("ladder", "idempotency_key")
+    LADDER_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    ladder: Ladder
+    idempotency_key: str
+    def __init__(self, ladder: _Optional[_Union[Ladder, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class SetLadderResponse(_message.Message):
+    __slots__ = ("ladder",)
+    LADDER_FIELD_NUMBER: _ClassVar[int]
+    ladder: Ladder
+    def __init__(self, ladder: _Optional[_Union[Ladder, _Mapping]] = ...) -> None: ...
+
+class ImposeSanctionRequest(_message.Message):
+    __slots__ = ("person_id", "kind", "room_slug", "duration_minutes", "reason", "note", "idempotency_key")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    kind: str
+    room_slug: str
+    duration_minutes: int
+    reason: str
+    note: str
+    idempotency_key: str
+    def __init__(self, person_id: _Optional[str] = ..., kind: _Optional[str] = ..., room_slug: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class ImposeSanctionResponse(_message.Message):
+    __slots__ = ("sanction",)
+    SANCTION_FIELD_NUMBER: _ClassVar[int]
+    sanction: Sanction
+    def __init__(self, sanction: _Optional[_Union[Sanction, _Mapping]] = ...) -> None: ...
+
+class KickPersonRequest(_message.Message):
+    __slots__ = ("room_slug", "person_id", "reason", "idempotency_key")
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    room_slug: str
+    person_id: str
+    reason: str
+    idempotency_key: str
+    def __init__(self, room_slug: _Optional[str] = ..., person_id: _Optional[str] = ..., reason: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class KickPersonResponse(_message.Message):
+    __slots__ = ("sanction",)
+    SANCTION_FIELD_NUMBER: _ClassVar[int]
+    sanction: Sanction
+    def __init__(self, sanction: _Optional[_Union[Sanction, _Mapping]] = ...) -> None: ...
+
+class RemoveMessageRequest(_message.Message):
+    __slots__ = ("message_id", "reason", "idempotency_key")
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    reason: str
+    idempotency_key: str
+    def __init__(self, message_id: _Optional[str] = ..., reason: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class RemoveMessageResponse(_message.Message):
+    __slots__ = ("sanction",)
+    SANCTION_FIELD_NUMBER: _ClassVar[int]
+    sanction: Sanction
+    def __init__(self, sanction: _Optional[_Union[Sanction, _Mapping]] = ...) -> None: ...
+
+class MuteExchangeRequest(_message.Message):
+    __slots__ = ("room_slug", "person_ids", "duration_minutes", "reason", "idempotency_key")
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    PERSON_IDS_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    room_slug: str
+    person_ids: _containers.RepeatedScalarFieldContainer[str]
+    duration_minutes: int
+    reason: str
+    idempotency_key: str
+    def __init__(self, room_slug: _Optional[str] = ..., person_ids: _Optional[_Iterable[str]] = ..., duration_minutes: _Optional[int] = ..., reason: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class MuteExchangeResponse(_message.Message):
+    __slots__ = ("sanctions",)
+    SANCTIONS_FIELD_NUMBER: _ClassVar[int]
+    sanctions: _containers.RepeatedCompositeFieldContainer[Sanction]
+    def __init__(self, sanctions: _Optional[_Iterable[_Union[Sanction, _Mapping]]] = ...) -> None: ...
+
+class LiftSanctionRequest(_message.Message):
+    __slots__ = ("sanction_id", "reason", "idempotency_key")
+    SANCTION_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    sanction_id: str
+    reason: str
+    idempotency_key: str
+    def __init__(self, sanction_id: _Optional[str] = ..., reason: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class LiftSanctionResponse(_message.Message):
+    __slots__ = ("sanction",)
+    SANCTION_FIELD_NUMBER: _ClassVar[int]
+    sanction: Sanction
+    def __init__(self, sanction: _Optional[_Union[Sanction, _Mapping]] = ...) -> None: ...
+
+class GetRecordRequest(_message.Message):
+    __slots__ = ("person_id",)
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    def __init__(self, person_id: _Optional[str] = ...) -> None: ...
+
+class GetRecordResponse(_message.Message):
+    __slots__ = ("person_id", "active_warnings", "next_step", "warnings", "sanctions")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_STEP_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    SANCTIONS_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    active_warnings: int
+    next_step: str
+    warnings: _containers.RepeatedCompositeFieldContainer[Warning]
+    sanctions: _containers.RepeatedCompositeFieldContainer[Sanction]
+    def __init__(self, person_id: _Optional[str] = ..., active_warnings: _Optional[int] = ..., next_step: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[Warning, _Mapping]]] = ..., sanctions: _Optional[_Iterable[_Union[Sanction, _Mapping]]] = ...) -> None: ...
+
 class AutomodRuleSpec(_message.Message):
     __slots__ = ("kind", "pattern", "action", "explanation", "scope", "exempt_roles", "report_reason")
     KIND_FIELD_NUMBER: _ClassVar[int]

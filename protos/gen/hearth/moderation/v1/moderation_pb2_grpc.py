@@ -66,6 +66,56 @@ class ModerationServiceStub:
                 request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseRequest.SerializeToString,
                 response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseResponse.FromString,
                 _registered_method=True)
+        self.IssueWarning = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/IssueWarning',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.IssueWarningRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.IssueWarningResponse.FromString,
+                _registered_method=True)
+        self.VoidWarning = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/VoidWarning',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.VoidWarningRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.VoidWarningResponse.FromString,
+                _registered_method=True)
+        self.GetLadder = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/GetLadder',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetLadderRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetLadderResponse.FromString,
+                _registered_method=True)
+        self.SetLadder = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/SetLadder',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetLadderRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetLadderResponse.FromString,
+                _registered_method=True)
+        self.ImposeSanction = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/ImposeSanction',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ImposeSanctionRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ImposeSanctionResponse.FromString,
+                _registered_method=True)
+        self.KickPerson = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/KickPerson',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.KickPersonRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.KickPersonResponse.FromString,
+                _registered_method=True)
+        self.RemoveMessage = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/RemoveMessage',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.RemoveMessageRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.RemoveMessageResponse.FromString,
+                _registered_method=True)
+        self.MuteExchange = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/MuteExchange',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.MuteExchangeRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.MuteExchangeResponse.FromString,
+                _registered_method=True)
+        self.LiftSanction = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/LiftSanction',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.LiftSanctionRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.LiftSanctionResponse.FromString,
+                _registered_method=True)
+        self.GetRecord = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/GetRecord',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetRecordRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetRecordResponse.FromString,
+                _registered_method=True)
         self.ListAutomodRules = channel.unary_unary(
                 '/hearth.moderation.v1.ModerationService/ListAutomodRules',
                 request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAutomodRulesRequest.SerializeToString,
@@ -197,10 +247,86 @@ class ModerationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListAutomodRules(self, request, context):
+    def IssueWarning(self, request, context):
         """--- Warnings, the strike ladder and sanctions (issue 14, section 2)
+        Who may call each is the permission matrix in services/moderation/README.md (PERMISSION_DENIED outside it;
+        nobody acts on themselves or an admin; only admins act across cohorts). Every state-changing call takes an
+        idempotency_key; a malformed field is INVALID_ARGUMENT naming it; NOT_FOUND for a person, warning, sanction
+        or message moderation does not know.
 
-        --- Automod rules (section 3)
+        Warns a person for a reason of the report taxonomy. They get a private notice naming the reason and the
+        ladder's next step; a warning that reaches a rung of the ladder imposes its sanction at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VoidWarning(self, request, context):
+        """Voids a warning (an admin, or a moderator other than its issuer): the ladder is recounted and a sanction
+        the warning brought is lifted. FAILED_PRECONDITION when it was voided already.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetLadder(self, request, context):
+        """The strike ladder in force (anyone signed in).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetLadder(self, request, context):
+        """Replaces the strike ladder (admins), validated whole; a new version each time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImposeSanction(self, request, context):
+        """Mutes (1 minute to 28 days) or bans (1 minute to a year, or until lifted) a person in a room or every room.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def KickPerson(self, request, context):
+        """Removes a person from a room (they may come back). FAILED_PRECONDITION when they are not in it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveMessage(self, request, context):
+        """Removes a message from its room, with a reason; its author is told.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MuteExchange(self, request, context):
+        """Mutes everyone named in an exchange in a room (2 to 10 people, each in the room) for 1 to 60 minutes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LiftSanction(self, request, context):
+        """Lifts a mute or ban before its end, with a reason. FAILED_PRECONDITION once it has ended.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRecord(self, request, context):
+        """A person's warnings and sanctions, active and past, newest first, for a moderator of their cohort.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAutomodRules(self, request, context):
+        """--- Automod rules (section 3)
         The automod rules (moderators and admins): the rule set's latest version and its rules, each saying whether
         the caller may change it; `scope` narrows the list. PERMISSION_DENIED for anyone else.
         """
@@ -356,6 +482,56 @@ def add_ModerationServiceServicer_to_server(servicer, server):
                     servicer.DecideCase,
                     request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseRequest.FromString,
                     response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseResponse.SerializeToString,
+            ),
+            'IssueWarning': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueWarning,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.IssueWarningRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.IssueWarningResponse.SerializeToString,
+            ),
+            'VoidWarning': grpc.unary_unary_rpc_method_handler(
+                    servicer.VoidWarning,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.VoidWarningRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.VoidWarningResponse.SerializeToString,
+            ),
+            'GetLadder': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLadder,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetLadderRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetLadderResponse.SerializeToString,
+            ),
+            'SetLadder': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetLadder,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetLadderRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetLadderResponse.SerializeToString,
+            ),
+            'ImposeSanction': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImposeSanction,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ImposeSanctionRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ImposeSanctionResponse.SerializeToString,
+            ),
+            'KickPerson': grpc.unary_unary_rpc_method_handler(
+                    servicer.KickPerson,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.KickPersonRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.KickPersonResponse.SerializeToString,
+            ),
+            'RemoveMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveMessage,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.RemoveMessageRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.RemoveMessageResponse.SerializeToString,
+            ),
+            'MuteExchange': grpc.unary_unary_rpc_method_handler(
+                    servicer.MuteExchange,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.MuteExchangeRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.MuteExchangeResponse.SerializeToString,
+            ),
+            'LiftSanction': grpc.unary_unary_rpc_method_handler(
+                    servicer.LiftSanction,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.LiftSanctionRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.LiftSanctionResponse.SerializeToString,
+            ),
+            'GetRecord': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRecord,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetRecordRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetRecordResponse.SerializeToString,
             ),
             'ListAutomodRules': grpc.unary_unary_rpc_method_handler(
                     servicer.ListAutomodRules,
@@ -597,6 +773,276 @@ class ModerationService:
             '/hearth.moderation.v1.ModerationService/DecideCase',
             hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseRequest.SerializeToString,
             hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueWarning(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/IssueWarning',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.IssueWarningRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.IssueWarningResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VoidWarning(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/VoidWarning',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.VoidWarningRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.VoidWarningResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLadder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/GetLadder',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetLadderRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetLadderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetLadder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/SetLadder',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetLadderRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetLadderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImposeSanction(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/ImposeSanction',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ImposeSanctionRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ImposeSanctionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def KickPerson(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/KickPerson',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.KickPersonRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.KickPersonResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/RemoveMessage',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.RemoveMessageRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.RemoveMessageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MuteExchange(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/MuteExchange',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.MuteExchangeRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.MuteExchangeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LiftSanction(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/LiftSanction',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.LiftSanctionRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.LiftSanctionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRecord(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/GetRecord',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetRecordRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetRecordResponse.FromString,
             options,
             channel_credentials,
             insecure,

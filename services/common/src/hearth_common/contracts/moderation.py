@@ -190,11 +190,43 @@ class CrisisFlagged(Payload):
     flagged_at: dt.datetime
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WarningIssued(Payload):
+    """A moderator warned a person for a reason of the taxonomy (in a room, or `room_slug` null); the warning
+    counts on the strike ladder until `expires_at` (its severity tier's lifetime). `active_warnings`: how many of
+    the person's warnings count now, this one included."""
+
+    TYPE: ClassVar[str] = "warning_issued"
+    warning_id: str = rule(max_length=64)
+    person_id: str = _person_id()
+    reason: str = rule(choices=REPORT_REASONS)
+    tier: str = rule(max_length=32)
+    room_slug: str | None = rule(max_length=64, default=None)
+    issued_by: str = _person_id()
+    issued_at: dt.datetime
+    expires_at: dt.datetime
+    active_warnings: int = rule(minimum=0)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WarningVoided(Payload):
+    """A warning was voided (by an admin or another moderator than its issuer, e.g. on appeal): it no longer
+    counts on the ladder. `active_warnings`: how many of the person's warnings count now."""
+
+    TYPE: ClassVar[str] = "warning_voided"
+    warning_id: str = rule(max_length=64)
+    person_id: str = _person_id()
+    voided_by: str = _person_id()
+    reason: str = rule(max_length=500)
+    voided_at: dt.datetime
+    active_warnings: int = rule(minimum=0)
+
+
 ModerationPayload = (SanctionImposed | SanctionLifted | ReportFiled | CaseDecided | NoticeIssued | AutomodRulesChanged
-                     | PageSent | PageAcknowledged | CrisisFlagged)
+                     | PageSent | PageAcknowledged | CrisisFlagged | WarningIssued | WarningVoided)
 
 CONTRACT = Contract(SOURCE, SanctionImposed, SanctionLifted, ReportFiled, CaseDecided, NoticeIssued,
-                    AutomodRulesChanged, PageSent, PageAcknowledged, CrisisFlagged)
+                    AutomodRulesChanged, PageSent, PageAcknowledged, CrisisFlagged, WarningIssued, WarningVoided)
 EVENT_TYPES = CONTRACT.types
 # What room enforces: the sanctions alone (it binds no queue to the review queue's events).
 SANCTION_EVENT_TYPES: tuple[str, ...] = (SanctionImposed.TYPE, SanctionLifted.TYPE)

@@ -262,3 +262,71 @@ care_resources = sa.Table(
     sa.Column("updated_by", sa.String(36)),
     sa.Column("updated_at", TZ),
 )
+
+# --- warnings, the strike ladder and sanctions (section 2) ---------------------------------------------------
+
+warnings = sa.Table(
+    "warnings",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("person_id", sa.String(36), nullable=False),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("tier", sa.String(32), nullable=False),
+    sa.Column("note", sa.String(500)),
+    sa.Column("room_slug", sa.String(64)),
+    sa.Column("issued_by", sa.String(36), nullable=False),
+    sa.Column("issued_at", TZ, nullable=False),
+    sa.Column("expires_at", TZ, nullable=False),
+    sa.Column("voided_at", TZ),
+    sa.Column("voided_by", sa.String(36)),
+    sa.Column("void_reason", sa.String(500)),
+    sa.Column("sanction_id", sa.String(36)),
+    sa.Index("ix_warnings_person", "person_id", "issued_at"),
+)
+
+# Mutes and bans (lasting), kicks and message removals (done at once), kept for good.
+sanctions = sa.Table(
+    "sanctions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("person_id", sa.String(36), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("room_slug", sa.String(64)),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("note", sa.String(500)),
+    sa.Column("imposed_by", sa.String(36), nullable=False),
+    sa.Column("imposed_at", TZ, nullable=False),
+    sa.Column("expires_at", TZ),
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("warning_id", sa.String(36)),
+    sa.Column("message_id", sa.String(64)),
+    sa.Column("exchange_id", sa.String(36)),
+    sa.Column("ended_at", TZ),
+    sa.Column("lifted_by", sa.String(36)),
+    sa.Column("lift_reason", sa.String(500)),
+    sa.Index("ix_sanctions_person", "person_id", "imposed_at"),
+    sa.Index("ix_sanctions_due", "expires_at", postgresql_where=sa.text("status = 'active'")),
+)
+
+# The strike ladder's versions; the highest is in force (an edit adds one: the primary key orders edits).
+ladders = sa.Table(
+    "ladders",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("ladder", JSON, nullable=False),
+    sa.Column("changed_by", sa.String(36), nullable=False),
+    sa.Column("changed_at", TZ, nullable=False),
+)
+
+# The support sessions live now, from room's session_started / session_ended (seq: the room timeline's).
+live_sessions = sa.Table(
+    "live_sessions",
+    metadata,
+    sa.Column("session_id", sa.String(64), primary_key=True),
+    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("leader_id", sa.String(36), nullable=False),
+    sa.Column("live", sa.Boolean, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Index("ix_live_sessions_leader", "leader_id", postgresql_where=sa.text("live")),
+)

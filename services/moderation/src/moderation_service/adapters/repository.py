@@ -589,6 +589,11 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.pages = PagesRepository(connection)
         self.crisis_flags = CrisisFlagsRepository(connection)
         self.care_resources = CareResourcesRepository(connection)
+        from moderation_service.adapters import sanctions_repository as section2  # (it imports this module)
+        self.warnings = section2.WarningsRepository(connection)
+        self.sanctions = section2.SanctionsRepository(connection)
+        self.ladders = section2.LaddersRepository(connection)
+        self.live_sessions = section2.LiveSessionsRepository(connection)
 
     def claim_event(self, envelope: dict) -> bool:
         return claim_event(self.connection, orm.inbox, envelope)

@@ -68,3 +68,38 @@ class PageTaken(errors.FailedPrecondition):
 
 class PagingTooFast(errors.ResourceExhausted):
     """Past the pace of summons or referrals; retry_after_seconds says when to try again."""
+
+
+# --- warnings, the strike ladder and sanctions (section 2) ---------------------------------------------------
+
+
+class InvalidLadder(errors.InvalidArgument):
+    """A ladder that breaks its rules (the message names the field)."""
+
+
+class InvalidSanction(errors.InvalidArgument):
+    """A warning, sanction or lift with a malformed or missing field (the message names it)."""
+
+
+class PersonNotKnown(errors.NotFound):
+    """Moderation does not know that person (identity's registration has not arrived)."""
+
+
+class WarningNotFound(errors.NotFound):
+    """No warning with that id."""
+
+
+class SanctionNotFound(errors.NotFound):
+    """No sanction with that id."""
+
+
+class NotPermitted(errors.PermissionDenied):
+    """The permission matrix does not let the caller do this here (domain/permissions.py)."""
+
+
+class AlreadyEnded(errors.FailedPrecondition):
+    """The sanction ended (expired or lifted) or the warning was voided already."""
+
+
+class NotPresent(errors.FailedPrecondition):
+    """A person named is not in the room (a kick, or a muted exchange)."""

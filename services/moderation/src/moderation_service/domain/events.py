@@ -10,6 +10,7 @@ from moderation_service.domain.automod_rules import RuleSetVersion
 from moderation_service.domain.crisis import CrisisFlag
 from moderation_service.domain.pager import Page
 from moderation_service.domain.reports import Case, Report
+from moderation_service.domain.sanctions import IssuedWarning, Sanction
 
 # Every event type moderation announces (on the moderation.events exchange, routing key = type).
 EVENT_TYPES = contract.EVENT_TYPES
@@ -58,5 +59,36 @@ def crisis_flagged(flag: CrisisFlag) -> Event:
 def notice_issued(person_id: str, kind: str, text: str, room_slug: str | None, now: dt.datetime,
                   resources: tuple[str, ...] = ()) -> Event:
     """A private notice to one person (room delivers it to them alone), with a fresh id."""
-    return contract.NoticeIssued(notice_id=new_id(), person_id=person_id, kind=kind, text=text, room_slug=room_slug,
+    return contract.NoticeIssued(notice_id=new_id(), person_id=person_id, kind=kind,
+                                 text=text[:contract.NOTICE_TEXT_MAX], room_slug=room_slug,
                                  resources=tuple(resources), issued_at=now).event()
+
+
+# --- warnings, the strike ladder and sanctions (section 2) ---------------------------------------------------
+
+
+def warning_issued(warning: IssuedWarning, active_warnings: int) -> Event:
+    return contract.WarningIssued(
+        warning_id=warning.id, person_id=warning.person_id, reason=warning.reason, tier=warning.tier,
+        room_slug=warning.room_slug, issued_by=warning.issued_by, issued_at=warning.issued_at,
+        expires_at=warning.expires_at, active_warnings=active_warnings,
+    ).event()
+
+
+def warning_voided(warning: IssuedWarning, active_warnings: int) -> Event:
+    return contract.WarningVoided(
+        warning_id=warning.id, person_id=warning.person_id, voided_by=warning.voided_by,
+        reason=warning.void_reason, voided_at=warning.voided_at, active_warnings=active_warnings,
+    ).event()
+
+
+def sanction_imposed(sanction: Sanction) -> Event:
+    """room's contract, unchanged: a mute or ban (kicks and removals are room's RPCs, not sanctions)."""
+    return contract.SanctionImposed(
+        sanction_id=sanction.id, person_id=sanction.person_id, kind=sanction.kind, room_slug=sanction.room_slug,
+        expires_at=sanction.expires_at, reason=sanction.reason,
+    ).event()
+
+
+def sanction_lifted(sanction: Sanction) -> Event:
+    return contract.SanctionLifted(sanction_id=sanction.id, person_id=sanction.person_id).event()

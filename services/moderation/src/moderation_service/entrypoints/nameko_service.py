@@ -11,7 +11,8 @@ from hearth_common.contracts import identity, room
 from hearth_common.nameko_deps import Resource
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 from moderation_service import settings as settings_module
-from moderation_service.bootstrap import build_pager, build_relay, build_room_actions, build_service
+from moderation_service.bootstrap import build_pager, build_relay, build_room_actions, build_sanctions, build_service
+from moderation_service.service_layer.sanctions import SESSION_EVENTS
 from moderation_service.service_layer.services import ROOM_EVENTS
 
 settings = settings_module.load()
@@ -24,6 +25,9 @@ class ModerationWorker(
     # identity's events: the read model of people; room's: the messages reports name and who is in which room
     event_handlers(identity.CONTRACT, lambda worker, envelope: worker.moderation.apply_identity_event(envelope)),
     event_handlers(room.CONTRACT, lambda worker, envelope: worker.moderation.apply_room_event(envelope), ROOM_EVENTS),
+    # room's session events: who leads a live session where (section 2's permission matrix)
+    event_handlers(room.CONTRACT, lambda worker, envelope: worker.sanctions.apply_session_event(envelope),
+                   SESSION_EVENTS),
 ):
     """nameko service `moderation`."""
 
@@ -39,10 +43,17 @@ class ModerationWorker(
         on duty, then admins); SKIP LOCKED, so several workers never escalate one page twice."""
         self.pager.escalate_due()
 
+    sanctions = Resource(lambda config: build_sanctions(settings, kit.engine))
+
     @timer(interval=1)
     def carry_out_room_actions(self):
         """Makes the calls to room that decisions recorded (removals, restores), retrying until room answers."""
         self.room_actions.run_due()
+
+    @timer(interval=5)
+    def end_sanctions(self):
+        """Ends the mutes and bans whose time has come (room already honours their end) and tells each person."""
+        self.sanctions.end_due()
 
     @timer(interval=3600)
     def purge_messages(self):

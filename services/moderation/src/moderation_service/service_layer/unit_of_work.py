@@ -12,6 +12,7 @@ from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from moderation_service.domain.audit import AuditEntry, AuditQuery
 from moderation_service.domain.automod_rules import RuleSetVersion
 from moderation_service.domain.crisis import CareResources, CrisisFlag
+from moderation_service.domain.ladder import Ladder
 from moderation_service.domain.pager import Page, Shift
 from moderation_service.domain.reports import (
     Case,
@@ -23,6 +24,8 @@ from moderation_service.domain.reports import (
     Report,
 )
 from moderation_service.domain.room_actions import RoomAction
+from moderation_service.domain.sanctions import IssuedWarning, Sanction
+from moderation_service.domain.sessions import LiveSession
 
 
 class PeopleRepository(Protocol):
@@ -199,6 +202,45 @@ class CareResourcesRepository(Protocol):
     def save(self, resources: CareResources) -> None: ...
 
 
+class WarningsRepository(Protocol):
+    """Warnings, kept for good (voided ones too: the record shows them)."""
+
+    def add(self, warning: IssuedWarning) -> None: ...
+    def get(self, warning_id: str, *, lock: bool = False) -> IssuedWarning | None: ...
+    def of_person(self, person_id: str) -> list[IssuedWarning]:
+        """The person's warnings, newest first."""
+    def save(self, warning: IssuedWarning) -> None: ...
+
+
+class SanctionsRepository(Protocol):
+    """Mutes, bans, kicks and message removals, kept for good."""
+
+    def add(self, sanction: Sanction) -> None: ...
+    def get(self, sanction_id: str, *, lock: bool = False) -> Sanction | None: ...
+    def of_person(self, person_id: str) -> list[Sanction]:
+        """The person's sanctions, newest first."""
+    def due_to_end(self, now: dt.datetime, limit: int) -> list[Sanction]:
+        """Active mutes and bans whose end has come, locked; rows another worker holds are skipped."""
+    def save(self, sanction: Sanction) -> None: ...
+
+
+class LaddersRepository(Protocol):
+    """The strike ladder's versions (an edit adds one; the highest is in force)."""
+
+    def current(self) -> Ladder | None: ...
+    def add(self, ladder: Ladder) -> None:
+        """UniqueViolation(ONE_LADDER_VERSION) when a concurrent edit took that version first."""
+
+
+class LiveSessionsRepository(Protocol):
+    """The support sessions live now, from room's session events."""
+
+    def get(self, session_id: str, *, lock: bool = False) -> LiveSession | None: ...
+    def save(self, session: LiveSession) -> None: ...
+    def rooms_led_by(self, person_id: str) -> list[str]:
+        """The rooms where the person leads a live session."""
+
+
 class UnitOfWork(BaseUnitOfWork):
     """Moderation's transaction: its repositories, plus the events to publish if, and only if, it commits."""
 
@@ -220,6 +262,10 @@ class UnitOfWork(BaseUnitOfWork):
     pages: PagesRepository
     crisis_flags: CrisisFlagsRepository
     care_resources: CareResourcesRepository
+    warnings: WarningsRepository
+    sanctions: SanctionsRepository
+    ladders: LaddersRepository
+    live_sessions: LiveSessionsRepository
 
     @abc.abstractmethod
     def claim_event(self, envelope: dict) -> bool:

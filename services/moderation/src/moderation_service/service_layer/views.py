@@ -2,10 +2,14 @@
 birth (moderation never has one), and a report's view for its reporter names no other reporter."""
 from __future__ import annotations
 
+import datetime as dt
+
 from hearth_common.automod import Action, Hit, Verdict
 from hearth_common.people import KnownPerson
 from moderation_service.domain.automod_rules import ManagedRule, RuleSetVersion
+from moderation_service.domain.ladder import Ladder
 from moderation_service.domain.reports import REASON_DESCRIPTIONS, SEVERITY, Case, Report
+from moderation_service.domain.sanctions import IssuedWarning, Sanction
 
 
 def reason(name: str) -> dict:
@@ -113,3 +117,26 @@ def page_called(p, help_text: str) -> dict:
 
 def care_resources(r) -> dict:
     return {"cohort": r.cohort, "lines": list(r.lines), "updated_by": r.updated_by, "updated_at": r.updated_at}
+
+
+# --- warnings, the strike ladder and sanctions (section 2) ---------------------------------------------------
+
+
+def ladder(lad: Ladder) -> dict:
+    return {**lad.to_dict(), "version": lad.version, "changed_by": lad.changed_by, "changed_at": lad.changed_at}
+
+
+def warning(w: IssuedWarning, now: dt.datetime) -> dict:
+    """A warning as moderators see it in a person's record (and as the warning use cases return it)."""
+    return {"id": w.id, "person_id": w.person_id, "reason": w.reason, "tier": w.tier, "note": w.note,
+            "room_slug": w.room_slug, "issued_by": w.issued_by, "issued_at": w.issued_at, "expires_at": w.expires_at,
+            "counts": w.counts(now), "voided_at": w.voided_at, "voided_by": w.voided_by,
+            "void_reason": w.void_reason, "sanction_id": w.sanction_id}
+
+
+def sanction(s: Sanction, now: dt.datetime) -> dict:
+    return {"id": s.id, "person_id": s.person_id, "kind": s.kind, "room_slug": s.room_slug, "reason": s.reason,
+            "note": s.note, "imposed_by": s.imposed_by, "imposed_at": s.imposed_at, "expires_at": s.expires_at,
+            "source": s.source, "status": s.status, "in_force": s.lasting and s.in_force(now),
+            "warning_id": s.warning_id, "message_id": s.message_id, "exchange_id": s.exchange_id,
+            "ended_at": s.ended_at, "lifted_by": s.lifted_by, "lift_reason": s.lift_reason}

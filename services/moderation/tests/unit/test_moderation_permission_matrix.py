@@ -1,0 +1,157 @@
+"""Unit: the permission matrix (domain/permissions.MATRIX), tried through the real use cases: every action as every
+role, in its scope and out of it, the rules above the matrix (nobody on themselves or an admin; only one's own
+cohort unless an admin), and the service README's table printed from the same data."""
+import dataclasses
+import pathlib
+
+import pytest
+from moderation_unit_helpers import OTHER_ROOM, ROOM
+
+from hearth_common.contracts import identity as roles
+from moderation_service.domain import permissions as perms
+from moderation_service.domain.errors import NotPermitted
+from moderation_service.domain.ladder import DEFAULT_LADDER
+
+README = pathlib.Path(__file__).parents[2] / "README.md"
+EVERY_ROOM = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """A caller: a role (or none), its grant's room (None: every room), the room of a live session they lead."""
+
+    name: str
+    role: str
+    grant_room: str | None = None
+    live_room: str | None = None
+    session_ended: bool = False
+
+
+PROFILES = (
+    Profile("admin", roles.ADMIN),
+    Profile("moderator of every room", roles.CHAT_ROOM_MODERATOR),
+    Profile("moderator of ROOM", roles.CHAT_ROOM_MODERATOR, grant_room=ROOM),
+    Profile("session leader live in ROOM", roles.SUPPORT_SESSION_LEADER, live_room=ROOM),
+    Profile("on-spot host live in ROOM", roles.ON_SPOT_HOST, live_room=ROOM),
+    Profile("session leader whose session ended", roles.SUPPORT_SESSION_LEADER, session_ended=True),
+    Profile("member", perms.MEMBER),
+)
+# Where each action can be tried: in ROOM, in another room, or in every room at once.
+PLACES = {
+    perms.WARN: (ROOM, OTHER_ROOM, EVERY_ROOM),
+    perms.MUTE: (ROOM, OTHER_ROOM, EVERY_ROOM),
+    perms.KICK: (ROOM, OTHER_ROOM),
+    perms.ROOM_BAN: (ROOM, OTHER_ROOM),
+    perms.GLOBAL_BAN: (EVERY_ROOM,),
+    perms.REMOVE_MESSAGE: (ROOM, OTHER_ROOM),
+    perms.MUTE_EXCHANGE: (ROOM, OTHER_ROOM),
+    perms.LIFT: (ROOM, OTHER_ROOM, EVERY_ROOM),
+    perms.VOID_WARNING: (ROOM, OTHER_ROOM, EVERY_ROOM),
+    perms.VIEW_RECORD: (EVERY_ROOM,),
+    perms.SET_LADDER: (EVERY_ROOM,),
+}
+assert set(PLACES) == set(perms.ACTIONS)
+UNTARGETED = (perms.SET_LADDER,)
+
+
+def expected(action: str, profile: Profile, where: str | None) -> bool:
+    """What the matrix says, read from its scope words."""
+    scope = perms.MATRIX[action][profile.role]
+    if scope == perms.EVERYWHERE or scope == perms.ANY_GRANT:
+        return True
+    if scope == perms.COVERED:
+        return profile.grant_room is None or profile.grant_room == where
+    if scope == perms.SESSION:
+        return where is not None and where == profile.live_room
+    return False
+
+
+def make_caller(world, profile: Profile, cohort: str = "adult") -> str:
+    person = world.person(profile.name.replace(" ", "_")[:30], cohort, "listener")
+    if profile.role != perms.MEMBER:
+        world.grant(person, profile.role, profile.grant_room)
+    if profile.live_room:
+        world.start_session(person, profile.live_room)
+    if profile.session_ended:
+        world.end_session(world.start_session(person, ROOM), person)
+    return person
+
+
+def act(action: str, sanctions, world, caller: str, target: str, where: str | None, admin: str):
+    """Does `action` as `caller` on `target` there, through the use case a client calls."""
+    match action:
+        case perms.WARN:
+            return sanctions.issue_warning(caller, target, "unkind", None, where)
+        case perms.MUTE:
+            return sanctions.impose(caller, target, "mute", where, 10, "cool off")
+        case perms.KICK:
+            return sanctions.kick(caller, where, target, "take a break")
+        case perms.ROOM_BAN:
+            return sanctions.impose(caller, target, "ban", where, 60, "repeated abuse")
+        case perms.GLOBAL_BAN:
+            return sanctions.impose(caller, target, "ban", None, None, "threats")
+        case perms.REMOVE_MESSAGE:
+            return sanctions.remove_message(caller, world.post(target, "add me on snap", where), "contact details")
+        case perms.MUTE_EXCHANGE:
+            return sanctions.mute_exchange(caller, where, [target, world.member("other_side", where)], 5, "cool off")
+        case perms.LIFT:
+            mute = sanctions.impose(admin, target, "mute", where, 60, "cool off")
+            return sanctions.lift(caller, mute["id"], "calmer now")
+        case perms.VOID_WARNING:
+            warning = sanctions.issue_warning(admin, target, "unkind", None, where)
+            return sanctions.void_warning(caller, warning["id"], "overturned")
+        case perms.VIEW_RECORD:
+            return sanctions.record(caller, target)
+        case perms.SET_LADDER:
+            return sanctions.set_ladder(caller, DEFAULT_LADDER.to_dict())
+    raise AssertionError(action)
+
+
+@pytest.fixture(autouse=True)
+def sessions_in_world(world, sanctions):
+    world.sessions = sanctions
+
+
+CASES = [(action, profile, where) for action in perms.ACTIONS for profile in PROFILES for where in PLACES[action]]
+
+
+@pytest.mark.parametrize("action, profile, where", CASES,
+                         ids=[f"{a}-{p.name}-{w or 'every room'}" for a, p, w in CASES])
+def test_every_action_as_every_role_in_and_out_of_scope(sanctions, world, action, profile, where):
+    admin = world.admin("admin_setup")
+    target = world.person("target_tess")
+    for room in (ROOM, OTHER_ROOM):
+        world.join(target, room)
+    caller = make_caller(world, profile)
+    if expected(action, profile, where):
+        act(action, sanctions, world, caller, target, where, admin)
+    else:
+        with pytest.raises(NotPermitted):
+            act(action, sanctions, world, caller, target, where, admin)
+
+
+TARGETED = [(action, profile) for action in perms.ACTIONS if action not in UNTARGETED for profile in PROFILES
+            if profile.role != perms.MEMBER]
+
+
+@pytest.mark.parametrize("action, profile", TARGETED, ids=[f"{a}-{p.name}" for a, p in TARGETED])
+@pytest.mark.parametrize("whom", ["themselves", "an admin", "the other cohort"])
+def test_nobody_acts_on_themselves_or_an_admin_and_only_admins_across_cohorts(sanctions, world, action, profile,
+                                                                             whom):
+    admin = world.admin("admin_setup")
+    caller = make_caller(world, profile)
+    target = {"themselves": caller, "an admin": world.admin("admin_target"),
+              "the other cohort": world.person("teen_tia", "teen")}[whom]
+    where = PLACES[action][0]
+    for room in (ROOM, OTHER_ROOM):
+        world.join(target, room)
+    allowed = whom == "the other cohort" and profile.role == roles.ADMIN
+    if allowed:
+        act(action, sanctions, world, caller, target, where, admin)
+    else:  # (to lift or void on an admin, nothing can be imposed on one in the first place: that step refuses)
+        with pytest.raises(NotPermitted):
+            act(action, sanctions, world, caller, target, where, admin)
+
+
+def test_the_readme_shows_the_matrix_from_the_same_table():
+    assert perms.matrix_table() in README.read_text(), "paste permissions.matrix_table() into the README"
