@@ -50,6 +50,19 @@ def test_an_adult_gets_the_adults_lines(pager, world, published):
     assert any("Samaritans" in line for line in notice.data["resources"])
 
 
+def test_words_edited_into_crisis_are_met_with_care_once_and_masked_words_are_read(pager, world, published):
+    world.admin()
+    author = world.member("sam")
+    message_id = world.post(author, "rough day, I'll be fine")
+    assert published == []
+    world.edit(author, message_id, "i have *** *** tonight",
+               original_body=PLAN)  # room masked the words; moderation reads what was written
+    world.edit(author, message_id, PLAN)  # edited again: still the one message, cared for once
+    assert [e.type for e in published].count("crisis_flagged") == 1
+    [notice] = [e for e in published if e.type == "notice_issued"]
+    assert (notice.data["person_id"], notice.data["kind"]) == (author, "care")
+
+
 def test_the_same_message_redelivered_or_replayed_is_cared_for_once(service, world, published, clock):
     world.admin()
     author = world.member("sam")

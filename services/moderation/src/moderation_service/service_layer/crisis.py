@@ -1,7 +1,7 @@
-"""Service layer: crisis care that never punishes (issue 14 section 4). On room's message_posted, the crisis tier
-of the author's own words; from the high tier on, the author gets a private care notice with their cohort's
-resources and a crisis page goes out (crisis-trained moderators on duty first). The message stays posted. Nothing
-here files a report, opens a case, warns or sanctions: care only."""
+"""Service layer: crisis care that never punishes (issue 14 section 4). On room's message_posted (and
+message_edited), the crisis tier of the author's own words; from the high tier on, the author gets a private care
+notice with their cohort's resources and a crisis page goes out (crisis-trained moderators on duty first). The
+message stays posted. Nothing here files a report, opens a case, warns or sanctions: care only."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,17 +21,18 @@ from moderation_service.service_layer.unit_of_work import UnitOfWork
 EXCERPT_MAX = 2000
 
 
-def words_of(posted: room_contract.MessagePosted) -> str:
-    """The author's own words: `original_body` when room masked them (the field may not exist yet), else body."""
-    return getattr(posted, "original_body", None) or posted.body
+def words_of(posted: room_contract.MessagePosted | room_contract.MessageEdited) -> str:
+    """The author's own words: `original_body` when room masked them, else body."""
+    return posted.original_body or posted.body
 
 
 def tier_of(text: str) -> Tier:
     return crisis_reading.read(Views(text)).tier
 
 
-def care_for_crisis(uow: UnitOfWork, posted: room_contract.MessagePosted, now: dt.datetime) -> bool:
-    """Reads a posted message for crisis language and, from the high tier on, starts care in the caller's
+def care_for_crisis(uow: UnitOfWork, posted: room_contract.MessagePosted | room_contract.MessageEdited,
+                    now: dt.datetime) -> bool:
+    """Reads a posted (or edited) message for crisis language and, from the high tier on, starts care in the caller's
     transaction (the worker's, with the event's inbox claim): the author's care notice, a crisis page,
     crisis_flagged, the audit log. Once per message: a message cared for before (a replay under another event
     id) is left alone. Returns whether care started."""

@@ -355,6 +355,8 @@ class ModerationService:
                             current.posted_at if current else (p.edited_at if edited else p.deleted_at),
                             p.seq, deleted=not edited))
                     self.automod.flag_message(uow, p)
+                    if isinstance(p, room_contract.MessageEdited):  # words edited into crisis are met with care too
+                        care_for_crisis(uow, p, self.clock())
             uow.commit()
             return True
 
