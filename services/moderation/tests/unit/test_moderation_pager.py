@@ -3,11 +3,13 @@ reaches stage by stage, acknowledgement, escalation, summons and referrals, the 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 import pytest
 from moderation_unit_helpers import OTHER_ROOM, ROOM
 
 from hearth_common import errors
+from moderation_service.domain.crisis import CARE_NOTICE_COOLDOWN
 from moderation_service.domain.pager import CRISIS_BADGE, REFER_PACE, SUMMON_PACE
 
 
@@ -186,6 +188,23 @@ def test_a_referral_pages_cares_for_the_person_and_never_opens_a_case(pager, ser
     assert "report_filed" not in types(published) and service.queue(world.admin()) == []
     with pytest.raises(errors.InvalidArgument, match="yourself"):
         pager.refer(friend, message_id=message_id)
+
+
+def test_several_referrals_page_each_time_but_the_person_gets_one_care_notice_per_half_hour(pager, world, published,
+                                                                                          clock):
+    trained = crisis_trained_moderator(world)
+    pager.go_on_duty(trained)
+    friend = world.member("friend")
+    referrers = [world.member(f"sam_{i}") for i in range(3)]
+    for referrer in referrers[:2]:
+        pager.refer(referrer, room_slug=ROOM, person_id=friend)
+    world.post(friend, "i have the pills saved up and i'm going to take them all tonight")
+    assert len(pager.list_pages(trained)) == 3  # every call for help reaches a human
+    cares = lambda: [e for e in published if e.type == "notice_issued" and e.data["kind"] == "care"]  # noqa: E731
+    assert [e.data["person_id"] for e in cares()] == [friend]  # one care notice, not three
+    clock.advance(CARE_NOTICE_COOLDOWN + dt.timedelta(seconds=1))
+    pager.refer(referrers[2], room_slug=ROOM, person_id=friend)
+    assert len(cares()) == 2
 
 
 def test_after_acknowledgement_the_same_referral_pages_anew(pager, world):

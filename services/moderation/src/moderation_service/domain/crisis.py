@@ -37,6 +37,12 @@ def help_coming_text(admins_only: bool, referral: bool) -> str:
     return "Help is coming: the moderators on duty have been paged and one will be with you shortly."
 
 
+# A person sent a care notice is not sent another for this long (several referrals, or several messages in one
+# hard evening, would otherwise bury them in the same lines); the pages still go out, so a human still comes.
+CARE_NOTICE_COOLDOWN = dt.timedelta(minutes=30)
+CARE_NOTICE_SENT = "care_notice_sent"  # the audit log's action for a care notice
+
+
 def starts_care(tier: Tier) -> bool:
     return tier >= CARE_FROM
 

@@ -15,7 +15,7 @@ from moderation_service.domain import crisis as care
 from moderation_service.domain import pager as pager_rules
 from moderation_service.domain.crisis import CrisisFlag
 from moderation_service.domain.pager import Page
-from moderation_service.service_layer.pager import facts_of, resources_for, send_page
+from moderation_service.service_layer.pager import facts_of, send_care_notice, send_page
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 EXCERPT_MAX = 2000
@@ -48,11 +48,7 @@ def care_for_crisis(uow: UnitOfWork, posted: room_contract.MessagePosted | room_
         message_id=posted.message_id, excerpt=words[:EXCERPT_MAX]), now, audit.AUTOMOD)
     flag = CrisisFlag(posted.message_id, posted.room_slug, posted.author_id, tier.label, page.id, now)
     uow.crisis_flags.add(flag)
-    lines = resources_for(uow, cohort).lines
-    uow.add_events([events.crisis_flagged(flag),
-                    events.notice_issued(posted.author_id, "care", care.CARE_TEXT, posted.room_slug, now,
-                                         tuple(lines))])
-    uow.audit.append(audit.entry("care_notice_sent", now, audit.AUTOMOD, target_id=posted.author_id,
-                                 room_slug=posted.room_slug, subject_ref=page.id, reason=tier.label,
-                                 details={"message_id": posted.message_id, "cohort": cohort}))
+    uow.add_events([events.crisis_flagged(flag)])
+    send_care_notice(uow, posted.author_id, care.CARE_TEXT, posted.room_slug, cohort, now, audit.AUTOMOD, page.id,
+                     details={"message_id": posted.message_id, "tier": tier.label})
     return True

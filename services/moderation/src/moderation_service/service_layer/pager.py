@@ -21,6 +21,7 @@ from hearth_common.text import optional_text
 from moderation_service.domain import audit, events
 from moderation_service.domain import crisis as care
 from moderation_service.domain import pager as rules
+from moderation_service.domain.audit import AuditQuery
 from moderation_service.domain.crisis import CareResources
 from moderation_service.domain.errors import (
     InvalidPagerRequest,
@@ -71,6 +72,22 @@ def on_duty(uow: UnitOfWork, now: dt.datetime) -> list[OnDuty]:
 
 def admin_ids(uow: UnitOfWork, now: dt.datetime) -> list[str]:
     return [p.person_id for p in uow.staff.admins() if (f := facts_of(p)) is not None and is_admin(f, now)]
+
+
+def send_care_notice(uow: UnitOfWork, person_id: str, text: str, room_slug: str, cohort: str | None,
+                     now: dt.datetime, source: str, page_id: str, actor_id: str | None = None,
+                     details: dict | None = None) -> bool:
+    """A care notice with the cohort's resources, unless the person was sent one within CARE_NOTICE_COOLDOWN (the
+    audit log holds every one sent). Returns whether it was sent."""
+    recent = uow.audit.list(AuditQuery(target_id=person_id, since=now - care.CARE_NOTICE_COOLDOWN, limit=200))
+    if any(entry.action == care.CARE_NOTICE_SENT for entry in recent):
+        return False
+    uow.add_events([events.notice_issued(person_id, "care", text, room_slug, now,
+                                         tuple(resources_for(uow, cohort).lines))])
+    uow.audit.append(audit.entry(care.CARE_NOTICE_SENT, now, source, actor_id=actor_id, target_id=person_id,
+                                 room_slug=room_slug, subject_ref=page_id,
+                                 details={"cohort": cohort, **(details or {})}))
+    return True
 
 
 def send_page(uow: UnitOfWork, page: Page, now: dt.datetime, source: str) -> Page:
@@ -238,12 +255,9 @@ class PagerService:
                 excerpt=excerpt, caller_id=actor_id, note=note, open_key=open_key), now, audit.MEMBER)
             uow.audit.append(audit.entry("referral_made", now, audit.MEMBER, actor_id=actor_id, target_id=subject,
                                          room_slug=where, subject_ref=page.id))
-            lines = resources_for(uow, cohort).lines
-            uow.add_events([events.notice_issued(subject, "care", care.REFERRED_CARE_TEXT, where, now, tuple(lines)),
-                            events.notice_issued(actor_id, "help_coming", text, where, now)])
-            uow.audit.append(audit.entry("care_notice_sent", now, audit.MEMBER, actor_id=actor_id,
-                                         target_id=subject, room_slug=where, subject_ref=page.id,
-                                         details={"cohort": cohort}))
+            send_care_notice(uow, subject, care.REFERRED_CARE_TEXT, where, cohort, now, audit.MEMBER, page.id,
+                             actor_id=actor_id)
+            uow.add_events([events.notice_issued(actor_id, "help_coming", text, where, now)])
             return views.page_called(page, text)
 
         return self._run(call, effect)
