@@ -258,6 +258,17 @@ def test_pathological_regexes_are_refused(pattern):
         compile_regex(pattern)
 
 
+@pytest.mark.parametrize("pattern", [r"\(?0\d{4}\)?\s?\d{6}", r"\(?x", r"(?:ab)+c", r"foo\.bar", r"\\d"])
+def test_an_escaped_paren_made_optional_is_not_a_groups_inline_flag(pattern):
+    assert compile_regex(pattern).pattern == pattern
+
+
+@pytest.mark.parametrize("pattern", [r"\\(?i)x", r"\\(?=x)", r"(?P<n>a)"])
+def test_a_real_group_opening_after_an_escaped_backslash_is_still_refused(pattern):
+    with pytest.raises(InvalidRule, match="backreferences, lookarounds, inline flags"):
+        compile_regex(pattern)
+
+
 def test_an_accepted_regex_runs_under_a_time_bound():
     # passes the syntax check, but backtracks polynomially: on 2,000 letters it runs about a third of a second
     rules = RuleSet(1, (Rule("slow", Kind.REGEX, r"[a-z ]*[a-z ]*[a-z ]*[a-z ]*[a-z ]*[0-9]", Action.FLAG, "e"),))

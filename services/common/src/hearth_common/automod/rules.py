@@ -63,6 +63,13 @@ RULE_DETECTORS = (Detector.CONTACT, Detector.MEDICATION, Detector.ABUSIVE, Detec
 # flags, and no quantified group that itself holds a quantifier (the shape of catastrophic backtracking,
 # "(a+)+", "(a|aa)*", "(\w+\s?)*"); whatever passes still runs under a timeout.
 _REFUSED_SYNTAX = re.compile(r"\\[1-9]|\\g|\(\?[=!<(>|P]|\(\?[a-zA-Z]|[*+?}]\+|\(\?<")
+# Read left to right, an escape pair is one token, so an escaped "\(" followed by "?" is a literal paren made
+# optional, not a group's "(?" (only the escapes above are refused).
+_SYNTAX_TOKENS = re.compile(r"\\[1-9]|\\g|\\.|\(\?[=!<(>|P]|\(\?[a-zA-Z]|[*+?}]\+|\(\?<")
+
+
+def _refused_syntax(pattern: str) -> bool:
+    return any(_REFUSED_SYNTAX.fullmatch(token.group()) for token in _SYNTAX_TOKENS.finditer(pattern))
 _QUANTIFIER = re.compile(r"(?<!\\)(?:[*+]|\{\d*,?\d*\})")
 
 
@@ -100,7 +107,7 @@ def compile_regex(pattern: str) -> regex.Pattern:
     """A regex rule's pattern compiled, or InvalidRule saying why it is refused."""
     if len(pattern) > PATTERN_MAX:
         raise InvalidRule(f"a regex pattern must be at most {PATTERN_MAX} characters")
-    if _REFUSED_SYNTAX.search(pattern):
+    if _refused_syntax(pattern):
         raise InvalidRule(
             "a regex pattern may not use backreferences, lookarounds, inline flags or possessive quantifiers"
         )
