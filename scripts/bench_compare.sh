@@ -7,7 +7,8 @@ set -euo pipefail
 ref=${1:?usage: bench_compare.sh REF}
 here=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${BENCH_COMPARE_ROUNDS:-1}
-scripts=${BENCH_SCRIPTS:-bench_room bench_room_live bench_identity}
+default_scripts=$(cd "$here/benchmarks" && ls bench_*.py | sed 's/\.py$//' | tr '\n' ' ')
+scripts=${BENCH_SCRIPTS:-$default_scripts}
 sha=$(git -C "$here" rev-parse --short "$ref")
 other=$(mktemp -d)/hearth-$sha
 git -C "$here" worktree add --quiet --detach "$other" "$ref"
