@@ -38,7 +38,7 @@ IDENTITY_EVENTS = ("person_registered", "cohort_changed", "badge_awarded", "badg
                    "role_revoked")
 ROOM_QUEUES = [f"evt-identity-{e}--room.on_{e}" for e in IDENTITY_EVENTS]
 ROOM_QUEUES += [f"evt-moderation-{e}--room.on_{e}" for e in ("sanction_imposed", "sanction_lifted",
-                                                           "automod_rules_changed")] + ["rpc-room"]
+                                                           "automod_rules_changed", "notice_issued")] + ["rpc-room"]
 SERVICES = ("identity", "room", "moderation", "course")
 LOUNGE = "adult-community-lounge"  # a seeded room every adult may enter
 _spec = importlib.util.spec_from_file_location("make_definitions", DEPLOY / "rabbitmq" / "make_definitions.py")

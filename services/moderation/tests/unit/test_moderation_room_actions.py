@@ -3,6 +3,7 @@ retried with growing waits while room does not answer, finished when room no lon
 for good, and never made twice once done."""
 import datetime as dt
 
+from hearth_common import errors
 from moderation_service.domain import room_actions as actions
 
 
@@ -80,3 +81,14 @@ def test_a_run_stops_at_its_batch_and_the_rest_waits_for_the_next(uow_factory, r
     assert runner.run_due(limit=3) == 3
     assert runner.run_due(limit=3) == 2
     assert sorted(m for m, _, _ in room.removed) == [f"m-{i}" for i in range(5)]
+
+
+def test_a_call_room_refuses_to_the_caller_is_retried_not_dropped(uow_factory, room, runner, clock):
+    """A PermissionDenied (moderation not yet allowed a new RPC while a deploy rolls) is not room's final word."""
+    action = room_actions_of("restore_message", clock())
+    record(uow_factory, action)
+    refusal = errors.PermissionDenied("'moderation' may not call room.restore_message")
+    room.restore_message = lambda *args, **kwargs: (_ for _ in ()).throw(refusal)
+    runner.run_due()
+    assert stored(uow_factory, action).status == actions.PENDING and "may not call" in stored(uow_factory,
+                                                                                              action).last_error

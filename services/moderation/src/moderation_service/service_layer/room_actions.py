@@ -45,12 +45,15 @@ class RoomActionRunner:
             self._call(action)
         except errors.NotFound:
             action.succeeded(now, gone=True)  # room no longer has it: nothing left to do
-        except errors.DomainError as refusal:  # room refuses for good (e.g. a message its author deleted)
+        except (errors.FailedPrecondition, errors.InvalidArgument) as refusal:
+            # room refuses for good (e.g. a message its author deleted): asking again cannot change its answer
             action.succeeded(now, gone=True)
             action.last_error = str(refusal)[:actions.ERROR_MAX]
             log.warning("room refused a moderation action", extra={"action_id": action.id, "kind": action.kind,
                                                                     "error": str(refusal)})
-        except Exception as failure:  # room did not answer, or broke: try again later
+        except Exception as failure:
+            # room did not answer, broke, or refused the caller (e.g. PermissionDenied while a rolling deploy has
+            # not yet given moderation a new RPC): try again later, never drop the call
             action.failed(now, f"{type(failure).__name__}: {failure}")
             log.warning("room action failed; will retry", extra={"action_id": action.id, "kind": action.kind,
                                                                   "attempts": action.attempts,

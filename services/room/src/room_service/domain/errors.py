@@ -42,10 +42,6 @@ class NotAdmin(PermissionDenied):
     pass
 
 
-class NotModerator(PermissionDenied):
-    pass
-
-
 class LiveUnavailable(FailedPrecondition):
     pass
 

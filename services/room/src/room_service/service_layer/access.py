@@ -14,7 +14,6 @@ from room_service.domain import errors, events, sanctions
 from room_service.domain.grants import CohortGrant, grant_terms
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Decision, Room
-from room_service.domain.sessions import may_moderate
 from room_service.service_layer.timeline import Transactions, parse_uuid, remove_member, set_checked_in
 from room_service.service_layer.unit_of_work import AccessContext, Member, UnitOfWork
 from room_service.service_layer.views import grant_view
@@ -46,13 +45,6 @@ def require_admin(uow: UnitOfWork, actor_id: str, now: dt.datetime, what: str) -
     person = uow.people.get(actor_id)
     if person is None or not is_admin(person.facts(), now):
         raise errors.NotAdmin(f"only an admin may {what}")
-
-
-def require_moderator(uow: UnitOfWork, actor_id: str, slug: str, now: dt.datetime, what: str) -> None:
-    """A chat room moderator of this room (or of every room) or an admin, from room's read model of roles."""
-    person = uow.people.get(actor_id)
-    if person is None or not may_moderate(person.facts(), slug, now):
-        raise errors.NotModerator(f"only a chat room moderator of this room or an admin may {what}")
 
 
 def require_member(uow: UnitOfWork, person_id: str, slug: str) -> Member:
