@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -329,3 +330,51 @@ class TcpProxy:
         except OSError:
             pass
         sock.close()
+
+
+# --- scenario (g): every RPC refuses a missing, expired or forged token, and changes nothing ----------------------
+
+
+def table_fingerprints(engine) -> dict[str, str]:
+    """Each table of the public schema, its rows hashed (count and an md5 of the rows in order): two equal
+    fingerprints mean no row was added, changed or removed in between."""
+    with engine.connect() as conn:
+        names = sorted(conn.execute(sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+        return {name: conn.execute(sa.text(
+            f"SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') "
+            f'FROM "{name}" t')).scalar_one() for name in names}
+
+
+def refused_bearers(sign: Callable[[dict], str], claims: dict) -> dict[str, list[tuple[str, str]] | None]:
+    """The metadata of three callers a server must refuse UNAUTHENTICATED: no token; a token `sign` signs (the
+    key the server trusts) that expired an hour ago; and one for the same claims and key id, signed by another
+    key (forged). `claims` names the caller (sub, iss, aud, roles...); iat and exp are set here."""
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    now = int(dt.datetime.now(dt.timezone.utc).timestamp())
+    fresh = {**claims, "iat": now, "exp": now + 300}
+    kid = jwt.get_unverified_header(sign(fresh))["kid"]
+    forged = jwt.encode(fresh, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": kid})
+    expired = sign({**claims, "iat": now - 3600, "exp": now - 3300})
+    return {"no token": None,
+            "an expired token": [("authorization", f"Bearer {expired}")],
+            "a token signed by another key": [("authorization", f"Bearer {forged}")]}
+
+
+def grpc_status(stub, method, request, metadata=None, timeout: float = 5.0) -> tuple[object, str]:
+    """Calls a method (a method descriptor of the stub's service) and returns its status code and details (OK
+    when answered); a server-streaming call is read until its first response, then cancelled."""
+    import grpc
+
+    assert not method.client_streaming, f"{method.name}: a client-streaming call is not supported here"
+    try:
+        if method.server_streaming:
+            responses = getattr(stub, method.name)(request, metadata=metadata, timeout=timeout)
+            next(responses, None)
+            responses.cancel()
+        else:
+            getattr(stub, method.name)(request, metadata=metadata, timeout=timeout)
+    except grpc.RpcError as error:
+        return error.code(), error.details()
+    return grpc.StatusCode.OK, ""
