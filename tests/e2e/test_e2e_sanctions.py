@@ -1,7 +1,7 @@
 """End-to-end: identity, room and moderation as real processes, for issue 14's scenarios (b) and (f): three
 warnings bring the ladder's 24-hour mute, room refuses the muted person's post naming the mute and its end, and
-their appeal of the warning that brought it, overturned by another moderator, lets them post again; a global ban takes a person out of every room and keeps them out, and once
-lifted they can join again."""
+their appeal of the warning that brought it, overturned by another moderator, lets them post again; a global ban
+takes a person out of every room and keeps them out, and once lifted they can join again."""
 import datetime as dt
 
 import grpc

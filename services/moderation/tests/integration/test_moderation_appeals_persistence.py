@@ -5,45 +5,28 @@ overturn against the moderator who acted."""
 from __future__ import annotations
 
 import concurrent.futures
-import datetime as dt
 import threading
 
 import pytest
 import sqlalchemy as sa
-from moderation_world import ROOM, World
+import test_moderation_sanctions_persistence as section2
+from moderation_world import ROOM
 
 from hearth_common import errors
-from hearth_common.fakes import FakeClock
 from moderation_service.adapters import orm
 from moderation_service.adapters.repository import uow_factory
 from moderation_service.domain import audit
 from moderation_service.service_layer import appeals as appeals_module
 from moderation_service.service_layer.appeals import AppealsService
 from moderation_service.service_layer.audit_log import AuditLogQueries
-from moderation_service.service_layer.sanctions import SanctionsService
-from moderation_service.service_layer.services import ModerationService
 
-START = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(START)
-
-
-@pytest.fixture
-def sanctions(clean_engine, clock):
-    return SanctionsService(uow_factory(clean_engine), clock=clock)
+# Section 2's fixtures (a fake clock, its SanctionsService, the world), used here as they are there.
+clock, sanctions, world = section2.clock, section2.sanctions, section2.world
 
 
 @pytest.fixture
 def appeals(clean_engine, clock, sanctions):
     return AppealsService(uow_factory(clean_engine), clock=clock, sanctions=sanctions)
-
-
-@pytest.fixture
-def world(clean_engine, clock, sanctions):
-    return World(ModerationService(uow_factory(clean_engine), None, clock=clock), clock, sessions=sanctions)
 
 
 @pytest.fixture
