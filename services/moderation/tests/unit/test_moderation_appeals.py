@@ -202,3 +202,28 @@ def test_malformed_appeals_and_decisions_name_the_field(sanctions, appeals, cast
         appeals.decide(cast["other_mod"], "0b7d4a8e-1c2f-4e3a-9b5d-6f7a8b9c0d1e", "upheld", "x")
     with pytest.raises(errors.PermissionDenied):  # who may decide nothing learns nothing
         appeals.decide(cast["alex"], "0b7d4a8e-1c2f-4e3a-9b5d-6f7a8b9c0d1e", "upheld", "x")
+
+
+def test_the_matrix_scope_of_what_is_appealed_decides_who_may_decide(sanctions, appeals, cast, world, published):
+    mute = three_warnings(sanctions, cast["mod"], cast["sam"])[-1]["sanction"]  # the ladder's: every room
+    appeal = appeals.file(cast["sam"], "sanction", mute["id"], "24 hours is too long")
+    with pytest.raises(errors.PermissionDenied, match="in every room"):
+        appeals.decide(cast["other_mod"], appeal["id"], "overturned", "too long")  # covers one room only
+    assert appeals.list(cast["other_mod"], to_decide=True) == []
+    everywhere = world.moderator("mod_all", None)
+    assert [a["id"] for a in appeals.list(everywhere, to_decide=True)] == [appeal["id"]]
+    assert appeals.decide(everywhere, appeal["id"], "overturned", "too long")["status"] == "overturned"
+    leader = world.person("leader_lou", kind="listener")
+    world.grant(leader, SUPPORT_SESSION_LEADER)
+    world.start_session(leader, ROOM)  # a live session's leader lifts mutes in its room (the matrix)
+    room_mute = sanctions.impose(cast["mod"], cast["alex"], "mute", ROOM, 30, "flooding the session")
+    in_session = appeals.file(cast["alex"], "sanction", room_mute["id"], "I was answering three people")
+    assert [a["id"] for a in appeals.list(leader, to_decide=True)] == [in_session["id"]]
+    assert appeals.decide(leader, in_session["id"], "overturned", "fair enough")["status"] == "overturned"
+
+
+def test_a_kick_or_removal_notice_no_longer_offers_an_appeal_a_mute_still_does(sanctions, cast, published):
+    sanctions.kick(cast["mod"], ROOM, cast["sam"], "cooling off")
+    sanctions.impose(cast["mod"], cast["sam"], "mute", ROOM, 30, "flooding")
+    kicked, muted = [n["text"] for n in of_type(published, "notice_issued") if n["person_id"] == cast["sam"]]
+    assert "appeal" not in kicked and "You may appeal it once." in muted

@@ -82,11 +82,10 @@ class AppealsService:
             warning = sanction = None
             if appeal.subject_kind == rules.WARNING:
                 warning = uow.warnings.get(appeal.subject_id, lock=True)
-                action = perms.VOID_WARNING
             else:
                 sanction = uow.sanctions.get(appeal.subject_id, lock=True)
-                action = lift_action(sanction)
-            acting = self.sanctions.authorise(uow, action, actor_id, appeal.person_id, appeal.room_slug, now)
+            acting = self.sanctions.authorise(uow, _undo_action(appeal), actor_id, appeal.person_id,
+                                              appeal.room_slug, now)
             rules.ensure_not_the_actor(appeal, actor_id, is_admin(acting.actor, now))
             appeal.decide(actor_id, decision, reason, now)
             uow.appeals.save(appeal)
@@ -122,23 +121,24 @@ class AppealsService:
                 if appeal.person_id not in facts:
                     person = uow.people.get(appeal.person_id)
                     facts[appeal.person_id] = person.facts() if person is not None and person.known else None
-                if self._may_decide(uow, acting.actor, facts[appeal.person_id], appeal, live_rooms, now):
+                if _may_decide(acting.actor, facts[appeal.person_id], appeal, live_rooms, now):
                     mine.append(appeal_view(appeal, for_moderator=True))
                     if len(mine) == limit:
                         break
             return mine
 
-    @staticmethod
-    def _may_decide(uow: UnitOfWork, actor: PersonFacts, target: PersonFacts | None, appeal: Appeal,
-                    live_rooms: list[str], now: dt.datetime) -> bool:
-        if target is None or (appeal.acted_by == actor.person_id and not is_admin(actor, now)):
-            return False
-        if appeal.subject_kind == rules.WARNING:
-            action = perms.VOID_WARNING
-        else:
-            sanction = uow.sanctions.get(appeal.subject_id)
-            action = lift_action(sanction)
-        return perms.allowed(action, actor, target, perms.Where(appeal.room_slug), live_rooms, now)
+
+def _undo_action(appeal: Appeal) -> str:
+    """The matrix's action that undoes what is appealed: voiding the warning, lifting the sanction."""
+    return perms.VOID_WARNING if appeal.subject_kind == rules.WARNING else lift_action(appeal.what, appeal.room_slug)
+
+
+def _may_decide(actor: PersonFacts, target: PersonFacts | None, appeal: Appeal, live_rooms: list[str],
+                now: dt.datetime) -> bool:
+    """Whether DecideAppeal would let the actor decide this appeal (for their list)."""
+    if target is None or (appeal.acted_by == actor.person_id and not is_admin(actor, now)):
+        return False
+    return perms.allowed(_undo_action(appeal), actor, target, perms.Where(appeal.room_slug), live_rooms, now)
 
 
 def _details(appeal: Appeal) -> dict:

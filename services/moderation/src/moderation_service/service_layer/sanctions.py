@@ -300,7 +300,8 @@ class SanctionsService:
             if sanction is None:
                 self._authorise(uow, perms.LIFT, actor_id, None, None, now, any_room=True)
                 raise SanctionNotFound(f"no sanction {sanction_id}")
-            self._authorise(uow, lift_action(sanction), actor_id, sanction.person_id, sanction.room_slug, now)
+            self._authorise(uow, lift_action(sanction.kind, sanction.room_slug), actor_id, sanction.person_id,
+                            sanction.room_slug, now)
             if not sanction.lasting or not sanction.in_force(now):
                 raise AlreadyEnded(f"sanction {sanction_id} is not in force (it is {sanction.status})"
                                    if sanction.lasting else f"a {sanction.kind} is done at once; nothing to lift")
@@ -427,11 +428,12 @@ class SanctionsService:
         return run_keyed(self.uow_factory, self.clock, call, effect, (ladders.ONE_LADDER_VERSION,))
 
 
-def lift_action(sanction: Sanction) -> str:
-    """The matrix's action for lifting this sanction: a mute's `lift`; a ban is lifted by whoever may impose it."""
-    if sanction.kind != BAN:
+def lift_action(kind: str, room_slug: str | None) -> str:
+    """The matrix's action for lifting a sanction of this kind there: a mute's `lift`; a ban is lifted by whoever
+    may impose it."""
+    if kind != BAN:
         return perms.LIFT
-    return perms.ROOM_BAN if sanction.room_slug else perms.GLOBAL_BAN
+    return perms.ROOM_BAN if room_slug else perms.GLOBAL_BAN
 
 
 def _notice(person_id: str, kind: str, text: str, room_slug: str | None, now: dt.datetime):
