@@ -79,12 +79,19 @@ def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
 
 def run_sanctions(sanctions, people: dict[str, str]) -> None:
     """Section 2: three warnings (the third mutes for 24 hours: sanction_imposed, notices), one voided (the mute it
-    brought is lifted: warning_voided, sanction_lifted)."""
+    brought is lifted: warning_voided, sanction_lifted). Section 6: another appealed and overturned
+    (appeal_decided, the appeal's notice), and one appealed and upheld."""
+    from moderation_service.service_layer.appeals import AppealsService
+
     admin, morgan, teena = people["admin"], people["morgan"], people["teena"]
     warnings = [sanctions.issue_warning(morgan, teena, reason, "please read the guidelines", ADULTS)
                 for reason in ("unkind", "spam", "contact_details")]
     assert warnings[-1]["sanction"]["kind"] == "mute"
     sanctions.void_warning(admin, warnings[-1]["id"], "overturned on appeal")
+    appeals = AppealsService(sanctions.uow_factory, sanctions.clock, sanctions)
+    for warning, decision in zip(warnings, ("overturned", "upheld"), strict=False):
+        appeal = appeals.file(teena, "warning", warning["id"], "I was quoting the guidelines back")
+        assert appeals.decide(admin, appeal["id"], decision, "reviewed")["status"] == decision
 
 
 class RoomRemovals:

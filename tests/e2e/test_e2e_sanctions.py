@@ -1,7 +1,7 @@
 """End-to-end: identity, room and moderation as real processes, for issue 14's scenarios (b) and (f): three
-warnings bring the ladder's 24-hour mute, room refuses the muted person's post naming the mute and its end, and a
-mute lifted early lets them post again; a global ban takes a person out of every room and keeps them out, and once
-lifted they can join again."""
+warnings bring the ladder's 24-hour mute, room refuses the muted person's post naming the mute and its end, and
+their appeal of the warning that brought it, overturned by another moderator, lets them post again; a global ban
+takes a person out of every room and keeps them out, and once lifted they can join again."""
 import datetime as dt
 
 import grpc
@@ -40,7 +40,7 @@ def refusal(call):
     return None
 
 
-def test_b_three_warnings_mute_for_24_hours_room_refuses_posts_until_the_mute_is_lifted(moderation_stack):  # noqa: F811
+def test_b_three_warnings_mute_for_24_hours_room_refuses_posts_until_an_appeal_overturns_it(moderation_stack):  # noqa: F811
     people, rooms, moderation = clients(moderation_stack)
     sam, sam_md = people.new("e2e_warned_sam")
     known_to_room(rooms, sam_md)
@@ -71,15 +71,32 @@ def test_b_three_warnings_mute_for_24_hours_room_refuses_posts_until_the_mute_is
     error = testing.eventually(refused_as_muted, timeout=30, what="room to learn of the mute")
     assert "muted" in error.details() and ends.isoformat(timespec="minutes") in error.details()
 
-    lifted = moderation.LiftSanction(mpb.LiftSanctionRequest(sanction_id=mute.id, reason="overturned on review",
-                                                             idempotency_key="e2e-lift-1"),
-                                     metadata=mod_md, timeout=T).sanction
-    assert (lifted.status, lifted.in_force) == ("lifted", False)
+    # The person appeals the warning that brought the mute; another moderator overturns it: the warning is
+    # voided, the ladder recounted, the mute lifted, and posting works again.
+    appeal = moderation.FileAppeal(mpb.FileAppealRequest(
+        subject_kind="warning", subject_id=answers[2].warning.id, text="I was quoting the guidelines back to them.",
+        idempotency_key="e2e-appeal-1"), metadata=sam_md, timeout=T).appeal
+    assert (appeal.status, appeal.what, appeal.acted_by) == ("open", "warning", "")
+    people.moderator("e2e_appeal_mod")
+    reviewer_md = signed_in(people, "e2e_appeal_mod")
+    as_the_one_who_acted = refusal(lambda: moderation.DecideAppeal(mpb.DecideAppealRequest(
+        appeal_id=appeal.id, decision="overturned", reason="mine to undo"), metadata=mod_md, timeout=T))
+    assert as_the_one_who_acted.code() == grpc.StatusCode.PERMISSION_DENIED
+    decide = mpb.DecideAppealRequest(appeal_id=appeal.id, decision="overturned", reason="quoting is fine",
+                                     idempotency_key="e2e-decide-1")
+    decided = eventually_ok(lambda: moderation.DecideAppeal(decide, metadata=reviewer_md, timeout=T),
+                            grpc.StatusCode.PERMISSION_DENIED).appeal
+    assert (decided.status, decided.acted_by) == ("overturned", answers[2].warning.issued_by)
     posted = testing.eventually(lambda: None if refusal(lambda: rooms.PostMessage(
         post, metadata=sam_md, timeout=T)) else True, timeout=30, what="room to learn the mute was lifted")
     assert posted
     record = moderation.GetRecord(mpb.GetRecordRequest(person_id=sam), metadata=mod_md, timeout=T)
-    assert record.active_warnings == 3 and [s.status for s in record.sanctions] == ["lifted"]
+    assert record.active_warnings == 2 and [s.status for s in record.sanctions] == ["lifted"]
+    [own] = moderation.ListAppeals(mpb.ListAppealsRequest(), metadata=sam_md, timeout=T).appeals
+    assert own.status == "overturned"
+    figures = moderation.GetModeratorFigures(mpb.GetModeratorFiguresRequest(moderator_id=answers[2].warning.issued_by),
+                                             metadata=mod_md, timeout=T)
+    assert figures.appeals_overturned == 1
 
 
 def test_f_a_global_ban_takes_a_person_out_of_every_room_until_it_is_lifted(moderation_stack):  # noqa: F811

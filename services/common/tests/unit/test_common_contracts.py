@@ -18,7 +18,8 @@ def test_each_producer_has_its_contract_with_the_event_types_its_readme_lists():
                                 "cohort_access_granted", "cohort_access_revoked")
     assert moderation.EVENT_TYPES == ("sanction_imposed", "sanction_lifted", "report_filed", "case_decided",
                                       "notice_issued", "automod_rules_changed", "page_sent",
-                                      "page_acknowledged", "crisis_flagged", "warning_issued", "warning_voided")
+                                      "page_acknowledged", "crisis_flagged", "warning_issued", "warning_voided",
+                                      "appeal_decided")
     assert set(BY_SOURCE) == {"identity", "room", "moderation"}
 
 

@@ -7,6 +7,8 @@ from hearth_common.rpc_client import RpcClient
 from hearth_common.service_rpc import RoomRpc
 from moderation_service.adapters import orm
 from moderation_service.adapters.repository import SOURCE, uow_factory
+from moderation_service.service_layer.appeals import AppealsService
+from moderation_service.service_layer.audit_log import AuditLogQueries
 from moderation_service.service_layer.automod import AutomodRules
 from moderation_service.service_layer.pager import PagerService
 from moderation_service.service_layer.ports import RoomCalls
@@ -46,3 +48,11 @@ def build_automod(settings: Settings, engine=None) -> AutomodRules:
 def build_pager(settings: Settings, engine=None) -> PagerService:
     return PagerService(uow_factory(engine or make_engine(settings.database_url)),
                         escalate_after=settings.page_escalation, poll_interval=settings.page_poll_seconds)
+
+
+def build_appeals(settings: Settings, engine=None) -> AppealsService:
+    return AppealsService(uow_factory(engine or make_engine(settings.database_url)))
+
+
+def build_audit_log(settings: Settings, engine=None) -> AuditLogQueries:
+    return AuditLogQueries(uow_factory(engine or make_engine(settings.database_url)))

@@ -13,6 +13,7 @@ well-formed request for it, until VALUES gives its fields (keyed `Message.field`
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import uuid
 
 import grpc
@@ -26,6 +27,7 @@ from test_moderation_grpc_api import KEY, PEM, token_for
 
 from hearth_common import testing
 from hearth_common.clock import utcnow
+from hearth_common.proto_convert import to_timestamp
 from hearth_common.tokens import TokenVerifier
 from moderation_service import settings as settings_module
 from moderation_service.adapters.repository import uow_factory
@@ -80,6 +82,12 @@ LEAST_ROLE = {
     "StreamPages": MODERATOR,
     "GetCareResources": MODERATOR,
     "SetCareResources": ADMIN,
+    # appeals and the audit log (section 6)
+    "FileAppeal": MEMBER,  # one's own warning or sanction (LEAST_CALLER: the person warned)
+    "ListAppeals": MEMBER,  # one's own; to_decide: the ones the caller may decide
+    "DecideAppeal": MODERATOR,
+    "ListAuditLog": MODERATOR,  # the rooms they moderate, or their own actions; admins: everything
+    "GetModeratorFigures": MODERATOR,  # their own; admins: anyone's
 }
 
 
@@ -107,6 +115,9 @@ PROBE_GAPS = {
 }
 
 # Field values of a well-formed request: `Message.field` first, then `field`; a callable takes the world's ids.
+# Who answers for a least role where a plain member or the other moderator would not do (an appeal is the
+# appellant's own).
+LEAST_CALLER = {"FileAppeal": "subject"}
 VALUES = {
     "room_slug": ROOM,
     "room_slugs": [ROOM],
@@ -141,6 +152,16 @@ VALUES = {
     "AutomodRuleSpec.exempt_roles": [],
     "AutomodRuleSpec.report_reason": "unkind",
     "idempotency_key": "",
+    "FileAppealRequest.subject_kind": "warning",
+    "FileAppealRequest.subject_id": lambda ids: ids.appealable_warning,
+    "FileAppealRequest.text": "I was quoting someone else, please look again",
+    "appeal_id": lambda ids: ids.appeal,
+    "DecideAppealRequest.decision": "upheld",
+    "DecideAppealRequest.reason": "the warning stands",
+    "moderator_id": lambda ids: ids.other_moderator,
+    # a time window is well formed when it ends after it starts (an empty Timestamp for both would not be)
+    "since": lambda ids: to_timestamp(utcnow() - dt.timedelta(days=1)),
+    "until": lambda ids: to_timestamp(utcnow() + dt.timedelta(days=1)),
 }
 
 # Calls of an RPC whose least role is moderator that only an admin may make: a room's moderator is refused.
@@ -164,6 +185,8 @@ class Ids:
     sanction: str
     page: str
     rule: str
+    appeal: str = ""
+    appealable_warning: str = ""  # a second warning, left for FileAppeal (VoidWarning voids the first earlier)
     ladder: pb.Ladder = None
 
 
@@ -215,6 +238,10 @@ def ids(services, stub):
     found = Ids(admin=admin, moderator=moderator, other_moderator=other, subject=subject, reporter=reporter,
                 member=member, message=message, case=case["id"], warning=warning["id"], sanction=mute["id"],
                 page=page["page_id"], rule=rule["rule"]["id"])
+    found.appealable_warning = sanctions.issue_warning(moderator, subject, "spam", room_slug=ROOM)["id"]
+    found.appeal = stub.FileAppeal(pb.FileAppealRequest(subject_kind="sanction", subject_id=mute["id"],
+                                                        text="I was not flooding"),
+                                   metadata=bearer(subject), timeout=T).appeal.id
     found.ladder = stub.GetLadder(pb.GetLadderRequest(), metadata=bearer(admin), timeout=T).ladder
     return found
 
@@ -365,6 +392,7 @@ def test_the_least_role_is_answered_the_same_well_formed_request(stub, ids, meth
     above use (the case is decided, the page taken, the mute lifted)."""
     least = LEAST_ROLE.get(method.name)
     assert least is not None, f"{method.name} has no row in LEAST_ROLE: add the least role that may call it"
-    caller = {MEMBER: ids.member, MODERATOR: ids.other_moderator, ADMIN: ids.admin}[least]
+    caller = getattr(ids, LEAST_CALLER[method.name]) if method.name in LEAST_CALLER else {
+        MEMBER: ids.member, MODERATOR: ids.other_moderator, ADMIN: ids.admin}[least]
     code, details = call(stub, method, request_for(method, ids), bearer(caller))
     assert code == grpc.StatusCode.OK, f"{method.name} as its least role, a {least}: {code.name} ({details})"

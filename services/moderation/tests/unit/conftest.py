@@ -22,6 +22,7 @@ from hearth_common.fakes import (
     unique,
 )
 from hearth_common.people import KnownPerson
+from moderation_service.domain.appeals import ONE_APPEAL, Appeal
 from moderation_service.domain.audit import APPEAL_OVERTURNED, OVERTURNED_ACTOR_KEY, AuditEntry, AuditQuery
 from moderation_service.domain.automod_rules import ONE_FLAG, ONE_VERSION, RuleSetVersion
 from moderation_service.domain.crisis import CareResources, CrisisFlag
@@ -47,6 +48,7 @@ from moderation_service.domain.reports import (
 from moderation_service.domain.room_actions import PENDING, RoomAction
 from moderation_service.domain.sanctions import ACTIVE, LASTING, IssuedWarning, Sanction
 from moderation_service.domain.sessions import LiveSession
+from moderation_service.service_layer.appeals import AppealsService
 from moderation_service.service_layer.audit_log import AuditLogQueries
 from moderation_service.service_layer.pager import PagerService
 from moderation_service.service_layer.room_actions import RoomActionRunner
@@ -57,7 +59,7 @@ from moderation_service.service_layer.unit_of_work import UnitOfWork
 TABLES = ("people", "members", "messages", "reports", "cases", "paces", "audit_log", "room_actions", INBOX_TABLE,
           IDEMPOTENCY_TABLE, "reporter_accuracy", "hidden_messages", "cohort_grants",
           "shifts", "pages", "crisis_flags", "care_resources", "warnings", "sanctions", "ladders",
-          "live_sessions")
+          "live_sessions", "appeals")
 AUTOMOD_TABLES = ("automod_rule_sets", "automod_flags")
 CONSTRAINTS = (
     # the partial unique indexes of adapters/orm.py
@@ -66,6 +68,7 @@ CONSTRAINTS = (
            where=lambda r: r.outcome == OPEN),
     foreign_key("reports", lambda r: r.case_id, "cases"),
     unique("pages", ONE_OPEN_REFERRAL, lambda p: p.open_key, where=lambda p: p.open_key is not None),
+    unique("appeals", ONE_APPEAL, lambda a: (a.subject_kind, a.subject_id)),
 )
 
 
@@ -492,6 +495,32 @@ class FakeLiveSessions(InMemoryRepository):
         return sorted({s.room_slug for s in self._rows().values() if s.leader_id == person_id and s.live})
 
 
+class FakeAppeals(InMemoryRepository):
+    table = "appeals"
+
+    def add(self, appeal: Appeal) -> None:
+        self._insert(self.table, appeal.id, appeal)
+
+    def get(self, appeal_id: str, *, lock: bool = False) -> Appeal | None:
+        return self._get(self.table, appeal_id)
+
+    def of_subject(self, subject_kind: str, subject_id: str) -> Appeal | None:
+        found = [a for a in self._rows().values() if (a.subject_kind, a.subject_id) == (subject_kind, subject_id)]
+        return self._get(self.table, found[0].id) if found else None
+
+    def of_person(self, person_id: str) -> list[Appeal]:
+        found = sorted((a for a in self._rows().values() if a.person_id == person_id),
+                       key=lambda a: (a.filed_at, a.id), reverse=True)
+        return [self._get(self.table, a.id) for a in found]
+
+    def open(self, limit: int) -> list[Appeal]:
+        found = sorted((a for a in self._rows().values() if a.status == "open"), key=lambda a: (a.filed_at, a.id))
+        return [self._get(self.table, a.id) for a in found[:limit]]
+
+    def save(self, appeal: Appeal) -> None:
+        self._put(self.table, appeal.id, appeal)
+
+
 class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
     """moderation's transaction over the in-memory store, as its Core statements are: reads hand out copies."""
 
@@ -519,6 +548,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.sanctions = FakeSanctions(self)
         self.ladders = FakeLadders(self)
         self.live_sessions = FakeLiveSessions(self)
+        self.appeals = FakeAppeals(self)
 
 
 class FakeRoom:
@@ -612,3 +642,8 @@ def published(db):
 @pytest.fixture
 def sanctions(uow_factory, clock) -> SanctionsService:
     return SanctionsService(uow_factory, clock=clock)
+
+
+@pytest.fixture
+def appeals(uow_factory, clock, sanctions) -> AppealsService:
+    return AppealsService(uow_factory, clock=clock, sanctions=sanctions)

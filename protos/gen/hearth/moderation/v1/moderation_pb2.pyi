@@ -858,3 +858,163 @@ class SetCareResourcesResponse(_message.Message):
     RESOURCES_FIELD_NUMBER: _ClassVar[int]
     resources: CareResources
     def __init__(self, resources: _Optional[_Union[CareResources, _Mapping]] = ...) -> None: ...
+
+class Appeal(_message.Message):
+    __slots__ = ("id", "person_id", "subject_kind", "subject_id", "what", "room_slug", "acted_by", "text", "filed_at", "status", "decided_by", "decided_at", "decision_reason")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    WHAT_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    ACTED_BY_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    FILED_AT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    DECISION_REASON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    person_id: str
+    subject_kind: str
+    subject_id: str
+    what: str
+    room_slug: str
+    acted_by: str
+    text: str
+    filed_at: _timestamp_pb2.Timestamp
+    status: str
+    decided_by: str
+    decided_at: _timestamp_pb2.Timestamp
+    decision_reason: str
+    def __init__(self, id: _Optional[str] = ..., person_id: _Optional[str] = ..., subject_kind: _Optional[str] = ..., subject_id: _Optional[str] = ..., what: _Optional[str] = ..., room_slug: _Optional[str] = ..., acted_by: _Optional[str] = ..., text: _Optional[str] = ..., filed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., status: _Optional[str] = ..., decided_by: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decision_reason: _Optional[str] = ...) -> None: ...
+
+class FileAppealRequest(_message.Message):
+    __slots__ = ("subject_kind", "subject_id", "text", "idempotency_key")
+    SUBJECT_KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    subject_kind: str
+    subject_id: str
+    text: str
+    idempotency_key: str
+    def __init__(self, subject_kind: _Optional[str] = ..., subject_id: _Optional[str] = ..., text: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class FileAppealResponse(_message.Message):
+    __slots__ = ("appeal",)
+    APPEAL_FIELD_NUMBER: _ClassVar[int]
+    appeal: Appeal
+    def __init__(self, appeal: _Optional[_Union[Appeal, _Mapping]] = ...) -> None: ...
+
+class ListAppealsRequest(_message.Message):
+    __slots__ = ("to_decide", "limit")
+    TO_DECIDE_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    to_decide: bool
+    limit: int
+    def __init__(self, to_decide: _Optional[bool] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListAppealsResponse(_message.Message):
+    __slots__ = ("appeals",)
+    APPEALS_FIELD_NUMBER: _ClassVar[int]
+    appeals: _containers.RepeatedCompositeFieldContainer[Appeal]
+    def __init__(self, appeals: _Optional[_Iterable[_Union[Appeal, _Mapping]]] = ...) -> None: ...
+
+class DecideAppealRequest(_message.Message):
+    __slots__ = ("appeal_id", "decision", "reason", "idempotency_key")
+    APPEAL_ID_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    appeal_id: str
+    decision: str
+    reason: str
+    idempotency_key: str
+    def __init__(self, appeal_id: _Optional[str] = ..., decision: _Optional[str] = ..., reason: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class DecideAppealResponse(_message.Message):
+    __slots__ = ("appeal",)
+    APPEAL_FIELD_NUMBER: _ClassVar[int]
+    appeal: Appeal
+    def __init__(self, appeal: _Optional[_Union[Appeal, _Mapping]] = ...) -> None: ...
+
+class AuditEntry(_message.Message):
+    __slots__ = ("id", "at", "action", "source", "actor_id", "target_id", "room_slug", "subject_ref", "reason", "details_json", "request_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_ID_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_REF_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_JSON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    at: _timestamp_pb2.Timestamp
+    action: str
+    source: str
+    actor_id: str
+    target_id: str
+    room_slug: str
+    subject_ref: str
+    reason: str
+    details_json: str
+    request_id: str
+    def __init__(self, id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., action: _Optional[str] = ..., source: _Optional[str] = ..., actor_id: _Optional[str] = ..., target_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., subject_ref: _Optional[str] = ..., reason: _Optional[str] = ..., details_json: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ListAuditLogRequest(_message.Message):
+    __slots__ = ("person_id", "room_slug", "moderator_id", "since", "until", "limit", "page_token")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    MODERATOR_ID_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    room_slug: str
+    moderator_id: str
+    since: _timestamp_pb2.Timestamp
+    until: _timestamp_pb2.Timestamp
+    limit: int
+    page_token: str
+    def __init__(self, person_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., moderator_id: _Optional[str] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., limit: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListAuditLogResponse(_message.Message):
+    __slots__ = ("entries", "next_page_token")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[AuditEntry]
+    next_page_token: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[AuditEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetModeratorFiguresRequest(_message.Message):
+    __slots__ = ("moderator_id", "since")
+    MODERATOR_ID_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    moderator_id: str
+    since: _timestamp_pb2.Timestamp
+    def __init__(self, moderator_id: _Optional[str] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ActionCount(_message.Message):
+    __slots__ = ("action", "count")
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    action: str
+    count: int
+    def __init__(self, action: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
+
+class GetModeratorFiguresResponse(_message.Message):
+    __slots__ = ("moderator_id", "actions", "total_actions", "appeals_overturned")
+    MODERATOR_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    APPEALS_OVERTURNED_FIELD_NUMBER: _ClassVar[int]
+    moderator_id: str
+    actions: _containers.RepeatedCompositeFieldContainer[ActionCount]
+    total_actions: int
+    appeals_overturned: int
+    def __init__(self, moderator_id: _Optional[str] = ..., actions: _Optional[_Iterable[_Union[ActionCount, _Mapping]]] = ..., total_actions: _Optional[int] = ..., appeals_overturned: _Optional[int] = ...) -> None: ...

@@ -191,6 +191,31 @@ class ModerationServiceStub:
                 request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesRequest.SerializeToString,
                 response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesResponse.FromString,
                 _registered_method=True)
+        self.FileAppeal = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/FileAppeal',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.FileAppealRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.FileAppealResponse.FromString,
+                _registered_method=True)
+        self.ListAppeals = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/ListAppeals',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAppealsRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAppealsResponse.FromString,
+                _registered_method=True)
+        self.DecideAppeal = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/DecideAppeal',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideAppealRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideAppealResponse.FromString,
+                _registered_method=True)
+        self.ListAuditLog = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/ListAuditLog',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAuditLogRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAuditLogResponse.FromString,
+                _registered_method=True)
+        self.GetModeratorFigures = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/GetModeratorFigures',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetModeratorFiguresRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetModeratorFiguresResponse.FromString,
+                _registered_method=True)
 
 
 class ModerationServiceServicer:
@@ -450,6 +475,52 @@ class ModerationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def FileAppeal(self, request, context):
+        """--- Appeals and the audit log (section 6)
+        A person appeals one of their own warnings, mutes or bans, once, with text (1 to 2000 characters). Kicks
+        and message removals are done at once and are not appealable. NOT_FOUND alike for a missing warning or
+        sanction and another person's; FAILED_PRECONDITION for a second appeal, a kick or removal, a warning
+        voided or a sanction lifted already.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAppeals(self, request, context):
+        """The caller's own appeals, newest first; with `to_decide`, the open appeals the caller may decide, oldest
+        first (PERMISSION_DENIED for someone who may undo nothing anywhere).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecideAppeal(self, request, context):
+        """Decides an appeal: "upheld" (it stands) or "overturned" (the warning voided, the ladder recounted and a
+        sanction it brought lifted; or the sanction lifted); the person is told. Decided by whoever the permission
+        matrix lets void that warning or lift that sanction, never the moderator who acted unless an admin
+        (PERMISSION_DENIED); FAILED_PRECONDITION once decided; NOT_FOUND for no such appeal.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAuditLog(self, request, context):
+        """The append-only audit log, newest first, by any of person, room, moderator and a time window, a page at a
+        time. Admins read all of it; a chat room moderator the log of a room they moderate (`room_slug`) or their
+        own actions (`moderator_id` = themselves); PERMISSION_DENIED otherwise.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetModeratorFigures(self, request, context):
+        """A moderator's figures: their actions by kind and how many appeals overturned (for that moderator, and
+        admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ModerationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -607,6 +678,31 @@ def add_ModerationServiceServicer_to_server(servicer, server):
                     servicer.SetCareResources,
                     request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesRequest.FromString,
                     response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesResponse.SerializeToString,
+            ),
+            'FileAppeal': grpc.unary_unary_rpc_method_handler(
+                    servicer.FileAppeal,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.FileAppealRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.FileAppealResponse.SerializeToString,
+            ),
+            'ListAppeals': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAppeals,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAppealsRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAppealsResponse.SerializeToString,
+            ),
+            'DecideAppeal': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecideAppeal,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideAppealRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideAppealResponse.SerializeToString,
+            ),
+            'ListAuditLog': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditLog,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAuditLogRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAuditLogResponse.SerializeToString,
+            ),
+            'GetModeratorFigures': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetModeratorFigures,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetModeratorFiguresRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetModeratorFiguresResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1448,6 +1544,141 @@ class ModerationService:
             '/hearth.moderation.v1.ModerationService/SetCareResources',
             hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesRequest.SerializeToString,
             hearth_dot_moderation_dot_v1_dot_moderation__pb2.SetCareResourcesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FileAppeal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/FileAppeal',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.FileAppealRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.FileAppealResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAppeals(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/ListAppeals',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAppealsRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAppealsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecideAppeal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/DecideAppeal',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideAppealRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.DecideAppealResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditLog(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/ListAuditLog',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAuditLogRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListAuditLogResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetModeratorFigures(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/GetModeratorFigures',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetModeratorFiguresRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.GetModeratorFiguresResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -222,11 +222,34 @@ class WarningVoided(Payload):
     active_warnings: int = rule(minimum=0)
 
 
+# What an appeal is of, and how it is decided (section 6).
+APPEAL_SUBJECT_KINDS: tuple[str, ...] = ("warning", "sanction")
+APPEAL_DECISIONS: tuple[str, ...] = ("upheld", "overturned")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AppealDecided(Payload):
+    """A person's appeal of a warning or a sanction was decided by another moderator than the one who acted (or
+    an admin): `upheld` (it stands) or `overturned` (the warning was voided, the sanction lifted: their own
+    events, warning_voided and sanction_lifted, say so too). Never names who acted, nor the appeal's text."""
+
+    TYPE: ClassVar[str] = "appeal_decided"
+    appeal_id: str = rule(max_length=64)
+    person_id: str = _person_id()
+    subject_kind: str = rule(choices=APPEAL_SUBJECT_KINDS)
+    subject_id: str = rule(max_length=64)
+    decision: str = rule(choices=APPEAL_DECISIONS)
+    decided_by: str = _person_id()
+    decided_at: dt.datetime
+
+
 ModerationPayload = (SanctionImposed | SanctionLifted | ReportFiled | CaseDecided | NoticeIssued | AutomodRulesChanged
-                     | PageSent | PageAcknowledged | CrisisFlagged | WarningIssued | WarningVoided)
+                     | PageSent | PageAcknowledged | CrisisFlagged | WarningIssued | WarningVoided
+                     | AppealDecided)
 
 CONTRACT = Contract(SOURCE, SanctionImposed, SanctionLifted, ReportFiled, CaseDecided, NoticeIssued,
-                    AutomodRulesChanged, PageSent, PageAcknowledged, CrisisFlagged, WarningIssued, WarningVoided)
+                    AutomodRulesChanged, PageSent, PageAcknowledged, CrisisFlagged, WarningIssued, WarningVoided,
+                    AppealDecided)
 EVENT_TYPES = CONTRACT.types
 # What room enforces: the sanctions alone (it binds no queue to the review queue's events).
 SANCTION_EVENT_TYPES: tuple[str, ...] = (SanctionImposed.TYPE, SanctionLifted.TYPE)

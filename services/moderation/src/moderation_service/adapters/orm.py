@@ -12,6 +12,7 @@ from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
 from hearth_common.people_table import define_people_table
+from moderation_service.domain.appeals import ONE_APPEAL
 from moderation_service.domain.pager import ONE_OPEN_REFERRAL
 from moderation_service.domain.reports import ONE_OPEN_CASE, ONE_OPEN_REPORT
 
@@ -329,4 +330,27 @@ live_sessions = sa.Table(
     sa.Column("live", sa.Boolean, nullable=False),
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Index("ix_live_sessions_leader", "leader_id", postgresql_where=sa.text("live")),
+)
+
+
+# Appeals (section 6): one per warning or sanction, ever.
+appeals = sa.Table(
+    "appeals",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("person_id", sa.String(36), nullable=False),
+    sa.Column("subject_kind", sa.String(10), nullable=False),
+    sa.Column("subject_id", sa.String(36), nullable=False),
+    sa.Column("what", sa.String(20), nullable=False),
+    sa.Column("room_slug", sa.String(64)),
+    sa.Column("acted_by", sa.String(36), nullable=False),
+    sa.Column("text", sa.String(2000), nullable=False),
+    sa.Column("filed_at", TZ, nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("decided_by", sa.String(36)),
+    sa.Column("decided_at", TZ),
+    sa.Column("decision_reason", sa.String(500)),
+    sa.Index(ONE_APPEAL, "subject_kind", "subject_id", unique=True),
+    sa.Index("ix_appeals_person", "person_id", "filed_at"),
+    sa.Index("ix_appeals_open", "filed_at", postgresql_where=sa.text("status = 'open'")),
 )

@@ -594,6 +594,8 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.sanctions = section2.SanctionsRepository(connection)
         self.ladders = section2.LaddersRepository(connection)
         self.live_sessions = section2.LiveSessionsRepository(connection)
+        from moderation_service.adapters.appeals_repository import AppealsRepository  # (it imports this module)
+        self.appeals = AppealsRepository(connection)
 
     def claim_event(self, envelope: dict) -> bool:
         return claim_event(self.connection, orm.inbox, envelope)

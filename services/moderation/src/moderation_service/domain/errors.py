@@ -103,3 +103,20 @@ class AlreadyEnded(errors.FailedPrecondition):
 
 class NotPresent(errors.FailedPrecondition):
     """A person named is not in the room (a kick, or a muted exchange)."""
+
+
+# --- appeals (section 6) ----------------------------------------------------------------------------------
+
+
+class InvalidAppeal(errors.InvalidArgument):
+    """An appeal or an appeal's decision with a malformed or missing field (the message names it)."""
+
+
+class AppealNotFound(errors.NotFound):
+    """No appeal with that id (or, for a person filing one, no warning or sanction of theirs with that id: another
+    person's reads as a missing one)."""
+
+
+class NotAppealable(errors.FailedPrecondition):
+    """Appealed once already, decided already, or nothing to appeal (a kick or removal, a voided warning, a
+    sanction lifted)."""

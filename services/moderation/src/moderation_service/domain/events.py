@@ -6,6 +6,7 @@ import datetime as dt
 from hearth_common.contracts import moderation as contract
 from hearth_common.events import Event
 from hearth_common.ids import new_id
+from moderation_service.domain.appeals import Appeal
 from moderation_service.domain.automod_rules import RuleSetVersion
 from moderation_service.domain.crisis import CrisisFlag
 from moderation_service.domain.pager import Page
@@ -92,3 +93,15 @@ def sanction_imposed(sanction: Sanction) -> Event:
 
 def sanction_lifted(sanction: Sanction) -> Event:
     return contract.SanctionLifted(sanction_id=sanction.id, person_id=sanction.person_id).event()
+
+
+# --- appeals (section 6) ---------------------------------------------------------------------------------------
+
+
+def appeal_decided(appeal: Appeal) -> Event:
+    """An appeal's decision (its status: upheld or overturned)."""
+    return contract.AppealDecided(
+        appeal_id=appeal.id, person_id=appeal.person_id, subject_kind=appeal.subject_kind,
+        subject_id=appeal.subject_id, decision=appeal.status, decided_by=appeal.decided_by,
+        decided_at=appeal.decided_at,
+    ).event()

@@ -131,7 +131,8 @@ def sanction_notice(sanction: Sanction) -> str:
     text += f" Reason: {sanction.reason}"
     if sanction.source == BY_LADDER:
         text += " (your active warnings reached the next step of the ladder)"
-    return text + ". You may appeal it once."
+    # Mutes and bans may be appealed once (domain/appeals.py); a kick or a removal is done at once, nothing to undo.
+    return text + (". You may appeal it once." if sanction.lasting else ".")
 
 
 def ended_notice(sanction: Sanction) -> str:

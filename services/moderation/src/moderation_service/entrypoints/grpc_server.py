@@ -11,7 +11,7 @@ from hearth_common.request_limits import Limit, RequestLimits, free_text
 from hearth_common.tokens import TokenVerifier
 from moderation_service import settings as settings_module
 from moderation_service.bootstrap import build_pager, build_service
-from moderation_service.domain import crisis, ladder, pager, reports, sanctions
+from moderation_service.domain import appeals, crisis, ladder, pager, reports, sanctions
 from moderation_service.entrypoints.grpc_servicer import ModerationServicer
 from moderation_service.service_layer.sanctions import SanctionsService
 
@@ -34,8 +34,16 @@ SANCTION_ITEMS = {
     "rungs": Limit(ladder.RUNGS_MAX),
     "reason_tiers": Limit(len(reports.SEVERITY)),
 }
+# Section 6 (appeals): the appeal's text, the decision and its reason.
+APPEAL_TEXT = {
+    "*.FileAppealRequest.text": free_text(appeals.TEXT_MAX),
+    "*.FileAppealRequest.subject_kind": Limit(max(len(kind) for kind in appeals.SUBJECT_KINDS)),
+    "*.DecideAppealRequest.decision": Limit(max(len(decision) for decision in appeals.DECISIONS)),
+    "*.DecideAppealRequest.reason": free_text(appeals.REASON_MAX),
+}
 LIMITS = RequestLimits(text={
     **SANCTION_REASONS,
+    **APPEAL_TEXT,
     **SANCTION_TEXT,
     "note": free_text(reports.NOTE_MAX),
     "reason": Limit(max(len(reason) for reason in reports.SEVERITY)),

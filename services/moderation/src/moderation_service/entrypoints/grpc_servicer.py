@@ -10,7 +10,10 @@ from hearth.moderation.v1 import moderation_pb2_grpc
 
 from hearth_common.grpc_server import caller
 from hearth_common.proto_convert import to_timestamp
+from moderation_service.entrypoints.grpc_appeals import AppealsMethods
 from moderation_service.entrypoints.grpc_sanctions import SanctionsMethods
+from moderation_service.service_layer.appeals import AppealsService
+from moderation_service.service_layer.audit_log import AuditLogQueries
 from moderation_service.service_layer.pager import PagerService
 from moderation_service.service_layer.sanctions import SanctionsService
 from moderation_service.service_layer.services import ModerationService
@@ -88,7 +91,7 @@ def person_calling() -> str:
     return caller().person_id
 
 
-class ModerationServicer(SanctionsMethods, moderation_pb2_grpc.ModerationServiceServicer):
+class ModerationServicer(SanctionsMethods, AppealsMethods, moderation_pb2_grpc.ModerationServiceServicer):
     """Every method runs for a caller whose token the server verified (Authentication); none is public."""
 
     # The console streams' database looks run on this many threads of their own (so at most this many of the
@@ -96,10 +99,13 @@ class ModerationServicer(SanctionsMethods, moderation_pb2_grpc.ModerationService
     STREAM_THREADS = 2
 
     def __init__(self, service: ModerationService, pager: PagerService | None = None,
-                 sanctions: SanctionsService | None = None):
+                 sanctions: SanctionsService | None = None, appeals: AppealsService | None = None,
+                 audit_log: AuditLogQueries | None = None):
         self.service = service
         self.pager = pager
         self.sanctions = sanctions or SanctionsService(service.uow_factory, service.clock)
+        self.appeals = appeals or AppealsService(service.uow_factory, service.clock, self.sanctions)
+        self.audit_log = audit_log or AuditLogQueries(service.uow_factory, service.clock)
         self.stream_threads = concurrent.futures.ThreadPoolExecutor(self.STREAM_THREADS, "page-streams")
 
     def ListReportReasons(self, request, context):

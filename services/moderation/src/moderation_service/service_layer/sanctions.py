@@ -146,23 +146,32 @@ class SanctionsService:
                 raise NotPermitted("another moderator (or an admin) voids a warning, not the one who gave it")
             if warning.voided_at is not None:
                 raise AlreadyEnded(f"warning {warning_id} was voided already")
-            warning.void(actor_id, reason, now)
-            uow.warnings.save(warning)
-            active = rules.active_count(uow.warnings.of_person(warning.person_id), now)
-            uow.add_events([events.warning_voided(warning, active), _notice(
-                warning.person_id, "warning",
-                f"A warning you were given was voided: {reason}. You have {active} active warning"
-                f"{'s' if active != 1 else ''}.", warning.room_slug, now)])
-            uow.audit.append(audit.entry("warning_voided", now, audit.MODERATOR, actor_id=actor_id,
-                                         target_id=warning.person_id, room_slug=warning.room_slug,
-                                         subject_ref=warning.id, reason=reason, details={"active_warnings": active}))
-            if warning.sanction_id is not None:
-                brought = uow.sanctions.get(warning.sanction_id, lock=True)
-                if brought is not None and brought.in_force(now):
-                    self._lift(uow, brought, actor_id, f"the warning that brought it was voided: {reason}", now)
+            active = self.void_in(uow, warning, actor_id, reason, now)
             return {**views.warning(warning, now), "active_warnings": active}
 
         return self._run(call, void)
+
+    @staticmethod
+    def void_in(uow: UnitOfWork, warning: IssuedWarning, actor_id: str, reason: str, now: dt.datetime) -> int:
+        """Voids a warning in this transaction (its caller authorised it): the ladder is recounted, a sanction it
+        brought and still in force is lifted, the person is told; the count of warnings still active. VoidWarning
+        and an overturned appeal both do this."""
+        warning.void(actor_id, reason, now)
+        uow.warnings.save(warning)
+        active = rules.active_count(uow.warnings.of_person(warning.person_id), now)
+        uow.add_events([events.warning_voided(warning, active), _notice(
+            warning.person_id, "warning",
+            f"A warning you were given was voided: {reason}. You have {active} active warning"
+            f"{'s' if active != 1 else ''}.", warning.room_slug, now)])
+        uow.audit.append(audit.entry("warning_voided", now, audit.MODERATOR, actor_id=actor_id,
+                                     target_id=warning.person_id, room_slug=warning.room_slug,
+                                     subject_ref=warning.id, reason=reason, details={"active_warnings": active}))
+        if warning.sanction_id is not None:
+            brought = uow.sanctions.get(warning.sanction_id, lock=True)
+            if brought is not None and brought.in_force(now):
+                SanctionsService._lift(uow, brought, actor_id,
+                                       f"the warning that brought it was voided: {reason}", now)
+        return active
 
     # --- sanctions -----------------------------------------------------------------------------------------
 
@@ -291,9 +300,8 @@ class SanctionsService:
             if sanction is None:
                 self._authorise(uow, perms.LIFT, actor_id, None, None, now, any_room=True)
                 raise SanctionNotFound(f"no sanction {sanction_id}")
-            action = perms.LIFT if sanction.kind != BAN else (perms.ROOM_BAN if sanction.room_slug
-                                                              else perms.GLOBAL_BAN)
-            self._authorise(uow, action, actor_id, sanction.person_id, sanction.room_slug, now)
+            self._authorise(uow, lift_action(sanction.kind, sanction.room_slug), actor_id, sanction.person_id,
+                            sanction.room_slug, now)
             if not sanction.lasting or not sanction.in_force(now):
                 raise AlreadyEnded(f"sanction {sanction_id} is not in force (it is {sanction.status})"
                                    if sanction.lasting else f"a {sanction.kind} is done at once; nothing to lift")
@@ -376,6 +384,17 @@ class SanctionsService:
         perms.ensure_allowed(action, actor, target, where, live_rooms, now)
         return Acting(actor, target)
 
+    def authorise(self, uow: UnitOfWork, action: str, actor_id: str, person_id: str | None, room_slug: str | None,
+                  now: dt.datetime, any_room: bool = False) -> Acting:
+        """The matrix's answer, for other use cases acting on warnings and sanctions (appeals)."""
+        return self._authorise(uow, action, actor_id, person_id, room_slug, now, any_room)
+
+    @staticmethod
+    def lift_in(uow: UnitOfWork, sanction: Sanction, actor_id: str, reason: str, now: dt.datetime) -> None:
+        """Lifts a mute or ban in force in this transaction (its caller authorised it): sanction_lifted, the
+        person told, the audit entry. LiftSanction, a voided warning and an overturned appeal all do this."""
+        SanctionsService._lift(uow, sanction, actor_id, reason, now)
+
     @staticmethod
     def _impose(uow: UnitOfWork, sanction: Sanction, now: dt.datetime) -> None:
         uow.sanctions.add(sanction)
@@ -407,6 +426,14 @@ class SanctionsService:
         """One unit of work honouring the idempotency key; a concurrent ladder edit meets the version's
         uniqueness and is tried once more on the new version."""
         return run_keyed(self.uow_factory, self.clock, call, effect, (ladders.ONE_LADDER_VERSION,))
+
+
+def lift_action(kind: str, room_slug: str | None) -> str:
+    """The matrix's action for lifting a sanction of this kind there: a mute's `lift`; a ban is lifted by whoever
+    may impose it."""
+    if kind != BAN:
+        return perms.LIFT
+    return perms.ROOM_BAN if room_slug else perms.GLOBAL_BAN
 
 
 def _notice(person_id: str, kind: str, text: str, room_slug: str | None, now: dt.datetime):

@@ -9,6 +9,7 @@ from hearth_common.idempotency import IdempotencyRecords
 from hearth_common.people import KnownPerson
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
+from moderation_service.domain.appeals import Appeal
 from moderation_service.domain.audit import AuditEntry, AuditQuery
 from moderation_service.domain.automod_rules import RuleSetVersion
 from moderation_service.domain.crisis import CareResources, CrisisFlag
@@ -241,6 +242,19 @@ class LiveSessionsRepository(Protocol):
         """The rooms where the person leads a live session."""
 
 
+class AppealsRepository(Protocol):
+    """Appeals, kept for good: one per warning or sanction (UniqueViolation(ONE_APPEAL) for a second)."""
+
+    def add(self, appeal: Appeal) -> None: ...
+    def get(self, appeal_id: str, *, lock: bool = False) -> Appeal | None: ...
+    def of_subject(self, subject_kind: str, subject_id: str) -> Appeal | None: ...
+    def of_person(self, person_id: str) -> list[Appeal]:
+        """The person's appeals, newest first."""
+    def open(self, limit: int) -> list[Appeal]:
+        """Open appeals, oldest first, at most `limit`."""
+    def save(self, appeal: Appeal) -> None: ...
+
+
 class UnitOfWork(BaseUnitOfWork):
     """Moderation's transaction: its repositories, plus the events to publish if, and only if, it commits."""
 
@@ -266,6 +280,7 @@ class UnitOfWork(BaseUnitOfWork):
     sanctions: SanctionsRepository
     ladders: LaddersRepository
     live_sessions: LiveSessionsRepository
+    appeals: AppealsRepository
 
     @abc.abstractmethod
     def claim_event(self, envelope: dict) -> bool:
