@@ -99,6 +99,12 @@ class FakeMembersRepository(InMemoryRepository):
         if current is None or current.seq < membership.seq:  # as the SQL upsert's WHERE
             self._put(self.table, (membership.room_slug, membership.person_id), membership)
 
+    def present_people(self, room_slug: str, limit: int) -> list[KnownPerson]:
+        present = sorted((m for m in self._rows().values() if m.room_slug == room_slug and m.present),
+                         key=lambda m: m.changed_at)
+        people = [self._get("people", m.person_id) for m in present]
+        return [p for p in people if p is not None][:limit]
+
 
 class FakeMessagesRepository(InMemoryRepository):
     table = "messages"
@@ -281,6 +287,12 @@ class FakeAuditLog(InMemoryRepository):
                        reverse=True)
         return found[:query.limit]
 
+    def latest(self, target_id: str, action: str) -> AuditEntry | None:
+        self._read("latest")
+        found = [e for e in self._rows().values() if e.target_id == target_id and e.action == action]
+        newest = max(found, key=lambda e: (e.at, e.id), default=None)
+        return self._get(self.table, newest.id) if newest is not None else None
+
     def count_by_action(self, actor_id: str, since: dt.datetime | None = None) -> dict[str, int]:
         counts: dict[str, int] = {}
         for e in self._rows().values():
@@ -400,7 +412,8 @@ class FakePages(InMemoryRepository):
         return sorted(found, key=lambda p: (p.created_at, p.seq), reverse=True)[:limit]
 
     def next_to_escalate(self, stage_before: dt.datetime) -> Page | None:
-        due = self._sorted(lambda p: p.is_open and p.stage != ADMINS and p.stage_at <= stage_before)
+        due = self._sorted(lambda p: p.is_open and (p.stage != ADMINS or not p.recipient_ids)
+                           and p.stage_at <= stage_before)
         return due[0] if due else None
 
 

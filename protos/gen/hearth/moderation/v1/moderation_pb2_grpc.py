@@ -446,7 +446,9 @@ class ModerationServiceServicer:
 
     def AcknowledgePage(self, request, context):
         """Takes a page sent to the caller (an admin: any page); it escalates no further. Acknowledging again returns
-        it; FAILED_PRECONDITION, naming who, when another moderator took it; NOT_FOUND for a page not sent to them.
+        it; FAILED_PRECONDITION, naming who, when another moderator took it; NOT_FOUND for a page not sent to them;
+        PERMISSION_DENIED, saying why, for a page about the caller or raised by them, or when the caller's role no
+        longer covers the page's room (and cohort).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

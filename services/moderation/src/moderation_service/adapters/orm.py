@@ -115,6 +115,7 @@ audit_log = sa.Table(
     sa.Column("request_id", sa.String(64)),
     sa.Index("ix_audit_log_at", "at", "id"),
     sa.Index("ix_audit_log_target", "target_id", "at"),
+    sa.Index("ix_audit_log_target_action", "target_id", "action", "at"),
     sa.Index("ix_audit_log_room", "room_slug", "at"),
     sa.Index("ix_audit_log_actor", "actor_id", "at"),
 )
@@ -237,6 +238,8 @@ pages = sa.Table(
     sa.Index(ONE_OPEN_REFERRAL, "open_key", unique=True, postgresql_where=sa.text("open_key IS NOT NULL")),
     sa.Index("ix_pages_to_escalate", "stage_at",
              postgresql_where=sa.text("acknowledged_by IS NULL AND stage <> 'admins'")),
+    sa.Index("ix_pages_reaching_nobody", "stage_at",
+             postgresql_where=sa.text("acknowledged_by IS NULL AND stage = 'admins' AND recipient_ids = '[]'::jsonb")),
     sa.Index("ix_pages_recipients", "recipient_ids", postgresql_using="gin",
              postgresql_ops={"recipient_ids": "jsonb_path_ops"}),
     sa.Index("ix_pages_created", "created_at"),

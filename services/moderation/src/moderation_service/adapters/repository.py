@@ -72,18 +72,20 @@ class _Repo:
             raise UniqueViolation.of(exc) from exc
 
 
+def known_person(row) -> KnownPerson:
+    return KnownPerson(
+        person_id=row["person_id"], username=row["username"], kind=row["kind"], cohort=row["cohort"],
+        cohort_seq=row["cohort_seq"],
+        badges={slug: BadgeState(**state) for slug, state in row["badges"].items()},
+        grants={gid: GrantState(**state) for gid, state in row["grants"].items()},
+    )
+
+
 class PeopleRepository(_Repo):
     def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None:
         stmt = sa.select(orm.people).where(orm.people.c.person_id == person_id)
         row = self.connection.execute(stmt.with_for_update() if lock else stmt).mappings().first()
-        if row is None:
-            return None
-        return KnownPerson(
-            person_id=row["person_id"], username=row["username"], kind=row["kind"], cohort=row["cohort"],
-            cohort_seq=row["cohort_seq"],
-            badges={slug: BadgeState(**state) for slug, state in row["badges"].items()},
-            grants={gid: GrantState(**state) for gid, state in row["grants"].items()},
-        )
+        return known_person(row) if row is not None else None
 
     def save(self, person: KnownPerson) -> None:
         values = {
@@ -108,6 +110,12 @@ class MembersRepository(_Repo):
         stmt = sa.select(t).where(t.c.room_slug == room_slug, t.c.person_id == person_id)
         row = self.connection.execute(stmt.with_for_update() if lock else stmt).mappings().first()
         return Membership(**row) if row is not None else None
+
+    def present_people(self, room_slug: str, limit: int) -> list[KnownPerson]:
+        t, p = orm.room_members, orm.people
+        stmt = (sa.select(p).select_from(t.join(p, p.c.person_id == t.c.person_id))
+                .where(t.c.room_slug == room_slug, t.c.present.is_(True)).order_by(t.c.changed_at).limit(limit))
+        return [known_person(row) for row in self.connection.execute(stmt).mappings()]
 
     def save(self, membership: Membership) -> None:
         self.connection.execute(_upsert(orm.room_members, ["room_slug", "person_id"],
@@ -404,6 +412,13 @@ class AuditLog(_Repo):
                 .order_by(t.c.at.desc(), t.c.id.desc()).limit(query.limit))
         return [AuditEntry(**row) for row in self.connection.execute(stmt).mappings()]
 
+    def latest(self, target_id: str, action: str) -> AuditEntry | None:
+        t = orm.audit_log
+        stmt = (sa.select(*[t.c[f] for f in _AUDIT_FIELDS]).where(t.c.target_id == target_id, t.c.action == action)
+                .order_by(t.c.at.desc(), t.c.id.desc()).limit(1))
+        row = self.connection.execute(stmt).mappings().first()
+        return AuditEntry(**row) if row is not None else None
+
     def count_by_action(self, actor_id: str, since=None) -> dict[str, int]:
         t = orm.audit_log
         where = [t.c.actor_id == actor_id] + ([t.c.at >= since] if since is not None else [])
@@ -539,11 +554,16 @@ class PagesRepository(_Repo):
         return self._pages(stmt.order_by(t.c.created_at.desc(), t.c.seq.desc()).limit(limit))
 
     def next_to_escalate(self, stage_before) -> Page | None:
+        """An open page due for its next stage, or (first) one at the last stage that reached nobody, due to be
+        routed again; each query is served by its partial index (ix_pages_to_escalate, ix_pages_reaching_nobody)."""
         t = orm.pages
-        stmt = (self._select().where(t.c.acknowledged_by.is_(None), t.c.stage != ADMINS, t.c.stage_at <= stage_before)
-                .order_by(t.c.stage_at).limit(1).with_for_update(skip_locked=True))
-        found = self._pages(stmt)
-        return found[0] if found else None
+        open_due = (t.c.acknowledged_by.is_(None), t.c.stage_at <= stage_before)
+        for where in ((t.c.stage == ADMINS, t.c.recipient_ids == sa.text("'[]'::jsonb")), (t.c.stage != ADMINS,)):
+            stmt = (self._select().where(*open_due, *where).order_by(t.c.stage_at).limit(1)
+                    .with_for_update(skip_locked=True))
+            if found := self._pages(stmt):
+                return found[0]
+        return None
 
 
 class CrisisFlagsRepository(_Repo):

@@ -70,6 +70,11 @@ class PagingTooFast(errors.ResourceExhausted):
     """Past the pace of summons or referrals; retry_after_seconds says when to try again."""
 
 
+class MayNotAcknowledge(errors.PermissionDenied):
+    """The page reached the caller but is not theirs to take (about them, raised by them, or out of what their role
+    covers now); the message says why."""
+
+
 # --- warnings, the strike ladder and sanctions (section 2) ---------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from hearth_common.people import PersonFacts, is_admin, may_moderate
 from hearth_common.vocabulary import ROOM_SLUG
 from moderation_service.domain.errors import (
     InvalidPagerRequest,
+    MayNotAcknowledge,
     NotAModerator,
     PageTaken,
     PagingTooFast,
@@ -70,9 +71,18 @@ class Shift:
             return False
         if self.cohort is not None and cohort is not None and self.cohort != cohort:
             return False
-        if is_admin(moderator, now):
-            return True
-        return may_moderate(moderator, room_slug, now) and (cohort is None or moderator.cohort == cohort)
+        return role_covers(moderator, room_slug, cohort, now)
+
+
+def role_covers(moderator: PersonFacts | None, room_slug: str, cohort: str | None, now: dt.datetime) -> bool:
+    """Whether the moderator's role covers a room (of `cohort`) now, whatever their shift: an admin everywhere; a
+    chat room moderator in their rooms, of their own cohort. Routing (Shift.covers) and acknowledging share it,
+    so an expired or revoked role stops both at once."""
+    if moderator is None:
+        return False
+    if is_admin(moderator, now):
+        return True
+    return may_moderate(moderator, room_slug, now) and (cohort is None or moderator.cohort == cohort)
 
 
 @dataclasses.dataclass
@@ -107,8 +117,28 @@ class Page:
     def crisis_first(self) -> bool:
         return self.kind in (CRISIS, REFERRAL) or (self.kind == SUMMONS and self.reason in CRISIS_SUMMONS)
 
+    @property
+    def reached_nobody(self) -> bool:
+        return not self.recipient_ids
+
     def may_acknowledge(self, moderator: PersonFacts | None, now: dt.datetime) -> bool:
-        return moderator is not None and (moderator.person_id in self.recipient_ids or is_admin(moderator, now))
+        """Whether the page is the moderator's to take: sent to them, or they are an admin (every page). Raises
+        MayNotAcknowledge when it is, but they may not take it: it is about them or they raised it, or their role
+        no longer covers the room (taking it would stop its escalation with nobody able to act)."""
+        if moderator is None:
+            return False
+        admin = is_admin(moderator, now)
+        if not admin and moderator.person_id not in self.recipient_ids:
+            return False
+        if moderator.person_id == self.subject_id:
+            raise MayNotAcknowledge(f"page {self.id} is about you: another moderator must take it")
+        if moderator.person_id == self.caller_id:
+            raise MayNotAcknowledge(f"you raised page {self.id}: another moderator must take it")
+        if not role_covers(moderator, self.room_slug, self.cohort, now):
+            raise MayNotAcknowledge(f"your role no longer covers room {self.room_slug!r}"
+                                    + (f" of the {self.cohort} cohort" if self.cohort else "")
+                                    + ": a moderator who covers it must take the page")
+        return True
 
     def acknowledge(self, moderator_id: str, now: dt.datetime) -> bool:
         """Takes the page; False when this moderator had taken it already. PageTaken when another did."""
@@ -138,6 +168,16 @@ class OnDuty:
     def crisis_trained(self) -> bool:
         return self.facts is not None and CRISIS_BADGE in self.facts.badges
 
+    def of_cohort(self, cohort: str | None, now: dt.datetime) -> bool:
+        """The `on_duty` stage's rule: on shift, still moderating somewhere (an unexpired, unrevoked moderator or
+        admin role), and an admin or of the page's cohort (their own and their shift's): a teen's page never
+        reaches an adult-cohort moderator by escalation (nor an adult's a teen moderator)."""
+        if self.facts is None or not self.shift.on(now) or not moderates_somewhere(self.facts, now):
+            return False
+        if is_admin(self.facts, now) or cohort is None:
+            return True
+        return self.facts.cohort == cohort and self.shift.cohort in (None, cohort)
+
 
 def audiences(page: Page, on_duty: list[OnDuty], admins: list[str], now: dt.datetime) -> list[tuple[str, list[str]]]:
     """The stages a page may reach, in order, each with its audience: crisis-trained moderators on duty for the
@@ -150,7 +190,7 @@ def audiences(page: Page, on_duty: list[OnDuty], admins: list[str], now: dt.date
     if page.crisis_first:
         stages.append((CRISIS_TRAINED, sorted(d.shift.moderator_id for d in covering if d.crisis_trained)))
     stages.append((COVERING, sorted(d.shift.moderator_id for d in covering)))
-    stages.append((ON_DUTY, sorted(d.shift.moderator_id for d in on_duty if d.shift.on(now))))
+    stages.append((ON_DUTY, sorted(d.shift.moderator_id for d in on_duty if d.of_cohort(page.cohort, now))))
     stages.append((ADMINS, sorted(a for a in admins if a not in involved)))
     return stages
 

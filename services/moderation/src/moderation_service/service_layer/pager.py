@@ -13,15 +13,14 @@ from importlib import resources as package_data
 from typing import Any
 
 from hearth_common.clock import utcnow
-from hearth_common.contracts.identity import ADULT
+from hearth_common.contracts.identity import ADULT, TEEN
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id, parse_uuid
-from hearth_common.people import KnownPerson, PersonFacts, is_admin
+from hearth_common.people import KnownPerson, PersonFacts, is_admin, is_staff
 from hearth_common.text import optional_text
 from moderation_service.domain import audit, events
 from moderation_service.domain import crisis as care
 from moderation_service.domain import pager as rules
-from moderation_service.domain.audit import AuditQuery
 from moderation_service.domain.crisis import CareResources
 from moderation_service.domain.errors import (
     InvalidPagerRequest,
@@ -40,6 +39,7 @@ log = logging.getLogger(__name__)
 
 LIST_LIMIT_MAX = 100
 STREAM_PAGE = 100  # pages read per poll of a console's stream at most
+PRESENT_SAMPLE = 200  # members present a summons reads for the room's cohort at most
 DEFAULT_POLL = 0.5  # seconds between a console stream's looks at the pages table
 
 
@@ -70,6 +70,28 @@ def on_duty(uow: UnitOfWork, now: dt.datetime) -> list[OnDuty]:
     return [OnDuty(s, facts_of(uow.people.get(s.moderator_id))) for s in uow.shifts.list_on(now)]
 
 
+def room_cohort(uow: UnitOfWork, room_slug: str, subject_id: str | None, summoner_id: str,
+                now: dt.datetime) -> str | None:
+    """A summons' cohort: the room's. Moderation knows a room's cohort by its members (a room's members are of
+    one cohort; only staff, some with a cross-cohort grant, cross it). The rule: the cohort of the person the
+    summons is about, when there is one and they are not staff there; else that of the non-staff members
+    present (PRESENT_SAMPLE at most, longest present first; should they ever differ, the teen cohort, so its
+    moderators see a room teens are in); else the summoner's. Never the summoner's first: staff with a grant
+    summoning in a teen room would bypass its teen moderators."""
+    subject = facts_of(uow.people.get(subject_id)) if subject_id is not None else None
+    if subject is not None and not is_staff(subject, room_slug, now):
+        return subject.cohort
+    present = {f.cohort for p in uow.members.present_people(room_slug, PRESENT_SAMPLE)
+               if (f := facts_of(p)) is not None and f.cohort and not is_staff(f, room_slug, now)}
+    if len(present) > 1:
+        log.warning("a room's members present are of several cohorts", extra={"room_slug": room_slug})
+        return TEEN if TEEN in present else min(present)
+    if present:
+        return present.pop()
+    summoner = facts_of(uow.people.get(summoner_id))
+    return summoner.cohort if summoner else None
+
+
 def admin_ids(uow: UnitOfWork, now: dt.datetime) -> list[str]:
     return [p.person_id for p in uow.staff.admins() if (f := facts_of(p)) is not None and is_admin(f, now)]
 
@@ -79,8 +101,10 @@ def send_care_notice(uow: UnitOfWork, person_id: str, text: str, room_slug: str,
                      details: dict | None = None) -> bool:
     """A care notice with the cohort's resources, unless the person was sent one within CARE_NOTICE_COOLDOWN (the
     audit log holds every one sent). Returns whether it was sent."""
-    recent = uow.audit.list(AuditQuery(target_id=person_id, since=now - care.CARE_NOTICE_COOLDOWN, limit=200))
-    if any(entry.action == care.CARE_NOTICE_SENT for entry in recent):
+    uow.people.lock_new(person_id)  # the person's row, locked: concurrent care for one person serialises here
+    uow.people.get(person_id, lock=True)
+    last = uow.audit.latest(person_id, care.CARE_NOTICE_SENT)
+    if last is not None and last.at > now - care.CARE_NOTICE_COOLDOWN:
         return False
     uow.add_events([events.notice_issued(person_id, "care", text, room_slug, now,
                                          tuple(resources_for(uow, cohort).lines))])
@@ -90,17 +114,21 @@ def send_care_notice(uow: UnitOfWork, person_id: str, text: str, room_slug: str,
     return True
 
 
+def first_audience(stages: list[tuple[str, list[str]]]) -> tuple[str, list[str]]:
+    """A new page's first audience (and a page's that reached nobody, routed again): the first of crisis-trained
+    and covering moderators that reaches anyone; nobody on duty for the room means admins, at once; with no admin
+    either, whoever else on duty may take it (the `on_duty` stage); else nobody (the page stays due)."""
+    first = next(((name, audience) for name, audience in stages
+                  if audience and name in (rules.CRISIS_TRAINED, rules.COVERING, rules.ADMINS)), None)
+    return first or next(((name, audience) for name, audience in stages if audience), (rules.ADMINS, []))
+
+
 def send_page(uow: UnitOfWork, page: Page, now: dt.datetime, source: str) -> Page:
     """Sends a new page to its first audience: for a crisis, the crisis-trained moderators on duty for the room
     (else any moderator on duty for it); otherwise the moderators on duty for it; nobody on duty for the room
     means admins, at once. Records it: page_sent, and the audit log."""
-    stages = rules.audiences(page, on_duty(uow, now), admin_ids(uow, now), now)
-    first = next(((name, audience) for name, audience in stages
-                  if audience and name in (rules.CRISIS_TRAINED, rules.COVERING)), None)
-    if first is None:  # nobody on duty for this room: admins, at once
-        first = (rules.ADMINS, dict(stages)[rules.ADMINS])
-    page.reach(*first, now)
-    if not page.recipient_ids:
+    page.reach(*first_audience(rules.audiences(page, on_duty(uow, now), admin_ids(uow, now), now)), now)
+    if page.reached_nobody:  # the escalation timer routes it again every interval until someone has it
         log.error("a page reached nobody: no moderator on duty and no admin", extra={"page_id": page.id})
     uow.pages.add(page)
     uow.add_events([events.page_sent(page)])
@@ -198,11 +226,10 @@ class PagerService:
             elif subject is not None:
                 self._require_present(uow, room, subject, now, f"that person is not in room {room!r}")
             uow.paces.set_due(actor_id, rules.PACE_SUMMON, rules.next_due(
-                rules.SUMMON_PACE, uow.paces.due(actor_id, rules.PACE_SUMMON, lock=True), now))
-            summoner = facts_of(uow.people.get(actor_id))
+                rules.SUMMON_PACE, uow.paces.lock(actor_id, rules.PACE_SUMMON), now))
             page = send_page(uow, Page(
                 id=new_id(), kind=rules.SUMMONS, reason=reason, room_slug=room,
-                cohort=summoner.cohort if summoner else None, created_at=now, stage="", stage_at=now,
+                cohort=room_cohort(uow, room, subject, actor_id, now), created_at=now, stage="", stage_at=now,
                 recipient_ids=[], subject_id=subject, message_id=message, excerpt=excerpt, caller_id=actor_id,
                 note=note), now, audit.MEMBER)
             uow.audit.append(audit.entry("moderator_summoned", now, audit.MEMBER, actor_id=actor_id,
@@ -246,7 +273,7 @@ class PagerService:
             if (existing := uow.pages.open_referral(open_key)) is not None:
                 return views.page_called(existing, text)
             uow.paces.set_due(actor_id, rules.PACE_REFER, rules.next_due(
-                rules.REFER_PACE, uow.paces.due(actor_id, rules.PACE_REFER, lock=True), now))
+                rules.REFER_PACE, uow.paces.lock(actor_id, rules.PACE_REFER), now))
             referred = facts_of(uow.people.get(subject))
             cohort = referred.cohort if referred else None
             page = send_page(uow, Page(
@@ -313,7 +340,11 @@ class PagerService:
                 page = uow.pages.next_to_escalate(now - self.escalate_after)
                 if page is None:
                     return moved
-                step = rules.next_stage(page, rules.audiences(page, on_duty(uow, now), admin_ids(uow, now), now))
+                stages = rules.audiences(page, on_duty(uow, now), admin_ids(uow, now), now)
+                if page.reached_nobody:  # routed again from its first stage, as a new page
+                    step = first_audience(stages)
+                else:
+                    step = rules.next_stage(page, stages)
                 if step is None:  # every admin has it already (or there is none): it rests at the last stage
                     step = (rules.ADMINS, [])
                 previous, reached = page.stage, len(page.recipient_ids)
@@ -321,6 +352,12 @@ class PagerService:
                 uow.pages.save(page)
                 if len(page.recipient_ids) > reached:
                     uow.add_events([events.page_sent(page)])
+                elif page.reached_nobody:  # due again after another escalation interval, until someone has it
+                    log.error("a page still reaches nobody: no moderator on duty for it and no admin",
+                              extra={"page_id": page.id})
+                    uow.commit()
+                    moved += 1
+                    continue
                 else:
                     log.warning("a page escalated to nobody new", extra={"page_id": page.id})
                 uow.audit.append(audit.entry("page_escalated", now, audit.SYSTEM, target_id=page.subject_id,

@@ -42,6 +42,8 @@ class MembersRepository(Protocol):
 
     def get(self, room_slug: str, person_id: str, *, lock: bool = False) -> Membership | None: ...
     def save(self, membership: Membership) -> None: ...
+    def present_people(self, room_slug: str, limit: int) -> list[KnownPerson]:
+        """People present in the room now (those moderation knows), longest present first, at most `limit`."""
 
 
 class MessagesRepository(Protocol):
@@ -126,6 +128,8 @@ class AuditLog(Protocol):
     def append(self, entry: AuditEntry) -> None: ...
     def list(self, query: AuditQuery) -> list[AuditEntry]:
         """Entries matching the query, newest first (then by id), at most query.limit."""
+    def latest(self, target_id: str, action: str) -> AuditEntry | None:
+        """The newest entry of `action` about the person (e.g. their last care notice), or None."""
     def count_by_action(self, actor_id: str, since: dt.datetime | None = None) -> dict[str, int]:
         """{action: how many} the actor took (since a time, if given)."""
     def count_overturned(self, moderator_id: str, since: dt.datetime | None = None) -> int:
