@@ -318,3 +318,18 @@ def test_make_env_without_services_writes_every_deployed_services_secrets(tmp_pa
     used = {name for name, _, _ in INTERPOLATED.findall((ROOT / "docker-compose.yml").read_text())}
     assert used - set(env) == set()
     assert set(make_env.secret_names(DEPLOYED)) <= set(env)
+
+
+@pytest.mark.parametrize("package_dir", sorted((ROOT / "services").glob("*/src/*_service")), ids=lambda p: p.name)
+def test_every_data_file_a_service_reads_is_in_its_wheel(package_dir):
+    """An image installs the service's wheel, which holds only the .py files and the package-data patterns of its
+    pyproject: a seed or template file left out is missing in the container (moderation-migrate once failed on
+    its care resources)."""
+    import fnmatch
+
+    pyproject = tomllib.loads((package_dir.parent.parent / "pyproject.toml").read_text())
+    patterns = pyproject.get("tool", {}).get("setuptools", {}).get("package-data", {}).get(package_dir.name, [])
+    data_files = [path.relative_to(package_dir).as_posix() for path in package_dir.rglob("*")
+                  if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts]
+    left_out = [f for f in data_files if not any(fnmatch.fnmatch(f, pattern) for pattern in patterns)]
+    assert not left_out, f"{package_dir.name}: add these to [tool.setuptools.package-data] in pyproject.toml: {left_out}"
