@@ -332,4 +332,4 @@ def test_every_data_file_a_service_reads_is_in_its_wheel(package_dir):
     data_files = [path.relative_to(package_dir).as_posix() for path in package_dir.rglob("*")
                   if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts]
     left_out = [f for f in data_files if not any(fnmatch.fnmatch(f, pattern) for pattern in patterns)]
-    assert not left_out, f"{package_dir.name}: add these to [tool.setuptools.package-data] in pyproject.toml: {left_out}"
+    assert not left_out, f"{package_dir.name}: add to [tool.setuptools.package-data] in pyproject.toml: {left_out}"

@@ -7,6 +7,7 @@ from moderation_unit_helpers import OTHER_ROOM, ROOM
 
 from hearth_common import errors
 from hearth_common.contracts import moderation as contract
+from hearth_common.contracts.identity import SUPPORT_SESSION_LEADER
 from moderation_service.domain.errors import NotPermitted
 
 
@@ -215,3 +216,33 @@ def test_unknown_people_sanctions_and_warnings_are_not_found_for_those_who_may_a
         sanctions.lift(cast["mod"], unknown, "why")
     with pytest.raises(NotPermitted):  # a member learns nothing of who exists
         sanctions.issue_warning(cast["sam"], unknown, "unkind", None, ROOM)
+
+
+def test_a_ladder_ban_is_capped_at_what_the_warner_may_impose(sanctions, cast, world, db):
+    """The 5th active warning bans for 7 days (the default ladder). A warning is no way around the matrix: a room's
+    moderator's 5th warning bans from their room only; a session leader, who may not ban at all, bans nobody, and
+    the audit log says the rung was not imposed, for an admin to decide."""
+    for reason in ("unkind", "spam", "unkind", "spam"):
+        sanctions.issue_warning(cast["admin"], cast["sam"], reason, None, ROOM)
+    fifth = sanctions.issue_warning(cast["mod"], cast["sam"], "abusive_language", None, ROOM)
+    assert (fifth["sanction"]["kind"], fifth["sanction"]["room_slug"]) == ("ban", ROOM)
+
+    leader = world.person("leader_lou", kind="listener")
+    world.grant(leader, SUPPORT_SESSION_LEADER)
+    world.start_session(leader, ROOM)
+    alex = world.member("alex")
+    for reason in ("unkind", "spam", "unkind", "spam"):
+        sanctions.issue_warning(cast["admin"], alex, reason, None, ROOM)
+    by_leader = sanctions.issue_warning(leader, alex, "abusive_language", None, ROOM)
+    assert by_leader["sanction"] is None
+    assert "ladder_rung_not_imposed" in [e.action for e in db.rows("audit_log") if e.target_id == alex]
+    assert not [s for s in db.rows("sanctions") if s.person_id == alex and s.kind == "ban"]
+
+
+def test_voiding_a_warning_that_brought_a_ban_on_every_room_takes_one_who_may_lift_that_ban(sanctions, cast, world):
+    for reason in ("unkind", "spam", "unkind", "spam", "abusive_language"):
+        last = sanctions.issue_warning(cast["admin"], cast["sam"], reason, None, ROOM)
+    assert (last["sanction"]["kind"], last["sanction"]["room_slug"]) == ("ban", None)
+    with pytest.raises(NotPermitted, match="would lift the ban it brought in every room"):
+        sanctions.void_warning(cast["mod"], last["id"], "it was a quote")
+    assert sanctions.void_warning(world.admin("admin_two"), last["id"], "it was a quote")["voided_at"] is not None

@@ -91,6 +91,7 @@ class AppealsService:
             uow.appeals.save(appeal)
             overturn = f"overturned on appeal: {reason}"
             if decision == rules.OVERTURNED and warning is not None and warning.voided_at is None:
+                self.sanctions.ensure_may_lift_what_it_brought(uow, warning, actor_id, now)
                 SanctionsService.void_in(uow, warning, actor_id, overturn, now)
             if decision == rules.OVERTURNED and sanction is not None and sanction.in_force(now):
                 SanctionsService.lift_in(uow, sanction, actor_id, overturn, now)

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
+from hearth_common import errors
 from hearth_common.clock import utcnow
 from hearth_common.contracts import room as room_contract
 from hearth_common.idempotency import IdempotentCall
@@ -103,14 +104,20 @@ class SanctionsService:
             active = rules.active_count(uow.warnings.of_person(person_id), now) + 1
             rung = ladder.rung_at(active)
             sanction = None
-            if rung is not None:
+            if rung is not None and (where := self._rung_scope(uow, rung.kind, actor_id, person_id, room_slug,
+                                                               now)) is not None:
                 sanction = Sanction(
-                    id=new_id(), person_id=person_id, kind=rung.kind, room_slug=None,
+                    id=new_id(), person_id=person_id, kind=rung.kind, room_slug=where or None,
                     reason=f"{active} active warnings: the ladder's {rung.describe()}", note=None,
                     imposed_by=actor_id, imposed_at=now,
                     expires_at=now + dt.timedelta(minutes=rung.minutes) if rung.minutes is not None else None,
                     source=rules.BY_LADDER, warning_id=warning.id)
                 warning.sanction_id = sanction.id
+            elif rung is not None:  # the warner may not impose the rung's sanction: an admin or moderator decides
+                uow.audit.append(audit.entry(
+                    "ladder_rung_not_imposed", now, audit.MODERATOR, actor_id=actor_id, target_id=person_id,
+                    room_slug=room_slug, subject_ref=warning.id, reason=f"the ladder's {rung.describe()}",
+                    details={"active_warnings": active, "kind": rung.kind}))
             uow.warnings.add(warning)
             uow.add_events([events.warning_issued(warning, active),
                             _notice(person_id, "warning", rules.warning_notice(warning, active, ladder, sanction),
@@ -146,6 +153,7 @@ class SanctionsService:
                 raise NotPermitted("another moderator (or an admin) voids a warning, not the one who gave it")
             if warning.voided_at is not None:
                 raise AlreadyEnded(f"warning {warning_id} was voided already")
+            self.ensure_may_lift_what_it_brought(uow, warning, actor_id, now)
             active = self.void_in(uow, warning, actor_id, reason, now)
             return {**views.warning(warning, now), "active_warnings": active}
 
@@ -388,6 +396,40 @@ class SanctionsService:
                   now: dt.datetime, any_room: bool = False) -> Acting:
         """The matrix's answer, for other use cases acting on warnings and sanctions (appeals)."""
         return self._authorise(uow, action, actor_id, person_id, room_slug, now, any_room)
+
+    def _rung_scope(self, uow: UnitOfWork, kind: str, actor_id: str, person_id: str, room_slug: str | None,
+                    now: dt.datetime) -> str | None:
+        """Where a ladder rung's sanction applies. A mute applies in every room ("") as the ladder says, whoever
+        warned: warnings count across rooms, and a mute is short and appealable (7 Cups' ladder). A ban is capped
+        at what the warner may impose (a warning is no way around the matrix to a ban on every room): every room
+        when they may ban there, else the warning's room when they may ban there, else None: not imposed by this
+        warning (its audit entry says so, for an admin to decide)."""
+        if kind == MUTE:
+            return ""
+        for where in (None, room_slug) if room_slug else (None,):
+            try:
+                self._authorise(uow, lift_action(kind, where), actor_id, person_id, where, now)
+            except errors.PermissionDenied:
+                continue
+            return where or ""
+        return None
+
+    def ensure_may_lift_what_it_brought(self, uow: UnitOfWork, warning: IssuedWarning, actor_id: str,
+                                        now: dt.datetime) -> None:
+        """Voiding a warning lifts the sanction it brought: for a ban, whoever voids it must be one who may lift
+        that ban (a moderator of one room does not lift a ban on every room by voiding its warning). A ladder's
+        mute falls with its warning, as the ladder recounted says."""
+        if warning.sanction_id is None:
+            return
+        brought = uow.sanctions.get(warning.sanction_id)
+        if brought is not None and brought.in_force(now) and brought.kind == BAN:
+            try:
+                self._authorise(uow, lift_action(brought.kind, brought.room_slug), actor_id, warning.person_id,
+                                brought.room_slug, now)
+            except errors.PermissionDenied:
+                raise NotPermitted(f"voiding this warning would lift the {brought.kind} it brought"
+                                   f"{' in every room' if brought.room_slug is None else ''}, which you may not "
+                                   "lift: ask an admin") from None
 
     @staticmethod
     def lift_in(uow: UnitOfWork, sanction: Sanction, actor_id: str, reason: str, now: dt.datetime) -> None:
