@@ -34,6 +34,8 @@ from moderation_service.domain.reports import reason_of
 from moderation_service.domain.sanctions import IssuedWarning, Sanction
 from moderation_service.domain.sessions import LiveSession
 from moderation_service.service_layer import views
+from moderation_service.service_layer.facts import facts_of
+from moderation_service.service_layer.hiding import settle_hide
 from moderation_service.service_layer.keyed import run_keyed
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
@@ -237,6 +239,7 @@ class SanctionsService:
                                 imposed_at=now, expires_at=None, status=rules.DONE, message_id=message_id,
                                 ended_at=now)
             uow.room_actions.add(room_actions.remove_message(message_id, actor_id, reason, now))
+            settle_hide(uow, message_id, now)  # a moderator's removal: no later decision restores it
             self._impose(uow, sanction, now)
             return views.sanction(sanction, now)
 
@@ -359,7 +362,7 @@ class SanctionsService:
                    room_slug: str | None, now: dt.datetime, any_room: bool = False) -> Acting:
         """The matrix's answer: first for the caller alone (so who may not act learns nothing of the person),
         then with the person. `any_room`: whether the caller may do this anywhere at all (before a lookup)."""
-        actor = _facts(uow.people.get(actor_id))
+        actor = facts_of(uow.people.get(actor_id))
         live_rooms = uow.live_sessions.rooms_led_by(actor_id) if actor is not None else []
         where = perms.Where(room_slug)
         if any_room:
@@ -370,10 +373,10 @@ class SanctionsService:
         perms.ensure_allowed(action, actor, None, where, live_rooms, now)
         if person_id is None:
             return Acting(actor, None)
-        target = _facts(uow.people.get(person_id))
+        target = facts_of(uow.people.get(person_id))
         if target is None:
             raise PersonNotKnown(f"no person {person_id} is known to moderation")
-        perms.ensure_allowed(action, actor, target, where, live_rooms, now)
+        perms.ensure_allowed(action, actor, target, where, live_rooms, now, uow.cohort_grants.rooms_of(actor_id, now))
         return Acting(actor, target)
 
     @staticmethod
@@ -411,10 +414,6 @@ class SanctionsService:
 
 def _notice(person_id: str, kind: str, text: str, room_slug: str | None, now: dt.datetime):
     return events.notice_issued(person_id, kind, text, room_slug, now)
-
-
-def _facts(person) -> PersonFacts | None:
-    return person.facts() if person is not None and person.known else None
 
 
 def _granted_rooms(actor: PersonFacts) -> list[str]:
