@@ -7,45 +7,17 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from moderation_world import ROOM, World
+from moderation_world import ROOM
 
 from hearth_common.contracts import room as room_contract
-from hearth_common.fakes import FakeClock
 from moderation_service.adapters import orm
 from moderation_service.adapters.repository import uow_factory
 from moderation_service.domain import room_actions as actions
 from moderation_service.domain.reports import HIDDEN, HIDDEN_REASON, KEPT_REMOVED, SYSTEM_ACTOR
 from moderation_service.service_layer.room_actions import RoomActionRunner
 from moderation_service.service_layer.sanctions import SanctionsService
-from moderation_service.service_layer.services import ModerationService
 
-START = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
-class RecordingRoom:
-    def __init__(self):
-        self.removed, self.restored = [], []
-
-    def remove_message(self, message_id, moderator_id, reason=""):
-        self.removed.append(message_id)
-
-    def restore_message(self, message_id, moderator_id, reason=""):
-        self.restored.append(message_id)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock(START)
-
-
-@pytest.fixture
-def room():
-    return RecordingRoom()
-
-
-@pytest.fixture
-def service(clean_engine, clock, room):
-    return ModerationService(uow_factory(clean_engine), room, clock=clock)
+pytest_plugins = ["test_moderation_persistence"]  # its fixtures: clock, room (recording), service, world
 
 
 @pytest.fixture
@@ -56,11 +28,6 @@ def sanctions(clean_engine, clock):
 @pytest.fixture
 def runner(clean_engine, clock, room):
     return RoomActionRunner(uow_factory(clean_engine), room, clock=clock)
-
-
-@pytest.fixture
-def world(service, clock, sanctions):
-    return World(service, clock, sessions=sanctions)
 
 
 def hides(engine) -> int:
@@ -104,8 +71,7 @@ def test_a_moderator_s_removal_settles_the_hide_and_a_disagreement_restores_noth
     assert hidden_status(clean_engine, message_id) == KEPT_REMOVED
     admin = world.admin()
     service.decide_case(admin, service.queue(admin)[0]["id"], "disagree")
-    runner.run_due()
-    assert room.restored == []
+    assert runner.run_due() and room.restored == []
 
 
 def test_room_s_message_restored_lets_a_message_be_removed_again(world, service, sanctions, clean_engine, clock):
