@@ -134,6 +134,16 @@ def test_a_moderator_s_removal_makes_a_hide_final(service, world, db, room, runn
     assert room.restored == []
 
 
+def test_a_moderator_may_remove_a_message_hidden_pending_review_and_it_stays_removed(service, world, db, room,
+                                                                                    runner, sanctions):
+    author, message_id = reported(world, service)
+    runner.run_due()
+    deleted(world, author, message_id, SYSTEM_ACTOR, HIDDEN_REASON)  # room hid it: deleted in the read model
+    assert sanctions.remove_message(world.moderator("mod"), message_id, "insults")["status"] == "done"
+    admin_decides(world, service, runner)
+    assert room.restored == []
+
+
 def test_a_removal_room_reports_that_is_not_the_hide_makes_the_hide_final(service, world, db, room, runner):
     author, message_id = reported(world, service)
     deleted(world, author, message_id, world.moderator("other_mod"), "off topic")  # someone else removed it first

@@ -232,14 +232,14 @@ class SanctionsService:
                 self._authorise(uow, perms.REMOVE_MESSAGE, actor_id, None, None, now, any_room=True)
                 raise MessageNotKnown(f"no message {message_id!r} is known to moderation")
             self._authorise(uow, perms.REMOVE_MESSAGE, actor_id, message.author_id, message.room_slug, now)
-            if message.deleted:
+            # a message hidden pending review is the moderator's to remove: the hide becomes final, never restored
+            if not settle_hide(uow, message_id, now) and message.deleted:
                 raise AlreadyEnded(f"message {message_id} was removed already")
             sanction = Sanction(id=new_id(), person_id=message.author_id, kind=rules.MESSAGE_REMOVAL,
                                 room_slug=message.room_slug, reason=reason, note=None, imposed_by=actor_id,
                                 imposed_at=now, expires_at=None, status=rules.DONE, message_id=message_id,
                                 ended_at=now)
             uow.room_actions.add(room_actions.remove_message(message_id, actor_id, reason, now))
-            settle_hide(uow, message_id, now)  # a moderator's removal: no later decision restores it
             self._impose(uow, sanction, now)
             return views.sanction(sanction, now)
 
