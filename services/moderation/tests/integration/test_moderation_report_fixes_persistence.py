@@ -3,7 +3,9 @@
 message_restored in the read model, and hides that spare crisis and already-removed messages."""
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -13,9 +15,10 @@ from hearth_common.contracts import room as room_contract
 from moderation_service.adapters import orm
 from moderation_service.adapters.repository import uow_factory
 from moderation_service.domain import room_actions as actions
-from moderation_service.domain.reports import HIDDEN, HIDDEN_REASON, KEPT_REMOVED, SYSTEM_ACTOR
+from moderation_service.domain.reports import HIDDEN, HIDDEN_REASON, KEPT_REMOVED, RESTORED, SYSTEM_ACTOR
 from moderation_service.service_layer.room_actions import RoomActionRunner
 from moderation_service.service_layer.sanctions import SanctionsService
+from moderation_service.service_layer.services import ModerationService
 
 pytest_plugins = ["test_moderation_persistence"]  # its fixtures: clock, room (recording), service, world
 
@@ -98,3 +101,38 @@ def test_crisis_and_removed_messages_are_not_hidden(world, service, sanctions, c
     for i in range(2):
         service.report_message(world.member(f"other{i}"), removed, "abusive_language")
     assert hides(clean_engine) == 0
+
+
+def test_a_removal_and_a_disagreement_at_once_never_leave_a_restore_of_a_settled_hide(world, clean_engine, room):
+    """RemoveMessage and DecideCase(disagree) lock the hide's row: whichever commits second sees the first's
+    verdict, so a hide kept removed by the moderator never has a restore ordered for it."""
+    live = ModerationService(uow_factory(clean_engine), room)  # a real clock: the transactions truly overlap
+    live_sanctions = SanctionsService(uow_factory(clean_engine))
+    live_runner = RoomActionRunner(uow_factory(clean_engine), room)
+    admin, moderator = world.admin(), world.moderator("mod")
+    for attempt in range(5):
+        author = world.member(f"sam{attempt}")
+        message_id = world.post(author, "you are all idiots")
+        for i in range(2):
+            live.report_message(world.member(f"reporter{attempt}_{i}"), message_id, "abusive_language")
+        live_runner.run_due()  # room hid it
+        case_id = live.queue(admin)[0]["id"]
+        barrier = threading.Barrier(2)
+
+        def remove():
+            barrier.wait(timeout=5)
+            return live_sanctions.remove_message(moderator, message_id, "insults")
+
+        def disagree():
+            barrier.wait(timeout=5)
+            return live.decide_case(admin, case_id, "disagree")
+
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            for future in [pool.submit(remove), pool.submit(disagree)]:
+                future.result()
+        t = orm.room_actions
+        with clean_engine.connect() as conn:
+            restores = conn.execute(sa.select(sa.func.count()).select_from(t).where(
+                t.c.kind == actions.RESTORE_MESSAGE, t.c.args["message_id"].as_string() == message_id)).scalar_one()
+        status = hidden_status(clean_engine, message_id)
+        assert (status, restores) in {(KEPT_REMOVED, 0), (RESTORED, 1)}
