@@ -184,7 +184,12 @@ class AutomodRules:
         flags = [(m, h) for m, h in rules.flag_hits(current, verdict.flags) if m.id not in already]
         if not flags:
             return []
-        report = self._automod_report(uow, p.room_slug, p.author_id, p.message_id, body, flags, self.clock())
+        now = self.clock()
+        report = self._automod_report(uow, p.room_slug, p.author_id, p.message_id, body, flags, now)
+        uow.audit.append(audit.entry("automod_flagged", now, audit.AUTOMOD, target_id=p.author_id,
+                                     room_slug=p.room_slug, subject_ref=report.id, reason=report.reason,
+                                     details={"case_id": report.case_id, "message_id": p.message_id,
+                                              "rule_ids": [managed.id for managed, _ in flags]}))
         for managed, _ in flags:
             uow.automod.add_flag(p.message_id, managed.id, report.id, report.filed_at)
         return [managed.id for managed, _ in flags]
@@ -206,10 +211,6 @@ class AutomodRules:
         if existing is not None:
             existing.note = (f"{existing.note}, {note.removeprefix('automod: ')}")[:NOTE_MAX]
             uow.reports.save(existing)
-            uow.audit.append(audit.entry("automod_flagged", now, audit.AUTOMOD, target_id=author_id,
-                                         room_slug=room_slug, subject_ref=existing.id, reason=existing.reason,
-                                         details={"case_id": existing.case_id, "message_id": message_id,
-                                                  "note": existing.note}))
             return existing
         reason = max((managed.reason for managed, _ in flags), key=lambda r: SEVERITY[r])
         case = uow.cases.open_about(author_id, lock=True)
@@ -221,9 +222,6 @@ class AutomodRules:
                         message_id=message_id, message_body=body)
         uow.reports.add(report)
         uow.add_events([events.report_filed(report)])
-        uow.audit.append(audit.entry("automod_flagged", now, audit.AUTOMOD, target_id=author_id, room_slug=room_slug,
-                                     subject_ref=report.id, reason=reason,
-                                     details={"case_id": case.id, "message_id": message_id, "note": report.note}))
         return report
 
 
