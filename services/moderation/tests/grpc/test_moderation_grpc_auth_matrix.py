@@ -97,22 +97,10 @@ class RefusedWithAnotherStatus(AssertionError):
 
 # Refusals that are real but carry another status than PERMISSION_DENIED: strict xfails that fail only on that
 # exact mismatch, so a call that succeeds (a missing check) still fails the test.
-KNOWN_GAPS = {
-    "AcknowledgePage": "a member acknowledging a page that exists is refused NOT_FOUND ('no page ... was sent to "
-                       "you', PagerService.acknowledge), not PERMISSION_DENIED as ListPages/StreamPages refuse "
-                       "someone who moderates nowhere; the README documents NOT_FOUND for a page not sent to the "
-                       "caller",
-}
+KNOWN_GAPS: dict[str, str] = {}  # none left: GetCase, DecideCase and AcknowledgePage now authorise first
 
 # A member naming ids that exist nowhere must learn nothing of what exists: refused as for real ids.
-PROBE_GAPS = {
-    "GetCase": "an unknown case id is NOT_FOUND before the permission check (ModerationService.get_case looks the "
-               "case up first), so a member learns whether a case id exists; the sanctions' use cases authorise "
-               "first",
-    "DecideCase": "as GetCase: NOT_FOUND for an unknown case id before the permission check "
-                  "(ModerationService.decide_case)",
-    "AcknowledgePage": KNOWN_GAPS["AcknowledgePage"],
-}
+PROBE_GAPS: dict[str, str] = {}
 
 # Field values of a well-formed request: `Message.field` first, then `field`; a callable takes the world's ids.
 # Who answers for a least role where a plain member or the other moderator would not do (an appeal is the

@@ -93,3 +93,18 @@ def test_the_test_rpc_says_what_a_text_would_trigger(stub, world):
     assert crisis.crisis_tier == "imminent" and "*" in crisis.censored_text
     bad = refused(stub.TestAutomod, pb.TestAutomodRequest(text="hi", room_slug=ROOM, cohort="martian"), moderator)
     assert bad.code() == grpc.StatusCode.INVALID_ARGUMENT and "cohort" in bad.details()
+
+
+def test_a_retried_update_or_delete_with_its_idempotency_key_answers_as_the_first(stub, world):
+    admin = md(world.admin())
+    made = stub.CreateAutomodRule(pb.CreateAutomodRuleRequest(rule=spec(scope="all")), metadata=admin, timeout=T)
+    update = pb.UpdateAutomodRuleRequest(rule_id=made.rule.id, rule=spec(scope="all", action="censor"),
+                                         idempotency_key="u-1")
+    changed = stub.UpdateAutomodRule(update, metadata=admin, timeout=T)
+    assert stub.UpdateAutomodRule(update, metadata=admin, timeout=T) == changed
+    delete = pb.DeleteAutomodRuleRequest(rule_id=made.rule.id, idempotency_key="d-1")
+    deleted = stub.DeleteAutomodRule(delete, metadata=admin, timeout=T)
+    assert stub.DeleteAutomodRule(delete, metadata=admin, timeout=T) == deleted  # not NOT_FOUND
+    other = refused(stub.DeleteAutomodRule, pb.DeleteAutomodRuleRequest(rule_id="default-spam", idempotency_key="d-1"),
+                    admin)
+    assert other.code() == grpc.StatusCode.FAILED_PRECONDITION

@@ -109,3 +109,27 @@ def test_rooms_cross_cohort_grants_reach_the_read_model(worker, amqp_uri, clean_
         assert conn.execute(sa.select(orm.cohort_grants.c.person_id, orm.cohort_grants.c.revoked)).all() == [
             (person_id, True)]
     assert room_contract.CohortAccessGranted.TYPE in ROOM_EVENTS
+
+
+
+def test_rooms_message_restored_shows_the_message_again_in_the_read_model(moderation_worker_module, worker,
+                                                                          amqp_uri, clean_engine):
+    bound = {(c["exchange"], c["routing_key"]) for c in event_consumers(moderation_worker_module.ModerationWorker)}
+    assert ("room.events", room_contract.MessageRestored.TYPE) in bound
+    dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
+    author, message_id = str(uuid.uuid4()), str(uuid.uuid4())
+    sent = [
+        envelope("room", "message_posted", 1, room_slug=ROOM, message_id=message_id, seq=1, author_id=author,
+                 body="you lot are useless", reply_to=None, mention_ids=()),
+        envelope("room", "message_deleted", 2, room_slug=ROOM, message_id=message_id, seq=2, message_seq=1,
+                 author_id=author, deleted_by="service:moderation", by_moderation=True,
+                 reason="hidden pending review"),
+        envelope("room", "message_restored", 3, room_slug=ROOM, message_id=message_id, seq=3, message_seq=1,
+                 author_id=author, body="you lot are useless"),
+    ]
+    for n, event in enumerate(sent, start=1):  # in order: each waits for the one before
+        dispatch("room", event["event_type"], event)
+        testing.eventually(lambda n=n: count(clean_engine, orm.inbox) == n, timeout=15)
+    with clean_engine.connect() as conn:
+        assert conn.execute(sa.select(orm.messages.c.deleted, orm.messages.c.body)).all() == [
+            (False, "you lot are useless")]

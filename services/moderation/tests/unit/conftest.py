@@ -10,6 +10,7 @@ from moderation_unit_helpers import START
 from moderation_world import World
 
 from hearth_common import errors
+from hearth_common.clock import utcnow
 from hearth_common.fakes import (
     IDEMPOTENCY_TABLE,
     INBOX_TABLE,
@@ -21,7 +22,7 @@ from hearth_common.fakes import (
     foreign_key,
     unique,
 )
-from hearth_common.people import KnownPerson
+from hearth_common.people import KnownPerson, is_admin
 from moderation_service.domain.appeals import ONE_APPEAL, Appeal
 from moderation_service.domain.audit import APPEAL_OVERTURNED, OVERTURNED_ACTOR_KEY, AuditEntry, AuditQuery
 from moderation_service.domain.automod_rules import ONE_FLAG, ONE_VERSION, RuleSetVersion
@@ -364,9 +365,10 @@ class FakeShifts(InMemoryRepository):
 class FakeStaff(InMemoryRepository):
     table = "people"
 
-    def admins(self) -> list[KnownPerson]:
+    def admins(self, now: dt.datetime | None = None) -> list[KnownPerson]:
+        now = now or utcnow()
         return [self._get(self.table, p.person_id) for p in self._rows().values()
-                if any(g.role == "admin" and g.active for g in p.grants.values())]
+                if p.known and is_admin(p.facts(), now)]
 
 
 class FakePages(InMemoryRepository):

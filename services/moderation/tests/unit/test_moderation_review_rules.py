@@ -90,8 +90,8 @@ def test_a_hidden_message_is_shown_again_when_the_moderator_disagrees(service, w
     assert decided["removed_message_ids"] == [] and decided["hidden_message_ids"] == []
     runner.run_due()
     assert room.restored == [(message_id, moderator, RESTORED_REASON)]
-    assert sorted(audit_actions(uow_factory, target_id=author)) == [
-        "case_decided", "message_hidden", "message_restored", "report_filed", "report_filed"]
+    assert sorted(audit_actions(uow_factory, target_id=author)) == [  # automod flagged the phone number too
+        "automod_flagged", "case_decided", "message_hidden", "message_restored", "report_filed", "report_filed"]
 
 
 def test_a_hide_room_has_not_made_yet_is_called_off_when_the_moderator_dismisses(service, world, room, runner, db):

@@ -548,12 +548,14 @@ class CreateAutomodRuleResponse(_message.Message):
     def __init__(self, rule: _Optional[_Union[AutomodRule, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
 
 class UpdateAutomodRuleRequest(_message.Message):
-    __slots__ = ("rule_id", "rule")
+    __slots__ = ("rule_id", "rule", "idempotency_key")
     RULE_ID_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     rule_id: str
     rule: AutomodRuleSpec
-    def __init__(self, rule_id: _Optional[str] = ..., rule: _Optional[_Union[AutomodRuleSpec, _Mapping]] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, rule_id: _Optional[str] = ..., rule: _Optional[_Union[AutomodRuleSpec, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class UpdateAutomodRuleResponse(_message.Message):
     __slots__ = ("rule", "version")
@@ -564,10 +566,12 @@ class UpdateAutomodRuleResponse(_message.Message):
     def __init__(self, rule: _Optional[_Union[AutomodRule, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
 
 class DeleteAutomodRuleRequest(_message.Message):
-    __slots__ = ("rule_id",)
+    __slots__ = ("rule_id", "idempotency_key")
     RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     rule_id: str
-    def __init__(self, rule_id: _Optional[str] = ...) -> None: ...
+    idempotency_key: str
+    def __init__(self, rule_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class DeleteAutomodRuleResponse(_message.Message):
     __slots__ = ("version",)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -46,11 +47,13 @@ _HIDDEN_FIELDS = [f.name for f in dataclasses.fields(HiddenMessage)]
 NEWCOMER = accuracy(0, 0)
 # The case's subject (people, outer-joined) does not hold the admin role now: no active, unexpired grant of it for
 # every room (hearth_common.people's is_admin: RoleFact.counts(None, now) over KnownPerson.facts()).
-_NOT_ABOUT_AN_ADMIN = sa.text(
-    "NOT EXISTS (SELECT 1 FROM jsonb_each(people.grants) AS g(grant_id, fact) "
-    "WHERE g.fact->>'role' = :admin_role AND (g.fact->>'active')::boolean "
-    "AND g.fact->>'room_id' IS NULL "
-    "AND (g.fact->>'expires_at' IS NULL OR (g.fact->>'expires_at')::timestamptz > :now))")
+# StaffRepository.admins lists people by the same rule (_AN_ADMIN): one SQL test of "is an admin".
+_ADMIN_GRANT = ("SELECT 1 FROM jsonb_each(people.grants) AS g(grant_id, fact) "
+                "WHERE g.fact->>'role' = :admin_role AND (g.fact->>'active')::boolean "
+                "AND g.fact->>'room_id' IS NULL "
+                "AND (g.fact->>'expires_at' IS NULL OR (g.fact->>'expires_at')::timestamptz > :now)")
+_NOT_ABOUT_AN_ADMIN = sa.text(f"NOT EXISTS ({_ADMIN_GRANT})")
+_AN_ADMIN = sa.text(f"EXISTS ({_ADMIN_GRANT})")
 
 
 def _upsert(table: sa.Table, keys: list[str], values: dict, only_if_newer: bool = False):
@@ -488,11 +491,11 @@ class ShiftsRepository(_Repo):
 
 
 class StaffRepository(_Repo):
-    def admins(self) -> list[KnownPerson]:
+    def admins(self, now: dt.datetime | None = None) -> list[KnownPerson]:
         t = orm.people
-        holds_admin = sa.text("EXISTS (SELECT 1 FROM jsonb_each(people.grants) AS g(key, value) "
-                              "WHERE g.value->>'role' = 'admin' AND (g.value->>'active')::boolean)")
-        ids = self.connection.execute(sa.select(t.c.person_id).where(holds_admin)).scalars().all()
+        holds_admin = _AN_ADMIN.bindparams(admin_role=ADMIN, now=now or utcnow())
+        ids = self.connection.execute(sa.select(t.c.person_id).where(holds_admin)
+                                      .order_by(t.c.person_id)).scalars().all()
         people = PeopleRepository(self.connection)
         return [person for person_id in ids if (person := people.get(person_id)) is not None]
 

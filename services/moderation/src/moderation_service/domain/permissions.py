@@ -3,7 +3,7 @@ that reads it. The service README's table is printed from MATRIX and a test chec
 action as every role, in and out of scope, from the same table.
 
 Above the matrix, for everyone: nobody acts on themselves or on an admin; whoever is not an admin acts only on
-people of their own cohort."""
+people of their own cohort, or in a room they hold room's cross-cohort grant for (domain/cohorts.py)."""
 from __future__ import annotations
 
 import dataclasses
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from hearth_common.contracts.identity import ADMIN, CHAT_ROOM_MODERATOR, ON_SPOT_HOST, SUPPORT_SESSION_LEADER
 from hearth_common.people import PersonFacts, is_admin
+from moderation_service.domain.cohorts import may_act_across_cohort
 from moderation_service.domain.errors import NotPermitted
 
 # Actions.
@@ -99,33 +100,36 @@ def _holds_anywhere(actor: PersonFacts, role: str, now: dt.datetime) -> bool:
 
 
 def allowed(action: str, actor: PersonFacts | None, target: PersonFacts | None, where: Where,
-            live_session_rooms: Iterable[str], now: dt.datetime) -> bool:
-    """The matrix's answer, with the rules above it (self, admins, cohort)."""
+            live_session_rooms: Iterable[str], now: dt.datetime, granted_rooms: Iterable[str] = ()) -> bool:
+    """The matrix's answer, with the rules above it (self, admins, cohort: `granted_rooms`, the rooms of the
+    actor's live cross-cohort grants, domain/cohorts.py)."""
     if actor is None:
         return False
     rooms = list(live_session_rooms)
     if target is not None:
         if target.person_id == actor.person_id or is_admin(target, now):
             return False
-        if not is_admin(actor, now) and target.cohort != actor.cohort:
+        if not may_act_across_cohort(actor, granted_rooms, where.room_slug, target.cohort, now):
             return False
     return any(scope_allows(MATRIX[action][role], role, actor, where, rooms, now) for role in ROLES if role != MEMBER)
 
 
 def ensure_allowed(action: str, actor: PersonFacts | None, target: PersonFacts | None, where: Where,
-                   live_session_rooms: Iterable[str], now: dt.datetime) -> None:
+                   live_session_rooms: Iterable[str], now: dt.datetime, granted_rooms: Iterable[str] = ()) -> None:
     """NotPermitted, saying why, unless the matrix lets the actor do this here."""
+    granted_rooms = frozenset(granted_rooms)
     if actor is not None and target is not None:
         if target.person_id == actor.person_id:
             raise NotPermitted("nobody may do this to themselves")
         if is_admin(target, now):
             raise NotPermitted("nobody acts on an admin here; raise it with the other admins")
-    if not allowed(action, actor, target, where, live_session_rooms, now):
+    if not allowed(action, actor, target, where, live_session_rooms, now, granted_rooms):
         place = f"in {where.room_slug}" if where.room_slug else "in every room"
         raise NotPermitted(f"you may not {DESCRIPTIONS[action]} {place} (see the permission matrix)"
                            if target is None or actor is None or is_admin(actor, now)
-                           or target.cohort == actor.cohort else
-                           "moderators act only on people of their own cohort")
+                           or may_act_across_cohort(actor, granted_rooms, where.room_slug, target.cohort, now) else
+                           "moderators act only on people of their own cohort (or in a room of the other cohort "
+                           "they hold a cross-cohort grant for)")
 
 
 def matrix_table() -> str:

@@ -10,6 +10,7 @@ from hearth_common.contracts.moderation import CASE_DECISIONS, REPORT_REASONS
 from hearth_common.pacing import Pace
 from hearth_common.people import MODERATOR_ROLES, Actor, PersonFacts, is_admin, may_moderate
 from hearth_common.text import optional_text
+from moderation_service.domain.cohorts import may_act_across_cohort
 from moderation_service.domain.errors import (
     InvalidReport,
     NotAModerator,
@@ -263,8 +264,8 @@ def may_review(moderator: PersonFacts | None, subject: PersonFacts | None, room_
     rooms, granted = list(room_slugs), set(granted_rooms)
     if subject is None or not subject.cohort:
         return False
-    same_cohort = moderator.cohort == subject.cohort
-    return bool(rooms) and all(may_moderate(moderator, slug, now) and (same_cohort or slug in granted)
+    return bool(rooms) and all(may_moderate(moderator, slug, now)
+                               and may_act_across_cohort(moderator, granted, slug, subject.cohort, now)
                                for slug in rooms)
 
 

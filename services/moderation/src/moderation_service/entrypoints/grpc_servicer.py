@@ -145,12 +145,14 @@ class ModerationServicer(SanctionsMethods, AppealsMethods, moderation_pb2_grpc.M
         return pb.CreateAutomodRuleResponse(rule=automod_rule_pb(made["rule"]), version=made["version"])
 
     def UpdateAutomodRule(self, request, context):
-        changed = self.service.automod.update_rule(person_calling(), request.rule_id, automod_spec(request.rule))
+        changed = self.service.automod.update_rule(person_calling(), request.rule_id, automod_spec(request.rule),
+                                                   request.idempotency_key)
         return pb.UpdateAutomodRuleResponse(rule=automod_rule_pb(changed["rule"]), version=changed["version"])
 
     def DeleteAutomodRule(self, request, context):
         return pb.DeleteAutomodRuleResponse(
-            version=self.service.automod.delete_rule(person_calling(), request.rule_id)["version"])
+            version=self.service.automod.delete_rule(person_calling(), request.rule_id,
+                                                    request.idempotency_key)["version"])
 
     def TestAutomod(self, request, context):
         tested = self.service.automod.test_text(person_calling(), request.text, request.room_slug, request.cohort,

@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 from hearth_common.clock import utcnow
 from hearth_common.ids import parse_uuid
-from hearth_common.people import KnownPerson, PersonFacts
 from hearth_common.vocabulary import ROOM_SLUG
 from moderation_service.domain import audit
 from moderation_service.domain.audit import AuditEntry, AuditQuery
 from moderation_service.domain.errors import InvalidReport
+from moderation_service.service_layer.facts import facts_of
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 
@@ -39,7 +39,7 @@ class AuditLogQueries:
             before=_cursor(page_token))
         now = self.clock()
         with self.uow_factory() as uow:
-            audit.ensure_may_read(_facts(uow.people.get(reader_id)), reader_id, query, now)
+            audit.ensure_may_read(facts_of(uow.people.get(reader_id)), reader_id, query, now)
             entries = uow.audit.list(query)
         more = len(entries) == query.limit
         return {"entries": [entry_view(e) for e in entries],
@@ -50,7 +50,7 @@ class AuditLogQueries:
         moderator_id = parse_uuid(moderator_id, "moderator_id", InvalidReport)
         now = self.clock()
         with self.uow_factory() as uow:
-            audit.ensure_may_see_figures(_facts(uow.people.get(reader_id)), reader_id, moderator_id, now)
+            audit.ensure_may_see_figures(facts_of(uow.people.get(reader_id)), reader_id, moderator_id, now)
             actions = uow.audit.count_by_action(moderator_id, since)
             overturned = uow.audit.count_overturned(moderator_id, since)
         return {"moderator_id": moderator_id, "actions": dict(sorted(actions.items())),
@@ -78,7 +78,3 @@ def _cursor(token: object) -> tuple[dt.datetime, str] | None:
     if moment.tzinfo is None:
         raise InvalidReport("page_token is not one this service gave out; start again without it")
     return moment, entry_id
-
-
-def _facts(person: KnownPerson | None) -> PersonFacts | None:
-    return person.facts() if person is not None and person.known else None

@@ -12,15 +12,16 @@ from hearth_common.clock import utcnow
 from hearth_common.contracts import room as room_contract
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
-from hearth_common.people import KnownPerson, PersonFacts
 from hearth_common.text import required_text
 from hearth_common.vocabulary import ROOM_SLUG, Cohort, values
+from moderation_service.domain import audit, events
 from moderation_service.domain import automod_rules as rules
-from moderation_service.domain import events
 from moderation_service.domain.automod_rules import ManagedRule, RuleSetVersion
 from moderation_service.domain.errors import AutomodRuleNotFound, InvalidAutomodRule, NotAnAutomodManager
 from moderation_service.domain.reports import NOTE_MAX, SEVERITY, Case, Report
 from moderation_service.service_layer import views
+from moderation_service.service_layer.facts import facts_of
+from moderation_service.service_layer.keyed import run_keyed
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 TEXT_MAX = 4000  # the longest text the test endpoint reads (room's longest message body is shorter)
@@ -55,9 +56,15 @@ class AutomodRules:
             uow.add_events([events.automod_rules_changed(current)])
         return current
 
-    def _change(self, uow: UnitOfWork, following: RuleSetVersion) -> None:
+    @staticmethod
+    def _change(uow: UnitOfWork, following: RuleSetVersion, action: str, actor_id: str, rule_id: str,
+                now: dt.datetime, rule: ManagedRule | None = None) -> None:
+        """A new version, announced, and the change in the audit log (source moderator, with the actor)."""
         uow.automod.add(following)
         uow.add_events([events.automod_rules_changed(following)])
+        uow.audit.append(audit.entry(action, now, audit.MODERATOR, actor_id=actor_id, subject_ref=rule_id,
+                                     details={"version": following.version,
+                                              "rule": rule.to_record() if rule is not None else None}))
 
     def list_rules(self, actor_id: str, scope: object = None) -> dict:
         """The rule set's latest version and its rules (`scope` narrows them to one scope), each saying whether
@@ -65,7 +72,7 @@ class AutomodRules:
         scope = rules.scope_of(scope) if scope else None
         now = self.clock()
         with self.uow_factory() as uow:
-            actor = _facts(uow.people.get(actor_id))
+            actor = facts_of(uow.people.get(actor_id))
             if not rules.may_see_rules(actor, now):
                 raise NotAnAutomodManager("automod rules are for moderators and admins")
             current = uow.automod.latest() or rules.first_version(now)
@@ -80,55 +87,53 @@ class AutomodRules:
         fingerprint = {k: v for k, v in rule.to_record().items() if k != "id"}
         call = IdempotentCall(actor_id, "moderation.CreateAutomodRule", idempotency_key, fingerprint)
 
-        def attempt() -> dict:
-            with self.uow_factory() as uow:
-                if (stored := call.stored(uow.idempotency)) is not None:
-                    return stored
-                now = self.clock()
-                rules.ensure_may_manage(_facts(uow.people.get(actor_id)), rule.rule.scope, now)
-                following = self._current(uow, now).with_rule(rule, actor_id, now)
-                self._change(uow, following)
-                result = call.remember(uow.idempotency, _changed(following, rule), now)
-                uow.commit()
-                return result
+        def create(uow: UnitOfWork, now: dt.datetime) -> dict:
+            rules.ensure_may_manage(facts_of(uow.people.get(actor_id)), rule.rule.scope, now)
+            following = self._current(uow, now).with_rule(rule, actor_id, now)
+            self._change(uow, following, "automod_rule_created", actor_id, rule.id, now, rule)
+            return _changed(following, rule)
 
-        return call.run(attempt, self.uow_factory)
+        return run_keyed(self.uow_factory, self.clock, call, create)
 
-    def update_rule(self, actor_id: str, rule_id: object, spec: Mapping) -> dict:
+    def update_rule(self, actor_id: str, rule_id: object, spec: Mapping, idempotency_key: object = None) -> dict:
         """Replaces a rule (same id) in a new version; the caller must manage both its old and its new scope."""
         rule_id = required_text(rule_id, "rule_id", rules.RULE_ID_MAX, error=InvalidAutomodRule)
         rule = rules.managed_rule(rule_id, spec)
-        with self.uow_factory() as uow:
-            now = self.clock()
+        call = IdempotentCall(actor_id, "moderation.UpdateAutomodRule", idempotency_key, rule.to_record())
+
+        def update(uow: UnitOfWork, now: dt.datetime) -> dict:
             current = self._current(uow, now)
             before = self._existing(uow, current, rule_id, actor_id, now)
-            rules.ensure_may_manage(_facts(uow.people.get(actor_id)), rule.rule.scope, now)
+            rules.ensure_may_manage(facts_of(uow.people.get(actor_id)), rule.rule.scope, now)
             if before == rule:  # nothing changes: no new version (the first one commits if it was just made)
-                uow.commit()
                 return _changed(current, rule)
             following = current.with_rule(rule, actor_id, now)
-            self._change(uow, following)
-            uow.commit()
+            self._change(uow, following, "automod_rule_updated", actor_id, rule_id, now, rule)
             return _changed(following, rule)
 
-    def delete_rule(self, actor_id: str, rule_id: object) -> dict:
-        """Removes a rule in a new version (a default rule too: the defaults are data admins may change)."""
+        return run_keyed(self.uow_factory, self.clock, call, update)
+
+    def delete_rule(self, actor_id: str, rule_id: object, idempotency_key: object = None) -> dict:
+        """Removes a rule in a new version (a default rule too: the defaults are data admins may change). With an
+        idempotency key, a retried delete answers as the first did (not NOT_FOUND)."""
         rule_id = required_text(rule_id, "rule_id", rules.RULE_ID_MAX, error=InvalidAutomodRule)
-        with self.uow_factory() as uow:
-            now = self.clock()
+        call = IdempotentCall(actor_id, "moderation.DeleteAutomodRule", idempotency_key, {"rule_id": rule_id})
+
+        def delete(uow: UnitOfWork, now: dt.datetime) -> dict:
             current = self._current(uow, now)
             self._existing(uow, current, rule_id, actor_id, now)
             following = current.without(rule_id, actor_id, now)
-            self._change(uow, following)
-            uow.commit()
+            self._change(uow, following, "automod_rule_deleted", actor_id, rule_id, now)
             return {"version": following.version}
+
+        return run_keyed(self.uow_factory, self.clock, call, delete)
 
     @staticmethod
     def _existing(uow: UnitOfWork, current: RuleSetVersion, rule_id: str, actor_id: str,
                   now: dt.datetime) -> ManagedRule:
         """The rule, when the caller may manage its scope. NOT_FOUND only for those who may see the rules (they can
         list them all anyway); anyone else is refused alike whether or not the rule exists."""
-        actor = _facts(uow.people.get(actor_id))
+        actor = facts_of(uow.people.get(actor_id))
         found = current.get(rule_id)
         if found is None and rules.may_see_rules(actor, now):
             raise AutomodRuleNotFound(f"no automod rule {rule_id!r}")
@@ -147,7 +152,7 @@ class AutomodRules:
         roles = rules.roles_of(author_roles)
         now = self.clock()
         with self.uow_factory() as uow:
-            if not rules.may_see_rules(_facts(uow.people.get(actor_id)), now):
+            if not rules.may_see_rules(facts_of(uow.people.get(actor_id)), now):
                 raise NotAnAutomodManager("testing automod rules is for moderators and admins")
             current = uow.automod.latest() or rules.first_version(now)
         verdict = current.rule_set().evaluate(text, room_slug, cohort, roles)
@@ -169,7 +174,7 @@ class AutomodRules:
         at = p.posted_at if posted else p.edited_at
         body = p.original_body or p.body
         current = uow.automod.latest() or rules.first_version(at)
-        author = _facts(uow.people.get(p.author_id))
+        author = facts_of(uow.people.get(p.author_id))
         recent = self._recent(uow, p.room_slug, p.author_id, p.message_id, at) if posted else ()
         verdict = current.rule_set().evaluate(body, p.room_slug, author.cohort if author else "",
                                               rules.roles_in(author, p.room_slug, at), recent)
@@ -179,7 +184,12 @@ class AutomodRules:
         flags = [(m, h) for m, h in rules.flag_hits(current, verdict.flags) if m.id not in already]
         if not flags:
             return []
-        report = self._automod_report(uow, p.room_slug, p.author_id, p.message_id, body, flags, self.clock())
+        now = self.clock()
+        report = self._automod_report(uow, p.room_slug, p.author_id, p.message_id, body, flags, now)
+        uow.audit.append(audit.entry("automod_flagged", now, audit.AUTOMOD, target_id=p.author_id,
+                                     room_slug=p.room_slug, subject_ref=report.id, reason=report.reason,
+                                     details={"case_id": report.case_id, "message_id": p.message_id,
+                                              "rule_ids": [managed.id for managed, _ in flags]}))
         for managed, _ in flags:
             uow.automod.add_flag(p.message_id, managed.id, report.id, report.filed_at)
         return [managed.id for managed, _ in flags]
@@ -217,8 +227,3 @@ class AutomodRules:
 
 def _changed(version: RuleSetVersion, rule: ManagedRule) -> dict:
     return {"version": version.version, "rule": views.automod_rule(version.get(rule.id) or rule, True)}
-
-
-def _facts(person: KnownPerson | None) -> PersonFacts | None:
-    return person.facts() if person is not None and person.known else None
-

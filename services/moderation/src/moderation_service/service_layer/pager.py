@@ -313,8 +313,8 @@ class PagerService:
         call = IdempotentCall(actor_id, "moderation.AcknowledgePage", idempotency_key, {"page_id": page_id})
 
         def effect(uow: UnitOfWork, now: dt.datetime) -> dict:
+            facts = self._console_holder(uow, actor_id, now)  # a member is refused before any page is looked up
             page = uow.pages.get(page_id, lock=True)
-            facts = facts_of(uow.people.get(actor_id))
             if page is None or not page.may_acknowledge(facts, now):
                 raise PageNotFound(f"no page {page_id} was sent to you")
             if page.acknowledge(actor_id, now):

@@ -35,6 +35,8 @@ from moderation_service.domain.reports import reason_of
 from moderation_service.domain.sanctions import IssuedWarning, Sanction
 from moderation_service.domain.sessions import LiveSession
 from moderation_service.service_layer import views
+from moderation_service.service_layer.facts import facts_of
+from moderation_service.service_layer.hiding import settle_hide
 from moderation_service.service_layer.keyed import run_keyed
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
@@ -247,7 +249,8 @@ class SanctionsService:
                 self._authorise(uow, perms.REMOVE_MESSAGE, actor_id, None, None, now, any_room=True)
                 raise MessageNotKnown(f"no message {message_id!r} is known to moderation")
             self._authorise(uow, perms.REMOVE_MESSAGE, actor_id, message.author_id, message.room_slug, now)
-            if message.deleted:
+            # a message hidden pending review is the moderator's to remove: the hide becomes final, never restored
+            if not settle_hide(uow, message_id, now) and message.deleted:
                 raise AlreadyEnded(f"message {message_id} was removed already")
             sanction = Sanction(id=new_id(), person_id=message.author_id, kind=rules.MESSAGE_REMOVAL,
                                 room_slug=message.room_slug, reason=reason, note=None, imposed_by=actor_id,
@@ -375,7 +378,7 @@ class SanctionsService:
                    room_slug: str | None, now: dt.datetime, any_room: bool = False) -> Acting:
         """The matrix's answer: first for the caller alone (so who may not act learns nothing of the person),
         then with the person. `any_room`: whether the caller may do this anywhere at all (before a lookup)."""
-        actor = _facts(uow.people.get(actor_id))
+        actor = facts_of(uow.people.get(actor_id))
         live_rooms = uow.live_sessions.rooms_led_by(actor_id) if actor is not None else []
         where = perms.Where(room_slug)
         if any_room:
@@ -386,10 +389,10 @@ class SanctionsService:
         perms.ensure_allowed(action, actor, None, where, live_rooms, now)
         if person_id is None:
             return Acting(actor, None)
-        target = _facts(uow.people.get(person_id))
+        target = facts_of(uow.people.get(person_id))
         if target is None:
             raise PersonNotKnown(f"no person {person_id} is known to moderation")
-        perms.ensure_allowed(action, actor, target, where, live_rooms, now)
+        perms.ensure_allowed(action, actor, target, where, live_rooms, now, uow.cohort_grants.rooms_of(actor_id, now))
         return Acting(actor, target)
 
     def authorise(self, uow: UnitOfWork, action: str, actor_id: str, person_id: str | None, room_slug: str | None,
@@ -480,10 +483,6 @@ def lift_action(kind: str, room_slug: str | None) -> str:
 
 def _notice(person_id: str, kind: str, text: str, room_slug: str | None, now: dt.datetime):
     return events.notice_issued(person_id, kind, text, room_slug, now)
-
-
-def _facts(person) -> PersonFacts | None:
-    return person.facts() if person is not None and person.known else None
 
 
 def _granted_rooms(actor: PersonFacts) -> list[str]:

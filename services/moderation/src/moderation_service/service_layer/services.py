@@ -6,13 +6,14 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from hearth_common.automod.rules import CRISIS_IS_HEARD
 from hearth_common.clock import utcnow
 from hearth_common.contracts import identity as identity_contract
 from hearth_common.contracts import room as room_contract
 from hearth_common.contracts.moderation import REPORT_REASONS
 from hearth_common.idempotency import IdempotentCall, purge_expired
 from hearth_common.ids import new_id, parse_uuid
-from hearth_common.people import KnownPerson, PersonFacts
+from hearth_common.people import KnownPerson, is_admin
 from hearth_common.text import optional_text, required_text
 from hearth_common.vocabulary import ROOM_SLUG
 from moderation_service.domain import audit, events
@@ -29,7 +30,9 @@ from moderation_service.domain.errors import (
 from moderation_service.domain.reports import Case, CohortGrant, HiddenMessage, KnownMessage, Membership, Report
 from moderation_service.service_layer import views
 from moderation_service.service_layer.automod import AutomodRules
-from moderation_service.service_layer.crisis import care_for_crisis
+from moderation_service.service_layer.crisis import care_for_crisis, tier_of
+from moderation_service.service_layer.facts import facts_of
+from moderation_service.service_layer.hiding import settle_hide
 from moderation_service.service_layer.keyed import run_keyed
 from moderation_service.service_layer.ports import RoomCalls
 from moderation_service.service_layer.unit_of_work import UnitOfWork
@@ -41,7 +44,7 @@ MESSAGE_RETENTION = dt.timedelta(days=30)
 PURGE_BATCH = 1000
 # The room events moderation keeps read models of.
 ROOM_EVENTS = (room_contract.MessagePosted.TYPE, room_contract.MessageEdited.TYPE, room_contract.MessageDeleted.TYPE,
-               room_contract.MemberJoined.TYPE, room_contract.MemberLeft.TYPE,
+               room_contract.MessageRestored.TYPE, room_contract.MemberJoined.TYPE, room_contract.MemberLeft.TYPE,
                room_contract.CohortAccessGranted.TYPE, room_contract.CohortAccessRevoked.TYPE)
 
 
@@ -133,7 +136,7 @@ class ModerationService:
     def _hide_if_weighty(self, uow: UnitOfWork, case: Case, message: KnownMessage, now: dt.datetime) -> None:
         """Hides the message pending review (once) when its open reports weigh HIDE_THRESHOLD or more. The case
         is locked, so the filings about its author (all the message's open reports) come one at a time."""
-        if uow.hidden_messages.get(message.id) is not None:
+        if uow.hidden_messages.get(message.id) is not None or not self._may_hide(uow, message, now):
             return
         reports = [r for r in uow.reports.open_in_case(case.id) if r.message_id == message.id]
         weight = rules.message_weight(reports, self._accuracies(uow, {r.reporter_id for r in reports}))
@@ -148,6 +151,19 @@ class ModerationService:
                                      details={"case_id": case.id, "weight": weight,
                                               "threshold": rules.HIDE_THRESHOLD,
                                               "reporters": len({r.reporter_id for r in reports})}))
+
+    @staticmethod
+    def _may_hide(uow: UnitOfWork, message: KnownMessage, now: dt.datetime) -> bool:
+        """A hide pending review never touches a message already removed (a restore would undo someone else's
+        removal), an admin's (no queue lists cases about admins, so nobody could show it again), or one whose
+        author's words read as crisis (medium tier on) or were cared for as crisis: that message stays posted.
+        Its case stays in the queue either way."""
+        if message.deleted:
+            return False
+        author = facts_of(uow.people.get(message.author_id))
+        if author is not None and is_admin(author, now):
+            return False
+        return uow.crisis_flags.get(message.id) is None and tier_of(message.body) < CRISIS_IS_HEARD
 
     def _idempotent(self, call: IdempotentCall, effect: Callable[[UnitOfWork, dt.datetime], dict]) -> dict:
         """Runs a filing in a unit of work, honouring the idempotency key. A twin filing at the same moment (the
@@ -167,7 +183,7 @@ class ModerationService:
             raise InvalidReport(refusal)
         now = self.clock()
         with self.uow_factory() as uow:
-            moderator = _facts(uow.people.get(actor_id))
+            moderator = facts_of(uow.people.get(actor_id))
             if moderator is None or not rules.moderates_somewhere(moderator, now):
                 raise NotAModerator("the review queue is for moderators and admins")
             scope = rules.queue_scope(moderator, uow.cohort_grants.rooms_of(actor_id, now), now, room_slug)
@@ -182,12 +198,15 @@ class ModerationService:
         case_id = parse_uuid(case_id, "case_id", InvalidReport)
         now = self.clock()
         with self.uow_factory() as uow:
+            actor = facts_of(uow.people.get(actor_id))
+            if actor is None or not rules.moderates_somewhere(actor, now):  # before any lookup: a member learns
+                raise NotAModerator("cases are for moderators and admins")  # nothing of which case ids exist
             case = uow.cases.get(case_id)
             if case is None:
                 raise CaseNotFound(f"no case {case_id}")
             reports = uow.reports.in_case(case.id) if not case.is_open else uow.reports.open_in_case(case.id)
             subject = uow.people.get(case.subject_id)
-            rules.ensure_may_review(_facts(uow.people.get(actor_id)), case.subject_id, _facts(subject),
+            rules.ensure_may_review(actor, case.subject_id, facts_of(subject),
                                     {r.room_slug for r in reports}, now, uow.cohort_grants.rooms_of(actor_id, now))
             accuracies = self._accuracies(uow, {r.reporter_id for r in reports})
             return self._case_view(uow, case, reports, subject, accuracies)
@@ -208,41 +227,38 @@ class ModerationService:
         call = IdempotentCall(actor_id, "moderation.DecideCase", idempotency_key,
                               {"case_id": case_id, "decision": decision, "remove_messages": remove, "note": note})
 
-        def attempt() -> dict:
-            with self.uow_factory() as uow:
-                if (stored := call.stored(uow.idempotency)) is not None:
-                    return stored
-                now = self.clock()
-                case = uow.cases.get(case_id, lock=True)
-                if case is None:
-                    raise CaseNotFound(f"no case {case_id}")
-                if not case.is_open:
-                    raise CaseClosed(f"case {case_id} was decided already ({case.decision})")
-                reports = uow.reports.open_in_case(case.id)
-                subject = uow.people.get(case.subject_id)
-                rules.ensure_may_review(_facts(uow.people.get(actor_id)), case.subject_id, _facts(subject),
-                                        {r.room_slug for r in reports}, now,
-                                        uow.cohort_grants.rooms_of(actor_id, now))
-                rules.ensure_not_a_reporter(actor_id, reports)
-                removed = self._order_room_actions(uow, actor_id, case, reports, decision, remove, now)
-                case.decide(decision, actor_id, note, removed, now, reports)
-                uow.cases.save(case)
-                for report in reports:
-                    uow.reports.save(report)
-                accuracies = self._recount_accuracy(uow, {r.reporter_id for r in reports}, decision)
-                uow.add_events([events.case_decided(case, reports)])
-                rooms = sorted({r.room_slug for r in reports})
-                uow.audit.append(audit.entry(
-                    "case_decided", now, audit.MODERATOR, actor_id=actor_id, target_id=case.subject_id,
-                    room_slug=rooms[0] if len(rooms) == 1 else None, subject_ref=case.id, reason=note,
-                    details={"decision": decision, "report_ids": [r.id for r in reports], "room_slugs": rooms,
-                             "removed_message_ids": removed}))
-                view = self._case_view(uow, case, reports, subject, accuracies)
-                result = call.remember(uow.idempotency, view, now)
-                uow.commit()
-                return result
+        def decide(uow: UnitOfWork, now: dt.datetime) -> dict:
+            actor = facts_of(uow.people.get(actor_id))
+            if actor is None or not rules.moderates_somewhere(actor, now):
+                raise NotAModerator("deciding cases is for moderators and admins")
+            case = uow.cases.get(case_id, lock=True)
+            if case is None:
+                raise CaseNotFound(f"no case {case_id}")
+            # The caller is authorised before anything of the case's state is told (a reporter must not learn the
+            # decision from the refusal): the rooms are those of all its reports once it is decided.
+            reports = uow.reports.open_in_case(case.id) if case.is_open else uow.reports.in_case(case.id)
+            subject = uow.people.get(case.subject_id)
+            rules.ensure_may_review(actor, case.subject_id, facts_of(subject), {r.room_slug for r in reports}, now,
+                                    uow.cohort_grants.rooms_of(actor_id, now))
+            if not case.is_open:
+                raise CaseClosed(f"case {case_id} was decided already ({case.decision})")
+            rules.ensure_not_a_reporter(actor_id, reports)
+            removed = self._order_room_actions(uow, actor_id, case, reports, decision, remove, now)
+            case.decide(decision, actor_id, note, removed, now, reports)
+            uow.cases.save(case)
+            for report in reports:
+                uow.reports.save(report)
+            accuracies = self._recount_accuracy(uow, {r.reporter_id for r in reports}, decision)
+            uow.add_events([events.case_decided(case, reports)])
+            rooms = sorted({r.room_slug for r in reports})
+            uow.audit.append(audit.entry(
+                "case_decided", now, audit.MODERATOR, actor_id=actor_id, target_id=case.subject_id,
+                room_slug=rooms[0] if len(rooms) == 1 else None, subject_ref=case.id, reason=note,
+                details={"decision": decision, "report_ids": [r.id for r in reports], "room_slugs": rooms,
+                         "removed_message_ids": removed}))
+            return self._case_view(uow, case, reports, subject, accuracies)
 
-        return call.run(attempt, self.uow_factory)
+        return run_keyed(self.uow_factory, self.clock, call, decide)
 
     @staticmethod
     def _order_room_actions(uow: UnitOfWork, actor_id: str, case: Case, reports: list[Report], decision: str,
@@ -257,6 +273,8 @@ class ModerationService:
         removed = [m for m in reported if remove or m in hidden] if decision == rules.AGREE else []
         for message_id in removed:  # room's removal is idempotent: a hidden message asked again is no harm
             uow.room_actions.add(actions.remove_message(message_id, actor_id, rules.REMOVED_REASON, now))
+            if message_id not in hidden:
+                settle_hide(uow, message_id, now)
         for hide in hidden.values():
             hide.decided_at = now
             if decision == rules.AGREE:
@@ -337,10 +355,17 @@ class ModerationService:
                                                     p.joined_at if joined else p.left_at, p.seq))
                 case room_contract.MessagePosted():
                     if uow.messages.get(p.message_id, lock=True) is None:
-                        uow.messages.save(KnownMessage(p.message_id, p.room_slug, p.author_id, p.body, p.posted_at,
-                                                       p.seq))
+                        # the author's own words (moderators are staff): what reports, hides and flags read
+                        uow.messages.save(KnownMessage(p.message_id, p.room_slug, p.author_id,
+                                                       p.original_body or p.body, p.posted_at, p.seq))
                     self.automod.flag_message(uow, p)
                     care_for_crisis(uow, p, self.clock())  # care only: never a report, warning or sanction
+                case room_contract.MessageRestored():  # a moderator showed it again: it may be removed anew
+                    current = uow.messages.get(p.message_id, lock=True)
+                    if current is None or current.seq < p.seq:
+                        uow.messages.save(KnownMessage(
+                            p.message_id, p.room_slug, p.author_id, current.body if current else p.body,
+                            current.posted_at if current else p.restored_at, p.seq, deleted=False))
                 case room_contract.CohortAccessGranted():
                     uow.cohort_grants.granted(CohortGrant(p.grant_id, p.person_id, p.room_slug, p.expires_at))
                 case room_contract.CohortAccessRevoked():
@@ -351,9 +376,12 @@ class ModerationService:
                         edited = isinstance(p, room_contract.MessageEdited)
                         uow.messages.save(KnownMessage(
                             p.message_id, p.room_slug, p.author_id,
-                            p.body if edited else (current.body if current else ""),
+                            (p.original_body or p.body) if edited else (current.body if current else ""),
                             current.posted_at if current else (p.edited_at if edited else p.deleted_at),
                             p.seq, deleted=not edited))
+                    if isinstance(p, room_contract.MessageDeleted) and not (p.by_moderation
+                                                                            and p.reason == rules.HIDDEN_REASON):
+                        settle_hide(uow, p.message_id, p.deleted_at)  # not the hide's removal: never restored
                     self.automod.flag_message(uow, p)
                     if isinstance(p, room_contract.MessageEdited):  # words edited into crisis are met with care too
                         care_for_crisis(uow, p, self.clock())
@@ -375,7 +403,3 @@ class ModerationService:
 
     def purge_idempotency_records(self) -> int:
         return purge_expired(self.uow_factory, self.clock())
-
-
-def _facts(person: KnownPerson | None) -> PersonFacts | None:
-    return person.facts() if person is not None and person.known else None

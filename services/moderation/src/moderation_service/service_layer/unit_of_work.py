@@ -170,8 +170,9 @@ class ShiftsRepository(Protocol):
 
 
 class StaffRepository(Protocol):
-    def admins(self) -> list[KnownPerson]:
-        """The people holding an active admin grant (expiry is the caller's to check)."""
+    def admins(self, now: dt.datetime | None = None) -> list[KnownPerson]:
+        """The people who are admins `now` (the clock's now when not given): an active, unexpired admin grant
+        for every room, as hearth_common.people.is_admin and the queue's query read it."""
 
 
 class PagesRepository(Protocol):
