@@ -8,11 +8,16 @@ and every call is answered (a unary call within its deadline; a stream with its 
 Bounded: HEARTH_FUZZ_EXAMPLES examples of each method (default 25) and of raw bytes (ten times that), about a
 minute in all with the processes' start; `HEARTH_FUZZ_EXAMPLES=500 make test-e2e` for a long run.
 """
+import datetime as dt
 import os
 import subprocess
+import time
+from unittest import mock
 
 import grpc
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from e2e_helpers import ADMIN, BIN, Proc, Stack, free_port, wait_serving
 from google.protobuf import message_factory
 from google.protobuf.descriptor import FieldDescriptor
@@ -25,6 +30,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from hearth_common import testing
+from identity_service.entrypoints.grpc_servicer import PUBLIC_METHODS
 
 EXAMPLES = int(os.environ.get("HEARTH_FUZZ_EXAMPLES", "25"))
 T = 10
@@ -41,6 +47,7 @@ SERVICES = {
     "moderation": mpb.DESCRIPTOR.services_by_name["ModerationService"],
 }
 METHODS = [(name, method) for name, service in SERVICES.items() for method in service.methods]
+PROTECTED = [(name, method) for name, method in METHODS if not (name == "identity" and method.name in PUBLIC_METHODS)]
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +90,9 @@ def platform(e2e_env, tmp_path_factory):
             "invalid": [("authorization", "Bearer not.a.token")],
             "member": bearer(identity.Login(ipb.LoginRequest(username="fuzz_member", password=PASSWORD), timeout=T)),
             "admin": bearer(identity.Login(ipb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=T)),
+            # identity's own kid on claims signed by another key; and identity's real key on a token an hour old
+            "forged": forged_token(identity, member.id),
+            "expired": expired_token(env, "fuzz_member"),
         }
         # Both people reach room's read model through identity's events; the admin's role too.
         testing.eventually(lambda: "try again" not in " ".join(rooms.CheckAccess(
@@ -112,6 +122,27 @@ def platform(e2e_env, tmp_path_factory):
 
 def bearer(login):
     return [("authorization", f"Bearer {login.tokens.access_token}")]
+
+
+def forged_token(identity, person_id: str) -> list[tuple[str, str]]:
+    """Claims as identity makes them, with the kid of identity's published key, signed by another key."""
+    kid = identity.GetPublicKeys(ipb.GetPublicKeysRequest(), timeout=T).keys[0].kid
+    now = int(time.time())
+    claims = {"iss": "hearth-identity", "aud": "hearth", "sub": person_id, "iat": now, "exp": now + 300, "roles": []}
+    token = jwt.encode(claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": kid})
+    return [("authorization", f"Bearer {token}")]
+
+
+def expired_token(env: dict, username: str) -> list[tuple[str, str]]:
+    """A token identity's own service signs with its real key, as if logged in an hour ago: expired."""
+    from identity_service import settings as identity_settings
+    from identity_service.bootstrap import build_service
+
+    with mock.patch.dict(os.environ, env):
+        service = build_service(identity_settings.load())
+    service.clock = lambda: dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    token = service.login(username, PASSWORD)["tokens"]["access_token"]
+    return [("authorization", f"Bearer {token}")]
 
 
 def succeeds(call, request, **kwargs) -> bool:
@@ -250,6 +281,16 @@ def call(channels, service: str, method, payload, metadata, raw: bool = False) -
         assert exc.code() != grpc.StatusCode.DEADLINE_EXCEEDED, f"{path} gave no answer within {T} s"
         assert exc.code() not in NEVER, f"{path}: {exc.code().name} {exc.details()!r}"
         return exc.code()
+
+
+@pytest.mark.parametrize("service, method", PROTECTED, ids=[f"{s}.{m.name}" for s, m in PROTECTED])
+def test_every_method_but_identitys_public_ones_refuses_a_missing_forged_or_expired_token(platform, service, method):
+    """Issue 14's scenario (g), over the real processes, for every RPC of every service (a role without the right
+    is tried per RPC in each service's grpc tier: moderation's auth matrix)."""
+    channels, auth, _ = platform
+    request = message_factory.GetMessageClass(method.input_type)()
+    for who in ("none", "forged", "expired"):
+        assert call(channels, service, method, request, auth[who]) == grpc.StatusCode.UNAUTHENTICATED, who
 
 
 @pytest.mark.parametrize("service, method", METHODS, ids=[f"{s}.{m.name}" for s, m in METHODS])
