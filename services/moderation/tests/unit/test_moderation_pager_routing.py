@@ -156,3 +156,13 @@ def test_the_care_notice_cooldown_sees_the_last_notice_however_much_else_is_logg
     assert len(cares) == 1
     with uow_factory() as uow:
         assert uow.audit.latest(friend, CARE_NOTICE_SENT).target_id == friend
+
+
+def test_a_shift_whose_role_was_revoked_is_not_listed_as_on_duty(pager, world):
+    moderator, revoke = revocable_moderator(world, "mo", ROOM, cohort="adult")
+    other = world.moderator("mo2", ROOM)
+    pager.go_on_duty(moderator)
+    pager.go_on_duty(other)
+    assert {s["moderator_id"] for s in pager.who_is_on_duty(other)} == {moderator, other}
+    revoke()
+    assert [s["moderator_id"] for s in pager.who_is_on_duty(other)] == [other]

@@ -15,7 +15,8 @@ from moderation_service.domain import crisis as care
 from moderation_service.domain import pager as pager_rules
 from moderation_service.domain.crisis import CrisisFlag
 from moderation_service.domain.pager import Page
-from moderation_service.service_layer.pager import facts_of, send_care_notice, send_page
+from moderation_service.service_layer.facts import facts_of
+from moderation_service.service_layer.pager import send_care_notice, send_page
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 EXCERPT_MAX = 2000

@@ -16,7 +16,7 @@ from hearth_common.clock import utcnow
 from hearth_common.contracts.identity import ADULT, TEEN
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id, parse_uuid
-from hearth_common.people import KnownPerson, PersonFacts, is_admin, is_staff
+from hearth_common.people import PersonFacts, is_admin, is_staff
 from hearth_common.text import optional_text
 from moderation_service.domain import audit, events
 from moderation_service.domain import crisis as care
@@ -32,6 +32,7 @@ from moderation_service.domain.errors import (
 from moderation_service.domain.pager import OnDuty, Page, Shift
 from moderation_service.domain.reports import moderates_somewhere
 from moderation_service.service_layer import views
+from moderation_service.service_layer.facts import facts_of
 from moderation_service.service_layer.keyed import run_keyed
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
@@ -50,10 +51,6 @@ def default_resources() -> dict[str, list[str]]:
 
 
 DEFAULT_RESOURCES = default_resources()
-
-
-def facts_of(person: KnownPerson | None) -> PersonFacts | None:
-    return person.facts() if person is not None and person.known else None
 
 
 # --- what the crisis path and the pager share ---------------------------------------------------------------
@@ -93,7 +90,7 @@ def room_cohort(uow: UnitOfWork, room_slug: str, subject_id: str | None, summone
 
 
 def admin_ids(uow: UnitOfWork, now: dt.datetime) -> list[str]:
-    return [p.person_id for p in uow.staff.admins() if (f := facts_of(p)) is not None and is_admin(f, now)]
+    return [p.person_id for p in uow.staff.admins(now) if (f := facts_of(p)) is not None and is_admin(f, now)]
 
 
 def send_care_notice(uow: UnitOfWork, person_id: str, text: str, room_slug: str, cohort: str | None,
@@ -196,6 +193,8 @@ class PagerService:
                 raise NotAModerator("who is on duty is shown to moderators and admins")
             listed = []
             for d in on_duty(uow, now):
+                if not moderates_somewhere(d.facts, now):
+                    continue  # a shift whose holder's role lapsed or was revoked pages nobody: not on duty
                 if room is None or d.shift.covers(d.facts, room, None, now):
                     listed.append(views.shift(d.shift, uow.people.get(d.shift.moderator_id), d.crisis_trained))
             return listed
