@@ -112,3 +112,17 @@ def test_overturned_actions_are_counted_by_who_had_acted(clean_engine):
         assert uow.audit.count_overturned(MOD) == 3
         assert uow.audit.count_overturned(MOD, since=AT + dt.timedelta(minutes=1)) == 2
         assert uow.audit.count_overturned(OTHER_MOD) == 0
+
+
+def test_a_removal_besides_the_hides_own_is_found_by_message(clean_engine):
+    hide = actions.remove_message("m-1", "service:moderation", "hidden pending review", AT)
+    other = actions.remove_message("m-2", MOD, "abusive", AT)
+    with uow_factory(clean_engine)() as uow:
+        uow.room_actions.add(hide)
+        uow.room_actions.add(other)
+        uow.room_actions.add(actions.restore_message("m-1", MOD, "shown again", AT))
+        uow.commit()
+    with uow_factory(clean_engine)() as uow:
+        assert not uow.room_actions.removal_besides("m-1", hide.id)  # only the hide's own, and a restore
+        assert uow.room_actions.removal_besides("m-1", None)
+        assert uow.room_actions.removal_besides("m-2", hide.id)

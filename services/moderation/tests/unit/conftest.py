@@ -320,6 +320,10 @@ class FakeRoomActions(InMemoryRepository):
     def get(self, action_id: str, *, lock: bool = False) -> RoomAction | None:
         return self._get(self.table, action_id)
 
+    def removal_besides(self, message_id: str, action_id: str | None) -> bool:
+        return any(a.kind == "remove_message" and a.args.get("message_id") == message_id and a.id != action_id
+                   for a in self._rows().values())
+
     def save(self, action: RoomAction) -> None:
         self._put(self.table, action.id, action)
 

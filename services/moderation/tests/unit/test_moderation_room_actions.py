@@ -92,3 +92,24 @@ def test_a_call_room_refuses_to_the_caller_is_retried_not_dropped(uow_factory, r
     runner.run_due()
     assert stored(uow_factory, action).status == actions.PENDING and "may not call" in stored(uow_factory,
                                                                                               action).last_error
+
+
+def test_a_moderators_removal_recorded_after_a_restore_wins_whichever_is_due_first(uow_factory, room, runner,
+                                                                                    clock):
+    """A disagree decision orders the hide's undoing; a moderator's RemoveMessage that began before it but
+    committed after it has the earlier due time. room is asked to remove; the restore gives way."""
+    from moderation_service.domain.reports import HiddenMessage
+
+    start = clock()
+    hide = actions.remove_message("m-1", "service:moderation", "hidden pending review", start)
+    hide.succeeded(start)
+    removal = actions.remove_message("m-1", "mod-1", "abusive", start)  # due first: its transaction began first
+    clock.advance(seconds=1)
+    restore = actions.restore_message("m-1", "mod-2", "shown again after review", clock())
+    with uow_factory() as uow:
+        uow.hidden_messages.add(HiddenMessage("m-1", "case-1", "sharing-circle", "p-1", hide.id, start, 6.0))
+        uow.commit()
+    record(uow_factory, hide, restore, removal)
+    runner.run_due()
+    assert room.removed == [("m-1", "mod-1", "abusive")] and room.restored == []
+    assert stored(uow_factory, restore).status == actions.GONE

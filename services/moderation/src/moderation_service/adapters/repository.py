@@ -35,7 +35,7 @@ from moderation_service.domain.reports import (
     Report,
     accuracy,
 )
-from moderation_service.domain.room_actions import PENDING, RoomAction
+from moderation_service.domain.room_actions import PENDING, REMOVE_MESSAGE, RoomAction
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 SOURCE = "moderation"
@@ -454,6 +454,13 @@ class RoomActionsRepository(_Repo):
         stmt = self._select().where(orm.room_actions.c.id == action_id)
         row = self.connection.execute(stmt.with_for_update() if lock else stmt).mappings().first()
         return RoomAction(**row) if row is not None else None
+
+    def removal_besides(self, message_id: str, action_id: str | None) -> bool:
+        t = orm.room_actions
+        stmt = sa.select(t.c.id).where(t.c.kind == REMOVE_MESSAGE, t.c.args["message_id"].as_string() == message_id)
+        if action_id is not None:
+            stmt = stmt.where(t.c.id != action_id)
+        return self.connection.execute(stmt.limit(1)).first() is not None
 
     def save(self, action: RoomAction) -> None:
         values = dataclasses.asdict(action)

@@ -34,11 +34,26 @@ class RoomActionRunner:
                 action = uow.room_actions.next_due(now)
                 if action is None:
                     return tried
-                self._carry_out(action, now)
+                if self._overtaken(uow, action):
+                    action.succeeded(now, gone=True)
+                    action.last_error = "a moderator's removal of the message was recorded since: it stays removed"
+                else:
+                    self._carry_out(action, now)
                 uow.room_actions.save(action)
                 uow.commit()
             tried += 1
         return tried
+
+    @staticmethod
+    def _overtaken(uow: UnitOfWork, action: RoomAction) -> bool:
+        """A restore of a message hidden pending review gives way to any other removal of it recorded meanwhile (a
+        moderator's RemoveMessage that committed just after the decision to show it again, whose call may even
+        be due first): a moderator's removal wins over the hide's undoing, whichever room is asked first."""
+        if action.kind != actions.RESTORE_MESSAGE:
+            return False
+        message_id = action.args["message_id"]
+        hide = uow.hidden_messages.get(message_id)
+        return uow.room_actions.removal_besides(message_id, hide.action_id if hide is not None else None)
 
     def _carry_out(self, action: RoomAction, now: dt.datetime) -> None:
         try:

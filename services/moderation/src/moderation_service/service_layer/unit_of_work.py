@@ -144,6 +144,9 @@ class RoomActionsRepository(Protocol):
         """The oldest pending action due by `now`, locked; one another worker holds is skipped, not waited for."""
     def save(self, action: RoomAction) -> None: ...
     def get(self, action_id: str, *, lock: bool = False) -> RoomAction | None: ...
+    def removal_besides(self, message_id: str, action_id: str | None) -> bool:
+        """Whether a call to remove this message, other than `action_id` (a hide's own), was recorded."""
+
 
 class AutomodRepository(Protocol):
     """The versions of the automod rule set (each one whole) and the flags automod has filed."""
