@@ -3,6 +3,8 @@ versions of the whole set and their events, the test endpoint, and automod's fla
 message and rule, never paced, counted in no person's accuracy, never for crisis)."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from moderation_unit_helpers import OTHER_ROOM, ROOM
 
@@ -177,6 +179,17 @@ def test_a_flag_opens_the_case_about_the_author_with_an_automod_report(service, 
     assert report["reason"] == "contact_details"
     assert report["note"] == "automod: default-contact-adult (contact)"
     assert [e.data["reason"] for e in published if e.type == "report_filed"] == ["contact_details"]
+
+
+def test_an_author_moderation_does_not_know_yet_is_flagged_by_every_cohorts_rules(service, world, admin):
+    """room's message can reach moderation before identity's registration of its author (the events race): the
+    cohort-scoped default still flags contact details, for an admin to review."""
+    stranger = str(uuid.uuid4())
+    world.post(stranger, "text me on 07700 900123")
+    [case] = service.queue(admin)
+    [report] = case["reports"]
+    assert (case["subject"]["person_id"], report["reporter_id"], report["reason"]) == (
+        stranger, AUTOMOD, "contact_details")
 
 
 def test_a_word_rule_flags_with_its_reason_and_a_person_report_joins_the_same_case(service, world, admin):

@@ -10,6 +10,7 @@ from hearth_common.automod import RecentMessage
 from hearth_common.automod.rules import CRISIS_IS_HEARD
 from hearth_common.clock import utcnow
 from hearth_common.contracts import room as room_contract
+from hearth_common.contracts.identity import COHORTS
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
 from hearth_common.text import required_text
@@ -176,12 +177,16 @@ class AutomodRules:
         current = uow.automod.latest() or rules.first_version(at)
         author = facts_of(uow.people.get(p.author_id))
         recent = self._recent(uow, p.room_slug, p.author_id, p.message_id, at) if posted else ()
-        verdict = current.rule_set().evaluate(body, p.room_slug, author.cohort if author else "",
-                                              rules.roles_in(author, p.room_slug, at), recent)
-        if verdict.crisis >= CRISIS_IS_HEARD:
+        # An author whose registration has not reached moderation yet (identity's and room's events race): every
+        # cohort's flag rules read the message, so nothing escapes review for arriving first; a moderator decides.
+        cohorts = (author.cohort,) if author is not None and author.cohort else COHORTS
+        verdicts = [current.rule_set().evaluate(body, p.room_slug, cohort, rules.roles_in(author, p.room_slug, at),
+                                                recent) for cohort in cohorts]
+        if any(verdict.crisis >= CRISIS_IS_HEARD for verdict in verdicts):
             return []  # a person in crisis is met with care (crisis handling's), never a case
         already = uow.automod.flagged(p.message_id)
-        flags = [(m, h) for m, h in rules.flag_hits(current, verdict.flags) if m.id not in already]
+        hits = [hit for verdict in verdicts for hit in verdict.flags]
+        flags = [(m, h) for m, h in rules.flag_hits(current, hits) if m.id not in already]
         if not flags:
             return []
         now = self.clock()
