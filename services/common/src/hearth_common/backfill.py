@@ -4,7 +4,8 @@ The rule (ARCHITECTURE.md, "A service added to a running platform"):
 - a consumer's migrate step declares its event queues and bindings (`declare_consumer_queues`), so they exist
   before any process of the platform starts (`make run`, compose) and events published meanwhile wait;
 - on its first start a consumer's worker asks each producer it consumes for a replay of the events it binds
-  (`EventBackfill`, the RPC `<producer>.replay_events`), once per producer: what the producer published before
+  (`EventBackfill`, the RPC `<producer>.replay_events`), once per producer and event type (an upgrade that binds
+  a new type asks for that type): what the producer published before
   the consumer's queues existed is published again, to that consumer's queues only (`replay_routing_key`).
 A replay is always safe: consumers claim events by id and keep a seq per fact, so what they had is ignored.
 `replay_events_command` is the body of every `<service>-replay-events` command (an operator's replay).
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import kombu
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 
 from hearth_common import errors
@@ -96,7 +98,8 @@ def declare_worker_queues(amqp_uri: str, target: str) -> int:
 
 
 def define_backfill_table(metadata: sa.MetaData) -> sa.Table:
-    """A consumer's record of the replays it asked for: one row per producer once that producer replayed to it."""
+    """A consumer's record of the replays it asked for: one row per producer once that producer replayed to it, with
+    the event types it replayed (`event_types`; null on a row written before they were recorded: none known)."""
     return sa.Table(
         "event_backfills",
         metadata,
@@ -104,6 +107,7 @@ def define_backfill_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("through_seq", sa.BigInteger, nullable=False),
         sa.Column("replayed", sa.Integer, nullable=False),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("event_types", sa.JSON().with_variant(postgresql.JSONB, "postgresql")),
     )
 
 
@@ -131,11 +135,21 @@ class EventBackfill:
         self._said_unavailable: set[str] = set()
 
     def pending(self) -> dict[str, list[str]]:
-        """{producer: event types} for every producer that has not replayed to this consumer yet."""
+        """{producer: event types} for every producer that has not replayed these types to this consumer yet: all
+        it binds on a first start, and after an upgrade the types it binds now and did not before (a worker
+        already deployed that starts consuming a new event type is replayed what was published before)."""
         wanted = event_types_by_source(self.consumers)
         with self.engine.connect() as conn:
-            done = set(conn.execute(sa.select(self.table.c.source)).scalars())
-        return {source: types for source, types in wanted.items() if source not in done}
+            done = self._replayed(conn)
+        missing = {source: [t for t in types if t not in done.get(source, set())] for source, types in wanted.items()}
+        return {source: types for source, types in missing.items() if types}
+
+    def _replayed(self, conn, source: str | None = None) -> dict[str, set[str]]:
+        """{producer: the event types it replayed to this consumer} (a row without types: none known)."""
+        stmt = sa.select(self.table.c.source, self.table.c.event_types)
+        if source is not None:
+            stmt = stmt.where(self.table.c.source == source)
+        return {row.source: set(row.event_types or ()) for row in conn.execute(stmt)}
 
     def run_once(self) -> dict[str, list[str]]:
         """One pass: the queues made sure of (with their replay bindings: a worker may have re-created a queue),
@@ -157,7 +171,9 @@ class EventBackfill:
             if not conn.execute(sa.select(sa.func.pg_try_advisory_lock(key))).scalar():
                 return False  # another replica is asking: its record is seen on the next pass
             try:
-                if conn.execute(sa.select(self.table.c.source).where(self.table.c.source == source)).first():
+                replayed = self._replayed(conn, source).get(source, set())
+                types = [t for t in types if t not in replayed]
+                if not types:
                     return True
                 try:
                     answer = self.ask_replay(source, self.consumer, types)
@@ -168,9 +184,11 @@ class EventBackfill:
                     log.log(level, "producer not there to replay its events yet; asking again later",
                             extra={"source": source, "reason": str(exc)})
                     return False
-                conn.execute(sa.insert(self.table).values(
-                    source=source, through_seq=int(answer["through_seq"]), replayed=int(answer["replayed"]),
-                    completed_at=dt.datetime.now(dt.timezone.utc)))
+                values = {"through_seq": int(answer["through_seq"]), "replayed": int(answer["replayed"]),
+                          "completed_at": dt.datetime.now(dt.timezone.utc),
+                          "event_types": sorted(replayed | set(types))}
+                insert = postgresql.insert(self.table).values(source=source, **values)
+                conn.execute(insert.on_conflict_do_update(index_elements=[self.table.c.source], set_=values))
             finally:
                 conn.execute(sa.select(sa.func.pg_advisory_unlock(key)))
         log.info("backfilled from producer", extra={"source": source, "replayed": answer["replayed"],

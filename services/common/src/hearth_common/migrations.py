@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.operations import ops
+from sqlalchemy.dialects import postgresql
 
-from hearth_common.backfill import define_backfill_table
 from hearth_common.db import new_metadata
 from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.inbox import define_inbox_table
@@ -77,8 +77,23 @@ def create_inbox_table(op) -> None:
 
 
 def create_backfill_table(op) -> None:
-    """The record of the replays a consuming service asked its producers for (hearth_common.backfill)."""
-    create_table(op, define_backfill_table(new_metadata()))
+    """The record of the replays a consuming service asked its producers for (hearth_common.backfill), as first
+    defined (without `event_types`: add_backfill_event_types adds it)."""
+    create_table(op, sa.Table(  # written out: the shape this helper first created, frozen
+        "event_backfills",
+        new_metadata(),
+        sa.Column("source", sa.String(50), primary_key=True),
+        sa.Column("through_seq", sa.BigInteger, nullable=False),
+        sa.Column("replayed", sa.Integer, nullable=False),
+        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=False),
+    ))
+
+
+def add_backfill_event_types(op) -> None:
+    """event_backfills' `event_types` (the types each producer replayed), so an upgrade that binds a new event type
+    is replayed that type (hearth_common.backfill)."""
+    op.add_column("event_backfills", sa.Column("event_types", sa.JSON().with_variant(postgresql.JSONB, "postgresql"),
+                                               nullable=True))
 
 
 def create_people_table(op) -> None:

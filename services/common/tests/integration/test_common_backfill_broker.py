@@ -161,3 +161,33 @@ def test_no_transaction_stays_open_while_the_producer_answers(engine, vhost):
     assert EventBackfill(engine, backfills, "room", ROOM, producer_watching_the_consumers_database, vhost
                          ).run_once() == {}
     assert seen and "idle in transaction" not in seen  # the lock is held by an idle session, not a transaction
+
+
+def test_an_upgrade_that_binds_a_new_event_type_is_replayed_that_type_alone(engine, vhost):
+    asked = []
+
+    def ask_replay(source, consumer, event_types):
+        asked.append((source, event_types))
+        return {"replayed": 1, "through_seq": 20}
+
+    assert EventBackfill(engine, backfills, "room", ROOM, ask_replay, vhost).run_once() == {}
+    upgraded = ROOM + [consumer_queue("room", "badge_awarded")]  # the next release binds one more type
+    asked.clear()
+    assert EventBackfill(engine, backfills, "room", upgraded, ask_replay, vhost).run_once() == {}
+    assert asked == [("demo", ["badge_awarded"])]
+    asked.clear()
+    assert EventBackfill(engine, backfills, "room", upgraded, ask_replay, vhost).run_once() == {} and asked == []
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(backfills.c.event_types)).scalar_one() == [
+            "badge_awarded", "person_registered", "role_granted"]
+
+
+def test_a_row_recorded_before_types_were_kept_is_asked_again_for_every_type(engine, vhost):
+    with engine.begin() as conn:  # as a consumer that backfilled before this release left it
+        conn.execute(sa.insert(backfills).values(source="demo", through_seq=5, replayed=2,
+                                                 completed_at=sa.func.now(), event_types=None))
+    asked = []
+    backfill = EventBackfill(engine, backfills, "room", ROOM, lambda *a: asked.append(a) or {"replayed": 0,
+                                                                                            "through_seq": 5}, vhost)
+    assert backfill.run_once() == {}
+    assert asked == [("demo", "room", ["person_registered", "role_granted"])]

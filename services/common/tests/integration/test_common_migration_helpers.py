@@ -61,11 +61,12 @@ def test_the_helpers_make_the_tables_identity_and_room_have(service_schemas):
 
 
 def test_the_backfill_table_is_made_as_common_defines_it():
+    """The first helper's frozen shape, then the column a later migration adds: together, today's definition."""
     from alembic.autogenerate import compare_metadata
 
     from hearth_common.backfill import define_backfill_table
 
-    url = made_by_helpers(migrations.create_backfill_table)
+    url = made_by_helpers(migrations.create_backfill_table, migrations.add_backfill_event_types)
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         metadata = new_metadata()
