@@ -18,6 +18,7 @@ from moderation_service.domain import audit, events
 from moderation_service.domain import permissions as perms
 from moderation_service.domain.appeals import Appeal
 from moderation_service.domain.errors import AppealNotFound, InvalidAppeal
+from moderation_service.service_layer.facts import facts_of
 from moderation_service.service_layer.keyed import run_keyed
 from moderation_service.service_layer.sanctions import SanctionsService, lift_action
 from moderation_service.service_layer.unit_of_work import UnitOfWork
@@ -116,13 +117,13 @@ class AppealsService:
                 return [appeal_view(a, for_moderator=False) for a in uow.appeals.of_person(reader_id)[:limit]]
             acting = self.sanctions.authorise(uow, perms.LIFT, reader_id, None, None, now, any_room=True)
             live_rooms = uow.live_sessions.rooms_led_by(reader_id)
+            granted = uow.cohort_grants.rooms_of(reader_id, now)
             facts: dict[str, PersonFacts | None] = {}
             mine = []
             for appeal in uow.appeals.open(rules.OPEN_SCAN):
                 if appeal.person_id not in facts:
-                    person = uow.people.get(appeal.person_id)
-                    facts[appeal.person_id] = person.facts() if person is not None and person.known else None
-                if _may_decide(acting.actor, facts[appeal.person_id], appeal, live_rooms, now):
+                    facts[appeal.person_id] = facts_of(uow.people.get(appeal.person_id))
+                if _may_decide(acting.actor, facts[appeal.person_id], appeal, live_rooms, granted, now):
                     mine.append(appeal_view(appeal, for_moderator=True))
                     if len(mine) == limit:
                         break
@@ -135,11 +136,12 @@ def _undo_action(appeal: Appeal) -> str:
 
 
 def _may_decide(actor: PersonFacts, target: PersonFacts | None, appeal: Appeal, live_rooms: list[str],
-                now: dt.datetime) -> bool:
+                granted_rooms: list[str], now: dt.datetime) -> bool:
     """Whether DecideAppeal would let the actor decide this appeal (for their list)."""
     if target is None or (appeal.acted_by == actor.person_id and not is_admin(actor, now)):
         return False
-    return perms.allowed(_undo_action(appeal), actor, target, perms.Where(appeal.room_slug), live_rooms, now)
+    return perms.allowed(_undo_action(appeal), actor, target, perms.Where(appeal.room_slug), live_rooms, now,
+                         granted_rooms)
 
 
 def _details(appeal: Appeal) -> dict:
