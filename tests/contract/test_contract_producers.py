@@ -1,7 +1,7 @@
 """Contract: every event identity, room and moderation publish, made by a scenario that runs each event type at
 least once through their real service layers on PostgreSQL, parses with the contract its consumers read it with,
 field for field; room's read model of people is fed what identity's outbox actually holds, and moderation's read
-models what identity's and room's hold (and its removal goes through room's own use case)."""
+models what identity's and room's hold."""
 import datetime as dt
 
 import pytest
@@ -94,16 +94,6 @@ def run_sanctions(sanctions, people: dict[str, str]) -> None:
         assert appeals.decide(admin, appeal["id"], decision, "reviewed")["status"] == decision
 
 
-class RoomRemovals:
-    """room's remove_message RPC as room's worker serves it: its own use case."""
-
-    def __init__(self, conversation):
-        self.conversation = conversation
-
-    def remove_message(self, message_id, moderator_id, reason=""):
-        return self.conversation.delete(moderator_id, message_id, moderator=True, reason=reason)
-
-
 @pytest.fixture(scope="module")
 def published(identity_service, identity_engine, room_services, room_engine, moderation_engine
               ) -> dict[str, list[dict]]:
@@ -120,7 +110,7 @@ def published(identity_service, identity_engine, room_services, room_engine, mod
         assert rooms.apply_identity_event(envelope)
     run_room(rooms, conversation, sessions, people)
     from_room = published_events(room_engine)
-    moderation = ModerationService(uow_factory(moderation_engine), RoomRemovals(conversation))
+    moderation = ModerationService(uow_factory(moderation_engine))
     pager = PagerService(uow_factory(moderation_engine))
     for envelope in from_identity:  # moderation's worker handles each of these just so
         assert moderation.apply_identity_event(envelope)

@@ -23,9 +23,9 @@ def room_calls(settings: Settings) -> RoomCalls:
     return RoomRpc(RpcClient(settings.amqp_uri, timeout=settings.room_rpc_timeout_seconds))
 
 
-def build_service(settings: Settings, engine=None, rooms: RoomCalls | None = None) -> ModerationService:
+def build_service(settings: Settings, engine=None) -> ModerationService:
     return ModerationService(uow_factory(engine or make_engine(settings.database_url)),
-                             rooms or room_calls(settings), message_retention=settings.message_retention)
+                             message_retention=settings.message_retention)
 
 
 def build_sanctions(settings: Settings, engine=None) -> SanctionsService:

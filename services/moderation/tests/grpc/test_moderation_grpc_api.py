@@ -39,23 +39,10 @@ def md(person_id):
     return [("authorization", f"Bearer {token_for(person_id)}")]
 
 
-class DownRoom:
-    """room not answering: a decision does not wait on it (its calls are the worker's)."""
-
-    def remove_message(self, message_id, moderator_id, reason=""):
-        raise ConnectionError("room did not answer")
-
-    restore_message = remove_message
-
-
 @pytest.fixture
-def room():
-    return DownRoom()
-
-
-@pytest.fixture
-def service(clean_engine, room):
-    return ModerationService(uow_factory(clean_engine), room)
+def service(clean_engine):
+    """Moderation with no room at all: a decision never waits on room (its calls are the worker's)."""
+    return ModerationService(uow_factory(clean_engine))
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from moderation_world import OTHER_ROOM, ROOM
 
 T, md, refused = api.T, api.md, api.refused
 # The API module's fixtures: its server, stub and world, used here as they are there.
-channel, room, service, stub, world = api.channel, api.room, api.service, api.stub, api.world
+channel, service, stub, world = api.channel, api.service, api.stub, api.world
 MISSING = "0b7d4a8e-1c2f-4e3a-9b5d-6f7a8b9c0d1e"
 
 

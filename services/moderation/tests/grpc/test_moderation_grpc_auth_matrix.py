@@ -190,7 +190,7 @@ def engine(moderation_engine):
 @pytest.fixture(scope="module")
 def services(engine):
     factory = uow_factory(engine)
-    return (ModerationService(factory, None), SanctionsService(factory), PagerService(factory, poll_interval=0.05))
+    return (ModerationService(factory), SanctionsService(factory), PagerService(factory, poll_interval=0.05))
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from moderation_service.service_layer.sanctions import SanctionsService
 
 T, md, refused = api.T, api.md, api.refused
 # The API module's fixtures: its server, stub and world, used here as they are there.
-channel, room, service, stub, world = api.channel, api.room, api.service, api.stub, api.world
+channel, service, stub, world = api.channel, api.service, api.stub, api.world
 
 
 @pytest.fixture

@@ -21,14 +21,9 @@ from moderation_service.service_layer.services import ModerationService
 T = 5
 
 
-class NoRoom:
-    def remove_message(self, *args, **kwargs):
-        raise AssertionError("no removal here")
-
-
 @pytest.fixture
 def service(clean_engine):
-    return ModerationService(uow_factory(clean_engine), NoRoom())
+    return ModerationService(uow_factory(clean_engine))
 
 
 @pytest.fixture

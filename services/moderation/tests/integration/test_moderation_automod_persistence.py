@@ -19,14 +19,9 @@ from moderation_service.domain.automod_rules import AUTOMOD
 from moderation_service.service_layer.services import ModerationService
 
 
-class NoRoom:
-    def remove_message(self, message_id, moderator_id, reason=""):
-        raise AssertionError("automod removes nothing")
-
-
 @pytest.fixture
 def service(clean_engine):
-    return ModerationService(uow_factory(clean_engine), NoRoom())
+    return ModerationService(uow_factory(clean_engine))
 
 
 @pytest.fixture

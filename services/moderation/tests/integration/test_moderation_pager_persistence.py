@@ -26,11 +26,6 @@ START = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 PLAN = "I have the pills in front of me and I'm going to take them all"
 
 
-class NoRoom:
-    def remove_message(self, *args, **kwargs):
-        raise AssertionError("no removal here")
-
-
 @pytest.fixture
 def clock():
     return FakeClock(START)
@@ -38,7 +33,7 @@ def clock():
 
 @pytest.fixture
 def service(clean_engine, clock):
-    return ModerationService(uow_factory(clean_engine), NoRoom(), clock=clock)
+    return ModerationService(uow_factory(clean_engine), clock=clock)
 
 
 @pytest.fixture

@@ -51,8 +51,8 @@ def room():
 
 
 @pytest.fixture
-def service(clean_engine, room, clock):
-    return ModerationService(uow_factory(clean_engine), room, clock=clock)
+def service(clean_engine, clock):
+    return ModerationService(uow_factory(clean_engine), clock=clock)
 
 
 @pytest.fixture
@@ -176,7 +176,7 @@ def test_the_migration_makes_the_schema_the_adapters_use_and_downgrades_to_nothi
 
 def test_concurrent_first_reports_about_a_person_end_in_one_case(clean_engine, room, world):
     # each filing on a real clock, so the two transactions truly overlap on PostgreSQL
-    live = ModerationService(uow_factory(clean_engine), room)
+    live = ModerationService(uow_factory(clean_engine))
     author = world.member("sam")
     message_id = world.post(author)
     reporters = [world.member(f"r{i}") for i in range(6)]

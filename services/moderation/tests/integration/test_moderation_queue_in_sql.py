@@ -25,14 +25,6 @@ START = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 TEEN_ROOM = "teen-chat"
 
 
-class QuietRoom:
-    def remove_message(self, message_id, moderator_id, reason=""):
-        return {"id": message_id}
-
-    def restore_message(self, message_id, moderator_id, reason=""):
-        return {"id": message_id}
-
-
 @pytest.fixture
 def clock():
     return FakeClock(START)
@@ -40,7 +32,7 @@ def clock():
 
 @pytest.fixture
 def service(clean_engine, clock):
-    return ModerationService(uow_factory(clean_engine), QuietRoom(), clock=clock)
+    return ModerationService(uow_factory(clean_engine), clock=clock)
 
 
 @pytest.fixture
@@ -125,7 +117,7 @@ def test_the_queue_weighs_reporters_by_their_stored_accuracy(service, world):
 
 
 def test_concurrent_first_reports_by_one_person_are_paced_together(clean_engine, world):
-    live = ModerationService(uow_factory(clean_engine), QuietRoom())  # a real clock: the filings overlap
+    live = ModerationService(uow_factory(clean_engine))  # a real clock: the filings overlap
     reporter = world.member("riley")
     messages = [world.post(world.member(f"author{i}")) for i in range(REPORT_PACE.burst + 3)]
     barrier = threading.Barrier(len(messages))
@@ -144,7 +136,7 @@ def test_concurrent_first_reports_by_one_person_are_paced_together(clean_engine,
 
 
 def test_two_moderators_deciding_one_case_at_once_make_one_decision(clean_engine, world):
-    live = ModerationService(uow_factory(clean_engine), QuietRoom())
+    live = ModerationService(uow_factory(clean_engine))
     author = world.member("sam")
     message_id = world.post(author)
     live.report_message(world.member("riley"), message_id, "unkind")

@@ -106,7 +106,7 @@ def test_crisis_and_removed_messages_are_not_hidden(world, service, sanctions, c
 def test_a_removal_and_a_disagreement_at_once_never_leave_a_restore_of_a_settled_hide(world, clean_engine, room):
     """RemoveMessage and DecideCase(disagree) lock the hide's row: whichever commits second sees the first's
     verdict, so a hide kept removed by the moderator never has a restore ordered for it."""
-    live = ModerationService(uow_factory(clean_engine), room)  # a real clock: the transactions truly overlap
+    live = ModerationService(uow_factory(clean_engine))  # a real clock: the transactions truly overlap
     live_sanctions = SanctionsService(uow_factory(clean_engine))
     live_runner = RoomActionRunner(uow_factory(clean_engine), room)
     admin, moderator = world.admin(), world.moderator("mod")

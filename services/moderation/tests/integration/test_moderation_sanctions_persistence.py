@@ -33,7 +33,7 @@ def sanctions(clean_engine, clock):
 
 @pytest.fixture
 def world(clean_engine, clock, sanctions):
-    return World(ModerationService(uow_factory(clean_engine), None, clock=clock), clock, sessions=sanctions)
+    return World(ModerationService(uow_factory(clean_engine), clock=clock), clock, sessions=sanctions)
 
 
 def rows(engine, table, *columns):

@@ -21,11 +21,6 @@ from moderation_service.service_layer.services import ROOM_EVENTS, ModerationSer
 ROOM = "anxiety-support"
 
 
-class NoRoom:
-    def remove_message(self, *args, **kwargs):
-        raise AssertionError("no removal in these tests")
-
-
 def envelope(source, event_type, outbox_seq, **fields):
     """A valid event of the contract with `fields` (a room payload's own `seq` among them), as published."""
     return examples.published(source, examples.payload(source, event_type, **fields), outbox_seq)
@@ -71,7 +66,7 @@ def test_events_build_the_read_models_once_and_a_report_is_published(worker, amq
                             auto_delete=False)(connection.channel())
         queue.declare()
         queue.purge()
-        service = ModerationService(uow_factory(clean_engine), NoRoom())
+        service = ModerationService(uow_factory(clean_engine))
         report = service.report_message(reporter, message_id, "abusive_language")
         message = testing.eventually(lambda: queue.get(no_ack=True), timeout=15)
         queue.delete()

@@ -44,7 +44,7 @@ def people(engine, *specs):
     """Registers people straight into the read model through identity's contract, as the worker would."""
     from moderation_service.service_layer.services import ModerationService
 
-    service = ModerationService(uow_factory(engine), None)
+    service = ModerationService(uow_factory(engine))
     ids = []
     for n, (username, role) in enumerate(specs, start=1):
         person = str(uuid.uuid4())

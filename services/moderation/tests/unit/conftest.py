@@ -189,10 +189,6 @@ class FakeCasesRepository(InMemoryRepository):
         return next((self._get(self.table, c.id) for c in self._rows().values()
                      if c.subject_id == subject_id and c.status == OPEN), None)
 
-    def list_open(self, limit: int) -> list[Case]:
-        cases = sorted((c for c in self._rows().values() if c.status == OPEN), key=lambda c: (c.opened_at, c.id))
-        return [self._get(self.table, c.id) for c in cases[:limit]]
-
     def save(self, case: Case) -> None:
         self._put(self.table, case.id, case)
 
@@ -628,8 +624,8 @@ def uow_factory(db):
 
 
 @pytest.fixture
-def service(uow_factory, room, clock) -> ModerationService:
-    return ModerationService(uow_factory, room, clock=clock)
+def service(uow_factory, clock) -> ModerationService:
+    return ModerationService(uow_factory, clock=clock)
 
 
 @pytest.fixture

@@ -255,13 +255,6 @@ class CasesRepository(_Repo):
     def open_about(self, subject_id: str, *, lock: bool = False) -> Case | None:
         return self._one(orm.cases.c.subject_id == subject_id, orm.cases.c.status == OPEN, lock=lock)
 
-    def list_open(self, limit: int) -> list[Case]:
-        t = orm.cases
-        stmt = sa.select(*[t.c[f] for f in _CASE_FIELDS]).where(t.c.status == OPEN).order_by(
-            t.c.opened_at, t.c.id).limit(limit)
-        return [Case(**{**row, "removed_message_ids": list(row["removed_message_ids"])})
-                for row in self.connection.execute(stmt).mappings()]
-
     def save(self, case: Case) -> None:
         values = dataclasses.asdict(case)
         self.connection.execute(sa.update(orm.cases).where(orm.cases.c.id == values.pop("id")).values(**values))

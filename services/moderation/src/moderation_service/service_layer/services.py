@@ -34,7 +34,6 @@ from moderation_service.service_layer.crisis import care_for_crisis, tier_of
 from moderation_service.service_layer.facts import facts_of
 from moderation_service.service_layer.hiding import settle_hide
 from moderation_service.service_layer.keyed import run_keyed
-from moderation_service.service_layer.ports import RoomCalls
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -49,10 +48,10 @@ ROOM_EVENTS = (room_contract.MessagePosted.TYPE, room_contract.MessageEdited.TYP
 
 
 class ModerationService:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], rooms: RoomCalls,
-                 clock: Callable[[], dt.datetime] = utcnow, message_retention: dt.timedelta = MESSAGE_RETENTION):
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow,
+                 message_retention: dt.timedelta = MESSAGE_RETENTION):
+        """Decisions never call room: they record their calls (room_actions), which the worker makes."""
         self.uow_factory = uow_factory
-        self.rooms = rooms
         self.clock = clock
         self.message_retention = message_retention
         self.automod = AutomodRules(uow_factory, clock)  # automod's rules, tests and flags (service_layer/automod.py)
