@@ -9,6 +9,17 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 
 export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-hearthci}
+# How long each step may take before the run fails with the containers' logs (a hung `up` once ate CI's 90 minutes).
+UP_TIMEOUT=${UP_TIMEOUT:-600}
+TESTS_TIMEOUT=${TESTS_TIMEOUT:-2400}
+# One run at a time per project name: a second run (CI starting while a developer's run is still going) waits for
+# the first to finish instead of recreating its containers under it; a killed run's leftovers are removed below.
+LOCK_FILE=${LOCK_FILE:-/tmp/hearth-compose-$COMPOSE_PROJECT_NAME.lock}
+exec 9>"$LOCK_FILE"
+if ! flock -n 9; then
+  echo "another compose test of project $COMPOSE_PROJECT_NAME is running; waiting for it (at most 40 min)" >&2
+  flock -w 2400 9 || { echo "gave up waiting for $LOCK_FILE" >&2; exit 1; }
+fi
 PY=${PY:-.venv/bin/python}
 LOG_DIR=${LOG_DIR:-/tmp/hearth-compose-logs}
 # The stack's settings: an env file of its own, written as `make env` writes .env (fresh secrets every run; the
@@ -40,27 +51,33 @@ $PY deploy/rabbitmq/make_definitions.py "$ENV_DIR/.env"
 teardown() {
   status=$?
   mkdir -p "$LOG_DIR"
-  $COMPOSE logs --no-color > "$LOG_DIR/compose.log" 2>&1 || true
+  timeout 120 $COMPOSE logs --no-color > "$LOG_DIR/compose.log" 2>&1 || true
   if [ "$status" -ne 0 ]; then
     echo "compose test failed; container logs are in $LOG_DIR/compose.log (last lines below)" >&2
     tail -n 80 "$LOG_DIR/compose.log" >&2 || true
   fi
   log "tearing down"
-  $COMPOSE down --volumes --remove-orphans --timeout 20 >/dev/null 2>&1 || true
+  timeout 300 $COMPOSE down --volumes --remove-orphans --timeout 20 >/dev/null 2>&1 || true
   rm -rf "$ENV_DIR"
   log "compose test finished with status $status in $(( $(date +%s) - started )) s"
   exit "$status"
 }
 trap teardown EXIT
+# Stopped from outside (CI's time limit, Ctrl-C): tear down and report failure, never "status 0".
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+log "removing what an earlier run of project $COMPOSE_PROJECT_NAME left behind"
+$COMPOSE down --volumes --remove-orphans --timeout 10 >/dev/null 2>&1 || true
 
 log "building service images"
 $COMPOSE build
 
 log "bringing the stack up (2 gRPC and 2 worker replicas of each service)"
-$COMPOSE up -d --scale identity-grpc=2 --scale identity-worker=2 --scale room-grpc=2 --scale room-worker=2
+timeout "$UP_TIMEOUT" $COMPOSE up -d --scale identity-grpc=2 --scale identity-worker=2 --scale room-grpc=2 --scale room-worker=2
 
 log "waiting for every container to be healthy"
 bash deploy/wait-healthy.sh "$COMPOSE" 300
 
 log "end-to-end scenario from the host"
-COMPOSE="$COMPOSE" $PY -m pytest -p no:pytest_nameko -p no:cacheprovider tests/compose -q
+COMPOSE="$COMPOSE" timeout "$TESTS_TIMEOUT" $PY -m pytest -p no:pytest_nameko -p no:cacheprovider tests/compose -q
