@@ -18,7 +18,9 @@ ADULTS, TEENS = "contract-adults", "contract-teens"
 # Producers whose scenario runs below.
 SCENARIOS = ("identity", "room", "moderation")
 # Every event type of each producer's contract is made by its scenario below.
+# Until issue 15's course service lands, course has a contract and no producer yet.
 NOT_YET_MADE: dict[str, set[str]] = {}
+NOT_YET_BUILT: set[str] = {"course"}
 CRISIS_WORDS = "I'm going to kill myself tonight"
 
 
@@ -162,4 +164,4 @@ def test_a_masked_bodys_original_is_sent_only_with_the_masked_message(published)
 
 
 def test_every_producer_of_a_contract_has_its_scenario_here():
-    assert set(BY_SOURCE) == set(SCENARIOS), "add the new producer's scenario to this module"
+    assert set(BY_SOURCE) - NOT_YET_BUILT == set(SCENARIOS), "add the new producer's scenario to this module"

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from hearth_common import errors
-from hearth_common.contracts import BY_SOURCE, InvalidEvent, examples, identity, moderation, room
+from hearth_common.contracts import BY_SOURCE, InvalidEvent, course, examples, identity, moderation, room
 
 EVERY_EVENT = [(source, event_type) for source, contract in BY_SOURCE.items() for event_type in contract.types]
 
@@ -14,13 +14,15 @@ def test_each_producer_has_its_contract_with_the_event_types_its_readme_lists():
     assert identity.EVENT_TYPES == ("person_registered", "cohort_changed", "role_granted", "role_revoked",
                                     "badge_awarded", "badge_revoked")
     assert room.EVENT_TYPES == ("member_joined", "member_left", "message_posted", "message_edited",
-                                "message_deleted", "message_restored", "session_started", "session_ended",
-                                "cohort_access_granted", "cohort_access_revoked")
+                                "message_deleted", "message_restored", "session_started",
+                                "session_ended", "cohort_access_granted", "cohort_access_revoked")
     assert moderation.EVENT_TYPES == ("sanction_imposed", "sanction_lifted", "report_filed", "case_decided",
                                       "notice_issued", "automod_rules_changed", "page_sent",
                                       "page_acknowledged", "crisis_flagged", "warning_issued", "warning_voided",
                                       "appeal_decided")
-    assert set(BY_SOURCE) == {"identity", "room", "moderation"}
+    assert course.EVENT_TYPES == ("course_completed", "completion_revoked", "course_post_created",
+                                  "course_post_edited", "course_post_removed")
+    assert set(BY_SOURCE) == {"identity", "room", "moderation", "course"}
 
 
 @pytest.mark.parametrize("source, event_type", EVERY_EVENT)

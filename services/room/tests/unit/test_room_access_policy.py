@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hearth_common import access_policy as access
 from hearth_common import errors as common_errors
-from room_service.domain import access, errors
-from room_service.domain.access import (
+from hearth_common.access_policy import (
     AllOf,
     Always,
     AnyOf,
@@ -28,6 +28,7 @@ from room_service.domain.access import (
     parse_policy,
     to_dict,
 )
+from room_service.domain import errors
 from room_service.domain.rooms import Room
 
 UTC = dt.timezone.utc

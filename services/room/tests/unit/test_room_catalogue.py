@@ -13,8 +13,9 @@ import pytest
 
 import room_service.domain
 import room_service.seed
+from hearth_common import access_policy as access
 from identity_service.seed import STARTER_BADGES
-from room_service.domain import access, rooms
+from room_service.domain import rooms
 from room_service.domain.rooms import BADGE_NAMES
 from room_service.seed import STARTER_ROOMS, TOPICS
 

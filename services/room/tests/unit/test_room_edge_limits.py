@@ -5,7 +5,8 @@ import json
 import pytest
 from hearth.room.v1 import room_pb2 as pb
 
-from room_service.domain import access, grants, messages, rooms, sessions
+from hearth_common import access_policy as access
+from room_service.domain import grants, messages, rooms, sessions
 from room_service.entrypoints.grpc_server import LIMITS, SERVICE_NAME
 
 METHODS = pb.DESCRIPTOR.services_by_name["RoomService"].methods

@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 
 from hearth_common import errors as common_errors
+from hearth_common.access_policy import PersonFacts, RoleFact
 from room_service.domain import events, sessions
-from room_service.domain.access import PersonFacts, RoleFact
 from room_service.domain.sessions import (
     InvalidSession,
     NotSessionLeader,

@@ -48,7 +48,7 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "session_ended": dict(session_id="9a1c3e5f-7b2d-4f6a-8c1e-3a5c7e9f1b2d", room_slug=ROOM,
                           topic="Evening check-in", kind="unplanned", leader_id=OTHER, attendee_ids=(PERSON, OTHER),
                           started_at=AT, ended_at=AT + dt.timedelta(hours=1), duration_seconds=3600, seq=7,
-                          ended_by=OTHER, ended_automatically=False),
+                          ended_by=OTHER, ended_automatically=False, script_id="sharing-circle-standard"),
     "cohort_access_granted": dict(grant_id="2d4f6a8c-1e3a-4c5e-9f7b-1d3f5a7c9e2b", person_id=OTHER,
                                   room_slug="teen-lounge", reason="covering the teen rota tonight",
                                   granted_by=PERSON, granted_at=AT, expires_at=AT + dt.timedelta(days=1)),
@@ -85,6 +85,23 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
                               acknowledged_at=AT + dt.timedelta(seconds=40)),
     "crisis_flagged": dict(message_id="9e1f3a5c-7b9d-4e2f-8a4c-6e8a0c2e4a6b", room_slug=ROOM, author_id=PERSON,
                            tier="high", page_id="6c8e0a2c-4e6a-4c8e-9a1c-5e7a9c1e3a5c", flagged_at=AT),
+    # course
+    "course_completed": dict(completion_id="1a3c5e7a-9c1e-4a3c-8e5a-7c9e1a3c5e7a", course_slug="group-dynamics",
+                             person_id=PERSON, section="adult", badge_slug="group-dynamics-graduate",
+                             certificate_id="c-1a3c5e7a9c1e", completed_at=AT),
+    "completion_revoked": dict(completion_id="1a3c5e7a-9c1e-4a3c-8e5a-7c9e1a3c5e7a", course_slug="group-dynamics",
+                               person_id=PERSON, badge_slug="group-dynamics-graduate", revoked_by=OTHER,
+                               reason="completed with another person's account", revoked_at=AT),
+    "course_post_created": dict(post_id="2b4d6f8a-0c2e-4b4d-9f6a-8c0e2b4d6f8a", course_slug="group-dynamics",
+                                discussion_id="gd-1-introduction", section="adult", author_id=PERSON,
+                                parent_id=None, body="Listening first matters most to me. @sam what about you?",
+                                mention_ids=(OTHER,), created_at=AT),
+    "course_post_edited": dict(post_id="2b4d6f8a-0c2e-4b4d-9f6a-8c0e2b4d6f8a", course_slug="group-dynamics",
+                               discussion_id="gd-1-introduction", section="adult", author_id=PERSON,
+                               body="Listening first matters most to me.", edited_at=AT),
+    "course_post_removed": dict(post_id="2b4d6f8a-0c2e-4b4d-9f6a-8c0e2b4d6f8a", course_slug="group-dynamics",
+                                discussion_id="gd-1-introduction", section="adult", author_id=PERSON,
+                                removed_by=OTHER, by_moderation=True, reason="contact details", removed_at=AT),
 }
 
 

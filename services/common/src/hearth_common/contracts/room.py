@@ -131,7 +131,8 @@ class MessageRestored(Payload):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class SessionStarted(Payload):
-    """A support session went live in a room (`kind`: scheduled or unplanned)."""
+    """A support session went live in a room (`kind`: scheduled or unplanned); `script_id`: the facilitation
+    script from room's library its leader chose, when they chose one."""
 
     TYPE: ClassVar[str] = "session_started"
     session_id: str = _id()
@@ -141,12 +142,14 @@ class SessionStarted(Payload):
     leader_id: str = _person_id()
     seq: int = _seq()
     started_at: dt.datetime
+    script_id: str | None = rule(max_length=64, omitted_when_none=True, default=None)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class SessionEnded(Payload):
     """A support session ended: by its leader or a moderator (`ended_by`), or by room's worker half an hour
-    after its planned end (`ended_by` null, `ended_automatically`). `attendee_ids`: everyone who was there."""
+    after its planned end (`ended_by` null, `ended_automatically`). `attendee_ids`: everyone who was there;
+    `script_id`: the facilitation script used, when one was chosen (course counts a practicum from it)."""
 
     TYPE: ClassVar[str] = "session_ended"
     session_id: str = _id()
@@ -161,6 +164,7 @@ class SessionEnded(Payload):
     seq: int = _seq()
     ended_by: str | None = _person_id()
     ended_automatically: bool
+    script_id: str | None = rule(max_length=64, omitted_when_none=True, default=None)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

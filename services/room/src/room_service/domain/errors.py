@@ -1,4 +1,5 @@
 """Domain: the errors room's rules raise, each in the category that decides its gRPC status."""
+from hearth_common import access_policy
 from hearth_common.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -8,18 +9,8 @@ from hearth_common.errors import (
     ResourceExhausted,
 )
 
-
-class InvalidPolicy(InvalidArgument):
-    """A badge-lock policy is malformed; `path` says where in it (empty for the policy as a whole)."""
-
-    def __init__(self, problem: str, path: str = ""):
-        super().__init__(f"{path or 'policy'}: {problem}")
-        self.problem = problem
-        self.path = path
-
-    def __reduce__(self):
-        # The default pickling re-calls __init__ with the full message, which would prefix the path twice.
-        return (type(self), (self.problem, self.path))
+# A malformed badge-lock policy: the policy language (and its error) is common's, shared with course's enrolment.
+InvalidPolicy = access_policy.InvalidPolicy
 
 
 class RoomNotFound(NotFound):

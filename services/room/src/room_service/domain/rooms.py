@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from hearth_common import access_policy as access
 from hearth_common.vocabulary import ROOM_SLUG, Cohort, Kind, values
-from room_service.domain import access, errors
+from room_service.domain import errors
 from room_service.domain.messages import MAX_SLOW_MODE_SECONDS
 from room_service.domain.people import KnownPerson
 from room_service.domain.sessions import is_facilitator

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from hearth_common.access_policy import PersonFacts
 from hearth_common.people import is_staff
 from hearth_common.people import may_moderate as may_moderate  # who removes messages and people, ends sessions
 from hearth_common.text import required_text
 from hearth_common.vocabulary import Role
-from room_service.domain.access import PersonFacts
 from room_service.domain.errors import (  # raised by the session rules
     InvalidSession,
     NotSessionLeader,

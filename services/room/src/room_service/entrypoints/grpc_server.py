@@ -5,6 +5,7 @@ import logging
 
 from hearth.room.v1 import room_pb2, room_pb2_grpc
 
+from hearth_common import access_policy as access
 from hearth_common.clients.identity_keys import identity_key_fetcher
 from hearth_common.db import db_ping, make_server_engine
 from hearth_common.grpc_server import Authentication, GrpcServer
@@ -15,7 +16,7 @@ from hearth_common.tokens import TokenVerifier
 from room_service import settings as settings_module
 from room_service.adapters.live import LiveHub
 from room_service.bootstrap import build_conversation, build_service
-from room_service.domain import access, grants, messages, rooms, sessions
+from room_service.domain import grants, messages, rooms, sessions
 from room_service.entrypoints.grpc_servicer import RoomServicer
 
 log = logging.getLogger(__name__)

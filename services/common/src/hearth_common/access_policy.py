@@ -1,4 +1,5 @@
-"""Domain: badge-lock access policies of rooms: the expression tree, its JSON form, evaluation and explanations."""
+"""Cross-cutting (pure): the access-policy language of badge locks (room doors, course enrolment): AND/OR/NOT
+over badges, kind, cohort and roles; the expression tree, its JSON form, evaluation, explanations and summaries."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,11 +9,25 @@ from types import MappingProxyType
 from typing import Any
 
 from hearth_common import vocabulary
+from hearth_common.errors import InvalidArgument
 from hearth_common.people import PersonFacts
 from hearth_common.people import RoleFact as RoleFact  # the person at the door, with PersonFacts
 from hearth_common.text import shown
 from hearth_common.vocabulary import BADGE_SLUG
-from room_service.domain.errors import InvalidPolicy
+
+
+class InvalidPolicy(InvalidArgument):
+    """An access policy is malformed; `path` says where in it (empty for the policy as a whole)."""
+
+    def __init__(self, problem: str, path: str = ""):
+        super().__init__(f"{path or 'policy'}: {problem}")
+        self.problem = problem
+        self.path = path
+
+    def __reduce__(self):
+        # The default pickling re-calls __init__ with the full message, which would prefix the path twice.
+        return (type(self), (self.problem, self.path))
+
 
 # What a policy may name, as plain strings (a policy is JSON; the vocabulary's enums compare equal to them).
 KINDS: tuple[str, ...] = vocabulary.values(vocabulary.Kind)
@@ -329,7 +344,7 @@ def _alternative(needs: list[_Need]) -> str:
     return " and ".join(f"({need.phrase})" if need.alternatives else need.phrase for need in needs)
 
 
-def _one_of(alternatives: list[list[_Need]]) -> _Need:
+def _one_of(alternatives: list[list[_Need]], place: str) -> _Need:
     singles = [needs[0] for needs in alternatives if len(needs) == 1]
     if len(singles) == len(alternatives) and all(need.badge for need in singles):
         names = ", ".join(need.badge for need in singles)
@@ -337,7 +352,7 @@ def _one_of(alternatives: list[list[_Need]]) -> _Need:
     if len(singles) == len(alternatives) and all(need.refused_badge for need in singles):
         names = ", ".join(need.refused_badge for need in singles)
         return _Need(
-            f"this room is not open to holders of all of: {names}", f"not hold all of ({names})", alternatives=True
+            f"this {place} is not open to holders of all of: {names}", f"not hold all of ({names})", alternatives=True
         )
     phrases = [_alternative(needs) for needs in alternatives]
     nested = [f"({phrase})" if len(needs) > 1 else phrase for phrase, needs in zip(phrases, alternatives)]
@@ -348,6 +363,7 @@ def _one_of(alternatives: list[list[_Need]]) -> _Need:
 class _Explainer:
     door: _Door
     badge_names: Mapping[str, str]
+    place: str
 
     def unmet(self, expr: Expr, negated: bool) -> list[_Need]:
         """What the person lacks for expr (for not-expr when negated); empty exactly when it holds."""
@@ -363,7 +379,7 @@ class _Explainer:
                                 needs.append(need)
                     return needs
                 alternatives = [self.unmet(item, negated) for item in items]
-                return [] if any(not needs for needs in alternatives) else [_one_of(alternatives)]
+                return [] if any(not needs for needs in alternatives) else [_one_of(alternatives, self.place)]
             case Not(inner):
                 return self.unmet(inner, not negated)
         if self.door.holds(expr) != negated:
@@ -376,22 +392,22 @@ class _Explainer:
                 name = self.badge_names.get(slug) or slug
                 if negated:
                     return _Need(
-                        f"this room is not open to holders of: {name}", f"not hold {name}", refused_badge=name
+                        f"this {self.place} is not open to holders of: {name}", f"not hold {name}", refused_badge=name
                     )
                 return _Need(f"earn: {name}", f"earn {name}", badge=name)
             case Kind(value) | Cohort(value):
                 if negated:
-                    return _Need(f"this room is not open to {_MANY[value]}", f"not be {_ONE[value]}")
-                return _Need(f"this room is for {_MANY[value]}", f"be {_ONE[value]}")
+                    return _Need(f"this {self.place} is not open to {_MANY[value]}", f"not be {_ONE[value]}")
+                return _Need(f"this {self.place} is for {_MANY[value]}", f"be {_ONE[value]}")
             case Role(role):
                 name = ROLE_NAMES[role]
                 if negated:
                     return _Need(
-                        f"this room is not open to people with the role: {name}", f"not have the role {name}"
+                        f"this {self.place} is not open to people with the role: {name}", f"not have the role {name}"
                     )
                 return _Need(f"be granted the role: {name}", f"be granted the role {name}")
         # Not(Always()) cannot be built; this keeps explain total all the same.
-        return _Need("this room is closed to everyone", "be let into a closed room")
+        return _Need(f"this {self.place} is closed to everyone", f"be let into a closed {self.place}")
 
 
 def explain(
@@ -400,9 +416,11 @@ def explain(
     room_id: str,
     now: dt.datetime,
     badge_names: Mapping[str, str] = _NO_NAMES,
+    place: str = "room",
 ) -> list[str]:
-    """What the person still needs to enter, one sentence each; empty exactly when evaluate() is True."""
-    return [need.sentence for need in _Explainer(_Door(facts, room_id, now), badge_names).unmet(expr, False)]
+    """What the person still needs to enter (a room, or `place`: "course" for enrolment), one sentence each; empty
+    exactly when evaluate() is True."""
+    return [need.sentence for need in _Explainer(_Door(facts, room_id, now), badge_names, place).unmet(expr, False)]
 
 
 # --- listing summary --------------------------------------------------------------------------------
