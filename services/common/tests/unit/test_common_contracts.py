@@ -14,7 +14,7 @@ def test_each_producer_has_its_contract_with_the_event_types_its_readme_lists():
     assert identity.EVENT_TYPES == ("person_registered", "cohort_changed", "role_granted", "role_revoked",
                                     "badge_awarded", "badge_revoked")
     assert room.EVENT_TYPES == ("member_joined", "member_left", "message_posted", "message_edited",
-                                "message_deleted", "message_restored", "session_started",
+                                "message_deleted", "message_restored", "message_hearted", "session_started",
                                 "session_ended", "cohort_access_granted", "cohort_access_revoked")
     assert moderation.EVENT_TYPES == ("sanction_imposed", "sanction_lifted", "report_filed", "case_decided",
                                       "notice_issued", "automod_rules_changed", "page_sent",

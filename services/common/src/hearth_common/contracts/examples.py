@@ -43,6 +43,8 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "message_restored": dict(room_slug=ROOM, message_id="3f6a9c2e-5b8d-4e1f-a7c3-9d2b5e8f1a4c", seq=5,
                              message_seq=2, author_id=PERSON, body="hello @sam!", restored_by=OTHER,
                              reason="the reports were mistaken", restored_at=AT),
+    "message_hearted": dict(room_slug=ROOM, message_id="3f6a9c2e-5b8d-4e1f-a7c3-9d2b5e8f1a4c", author_id=PERSON,
+                            hearted_by=OTHER, hearts=1, hearted_at=AT),
     "session_started": dict(session_id="9a1c3e5f-7b2d-4f6a-8c1e-3a5c7e9f1b2d", room_slug=ROOM,
                             topic="Evening check-in", kind="unplanned", leader_id=OTHER, seq=6, started_at=AT),
     "session_ended": dict(session_id="9a1c3e5f-7b2d-4f6a-8c1e-3a5c7e9f1b2d", room_slug=ROOM,

@@ -130,6 +130,20 @@ class MessageRestored(Payload):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class MessageHearted(Payload):
+    """A person gave a message a heart (once per person and message, never their own). `hearts`: the message's
+    count after it. Identity's badge rules count the hearts a person received from distinct people."""
+
+    TYPE: ClassVar[str] = "message_hearted"
+    room_slug: str = _slug()
+    message_id: str = _id()
+    author_id: str = _person_id()
+    hearted_by: str = _person_id()
+    hearts: int = rule(minimum=1)
+    hearted_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class SessionStarted(Payload):
     """A support session went live in a room (`kind`: scheduled or unplanned); `script_id`: the facilitation
     script from room's library its leader chose, when they chose one."""
@@ -194,9 +208,11 @@ class CohortAccessRevoked(Payload):
 
 
 RoomPayload = (MemberJoined | MemberLeft | MessagePosted | MessageEdited | MessageDeleted | MessageRestored
+               | MessageHearted
                | SessionStarted | SessionEnded | CohortAccessGranted | CohortAccessRevoked)
 
 CONTRACT = Contract(SOURCE, MemberJoined, MemberLeft, MessagePosted, MessageEdited, MessageDeleted, MessageRestored,
+                    MessageHearted,
                     SessionStarted, SessionEnded, CohortAccessGranted, CohortAccessRevoked)
 EVENT_TYPES = CONTRACT.types
 

@@ -65,6 +65,14 @@ def message_restored(message: Message, seq: int, restored_by: str, reason: str, 
     ).event()
 
 
+def message_hearted(message: Message, hearted_by: str, hearts: int, hearted_at: dt.datetime) -> Event:
+    """`hearts`: the message's count with this heart."""
+    return contract.MessageHearted(
+        room_slug=message.room_slug, message_id=message.message_id, author_id=message.author_id,
+        hearted_by=hearted_by, hearts=hearts, hearted_at=hearted_at,
+    ).event()
+
+
 def session_started(session: Session, seq: int) -> Event:
     return contract.SessionStarted(
         session_id=session.session_id, room_slug=session.room_slug, topic=session.topic, kind=session.kind,
