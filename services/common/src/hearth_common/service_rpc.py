@@ -17,7 +17,9 @@ from hearth_common import errors
 # Which RPCs (`<service>.<method>`, nameko's routing keys) each service may call. One table: the callee checks it
 # (nameko_deps.ProvenRpc) and the broker enforces it (topic permissions written by make_definitions.py).
 RPC_CALLERS: dict[str, tuple[str, ...]] = {
-    "identity": ("room.get_room",),  # GrantRole: refuses a room that does not exist
+    # GrantRole refuses a room that does not exist; the badge rules ask a session's room for its topic. Its worker's
+    # first start: the events of room, moderation and course the badge rules count and it has not seen
+    "identity": ("room.get_room", "room.replay_events", "moderation.replay_events", "course.replay_events"),
     # its worker's first start: the events of identity and moderation (sanctions) it has not seen
     "room": ("identity.replay_events", "moderation.replay_events"),
     # its decisions' removals (and restores of messages hidden pending review); its worker's first start: the

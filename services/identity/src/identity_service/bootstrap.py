@@ -8,7 +8,10 @@ from hearth_common.service_rpc import RoomRpc
 from identity_service.adapters import orm
 from identity_service.adapters.crypto import Argon2Hasher, Ed25519Signer
 from identity_service.adapters.repository import SOURCE, uow_factory
-from identity_service.service_layer.ports import RoomCatalogue
+from identity_service.adapters.room_topics import RoomTopicsOverRpc
+from identity_service.seed import load_badge_rules
+from identity_service.service_layer.badge_rules import BadgeRules
+from identity_service.service_layer.ports import RoomCatalogue, RoomTopics
 from identity_service.service_layer.services import IdentityService, TokenPolicy
 from identity_service.settings import Settings
 
@@ -28,6 +31,15 @@ def build_service(settings: Settings, engine=None, rooms: RoomCatalogue | None =
         ),
         rooms=rooms or RoomRpc(RpcClient(settings.amqp_uri, timeout=5.0)),
     )
+
+
+def build_badge_rules(settings: Settings, engine=None, rooms: RoomTopics | None = None) -> BadgeRules:
+    """The badge rules (seed/badge_rules.json) over identity's store, awarding through the one award use case."""
+    engine = engine or make_engine(settings.database_url)
+    room_rpc = RoomRpc(RpcClient(settings.amqp_uri, timeout=5.0))
+    identity = build_service(settings, engine, rooms=room_rpc)
+    return BadgeRules(uow_factory(engine), identity, load_badge_rules(), rooms or RoomTopicsOverRpc(room_rpc),
+                      identity.clock)
 
 
 def build_relay(settings: Settings, engine=None) -> OutboxRelay:

@@ -15,6 +15,7 @@ class Settings(ServiceSettings):
     argon2_time_cost: int
     argon2_memory_kib: int
     cohort_check_interval_seconds: float
+    badge_backfill_interval_seconds: float
     bootstrap_admin_username: str
     bootstrap_admin_password: str
 
@@ -28,6 +29,7 @@ def load() -> Settings:
         argon2_time_cost=env_int("IDENTITY_ARGON2_TIME_COST", 3),
         argon2_memory_kib=env_int("IDENTITY_ARGON2_MEMORY_KIB", 65536),
         cohort_check_interval_seconds=env_float("IDENTITY_COHORT_CHECK_INTERVAL_SECONDS", 3600.0),
+        badge_backfill_interval_seconds=env_float("IDENTITY_BADGE_BACKFILL_INTERVAL_SECONDS", 86400.0),
         bootstrap_admin_username=env_str("IDENTITY_BOOTSTRAP_ADMIN_USERNAME", "-"),
         bootstrap_admin_password=env_str("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", "-"),
     )

@@ -5,7 +5,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 
 from hearth_common.db import new_metadata
+from hearth_common.backfill import define_backfill_table
 from hearth_common.idempotency_records import define_idempotency_table
+from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
 from identity_service.domain import model
 
@@ -111,6 +113,39 @@ signing_keys = sa.Table(
     ),
 )
 
+# --- badges earned by doing: what the rules keep of other services' events (service_layer.badge_rules) ---------
+
+badge_facts = sa.Table(
+    "badge_facts",
+    metadata,
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("fact", sa.String(32), primary_key=True),
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("first_at", TZ, nullable=False),
+    sa.Column("last_at", TZ, nullable=False),
+    sa.Column("tag", sa.String(64), nullable=False, server_default=""),
+)
+
+badge_sanctions = sa.Table(
+    "badge_sanctions",
+    metadata,
+    sa.Column("sanction_id", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.String(36), nullable=False, index=True),
+    sa.Column("imposed_at", TZ),  # null while only its lift has arrived
+    sa.Column("expires_at", TZ),
+    sa.Column("lifted_at", TZ),
+)
+
+badge_evaluations_due = sa.Table(
+    "badge_evaluations_due",
+    metadata,
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("marked_at", TZ, nullable=False, index=True),
+)
+
+inbox = define_inbox_table(metadata)
+event_backfills = define_backfill_table(metadata)
 outbox = define_outbox_table(metadata)
 idempotency_records = define_idempotency_table(metadata)
 

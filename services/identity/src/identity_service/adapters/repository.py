@@ -4,13 +4,16 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from hearth_common.idempotency_records import SqlIdempotencyRecords
+from hearth_common.inbox import claim_event
 from hearth_common.sql_unit_of_work import SqlAlchemyUnitOfWork as BaseSqlAlchemyUnitOfWork
 from identity_service.adapters import orm
 from identity_service.domain import model
+from identity_service.domain.badge_rules import Fact, PersonFact, SanctionSpan
 from identity_service.service_layer.unit_of_work import UnitOfWork
 
 SOURCE = "identity"
@@ -40,6 +43,10 @@ class PeopleRepository(_Repo):
             .with_for_update(skip_locked=True)
         )
         return list(self.session.scalars(stmt))
+
+    def ids_after(self, after: str, limit: int) -> list[str]:
+        t = orm.people
+        return list(self.session.scalars(sa.select(t.c.id).where(t.c.id > after).order_by(t.c.id).limit(limit)))
 
 
 class GrantsRepository(_Repo):
@@ -79,6 +86,68 @@ class AwardsRepository(_Repo):
     def held_by(self, person_id: str) -> list[model.BadgeAward]:
         stmt = sa.select(model.BadgeAward).filter_by(person_id=person_id, revoked_at=None)
         return list(self.session.scalars(stmt))
+
+    def history(self, person_id: str, slug: str) -> list[model.BadgeAward]:
+        stmt = sa.select(model.BadgeAward).filter_by(person_id=person_id, badge_slug=slug)
+        return list(self.session.scalars(stmt.order_by(orm.badge_awards.c.awarded_at)))
+
+
+class BadgeFactsRepository(_Repo):
+    """Core statements: each upsert is one round trip, and concurrent twins of a fact add up instead of failing."""
+
+    def record(self, person_id: str, fact: Fact, key: str, at: dt.datetime, tag: str = "") -> None:
+        t = orm.badge_facts
+        insert = postgresql.insert(t).values(person_id=person_id, fact=fact.value, key=key, count=1, first_at=at,
+                                             last_at=at, tag=tag)
+        self.session.execute(insert.on_conflict_do_update(
+            index_elements=[t.c.person_id, t.c.fact, t.c.key],
+            set_={"count": t.c.count + 1, "first_at": sa.func.least(t.c.first_at, insert.excluded.first_at),
+                  "last_at": sa.func.greatest(t.c.last_at, insert.excluded.last_at)}))
+
+    def of_person(self, person_id: str) -> list[PersonFact]:
+        t = orm.badge_facts
+        rows = self.session.execute(sa.select(t).where(t.c.person_id == person_id).order_by(t.c.fact, t.c.key))
+        return [PersonFact(Fact(r.fact), r.key, r.count, r.first_at, r.last_at, r.tag) for r in rows]
+
+    def sanction_imposed(self, sanction_id: str, person_id: str, imposed_at: dt.datetime,
+                         expires_at: dt.datetime | None) -> None:
+        t = orm.badge_sanctions
+        insert = postgresql.insert(t).values(sanction_id=sanction_id, person_id=person_id, imposed_at=imposed_at,
+                                             expires_at=expires_at)
+        self.session.execute(insert.on_conflict_do_update(
+            index_elements=[t.c.sanction_id],
+            set_={"imposed_at": insert.excluded.imposed_at, "expires_at": insert.excluded.expires_at}))
+
+    def sanction_lifted(self, sanction_id: str, person_id: str, lifted_at: dt.datetime) -> None:
+        t = orm.badge_sanctions
+        insert = postgresql.insert(t).values(sanction_id=sanction_id, person_id=person_id, lifted_at=lifted_at)
+        self.session.execute(insert.on_conflict_do_update(index_elements=[t.c.sanction_id],
+                                                          set_={"lifted_at": insert.excluded.lifted_at}))
+
+    def sanctions_of(self, person_id: str) -> list[SanctionSpan]:
+        t = orm.badge_sanctions
+        rows = self.session.execute(sa.select(t).where(t.c.person_id == person_id, t.c.imposed_at.is_not(None))
+                                    .order_by(t.c.imposed_at))
+        return [SanctionSpan(r.imposed_at, r.expires_at, r.lifted_at) for r in rows]
+
+    def mark_due(self, person_id: str, at: dt.datetime) -> None:
+        t = orm.badge_evaluations_due
+        insert = postgresql.insert(t).values(person_id=person_id, marked_at=at)
+        self.session.execute(insert.on_conflict_do_update(index_elements=[t.c.person_id],
+                                                          set_={"marked_at": insert.excluded.marked_at}))
+
+    def marked_due(self, person_id: str) -> dt.datetime | None:
+        t = orm.badge_evaluations_due
+        return self.session.execute(sa.select(t.c.marked_at).where(t.c.person_id == person_id)).scalar()
+
+    def due(self, limit: int) -> list[tuple[str, dt.datetime]]:
+        t = orm.badge_evaluations_due
+        rows = self.session.execute(sa.select(t.c.person_id, t.c.marked_at).order_by(t.c.marked_at).limit(limit))
+        return [(r.person_id, r.marked_at) for r in rows]
+
+    def clear_due(self, person_id: str, marked_at: dt.datetime) -> None:
+        t = orm.badge_evaluations_due
+        self.session.execute(sa.delete(t).where(t.c.person_id == person_id, t.c.marked_at <= marked_at))
 
 
 class RefreshTokensRepository(_Repo):
@@ -120,6 +189,10 @@ class SqlAlchemyUnitOfWork(BaseSqlAlchemyUnitOfWork, UnitOfWork):
         self.refresh_tokens = RefreshTokensRepository(session)
         self.signing_keys = SigningKeysRepository(session)
         self.idempotency = SqlIdempotencyRecords(session, orm.idempotency_records)
+        self.badge_facts = BadgeFactsRepository(session)
+
+    def claim_event(self, envelope: dict) -> bool:
+        return claim_event(self.session.connection(), orm.inbox, envelope)
 
 
 def uow_factory(engine: Engine):

@@ -71,3 +71,7 @@ class BadgeNotHeld(NotFound):
 
 class IdempotencyKeyReused(FailedPrecondition):
     """A key was sent again with a different request."""
+
+
+class InvalidBadgeRule(InvalidArgument):
+    """A badge rule (seed/badge_rules.json) that cannot be evaluated; the message names the rule and field."""

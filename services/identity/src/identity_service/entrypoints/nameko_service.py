@@ -1,28 +1,41 @@
 """Entrypoint: identity's nameko worker: internal RPC for other services, the outbox relay, replays of identity's
-events, the cohort timer."""
+events, the cohort timer, and the badge rules fed by room's, moderation's and course's events (and a daily pass)."""
 from __future__ import annotations
 
 import logging
 
 from nameko.timer import timer
 
+from hearth_common.contracts import course, moderation, room
 from hearth_common.nameko_deps import Resource, internal_rpc, jsonable
-from hearth_common.nameko_kit import WorkerKit
+from hearth_common.nameko_kit import WorkerKit, event_handlers
 from hearth_common.people import Actor
 from identity_service import settings as settings_module
-from identity_service.bootstrap import build_relay, build_service
+from identity_service.bootstrap import build_badge_rules, build_relay, build_service
+from identity_service.service_layer.badge_rules import CONSUMED
 
 settings = settings_module.load()
 log = logging.getLogger(__name__)
 kit = WorkerKit(settings, build_relay)
 
 
-class IdentityWorker(kit.base()):
+def _feed_badge_rules(worker, envelope):
+    worker.badge_rules.apply_event(envelope)
+
+
+class IdentityWorker(
+    kit.base(consumes_events=True),
+    # badges earned by doing: posts, hearts and sessions (room), sanctions (moderation), completions (course)
+    event_handlers(room.CONTRACT, _feed_badge_rules, CONSUMED["room"]),
+    event_handlers(moderation.CONTRACT, _feed_badge_rules, CONSUMED["moderation"]),
+    event_handlers(course.CONTRACT, _feed_badge_rules, CONSUMED["course"]),
+):
     """nameko service `identity`."""
 
     name = "identity"
 
     identity = Resource(lambda config: build_service(settings, kit.engine))
+    badge_rules = Resource(lambda config: build_badge_rules(settings, kit.engine))
 
     @internal_rpc
     def get_person(self, person_id=None, username=None):
@@ -55,6 +68,19 @@ class IdentityWorker(kit.base()):
         promoted = self.identity.promote_adults()
         if promoted:
             log.info("teens promoted to adult", extra={"count": promoted})
+
+    @timer(interval=5)
+    def evaluate_badges_due(self):
+        """Evaluates the people whose facts changed but whose evaluation did not run (a worker stopped between
+        an event and its evaluation)."""
+        self.badge_rules.evaluate_due()
+
+    @timer(interval=settings.badge_backfill_interval_seconds)
+    def backfill_badges(self):
+        """The daily pass (IDENTITY_BADGE_BACKFILL_INTERVAL_SECONDS): every person evaluated against every badge
+        rule, awarding and revoking what time made due (days held without a sanction, windows). Idempotent."""
+        result = self.badge_rules.backfill()
+        log.info("badge rules evaluated for everyone", extra=result)
 
     @timer(interval=3600)
     def purge_idempotency_records(self):

@@ -1,9 +1,12 @@
-"""Seed: identity's starter badge catalogue (badges.json beside this module), each badge checked by the domain."""
+"""Seed: identity's starter badge catalogue (badges.json beside this module) and the rules that award badges earned
+by doing (badge_rules.json), each checked by the domain."""
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from hearth_common.seed import read_document, read_records
+from hearth_common.seed import SeedError, read_document, read_records
+from identity_service.domain.badge_rules import BadgeRule, parse_rules
+from identity_service.domain.errors import InvalidBadgeRule
 from identity_service.domain.model import Badge
 
 
@@ -25,3 +28,13 @@ def load_catalogue() -> tuple[BadgeSpec, ...]:
 
 # Read once, when the migrate step (or a test) first imports the seed; the services' processes never do.
 STARTER_BADGES = load_catalogue()
+
+
+def load_badge_rules(catalogue: tuple[BadgeSpec, ...] | None = None) -> tuple[BadgeRule, ...]:
+    """The badge rules this package ships, each for a badge of the catalogue; SeedError says which rule is wrong.
+    Read when a process builds the rules service (the worker), not at import."""
+    rules = read_document(__package__, "badge_rules.json", frozenset({"rules"}))["rules"]
+    try:
+        return parse_rules(rules, (b.slug for b in catalogue or load_catalogue()))
+    except InvalidBadgeRule as exc:
+        raise SeedError(f"badge_rules.json: {exc}") from exc

@@ -22,3 +22,10 @@ class RoomCatalogue(Protocol):
     ConnectionError when room cannot be asked: nothing is granted then, and the caller may retry."""
 
     def room_exists(self, slug: str) -> bool: ...
+
+
+class RoomTopics(Protocol):
+    """The topic of a room in room's catalogue (a Sharing Circle is a room of topic `sharing-circle`), or None for
+    no such room; raises a ConnectionError when room cannot be asked (the event is then handled again later)."""
+
+    def topic_of(self, slug: str) -> str | None: ...

@@ -1,6 +1,7 @@
 """Service layer: the unit-of-work and repository contracts the use cases are written against."""
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from typing import Protocol
 
@@ -8,6 +9,7 @@ from hearth_common.idempotency import IdempotencyRecords
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from identity_service.domain import model
+from identity_service.domain.badge_rules import Fact, PersonFact, SanctionSpan
 
 
 class PeopleRepository(Protocol):
@@ -15,6 +17,7 @@ class PeopleRepository(Protocol):
     def get(self, person_id: str) -> model.Person | None: ...
     def get_by_username(self, username: str) -> model.Person | None: ...
     def teens_born_on_or_before(self, date: dt.date, limit: int) -> list[model.Person]: ...
+    def ids_after(self, after: str, limit: int) -> list[str]: ...
 
 
 class GrantsRepository(Protocol):
@@ -35,6 +38,29 @@ class AwardsRepository(Protocol):
     def by_revoke_key(self, key: str) -> model.BadgeAward | None: ...
     def held(self, person_id: str, slug: str, *, lock: bool = False) -> model.BadgeAward | None: ...
     def held_by(self, person_id: str) -> list[model.BadgeAward]: ...
+    def history(self, person_id: str, slug: str) -> list[model.BadgeAward]: ...
+
+
+class BadgeFactsRepository(Protocol):
+    """What the badge rules keep of other services' events, per person (service_layer.badge_rules)."""
+
+    def record(self, person_id: str, fact: Fact, key: str, at: dt.datetime, tag: str = "") -> None:
+        """Counts one more of (fact, key) for the person: the first sets first_at and tag, each sets last_at."""
+    def of_person(self, person_id: str) -> list[PersonFact]: ...
+    def sanction_imposed(self, sanction_id: str, person_id: str, imposed_at: dt.datetime,
+                         expires_at: dt.datetime | None) -> None:
+        """Records a sanction (a lift that arrived first is kept)."""
+    def sanction_lifted(self, sanction_id: str, person_id: str, lifted_at: dt.datetime) -> None:
+        """Records a lift (before or after the sanction itself arrives)."""
+    def sanctions_of(self, person_id: str) -> list[SanctionSpan]:
+        """The person's sanctions whose imposition has arrived."""
+    def mark_due(self, person_id: str, at: dt.datetime) -> None:
+        """The person's badges are to be evaluated again (their facts changed)."""
+    def marked_due(self, person_id: str) -> dt.datetime | None: ...
+    def due(self, limit: int) -> list[tuple[str, dt.datetime]]:
+        """(person, marked at) of people whose evaluation is due, oldest mark first."""
+    def clear_due(self, person_id: str, marked_at: dt.datetime) -> None:
+        """Clears the mark, unless it was set again after `marked_at` (a newer fact is then still to evaluate)."""
 
 
 class RefreshTokensRepository(Protocol):
@@ -61,3 +87,8 @@ class UnitOfWork(BaseUnitOfWork):
     refresh_tokens: RefreshTokensRepository
     signing_keys: SigningKeysRepository
     idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key
+    badge_facts: BadgeFactsRepository
+
+    @abc.abstractmethod
+    def claim_event(self, envelope: dict) -> bool:
+        """Records an incoming event as handled in this transaction (the inbox); False if it was handled before."""

@@ -1,0 +1,176 @@
+"""Service layer: badges earned by doing: other services' events kept as per-person facts (once per event, through
+the inbox), and the rules evaluated on them, awarding and revoking through the one award use case."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+
+from hearth_common.contracts import Received
+from hearth_common.contracts import course as course_events
+from hearth_common.contracts import moderation as moderation_events
+from hearth_common.contracts import room as room_events
+from hearth_common.errors import AlreadyExists, NotFound
+from hearth_common.people import Actor
+from identity_service.domain.badge_rules import Activity, BadgeRule, Fact
+from identity_service.service_layer.ports import RoomTopics
+from identity_service.service_layer.services import IdentityService
+from identity_service.service_layer.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+CONTRACTS = {c.source: c for c in (room_events.CONTRACT, moderation_events.CONTRACT, course_events.CONTRACT)}
+# The events the rules are fed, by producer (the worker binds exactly these).
+CONSUMED = {
+    "room": ("message_posted", "message_hearted", "session_ended"),
+    "moderation": ("sanction_imposed", "sanction_lifted"),
+    "course": ("course_completed",),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleActor(Actor):
+    """identity itself, acting for one badge rule: trusted like an internal caller, recorded as `rule:<badge>`."""
+
+    rule: str = ""
+
+    @classmethod
+    def of(cls, rule: BadgeRule) -> RuleActor:
+        return cls(service="identity", rule=rule.label)
+
+    @property
+    def label(self) -> str:
+        return self.rule
+
+
+class BadgeRules:
+    """Keeps the facts the rules count and decides, per person, what the rules award and take back."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], identity: IdentityService,
+                 rules: Iterable[BadgeRule], rooms: RoomTopics, clock: Callable[[], dt.datetime]):
+        self.uow_factory = uow_factory
+        self.identity = identity
+        self.rules = tuple(rules)
+        self.rooms = rooms
+        self.clock = clock
+
+    # --- events in -----------------------------------------------------------------------------------------
+
+    def apply_event(self, envelope: dict) -> bool:
+        """Records what one event of room, moderation or course tells about people, once per event id, and marks
+        them due for evaluation in the same transaction; then evaluates them. Returns whether it was new.
+        InvalidEvent (from the contract) for an event that breaks it: the worker dead-letters it."""
+        source = envelope.get("source") if isinstance(envelope, dict) else None
+        contract = CONTRACTS.get(source) if isinstance(source, str) else None
+        if contract is None:
+            contract = room_events.CONTRACT  # its parse refuses the envelope, naming what is wrong
+        event = contract.parse(envelope)
+        topic = self._room_topic(event)
+        now = self.clock()
+        with self.uow_factory() as uow:
+            if not uow.claim_event(envelope):
+                return False
+            people = self._record(uow, event, topic, now)
+            for person_id in people:
+                uow.badge_facts.mark_due(person_id, now)
+            uow.commit()
+        for person_id in people:
+            self.evaluate(person_id)
+        return True
+
+    def _room_topic(self, event: Received) -> str:
+        """The topic of a session's room, asked of room's catalogue only when a rule looks at it (before the
+        transaction: no call to another service with a transaction open)."""
+        if isinstance(event.payload, room_events.SessionEnded) and any(r.room_topic for r in self.rules):
+            return self.rooms.topic_of(event.payload.room_slug) or ""
+        return ""
+
+    @staticmethod
+    def _record(uow: UnitOfWork, event: Received, topic: str, now: dt.datetime) -> list[str]:
+        """Keeps the event's facts; returns the people they are about."""
+        at = event.occurred_at or now
+        facts = uow.badge_facts
+        match event.payload:
+            case room_events.MessagePosted() as p:
+                facts.record(p.author_id, Fact.ACTIVE_DAY, p.posted_at.astimezone(dt.timezone.utc).date().isoformat(),
+                             p.posted_at)
+                return [p.author_id]
+            case room_events.MessageHearted() as p:
+                facts.record(p.author_id, Fact.HEART_FROM, p.hearted_by, p.hearted_at)
+                return [p.author_id]
+            case room_events.SessionEnded() as p:
+                for person_id in p.attendee_ids:
+                    facts.record(person_id, Fact.SESSION_ATTENDED, p.session_id, p.ended_at, topic)
+                return list(p.attendee_ids)
+            case course_events.CourseCompleted() as p:
+                facts.record(p.person_id, Fact.COURSE_COMPLETED, p.course_slug, p.completed_at)
+                return [p.person_id]
+            case moderation_events.SanctionImposed() as p:
+                facts.sanction_imposed(p.sanction_id, p.person_id, at, p.expires_at)
+                return [p.person_id]
+            case moderation_events.SanctionLifted() as p:
+                facts.sanction_lifted(p.sanction_id, p.person_id, at)
+                return [p.person_id]
+        return []
+
+    # --- evaluation ----------------------------------------------------------------------------------------
+
+    def evaluate(self, person_id: str) -> int:
+        """Awards and revokes what the rules decide for one person now, each through award_badge / revoke_badge
+        with the decision's key (so a twin evaluation does it once); clears the person's due mark. Returns how
+        many awards and revocations were made."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            due = uow.badge_facts.marked_due(person_id)
+            if uow.people.get(person_id) is None:
+                decisions = []  # someone identity does not know (yet): nothing to award
+            else:
+                held = {a.badge_slug: a.awarded_at for a in uow.awards.held_by(person_id)}
+                activity = Activity(tuple(uow.badge_facts.of_person(person_id)),
+                                    tuple(uow.badge_facts.sanctions_of(person_id)), held)
+                decisions = [(rule, rule.decide(person_id, activity, uow.awards.history(person_id, rule.badge), now))
+                             for rule in self.rules]
+        changed = 0
+        for rule, decision in decisions:
+            if decision is None:
+                continue
+            try:
+                if decision.revoke:
+                    self.identity.revoke_badge(RuleActor.of(rule), person_id, rule.badge,
+                                               f"taken back automatically ({rule.label}): {rule.summary}",
+                                               decision.key)
+                else:
+                    self.identity.award_badge(RuleActor.of(rule), person_id, rule.badge, rule.reason, decision.key)
+                changed += 1
+            except (AlreadyExists, NotFound) as exc:  # someone awarded or revoked it meanwhile: nothing to do
+                log.info("badge rule found the badge already settled",
+                         extra={"rule": rule.label, "person_id": person_id, "reason": str(exc)})
+        if due is not None:
+            with self.uow_factory() as uow:
+                uow.badge_facts.clear_due(person_id, due)
+                uow.commit()
+        return changed
+
+    def evaluate_due(self, limit: int = 200) -> int:
+        """Evaluates the people marked due and not evaluated yet (a worker stopped between an event's commit and
+        its evaluation); returns how many people."""
+        with self.uow_factory() as uow:
+            due = uow.badge_facts.due(limit)
+        for person_id, _ in due:
+            self.evaluate(person_id)
+        return len(due)
+
+    def backfill(self, batch_size: int = 500) -> dict:
+        """The daily pass: every person evaluated against every rule (time makes some rules hold, such as days
+        held without a sanction, and windows end). Idempotent; returns {people, changes}."""
+        after, people, changes = "", 0, 0
+        while True:
+            with self.uow_factory() as uow:
+                batch = uow.people.ids_after(after, batch_size)
+            if not batch:
+                return {"people": people, "changes": changes}
+            for person_id in batch:
+                changes += self.evaluate(person_id)
+            people += len(batch)
+            after = batch[-1]
