@@ -9,6 +9,7 @@ import pytest
 from hearth_common.events import Event
 from hearth_common.fakes import (
     IDEMPOTENCY_TABLE,
+    INBOX_TABLE,
     FakeClock,
     FakeIdempotencyRecords,
     InMemoryDatabase,
@@ -18,6 +19,7 @@ from hearth_common.fakes import (
     unique,
 )
 from identity_service.domain import model
+from identity_service.domain.badge_rules import Fact, PersonFact, SanctionSpan
 from identity_service.seed import STARTER_BADGES
 from identity_service.service_layer.services import Actor, IdentityService, TokenPolicy
 from identity_service.service_layer.unit_of_work import UnitOfWork
@@ -32,7 +34,8 @@ TEEN_DOB = "2010-01-01"  # 15 on START
 # --- the store: identity's tables, the rules of adapters/orm.py, its repositories -------------------------
 
 
-TABLES = ("people", "grants", "badges", "awards", "refresh_tokens", "signing_keys", IDEMPOTENCY_TABLE)
+TABLES = ("people", "grants", "badges", "awards", "refresh_tokens", "signing_keys", IDEMPOTENCY_TABLE,
+          "badge_facts", "badge_sanctions", "badge_evaluations_due", INBOX_TABLE)
 CONSTRAINTS = (
     unique("people", "people_username_canonical_key", lambda p: p.username_canonical),
     unique("awards", "badge_awards_award_key_key", lambda a: a.award_key),
@@ -66,6 +69,10 @@ class FakePeopleRepository(InMemoryRepository):
         self._read("teens_born_on_or_before")
         due = [p for p in self._rows().values() if p.cohort is model.Cohort.TEEN and p.date_of_birth <= date]
         return sorted(due, key=lambda p: p.date_of_birth)[:limit]
+
+    def ids_after(self, after: str, limit: int) -> list[str]:
+        self._read("ids_after")
+        return sorted(i for i in self._rows() if i > after)[:limit]
 
 
 class FakeGrantsRepository(InMemoryRepository):
@@ -129,6 +136,62 @@ class FakeAwardsRepository(InMemoryRepository):
         self._read("held_by")
         return [a for a in self._rows().values() if a.person_id == person_id and a.revoked_at is None]
 
+    def history(self, person_id: str, slug: str) -> list[model.BadgeAward]:
+        self._read("history")
+        mine = [a for a in self._rows().values() if a.person_id == person_id and a.badge_slug == slug]
+        return sorted(mine, key=lambda a: a.awarded_at)
+
+
+class FakeBadgeFactsRepository(InMemoryRepository):
+    """The facts as rows keyed like the real tables' primary keys; an upsert adds up as the SQL one does."""
+
+    table = "badge_facts"
+
+    def record(self, person_id: str, fact: Fact, key: str, at: dt.datetime, tag: str = "") -> None:
+        row = self._get(self.table, (person_id, fact, key))
+        if row is None:
+            row = PersonFact(fact, key, 1, at, at, tag)
+        else:
+            row = PersonFact(fact, key, row.count + 1, min(row.first_at, at), max(row.last_at, at), row.tag)
+        self._put(self.table, (person_id, fact, key), row)
+
+    def of_person(self, person_id: str) -> list[PersonFact]:
+        self._read("of_person")
+        return [row for (pid, fact, key), row in sorted(self._rows().items(), key=lambda kv: (kv[0][1].value,
+                                                                                              kv[0][2]))
+                if pid == person_id]
+
+    def sanction_imposed(self, sanction_id, person_id, imposed_at, expires_at) -> None:
+        row = dict(self._get("badge_sanctions", sanction_id) or {"person_id": person_id, "lifted_at": None})
+        row.update(imposed_at=imposed_at, expires_at=expires_at)
+        self._put("badge_sanctions", sanction_id, row)
+
+    def sanction_lifted(self, sanction_id, person_id, lifted_at) -> None:
+        row = dict(self._get("badge_sanctions", sanction_id)
+                   or {"person_id": person_id, "imposed_at": None, "expires_at": None})
+        row.update(lifted_at=lifted_at)
+        self._put("badge_sanctions", sanction_id, row)
+
+    def sanctions_of(self, person_id: str) -> list[SanctionSpan]:
+        rows = [r for r in self._rows("badge_sanctions").values()
+                if r["person_id"] == person_id and r["imposed_at"] is not None]
+        return [SanctionSpan(r["imposed_at"], r["expires_at"], r["lifted_at"])
+                for r in sorted(rows, key=lambda r: r["imposed_at"])]
+
+    def mark_due(self, person_id: str, at: dt.datetime) -> None:
+        self._put("badge_evaluations_due", person_id, at)
+
+    def marked_due(self, person_id: str) -> dt.datetime | None:
+        return self._get("badge_evaluations_due", person_id)
+
+    def due(self, limit: int) -> list[tuple[str, dt.datetime]]:
+        return sorted(self._rows("badge_evaluations_due").items(), key=lambda kv: kv[1])[:limit]
+
+    def clear_due(self, person_id: str, marked_at: dt.datetime) -> None:
+        current = self._get("badge_evaluations_due", person_id)
+        if current is not None and current <= marked_at:
+            self._delete("badge_evaluations_due", person_id)
+
 
 class FakeRefreshTokensRepository(InMemoryRepository):
     table = "refresh_tokens"
@@ -182,6 +245,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.refresh_tokens = FakeRefreshTokensRepository(self)
         self.signing_keys = FakeSigningKeysRepository(self)
         self.idempotency = FakeIdempotencyRecords(self)
+        self.badge_facts = FakeBadgeFactsRepository(self)
 
 
 # --- ports -------------------------------------------------------------------------------------------
@@ -306,3 +370,32 @@ def admin(service, make_person) -> Actor:
     person = make_person("admin_ada", kind="listener")
     service.grant_role(Actor(service="test"), person["id"], model.Role.ADMIN.value)
     return Actor(person_id=person["id"])
+
+
+# --- badges earned by doing --------------------------------------------------------------------------------
+
+
+class FakeRoomTopics:
+    """room's catalogue as the badge rules ask it: a topic per slug; counts the questions asked."""
+
+    def __init__(self, topics: dict[str, str]):
+        self.topics = topics
+        self.asked: list[str] = []
+
+    def topic_of(self, slug: str) -> str | None:
+        self.asked.append(slug)
+        return self.topics.get(slug)
+
+
+@pytest.fixture
+def room_topics() -> FakeRoomTopics:
+    return FakeRoomTopics({"adult-sharing-circle": "sharing-circle", "lounge": "general-support"})
+
+
+@pytest.fixture
+def badge_rules(service, uow_factory, room_topics, clock):
+    """The badge rules this package ships, over the same store as `service` (awarding through it)."""
+    from identity_service.seed import load_badge_rules
+    from identity_service.service_layer.badge_rules import BadgeRules
+
+    return BadgeRules(uow_factory, service, load_badge_rules(), room_topics, clock)

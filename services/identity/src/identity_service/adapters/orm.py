@@ -4,8 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
 
-from hearth_common.db import new_metadata
 from hearth_common.backfill import define_backfill_table
+from hearth_common.db import new_metadata
 from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
