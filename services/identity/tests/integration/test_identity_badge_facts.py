@@ -129,3 +129,13 @@ def test_a_first_post_awards_first_post_through_the_real_store_once(identity, uo
         history = uow.awards.history(ann["id"], "first-post")
         assert [a.award_key for a in history] == [f"rule:first-post:{ann['id']}:0"]
         assert uow.badge_facts.due(10) == []
+
+
+def test_the_daily_pass_is_claimed_by_one_caller_per_period(uows):
+    day = dt.timedelta(days=1)
+    claims = []
+    for now in (T0, T0, T0 + dt.timedelta(hours=23), T0 + day):
+        with uows() as uow:
+            claims.append(uow.badge_facts.claim_pass("everyone", now, day))
+            uow.commit()
+    assert claims == [True, False, False, True]

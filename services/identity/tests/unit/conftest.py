@@ -35,7 +35,7 @@ TEEN_DOB = "2010-01-01"  # 15 on START
 
 
 TABLES = ("people", "grants", "badges", "awards", "refresh_tokens", "signing_keys", IDEMPOTENCY_TABLE,
-          "badge_facts", "badge_sanctions", "badge_evaluations_due", INBOX_TABLE)
+          "badge_facts", "badge_sanctions", "badge_evaluations_due", "badge_passes", INBOX_TABLE)
 CONSTRAINTS = (
     unique("people", "people_username_canonical_key", lambda p: p.username_canonical),
     unique("awards", "badge_awards_award_key_key", lambda a: a.award_key),
@@ -191,6 +191,13 @@ class FakeBadgeFactsRepository(InMemoryRepository):
         current = self._get("badge_evaluations_due", person_id)
         if current is not None and current <= marked_at:
             self._delete("badge_evaluations_due", person_id)
+
+    def claim_pass(self, name: str, now: dt.datetime, every: dt.timedelta) -> bool:
+        started = self._get("badge_passes", name)
+        if started is not None and started > now - every:
+            return False
+        self._put("badge_passes", name, now)
+        return True
 
 
 class FakeRefreshTokensRepository(InMemoryRepository):

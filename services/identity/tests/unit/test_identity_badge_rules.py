@@ -336,3 +336,16 @@ def test_a_course_completion_is_kept_as_a_fact_for_course_rules(service, uow_fac
     assert held(service, ann["id"]) == {}
     rules.apply_event(event("course", "course_completed", person_id=ann["id"], course_slug="group-dynamics"))
     assert held(service, ann["id"]) == {"support-session-leader-trained": "rule:support-session-leader-trained"}
+
+
+def test_the_daily_pass_runs_once_per_period_however_often_it_is_asked(service, badge_rules, make_person, clock):
+    ann = make_person("ann", kind="listener")
+    service.award_badge(ADMIN, ann["id"], "verified-listener", "passed review", "review-1")
+    day = dt.timedelta(days=1)
+    assert badge_rules.backfill_if_due(day) == {"people": 1, "changes": 0}
+    clock.advance(days=91)
+    assert badge_rules.backfill_if_due(day) == {"people": 1, "changes": 1}
+    clock.advance(hours=23)
+    assert badge_rules.backfill_if_due(day) is None
+    clock.advance(hours=1)
+    assert badge_rules.backfill_if_due(day) == {"people": 1, "changes": 0}

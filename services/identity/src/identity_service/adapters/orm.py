@@ -144,6 +144,13 @@ badge_evaluations_due = sa.Table(
     sa.Column("marked_at", TZ, nullable=False, index=True),
 )
 
+badge_passes = sa.Table(  # when the daily pass over everyone last started (one replica runs it per period)
+    "badge_passes",
+    metadata,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("started_at", TZ, nullable=False),
+)
+
 inbox = define_inbox_table(metadata)
 event_backfills = define_backfill_table(metadata)
 outbox = define_outbox_table(metadata)

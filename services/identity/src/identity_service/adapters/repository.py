@@ -149,6 +149,16 @@ class BadgeFactsRepository(_Repo):
         t = orm.badge_evaluations_due
         self.session.execute(sa.delete(t).where(t.c.person_id == person_id, t.c.marked_at <= marked_at))
 
+    def claim_pass(self, name: str, now: dt.datetime, every: dt.timedelta) -> bool:
+        t = orm.badge_passes
+        insert = postgresql.insert(t).values(name=name, started_at=now)
+        # One statement: of two replicas claiming at once, the row lock lets one through and the other sees the
+        # new started_at and matches nothing.
+        claimed = self.session.execute(insert.on_conflict_do_update(
+            index_elements=[t.c.name], set_={"started_at": now},
+            where=t.c.started_at <= now - every).returning(t.c.name)).first()
+        return claimed is not None
+
 
 class RefreshTokensRepository(_Repo):
     def by_hash(self, token_hash: str) -> model.RefreshToken | None:

@@ -2,6 +2,7 @@
 events, the cohort timer, and the badge rules fed by room's, moderation's and course's events (and a daily pass)."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from nameko.timer import timer
@@ -75,12 +76,14 @@ class IdentityWorker(
         an event and its evaluation)."""
         self.badge_rules.evaluate_due()
 
-    @timer(interval=settings.badge_backfill_interval_seconds)
+    @timer(interval=min(settings.badge_backfill_interval_seconds, 3600), eager=True)
     def backfill_badges(self):
-        """The daily pass (IDENTITY_BADGE_BACKFILL_INTERVAL_SECONDS): every person evaluated against every badge
-        rule, awarding and revoking what time made due (days held without a sanction, windows). Idempotent."""
-        result = self.badge_rules.backfill()
-        log.info("badge rules evaluated for everyone", extra=result)
+        """The daily pass (every IDENTITY_BADGE_BACKFILL_INTERVAL_SECONDS, on one replica): every person evaluated
+        against every badge rule, awarding and revoking what time made due (days held without a sanction,
+        windows). Asked at start and hourly; runs when its period has passed since it last started anywhere."""
+        result = self.badge_rules.backfill_if_due(dt.timedelta(seconds=settings.badge_backfill_interval_seconds))
+        if result is not None:
+            log.info("badge rules evaluated for everyone", extra=result)
 
     @timer(interval=3600)
     def purge_idempotency_records(self):

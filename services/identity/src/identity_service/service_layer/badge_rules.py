@@ -161,6 +161,14 @@ class BadgeRules:
             self.evaluate(person_id)
         return len(due)
 
+    def backfill_if_due(self, every: dt.timedelta) -> dict | None:
+        """The daily pass, if it last started `every` ago or more on any replica (the worker asks hourly, so a
+        worker restarted more often than `every` still runs it); None when it was not due."""
+        with self.uow_factory() as uow:
+            claimed = uow.badge_facts.claim_pass("everyone", self.clock(), every)
+            uow.commit()
+        return self.backfill() if claimed else None
+
     def backfill(self, batch_size: int = 500) -> dict:
         """The daily pass: every person evaluated against every rule (time makes some rules hold, such as days
         held without a sanction, and windows end). Idempotent; returns {people, changes}."""

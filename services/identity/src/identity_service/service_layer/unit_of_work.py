@@ -61,6 +61,9 @@ class BadgeFactsRepository(Protocol):
         """(person, marked at) of people whose evaluation is due, oldest mark first."""
     def clear_due(self, person_id: str, marked_at: dt.datetime) -> None:
         """Clears the mark, unless it was set again after `marked_at` (a newer fact is then still to evaluate)."""
+    def claim_pass(self, name: str, now: dt.datetime, every: dt.timedelta) -> bool:
+        """Records that the pass `name` starts now, if it last started `every` ago or more (or never); False
+        when it is not due (another replica started it)."""
 
 
 class RefreshTokensRepository(Protocol):

@@ -1,5 +1,5 @@
 """badges earned by doing: the facts the badge rules count, the sanctions they look at, who is due an evaluation;
-the inbox of the events consumed and the record of producers' replays
+when the daily pass last started; the inbox of the events consumed and the record of producers' replays
 
 Revision ID: 0003
 Revises: 0002
@@ -44,11 +44,16 @@ def upgrade() -> None:
         sa.Column('marked_at', TZ, nullable=False),
     )
     op.create_index('ix_badge_evaluations_due_marked_at', 'badge_evaluations_due', ['marked_at'])
+    op.create_table(
+        'badge_passes',
+        sa.Column('name', sa.String(50), primary_key=True),
+        sa.Column('started_at', TZ, nullable=False),
+    )
     migrations.create_inbox_table(op)
     migrations.create_backfill_table(op)
     migrations.add_backfill_event_types(op)
 
 
 def downgrade() -> None:
-    for table in ('event_backfills', 'inbox', 'badge_evaluations_due', 'badge_sanctions', 'badge_facts'):
+    for table in ('event_backfills', 'inbox', 'badge_passes', 'badge_evaluations_due', 'badge_sanctions', 'badge_facts'):
         op.drop_table(table)
