@@ -349,3 +349,15 @@ def test_the_daily_pass_runs_once_per_period_however_often_it_is_asked(service, 
     assert badge_rules.backfill_if_due(day) is None
     clock.advance(hours=1)
     assert badge_rules.backfill_if_due(day) == {"people": 1, "changes": 0}
+
+
+def test_an_evaluation_left_behind_is_caught_up_by_the_next_event_about_the_person(service, badge_rules,
+                                                                                   make_person, uow_factory, clock):
+    ann = make_person("ann")
+    with uow_factory() as uow:  # hearts counted, the worker stopped before evaluating them
+        for i in range(50):
+            uow.badge_facts.record(ann["id"], Fact.HEART_FROM, f"giver-{i % 20}", clock())
+        uow.badge_facts.mark_due(ann["id"], clock())
+        uow.commit()
+    badge_rules.apply_event(posted(ann["id"], START_AT))  # a post: the heart rule is evaluated too
+    assert set(held(service, ann["id"])) == {"first-post", "compassion-hero"}

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 
-from hearth_common.contracts import Received
+from hearth_common.contracts import InvalidEvent, Received
 from hearth_common.contracts import course as course_events
 from hearth_common.contracts import moderation as moderation_events
 from hearth_common.contracts import room as room_events
@@ -62,21 +62,23 @@ class BadgeRules:
         them due for evaluation in the same transaction; then evaluates them. Returns whether it was new.
         InvalidEvent (from the contract) for an event that breaks it: the worker dead-letters it."""
         source = envelope.get("source") if isinstance(envelope, dict) else None
-        contract = CONTRACTS.get(source) if isinstance(source, str) else None
-        if contract is None:
-            contract = room_events.CONTRACT  # its parse refuses the envelope, naming what is wrong
-        event = contract.parse(envelope)
+        if not isinstance(source, str) or source not in CONTRACTS:
+            raise InvalidEvent(f"the badge rules take events of {', '.join(CONTRACTS)}, not of {source!r}")
+        event = CONTRACTS[source].parse(envelope)
         topic = self._room_topic(event)
         now = self.clock()
         with self.uow_factory() as uow:
             if not uow.claim_event(envelope):
                 return False
             people = self._record(uow, event, topic, now)
+            # someone already due (an evaluation a stopped worker did not finish) is evaluated against every rule
+            behind = {p for p in people if uow.badge_facts.marked_due(p) is not None}
             for person_id in people:
                 uow.badge_facts.mark_due(person_id, now)
             uow.commit()
+        concerned = [r for r in self.rules if event.type in r.events or event.type in r.revoke_on]
         for person_id in people:
-            self.evaluate(person_id)
+            self.evaluate(person_id, None if person_id in behind else concerned)
         return True
 
     def _room_topic(self, event: Received) -> str:
@@ -116,21 +118,24 @@ class BadgeRules:
 
     # --- evaluation ----------------------------------------------------------------------------------------
 
-    def evaluate(self, person_id: str) -> int:
-        """Awards and revokes what the rules decide for one person now, each through award_badge / revoke_badge
-        with the decision's key (so a twin evaluation does it once); clears the person's due mark. Returns how
-        many awards and revocations were made."""
+    def evaluate(self, person_id: str, rules: Iterable[BadgeRule] | None = None) -> int:
+        """Awards and revokes what the rules (all, or those an event concerns) decide for one person now, each
+        through award_badge / revoke_badge with the decision's key (so a twin evaluation does it once); clears the
+        person's due mark. Returns how many awards and revocations were made."""
         now = self.clock()
         with self.uow_factory() as uow:
             due = uow.badge_facts.marked_due(person_id)
-            if uow.people.get(person_id) is None:
-                decisions = []  # someone identity does not know (yet): nothing to award
-            else:
+            decisions = []
+            if uow.people.get(person_id) is not None:  # someone identity does not know has nothing to earn
                 held = {a.badge_slug: a.awarded_at for a in uow.awards.held_by(person_id)}
-                activity = Activity(tuple(uow.badge_facts.of_person(person_id)),
-                                    tuple(uow.badge_facts.sanctions_of(person_id)), held)
-                decisions = [(rule, rule.decide(person_id, activity, uow.awards.history(person_id, rule.badge), now))
-                             for rule in self.rules]
+                # a badge held under a rule that never takes it back needs no look at the facts (most posts)
+                open_rules = [r for r in (self.rules if rules is None else rules)
+                              if r.badge not in held or r.revoke_on]
+                if open_rules:
+                    activity = Activity(tuple(uow.badge_facts.of_person(person_id)),
+                                        tuple(uow.badge_facts.sanctions_of(person_id)), held)
+                    decisions = [(r, r.decide(person_id, activity, uow.awards.history(person_id, r.badge), now))
+                                 for r in open_rules]
         changed = 0
         for rule, decision in decisions:
             if decision is None:
