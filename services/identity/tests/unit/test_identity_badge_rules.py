@@ -76,6 +76,7 @@ def test_a_badge_with_a_rule_does_not_also_claim_to_be_awarded_by_someone():
     ({"badge": "chief-chat", "kind": "days_without_sanction", "events": ["message_posted"], "threshold": 3},
      "listens to sanction_imposed and sanction_lifted"),
     ({"badge": "first-post", "kind": "first", "events": ["message_posted"], "colour": "red"}, "unknown fields colour"),
+    ({"badge": "b" * 60, "kind": "first", "events": ["message_posted"]}, "at most 59 characters"),
 ])
 def test_a_malformed_rule_is_refused_naming_the_field(data, message):
     with pytest.raises(errors.InvalidBadgeRule, match=message):

@@ -12,6 +12,7 @@ from identity_service.domain import errors
 from identity_service.domain.model import BadgeAward
 
 RULE_LABEL_PREFIX = "rule:"  # how awards and revocations made by a rule name who made them (`rule:<badge>`)
+LABEL_MAX = 64  # badge_awarded's and badge_revoked's awarded_by / revoked_by (hearth_common.contracts.identity)
 
 
 class Kind(enum.Enum):
@@ -212,8 +213,9 @@ def parse_rule(data: Any) -> BadgeRule:
     where = f"rule for {badge!r}" if isinstance(badge, str) else "rule"
     if unknown:
         raise errors.InvalidBadgeRule(f"{where}: unknown fields {', '.join(sorted(unknown))}")
-    if not isinstance(badge, str) or not badge:
-        raise errors.InvalidBadgeRule(f"{where}: badge must be a badge slug")
+    if not isinstance(badge, str) or not badge or len(RULE_LABEL_PREFIX + badge) > LABEL_MAX:
+        raise errors.InvalidBadgeRule(f"{where}: badge must be the slug of a badge, at most "
+                                      f"{LABEL_MAX - len(RULE_LABEL_PREFIX)} characters (awards name the rule)")
     try:
         kind = Kind(data.get("kind"))
     except ValueError:
