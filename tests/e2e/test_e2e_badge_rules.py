@@ -5,6 +5,7 @@ import subprocess
 import uuid
 
 import grpc
+import kombu
 import pytest
 import sqlalchemy as sa
 from e2e_helpers import ADMIN, BIN, Proc, free_port, wait_serving
@@ -18,6 +19,7 @@ from hearth_common import testing
 T = 10
 PASSWORD = "a long enough password"
 OPEN_ROOM = "adult-24-7-support"  # members of the adult cohort may enter
+POSTED_QUEUE = "evt-room-message_posted--identity.on_message_posted"
 
 
 @pytest.fixture
@@ -94,3 +96,46 @@ def test_a_first_post_earns_first_post_which_opens_a_room_locked_on_it(room_stac
 def scalar(engine, sql):
     with engine.connect() as conn:
         return conn.execute(sa.text(sql)).scalar_one()
+
+
+def test_posts_identity_missed_are_replayed_to_it_by_room_and_earn_first_post(room_stack, stack, e2e_env, events):
+    """identity's badge rules as a consumer added later: posts made while identity had no queue for them reach
+    it by room's replay_events, which identity's worker asks for by itself when it starts without a record."""
+    identity_target, room_target = room_stack
+    env, identity_db, _ = e2e_env
+    identity = identity_pb2_grpc.IdentityServiceStub(grpc.insecure_channel(identity_target))
+    rooms = room_pb2_grpc.RoomServiceStub(grpc.insecure_channel(room_target))
+    username = f"latecomer_{uuid.uuid4().hex[:6]}"
+    person = identity.Register(ipb.RegisterRequest(username=username, password=PASSWORD, date_of_birth="1990-01-01",
+                                                   kind=ipb.PERSON_KIND_MEMBER), timeout=T).person
+    me = [("authorization", "Bearer " + identity.Login(ipb.LoginRequest(username=username, password=PASSWORD),
+                                                       timeout=T).tokens.access_token)]
+    testing.eventually(lambda: answered(rooms.JoinRoom, rpb.JoinRoomRequest(slug=OPEN_ROOM), metadata=me, timeout=T),
+                       timeout=30, what="room to learn of the registration")
+    engine = sa.create_engine(identity_db)
+    try:
+        # identity's worker has asked room once (room may have started after it: it asks again until room answers)
+        testing.eventually(lambda: scalar(engine, "SELECT count(*) FROM event_backfills WHERE source = 'room'"),
+                           timeout=90, what="identity's first backfill from room")
+        stack.worker.terminate()
+        # as if identity had never consumed room's posts: no queue for them, no record of a replay from room
+        with kombu.Connection(env["IDENTITY_AMQP_URI"]) as conn:
+            conn.channel().queue_delete(POSTED_QUEUE)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM event_backfills WHERE source = 'room'"))
+        rooms.PostMessage(rpb.PostMessageRequest(slug=OPEN_ROOM, body="posted while identity was away",
+                                                 idempotency_key=str(uuid.uuid4())), metadata=me, timeout=T)
+        stack.start_worker()
+        awarded = events(lambda got: any(e["event_type"] == "badge_awarded" and e["data"]["person_id"] == person.id
+                                         for e in got), timeout=60)
+        assert [e["data"]["badge_slug"] for e in awarded
+                if e["event_type"] == "badge_awarded" and e["data"]["person_id"] == person.id] == ["first-post"]
+    finally:
+        engine.dispose()
+
+
+def answered(call, request, **kwargs):
+    try:
+        return call(request, **kwargs)
+    except grpc.RpcError:
+        return None
