@@ -309,10 +309,14 @@ def test_a_badge_already_awarded_by_hand_is_left_alone(service, badge_rules, mak
 
 
 def test_an_event_about_someone_identity_does_not_know_records_the_fact_and_awards_nothing(
-        badge_rules, published):
+        badge_rules, published, uow_factory):
+    stranger = str(uuid.uuid4())
     published.clear()
-    assert badge_rules.apply_event(posted(str(uuid.uuid4()), START_AT))
+    assert badge_rules.apply_event(posted(stranger, START_AT))
     assert published == []
+    with uow_factory() as uow:
+        assert [f.fact for f in uow.badge_facts.of_person(stranger)] == [Fact.ACTIVE_DAY]
+        assert uow.badge_facts.due(10) == []
 
 
 def test_people_whose_evaluation_did_not_run_are_evaluated_by_the_timer(service, badge_rules, make_person,
