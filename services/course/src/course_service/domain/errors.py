@@ -1,0 +1,40 @@
+"""Domain: course's refusals, each a subclass of one of common's categories (one mapping to gRPC statuses)."""
+from __future__ import annotations
+
+from hearth_common import errors
+
+
+class InvalidCourse(errors.InvalidArgument):
+    """A course or discussion field is malformed or missing (the message names the field)."""
+
+
+class CourseNotFound(errors.NotFound):
+    """No course with that slug (or none the caller may see)."""
+
+
+class DiscussionNotFound(errors.NotFound):
+    """The course has no discussion with that id."""
+
+
+class CourseExists(errors.AlreadyExists):
+    """A course with that slug exists already."""
+
+
+class DiscussionExists(errors.AlreadyExists):
+    """The course has a discussion with that id already."""
+
+
+class AdminsOnly(errors.PermissionDenied):
+    """Authoring is for admins."""
+
+
+class NotAllowedToEnrol(errors.PermissionDenied):
+    """The course's enrolment policy refused: the message lists what is missing."""
+
+
+class NotOpenForEnrolment(errors.FailedPrecondition):
+    """The course is a draft or archived, or the caller's account is not yet known here."""
+
+
+class NotEnrolled(errors.NotFound):
+    """The caller never enrolled in the course."""

@@ -1,0 +1,120 @@
+"""Entrypoint: translates CourseService gRPC calls to use cases and their results to protobuf."""
+from __future__ import annotations
+
+import json
+
+from hearth.course.v1 import course_pb2 as pb
+from hearth.course.v1 import course_pb2_grpc
+
+from course_service.domain.courses import Discussion
+from course_service.domain.enrolments import Enrolment
+from course_service.service_layer.services import Caller, CourseService
+from course_service.service_layer.views import CourseListing, CourseView
+from hearth_common.contracts.identity import ADMIN
+from hearth_common.errors import InvalidArgument
+from hearth_common.grpc_server import caller
+from hearth_common.proto_convert import to_timestamp
+
+
+def person_calling() -> Caller:
+    """The caller as the use cases know them: the admin role is read from the verified token."""
+    principal = caller()
+    return Caller(principal.person_id, admin=principal.has_role(ADMIN))
+
+
+def json_field(text: str, field: str, empty):
+    """A JSON text field's value (`empty` when the text is empty), or INVALID_ARGUMENT naming the field."""
+    if not text.strip():
+        return empty
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise InvalidArgument(f"{field} must be JSON: {exc}") from None
+
+
+def course_pb(view: CourseView) -> pb.Course:
+    c = view.course
+    return pb.Course(
+        slug=c.slug, title=c.title, summary=c.summary, badge_slug=c.badge_slug or "",
+        enrolment_policy_json=json.dumps(c.policy) if c.policy is not None else "",
+        enrolment_policy_summary=view.policy_summary, status=c.status, requirements_json=json.dumps(c.requirements),
+        discussion_count=view.discussion_count, created_at=to_timestamp(c.created_at),
+        updated_at=to_timestamp(c.updated_at),
+    )
+
+
+def listing_pb(listing: CourseListing) -> pb.CourseListing:
+    return pb.CourseListing(course=course_pb(listing.course), may_enrol=listing.may_enrol, missing=listing.missing,
+                            enrolled=listing.enrolled)
+
+
+def discussion_pb(d: Discussion) -> pb.Discussion:
+    return pb.Discussion(id=d.id, position=d.position, title=d.title, opening_post=d.opening_post,
+                         created_at=to_timestamp(d.created_at), updated_at=to_timestamp(d.updated_at))
+
+
+def enrolment_pb(e: Enrolment) -> pb.Enrolment:
+    return pb.Enrolment(course_slug=e.course_slug, person_id=e.person_id, section=e.section, status=e.status,
+                        enrolled_at=to_timestamp(e.enrolled_at), withdrawn_at=to_timestamp(e.withdrawn_at))
+
+
+class CourseServicer(course_pb2_grpc.CourseServiceServicer):
+    def __init__(self, service: CourseService):
+        self.service = service
+
+    def CreateCourse(self, request, context):
+        view = self.service.create_course(
+            person_calling(), slug=request.slug, title=request.title, summary=request.summary,
+            badge_slug=request.badge_slug,
+            policy=json_field(request.enrolment_policy_json, "enrolment_policy_json", None),
+            status=request.status, requirements=json_field(request.requirements_json, "requirements_json", []))
+        return pb.CreateCourseResponse(course=course_pb(view))
+
+    def UpdateCourse(self, request, context):
+        changes: dict[str, object] = {
+            name: getattr(request, name) for name in ("title", "summary", "badge_slug", "status")
+            if request.HasField(name)}
+        if request.HasField("enrolment_policy_json"):
+            changes["policy"] = json_field(request.enrolment_policy_json, "enrolment_policy_json", None)
+        if request.HasField("requirements_json"):
+            changes["requirements"] = json_field(request.requirements_json, "requirements_json", [])
+        return pb.UpdateCourseResponse(course=course_pb(self.service.update_course(person_calling(), request.slug,
+                                                                                   changes)))
+
+    def AddDiscussion(self, request, context):
+        discussion = self.service.add_discussion(person_calling(), request.course_slug,
+                                                 discussion_id=request.discussion_id, title=request.title,
+                                                 opening_post=request.opening_post)
+        return pb.AddDiscussionResponse(discussion=discussion_pb(discussion))
+
+    def UpdateDiscussion(self, request, context):
+        changes = {name: getattr(request, name) for name in ("title", "opening_post") if request.HasField(name)}
+        discussion = self.service.update_discussion(person_calling(), request.course_slug, request.discussion_id,
+                                                    changes)
+        return pb.UpdateDiscussionResponse(discussion=discussion_pb(discussion))
+
+    def ReorderDiscussions(self, request, context):
+        discussions = self.service.reorder_discussions(person_calling(), request.course_slug,
+                                                       list(request.discussion_ids))
+        return pb.ReorderDiscussionsResponse(discussions=[discussion_pb(d) for d in discussions])
+
+    def ListCourses(self, request, context):
+        return pb.ListCoursesResponse(courses=[listing_pb(item) for item in self.service.list_courses(
+            person_calling())])
+
+    def GetCourse(self, request, context):
+        detail = self.service.get_course(person_calling(), request.slug)
+        return pb.GetCourseResponse(
+            listing=listing_pb(detail.listing), discussions=[discussion_pb(d) for d in detail.discussions],
+            enrolment=enrolment_pb(detail.enrolment) if detail.enrolment is not None else None)
+
+    def Enrol(self, request, context):
+        return pb.EnrolResponse(enrolment=enrolment_pb(self.service.enrol(person_calling(), request.course_slug)))
+
+    def ListMyEnrolments(self, request, context):
+        return pb.ListMyEnrolmentsResponse(enrolments=[enrolment_pb(e) for e in self.service.list_my_enrolments(
+            person_calling())])
+
+    def Withdraw(self, request, context):
+        return pb.WithdrawResponse(enrolment=enrolment_pb(self.service.withdraw(person_calling(),
+                                                                                request.course_slug)))
