@@ -24,7 +24,8 @@ RPC_CALLERS: dict[str, tuple[str, ...]] = {
     # events of identity (people) and room (messages, members) it has not seen
     "moderation": ("room.remove_message", "room.restore_message", "room.remove_person", "identity.replay_events",
                    "room.replay_events"),
-    "course": ("identity.award_badge",),  # learn -> earn: a completion awards its badge
+    # learn -> earn: a completion awards its badge; its worker's first start: the identity events it has not seen
+    "course": ("identity.award_badge", "identity.replay_events"),
 }
 
 # A service's broker user is named after it: `room`, or `room.<anything>` for a further account of the same
