@@ -10,6 +10,7 @@ from course_world import QUESTION_POST, World
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from hearth.course.v1 import course_pb2 as pb
 from hearth.course.v1 import course_pb2_grpc
 
@@ -70,6 +71,10 @@ def refused(call, request, metadata=None):
 def test_health_serves_and_every_call_needs_a_valid_token(channel, stub, world):
     health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=SERVICE_NAME), timeout=T)
     assert health.status == health_pb2.HealthCheckResponse.SERVING
+    reflection = reflection_pb2_grpc.ServerReflectionStub(channel)
+    answer = next(reflection.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]),
+                                                  timeout=T))
+    assert SERVICE_NAME in {s.name for s in answer.list_services_response.service}
     assert refused(stub.ListCourses, pb.ListCoursesRequest()).code() == grpc.StatusCode.UNAUTHENTICATED
     forged = md(world.listener("lena"), key=Ed25519PrivateKey.generate())
     assert refused(stub.ListCourses, pb.ListCoursesRequest(), forged).code() == grpc.StatusCode.UNAUTHENTICATED

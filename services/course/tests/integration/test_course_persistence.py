@@ -111,3 +111,12 @@ def test_the_seed_loads_once(service, uows):
     assert service.seed(courses) == 0
     with uows() as uow:
         assert [d.position for d in uow.discussions.of_course("group-dynamics")] == [1, 2, 3, 4, 5]
+
+
+def test_the_migrations_downgrade_and_upgrade_again():
+    from course_service.migrations import runner
+    from hearth_common import testing
+
+    with testing.migrated_database("hearth_course_migrations", runner.upgrade) as url:
+        runner.downgrade(url)
+        runner.upgrade(url)
