@@ -142,3 +142,12 @@ def test_identity_events_apply_once_and_the_section_is_the_cohort_at_enrolment(s
     assert service.apply_identity_event(envelope) is False  # a redelivery changes nothing
     assert [p.cohort for p in db.rows("people") if p.person_id == teen.person_id] == ["adult"]
     assert service.enrol(teen, course).section == "teen"  # enrolled already: the section stays
+
+
+def test_a_malformed_course_slug_is_refused_naming_the_field(service, world):
+    listener = world.listener("lena")
+    for call in (service.enrol, service.withdraw):
+        with pytest.raises(errors.InvalidArgument, match="course_slug"):
+            call(listener, "Not A Slug")
+    with pytest.raises(errors.InvalidArgument, match="^slug"):
+        service.get_course(listener, "x")

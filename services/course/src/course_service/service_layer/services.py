@@ -74,7 +74,7 @@ class CourseService:
         """Changes the named fields (title, summary, badge_slug, policy, status, requirements)."""
         self._admin(caller)
         with self.uow_factory() as uow:
-            course = self._course(uow, slug, lock=True)
+            course = self._course(uow, slug, lock=True, field="slug")
             course.update(changes, self.clock())
             uow.courses.save(course)
             uow.commit()
@@ -173,7 +173,7 @@ class CourseService:
         admins see every course."""
         now = self.clock()
         with self.uow_factory() as uow:
-            course = self._course(uow, slug)
+            course = self._course(uow, slug, field="slug")
             enrolment = uow.enrolments.get(course.slug, caller.person_id)
             if course.status != PUBLISHED and not caller.admin and enrolment is None:
                 raise errors.CourseNotFound(f"no course {course.slug!r}")
@@ -257,8 +257,8 @@ class CourseService:
     # --- helpers --------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _course(uow: UnitOfWork, slug: object, *, lock: bool = False) -> Course:
-        slug = check_course_slug(slug)
+    def _course(uow: UnitOfWork, slug: object, *, lock: bool = False, field: str = "course_slug") -> Course:
+        slug = check_course_slug(slug, field)
         course = uow.courses.get(slug, lock=lock)
         if course is None:
             raise errors.CourseNotFound(f"no course {slug!r}")
