@@ -604,6 +604,22 @@ def test_hearts_are_counted_once_per_person(w):
     assert seen_by[ann]["hearts"] == seen_by[bob]["hearts"] == 1
     assert seen_by[ann]["hearted_by_me"] is True and seen_by[bob]["hearted_by_me"] is False
     assert [i["data"]["hearts"] for i in timeline(w.engine, LOUNGE) if i["kind"] == "hearts_changed"] == [1, 2, 1]
+    # each new heart, and only a new one, wrote message_hearted to the outbox with the count it made
+    assert [(e["hearted_by"], e["hearts"]) for e in outbox(w.engine, "message_hearted")] == [(ann, 1), (bob, 2)]
+
+
+def test_a_refused_heart_writes_nothing(w):
+    author, ann = (register(w.rooms) for _ in range(2))
+    for person in (author, ann):
+        w.conv.join(person, LOUNGE)
+    message = w.conv.post(author, LOUNGE, "a good day")
+    with pytest.raises(errors.OwnMessage):
+        w.conv.heart(author, message["message_id"], True)
+    w.conv.delete(author, message["message_id"])
+    with pytest.raises(msgs.MessageDeleted):
+        w.conv.heart(ann, message["message_id"], True)
+    assert outbox(w.engine, "message_hearted") == []
+    assert [i for i in timeline(w.engine, LOUNGE) if i["kind"] == "hearts_changed"] == []
 
 
 def test_people_edit_and_delete_only_their_own_messages(w):
