@@ -192,6 +192,10 @@ class InvalidMonth(InvalidArgument):
     pass
 
 
+class PersonNotFound(NotFound):
+    """Room's read model of people has nobody by that id."""
+
+
 class NotYourFigures(PermissionDenied):
     """Hosting figures: a leader sees their own; admins anyone's."""
 

@@ -11,8 +11,8 @@ from room_service.domain.errors import (
     InvalidMessage,
     MessageDeleted,
     NotRestorable,
-    OwnMessage,
     NotYourMessage,
+    OwnMessage,
     PostingTooFast,
 )
 
