@@ -125,7 +125,7 @@ def hosting_figures(person_id: str, cohort: str | None, kind: str | None, sessio
     for session in sorted(sessions, key=lambda s: (s.started_at, s.session_id)):
         seconds = seconds_within(session.started_at, session.ended_at, month)
         note = "" if session.others_attending else "nobody besides its leader attended"
-        counted.append(CountedSession(session, seconds, not note and seconds > 0, note))
+        counted.append(CountedSession(session, seconds, not note, note))
         seconds_by_team.setdefault(session.team, 0)
         if not note:
             seconds_by_team[session.team] += seconds
