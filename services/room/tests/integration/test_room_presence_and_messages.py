@@ -779,9 +779,9 @@ def test_history_shows_each_message_as_its_last_change_left_it(w):
     w.clock.advance(seconds=5, microseconds=123456)  # times with a fraction survive the page's JSON
     edited = w.conv.edit(author, first["message_id"], "hello again @sam_river")
     deleted = w.conv.delete(author, gone["message_id"])
-    w.conv.heart(sam, reply["message_id"], True)
+    w.conv.heart(author, reply["message_id"], True)
     expected = [edited, reply | {"hearts": 1}, deleted]
-    for viewer, hearted in ((sam, [False, True, False]), (author, [False, False, False])):
+    for viewer, hearted in ((author, [False, True, False]), (sam, [False, False, False])):
         shown = w.conv.history(viewer, LOUNGE)["messages"]
         assert shown == [m | {"hearted_by_me": h} for m, h in zip(expected, hearted)]
     assert w.conv.history(sam, LOUNGE, after_seq=0)["messages"] == w.conv.history(sam, LOUNGE)["messages"]

@@ -91,6 +91,14 @@ class TestQuotaSettings:
         assert quotas[("adult", "listener")] == 90 and quotas[("teen", "member")] == 20
         assert rules.parse_quotas(rules.format_quotas(rules.DEFAULT_QUOTA_MINUTES)) == rules.DEFAULT_QUOTA_MINUTES
 
+    def test_room_reads_the_table_when_it_starts(self, monkeypatch):
+        from room_service import settings
+
+        assert settings.load().hosting_quota_minutes == rules.DEFAULT_QUOTA_MINUTES
+        monkeypatch.setenv("ROOM_HOSTING_QUOTA_MINUTES", "adult-listener=120,adult-member=30,teen-listener=30,"
+                                                         "teen-member=15")
+        assert settings.load().hosting_quota_minutes[("adult", "listener")] == 120
+
     @pytest.mark.parametrize("text", ["adult-listener=60", "adult-listener=sixty,adult-member=30,teen-listener=30,"
                                       "teen-member=30", "kid-member=30"])
     def test_a_malformed_or_incomplete_table_is_refused(self, text):
