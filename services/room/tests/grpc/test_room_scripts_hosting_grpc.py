@@ -71,6 +71,10 @@ def test_the_library_is_read_by_anyone_and_kept_by_admins(stub, rooms):  # noqa:
     new.title = "x"
     refused(lambda: stub.PutScript(pb.PutScriptRequest(script=new), metadata=admin, timeout=T),
             grpc.StatusCode.INVALID_ARGUMENT, "title")
+    new.title = "Grief check-in"
+    new.prompts.extend(["And then?"] * 20)  # 21: refused at the edge, before any work
+    refused(lambda: stub.PutScript(pb.PutScriptRequest(script=new), metadata=admin, timeout=T),
+            grpc.StatusCode.INVALID_ARGUMENT, "prompts")
 
 
 def test_a_session_names_its_script_and_the_leader_reads_their_hosting(stub, rooms):  # noqa: F811
