@@ -55,7 +55,8 @@ def run_identity(identity) -> dict[str, str]:
 
 
 def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
-    """Joins, a post hearted, edited, removed and restored, a session with a facilitation script, a cross-cohort grant, a removal and a leave."""
+    """Joins, a post hearted, edited, removed and restored, a session with a facilitation script, a cross-cohort
+    grant, a removal and a leave."""
     admin, morgan, teena = people["admin"], people["morgan"], people["teena"]
     for slug, cohort in ((ADULTS, identity_contract.ADULT), (TEENS, identity_contract.TEEN)):
         rooms.create_room(admin, {
