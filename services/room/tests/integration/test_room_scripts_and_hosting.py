@@ -41,6 +41,16 @@ def test_the_seeded_library_reads_back_whole(w):
         assert uow.scripts.get("no-such-script") is None
 
 
+def test_room_migrate_seeds_the_library_once(w, room_settings):
+    from room_service.entrypoints.migrate import migrate
+
+    for _ in range(2):
+        migrate(room_settings)
+    with w.uow() as uow:
+        assert [s.script_id for s in uow.scripts.list(None, None)] == [
+            s.script_id for s in sorted(STARTER_SCRIPTS, key=lambda s: (s.title, s.script_id))]
+
+
 def test_listing_filters_by_session_type_and_cohort_with_scripts_for_any(w):
     with w.uow() as uow:
         uow.scripts.put(script_from({"script_id": "any-support", "session_type": "support_session",
