@@ -12,6 +12,8 @@ from room_service.service_layer.views import hosting_view
 
 
 class Hosting:
+    """Hosting figures, read from room's own ended sessions against the quota table of the settings."""
+
     def __init__(self, transactions: Transactions, quotas: Mapping[tuple[str, str], int] | None = None):
         self.tx = transactions
         self.quotas = dict(quotas or rules.DEFAULT_QUOTA_MINUTES)
