@@ -12,14 +12,15 @@ from hearth_common.contracts import identity as identity_contract
 from hearth_common.people import Actor
 from identity_service.seed import STARTER_BADGES
 from moderation_service.service_layer.services import ROOM_EVENTS
+from room_service.seed import STARTER_SCRIPTS
 
 PASSWORD = "a long enough password"
 ADULTS, TEENS = "contract-adults", "contract-teens"
 # Producers whose scenario runs below.
 SCENARIOS = ("identity", "room", "moderation")
 # Every event type of each producer's contract is made by its scenario below.
-# Until issue 15's work lands: room's hearts (being built) and course, a contract with no producer yet.
-NOT_YET_MADE: dict[str, set[str]] = {"room": {"message_hearted"}}
+# Until issue 15's work lands: course, a contract with no producer yet.
+NOT_YET_MADE: dict[str, set[str]] = {}
 NOT_YET_BUILT: set[str] = {"course"}
 CRISIS_WORDS = "I'm going to kill myself tonight"
 
@@ -54,7 +55,8 @@ def run_identity(identity) -> dict[str, str]:
 
 
 def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
-    """Joins, a post edited, removed and restored, a session, a cross-cohort grant, a removal and a leave."""
+    """Joins, a post hearted, edited, removed and restored, a session with a facilitation script, a cross-cohort
+    grant, a removal and a leave."""
     admin, morgan, teena = people["admin"], people["morgan"], people["teena"]
     for slug, cohort in ((ADULTS, identity_contract.ADULT), (TEENS, identity_contract.TEEN)):
         rooms.create_room(admin, {
@@ -64,6 +66,7 @@ def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
     conversation.join(teena, ADULTS)  # an adult since her birthday: room learnt it from cohort_changed
     conversation.join(morgan, ADULTS)
     message = conversation.post(teena, ADULTS, "hello @morgan")
+    conversation.heart(morgan, message["message_id"], True)
     conversation.apply_automod_event(examples.envelope("moderation", "automod_rules_changed", 1, version=1, rule_set={
         "version": 1, "rules": [{"id": "pineapple", "kind": "word", "pattern": "pineapple", "action": "censor",
                                  "explanation": "no fruit", "scope": "all", "exempt_roles": []}]}))
@@ -71,7 +74,8 @@ def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
     conversation.delete(morgan, message["message_id"], moderator=True, reason="off topic")
     conversation.restore_message(morgan, message["message_id"], "on reflection it was fine")
     conversation.post(teena, ADULTS, CRISIS_WORDS)  # moderation meets it with care (sections 4 and 5)
-    session = sessions.start_unplanned(morgan, ADULTS, "Drop-in chat", 30)
+    sessions.scripts.seed(STARTER_SCRIPTS)  # what room-migrate seeds: the session names one of them
+    session = sessions.start_unplanned(morgan, ADULTS, "Drop-in chat", 30, script_id="on-spot-check-in")
     sessions.end(morgan, session["session_id"])
     grant = conversation.grant_cohort_access(admin, morgan, TEENS, "covering the teen evening shift", None)
     conversation.revoke_cohort_access(admin, grant["grant_id"])
@@ -154,6 +158,8 @@ def test_the_scenario_makes_every_event_type_of_the_producers_contract(published
 def test_a_sometimes_sent_field_is_in_the_contract_both_ways(published):
     left = {e["data"]["reason"]: e["data"] for e in published["room"] if e["event_type"] == "member_left"}
     assert {"removed_by", "note"} <= set(left["removed"]) and not {"removed_by", "note"} & set(left["left"])
+    sessions = [e["data"] for e in published["room"] if e["event_type"] in ("session_started", "session_ended")]
+    assert len(sessions) == 2 and all(data["script_id"] == "on-spot-check-in" for data in sessions)
 
 
 def test_a_masked_bodys_original_is_sent_only_with_the_masked_message(published):
