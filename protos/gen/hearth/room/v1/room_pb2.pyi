@@ -784,18 +784,6 @@ class ListCohortGrantsResponse(_message.Message):
     grants: _containers.RepeatedCompositeFieldContainer[CohortGrant]
     def __init__(self, grants: _Optional[_Iterable[_Union[CohortGrant, _Mapping]]] = ...) -> None: ...
 
-class UnheartMessageRequest(_message.Message):
-    __slots__ = ("message_id",)
-    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
-    message_id: str
-    def __init__(self, message_id: _Optional[str] = ...) -> None: ...
-
-class UnheartMessageResponse(_message.Message):
-    __slots__ = ("message",)
-    MESSAGE_FIELD_NUMBER: _ClassVar[int]
-    message: Message
-    def __init__(self, message: _Optional[_Union[Message, _Mapping]] = ...) -> None: ...
-
 class Script(_message.Message):
     __slots__ = ("script_id", "session_type", "audience_cohort", "title", "opening", "prompts", "closing", "updated_by", "updated_at")
     SCRIPT_ID_FIELD_NUMBER: _ClassVar[int]

@@ -221,11 +221,6 @@ class RoomServiceStub:
                 request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadRequest.SerializeToString,
                 response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadResponse.FromString,
                 _registered_method=True)
-        self.UnheartMessage = channel.unary_unary(
-                '/hearth.room.v1.RoomService/UnheartMessage',
-                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.UnheartMessageRequest.SerializeToString,
-                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.UnheartMessageResponse.FromString,
-                _registered_method=True)
         self.ListScripts = channel.unary_unary(
                 '/hearth.room.v1.RoomService/ListScripts',
                 request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListScriptsRequest.SerializeToString,
@@ -527,14 +522,6 @@ class RoomServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def UnheartMessage(self, request, context):
-        """Takes back the caller's heart from a message (idempotent: taking back a heart not given changes nothing),
-        as HeartMessage with hearted false. Not on a deleted or removed message (FAILED_PRECONDITION).
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
     def ListScripts(self, request, context):
         """The facilitation script library, by title: opening words, prompts and closing per session type. Anyone
         signed in may read it.
@@ -753,11 +740,6 @@ def add_RoomServiceServicer_to_server(servicer, server):
                     servicer.MarkNoticeRead,
                     request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadRequest.FromString,
                     response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadResponse.SerializeToString,
-            ),
-            'UnheartMessage': grpc.unary_unary_rpc_method_handler(
-                    servicer.UnheartMessage,
-                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.UnheartMessageRequest.FromString,
-                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.UnheartMessageResponse.SerializeToString,
             ),
             'ListScripts': grpc.unary_unary_rpc_method_handler(
                     servicer.ListScripts,
@@ -1781,33 +1763,6 @@ class RoomService:
             '/hearth.room.v1.RoomService/MarkNoticeRead',
             hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadRequest.SerializeToString,
             hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def UnheartMessage(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/hearth.room.v1.RoomService/UnheartMessage',
-            hearth_dot_room_dot_v1_dot_room__pb2.UnheartMessageRequest.SerializeToString,
-            hearth_dot_room_dot_v1_dot_room__pb2.UnheartMessageResponse.FromString,
             options,
             channel_credentials,
             insecure,

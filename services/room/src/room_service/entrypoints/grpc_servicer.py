@@ -349,11 +349,7 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
         return pb.MarkNoticeReadResponse(notice=notice_pb(self.conversation.mark_notice_read(caller().person_id,
                                                                                              request.notice_id)))
 
-    # --- hearts taken back, facilitation scripts, hosting figures -------------------------------
-
-    def UnheartMessage(self, request, context):
-        message = self.conversation.heart(caller().person_id, request.message_id, False)
-        return pb.UnheartMessageResponse(message=message_pb(message))
+    # --- facilitation scripts, hosting figures ---------------------------------------------------
 
     def ListScripts(self, request, context):
         scripts = self.sessions.scripts.list(request.session_type, request.cohort)
