@@ -185,7 +185,7 @@ def test_compose_publishes_only_grpc_ports_and_avoids_fixed_names():
         assert "container_name" not in service and "links" not in service, name
         for port in service.get("ports", []):
             grpc_facing = name.endswith("-grpc") or name == "grpc-lb"  # the replicas, and their load balancer
-            assert grpc_facing and str(port).endswith((":50051", ":50052", ":50053")), f"{name} publishes {port}"
+            assert grpc_facing and str(port).endswith((":50051", ":50052", ":50053", ":50054")), f"{name} publishes {port}"
         if name.endswith(("-grpc", "-worker")) or name == "grpc-lb":
             assert "healthcheck" in service and service.get("restart") == "unless-stopped", name
 

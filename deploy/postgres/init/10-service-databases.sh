@@ -22,3 +22,4 @@ SQL
 create_service_database identity "${IDENTITY_DB_PASSWORD:-}"
 create_service_database room "${ROOM_DB_PASSWORD:-}"
 create_service_database moderation "${MODERATION_DB_PASSWORD:-}"
+create_service_database course "${COURSE_DB_PASSWORD:-}"
