@@ -38,3 +38,11 @@ class NotOpenForEnrolment(errors.FailedPrecondition):
 
 class NotEnrolled(errors.NotFound):
     """The caller never enrolled in the course."""
+
+
+class InvalidPost(errors.InvalidArgument):
+    """A post's field is malformed or missing (the message names the field)."""
+
+
+class PostNotFound(errors.NotFound):
+    """No post with that id (or none in the caller's section)."""
