@@ -106,6 +106,12 @@ class FakeEnrolmentsRepository(InMemoryRepository):
                        key=lambda e: (-e.enrolled_at.timestamp(), e.course_slug))
         return [self._get(self.table, (e.course_slug, e.person_id)) for e in found]
 
+    def members_named(self, course_slug: str, section: str, usernames: list[str]) -> dict[str, str]:
+        people = self._rows("people")
+        return {people[e.person_id].username: e.person_id for e in self._rows().values()
+                if (e.course_slug, e.section) == (course_slug, section) and e.active and e.person_id in people
+                and people[e.person_id].username in usernames}
+
 
 @dataclasses.dataclass
 class Mention:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course_service.adapters import orm
 from course_service.domain.courses import Course, Discussion
-from course_service.domain.enrolments import Enrolment
+from course_service.domain.enrolments import ACTIVE, Enrolment
 from course_service.domain.posts import Post
 from course_service.service_layer.unit_of_work import UnitOfWork
 from hearth_common.clock import utcnow
@@ -134,6 +134,16 @@ class EnrolmentsRepository(_Repo):
         rows = self.connection.execute(sa.select(t).where(t.c.person_id == person_id)
                                        .order_by(t.c.enrolled_at.desc(), t.c.course_slug))
         return [Enrolment(**row) for row in rows.mappings()]
+
+    def members_named(self, course_slug: str, section: str, usernames: list[str]) -> dict[str, str]:
+        if not usernames:
+            return {}
+        e, p = orm.enrolments, orm.people
+        rows = self.connection.execute(
+            sa.select(p.c.username, p.c.person_id).join(e, e.c.person_id == p.c.person_id)
+            .where(e.c.course_slug == course_slug, e.c.section == section, e.c.status == ACTIVE,
+                   p.c.username.in_(usernames)))
+        return {username: person_id for username, person_id in rows}
 
 
 class PostsRepository(_Repo):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from course_service.domain.errors import InvalidPost
+from course_service.domain.errors import InvalidPost, PostingTooFast
 from hearth_common.pacing import Pace
 from hearth_common.text import MENTION, required_text
 
@@ -96,8 +96,14 @@ class Post:
     def remove(self, by: str, now: dt.datetime, *, by_moderation: bool, reason: str = "") -> bool:
         """Takes the post down (its author's deletion or moderation's removal); returns whether anything changed
         (a post already taken down stays as it was)."""
+        reason = check_reason(reason)
         if not self.live:
             return False
-        self.deleted_at, self.removed_by, self.by_moderation = now, by, by_moderation
-        self.removal_reason = check_reason(reason)
+        self.deleted_at, self.removed_by, self.by_moderation, self.removal_reason = now, by, by_moderation, reason
         return True
+
+
+def pace(action: str, due_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """Refuses a post or like past the person's pace, saying when to retry (PostingTooFast); otherwise returns
+    when the next one is due."""
+    return PACES[action].next_due(due_at, now, PostingTooFast)

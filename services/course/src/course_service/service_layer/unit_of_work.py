@@ -48,6 +48,9 @@ class EnrolmentsRepository(Protocol):
     def save(self, enrolment: Enrolment) -> None: ...
     def of_person(self, person_id: str) -> list[Enrolment]:
         """The person's enrolments, most recently enrolled first."""
+    def members_named(self, course_slug: str, section: str, usernames: list[str]) -> dict[str, str]:
+        """Of these (lower-case) usernames, those of people actively enrolled in the course's section: the person
+        id by username."""
 
 
 class PostsRepository(Protocol):
