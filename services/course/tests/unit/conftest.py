@@ -24,7 +24,7 @@ CONSTRAINTS = (
     references("discussions", lambda d: d.course_slug, "courses"),
     references("enrolments", lambda e: e.course_slug, "courses"),
     references("posts", lambda p: (p.course_slug, p.discussion_id), "discussions"),
-    references("post_likes", lambda key_row: key_row[0], "posts"),
+    references("post_likes", lambda like: like[0], "posts"),
     references("post_mentions", lambda m: m.post_id, "posts"),
     unique("posts", "uq_posts_course_slug_discussion_id_section_seq",
            lambda p: (p.course_slug, p.discussion_id, p.section, p.seq)),
@@ -155,7 +155,7 @@ class FakePostsRepository(InMemoryRepository):
     def like(self, post_id: str, person_id: str, now: dt.datetime) -> bool:
         if self._get("post_likes", (post_id, person_id)) is not None:
             return False
-        self._insert("post_likes", (post_id, person_id), now, ONE_LIKE)
+        self._insert("post_likes", (post_id, person_id), (post_id, person_id, now), ONE_LIKE)
         return True
 
     def unlike(self, post_id: str, person_id: str) -> bool:
@@ -220,3 +220,8 @@ def service(db, clock) -> CourseService:
 @pytest.fixture
 def world(service, clock) -> World:
     return World(service, clock)
+
+
+@pytest.fixture
+def uow_factory(db):
+    return lambda: FakeUnitOfWork(db)

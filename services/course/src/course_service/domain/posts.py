@@ -43,11 +43,14 @@ def count_words(body: str) -> int:
     return len(body.split())
 
 
-def mentioned_usernames(body: str) -> list[str]:
-    """The usernames @mentioned in the text, in order of first mention, each once (as written)."""
-    seen: dict[str, None] = {}
+def mentioned_usernames(body: str) -> list[tuple[str, ...]]:
+    """The @mentions in the text, in order, each once: the lower-case usernames it may name, longest first
+    ("@tia." at the end of a sentence may be `tia.` or `tia`; a username may end in '.' or '-')."""
+    seen: dict[tuple[str, ...], None] = {}
     for match in MENTION.finditer(body):
-        seen.setdefault(match.group(1), None)
+        name = match.group(1).lower()
+        bare = name.rstrip(".-")
+        seen.setdefault((name, bare) if bare != name and len(bare) >= 3 else (name,), None)
     return list(seen)
 
 

@@ -89,7 +89,7 @@ class ThreadService:
                                body=text, mention_ids=mentions, now=now)
             uow.posts.add(post)
             uow.posts.set_mentions(post.id, mentions, now)
-            uow.add_event(events.post_created(post))
+            uow.add_events([events.post_created(post)])
             uow.commit()
             return PostView(post, liked=False)
 
@@ -108,7 +108,7 @@ class ThreadService:
             post.edit(text, mentions, now)
             uow.posts.save(post)
             uow.posts.set_mentions(post.id, mentions, now)
-            uow.add_event(events.post_edited(post))
+            uow.add_events([events.post_edited(post)])
             uow.commit()
             return PostView(post, liked=False)
 
@@ -119,7 +119,7 @@ class ThreadService:
             post = self._own_post(uow, caller, post_id)
             if post.remove(caller.person_id, self.clock(), by_moderation=False):
                 uow.posts.save(post)
-                uow.add_event(events.post_removed(post))
+                uow.add_events([events.post_removed(post)])
                 uow.commit()
             return PostView(post, liked=False)
 
@@ -198,7 +198,7 @@ class ThreadService:
                 raise errors.PostNotFound(f"no post {post_id}")
             if post.remove(moderator_id, self.clock(), by_moderation=True, reason=reason):
                 uow.posts.save(post)
-                uow.add_event(events.post_removed(post))
+                uow.add_events([events.post_removed(post)])
                 uow.commit()
             return PostView(post, liked=False)
 
@@ -262,11 +262,12 @@ class ThreadService:
     def _mentions(uow: UnitOfWork, enrolment: Enrolment, author_id: str, body: str) -> list[str]:
         """The people @mentioned in the text who are in the author's course section (others stay plain text),
         in order of mention, without the author."""
-        names = [name.lower() for name in mentioned_usernames(body)]
-        found = uow.enrolments.members_named(enrolment.course_slug, enrolment.section, sorted(set(names)))
+        mentions = mentioned_usernames(body)
+        names = sorted({name for candidates in mentions for name in candidates})
+        found = uow.enrolments.members_named(enrolment.course_slug, enrolment.section, names)
         ids: list[str] = []
-        for name in names:
-            person_id = found.get(name)
+        for candidates in mentions:
+            person_id = next((found[name] for name in candidates if name in found), None)
             if person_id is not None and person_id != author_id and person_id not in ids:
                 ids.append(person_id)
         return ids[:MENTIONS_MAX]
