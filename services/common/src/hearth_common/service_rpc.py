@@ -23,7 +23,7 @@ RPC_CALLERS: dict[str, tuple[str, ...]] = {
     # its decisions' removals (and restores of messages hidden pending review); its worker's first start: the
     # events of identity (people) and room (messages, members) it has not seen
     "moderation": ("room.remove_message", "room.restore_message", "room.remove_person", "identity.replay_events",
-                   "room.replay_events"),
+                   "room.replay_events", "course.remove_post"),
     # learn -> earn: a completion awards its badge; its worker's first start: the identity events it has not seen
     "course": ("identity.award_badge", "identity.replay_events"),
 }
