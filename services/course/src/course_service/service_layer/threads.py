@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 20
 PAGE_SIZE_MAX = 100
 _CURSOR_PREFIX = "c1:"
+CURSOR_MAX = 64
 
 
 def encode_cursor(position: int) -> str:
@@ -35,7 +36,7 @@ def decode_cursor(cursor: object, field: str = "cursor") -> int:
     if cursor in (None, ""):
         return 0
     refusal = errors.InvalidPost(f"{field} must be a cursor a previous page returned (or empty for the first page)")
-    if not isinstance(cursor, str) or len(cursor) > 64:
+    if not isinstance(cursor, str) or len(cursor) > CURSOR_MAX:
         raise refusal
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
