@@ -11,6 +11,7 @@ from course_service.service_layer.services import CourseService
 from hearth_common import errors, testing
 from hearth_common.clock import utcnow
 from hearth_common.rpc_client import RpcClient
+from hearth_common.service_rpc import CourseRpc
 
 COURSE, DISCUSSION = "group-dynamics", "intro"
 
@@ -18,7 +19,7 @@ COURSE, DISCUSSION = "group-dynamics", "intro"
 @pytest.fixture
 def rpc(worker, amqp_uri):
     client = RpcClient(amqp_uri, timeout=10, caller="moderation-test")
-    yield client
+    yield CourseRpc(client)  # the client moderation calls course with
     client.close()
 
 
@@ -37,9 +38,9 @@ def test_moderation_removes_a_post_over_rpc_idempotently(rpc, service, clean_eng
     post = service.threads.create_post(author, COURSE, DISCUSSION, "something that breaks the rules").post
     moderator = str(uuid.uuid4())
 
-    removed = rpc.call("course", "remove_post", post_id=post.id, moderator_id=moderator, reason="breaks rule 3")
+    removed = rpc.remove_post(post_id=post.id, moderator_id=moderator, reason="breaks rule 3")
     assert (removed["post_id"], removed["state"], removed["removed_by"]) == (post.id, "removed", moderator)
-    again = rpc.call("course", "remove_post", post_id=post.id, moderator_id=moderator, reason="breaks rule 3")
+    again = rpc.remove_post(post_id=post.id, moderator_id=moderator, reason="breaks rule 3")
     assert again["state"] == "removed"
     events = testing.outbox_data(clean_engine, "course_post_removed")
     assert [(e["post_id"], e["removed_by"], e["by_moderation"], e["reason"]) for e in events] == [
@@ -50,6 +51,6 @@ def test_moderation_removes_a_post_over_rpc_idempotently(rpc, service, clean_eng
 
 def test_removing_an_unknown_post_is_not_found(rpc):
     with pytest.raises(errors.NotFound):
-        rpc.call("course", "remove_post", post_id=str(uuid.uuid4()), moderator_id=str(uuid.uuid4()))
+        rpc.remove_post(post_id=str(uuid.uuid4()), moderator_id=str(uuid.uuid4()))
     with pytest.raises(errors.InvalidArgument, match="post_id must be a UUID"):
-        rpc.call("course", "remove_post", post_id="not-a-uuid", moderator_id=str(uuid.uuid4()))
+        rpc.remove_post(post_id="not-a-uuid", moderator_id=str(uuid.uuid4()))
