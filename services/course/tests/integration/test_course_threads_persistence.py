@@ -6,10 +6,15 @@ import itertools
 import threading
 
 import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from course_world import QUESTION_POST, World
 
+from course_service.adapters import orm
 from course_service.adapters.repository import uow_factory
 from course_service.domain.posts import ONE_POST, Post
+from course_service.migrations import runner
 from course_service.service_layer.services import CourseService
 from hearth_common.clock import utcnow
 from hearth_common.unit_of_work import UniqueViolation
@@ -156,3 +161,19 @@ def test_load_more_returns_every_reply_exactly_once_while_others_post(service, w
     total = len(writers) * per_writer
     assert [seq for seq, _ in seen] == list(range(1, total + 1))
     assert sorted(post_id for _, post_id in seen) == sorted(posted)
+
+
+def test_the_migrations_match_the_tables_and_0002_goes_down_and_up(course_db_url):
+    """The migrated schema (0001 and the posts' 0002) is what adapters/orm.py declares."""
+    engine = sa.create_engine(course_db_url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"version_table": "alembic_version_course"})
+            assert compare_metadata(context, orm.metadata) == []
+        runner.downgrade(course_db_url, "0001")
+        with engine.connect() as conn:
+            assert not {"posts", "thread_seqs", "post_likes", "post_mentions", "paces"} & set(
+                sa.inspect(conn).get_table_names())
+    finally:
+        runner.upgrade(course_db_url)
+        engine.dispose()
