@@ -1,7 +1,7 @@
-"""Contract: every event identity, room and moderation publish, made by a scenario that runs each event type at
+"""Contract: every event identity, room, moderation and course publish, made by a scenario that runs each event type at
 least once through their real service layers on PostgreSQL, parses with the contract its consumers read it with,
 field for field; room's read model of people is fed what identity's outbox actually holds, and moderation's read
-models what identity's and room's hold."""
+models what identity's and room's hold, and course's read model of people what identity's holds."""
 import datetime as dt
 
 import pytest
@@ -17,11 +17,11 @@ from room_service.seed import STARTER_SCRIPTS
 PASSWORD = "a long enough password"
 ADULTS, TEENS = "contract-adults", "contract-teens"
 # Producers whose scenario runs below.
-SCENARIOS = ("identity", "room", "moderation")
+SCENARIOS = ("identity", "room", "moderation", "course")
 # Every event type of each producer's contract is made by its scenario below.
-# Until issue 15's work lands: course, a contract with no producer yet.
-NOT_YET_MADE: dict[str, set[str]] = {}
-NOT_YET_BUILT: set[str] = {"course"}
+# Until issue 15's work lands: course's completions (being built).
+NOT_YET_MADE: dict[str, set[str]] = {"course": {"course_completed", "completion_revoked"}}
+NOT_YET_BUILT: set[str] = set()
 CRISIS_WORDS = "I'm going to kill myself tonight"
 
 
@@ -100,8 +100,31 @@ def run_sanctions(sanctions, people: dict[str, str]) -> None:
         assert appeals.decide(admin, appeal["id"], decision, "reviewed")["status"] == decision
 
 
+def run_course(course_engine, from_identity: list[dict], people: dict[str, str]) -> None:
+    """A course with a discussion; two learners post (one mentioning the other), reply, edit and delete; an admin
+    removes a post as moderation would."""
+    from course_service import settings
+    from course_service.bootstrap import build_service
+    from course_service.service_layer.services import Caller
+
+    course = build_service(settings.load(), course_engine)  # the engine given is the one it uses
+    for envelope in from_identity:  # course's worker handles each of these just so
+        assert course.apply_identity_event(envelope)
+    admin, morgan, teena = (Caller(people["admin"], admin=True), Caller(people["morgan"]), Caller(people["teena"]))
+    course.create_course(admin, slug="contract-course", title="Contract Course", status="published")
+    course.add_discussion(admin, "contract-course", discussion_id="intro", title="Intro",
+                          opening_post="What brought you here?")
+    for learner in (morgan, teena):
+        course.enrol(learner, "contract-course")
+    first = course.threads.create_post(morgan, "contract-course", "intro", "Hello @teena, welcome!").post
+    reply = course.threads.create_post(teena, "contract-course", "intro", "Thanks!", parent_id=first.id).post
+    course.threads.edit_post(morgan, first.id, "Hello @teena, welcome to the course!")
+    course.threads.delete_post(teena, reply.id)
+    course.threads.remove_post(first.id, people["admin"], "testing the removal")
+
+
 @pytest.fixture(scope="module")
-def published(identity_service, identity_engine, room_services, room_engine, moderation_engine
+def published(identity_service, identity_engine, room_services, room_engine, moderation_engine, course_engine
               ) -> dict[str, list[dict]]:
     """Each producer's events, as its relay publishes them, after the scenario."""
     from moderation_service.adapters.repository import uow_factory
@@ -135,7 +158,9 @@ def published(identity_service, identity_engine, room_services, room_engine, mod
     moderation.automod.create_rule(people["admin"], {"kind": "phrase", "pattern": "buy followers", "action": "block",
                                                      "explanation": "No selling here.", "scope": "all"})
     run_sanctions(SanctionsService(uow_factory(moderation_engine)), people)
-    return {"identity": from_identity, "room": from_room, "moderation": published_events(moderation_engine)}
+    run_course(course_engine, from_identity, people)
+    return {"identity": from_identity, "room": from_room, "moderation": published_events(moderation_engine),
+            "course": published_events(course_engine)}
 
 
 @pytest.mark.parametrize("source", SCENARIOS)

@@ -23,7 +23,7 @@ RPC_CALLERS: dict[str, tuple[str, ...]] = {
     # its decisions' removals (and restores of messages hidden pending review); its worker's first start: the
     # events of identity (people) and room (messages, members) it has not seen
     "moderation": ("room.remove_message", "room.restore_message", "room.remove_person", "identity.replay_events",
-                   "room.replay_events"),
+                   "room.replay_events", "course.remove_post"),
     # learn -> earn: a completion awards its badge; its worker's first start: the identity events it has not seen
     "course": ("identity.award_badge", "identity.replay_events"),
 }
@@ -141,3 +141,16 @@ class RoomRpc:
         """Removes a person from a room for moderation; False when they were not in it."""
         return self.transport.call("room", "remove_person", room_slug=room_slug, person_id=person_id,
                                    moderator_id=moderator_id, reason=reason)
+
+
+class CourseRpc:
+    """course's RPCs for other services."""
+
+    def __init__(self, transport: RpcTransport):
+        self.transport = transport
+
+    def remove_post(self, post_id: str, moderator_id: str, reason: str = "") -> dict:
+        """Removes a course post for moderation (idempotent); errors.NotFound for none. The post as it now stands
+        (`state` removed, or deleted when its author took it down first)."""
+        return self.transport.call("course", "remove_post", post_id=post_id, moderator_id=moderator_id,
+                                   reason=reason)
