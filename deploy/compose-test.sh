@@ -36,7 +36,7 @@ set -a; . "$ENV_DIR/.env"; set +a
 log() { printf '\n== [%4ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 
 log "docker engine"
-bash deploy/images/ensure-docker.sh
+bash deploy/images/ensure-docker.sh 9>&-  # a dockerd it starts must not hold the run's lock
 COMPOSE=${COMPOSE:-$(deploy/compose-cli.sh)}
 
 log "base images from Debian packages"
