@@ -14,6 +14,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from hearth.course.v1 import course_pb2 as pb
 from hearth.course.v1 import course_pb2_grpc
 
+from course_service.adapters.certificates import Ed25519Signer
 from course_service.adapters.repository import uow_factory
 from course_service.entrypoints.grpc_server import SERVICE_NAME, build_server
 from course_service.seed import load_seed_courses
@@ -37,7 +38,7 @@ def md(caller, key=KEY):
 
 @pytest.fixture
 def service(clean_engine):
-    service = CourseService(uow_factory(clean_engine))
+    service = CourseService(uow_factory(clean_engine), Ed25519Signer.generate())
     service.seed(load_seed_courses())
     return service
 
@@ -108,10 +109,11 @@ def test_authoring_is_for_admins_and_refusals_have_their_status(stub, world):
     create = pb.CreateCourseRequest(slug="crisis-basics", title="Crisis Basics",
                                     badge_slug="crisis-response-trained",
                                     enrolment_policy_json='{"kind": "listener"}',
-                                    requirements_json='[{"kind": "quiz"}]')
+                                    requirements_json='[{"kind": "participate", "min_words": 30}]')
     assert refused(stub.CreateCourse, create, md(listener)).code() == grpc.StatusCode.PERMISSION_DENIED
     course = stub.CreateCourse(create, metadata=md(admin), timeout=T).course
-    assert (course.status, json.loads(course.requirements_json)) == ("draft", [{"kind": "quiz"}])
+    assert course.status == "draft"
+    assert json.loads(course.requirements_json) == [{"kind": "participate", "min_words": 30}]
     assert refused(stub.CreateCourse, create, md(admin)).code() == grpc.StatusCode.ALREADY_EXISTS
     bad_json = pb.CreateCourseRequest(slug="other", title="Other", enrolment_policy_json="{not json")
     error = refused(stub.CreateCourse, bad_json, md(admin))
