@@ -134,8 +134,9 @@ class CourseService:
             return discussions
 
     def seed(self, courses: Iterable[CourseSpec]) -> int:
-        """Adds the seed courses and their discussions that are missing (by slug and id) and changes nothing
-        that exists, so admins' edits stand and running it again adds nothing. Returns how many were added."""
+        """Adds the seed courses and their discussions that are missing (by slug and id) and changes nothing an
+        admin made or edited, so admins' edits stand and running it again adds nothing; a seed course never edited
+        and without requirements takes the seed's. Returns how many were added (or given requirements)."""
         added = 0
         now = self.clock()
         for spec in courses:
@@ -147,6 +148,13 @@ class CourseService:
                                            status=spec.status, requirements=spec.requirements,
                                            created_by=SEED_AUTHOR, now=now)
                     uow.courses.add(course)
+                    added += 1
+                elif (course.created_by == SEED_AUTHOR and not course.requirements and spec.requirements
+                      and course.updated_at == course.created_at):
+                    # A seed course from before its requirements were written, never edited by an admin: it
+                    # takes them (an admin's edit, even to none, stands).
+                    course.update({"requirements": spec.requirements}, course.created_at)
+                    uow.courses.save(course)
                     added += 1
                 existing = {d.id for d in uow.discussions.of_course(course.slug)}
                 position = len(existing)
