@@ -1,4 +1,4 @@
-"""Contract: every event identity, room and moderation publish, made by a scenario that runs each event type at
+"""Contract: every event identity, room, moderation and course publish, made by a scenario that runs each event type at
 least once through their real service layers on PostgreSQL, parses with the contract its consumers read it with,
 field for field; room's read model of people is fed what identity's outbox actually holds, and moderation's read
 models what identity's and room's hold."""
@@ -16,11 +16,11 @@ from moderation_service.service_layer.services import ROOM_EVENTS
 PASSWORD = "a long enough password"
 ADULTS, TEENS = "contract-adults", "contract-teens"
 # Producers whose scenario runs below.
-SCENARIOS = ("identity", "room", "moderation")
+SCENARIOS = ("identity", "room", "moderation", "course")
 # Every event type of each producer's contract is made by its scenario below.
-# Until issue 15's work lands: room's hearts (being built) and course, a contract with no producer yet.
+# Until issue 15's work lands: room's hearts (being built).
 NOT_YET_MADE: dict[str, set[str]] = {"room": {"message_hearted"}}
-NOT_YET_BUILT: set[str] = {"course"}
+NOT_YET_BUILT: set[str] = set()
 CRISIS_WORDS = "I'm going to kill myself tonight"
 
 
@@ -96,9 +96,33 @@ def run_sanctions(sanctions, people: dict[str, str]) -> None:
         assert appeals.decide(admin, appeal["id"], decision, "reviewed")["status"] == decision
 
 
+def run_course(course, people: dict[str, str], from_identity: list[dict], from_room: list[dict]) -> None:
+    """A listener replies (a post edited and deleted on the way), which completes a course asking for replies; an
+    admin revokes the completion. room's sessions reach the practicum as course's worker hands them over."""
+    from course_service.service_layer.services import Caller
+
+    for envelope in from_identity:  # course's worker handles each of these just so
+        assert course.apply_identity_event(envelope)
+    for envelope in from_room:
+        if envelope["event_type"] == "session_ended":
+            assert course.progress.record_session(envelope)
+    admin, morgan = Caller(people["admin"], admin=True), Caller(people["morgan"])
+    course.create_course(admin, slug="contract-course", title="Contract Course", status="published",
+                         badge_slug="group-dynamics-graduate", requirements=[{"kind": "participate", "min_words": 3}])
+    course.add_discussion(admin, "contract-course", discussion_id="intro", title="Intro",
+                          opening_post="Groups help when people feel heard. What helped you?")
+    course.enrol(morgan, "contract-course")
+    first = course.threads.create_post(morgan, "contract-course", "intro", "too short")
+    course.threads.edit_post(morgan, first.post.id, "still short")
+    course.threads.delete_post(morgan, first.post.id)
+    course.threads.create_post(morgan, "contract-course", "intro", "three words now")
+    [completion] = course.progress.list_completions(admin, "contract-course")
+    course.progress.revoke_completion(admin, completion.id, "awarded by mistake")
+
+
 @pytest.fixture(scope="module")
-def published(identity_service, identity_engine, room_services, room_engine, moderation_engine
-              ) -> dict[str, list[dict]]:
+def published(identity_service, identity_engine, room_services, room_engine, moderation_engine, course_service,
+              course_engine) -> dict[str, list[dict]]:
     """Each producer's events, as its relay publishes them, after the scenario."""
     from moderation_service.adapters.repository import uow_factory
     from moderation_service.service_layer.pager import PagerService
@@ -131,7 +155,9 @@ def published(identity_service, identity_engine, room_services, room_engine, mod
     moderation.automod.create_rule(people["admin"], {"kind": "phrase", "pattern": "buy followers", "action": "block",
                                                      "explanation": "No selling here.", "scope": "all"})
     run_sanctions(SanctionsService(uow_factory(moderation_engine)), people)
-    return {"identity": from_identity, "room": from_room, "moderation": published_events(moderation_engine)}
+    run_course(course_service, people, from_identity, from_room)
+    return {"identity": from_identity, "room": from_room, "moderation": published_events(moderation_engine),
+            "course": published_events(course_engine)}
 
 
 @pytest.mark.parametrize("source", SCENARIOS)
