@@ -224,8 +224,10 @@ class ProgressService:
         mentor's queue, and when every requirement holds, completes the course (once: the enrolment row is locked
         first, and a twin that commits first makes the insert a UniqueViolation, which means done)."""
         course = uow.courses.get(course_slug)
+        if course is None or not course.requirements:  # a course without requirements is never completed
+            return None
         enrolment = uow.enrolments.get(course_slug, person_id, lock=True)
-        if course is None or enrolment is None or not enrolment.active:
+        if enrolment is None or not enrolment.active:
             return None
         if uow.completions.of_learner(course_slug, person_id) is not None:
             return None
