@@ -376,6 +376,8 @@ def test_meeting_every_requirement_completes_once_with_a_certificate_and_an_even
     post(lena, "intro", "one more reply after completing the course")  # another trigger: nothing more
     service.progress.record_session(session_ended(lena))
     assert len(published(db, "course_completed")) == 1
+    sent = json.dumps([e.envelope("course") for e in db.published], default=str)
+    assert '"answer"' not in sent and "Second?" not in sent  # no event carries the quiz or its key
     check = service.progress.verify_certificate(completion.certificate_id)
     assert check.valid and not check.revoked
     document = json.loads(check.document)
