@@ -15,6 +15,7 @@ from course_service.domain.errors import InvalidCourse
 from course_service.service_layer.services import Caller
 from hearth_common import errors
 from hearth_common.contracts import course as course_contract
+from hearth_common.contracts import identity as identity_contract
 from hearth_common.contracts import room as room_contract
 from hearth_common.unit_of_work import UniqueViolation
 
@@ -138,18 +139,16 @@ def test_a_deleted_reply_no_longer_counts(service, world, admin, post):
     assert "missing Introduction to Group Support" in by_kind(progress_of(service, lena))["participate"].detail
 
 
-def test_only_replies_in_the_learners_own_section_count(service, world, admin, post, clock):
+def test_only_replies_in_the_learners_own_section_count(service, world, admin, post):
     make_course(service, admin, [{"kind": "participate", "min_words": 5}, QUIZ])
     sam = learner(service, world, "sam", cohort="teen")
     for discussion, _ in DISCUSSIONS:
         post(sam, discussion)
     assert by_kind(progress_of(service, sam))["participate"].met
     # Sam turns 18, withdraws and enrols again: now in the adult section, where they have not replied yet.
-    with service.uow_factory() as uow:
-        enrolment = uow.enrolments.get(COURSE, sam.person_id)
-        enrolment.rejoin("adult", clock())
-        uow.enrolments.save(enrolment)
-        uow.commit()
+    world.deliver(identity_contract.CohortChanged(person_id=sam.person_id, previous_cohort="teen", cohort="adult"))
+    service.withdraw(sam, COURSE)
+    assert service.enrol(sam, COURSE).section == "adult"
     assert by_kind(progress_of(service, sam))["participate"].detail.startswith("replied in 0 of 3")
 
 
