@@ -173,10 +173,8 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
 
         # Every call the table allows works end to end, each on its service's real user, through the real workers.
         admin_id = person_id(identity_db, "perm_admin")
-        clients = {service: RpcClient(users[service], timeout=10) for service in ("course", "moderation")}
+        clients = {service: RpcClient(users[service], timeout=10) for service in ("moderation",)}
         try:
-            award = IdentityRpc(clients["course"]).award_badge(admin_id, "first-post", "deploy check", "deploy-1")
-            assert award["awarded_by"] == "service:course"
             assert RoomRpc(clients["moderation"]).remove_person(LOUNGE, admin_id, admin_id, "check") is False
         finally:
             for client in clients.values():
@@ -252,6 +250,7 @@ def test_every_call_a_service_may_not_make_is_refused_by_the_broker(restricted_v
     # An RPC the table does not give the service: refused by its topic permissions on nameko-rpc.
     for service, routing_key in [("room", "identity.award_badge"), ("moderation", "identity.award_badge"),
                                  ("identity", "identity.award_badge"), ("course", "identity.revoke_badge"),
+                                 ("course", "identity.award_badge"),
                                  ("identity", "room.remove_message"), ("course", "room.remove_person"),
                                  ("room", "room.remove_message"), ("course", "room.get_room")]:
         assert refusal(users[service], lambda ch: publish(ch, routing_key)) == "ACCESS_REFUSED", (service, routing_key)

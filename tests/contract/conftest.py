@@ -56,3 +56,13 @@ def moderation_engine():
 @pytest.fixture(scope="session")
 def course_engine():
     yield from _migrated_engine("course")
+
+
+@pytest.fixture(scope="session")
+def course_service(course_engine):
+    """course's CourseService, built by its composition root (certificates signed by the development key)."""
+    from course_service import settings
+    from course_service.bootstrap import build_service
+
+    config = dataclasses.replace(settings.load(), database_url=course_engine.url.render_as_string(False))
+    return build_service(config, course_engine)

@@ -19,8 +19,7 @@ ADULTS, TEENS = "contract-adults", "contract-teens"
 # Producers whose scenario runs below.
 SCENARIOS = ("identity", "room", "moderation", "course")
 # Every event type of each producer's contract is made by its scenario below.
-# Until issue 15's work lands: course's completions (being built).
-NOT_YET_MADE: dict[str, set[str]] = {"course": {"course_completed", "completion_revoked"}}
+NOT_YET_MADE: dict[str, set[str]] = {}
 NOT_YET_BUILT: set[str] = set()
 CRISIS_WORDS = "I'm going to kill myself tonight"
 
@@ -100,32 +99,36 @@ def run_sanctions(sanctions, people: dict[str, str]) -> None:
         assert appeals.decide(admin, appeal["id"], decision, "reviewed")["status"] == decision
 
 
-def run_course(course_engine, from_identity: list[dict], people: dict[str, str]) -> None:
-    """A course with a discussion; two learners post (one mentioning the other), reply, edit and delete; an admin
-    removes a post as moderation would."""
-    from course_service import settings
-    from course_service.bootstrap import build_service
+def run_course(course, people: dict[str, str], from_identity: list[dict], from_room: list[dict]) -> None:
+    """Two learners post (one mentioning the other), reply, edit and delete; the edit makes a reply long enough to
+    complete a course asking for replies; an admin removes a post as moderation would and revokes the completion.
+    room's sessions reach the practicum as course's worker hands them over."""
     from course_service.service_layer.services import Caller
 
-    course = build_service(settings.load(), course_engine)  # the engine given is the one it uses
     for envelope in from_identity:  # course's worker handles each of these just so
         assert course.apply_identity_event(envelope)
+    for envelope in from_room:
+        if envelope["event_type"] == "session_ended":
+            assert course.progress.record_session(envelope)
     admin, morgan, teena = (Caller(people["admin"], admin=True), Caller(people["morgan"]), Caller(people["teena"]))
-    course.create_course(admin, slug="contract-course", title="Contract Course", status="published")
+    course.create_course(admin, slug="contract-course", title="Contract Course", status="published",
+                         badge_slug="group-dynamics-graduate", requirements=[{"kind": "participate", "min_words": 5}])
     course.add_discussion(admin, "contract-course", discussion_id="intro", title="Intro",
-                          opening_post="What brought you here?")
+                          opening_post="Groups help when people feel heard. What helped you?")
     for learner in (morgan, teena):
         course.enrol(learner, "contract-course")
     first = course.threads.create_post(morgan, "contract-course", "intro", "Hello @teena, welcome!").post
     reply = course.threads.create_post(teena, "contract-course", "intro", "Thanks!", parent_id=first.id).post
-    course.threads.edit_post(morgan, first.id, "Hello @teena, welcome to the course!")
+    course.threads.edit_post(morgan, first.id, "Hello @teena, welcome to the course!")  # 6 words: completes
     course.threads.delete_post(teena, reply.id)
     course.threads.remove_post(first.id, people["admin"], "testing the removal")
+    [completion] = course.progress.list_completions(admin, "contract-course")
+    course.progress.revoke_completion(admin, completion.id, "awarded by mistake")
 
 
 @pytest.fixture(scope="module")
-def published(identity_service, identity_engine, room_services, room_engine, moderation_engine, course_engine
-              ) -> dict[str, list[dict]]:
+def published(identity_service, identity_engine, room_services, room_engine, moderation_engine, course_service,
+              course_engine) -> dict[str, list[dict]]:
     """Each producer's events, as its relay publishes them, after the scenario."""
     from moderation_service.adapters.repository import uow_factory
     from moderation_service.service_layer.pager import PagerService
@@ -158,7 +161,7 @@ def published(identity_service, identity_engine, room_services, room_engine, mod
     moderation.automod.create_rule(people["admin"], {"kind": "phrase", "pattern": "buy followers", "action": "block",
                                                      "explanation": "No selling here.", "scope": "all"})
     run_sanctions(SanctionsService(uow_factory(moderation_engine)), people)
-    run_course(course_engine, from_identity, people)
+    run_course(course_service, people, from_identity, from_room)
     return {"identity": from_identity, "room": from_room, "moderation": published_events(moderation_engine),
             "course": published_events(course_engine)}
 

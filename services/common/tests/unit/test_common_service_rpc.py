@@ -44,7 +44,8 @@ def test_the_local_user_or_no_user_id_is_the_local_caller_only_where_allowed():
 
 def test_the_table_decides_which_service_calls_which_rpc():
     assert may_call("moderation", "room.remove_message") and may_call("moderation", "room.remove_person")
-    assert may_call("course", "identity.award_badge") and may_call("identity", "room.get_room")
+    assert may_call("course", "room.replay_events") and may_call("identity", "room.get_room")
+    assert not may_call("course", "identity.award_badge")  # identity awards on course_completed instead
     assert not may_call("room", "identity.award_badge")
     assert not may_call("moderation", "identity.award_badge")
     assert not may_call("course", "identity.revoke_badge")

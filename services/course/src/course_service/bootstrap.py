@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from course_service.adapters import orm
+from course_service.adapters.certificates import Ed25519Signer
 from course_service.adapters.repository import SOURCE, uow_factory
 from course_service.service_layer.services import CourseService
 from course_service.settings import Settings
@@ -10,7 +11,8 @@ from hearth_common.outbox import OutboxRelay
 
 
 def build_service(settings: Settings, engine=None) -> CourseService:
-    return CourseService(uow_factory(engine or make_engine(settings.database_url)))
+    return CourseService(uow_factory(engine or make_engine(settings.database_url)),
+                         Ed25519Signer.from_setting(settings.certificate_key))
 
 
 def build_relay(settings: Settings, engine=None) -> OutboxRelay:

@@ -2,6 +2,7 @@
 admin-only authoring, the statuses of refusals, and what a learner sees and enrols in."""
 import datetime as dt
 import json
+import uuid
 
 import grpc
 import jwt
@@ -14,6 +15,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from hearth.course.v1 import course_pb2 as pb
 from hearth.course.v1 import course_pb2_grpc
 
+from course_service.adapters.certificates import Ed25519Signer
 from course_service.adapters.repository import uow_factory
 from course_service.entrypoints.grpc_server import SERVICE_NAME, build_server
 from course_service.seed import load_seed_courses
@@ -37,7 +39,7 @@ def md(caller, key=KEY):
 
 @pytest.fixture
 def service(clean_engine):
-    service = CourseService(uow_factory(clean_engine))
+    service = CourseService(uow_factory(clean_engine), Ed25519Signer.generate())
     service.seed(load_seed_courses())
     return service
 
@@ -108,10 +110,11 @@ def test_authoring_is_for_admins_and_refusals_have_their_status(stub, world):
     create = pb.CreateCourseRequest(slug="crisis-basics", title="Crisis Basics",
                                     badge_slug="crisis-response-trained",
                                     enrolment_policy_json='{"kind": "listener"}',
-                                    requirements_json='[{"kind": "quiz"}]')
+                                    requirements_json='[{"kind": "participate", "min_words": 30}]')
     assert refused(stub.CreateCourse, create, md(listener)).code() == grpc.StatusCode.PERMISSION_DENIED
     course = stub.CreateCourse(create, metadata=md(admin), timeout=T).course
-    assert (course.status, json.loads(course.requirements_json)) == ("draft", [{"kind": "quiz"}])
+    assert course.status == "draft"
+    assert json.loads(course.requirements_json) == [{"kind": "participate", "min_words": 30}]
     assert refused(stub.CreateCourse, create, md(admin)).code() == grpc.StatusCode.ALREADY_EXISTS
     bad_json = pb.CreateCourseRequest(slug="other", title="Other", enrolment_policy_json="{not json")
     error = refused(stub.CreateCourse, bad_json, md(admin))
@@ -146,3 +149,89 @@ def test_an_oversized_field_is_refused_at_the_edge(stub, world):
     request = pb.CreateCourseRequest(slug="long-title", title="t" * 500)
     error = refused(stub.CreateCourse, request, md(admin))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "title" in error.details()
+
+
+# --- requirements, progress and completion -----------------------------------------------------------------------
+
+FORTY_WORDS = " ".join(["listening"] * 40)
+GD_RIGHT = [1, 2, 1, 2, 0]  # the seed quiz's key (seed/courses.json), known to the test only
+
+
+def session_envelope(leader_id):
+    from hearth_common.contracts import room as room_contract
+    ended = utcnow()
+    return {**room_contract.SessionEnded(
+        session_id=str(uuid.uuid4()), room_slug="sharing-circle", topic="Practice", kind="support",
+        leader_id=leader_id, attendee_ids=(leader_id, str(uuid.uuid4()), str(uuid.uuid4())),
+        started_at=ended - dt.timedelta(minutes=40), ended_at=ended, duration_seconds=2400, seq=1, ended_by=leader_id,
+        ended_automatically=False, script_id="sharing-circle-mantra").event().envelope("room"), "seq": 1}
+
+
+def test_the_quiz_over_grpc_never_shows_its_key_and_limits_attempts(stub, world):
+    lena = world.listener("lena")
+    stub.Enrol(pb.EnrolRequest(course_slug="group-dynamics"), metadata=md(lena), timeout=T)
+    quiz = stub.GetQuiz(pb.GetQuizRequest(course_slug="group-dynamics", quiz_id="group-dynamics-check"),
+                        metadata=md(lena), timeout=T).quiz
+    assert (len(quiz.questions), quiz.pass_mark, quiz.attempts_left) == (5, 4, 3)
+    assert "answer" not in str(quiz)
+    course = stub.GetCourse(pb.GetCourseRequest(slug="group-dynamics"), metadata=md(lena), timeout=T)
+    assert "answer" not in course.listing.course.requirements_json
+    wrong = pb.SubmitQuizAttemptRequest(course_slug="group-dynamics", quiz_id="group-dynamics-check",
+                                        answers=[3, 3, 3, 3, 3])
+    result = stub.SubmitQuizAttempt(wrong, metadata=md(lena), timeout=T)
+    assert (result.score, result.out_of, result.passed, result.attempts_left) == (0, 5, False, 2)
+    bad = pb.SubmitQuizAttemptRequest(course_slug="group-dynamics", quiz_id="group-dynamics-check", answers=[0])
+    assert refused(stub.SubmitQuizAttempt, bad, md(lena)).code() == grpc.StatusCode.INVALID_ARGUMENT
+    stub.SubmitQuizAttempt(wrong, metadata=md(lena), timeout=T)
+    stub.SubmitQuizAttempt(wrong, metadata=md(lena), timeout=T)
+    assert refused(stub.SubmitQuizAttempt, wrong, md(lena)).code() == grpc.StatusCode.FAILED_PRECONDITION
+    missing = pb.GetQuizRequest(course_slug="group-dynamics", quiz_id="nope")
+    assert refused(stub.GetQuiz, missing, md(lena)).code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_learner_completes_the_group_dynamics_course_over_grpc(stub, service, world):
+    admin, lena, mia = world.admin(), world.listener("lena"), world.listener("mia")
+    slug = "group-dynamics"
+    stub.Enrol(pb.EnrolRequest(course_slug=slug), metadata=md(lena), timeout=T)
+    assign = pb.AssignMentorRequest(course_slug=slug, person_id=lena.person_id, mentor_id=mia.person_id)
+    assert refused(stub.AssignMentor, assign, md(lena)).code() == grpc.StatusCode.PERMISSION_DENIED
+    stub.AssignMentor(assign, metadata=md(admin), timeout=T)
+    progress = stub.GetProgress(pb.GetProgressRequest(course_slug=slug), metadata=md(lena), timeout=T)
+    assert [r.met for r in progress.requirements] == [False] * 4
+    assert progress.requirements[0].detail.startswith("replied in 0 of 5 discussions: missing Introduction")
+    assert progress.requirements[2].detail == ("practicum: lead a session of at least 30 minutes with 2 attendees "
+                                               "using a script")
+    for discussion in [d.id for d in stub.GetCourse(pb.GetCourseRequest(slug=slug), metadata=md(lena),
+                                                    timeout=T).discussions]:
+        stub.CreatePost(pb.CreatePostRequest(course_slug=slug, discussion_id=discussion, body=FORTY_WORDS),
+                        metadata=md(lena), timeout=T)
+    stub.SubmitQuizAttempt(pb.SubmitQuizAttemptRequest(course_slug=slug, quiz_id="group-dynamics-check",
+                                                       answers=GD_RIGHT), metadata=md(lena), timeout=T)
+    service.progress.record_session(session_envelope(lena.person_id))  # what course-worker does on session_ended
+    queue = stub.ListMentorQueue(pb.ListMentorQueueRequest(), metadata=md(mia), timeout=T).items
+    assert [(i.username, len(i.sessions), i.overdue) for i in queue] == [("lena", 1, False)]
+    review = pb.ReviewPracticumRequest(course_slug=slug, person_id=lena.person_id, decision="return")
+    assert refused(stub.ReviewPracticum, review, md(mia)).code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert refused(stub.ReviewPracticum, review, md(lena)).code() == grpc.StatusCode.PERMISSION_DENIED
+    review = pb.ReviewPracticumRequest(course_slug=slug, person_id=lena.person_id, decision="approve",
+                                       feedback="Well held.")
+    assert stub.ReviewPracticum(review, metadata=md(mia), timeout=T).mentorship.review == "approved"
+    progress = stub.GetProgress(pb.GetProgressRequest(course_slug=slug, person_id=lena.person_id),
+                                metadata=md(mia), timeout=T)
+    assert progress.complete and progress.completion.username == "lena"
+    certificate = progress.completion.certificate_id
+    verified = stub.VerifyCertificate(pb.VerifyCertificateRequest(certificate_id=certificate), metadata=md(mia),
+                                      timeout=T)
+    assert verified.valid and not verified.revoked
+    assert json.loads(verified.document)["course_title"] == "Group Dynamics Course"
+    listed = stub.ListCompletions(pb.ListCompletionsRequest(), metadata=md(lena), timeout=T).completions
+    assert [c.id for c in listed] == [progress.completion.id]
+    revoke = pb.RevokeCompletionRequest(completion_id=progress.completion.id, reason="mistaken approval")
+    assert refused(stub.RevokeCompletion, revoke, md(lena)).code() == grpc.StatusCode.PERMISSION_DENIED
+    assert stub.RevokeCompletion(revoke, metadata=md(admin), timeout=T).completion.revoked
+    verified = stub.VerifyCertificate(pb.VerifyCertificateRequest(certificate_id=certificate), metadata=md(lena),
+                                      timeout=T)
+    assert verified.valid and verified.revoked
+    unknown = pb.VerifyCertificateRequest(certificate_id=str(uuid.uuid4()))
+    assert refused(stub.VerifyCertificate, unknown, md(lena)).code() == grpc.StatusCode.NOT_FOUND
+    assert refused(stub.VerifyCertificate, unknown).code() == grpc.StatusCode.UNAUTHENTICATED

@@ -4,6 +4,7 @@ seeds idempotently."""
 import pytest
 from course_world import QUESTION_POST, World
 
+from course_service.adapters.certificates import Ed25519Signer
 from course_service.adapters.repository import uow_factory
 from course_service.domain.courses import ONE_COURSE, ONE_DISCUSSION, ONE_ENROLMENT, Course, Discussion
 from course_service.domain.enrolments import ACTIVE, Enrolment
@@ -21,13 +22,13 @@ def uows(clean_engine):
 
 @pytest.fixture
 def service(uows):
-    return CourseService(uows)
+    return CourseService(uows, Ed25519Signer.generate())
 
 
 def a_course(slug="group-dynamics"):
     return Course.create(slug=slug, title="Group Dynamics Course", summary="s", badge_slug="group-dynamics-graduate",
                          policy={"any_of": [{"kind": "listener"}, {"role": "admin"}]}, status="published",
-                         requirements=[{"kind": "quiz", "pass_mark": 0.8}], created_by="admin", now=utcnow())
+                         requirements=[{"kind": "participate", "min_words": 40}], created_by="admin", now=utcnow())
 
 
 def test_a_course_round_trips_with_its_policy_and_requirements(uows):
@@ -89,8 +90,9 @@ def test_enrolment_use_cases_on_postgresql(service):
         service.enrol(member, "group-dynamics")
     assert service.withdraw(listener, "group-dynamics").status == "withdrawn"
     assert [e.status for e in service.list_my_enrolments(listener)] == ["withdrawn"]
-    service.update_course(admin, "group-dynamics", {"requirements": [{"kind": "participate"}]})
-    assert service.get_course(admin, "group-dynamics").listing.course.course.requirements == [{"kind": "participate"}]
+    service.update_course(admin, "group-dynamics", {"requirements": [{"kind": "participate", "min_words": 40}]})
+    assert service.get_course(admin, "group-dynamics").listing.course.course.requirements == [
+        {"kind": "participate", "min_words": 40}]
 
 
 def test_identity_events_apply_once_by_event_id(service, clean_engine):

@@ -9,9 +9,19 @@ import datetime as dt
 import pytest
 from course_world import World
 
+from course_service.adapters.certificates import Ed25519Signer
+from course_service.domain.completions import (
+    ONE_ATTEMPT_NUMBER,
+    ONE_COMPLETION,
+    ONE_SESSION,
+    Completion,
+    Mentorship,
+    QuizAttempt,
+)
 from course_service.domain.courses import ONE_COURSE, ONE_DISCUSSION, ONE_ENROLMENT, Course, Discussion
 from course_service.domain.enrolments import Enrolment
 from course_service.domain.posts import ONE_LIKE, ONE_POST, Post
+from course_service.domain.requirements import LedSession
 from course_service.service_layer.services import CourseService
 from course_service.service_layer.unit_of_work import UnitOfWork
 from hearth_common.fakes import INBOX_TABLE, FakeClock, InMemoryDatabase, InMemoryRepository, InMemoryUnitOfWork, unique
@@ -19,7 +29,7 @@ from hearth_common.fakes import foreign_key as references
 from hearth_common.people import KnownPerson
 
 TABLES = ("people", "courses", "discussions", "enrolments", "posts", "thread_seqs", "post_likes", "post_mentions",
-          "paces", INBOX_TABLE)
+          "paces", "quiz_attempts", "led_sessions", "mentorships", "completions", INBOX_TABLE)
 CONSTRAINTS = (
     references("discussions", lambda d: d.course_slug, "courses"),
     references("enrolments", lambda e: e.course_slug, "courses"),
@@ -28,6 +38,8 @@ CONSTRAINTS = (
     references("post_mentions", lambda m: m.post_id, "posts"),
     unique("posts", "uq_posts_course_slug_discussion_id_section_seq",
            lambda p: (p.course_slug, p.discussion_id, p.section, p.seq)),
+    references("mentorships", lambda m: (m.course_slug, m.person_id), "enrolments"),
+    unique("completions", "uq_completions_certificate_id", lambda c: c.certificate_id),
 )
 
 
@@ -145,10 +157,11 @@ class FakePostsRepository(InMemoryRepository):
                         == (course_slug, discussion_id, section) and p.seq > after_seq), key=lambda p: p.seq)
         return [self._get(self.table, p.id) for p in found[:limit]]
 
-    def reply_words_by_discussion(self, course_slug: str, person_id: str) -> dict[str, int]:
+    def reply_words_by_discussion(self, course_slug: str, person_id: str,
+                                  section: str | None = None) -> dict[str, int]:
         words: dict[str, int] = {}
         for p in self._rows().values():
-            if p.course_slug == course_slug and p.author_id == person_id and p.live:
+            if p.course_slug == course_slug and p.author_id == person_id and p.live and section in (None, p.section):
                 words[p.discussion_id] = max(words.get(p.discussion_id, 0), p.words)
         return words
 
@@ -191,6 +204,85 @@ class FakePacesRepository(InMemoryRepository):
         self._put(self.table, (person_id, action), due_at)
 
 
+class FakeQuizAttemptsRepository(InMemoryRepository):
+    table = "quiz_attempts"
+
+    def of_learner(self, course_slug: str, person_id: str) -> list[QuizAttempt]:
+        found = sorted((a for a in self._rows().values() if (a.course_slug, a.person_id) == (course_slug, person_id)),
+                       key=lambda a: (a.submitted_at, a.number))
+        return [self._get(self.table, self._key(a)) for a in found]
+
+    @staticmethod
+    def _key(a: QuizAttempt) -> tuple:
+        return a.course_slug, a.person_id, a.quiz_id, a.number  # the UNIQUE number is the fake's key
+
+    def add(self, attempt: QuizAttempt) -> None:
+        self._insert(self.table, self._key(attempt), attempt, ONE_ATTEMPT_NUMBER)
+
+
+class FakeLedSessionsRepository(InMemoryRepository):
+    table = "led_sessions"
+
+    def add(self, session: LedSession) -> bool:
+        if self._get(self.table, session.session_id) is not None:
+            return False
+        self._insert(self.table, session.session_id, session, ONE_SESSION)
+        return True
+
+    def of_leader(self, person_id: str) -> list[LedSession]:
+        return sorted((s for s in self._rows().values() if s.leader_id == person_id), key=lambda s: s.ended_at)
+
+
+class FakeMentorshipsRepository(InMemoryRepository):
+    table = "mentorships"
+
+    def get(self, course_slug: str, person_id: str, *, lock: bool = False) -> Mentorship | None:
+        return self._get(self.table, (course_slug, person_id))
+
+    def save(self, mentorship: Mentorship) -> None:
+        self._put(self.table, (mentorship.course_slug, mentorship.person_id), mentorship)
+
+    def of_mentor(self, mentor_id: str, review: str) -> list[Mentorship]:
+        found = sorted((m for m in self._rows().values() if (m.mentor_id, m.review) == (mentor_id, review)),
+                       key=lambda m: (m.waiting_since or m.assigned_at, m.assigned_at))
+        return [self._get(self.table, (m.course_slug, m.person_id)) for m in found]
+
+    def waiting_since(self, before: dt.datetime, limit: int) -> list[Mentorship]:
+        found = sorted((m for m in self._rows().values() if m.review == "waiting" and m.waiting_since < before),
+                       key=lambda m: m.waiting_since)
+        return [self._get(self.table, (m.course_slug, m.person_id)) for m in found[:limit]]
+
+
+class FakeCompletionsRepository(InMemoryRepository):
+    """Keyed by (course, person): the UNIQUE of one completion per learner and course."""
+
+    table = "completions"
+
+    def add(self, completion: Completion) -> None:
+        self._insert(self.table, (completion.course_slug, completion.person_id), completion, ONE_COMPLETION)
+
+    def _find(self, match) -> Completion | None:
+        found = next((c for c in self._rows().values() if match(c)), None)
+        return self._get(self.table, (found.course_slug, found.person_id)) if found is not None else None
+
+    def get(self, completion_id: str, *, lock: bool = False) -> Completion | None:
+        return self._find(lambda c: c.id == completion_id)
+
+    def of_learner(self, course_slug: str, person_id: str) -> Completion | None:
+        return self._get(self.table, (course_slug, person_id))
+
+    def by_certificate(self, certificate_id: str) -> Completion | None:
+        return self._find(lambda c: c.certificate_id == certificate_id)
+
+    def save(self, completion: Completion) -> None:
+        self._put(self.table, (completion.course_slug, completion.person_id), completion)
+
+    def list(self, course_slug: str | None, person_id: str | None, limit: int) -> list[Completion]:
+        found = sorted((c for c in self._rows().values() if course_slug in (None, c.course_slug)
+                        and person_id in (None, c.person_id)), key=lambda c: (-c.completed_at.timestamp(), c.id))
+        return [self._get(self.table, (c.course_slug, c.person_id)) for c in found[:limit]]
+
+
 class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
     def __init__(self, db: InMemoryDatabase):
         super().__init__(db)
@@ -200,6 +292,10 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.enrolments = FakeEnrolmentsRepository(self)
         self.posts = FakePostsRepository(self)
         self.paces = FakePacesRepository(self)
+        self.quiz_attempts = FakeQuizAttemptsRepository(self)
+        self.led_sessions = FakeLedSessionsRepository(self)
+        self.mentorships = FakeMentorshipsRepository(self)
+        self.completions = FakeCompletionsRepository(self)
 
 
 @pytest.fixture
@@ -212,9 +308,18 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+# One key for the session: generating an Ed25519 key is cheap, but the certificates of a test are checked with it.
+SIGNER = Ed25519Signer.generate()
+
+
 @pytest.fixture
-def service(db, clock) -> CourseService:
-    return CourseService(lambda: FakeUnitOfWork(db), clock=clock)
+def signer() -> Ed25519Signer:
+    return SIGNER
+
+
+@pytest.fixture
+def service(db, clock, signer) -> CourseService:
+    return CourseService(lambda: FakeUnitOfWork(db), signer, clock=clock)
 
 
 @pytest.fixture

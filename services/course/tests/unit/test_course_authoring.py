@@ -73,11 +73,12 @@ def test_an_update_changes_only_the_fields_given(service, world):
     admin = world.admin()
     create(service, admin, summary="Before", badge_slug="group-dynamics-graduate", policy=POLICY)
     view = service.update_course(admin, "group-dynamics", {"title": "Group Dynamics", "status": "published",
-                                                           "policy": None, "requirements": [{"kind": "quiz"}]})
+                                                           "policy": None,
+                                                           "requirements": [{"kind": "participate", "min_words": 9}]})
     course = view.course
     assert (course.title, course.summary, course.status) == ("Group Dynamics", "Before", "published")
     assert course.policy is None and course.badge_slug == "group-dynamics-graduate"
-    assert course.requirements == [{"kind": "quiz"}]
+    assert course.requirements == [{"kind": "participate", "min_words": 9}]
     assert service.update_course(admin, "group-dynamics", {"badge_slug": ""}).course.badge_slug is None
 
 

@@ -127,6 +127,51 @@ class CourseServiceStub:
                 request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.RemovePostRequest.SerializeToString,
                 response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.RemovePostResponse.FromString,
                 _registered_method=True)
+        self.GetQuiz = channel.unary_unary(
+                '/hearth.course.v1.CourseService/GetQuiz',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.GetQuizRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.GetQuizResponse.FromString,
+                _registered_method=True)
+        self.SubmitQuizAttempt = channel.unary_unary(
+                '/hearth.course.v1.CourseService/SubmitQuizAttempt',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.SubmitQuizAttemptRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.SubmitQuizAttemptResponse.FromString,
+                _registered_method=True)
+        self.GetProgress = channel.unary_unary(
+                '/hearth.course.v1.CourseService/GetProgress',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.GetProgressRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.GetProgressResponse.FromString,
+                _registered_method=True)
+        self.AssignMentor = channel.unary_unary(
+                '/hearth.course.v1.CourseService/AssignMentor',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.AssignMentorRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.AssignMentorResponse.FromString,
+                _registered_method=True)
+        self.ListMentorQueue = channel.unary_unary(
+                '/hearth.course.v1.CourseService/ListMentorQueue',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.ListMentorQueueRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.ListMentorQueueResponse.FromString,
+                _registered_method=True)
+        self.ReviewPracticum = channel.unary_unary(
+                '/hearth.course.v1.CourseService/ReviewPracticum',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.ReviewPracticumRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.ReviewPracticumResponse.FromString,
+                _registered_method=True)
+        self.ListCompletions = channel.unary_unary(
+                '/hearth.course.v1.CourseService/ListCompletions',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.ListCompletionsRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.ListCompletionsResponse.FromString,
+                _registered_method=True)
+        self.RevokeCompletion = channel.unary_unary(
+                '/hearth.course.v1.CourseService/RevokeCompletion',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.RevokeCompletionRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.RevokeCompletionResponse.FromString,
+                _registered_method=True)
+        self.VerifyCertificate = channel.unary_unary(
+                '/hearth.course.v1.CourseService/VerifyCertificate',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.VerifyCertificateRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.VerifyCertificateResponse.FromString,
+                _registered_method=True)
 
 
 class CourseServiceServicer:
@@ -274,6 +319,79 @@ class CourseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetQuiz(self, request, context):
+        """--- requirements, progress and completion (course_service/service_layer/progress.py) ---------------------
+        A quiz of a course the caller is enrolled in: its questions and options, never which option is right (the
+        answer key never leaves the server), with the caller's attempts left. NOT_FOUND for an unknown quiz.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitQuizAttempt(self, request, context):
+        """Submits one option index per question; the server scores and records the attempt and says the score,
+        whether it passed and the attempts left (never which answers were right). FAILED_PRECONDITION once the quiz
+        is passed or every attempt is used; INVALID_ARGUMENT names the answer at fault.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetProgress(self, request, context):
+        """A learner's progress: each requirement met or not with what is missing, and the next step. The caller's own;
+        admins and the learner's assigned mentor may name a learner (`person_id`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignMentor(self, request, context):
+        """Assigns (or changes) the mentor who reviews a learner's practicum (admins only; the course must ask for
+        mentor approval: FAILED_PRECONDITION otherwise).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMentorQueue(self, request, context):
+        """The practicums waiting for the caller's review as mentor, longest waiting first, each marked overdue after 3
+        days (the reminder: mentors learn of reviews and reminders from this queue; there is no push channel yet).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReviewPracticum(self, request, context):
+        """The assigned mentor approves a learner's practicum or returns it with feedback (required when returning).
+        PERMISSION_DENIED for anyone else; FAILED_PRECONDITION when nothing waits for a review.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCompletions(self, request, context):
+        """Completions, newest first: admins list anyone's (filtered by course and person); others their own.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeCompletion(self, request, context):
+        """Revokes a completion (admins only; idempotent): its certificate verifies as revoked, and identity revokes
+        the course's badge on `completion_revoked`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyCertificate(self, request, context):
+        """Checks a certificate: whether its Ed25519 signature matches its facts, and whether it was revoked (any caller
+        with a token). The signed document and the public key are returned, so anyone can check it offline too.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CourseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -366,6 +484,51 @@ def add_CourseServiceServicer_to_server(servicer, server):
                     servicer.RemovePost,
                     request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.RemovePostRequest.FromString,
                     response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.RemovePostResponse.SerializeToString,
+            ),
+            'GetQuiz': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetQuiz,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.GetQuizRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.GetQuizResponse.SerializeToString,
+            ),
+            'SubmitQuizAttempt': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitQuizAttempt,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.SubmitQuizAttemptRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.SubmitQuizAttemptResponse.SerializeToString,
+            ),
+            'GetProgress': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetProgress,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.GetProgressRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.GetProgressResponse.SerializeToString,
+            ),
+            'AssignMentor': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignMentor,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.AssignMentorRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.AssignMentorResponse.SerializeToString,
+            ),
+            'ListMentorQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMentorQueue,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.ListMentorQueueRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.ListMentorQueueResponse.SerializeToString,
+            ),
+            'ReviewPracticum': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReviewPracticum,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.ReviewPracticumRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.ReviewPracticumResponse.SerializeToString,
+            ),
+            'ListCompletions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCompletions,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.ListCompletionsRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.ListCompletionsResponse.SerializeToString,
+            ),
+            'RevokeCompletion': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeCompletion,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.RevokeCompletionRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.RevokeCompletionResponse.SerializeToString,
+            ),
+            'VerifyCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyCertificate,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.VerifyCertificateRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.VerifyCertificateResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -857,6 +1020,249 @@ class CourseService:
             '/hearth.course.v1.CourseService/RemovePost',
             hearth_dot_course_dot_v1_dot_course__pb2.RemovePostRequest.SerializeToString,
             hearth_dot_course_dot_v1_dot_course__pb2.RemovePostResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetQuiz(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/GetQuiz',
+            hearth_dot_course_dot_v1_dot_course__pb2.GetQuizRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.GetQuizResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitQuizAttempt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/SubmitQuizAttempt',
+            hearth_dot_course_dot_v1_dot_course__pb2.SubmitQuizAttemptRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.SubmitQuizAttemptResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetProgress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/GetProgress',
+            hearth_dot_course_dot_v1_dot_course__pb2.GetProgressRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.GetProgressResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignMentor(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/AssignMentor',
+            hearth_dot_course_dot_v1_dot_course__pb2.AssignMentorRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.AssignMentorResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMentorQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/ListMentorQueue',
+            hearth_dot_course_dot_v1_dot_course__pb2.ListMentorQueueRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.ListMentorQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReviewPracticum(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/ReviewPracticum',
+            hearth_dot_course_dot_v1_dot_course__pb2.ReviewPracticumRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.ReviewPracticumResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCompletions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/ListCompletions',
+            hearth_dot_course_dot_v1_dot_course__pb2.ListCompletionsRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.ListCompletionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeCompletion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/RevokeCompletion',
+            hearth_dot_course_dot_v1_dot_course__pb2.RevokeCompletionRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.RevokeCompletionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/VerifyCertificate',
+            hearth_dot_course_dot_v1_dot_course__pb2.VerifyCertificateRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.VerifyCertificateResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -131,3 +131,80 @@ paces = sa.Table(
     sa.Column("action", sa.String(20), primary_key=True),
     sa.Column("due_at", TZ),
 )
+
+# Requirements and completion (domain.completions). A learner's quiz attempts, numbered per quiz from 1: the UNIQUE
+# number keeps two concurrent attempts from both taking the last one.
+quiz_attempts = sa.Table(
+    "quiz_attempts",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("course_slug", sa.String(64), sa.ForeignKey("courses.slug"), nullable=False),
+    sa.Column("quiz_id", sa.String(64), nullable=False),
+    sa.Column("person_id", sa.String(36), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("answers", JSON, nullable=False),
+    sa.Column("score", sa.Integer, nullable=False),
+    sa.Column("passed", sa.Boolean, nullable=False),
+    sa.Column("submitted_at", TZ, nullable=False),
+    sa.UniqueConstraint("course_slug", "person_id", "quiz_id", "number",
+                        name="uq_quiz_attempts_number"),  # domain.completions.ONE_ATTEMPT_NUMBER
+)
+
+# The support sessions people led, from room's `session_ended` (facts only; each course's practicum decides which
+# qualify, so an edit of its thresholds applies to sessions already led).
+led_sessions = sa.Table(
+    "led_sessions",
+    metadata,
+    sa.Column("session_id", sa.String(64), primary_key=True),  # domain.completions.ONE_SESSION
+    sa.Column("leader_id", sa.String(36), nullable=False),
+    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("duration_seconds", sa.Integer, nullable=False),
+    sa.Column("attendee_count", sa.Integer, nullable=False),  # attendees besides the leader
+    sa.Column("script_id", sa.String(64)),
+    sa.Column("ended_at", TZ, nullable=False),
+    sa.Index("ix_led_sessions_leader", "leader_id", "ended_at"),
+)
+
+# The mentor assigned to a learner in a course and their review of the practicum.
+mentorships = sa.Table(
+    "mentorships",
+    metadata,
+    sa.Column("course_slug", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("mentor_id", sa.String(36), nullable=False),
+    sa.Column("assigned_by", sa.String(36), nullable=False),
+    sa.Column("assigned_at", TZ, nullable=False),
+    sa.Column("review", sa.String(10), nullable=False),
+    sa.Column("waiting_since", TZ),
+    sa.Column("reviewed_at", TZ),
+    sa.Column("feedback", sa.Text, nullable=False),
+    sa.Column("reminded_at", TZ),
+    sa.ForeignKeyConstraint(["course_slug", "person_id"], ["enrolments.course_slug", "enrolments.person_id"],
+                            name="fk_mentorships_enrolment"),
+    sa.Index("ix_mentorships_mentor", "mentor_id", "review", "waiting_since"),
+    sa.Index("ix_mentorships_waiting", "review", "waiting_since"),
+)
+
+# Completions with their signed certificates: once per learner and course; revocation marks, never deletes.
+completions = sa.Table(
+    "completions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("course_slug", sa.String(64), sa.ForeignKey("courses.slug"), nullable=False),
+    sa.Column("person_id", sa.String(36), nullable=False),
+    sa.Column("section", sa.String(10), nullable=False),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("course_title", sa.String(120), nullable=False),
+    sa.Column("badge_slug", sa.String(64)),
+    sa.Column("certificate_id", sa.String(64), nullable=False, unique=True),
+    sa.Column("completed_at", TZ, nullable=False),
+    sa.Column("key_id", sa.String(32), nullable=False),
+    sa.Column("signature", sa.String(200), nullable=False),
+    sa.Column("revoked_at", TZ),
+    sa.Column("revoked_by", sa.String(36)),
+    sa.Column("revoke_reason", sa.String(500), nullable=False),
+    sa.UniqueConstraint("course_slug", "person_id",
+                        name="uq_completions_course_person"),  # domain.completions.ONE_COMPLETION
+    sa.Index("ix_completions_completed", "completed_at"),
+)

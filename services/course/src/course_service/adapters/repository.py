@@ -10,9 +10,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from course_service.adapters import orm
+from course_service.domain.completions import WAITING, Completion, Mentorship, QuizAttempt
 from course_service.domain.courses import Course, Discussion
 from course_service.domain.enrolments import ACTIVE, Enrolment
 from course_service.domain.posts import Post
+from course_service.domain.requirements import LedSession
 from course_service.service_layer.unit_of_work import UnitOfWork
 from hearth_common.clock import utcnow
 from hearth_common.inbox import claim_event
@@ -177,12 +179,14 @@ class PostsRepository(_Repo):
                                t.c.section == section, t.c.seq > after_seq).order_by(t.c.seq).limit(limit))
         return [Post(**row) for row in rows.mappings()]
 
-    def reply_words_by_discussion(self, course_slug: str, person_id: str) -> dict[str, int]:
+    def reply_words_by_discussion(self, course_slug: str, person_id: str,
+                                  section: str | None = None) -> dict[str, int]:
         t = orm.posts
-        rows = self.connection.execute(
-            sa.select(t.c.discussion_id, sa.func.max(t.c.words))
-            .where(t.c.course_slug == course_slug, t.c.author_id == person_id, t.c.deleted_at.is_(None))
-            .group_by(t.c.discussion_id))
+        stmt = (sa.select(t.c.discussion_id, sa.func.max(t.c.words))
+                .where(t.c.course_slug == course_slug, t.c.author_id == person_id, t.c.deleted_at.is_(None)))
+        if section is not None:
+            stmt = stmt.where(t.c.section == section)
+        rows = self.connection.execute(stmt.group_by(t.c.discussion_id))
         return {discussion_id: words for discussion_id, words in rows}
 
     def like(self, post_id: str, person_id: str, now: dt.datetime) -> bool:
@@ -240,6 +244,93 @@ class PacesRepository(_Repo):
                                 .values(due_at=due_at))
 
 
+class QuizAttemptsRepository(_Repo):
+    def of_learner(self, course_slug: str, person_id: str) -> list[QuizAttempt]:
+        t = orm.quiz_attempts
+        rows = self.connection.execute(sa.select(t).where(t.c.course_slug == course_slug, t.c.person_id == person_id)
+                                       .order_by(t.c.submitted_at, t.c.number))
+        return [QuizAttempt(**row) for row in rows.mappings()]
+
+    def add(self, attempt: QuizAttempt) -> None:
+        self._insert(orm.quiz_attempts, dataclasses.asdict(attempt))
+
+
+class LedSessionsRepository(_Repo):
+    def add(self, session: LedSession) -> bool:
+        stmt = postgresql.insert(orm.led_sessions).values(**dataclasses.asdict(session)).on_conflict_do_nothing()
+        return self.connection.execute(stmt).rowcount == 1
+
+    def of_leader(self, person_id: str) -> list[LedSession]:
+        t = orm.led_sessions
+        rows = self.connection.execute(sa.select(t).where(t.c.leader_id == person_id).order_by(t.c.ended_at))
+        return [LedSession(**row) for row in rows.mappings()]
+
+
+class MentorshipsRepository(_Repo):
+    def get(self, course_slug: str, person_id: str, *, lock: bool = False) -> Mentorship | None:
+        t = orm.mentorships
+        row = self._row(sa.select(t).where(t.c.course_slug == course_slug, t.c.person_id == person_id), lock)
+        return Mentorship(**row) if row is not None else None
+
+    def save(self, mentorship: Mentorship) -> None:
+        values = dataclasses.asdict(mentorship)
+        stmt = postgresql.insert(orm.mentorships).values(**values)
+        self.connection.execute(stmt.on_conflict_do_update(
+            index_elements=[orm.mentorships.c.course_slug, orm.mentorships.c.person_id], set_=values))
+
+    def of_mentor(self, mentor_id: str, review: str) -> list[Mentorship]:
+        t = orm.mentorships
+        rows = self.connection.execute(sa.select(t).where(t.c.mentor_id == mentor_id, t.c.review == review)
+                                       .order_by(t.c.waiting_since, t.c.assigned_at))
+        return [Mentorship(**row) for row in rows.mappings()]
+
+    def waiting_since(self, before: dt.datetime, limit: int) -> list[Mentorship]:
+        t = orm.mentorships
+        stmt = (sa.select(t).where(t.c.review == WAITING, t.c.waiting_since < before).order_by(t.c.waiting_since)
+                .limit(limit).with_for_update(skip_locked=True))
+        return [Mentorship(**row) for row in self.connection.execute(stmt).mappings()]
+
+
+class CompletionsRepository(_Repo):
+    def add(self, completion: Completion) -> None:
+        # A savepoint: a twin's completion committed first fails only this insert, not the post or attempt that
+        # triggered it.
+        try:
+            with self.connection.begin_nested():
+                self.connection.execute(sa.insert(orm.completions).values(**dataclasses.asdict(completion)))
+        except IntegrityError as exc:
+            raise UniqueViolation.of(exc) from exc
+
+    def get(self, completion_id: str, *, lock: bool = False) -> Completion | None:
+        row = self._row(sa.select(orm.completions).where(orm.completions.c.id == completion_id), lock)
+        return Completion(**row) if row is not None else None
+
+    def of_learner(self, course_slug: str, person_id: str) -> Completion | None:
+        t = orm.completions
+        row = self._row(sa.select(t).where(t.c.course_slug == course_slug, t.c.person_id == person_id), False)
+        return Completion(**row) if row is not None else None
+
+    def by_certificate(self, certificate_id: str) -> Completion | None:
+        t = orm.completions
+        row = self._row(sa.select(t).where(t.c.certificate_id == certificate_id), False)
+        return Completion(**row) if row is not None else None
+
+    def save(self, completion: Completion) -> None:
+        t = orm.completions
+        self.connection.execute(sa.update(t).where(t.c.id == completion.id)
+                                .values(**dataclasses.asdict(completion)))
+
+    def list(self, course_slug: str | None, person_id: str | None, limit: int) -> list[Completion]:
+        t = orm.completions
+        stmt = sa.select(t)
+        if course_slug is not None:
+            stmt = stmt.where(t.c.course_slug == course_slug)
+        if person_id is not None:
+            stmt = stmt.where(t.c.person_id == person_id)
+        rows = self.connection.execute(stmt.order_by(t.c.completed_at.desc(), t.c.id).limit(limit))
+        return [Completion(**row) for row in rows.mappings()]
+
+
 class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
     def __init__(self, engine: Engine):
         super().__init__(engine, orm.outbox, SOURCE)
@@ -251,6 +342,10 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.enrolments = EnrolmentsRepository(connection)
         self.posts = PostsRepository(connection)
         self.paces = PacesRepository(connection)
+        self.quiz_attempts = QuizAttemptsRepository(connection)
+        self.led_sessions = LedSessionsRepository(connection)
+        self.mentorships = MentorshipsRepository(connection)
+        self.completions = CompletionsRepository(connection)
 
     def claim_event(self, envelope: dict) -> bool:
         return claim_event(self.connection, orm.inbox, envelope)

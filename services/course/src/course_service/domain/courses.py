@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from course_service.domain import requirements
 from course_service.domain.errors import InvalidCourse
 from hearth_common import access_policy as access
 from hearth_common.people import PersonFacts
@@ -22,9 +23,6 @@ TITLE_MAX = 120
 SUMMARY_MAX = 2000
 OPENING_POST_MAX = 10_000
 DISCUSSIONS_MAX = 50
-# The requirement kinds a course may list; their semantics (progress, completion) are built on this list later.
-REQUIREMENT_KINDS: tuple[str, ...] = ("participate", "quiz", "practicum", "mentor_approval")
-REQUIREMENTS_MAX = 20
 
 # The uniqueness rules of adapters/orm.py, by constraint name (the fakes enforce the same ones).
 ONE_COURSE = "pk_courses"
@@ -77,17 +75,8 @@ def check_policy(value: object) -> dict[str, Any] | None:
 
 
 def check_requirements(value: object) -> list[dict[str, Any]]:
-    """A list of objects each with a `kind` among REQUIREMENT_KINDS. Only the shape is checked here: what each
-    kind asks of a learner is the requirements' own rules (built on this hook)."""
-    if not isinstance(value, list):
-        raise InvalidCourse("requirements must be a list of objects, each with a kind")
-    if len(value) > REQUIREMENTS_MAX:
-        raise InvalidCourse(f"requirements must list at most {REQUIREMENTS_MAX} items")
-    for index, item in enumerate(value):
-        if not isinstance(item, Mapping) or item.get("kind") not in REQUIREMENT_KINDS:
-            raise InvalidCourse(f"requirements[{index}] must be an object whose kind is one of "
-                                f"{', '.join(REQUIREMENT_KINDS)}")
-    return [dict(item) for item in value]
+    """The requirements in their normal JSON form, each kind checked fully (domain.requirements)."""
+    return requirements.to_dicts(requirements.parse_requirements(value))
 
 
 def check_opening_post(value: object, field: str = "opening_post") -> str:
@@ -148,6 +137,18 @@ class Course:
 
     def policy_summary(self) -> str:
         return access.describe(self.enrolment_policy)
+
+    @property
+    def requirement_rules(self) -> list[requirements.Requirement]:
+        return requirements.parse_requirements(self.requirements)
+
+    def public_requirements(self) -> list[dict[str, Any]]:
+        """The requirements as learners see them: quizzes without their answer keys."""
+        return requirements.public_dicts(self.requirement_rules)
+
+    def quiz(self, quiz_id: str) -> requirements.Quiz | None:
+        return next((r for r in self.requirement_rules if isinstance(r, requirements.Quiz) and r.id == quiz_id),
+                    None)
 
 
 @dataclasses.dataclass

@@ -66,3 +66,35 @@ class OwnPost(errors.FailedPrecondition):
 
 class PostingTooFast(errors.ResourceExhausted):
     """Past the per-person pace of posts or likes; carries when to retry."""
+
+
+class InvalidQuizAnswers(errors.InvalidArgument):
+    """A quiz attempt's answers do not match its questions (the message names the answer at fault)."""
+
+
+class QuizNotFound(errors.NotFound):
+    """The course lists no quiz with that id."""
+
+
+class QuizClosed(errors.FailedPrecondition):
+    """The quiz is passed already, or every attempt is used."""
+
+
+class NotYourLearner(errors.PermissionDenied):
+    """Only the learner, their assigned mentor and admins see a learner's progress; only the mentor reviews."""
+
+
+class NoMentorApproval(errors.FailedPrecondition):
+    """The course asks for no mentor approval, or the review is not waiting for one."""
+
+
+class InvalidReview(errors.InvalidArgument):
+    """A review's decision or feedback is malformed (feedback is required when returning a practicum)."""
+
+
+class CompletionNotFound(errors.NotFound):
+    """No completion or certificate with that id."""
+
+
+class InvalidRevocation(errors.InvalidArgument):
+    """A revocation needs a reason."""

@@ -2,6 +2,7 @@
 add their constructors here; the outbox and its relay carry them)."""
 from __future__ import annotations
 
+from course_service.domain.completions import Completion
 from course_service.domain.posts import Post
 from hearth_common.contracts import course as contract
 from hearth_common.events import Event
@@ -30,4 +31,20 @@ def post_removed(post: Post) -> Event:
         post_id=post.id, course_slug=post.course_slug, discussion_id=post.discussion_id, section=post.section,
         author_id=post.author_id, removed_by=post.removed_by, by_moderation=post.by_moderation,
         reason=post.removal_reason, removed_at=post.deleted_at,
+    ).event()
+
+
+def course_completed(completion: Completion) -> Event:
+    return contract.CourseCompleted(
+        completion_id=completion.id, course_slug=completion.course_slug, person_id=completion.person_id,
+        section=completion.section, badge_slug=completion.badge_slug, certificate_id=completion.certificate_id,
+        completed_at=completion.completed_at,
+    ).event()
+
+
+def completion_revoked(completion: Completion) -> Event:
+    return contract.CompletionRevoked(
+        completion_id=completion.id, course_slug=completion.course_slug, person_id=completion.person_id,
+        badge_slug=completion.badge_slug, revoked_by=completion.revoked_by, reason=completion.revoke_reason,
+        revoked_at=completion.revoked_at,
     ).event()

@@ -6,10 +6,12 @@ import json
 from hearth.course.v1 import course_pb2 as pb
 from hearth.course.v1 import course_pb2_grpc
 
+from course_service.domain.completions import Completion, Mentorship
 from course_service.domain.courses import Discussion
 from course_service.domain.enrolments import Enrolment
+from course_service.domain.requirements import LedSession
 from course_service.service_layer.services import Caller, CourseService
-from course_service.service_layer.views import CourseListing, CourseView, PostView
+from course_service.service_layer.views import CourseListing, CourseView, PostView, ProgressView, QuizView
 from hearth_common.contracts.identity import ADMIN
 from hearth_common.errors import InvalidArgument
 from hearth_common.grpc_server import caller
@@ -37,7 +39,7 @@ def course_pb(view: CourseView) -> pb.Course:
     return pb.Course(
         slug=c.slug, title=c.title, summary=c.summary, badge_slug=c.badge_slug or "",
         enrolment_policy_json=json.dumps(c.policy) if c.policy is not None else "",
-        enrolment_policy_summary=view.policy_summary, status=c.status, requirements_json=json.dumps(c.requirements),
+        enrolment_policy_summary=view.policy_summary, status=c.status, requirements_json=json.dumps(view.requirements),
         discussion_count=view.discussion_count, created_at=to_timestamp(c.created_at),
         updated_at=to_timestamp(c.updated_at),
     )
@@ -66,6 +68,41 @@ def post_pb(view: PostView) -> pb.Post:
         mention_ids=view.mention_ids, likes=p.likes, liked=view.liked, words=p.words,
         created_at=to_timestamp(p.created_at), edited_at=to_timestamp(p.edited_at),
     )
+
+
+def quiz_pb(view: QuizView) -> pb.Quiz:
+    return pb.Quiz(course_slug=view.course_slug, quiz_id=view.quiz_id, title=view.title, pass_mark=view.pass_mark,
+                   max_attempts=view.max_attempts, attempts_used=view.attempts_used,
+                   attempts_left=view.attempts_left, passed=view.passed, best_score=view.best_score,
+                   questions=[pb.QuizQuestion(id=q.id, text=q.text, options=q.options) for q in view.questions])
+
+
+def completion_pb(c: Completion) -> pb.Completion:
+    return pb.Completion(id=c.id, course_slug=c.course_slug, person_id=c.person_id, username=c.username,
+                         course_title=c.course_title, badge_slug=c.badge_slug or "", certificate_id=c.certificate_id,
+                         completed_at=to_timestamp(c.completed_at), revoked=c.revoked,
+                         revoked_at=to_timestamp(c.revoked_at), revoke_reason=c.revoke_reason, section=c.section)
+
+
+def mentorship_pb(m: Mentorship) -> pb.Mentorship:
+    return pb.Mentorship(course_slug=m.course_slug, person_id=m.person_id, mentor_id=m.mentor_id, review=m.review,
+                         waiting_since=to_timestamp(m.waiting_since), reviewed_at=to_timestamp(m.reviewed_at),
+                         feedback=m.feedback, reminded_at=to_timestamp(m.reminded_at))
+
+
+def session_pb(s: LedSession) -> pb.LedSession:
+    return pb.LedSession(session_id=s.session_id, room_slug=s.room_slug, kind=s.kind,
+                         duration_seconds=s.duration_seconds, attendee_count=s.attendee_count,
+                         script_id=s.script_id or "", ended_at=to_timestamp(s.ended_at))
+
+
+def progress_pb(view: ProgressView) -> pb.GetProgressResponse:
+    return pb.GetProgressResponse(
+        course_slug=view.course_slug, person_id=view.person_id, section=view.section, complete=view.complete,
+        next_step=view.next_step,
+        completion=completion_pb(view.completion) if view.completion is not None else None,
+        requirements=[pb.RequirementProgress(kind=r.kind, met=r.met, detail=r.detail, next_step=r.next_step,
+                                             overdue=r.overdue) for r in view.requirements])
 
 
 class CourseServicer(course_pb2_grpc.CourseServiceServicer):
@@ -166,3 +203,52 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
     def RemovePost(self, request, context):
         view = self.service.threads.remove_post_as_admin(person_calling(), request.post_id, request.reason)
         return pb.RemovePostResponse(post=post_pb(view))
+
+    # --- requirements, progress and completion ---------------------------------------------------------------
+
+    def GetQuiz(self, request, context):
+        return pb.GetQuizResponse(quiz=quiz_pb(self.service.progress.get_quiz(person_calling(), request.course_slug,
+                                                                               request.quiz_id)))
+
+    def SubmitQuizAttempt(self, request, context):
+        result = self.service.progress.submit_quiz_attempt(person_calling(), request.course_slug, request.quiz_id,
+                                                           list(request.answers))
+        return pb.SubmitQuizAttemptResponse(score=result.score, out_of=result.out_of, pass_mark=result.pass_mark,
+                                            passed=result.passed, attempts_left=result.attempts_left)
+
+    def GetProgress(self, request, context):
+        return progress_pb(self.service.progress.get_progress(person_calling(), request.course_slug,
+                                                              request.person_id))
+
+    def AssignMentor(self, request, context):
+        mentorship = self.service.progress.assign_mentor(person_calling(), request.course_slug, request.person_id,
+                                                         request.mentor_id)
+        return pb.AssignMentorResponse(mentorship=mentorship_pb(mentorship))
+
+    def ListMentorQueue(self, request, context):
+        items = self.service.progress.list_mentor_queue(person_calling())
+        return pb.ListMentorQueueResponse(items=[pb.MentorQueueItem(
+            mentorship=mentorship_pb(i.mentorship), course_title=i.course_title, username=i.username,
+            sessions=[session_pb(s) for s in i.sessions], overdue=i.overdue) for i in items])
+
+    def ReviewPracticum(self, request, context):
+        mentorship = self.service.progress.review_practicum(person_calling(), request.course_slug,
+                                                            request.person_id, request.decision, request.feedback)
+        return pb.ReviewPracticumResponse(mentorship=mentorship_pb(mentorship))
+
+    def ListCompletions(self, request, context):
+        found = self.service.progress.list_completions(person_calling(), request.course_slug, request.person_id)
+        return pb.ListCompletionsResponse(completions=[completion_pb(c) for c in found])
+
+    def RevokeCompletion(self, request, context):
+        completion = self.service.progress.revoke_completion(person_calling(), request.completion_id,
+                                                             request.reason)
+        return pb.RevokeCompletionResponse(completion=completion_pb(completion))
+
+    def VerifyCertificate(self, request, context):
+        person_calling()  # any caller with a valid token
+        check = self.service.progress.verify_certificate(request.certificate_id)
+        c = check.completion
+        return pb.VerifyCertificateResponse(valid=check.valid, revoked=check.revoked, completion=completion_pb(c),
+                                            document=check.document, signature=c.signature, key_id=c.key_id,
+                                            public_key_pem=check.public_key_pem)

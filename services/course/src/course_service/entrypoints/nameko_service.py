@@ -1,20 +1,23 @@
-"""Entrypoint: course's nameko worker: the read model of people from identity's events (backfilled from
-identity's outbox on the first start), moderation's removal of posts, and the outbox relay and replays of course's
-events."""
+"""Entrypoint: course's nameko worker: the read model of people from identity's events and the practicum sessions from
+room's `session_ended` (both backfilled from their producer's outbox on the first start), the mentors' review
+reminders, moderation's removal of posts, and the outbox relay and replays of course's events."""
 from __future__ import annotations
 
 import logging
 
+from nameko.timer import timer
+
 from course_service import settings as settings_module
 from course_service.bootstrap import build_relay, build_service
 from course_service.service_layer.views import PostView
-from hearth_common.contracts import identity
+from hearth_common.contracts import identity, room
 from hearth_common.nameko_deps import Resource, internal_rpc, jsonable
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 
 settings = settings_module.load()
 kit = WorkerKit(settings, build_relay)
 log = logging.getLogger(__name__)
+REMINDER_SWEEP_SECONDS = 900  # how often the worker looks for practicum reviews waiting more than 3 days
 
 
 def post_record(view: PostView) -> dict:
@@ -29,6 +32,9 @@ class CourseWorker(
     kit.base(consumes_events=True),
     # identity's events: the read model of people (cohort for the section, badges and roles for the policy)
     event_handlers(identity.CONTRACT, lambda worker, envelope: worker.course.apply_identity_event(envelope)),
+    # room's sessions: the practicum (a session the learner led counts for each course they are enrolled in)
+    event_handlers(room.CONTRACT, lambda worker, envelope: worker.course.progress.record_session(envelope),
+                   types=[room.SessionEnded.TYPE]),
 ):
     """nameko service `course`."""
 
@@ -44,3 +50,13 @@ class CourseWorker(
         sent again); NotFound for an unknown id. Returns the post as it now stands."""
         log.info("post removal", extra={"caller": self.calling_service, "moderator_id": moderator_id})
         return post_record(self.course.threads.remove_post(post_id, moderator_id, reason))
+
+    # --- timers ----------------------------------------------------------------------------------------------
+
+    @timer(interval=REMINDER_SWEEP_SECONDS)
+    def remind_mentors(self):
+        """Records a reminder on each practicum review waiting more than 3 days (once per 3 days each); mentors
+        see it in ListMentorQueue (there is no push channel yet)."""
+        reminded = self.course.progress.remind_mentors()
+        if reminded:
+            log.info("mentor reviews overdue", extra={"reminded": reminded})

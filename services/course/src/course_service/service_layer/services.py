@@ -21,8 +21,9 @@ from course_service.domain.courses import (
 )
 from course_service.domain.enrolments import ACTIVE, Enrolment
 from course_service.service_layer.commands import CourseSpec
+from course_service.service_layer.progress import ProgressService
 from course_service.service_layer.threads import ThreadService
-from course_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
+from course_service.service_layer.unit_of_work import CertificateSigner, UniqueViolation, UnitOfWork
 from course_service.service_layer.views import CourseDetail, CourseListing, CourseView
 from hearth_common.clock import utcnow
 from hearth_common.contracts import identity as identity_contract
@@ -41,10 +42,14 @@ class Caller:
 
 
 class CourseService:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow):
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], signer: CertificateSigner,
+                 clock: Callable[[], dt.datetime] = utcnow):
         self.uow_factory = uow_factory
         self.clock = clock
-        self.threads = ThreadService(uow_factory, clock)  # posts, mentions, likes (service_layer/threads.py)
+        # requirements, progress, completion (service_layer/progress.py)
+        self.progress = ProgressService(uow_factory, signer, clock)
+        # posts, mentions, likes (service_layer/threads.py); a post's change may complete the course
+        self.threads = ThreadService(uow_factory, clock, after_post_change=self.progress.settle)
 
     # --- authoring (admins) --------------------------------------------------------------------------------
 
@@ -129,8 +134,9 @@ class CourseService:
             return discussions
 
     def seed(self, courses: Iterable[CourseSpec]) -> int:
-        """Adds the seed courses and their discussions that are missing (by slug and id) and changes nothing
-        that exists, so admins' edits stand and running it again adds nothing. Returns how many were added."""
+        """Adds the seed courses and their discussions that are missing (by slug and id) and changes nothing an
+        admin made or edited, so admins' edits stand and running it again adds nothing; a seed course never edited
+        and without requirements takes the seed's. Returns how many were added (or given requirements)."""
         added = 0
         now = self.clock()
         for spec in courses:
@@ -142,6 +148,13 @@ class CourseService:
                                            status=spec.status, requirements=spec.requirements,
                                            created_by=SEED_AUTHOR, now=now)
                     uow.courses.add(course)
+                    added += 1
+                elif (course.created_by == SEED_AUTHOR and not course.requirements and spec.requirements
+                      and course.updated_at == course.created_at):
+                    # A seed course from before its requirements were written, never edited by an admin: it
+                    # takes them (an admin's edit, even to none, stands).
+                    course.update({"requirements": spec.requirements}, course.created_at)
+                    uow.courses.save(course)
                     added += 1
                 existing = {d.id for d in uow.discussions.of_course(course.slug)}
                 position = len(existing)
@@ -180,7 +193,7 @@ class CourseService:
             if course.status != PUBLISHED and not caller.admin and enrolment is None:
                 raise errors.CourseNotFound(f"no course {course.slug!r}")
             discussions = tuple(uow.discussions.of_course(course.slug))
-            view = CourseView(course, len(discussions), course.policy_summary())
+            view = CourseView(course, len(discussions), course.policy_summary(), with_answers=caller.admin)
             listing = self._listing(view, uow.people.get(caller.person_id), now,
                                     enrolment is not None and enrolment.active)
             return CourseDetail(listing, discussions, enrolment)
@@ -276,7 +289,9 @@ class CourseService:
 
     @staticmethod
     def _view(uow: UnitOfWork, course: Course) -> CourseView:
-        return CourseView(course, uow.discussions.counts([course.slug]).get(course.slug, 0), course.policy_summary())
+        """The course for its author (an admin): with its quizzes' answer keys."""
+        return CourseView(course, uow.discussions.counts([course.slug]).get(course.slug, 0), course.policy_summary(),
+                          with_answers=True)
 
     @staticmethod
     def _listing(view: CourseView, person: KnownPerson | None, now: dt.datetime, enrolled: bool) -> CourseListing:

@@ -59,9 +59,13 @@ class ThreadService:
     """The thread use cases. Sections: a learner reads and writes only the section of their enrolment; an admin
     reads either by naming it."""
 
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow):
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow,
+                 after_post_change: Callable[[UnitOfWork, str, str, dt.datetime], object] | None = None):
         self.uow_factory = uow_factory
         self.clock = clock
+        # Called in the transaction of a post created, edited or deleted (course, author, now): the progress
+        # rules settle whether the course is complete (ProgressService.settle).
+        self.after_post_change = after_post_change or (lambda uow, course_slug, person_id, now: None)
 
     # --- writing (enrolled learners) ------------------------------------------------------------------------
 
@@ -91,6 +95,7 @@ class ThreadService:
             uow.posts.add(post)
             uow.posts.set_mentions(post.id, mentions, now)
             uow.add_events([events.post_created(post)])
+            self.after_post_change(uow, post.course_slug, post.author_id, now)
             uow.commit()
             return PostView(post, liked=False)
 
@@ -110,6 +115,7 @@ class ThreadService:
             uow.posts.save(post)
             uow.posts.set_mentions(post.id, mentions, now)
             uow.add_events([events.post_edited(post)])
+            self.after_post_change(uow, post.course_slug, post.author_id, now)
             uow.commit()
             return PostView(post, liked=False)
 
@@ -118,9 +124,11 @@ class ThreadService:
         paced: taking one's words back is never held up."""
         with self.uow_factory() as uow:
             post = self._own_post(uow, caller, post_id)
-            if post.remove(caller.person_id, self.clock(), by_moderation=False):
+            now = self.clock()
+            if post.remove(caller.person_id, now, by_moderation=False):
                 uow.posts.save(post)
                 uow.add_events([events.post_removed(post)])
+                self.after_post_change(uow, post.course_slug, post.author_id, now)
                 uow.commit()
             return PostView(post, liked=False)
 

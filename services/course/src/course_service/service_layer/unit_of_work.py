@@ -5,9 +5,11 @@ import abc
 import datetime as dt
 from typing import Protocol
 
+from course_service.domain.completions import Completion, Mentorship, QuizAttempt
 from course_service.domain.courses import Course, Discussion
 from course_service.domain.enrolments import Enrolment
 from course_service.domain.posts import Post
+from course_service.domain.requirements import LedSession
 from hearth_common.people import KnownPerson
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
@@ -63,9 +65,10 @@ class PostsRepository(Protocol):
     def save(self, post: Post) -> None: ...
     def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int) -> list[Post]:
         """Up to `limit` posts of the thread with seq above `after_seq`, oldest first (deleted ones included)."""
-    def reply_words_by_discussion(self, course_slug: str, person_id: str) -> dict[str, int]:
+    def reply_words_by_discussion(self, course_slug: str, person_id: str,
+                                  section: str | None = None) -> dict[str, int]:
         """Per discussion id of the course, the most words in one of the person's live (not deleted or removed)
-        posts; discussions where they have none are absent."""
+        posts (in `section` when named); discussions where they have none are absent."""
     def like(self, post_id: str, person_id: str, now: dt.datetime) -> bool:
         """Records the person's like; False when they liked it already."""
     def unlike(self, post_id: str, person_id: str) -> bool:
@@ -87,6 +90,53 @@ class PacesRepository(Protocol):
     def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None: ...
 
 
+class QuizAttemptsRepository(Protocol):
+    def of_learner(self, course_slug: str, person_id: str) -> list[QuizAttempt]:
+        """The learner's attempts at the course's quizzes, oldest first."""
+    def add(self, attempt: QuizAttempt) -> None:
+        """Inserts; UniqueViolation(ONE_ATTEMPT_NUMBER) for a number the learner used at that quiz."""
+
+
+class LedSessionsRepository(Protocol):
+    def add(self, session: LedSession) -> bool:
+        """Records a session a person led; False when it was recorded already (session ids are unique)."""
+    def of_leader(self, person_id: str) -> list[LedSession]:
+        """The sessions the person led, oldest first."""
+
+
+class MentorshipsRepository(Protocol):
+    def get(self, course_slug: str, person_id: str, *, lock: bool = False) -> Mentorship | None: ...
+    def save(self, mentorship: Mentorship) -> None:
+        """Inserts or updates (one per learner and course)."""
+    def of_mentor(self, mentor_id: str, review: str) -> list[Mentorship]:
+        """The mentor's learners whose review is in that state, longest waiting first."""
+    def waiting_since(self, before: dt.datetime, limit: int) -> list[Mentorship]:
+        """Reviews waiting since before `before`, locked (skipping those another worker holds), oldest first."""
+
+
+class CompletionsRepository(Protocol):
+    def add(self, completion: Completion) -> None:
+        """Inserts; UniqueViolation(ONE_COMPLETION) when the learner completed the course already. A violation
+        leaves the rest of the transaction usable (the insert is its own savepoint)."""
+    def get(self, completion_id: str, *, lock: bool = False) -> Completion | None: ...
+    def of_learner(self, course_slug: str, person_id: str) -> Completion | None: ...
+    def by_certificate(self, certificate_id: str) -> Completion | None: ...
+    def save(self, completion: Completion) -> None: ...
+    def list(self, course_slug: str | None, person_id: str | None, limit: int) -> list[Completion]:
+        """Completions (of the course and person when named), newest first."""
+
+
+class CertificateSigner(Protocol):
+    """Signs certificate documents and checks signatures (adapters.certificates: Ed25519)."""
+
+    key_id: str
+    public_key_pem: str
+
+    def sign(self, document: bytes) -> str:
+        """The signature of the document (base64url)."""
+    def verify(self, key_id: str, document: bytes, signature: str) -> bool: ...
+
+
 class UnitOfWork(BaseUnitOfWork, abc.ABC):
     people: PeopleRepository
     courses: CoursesRepository
@@ -94,6 +144,10 @@ class UnitOfWork(BaseUnitOfWork, abc.ABC):
     enrolments: EnrolmentsRepository
     posts: PostsRepository
     paces: PacesRepository
+    quiz_attempts: QuizAttemptsRepository
+    led_sessions: LedSessionsRepository
+    mentorships: MentorshipsRepository
+    completions: CompletionsRepository
 
     @abc.abstractmethod
     def claim_event(self, envelope: dict) -> bool:
