@@ -24,7 +24,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SECRET_BYTES = 32  # token_urlsafe(32): 43 characters of [A-Za-z0-9_-]
 
 # Secrets a service needs besides its database and broker passwords (which every service has).
-SERVICE_SECRETS = {"identity": ["IDENTITY_KEY_PASSPHRASE", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"]}
+# COURSE_CERTIFICATE_KEY: token_urlsafe(32) is 32 random bytes in base64url, the raw Ed25519 key course reads.
+SERVICE_SECRETS = {"identity": ["IDENTITY_KEY_PASSPHRASE", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"],
+                   "course": ["COURSE_CERTIFICATE_KEY"]}
 PUBLIC_IMAGES = {"PYTHON_BASE_IMAGE": "python:3.11-slim-bookworm", "POSTGRES_IMAGE": "postgres:15",
                  "RABBITMQ_IMAGE": "rabbitmq:3.13", "HAPROXY_IMAGE": "haproxy:2.6"}
 LOCAL_IMAGES = {"PYTHON_BASE_IMAGE": "hearth/python-base:bookworm", "POSTGRES_IMAGE": "hearth/postgres:15",

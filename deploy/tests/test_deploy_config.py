@@ -357,20 +357,23 @@ def test_every_deployed_service_has_its_entry_point_on_grpc_lb_and_replica_ports
     assert len(every) == len(set(every)), "two services share a host port"
 
 
-def test_courses_queues_take_identitys_events_and_its_user_calls_only_award_badge_and_replay_events(generated):
-    """course is deployed: its broker user exists, its event queues for identity's events are defined bound to
-    identity.events (so identity's first events wait for course-worker), it may read that exchange and configure its
-    own course.events, and on the RPC exchange it publishes identity.award_badge and identity.replay_events only."""
+def test_courses_queues_take_identitys_and_rooms_events_and_its_user_calls_only_replay_events(generated):
+    """course is deployed: its broker user exists, its event queues for identity's events and room's session_ended
+    are defined bound to their exchanges (so the first events wait for course-worker), it may read those exchanges
+    and configure its own course.events, and on the RPC exchange it publishes identity's and room's replay_events
+    only (no award: identity awards a course's badge on course_completed)."""
     _, _, written = generated
     assert "course" in DEPLOYED and "course" in [u["name"] for u in written["users"]]
     bound = {(b["source"], b["routing_key"]) for b in written["bindings"] if "--course." in b["destination"]}
     assert bound == {("identity.events", event) for event in ("person_registered", "cohort_changed", "badge_awarded",
-                                                              "badge_revoked", "role_granted", "role_revoked")}
+                                                              "badge_revoked", "role_granted", "role_revoked")
+                     } | {("room.events", "session_ended")}
     [course] = [p for p in written["permissions"] if p["user"] == "course"]
-    assert re.match(course["read"], "identity.events") and not re.match(course["read"], "room.events")
+    assert re.match(course["read"], "identity.events") and re.match(course["read"], "room.events")
+    assert not re.match(course["read"], "moderation.events")
     assert re.match(course["configure"], "course.events") and re.match(course["write"], "course.events")
     assert not re.match(course["configure"], "identity.events")
     [topic] = [t for t in written["topic_permissions"] if t["user"] == "course"]
     calls = ("identity.award_badge", "identity.replay_events", "identity.revoke_badge", "room.remove_person",
-             "room.get_room", "moderation.replay_events")
-    assert [c for c in calls if re.match(topic["write"], c)] == ["identity.award_badge", "identity.replay_events"]
+             "room.get_room", "room.replay_events", "moderation.replay_events")
+    assert [c for c in calls if re.match(topic["write"], c)] == ["identity.replay_events", "room.replay_events"]
