@@ -20,10 +20,10 @@ RPC_CALLERS: dict[str, tuple[str, ...]] = {
     "identity": ("room.get_room",),  # GrantRole: refuses a room that does not exist
     # its worker's first start: the events of identity and moderation (sanctions) it has not seen
     "room": ("identity.replay_events", "moderation.replay_events"),
-    # its decisions' removals (and restores of messages hidden pending review); its worker's first start: the
-    # events of identity (people) and room (messages, members) it has not seen
+    # its decisions' removals (and restores of messages hidden pending review), of room messages and course posts;
+    # its worker's first start: the events of identity (people), room (messages, members), course (posts) not seen
     "moderation": ("room.remove_message", "room.restore_message", "room.remove_person", "identity.replay_events",
-                   "room.replay_events"),
+                   "room.replay_events", "course.remove_post", "course.replay_events"),
     # learn -> earn: a completion awards its badge; its worker's first start: the identity events it has not seen
     "course": ("identity.award_badge", "identity.replay_events"),
 }
@@ -141,3 +141,15 @@ class RoomRpc:
         """Removes a person from a room for moderation; False when they were not in it."""
         return self.transport.call("room", "remove_person", room_slug=room_slug, person_id=person_id,
                                    moderator_id=moderator_id, reason=reason)
+
+
+class CourseRpc:
+    """course's RPCs for other services."""
+
+    def __init__(self, transport: RpcTransport):
+        self.transport = transport
+
+    def remove_post(self, post_id: str, moderator_id: str, reason: str = "") -> dict:
+        """Removes a course post for moderation (idempotent); errors.NotFound for a post course does not have."""
+        return self.transport.call("course", "remove_post", post_id=post_id, moderator_id=moderator_id,
+                                   reason=reason)
