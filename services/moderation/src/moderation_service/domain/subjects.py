@@ -12,24 +12,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from hearth_common.contracts.moderation import COURSE_PLACE_PREFIX, PLACE_MAX, course_of, course_place
+
+__all__ = ["COURSE_PLACE_PREFIX", "PLACE_MAX", "REMOVED_SEQ", "PostedText", "course_of", "course_place", "course_seq",
+           "kind_of", "room_of"]
+
 ROOM_MESSAGE, COURSE_POST = SUBJECT_KINDS = ("room_message", "course_post")
-COURSE_PLACE_PREFIX = "course:"
-# A place key is a room slug (at most 64) or the course prefix and a course slug (at most 64).
-PLACE_MAX = len(COURSE_PLACE_PREFIX) + 64
 # A course post's removal is final (course has no restore): its seq outranks every edit's.
 REMOVED_SEQ = 2 ** 62
-
-
-def course_place(course_slug: str) -> str:
-    """The place key of a course's posts."""
-    return COURSE_PLACE_PREFIX + course_slug
-
-
-def course_of(place: str | None) -> str | None:
-    """The course slug of a course's place key, None for a room's slug."""
-    if place and place.startswith(COURSE_PLACE_PREFIX):
-        return place[len(COURSE_PLACE_PREFIX):]
-    return None
 
 
 def kind_of(place: str) -> str:

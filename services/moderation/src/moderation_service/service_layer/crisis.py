@@ -1,7 +1,8 @@
 """Service layer: crisis care that never punishes (issue 14 section 4). On room's message_posted (and
 message_edited) and course's course_post_created (and _edited), the crisis tier of the author's own words; from
 the high tier on, the author gets a private care notice with their cohort's resources and a crisis page goes out
-(crisis-trained moderators on duty first). The message stays posted. Nothing here files a report, opens a case, warns or sanctions: care only."""
+(crisis-trained moderators on duty first). The message stays posted. Nothing here files a report, opens a case,
+warns or sanctions: care only."""
 from __future__ import annotations
 
 import datetime as dt
