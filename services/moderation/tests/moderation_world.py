@@ -1,5 +1,6 @@
 """Test helpers shared by moderation's tiers: a world that feeds the read models through identity's, room's and
-course's contracts, as the worker does, so a test sets up people, memberships and messages as they arrive in production."""
+course's contracts, as the worker does, so a test sets up people, memberships, messages and posts as they arrive in
+production."""
 from __future__ import annotations
 
 import dataclasses
