@@ -244,3 +244,11 @@ def test_a_removal_is_final_whatever_order_the_events_arrive_in(world, db):
     world.course_edit(author, post_id, "edited after (delivered late)")
     [message] = db.rows("messages")
     assert message.deleted and message.body == "first words"
+
+
+def test_an_edit_stamped_with_the_posts_own_time_is_kept(world, db):
+    author = world.person("sam")
+    post_id = world.course_post(author, "first words")
+    world.course_edit(author, post_id, "second words")  # the fake clock has not moved: the same instant
+    [message] = db.rows("messages")
+    assert message.body == "second words" and message.posted_at == world.clock()

@@ -31,10 +31,10 @@ def room_of(place: str | None) -> str | None:
     return None if place is None or course_of(place) is not None else place
 
 
-def course_seq(at: dt.datetime) -> int:
-    """A course post's version order: course's events carry no timeline seq, so the time of the change (in
-    microseconds) orders a post's creation and edits; its removal is REMOVED_SEQ."""
-    return int(at.timestamp() * 1_000_000)
+def course_seq(at: dt.datetime, edited: bool = False) -> int:
+    """A course post's version order: course's events carry no timeline seq, so the time of the change orders a
+    post's creation and edits (an edit outranks a creation of the same instant); its removal is REMOVED_SEQ."""
+    return int(at.timestamp() * 1_000_000) * 2 + edited
 
 
 @dataclasses.dataclass(frozen=True)

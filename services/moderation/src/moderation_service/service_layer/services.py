@@ -446,7 +446,7 @@ class ModerationService:
                                                        course_seq(p.created_at), discussion_id=p.discussion_id,
                                                        section=p.section))
                 case course_contract.CoursePostEdited():
-                    seq = course_seq(p.edited_at)
+                    seq = course_seq(p.edited_at, edited=True)
                     if current is None or current.seq < seq:
                         uow.messages.save(KnownMessage(p.post_id, place, p.author_id, p.body,
                                                        current.posted_at if current else p.edited_at, seq,
