@@ -7,7 +7,7 @@ arrive twice or out of order.
 
 Course posts are reported, flagged and cared for like room messages: where a report, page or crisis flag is about a
 course post, its `room_slug` is the course's place, `course:<course_slug>` (see `course_place`), and `course_slug`
-names the course; for a room message `course_slug` is null (omitted by producers from before it existed).
+names the course; for a room message `course_slug` is left out (as producers from before it existed sent it).
 """
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ def _place():
 
 
 def _course_slug():
-    return rule(max_length=64, default=None)
+    # left out of a room's events, which stay what consumers written before course posts read
+    return rule(max_length=64, default=None, omitted_when_none=True)
 
 
 def _sanction_id():
