@@ -252,3 +252,19 @@ def test_an_edit_stamped_with_the_posts_own_time_is_kept(world, db):
     world.course_edit(author, post_id, "second words")  # the fake clock has not moved: the same instant
     [message] = db.rows("messages")
     assert message.body == "second words" and message.posted_at == world.clock()
+
+
+def test_a_moderator_removes_a_course_post_directly_through_course(sanctions, world, runner, course, room, published):
+    every_room, of_a_room = world.moderator("mo_every", None), world.moderator("mo_room", ROOM)
+    author = world.person("sam")
+    post_id = world.course_post(author)
+    with pytest.raises(errors.PermissionDenied):
+        sanctions.remove_message(of_a_room, post_id, "no contact details")
+
+    removal = sanctions.remove_message(every_room, post_id, "no contact details")
+
+    assert (removal["kind"], removal["message_id"], removal["room_slug"]) == ("message_removal", post_id, None)
+    runner.run_due()
+    assert course.removed == [(post_id, every_room, "no contact details")] and room.removed == []
+    [notice] = [e for e in published if e.type == "notice_issued"]
+    assert (notice.data["person_id"], notice.data["room_slug"]) == (author, None)
