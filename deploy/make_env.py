@@ -32,8 +32,9 @@ LOCAL_IMAGES = {"PYTHON_BASE_IMAGE": "hearth/python-base:bookworm", "POSTGRES_IM
 # Host ports of each service's entry point on grpc-lb, and of the gRPC replicas (one per replica): clear of
 # gRPC's usual 50051 and of `make run`'s ports.
 PORTS = {"IDENTITY_GRPC_LB_HOST_PORT": "15050", "ROOM_GRPC_LB_HOST_PORT": "15060",
-         "MODERATION_GRPC_LB_HOST_PORT": "15070", "IDENTITY_GRPC_HOST_PORTS": "15051-15054",
-         "ROOM_GRPC_HOST_PORTS": "15061-15064", "MODERATION_GRPC_HOST_PORTS": "15071-15074"}
+         "MODERATION_GRPC_LB_HOST_PORT": "15070", "COURSE_GRPC_LB_HOST_PORT": "15080",
+         "IDENTITY_GRPC_HOST_PORTS": "15051-15054", "ROOM_GRPC_HOST_PORTS": "15061-15064",
+         "MODERATION_GRPC_HOST_PORTS": "15071-15074", "COURSE_GRPC_HOST_PORTS": "15081-15084"}
 
 
 def secret_names(services: list[str]) -> list[str]:

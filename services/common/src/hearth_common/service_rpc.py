@@ -150,6 +150,7 @@ class CourseRpc:
         self.transport = transport
 
     def remove_post(self, post_id: str, moderator_id: str, reason: str = "") -> dict:
-        """Removes a course post for moderation (idempotent); errors.NotFound for a post course does not have."""
+        """Removes a course post for moderation (idempotent); errors.NotFound for none. The post as it now stands
+        (`state` removed, or deleted when its author took it down first)."""
         return self.transport.call("course", "remove_post", post_id=post_id, moderator_id=moderator_id,
                                    reason=reason)

@@ -236,3 +236,161 @@ class WithdrawResponse(_message.Message):
     ENROLMENT_FIELD_NUMBER: _ClassVar[int]
     enrolment: Enrolment
     def __init__(self, enrolment: _Optional[_Union[Enrolment, _Mapping]] = ...) -> None: ...
+
+class Post(_message.Message):
+    __slots__ = ("id", "course_slug", "discussion_id", "section", "seq", "author_id", "parent_id", "body", "state", "mention_ids", "likes", "liked", "words", "created_at", "edited_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    COURSE_SLUG_FIELD_NUMBER: _ClassVar[int]
+    DISCUSSION_ID_FIELD_NUMBER: _ClassVar[int]
+    SECTION_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
+    PARENT_ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    MENTION_IDS_FIELD_NUMBER: _ClassVar[int]
+    LIKES_FIELD_NUMBER: _ClassVar[int]
+    LIKED_FIELD_NUMBER: _ClassVar[int]
+    WORDS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    EDITED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    course_slug: str
+    discussion_id: str
+    section: str
+    seq: int
+    author_id: str
+    parent_id: str
+    body: str
+    state: str
+    mention_ids: _containers.RepeatedScalarFieldContainer[str]
+    likes: int
+    liked: bool
+    words: int
+    created_at: _timestamp_pb2.Timestamp
+    edited_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., course_slug: _Optional[str] = ..., discussion_id: _Optional[str] = ..., section: _Optional[str] = ..., seq: _Optional[int] = ..., author_id: _Optional[str] = ..., parent_id: _Optional[str] = ..., body: _Optional[str] = ..., state: _Optional[str] = ..., mention_ids: _Optional[_Iterable[str]] = ..., likes: _Optional[int] = ..., liked: _Optional[bool] = ..., words: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., edited_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreatePostRequest(_message.Message):
+    __slots__ = ("course_slug", "discussion_id", "body", "parent_id")
+    COURSE_SLUG_FIELD_NUMBER: _ClassVar[int]
+    DISCUSSION_ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    PARENT_ID_FIELD_NUMBER: _ClassVar[int]
+    course_slug: str
+    discussion_id: str
+    body: str
+    parent_id: str
+    def __init__(self, course_slug: _Optional[str] = ..., discussion_id: _Optional[str] = ..., body: _Optional[str] = ..., parent_id: _Optional[str] = ...) -> None: ...
+
+class CreatePostResponse(_message.Message):
+    __slots__ = ("post",)
+    POST_FIELD_NUMBER: _ClassVar[int]
+    post: Post
+    def __init__(self, post: _Optional[_Union[Post, _Mapping]] = ...) -> None: ...
+
+class EditPostRequest(_message.Message):
+    __slots__ = ("post_id", "body")
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    post_id: str
+    body: str
+    def __init__(self, post_id: _Optional[str] = ..., body: _Optional[str] = ...) -> None: ...
+
+class EditPostResponse(_message.Message):
+    __slots__ = ("post",)
+    POST_FIELD_NUMBER: _ClassVar[int]
+    post: Post
+    def __init__(self, post: _Optional[_Union[Post, _Mapping]] = ...) -> None: ...
+
+class DeletePostRequest(_message.Message):
+    __slots__ = ("post_id",)
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    post_id: str
+    def __init__(self, post_id: _Optional[str] = ...) -> None: ...
+
+class DeletePostResponse(_message.Message):
+    __slots__ = ("post",)
+    POST_FIELD_NUMBER: _ClassVar[int]
+    post: Post
+    def __init__(self, post: _Optional[_Union[Post, _Mapping]] = ...) -> None: ...
+
+class ListPostsRequest(_message.Message):
+    __slots__ = ("course_slug", "discussion_id", "page_size", "cursor", "section")
+    COURSE_SLUG_FIELD_NUMBER: _ClassVar[int]
+    DISCUSSION_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    SECTION_FIELD_NUMBER: _ClassVar[int]
+    course_slug: str
+    discussion_id: str
+    page_size: int
+    cursor: str
+    section: str
+    def __init__(self, course_slug: _Optional[str] = ..., discussion_id: _Optional[str] = ..., page_size: _Optional[int] = ..., cursor: _Optional[str] = ..., section: _Optional[str] = ...) -> None: ...
+
+class ListPostsResponse(_message.Message):
+    __slots__ = ("posts", "next_cursor", "has_more", "section")
+    POSTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    HAS_MORE_FIELD_NUMBER: _ClassVar[int]
+    SECTION_FIELD_NUMBER: _ClassVar[int]
+    posts: _containers.RepeatedCompositeFieldContainer[Post]
+    next_cursor: str
+    has_more: bool
+    section: str
+    def __init__(self, posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ..., next_cursor: _Optional[str] = ..., has_more: _Optional[bool] = ..., section: _Optional[str] = ...) -> None: ...
+
+class LikePostRequest(_message.Message):
+    __slots__ = ("post_id",)
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    post_id: str
+    def __init__(self, post_id: _Optional[str] = ...) -> None: ...
+
+class LikePostResponse(_message.Message):
+    __slots__ = ("post",)
+    POST_FIELD_NUMBER: _ClassVar[int]
+    post: Post
+    def __init__(self, post: _Optional[_Union[Post, _Mapping]] = ...) -> None: ...
+
+class UnlikePostRequest(_message.Message):
+    __slots__ = ("post_id",)
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    post_id: str
+    def __init__(self, post_id: _Optional[str] = ...) -> None: ...
+
+class UnlikePostResponse(_message.Message):
+    __slots__ = ("post",)
+    POST_FIELD_NUMBER: _ClassVar[int]
+    post: Post
+    def __init__(self, post: _Optional[_Union[Post, _Mapping]] = ...) -> None: ...
+
+class ListMentionsRequest(_message.Message):
+    __slots__ = ("page_size", "cursor")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    cursor: str
+    def __init__(self, page_size: _Optional[int] = ..., cursor: _Optional[str] = ...) -> None: ...
+
+class ListMentionsResponse(_message.Message):
+    __slots__ = ("posts", "next_cursor")
+    POSTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    posts: _containers.RepeatedCompositeFieldContainer[Post]
+    next_cursor: str
+    def __init__(self, posts: _Optional[_Iterable[_Union[Post, _Mapping]]] = ..., next_cursor: _Optional[str] = ...) -> None: ...
+
+class RemovePostRequest(_message.Message):
+    __slots__ = ("post_id", "reason")
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    post_id: str
+    reason: str
+    def __init__(self, post_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RemovePostResponse(_message.Message):
+    __slots__ = ("post",)
+    POST_FIELD_NUMBER: _ClassVar[int]
+    post: Post
+    def __init__(self, post: _Optional[_Union[Post, _Mapping]] = ...) -> None: ...

@@ -87,6 +87,46 @@ class CourseServiceStub:
                 request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.WithdrawRequest.SerializeToString,
                 response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.WithdrawResponse.FromString,
                 _registered_method=True)
+        self.CreatePost = channel.unary_unary(
+                '/hearth.course.v1.CourseService/CreatePost',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.CreatePostRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.CreatePostResponse.FromString,
+                _registered_method=True)
+        self.EditPost = channel.unary_unary(
+                '/hearth.course.v1.CourseService/EditPost',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.EditPostRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.EditPostResponse.FromString,
+                _registered_method=True)
+        self.DeletePost = channel.unary_unary(
+                '/hearth.course.v1.CourseService/DeletePost',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.DeletePostRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.DeletePostResponse.FromString,
+                _registered_method=True)
+        self.ListPosts = channel.unary_unary(
+                '/hearth.course.v1.CourseService/ListPosts',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.ListPostsRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.ListPostsResponse.FromString,
+                _registered_method=True)
+        self.LikePost = channel.unary_unary(
+                '/hearth.course.v1.CourseService/LikePost',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.LikePostRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.LikePostResponse.FromString,
+                _registered_method=True)
+        self.UnlikePost = channel.unary_unary(
+                '/hearth.course.v1.CourseService/UnlikePost',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.UnlikePostRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.UnlikePostResponse.FromString,
+                _registered_method=True)
+        self.ListMentions = channel.unary_unary(
+                '/hearth.course.v1.CourseService/ListMentions',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.ListMentionsRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.ListMentionsResponse.FromString,
+                _registered_method=True)
+        self.RemovePost = channel.unary_unary(
+                '/hearth.course.v1.CourseService/RemovePost',
+                request_serializer=hearth_dot_course_dot_v1_dot_course__pb2.RemovePostRequest.SerializeToString,
+                response_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.RemovePostResponse.FromString,
+                _registered_method=True)
 
 
 class CourseServiceServicer:
@@ -172,6 +212,68 @@ class CourseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreatePost(self, request, context):
+        """--- threads: posts in a discussion, one thread per section (teens and adults never see each other's posts) --
+        Posts a reply to the discussion's opening post, or to another reply (`parent_id`, same discussion and
+        section). Needs an active enrolment (PERMISSION_DENIED otherwise); `@username` of people in the caller's
+        course section become mentions (other names stay plain text). INVALID_ARGUMENT names the field; NOT_FOUND for
+        an unknown course, discussion or parent; FAILED_PRECONDITION for an archived course or a deleted parent;
+        RESOURCE_EXHAUSTED past the per-person pace, with `retry-after` in the trailing metadata.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EditPost(self, request, context):
+        """Changes the text of the caller's own post (PERMISSION_DENIED for another's; FAILED_PRECONDITION once deleted).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeletePost(self, request, context):
+        """Deletes the caller's own post (idempotent): it stays in its thread as a "deleted" placeholder without its text.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPosts(self, request, context):
+        """A page of a discussion's thread in the caller's section, oldest first: the first `page_size` posts, then
+        those after `cursor`. Pages stay exact while others post: no post is returned twice or skipped.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LikePost(self, request, context):
+        """Likes a post of the caller's section (idempotent). FAILED_PRECONDITION for one's own post or a deleted one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnlikePost(self, request, context):
+        """Takes the caller's like back (idempotent).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMentions(self, request, context):
+        """The live posts that mention the caller, newest first, in pages.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemovePost(self, request, context):
+        """Removes any post as moderation does (admins only; idempotent): it stays as a "removed" placeholder.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CourseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -224,6 +326,46 @@ def add_CourseServiceServicer_to_server(servicer, server):
                     servicer.Withdraw,
                     request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.WithdrawRequest.FromString,
                     response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.WithdrawResponse.SerializeToString,
+            ),
+            'CreatePost': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreatePost,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.CreatePostRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.CreatePostResponse.SerializeToString,
+            ),
+            'EditPost': grpc.unary_unary_rpc_method_handler(
+                    servicer.EditPost,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.EditPostRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.EditPostResponse.SerializeToString,
+            ),
+            'DeletePost': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeletePost,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.DeletePostRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.DeletePostResponse.SerializeToString,
+            ),
+            'ListPosts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPosts,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.ListPostsRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.ListPostsResponse.SerializeToString,
+            ),
+            'LikePost': grpc.unary_unary_rpc_method_handler(
+                    servicer.LikePost,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.LikePostRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.LikePostResponse.SerializeToString,
+            ),
+            'UnlikePost': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnlikePost,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.UnlikePostRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.UnlikePostResponse.SerializeToString,
+            ),
+            'ListMentions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMentions,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.ListMentionsRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.ListMentionsResponse.SerializeToString,
+            ),
+            'RemovePost': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemovePost,
+                    request_deserializer=hearth_dot_course_dot_v1_dot_course__pb2.RemovePostRequest.FromString,
+                    response_serializer=hearth_dot_course_dot_v1_dot_course__pb2.RemovePostResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -499,6 +641,222 @@ class CourseService:
             '/hearth.course.v1.CourseService/Withdraw',
             hearth_dot_course_dot_v1_dot_course__pb2.WithdrawRequest.SerializeToString,
             hearth_dot_course_dot_v1_dot_course__pb2.WithdrawResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreatePost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/CreatePost',
+            hearth_dot_course_dot_v1_dot_course__pb2.CreatePostRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.CreatePostResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EditPost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/EditPost',
+            hearth_dot_course_dot_v1_dot_course__pb2.EditPostRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.EditPostResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeletePost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/DeletePost',
+            hearth_dot_course_dot_v1_dot_course__pb2.DeletePostRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.DeletePostResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPosts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/ListPosts',
+            hearth_dot_course_dot_v1_dot_course__pb2.ListPostsRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.ListPostsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LikePost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/LikePost',
+            hearth_dot_course_dot_v1_dot_course__pb2.LikePostRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.LikePostResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnlikePost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/UnlikePost',
+            hearth_dot_course_dot_v1_dot_course__pb2.UnlikePostRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.UnlikePostResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMentions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/ListMentions',
+            hearth_dot_course_dot_v1_dot_course__pb2.ListMentionsRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.ListMentionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemovePost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.course.v1.CourseService/RemovePost',
+            hearth_dot_course_dot_v1_dot_course__pb2.RemovePostRequest.SerializeToString,
+            hearth_dot_course_dot_v1_dot_course__pb2.RemovePostResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -62,3 +62,72 @@ enrolments = sa.Table(
     sa.Column("withdrawn_at", TZ),
     sa.Index("ix_enrolments_person", "person_id", "enrolled_at"),
 )
+
+# Threads: the posts of a discussion, one thread per section (domain.posts). `seq` numbers a thread's posts
+# gap-free from 1 (taken from thread_seqs under its row lock), so "load more" after seq N is exact while others post.
+posts = sa.Table(
+    "posts",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # domain.posts.ONE_POST
+    sa.Column("course_slug", sa.String(64), nullable=False),
+    sa.Column("discussion_id", sa.String(64), nullable=False),
+    sa.Column("section", sa.String(10), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("author_id", sa.String(36), nullable=False),
+    sa.Column("parent_id", sa.String(64)),  # NULL: a reply to the discussion's opening post
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("words", sa.Integer, nullable=False),
+    sa.Column("mention_ids", JSON, nullable=False),
+    sa.Column("likes", sa.Integer, nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("edited_at", TZ),
+    sa.Column("deleted_at", TZ),  # set by the author's deletion and by moderation's removal
+    sa.Column("removed_by", sa.String(36)),
+    sa.Column("by_moderation", sa.Boolean, nullable=False),
+    sa.Column("removal_reason", sa.String(500), nullable=False),
+    sa.ForeignKeyConstraint(["course_slug", "discussion_id"], ["discussions.course_slug", "discussions.id"],
+                            name="fk_posts_discussion"),
+    sa.UniqueConstraint("course_slug", "discussion_id", "section", "seq"),
+    sa.Index("ix_posts_course_author", "course_slug", "author_id"),
+)
+
+# One row per thread: its last seq. Every post locks and bumps it, so a thread's seqs are taken (and committed)
+# one after another.
+thread_seqs = sa.Table(
+    "thread_seqs",
+    metadata,
+    sa.Column("course_slug", sa.String(64), primary_key=True),
+    sa.Column("discussion_id", sa.String(64), primary_key=True),
+    sa.Column("section", sa.String(10), primary_key=True),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+)
+
+post_likes = sa.Table(
+    "post_likes",
+    metadata,
+    sa.Column("post_id", sa.String(64), sa.ForeignKey("posts.id"), primary_key=True),  # domain.posts.ONE_LIKE
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("liked_at", TZ, nullable=False),
+)
+
+# Who a post mentions (resolved at write time to people in its course and section), newest first per person by
+# `id`; an edit keeps the rows of people still mentioned and adds the new ones.
+post_mentions = sa.Table(
+    "post_mentions",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("post_id", sa.String(64), sa.ForeignKey("posts.id"), nullable=False),
+    sa.Column("person_id", sa.String(36), nullable=False),
+    sa.Column("mentioned_at", TZ, nullable=False),
+    sa.UniqueConstraint("post_id", "person_id"),
+    sa.Index("ix_post_mentions_person", "person_id", "id"),
+)
+
+# Pacing of a person's posts and likes: when the next one is due (hearth_common.pacing), per person and action.
+paces = sa.Table(
+    "paces",
+    metadata,
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("action", sa.String(20), primary_key=True),
+    sa.Column("due_at", TZ),
+)

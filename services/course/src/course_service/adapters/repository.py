@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -10,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from course_service.adapters import orm
 from course_service.domain.courses import Course, Discussion
-from course_service.domain.enrolments import Enrolment
+from course_service.domain.enrolments import ACTIVE, Enrolment
+from course_service.domain.posts import Post
 from course_service.service_layer.unit_of_work import UnitOfWork
 from hearth_common.clock import utcnow
 from hearth_common.inbox import claim_event
@@ -133,6 +135,110 @@ class EnrolmentsRepository(_Repo):
                                        .order_by(t.c.enrolled_at.desc(), t.c.course_slug))
         return [Enrolment(**row) for row in rows.mappings()]
 
+    def members_named(self, course_slug: str, section: str, usernames: list[str]) -> dict[str, str]:
+        if not usernames:
+            return {}
+        e, p = orm.enrolments, orm.people
+        rows = self.connection.execute(
+            sa.select(p.c.username, p.c.person_id).join(e, e.c.person_id == p.c.person_id)
+            .where(e.c.course_slug == course_slug, e.c.section == section, e.c.status == ACTIVE,
+                   p.c.username.in_(usernames)))
+        return {username: person_id for username, person_id in rows}
+
+
+class PostsRepository(_Repo):
+    _NEXT_SEQ = sa.text("""
+        INSERT INTO thread_seqs (course_slug, discussion_id, section, last_seq)
+        VALUES (:course_slug, :discussion_id, :section, 1)
+        ON CONFLICT (course_slug, discussion_id, section) DO UPDATE SET last_seq = thread_seqs.last_seq + 1
+        RETURNING last_seq
+    """)
+
+    def next_seq(self, course_slug: str, discussion_id: str, section: str) -> int:
+        # The upsert locks the thread's row until commit: the next poster waits, so seqs commit in order.
+        return self.connection.execute(self._NEXT_SEQ, {"course_slug": course_slug, "discussion_id": discussion_id,
+                                                        "section": section}).scalar_one()
+
+    def add(self, post: Post) -> None:
+        self._insert(orm.posts, dataclasses.asdict(post))
+
+    def get(self, post_id: str, *, lock: bool = False) -> Post | None:
+        row = self._row(sa.select(orm.posts).where(orm.posts.c.id == post_id), lock)
+        return Post(**row) if row is not None else None
+
+    def save(self, post: Post) -> None:
+        t = orm.posts
+        self.connection.execute(sa.update(t).where(t.c.id == post.id).values(**dataclasses.asdict(post)))
+
+    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int) -> list[Post]:
+        t = orm.posts
+        rows = self.connection.execute(
+            sa.select(t).where(t.c.course_slug == course_slug, t.c.discussion_id == discussion_id,
+                               t.c.section == section, t.c.seq > after_seq).order_by(t.c.seq).limit(limit))
+        return [Post(**row) for row in rows.mappings()]
+
+    def reply_words_by_discussion(self, course_slug: str, person_id: str) -> dict[str, int]:
+        t = orm.posts
+        rows = self.connection.execute(
+            sa.select(t.c.discussion_id, sa.func.max(t.c.words))
+            .where(t.c.course_slug == course_slug, t.c.author_id == person_id, t.c.deleted_at.is_(None))
+            .group_by(t.c.discussion_id))
+        return {discussion_id: words for discussion_id, words in rows}
+
+    def like(self, post_id: str, person_id: str, now: dt.datetime) -> bool:
+        stmt = postgresql.insert(orm.post_likes).values(post_id=post_id, person_id=person_id, liked_at=now)
+        return self.connection.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+
+    def unlike(self, post_id: str, person_id: str) -> bool:
+        t = orm.post_likes
+        return self.connection.execute(
+            sa.delete(t).where(t.c.post_id == post_id, t.c.person_id == person_id)).rowcount == 1
+
+    def liked(self, post_ids: list[str], person_id: str) -> set[str]:
+        if not post_ids:
+            return set()
+        t = orm.post_likes
+        rows = self.connection.execute(sa.select(t.c.post_id).where(t.c.post_id.in_(post_ids),
+                                                                    t.c.person_id == person_id))
+        return set(rows.scalars())
+
+    def set_mentions(self, post_id: str, person_ids: list[str], now: dt.datetime) -> None:
+        t = orm.post_mentions
+        self.connection.execute(sa.delete(t).where(t.c.post_id == post_id, t.c.person_id.not_in(person_ids)))
+        if person_ids:
+            stmt = postgresql.insert(t).values([{"post_id": post_id, "person_id": person_id, "mentioned_at": now}
+                                                for person_id in person_ids])
+            self.connection.execute(stmt.on_conflict_do_nothing())
+
+    def mentions_of(self, person_id: str, before: int, limit: int) -> list[tuple[int, Post]]:
+        m, p = orm.post_mentions, orm.posts
+        stmt = (sa.select(m.c.id.label("mention_position"), p).join(p, p.c.id == m.c.post_id)
+                .where(m.c.person_id == person_id, p.c.deleted_at.is_(None)))
+        if before:
+            stmt = stmt.where(m.c.id < before)
+        rows = self.connection.execute(stmt.order_by(m.c.id.desc()).limit(limit)).mappings()
+        result = []
+        for row in rows:
+            values = dict(row)
+            result.append((values.pop("mention_position"), Post(**values)))
+        return result
+
+
+class PacesRepository(_Repo):
+    _DUE = sa.text("""
+        INSERT INTO paces (person_id, action) VALUES (:person_id, :action)
+        ON CONFLICT (person_id, action) DO UPDATE SET due_at = paces.due_at
+        RETURNING due_at
+    """)
+
+    def due(self, person_id: str, action: str) -> dt.datetime | None:
+        return self.connection.execute(self._DUE, {"person_id": person_id, "action": action}).scalar_one()
+
+    def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None:
+        t = orm.paces
+        self.connection.execute(sa.update(t).where(t.c.person_id == person_id, t.c.action == action)
+                                .values(due_at=due_at))
+
 
 class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
     def __init__(self, engine: Engine):
@@ -143,6 +249,8 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.courses = CoursesRepository(connection)
         self.discussions = DiscussionsRepository(connection)
         self.enrolments = EnrolmentsRepository(connection)
+        self.posts = PostsRepository(connection)
+        self.paces = PacesRepository(connection)
 
     def claim_event(self, envelope: dict) -> bool:
         return claim_event(self.connection, orm.inbox, envelope)

@@ -38,3 +38,31 @@ class NotOpenForEnrolment(errors.FailedPrecondition):
 
 class NotEnrolled(errors.NotFound):
     """The caller never enrolled in the course."""
+
+
+class InvalidPost(errors.InvalidArgument):
+    """A post's field is malformed or missing (the message names the field)."""
+
+
+class PostNotFound(errors.NotFound):
+    """No post with that id (or none in the caller's section)."""
+
+
+class NotYourPost(errors.PermissionDenied):
+    """A learner edits or deletes only their own posts."""
+
+
+class NotInCourse(errors.PermissionDenied):
+    """Posting, liking and reading a course's threads is for learners enrolled in it (reading: for admins too)."""
+
+
+class PostGone(errors.FailedPrecondition):
+    """The post was deleted or removed, or the course is archived (its threads are read-only)."""
+
+
+class OwnPost(errors.FailedPrecondition):
+    """Nobody likes their own post."""
+
+
+class PostingTooFast(errors.ResourceExhausted):
+    """Past the per-person pace of posts or likes; carries when to retry."""

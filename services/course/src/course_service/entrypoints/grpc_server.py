@@ -5,8 +5,10 @@ from hearth.course.v1 import course_pb2, course_pb2_grpc
 
 from course_service import settings as settings_module
 from course_service.bootstrap import build_service
-from course_service.domain import courses
+from course_service.domain import courses, posts
+from course_service.domain.enrolments import SECTIONS
 from course_service.entrypoints.grpc_servicer import CourseServicer
+from course_service.service_layer.threads import CURSOR_MAX
 from hearth_common.access_policy import POLICY_JSON_MAX
 from hearth_common.clients.identity_keys import identity_key_fetcher
 from hearth_common.db import db_ping, make_server_engine
@@ -26,6 +28,10 @@ LIMITS = RequestLimits(text={
     "status": Limit(max(len(status) for status in courses.STATUSES)),
     "enrolment_policy_json": Limit(POLICY_JSON_MAX),
     "requirements_json": Limit(POLICY_JSON_MAX),
+    "body": free_text(posts.BODY_MAX),
+    "reason": free_text(posts.REASON_MAX),
+    "section": Limit(max(len(section) for section in SECTIONS)),
+    "cursor": Limit(CURSOR_MAX),
 }, items={
     "discussion_ids": Limit(courses.DISCUSSIONS_MAX),
 })

@@ -9,7 +9,7 @@ from hearth.course.v1 import course_pb2_grpc
 from course_service.domain.courses import Discussion
 from course_service.domain.enrolments import Enrolment
 from course_service.service_layer.services import Caller, CourseService
-from course_service.service_layer.views import CourseListing, CourseView
+from course_service.service_layer.views import CourseListing, CourseView, PostView
 from hearth_common.contracts.identity import ADMIN
 from hearth_common.errors import InvalidArgument
 from hearth_common.grpc_server import caller
@@ -56,6 +56,16 @@ def discussion_pb(d: Discussion) -> pb.Discussion:
 def enrolment_pb(e: Enrolment) -> pb.Enrolment:
     return pb.Enrolment(course_slug=e.course_slug, person_id=e.person_id, section=e.section, status=e.status,
                         enrolled_at=to_timestamp(e.enrolled_at), withdrawn_at=to_timestamp(e.withdrawn_at))
+
+
+def post_pb(view: PostView) -> pb.Post:
+    p = view.post
+    return pb.Post(
+        id=p.id, course_slug=p.course_slug, discussion_id=p.discussion_id, section=p.section, seq=p.seq,
+        author_id=p.author_id, parent_id=p.parent_id or "", body=view.body, state=view.state,
+        mention_ids=view.mention_ids, likes=p.likes, liked=view.liked, words=p.words,
+        created_at=to_timestamp(p.created_at), edited_at=to_timestamp(p.edited_at),
+    )
 
 
 class CourseServicer(course_pb2_grpc.CourseServiceServicer):
@@ -118,3 +128,41 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
     def Withdraw(self, request, context):
         return pb.WithdrawResponse(enrolment=enrolment_pb(self.service.withdraw(person_calling(),
                                                                                 request.course_slug)))
+
+    # --- threads ---------------------------------------------------------------------------------------------
+
+    def CreatePost(self, request, context):
+        view = self.service.threads.create_post(person_calling(), request.course_slug, request.discussion_id,
+                                                request.body, parent_id=request.parent_id)
+        return pb.CreatePostResponse(post=post_pb(view))
+
+    def EditPost(self, request, context):
+        return pb.EditPostResponse(post=post_pb(self.service.threads.edit_post(person_calling(), request.post_id,
+                                                                               request.body)))
+
+    def DeletePost(self, request, context):
+        return pb.DeletePostResponse(post=post_pb(self.service.threads.delete_post(person_calling(),
+                                                                                   request.post_id)))
+
+    def ListPosts(self, request, context):
+        page = self.service.threads.list_posts(person_calling(), request.course_slug, request.discussion_id,
+                                               page_size=request.page_size, cursor=request.cursor,
+                                               section=request.section)
+        return pb.ListPostsResponse(posts=[post_pb(v) for v in page.posts], next_cursor=page.cursor,
+                                    has_more=page.more, section=page.section)
+
+    def LikePost(self, request, context):
+        return pb.LikePostResponse(post=post_pb(self.service.threads.like_post(person_calling(), request.post_id)))
+
+    def UnlikePost(self, request, context):
+        return pb.UnlikePostResponse(post=post_pb(self.service.threads.unlike_post(person_calling(),
+                                                                                   request.post_id)))
+
+    def ListMentions(self, request, context):
+        page = self.service.threads.list_mentions(person_calling(), page_size=request.page_size,
+                                                  cursor=request.cursor)
+        return pb.ListMentionsResponse(posts=[post_pb(v) for v in page.posts], next_cursor=page.cursor)
+
+    def RemovePost(self, request, context):
+        view = self.service.threads.remove_post_as_admin(person_calling(), request.post_id, request.reason)
+        return pb.RemovePostResponse(post=post_pb(view))

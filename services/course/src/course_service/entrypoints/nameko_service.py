@@ -1,15 +1,28 @@
 """Entrypoint: course's nameko worker: the read model of people from identity's events (backfilled from
-identity's outbox on the first start), and the outbox relay and replays of course's events."""
+identity's outbox on the first start), moderation's removal of posts, and the outbox relay and replays of course's
+events."""
 from __future__ import annotations
+
+import logging
 
 from course_service import settings as settings_module
 from course_service.bootstrap import build_relay, build_service
+from course_service.service_layer.views import PostView
 from hearth_common.contracts import identity
-from hearth_common.nameko_deps import Resource
+from hearth_common.nameko_deps import Resource, internal_rpc, jsonable
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 
 settings = settings_module.load()
 kit = WorkerKit(settings, build_relay)
+log = logging.getLogger(__name__)
+
+
+def post_record(view: PostView) -> dict:
+    """A post as an internal RPC returns it (JSON-safe)."""
+    p = view.post
+    return jsonable({"post_id": p.id, "course_slug": p.course_slug, "discussion_id": p.discussion_id,
+                     "section": p.section, "author_id": p.author_id, "state": view.state, "removed_by": p.removed_by,
+                     "by_moderation": p.by_moderation, "reason": p.removal_reason, "removed_at": p.deleted_at})
 
 
 class CourseWorker(
@@ -22,3 +35,12 @@ class CourseWorker(
     name = "course"
 
     course = Resource(lambda config: build_service(settings, kit.engine))
+
+    # --- internal RPC: only the services hearth_common.service_rpc.RPC_CALLERS names reach these -------
+
+    @internal_rpc
+    def remove_post(self, post_id, moderator_id, reason=""):
+        """Removes a post for moderation (idempotent: a post already taken down stays as it was, and nothing is
+        sent again); NotFound for an unknown id. Returns the post as it now stands."""
+        log.info("post removal", extra={"caller": self.calling_service, "moderator_id": moderator_id})
+        return post_record(self.course.threads.remove_post(post_id, moderator_id, reason))

@@ -21,6 +21,7 @@ from course_service.domain.courses import (
 )
 from course_service.domain.enrolments import ACTIVE, Enrolment
 from course_service.service_layer.commands import CourseSpec
+from course_service.service_layer.threads import ThreadService
 from course_service.service_layer.unit_of_work import UniqueViolation, UnitOfWork
 from course_service.service_layer.views import CourseDetail, CourseListing, CourseView
 from hearth_common.clock import utcnow
@@ -43,6 +44,7 @@ class CourseService:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow):
         self.uow_factory = uow_factory
         self.clock = clock
+        self.threads = ThreadService(uow_factory, clock)  # posts, mentions, likes (service_layer/threads.py)
 
     # --- authoring (admins) --------------------------------------------------------------------------------
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import abc
+import datetime as dt
 from typing import Protocol
 
 from course_service.domain.courses import Course, Discussion
 from course_service.domain.enrolments import Enrolment
+from course_service.domain.posts import Post
 from hearth_common.people import KnownPerson
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
@@ -46,6 +48,43 @@ class EnrolmentsRepository(Protocol):
     def save(self, enrolment: Enrolment) -> None: ...
     def of_person(self, person_id: str) -> list[Enrolment]:
         """The person's enrolments, most recently enrolled first."""
+    def members_named(self, course_slug: str, section: str, usernames: list[str]) -> dict[str, str]:
+        """Of these (lower-case) usernames, those of people actively enrolled in the course's section: the person
+        id by username."""
+
+
+class PostsRepository(Protocol):
+    def next_seq(self, course_slug: str, discussion_id: str, section: str) -> int:
+        """The thread's next seq (1 for its first post), gap-free; the thread stays locked until this transaction
+        ends, so the posts of a thread commit in seq order and a reader never sees seq N+1 before N."""
+    def add(self, post: Post) -> None:
+        """Inserts; UniqueViolation(ONE_POST) for an id in use."""
+    def get(self, post_id: str, *, lock: bool = False) -> Post | None: ...
+    def save(self, post: Post) -> None: ...
+    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int) -> list[Post]:
+        """Up to `limit` posts of the thread with seq above `after_seq`, oldest first (deleted ones included)."""
+    def reply_words_by_discussion(self, course_slug: str, person_id: str) -> dict[str, int]:
+        """Per discussion id of the course, the most words in one of the person's live (not deleted or removed)
+        posts; discussions where they have none are absent."""
+    def like(self, post_id: str, person_id: str, now: dt.datetime) -> bool:
+        """Records the person's like; False when they liked it already."""
+    def unlike(self, post_id: str, person_id: str) -> bool:
+        """Takes back the person's like; False when there was none."""
+    def liked(self, post_ids: list[str], person_id: str) -> set[str]:
+        """Which of the posts the person likes."""
+    def set_mentions(self, post_id: str, person_ids: list[str], now: dt.datetime) -> None:
+        """The people the post mentions now: rows of people still mentioned are kept (with when they were first
+        mentioned), others removed, new ones added."""
+    def mentions_of(self, person_id: str, before: int, limit: int) -> list[tuple[int, Post]]:
+        """Up to `limit` of the person's mentions in live posts, newest first, each with its position (the
+        paging key: pass the last one back as `before`; 0: from the newest)."""
+
+
+class PacesRepository(Protocol):
+    def due(self, person_id: str, action: str) -> dt.datetime | None:
+        """When the person's next `action` is due (None: never paced); their other such actions wait for this
+        transaction to end, so two at once are paced one after the other."""
+    def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None: ...
 
 
 class UnitOfWork(BaseUnitOfWork, abc.ABC):
@@ -53,6 +92,8 @@ class UnitOfWork(BaseUnitOfWork, abc.ABC):
     courses: CoursesRepository
     discussions: DiscussionsRepository
     enrolments: EnrolmentsRepository
+    posts: PostsRepository
+    paces: PacesRepository
 
     @abc.abstractmethod
     def claim_event(self, envelope: dict) -> bool:
