@@ -113,7 +113,8 @@ class ReportFiled(Payload):
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CaseDecided(Payload):
     """A moderator decided the case about a person: its reports (`report_ids`) are closed with the decision;
-    `removed_message_ids` are the reported messages removed through room on agreeing."""
+    `removed_message_ids` are the reported messages removed through room (and course posts, through course) on
+    agreeing; `room_slugs` are its reports' places (a course's: `course:<course_slug>`)."""
 
     TYPE: ClassVar[str] = "case_decided"
     case_id: str = rule(max_length=64)
