@@ -20,10 +20,10 @@ RPC_CALLERS: dict[str, tuple[str, ...]] = {
     "identity": ("room.get_room",),  # GrantRole: refuses a room that does not exist
     # its worker's first start: the events of identity and moderation (sanctions) it has not seen
     "room": ("identity.replay_events", "moderation.replay_events"),
-    # its decisions' removals (and restores of messages hidden pending review); its worker's first start: the
-    # events of identity (people) and room (messages, members) it has not seen
+    # its decisions' removals (and restores of messages hidden pending review), of room messages and course posts;
+    # its worker's first start: the events of identity (people), room (messages, members), course (posts) not seen
     "moderation": ("room.remove_message", "room.restore_message", "room.remove_person", "identity.replay_events",
-                   "room.replay_events", "course.remove_post"),
+                   "room.replay_events", "course.remove_post", "course.replay_events"),
     # its worker's first start: the events of identity (people) and room (sessions, for the practicum) it has not
     # seen. No award RPC: identity awards a course's badge by consuming `course_completed` (learn -> earn).
     "course": ("identity.replay_events", "room.replay_events"),
