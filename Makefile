@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PYTEST_GRPC := $(PY) -m pytest -p no:pytest_nameko
 PYTEST_EVENTLET := $(PY) scripts/pytest_eventlet.py
 # Services that run (processes, databases, images); every package under services/ is installed and tested.
-SERVICES := identity room moderation
+SERVICES := identity room moderation course
 PACKAGES := $(filter-out common,$(notdir $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))))
 TESTS = $(wildcard $(foreach s,$(PACKAGES),services/$(s)/tests/$(1)))
 

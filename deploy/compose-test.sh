@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # make test-compose: builds the real images from Debian-based local bases, brings up the real docker-compose.yml
-# (scaled to two gRPC and two worker replicas per service), waits for health, runs tests/compose from the host,
-# and always tears everything down. Prints how long it took. tests/compose includes fault cases under a small load
-# (worker and replica SIGKILL, broker and database restarts, a rolling redeploy), each printing what it measured
-# and how long it took ("[fault case]" lines).
+# (scaled to two gRPC and two worker replicas of identity and room, two gRPC replicas of course), waits for
+# health, runs tests/compose from the host, and always tears everything down. Prints how long it took.
+# tests/compose includes fault cases under a small load (worker and replica SIGKILL, broker and database restarts,
+# a rolling redeploy), each printing what it measured and how long it took ("[fault case]" lines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -36,7 +36,7 @@ set -a; . "$ENV_DIR/.env"; set +a
 log() { printf '\n== [%4ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 
 log "docker engine"
-bash deploy/images/ensure-docker.sh
+bash deploy/images/ensure-docker.sh 9>&-  # a dockerd it starts must not hold the run's lock
 COMPOSE=${COMPOSE:-$(deploy/compose-cli.sh)}
 
 log "base images from Debian packages"
@@ -73,8 +73,9 @@ $COMPOSE down --volumes --remove-orphans --timeout 10 >/dev/null 2>&1 || true
 log "building service images"
 $COMPOSE build
 
-log "bringing the stack up (2 gRPC and 2 worker replicas of each service)"
-timeout "$UP_TIMEOUT" $COMPOSE up -d --scale identity-grpc=2 --scale identity-worker=2 --scale room-grpc=2 --scale room-worker=2
+log "bringing the stack up (2 gRPC and 2 worker replicas of identity and room, 2 gRPC replicas of course)"
+timeout "$UP_TIMEOUT" $COMPOSE up -d --scale identity-grpc=2 --scale identity-worker=2 --scale room-grpc=2 \
+  --scale room-worker=2 --scale course-grpc=2
 
 log "waiting for every container to be healthy"
 bash deploy/wait-healthy.sh "$COMPOSE" 300

@@ -24,7 +24,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SECRET_BYTES = 32  # token_urlsafe(32): 43 characters of [A-Za-z0-9_-]
 
 # Secrets a service needs besides its database and broker passwords (which every service has).
-SERVICE_SECRETS = {"identity": ["IDENTITY_KEY_PASSPHRASE", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"]}
+# COURSE_CERTIFICATE_KEY: token_urlsafe(32) is 32 random bytes in base64url, the raw Ed25519 key course reads.
+SERVICE_SECRETS = {"identity": ["IDENTITY_KEY_PASSPHRASE", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"],
+                   "course": ["COURSE_CERTIFICATE_KEY"]}
 PUBLIC_IMAGES = {"PYTHON_BASE_IMAGE": "python:3.11-slim-bookworm", "POSTGRES_IMAGE": "postgres:15",
                  "RABBITMQ_IMAGE": "rabbitmq:3.13", "HAPROXY_IMAGE": "haproxy:2.6"}
 LOCAL_IMAGES = {"PYTHON_BASE_IMAGE": "hearth/python-base:bookworm", "POSTGRES_IMAGE": "hearth/postgres:15",
@@ -32,8 +34,9 @@ LOCAL_IMAGES = {"PYTHON_BASE_IMAGE": "hearth/python-base:bookworm", "POSTGRES_IM
 # Host ports of each service's entry point on grpc-lb, and of the gRPC replicas (one per replica): clear of
 # gRPC's usual 50051 and of `make run`'s ports.
 PORTS = {"IDENTITY_GRPC_LB_HOST_PORT": "15050", "ROOM_GRPC_LB_HOST_PORT": "15060",
-         "MODERATION_GRPC_LB_HOST_PORT": "15070", "IDENTITY_GRPC_HOST_PORTS": "15051-15054",
-         "ROOM_GRPC_HOST_PORTS": "15061-15064", "MODERATION_GRPC_HOST_PORTS": "15071-15074"}
+         "MODERATION_GRPC_LB_HOST_PORT": "15070", "COURSE_GRPC_LB_HOST_PORT": "15080",
+         "IDENTITY_GRPC_HOST_PORTS": "15051-15054", "ROOM_GRPC_HOST_PORTS": "15061-15064",
+         "MODERATION_GRPC_HOST_PORTS": "15071-15074", "COURSE_GRPC_HOST_PORTS": "15081-15084"}
 
 
 def secret_names(services: list[str]) -> list[str]:

@@ -62,8 +62,15 @@ dockerd_alive() {
 start_dockerd() {
     log "starting dockerd in the background (log: ${DOCKERD_LOG})"
     mkdir -p "$(dirname "$DOCKERD_LOG")"
-    # setsid + nohup: dockerd must outlive this script and the CI step that called it.
-    setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+    # setsid + nohup: dockerd must outlive this script and the CI step that called it. It inherits no descriptor
+    # beyond the standard three: one it kept open (a caller's lock file, a pipe) would be held for its lifetime.
+    (
+        for fd in /proc/self/fd/*; do
+            fd=${fd##*/}
+            [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+        done
+        exec setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null
+    ) &
     dockerd_pid=$!
 }
 

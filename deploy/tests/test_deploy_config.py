@@ -185,7 +185,8 @@ def test_compose_publishes_only_grpc_ports_and_avoids_fixed_names():
         assert "container_name" not in service and "links" not in service, name
         for port in service.get("ports", []):
             grpc_facing = name.endswith("-grpc") or name == "grpc-lb"  # the replicas, and their load balancer
-            assert grpc_facing and str(port).endswith((":50051", ":50052", ":50053")), f"{name} publishes {port}"
+            grpc_ports = (":50051", ":50052", ":50053", ":50054")
+            assert grpc_facing and str(port).endswith(grpc_ports), f"{name} publishes {port}"
         if name.endswith(("-grpc", "-worker")) or name == "grpc-lb":
             assert "healthcheck" in service and service.get("restart") == "unless-stopped", name
 
@@ -333,3 +334,46 @@ def test_every_data_file_a_service_reads_is_in_its_wheel(package_dir):
                   if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts]
     left_out = [f for f in data_files if not any(fnmatch.fnmatch(f, pattern) for pattern in patterns)]
     assert not left_out, f"{package_dir.name}: add to [tool.setuptools.package-data] in pyproject.toml: {left_out}"
+
+
+def test_every_deployed_service_has_its_entry_point_on_grpc_lb_and_replica_ports_of_its_own():
+    """Each service of the Makefile's SERVICES is reached from outside compose through grpc-lb (a frontend on its
+    gRPC port, a backend over its replicas, the port published from .env) and on a host port range of its own."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    haproxy = (DEPLOY / "haproxy" / "haproxy.cfg").read_text()
+    published, ranges = [], []
+    for service in DEPLOYED:
+        upper, port = service.upper(), compose[f"{service}-grpc"]["build"]["args"]["GRPC_PORT"]
+        assert f"${{{upper}_GRPC_LB_HOST_PORT:?run make env first}}:{port}" in compose["grpc-lb"]["ports"], service
+        assert compose[f"{service}-grpc"]["ports"] == [f"${{{upper}_GRPC_HOST_PORTS:?run make env first}}:{port}"]
+        assert re.search(rf"^frontend {service}\n    bind :{port} proto h2\n    default_backend {service}-grpc$",
+                         haproxy, re.M), service
+        backend = rf"^backend {service}-grpc\n(    .*\n)*?    server-template {service} \d+ {service}-grpc:{port}$"
+        assert re.search(backend, haproxy, re.M), service
+        published.append(int(make_env.PORTS[f"{upper}_GRPC_LB_HOST_PORT"]))
+        low, high = map(int, make_env.PORTS[f"{upper}_GRPC_HOST_PORTS"].split("-"))
+        ranges.append(set(range(low, high + 1)))
+    every = published + [p for r in ranges for p in r]
+    assert len(every) == len(set(every)), "two services share a host port"
+
+
+def test_courses_queues_take_identitys_and_rooms_events_and_its_user_calls_only_replay_events(generated):
+    """course is deployed: its broker user exists, its event queues for identity's events and room's session_ended
+    are defined bound to their exchanges (so the first events wait for course-worker), it may read those exchanges
+    and configure its own course.events, and on the RPC exchange it publishes identity's and room's replay_events
+    only (no award: identity awards a course's badge on course_completed)."""
+    _, _, written = generated
+    assert "course" in DEPLOYED and "course" in [u["name"] for u in written["users"]]
+    bound = {(b["source"], b["routing_key"]) for b in written["bindings"] if "--course." in b["destination"]}
+    assert bound == {("identity.events", event) for event in ("person_registered", "cohort_changed", "badge_awarded",
+                                                              "badge_revoked", "role_granted", "role_revoked")
+                     } | {("room.events", "session_ended")}
+    [course] = [p for p in written["permissions"] if p["user"] == "course"]
+    assert re.match(course["read"], "identity.events") and re.match(course["read"], "room.events")
+    assert not re.match(course["read"], "moderation.events")
+    assert re.match(course["configure"], "course.events") and re.match(course["write"], "course.events")
+    assert not re.match(course["configure"], "identity.events")
+    [topic] = [t for t in written["topic_permissions"] if t["user"] == "course"]
+    calls = ("identity.award_badge", "identity.replay_events", "identity.revoke_badge", "room.remove_person",
+             "room.get_room", "room.replay_events", "moderation.replay_events")
+    assert [c for c in calls if re.match(topic["write"], c)] == ["identity.replay_events", "room.replay_events"]

@@ -47,11 +47,13 @@ def answered(call, *args, **kwargs) -> bool:
 
 
 class Watcher:
-    """A room stream on one replica, recording the message ids posted and deleted on it."""
+    """A room stream on one replica, recording the message ids posted and deleted on it. It resumes after seq 0,
+    so an item published before the stream was set up on its replica is replayed, not missed (a stream "from
+    now" opened just before a post raced it)."""
 
     def __init__(self, stub, slug, metadata):
         self.posted, self.deleted = set(), set()
-        self.call = stub.Subscribe(rpb.SubscribeRequest(slug=slug), metadata=metadata, timeout=120)
+        self.call = stub.Subscribe(rpb.SubscribeRequest(slug=slug, after_seq=0), metadata=metadata, timeout=120)
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 

@@ -1,5 +1,5 @@
-"""Contract tier fixtures: identity, room and moderation, each on a migrated throwaway PostgreSQL database, built
-by their composition roots as their processes build them."""
+"""Contract tier fixtures: identity, room, moderation and course, each on a migrated throwaway PostgreSQL database,
+built by their composition roots as their processes build them."""
 import dataclasses
 import importlib
 
@@ -51,3 +51,18 @@ def room_services(room_engine):
 @pytest.fixture(scope="session")
 def moderation_engine():
     yield from _migrated_engine("moderation")
+
+
+@pytest.fixture(scope="session")
+def course_engine():
+    yield from _migrated_engine("course")
+
+
+@pytest.fixture(scope="session")
+def course_service(course_engine):
+    """course's CourseService, built by its composition root (certificates signed by the development key)."""
+    from course_service import settings
+    from course_service.bootstrap import build_service
+
+    config = dataclasses.replace(settings.load(), database_url=course_engine.url.render_as_string(False))
+    return build_service(config, course_engine)

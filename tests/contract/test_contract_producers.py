@@ -1,7 +1,7 @@
-"""Contract: every event identity, room and moderation publish, made by a scenario that runs each event type at
+"""Contract: every event identity, room, moderation and course publish, made by a scenario that runs each event type at
 least once through their real service layers on PostgreSQL, parses with the contract its consumers read it with,
 field for field; room's read model of people is fed what identity's outbox actually holds, and moderation's read
-models what identity's and room's hold."""
+models what identity's and room's hold, and course's read model of people what identity's holds."""
 import datetime as dt
 
 import pytest
@@ -12,15 +12,15 @@ from hearth_common.contracts import identity as identity_contract
 from hearth_common.people import Actor
 from identity_service.seed import STARTER_BADGES
 from moderation_service.service_layer.services import ROOM_EVENTS
+from room_service.seed import STARTER_SCRIPTS
 
 PASSWORD = "a long enough password"
 ADULTS, TEENS = "contract-adults", "contract-teens"
 # Producers whose scenario runs below.
-SCENARIOS = ("identity", "room", "moderation")
+SCENARIOS = ("identity", "room", "moderation", "course")
 # Every event type of each producer's contract is made by its scenario below.
-# Until issue 15's work lands: room's hearts (being built) and course, a contract with no producer yet.
-NOT_YET_MADE: dict[str, set[str]] = {"room": {"message_hearted"}}
-NOT_YET_BUILT: set[str] = {"course"}
+NOT_YET_MADE: dict[str, set[str]] = {}
+NOT_YET_BUILT: set[str] = set()
 CRISIS_WORDS = "I'm going to kill myself tonight"
 
 
@@ -54,7 +54,8 @@ def run_identity(identity) -> dict[str, str]:
 
 
 def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
-    """Joins, a post edited, removed and restored, a session, a cross-cohort grant, a removal and a leave."""
+    """Joins, a post hearted, edited, removed and restored, a session with a facilitation script, a cross-cohort
+    grant, a removal and a leave."""
     admin, morgan, teena = people["admin"], people["morgan"], people["teena"]
     for slug, cohort in ((ADULTS, identity_contract.ADULT), (TEENS, identity_contract.TEEN)):
         rooms.create_room(admin, {
@@ -64,6 +65,7 @@ def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
     conversation.join(teena, ADULTS)  # an adult since her birthday: room learnt it from cohort_changed
     conversation.join(morgan, ADULTS)
     message = conversation.post(teena, ADULTS, "hello @morgan")
+    conversation.heart(morgan, message["message_id"], True)
     conversation.apply_automod_event(examples.envelope("moderation", "automod_rules_changed", 1, version=1, rule_set={
         "version": 1, "rules": [{"id": "pineapple", "kind": "word", "pattern": "pineapple", "action": "censor",
                                  "explanation": "no fruit", "scope": "all", "exempt_roles": []}]}))
@@ -71,7 +73,8 @@ def run_room(rooms, conversation, sessions, people: dict[str, str]) -> None:
     conversation.delete(morgan, message["message_id"], moderator=True, reason="off topic")
     conversation.restore_message(morgan, message["message_id"], "on reflection it was fine")
     conversation.post(teena, ADULTS, CRISIS_WORDS)  # moderation meets it with care (sections 4 and 5)
-    session = sessions.start_unplanned(morgan, ADULTS, "Drop-in chat", 30)
+    sessions.scripts.seed(STARTER_SCRIPTS)  # what room-migrate seeds: the session names one of them
+    session = sessions.start_unplanned(morgan, ADULTS, "Drop-in chat", 30, script_id="on-spot-check-in")
     sessions.end(morgan, session["session_id"])
     grant = conversation.grant_cohort_access(admin, morgan, TEENS, "covering the teen evening shift", None)
     conversation.revoke_cohort_access(admin, grant["grant_id"])
@@ -96,9 +99,36 @@ def run_sanctions(sanctions, people: dict[str, str]) -> None:
         assert appeals.decide(admin, appeal["id"], decision, "reviewed")["status"] == decision
 
 
+def run_course(course, people: dict[str, str], from_identity: list[dict], from_room: list[dict]) -> None:
+    """Two learners post (one mentioning the other), reply, edit and delete; the edit makes a reply long enough to
+    complete a course asking for replies; an admin removes a post as moderation would and revokes the completion.
+    room's sessions reach the practicum as course's worker hands them over."""
+    from course_service.service_layer.services import Caller
+
+    for envelope in from_identity:  # course's worker handles each of these just so
+        assert course.apply_identity_event(envelope)
+    for envelope in from_room:
+        if envelope["event_type"] == "session_ended":
+            assert course.progress.record_session(envelope)
+    admin, morgan, teena = (Caller(people["admin"], admin=True), Caller(people["morgan"]), Caller(people["teena"]))
+    course.create_course(admin, slug="contract-course", title="Contract Course", status="published",
+                         badge_slug="group-dynamics-graduate", requirements=[{"kind": "participate", "min_words": 5}])
+    course.add_discussion(admin, "contract-course", discussion_id="intro", title="Intro",
+                          opening_post="Groups help when people feel heard. What helped you?")
+    for learner in (morgan, teena):
+        course.enrol(learner, "contract-course")
+    first = course.threads.create_post(morgan, "contract-course", "intro", "Hello @teena, welcome!").post
+    reply = course.threads.create_post(teena, "contract-course", "intro", "Thanks!", parent_id=first.id).post
+    course.threads.edit_post(morgan, first.id, "Hello @teena, welcome to the course!")  # 6 words: completes
+    course.threads.delete_post(teena, reply.id)
+    course.threads.remove_post(first.id, people["admin"], "testing the removal")
+    [completion] = course.progress.list_completions(admin, "contract-course")
+    course.progress.revoke_completion(admin, completion.id, "awarded by mistake")
+
+
 @pytest.fixture(scope="module")
-def published(identity_service, identity_engine, room_services, room_engine, moderation_engine
-              ) -> dict[str, list[dict]]:
+def published(identity_service, identity_engine, room_services, room_engine, moderation_engine, course_service,
+              course_engine) -> dict[str, list[dict]]:
     """Each producer's events, as its relay publishes them, after the scenario."""
     from moderation_service.adapters.repository import uow_factory
     from moderation_service.service_layer.pager import PagerService
@@ -131,7 +161,9 @@ def published(identity_service, identity_engine, room_services, room_engine, mod
     moderation.automod.create_rule(people["admin"], {"kind": "phrase", "pattern": "buy followers", "action": "block",
                                                      "explanation": "No selling here.", "scope": "all"})
     run_sanctions(SanctionsService(uow_factory(moderation_engine)), people)
-    return {"identity": from_identity, "room": from_room, "moderation": published_events(moderation_engine)}
+    run_course(course_service, people, from_identity, from_room)
+    return {"identity": from_identity, "room": from_room, "moderation": published_events(moderation_engine),
+            "course": published_events(course_engine)}
 
 
 @pytest.mark.parametrize("source", SCENARIOS)
@@ -154,6 +186,8 @@ def test_the_scenario_makes_every_event_type_of_the_producers_contract(published
 def test_a_sometimes_sent_field_is_in_the_contract_both_ways(published):
     left = {e["data"]["reason"]: e["data"] for e in published["room"] if e["event_type"] == "member_left"}
     assert {"removed_by", "note"} <= set(left["removed"]) and not {"removed_by", "note"} & set(left["left"])
+    sessions = [e["data"] for e in published["room"] if e["event_type"] in ("session_started", "session_ended")]
+    assert len(sessions) == 2 and all(data["script_id"] == "on-spot-check-in" for data in sessions)
 
 
 def test_a_masked_bodys_original_is_sent_only_with_the_masked_message(published):

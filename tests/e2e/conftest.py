@@ -1,4 +1,5 @@
-"""End-to-end fixtures: identity's real processes (migrate, grpc, worker) against the real PostgreSQL and RabbitMQ."""
+"""End-to-end fixtures: identity's real processes (migrate, grpc, worker), and course's on top of them, against the real
+PostgreSQL and RabbitMQ."""
 import json
 import os
 import subprocess
@@ -6,7 +7,7 @@ import time
 
 import kombu
 import pytest
-from e2e_helpers import ADMIN, BIN, Stack, free_port
+from e2e_helpers import ADMIN, BIN, Proc, Stack, free_port, wait_serving
 
 from hearth_common import testing
 from hearth_common.outbox import event_exchange
@@ -40,6 +41,29 @@ def stack(e2e_env, tmp_path):
     s = Stack(env, tmp_path, target)
     yield s
     s.stop()
+
+
+@pytest.fixture
+def course_stack(stack, e2e_env, tmp_path):
+    """identity's processes, then course's (migrate with its seed, worker, grpc) started on that running platform:
+    course's worker backfills identity's past events by itself. Yields (identity target, course target)."""
+    env, _, identity_target = e2e_env
+    stack.start_grpc()
+    stack.start_worker()
+    db_url = testing.create_database("hearth_course_e2e")
+    target = f"127.0.0.1:{free_port()}"
+    course_env = {**env, "COURSE_DATABASE_URL": db_url, "COURSE_AMQP_URI": env["IDENTITY_AMQP_URI"],
+                  "COURSE_IDENTITY_GRPC_TARGET": identity_target, "COURSE_GRPC_ADDRESS": target,
+                  "COURSE_WORKER_HEARTBEAT_FILE": str(tmp_path / "course.hb")}
+    subprocess.run([str(BIN / "course-migrate")], env=course_env, check=True, capture_output=True, timeout=120)
+    worker, grpc_proc = Proc("course-worker", course_env, tmp_path), Proc("course-grpc", course_env, tmp_path)
+    testing.wait_consuming(env["IDENTITY_AMQP_URI"], "evt-identity-person_registered--course.on_person_registered",
+                           alive=lambda: None if worker.process.poll() is None else worker.log_path.read_text())
+    wait_serving(target, grpc_proc)
+    yield identity_target, target
+    for proc in (grpc_proc, worker):
+        proc.terminate()
+    testing.drop_database(db_url)
 
 
 @pytest.fixture

@@ -1,17 +1,21 @@
-"""Test helpers shared by moderation's tiers: a world that feeds the read models through identity's and room's
-contracts, as the worker does, so a test sets up people, memberships and messages as they arrive in production."""
+"""Test helpers shared by moderation's tiers: a world that feeds the read models through identity's, room's and
+course's contracts, as the worker does, so a test sets up people, memberships, messages and posts as they arrive in
+production."""
 from __future__ import annotations
 
 import dataclasses
 import itertools
 import uuid
 
+from hearth_common.contracts import course as course_contract
 from hearth_common.contracts import identity as identity_contract
 from hearth_common.contracts import room as room_contract
 from moderation_service.service_layer.services import ModerationService
 
 ROOM = "anxiety-support"
 OTHER_ROOM = "grief-support"
+COURSE = "group-dynamics"
+DISCUSSION = "gd-1-introduction"
 
 
 @dataclasses.dataclass
@@ -28,6 +32,8 @@ class World:
         envelope = {**payload.event().envelope(payload_source(payload)), "seq": next(self.seqs)}
         if payload_source(payload) == "identity":
             self.service.apply_identity_event(envelope)
+        elif payload_source(payload) == "course":
+            self.service.apply_course_event(envelope)
         else:
             self.service.apply_room_event(envelope)
         return envelope
@@ -91,6 +97,28 @@ class World:
         return self.service.apply_room_event(envelope)
 
 
+    # --- course posts (course's events) -------------------------------------------------------------------------
+
+    def course_post(self, author_id: str, body: str = "something hurtful", section: str = "adult",
+                    course: str = COURSE, discussion: str = DISCUSSION) -> str:
+        post_id = str(uuid.uuid4())
+        self.posted = self._deliver(course_contract.CoursePostCreated(
+            post_id=post_id, course_slug=course, discussion_id=discussion, section=section, author_id=author_id,
+            body=body, created_at=self.clock()))
+        return post_id
+
+    def course_edit(self, author_id: str, post_id: str, body: str, section: str = "adult", course: str = COURSE,
+                    discussion: str = DISCUSSION) -> dict:
+        return self._deliver(course_contract.CoursePostEdited(
+            post_id=post_id, course_slug=course, discussion_id=discussion, section=section, author_id=author_id,
+            body=body, edited_at=self.clock()))
+
+    def course_remove(self, author_id: str, post_id: str, removed_by: str | None = None, by_moderation=False,
+                      section: str = "adult", course: str = COURSE, discussion: str = DISCUSSION) -> dict:
+        return self._deliver(course_contract.CoursePostRemoved(
+            post_id=post_id, course_slug=course, discussion_id=discussion, section=section, author_id=author_id,
+            removed_by=removed_by or author_id, by_moderation=by_moderation, removed_at=self.clock()))
+
     # --- live sessions (section 2: leaders and hosts act in the room of their live session) -------------------
 
     def start_session(self, leader_id: str, room: str = ROOM) -> str:
@@ -111,7 +139,9 @@ class World:
 
 
 def payload_source(payload) -> str:
-    return "identity" if type(payload).TYPE in identity_contract.EVENT_TYPES else "room"
+    if type(payload).TYPE in identity_contract.EVENT_TYPES:
+        return "identity"
+    return "course" if type(payload).TYPE in course_contract.EVENT_TYPES else "room"
 
 
 def cohort_access_granted(world: World, person_id: str, room: str, expires_at, granted_by: str,

@@ -6,9 +6,9 @@ import pytest
 from hearth_common import testing
 from hearth_common.db import make_engine
 from room_service import settings as settings_module
-from room_service.bootstrap import build_service
+from room_service.bootstrap import build_scripts, build_service
 from room_service.migrations import runner
-from room_service.seed import STARTER_ROOMS
+from room_service.seed import STARTER_ROOMS, STARTER_SCRIPTS
 
 
 @pytest.fixture(scope="session")
@@ -31,8 +31,9 @@ def room_settings(room_db_url):
 
 @pytest.fixture
 def rooms(room_settings, room_engine):
-    """The real RoomService on a clean database holding the seeded catalogue."""
+    """The real RoomService on a clean database holding the seeded catalogue and script library."""
     testing.truncate_all(room_engine)
     service = build_service(room_settings, room_engine)
     service.seed_rooms(STARTER_ROOMS)
+    build_scripts(room_settings, room_engine).seed(STARTER_SCRIPTS)
     return service

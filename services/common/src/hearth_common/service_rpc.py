@@ -22,11 +22,13 @@ RPC_CALLERS: dict[str, tuple[str, ...]] = {
     "identity": ("room.get_room", "room.replay_events", "moderation.replay_events", "course.replay_events"),
     # its worker's first start: the events of identity and moderation (sanctions) it has not seen
     "room": ("identity.replay_events", "moderation.replay_events"),
-    # its decisions' removals (and restores of messages hidden pending review); its worker's first start: the
-    # events of identity (people) and room (messages, members) it has not seen
+    # its decisions' removals (and restores of messages hidden pending review), of room messages and course posts;
+    # its worker's first start: the events of identity (people), room (messages, members), course (posts) not seen
     "moderation": ("room.remove_message", "room.restore_message", "room.remove_person", "identity.replay_events",
-                   "room.replay_events"),
-    "course": ("identity.award_badge",),  # learn -> earn: a completion awards its badge
+                   "room.replay_events", "course.remove_post", "course.replay_events"),
+    # its worker's first start: the events of identity (people) and room (sessions, for the practicum) it has not
+    # seen. No award RPC: identity awards a course's badge by consuming `course_completed` (learn -> earn).
+    "course": ("identity.replay_events", "room.replay_events"),
 }
 
 # A service's broker user is named after it: `room`, or `room.<anything>` for a further account of the same
@@ -142,3 +144,16 @@ class RoomRpc:
         """Removes a person from a room for moderation; False when they were not in it."""
         return self.transport.call("room", "remove_person", room_slug=room_slug, person_id=person_id,
                                    moderator_id=moderator_id, reason=reason)
+
+
+class CourseRpc:
+    """course's RPCs for other services."""
+
+    def __init__(self, transport: RpcTransport):
+        self.transport = transport
+
+    def remove_post(self, post_id: str, moderator_id: str, reason: str = "") -> dict:
+        """Removes a course post for moderation (idempotent); errors.NotFound for none. The post as it now stands
+        (`state` removed, or deleted when its author took it down first)."""
+        return self.transport.call("course", "remove_post", post_id=post_id, moderator_id=moderator_id,
+                                   reason=reason)

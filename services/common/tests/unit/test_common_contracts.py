@@ -61,6 +61,19 @@ def test_a_posts_original_body_is_sent_only_when_automod_masked_it(event_type):
     assert room.parse(examples.published("room", masked, 2)).payload == masked
 
 
+@pytest.mark.parametrize("event_type", ["report_filed", "page_sent", "crisis_flagged"])
+def test_a_course_post_is_named_at_its_courses_place_and_a_rooms_events_are_as_before(event_type):
+    """Issue 15: moderation's events about a course post carry the course's place where a room's slug goes (the
+    longest course slug fits) and name the course; a room's leave `course_slug` out, as they always did."""
+    for_room = examples.payload("moderation", event_type)
+    assert "course_slug" not in for_room.data() and for_room.course_slug is None
+    course_slug = "c" * 64
+    for_post = examples.payload("moderation", event_type, room_slug=moderation.course_place(course_slug),
+                                course_slug=course_slug)
+    assert moderation.parse(examples.published("moderation", for_post, 2)).payload == for_post
+    assert moderation.course_of(for_post.room_slug) == course_slug and moderation.course_of(examples.ROOM) is None
+
+
 def test_a_reader_ignores_keys_the_contract_does_not_name_yet():
     envelope = examples.envelope("moderation", "sanction_lifted")
     envelope["data"]["lifted_by"] = examples.OTHER

@@ -6,6 +6,7 @@ from hearth_common.rpc_client import RpcUnavailable
 from hearth_common.service_rpc import (
     LOCAL_CALLER,
     RPC_CALLERS,
+    CourseRpc,
     IdentityRpc,
     RoomRpc,
     may_call,
@@ -43,7 +44,8 @@ def test_the_local_user_or_no_user_id_is_the_local_caller_only_where_allowed():
 
 def test_the_table_decides_which_service_calls_which_rpc():
     assert may_call("moderation", "room.remove_message") and may_call("moderation", "room.remove_person")
-    assert may_call("course", "identity.award_badge") and may_call("identity", "room.get_room")
+    assert may_call("course", "room.replay_events") and may_call("identity", "room.get_room")
+    assert not may_call("course", "identity.award_badge")  # identity awards on course_completed instead
     assert not may_call("room", "identity.award_badge")
     assert not may_call("moderation", "identity.award_badge")
     assert not may_call("course", "identity.revoke_badge")
@@ -123,3 +125,11 @@ def test_the_local_caller_is_let_in_only_by_a_worker_on_the_local_brokers_own_us
     assert local_callers_allowed(False, "room") is False
     assert local_callers_allowed(True, "room") is False  # a deployment: the setting is refused, loudly
     assert "HEARTH_RPC_LOCAL_CALLER ignored" in caplog.text
+
+
+def test_course_rpc_sends_remove_post_which_moderation_may_call():
+    transport = Transport(result={"post_id": "p1", "state": "removed"})
+    assert CourseRpc(transport).remove_post("p1", "mod1", "rule 3") == {"post_id": "p1", "state": "removed"}
+    assert transport.calls == [("course", "remove_post", {"post_id": "p1", "moderator_id": "mod1",
+                                                          "reason": "rule 3"})]
+    assert may_call("moderation", "course.remove_post") and not may_call("room", "course.remove_post")

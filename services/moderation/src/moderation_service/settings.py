@@ -14,6 +14,7 @@ class Settings(ServiceSettings):
     room_rpc_timeout_seconds: float
     page_escalation: dt.timedelta = dt.timedelta(minutes=2)
     page_poll_seconds: float = 0.5
+    course_rpc_timeout_seconds: float = 5.0
 
 
 def load() -> Settings:
@@ -24,4 +25,5 @@ def load() -> Settings:
         room_rpc_timeout_seconds=env_float("MODERATION_ROOM_RPC_TIMEOUT_SECONDS", 5.0),
         page_escalation=dt.timedelta(seconds=env_float("MODERATION_PAGE_ESCALATION_SECONDS", 120.0)),
         page_poll_seconds=env_float("MODERATION_PAGE_POLL_SECONDS", 0.5),
+        course_rpc_timeout_seconds=env_float("MODERATION_COURSE_RPC_TIMEOUT_SECONDS", 5.0),
     )

@@ -51,6 +51,7 @@ LEAST_ROLE = {
     "ListReportReasons": MEMBER,
     "ReportMessage": MEMBER,
     "ReportPerson": MEMBER,
+    "ReportCoursePost": MEMBER,  # a post in the reporter's own course section
     "ListQueue": MODERATOR,
     "GetCase": MODERATOR,
     "DecideCase": MODERATOR,
@@ -112,6 +113,7 @@ VALUES = {
     "person_id": lambda ids: ids.subject,
     "person_ids": lambda ids: [ids.subject, ids.reporter],
     "message_id": lambda ids: ids.message,
+    "post_id": lambda ids: ids.post,
     "case_id": lambda ids: ids.case,
     "warning_id": lambda ids: ids.warning,
     "sanction_id": lambda ids: ids.sanction,
@@ -173,6 +175,7 @@ class Ids:
     sanction: str
     page: str
     rule: str
+    post: str = ""  # the reporter's course post (adult section)
     appeal: str = ""
     appealable_warning: str = ""  # a second warning, left for FileAppeal (VoidWarning voids the first earlier)
     ladder: pb.Ladder = None
@@ -226,6 +229,9 @@ def ids(services, stub):
     found = Ids(admin=admin, moderator=moderator, other_moderator=other, subject=subject, reporter=reporter,
                 member=member, message=message, case=case["id"], warning=warning["id"], sanction=mute["id"],
                 page=page["page_id"], rule=rule["rule"]["id"])
+    # another author's post: its report opens its own case (a course is no room's moderator's, and the room's
+    # moderator must still act on the subject's case)
+    found.post = world.course_post(reporter, "a post in the course")
     found.appealable_warning = sanctions.issue_warning(moderator, subject, "spam", room_slug=ROOM)["id"]
     found.appeal = stub.FileAppeal(pb.FileAppealRequest(subject_kind="sanction", subject_id=mute["id"],
                                                         text="I was not flooding"),

@@ -16,7 +16,7 @@ from hearth_common.outbox import event_exchange
 from moderation_service.adapters import orm
 from moderation_service.adapters.repository import uow_factory
 from moderation_service.service_layer.sanctions import SESSION_EVENTS
-from moderation_service.service_layer.services import ROOM_EVENTS, ModerationService
+from moderation_service.service_layer.services import COURSE_EVENTS, ROOM_EVENTS, ModerationService
 
 ROOM = "anxiety-support"
 
@@ -31,10 +31,11 @@ def count(engine, table):
         return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
 
 
-def test_the_worker_binds_identitys_events_and_only_the_room_events_it_keeps(moderation_worker_module):
+def test_the_worker_binds_identitys_events_and_only_the_room_and_course_events_it_keeps(moderation_worker_module):
     bound = {(c["exchange"], c["routing_key"]) for c in event_consumers(moderation_worker_module.ModerationWorker)}
     assert bound == ({("identity.events", t) for t in identity_contract.EVENT_TYPES}
-                     | {("room.events", t) for t in ROOM_EVENTS + SESSION_EVENTS})
+                     | {("room.events", t) for t in ROOM_EVENTS + SESSION_EVENTS}
+                     | {("course.events", t) for t in COURSE_EVENTS})
 
 
 def test_events_build_the_read_models_once_and_a_report_is_published(worker, amqp_uri, clean_engine):

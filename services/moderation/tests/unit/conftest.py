@@ -603,6 +603,24 @@ class FakeRoom:
         return True
 
 
+class FakeCourse:
+    """course's calls: records each removal; a post id in `gone` is one course does not have (NotFound); `down`
+    makes every call fail as an unanswered RPC does."""
+
+    def __init__(self):
+        self.removed: list[tuple[str, str, str]] = []
+        self.gone: set[str] = set()
+        self.down = False
+
+    def remove_post(self, post_id: str, moderator_id: str, reason: str = "") -> dict:
+        if self.down:
+            raise ConnectionError("course did not answer")
+        if post_id in self.gone:
+            raise errors.NotFound(f"no post {post_id}")
+        self.removed.append((post_id, moderator_id, reason))
+        return {"post_id": post_id, "removed": True}
+
+
 @pytest.fixture
 def db() -> InMemoryDatabase:
     return InMemoryDatabase(TABLES + AUTOMOD_TABLES, CONSTRAINTS)
@@ -616,6 +634,11 @@ def clock() -> FakeClock:
 @pytest.fixture
 def room() -> FakeRoom:
     return FakeRoom()
+
+
+@pytest.fixture
+def course() -> FakeCourse:
+    return FakeCourse()
 
 
 @pytest.fixture
@@ -634,8 +657,8 @@ def audit_log(uow_factory, clock) -> AuditLogQueries:
 
 
 @pytest.fixture
-def runner(uow_factory, room, clock) -> RoomActionRunner:
-    return RoomActionRunner(uow_factory, room, clock=clock)
+def runner(uow_factory, room, clock, course) -> RoomActionRunner:
+    return RoomActionRunner(uow_factory, room, clock=clock, course=course)
 
 
 @pytest.fixture

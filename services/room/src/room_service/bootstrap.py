@@ -8,8 +8,10 @@ from hearth_common.outbox import OutboxRelay
 from room_service.adapters import orm
 from room_service.adapters.repository import SOURCE, uow_factory
 from room_service.service_layer.conversation import Conversation
+from room_service.service_layer.scripts import Scripts
 from room_service.service_layer.services import RoomService
 from room_service.service_layer.sessions import Sessions
+from room_service.service_layer.timeline import Transactions
 from room_service.settings import Settings
 
 
@@ -30,7 +32,12 @@ def build_conversation(settings: Settings, engine=None, live=None, pool_size: in
         live=live,
         presence_timeout=dt.timedelta(seconds=settings.presence_timeout_seconds),
     )
-    return conversation, Sessions(conversation)
+    return conversation, Sessions(conversation, settings.hosting_quota_minutes)
+
+
+def build_scripts(settings: Settings, engine=None) -> Scripts:
+    """The script library alone (room-migrate seeds it)."""
+    return Scripts(Transactions(uow_factory(engine or make_engine(settings.database_url))))
 
 
 def build_relay(settings: Settings, engine=None) -> OutboxRelay:

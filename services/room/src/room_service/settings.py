@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 from hearth_common.settings import ServiceSettings, env_float, env_str
+from room_service.domain import hosting
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -13,6 +15,9 @@ class Settings(ServiceSettings):
     live_sweep_seconds: float
     grpc_keepalive_seconds: float
     session_sweep_seconds: float
+    # Minutes a leader hosts per team a month, by (cohort, kind): domain/hosting.py says what a team is.
+    hosting_quota_minutes: Mapping[tuple[str, str], int] = dataclasses.field(
+        default_factory=lambda: dict(hosting.DEFAULT_QUOTA_MINUTES))
 
 
 def load() -> Settings:
@@ -26,4 +31,6 @@ def load() -> Settings:
         live_sweep_seconds=env_float("ROOM_LIVE_SWEEP_SECONDS", 1.0),
         grpc_keepalive_seconds=env_float("ROOM_GRPC_KEEPALIVE_SECONDS", 20.0),
         session_sweep_seconds=env_float("ROOM_SESSION_SWEEP_SECONDS", 60.0),
+        hosting_quota_minutes=hosting.parse_quotas(env_str(
+            "ROOM_HOSTING_QUOTA_MINUTES", hosting.format_quotas(hosting.DEFAULT_QUOTA_MINUTES))),
     )

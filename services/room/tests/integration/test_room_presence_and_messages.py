@@ -604,6 +604,22 @@ def test_hearts_are_counted_once_per_person(w):
     assert seen_by[ann]["hearts"] == seen_by[bob]["hearts"] == 1
     assert seen_by[ann]["hearted_by_me"] is True and seen_by[bob]["hearted_by_me"] is False
     assert [i["data"]["hearts"] for i in timeline(w.engine, LOUNGE) if i["kind"] == "hearts_changed"] == [1, 2, 1]
+    # each new heart, and only a new one, wrote message_hearted to the outbox with the count it made
+    assert [(e["hearted_by"], e["hearts"]) for e in outbox(w.engine, "message_hearted")] == [(ann, 1), (bob, 2)]
+
+
+def test_a_refused_heart_writes_nothing(w):
+    author, ann = (register(w.rooms) for _ in range(2))
+    for person in (author, ann):
+        w.conv.join(person, LOUNGE)
+    message = w.conv.post(author, LOUNGE, "a good day")
+    with pytest.raises(errors.OwnMessage):
+        w.conv.heart(author, message["message_id"], True)
+    w.conv.delete(author, message["message_id"])
+    with pytest.raises(msgs.MessageDeleted):
+        w.conv.heart(ann, message["message_id"], True)
+    assert outbox(w.engine, "message_hearted") == []
+    assert [i for i in timeline(w.engine, LOUNGE) if i["kind"] == "hearts_changed"] == []
 
 
 def test_people_edit_and_delete_only_their_own_messages(w):
@@ -763,9 +779,9 @@ def test_history_shows_each_message_as_its_last_change_left_it(w):
     w.clock.advance(seconds=5, microseconds=123456)  # times with a fraction survive the page's JSON
     edited = w.conv.edit(author, first["message_id"], "hello again @sam_river")
     deleted = w.conv.delete(author, gone["message_id"])
-    w.conv.heart(sam, reply["message_id"], True)
+    w.conv.heart(author, reply["message_id"], True)
     expected = [edited, reply | {"hearts": 1}, deleted]
-    for viewer, hearted in ((sam, [False, True, False]), (author, [False, False, False])):
+    for viewer, hearted in ((author, [False, True, False]), (sam, [False, False, False])):
         shown = w.conv.history(viewer, LOUNGE)["messages"]
         assert shown == [m | {"hearted_by_me": h} for m, h in zip(expected, hearted)]
     assert w.conv.history(sam, LOUNGE, after_seq=0)["messages"] == w.conv.history(sam, LOUNGE)["messages"]

@@ -29,12 +29,15 @@ from hearth_common.fakes import (
 )
 from room_service.domain.automod import RECENT_LIMIT, StoredRuleSet
 from room_service.domain.grants import CohortGrant
+from room_service.domain.hosting import HostedSession
 from room_service.domain.messages import Message
 from room_service.domain.notices import Notice
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Room
 from room_service.domain.sanctions import Sanction
+from room_service.domain.scripts import ANY_AUDIENCE, Script
 from room_service.domain.sessions import Session
+from room_service.seed import STARTER_SCRIPTS
 from room_service.service_layer.conversation import Conversation
 from room_service.service_layer.services import RoomService
 from room_service.service_layer.sessions import Sessions
@@ -49,7 +52,7 @@ from room_service.service_layer.unit_of_work import (
 )
 
 TABLES = ("rooms", "people", "streams", "timeline", "members", "messages", "hearts", "paces", "sanctions",
-          "cohort_grants", "sessions", "attendance", "hands", "notices", "automod_rule_set", INBOX_TABLE,
+          "cohort_grants", "sessions", "attendance", "hands", "notices", "automod_rule_set", "scripts", INBOX_TABLE,
           IDEMPOTENCY_TABLE)
 
 
@@ -439,6 +442,39 @@ class FakeSessionsRepository(FakeRepository):
         seen = [(at, pid) for (sid, pid), at in self._rows("attendance").items() if sid == session_id]
         return [pid for _, pid in sorted(seen)]
 
+    def hosted_by(self, leader_id: str, since: dt.datetime, until: dt.datetime) -> list[HostedSession]:
+        found = []
+        for s in self._rows("sessions").values():
+            if s.leader_id != leader_id or s.status != "ended" or not (s.started_at < until and s.ended_at > since):
+                continue
+            room = self._get("rooms", s.room_slug)
+            others = sum(1 for sid, pid in self._rows("attendance") if sid == s.session_id and pid != leader_id)
+            found.append(HostedSession(s.session_id, s.room_slug, room.topic if room else "", s.topic, s.started_at,
+                                       s.ended_at, others, s.script_id))
+        return sorted(found, key=lambda h: (h.started_at, h.session_id))
+
+
+class FakeScriptsRepository(FakeRepository):
+    def get(self, script_id: str) -> Script | None:
+        return self._get("scripts", script_id)
+
+    def list(self, session_type: str | None, cohort: str | None) -> list[Script]:
+        found = [s for s in self._rows("scripts").values()
+                 if (session_type is None or s.session_type == session_type)
+                 and (cohort is None or s.audience_cohort in (cohort, ANY_AUDIENCE))]
+        return copy.deepcopy(sorted(found, key=lambda s: (s.title, s.script_id)))
+
+    def put(self, script: Script) -> bool:
+        created = script.script_id not in self._rows("scripts")
+        self._put("scripts", script.script_id, script)
+        return created
+
+    def add_if_missing(self, script: Script) -> bool:
+        if script.script_id in self._rows("scripts"):
+            return False
+        self._put("scripts", script.script_id, script)
+        return True
+
 
 class FakeHandsRepository(FakeRepository):
     def list(self, slug: str) -> list[tuple[str, dt.datetime]]:
@@ -519,6 +555,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.hands = FakeHandsRepository(self)
         self.notices = FakeNoticesRepository(self)
         self.automod = FakeAutomodRepository(self)
+        self.scripts = FakeScriptsRepository(self)
         self.idempotency = FakeIdempotencyRecords(self)
 
 
@@ -526,6 +563,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
 def db() -> FakeDatabase:
     db = FakeDatabase()
     db.tables["rooms"] = {room.slug: copy.deepcopy(room) for room in ROOMS}
+    db.tables["scripts"] = {script.script_id: copy.deepcopy(script) for script in STARTER_SCRIPTS}
     return db
 
 

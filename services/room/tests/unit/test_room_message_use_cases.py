@@ -213,45 +213,79 @@ class TestDelete:
 
 
 class TestHearts:
-    def test_a_heart_is_given_and_taken_back_idempotently(self, conv, sam, identity, db, published):
-        kim = identity.register("kim")
-        conv.join(kim, LOUNGE)
+    @pytest.fixture
+    def kim(self, conv, identity):
+        """Another member in the lounge, who hearts sam's messages."""
+        person = identity.register("kim")
+        conv.join(person, LOUNGE)
+        return person
+
+    def test_a_heart_is_given_once_per_person_and_announced_once(self, conv, sam, kim, db, published):
         posted = conv.post(sam, LOUNGE, "good news")
         events = len(published)
         assert conv.heart(kim, posted["message_id"], True)["hearts"] == 1
         again = conv.heart(kim, posted["message_id"], True)
         assert again["hearts"] == 1 and again["hearted_by_me"]
         assert [i["data"]["hearts"] for i in db.timeline(LOUNGE) if i["kind"] == "hearts_changed"] == [1]
-        assert conv.heart(kim, posted["message_id"], False)["hearts"] == 0
-        assert len(published) == events  # hearts are timeline items, not events
+        [hearted] = published[events:]
+        assert hearted.type == "message_hearted"
+        assert hearted.data | {"hearted_at": None} == {
+            "room_slug": LOUNGE, "message_id": posted["message_id"], "author_id": sam, "hearted_by": kim,
+            "hearts": 1, "hearted_at": None}
 
-    def test_hearts_are_paced_a_burst_of_ten_then_one_a_second(self, conv, sam, clock, refused):
+    def test_taking_a_heart_back_counts_down_and_announces_nothing(self, conv, sam, kim, published):
+        posted = conv.post(sam, LOUNGE, "good news")
+        conv.heart(kim, posted["message_id"], True)
+        events = len(published)
+        taken = conv.heart(kim, posted["message_id"], False)
+        assert taken["hearts"] == 0 and not taken["hearted_by_me"]
+        assert conv.heart(kim, posted["message_id"], False)["hearts"] == 0
+        assert len(published) == events
+
+    def test_the_count_is_of_distinct_people(self, conv, sam, kim, identity):
+        lee = identity.register("lee")
+        conv.join(lee, LOUNGE)
+        posted = conv.post(sam, LOUNGE, "good news")
+        conv.heart(kim, posted["message_id"], True)
+        assert conv.heart(lee, posted["message_id"], True)["hearts"] == 2
+
+    def test_nobody_hearts_their_own_message(self, conv, sam, refused):
+        posted = conv.post(sam, LOUNGE, "proud of myself")
+        with refused(errors.OwnMessage, match="your own message"):
+            conv.heart(sam, posted["message_id"], True)
+
+    def test_hearts_are_paced_a_burst_of_ten_then_one_a_second(self, conv, sam, kim, clock, refused):
         ids = []
         for i in range(msgs.HEART_BURST + 1):
             # distinct words: automod reads "m1" and "m2" alike, and a third repeat in 2 minutes is spam
             ids.append(conv.post(sam, LOUNGE, f"thanks {WORDS[i]}")["message_id"])
             clock.advance(seconds=3)  # within the posting rate, and no flood for automod (6 in 10 s)
         for message_id in ids[:msgs.HEART_BURST]:
-            conv.heart(sam, message_id, True)
+            conv.heart(kim, message_id, True)
         with refused(msgs.PostingTooFast, match="giving hearts too fast") as caught:
-            conv.heart(sam, ids[10], True)
+            conv.heart(kim, ids[10], True)
         assert caught.value.retry_after_seconds == pytest.approx(1.0)
         clock.advance(seconds=1)
-        conv.heart(sam, ids[10], True)
+        conv.heart(kim, ids[10], True)
 
-    def test_a_repeated_heart_changes_nothing_and_is_not_paced(self, conv, sam):
+    def test_a_repeated_heart_changes_nothing_and_is_not_paced(self, conv, sam, kim):
         posted = conv.post(sam, LOUNGE, "once")
         for _ in range(msgs.HEART_BURST + 5):
-            assert conv.heart(sam, posted["message_id"], True)["hearts"] == 1
+            assert conv.heart(kim, posted["message_id"], True)["hearts"] == 1
 
-    def test_only_members_heart_and_not_deleted_messages(self, conv, sam, identity, refused):
+    def test_only_members_heart(self, conv, sam, identity, refused):
         outsider = identity.register("outsider")
         posted = conv.post(sam, LOUNGE, "hi")
         with refused(errors.NotInRoom):
             conv.heart(outsider, posted["message_id"], True)
-        conv.delete(sam, posted["message_id"])
-        with refused(msgs.MessageDeleted):
-            conv.heart(sam, posted["message_id"], True)
+
+    def test_no_heart_on_a_deleted_or_removed_message(self, conv, sam, kim, moderator, refused):
+        deleted, removed = conv.post(sam, LOUNGE, "hi"), conv.post(sam, LOUNGE, "hello there")
+        conv.delete(sam, deleted["message_id"])
+        conv.delete(moderator, removed["message_id"], moderator=True, reason="off topic")
+        for message in (deleted, removed):
+            with refused(msgs.MessageDeleted, match="takes no hearts"):
+                conv.heart(kim, message["message_id"], True)
 
 
 class TestHistory:

@@ -34,7 +34,7 @@ class TestSchedule:
         assert session | {"session_id": None} == {
             "session_id": None, "room_slug": LOUNGE, "topic": "Evening check-in", "leader_id": leader,
             "kind": "scheduled", "status": "scheduled", "starts_at": IN_AN_HOUR, "duration_minutes": 60,
-            "started_at": None, "ended_at": None}
+            "started_at": None, "ended_at": None, "script_id": None}
         item = db.timeline(LOUNGE)[-1]
         assert item["kind"] == "session_scheduled" and item["data"]["starts_at"] == IN_AN_HOUR.isoformat()
         assert len(published) == events  # announced when it starts

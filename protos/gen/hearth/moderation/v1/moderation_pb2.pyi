@@ -20,7 +20,7 @@ class ReportReason(_message.Message):
     def __init__(self, reason: _Optional[str] = ..., description: _Optional[str] = ..., severity: _Optional[float] = ...) -> None: ...
 
 class Report(_message.Message):
-    __slots__ = ("id", "room_slug", "subject_id", "message_id", "reason", "note", "filed_at", "outcome")
+    __slots__ = ("id", "room_slug", "subject_id", "message_id", "reason", "note", "filed_at", "outcome", "course_slug", "discussion_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -29,6 +29,8 @@ class Report(_message.Message):
     NOTE_FIELD_NUMBER: _ClassVar[int]
     FILED_AT_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    COURSE_SLUG_FIELD_NUMBER: _ClassVar[int]
+    DISCUSSION_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     room_slug: str
     subject_id: str
@@ -37,7 +39,9 @@ class Report(_message.Message):
     note: str
     filed_at: _timestamp_pb2.Timestamp
     outcome: str
-    def __init__(self, id: _Optional[str] = ..., room_slug: _Optional[str] = ..., subject_id: _Optional[str] = ..., message_id: _Optional[str] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ..., filed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., outcome: _Optional[str] = ...) -> None: ...
+    course_slug: str
+    discussion_id: str
+    def __init__(self, id: _Optional[str] = ..., room_slug: _Optional[str] = ..., subject_id: _Optional[str] = ..., message_id: _Optional[str] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ..., filed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., outcome: _Optional[str] = ..., course_slug: _Optional[str] = ..., discussion_id: _Optional[str] = ...) -> None: ...
 
 class ReviewedReport(_message.Message):
     __slots__ = ("report", "reporter_id", "reporter_accuracy", "message_body")
@@ -66,7 +70,7 @@ class Subject(_message.Message):
     def __init__(self, person_id: _Optional[str] = ..., username: _Optional[str] = ..., kind: _Optional[str] = ..., cohort: _Optional[str] = ..., upheld_cases: _Optional[int] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("id", "subject", "status", "opened_at", "priority", "reporter_count", "reasons", "room_slugs", "reports", "decision", "decided_by", "decided_at", "note", "removed_message_ids", "hidden_message_ids")
+    __slots__ = ("id", "subject", "status", "opened_at", "priority", "reporter_count", "reasons", "room_slugs", "reports", "decision", "decided_by", "decided_at", "note", "removed_message_ids", "hidden_message_ids", "course_slugs")
     ID_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +86,7 @@ class Case(_message.Message):
     NOTE_FIELD_NUMBER: _ClassVar[int]
     REMOVED_MESSAGE_IDS_FIELD_NUMBER: _ClassVar[int]
     HIDDEN_MESSAGE_IDS_FIELD_NUMBER: _ClassVar[int]
+    COURSE_SLUGS_FIELD_NUMBER: _ClassVar[int]
     id: str
     subject: Subject
     status: str
@@ -97,7 +102,8 @@ class Case(_message.Message):
     note: str
     removed_message_ids: _containers.RepeatedScalarFieldContainer[str]
     hidden_message_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., subject: _Optional[_Union[Subject, _Mapping]] = ..., status: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., priority: _Optional[float] = ..., reporter_count: _Optional[int] = ..., reasons: _Optional[_Iterable[str]] = ..., room_slugs: _Optional[_Iterable[str]] = ..., reports: _Optional[_Iterable[_Union[ReviewedReport, _Mapping]]] = ..., decision: _Optional[str] = ..., decided_by: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., note: _Optional[str] = ..., removed_message_ids: _Optional[_Iterable[str]] = ..., hidden_message_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    course_slugs: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., subject: _Optional[_Union[Subject, _Mapping]] = ..., status: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., priority: _Optional[float] = ..., reporter_count: _Optional[int] = ..., reasons: _Optional[_Iterable[str]] = ..., room_slugs: _Optional[_Iterable[str]] = ..., reports: _Optional[_Iterable[_Union[ReviewedReport, _Mapping]]] = ..., decision: _Optional[str] = ..., decided_by: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., note: _Optional[str] = ..., removed_message_ids: _Optional[_Iterable[str]] = ..., hidden_message_ids: _Optional[_Iterable[str]] = ..., course_slugs: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ListReportReasonsRequest(_message.Message):
     __slots__ = ()
@@ -142,6 +148,24 @@ class ReportPersonRequest(_message.Message):
     def __init__(self, room_slug: _Optional[str] = ..., person_id: _Optional[str] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class ReportPersonResponse(_message.Message):
+    __slots__ = ("report",)
+    REPORT_FIELD_NUMBER: _ClassVar[int]
+    report: Report
+    def __init__(self, report: _Optional[_Union[Report, _Mapping]] = ...) -> None: ...
+
+class ReportCoursePostRequest(_message.Message):
+    __slots__ = ("post_id", "reason", "note", "idempotency_key")
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    post_id: str
+    reason: str
+    note: str
+    idempotency_key: str
+    def __init__(self, post_id: _Optional[str] = ..., reason: _Optional[str] = ..., note: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class ReportCoursePostResponse(_message.Message):
     __slots__ = ("report",)
     REPORT_FIELD_NUMBER: _ClassVar[int]
     report: Report
@@ -744,7 +768,7 @@ class ReferResponse(_message.Message):
     def __init__(self, heard: _Optional[_Union[CallHeard, _Mapping]] = ...) -> None: ...
 
 class Page(_message.Message):
-    __slots__ = ("id", "seq", "kind", "reason", "room_slug", "cohort", "subject_id", "message_id", "excerpt", "caller_id", "note", "created_at", "stage", "stage_at", "recipient_ids", "acknowledged_by", "acknowledged_at")
+    __slots__ = ("id", "seq", "kind", "reason", "room_slug", "cohort", "subject_id", "message_id", "excerpt", "caller_id", "note", "created_at", "stage", "stage_at", "recipient_ids", "acknowledged_by", "acknowledged_at", "course_slug")
     ID_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -762,6 +786,7 @@ class Page(_message.Message):
     RECIPIENT_IDS_FIELD_NUMBER: _ClassVar[int]
     ACKNOWLEDGED_BY_FIELD_NUMBER: _ClassVar[int]
     ACKNOWLEDGED_AT_FIELD_NUMBER: _ClassVar[int]
+    COURSE_SLUG_FIELD_NUMBER: _ClassVar[int]
     id: str
     seq: int
     kind: str
@@ -779,7 +804,8 @@ class Page(_message.Message):
     recipient_ids: _containers.RepeatedScalarFieldContainer[str]
     acknowledged_by: str
     acknowledged_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[str] = ..., reason: _Optional[str] = ..., room_slug: _Optional[str] = ..., cohort: _Optional[str] = ..., subject_id: _Optional[str] = ..., message_id: _Optional[str] = ..., excerpt: _Optional[str] = ..., caller_id: _Optional[str] = ..., note: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stage: _Optional[str] = ..., stage_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    course_slug: str
+    def __init__(self, id: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[str] = ..., reason: _Optional[str] = ..., room_slug: _Optional[str] = ..., cohort: _Optional[str] = ..., subject_id: _Optional[str] = ..., message_id: _Optional[str] = ..., excerpt: _Optional[str] = ..., caller_id: _Optional[str] = ..., note: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stage: _Optional[str] = ..., stage_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ..., acknowledged_by: _Optional[str] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., course_slug: _Optional[str] = ...) -> None: ...
 
 class ListPagesRequest(_message.Message):
     __slots__ = ("open_only", "limit")

@@ -51,6 +51,11 @@ class ModerationServiceStub:
                 request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportPersonRequest.SerializeToString,
                 response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportPersonResponse.FromString,
                 _registered_method=True)
+        self.ReportCoursePost = channel.unary_unary(
+                '/hearth.moderation.v1.ModerationService/ReportCoursePost',
+                request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportCoursePostRequest.SerializeToString,
+                response_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportCoursePostResponse.FromString,
+                _registered_method=True)
         self.ListQueue = channel.unary_unary(
                 '/hearth.moderation.v1.ModerationService/ListQueue',
                 request_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListQueueRequest.SerializeToString,
@@ -242,6 +247,15 @@ class ModerationServiceServicer:
 
     def ReportPerson(self, request, context):
         """Reports a person in a room both are in (or were in during the last day); refused as ReportMessage is.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReportCoursePost(self, request, context):
+        """Reports a course post (and so its author), as ReportMessage reports a room message: the same reasons, pace
+        and one case per person. The reporter is of the post's course section (cohort): FAILED_PRECONDITION
+        otherwise; NOT_FOUND for a post moderation does not know; not one's own post.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -541,6 +555,11 @@ def add_ModerationServiceServicer_to_server(servicer, server):
                     request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportPersonRequest.FromString,
                     response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportPersonResponse.SerializeToString,
             ),
+            'ReportCoursePost': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReportCoursePost,
+                    request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportCoursePostRequest.FromString,
+                    response_serializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportCoursePostResponse.SerializeToString,
+            ),
             'ListQueue': grpc.unary_unary_rpc_method_handler(
                     servicer.ListQueue,
                     request_deserializer=hearth_dot_moderation_dot_v1_dot_moderation__pb2.ListQueueRequest.FromString,
@@ -790,6 +809,33 @@ class ModerationService:
             '/hearth.moderation.v1.ModerationService/ReportPerson',
             hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportPersonRequest.SerializeToString,
             hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportPersonResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReportCoursePost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.moderation.v1.ModerationService/ReportCoursePost',
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportCoursePostRequest.SerializeToString,
+            hearth_dot_moderation_dot_v1_dot_moderation__pb2.ReportCoursePostResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -525,7 +525,7 @@ class SetSlowModeResponse(_message.Message):
     def __init__(self, seconds: _Optional[int] = ...) -> None: ...
 
 class SupportSession(_message.Message):
-    __slots__ = ("session_id", "room_slug", "topic", "leader_id", "kind", "status", "starts_at", "duration_minutes", "started_at", "ended_at", "attendee_ids", "duration_seconds")
+    __slots__ = ("session_id", "room_slug", "topic", "leader_id", "kind", "status", "starts_at", "duration_minutes", "started_at", "ended_at", "attendee_ids", "duration_seconds", "script_id")
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
@@ -538,6 +538,7 @@ class SupportSession(_message.Message):
     ENDED_AT_FIELD_NUMBER: _ClassVar[int]
     ATTENDEE_IDS_FIELD_NUMBER: _ClassVar[int]
     DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    SCRIPT_ID_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     room_slug: str
     topic: str
@@ -550,21 +551,24 @@ class SupportSession(_message.Message):
     ended_at: _timestamp_pb2.Timestamp
     attendee_ids: _containers.RepeatedScalarFieldContainer[str]
     duration_seconds: int
-    def __init__(self, session_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., topic: _Optional[str] = ..., leader_id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., starts_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attendee_ids: _Optional[_Iterable[str]] = ..., duration_seconds: _Optional[int] = ...) -> None: ...
+    script_id: str
+    def __init__(self, session_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., topic: _Optional[str] = ..., leader_id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[str] = ..., starts_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attendee_ids: _Optional[_Iterable[str]] = ..., duration_seconds: _Optional[int] = ..., script_id: _Optional[str] = ...) -> None: ...
 
 class ScheduleSessionRequest(_message.Message):
-    __slots__ = ("slug", "topic", "starts_at", "duration_minutes", "idempotency_key")
+    __slots__ = ("slug", "topic", "starts_at", "duration_minutes", "idempotency_key", "script_id")
     SLUG_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
     STARTS_AT_FIELD_NUMBER: _ClassVar[int]
     DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    SCRIPT_ID_FIELD_NUMBER: _ClassVar[int]
     slug: str
     topic: str
     starts_at: _timestamp_pb2.Timestamp
     duration_minutes: int
     idempotency_key: str
-    def __init__(self, slug: _Optional[str] = ..., topic: _Optional[str] = ..., starts_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+    script_id: str
+    def __init__(self, slug: _Optional[str] = ..., topic: _Optional[str] = ..., starts_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., idempotency_key: _Optional[str] = ..., script_id: _Optional[str] = ...) -> None: ...
 
 class ScheduleSessionResponse(_message.Message):
     __slots__ = ("session",)
@@ -599,16 +603,18 @@ class StartSessionResponse(_message.Message):
     def __init__(self, session: _Optional[_Union[SupportSession, _Mapping]] = ...) -> None: ...
 
 class StartUnplannedSessionRequest(_message.Message):
-    __slots__ = ("slug", "topic", "duration_minutes", "idempotency_key")
+    __slots__ = ("slug", "topic", "duration_minutes", "idempotency_key", "script_id")
     SLUG_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
     DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    SCRIPT_ID_FIELD_NUMBER: _ClassVar[int]
     slug: str
     topic: str
     duration_minutes: int
     idempotency_key: str
-    def __init__(self, slug: _Optional[str] = ..., topic: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+    script_id: str
+    def __init__(self, slug: _Optional[str] = ..., topic: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., idempotency_key: _Optional[str] = ..., script_id: _Optional[str] = ...) -> None: ...
 
 class StartUnplannedSessionResponse(_message.Message):
     __slots__ = ("session",)
@@ -777,3 +783,129 @@ class ListCohortGrantsResponse(_message.Message):
     GRANTS_FIELD_NUMBER: _ClassVar[int]
     grants: _containers.RepeatedCompositeFieldContainer[CohortGrant]
     def __init__(self, grants: _Optional[_Iterable[_Union[CohortGrant, _Mapping]]] = ...) -> None: ...
+
+class Script(_message.Message):
+    __slots__ = ("script_id", "session_type", "audience_cohort", "title", "opening", "prompts", "closing", "updated_by", "updated_at")
+    SCRIPT_ID_FIELD_NUMBER: _ClassVar[int]
+    SESSION_TYPE_FIELD_NUMBER: _ClassVar[int]
+    AUDIENCE_COHORT_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    OPENING_FIELD_NUMBER: _ClassVar[int]
+    PROMPTS_FIELD_NUMBER: _ClassVar[int]
+    CLOSING_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_BY_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    script_id: str
+    session_type: str
+    audience_cohort: str
+    title: str
+    opening: str
+    prompts: _containers.RepeatedScalarFieldContainer[str]
+    closing: str
+    updated_by: str
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, script_id: _Optional[str] = ..., session_type: _Optional[str] = ..., audience_cohort: _Optional[str] = ..., title: _Optional[str] = ..., opening: _Optional[str] = ..., prompts: _Optional[_Iterable[str]] = ..., closing: _Optional[str] = ..., updated_by: _Optional[str] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListScriptsRequest(_message.Message):
+    __slots__ = ("session_type", "cohort")
+    SESSION_TYPE_FIELD_NUMBER: _ClassVar[int]
+    COHORT_FIELD_NUMBER: _ClassVar[int]
+    session_type: str
+    cohort: str
+    def __init__(self, session_type: _Optional[str] = ..., cohort: _Optional[str] = ...) -> None: ...
+
+class ListScriptsResponse(_message.Message):
+    __slots__ = ("scripts",)
+    SCRIPTS_FIELD_NUMBER: _ClassVar[int]
+    scripts: _containers.RepeatedCompositeFieldContainer[Script]
+    def __init__(self, scripts: _Optional[_Iterable[_Union[Script, _Mapping]]] = ...) -> None: ...
+
+class GetScriptRequest(_message.Message):
+    __slots__ = ("script_id",)
+    SCRIPT_ID_FIELD_NUMBER: _ClassVar[int]
+    script_id: str
+    def __init__(self, script_id: _Optional[str] = ...) -> None: ...
+
+class GetScriptResponse(_message.Message):
+    __slots__ = ("script",)
+    SCRIPT_FIELD_NUMBER: _ClassVar[int]
+    script: Script
+    def __init__(self, script: _Optional[_Union[Script, _Mapping]] = ...) -> None: ...
+
+class PutScriptRequest(_message.Message):
+    __slots__ = ("script",)
+    SCRIPT_FIELD_NUMBER: _ClassVar[int]
+    script: Script
+    def __init__(self, script: _Optional[_Union[Script, _Mapping]] = ...) -> None: ...
+
+class PutScriptResponse(_message.Message):
+    __slots__ = ("script", "created")
+    SCRIPT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    script: Script
+    created: bool
+    def __init__(self, script: _Optional[_Union[Script, _Mapping]] = ..., created: _Optional[bool] = ...) -> None: ...
+
+class GetHostingFiguresRequest(_message.Message):
+    __slots__ = ("person_id", "month")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    MONTH_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    month: str
+    def __init__(self, person_id: _Optional[str] = ..., month: _Optional[str] = ...) -> None: ...
+
+class HostingTeam(_message.Message):
+    __slots__ = ("team", "minutes_hosted", "quota_minutes", "met")
+    TEAM_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_HOSTED_FIELD_NUMBER: _ClassVar[int]
+    QUOTA_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    MET_FIELD_NUMBER: _ClassVar[int]
+    team: str
+    minutes_hosted: int
+    quota_minutes: int
+    met: bool
+    def __init__(self, team: _Optional[str] = ..., minutes_hosted: _Optional[int] = ..., quota_minutes: _Optional[int] = ..., met: _Optional[bool] = ...) -> None: ...
+
+class HostedSession(_message.Message):
+    __slots__ = ("session_id", "room_slug", "team", "topic", "started_at", "ended_at", "minutes_in_month", "others_attending", "counted", "note", "script_id")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ROOM_SLUG_FIELD_NUMBER: _ClassVar[int]
+    TEAM_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_IN_MONTH_FIELD_NUMBER: _ClassVar[int]
+    OTHERS_ATTENDING_FIELD_NUMBER: _ClassVar[int]
+    COUNTED_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    SCRIPT_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    room_slug: str
+    team: str
+    topic: str
+    started_at: _timestamp_pb2.Timestamp
+    ended_at: _timestamp_pb2.Timestamp
+    minutes_in_month: int
+    others_attending: int
+    counted: bool
+    note: str
+    script_id: str
+    def __init__(self, session_id: _Optional[str] = ..., room_slug: _Optional[str] = ..., team: _Optional[str] = ..., topic: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., minutes_in_month: _Optional[int] = ..., others_attending: _Optional[int] = ..., counted: _Optional[bool] = ..., note: _Optional[str] = ..., script_id: _Optional[str] = ...) -> None: ...
+
+class GetHostingFiguresResponse(_message.Message):
+    __slots__ = ("person_id", "month", "quota_minutes", "minutes_hosted", "met", "teams", "sessions")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    MONTH_FIELD_NUMBER: _ClassVar[int]
+    QUOTA_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_HOSTED_FIELD_NUMBER: _ClassVar[int]
+    MET_FIELD_NUMBER: _ClassVar[int]
+    TEAMS_FIELD_NUMBER: _ClassVar[int]
+    SESSIONS_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    month: str
+    quota_minutes: int
+    minutes_hosted: int
+    met: bool
+    teams: _containers.RepeatedCompositeFieldContainer[HostingTeam]
+    sessions: _containers.RepeatedCompositeFieldContainer[HostedSession]
+    def __init__(self, person_id: _Optional[str] = ..., month: _Optional[str] = ..., quota_minutes: _Optional[int] = ..., minutes_hosted: _Optional[int] = ..., met: _Optional[bool] = ..., teams: _Optional[_Iterable[_Union[HostingTeam, _Mapping]]] = ..., sessions: _Optional[_Iterable[_Union[HostedSession, _Mapping]]] = ...) -> None: ...

@@ -221,6 +221,26 @@ class RoomServiceStub:
                 request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadRequest.SerializeToString,
                 response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadResponse.FromString,
                 _registered_method=True)
+        self.ListScripts = channel.unary_unary(
+                '/hearth.room.v1.RoomService/ListScripts',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListScriptsRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListScriptsResponse.FromString,
+                _registered_method=True)
+        self.GetScript = channel.unary_unary(
+                '/hearth.room.v1.RoomService/GetScript',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.GetScriptRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.GetScriptResponse.FromString,
+                _registered_method=True)
+        self.PutScript = channel.unary_unary(
+                '/hearth.room.v1.RoomService/PutScript',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.PutScriptRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.PutScriptResponse.FromString,
+                _registered_method=True)
+        self.GetHostingFigures = channel.unary_unary(
+                '/hearth.room.v1.RoomService/GetHostingFigures',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresResponse.FromString,
+                _registered_method=True)
 
 
 class RoomServiceServicer:
@@ -502,6 +522,37 @@ class RoomServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListScripts(self, request, context):
+        """The facilitation script library, by title: opening words, prompts and closing per session type. Anyone
+        signed in may read it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetScript(self, request, context):
+        """One script by its id. NOT_FOUND for an unknown id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutScript(self, request, context):
+        """Adds a script, or replaces the one with its id. Admin only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetHostingFigures(self, request, context):
+        """A leader's minutes hosted in a calendar month (UTC) per team (a team is a room topic) against their quota:
+        7 Cups asks adult listener leaders for an hour a month per team, teen and member leaders for 30 minutes.
+        A person sees their own; admins anyone's (PERMISSION_DENIED otherwise).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RoomServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -689,6 +740,26 @@ def add_RoomServiceServicer_to_server(servicer, server):
                     servicer.MarkNoticeRead,
                     request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadRequest.FromString,
                     response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadResponse.SerializeToString,
+            ),
+            'ListScripts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListScripts,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListScriptsRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListScriptsResponse.SerializeToString,
+            ),
+            'GetScript': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetScript,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.GetScriptRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.GetScriptResponse.SerializeToString,
+            ),
+            'PutScript': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutScript,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.PutScriptRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.PutScriptResponse.SerializeToString,
+            ),
+            'GetHostingFigures': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetHostingFigures,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1692,6 +1763,114 @@ class RoomService:
             '/hearth.room.v1.RoomService/MarkNoticeRead',
             hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadRequest.SerializeToString,
             hearth_dot_room_dot_v1_dot_room__pb2.MarkNoticeReadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListScripts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/ListScripts',
+            hearth_dot_room_dot_v1_dot_room__pb2.ListScriptsRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.ListScriptsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetScript(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/GetScript',
+            hearth_dot_room_dot_v1_dot_room__pb2.GetScriptRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.GetScriptResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutScript(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/PutScript',
+            hearth_dot_room_dot_v1_dot_room__pb2.PutScriptRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.PutScriptResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetHostingFigures(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/GetHostingFigures',
+            hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresResponse.FromString,
             options,
             channel_credentials,
             insecure,

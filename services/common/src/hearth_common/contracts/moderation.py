@@ -4,6 +4,10 @@ the sanctions room enforces from its read model, and the reports and case decisi
 A mute stops a person posting, a ban stops them joining; `room_slug` null means every room, `expires_at` null
 means until lifted. Consumers keep each sanction with the `seq` of the event that set it, so events may
 arrive twice or out of order.
+
+Course posts are reported, flagged and cared for like room messages: where a report, page or crisis flag is about a
+course post, its `room_slug` is the course's place, `course:<course_slug>` (see `course_place`), and `course_slug`
+names the course; for a room message `course_slug` is left out (as producers from before it existed sent it).
 """
 from __future__ import annotations
 
@@ -31,6 +35,32 @@ REPORT_REASONS: tuple[str, ...] = (
 # How a moderator decides a case: the reports were right (agree), wrong (disagree), or not worth a verdict
 # (dismiss: a duplicate, already handled, not a moderation matter; it counts for nobody's accuracy).
 CASE_DECISIONS: tuple[str, ...] = ("agree", "disagree", "dismiss")
+
+
+# A course's place where a room's slug goes: the prefix and the course's slug (at most 64).
+COURSE_PLACE_PREFIX = "course:"
+PLACE_MAX = len(COURSE_PLACE_PREFIX) + 64
+
+
+def course_place(course_slug: str) -> str:
+    """The place key of a course's posts (in `room_slug` fields)."""
+    return COURSE_PLACE_PREFIX + course_slug
+
+
+def course_of(place: str | None) -> str | None:
+    """The course slug of a place key, None for a room's slug."""
+    if place and place.startswith(COURSE_PLACE_PREFIX):
+        return place[len(COURSE_PLACE_PREFIX):]
+    return None
+
+
+def _place():
+    return rule(max_length=PLACE_MAX)
+
+
+def _course_slug():
+    # left out of a room's events, which stay what consumers written before course posts read
+    return rule(max_length=64, default=None, omitted_when_none=True)
 
 
 def _sanction_id():
@@ -65,15 +95,17 @@ class SanctionLifted(Payload):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class ReportFiled(Payload):
-    """A member reported a message (`message_id`) or a person in a room; it joined the open case about that
-    person. The reporter is not named: nobody outside moderation learns who reported whom."""
+    """A member reported a message (`message_id`) or a person in a room, or a course post (`message_id` the post's,
+    `course_slug` set); it joined the open case about that person. The reporter is not named: nobody outside
+    moderation learns who reported whom."""
 
     TYPE: ClassVar[str] = "report_filed"
     report_id: str = rule(max_length=64)
     case_id: str = rule(max_length=64)
     subject_id: str = _person_id()
-    room_slug: str = rule(max_length=64)
+    room_slug: str = _place()
     message_id: str | None = rule(max_length=64, default=None)
+    course_slug: str | None = _course_slug()
     reason: str = rule(choices=REPORT_REASONS)
     filed_at: dt.datetime
 
@@ -81,7 +113,8 @@ class ReportFiled(Payload):
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CaseDecided(Payload):
     """A moderator decided the case about a person: its reports (`report_ids`) are closed with the decision;
-    `removed_message_ids` are the reported messages removed through room on agreeing."""
+    `removed_message_ids` are the reported messages removed through room (and course posts, through course) on
+    agreeing; `room_slugs` are its reports' places (a course's: `course:<course_slug>`)."""
 
     TYPE: ClassVar[str] = "case_decided"
     case_id: str = rule(max_length=64)
@@ -157,7 +190,8 @@ class PageSent(Payload):
     page_id: str = rule(max_length=64)
     kind: str = rule(choices=PAGE_KINDS)
     reason: str = rule(max_length=32)
-    room_slug: str = rule(max_length=64)
+    room_slug: str = _place()
+    course_slug: str | None = _course_slug()
     subject_id: str | None = rule(max_length=36, default=None)
     message_id: str | None = rule(max_length=64, default=None)
     stage: str = rule(choices=PAGE_STAGES)
@@ -171,19 +205,20 @@ class PageAcknowledged(Payload):
 
     TYPE: ClassVar[str] = "page_acknowledged"
     page_id: str = rule(max_length=64)
-    room_slug: str = rule(max_length=64)
+    room_slug: str = _place()
     acknowledged_by: str = _person_id()
     acknowledged_at: dt.datetime
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CrisisFlagged(Payload):
-    """A message read as crisis language from the high tier on: its author was sent a care notice and a page
-    went out. Never a sanction, never a report: care only."""
+    """A message (or a course post: `course_slug` set) read as crisis language from the high tier on: its author
+    was sent a care notice and a page went out. Never a sanction, never a report: care only."""
 
     TYPE: ClassVar[str] = "crisis_flagged"
     message_id: str = rule(max_length=64)
-    room_slug: str = rule(max_length=64)
+    room_slug: str = _place()
+    course_slug: str | None = _course_slug()
     author_id: str = _person_id()
     tier: str = rule(choices=CRISIS_TIERS)
     page_id: str = rule(max_length=64)

@@ -15,6 +15,7 @@ from hearth_common.people_table import define_people_table
 from moderation_service.domain.appeals import ONE_APPEAL
 from moderation_service.domain.pager import ONE_OPEN_REFERRAL
 from moderation_service.domain.reports import ONE_OPEN_CASE, ONE_OPEN_REPORT
+from moderation_service.domain.subjects import PLACE_MAX
 
 metadata = new_metadata()
 JSON = sa.JSON().with_variant(postgresql.JSONB, "postgresql")
@@ -43,12 +44,15 @@ messages = sa.Table(
     "messages",
     metadata,
     sa.Column("message_id", sa.String(64), primary_key=True),
-    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("room_slug", sa.String(PLACE_MAX), nullable=False),
     sa.Column("author_id", sa.String(36), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("posted_at", TZ, nullable=False, index=True),
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("deleted", sa.Boolean, nullable=False),
+    # a course post's (its room_slug is its course's place, domain/subjects.py)
+    sa.Column("discussion_id", sa.String(64)),
+    sa.Column("section", sa.String(8)),
 )
 
 cases = sa.Table(
@@ -74,7 +78,7 @@ reports = sa.Table(
     sa.Column("case_id", sa.String(36), sa.ForeignKey("cases.id"), nullable=False, index=True),
     sa.Column("reporter_id", sa.String(36), nullable=False),
     sa.Column("subject_id", sa.String(36), nullable=False),
-    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("room_slug", sa.String(PLACE_MAX), nullable=False),
     sa.Column("message_id", sa.String(64)),
     sa.Column("message_body", sa.Text),
     sa.Column("reason", sa.String(32), nullable=False),
@@ -82,6 +86,7 @@ reports = sa.Table(
     sa.Column("filed_at", TZ, nullable=False),
     sa.Column("outcome", sa.String(10), nullable=False),
     sa.Column("decided_at", TZ),
+    sa.Column("discussion_id", sa.String(64)),  # a course post's
     # One open report per reporter and target (a person report has no message: '' stands for it).
     sa.Index(ONE_OPEN_REPORT, "reporter_id", "room_slug", "subject_id", sa.text("coalesce(message_id, '')"),
              unique=True, postgresql_where=sa.text("outcome = 'open'")),
@@ -108,7 +113,7 @@ audit_log = sa.Table(
     sa.Column("source", sa.String(10), nullable=False),
     sa.Column("actor_id", sa.String(36)),
     sa.Column("target_id", sa.String(36)),
-    sa.Column("room_slug", sa.String(64)),
+    sa.Column("room_slug", sa.String(PLACE_MAX)),
     sa.Column("subject_ref", sa.String(64)),
     sa.Column("reason", sa.String(500)),
     sa.Column("details", JSON, nullable=False),
@@ -221,7 +226,7 @@ pages = sa.Table(
     sa.Column("seq", sa.BigInteger, nullable=False, unique=True),
     sa.Column("kind", sa.String(10), nullable=False),
     sa.Column("reason", sa.String(32), nullable=False),
-    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("room_slug", sa.String(PLACE_MAX), nullable=False),
     sa.Column("cohort", sa.String(10)),
     sa.Column("created_at", TZ, nullable=False),
     sa.Column("stage", sa.String(20), nullable=False),
@@ -250,7 +255,7 @@ crisis_flags = sa.Table(
     "crisis_flags",
     metadata,
     sa.Column("message_id", sa.String(64), primary_key=True),
-    sa.Column("room_slug", sa.String(64), nullable=False),
+    sa.Column("room_slug", sa.String(PLACE_MAX), nullable=False),
     sa.Column("author_id", sa.String(36), nullable=False),
     sa.Column("tier", sa.String(10), nullable=False),
     sa.Column("page_id", sa.String(36), nullable=False),

@@ -20,6 +20,10 @@ class NotInRoom(errors.FailedPrecondition):
     """The reporter, or the person reported, is not (or no longer recently) in the room."""
 
 
+class NotInCourseSection(errors.FailedPrecondition):
+    """The reporter is not of the course section (cohort) the post was written in."""
+
+
 class SelfReport(errors.FailedPrecondition):
     """Nobody reports themselves."""
 

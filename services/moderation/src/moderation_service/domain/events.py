@@ -20,7 +20,8 @@ EVENT_TYPES = contract.EVENT_TYPES
 def report_filed(report: Report) -> Event:
     return contract.ReportFiled(
         report_id=report.id, case_id=report.case_id, subject_id=report.subject_id, room_slug=report.room_slug,
-        message_id=report.message_id, reason=report.reason, filed_at=report.filed_at,
+        message_id=report.message_id, course_slug=contract.course_of(report.room_slug), reason=report.reason,
+        filed_at=report.filed_at,
     ).event()
 
 
@@ -42,7 +43,8 @@ def automod_rules_changed(version: RuleSetVersion) -> Event:
 
 def page_sent(page: Page) -> Event:
     return contract.PageSent(
-        page_id=page.id, kind=page.kind, reason=page.reason, room_slug=page.room_slug, subject_id=page.subject_id,
+        page_id=page.id, kind=page.kind, reason=page.reason, room_slug=page.room_slug,
+        course_slug=contract.course_of(page.room_slug), subject_id=page.subject_id,
         message_id=page.message_id, stage=page.stage, recipient_ids=tuple(page.recipient_ids), sent_at=page.stage_at,
     ).event()
 
@@ -53,7 +55,8 @@ def page_acknowledged(page: Page) -> Event:
 
 
 def crisis_flagged(flag: CrisisFlag) -> Event:
-    return contract.CrisisFlagged(message_id=flag.message_id, room_slug=flag.room_slug, author_id=flag.author_id,
+    return contract.CrisisFlagged(message_id=flag.message_id, room_slug=flag.room_slug,
+                                  course_slug=contract.course_of(flag.room_slug), author_id=flag.author_id,
                                   tier=flag.tier, page_id=flag.page_id, flagged_at=flag.flagged_at).event()
 
 

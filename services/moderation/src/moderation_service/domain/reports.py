@@ -96,6 +96,7 @@ class Report:
     message_body: str | None = None
     outcome: str = OPEN
     decided_at: dt.datetime | None = None
+    discussion_id: str | None = None  # a course post's discussion (its course: the place, domain/subjects.py)
 
     @property
     def target(self) -> tuple[str, str, str | None]:
@@ -147,7 +148,8 @@ class Membership:
 
 @dataclasses.dataclass
 class KnownMessage:
-    """A message as moderation knows it from room's events, kept for its retention period."""
+    """A room message (from room's events) or a course post (from course's: `room_slug` is its course's place,
+    domain/subjects.py, with its discussion and section), kept for its retention period."""
 
     id: str
     room_slug: str
@@ -156,6 +158,8 @@ class KnownMessage:
     posted_at: dt.datetime
     seq: int
     deleted: bool = False
+    discussion_id: str | None = None
+    section: str | None = None
 
 
 @dataclasses.dataclass
@@ -267,6 +271,12 @@ def may_review(moderator: PersonFacts | None, subject: PersonFacts | None, room_
     return bool(rooms) and all(may_moderate(moderator, slug, now)
                                and may_act_across_cohort(moderator, granted, slug, subject.cohort, now)
                                for slug in rooms)
+
+
+def may_report_in_section(reporter: PersonFacts | None, section: str | None) -> bool:
+    """Whether a person may report a post in a course section: its cohort's people (a section is one cohort's, and
+    teens and adults never see each other's posts); an unknown person or section is nobody's."""
+    return reporter is not None and bool(section) and reporter.cohort == section
 
 
 def moderates_somewhere(moderator: PersonFacts | None, now: dt.datetime) -> bool:

@@ -23,6 +23,7 @@ def report_pb(r: dict) -> pb.Report:
     return pb.Report(
         id=r["id"], room_slug=r["room_slug"], subject_id=r["subject_id"], message_id=r["message_id"] or "",
         reason=r["reason"], note=r["note"] or "", filed_at=to_timestamp(r["filed_at"]), outcome=r["outcome"],
+        course_slug=r["course_slug"] or "", discussion_id=r["discussion_id"] or "",
     )
 
 
@@ -36,6 +37,7 @@ def case_pb(c: dict) -> pb.Case:
         reporter_count=c["reporter_count"],
         reasons=c["reasons"],
         room_slugs=c["room_slugs"],
+        course_slugs=c["course_slugs"],
         reports=[pb.ReviewedReport(report=report_pb(r), reporter_id=r["reporter_id"],
                                    reporter_accuracy=r["reporter_accuracy"], message_body=r["message_body"] or "")
                  for r in c["reports"]],
@@ -68,6 +70,7 @@ def shift_pb(s: dict) -> pb.Shift:
 def page_pb(p: dict) -> pb.Page:
     return pb.Page(
         id=p["id"], seq=p["seq"], kind=p["kind"], reason=p["reason"], room_slug=p["room_slug"],
+        course_slug=p["course_slug"] or "",
         cohort=p["cohort"] or "", subject_id=p["subject_id"] or "", message_id=p["message_id"] or "",
         excerpt=p["excerpt"] or "", caller_id=p["caller_id"] or "", note=p["note"] or "",
         created_at=to_timestamp(p["created_at"]), stage=p["stage"], stage_at=to_timestamp(p["stage_at"]),
@@ -120,6 +123,11 @@ class ModerationServicer(SanctionsMethods, AppealsMethods, moderation_pb2_grpc.M
         report = self.service.report_person(person_calling(), request.room_slug, request.person_id, request.reason,
                                             request.note, request.idempotency_key)
         return pb.ReportPersonResponse(report=report_pb(report))
+
+    def ReportCoursePost(self, request, context):
+        report = self.service.report_course_post(person_calling(), request.post_id, request.reason, request.note,
+                                                 request.idempotency_key)
+        return pb.ReportCoursePostResponse(report=report_pb(report))
 
     def ListQueue(self, request, context):
         cases = self.service.queue(person_calling(), request.room_slug or None, request.limit)

@@ -1,19 +1,19 @@
-"""Entrypoint: moderation's nameko worker: read models from identity's events (people) and room's (messages,
-members), the outbox relay and replays of moderation's events, the calls to room decisions recorded, the purge
-timers."""
+"""Entrypoint: moderation's nameko worker: read models from identity's events (people), room's (messages,
+members) and course's (posts, scanned as room's messages are), the outbox relay and replays of moderation's events,
+the calls to room and course decisions recorded, the purge timers."""
 from __future__ import annotations
 
 import logging
 
 from nameko.timer import timer
 
-from hearth_common.contracts import identity, room
+from hearth_common.contracts import course, identity, room
 from hearth_common.nameko_deps import Resource
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 from moderation_service import settings as settings_module
 from moderation_service.bootstrap import build_pager, build_relay, build_room_actions, build_sanctions, build_service
 from moderation_service.service_layer.sanctions import SESSION_EVENTS
-from moderation_service.service_layer.services import ROOM_EVENTS
+from moderation_service.service_layer.services import COURSE_EVENTS, ROOM_EVENTS
 
 settings = settings_module.load()
 log = logging.getLogger(__name__)
@@ -28,6 +28,9 @@ class ModerationWorker(
     # room's session events: who leads a live session where (section 2's permission matrix)
     event_handlers(room.CONTRACT, lambda worker, envelope: worker.sanctions.apply_session_event(envelope),
                    SESSION_EVENTS),
+    # course's post events: course posts, reported and scanned like room's messages
+    event_handlers(course.CONTRACT, lambda worker, envelope: worker.moderation.apply_course_event(envelope),
+                   COURSE_EVENTS),
 ):
     """nameko service `moderation`."""
 
@@ -47,7 +50,8 @@ class ModerationWorker(
 
     @timer(interval=1)
     def carry_out_room_actions(self):
-        """Makes the calls to room that decisions recorded (removals, restores), retrying until room answers."""
+        """Makes the calls to room and course that decisions recorded (removals, restores), retrying until each
+        service answers (one runner; a kind's target service is data: domain/room_actions.TARGETS)."""
         self.room_actions.run_due()
 
     @timer(interval=5)

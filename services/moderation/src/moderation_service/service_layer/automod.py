@@ -1,6 +1,6 @@
 """Service layer: automod's use cases: the rules managed over gRPC (each change a new version of the whole set,
 announced as automod_rules_changed in the same transaction), the test of a text against them, and automod's
-flags of the messages room announces (a report by automod, not a person)."""
+flags of room's messages and course's posts (a report by automod, not a person)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Mapping
 from hearth_common.automod import RecentMessage
 from hearth_common.automod.rules import CRISIS_IS_HEARD
 from hearth_common.clock import utcnow
-from hearth_common.contracts import room as room_contract
 from hearth_common.contracts.identity import COHORTS
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
@@ -20,6 +19,7 @@ from moderation_service.domain import automod_rules as rules
 from moderation_service.domain.automod_rules import ManagedRule, RuleSetVersion
 from moderation_service.domain.errors import AutomodRuleNotFound, InvalidAutomodRule, NotAnAutomodManager
 from moderation_service.domain.reports import NOTE_MAX, SEVERITY, Case, Report
+from moderation_service.domain.subjects import PostedText
 from moderation_service.service_layer import views
 from moderation_service.service_layer.facts import facts_of
 from moderation_service.service_layer.keyed import run_keyed
@@ -161,42 +161,38 @@ class AutomodRules:
 
     # --- automod's flags ---------------------------------------------------------------------------------------
 
-    def flag_message(self, uow: UnitOfWork, payload: object) -> list[str]:
-        """On room's message_posted / message_edited, in the transaction that applies it: the current rule set's
-        flag-action rules (and their detectors) read the author's own words (`original_body` when room censored
-        them); each rule that flags opens or joins the case about the author with automod's report. Once per
-        message and rule (a redelivery or a later edit flags nothing twice). A message that reads as crisis
-        (medium tier on) is never flagged, for crisis or anything else in it: it starts care, not a case.
-        Returns the rules that flagged it now."""
-        if not isinstance(payload, room_contract.MessagePosted | room_contract.MessageEdited):
-            return []
-        p = payload
-        posted = isinstance(p, room_contract.MessagePosted)
-        at = p.posted_at if posted else p.edited_at
-        body = p.original_body or p.body
+    def flag_message(self, uow: UnitOfWork, text: PostedText) -> list[str]:
+        """On a room message or a course post, posted or edited (service_layer/posted.py reads room's and course's
+        events into one PostedText), in the transaction that applies it: the current rule set's flag-action rules
+        (and their detectors) read the author's own words (`original_body` when room censored them); each rule
+        that flags opens or joins the case about the author with automod's report. Once per message and rule (a
+        redelivery or a later edit flags nothing twice). A text that reads as crisis (medium tier on) is never
+        flagged, for crisis or anything else in it: it starts care, not a case. A course post is read as in a
+        room no room-scoped rule covers (its place: domain/subjects.py). Returns the rules that flagged it now."""
+        at, body = text.at, text.words
         current = uow.automod.latest() or rules.first_version(at)
-        author = facts_of(uow.people.get(p.author_id))
-        recent = self._recent(uow, p.room_slug, p.author_id, p.message_id, at) if posted else ()
+        author = facts_of(uow.people.get(text.author_id))
+        recent = self._recent(uow, text.place, text.author_id, text.message_id, at) if text.posted else ()
         # An author whose registration has not reached moderation yet (identity's and room's events race): every
         # cohort's flag rules read the message, so nothing escapes review for arriving first; a moderator decides.
         cohorts = (author.cohort,) if author is not None and author.cohort else COHORTS
-        verdicts = [current.rule_set().evaluate(body, p.room_slug, cohort, rules.roles_in(author, p.room_slug, at),
+        verdicts = [current.rule_set().evaluate(body, text.place, cohort, rules.roles_in(author, text.place, at),
                                                 recent) for cohort in cohorts]
         if any(verdict.crisis >= CRISIS_IS_HEARD for verdict in verdicts):
             return []  # a person in crisis is met with care (crisis handling's), never a case
-        already = uow.automod.flagged(p.message_id)
+        already = uow.automod.flagged(text.message_id)
         hits = [hit for verdict in verdicts for hit in verdict.flags]
         flags = [(m, h) for m, h in rules.flag_hits(current, hits) if m.id not in already]
         if not flags:
             return []
         now = self.clock()
-        report = self._automod_report(uow, p.room_slug, p.author_id, p.message_id, body, flags, now)
-        uow.audit.append(audit.entry("automod_flagged", now, audit.AUTOMOD, target_id=p.author_id,
-                                     room_slug=p.room_slug, subject_ref=report.id, reason=report.reason,
-                                     details={"case_id": report.case_id, "message_id": p.message_id,
+        report = self._automod_report(uow, text, flags, now)
+        uow.audit.append(audit.entry("automod_flagged", now, audit.AUTOMOD, target_id=text.author_id,
+                                     room_slug=text.place, subject_ref=report.id, reason=report.reason,
+                                     details={"case_id": report.case_id, "message_id": text.message_id,
                                               "rule_ids": [managed.id for managed, _ in flags]}))
         for managed, _ in flags:
-            uow.automod.add_flag(p.message_id, managed.id, report.id, report.filed_at)
+            uow.automod.add_flag(text.message_id, managed.id, report.id, report.filed_at)
         return [managed.id for managed, _ in flags]
 
     @staticmethod
@@ -206,25 +202,24 @@ class AutomodRules:
         return [RecentMessage(m.body, (at - m.posted_at).total_seconds()) for m in earlier if m.id != message_id]
 
     @staticmethod
-    def _automod_report(uow: UnitOfWork, room_slug: str, author_id: str, message_id: str, body: str,
-                        flags: list, now: dt.datetime) -> Report:
+    def _automod_report(uow: UnitOfWork, text: PostedText, flags: list, now: dt.datetime) -> Report:
         """automod's one open report of the message (one open report per reporter and target): new, with the
         gravest reason of the rules that flagged it, or the open one with these rules added to its note. Not
         paced, and its reporter is no person, so it counts in no person's accuracy."""
-        existing = uow.reports.open_by(rules.AUTOMOD, room_slug, author_id, message_id)
+        existing = uow.reports.open_by(rules.AUTOMOD, text.place, text.author_id, text.message_id)
         note = rules.flag_note(flags)
         if existing is not None:
             existing.note = (f"{existing.note}, {note.removeprefix('automod: ')}")[:NOTE_MAX]
             uow.reports.save(existing)
             return existing
         reason = max((managed.reason for managed, _ in flags), key=lambda r: SEVERITY[r])
-        case = uow.cases.open_about(author_id, lock=True)
+        case = uow.cases.open_about(text.author_id, lock=True)
         if case is None:
-            case = Case(id=new_id(), subject_id=author_id, opened_at=now)
+            case = Case(id=new_id(), subject_id=text.author_id, opened_at=now)
             uow.cases.add(case)
-        report = Report(id=new_id(), case_id=case.id, reporter_id=rules.AUTOMOD, subject_id=author_id,
-                        room_slug=room_slug, reason=reason, note=note[:NOTE_MAX], filed_at=now,
-                        message_id=message_id, message_body=body)
+        report = Report(id=new_id(), case_id=case.id, reporter_id=rules.AUTOMOD, subject_id=text.author_id,
+                        room_slug=text.place, reason=reason, note=note[:NOTE_MAX], filed_at=now,
+                        message_id=text.message_id, message_body=text.words, discussion_id=text.discussion_id)
         uow.reports.add(report)
         uow.add_events([events.report_filed(report)])
         return report

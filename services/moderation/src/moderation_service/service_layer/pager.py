@@ -93,11 +93,12 @@ def admin_ids(uow: UnitOfWork, now: dt.datetime) -> list[str]:
     return [p.person_id for p in uow.staff.admins(now) if (f := facts_of(p)) is not None and is_admin(f, now)]
 
 
-def send_care_notice(uow: UnitOfWork, person_id: str, text: str, room_slug: str, cohort: str | None,
+def send_care_notice(uow: UnitOfWork, person_id: str, text: str, room_slug: str | None, cohort: str | None,
                      now: dt.datetime, source: str, page_id: str, actor_id: str | None = None,
-                     details: dict | None = None) -> bool:
+                     details: dict | None = None, place: str | None = None) -> bool:
     """A care notice with the cohort's resources, unless the person was sent one within CARE_NOTICE_COOLDOWN (the
-    audit log holds every one sent). Returns whether it was sent."""
+    audit log holds every one sent). `room_slug`: the room it is delivered in (None: no room, e.g. about a course
+    post); `place`: what the audit log names (the room, or the course's place key). Returns whether it was sent."""
     uow.people.lock_new(person_id)  # the person's row, locked: concurrent care for one person serialises here
     uow.people.get(person_id, lock=True)
     last = uow.audit.latest(person_id, care.CARE_NOTICE_SENT)
@@ -106,7 +107,7 @@ def send_care_notice(uow: UnitOfWork, person_id: str, text: str, room_slug: str,
     uow.add_events([events.notice_issued(person_id, "care", text, room_slug, now,
                                          tuple(resources_for(uow, cohort).lines))])
     uow.audit.append(audit.entry(care.CARE_NOTICE_SENT, now, source, actor_id=actor_id, target_id=person_id,
-                                 room_slug=room_slug, subject_ref=page_id,
+                                 room_slug=place or room_slug, subject_ref=page_id,
                                  details={"cohort": cohort, **(details or {})}))
     return True
 

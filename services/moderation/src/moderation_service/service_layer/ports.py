@@ -1,4 +1,4 @@
-"""Service layer: what moderation needs from other services, as contracts (implemented over RPC in adapters)."""
+"""Service layer: what moderation needs from other services (room, course), as contracts (implemented over RPC)."""
 from __future__ import annotations
 
 from typing import Protocol
@@ -12,3 +12,10 @@ class RoomCalls(Protocol):
     def remove_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict: ...
     def restore_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict: ...
     def remove_person(self, room_slug: str, person_id: str, moderator_id: str, reason: str = "") -> bool: ...
+
+
+class CourseCalls(Protocol):
+    """course's calls for moderation (adapters/course_rpc.CourseRpc), idempotent: errors.NotFound for a post course
+    does not have; rpc_client.RpcUnavailable (a ConnectionError) when course does not answer."""
+
+    def remove_post(self, post_id: str, moderator_id: str, reason: str = "") -> dict: ...

@@ -1,5 +1,6 @@
-"""Service layer: carries out the calls to room that decisions recorded (domain/room_actions.py), each until room
-has done it: the worker runs this on a timer, so a decision never waits on room and a crash loses nothing."""
+"""Service layer: carries out the calls to room and course that decisions recorded (domain/room_actions.py), each
+until its service has done it: the worker runs this one runner on a timer, so a decision never waits on another
+service and a crash loses nothing. A kind's target service is data (room_actions.TARGETS)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,7 @@ from hearth_common import errors
 from hearth_common.clock import utcnow
 from moderation_service.domain import room_actions as actions
 from moderation_service.domain.room_actions import RoomAction
-from moderation_service.service_layer.ports import RoomCalls
+from moderation_service.service_layer.ports import CourseCalls, RoomCalls
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -19,14 +20,16 @@ BATCH = 50  # actions carried out per run at most (the timer runs again a second
 
 class RoomActionRunner:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], room: RoomCalls,
-                 clock: Callable[[], dt.datetime] = utcnow):
+                 clock: Callable[[], dt.datetime] = utcnow, course: CourseCalls | None = None):
+        """`course`: where remove_post goes (None: such an action waits, retried, until a runner has course)."""
         self.uow_factory = uow_factory
         self.room = room
+        self.course = course
         self.clock = clock
 
     def run_due(self, limit: int = BATCH) -> int:
-        """Carries out the due actions, one transaction each (the row stays locked while room is called, so two
-        workers never call room for the same action at once). Returns how many were tried."""
+        """Carries out the due actions, one transaction each (the row stays locked while its service is called, so
+        two workers never make the same call at once). Returns how many were tried."""
         tried = 0
         while tried < limit:
             with self.uow_factory() as uow:
@@ -59,20 +62,20 @@ class RoomActionRunner:
         try:
             self._call(action)
         except errors.NotFound:
-            action.succeeded(now, gone=True)  # room no longer has it: nothing left to do
+            action.succeeded(now, gone=True)  # the service no longer has it: nothing left to do
         except (errors.FailedPrecondition, errors.InvalidArgument) as refusal:
-            # room refuses for good (e.g. a message its author deleted): asking again cannot change its answer
+            # a refusal for good (e.g. a message its author deleted): asking again cannot change the answer
             action.succeeded(now, gone=True)
             action.last_error = str(refusal)[:actions.ERROR_MAX]
-            log.warning("room refused a moderation action", extra={"action_id": action.id, "kind": action.kind,
-                                                                    "error": str(refusal)})
+            log.warning("a moderation action was refused", extra={"action_id": action.id, "kind": action.kind,
+                                                                   "target": action.target, "error": str(refusal)})
         except Exception as failure:
-            # room did not answer, broke, or refused the caller (e.g. PermissionDenied while a rolling deploy has
-            # not yet given moderation a new RPC): try again later, never drop the call
+            # the service did not answer, broke, or refused the caller (e.g. PermissionDenied while a rolling deploy
+            # has not yet given moderation a new RPC): try again later, never drop the call
             action.failed(now, f"{type(failure).__name__}: {failure}")
-            log.warning("room action failed; will retry", extra={"action_id": action.id, "kind": action.kind,
-                                                                  "attempts": action.attempts,
-                                                                  "error": action.last_error})
+            log.warning("a moderation action failed; will retry",
+                        extra={"action_id": action.id, "kind": action.kind, "target": action.target,
+                               "attempts": action.attempts, "error": action.last_error})
         else:
             action.succeeded(now)
 
@@ -85,3 +88,7 @@ class RoomActionRunner:
             case actions.REMOVE_PERSON:
                 self.room.remove_person(action.args["room_slug"], action.args["person_id"], action.moderator_id,
                                         action.reason)
+            case actions.REMOVE_POST:
+                if self.course is None:
+                    raise ConnectionError("this runner has no client of course")
+                self.course.remove_post(action.args["post_id"], action.moderator_id, action.reason)

@@ -34,6 +34,7 @@ from moderation_service.domain.ladder import BAN, MUTE
 from moderation_service.domain.reports import reason_of
 from moderation_service.domain.sanctions import IssuedWarning, Sanction
 from moderation_service.domain.sessions import LiveSession
+from moderation_service.domain.subjects import course_of, room_of
 from moderation_service.service_layer import views
 from moderation_service.service_layer.facts import facts_of
 from moderation_service.service_layer.hiding import settle_hide
@@ -237,7 +238,8 @@ class SanctionsService:
 
     def remove_message(self, actor_id: str, message_id: object, reason: object, idempotency_key: object = None
                        ) -> dict:
-        """Removes a message with a reason (room.remove_message, carried out by the worker); its author is told."""
+        """Removes a message with a reason (room.remove_message, carried out by the worker); its author is told. A
+        course post is removed the same way through course (course.remove_post; its sanction names no room)."""
         message_id = required_text(message_id, "message_id", 64, error=InvalidSanction)
         reason = required_text(reason, "reason", rules.REASON_MAX, error=InvalidSanction)
         call = IdempotentCall(actor_id, "moderation.RemoveMessage", idempotency_key,
@@ -252,11 +254,13 @@ class SanctionsService:
             # a message hidden pending review is the moderator's to remove: the hide becomes final, never restored
             if not settle_hide(uow, message_id, now) and message.deleted:
                 raise AlreadyEnded(f"message {message_id} was removed already")
+            in_course = course_of(message.room_slug) is not None
             sanction = Sanction(id=new_id(), person_id=message.author_id, kind=rules.MESSAGE_REMOVAL,
-                                room_slug=message.room_slug, reason=reason, note=None, imposed_by=actor_id,
+                                room_slug=room_of(message.room_slug), reason=reason, note=None, imposed_by=actor_id,
                                 imposed_at=now, expires_at=None, status=rules.DONE, message_id=message_id,
                                 ended_at=now)
-            uow.room_actions.add(room_actions.remove_message(message_id, actor_id, reason, now))
+            uow.room_actions.add((room_actions.remove_post if in_course else room_actions.remove_message)(
+                message_id, actor_id, reason, now))
             self._impose(uow, sanction, now)
             return views.sanction(sanction, now)
 

@@ -1,5 +1,5 @@
 """Service layer: moderation's use cases: reports, the review queue and decisions, and the read models kept from
-identity's and room's events. Each takes a unit of work and returns plain data (views)."""
+identity's, room's and course's events. Each takes a unit of work and returns plain data (views)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from hearth_common.automod.rules import CRISIS_IS_HEARD
 from hearth_common.clock import utcnow
+from hearth_common.contracts import course as course_contract
 from hearth_common.contracts import identity as identity_contract
 from hearth_common.contracts import room as room_contract
 from hearth_common.contracts.moderation import REPORT_REASONS
@@ -25,15 +26,18 @@ from moderation_service.domain.errors import (
     InvalidReport,
     MessageNotKnown,
     NotAModerator,
+    NotInCourseSection,
     NotInRoom,
 )
 from moderation_service.domain.reports import Case, CohortGrant, HiddenMessage, KnownMessage, Membership, Report
+from moderation_service.domain.subjects import REMOVED_SEQ, course_of, course_place, course_seq
 from moderation_service.service_layer import views
 from moderation_service.service_layer.automod import AutomodRules
 from moderation_service.service_layer.crisis import care_for_crisis, tier_of
 from moderation_service.service_layer.facts import facts_of
 from moderation_service.service_layer.hiding import settle_hide
 from moderation_service.service_layer.keyed import run_keyed
+from moderation_service.service_layer.posted import of_course, of_room
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -45,6 +49,8 @@ PURGE_BATCH = 1000
 ROOM_EVENTS = (room_contract.MessagePosted.TYPE, room_contract.MessageEdited.TYPE, room_contract.MessageDeleted.TYPE,
                room_contract.MessageRestored.TYPE, room_contract.MemberJoined.TYPE, room_contract.MemberLeft.TYPE,
                room_contract.CohortAccessGranted.TYPE, room_contract.CohortAccessRevoked.TYPE)
+# The course events moderation keeps its read model of posts from (and scans, as room's messages).
+COURSE_EVENTS = course_contract.POST_EVENT_TYPES
 
 
 class ModerationService:
@@ -74,9 +80,32 @@ class ModerationService:
 
         def file(uow: UnitOfWork, now: dt.datetime) -> dict:
             message = uow.messages.get(message_id)
-            if message is None:
-                raise MessageNotKnown(f"no message {message_id!r} is known to moderation")
+            if message is None or course_of(message.room_slug) is not None:  # a course post: ReportCoursePost
+                raise MessageNotKnown(f"no room message {message_id!r} is known to moderation")
             return self._file(uow, actor_id, message.room_slug, message.author_id, reason, note, now, message)
+
+        return self._idempotent(call, file)
+
+    def report_course_post(self, actor_id: str, post_id: object, reason: object, note: object = None,
+                           idempotency_key: object = None) -> dict:
+        """A learner reports a course post (and so its author), as a member reports a room message: the same
+        reasons, pace, one open case per person and idempotency. A course section is one cohort's (teens and
+        adults never see each other's posts), so the reporter is of the post's section; course's enrolments do not
+        reach moderation, so that is the check. Reporting the same post again returns the first report."""
+        post_id = required_text(post_id, "post_id", 64, error=InvalidReport)
+        reason = rules.reason_of(reason)
+        note = rules.note_of(reason, note)
+        call = IdempotentCall(actor_id, "moderation.ReportCoursePost", idempotency_key,
+                              {"post_id": post_id, "reason": reason, "note": note})
+
+        def file(uow: UnitOfWork, now: dt.datetime) -> dict:
+            post = uow.messages.get(post_id)
+            if post is None or course_of(post.room_slug) is None:
+                raise MessageNotKnown(f"no course post {post_id!r} is known to moderation")
+            reporter = facts_of(uow.people.get(actor_id))
+            if not rules.may_report_in_section(reporter, post.section):
+                raise NotInCourseSection("you can report only a post in your own section of a course")
+            return self._file(uow, actor_id, post.room_slug, post.author_id, reason, note, now, post)
 
         return self._idempotent(call, file)
 
@@ -108,7 +137,8 @@ class ModerationService:
               note: str | None, now: dt.datetime, message: KnownMessage | None) -> dict:
         rules.refuse_self_report(actor_id, subject_id)
         reporter = uow.members.get(room_slug, actor_id)
-        if reporter is None or not reporter.counts(now):
+        in_course = course_of(room_slug) is not None  # its caller checked the reporter's section
+        if not in_course and (reporter is None or not reporter.counts(now)):
             raise NotInRoom(f"you can report only in a room you are in (or were in lately), not {room_slug!r}")
         message_id = message.id if message else None
         existing = uow.reports.open_by(actor_id, room_slug, subject_id, message_id)
@@ -122,7 +152,8 @@ class ModerationService:
             uow.cases.add(case)
         report = Report(id=new_id(), case_id=case.id, reporter_id=actor_id, subject_id=subject_id,
                         room_slug=room_slug, reason=reason, note=note, filed_at=now, message_id=message_id,
-                        message_body=message.body if message else None)
+                        message_body=message.body if message else None,
+                        discussion_id=message.discussion_id if message else None)
         uow.reports.add(report)
         uow.add_events([events.report_filed(report)])
         uow.audit.append(audit.entry("report_filed", now, audit.MEMBER, actor_id=actor_id, target_id=subject_id,
@@ -157,8 +188,8 @@ class ModerationService:
         removal), an admin's (no queue lists cases about admins, so nobody could show it again), or one whose
         author's words read as crisis (medium tier on) or were cared for as crisis: that message stays posted.
         Its case stays in the queue either way."""
-        if message.deleted:
-            return False
+        if message.deleted or course_of(message.room_slug) is not None:
+            return False  # course cannot show a post again (it has no restore): a course post waits for review
         author = facts_of(uow.people.get(message.author_id))
         if author is not None and is_admin(author, now):
             return False
@@ -267,10 +298,14 @@ class ModerationService:
         removed either way. disagree or dismiss: a hidden message is shown again (a hide room has not yet been
         asked to make is called off instead)."""
         reported = list(dict.fromkeys(r.message_id for r in reports if r.message_id))
+        places = {r.message_id: r.room_slug for r in reports if r.message_id}
         hidden = {h.message_id: h for h in uow.hidden_messages.in_case(case.id, lock=True)
                   if h.status == rules.HIDDEN}
         removed = [m for m in reported if remove or m in hidden] if decision == rules.AGREE else []
         for message_id in removed:  # room's removal is idempotent: a hidden message asked again is no harm
+            if course_of(places[message_id]) is not None:  # a course post: course removes it (one runner)
+                uow.room_actions.add(actions.remove_post(message_id, actor_id, rules.REMOVED_REASON, now))
+                continue
             uow.room_actions.add(actions.remove_message(message_id, actor_id, rules.REMOVED_REASON, now))
             if message_id not in hidden:
                 settle_hide(uow, message_id, now)
@@ -357,8 +392,8 @@ class ModerationService:
                         # the author's own words (moderators are staff): what reports, hides and flags read
                         uow.messages.save(KnownMessage(p.message_id, p.room_slug, p.author_id,
                                                        p.original_body or p.body, p.posted_at, p.seq))
-                    self.automod.flag_message(uow, p)
-                    care_for_crisis(uow, p, self.clock())  # care only: never a report, warning or sanction
+                    self.automod.flag_message(uow, of_room(p))
+                    care_for_crisis(uow, of_room(p), self.clock())  # care only: never a report, warning or sanction
                 case room_contract.MessageRestored():  # a moderator showed it again: it may be removed anew
                     current = uow.messages.get(p.message_id, lock=True)
                     if current is None or current.seq < p.seq:
@@ -381,11 +416,65 @@ class ModerationService:
                     if isinstance(p, room_contract.MessageDeleted) and not (p.by_moderation
                                                                             and p.reason == rules.HIDDEN_REASON):
                         settle_hide(uow, p.message_id, p.deleted_at)  # not the hide's removal: never restored
-                    self.automod.flag_message(uow, p)
                     if isinstance(p, room_contract.MessageEdited):  # words edited into crisis are met with care too
-                        care_for_crisis(uow, p, self.clock())
+                        self.automod.flag_message(uow, of_room(p))
+                        care_for_crisis(uow, of_room(p), self.clock())
             uow.commit()
             return True
+
+    def apply_course_event(self, envelope: dict) -> bool:
+        """Applies one of course's post events to the read model of posts (kept with room's messages, at the course's
+        place), once per event id, and scans a created or edited post as a room message is scanned (automod's flags,
+        crisis care: the same code). An older version (by its time; a removal is final) never overwrites a newer.
+        A post removed (by its author, or by course for moderation) is marked deleted: its reports keep its text
+        and stay open for a moderator, and the audit log notes the removal against the open cases naming it.
+        Returns whether the event was new."""
+        event = course_contract.parse(envelope)
+        p = event.payload
+        if not isinstance(p, course_contract.CoursePostCreated | course_contract.CoursePostEdited
+                          | course_contract.CoursePostRemoved):
+            return False
+        place = course_place(p.course_slug)
+        with self.uow_factory() as uow:
+            if not uow.claim_event(envelope):
+                return False
+            current = uow.messages.get(p.post_id, lock=True)
+            match p:
+                case course_contract.CoursePostCreated():
+                    if current is None:
+                        uow.messages.save(KnownMessage(p.post_id, place, p.author_id, p.body, p.created_at,
+                                                       course_seq(p.created_at), discussion_id=p.discussion_id,
+                                                       section=p.section))
+                case course_contract.CoursePostEdited():
+                    seq = course_seq(p.edited_at, edited=True)
+                    if current is None or current.seq < seq:
+                        uow.messages.save(KnownMessage(p.post_id, place, p.author_id, p.body,
+                                                       current.posted_at if current else p.edited_at, seq,
+                                                       discussion_id=p.discussion_id, section=p.section))
+                case course_contract.CoursePostRemoved():
+                    if current is None or current.seq < REMOVED_SEQ:
+                        uow.messages.save(KnownMessage(p.post_id, place, p.author_id, current.body if current else "",
+                                                       current.posted_at if current else p.removed_at, REMOVED_SEQ,
+                                                       deleted=True, discussion_id=p.discussion_id,
+                                                       section=p.section))
+                    self._note_post_removed(uow, p, place)
+            if not isinstance(p, course_contract.CoursePostRemoved):
+                self.automod.flag_message(uow, of_course(p))
+                care_for_crisis(uow, of_course(p), self.clock())  # care only, as for a room message
+            uow.commit()
+            return True
+
+    @staticmethod
+    def _note_post_removed(uow: UnitOfWork, p: course_contract.CoursePostRemoved, place: str) -> None:
+        """The audit log's note of a reported post's removal, for the moderator deciding its case: by its author
+        (the case stays open: the report keeps the words), or by course on moderation's request."""
+        case = uow.cases.open_about(p.author_id)
+        if case is None or not any(r.message_id == p.post_id for r in uow.reports.open_in_case(case.id)):
+            return
+        uow.audit.append(audit.entry(
+            "course_post_removed", p.removed_at, audit.SYSTEM, actor_id=p.removed_by, target_id=p.author_id,
+            room_slug=place, subject_ref=p.post_id, reason=p.reason or None,
+            details={"case_id": case.id, "by_moderation": p.by_moderation, "discussion_id": p.discussion_id}))
 
     # --- housekeeping --------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from moderation_service.domain.automod_rules import ManagedRule, RuleSetVersion
 from moderation_service.domain.ladder import Ladder
 from moderation_service.domain.reports import REASON_DESCRIPTIONS, SEVERITY, Case, Report
 from moderation_service.domain.sanctions import IssuedWarning, Sanction
+from moderation_service.domain.subjects import course_of, room_of
 
 
 def reason(name: str) -> dict:
@@ -17,10 +18,12 @@ def reason(name: str) -> dict:
 
 
 def report(r: Report) -> dict:
-    """A report as its reporter sees it."""
+    """A report as its reporter sees it: a room's names its room, a course post's its course and discussion."""
     return {
         "id": r.id,
-        "room_slug": r.room_slug,
+        "room_slug": room_of(r.room_slug) or "",
+        "course_slug": course_of(r.room_slug),
+        "discussion_id": r.discussion_id,
         "subject_id": r.subject_id,
         "message_id": r.message_id,
         "reason": r.reason,
@@ -57,7 +60,8 @@ def case(c: Case, reports: list[Report], accuracies: dict[str, float], priority:
         "priority": priority,
         "reporter_count": len({r.reporter_id for r in reports}),
         "reasons": sorted({r.reason for r in reports}),
-        "room_slugs": sorted({r.room_slug for r in reports}),
+        "room_slugs": sorted({room for r in reports if (room := room_of(r.room_slug))}),
+        "course_slugs": sorted({course for r in reports if (course := course_of(r.room_slug))}),
         "reports": [reviewed_report(r, accuracies[r.reporter_id]) for r in reports],
         "decision": c.decision,
         "decided_by": c.decided_by,
@@ -102,7 +106,8 @@ def shift(s, known: KnownPerson | None, crisis_trained: bool) -> dict:
 
 def page(p) -> dict:
     """A page as a moderator sees it (the words that started it, who summoned or referred, who was reached)."""
-    return {"id": p.id, "seq": p.seq, "kind": p.kind, "reason": p.reason, "room_slug": p.room_slug,
+    return {"id": p.id, "seq": p.seq, "kind": p.kind, "reason": p.reason, "room_slug": room_of(p.room_slug) or "",
+            "course_slug": course_of(p.room_slug),
             "cohort": p.cohort, "subject_id": p.subject_id, "message_id": p.message_id, "excerpt": p.excerpt,
             "caller_id": p.caller_id, "note": p.note, "created_at": p.created_at, "stage": p.stage,
             "stage_at": p.stage_at, "recipient_ids": list(p.recipient_ids), "acknowledged_by": p.acknowledged_by,

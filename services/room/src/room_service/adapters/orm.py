@@ -174,6 +174,24 @@ sessions = sa.Table(
     sa.Column("status", sa.String(12), nullable=False),
     sa.Column("started_at", TZ),
     sa.Column("ended_at", TZ),
+    sa.Column("script_id", sa.String(64)),  # a script of the library (not a foreign key: a script is never removed)
+    # a leader's hosting figures read their ended sessions of one month
+    sa.Index("ix_sessions_leader_id_started_at", "leader_id", "started_at"),
+)
+
+# The facilitation script library (seeded by room-migrate, kept by admins).
+scripts = sa.Table(
+    "scripts",
+    metadata,
+    sa.Column("script_id", sa.String(64), primary_key=True),
+    sa.Column("session_type", sa.String(32), nullable=False),
+    sa.Column("audience_cohort", sa.String(8), nullable=False),
+    sa.Column("title", sa.String(120), nullable=False),
+    sa.Column("opening", sa.Text, nullable=False),
+    sa.Column("prompts", JSON, nullable=False),
+    sa.Column("closing", sa.Text, nullable=False),
+    sa.Column("updated_by", sa.String(36), nullable=False),
+    sa.Column("updated_at", TZ),
 )
 
 attendance = sa.Table(

@@ -23,11 +23,13 @@ from room_service.adapters import orm
 from room_service.domain import automod
 from room_service.domain.automod import StoredRuleSet
 from room_service.domain.grants import CohortGrant
+from room_service.domain.hosting import HostedSession
 from room_service.domain.messages import Message
 from room_service.domain.notices import Notice
 from room_service.domain.people import BadgeState, GrantState, KnownPerson
 from room_service.domain.rooms import Room
 from room_service.domain.sanctions import Sanction
+from room_service.domain.scripts import ANY_AUDIENCE, Script
 from room_service.domain.sessions import Session as SupportSession
 from room_service.service_layer.unit_of_work import (
     AccessContext,
@@ -46,6 +48,7 @@ _SANCTION_FIELDS = [f.name for f in dataclasses.fields(Sanction)]
 _SESSION_FIELDS = [f.name for f in dataclasses.fields(SupportSession)]
 _GRANT_FIELDS = [f.name for f in dataclasses.fields(CohortGrant)]
 _NOTICE_FIELDS = [f.name for f in dataclasses.fields(Notice)]
+_SCRIPT_FIELDS = [f.name for f in dataclasses.fields(Script)]
 
 
 # The door's facts (see RoomsRepository.access_context) as the columns of one row about the room r, for
@@ -772,6 +775,60 @@ class SessionsRepository:
         stmt = sa.select(t.c.person_id).where(t.c.session_id == session_id).order_by(t.c.first_seen_at)
         return list(self.session.execute(stmt).scalars())
 
+    def hosted_by(self, leader_id: str, since: dt.datetime, until: dt.datetime) -> list[HostedSession]:
+        t, a, r = orm.sessions, orm.attendance, orm.rooms
+        others = (sa.select(sa.func.count()).where(a.c.session_id == t.c.session_id, a.c.person_id != leader_id)
+                  .scalar_subquery())
+        stmt = (
+            sa.select(t.c.session_id, t.c.room_slug, sa.func.coalesce(r.c.topic, "").label("team"), t.c.topic,
+                      t.c.started_at, t.c.ended_at, others.label("others_attending"), t.c.script_id)
+            .select_from(t.outerjoin(r, r.c.slug == t.c.room_slug))
+            .where(t.c.leader_id == leader_id, t.c.status == "ended", t.c.started_at < until, t.c.ended_at > since)
+            .order_by(t.c.started_at, t.c.session_id)
+        )
+        return [HostedSession(**dict(row) | {"session_id": str(row["session_id"])})
+                for row in self.session.execute(stmt).mappings()]
+
+
+class ScriptsRepository:
+    def __init__(self, session: Connection):
+        self.session = session
+
+    @staticmethod
+    def _script(row) -> Script:
+        return Script(**{k: row[k] for k in _SCRIPT_FIELDS} | {"prompts": tuple(row["prompts"])})
+
+    @staticmethod
+    def _values(script: Script) -> dict:
+        return {k: getattr(script, k) for k in _SCRIPT_FIELDS} | {"prompts": list(script.prompts)}
+
+    def get(self, script_id: str) -> Script | None:
+        t = orm.scripts
+        row = self.session.execute(sa.select(t).where(t.c.script_id == script_id)).mappings().first()
+        return self._script(row) if row else None
+
+    def list(self, session_type: str | None, cohort: str | None) -> list[Script]:
+        t = orm.scripts
+        stmt = sa.select(t).order_by(t.c.title, t.c.script_id)
+        if session_type is not None:
+            stmt = stmt.where(t.c.session_type == session_type)
+        if cohort is not None:
+            stmt = stmt.where(t.c.audience_cohort.in_((cohort, ANY_AUDIENCE)))
+        return [self._script(row) for row in self.session.execute(stmt).mappings()]
+
+    def put(self, script: Script) -> bool:
+        t = orm.scripts
+        values = self._values(script)
+        stmt = postgresql.insert(t).values(**values)
+        # xmax = 0 only on a row this statement inserted: whether the script was new
+        stmt = stmt.on_conflict_do_update(index_elements=[t.c.script_id], set_=values).returning(
+            sa.literal_column("xmax = 0"))
+        return bool(self.session.execute(stmt).scalar_one())
+
+    def add_if_missing(self, script: Script) -> bool:
+        stmt = postgresql.insert(orm.scripts).values(**self._values(script)).on_conflict_do_nothing()
+        return self.session.execute(stmt).rowcount == 1
+
 
 class HandsRepository:
     """The Sharing Circle queue of raised hands, first come first served."""
@@ -884,6 +941,7 @@ class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.hands = HandsRepository(connection)
         self.notices = NoticesRepository(connection)
         self.automod = AutomodRepository(connection)
+        self.scripts = ScriptsRepository(connection)
         self.idempotency = SqlIdempotencyRecords(connection, orm.idempotency_records)
 
     def claim_event(self, envelope: dict) -> bool:

@@ -13,6 +13,9 @@ from room_service.domain.errors import (
     TurnInProgress,
 )
 
+# The room topic whose rooms hold Sharing Circles: turns are taken there, and Sharing Circle scripts are read there.
+SHARING_CIRCLE_TOPIC = "sharing-circle"
+
 
 @dataclasses.dataclass(eq=False)
 class TurnQueue:

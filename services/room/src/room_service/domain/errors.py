@@ -117,6 +117,10 @@ class MessageDeleted(FailedPrecondition):
     pass
 
 
+class OwnMessage(FailedPrecondition):
+    """A heart on one's own message: hearts are thanks from others."""
+
+
 class NotRestorable(FailedPrecondition):
     """A message its author deleted: only a moderation removal is undone."""
 
@@ -170,6 +174,30 @@ class TooEarlyToStart(FailedPrecondition):
 
 class SessionClash(FailedPrecondition):
     pass
+
+
+class UnknownScript(InvalidArgument):
+    """A session asked for a facilitation script the library does not have, or one not meant for its room."""
+
+
+class InvalidScript(InvalidArgument):
+    """A facilitation script that cannot be stored (id, session type, texts)."""
+
+
+class ScriptNotFound(NotFound):
+    pass
+
+
+class InvalidMonth(InvalidArgument):
+    pass
+
+
+class PersonNotFound(NotFound):
+    """Room's read model of people has nobody by that id."""
+
+
+class NotYourFigures(PermissionDenied):
+    """Hosting figures: a leader sees their own; admins anyone's."""
 
 
 # --- sanctions --------------------------------------------------------------------------------------

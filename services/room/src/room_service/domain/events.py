@@ -74,21 +74,22 @@ def message_hearted(message: Message, hearted_by: str, hearts: int, hearted_at: 
 
 
 def session_started(session: Session, seq: int) -> Event:
+    """`script_id`: the facilitation script the leader chose (left out when none)."""
     return contract.SessionStarted(
         session_id=session.session_id, room_slug=session.room_slug, topic=session.topic, kind=session.kind,
-        leader_id=session.leader_id, seq=seq, started_at=session.started_at,
+        leader_id=session.leader_id, seq=seq, started_at=session.started_at, script_id=session.script_id,
     ).event()
 
 
 def session_ended(session: Session, attendee_ids: Iterable[str], seq: int, ended_by: str | None) -> Event:
     """`ended_by` None: the worker ended a session nobody ended (`ended_automatically`). Attendees are exactly
-    those given (the leader only if among them)."""
+    those given (the leader only if among them); `script_id` as for session_started."""
     session.require_ended()
     return contract.SessionEnded(
         session_id=session.session_id, room_slug=session.room_slug, topic=session.topic, kind=session.kind,
         leader_id=session.leader_id, attendee_ids=tuple(sorted(set(attendee_ids))), started_at=session.started_at,
         ended_at=session.ended_at, duration_seconds=session.duration_seconds, seq=seq, ended_by=ended_by,
-        ended_automatically=ended_by is None,
+        ended_automatically=ended_by is None, script_id=session.script_id,
     ).event()
 
 

@@ -12,6 +12,7 @@ from room_service.domain.errors import (
     MessageDeleted,
     NotRestorable,
     NotYourMessage,
+    OwnMessage,
     PostingTooFast,
 )
 
@@ -87,6 +88,14 @@ class Message:
         self.deleted_at = self.deleted_by = None
         self.deleted_by_moderation = False
         return True
+
+    def check_heart(self, person_id: str, giving: bool) -> None:
+        """A heart is given to someone else's message that shows (not deleted by its author nor removed by a
+        moderator); taking one back needs only the message to show."""
+        if self.deleted:
+            raise MessageDeleted("this message was deleted or removed; it takes no hearts")
+        if giving and person_id == self.author_id:
+            raise OwnMessage("you cannot heart your own message; hearts are for thanking others")
 
     def _own(self, actor_id: str, verb: str) -> None:
         if self.deleted:

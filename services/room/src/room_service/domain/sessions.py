@@ -72,6 +72,7 @@ class Session:
     status: str
     started_at: dt.datetime | None = None
     ended_at: dt.datetime | None = None
+    script_id: str | None = None  # the facilitation script from room's library its leader chose, if any
 
     @classmethod
     def schedule(
@@ -83,8 +84,10 @@ class Session:
         starts_at: dt.datetime,
         duration_minutes: int,
         now: dt.datetime,
+        script_id: str | None = None,
     ) -> Session:
-        """A session planned ahead; raises InvalidSession naming the field and what it allows."""
+        """A session planned ahead; raises InvalidSession naming the field and what it allows. `script_id`: a
+        script of the library the service has found fit for it (scripts.Script.check_fits)."""
         topic = _topic(topic)
         starts_at = _utc(starts_at, "starts_at")
         if starts_at < now - SCHEDULE_GRACE:
@@ -105,6 +108,7 @@ class Session:
             starts_at=starts_at,
             duration_minutes=_duration(duration_minutes),
             status="scheduled",
+            script_id=script_id,
         )
 
     @classmethod
@@ -116,6 +120,7 @@ class Session:
         host_id: str,
         now: dt.datetime,
         duration_minutes: int = UNPLANNED_DURATION_MINUTES,
+        script_id: str | None = None,
     ) -> Session:
         """A session an on-spot host opens on the spot: live from now, the host leading it."""
         topic = _topic(topic)
@@ -131,6 +136,7 @@ class Session:
             duration_minutes=duration_minutes,
             status="live",
             started_at=now,
+            script_id=script_id,
         )
 
     @property

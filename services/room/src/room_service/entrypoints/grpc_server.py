@@ -16,7 +16,7 @@ from hearth_common.tokens import TokenVerifier
 from room_service import settings as settings_module
 from room_service.adapters.live import LiveHub
 from room_service.bootstrap import build_conversation, build_service
-from room_service.domain import grants, messages, rooms, sessions
+from room_service.domain import grants, messages, rooms, scripts, sessions
 from room_service.entrypoints.grpc_servicer import RoomServicer
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,16 @@ LIMITS = RequestLimits(text={
     "topic": free_text(max(rooms.TOPIC_LENGTH[1], sessions.TOPIC_LENGTH[1])),  # a room's, or a session's
     "audience_kind": Limit(max(len(kind) for kind in rooms.AUDIENCE_KINDS)),
     "access_policy_json": free_text(access.POLICY_JSON_MAX),
-})
+    "*.Script.title": free_text(scripts.TITLE_LENGTH[1]),
+    "*.Script.opening": free_text(scripts.TEXT_MAX),
+    "*.Script.closing": free_text(scripts.TEXT_MAX),
+    "*.Script.prompts": free_text(scripts.PROMPT_MAX),  # each prompt
+    "*.Script.session_type": Limit(max(len(kind) for kind in scripts.SESSION_TYPES)),
+    "*.Script.audience_cohort": Limit(max(len(cohort) for cohort in scripts.AUDIENCES)),
+    "session_type": Limit(max(len(kind) for kind in scripts.SESSION_TYPES)),
+    "cohort": Limit(max(len(cohort) for cohort in scripts.AUDIENCES)),
+    "month": Limit(len("YYYY-MM")),
+}, items={"*.Script.prompts": Limit(scripts.MAX_PROMPTS)})
 
 
 def pool_size(settings) -> int:

@@ -88,7 +88,30 @@ def session_pb(s: dict) -> pb.SupportSession:
         kind=s["kind"], status=s["status"], starts_at=to_timestamp(s["starts_at"]),
         duration_minutes=s["duration_minutes"], started_at=to_timestamp(s["started_at"]),
         ended_at=to_timestamp(s["ended_at"]), attendee_ids=s.get("attendee_ids", []),
-        duration_seconds=s.get("duration_seconds", 0),
+        duration_seconds=s.get("duration_seconds", 0), script_id=s.get("script_id") or "",
+    )
+
+
+def script_pb(s: dict) -> pb.Script:
+    return pb.Script(
+        script_id=s["script_id"], session_type=s["session_type"], audience_cohort=s["audience_cohort"],
+        title=s["title"], opening=s["opening"], prompts=s["prompts"], closing=s["closing"],
+        updated_by=s["updated_by"], updated_at=to_timestamp(s["updated_at"]),
+    )
+
+
+def script_from_pb(s: pb.Script) -> dict:
+    return {"script_id": s.script_id, "session_type": s.session_type, "audience_cohort": s.audience_cohort,
+            "title": s.title, "opening": s.opening, "prompts": list(s.prompts), "closing": s.closing}
+
+
+def hosting_pb(f: dict) -> pb.GetHostingFiguresResponse:
+    return pb.GetHostingFiguresResponse(
+        person_id=f["person_id"], month=f["month"], quota_minutes=f["quota_minutes"],
+        minutes_hosted=f["minutes_hosted"], met=f["met"], teams=[pb.HostingTeam(**team) for team in f["teams"]],
+        sessions=[pb.HostedSession(**s | {"started_at": to_timestamp(s["started_at"]),
+                                          "ended_at": to_timestamp(s["ended_at"]), "script_id": s["script_id"] or ""})
+                  for s in f["sessions"]],
     )
 
 
@@ -253,7 +276,7 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
     def ScheduleSession(self, request, context):
         session = self.sessions.schedule(caller().person_id, request.slug, request.topic,
                                          from_timestamp(request, "starts_at"), request.duration_minutes,
-                                         request.idempotency_key)
+                                         request.idempotency_key, request.script_id)
         return pb.ScheduleSessionResponse(session=session_pb(session))
 
     def ListSessions(self, request, context):
@@ -265,7 +288,8 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
 
     def StartUnplannedSession(self, request, context):
         session = self.sessions.start_unplanned(caller().person_id, request.slug, request.topic,
-                                                request.duration_minutes, request.idempotency_key)
+                                                request.duration_minutes, request.idempotency_key,
+                                                request.script_id)
         return pb.StartUnplannedSessionResponse(session=session_pb(session))
 
     def EndSession(self, request, context):
@@ -324,3 +348,19 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
     def MarkNoticeRead(self, request, context):
         return pb.MarkNoticeReadResponse(notice=notice_pb(self.conversation.mark_notice_read(caller().person_id,
                                                                                              request.notice_id)))
+
+    # --- facilitation scripts, hosting figures ---------------------------------------------------
+
+    def ListScripts(self, request, context):
+        scripts = self.sessions.scripts.list(request.session_type, request.cohort)
+        return pb.ListScriptsResponse(scripts=[script_pb(s) for s in scripts])
+
+    def GetScript(self, request, context):
+        return pb.GetScriptResponse(script=script_pb(self.sessions.scripts.get(request.script_id)))
+
+    def PutScript(self, request, context):
+        stored = self.sessions.scripts.put(caller().person_id, script_from_pb(request.script))
+        return pb.PutScriptResponse(script=script_pb(stored), created=stored["created"])
+
+    def GetHostingFigures(self, request, context):
+        return hosting_pb(self.sessions.hosting.figures(caller().person_id, request.person_id, request.month))

@@ -1,13 +1,13 @@
-"""Entrypoint: the room-migrate one-shot: schema upgrade and the seeded room catalogue."""
+"""Entrypoint: the room-migrate one-shot: schema upgrade, the seeded room catalogue and script library."""
 from __future__ import annotations
 
 import logging
 
 from hearth_common.migrations import migrate_step
 from room_service import settings as settings_module
-from room_service.bootstrap import build_service
+from room_service.bootstrap import build_scripts, build_service
 from room_service.migrations import runner
-from room_service.seed import STARTER_ROOMS
+from room_service.seed import STARTER_ROOMS, STARTER_SCRIPTS
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 def migrate(settings) -> None:
     runner.upgrade(settings.database_url)
     rooms = build_service(settings).seed_rooms(STARTER_ROOMS)
-    log.info("room database migrated", extra={"rooms": rooms})
+    scripts = build_scripts(settings).seed(STARTER_SCRIPTS)
+    log.info("room database migrated", extra={"rooms": rooms, "scripts": scripts})
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Seed: the starter room catalogue (rooms.json beside this module), each room checked by the room domain's rules."""
+"""Seed: the starter room catalogue (rooms.json beside this module) and the facilitation script library
+(scripts.json), each record checked by the room domain's rules."""
 from __future__ import annotations
 
 import collections
@@ -8,6 +9,7 @@ from typing import Any
 
 from hearth_common.seed import SeedError, read_document, read_records
 from room_service.domain.rooms import Room
+from room_service.domain.scripts import Script, script_from
 
 # A seeded room gives every field a Room requires (the window and slow mode start unset).
 RoomSpec = collections.namedtuple(
@@ -40,5 +42,21 @@ def parse_catalogue(document: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple
     return topics, rooms
 
 
+# A seeded script: its id is its slug; the other fields are Script's own (scripts.json's records).
+ScriptSpec = collections.namedtuple(
+    "ScriptSpec", ["slug", "session_type", "audience_cohort", "title", "opening", "prompts", "closing"])
+
+
+def _script(spec: ScriptSpec) -> Script:
+    return script_from(spec._asdict() | {"script_id": spec.slug}, "seed", None)
+
+
+def load_scripts() -> tuple[Script, ...]:
+    """The facilitation scripts this package ships, validated."""
+    document = read_document(__package__, "scripts.json", frozenset({"scripts"}))
+    return tuple(_script(spec) for spec in read_records(document["scripts"], ScriptSpec, _script, "script"))
+
+
 # Read once, when the migrate step (or a test) first imports the seed; the services' processes never do.
 TOPICS, STARTER_ROOMS = load_catalogue()
+STARTER_SCRIPTS = load_scripts()

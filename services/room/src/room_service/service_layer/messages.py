@@ -155,8 +155,11 @@ class Messages:
             return message_view(message)
 
     def heart(self, person_id: str, message_id: str, on: bool, idempotency_key: str | None = None) -> dict:
-        """Gives or takes back a heart (idempotent); returns the message with its count. With a key, a retry
-        gets the first answer even if the heart was changed in between (it does not undo a later change)."""
+        """Gives or takes back a heart (idempotent: a second heart changes nothing and returns the same count);
+        never on one's own message, nor on a deleted or removed one. Each new heart is announced as
+        message_hearted; taking one back only changes the count. Returns the message with its count. With a
+        key, a retry gets the first answer even if the heart was changed in between (it does not undo a later
+        change)."""
         call = IdempotentCall(person_id, "room.HeartMessage", idempotency_key, {"message_id": message_id, "on": on})
         return call.run(lambda: self._heart(call, person_id, message_id, on), self.tx.begin)
 
@@ -167,8 +170,7 @@ class Messages:
                 return stored
             message = find_message(uow, message_id)
             require_member(uow, person_id, message.room_slug)
-            if message.deleted:
-                raise msgs.MessageDeleted("this message was deleted")
+            message.check_heart(person_id, giving=on)
             count = uow.messages.heart(message.message_id, person_id, on, now)
             if count is not None:  # a change: it is announced, so it is paced (a refusal rolls it back)
                 due_at = msgs.pace_hearts(uow.messages.pace(person_id, "heart"), now)
@@ -176,6 +178,8 @@ class Messages:
                 message.hearts = count
                 append(uow, message.room_slug, "hearts_changed",
                        {"message_id": message.message_id, "message_seq": message.seq, "hearts": count}, now)
+                if on:  # a new heart is a fact others count (identity's "hearts received" badges)
+                    uow.add_events([events.message_hearted(message, person_id, count, now)])
             result = call.remember(uow.idempotency, message_view(message, hearted=on), now)
             self.tx.commit(uow)
             return result

@@ -3,6 +3,7 @@ Circle turns."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
@@ -10,7 +11,7 @@ from hearth_common.people import is_admin
 from hearth_common.text import shown
 from room_service.domain import errors, events
 from room_service.domain import sessions as rules
-from room_service.domain.circle import TurnQueue
+from room_service.domain.circle import SHARING_CIRCLE_TOPIC, TurnQueue
 from room_service.domain.rooms import Room
 from room_service.domain.sessions import Session
 from room_service.service_layer.access import (
@@ -21,11 +22,12 @@ from room_service.service_layer.access import (
     require_member,
 )
 from room_service.service_layer.conversation import Conversation
+from room_service.service_layer.hosting import Hosting
+from room_service.service_layer.scripts import Scripts, find_script
 from room_service.service_layer.timeline import Transactions, append, parse_uuid, set_checked_in
 from room_service.service_layer.unit_of_work import UnitOfWork
 from room_service.service_layer.views import queue_view, session_view, timeline_session
 
-SHARING_CIRCLE_TOPIC = "sharing-circle"
 LISTED = 200  # ListSessions: at most this many upcoming or live sessions, and as many past ones
 
 
@@ -38,11 +40,14 @@ def active_room(uow: UnitOfWork, slug: str) -> Room:
 
 
 class Sessions:
-    """Sessions, check-ins and turns; shares the conversation's units of work, clock and live fan-out."""
+    """Sessions, check-ins and turns; shares the conversation's units of work, clock and live fan-out. With them
+    the script library (`scripts`) and the leaders' hosting figures (`hosting`, against `quotas`)."""
 
-    def __init__(self, conversation: Conversation):
+    def __init__(self, conversation: Conversation, quotas: Mapping[tuple[str, str], int] | None = None):
         self.conversation = conversation
         self.tx: Transactions = conversation.transactions
+        self.scripts = Scripts(self.tx)
+        self.hosting = Hosting(self.tx, quotas)
 
     def clock(self) -> dt.datetime:
         return self.tx.clock()
@@ -50,24 +55,27 @@ class Sessions:
     # --- sessions -----------------------------------------------------------------------------
 
     def schedule(self, actor_id: str, slug: str, topic: str, starts_at: dt.datetime | None,
-                 duration_minutes: int, idempotency_key: str | None = None) -> dict:
-        """A retry with the same key (same room, topic, start and length) gets the first session."""
+                 duration_minutes: int, idempotency_key: str | None = None, script_id: str = "") -> dict:
+        """A retry with the same key (same room, topic, start, length and script) gets the first session.
+        `script_id`: a facilitation script of the library fit for the room (empty: none)."""
         call = IdempotentCall(actor_id, "room.ScheduleSession", idempotency_key,
-                              {"slug": slug, "topic": topic, "starts_at": starts_at, "minutes": duration_minutes})
-        return call.run(lambda: self._schedule(call, actor_id, slug, topic, starts_at, duration_minutes),
+                              {"slug": slug, "topic": topic, "starts_at": starts_at, "minutes": duration_minutes}
+                              | ({"script_id": script_id} if script_id else {}))
+        return call.run(lambda: self._schedule(call, actor_id, slug, topic, starts_at, duration_minutes, script_id),
                         self.tx.begin)
 
     def _schedule(self, call: IdempotentCall, actor_id: str, slug: str, topic: str, starts_at: dt.datetime | None,
-                  duration_minutes: int) -> dict:
+                  duration_minutes: int, script_id: str) -> dict:
         now = self.clock()
         with self.tx.begin() as uow:
             if (stored := call.stored(uow.idempotency)) is not None:
                 return stored
-            active_room(uow, slug)
+            room = active_room(uow, slug)
             if not rules.may_schedule(known_person(uow, actor_id).facts(), slug, now):
                 raise errors.MayNotRunSessions("only Support Session Leaders (and admins) schedule sessions")
             require_may_enter(uow, slug, actor_id, now, "lead a session")
-            session = Session.schedule(new_id(), slug, topic, actor_id, starts_at, duration_minutes, now)
+            chosen = self._script(uow, room, script_id, "scheduled")
+            session = Session.schedule(new_id(), slug, topic, actor_id, starts_at, duration_minutes, now, chosen)
             uow.streams.lock(slug)  # two leaders booking the same hour: the second sees the first
             session.check_clashes(uow.sessions.overlapping(slug, session.starts_at, session.planned_end))
             uow.sessions.add(session)
@@ -117,20 +125,22 @@ class Sessions:
             return self._went_live(uow, session, now)
 
     def start_unplanned(self, actor_id: str, slug: str, topic: str, duration_minutes: int,
-                        idempotency_key: str | None = None) -> dict:
+                        idempotency_key: str | None = None, script_id: str = "") -> dict:
         """An On-spot Host opens a session on the spot in a room they are in. A retry with the same key (same
-        room, topic and length) gets the first session, even once it has ended."""
+        room, topic, length and script) gets the first session, even once it has ended."""
         call = IdempotentCall(actor_id, "room.StartUnplannedSession", idempotency_key,
-                              {"slug": slug, "topic": topic, "minutes": duration_minutes})
-        return call.run(lambda: self._start_unplanned(call, actor_id, slug, topic, duration_minutes), self.tx.begin)
+                              {"slug": slug, "topic": topic, "minutes": duration_minutes}
+                              | ({"script_id": script_id} if script_id else {}))
+        return call.run(lambda: self._start_unplanned(call, actor_id, slug, topic, duration_minutes, script_id),
+                        self.tx.begin)
 
     def _start_unplanned(self, call: IdempotentCall, actor_id: str, slug: str, topic: str,
-                         duration_minutes: int) -> dict:
+                         duration_minutes: int, script_id: str) -> dict:
         now = self.clock()
         with self.tx.begin() as uow:
             if (stored := call.stored(uow.idempotency)) is not None:
                 return stored
-            active_room(uow, slug)
+            room = active_room(uow, slug)
             if not rules.may_host_unplanned(known_person(uow, actor_id).facts(), slug, now):
                 raise errors.MayNotRunSessions("only On-spot Hosts (and admins) start unplanned sessions")
             if uow.members.get(slug, actor_id) is None:
@@ -138,7 +148,8 @@ class Sessions:
             uow.streams.lock(slug)
             if uow.sessions.live_in(slug) is not None:
                 raise errors.SessionAlreadyLive("a session is live in this room already")
-            session = Session.unplanned(new_id(), slug, topic, actor_id, now, duration_minutes or 60)
+            chosen = self._script(uow, room, script_id, "unplanned")
+            session = Session.unplanned(new_id(), slug, topic, actor_id, now, duration_minutes or 60, chosen)
             session.check_clashes(uow.sessions.overlapping(slug, session.starts_at, session.planned_end))
             uow.sessions.add(session)
             return self._went_live(uow, session, now, call)
@@ -218,6 +229,14 @@ class Sessions:
             return False
         require_may_enter(uow, session.room_slug, actor_id, now, what)
         return True
+
+    @staticmethod
+    def _script(uow: UnitOfWork, room: Room, script_id: str, kind: str) -> str | None:
+        """The chosen script's id, once found in the library and fit for this room and kind of session."""
+        if not script_id:
+            return None
+        find_script(uow, script_id).check_fits(room.topic, room.audience_cohort, kind)
+        return script_id
 
     def _session(self, uow: UnitOfWork, session_id: str) -> Session:
         session = uow.sessions.get(parse_uuid(session_id, "session_id"), lock=True)

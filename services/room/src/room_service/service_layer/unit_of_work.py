@@ -14,11 +14,13 @@ from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-export
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from room_service.domain.automod import StoredRuleSet
 from room_service.domain.grants import CohortGrant
+from room_service.domain.hosting import HostedSession
 from room_service.domain.messages import Message
 from room_service.domain.notices import Notice
 from room_service.domain.people import KnownPerson
 from room_service.domain.rooms import Room
 from room_service.domain.sanctions import Sanction
+from room_service.domain.scripts import Script
 from room_service.domain.sessions import Session
 
 # --- what the repositories hand back besides the domain's entities ----------------------------------------
@@ -178,6 +180,19 @@ class SessionsRepository(Protocol):
              latest: bool = False) -> list[Session]: ...
     def attend(self, session_id: str, person_id: str, now: dt.datetime) -> None: ...
     def attendees(self, session_id: str) -> list[str]: ...
+    def hosted_by(self, leader_id: str, since: dt.datetime, until: dt.datetime) -> list[HostedSession]:
+        """The ended sessions the person led that ran within [since, until), each with its room's topic and how
+        many people besides the leader attended."""
+
+
+class ScriptsRepository(Protocol):
+    """The library of facilitation scripts."""
+
+    def get(self, script_id: str) -> Script | None: ...
+    def list(self, session_type: str | None, cohort: str | None) -> list[Script]:
+        """By title; of one session type (None: all), for one cohort (None: all; else its own and "any")."""
+    def put(self, script: Script) -> bool: ...  # adds or replaces; True when it was new
+    def add_if_missing(self, script: Script) -> bool: ...  # a seeded script: an admin's edit is kept
 
 
 class HandsRepository(Protocol):
@@ -223,6 +238,7 @@ class UnitOfWork(BaseUnitOfWork):
     hands: HandsRepository
     notices: NoticesRepository
     automod: AutomodRepository
+    scripts: ScriptsRepository
     idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key
 
     def __enter__(self):

@@ -7,9 +7,11 @@ from typing import Any
 
 from room_service.domain.circle import TurnQueue
 from room_service.domain.grants import CohortGrant
+from room_service.domain.hosting import HostingFigures
 from room_service.domain.messages import Message
 from room_service.domain.notices import Notice
 from room_service.domain.rooms import Decision, Room
+from room_service.domain.scripts import Script
 from room_service.domain.sessions import Session
 from room_service.service_layer.unit_of_work import Member
 
@@ -89,6 +91,7 @@ def session_view(s: Session) -> dict:
         "duration_minutes": s.duration_minutes,
         "started_at": s.started_at,
         "ended_at": s.ended_at,
+        "script_id": s.script_id,
     }
 
 
@@ -127,3 +130,35 @@ def notice_view(n: Notice) -> dict:
 def live_notice(n: Notice) -> dict:
     """A notice as the live exchange carries it (JSON): times as ISO text."""
     return _jsonable(notice_view(n))
+
+
+def script_view(s: Script) -> dict:
+    return {
+        "script_id": s.script_id,
+        "session_type": s.session_type,
+        "audience_cohort": s.audience_cohort,
+        "title": s.title,
+        "opening": s.opening,
+        "prompts": list(s.prompts),
+        "closing": s.closing,
+        "updated_by": s.updated_by,
+        "updated_at": s.updated_at,
+    }
+
+
+def hosting_view(f: HostingFigures) -> dict:
+    return {
+        "person_id": f.person_id,
+        "month": f.month.label,
+        "quota_minutes": f.quota_minutes,
+        "minutes_hosted": f.minutes_hosted,
+        "met": f.met,
+        "teams": [{"team": t.team, "minutes_hosted": t.minutes_hosted, "quota_minutes": t.quota_minutes,
+                   "met": t.met} for t in f.teams],
+        "sessions": [{
+            "session_id": c.session.session_id, "room_slug": c.session.room_slug, "team": c.session.team,
+            "topic": c.session.topic, "started_at": c.session.started_at, "ended_at": c.session.ended_at,
+            "minutes_in_month": c.seconds_in_month // 60, "others_attending": c.session.others_attending,
+            "counted": c.counted, "note": c.note, "script_id": c.session.script_id,
+        } for c in f.sessions],
+    }

@@ -1,0 +1,1 @@
+"""Hearth course service: the course catalogue, discussions, sections and enrolment."""

@@ -1,0 +1,1 @@
+"""Adapters: course's tables and repositories."""

@@ -1,0 +1,19 @@
+"""Composition root of course: builds the service layer from settings for every entrypoint."""
+from __future__ import annotations
+
+from course_service.adapters import orm
+from course_service.adapters.certificates import Ed25519Signer
+from course_service.adapters.repository import SOURCE, uow_factory
+from course_service.service_layer.services import CourseService
+from course_service.settings import Settings
+from hearth_common.db import make_engine
+from hearth_common.outbox import OutboxRelay
+
+
+def build_service(settings: Settings, engine=None) -> CourseService:
+    return CourseService(uow_factory(engine or make_engine(settings.database_url)),
+                         Ed25519Signer.from_setting(settings.certificate_key))
+
+
+def build_relay(settings: Settings, engine=None) -> OutboxRelay:
+    return OutboxRelay(engine or make_engine(settings.database_url), orm.outbox, SOURCE, settings.amqp_uri)

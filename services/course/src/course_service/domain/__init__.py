@@ -1,0 +1,1 @@
+"""Domain: courses, discussions, sections and enrolments (pure Python)."""

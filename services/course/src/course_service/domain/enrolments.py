@@ -1,0 +1,36 @@
+"""Domain: enrolments: a learner in a course, in the section of their age cohort when they enrolled."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from hearth_common.vocabulary import Cohort, values
+
+# Every course runs one section per age cohort: teens and adults never see each other's posts.
+SECTIONS: tuple[str, ...] = values(Cohort)
+ACTIVE, WITHDRAWN = "active", "withdrawn"
+
+
+@dataclasses.dataclass
+class Enrolment:
+    course_slug: str
+    person_id: str
+    section: str
+    status: str
+    enrolled_at: dt.datetime
+    withdrawn_at: dt.datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+    def withdraw(self, now: dt.datetime) -> bool:
+        """Withdraws; returns whether anything changed (withdrawing twice changes nothing)."""
+        if not self.active:
+            return False
+        self.status, self.withdrawn_at = WITHDRAWN, now
+        return True
+
+    def rejoin(self, section: str, now: dt.datetime) -> None:
+        """Enrols again after a withdrawal, in the section of the learner's cohort now."""
+        self.status, self.section, self.enrolled_at, self.withdrawn_at = ACTIVE, section, now, None

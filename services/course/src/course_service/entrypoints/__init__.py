@@ -1,0 +1,1 @@
+"""Entrypoints: course-grpc, course-worker, course-migrate, course-healthcheck, course-replay-events."""

@@ -1,0 +1,8 @@
+"""Migrations: course's programmatic Alembic upgrade/downgrade, used by the migrate step and the tests."""
+import pathlib
+
+from hearth_common.migrations import Migrations
+
+_migrations = Migrations(pathlib.Path(__file__).resolve().parent)
+upgrade = _migrations.upgrade
+downgrade = _migrations.downgrade

@@ -1,0 +1,1 @@
+"""Migrations: course's revisions."""

@@ -1,0 +1,1 @@
+"""Service layer: course's use cases, written against the unit of work."""

@@ -1,0 +1,22 @@
+"""Settings of course: the only module that reads environment variables (in load(), when a process starts)."""
+from __future__ import annotations
+
+import dataclasses
+
+from hearth_common.settings import ServiceSettings, env_str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Settings(ServiceSettings):
+    identity_grpc_target: str
+    # Ed25519 private key signing completion certificates (PEM, or 32 raw bytes in base64); empty: the
+    # development key, logged as such at start (adapters.certificates).
+    certificate_key: str = ""
+
+
+def load() -> Settings:
+    return Settings(
+        **ServiceSettings.shared("course", grpc_port=50054, grpc_workers=8),
+        identity_grpc_target=env_str("COURSE_IDENTITY_GRPC_TARGET", "127.0.0.1:50051"),
+        certificate_key=env_str("COURSE_CERTIFICATE_KEY", ""),
+    )

@@ -1,0 +1,43 @@
+"""Test helpers shared by course's tiers: a world that feeds the read model of people through identity's contract,
+as the worker does, so a test sets up people as they arrive in production."""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import uuid
+
+from course_service.service_layer.services import Caller, CourseService
+from hearth_common.contracts import identity as identity_contract
+
+
+@dataclasses.dataclass
+class World:
+    service: CourseService
+    clock: object  # a callable giving now
+    seqs: itertools.count = dataclasses.field(default_factory=lambda: itertools.count(1))
+
+    def deliver(self, payload) -> dict:
+        envelope = {**payload.event().envelope("identity"), "seq": next(self.seqs)}
+        self.service.apply_identity_event(envelope)
+        return envelope
+
+    def person(self, username: str, cohort: str = "adult", kind: str = "member") -> Caller:
+        person_id = str(uuid.uuid4())
+        self.deliver(identity_contract.PersonRegistered(person_id=person_id, username=username, kind=kind,
+                                                        cohort=cohort, registered_at=self.clock()))
+        return Caller(person_id)
+
+    def listener(self, username: str, cohort: str = "adult") -> Caller:
+        return self.person(username, cohort, "listener")
+
+    def admin(self, username: str = "admin_ada") -> Caller:
+        person = self.listener(username)
+        self.deliver(identity_contract.RoleGranted(grant_id=str(uuid.uuid4()), person_id=person.person_id,
+                                                   role=identity_contract.ADMIN, room_id=None, expires_at=None))
+        return Caller(person.person_id, admin=True)
+
+    def badge(self, caller: Caller, slug: str) -> None:
+        self.deliver(identity_contract.BadgeAwarded(person_id=caller.person_id, badge_slug=slug))
+
+
+QUESTION_POST = "Groups help when people feel heard.\n\nWhat helped you feel heard in a group?"
