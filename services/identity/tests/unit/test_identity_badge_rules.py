@@ -337,9 +337,11 @@ def test_a_course_completion_is_kept_as_a_fact_for_course_rules(service, uow_fac
                      courses=("group-dynamics",))
     rules = BadgeRules(uow_factory, service, [rule], room_topics, clock)
     ann = make_person("ann", kind="listener")
-    rules.apply_event(event("course", "course_completed", person_id=ann["id"], course_slug="grief-support"))
+    rules.apply_event(event("course", "course_completed", person_id=ann["id"], course_slug="grief-support",
+                            badge_slug=None))
     assert held(service, ann["id"]) == {}
-    rules.apply_event(event("course", "course_completed", person_id=ann["id"], course_slug="group-dynamics"))
+    rules.apply_event(event("course", "course_completed", person_id=ann["id"], course_slug="group-dynamics",
+                            badge_slug=None))
     assert held(service, ann["id"]) == {"support-session-leader-trained": "rule:support-session-leader-trained"}
 
 
@@ -366,3 +368,64 @@ def test_an_evaluation_left_behind_is_caught_up_by_the_next_event_about_the_pers
         uow.commit()
     badge_rules.apply_event(posted(ann["id"], START_AT))  # a post: the heart rule is evaluated too
     assert set(held(service, ann["id"])) == {"first-post", "compassion-hero"}
+
+
+# --- a course's own badge (learn -> earn) ------------------------------------------------------------------------
+
+
+def completed(person_id: str, completion_id: str, badge_slug: str | None = "group-dynamics-graduate") -> dict:
+    return event("course", "course_completed", person_id=person_id, completion_id=completion_id,
+                 course_slug="group-dynamics", badge_slug=badge_slug)
+
+
+def revoked(person_id: str, completion_id: str) -> dict:
+    return event("course", "completion_revoked", person_id=person_id, completion_id=completion_id,
+                 course_slug="group-dynamics", badge_slug="group-dynamics-graduate", reason="plagiarised answers")
+
+
+def test_a_completion_awards_the_courses_badge_once_as_course_keyed_by_the_completion(
+        service, badge_rules, make_person, published, uow_factory):
+    ann = make_person("ann", kind="listener")
+    envelope = completed(ann["id"], "c-1")
+    published.clear()
+    badge_rules.apply_event(envelope)
+    badge_rules.apply_event(envelope)  # redelivered
+    badge_rules.apply_event(completed(ann["id"], "c-1") | {"event_id": str(uuid.uuid4())})  # published twice
+    assert held(service, ann["id"]) == {"group-dynamics-graduate": "service:course"}
+    assert [e.type for e in published] == ["badge_awarded"]
+    with uow_factory() as uow:
+        assert [a.award_key for a in uow.awards.history(ann["id"], "group-dynamics-graduate")] == ["c-1"]
+
+
+def test_a_revoked_completion_takes_the_badge_back_and_a_late_redelivery_does_not_return_it(
+        service, badge_rules, make_person, published):
+    ann = make_person("ann", kind="listener")
+    badge_rules.apply_event(completed(ann["id"], "c-2"))
+    badge_rules.apply_event(revoked(ann["id"], "c-2"))
+    assert held(service, ann["id"]) == {}
+    published.clear()
+    badge_rules.apply_event(completed(ann["id"], "c-2") | {"event_id": str(uuid.uuid4())})
+    badge_rules.apply_event(revoked(ann["id"], "c-2") | {"event_id": str(uuid.uuid4())})
+    assert held(service, ann["id"]) == {} and published == []
+
+
+def test_a_revocation_that_arrives_before_its_completion_leaves_nothing_awarded(service, badge_rules, make_person):
+    ann = make_person("ann", kind="listener")
+    badge_rules.apply_event(revoked(ann["id"], "c-3"))
+    badge_rules.apply_event(completed(ann["id"], "c-3"))
+    assert held(service, ann["id"]) == {}
+
+
+def test_a_completion_of_a_course_without_a_badge_awards_nothing(service, badge_rules, make_person, published):
+    ann = make_person("ann")
+    published.clear()
+    badge_rules.apply_event(completed(ann["id"], "c-4", badge_slug=None))
+    assert published == []
+
+
+def test_a_revoked_completion_does_not_count_for_a_course_rule():
+    rule = BadgeRule("first-post", Kind.COURSES_COMPLETED, ("course_completed",), courses=("group-dynamics",))
+    done = facts(Fact.COURSE_COMPLETED, ["group-dynamics"])
+    assert rule.holds(Activity(done), NOW)
+    undone = facts(Fact.COMPLETION_REVOKED, ["c-1"], tag="group-dynamics")
+    assert not rule.holds(Activity(done + undone), NOW)

@@ -32,6 +32,7 @@ class Fact(enum.Enum):
     HEART_FROM = "heart_from"  # message_hearted: key = who gave the author's message a heart
     SESSION_ATTENDED = "session_attended"  # session_ended: key = the session, tag = its room's topic
     COURSE_COMPLETED = "course_completed"  # course_completed: key = the course
+    COMPLETION_REVOKED = "completion_revoked"  # completion_revoked: key = the completion, tag = its course
 
 
 # The source events a rule may name, and the fact each one feeds (sanctions are kept apart, as spans).
@@ -40,6 +41,7 @@ EVENT_FACTS: Mapping[str, Fact | None] = {
     "message_hearted": Fact.HEART_FROM,
     "session_ended": Fact.SESSION_ATTENDED,
     "course_completed": Fact.COURSE_COMPLETED,
+    "completion_revoked": None,
     "sanction_imposed": None,
     "sanction_lifted": None,
 }
@@ -156,6 +158,9 @@ class BadgeRule:
             facts = [f for f in facts if f.tag == self.room_topic]
         if self.courses:
             facts = [f for f in facts if f.key in self.courses]
+        if self.fact is Fact.COURSE_COMPLETED:  # a revoked completion does not count
+            revoked = {f.tag for f in activity.facts if f.fact is Fact.COMPLETION_REVOKED}
+            facts = [f for f in facts if f.key not in revoked]
         if self.kind is Kind.SESSIONS_ATTENDED or self.kind is Kind.COURSES_COMPLETED:
             facts = [dataclasses.replace(f, count=1) for f in facts]  # a session or course counts once
         return facts

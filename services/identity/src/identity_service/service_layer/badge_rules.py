@@ -25,8 +25,9 @@ CONTRACTS = {c.source: c for c in (room_events.CONTRACT, moderation_events.CONTR
 CONSUMED = {
     "room": ("message_posted", "message_hearted", "session_ended"),
     "moderation": ("sanction_imposed", "sanction_lifted"),
-    "course": ("course_completed",),
+    "course": ("course_completed", "completion_revoked"),
 }
+COURSE = Actor(service="course")  # a course's own badge is course's award (`service:course`), made by identity
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,6 +66,7 @@ class BadgeRules:
         if not isinstance(source, str) or source not in CONTRACTS:
             raise InvalidEvent(f"the badge rules take events of {', '.join(CONTRACTS)}, not of {source!r}")
         event = CONTRACTS[source].parse(envelope)
+        self._course_badge(event)
         topic = self._room_topic(event)
         now = self.clock()
         with self.uow_factory() as uow:
@@ -80,6 +82,30 @@ class BadgeRules:
         for person_id in people:
             self.evaluate(person_id, None if person_id in behind else concerned)
         return True
+
+    def _course_badge(self, event: Received) -> None:
+        """A course's own badge (the completion's `badge_slug`): awarded on course_completed with the completion id
+        as idempotency key, taken back on completion_revoked. Done before the event is claimed, and idempotent by
+        its key, so a worker stopped in between does it on the redelivery, and a redelivery does nothing more (a
+        completion revoked meanwhile is not awarded again: its key names the first award)."""
+        match event.payload:
+            case course_events.CourseCompleted(badge_slug=str(slug)) as p:
+                with self.uow_factory() as uow:
+                    revoked = any(f.fact is Fact.COMPLETION_REVOKED and f.key == p.completion_id
+                                  for f in uow.badge_facts.of_person(p.person_id))
+                if not revoked:  # its revocation came first (out of order): nothing to award
+                    self._settle(lambda: self.identity.award_badge(
+                        COURSE, p.person_id, slug, f"completed the course {p.course_slug}", p.completion_id))
+            case course_events.CompletionRevoked(badge_slug=str(slug)) as p:
+                self._settle(lambda: self.identity.revoke_badge(
+                    COURSE, p.person_id, slug, f"course completion revoked: {p.reason}", f"{p.completion_id}:revoked"))
+
+    @staticmethod
+    def _settle(change: Callable[[], object]) -> None:
+        try:
+            change()
+        except (AlreadyExists, NotFound) as exc:  # held by another award already, or not held: nothing to change
+            log.info("course badge already settled", extra={"reason": str(exc)})
 
     def _room_topic(self, event: Received) -> str:
         """The topic of a session's room, asked of room's catalogue only when a rule looks at it (before the
@@ -107,6 +133,9 @@ class BadgeRules:
                 return list(p.attendee_ids)
             case course_events.CourseCompleted() as p:
                 facts.record(p.person_id, Fact.COURSE_COMPLETED, p.course_slug, p.completed_at)
+                return [p.person_id]
+            case course_events.CompletionRevoked() as p:
+                facts.record(p.person_id, Fact.COMPLETION_REVOKED, p.completion_id, p.revoked_at, p.course_slug)
                 return [p.person_id]
             case moderation_events.SanctionImposed() as p:
                 facts.sanction_imposed(p.sanction_id, p.person_id, at, p.expires_at)
