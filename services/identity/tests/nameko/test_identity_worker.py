@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 
-from hearth_common import errors, testing
+from hearth_common import errors, service_rpc, testing
 from hearth_common.inbox import claim_event, define_inbox_table
 from hearth_common.logging import request_id_var
 from hearth_common.outbox import decode_body
@@ -36,8 +36,11 @@ def service_uris(rabbit_vhost):
 
 
 @pytest.fixture
-def course_rpc(worker, service_uris):
-    """A client on course's broker user: identity learns from the broker that course calls."""
+def course_rpc(worker, service_uris, monkeypatch):
+    """A client on course's broker user: identity learns from the broker that course calls. No service awards over
+    RPC today (identity awards a course's badge on course_completed), so the table lets course award for the test:
+    award_badge stays an RPC for a service the table names."""
+    monkeypatch.setitem(service_rpc.RPC_CALLERS, "course", (*service_rpc.RPC_CALLERS["course"], "identity.award_badge"))
     client = RpcClient(service_uris["course"], timeout=10)
     yield client
     client.close()
