@@ -151,10 +151,13 @@ class EventBackfill:
             stmt = stmt.where(self.table.c.source == source)
         return {row.source: set(row.event_types or ()) for row in conn.execute(stmt)}
 
-    def run_once(self) -> dict[str, list[str]]:
+    def run_once(self, sources: Iterable[str] | None = None) -> dict[str, list[str]]:
         """One pass: the queues made sure of (with their replay bindings: a worker may have re-created a queue),
-        then each pending producer asked; returns what is still pending (producers that could not answer)."""
+        then each pending producer asked (of `sources` only, when given); returns what is still pending (producers
+        that could not answer)."""
         pending = self.pending()
+        if sources is not None:
+            pending = {source: types for source, types in pending.items() if source in set(sources)}
         if not pending:
             return {}
         declare_consumer_queues(self.amqp_uri, self.consumer,

@@ -13,7 +13,13 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.extensions import DependencyProvider
 from sqlalchemy.engine import Engine
 
-from hearth_common.backfill import EventBackfill, ProducerUnavailable, define_backfill_table, serve_replay
+from hearth_common.backfill import (
+    EventBackfill,
+    ProducerUnavailable,
+    define_backfill_table,
+    serve_replay,
+    source_of,
+)
 from hearth_common.nameko_deps import BackgroundLoop, event_consumers
 from hearth_common.outbox import OutboxRelay
 from hearth_common.rpc_client import RpcClient, RpcTimeout, RpcUnavailable
@@ -54,37 +60,49 @@ class EventBackfillRunner(BackgroundLoop):
         self.first_retry = first_retry
         self.longest_retry = longest_retry
         self.rpc_timeout = rpc_timeout
+        self._clients: dict[str, RpcClient] = {}
 
     def run(self, should_stop):
         consumers = event_consumers(self.container.service_cls)
         if not consumers:
             return
         amqp_uri = self.container.config[AMQP_URI_CONFIG_KEY]
-        client = RpcClient(amqp_uri, timeout=self.rpc_timeout, caller=self.container.service_name)
-
-        def ask_replay(source: str, consumer: str, event_types: list[str]) -> dict:
-            try:
-                return client.call(source, "replay_events", consumer=consumer, event_types=event_types, since_seq=1)
-            except (RpcUnavailable, RpcTimeout) as exc:
-                raise ProducerUnavailable(str(exc)) from exc
-
         backfill = EventBackfill(self.engine_factory(self.container.config), self.table,
-                                 self.container.service_name, consumers, ask_replay, amqp_uri)
+                                 self.container.service_name, consumers, self._ask_replay, amqp_uri)
+        # Each producer is asked on its own green thread with its own client (a client's calls are serialised):
+        # one that cannot answer for long (deployed, its worker down, its RPC queue there and unserved until the
+        # call times out) holds up no other producer's replay.
+        pool = eventlet.GreenPool()
+        for source in sorted({source_of(c) for c in consumers}):
+            pool.spawn(self._backfill_from, backfill, source, amqp_uri, should_stop)
+        pool.waitall()
+
+    def _ask_replay(self, source: str, consumer: str, event_types: list[str]) -> dict:
+        client = self._clients[source]
+        try:
+            return client.call(source, "replay_events", consumer=consumer, event_types=event_types, since_seq=1)
+        except (RpcUnavailable, RpcTimeout) as exc:
+            raise ProducerUnavailable(str(exc)) from exc
+
+    def _backfill_from(self, backfill: EventBackfill, source: str, amqp_uri: str, should_stop) -> None:
+        """Asks one producer until its replay is recorded (or the worker stops), waiting longer after each miss."""
+        self._clients[source] = RpcClient(amqp_uri, timeout=self.rpc_timeout, caller=self.container.service_name)
         retry_in = self.first_retry
         try:
             while not should_stop():
                 try:
-                    if not backfill.run_once():
+                    if source not in backfill.run_once(sources={source}):
                         return
-                except Exception:  # the database or the broker down, or a producer failing: try again later
-                    log.warning("backfill failed; trying again", exc_info=True, extra={"retry_in_s": retry_in})
+                except Exception:  # the database or the broker down, or the producer failing: try again later
+                    log.warning("backfill failed; trying again", exc_info=True,
+                                extra={"source": source, "retry_in_s": retry_in})
                 waited = 0.0
                 while waited < retry_in and not should_stop():
                     eventlet.sleep(0.2)
                     waited += 0.2
                 retry_in = min(retry_in * 2, self.longest_retry)
         finally:
-            client.close()
+            self._clients.pop(source).close()
 
     def stop(self):
         # A backfill cut short is recorded nowhere and asked for again at the next start: no need to wait for a

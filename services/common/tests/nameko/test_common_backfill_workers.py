@@ -102,3 +102,40 @@ def test_a_consumer_asks_again_until_a_producer_that_was_down_answers(container_
     container_factory(Producer, {"AMQP_URI": amqp_uri}).start()
     testing.eventually(lambda: handled == [("person_registered", 1)], what="the replay once the producer is up")
     assert testing.eventually(lambda: recorded(engine)) == [("bflate", 1)]
+
+
+def test_a_producer_that_never_answers_holds_up_no_other_producers_replay(container_factory, amqp_uri, engine):
+    """A producer deployed but not serving (its RPC queue there, nobody consuming it: the call waits for its
+    timeout) is asked on its own: the consumer's other producer replays at once."""
+    import kombu
+
+    handled = []
+    Producer, _ = services(engine, amqp_uri, handled, "bfanswers", "bfboth")
+
+    class Consumer:
+        name = "bfboth"
+        backfill = EventBackfillRunner(lambda config: engine, table=backfills, first_retry=0.2, longest_retry=0.5,
+                                       rpc_timeout=300)
+
+        # "bfabsent" sorts first: asked one after the other, its call would hold up bfanswers' for 300 s.
+        @reliable_event_handler("bfabsent", "person_registered")
+        def on_absent(self, envelope):
+            handled.append(("bfabsent", envelope["seq"]))
+
+        @reliable_event_handler("bfanswers", "person_registered")
+        def on_answers(self, envelope):
+            handled.append(("bfanswers", envelope["seq"]))
+
+    with kombu.Connection(amqp_uri) as connection:  # the silent producer's RPC queue, as its last run left it
+        exchange = kombu.Exchange("nameko-rpc", type="topic", durable=True)
+        kombu.Queue("rpc-bfabsent", exchange, routing_key="bfabsent.*", durable=True)(connection.channel()).declare()
+    try:
+        container_factory(Producer, {"AMQP_URI": amqp_uri}).start()
+        publish(engine, amqp_uri, "bfanswers", "person_registered")  # before the consumer existed
+        container_factory(Consumer, {"AMQP_URI": amqp_uri}).start()
+        testing.eventually(lambda: handled == [("bfanswers", 1)], timeout=30,
+                           what="the answering producer's replay while the other is still being asked")
+        assert testing.eventually(lambda: recorded(engine)) == [("bfanswers", 1)]
+    finally:
+        with kombu.Connection(amqp_uri) as connection:
+            kombu.Queue("rpc-bfabsent")(connection.channel()).delete()
