@@ -6,6 +6,7 @@ import uuid
 import pytest
 from course_world import QUESTION_POST, World
 
+from course_service.adapters.certificates import Ed25519Signer
 from course_service.adapters.repository import uow_factory
 from course_service.service_layer.services import CourseService
 from hearth_common import errors, testing
@@ -25,7 +26,7 @@ def rpc(worker, amqp_uri):
 
 @pytest.fixture
 def service(clean_engine):
-    return CourseService(uow_factory(clean_engine))
+    return CourseService(uow_factory(clean_engine), Ed25519Signer.generate())
 
 
 def test_moderation_removes_a_post_over_rpc_idempotently(rpc, service, clean_engine):
