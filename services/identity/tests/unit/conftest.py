@@ -113,7 +113,7 @@ class FakeAwardsRepository(InMemoryRepository):
     def add(self, award: model.BadgeAward) -> None:
         self._insert(self.table, award.id, award)
 
-    def by_award_key(self, key: str) -> model.BadgeAward | None:
+    def by_award_key(self, key: str, *, lock: bool = False) -> model.BadgeAward | None:
         self._read("by_award_key")
         return next((a for a in self._rows().values() if a.award_key == key), None)
 

@@ -3,6 +3,7 @@ event), and awards and revocations made through the award use case, idempotently
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 
 import pytest
@@ -38,9 +39,9 @@ def posted(author: str, at: dt.datetime) -> dict:
     return event("room", "message_posted", author_id=author, message_id=str(uuid.uuid4()), posted_at=at)
 
 
-def hearted(author: str, by: str, at: dt.datetime) -> dict:
-    return event("room", "message_hearted", author_id=author, hearted_by=by, message_id=str(uuid.uuid4()),
-                 hearted_at=at)
+def hearted(author: str, by: str, at: dt.datetime, message_id: str | None = None) -> dict:
+    return event("room", "message_hearted", author_id=author, hearted_by=by,
+                 message_id=message_id or str(uuid.uuid4()), hearted_at=at)
 
 
 def held(service, person_id: str) -> dict[str, str]:
@@ -113,11 +114,21 @@ def test_count_and_window_count_only_recent_events():
     assert rule.holds(Activity(recent + facts(Fact.ACTIVE_DAY, ["2025-06-13"])), NOW)
 
 
+def hearts(giver: str, messages: int) -> tuple[PersonFact, ...]:
+    return tuple(PersonFact(Fact.HEART_FROM, f"{giver}:m-{i}", 1, NOW, NOW, giver) for i in range(messages))
+
+
 def test_distinct_count_needs_enough_people_and_enough_hearts():
     rule = BadgeRule("compassion-hero", Kind.DISTINCT_COUNT, ("message_hearted",), threshold=3, total_at_least=5)
-    assert not rule.holds(Activity(facts(Fact.HEART_FROM, ["a", "b"], count=10)), NOW)  # many hearts, two people
-    assert not rule.holds(Activity(facts(Fact.HEART_FROM, ["a", "b", "c"])), NOW)  # three people, three hearts
-    assert rule.holds(Activity(facts(Fact.HEART_FROM, ["a", "b", "c"], count=2)), NOW)
+    assert not rule.holds(Activity(hearts("a", 5) + hearts("b", 5)), NOW)  # many hearts, two people
+    assert not rule.holds(Activity(hearts("a", 1) + hearts("b", 1) + hearts("c", 1)), NOW)  # three people, three
+    assert rule.holds(Activity(hearts("a", 2) + hearts("b", 2) + hearts("c", 1)), NOW)
+
+
+def test_a_heart_given_again_on_the_same_message_counts_once():
+    rule = BadgeRule("compassion-hero", Kind.DISTINCT_COUNT, ("message_hearted",), threshold=3, total_at_least=5)
+    toggled = tuple(PersonFact(Fact.HEART_FROM, f"{g}:m-1", 4, NOW, NOW, g) for g in "abc")  # given 4 times each
+    assert not rule.holds(Activity(toggled), NOW)
 
 
 def test_days_without_sanction_skip_sanctioned_days_and_fail_under_a_sanction_in_force():
@@ -224,6 +235,19 @@ def test_hearts_from_twenty_people_and_fifty_in_all_earn_compassion_hero(service
     assert "compassion-hero" not in held(service, ann["id"])
     badge_rules.apply_event(hearted(ann["id"], givers[0], START_AT))
     assert held(service, ann["id"])["compassion-hero"] == "rule:compassion-hero"
+
+
+def test_hearts_taken_back_and_given_again_do_not_earn_compassion_hero(service, badge_rules, make_person,
+                                                                      uow_factory):
+    ann = make_person("ann")
+    givers = [str(uuid.uuid4()) for _ in range(20)]
+    for giver in givers:
+        message_id = str(uuid.uuid4())
+        for _ in range(3):  # heart, take back, heart again: room publishes message_hearted each time
+            badge_rules.apply_event(hearted(ann["id"], giver, START_AT, message_id))
+    assert "compassion-hero" not in held(service, ann["id"])  # 20 hearts, not 60
+    with uow_factory() as uow:
+        assert len(uow.badge_facts.of_person(ann["id"])) == 20
 
 
 def test_sharing_circle_sessions_count_only_in_sharing_circle_rooms(service, badge_rules, make_person,
@@ -363,7 +387,7 @@ def test_an_evaluation_left_behind_is_caught_up_by_the_next_event_about_the_pers
     ann = make_person("ann")
     with uow_factory() as uow:  # hearts counted, the worker stopped before evaluating them
         for i in range(50):
-            uow.badge_facts.record(ann["id"], Fact.HEART_FROM, f"giver-{i % 20}", clock())
+            uow.badge_facts.record(ann["id"], Fact.HEART_FROM, f"giver-{i % 20}:m-{i}", clock(), f"giver-{i % 20}")
         uow.badge_facts.mark_due(ann["id"], clock())
         uow.commit()
     badge_rules.apply_event(posted(ann["id"], START_AT))  # a post: the heart rule is evaluated too
@@ -413,6 +437,67 @@ def test_a_revocation_that_arrives_before_its_completion_leaves_nothing_awarded(
     ann = make_person("ann", kind="listener")
     badge_rules.apply_event(revoked(ann["id"], "c-3"))
     badge_rules.apply_event(completed(ann["id"], "c-3"))
+    assert held(service, ann["id"]) == {}
+
+
+def test_revoking_a_completion_leaves_the_same_badge_awarded_another_way(service, badge_rules, make_person,
+                                                                         published):
+    ann = make_person("ann", kind="listener")
+    service.award_badge(ADMIN, ann["id"], "group-dynamics-graduate", "trained by hand", "hand-1")
+    badge_rules.apply_event(completed(ann["id"], "c-9"))  # already held: the completion awards nothing
+    published.clear()
+    badge_rules.apply_event(revoked(ann["id"], "c-9"))
+    assert held(service, ann["id"]) == {"group-dynamics-graduate": "service:admin-tool"}
+    assert [e.type for e in published] == []
+
+
+def test_revoking_a_completion_takes_back_only_its_own_award_after_a_hand_award_was_revoked(
+        service, badge_rules, make_person):
+    ann = make_person("ann", kind="listener")
+    badge_rules.apply_event(completed(ann["id"], "c-10"))
+    badge_rules.apply_event(revoked(ann["id"], "c-10"))
+    service.award_badge(ADMIN, ann["id"], "group-dynamics-graduate", "trained by hand", "hand-2")
+    badge_rules.apply_event(revoked(ann["id"], "c-10") | {"event_id": str(uuid.uuid4())})  # published again
+    assert held(service, ann["id"]) == {"group-dynamics-graduate": "service:admin-tool"}
+
+
+def test_a_revocation_handled_while_its_completion_is_awarded_leaves_nothing_awarded(
+        service, badge_rules, make_person, monkeypatch):
+    """Two workers: the completion finds no revocation; the revocation, handled meanwhile, finds nothing to take
+    back; then the completion awards. The completion's second look at the revocations takes the award back."""
+    ann = make_person("ann", kind="listener")
+    award = service.award_badge
+
+    def award_after_the_revocation(*args, **kwargs):
+        badge_rules.apply_event(revoked(ann["id"], "c-11"))
+        return award(*args, **kwargs)
+
+    monkeypatch.setattr(service, "award_badge", award_after_the_revocation)
+    badge_rules.apply_event(completed(ann["id"], "c-11"))
+    assert held(service, ann["id"]) == {}
+
+
+def test_a_revocation_whose_tombstone_lands_after_the_completion_looked_still_takes_the_award_back(
+        service, badge_rules, make_person, monkeypatch):
+    ann = make_person("ann", kind="listener")
+    revoke = service.revoke_badge
+
+    def completion_handled_first(*args, **kwargs):  # the revocation's tombstone is kept; the completion runs now
+        monkeypatch.setattr(service, "revoke_badge", revoke)
+        badge_rules.apply_event(completed(ann["id"], "c-12"))
+        return revoke(*args, **kwargs)
+
+    monkeypatch.setattr(service, "revoke_badge", completion_handled_first)
+    badge_rules.apply_event(revoked(ann["id"], "c-12"))
+    assert held(service, ann["id"]) == {}
+
+
+def test_a_course_badge_identity_does_not_know_is_logged_as_an_error(service, badge_rules, make_person, caplog):
+    ann = make_person("ann")
+    with caplog.at_level(logging.INFO, logger="identity_service.service_layer.badge_rules"):
+        badge_rules.apply_event(completed(ann["id"], "c-13", badge_slug="group-dynamics-graduat"))
+    errors_logged = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert [(r.course_slug, r.badge_slug) for r in errors_logged] == [("group-dynamics", "group-dynamics-graduat")]
     assert held(service, ann["id"]) == {}
 
 

@@ -120,7 +120,7 @@ badge_facts = sa.Table(
     metadata,
     sa.Column("person_id", sa.String(36), primary_key=True),
     sa.Column("fact", sa.String(32), primary_key=True),
-    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("key", sa.String(160), primary_key=True),  # a heart: `<giver>:<message_id>`
     sa.Column("count", sa.Integer, nullable=False),
     sa.Column("first_at", TZ, nullable=False),
     sa.Column("last_at", TZ, nullable=False),

@@ -70,8 +70,12 @@ class BadgesRepository(_Repo):
 
 
 class AwardsRepository(_Repo):
-    def by_award_key(self, key: str) -> model.BadgeAward | None:
-        return self.session.scalars(sa.select(model.BadgeAward).filter_by(award_key=key)).first()
+    def by_award_key(self, key: str, *, lock: bool = False) -> model.BadgeAward | None:
+        """With lock, a concurrent revocation of it is waited for, and then seen."""
+        stmt = sa.select(model.BadgeAward).filter_by(award_key=key)
+        if lock:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalars(stmt).first()
 
     def by_revoke_key(self, key: str) -> model.BadgeAward | None:
         return self.session.scalars(sa.select(model.BadgeAward).filter_by(revoke_key=key)).first()

@@ -29,7 +29,7 @@ class Fact(enum.Enum):
     """What identity keeps of another service's event, per person: one row per (fact, key), counted."""
 
     ACTIVE_DAY = "active_day"  # message_posted: key = the UTC day the author posted on
-    HEART_FROM = "heart_from"  # message_hearted: key = who gave the author's message a heart
+    HEART_FROM = "heart_from"  # message_hearted: key = `<giver>:<message_id>`, tag = the giver (who gave a heart)
     SESSION_ATTENDED = "session_attended"  # session_ended: key = the session, tag = its room's topic
     COURSE_COMPLETED = "course_completed"  # course_completed: key = the course
     COMPLETION_REVOKED = "completion_revoked"  # completion_revoked: key = the completion, tag = its course
@@ -144,7 +144,8 @@ class BadgeRule:
             case Kind.COUNT | Kind.SESSIONS_ATTENDED | Kind.COURSES_COMPLETED:
                 return sum(f.count for f in facts) >= self.threshold
             case Kind.DISTINCT_COUNT:
-                return len(facts) >= self.threshold and sum(f.count for f in facts) >= (self.total_at_least or 0)
+                return (len({_from_whom(f) for f in facts}) >= self.threshold
+                        and sum(f.count for f in facts) >= (self.total_at_least or 0))
             case Kind.DAYS_WITHOUT_SANCTION:
                 if any(s.in_force(now) for s in activity.sanctions):
                     return False
@@ -161,6 +162,8 @@ class BadgeRule:
         if self.fact is Fact.COURSE_COMPLETED:  # a revoked completion does not count
             revoked = {f.tag for f in activity.facts if f.fact is Fact.COMPLETION_REVOKED}
             facts = [f for f in facts if f.key not in revoked]
+        if self.fact is Fact.HEART_FROM:  # taken back and given again, a heart on a message is still one heart
+            facts = [dataclasses.replace(f, count=1) for f in facts]
         if self.kind is Kind.SESSIONS_ATTENDED or self.kind is Kind.COURSES_COMPLETED:
             facts = [dataclasses.replace(f, count=1) for f in facts]  # a session or course counts once
         return facts
@@ -194,6 +197,11 @@ class BadgeRule:
         if self.holds(activity, now):
             return Decision(revoke=False, key=f"{self.label}:{person_id}:{generation}")
         return None
+
+
+def _from_whom(fact: PersonFact) -> str:
+    """Who a fact came from, for a distinct count: a heart's giver (its tag), else the fact's key."""
+    return fact.tag if fact.fact is Fact.HEART_FROM else fact.key
 
 
 @dataclasses.dataclass(frozen=True)

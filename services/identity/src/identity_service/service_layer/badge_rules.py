@@ -14,6 +14,7 @@ from hearth_common.contracts import room as room_events
 from hearth_common.errors import AlreadyExists, NotFound
 from hearth_common.people import Actor
 from identity_service.domain.badge_rules import Activity, BadgeRule, Fact
+from identity_service.domain.errors import BadgeNotFound
 from identity_service.service_layer.ports import RoomTopics
 from identity_service.service_layer.services import IdentityService
 from identity_service.service_layer.unit_of_work import UnitOfWork
@@ -85,27 +86,56 @@ class BadgeRules:
 
     def _course_badge(self, event: Received) -> None:
         """A course's own badge (the completion's `badge_slug`): awarded on course_completed with the completion id
-        as idempotency key, taken back on completion_revoked. Done before the event is claimed, and idempotent by
-        its key, so a worker stopped in between does it on the redelivery, and a redelivery does nothing more (a
-        completion revoked meanwhile is not awarded again: its key names the first award)."""
+        as idempotency key, taken back on completion_revoked (that award only: the same badge awarded another way,
+        by an admin or a rule, stays). Done before the event is claimed, and idempotent by its key, so a worker
+        stopped in between does it on the redelivery, and a redelivery does nothing more (a completion revoked
+        meanwhile is not awarded again: its key names the first award).
+
+        A completion and its revocation handled at once (two workers) never leave the badge awarded: the revocation
+        records its tombstone (the COMPLETION_REVOKED fact) before it revokes, and the completion looks for the
+        tombstone again after it awarded. Whichever of the two runs its second step last sees the other's first."""
         match event.payload:
             case course_events.CourseCompleted(badge_slug=str(slug)) as p:
+                if self._completion_revoked(p.person_id, p.completion_id):
+                    return  # its revocation came first (out of order): nothing to award
+                self._settle(p.course_slug, slug, lambda: self.identity.award_badge(
+                    COURSE, p.person_id, slug, f"completed the course {p.course_slug}", p.completion_id))
+                if self._completion_revoked(p.person_id, p.completion_id):  # revoked while it was being awarded
+                    self._settle(p.course_slug, slug, lambda: self._revoke_completion_award(
+                        p.person_id, slug, p.completion_id, "course completion revoked"))
+            case course_events.CompletionRevoked() as p:
                 with self.uow_factory() as uow:
-                    revoked = any(f.fact is Fact.COMPLETION_REVOKED and f.key == p.completion_id
-                                  for f in uow.badge_facts.of_person(p.person_id))
-                if not revoked:  # its revocation came first (out of order): nothing to award
-                    self._settle(lambda: self.identity.award_badge(
-                        COURSE, p.person_id, slug, f"completed the course {p.course_slug}", p.completion_id))
-            case course_events.CompletionRevoked(badge_slug=str(slug)) as p:
-                self._settle(lambda: self.identity.revoke_badge(
-                    COURSE, p.person_id, slug, f"course completion revoked: {p.reason}", f"{p.completion_id}:revoked"))
+                    if not self._tombstone(uow, p.person_id, p.completion_id):
+                        uow.badge_facts.record(p.person_id, Fact.COMPLETION_REVOKED, p.completion_id, p.revoked_at,
+                                               p.course_slug)
+                        uow.commit()
+                if p.badge_slug is not None:
+                    self._settle(p.course_slug, p.badge_slug, lambda: self._revoke_completion_award(
+                        p.person_id, p.badge_slug, p.completion_id, f"course completion revoked: {p.reason}"))
+
+    def _revoke_completion_award(self, person_id: str, slug: str, completion_id: str, reason: str) -> None:
+        self.identity.revoke_badge(COURSE, person_id, slug, reason, f"{completion_id}:revoked",
+                                   award_key=completion_id)
+
+    def _completion_revoked(self, person_id: str, completion_id: str) -> bool:
+        with self.uow_factory() as uow:
+            return self._tombstone(uow, person_id, completion_id)
 
     @staticmethod
-    def _settle(change: Callable[[], object]) -> None:
+    def _tombstone(uow: UnitOfWork, person_id: str, completion_id: str) -> bool:
+        return any(f.fact is Fact.COMPLETION_REVOKED and f.key == completion_id
+                   for f in uow.badge_facts.of_person(person_id))
+
+    @staticmethod
+    def _settle(course_slug: str, badge_slug: str, change: Callable[[], object]) -> None:
         try:
             change()
+        except BadgeNotFound:  # a course names a badge identity does not have: every completion would earn nothing
+            log.error("a course's badge is not in identity's catalogue: its completions earn nothing until it is",
+                      extra={"course_slug": course_slug, "badge_slug": badge_slug})
         except (AlreadyExists, NotFound) as exc:  # held by another award already, or not held: nothing to change
-            log.info("course badge already settled", extra={"reason": str(exc)})
+            log.info("course badge already settled",
+                     extra={"course_slug": course_slug, "badge_slug": badge_slug, "reason": str(exc)})
 
     def _room_topic(self, event: Received) -> str:
         """The topic of a session's room, asked of room's catalogue only when a rule looks at it (before the
@@ -125,7 +155,9 @@ class BadgeRules:
                              p.posted_at)
                 return [p.author_id]
             case room_events.MessageHearted() as p:
-                facts.record(p.author_id, Fact.HEART_FROM, p.hearted_by, p.hearted_at)
+                # keyed by giver and message: room publishes a re-heart after an unheart too, the same heart again
+                facts.record(p.author_id, Fact.HEART_FROM, f"{p.hearted_by}:{p.message_id}", p.hearted_at,
+                             p.hearted_by)
                 return [p.author_id]
             case room_events.SessionEnded() as p:
                 for person_id in p.attendee_ids:
@@ -134,8 +166,7 @@ class BadgeRules:
             case course_events.CourseCompleted() as p:
                 facts.record(p.person_id, Fact.COURSE_COMPLETED, p.course_slug, p.completed_at)
                 return [p.person_id]
-            case course_events.CompletionRevoked() as p:
-                facts.record(p.person_id, Fact.COMPLETION_REVOKED, p.completion_id, p.revoked_at, p.course_slug)
+            case course_events.CompletionRevoked() as p:  # its fact (the tombstone) is kept by _course_badge
                 return [p.person_id]
             case moderation_events.SanctionImposed() as p:
                 facts.sanction_imposed(p.sanction_id, p.person_id, at, p.expires_at)

@@ -491,18 +491,23 @@ class IdentityService:
             return views.award(award, badge)
 
     def revoke_badge(
-        self, actor: Actor, person_id: str, badge_slug: str, reason: str, idempotency_key: str | None
+        self, actor: Actor, person_id: str, badge_slug: str, reason: str, idempotency_key: str | None,
+        *, award_key: str | None = None,
     ) -> None:
+        """With `award_key`, only the award made with that key is taken back (a course's badge on a revoked
+        completion): an award of the same badge made another way (by an admin, by a rule) is left alone, and the
+        answer is BadgeNotHeld."""
         reason = required_text(reason, "reason", REASON_MAX)
         key = parse_key(idempotency_key)  # the one rule for keys; kept on the award, so honoured as long as it is
         if actor.service and key is None:
             raise errors.InvalidArgument("idempotency_key is required when a service revokes a badge")
         try:
-            self._revoke(actor, person_id, badge_slug, reason, key)
+            self._revoke(actor, person_id, badge_slug, reason, key, award_key)
         except UniqueViolation:
-            self._revoke(actor, person_id, badge_slug, reason, key)
+            self._revoke(actor, person_id, badge_slug, reason, key, award_key)
 
-    def _revoke(self, actor: Actor, person_id: str, slug: str, reason: str, key: str | None) -> None:
+    def _revoke(self, actor: Actor, person_id: str, slug: str, reason: str, key: str | None,
+                award_key: str | None) -> None:
         now = self.clock()
         with self.uow_factory() as uow:
             self._require_admin(uow, actor, now)
@@ -515,7 +520,13 @@ class IdentityService:
                             f"idempotency_key {shown(key)} was used for a different revocation; use a new key"
                         )
                     return
-            award = uow.awards.held(person.id, slug, lock=True)
+            if award_key is None:
+                award = uow.awards.held(person.id, slug, lock=True)
+            else:
+                award = uow.awards.by_award_key(award_key, lock=True)
+                if award is not None and (award.person_id, award.badge_slug, award.revoked_at) != (person.id, slug,
+                                                                                                   None):
+                    award = None
             if award is None:
                 twin = uow.awards.by_revoke_key(key) if key is not None else None
                 if twin is not None and (twin.person_id, twin.badge_slug) == (person.id, slug):
