@@ -139,3 +139,54 @@ def test_the_daily_pass_is_claimed_by_one_caller_per_period(uows):
             claims.append(uow.badge_facts.claim_pass("everyone", now, day))
             uow.commit()
     assert claims == [True, False, False, True]
+
+
+def test_a_heart_is_kept_per_giver_and_message_and_a_message_id_of_full_length_fits(identity, uows, room_catalogue):
+    rules = BadgeRules(uows, identity, load_badge_rules(), room_catalogue, identity.clock)
+    ann = identity.register("ann", "a long enough password", "1990-01-01", "member")
+    giver, message_id = str(uuid.uuid4()), "m" * 64
+    for _ in range(3):  # heart, taken back, given again (each a new event)
+        rules.apply_event(examples.envelope("room", "message_hearted", author_id=ann["id"], hearted_by=giver,
+                                            message_id=message_id, hearted_at=T0))
+    with uows() as uow:
+        [heart] = [f for f in uow.badge_facts.of_person(ann["id"]) if f.fact is Fact.HEART_FROM]
+    assert (heart.key, heart.tag) == (f"{giver}:{message_id}", giver)
+
+
+def course_event(event_type: str, person_id: str, completion_id: str, **fields) -> dict:
+    return examples.envelope("course", event_type, person_id=person_id, completion_id=completion_id,
+                             course_slug="group-dynamics", badge_slug="group-dynamics-graduate", **fields)
+
+
+def test_a_revoked_completion_takes_back_its_own_award_and_leaves_a_hand_award(identity, uows, room_catalogue):
+    rules = BadgeRules(uows, identity, load_badge_rules(), room_catalogue, identity.clock)
+    ann = identity.register("ann", "a long enough password", "1990-01-01", "listener")
+    bob = identity.register("bob", "a long enough password", "1990-01-01", "listener")
+    identity.award_badge(Actor(service="admin-tool"), ann["id"], "group-dynamics-graduate", "by hand", "hand-1")
+    for person, completion in ((ann, "c-1"), (bob, "c-2")):
+        rules.apply_event(course_event("course_completed", person["id"], completion))
+        rules.apply_event(course_event("completion_revoked", person["id"], completion, reason="copied"))
+    assert [b["awarded_by"] for b in identity.person_badges(ann["id"])] == ["service:admin-tool"]
+    assert identity.person_badges(bob["id"]) == []
+    with uows() as uow:
+        assert [(a.award_key, a.revoke_key) for a in uow.awards.history(bob["id"], "group-dynamics-graduate")] == [
+            ("c-2", "c-2:revoked")]
+
+
+def test_a_revocation_handled_while_its_completion_awards_leaves_nothing_awarded(identity, uows, room_catalogue,
+                                                                                 monkeypatch):
+    """Two workers on the real store: the revocation runs after the completion looked for it, before it awarded."""
+    rules = BadgeRules(uows, identity, load_badge_rules(), room_catalogue, identity.clock)
+    ann = identity.register("ann", "a long enough password", "1990-01-01", "listener")
+    award = identity.award_badge
+    other_worker = threading.Thread(target=rules.apply_event,
+                                    args=(course_event("completion_revoked", ann["id"], "c-3", reason="copied"),))
+
+    def award_after_the_revocation(*args, **kwargs):
+        other_worker.start()
+        other_worker.join()
+        return award(*args, **kwargs)
+
+    monkeypatch.setattr(identity, "award_badge", award_after_the_revocation)
+    rules.apply_event(course_event("course_completed", ann["id"], "c-3"))
+    assert identity.person_badges(ann["id"]) == []

@@ -169,3 +169,22 @@ def test_concurrent_revocations_of_one_grant_revoke_it_once(identity, clean_iden
         outcomes = run_concurrently(4, lambda: identity.revoke_role(bootstrap, grant["id"], f"round {round_}"))
         assert outcomes == ["GrantNotFound"] * 3 + ["ok"]
     assert [r.event_type for r in outbox_rows(clean_identity_db)].count("role_revoked") == 5
+
+
+def test_migration_0004_keeps_each_giver_s_earlier_hearts_as_one_heart_with_no_message():
+    url = testing.create_database("hearth_identity_migration_0004")
+    try:
+        runner.upgrade(url, "0003")
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO badge_facts (person_id, fact, key, count, first_at, last_at, tag) "
+                                 "VALUES ('p-1', 'heart_from', 'giver-1', 3, now(), now(), ''), "
+                                 "('p-1', 'session_attended', 's-1', 1, now(), now(), 'sharing-circle')"))
+        runner.upgrade(url)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT fact, key, tag FROM badge_facts ORDER BY fact")).all()
+        assert [tuple(r) for r in rows] == [("heart_from", "giver-1:", "giver-1"),
+                                            ("session_attended", "s-1", "sharing-circle")]
+        engine.dispose()
+    finally:
+        testing.drop_database(url)
