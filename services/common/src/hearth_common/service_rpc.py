@@ -100,18 +100,6 @@ class RpcTransport(Protocol):
     def call(self, service: str, method: str, **kwargs): ...
 
 
-class IdentityRpc:
-    """identity's RPCs for other services."""
-
-    def __init__(self, transport: RpcTransport):
-        self.transport = transport
-
-    def award_badge(self, person_id: str, badge_slug: str, reason: str, idempotency_key: str) -> dict:
-        """Awards a badge on behalf of the calling service; a retry with the same key returns the first award."""
-        return self.transport.call("identity", "award_badge", person_id=person_id, badge_slug=badge_slug,
-                                   reason=reason, idempotency_key=idempotency_key)
-
-
 class RoomRpc:
     """room's RPCs for other services."""
 

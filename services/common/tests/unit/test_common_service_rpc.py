@@ -7,7 +7,6 @@ from hearth_common.service_rpc import (
     LOCAL_CALLER,
     RPC_CALLERS,
     CourseRpc,
-    IdentityRpc,
     RoomRpc,
     may_call,
     proven_caller,
@@ -70,12 +69,9 @@ class Transport:
 
 def test_the_clients_send_each_rpc_with_its_arguments():
     transport = Transport(result={"id": "a1"})
-    assert IdentityRpc(transport).award_badge("p1", "first-post", "why", "key-1") == {"id": "a1"}
-    RoomRpc(transport).remove_message("m1", "mod1", "rule 3")
+    assert RoomRpc(transport).remove_message("m1", "mod1", "rule 3") == {"id": "a1"}
     RoomRpc(transport).remove_person("lounge", "p1", "mod1")
     assert transport.calls == [
-        ("identity", "award_badge", {"person_id": "p1", "badge_slug": "first-post", "reason": "why",
-                                     "idempotency_key": "key-1"}),
         ("room", "remove_message", {"message_id": "m1", "moderator_id": "mod1", "reason": "rule 3"}),
         ("room", "remove_person", {"room_slug": "lounge", "person_id": "p1", "moderator_id": "mod1", "reason": ""}),
     ]

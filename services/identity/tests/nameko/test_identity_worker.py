@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 
-from hearth_common import errors, service_rpc, testing
+from hearth_common import errors, testing
 from hearth_common.inbox import claim_event, define_inbox_table
 from hearth_common.logging import request_id_var
 from hearth_common.outbox import decode_body
@@ -36,11 +36,9 @@ def service_uris(rabbit_vhost):
 
 
 @pytest.fixture
-def course_rpc(worker, service_uris, monkeypatch):
-    """A client on course's broker user: identity learns from the broker that course calls. No service awards over
-    RPC today (identity awards a course's badge on course_completed), so the table lets course award for the test:
-    award_badge stays an RPC for a service the table names."""
-    monkeypatch.setitem(service_rpc.RPC_CALLERS, "course", (*service_rpc.RPC_CALLERS["course"], "identity.award_badge"))
+def course_rpc(worker, service_uris):
+    """A client on course's broker user: identity learns from the broker that course calls (the table lets course
+    ask identity for a replay of its events, on its worker's first start)."""
     client = RpcClient(service_uris["course"], timeout=10)
     yield client
     client.close()
@@ -52,47 +50,48 @@ def test_other_services_read_people_and_badges_over_rpc(rpc, identity):
     assert rpc.call("identity", "get_badges", person_id=person["id"]) == []
 
 
-def test_award_over_rpc_is_idempotent_and_its_event_carries_the_request_id(course_rpc, rpc, identity, identity_events):
+def test_an_award_event_carries_the_request_id_it_was_made_under(rpc, identity, identity_events):
     person = identity.register("Earner", "a long enough password", ADULT_DOB, "member")
-    token = request_id_var.set("req-from-course-grpc")
+    token = request_id_var.set("req-from-identity-grpc")
     try:
-        args = dict(person_id=person["id"], badge_slug="group-dynamics-graduate", reason="course completed",
-                    idempotency_key="course:completion:42", caller="course")
-        first = course_rpc.call("identity", "award_badge", **args)
-        again = course_rpc.call("identity", "award_badge", **args)  # e.g. the caller retried after a timeout
+        identity.award_badge(Actor(service="admin-tool"), person["id"], "group-dynamics-graduate", "trained",
+                             "award-42")
     finally:
         request_id_var.reset(token)
-    assert first["id"] == again["id"] and first["awarded_by"] == "service:course"
     identity_events.wait_for(lambda ms: any(m.delivery_info["routing_key"] == "badge_awarded" for m in ms))
     identity_events.settle()
     awarded = identity_events.of_type("badge_awarded")
     assert len(awarded) == 1
     body = json.loads(awarded[0].body)
     assert body["data"]["badge_slug"] == "group-dynamics-graduate"
-    assert body["request_id"] == "req-from-course-grpc"
-    assert awarded[0].headers["nameko.request_id"] == "req-from-course-grpc"
+    assert body["request_id"] == "req-from-identity-grpc"
+    assert awarded[0].headers["nameko.request_id"] == "req-from-identity-grpc"
     assert [a["badge"]["slug"] for a in rpc.call("identity", "get_badges", person_id=person["id"])] == [
         "group-dynamics-graduate"
     ]
 
 
-def test_domain_errors_reach_rpc_callers_as_their_category(rpc, course_rpc, identity):
+def test_domain_errors_reach_rpc_callers_as_their_category(rpc, course_rpc):
     with pytest.raises(errors.NotFound):
         rpc.call("identity", "get_person", person_id=str(uuid.uuid4()))
-    person = identity.register("Keyless", "a long enough password", ADULT_DOB, "member")
     with pytest.raises(errors.InvalidArgument) as info:
-        course_rpc.call("identity", "award_badge", person_id=person["id"], badge_slug="first-post", reason="x",
-                        idempotency_key="", caller="course")
-    assert "idempotency_key is required" in str(info.value)
+        course_rpc.call("identity", "replay_events", event_types=[])
+    assert "event_types must be a non-empty list" in str(info.value)
 
 
-def test_the_caller_is_the_broker_user_not_an_argument(course_rpc, identity):
-    person = identity.register("Claimed", "a long enough password", ADULT_DOB, "member")
-    for claimed, key in (("moderation", "k1"), ("", "k2")):
-        award = course_rpc.call("identity", "award_badge", person_id=person["id"], badge_slug="first-post",
-                                reason="x", idempotency_key=key, caller=claimed)
-        assert award["awarded_by"] == "service:course"  # course's broker user sent it, whatever it claims
-        identity.revoke_badge(Actor(service="test"), person["id"], "first-post", "again", f"revoke-{key}")
+def test_the_caller_is_the_broker_user_not_an_argument(course_rpc, identity, identity_events):
+    identity.register("Claimed", "a long enough password", ADULT_DOB, "member")
+    identity_events.wait_for(lambda ms: any(m.delivery_info["routing_key"] == "person_registered" for m in ms))
+    with pytest.raises(errors.PermissionDenied, match="service 'course' may ask for a replay to its own queues only"):
+        course_rpc.call("identity", "replay_events", event_types=["person_registered"], consumer="room")
+    # course's broker user sent it: the replay goes to course's queues, and to no one else's
+    replay = course_rpc.call("identity", "replay_events", event_types=["person_registered"])
+    assert replay["replayed"] >= 1
+    identity_events.wait_for(lambda ms: any(m.delivery_info["routing_key"] == "replay.course.person_registered"
+                                            for m in ms))
+    replayed = {m.delivery_info["routing_key"] for m in identity_events.seen if m.delivery_info["routing_key"]
+                .startswith("replay.")}
+    assert replayed == {"replay.course.person_registered"}
 
 
 def test_a_service_calls_only_what_the_table_lets_it(worker, service_uris, identity):
@@ -100,16 +99,13 @@ def test_a_service_calls_only_what_the_table_lets_it(worker, service_uris, ident
     room = RpcClient(service_uris["room"], timeout=10)
     course = RpcClient(service_uris["course"], timeout=10)
     try:
-        with pytest.raises(errors.PermissionDenied, match="'room' may not call identity.award_badge"):
-            room.call("identity", "award_badge", person_id=person["id"], badge_slug="first-post", reason="x",
-                      idempotency_key="by-room", caller="course")
-        with pytest.raises(errors.PermissionDenied, match="'course' may not call identity.revoke_badge"):
-            course.call("identity", "revoke_badge", person_id=person["id"], badge_slug="first-post", reason="x",
-                        idempotency_key="k")
+        with pytest.raises(errors.PermissionDenied, match="'room' may not call identity.get_person"):
+            room.call("identity", "get_person", person_id=person["id"])
+        with pytest.raises(errors.PermissionDenied, match="'course' may not call identity.get_badges"):
+            course.call("identity", "get_badges", person_id=person["id"])
     finally:
         room.close()
         course.close()
-    assert identity.person_badges(person["id"]) == []
 
 
 def test_a_request_without_user_id_is_the_local_caller_only_where_the_worker_allows_it(worker, amqp_uri):

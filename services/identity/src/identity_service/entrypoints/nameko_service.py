@@ -10,7 +10,6 @@ from nameko.timer import timer
 from hearth_common.contracts import course, moderation, room
 from hearth_common.nameko_deps import Resource, internal_rpc, jsonable
 from hearth_common.nameko_kit import WorkerKit, event_handlers
-from hearth_common.people import Actor
 from identity_service import settings as settings_module
 from identity_service.bootstrap import build_badge_rules, build_relay, build_service
 from identity_service.service_layer.badge_rules import CONSUMED
@@ -47,21 +46,6 @@ class IdentityWorker(
     def get_badges(self, person_id):
         """The badges a person holds now, oldest first."""
         return jsonable(self.identity.person_badges(person_id))
-
-    @internal_rpc
-    def award_badge(self, person_id, badge_slug, reason, idempotency_key, caller=None):
-        """Awards a badge on behalf of the calling service (the broker user that sent the request; a `caller`
-        argument, which older clients send, is ignored); a retry with the same key returns the first award."""
-        actor = Actor.calling_service(self.calling_service)
-        return jsonable(self.identity.award_badge(actor, person_id, badge_slug, reason, idempotency_key))
-
-    @internal_rpc
-    def revoke_badge(self, person_id, badge_slug, reason, idempotency_key, caller=None):
-        """Revokes a badge on behalf of the calling service (as award_badge: a `caller` argument is ignored); a
-        retry with the same key succeeds again."""
-        actor = Actor.calling_service(self.calling_service)
-        self.identity.revoke_badge(actor, person_id, badge_slug, reason, idempotency_key)
-        return None
 
     @timer(interval=settings.cohort_check_interval_seconds)
     def promote_adults(self):
