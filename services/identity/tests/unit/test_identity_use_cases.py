@@ -776,6 +776,32 @@ class TestRevokeBadge:
         assert event_types(published) == ["badge_revoked"]
 
 
+    def test_with_an_award_key_only_the_award_made_with_it_is_taken_back(self, service, member, admin, make_person,
+                                                                          published):
+        other = make_person("other")
+        service.award_badge(admin, member["id"], "first-post", "by hand", "hand-1")
+        service.award_badge(SERVICE, other["id"], "first-post", "earned", "completion-1")
+        published.clear()
+        with pytest.raises(errors.BadgeNotHeld):  # member holds first-post, but not by that award
+            service.revoke_badge(SERVICE, member["id"], "first-post", "undone", "r-1", award_key="completion-1")
+        with pytest.raises(errors.BadgeNotHeld):  # that award is of another badge
+            service.revoke_badge(SERVICE, other["id"], "night-owl", "undone", "r-1", award_key="completion-1")
+        assert published == []
+        service.revoke_badge(SERVICE, other["id"], "first-post", "undone", "r-2", award_key="completion-1")
+        assert service.person_badges(other["id"]) == []
+        assert [a["badge"]["slug"] for a in service.person_badges(member["id"])] == ["first-post"]
+
+    def test_a_twin_revoking_by_award_key_meanwhile_is_answered_like_a_retry(self, service, member, db, published):
+        service.award_badge(SERVICE, member["id"], "first-post", "first", "award-1")
+        published.clear()
+        db.before_next_read = (
+            "awards.by_award_key",
+            lambda: service.revoke_badge(SERVICE, member["id"], "first-post", "undone", "revoke-1",
+                                         award_key="award-1"),
+        )
+        service.revoke_badge(SERVICE, member["id"], "first-post", "undone", "revoke-1", award_key="award-1")
+        assert event_types(published) == ["badge_revoked"]
+
     def test_a_retried_revoke_does_not_take_away_a_later_award(self, service, member, admin):
         service.award_badge(admin, member["id"], "first-post", "first", None)
         service.revoke_badge(admin, member["id"], "first-post", "oops", "revoke-1")
