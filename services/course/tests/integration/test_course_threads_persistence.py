@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from course_world import QUESTION_POST, World
 
 from course_service.adapters import orm
+from course_service.adapters.certificates import Ed25519Signer
 from course_service.adapters.repository import uow_factory
 from course_service.domain.posts import ONE_POST, Post
 from course_service.migrations import runner
@@ -40,7 +41,7 @@ def uows(clean_engine):
 
 @pytest.fixture
 def service(uows):
-    return CourseService(uows, clock=TickingClock())
+    return CourseService(uows, Ed25519Signer.generate(), clock=TickingClock())
 
 
 @pytest.fixture
