@@ -187,9 +187,15 @@ class FakePostsRepository(InMemoryRepository):
                 self._put("post_mentions", (post_id, person_id), Mention(post_id, person_id, position, now))
 
     def mentions_of(self, person_id: str, before: int, limit: int) -> list[tuple[int, Post]]:
-        posts = self._rows()
+        posts, enrolments = self._rows(), self._rows("enrolments")
+
+        def in_their_section(post: Post) -> bool:
+            enrolment = enrolments.get((post.course_slug, person_id))
+            return enrolment is not None and enrolment.section == post.section
+
         found = sorted((m for m in self._rows("post_mentions").values() if m.person_id == person_id
-                        and (not before or m.position < before) and posts[m.post_id].live),
+                        and (not before or m.position < before) and posts[m.post_id].live
+                        and in_their_section(posts[m.post_id])),
                        key=lambda m: -m.position)
         return [(m.position, self._get(self.table, m.post_id)) for m in found[:limit]]
 

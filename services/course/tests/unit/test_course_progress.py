@@ -139,17 +139,21 @@ def test_a_deleted_reply_no_longer_counts(service, world, admin, post):
     assert "missing Introduction to Group Support" in by_kind(progress_of(service, lena))["participate"].detail
 
 
-def test_only_replies_in_the_learners_own_section_count(service, world, admin, post):
+def test_replies_written_before_a_move_of_section_still_count(service, world, admin, post, db):
     make_course(service, admin, [{"kind": "participate", "min_words": 5}, QUIZ])
     sam = learner(service, world, "sam", cohort="teen")
-    for discussion, _ in DISCUSSIONS:
-        post(sam, discussion)
-    assert by_kind(progress_of(service, sam))["participate"].met
-    # Sam turns 18, withdraws and enrols again: now in the adult section, where they have not replied yet.
+    post(sam, "intro")
+    post(sam, "building")
+    # Sam turns 18 mid-course: the enrolment moves to the adult section, and the teen-section replies still count.
     world.deliver(identity_contract.CohortChanged(person_id=sam.person_id, previous_cohort="teen", cohort="adult"))
-    service.withdraw(sam, COURSE)
-    assert service.enrol(sam, COURSE).section == "adult"
-    assert by_kind(progress_of(service, sam))["participate"].detail.startswith("replied in 0 of 3")
+    progress = progress_of(service, sam)
+    assert progress.section == "adult"
+    assert by_kind(progress)["participate"].detail.startswith("replied in 2 of 3")
+    assert post(sam, "stages").post.section == "adult"
+    assert by_kind(progress_of(service, sam))["participate"].met
+    service.progress.submit_quiz_attempt(sam, COURSE, "check", RIGHT)
+    [completed] = published(db, "course_completed")
+    assert (completed.person_id, completed.section) == (sam.person_id, "adult")
 
 
 # --- quiz ---------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from course_service.domain.courses import Course, check_course_slug
 from course_service.domain.enrolments import Enrolment
 from course_service.domain.progress import LearnerFacts, all_met, evaluate, last_qualifying_end, next_step
 from course_service.domain.requirements import QUIZ_ID, LedSession, MentorApproval, Practicum
+from course_service.service_layer.lookups import course_of
 from course_service.service_layer.unit_of_work import CertificateSigner, UniqueViolation, UnitOfWork
 from course_service.service_layer.views import (
     CertificateCheck,
@@ -123,7 +124,7 @@ class ProgressService:
             raise errors.InvalidReview("mentor_id: a learner cannot mentor themselves")
         now = self.clock()
         with self.uow_factory() as uow:
-            course = self._course(uow, course_slug)
+            course = course_of(uow, course_slug)
             if not any(isinstance(r, MentorApproval) for r in course.requirement_rules):
                 raise errors.NoMentorApproval(f"the course {course.title!r} asks for no mentor approval")
             self._active_enrolment(uow, course, learner, lock=True, whose="the learner is")
@@ -162,7 +163,7 @@ class ProgressService:
         learner = parse_uuid(person_id, "person_id", errors.InvalidReview)
         now = self.clock()
         with self.uow_factory() as uow:
-            course = self._course(uow, course_slug)
+            course = course_of(uow, course_slug)
             mentorship = uow.mentorships.get(course.slug, learner, lock=True)
             if mentorship is None or mentorship.mentor_id != caller.person_id:
                 raise errors.NotYourLearner("only the learner's assigned mentor reviews their practicum")
@@ -192,7 +193,7 @@ class ProgressService:
         own; admins and the learner's assigned mentor may name a learner."""
         now = self.clock()
         with self.uow_factory() as uow:
-            course = self._course(uow, course_slug)
+            course = course_of(uow, course_slug)
             learner = caller.person_id
             if person_id not in (None, "") and person_id != caller.person_id:
                 learner = parse_uuid(person_id, "person_id", errors.InvalidReview)
@@ -306,20 +307,13 @@ class ProgressService:
             attempts.setdefault(attempt.quiz_id, []).append(attempt)
         return LearnerFacts(
             discussions=uow.discussions.of_course(course.slug),
-            reply_words=uow.posts.reply_words_by_discussion(course.slug, enrolment.person_id, enrolment.section),
+            # Replies in any section of the course count: a learner who moved section (turned 18) wrote them.
+            reply_words=uow.posts.reply_words_by_discussion(course.slug, enrolment.person_id),
             attempts=attempts, sessions=uow.led_sessions.of_leader(enrolment.person_id),
             mentorship=uow.mentorships.get(course.slug, enrolment.person_id))
 
-    @staticmethod
-    def _course(uow: UnitOfWork, slug: object) -> Course:
-        slug = check_course_slug(slug, "course_slug")
-        course = uow.courses.get(slug)
-        if course is None:
-            raise errors.CourseNotFound(f"no course {slug!r}")
-        return course
-
     def _quiz(self, uow: UnitOfWork, course_slug: object, quiz_id: object):
-        course = self._course(uow, course_slug)
+        course = course_of(uow, course_slug)
         refusal = QUIZ_ID.refusal(quiz_id, "quiz_id")
         if refusal:
             raise errors.InvalidQuizAnswers(refusal)

@@ -79,7 +79,8 @@ class PostsRepository(Protocol):
         """The people the post mentions now: rows of people still mentioned are kept (with when they were first
         mentioned), others removed, new ones added."""
     def mentions_of(self, person_id: str, before: int, limit: int) -> list[tuple[int, Post]]:
-        """Up to `limit` of the person's mentions in live posts, newest first, each with its position (the
+        """Up to `limit` of the person's mentions in live posts in the section of their enrolment in the post's
+        course (none elsewhere), newest first, each with its position (the
         paging key: pass the last one back as `before`; 0: from the newest)."""
 
 
