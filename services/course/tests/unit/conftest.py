@@ -105,6 +105,8 @@ class FakeEnrolmentsRepository(InMemoryRepository):
 
     def get(self, course_slug: str, person_id: str, *, lock: bool = False) -> Enrolment | None:
         self._read("get")
+        if lock:
+            self.uow.db.locks.append((id(self.uow), "enrolments", course_slug, person_id))
         return self._get(self.table, (course_slug, person_id))
 
     def add(self, enrolment: Enrolment) -> None:
@@ -243,6 +245,8 @@ class FakeMentorshipsRepository(InMemoryRepository):
     table = "mentorships"
 
     def get(self, course_slug: str, person_id: str, *, lock: bool = False) -> Mentorship | None:
+        if lock:
+            self.uow.db.locks.append((id(self.uow), "mentorships", course_slug, person_id))
         return self._get(self.table, (course_slug, person_id))
 
     def save(self, mentorship: Mentorship) -> None:
@@ -306,7 +310,12 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
 
 @pytest.fixture
 def db() -> InMemoryDatabase:
-    return InMemoryDatabase(TABLES, CONSTRAINTS)
+    database = InMemoryDatabase(TABLES, CONSTRAINTS)
+    # The row locks taken (FOR UPDATE in the real repositories) of enrolments and mentorships, in order and by
+    # unit of work, so a
+    # test can check that every use case takes them in one order (the other order deadlocks on PostgreSQL).
+    database.locks = []
+    return database
 
 
 @pytest.fixture

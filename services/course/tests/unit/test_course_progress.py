@@ -309,6 +309,20 @@ def test_the_mentor_sees_the_practicum_once_it_is_met_and_approves(service, worl
     assert service.progress.list_mentor_queue(mia) == []
 
 
+def test_every_use_case_locks_the_enrolment_before_the_mentorship(service, world, mentored, db, post):
+    lena, mia = mentored
+    service.progress.record_session(session_ended(lena))
+    post(lena, "intro")
+    service.progress.review_practicum(mia, COURSE, lena.person_id, "approve", "Well held.")
+    by_transaction: dict[int, list[str]] = {}
+    for transaction, table, course, person in db.locks:
+        if (course, person) == (COURSE, lena.person_id):
+            by_transaction.setdefault(transaction, []).append(table)
+    taking_both = [tables for tables in by_transaction.values() if "mentorships" in tables]
+    assert len(taking_both) >= 3  # the session's settle, the post's settle and the review
+    assert all(tables[0] == "enrolments" for tables in taking_both)
+
+
 def test_returning_needs_feedback_and_a_new_session_puts_it_back(service, world, mentored, clock):
     lena, mia = mentored
     service.progress.record_session(session_ended(lena))

@@ -164,6 +164,9 @@ class ProgressService:
         now = self.clock()
         with self.uow_factory() as uow:
             course = course_of(uow, course_slug)
+            # The enrolment before the mentorship, the order settle and assign_mentor lock them in: the reverse
+            # order deadlocks against a session or post of the same learner settling at the same time.
+            uow.enrolments.get(course.slug, learner, lock=True)
             mentorship = uow.mentorships.get(course.slug, learner, lock=True)
             if mentorship is None or mentorship.mentor_id != caller.person_id:
                 raise errors.NotYourLearner("only the learner's assigned mentor reviews their practicum")
