@@ -222,8 +222,13 @@ def test_a_learner_completes_the_group_dynamics_course_over_grpc(stub, service, 
     certificate = progress.completion.certificate_id
     verified = stub.VerifyCertificate(pb.VerifyCertificateRequest(certificate_id=certificate), metadata=md(mia),
                                       timeout=T)
-    assert verified.valid and not verified.revoked
+    assert verified.valid and not verified.revoked and verified.detail == "valid"
     assert json.loads(verified.document)["course_title"] == "Group Dynamics Course"
+    assert (verified.certificate_id, verified.username, verified.course_title) == (
+        certificate, "lena", "Group Dynamics Course")
+    assert verified.completed_on == progress.completion.completed_at.ToDatetime().date().isoformat()
+    assert verified.public_key_pem.startswith("-----BEGIN PUBLIC KEY") and verified.key_id and verified.signature
+    assert lena.person_id not in str(verified) and "adult" not in str(verified)
     listed = stub.ListCompletions(pb.ListCompletionsRequest(), metadata=md(lena), timeout=T).completions
     assert [c.id for c in listed] == [progress.completion.id]
     revoke = pb.RevokeCompletionRequest(completion_id=progress.completion.id, reason="mistaken approval")
@@ -231,7 +236,8 @@ def test_a_learner_completes_the_group_dynamics_course_over_grpc(stub, service, 
     assert stub.RevokeCompletion(revoke, metadata=md(admin), timeout=T).completion.revoked
     verified = stub.VerifyCertificate(pb.VerifyCertificateRequest(certificate_id=certificate), metadata=md(lena),
                                       timeout=T)
-    assert verified.valid and verified.revoked
+    assert verified.valid and verified.revoked and verified.HasField("revoked_at")
+    assert "mistaken approval" not in str(verified)
     unknown = pb.VerifyCertificateRequest(certificate_id=str(uuid.uuid4()))
     assert refused(stub.VerifyCertificate, unknown, md(lena)).code() == grpc.StatusCode.NOT_FOUND
     assert refused(stub.VerifyCertificate, unknown).code() == grpc.StatusCode.UNAUTHENTICATED

@@ -9,10 +9,11 @@ import uuid
 import pytest
 from course_world import QUESTION_POST
 
+from course_service.adapters.certificates import Ed25519Signer
 from course_service.domain.completions import ONE_COMPLETION
 from course_service.domain.courses import check_requirements
 from course_service.domain.errors import InvalidCourse
-from course_service.service_layer.services import Caller
+from course_service.service_layer.services import Caller, CourseService
 from hearth_common import errors
 from hearth_common.contracts import course as course_contract
 from hearth_common.contracts import identity as identity_contract
@@ -467,7 +468,6 @@ def test_a_tampered_certificate_fails_to_verify(service, world, admin, post, db,
 
 
 def test_a_certificate_signed_by_another_key_fails_to_verify(service, world, admin, post, db, uow_factory):
-    from course_service.adapters.certificates import Ed25519Signer
     make_course(service, admin, [{"kind": "participate", "min_words": 5}])
     lena = learner(service, world)
     for discussion, _ in DISCUSSIONS:
@@ -479,7 +479,56 @@ def test_a_certificate_signed_by_another_key_fails_to_verify(service, world, adm
         stored.key_id, stored.signature = service.progress.signer.key_id, forger.sign(stored.certificate_document())
         uow.completions.save(stored)
         uow.commit()
-    assert not service.progress.verify_certificate(completion.certificate_id).valid
+    check = service.progress.verify_certificate(completion.certificate_id)
+    assert not check.valid and check.detail == "not valid: the signature does not match the certificate's facts"
+
+
+def completed(service, world, admin, post, name="lena"):
+    make_course(service, admin, [{"kind": "participate", "min_words": 5}])
+    lena = learner(service, world, name, cohort="teen")
+    for discussion, _ in DISCUSSIONS:
+        post(lena, discussion)
+    return progress_of(service, lena).completion
+
+
+def test_a_certificate_shows_only_its_signed_facts(service, world, admin, post, clock, signer):
+    completion = completed(service, world, admin, post)
+    service.progress.revoke_completion(admin, completion.id, "a private reason")
+    check = service.progress.verify_certificate(completion.certificate_id)
+    assert (check.certificate_id, check.username, check.course_title, check.completed_on) == (
+        completion.certificate_id, "lena", "Group Dynamics Course", clock().date().isoformat())
+    assert check.valid and check.revoked and check.revoked_at == clock() and check.detail == "valid; revoked"
+    assert (check.key_id, check.public_key_pem, check.key_retired) == (signer.key_id, signer.public_key_pem, False)
+    assert json.loads(check.document) == {"version": 2, "certificate_id": completion.certificate_id,
+                                          "username": "lena", "course_title": "Group Dynamics Course",
+                                          "completed_on": clock().date().isoformat()}
+    shown = json.dumps(dataclasses.asdict(check), default=str)
+    assert completion.person_id not in shown and "teen" not in shown and "private reason" not in shown
+
+
+def test_a_certificate_of_a_retired_key_verifies_and_an_unknown_key_does_not(service, world, admin, post, clock,
+                                                                              signer, uow_factory):
+    completion = completed(service, world, admin, post)
+    rotated = Ed25519Signer.generate(retired=[signer._key.public_key()])
+    check = CourseService(uow_factory, rotated, clock=clock).progress.verify_certificate(completion.certificate_id)
+    assert check.valid and check.key_retired and check.detail == "valid: signed by a retired key of this service"
+    assert (check.key_id, check.public_key_pem) == (signer.key_id, signer.public_key_pem)
+    forgotten = CourseService(uow_factory, Ed25519Signer.generate(), clock=clock)
+    check = forgotten.progress.verify_certificate(completion.certificate_id)
+    assert not check.valid and check.detail == "not valid: signed by a key this service does not know"
+    assert (check.key_id, check.public_key_pem) == (signer.key_id, "")
+
+
+def test_a_certificate_signed_before_version_2_still_verifies_without_showing_its_text(
+        service, world, admin, post, signer, uow_factory):
+    completion = completed(service, world, admin, post)
+    with uow_factory() as uow:
+        stored = uow.completions.get(completion.id)
+        stored.signature = signer.sign(stored.legacy_certificate_document())  # names the person id
+        uow.completions.save(stored)
+        uow.commit()
+    check = service.progress.verify_certificate(completion.certificate_id)
+    assert check.valid and check.document == "" and check.username == "lena"
 
 
 # --- revocation and edits -----------------------------------------------------------------------------------

@@ -291,15 +291,28 @@ class ProgressService:
             return completion
 
     def verify_certificate(self, certificate_id: object) -> CertificateCheck:
-        """Whether a certificate is authentic (its signature matches its facts) and whether it was revoked."""
+        """Whether a certificate is authentic (the key its key id names, current or retired, signed its facts) and
+        whether it was revoked; only the signed facts are shown (CertificateCheck)."""
         certificate_id = parse_uuid(certificate_id, "certificate_id", errors.InvalidRevocation)
         with self.uow_factory() as uow:
-            completion = uow.completions.by_certificate(certificate_id)
-        if completion is None:
+            c = uow.completions.by_certificate(certificate_id)
+        if c is None:
             raise errors.CompletionNotFound(f"no certificate {certificate_id}")
-        document = completion.certificate_document()
-        valid = self.signer.verify(completion.key_id, document, completion.signature)
-        return CertificateCheck(completion, valid, document.decode(), self.signer.public_key_pem)
+        document = c.certificate_document()
+        shown, valid = document.decode(), self.signer.verify(c.key_id, document, c.signature)
+        if not valid and self.signer.verify(c.key_id, c.legacy_certificate_document(), c.signature):
+            shown, valid = "", True  # version 1 names the person id: checked here, never shown
+        if not self.signer.knows(c.key_id):
+            detail = "not valid: signed by a key this service does not know"
+        elif not valid:
+            detail = "not valid: the signature does not match the certificate's facts"
+        else:
+            detail = "valid: signed by a retired key of this service" if self.signer.retired(c.key_id) else "valid"
+        if c.revoked:
+            detail += "; revoked"
+        return CertificateCheck(c.certificate_id, c.username, c.course_title, c.completed_on, c.key_id, c.signature,
+                                self.signer.public_key_pem_of(c.key_id), self.signer.retired(c.key_id), valid,
+                                detail, shown, c.revoked_at)
 
     # --- helpers ---------------------------------------------------------------------------------------------
 

@@ -128,14 +128,20 @@ class CompletionsRepository(Protocol):
 
 
 class CertificateSigner(Protocol):
-    """Signs certificate documents and checks signatures (adapters.certificates: Ed25519)."""
+    """Signs certificate documents with the current key and checks signatures of the current or a retired key
+    (adapters.certificates: Ed25519)."""
 
     key_id: str
-    public_key_pem: str
 
     def sign(self, document: bytes) -> str:
         """The signature of the document (base64url)."""
-    def verify(self, key_id: str, document: bytes, signature: str) -> bool: ...
+    def knows(self, key_id: str) -> bool:
+        """Whether the key id is the current key's or a retired key's."""
+    def retired(self, key_id: str) -> bool: ...
+    def public_key_pem_of(self, key_id: str) -> str:
+        """The public key with that id (PEM); "" for an unknown one."""
+    def verify(self, key_id: str, document: bytes, signature: str) -> bool:
+        """Whether the key with that id signed the document; False for an unknown key."""
 
 
 class UnitOfWork(BaseUnitOfWork, abc.ABC):
