@@ -268,6 +268,28 @@ def test_a_redelivered_session_changes_nothing(service, world, admin, db):
         assert len(uow.led_sessions.of_leader(lena.person_id)) == 1
 
 
+def test_enrolling_again_completes_a_course_whose_requirements_are_met_already(service, world, admin, post, db):
+    make_course(service, admin, [{"kind": "participate", "min_words": 5}, QUIZ])
+    lena = learner(service, world)
+    for discussion, _ in DISCUSSIONS:
+        post(lena, discussion)
+    service.progress.submit_quiz_attempt(lena, COURSE, "check", WRONG)
+    service.withdraw(lena, COURSE)
+    # Passed at once after an admin drops the quiz: not complete until lena acts; enrolling again is such an act.
+    service.update_course(admin, COURSE, {"requirements": [{"kind": "participate", "min_words": 5}]})
+    assert not progress_of(service, lena).complete
+    service.enrol(lena, COURSE)
+    assert progress_of(service, lena).complete and len(published(db, "course_completed")) == 1
+
+
+def test_sessions_led_before_enrolling_complete_the_course_at_enrolment(service, world, admin, db):
+    make_course(service, admin, [PRACTICUM])
+    lena = world.listener("lena")
+    service.progress.record_session(session_ended(lena))
+    service.enrol(lena, COURSE)
+    assert progress_of(service, lena).complete and len(published(db, "course_completed")) == 1
+
+
 def test_a_session_counts_for_every_course_with_a_practicum(service, world, admin):
     make_course(service, admin, [PRACTICUM])
     make_course(service, admin, [{**PRACTICUM, "min_minutes": 10}], slug="crisis-basics", badge=None)

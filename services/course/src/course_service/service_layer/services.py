@@ -201,7 +201,8 @@ class CourseService:
 
     def enrol(self, caller: Caller, course_slug: object) -> Enrolment:
         """Enrols the caller in the section of their cohort, if the course's policy admits them; enrolling
-        again returns the same enrolment (a withdrawn one is restored)."""
+        again returns the same enrolment (a withdrawn one is restored). Settles the course (completes it when every
+        requirement holds already)."""
         now = self.clock()
         with self.uow_factory() as uow:
             course = course_of(uow, course_slug)
@@ -230,6 +231,9 @@ class CourseService:
                 except UniqueViolation:  # a concurrent twin enrolled first: its enrolment is this one
                     uow.rollback()
                     return self._existing_enrolment(course.slug, caller.person_id)
+            # One who meets every requirement already (replies before a withdrawal, sessions led before enrolling)
+            # completes now rather than at their next action.
+            self.progress.settle(uow, course.slug, caller.person_id, now)
             uow.commit()
             return enrolment
 
