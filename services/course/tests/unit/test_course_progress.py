@@ -1,4 +1,4 @@
-"""Unit: requirements, progress and completion on fakes: participation per discussion and section, quizzes (the key
+"""Unit: requirements, progress and completion on fakes: participation per discussion (in any section), quizzes (the key
 never in a view, attempts), the practicum's thresholds from room's sessions, mentors' reviews and reminders,
 completion exactly once with a verifiable certificate, revocation, and edits that never take a completion away."""
 import dataclasses
