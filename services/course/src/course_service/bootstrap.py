@@ -12,7 +12,8 @@ from hearth_common.outbox import OutboxRelay
 
 def build_service(settings: Settings, engine=None) -> CourseService:
     return CourseService(uow_factory(engine or make_engine(settings.database_url)),
-                         Ed25519Signer.from_setting(settings.certificate_key))
+                         Ed25519Signer.from_setting(settings.certificate_key,
+                                                      settings.certificate_retired_public_keys))
 
 
 def build_relay(settings: Settings, engine=None) -> OutboxRelay:

@@ -12,6 +12,9 @@ class Settings(ServiceSettings):
     # Ed25519 private key signing completion certificates (PEM, or 32 raw bytes in base64); empty: the
     # development key, logged as such at start (adapters.certificates).
     certificate_key: str = ""
+    # Public keys of earlier certificate keys (comma-separated, each 32 raw bytes in base64url): certificates they
+    # signed still verify, named as signed by a retired key.
+    certificate_retired_public_keys: str = ""
 
 
 def load() -> Settings:
@@ -19,4 +22,5 @@ def load() -> Settings:
         **ServiceSettings.shared("course", grpc_port=50054, grpc_workers=8),
         identity_grpc_target=env_str("COURSE_IDENTITY_GRPC_TARGET", "127.0.0.1:50051"),
         certificate_key=env_str("COURSE_CERTIFICATE_KEY", ""),
+        certificate_retired_public_keys=env_str("COURSE_CERTIFICATE_RETIRED_PUBLIC_KEYS", ""),
     )

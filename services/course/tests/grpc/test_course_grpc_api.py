@@ -222,8 +222,13 @@ def test_a_learner_completes_the_group_dynamics_course_over_grpc(stub, service, 
     certificate = progress.completion.certificate_id
     verified = stub.VerifyCertificate(pb.VerifyCertificateRequest(certificate_id=certificate), metadata=md(mia),
                                       timeout=T)
-    assert verified.valid and not verified.revoked
+    assert verified.valid and not verified.revoked and verified.detail == "valid"
     assert json.loads(verified.document)["course_title"] == "Group Dynamics Course"
+    assert (verified.certificate_id, verified.username, verified.course_title) == (
+        certificate, "lena", "Group Dynamics Course")
+    assert verified.completed_on == progress.completion.completed_at.ToDatetime().date().isoformat()
+    assert verified.public_key_pem.startswith("-----BEGIN PUBLIC KEY") and verified.key_id and verified.signature
+    assert lena.person_id not in str(verified) and "adult" not in str(verified)
     listed = stub.ListCompletions(pb.ListCompletionsRequest(), metadata=md(lena), timeout=T).completions
     assert [c.id for c in listed] == [progress.completion.id]
     revoke = pb.RevokeCompletionRequest(completion_id=progress.completion.id, reason="mistaken approval")
@@ -231,7 +236,39 @@ def test_a_learner_completes_the_group_dynamics_course_over_grpc(stub, service, 
     assert stub.RevokeCompletion(revoke, metadata=md(admin), timeout=T).completion.revoked
     verified = stub.VerifyCertificate(pb.VerifyCertificateRequest(certificate_id=certificate), metadata=md(lena),
                                       timeout=T)
-    assert verified.valid and verified.revoked
+    assert verified.valid and verified.revoked and verified.HasField("revoked_at")
+    assert "mistaken approval" not in str(verified)
     unknown = pb.VerifyCertificateRequest(certificate_id=str(uuid.uuid4()))
     assert refused(stub.VerifyCertificate, unknown, md(lena)).code() == grpc.StatusCode.NOT_FOUND
     assert refused(stub.VerifyCertificate, unknown).code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_a_non_admin_is_refused_every_admin_call_and_nothing_changes(stub, world):
+    admin, lena, mia = world.admin(), world.listener("lena"), world.listener("mia")
+    slug = "group-dynamics"
+    stub.Enrol(pb.EnrolRequest(course_slug=slug), metadata=md(lena), timeout=T)
+    before = stub.GetCourse(pb.GetCourseRequest(slug=slug), metadata=md(admin), timeout=T)
+    ids = [d.id for d in before.discussions]
+    reply = stub.CreatePost(pb.CreatePostRequest(course_slug=slug, discussion_id=ids[0], body="My reply."),
+                            metadata=md(lena), timeout=T).post
+    calls = [
+        (stub.UpdateCourse, pb.UpdateCourseRequest(slug=slug, title="Taken over", status="archived")),
+        (stub.AddDiscussion, pb.AddDiscussionRequest(course_slug=slug, discussion_id="extra", title="Extra",
+                                                     opening_post=QUESTION_POST)),
+        (stub.UpdateDiscussion, pb.UpdateDiscussionRequest(course_slug=slug, discussion_id=ids[0], title="Renamed")),
+        (stub.ReorderDiscussions, pb.ReorderDiscussionsRequest(course_slug=slug, discussion_ids=ids[::-1])),
+        (stub.AssignMentor, pb.AssignMentorRequest(course_slug=slug, person_id=lena.person_id,
+                                                   mentor_id=mia.person_id)),
+        (stub.RevokeCompletion, pb.RevokeCompletionRequest(completion_id=str(uuid.uuid4()), reason="because")),
+        (stub.RemovePost, pb.RemovePostRequest(post_id=reply.id, reason="because")),
+    ]
+    for call, request in calls:
+        error = refused(call, request, md(lena))
+        assert error.code() == grpc.StatusCode.PERMISSION_DENIED, type(request).__name__
+        assert "admin" in error.details()
+    after = stub.GetCourse(pb.GetCourseRequest(slug=slug), metadata=md(admin), timeout=T)
+    assert after == before
+    page = stub.ListPosts(pb.ListPostsRequest(course_slug=slug, discussion_id=ids[0]), metadata=md(lena), timeout=T)
+    assert [(p.id, p.state) for p in page.posts] == [(reply.id, "live")]
+    progress = stub.GetProgress(pb.GetProgressRequest(course_slug=slug), metadata=md(lena), timeout=T)
+    assert not any("mia" in r.detail for r in progress.requirements)

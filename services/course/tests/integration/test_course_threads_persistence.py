@@ -17,7 +17,9 @@ from course_service.adapters.repository import uow_factory
 from course_service.domain.posts import ONE_POST, Post
 from course_service.migrations import runner
 from course_service.service_layer.services import CourseService
+from hearth_common import errors
 from hearth_common.clock import utcnow
+from hearth_common.contracts import identity as identity_contract
 from hearth_common.unit_of_work import UniqueViolation
 
 COURSE, DISCUSSION = "group-dynamics", "intro"
@@ -104,6 +106,32 @@ def test_likes_and_mentions_are_stored_once(service, world, course, uows):
     with uows() as uow:
         assert uow.posts.get(post.id).likes == 0
         assert uow.posts.mentions_of(bob.person_id, 0, 10) == []
+
+
+def test_a_learner_who_turned_18_neither_writes_nor_mentions_into_the_teen_section(service, world, course, uows):
+    """The reviewer's scenario on PostgreSQL: a teen posts, turns 18 (their enrolment moves to the adult section),
+    and cannot edit the old teen post to mention an adult; a mention row left in another section is not listed."""
+    sam, tia, ada = (learner(service, world, "sam", "teen"), learner(service, world, "tia", "teen"),
+                     learner(service, world, "ada"))
+    old = service.threads.create_post(sam, COURSE, DISCUSSION, "hello teens, hi @tia").post
+    world.deliver(identity_contract.CohortChanged(person_id=sam.person_id, previous_cohort="teen", cohort="adult"))
+    with uows() as uow:
+        assert uow.enrolments.get(COURSE, sam.person_id).section == "adult"
+    with pytest.raises(errors.PermissionDenied, match="now in the adult section"):
+        service.threads.edit_post(sam, old.id, "hello teens, see @ada")
+    with pytest.raises(errors.PermissionDenied):
+        service.threads.delete_post(sam, old.id)
+    with uows() as uow:
+        assert uow.posts.mentions_of(ada.person_id, 0, 10) == []
+        assert [p.id for _, p in uow.posts.mentions_of(tia.person_id, 0, 10)] == [old.id]
+        # Defence in depth: a mention in a section the reader is not in is never listed.
+        uow.posts.set_mentions(old.id, [tia.person_id, ada.person_id], utcnow())
+        assert uow.posts.mentions_of(ada.person_id, 0, 10) == []
+        uow.commit()
+    world.deliver(identity_contract.CohortChanged(person_id=tia.person_id, previous_cohort="teen", cohort="adult"))
+    with uows() as uow:
+        assert uow.posts.mentions_of(tia.person_id, 0, 10) == []
+        assert uow.posts.reply_words_by_discussion(COURSE, sam.person_id) == {DISCUSSION: 4}
 
 
 def test_reply_words_by_discussion_counts_live_posts_only(service, world, course, uows):

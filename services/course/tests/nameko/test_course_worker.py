@@ -93,3 +93,29 @@ def test_a_session_ended_counts_once_for_the_practicum_and_completes_the_course(
     with uow_factory(clean_engine)() as uow:
         types = [row.event_type for row in uow.connection.exec_driver_sql("SELECT event_type FROM outbox")]
     assert types.count("course_completed") == 1
+
+
+def test_a_cohort_change_over_the_broker_moves_the_active_enrolment_to_the_new_section(worker, amqp_uri,
+                                                                                        clean_engine):
+    from course_world import World
+
+    from course_service.adapters.certificates import Ed25519Signer
+    from course_service.service_layer.services import CourseService
+    from hearth_common.clock import utcnow
+
+    service = CourseService(uow_factory(clean_engine), Ed25519Signer.generate())
+    world = World(service, utcnow)
+    admin, tia = world.admin(), world.listener("tia", cohort="teen")
+    service.create_course(admin, slug="practice", title="Practice", status="published")
+    assert service.enrol(tia, "practice").section == "teen"
+    event = examples.envelope("identity", "cohort_changed", seq=1000, person_id=tia.person_id,
+                              previous_cohort="teen", cohort="adult")
+    dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
+    for _ in range(2):  # the second is a redelivery
+        dispatch("identity", "cohort_changed", event)
+
+    def section():
+        with uow_factory(clean_engine)() as uow:
+            return uow.enrolments.get("practice", tia.person_id).section
+
+    testing.eventually(lambda: section() == "adult", timeout=15)

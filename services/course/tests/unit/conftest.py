@@ -105,6 +105,8 @@ class FakeEnrolmentsRepository(InMemoryRepository):
 
     def get(self, course_slug: str, person_id: str, *, lock: bool = False) -> Enrolment | None:
         self._read("get")
+        if lock:
+            self.uow.db.locks.append((id(self.uow), "enrolments", course_slug, person_id))
         return self._get(self.table, (course_slug, person_id))
 
     def add(self, enrolment: Enrolment) -> None:
@@ -187,9 +189,15 @@ class FakePostsRepository(InMemoryRepository):
                 self._put("post_mentions", (post_id, person_id), Mention(post_id, person_id, position, now))
 
     def mentions_of(self, person_id: str, before: int, limit: int) -> list[tuple[int, Post]]:
-        posts = self._rows()
+        posts, enrolments = self._rows(), self._rows("enrolments")
+
+        def in_their_section(post: Post) -> bool:
+            enrolment = enrolments.get((post.course_slug, person_id))
+            return enrolment is not None and enrolment.section == post.section
+
         found = sorted((m for m in self._rows("post_mentions").values() if m.person_id == person_id
-                        and (not before or m.position < before) and posts[m.post_id].live),
+                        and (not before or m.position < before) and posts[m.post_id].live
+                        and in_their_section(posts[m.post_id])),
                        key=lambda m: -m.position)
         return [(m.position, self._get(self.table, m.post_id)) for m in found[:limit]]
 
@@ -237,6 +245,8 @@ class FakeMentorshipsRepository(InMemoryRepository):
     table = "mentorships"
 
     def get(self, course_slug: str, person_id: str, *, lock: bool = False) -> Mentorship | None:
+        if lock:
+            self.uow.db.locks.append((id(self.uow), "mentorships", course_slug, person_id))
         return self._get(self.table, (course_slug, person_id))
 
     def save(self, mentorship: Mentorship) -> None:
@@ -300,7 +310,12 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
 
 @pytest.fixture
 def db() -> InMemoryDatabase:
-    return InMemoryDatabase(TABLES, CONSTRAINTS)
+    database = InMemoryDatabase(TABLES, CONSTRAINTS)
+    # The row locks taken (FOR UPDATE in the real repositories) of enrolments and mentorships, in order and by
+    # unit of work, so a
+    # test can check that every use case takes them in one order (the other order deadlocks on PostgreSQL).
+    database.locks = []
+    return database
 
 
 @pytest.fixture

@@ -134,14 +134,23 @@ def test_my_enrolments_newest_first(service, world, admin, clock, course):
     assert [e.course_slug for e in service.list_my_enrolments(listener)] == ["teen-safety", "group-dynamics"]
 
 
-def test_identity_events_apply_once_and_the_section_is_the_cohort_at_enrolment(service, world, db, course):
+def test_identity_events_apply_once_and_a_cohort_change_moves_active_enrolments(service, world, db, course,
+                                                                                  clock, admin):
+    service.create_course(admin, slug="teen-safety", title="Teen Safety Essentials", status="published")
     teen = world.listener("tia", cohort="teen")
     assert service.enrol(teen, course).section == "teen"
+    clock.advance(minutes=1)
+    assert service.enrol(teen, "teen-safety").section == "teen"
+    service.withdraw(teen, "teen-safety")
     envelope = world.deliver(identity_contract.CohortChanged(person_id=teen.person_id, previous_cohort="teen",
                                                              cohort="adult"))
     assert service.apply_identity_event(envelope) is False  # a redelivery changes nothing
     assert [p.cohort for p in db.rows("people") if p.person_id == teen.person_id] == ["adult"]
-    assert service.enrol(teen, course).section == "teen"  # enrolled already: the section stays
+    # The active enrolment moved with the cohort (teens and adults never share a section); the withdrawn one
+    # takes the new cohort's section when they enrol again.
+    assert {e.course_slug: (e.section, e.status) for e in service.list_my_enrolments(teen)} == {
+        course: ("adult", "active"), "teen-safety": ("teen", "withdrawn")}
+    assert service.enrol(teen, course).section == "adult"
 
 
 def test_a_malformed_course_slug_is_refused_naming_the_field(service, world):

@@ -1,4 +1,4 @@
-"""Unit: requirements, progress and completion on fakes: participation per discussion and section, quizzes (the key
+"""Unit: requirements, progress and completion on fakes: participation per discussion (in any section), quizzes (the key
 never in a view, attempts), the practicum's thresholds from room's sessions, mentors' reviews and reminders,
 completion exactly once with a verifiable certificate, revocation, and edits that never take a completion away."""
 import dataclasses
@@ -9,10 +9,11 @@ import uuid
 import pytest
 from course_world import QUESTION_POST
 
+from course_service.adapters.certificates import Ed25519Signer
 from course_service.domain.completions import ONE_COMPLETION
 from course_service.domain.courses import check_requirements
 from course_service.domain.errors import InvalidCourse
-from course_service.service_layer.services import Caller
+from course_service.service_layer.services import Caller, CourseService
 from hearth_common import errors
 from hearth_common.contracts import course as course_contract
 from hearth_common.contracts import identity as identity_contract
@@ -139,17 +140,21 @@ def test_a_deleted_reply_no_longer_counts(service, world, admin, post):
     assert "missing Introduction to Group Support" in by_kind(progress_of(service, lena))["participate"].detail
 
 
-def test_only_replies_in_the_learners_own_section_count(service, world, admin, post):
+def test_replies_written_before_a_move_of_section_still_count(service, world, admin, post, db):
     make_course(service, admin, [{"kind": "participate", "min_words": 5}, QUIZ])
     sam = learner(service, world, "sam", cohort="teen")
-    for discussion, _ in DISCUSSIONS:
-        post(sam, discussion)
-    assert by_kind(progress_of(service, sam))["participate"].met
-    # Sam turns 18, withdraws and enrols again: now in the adult section, where they have not replied yet.
+    post(sam, "intro")
+    post(sam, "building")
+    # Sam turns 18 mid-course: the enrolment moves to the adult section, and the teen-section replies still count.
     world.deliver(identity_contract.CohortChanged(person_id=sam.person_id, previous_cohort="teen", cohort="adult"))
-    service.withdraw(sam, COURSE)
-    assert service.enrol(sam, COURSE).section == "adult"
-    assert by_kind(progress_of(service, sam))["participate"].detail.startswith("replied in 0 of 3")
+    progress = progress_of(service, sam)
+    assert progress.section == "adult"
+    assert by_kind(progress)["participate"].detail.startswith("replied in 2 of 3")
+    assert post(sam, "stages").post.section == "adult"
+    assert by_kind(progress_of(service, sam))["participate"].met
+    service.progress.submit_quiz_attempt(sam, COURSE, "check", RIGHT)
+    [completed] = published(db, "course_completed")
+    assert (completed.person_id, completed.section) == (sam.person_id, "adult")
 
 
 # --- quiz ---------------------------------------------------------------------------------------------------
@@ -263,6 +268,28 @@ def test_a_redelivered_session_changes_nothing(service, world, admin, db):
         assert len(uow.led_sessions.of_leader(lena.person_id)) == 1
 
 
+def test_enrolling_again_completes_a_course_whose_requirements_are_met_already(service, world, admin, post, db):
+    make_course(service, admin, [{"kind": "participate", "min_words": 5}, QUIZ])
+    lena = learner(service, world)
+    for discussion, _ in DISCUSSIONS:
+        post(lena, discussion)
+    service.progress.submit_quiz_attempt(lena, COURSE, "check", WRONG)
+    service.withdraw(lena, COURSE)
+    # Passed at once after an admin drops the quiz: not complete until lena acts; enrolling again is such an act.
+    service.update_course(admin, COURSE, {"requirements": [{"kind": "participate", "min_words": 5}]})
+    assert not progress_of(service, lena).complete
+    service.enrol(lena, COURSE)
+    assert progress_of(service, lena).complete and len(published(db, "course_completed")) == 1
+
+
+def test_sessions_led_before_enrolling_complete_the_course_at_enrolment(service, world, admin, db):
+    make_course(service, admin, [PRACTICUM])
+    lena = world.listener("lena")
+    service.progress.record_session(session_ended(lena))
+    service.enrol(lena, COURSE)
+    assert progress_of(service, lena).complete and len(published(db, "course_completed")) == 1
+
+
 def test_a_session_counts_for_every_course_with_a_practicum(service, world, admin):
     make_course(service, admin, [PRACTICUM])
     make_course(service, admin, [{**PRACTICUM, "min_minutes": 10}], slug="crisis-basics", badge=None)
@@ -303,6 +330,20 @@ def test_the_mentor_sees_the_practicum_once_it_is_met_and_approves(service, worl
     service.progress.review_practicum(mia, COURSE, lena.person_id, "approve", "Well held.")
     assert by_kind(progress_of(service, lena))["mentor_approval"].met
     assert service.progress.list_mentor_queue(mia) == []
+
+
+def test_every_use_case_locks_the_enrolment_before_the_mentorship(service, world, mentored, db, post):
+    lena, mia = mentored
+    service.progress.record_session(session_ended(lena))
+    post(lena, "intro")
+    service.progress.review_practicum(mia, COURSE, lena.person_id, "approve", "Well held.")
+    by_transaction: dict[int, list[str]] = {}
+    for transaction, table, course, person in db.locks:
+        if (course, person) == (COURSE, lena.person_id):
+            by_transaction.setdefault(transaction, []).append(table)
+    taking_both = [tables for tables in by_transaction.values() if "mentorships" in tables]
+    assert len(taking_both) >= 3  # the session's settle, the post's settle and the review
+    assert all(tables[0] == "enrolments" for tables in taking_both)
 
 
 def test_returning_needs_feedback_and_a_new_session_puts_it_back(service, world, mentored, clock):
@@ -449,7 +490,6 @@ def test_a_tampered_certificate_fails_to_verify(service, world, admin, post, db,
 
 
 def test_a_certificate_signed_by_another_key_fails_to_verify(service, world, admin, post, db, uow_factory):
-    from course_service.adapters.certificates import Ed25519Signer
     make_course(service, admin, [{"kind": "participate", "min_words": 5}])
     lena = learner(service, world)
     for discussion, _ in DISCUSSIONS:
@@ -461,7 +501,56 @@ def test_a_certificate_signed_by_another_key_fails_to_verify(service, world, adm
         stored.key_id, stored.signature = service.progress.signer.key_id, forger.sign(stored.certificate_document())
         uow.completions.save(stored)
         uow.commit()
-    assert not service.progress.verify_certificate(completion.certificate_id).valid
+    check = service.progress.verify_certificate(completion.certificate_id)
+    assert not check.valid and check.detail == "not valid: the signature does not match the certificate's facts"
+
+
+def completed(service, world, admin, post, name="lena"):
+    make_course(service, admin, [{"kind": "participate", "min_words": 5}])
+    lena = learner(service, world, name, cohort="teen")
+    for discussion, _ in DISCUSSIONS:
+        post(lena, discussion)
+    return progress_of(service, lena).completion
+
+
+def test_a_certificate_shows_only_its_signed_facts(service, world, admin, post, clock, signer):
+    completion = completed(service, world, admin, post)
+    service.progress.revoke_completion(admin, completion.id, "a private reason")
+    check = service.progress.verify_certificate(completion.certificate_id)
+    assert (check.certificate_id, check.username, check.course_title, check.completed_on) == (
+        completion.certificate_id, "lena", "Group Dynamics Course", clock().date().isoformat())
+    assert check.valid and check.revoked and check.revoked_at == clock() and check.detail == "valid; revoked"
+    assert (check.key_id, check.public_key_pem, check.key_retired) == (signer.key_id, signer.public_key_pem, False)
+    assert json.loads(check.document) == {"version": 2, "certificate_id": completion.certificate_id,
+                                          "username": "lena", "course_title": "Group Dynamics Course",
+                                          "completed_on": clock().date().isoformat()}
+    shown = json.dumps(dataclasses.asdict(check), default=str)
+    assert completion.person_id not in shown and "teen" not in shown and "private reason" not in shown
+
+
+def test_a_certificate_of_a_retired_key_verifies_and_an_unknown_key_does_not(service, world, admin, post, clock,
+                                                                              signer, uow_factory):
+    completion = completed(service, world, admin, post)
+    rotated = Ed25519Signer.generate(retired=[signer._key.public_key()])
+    check = CourseService(uow_factory, rotated, clock=clock).progress.verify_certificate(completion.certificate_id)
+    assert check.valid and check.key_retired and check.detail == "valid: signed by a retired key of this service"
+    assert (check.key_id, check.public_key_pem) == (signer.key_id, signer.public_key_pem)
+    forgotten = CourseService(uow_factory, Ed25519Signer.generate(), clock=clock)
+    check = forgotten.progress.verify_certificate(completion.certificate_id)
+    assert not check.valid and check.detail == "not valid: signed by a key this service does not know"
+    assert (check.key_id, check.public_key_pem) == (signer.key_id, "")
+
+
+def test_a_certificate_signed_before_version_2_still_verifies_without_showing_its_text(
+        service, world, admin, post, signer, uow_factory):
+    completion = completed(service, world, admin, post)
+    with uow_factory() as uow:
+        stored = uow.completions.get(completion.id)
+        stored.signature = signer.sign(stored.legacy_certificate_document())  # names the person id
+        uow.completions.save(stored)
+        uow.commit()
+    check = service.progress.verify_certificate(completion.certificate_id)
+    assert check.valid and check.document == "" and check.username == "lena"
 
 
 # --- revocation and edits -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from course_service.service_layer.services import Caller
 from course_service.service_layer.threads import encode_cursor
 from hearth_common import errors
 from hearth_common.contracts import course as course_contract
+from hearth_common.contracts import identity as identity_contract
 
 COURSE, DISCUSSION = "group-dynamics", "intro"
 
@@ -180,6 +181,37 @@ def test_mentions_are_listed_newest_first_in_pages_and_follow_edits(service, wor
     threads.edit_post(ada, written[0].post.id, "Note 0, no mention now")
     threads.delete_post(ada, written[1].post.id)
     assert [v.post.id for v in threads.list_mentions(bo).posts] == [w.post.id for w in reversed(written[2:])]
+
+
+def test_a_learner_who_moved_section_cannot_write_into_the_old_one(service, world, course, threads, post, clock,
+                                                                    db):
+    """The reviewer's scenario: a teen posts, turns 18, and edits the old teen post to mention an adult."""
+    sam, ada = enrolled(service, world, "sam", "teen"), enrolled(service, world, "ada")
+    old = post(sam, "hello teens")
+    world.deliver(identity_contract.CohortChanged(person_id=sam.person_id, previous_cohort="teen", cohort="adult"))
+    for rejoin in (False, True):
+        if rejoin:  # the same by withdrawing and enrolling again
+            service.withdraw(sam, COURSE)
+            assert service.enrol(sam, COURSE).section == "adult"
+        clock.advance(seconds=3)
+        with pytest.raises(errors.PermissionDenied, match="teen section .* now in the adult section"):
+            threads.edit_post(sam, old.post.id, "hello teens, see @ada")
+        with pytest.raises(errors.PermissionDenied, match="no longer delete"):
+            threads.delete_post(sam, old.post.id)
+    assert threads.list_mentions(ada).posts == ()
+    assert published(db, "course_post_edited") == [] and published(db, "course_post_removed") == []
+    # In the section they are in now, they write and mention as anyone there.
+    written = post(sam, "hello adults, see @ada")
+    assert written.post.section == "adult" and written.post.mention_ids == [ada.person_id]
+    assert [v.post.id for v in threads.list_mentions(ada).posts] == [written.post.id]
+
+
+def test_mentions_are_listed_only_from_the_readers_current_section(service, world, course, threads, post):
+    sam, tia = enrolled(service, world, "sam", "teen"), enrolled(service, world, "tia", "teen")
+    mention = post(sam, "welcome @tia")
+    assert [v.post.id for v in threads.list_mentions(tia).posts] == [mention.post.id]
+    world.deliver(identity_contract.CohortChanged(person_id=tia.person_id, previous_cohort="teen", cohort="adult"))
+    assert threads.list_mentions(tia).posts == ()  # tia now reads the adult section only
 
 
 def test_likes_are_idempotent_counted_and_not_for_ones_own_post(service, world, course, threads, post, db):

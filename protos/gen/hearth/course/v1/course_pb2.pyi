@@ -666,19 +666,31 @@ class VerifyCertificateRequest(_message.Message):
     def __init__(self, certificate_id: _Optional[str] = ...) -> None: ...
 
 class VerifyCertificateResponse(_message.Message):
-    __slots__ = ("valid", "revoked", "completion", "document", "signature", "key_id", "public_key_pem")
+    __slots__ = ("valid", "revoked", "document", "signature", "key_id", "public_key_pem", "certificate_id", "username", "course_title", "completed_on", "revoked_at", "key_retired", "detail")
     VALID_FIELD_NUMBER: _ClassVar[int]
     REVOKED_FIELD_NUMBER: _ClassVar[int]
-    COMPLETION_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     KEY_ID_FIELD_NUMBER: _ClassVar[int]
     PUBLIC_KEY_PEM_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_ID_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    COURSE_TITLE_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_ON_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    KEY_RETIRED_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
     valid: bool
     revoked: bool
-    completion: Completion
     document: str
     signature: str
     key_id: str
     public_key_pem: str
-    def __init__(self, valid: _Optional[bool] = ..., revoked: _Optional[bool] = ..., completion: _Optional[_Union[Completion, _Mapping]] = ..., document: _Optional[str] = ..., signature: _Optional[str] = ..., key_id: _Optional[str] = ..., public_key_pem: _Optional[str] = ...) -> None: ...
+    certificate_id: str
+    username: str
+    course_title: str
+    completed_on: str
+    revoked_at: _timestamp_pb2.Timestamp
+    key_retired: bool
+    detail: str
+    def __init__(self, valid: _Optional[bool] = ..., revoked: _Optional[bool] = ..., document: _Optional[str] = ..., signature: _Optional[str] = ..., key_id: _Optional[str] = ..., public_key_pem: _Optional[str] = ..., certificate_id: _Optional[str] = ..., username: _Optional[str] = ..., course_title: _Optional[str] = ..., completed_on: _Optional[str] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., key_retired: _Optional[bool] = ..., detail: _Optional[str] = ...) -> None: ...

@@ -215,8 +215,10 @@ class PostsRepository(_Repo):
             self.connection.execute(stmt.on_conflict_do_nothing())
 
     def mentions_of(self, person_id: str, before: int, limit: int) -> list[tuple[int, Post]]:
-        m, p = orm.post_mentions, orm.posts
+        m, p, e = orm.post_mentions, orm.posts, orm.enrolments
         stmt = (sa.select(m.c.id.label("mention_position"), p).join(p, p.c.id == m.c.post_id)
+                .join(e, sa.and_(e.c.course_slug == p.c.course_slug, e.c.person_id == m.c.person_id,
+                                 e.c.section == p.c.section))
                 .where(m.c.person_id == person_id, p.c.deleted_at.is_(None)))
         if before:
             stmt = stmt.where(m.c.id < before)

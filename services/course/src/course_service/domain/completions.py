@@ -113,12 +113,22 @@ class Completion:
         return self.revoked_at is not None
 
     def certificate_document(self) -> bytes:
-        """The exact bytes signed: the certificate's facts as canonical JSON (sorted keys, no spaces)."""
-        return json.dumps({
+        """The exact bytes signed (version 2): the facts a certificate shows anyone, as canonical JSON (sorted keys,
+        no spaces); nothing that says more about the holder (no person id, no section)."""
+        return _canonical({"version": 2, "certificate_id": self.certificate_id, "course_title": self.course_title,
+                           "username": self.username, "completed_on": self.completed_on})
+
+    def legacy_certificate_document(self) -> bytes:
+        """What version 1 signed (certificates made before version 2): it names the person id, so it is checked
+        but never shown."""
+        return _canonical({
             "version": 1, "certificate_id": self.certificate_id, "completion_id": self.id,
             "course_slug": self.course_slug, "course_title": self.course_title, "person_id": self.person_id,
-            "username": self.username, "completed_on": self.completed_at.date().isoformat(),
-        }, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+            "username": self.username, "completed_on": self.completed_on})
+
+    @property
+    def completed_on(self) -> str:
+        return self.completed_at.date().isoformat()
 
     def revoke(self, by: str, reason: object, now: dt.datetime) -> bool:
         """Revokes; returns whether anything changed (revoking twice keeps the first revocation)."""
@@ -127,3 +137,7 @@ class Completion:
             return False
         self.revoked_at, self.revoked_by, self.revoke_reason = now, by, text
         return True
+
+
+def _canonical(facts: dict) -> bytes:
+    return json.dumps(facts, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

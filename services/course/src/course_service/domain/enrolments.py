@@ -1,4 +1,4 @@
-"""Domain: enrolments: a learner in a course, in the section of their age cohort when they enrolled."""
+"""Domain: enrolments: a learner in a course, in the section of their age cohort (moved when the cohort changes)."""
 from __future__ import annotations
 
 import dataclasses
@@ -34,3 +34,11 @@ class Enrolment:
     def rejoin(self, section: str, now: dt.datetime) -> None:
         """Enrols again after a withdrawal, in the section of the learner's cohort now."""
         self.status, self.section, self.enrolled_at, self.withdrawn_at = ACTIVE, section, now, None
+
+    def move_to(self, section: str) -> bool:
+        """Moves an active enrolment to the section of the learner's new cohort; returns whether anything changed
+        (a withdrawn one takes the section of their cohort when they enrol again)."""
+        if not self.active or self.section == section:
+            return False
+        self.section = section
+        return True

@@ -56,6 +56,10 @@ class NotInCourse(errors.PermissionDenied):
     """Posting, liking and reading a course's threads is for learners enrolled in it (reading: for admins too)."""
 
 
+class NotInSection(errors.PermissionDenied):
+    """The author's enrolment is in another section than the post (they moved section)."""
+
+
 class PostGone(errors.FailedPrecondition):
     """The post was deleted or removed, or the course is archived (its threads are read-only)."""
 

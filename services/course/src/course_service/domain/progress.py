@@ -23,7 +23,7 @@ class LearnerFacts:
     """What a learner has done in a course, as the requirements read it."""
 
     discussions: Sequence[Discussion]  # the course's, in order
-    reply_words: Mapping[str, int]  # per discussion id: the most words in one of their live posts (their section)
+    reply_words: Mapping[str, int]  # per discussion id: the most words in one of their live posts (any section)
     attempts: Mapping[str, Sequence[QuizAttempt]]  # per quiz id
     sessions: Sequence[LedSession]  # the sessions they led
     mentorship: Mentorship | None

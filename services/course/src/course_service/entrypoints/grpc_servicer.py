@@ -247,8 +247,9 @@ class CourseServicer(course_pb2_grpc.CourseServiceServicer):
 
     def VerifyCertificate(self, request, context):
         person_calling()  # any caller with a valid token
-        check = self.service.progress.verify_certificate(request.certificate_id)
-        c = check.completion
-        return pb.VerifyCertificateResponse(valid=check.valid, revoked=check.revoked, completion=completion_pb(c),
-                                            document=check.document, signature=c.signature, key_id=c.key_id,
-                                            public_key_pem=check.public_key_pem)
+        c = self.service.progress.verify_certificate(request.certificate_id)
+        return pb.VerifyCertificateResponse(
+            valid=c.valid, revoked=c.revoked, document=c.document, signature=c.signature, key_id=c.key_id,
+            public_key_pem=c.public_key_pem, certificate_id=c.certificate_id, username=c.username,
+            course_title=c.course_title, completed_on=c.completed_on, revoked_at=to_timestamp(c.revoked_at),
+            key_retired=c.key_retired, detail=c.detail)

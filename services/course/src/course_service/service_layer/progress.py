@@ -21,6 +21,7 @@ from course_service.domain.courses import Course, check_course_slug
 from course_service.domain.enrolments import Enrolment
 from course_service.domain.progress import LearnerFacts, all_met, evaluate, last_qualifying_end, next_step
 from course_service.domain.requirements import QUIZ_ID, LedSession, MentorApproval, Practicum
+from course_service.service_layer.lookups import course_of
 from course_service.service_layer.unit_of_work import CertificateSigner, UniqueViolation, UnitOfWork
 from course_service.service_layer.views import (
     CertificateCheck,
@@ -123,7 +124,7 @@ class ProgressService:
             raise errors.InvalidReview("mentor_id: a learner cannot mentor themselves")
         now = self.clock()
         with self.uow_factory() as uow:
-            course = self._course(uow, course_slug)
+            course = course_of(uow, course_slug)
             if not any(isinstance(r, MentorApproval) for r in course.requirement_rules):
                 raise errors.NoMentorApproval(f"the course {course.title!r} asks for no mentor approval")
             self._active_enrolment(uow, course, learner, lock=True, whose="the learner is")
@@ -162,7 +163,10 @@ class ProgressService:
         learner = parse_uuid(person_id, "person_id", errors.InvalidReview)
         now = self.clock()
         with self.uow_factory() as uow:
-            course = self._course(uow, course_slug)
+            course = course_of(uow, course_slug)
+            # The enrolment before the mentorship, the order settle and assign_mentor lock them in: the reverse
+            # order deadlocks against a session or post of the same learner settling at the same time.
+            uow.enrolments.get(course.slug, learner, lock=True)
             mentorship = uow.mentorships.get(course.slug, learner, lock=True)
             if mentorship is None or mentorship.mentor_id != caller.person_id:
                 raise errors.NotYourLearner("only the learner's assigned mentor reviews their practicum")
@@ -192,7 +196,7 @@ class ProgressService:
         own; admins and the learner's assigned mentor may name a learner."""
         now = self.clock()
         with self.uow_factory() as uow:
-            course = self._course(uow, course_slug)
+            course = course_of(uow, course_slug)
             learner = caller.person_id
             if person_id not in (None, "") and person_id != caller.person_id:
                 learner = parse_uuid(person_id, "person_id", errors.InvalidReview)
@@ -287,15 +291,28 @@ class ProgressService:
             return completion
 
     def verify_certificate(self, certificate_id: object) -> CertificateCheck:
-        """Whether a certificate is authentic (its signature matches its facts) and whether it was revoked."""
+        """Whether a certificate is authentic (the key its key id names, current or retired, signed its facts) and
+        whether it was revoked; only the signed facts are shown (CertificateCheck)."""
         certificate_id = parse_uuid(certificate_id, "certificate_id", errors.InvalidRevocation)
         with self.uow_factory() as uow:
-            completion = uow.completions.by_certificate(certificate_id)
-        if completion is None:
+            c = uow.completions.by_certificate(certificate_id)
+        if c is None:
             raise errors.CompletionNotFound(f"no certificate {certificate_id}")
-        document = completion.certificate_document()
-        valid = self.signer.verify(completion.key_id, document, completion.signature)
-        return CertificateCheck(completion, valid, document.decode(), self.signer.public_key_pem)
+        document = c.certificate_document()
+        shown, valid = document.decode(), self.signer.verify(c.key_id, document, c.signature)
+        if not valid and self.signer.verify(c.key_id, c.legacy_certificate_document(), c.signature):
+            shown, valid = "", True  # version 1 names the person id: checked here, never shown
+        if not self.signer.knows(c.key_id):
+            detail = "not valid: signed by a key this service does not know"
+        elif not valid:
+            detail = "not valid: the signature does not match the certificate's facts"
+        else:
+            detail = "valid: signed by a retired key of this service" if self.signer.retired(c.key_id) else "valid"
+        if c.revoked:
+            detail += "; revoked"
+        return CertificateCheck(c.certificate_id, c.username, c.course_title, c.completed_on, c.key_id, c.signature,
+                                self.signer.public_key_pem_of(c.key_id), self.signer.retired(c.key_id), valid,
+                                detail, shown, c.revoked_at)
 
     # --- helpers ---------------------------------------------------------------------------------------------
 
@@ -306,20 +323,13 @@ class ProgressService:
             attempts.setdefault(attempt.quiz_id, []).append(attempt)
         return LearnerFacts(
             discussions=uow.discussions.of_course(course.slug),
-            reply_words=uow.posts.reply_words_by_discussion(course.slug, enrolment.person_id, enrolment.section),
+            # Replies in any section of the course count: a learner who moved section (turned 18) wrote them.
+            reply_words=uow.posts.reply_words_by_discussion(course.slug, enrolment.person_id),
             attempts=attempts, sessions=uow.led_sessions.of_leader(enrolment.person_id),
             mentorship=uow.mentorships.get(course.slug, enrolment.person_id))
 
-    @staticmethod
-    def _course(uow: UnitOfWork, slug: object) -> Course:
-        slug = check_course_slug(slug, "course_slug")
-        course = uow.courses.get(slug)
-        if course is None:
-            raise errors.CourseNotFound(f"no course {slug!r}")
-        return course
-
     def _quiz(self, uow: UnitOfWork, course_slug: object, quiz_id: object):
-        course = self._course(uow, course_slug)
+        course = course_of(uow, course_slug)
         refusal = QUIZ_ID.refusal(quiz_id, "quiz_id")
         if refusal:
             raise errors.InvalidQuizAnswers(refusal)

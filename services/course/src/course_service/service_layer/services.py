@@ -21,6 +21,7 @@ from course_service.domain.courses import (
 )
 from course_service.domain.enrolments import ACTIVE, Enrolment
 from course_service.service_layer.commands import CourseSpec
+from course_service.service_layer.lookups import course_of
 from course_service.service_layer.progress import ProgressService
 from course_service.service_layer.threads import ThreadService
 from course_service.service_layer.unit_of_work import CertificateSigner, UniqueViolation, UnitOfWork
@@ -81,7 +82,7 @@ class CourseService:
         """Changes the named fields (title, summary, badge_slug, policy, status, requirements)."""
         self._admin(caller)
         with self.uow_factory() as uow:
-            course = self._course(uow, slug, lock=True, field="slug")
+            course = course_of(uow, slug, lock=True, field="slug")
             course.update(changes, self.clock())
             uow.courses.save(course)
             uow.commit()
@@ -92,7 +93,7 @@ class CourseService:
         """Adds a discussion last in the course's order."""
         self._admin(caller)
         with self.uow_factory() as uow:
-            course = self._course(uow, course_slug, lock=True)  # serialises positions per course
+            course = course_of(uow, course_slug, lock=True)  # serialises positions per course
             existing = uow.discussions.of_course(course.slug)
             if len(existing) >= DISCUSSIONS_MAX:
                 raise errors.InvalidCourse(f"a course has at most {DISCUSSIONS_MAX} discussions")
@@ -124,7 +125,7 @@ class CourseService:
     def reorder_discussions(self, caller: Caller, course_slug: object, order: list[object]) -> list[Discussion]:
         self._admin(caller)
         with self.uow_factory() as uow:
-            course = self._course(uow, course_slug, lock=True)
+            course = course_of(uow, course_slug, lock=True)
             discussions = reordered(uow.discussions.of_course(course.slug), order)
             now = self.clock()
             for discussion in discussions:
@@ -188,7 +189,7 @@ class CourseService:
         admins see every course."""
         now = self.clock()
         with self.uow_factory() as uow:
-            course = self._course(uow, slug, field="slug")
+            course = course_of(uow, slug, field="slug")
             enrolment = uow.enrolments.get(course.slug, caller.person_id)
             if course.status != PUBLISHED and not caller.admin and enrolment is None:
                 raise errors.CourseNotFound(f"no course {course.slug!r}")
@@ -200,10 +201,11 @@ class CourseService:
 
     def enrol(self, caller: Caller, course_slug: object) -> Enrolment:
         """Enrols the caller in the section of their cohort, if the course's policy admits them; enrolling
-        again returns the same enrolment (a withdrawn one is restored)."""
+        again returns the same enrolment (a withdrawn one is restored). Settles the course (completes it when every
+        requirement holds already)."""
         now = self.clock()
         with self.uow_factory() as uow:
-            course = self._course(uow, course_slug)
+            course = course_of(uow, course_slug)
             current = uow.enrolments.get(course.slug, caller.person_id, lock=True)
             if current is not None and current.active:
                 return current
@@ -229,6 +231,9 @@ class CourseService:
                 except UniqueViolation:  # a concurrent twin enrolled first: its enrolment is this one
                     uow.rollback()
                     return self._existing_enrolment(course.slug, caller.person_id)
+            # One who meets every requirement already (replies before a withdrawal, sessions led before enrolling)
+            # completes now rather than at their next action.
+            self.progress.settle(uow, course.slug, caller.person_id, now)
             uow.commit()
             return enrolment
 
@@ -254,7 +259,10 @@ class CourseService:
     # --- the read model of people ---------------------------------------------------------------------------
 
     def apply_identity_event(self, envelope: dict) -> bool:
-        """Applies one of identity's events to the read model of people, once per event id."""
+        """Applies one of identity's events to the read model of people, once per event id. When the person's
+        cohort changes (a teen turned 18), their active enrolments move to the section of the new cohort in the
+        same transaction: teens and adults never read or write each other's sections. Their posts stay where they
+        were written."""
         if envelope.get("event_type") not in identity_contract.EVENT_TYPES:
             return False
         event = identity_contract.parse(envelope)
@@ -266,21 +274,23 @@ class CourseService:
             person = uow.people.get(person_id, lock=True) or KnownPerson(person_id)
             person.apply(event)
             uow.people.save(person)
+            if person.cohort is not None:
+                self._move_to_section(uow, person_id, person.cohort)
             uow.commit()
             return True
 
+    @staticmethod
+    def _move_to_section(uow: UnitOfWork, person_id: str, section: str) -> None:
+        for listed in uow.enrolments.of_person(person_id):
+            if listed.active and listed.section != section:
+                enrolment = uow.enrolments.get(listed.course_slug, person_id, lock=True)
+                if enrolment is not None and enrolment.move_to(section):
+                    uow.enrolments.save(enrolment)
+
     # --- helpers --------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _course(uow: UnitOfWork, slug: object, *, lock: bool = False, field: str = "course_slug") -> Course:
-        slug = check_course_slug(slug, field)
-        course = uow.courses.get(slug, lock=lock)
-        if course is None:
-            raise errors.CourseNotFound(f"no course {slug!r}")
-        return course
-
     def _discussion(self, uow: UnitOfWork, course_slug: object, discussion_id: object) -> Discussion:
-        course = self._course(uow, course_slug)
+        course = course_of(uow, course_slug)
         discussion_id = check_discussion_id(discussion_id)
         discussion = uow.discussions.get(course.slug, discussion_id, lock=True)
         if discussion is None:

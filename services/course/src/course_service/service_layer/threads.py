@@ -12,6 +12,7 @@ from course_service.domain import errors, events
 from course_service.domain.courses import ARCHIVED, check_course_slug, check_discussion_id
 from course_service.domain.enrolments import SECTIONS, Enrolment
 from course_service.domain.posts import LIKING, MENTIONS_MAX, POSTING, Post, check_body, mentioned_usernames, pace
+from course_service.service_layer.lookups import course_of
 from course_service.service_layer.unit_of_work import UnitOfWork
 from course_service.service_layer.views import MentionsPage, PostView, ThreadPage
 from hearth_common.clock import utcnow
@@ -105,6 +106,7 @@ class ThreadService:
         with self.uow_factory() as uow:
             post = self._own_post(uow, caller, post_id)
             enrolment = self._writer(uow, caller, post.course_slug, post.discussion_id)
+            self._in_posts_section(post, enrolment, "edit")
             if not post.live:
                 raise errors.PostGone("that post was deleted; it cannot be edited")
             if text == post.body:
@@ -124,6 +126,7 @@ class ThreadService:
         paced: taking one's words back is never held up."""
         with self.uow_factory() as uow:
             post = self._own_post(uow, caller, post_id)
+            self._in_posts_section(post, uow.enrolments.get(post.course_slug, caller.person_id), "delete")
             now = self.clock()
             if post.remove(caller.person_id, now, by_moderation=False):
                 uow.posts.save(post)
@@ -184,7 +187,8 @@ class ThreadService:
                               len(found) > limit)
 
     def list_mentions(self, caller: Caller, *, page_size: object = None, cursor: object = "") -> MentionsPage:
-        """The live posts that mention the caller, newest first."""
+        """The live posts that mention the caller, newest first: only those in the section of the caller's enrolment
+        in each course (one who moved section no longer sees the posts of the section they left)."""
         limit = check_page_size(page_size)
         before = decode_cursor(cursor)
         with self.uow_factory() as uow:
@@ -221,11 +225,9 @@ class ThreadService:
     @staticmethod
     def _writer(uow: UnitOfWork, caller: Caller, course_slug: object, discussion_id: object) -> Enrolment:
         """The caller's active enrolment in a course whose discussion exists and takes posts."""
-        slug = check_course_slug(course_slug, "course_slug")
+        course = course_of(uow, course_slug)
+        slug = course.slug
         discussion_id = check_discussion_id(discussion_id)
-        course = uow.courses.get(slug)
-        if course is None:
-            raise errors.CourseNotFound(f"no course {slug!r}")
         enrolment = uow.enrolments.get(slug, caller.person_id)
         if enrolment is None or not enrolment.active:
             raise errors.NotInCourse(f"enrol in {course.title!r} to post in its discussions")
@@ -246,13 +248,23 @@ class ThreadService:
         return post
 
     @staticmethod
+    def _in_posts_section(post: Post, enrolment: Enrolment | None, action: str) -> None:
+        """An author changes a post only from the section it is in: one who moved section (they turned 18) must
+        not write into the section they left, nor mention its new readers from an old post."""
+        if enrolment is None:
+            raise errors.NotInSection(f"you can no longer {action} this post: you are not enrolled in its course")
+        if enrolment.section != post.section:
+            raise errors.NotInSection(
+                f"you can no longer {action} this post: it is in the {post.section} section of the course and you "
+                f"are now in the {enrolment.section} section")
+
+    @staticmethod
     def _reading_section(uow: UnitOfWork, caller: Caller, course_slug: str, section: object) -> str:
         """The section the caller reads: a learner's enrolment's (withdrawn learners still read it); an admin
         names one (or reads their own enrolment's)."""
         if section not in (None, "") and section not in SECTIONS:
             raise errors.InvalidPost(f"section must be one of {', '.join(SECTIONS)} (or empty)")
-        if uow.courses.get(course_slug) is None:
-            raise errors.CourseNotFound(f"no course {course_slug!r}")
+        course_of(uow, course_slug)
         enrolment = uow.enrolments.get(course_slug, caller.person_id)
         if caller.admin:
             if section:

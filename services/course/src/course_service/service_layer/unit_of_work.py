@@ -79,7 +79,8 @@ class PostsRepository(Protocol):
         """The people the post mentions now: rows of people still mentioned are kept (with when they were first
         mentioned), others removed, new ones added."""
     def mentions_of(self, person_id: str, before: int, limit: int) -> list[tuple[int, Post]]:
-        """Up to `limit` of the person's mentions in live posts, newest first, each with its position (the
+        """Up to `limit` of the person's mentions in live posts in the section of their enrolment in the post's
+        course (none elsewhere), newest first, each with its position (the
         paging key: pass the last one back as `before`; 0: from the newest)."""
 
 
@@ -127,14 +128,20 @@ class CompletionsRepository(Protocol):
 
 
 class CertificateSigner(Protocol):
-    """Signs certificate documents and checks signatures (adapters.certificates: Ed25519)."""
+    """Signs certificate documents with the current key and checks signatures of the current or a retired key
+    (adapters.certificates: Ed25519)."""
 
     key_id: str
-    public_key_pem: str
 
     def sign(self, document: bytes) -> str:
         """The signature of the document (base64url)."""
-    def verify(self, key_id: str, document: bytes, signature: str) -> bool: ...
+    def knows(self, key_id: str) -> bool:
+        """Whether the key id is the current key's or a retired key's."""
+    def retired(self, key_id: str) -> bool: ...
+    def public_key_pem_of(self, key_id: str) -> str:
+        """The public key with that id (PEM); "" for an unknown one."""
+    def verify(self, key_id: str, document: bytes, signature: str) -> bool:
+        """Whether the key with that id signed the document; False for an unknown key."""
 
 
 class UnitOfWork(BaseUnitOfWork, abc.ABC):

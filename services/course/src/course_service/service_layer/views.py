@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from course_service.domain.completions import Completion, Mentorship, QuizAttempt
 from course_service.domain.courses import Course, Discussion
@@ -153,14 +154,24 @@ class MentorQueueItem:
 
 @dataclasses.dataclass(frozen=True)
 class CertificateCheck:
-    """A certificate as verified: `valid` when its signature matches its facts; `document` is the signed text and
-    `public_key_pem` the key that verifies it, so anyone can check it offline."""
+    """A certificate as anyone holding its id may see it: only the signed facts (never the person id, the section
+    or why it was revoked), whether the signature is valid, and whether it was revoked. `document` is the signed
+    text and `public_key_pem` the key named by `key_id` (current or retired), so anyone can check it offline;
+    `detail` says the verdict in a sentence."""
 
-    completion: Completion
-    valid: bool
-    document: str
+    certificate_id: str
+    username: str
+    course_title: str
+    completed_on: str
+    key_id: str
+    signature: str
     public_key_pem: str
+    key_retired: bool
+    valid: bool
+    detail: str
+    document: str
+    revoked_at: dt.datetime | None
 
     @property
     def revoked(self) -> bool:
-        return self.completion.revoked
+        return self.revoked_at is not None
