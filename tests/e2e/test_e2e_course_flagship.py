@@ -56,10 +56,11 @@ def flagship_stack(stack, e2e_env, tmp_path):
     stack.start_grpc()
     stack.start_worker()
     amqp = env["IDENTITY_AMQP_URI"]
-    room_db, course_db = testing.create_database("hearth_room_flag_e2e"), testing.create_database("hearth_course_flag_e2e")
+    room_db = testing.create_database("hearth_room_flag_e2e")
+    course_db = testing.create_database("hearth_course_flag_e2e")
     room_target, course_target = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
-    room_env = {**env, "ROOM_DATABASE_URL": room_db, "ROOM_AMQP_URI": amqp, "ROOM_IDENTITY_GRPC_TARGET": identity_target,
-                "ROOM_GRPC_ADDRESS": room_target}
+    room_env = {**env, "ROOM_DATABASE_URL": room_db, "ROOM_AMQP_URI": amqp,
+                "ROOM_IDENTITY_GRPC_TARGET": identity_target, "ROOM_GRPC_ADDRESS": room_target}
     course_env = {**env, "COURSE_DATABASE_URL": course_db, "COURSE_AMQP_URI": amqp,
                   "COURSE_IDENTITY_GRPC_TARGET": identity_target, "COURSE_GRPC_ADDRESS": course_target,
                   "COURSE_WORKER_HEARTBEAT_FILE": str(tmp_path / "course.hb")}
@@ -116,7 +117,8 @@ def test_a_listener_learns_earns_the_graduate_badge_and_enters_the_room_locked_o
     learner_id, learner = people.new(f"flag_learner_{tag}", kind=ipb.PERSON_KIND_LISTENER)
     mentor_id, mentor = people.new(f"flag_mentor_{tag}", kind=ipb.PERSON_KIND_LISTENER)
     attendees = [people.new(f"flag_attendee{i}_{tag}")[1] for i in range(2)]
-    identity.GrantRole(ipb.GrantRoleRequest(person_id=learner_id, role=ipb.ROLE_ON_SPOT_HOST), metadata=staff, timeout=T)
+    identity.GrantRole(ipb.GrantRoleRequest(person_id=learner_id, role=ipb.ROLE_ON_SPOT_HOST), metadata=staff,
+                       timeout=T)
 
     # a room locked on the course's badge, and the seeded course with the shortest legal practicum (see above)
     locked = f"graduates-{tag}"
@@ -125,7 +127,6 @@ def test_a_listener_learns_earns_the_graduate_badge_and_enters_the_room_locked_o
         topic="community", audience=rpb.AUDIENCE_ADULT, audience_kind="both", mode=rpb.ROOM_MODE_ALWAYS_OPEN,
         capacity=30, access_policy_json=json.dumps({"badge": BADGE}))), metadata=staff, timeout=T)
     seed = seeded_course()
-    practicum = requirement(seed, "practicum")
     shortened = [r | {"min_minutes": 1} if r["kind"] == "practicum" else r for r in seed["requirements"]]
     courses.UpdateCourse(cpb.UpdateCourseRequest(slug=COURSE, requirements_json=json.dumps(shortened)),
                          metadata=staff, timeout=T)
@@ -182,9 +183,10 @@ def test_a_listener_learns_earns_the_graduate_badge_and_enters_the_room_locked_o
     rooms.EndSession(rpb.EndSessionRequest(session_id=session.session_id), metadata=learner, timeout=T)
 
     # session_ended reaches course; the review waits in the mentor's queue; the mentor approves: completion
-    testing.eventually(lambda: [i for i in courses.ListMentorQueue(cpb.ListMentorQueueRequest(), metadata=mentor,
-                                                                   timeout=T).items if i.mentorship.person_id == learner_id],
-                       timeout=30, what="the practicum in the mentor's queue")
+    def queued():
+        items = courses.ListMentorQueue(cpb.ListMentorQueueRequest(), metadata=mentor, timeout=T).items
+        return [i for i in items if i.mentorship.person_id == learner_id]
+    testing.eventually(queued, timeout=30, what="the practicum in the mentor's queue")
     courses.ReviewPracticum(cpb.ReviewPracticumRequest(course_slug=COURSE, person_id=learner_id, decision="approve",
                                                        feedback="A calm, well held check-in."),
                             metadata=mentor, timeout=T)
@@ -194,7 +196,8 @@ def test_a_listener_learns_earns_the_graduate_badge_and_enters_the_room_locked_o
 
     awarded = events(lambda got: any(e["event_type"] == "badge_awarded" and e["data"]["person_id"] == learner_id
                                      for e in got), timeout=30)
-    [award] = [e["data"] for e in awarded if e["event_type"] == "badge_awarded" and e["data"]["person_id"] == learner_id]
+    [award] = [e["data"] for e in awarded
+               if e["event_type"] == "badge_awarded" and e["data"]["person_id"] == learner_id]
     assert award["badge_slug"] == BADGE
 
     def admitted():
@@ -255,7 +258,6 @@ def test_a_listener_learns_earns_the_graduate_badge_and_enters_the_room_locked_o
     testing.eventually(refused_again, timeout=20, what="the locked room to close again")
     assert courses.VerifyCertificate(cpb.VerifyCertificateRequest(certificate_id=completion.certificate_id),
                                      metadata=attendees[0], timeout=T).revoked
-    assert practicum["min_minutes"] > 1  # the seed's own practicum was shortened above, not the rule
 
 
 def queue_depth(amqp_uri, queue):
