@@ -31,7 +31,6 @@ PASSWORD = "a long enough password"
 ADMIN = ("admin", os.environ.get("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", ""))
 SEED = pathlib.Path(__file__).parents[2] / "services/course/src/course_service/seed/courses.json"
 COURSE, BADGE = "group-dynamics", "group-dynamics-graduate"
-PRACTICE_ROOM = "adult-community-lounge"
 COMPLETED_QUEUE = "evt-course-course_completed--identity.on_course_completed"
 
 
@@ -96,7 +95,11 @@ def test_the_flagship_learn_earn_enter_across_replicas():
         identity.GrantRole(pb.GrantRoleRequest(person_id=ids["learner"], role=pb.ROLE_ON_SPOT_HOST), metadata=staff,
                            timeout=T)
 
-        locked = f"graduates-{tag}"
+        locked, practice = f"graduates-{tag}", f"adult-practicum-{tag}"  # a practice room of its own: no one else
+        rooms.next().CreateRoom(rpb.CreateRoomRequest(room=rpb.RoomSpec(
+            slug=practice, name=f"Practicum {tag}", description="Where the learner leads their practicum.",
+            topic="community", audience=rpb.AUDIENCE_ADULT, audience_kind="both", mode=rpb.ROOM_MODE_ALWAYS_OPEN,
+            capacity=30, access_policy_json='{"always": true}')), metadata=staff, timeout=T)
         rooms.next().CreateRoom(rpb.CreateRoomRequest(room=rpb.RoomSpec(
             slug=locked, name=f"Graduates {tag}", description="For those who completed the Group Dynamics Course.",
             topic="community", audience=rpb.AUDIENCE_ADULT, audience_kind="both", mode=rpb.ROOM_MODE_ALWAYS_OPEN,
@@ -108,7 +111,7 @@ def test_the_flagship_learn_earn_enter_across_replicas():
 
         for name in ("attendee1", "attendee2", "learner"):  # registrations reach room-worker by event
             testing.eventually(lambda m=md[name]: answered(rooms.next().JoinRoom, rpb.JoinRoomRequest(
-                slug=PRACTICE_ROOM), metadata=m, timeout=T), timeout=60, interval=0.5, what="room to learn of people")
+                slug=practice), metadata=m, timeout=T), timeout=60, interval=0.5, what="room to learn of people")
         access = rooms.next().CheckAccess(rpb.CheckAccessRequest(slug=locked), metadata=md["learner"],
                                           timeout=T).access
         assert not access.allowed and "Group Dynamics Graduate" in " ".join(access.missing), access
@@ -121,7 +124,7 @@ def test_the_flagship_learn_earn_enter_across_replicas():
 
         script = rooms.next().GetScript(rpb.GetScriptRequest(script_id="on-spot-check-in"), metadata=md["learner"],
                                         timeout=T).script
-        start = rpb.StartUnplannedSessionRequest(slug=PRACTICE_ROOM, topic="Practicum check-in", duration_minutes=30,
+        start = rpb.StartUnplannedSessionRequest(slug=practice, topic="Practicum check-in", duration_minutes=30,
                                                  script_id=script.script_id)
         session = testing.eventually(lambda: answered(rooms.next().StartUnplannedSession, start, metadata=md["learner"],
                                                       timeout=T),
