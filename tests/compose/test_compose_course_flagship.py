@@ -125,7 +125,7 @@ def test_the_flagship_learn_earn_enter_across_replicas():
         script = rooms.next().GetScript(rpb.GetScriptRequest(script_id="on-spot-check-in"), metadata=md["learner"],
                                         timeout=T).script
         start = rpb.StartUnplannedSessionRequest(slug=practice, topic="Practicum check-in", duration_minutes=30,
-                                                 script_id=script.script_id)
+                                                 script_id=script.script_id, idempotency_key=str(uuid.uuid4()))
         session = testing.eventually(lambda: answered(rooms.next().StartUnplannedSession, start, metadata=md["learner"],
                                                       timeout=T),
                                      timeout=60, interval=0.5, what="room to know the on-spot host").session
