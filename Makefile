@@ -106,13 +106,14 @@ run: migrate ## run every service as local processes (gRPC + worker); Ctrl-C sto
 
 # Room's rows carry the issue's targets and run first: right after identity's benchmark the join row's p99
 # measured 10-13 ms for a minute or two (8.7 ms after a two-minute pause), an after-effect on this machine.
-bench: ## print latency figures (p50/p99/max) for the room and identity APIs and room's live delivery, room's posts with and without automod rules, automod's scores, and post to care notice and page at 50 posts/s
+bench: ## print latency figures (p50/p99/max) for the room and identity APIs and room's live delivery, room's posts with and without automod rules, automod's scores, post to care notice and page at 50 posts/s, and course's replies, load-more pages and completion to room door open
 	$(PY) benchmarks/bench_room.py
 	$(PY) benchmarks/bench_room_live.py
 	$(PY) benchmarks/bench_room_automod.py
 	$(PY) benchmarks/bench_identity.py
 	$(PY) benchmarks/bench_automod.py
 	$(PY) benchmarks/bench_pager.py
+	$(PY) benchmarks/bench_course.py
 
 bench-compare: ## the benchmarks of REF and of this tree side by side in one sitting: make bench-compare REF=HEAD~1
 	bash scripts/bench_compare.sh $(REF)
