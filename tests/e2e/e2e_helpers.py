@@ -106,3 +106,17 @@ def wait_serving(target, proc, timeout=30):
                 pass
             assert time.monotonic() < deadline, f"{proc.name} did not become healthy"
             time.sleep(0.1)
+
+
+def staff_call(method, request, staff, timeout=10):
+    """An admin's call, retried while the service has not yet learned of the admin's role from identity's events
+    (a service checks roles in its own read model; just after it starts it may not have them yet)."""
+    from hearth_common import testing
+
+    def attempt():
+        try:
+            return method(request, metadata=staff, timeout=timeout)
+        except grpc.RpcError as exc:
+            assert exc.code() == grpc.StatusCode.PERMISSION_DENIED, exc.details()
+            return None
+    return testing.eventually(attempt, timeout=30, what="the admin's role to reach the service")

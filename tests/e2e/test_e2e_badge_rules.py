@@ -9,7 +9,7 @@ import grpc
 import kombu
 import pytest
 import sqlalchemy as sa
-from e2e_helpers import ADMIN, BIN, Proc, free_port, wait_serving
+from e2e_helpers import ADMIN, BIN, Proc, free_port, staff_call, wait_serving
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
@@ -54,10 +54,10 @@ def test_a_first_post_earns_first_post_which_opens_a_room_locked_on_it(room_stac
     admin_token = identity.Login(ipb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=T).tokens.access_token
     staff = [("authorization", f"Bearer {admin_token}")]
     locked = f"adult-first-posters-{uuid.uuid4().hex[:6]}"
-    rooms.CreateRoom(rpb.CreateRoomRequest(room=rpb.RoomSpec(
+    staff_call(rooms.CreateRoom, rpb.CreateRoomRequest(room=rpb.RoomSpec(
         slug=locked, name="First posters", description="Open to those who have posted once.", topic="community",
         audience=rpb.AUDIENCE_ADULT, audience_kind="both", mode=rpb.ROOM_MODE_ALWAYS_OPEN, capacity=30,
-        access_policy_json='{"badge": "first-post"}')), metadata=staff, timeout=T)
+        access_policy_json='{"badge": "first-post"}')), staff)
 
     username = f"newcomer_{uuid.uuid4().hex[:6]}"
     person = identity.Register(ipb.RegisterRequest(username=username, password=PASSWORD, date_of_birth="1990-01-01",

@@ -19,7 +19,7 @@ import grpc
 import kombu
 import pytest
 import sqlalchemy as sa
-from e2e_helpers import ADMIN, BIN, Proc, free_port, wait_serving
+from e2e_helpers import ADMIN, BIN, Proc, free_port, staff_call, wait_serving
 from hearth.course.v1 import course_pb2 as cpb
 from hearth.course.v1 import course_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as ipb
@@ -95,17 +95,6 @@ def course_events(amqp_uri):
     yield bound
     bound.delete()
     connection.release()
-
-
-def staff_call(method, request, staff):
-    """An admin's call, retried while the service has not yet learned of the admin's role."""
-    def attempt():
-        try:
-            return method(request, metadata=staff, timeout=T)
-        except grpc.RpcError as exc:
-            assert exc.code() == grpc.StatusCode.PERMISSION_DENIED, exc.details()
-            return None
-    return testing.eventually(attempt, timeout=30, what="the admin's role to reach the service")
 
 
 def refusal(call):
