@@ -344,6 +344,20 @@ class FakeIdempotencyRecords(InMemoryRepository):
         return len(old[:limit])
 
 
+class FakePaces(InMemoryRepository):
+    """hearth_common.pacing.PacesPort in memory: a "paces" table keyed by (person_id, action)."""
+
+    table = "paces"
+
+    def due(self, person_id: str, action: str) -> dt.datetime | None:
+        if (person_id, action) not in self._rows():
+            self._put(self.table, (person_id, action), None)  # the row is made, as the adapter's upsert does
+        return self._get(self.table, (person_id, action))
+
+    def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None:
+        self._put(self.table, (person_id, action), due_at)
+
+
 class FakeClock:
     """A clock a test moves by hand; calling it gives now, so it is the use cases' `clock`."""
 

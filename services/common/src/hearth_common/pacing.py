@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Protocol
 
 from hearth_common.errors import ResourceExhausted
 
@@ -30,3 +31,13 @@ class Pace:
                 f"{self.interval.total_seconds():g} s; try again in {max(retry, 0.1):.1f} s",
                 retry_after_seconds=max(retry, 0.1))
         return due_at + self.interval
+
+
+class PacesPort(Protocol):
+    """The stored pace of each person and action (hearth_common.pacing_table has the table and its repository)."""
+
+    def due(self, person_id: str, action: str) -> dt.datetime | None:
+        """When the person's next `action` is due (None: never paced); the row is made if missing and stays locked
+        until the transaction ends, so two of their actions at once are paced one after the other."""
+
+    def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None: ...

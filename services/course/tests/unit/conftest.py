@@ -24,7 +24,15 @@ from course_service.domain.posts import ONE_LIKE, ONE_POST, Post
 from course_service.domain.requirements import LedSession
 from course_service.service_layer.services import CourseService
 from course_service.service_layer.unit_of_work import UnitOfWork
-from hearth_common.fakes import INBOX_TABLE, FakeClock, InMemoryDatabase, InMemoryRepository, InMemoryUnitOfWork, unique
+from hearth_common.fakes import (
+    INBOX_TABLE,
+    FakeClock,
+    FakePaces,
+    InMemoryDatabase,
+    InMemoryRepository,
+    InMemoryUnitOfWork,
+    unique,
+)
 from hearth_common.fakes import foreign_key as references
 from hearth_common.people import KnownPerson
 
@@ -202,16 +210,6 @@ class FakePostsRepository(InMemoryRepository):
         return [(m.position, self._get(self.table, m.post_id)) for m in found[:limit]]
 
 
-class FakePacesRepository(InMemoryRepository):
-    table = "paces"
-
-    def due(self, person_id: str, action: str) -> dt.datetime | None:
-        return self._get(self.table, (person_id, action))
-
-    def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None:
-        self._put(self.table, (person_id, action), due_at)
-
-
 class FakeQuizAttemptsRepository(InMemoryRepository):
     table = "quiz_attempts"
 
@@ -301,7 +299,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.discussions = FakeDiscussionsRepository(self)
         self.enrolments = FakeEnrolmentsRepository(self)
         self.posts = FakePostsRepository(self)
-        self.paces = FakePacesRepository(self)
+        self.paces = FakePaces(self)
         self.quiz_attempts = FakeQuizAttemptsRepository(self)
         self.led_sessions = FakeLedSessionsRepository(self)
         self.mentorships = FakeMentorshipsRepository(self)

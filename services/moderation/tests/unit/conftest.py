@@ -16,6 +16,7 @@ from hearth_common.fakes import (
     INBOX_TABLE,
     FakeClock,
     FakeIdempotencyRecords,
+    FakePaces,
     InMemoryDatabase,
     InMemoryRepository,
     InMemoryUnitOfWork,
@@ -207,19 +208,6 @@ class FakeCasesRepository(InMemoryRepository):
                 found.append((self._get(self.table, case.id), priority(reports, accuracies)))
         found.sort(key=lambda pair: (-pair[1], pair[0].opened_at, pair[0].id))
         return found[:limit]
-
-
-class FakePacesRepository(InMemoryRepository):
-    table = "paces"
-
-    def due(self, person_id: str, action: str, *, lock: bool = False) -> dt.datetime | None:
-        return self._get(self.table, (person_id, action))
-
-    def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None:
-        self._put(self.table, (person_id, action), due_at)
-
-    def lock(self, person_id: str, action: str) -> dt.datetime | None:
-        return self.due(person_id, action, lock=True)
 
 
 class FakeReporterAccuracy(InMemoryRepository):
@@ -546,7 +534,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.messages = FakeMessagesRepository(self)
         self.reports = FakeReportsRepository(self)
         self.cases = FakeCasesRepository(self)
-        self.paces = FakePacesRepository(self)
+        self.paces = FakePaces(self)
         self.automod = FakeAutomodRepository(self)
         self.idempotency = FakeIdempotencyRecords(self)
         self.audit = FakeAuditLog(self)

@@ -20,6 +20,7 @@ from hearth_common.fakes import (
     INBOX_TABLE,
     FakeClock,
     FakeIdempotencyRecords,
+    FakePaces,
     InMemoryDatabase,
     InMemoryRepository,
     InMemoryUnitOfWork,
@@ -337,15 +338,6 @@ class FakeMessagesRepository(FakeRepository):
                                            data=timeline_data, occurred_at=message.posted_at))
         return seq
 
-    def pace(self, person_id: str, action: str) -> dt.datetime | None:
-        if (person_id, action) not in self._rows("paces"):
-            self._put("paces", (person_id, action), None)
-        return self._get("paces", (person_id, action))
-
-    def set_pace(self, person_id: str, action: str, due_at: dt.datetime) -> None:
-        if (person_id, action) in self._rows("paces"):
-            self._put("paces", (person_id, action), due_at)
-
     def heart(self, message_id: str, person_id: str, on: bool, now: dt.datetime) -> int | None:
         key = (message_id, person_id)
         if on:
@@ -549,6 +541,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.timeline = FakeTimelineRepository(self)
         self.members = FakeMembersRepository(self)
         self.messages = FakeMessagesRepository(self)
+        self.paces = FakePaces(self)
         self.sanctions = FakeSanctionsRepository(self)
         self.cohort_grants = FakeCohortGrantsRepository(self)
         self.sessions = FakeSessionsRepository(self)

@@ -9,6 +9,7 @@ from hearth_common.backfill import define_backfill_table
 from hearth_common.db import new_metadata
 from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
+from hearth_common.pacing_table import define_paces_table
 from hearth_common.people_table import define_people_table
 
 metadata = new_metadata()
@@ -124,13 +125,7 @@ post_mentions = sa.Table(
 )
 
 # Pacing of a person's posts and likes: when the next one is due (hearth_common.pacing), per person and action.
-paces = sa.Table(
-    "paces",
-    metadata,
-    sa.Column("person_id", sa.String(36), primary_key=True),
-    sa.Column("action", sa.String(20), primary_key=True),
-    sa.Column("due_at", TZ),
-)
+paces = define_paces_table(metadata)
 
 # Requirements and completion (domain.completions). A learner's quiz attempts, numbered per quiz from 1: the UNIQUE
 # number keeps two concurrent attempts from both taking the last one.

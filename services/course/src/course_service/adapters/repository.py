@@ -18,6 +18,7 @@ from course_service.domain.requirements import LedSession
 from course_service.service_layer.unit_of_work import UnitOfWork
 from hearth_common.clock import utcnow
 from hearth_common.inbox import claim_event
+from hearth_common.pacing_table import PacesRepository
 from hearth_common.people import BadgeState, GrantState, KnownPerson
 from hearth_common.sql_unit_of_work import CoreUnitOfWork
 from hearth_common.unit_of_work import UniqueViolation
@@ -230,22 +231,6 @@ class PostsRepository(_Repo):
         return result
 
 
-class PacesRepository(_Repo):
-    _DUE = sa.text("""
-        INSERT INTO paces (person_id, action) VALUES (:person_id, :action)
-        ON CONFLICT (person_id, action) DO UPDATE SET due_at = paces.due_at
-        RETURNING due_at
-    """)
-
-    def due(self, person_id: str, action: str) -> dt.datetime | None:
-        return self.connection.execute(self._DUE, {"person_id": person_id, "action": action}).scalar_one()
-
-    def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None:
-        t = orm.paces
-        self.connection.execute(sa.update(t).where(t.c.person_id == person_id, t.c.action == action)
-                                .values(due_at=due_at))
-
-
 class QuizAttemptsRepository(_Repo):
     def of_learner(self, course_slug: str, person_id: str) -> list[QuizAttempt]:
         t = orm.quiz_attempts
@@ -343,7 +328,7 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.discussions = DiscussionsRepository(connection)
         self.enrolments = EnrolmentsRepository(connection)
         self.posts = PostsRepository(connection)
-        self.paces = PacesRepository(connection)
+        self.paces = PacesRepository(connection, orm.paces)
         self.quiz_attempts = QuizAttemptsRepository(connection)
         self.led_sessions = LedSessionsRepository(connection)
         self.mentorships = MentorshipsRepository(connection)

@@ -10,6 +10,7 @@ from course_service.domain.courses import Course, Discussion
 from course_service.domain.enrolments import Enrolment
 from course_service.domain.posts import Post
 from course_service.domain.requirements import LedSession
+from hearth_common.pacing import PacesPort
 from hearth_common.people import KnownPerson
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
@@ -84,13 +85,6 @@ class PostsRepository(Protocol):
         paging key: pass the last one back as `before`; 0: from the newest)."""
 
 
-class PacesRepository(Protocol):
-    def due(self, person_id: str, action: str) -> dt.datetime | None:
-        """When the person's next `action` is due (None: never paced); their other such actions wait for this
-        transaction to end, so two at once are paced one after the other."""
-    def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None: ...
-
-
 class QuizAttemptsRepository(Protocol):
     def of_learner(self, course_slug: str, person_id: str) -> list[QuizAttempt]:
         """The learner's attempts at the course's quizzes, oldest first."""
@@ -150,7 +144,7 @@ class UnitOfWork(BaseUnitOfWork, abc.ABC):
     discussions: DiscussionsRepository
     enrolments: EnrolmentsRepository
     posts: PostsRepository
-    paces: PacesRepository
+    paces: PacesPort
     quiz_attempts: QuizAttemptsRepository
     led_sessions: LedSessionsRepository
     mentorships: MentorshipsRepository

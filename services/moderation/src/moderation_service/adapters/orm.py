@@ -11,6 +11,7 @@ from hearth_common.db import new_metadata
 from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
+from hearth_common.pacing_table import define_paces_table
 from hearth_common.people_table import define_people_table
 from moderation_service.domain.appeals import ONE_APPEAL
 from moderation_service.domain.pager import ONE_OPEN_REFERRAL
@@ -94,13 +95,7 @@ reports = sa.Table(
 )
 
 # When a person's next paced action (a report) is due (hearth_common.pacing).
-paces = sa.Table(
-    "paces",
-    metadata,
-    sa.Column("person_id", sa.String(36), primary_key=True),
-    sa.Column("action", sa.String(20), primary_key=True),
-    sa.Column("due_at", TZ),
-)
+paces = define_paces_table(metadata)
 
 # The append-only audit log (domain/audit.py). Migration 0002 adds the trigger that refuses UPDATE, DELETE and
 # TRUNCATE of it to every role, the service's own included.

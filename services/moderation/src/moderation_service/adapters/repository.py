@@ -14,6 +14,7 @@ from hearth_common.contracts.identity import ADMIN
 from hearth_common.idempotency_records import SqlIdempotencyRecords
 from hearth_common.inbox import claim_event
 from hearth_common.logging import current_request_id
+from hearth_common.pacing_table import PacesRepository
 from hearth_common.people import BadgeState, GrantState, KnownPerson
 from hearth_common.sql_unit_of_work import CoreUnitOfWork
 from hearth_common.unit_of_work import UniqueViolation
@@ -301,24 +302,6 @@ class CasesRepository(_Repo):
         return found
 
 
-class PacesRepository(_Repo):
-    def due(self, person_id: str, action: str, *, lock: bool = False):
-        t = orm.paces
-        stmt = sa.select(t.c.due_at).where(t.c.person_id == person_id, t.c.action == action)
-        return self.connection.execute(stmt.with_for_update() if lock else stmt).scalar()
-
-    def set_due(self, person_id: str, action: str, due_at) -> None:
-        self.connection.execute(_upsert(orm.paces, ["person_id", "action"],
-                                        {"person_id": person_id, "action": action, "due_at": due_at}))
-
-    def lock(self, person_id: str, action: str):
-        """INSERT ... ON CONFLICT DO NOTHING, then SELECT ... FOR UPDATE: a twin first action waits for this one's
-        commit (on the insert or the lock) and then reads its due time."""
-        self.connection.execute(postgresql.insert(orm.paces).values(person_id=person_id, action=action, due_at=None)
-                                .on_conflict_do_nothing(index_elements=[orm.paces.c.person_id, orm.paces.c.action]))
-        return self.due(person_id, action, lock=True)
-
-
 class ReporterAccuracyRepository(_Repo):
     def accuracies(self, reporter_ids: list[str]) -> dict[str, float]:
         t = orm.reporter_accuracy
@@ -599,7 +582,7 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.messages = MessagesRepository(connection)
         self.reports = ReportsRepository(connection)
         self.cases = CasesRepository(connection)
-        self.paces = PacesRepository(connection)
+        self.paces = PacesRepository(connection, orm.paces)
         self.automod = AutomodRepository(connection)
         self.idempotency = SqlIdempotencyRecords(connection, orm.idempotency_records)
         self.audit = AuditLog(connection)

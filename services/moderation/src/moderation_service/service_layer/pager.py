@@ -226,7 +226,7 @@ class PagerService:
             elif subject is not None:
                 self._require_present(uow, room, subject, now, f"that person is not in room {room!r}")
             uow.paces.set_due(actor_id, rules.PACE_SUMMON, rules.next_due(
-                rules.SUMMON_PACE, uow.paces.lock(actor_id, rules.PACE_SUMMON), now))
+                rules.SUMMON_PACE, uow.paces.due(actor_id, rules.PACE_SUMMON), now))
             page = send_page(uow, Page(
                 id=new_id(), kind=rules.SUMMONS, reason=reason, room_slug=room,
                 cohort=room_cohort(uow, room, subject, actor_id, now), created_at=now, stage="", stage_at=now,
@@ -273,7 +273,7 @@ class PagerService:
             if (existing := uow.pages.open_referral(open_key)) is not None:
                 return views.page_called(existing, text)
             uow.paces.set_due(actor_id, rules.PACE_REFER, rules.next_due(
-                rules.REFER_PACE, uow.paces.lock(actor_id, rules.PACE_REFER), now))
+                rules.REFER_PACE, uow.paces.due(actor_id, rules.PACE_REFER), now))
             referred = facts_of(uow.people.get(subject))
             cohort = referred.cohort if referred else None
             page = send_page(uow, Page(

@@ -145,7 +145,7 @@ class ModerationService:
         if existing is not None:  # the same thing reported again: the first report, nothing new
             return views.report(existing)
         uow.paces.set_due(actor_id, rules.PACE_ACTION,
-                          rules.next_report_due(uow.paces.lock(actor_id, rules.PACE_ACTION), now))
+                          rules.next_report_due(uow.paces.due(actor_id, rules.PACE_ACTION), now))
         case = uow.cases.open_about(subject_id, lock=True)
         if case is None:
             case = Case(id=new_id(), subject_id=subject_id, opened_at=now)

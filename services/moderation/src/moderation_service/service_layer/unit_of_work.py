@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Protocol
 
 from hearth_common.idempotency import IdempotencyRecords
+from hearth_common.pacing import PacesPort
 from hearth_common.people import KnownPerson
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
@@ -81,13 +82,6 @@ class CasesRepository(Protocol):
         """The open cases in the scope (domain.reports.in_scope), each with its priority (domain.reports.priority
         over its open reports, with the reporters' stored accuracy), highest first, then oldest, at most
         `limit`: scope and order in the query, whatever the number of open cases."""
-
-
-class PacesRepository(Protocol):
-    def due(self, person_id: str, action: str, *, lock: bool = False) -> dt.datetime | None: ...
-    def set_due(self, person_id: str, action: str, due_at: dt.datetime) -> None: ...
-    def lock(self, person_id: str, action: str) -> dt.datetime | None:
-        """The due time, its row made if missing and locked, so even a person's first paced actions serialise."""
 
 
 class ReporterAccuracyRepository(Protocol):
@@ -270,7 +264,7 @@ class UnitOfWork(BaseUnitOfWork):
     messages: MessagesRepository
     reports: ReportsRepository
     cases: CasesRepository
-    paces: PacesRepository
+    paces: PacesPort
     automod: AutomodRepository
     idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key
     audit: AuditLog

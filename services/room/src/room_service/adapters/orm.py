@@ -10,6 +10,7 @@ from hearth_common.db import new_metadata
 from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
+from hearth_common.pacing_table import define_paces_table
 from hearth_common.people_table import define_people_table
 
 metadata = new_metadata()
@@ -109,13 +110,7 @@ hearts = sa.Table(
 
 # Pacing of a person's actions that leave no rows of their own to count (hearts given and taken back): when
 # the next one is due (GCRA's theoretical arrival time), one row per person and action.
-paces = sa.Table(
-    "paces",
-    metadata,
-    sa.Column("person_id", sa.String(36), primary_key=True),
-    sa.Column("action", sa.String(20), primary_key=True),
-    sa.Column("due_at", TZ),
-)
+paces = define_paces_table(metadata)
 
 # The read model of sanctions, fed by moderation's events (see the room README for the contract).
 sanctions = sa.Table(

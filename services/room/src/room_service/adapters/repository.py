@@ -17,6 +17,7 @@ from hearth_common.events import Event
 from hearth_common.idempotency_records import SqlIdempotencyRecords
 from hearth_common.inbox import claim_event
 from hearth_common.outbox import outbox_row
+from hearth_common.pacing_table import PacesRepository
 from hearth_common.sql_unit_of_work import CoreUnitOfWork
 from hearth_common.unit_of_work import UniqueViolation
 from room_service.adapters import orm
@@ -593,21 +594,6 @@ class MessagesRepository:
             "mentions": message.mentions, "posted_at": message.posted_at, "data": timeline_data,
         }).scalar_one()
 
-    _PACE = sa.text("""
-        INSERT INTO paces (person_id, action) VALUES (:person_id, :action)
-        ON CONFLICT (person_id, action) DO UPDATE SET due_at = paces.due_at
-        RETURNING due_at
-    """)
-
-    def pace(self, person_id: str, action: str) -> dt.datetime | None:
-        """When the person's next `action` is due (None: never paced yet); their other such actions wait for
-        this transaction to end (the row stays locked), so two at once are paced one after the other."""
-        return self.session.execute(self._PACE, {"person_id": person_id, "action": action}).scalar_one()
-
-    def set_pace(self, person_id: str, action: str, due_at: dt.datetime) -> None:
-        t = orm.paces
-        self.session.execute(sa.update(t).where(t.c.person_id == person_id, t.c.action == action).values(due_at=due_at))
-
     def heart(self, message_id: str, person_id: str, on: bool, now: dt.datetime) -> int | None:
         """Adds or removes one person's heart; returns the new count, or None when nothing changed."""
         h, m = orm.hearts, orm.messages
@@ -935,6 +921,7 @@ class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.timeline = TimelineRepository(connection)
         self.members = MembersRepository(connection)
         self.messages = MessagesRepository(connection)
+        self.paces = PacesRepository(connection, orm.paces)
         self.sanctions = SanctionsRepository(connection)
         self.cohort_grants = CohortGrantsRepository(connection)
         self.sessions = SessionsRepository(connection)

@@ -173,8 +173,8 @@ class Messages:
             message.check_heart(person_id, giving=on)
             count = uow.messages.heart(message.message_id, person_id, on, now)
             if count is not None:  # a change: it is announced, so it is paced (a refusal rolls it back)
-                due_at = msgs.pace_hearts(uow.messages.pace(person_id, "heart"), now)
-                uow.messages.set_pace(person_id, "heart", due_at)
+                due_at = msgs.pace_hearts(uow.paces.due(person_id, "heart"), now)
+                uow.paces.set_due(person_id, "heart", due_at)
                 message.hearts = count
                 append(uow, message.room_slug, "hearts_changed",
                        {"message_id": message.message_id, "message_seq": message.seq, "hearts": count}, now)

@@ -9,6 +9,7 @@ from typing import Any, Protocol, TypedDict
 
 from hearth_common.events import Event
 from hearth_common.idempotency import IdempotencyRecords
+from hearth_common.pacing import PacesPort
 from hearth_common.people import RoleFact
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
@@ -148,8 +149,6 @@ class MessagesRepository(Protocol):
                         since_in_room: dt.datetime, since_recent: dt.datetime) -> PostingContext | None: ...
     def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]: ...
     def add_posted(self, message: Message, timeline_data: dict[str, Any]) -> int: ...
-    def pace(self, person_id: str, action: str) -> dt.datetime | None: ...
-    def set_pace(self, person_id: str, action: str, due_at: dt.datetime) -> None: ...
     def heart(self, message_id: str, person_id: str, on: bool, now: dt.datetime) -> int | None: ...
 
 
@@ -232,6 +231,7 @@ class UnitOfWork(BaseUnitOfWork):
     timeline: TimelineRepository
     members: MembersRepository
     messages: MessagesRepository
+    paces: PacesPort
     sanctions: SanctionsRepository
     cohort_grants: CohortGrantsRepository
     sessions: SessionsRepository
