@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
 
 from hearth_common.contracts import Received
 from hearth_common.contracts import identity as identity_events
@@ -191,3 +191,31 @@ class KnownPerson:
                 if g.active
             ),
         )
+
+
+class PeoplePort(Protocol):
+    """A consumer's stored read model of people (hearth_common.people_table), in its unit of work."""
+
+    def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None: ...
+    def save(self, person: KnownPerson) -> None: ...
+    def lock_new(self, person_id: str) -> None:
+        """Makes the person's row if missing and locks it, so two events about a new person apply one by one."""
+
+
+def apply_identity_event(people: PeoplePort, claim_event: Callable[[Mapping[str, Any]], bool],
+                         envelope: Mapping[str, Any]) -> tuple[KnownPerson, bool] | None:
+    """Applies one of identity's events to the read model, in the caller's transaction (which commits it), once
+    per event id (`claim_event`: the unit of work's inbox). Returns the person as saved and whether the event
+    changed anything, or None for an event that is not identity's or was applied before (nothing to commit).
+    InvalidEvent when the envelope breaks identity's contract."""
+    if envelope.get("event_type") not in identity_events.EVENT_TYPES:
+        return None
+    event = identity_events.parse(envelope)
+    person_id = event.payload.person_id
+    people.lock_new(person_id)
+    if not claim_event(envelope):
+        return None
+    person = people.get(person_id, lock=True) or KnownPerson(person_id)
+    changed = person.apply(event)
+    people.save(person)
+    return person, changed

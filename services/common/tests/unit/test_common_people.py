@@ -105,3 +105,50 @@ def test_other_event_types_change_nothing_and_a_malformed_event_is_refused():
         person.apply({"event_id": "e1", "event_type": "badge_awarded", "seq": 1,
                       "data": {"person_id": examples.PERSON}})
     assert person.facts() == PersonFacts(examples.PERSON, "", "")
+
+
+# --- applying identity's events to a stored read model ------------------------------------------------
+
+
+class StoredPeople:
+    """A PeoplePort over a dict, recording the order of calls (the row is locked before the event is claimed)."""
+
+    def __init__(self):
+        self.rows: dict[str, KnownPerson] = {}
+        self.calls: list[str] = []
+
+    def lock_new(self, person_id):
+        self.calls.append("lock_new")
+
+    def get(self, person_id, *, lock=False):
+        return self.rows.get(person_id)
+
+    def save(self, person):
+        self.rows[person.person_id] = person
+
+
+def test_identity_event_is_applied_once_per_event_id_after_the_persons_row_is_locked():
+    stored, claimed = StoredPeople(), set()
+
+    def claim(envelope):
+        stored.calls.append("claim")
+        new = envelope["event_id"] not in claimed
+        claimed.add(envelope["event_id"])
+        return new
+
+    registered = event("person_registered", 1, kind="listener", cohort="adult")
+    person, changed = people.apply_identity_event(stored, claim, registered)
+    assert changed and stored.rows[examples.PERSON] is person and person.known
+    assert stored.calls == ["lock_new", "claim"]
+    assert people.apply_identity_event(stored, claim, registered) is None  # a redelivery
+    _, changed = people.apply_identity_event(stored, claim, {**event("badge_awarded", 3), "event_id": "e2"})
+    assert changed and stored.rows[examples.PERSON].facts().badges
+
+
+def test_an_event_that_is_not_identitys_is_left_alone_and_a_malformed_one_refused_before_anything_is_stored():
+    stored = StoredPeople()
+    assert people.apply_identity_event(stored, lambda e: True, examples.envelope("room", "member_joined")) is None
+    with pytest.raises(InvalidEvent):
+        people.apply_identity_event(stored, lambda e: True, {"event_id": "e1", "event_type": "badge_awarded",
+                                                             "seq": 1, "data": {"person_id": examples.PERSON}})
+    assert stored.calls == [] and stored.rows == {}

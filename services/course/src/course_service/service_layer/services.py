@@ -27,8 +27,7 @@ from course_service.service_layer.threads import ThreadService
 from course_service.service_layer.unit_of_work import CertificateSigner, UniqueViolation, UnitOfWork
 from course_service.service_layer.views import CourseDetail, CourseListing, CourseView
 from hearth_common.clock import utcnow
-from hearth_common.contracts import identity as identity_contract
-from hearth_common.people import KnownPerson
+from hearth_common.people import KnownPerson, apply_identity_event
 
 SEED_AUTHOR = "seed"  # who the seed courses and discussions say created them
 NOT_SET_UP = "your account is still being set up here; try again in a moment"
@@ -263,19 +262,12 @@ class CourseService:
         cohort changes (a teen turned 18), their active enrolments move to the section of the new cohort in the
         same transaction: teens and adults never read or write each other's sections. Their posts stay where they
         were written."""
-        if envelope.get("event_type") not in identity_contract.EVENT_TYPES:
-            return False
-        event = identity_contract.parse(envelope)
-        person_id = event.payload.person_id
         with self.uow_factory() as uow:
-            uow.people.lock_new(person_id)
-            if not uow.claim_event(envelope):
+            if (applied := apply_identity_event(uow.people, uow.claim_event, envelope)) is None:
                 return False
-            person = uow.people.get(person_id, lock=True) or KnownPerson(person_id)
-            person.apply(event)
-            uow.people.save(person)
+            person, _ = applied
             if person.cohort is not None:
-                self._move_to_section(uow, person_id, person.cohort)
+                self._move_to_section(uow, person.person_id, person.cohort)
             uow.commit()
             return True
 

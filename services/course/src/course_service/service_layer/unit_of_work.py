@@ -11,17 +11,9 @@ from course_service.domain.enrolments import Enrolment
 from course_service.domain.posts import Post
 from course_service.domain.requirements import LedSession
 from hearth_common.pacing import PacesPort
-from hearth_common.people import KnownPerson
+from hearth_common.people import PeoplePort
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
-
-
-class PeopleRepository(Protocol):
-    """The read model of people from identity's events (hearth_common.people)."""
-
-    def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None: ...
-    def save(self, person: KnownPerson) -> None: ...
-    def lock_new(self, person_id: str) -> None: ...
 
 
 class CoursesRepository(Protocol):
@@ -139,7 +131,7 @@ class CertificateSigner(Protocol):
 
 
 class UnitOfWork(BaseUnitOfWork, abc.ABC):
-    people: PeopleRepository
+    people: PeoplePort
     courses: CoursesRepository
     discussions: DiscussionsRepository
     enrolments: EnrolmentsRepository

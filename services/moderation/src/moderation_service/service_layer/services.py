@@ -9,12 +9,11 @@ from collections.abc import Callable
 from hearth_common.automod.rules import CRISIS_IS_HEARD
 from hearth_common.clock import utcnow
 from hearth_common.contracts import course as course_contract
-from hearth_common.contracts import identity as identity_contract
 from hearth_common.contracts import room as room_contract
 from hearth_common.contracts.moderation import REPORT_REASONS
 from hearth_common.idempotency import IdempotentCall, purge_expired
 from hearth_common.ids import new_id, parse_uuid
-from hearth_common.people import KnownPerson, is_admin
+from hearth_common.people import KnownPerson, apply_identity_event, is_admin
 from hearth_common.text import optional_text, required_text
 from hearth_common.vocabulary import ROOM_SLUG
 from moderation_service.domain import audit, events
@@ -358,17 +357,9 @@ class ModerationService:
 
     def apply_identity_event(self, envelope: dict) -> bool:
         """Applies one of identity's events to the read model of people, once per event id."""
-        if envelope.get("event_type") not in identity_contract.EVENT_TYPES:
-            return False
-        event = identity_contract.parse(envelope)
-        person_id = event.payload.person_id
         with self.uow_factory() as uow:
-            uow.people.lock_new(person_id)
-            if not uow.claim_event(envelope):
+            if apply_identity_event(uow.people, uow.claim_event, envelope) is None:
                 return False
-            person = uow.people.get(person_id, lock=True) or KnownPerson(person_id)
-            person.apply(event)
-            uow.people.save(person)
             uow.commit()
             return True
 

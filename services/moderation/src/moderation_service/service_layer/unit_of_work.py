@@ -7,7 +7,7 @@ from typing import Protocol
 
 from hearth_common.idempotency import IdempotencyRecords
 from hearth_common.pacing import PacesPort
-from hearth_common.people import KnownPerson
+from hearth_common.people import KnownPerson, PeoplePort
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from moderation_service.domain.appeals import Appeal
@@ -28,14 +28,6 @@ from moderation_service.domain.reports import (
 from moderation_service.domain.room_actions import RoomAction
 from moderation_service.domain.sanctions import IssuedWarning, Sanction
 from moderation_service.domain.sessions import LiveSession
-
-
-class PeopleRepository(Protocol):
-    """The read model of people from identity's events (hearth_common.people)."""
-
-    def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None: ...
-    def save(self, person: KnownPerson) -> None: ...
-    def lock_new(self, person_id: str) -> None: ...
 
 
 class MembersRepository(Protocol):
@@ -259,7 +251,7 @@ class AppealsRepository(Protocol):
 class UnitOfWork(BaseUnitOfWork):
     """Moderation's transaction: its repositories, plus the events to publish if, and only if, it commits."""
 
-    people: PeopleRepository
+    people: PeoplePort
     members: MembersRepository
     messages: MessagesRepository
     reports: ReportsRepository

@@ -7,8 +7,9 @@ import logging
 from collections.abc import Callable, Iterable
 
 from hearth_common.idempotency import IdempotentCall, purge_expired
+from hearth_common.people import apply_identity_event
 from room_service.domain import errors
-from room_service.domain.people import IDENTITY_EVENTS, NARROWING_EVENTS, KnownPerson
+from room_service.domain.people import NARROWING_EVENTS
 from room_service.domain.rooms import Room
 from room_service.service_layer.access import (
     access_context,
@@ -147,17 +148,12 @@ class RoomService:
 
     def apply_identity_event(self, envelope: dict) -> bool:
         """Applies one of identity's events to the read model, once per event id; returns whether it was new."""
-        if envelope.get("event_type") not in IDENTITY_EVENTS:
-            return False
-        person_id = envelope["data"]["person_id"]
         with self.uow_factory() as uow:
-            uow.people.lock_new(person_id)
-            if not uow.claim_event(envelope):
+            if (applied := apply_identity_event(uow.people, uow.claim_event, envelope)) is None:
                 return False
-            person = uow.people.get(person_id, lock=True) or KnownPerson(person_id)
-            narrowed = person.apply(envelope) and envelope["event_type"] in NARROWING_EVENTS
-            uow.people.save(person)
-            if narrowed:  # who they are now may not belong where they are
-                evict_refused(uow, [(slug, person_id) for slug in uow.members.rooms_of(person_id)], self.clock())
+            person, changed = applied
+            if changed and envelope["event_type"] in NARROWING_EVENTS:  # who they are now may not belong where they are
+                evict_refused(uow, [(slug, person.person_id) for slug in uow.members.rooms_of(person.person_id)],
+                              self.clock())
             uow.commit()
             return True

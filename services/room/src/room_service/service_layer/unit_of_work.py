@@ -10,7 +10,7 @@ from typing import Any, Protocol, TypedDict
 from hearth_common.events import Event
 from hearth_common.idempotency import IdempotencyRecords
 from hearth_common.pacing import PacesPort
-from hearth_common.people import RoleFact
+from hearth_common.people import PeoplePort, RoleFact
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from room_service.domain.automod import StoredRuleSet
@@ -106,11 +106,8 @@ class RoomsRepository(Protocol):
     def save(self, room: Room, actor: str) -> None: ...
 
 
-class PeopleRepository(Protocol):
-    def get(self, person_id: str, *, lock: bool = False) -> KnownPerson | None: ...
+class PeopleRepository(PeoplePort, Protocol):
     def by_usernames(self, usernames: list[str]) -> dict[str, KnownPerson]: ...
-    def save(self, person: KnownPerson) -> None: ...
-    def lock_new(self, person_id: str) -> None: ...
 
 
 class StreamsRepository(Protocol):
