@@ -1,5 +1,6 @@
 """Unit tests on in-memory fakes: moderation's private notices (stored for one person, listed and read by them
-alone, delivered once), course's reminders to a mentor as their private notice, and undoing a moderation removal (restore_message)."""
+alone, delivered once), course's reminders to a mentor as their private notice, and undoing a moderation removal
+(restore_message)."""
 import datetime as dt
 import uuid
 

@@ -1,5 +1,6 @@
 """Service layer: private notices: moderation's `notice_issued` and course's `mentor_review_overdue` stored for
-their person alone and handed to their live streams, their list, and marking one read. Nobody lists or reads another person's notices."""
+their person alone and handed to their live streams, their list, and marking one read. Nobody lists or reads
+another person's notices."""
 from __future__ import annotations
 
 from collections.abc import Callable
