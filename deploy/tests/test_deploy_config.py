@@ -296,6 +296,26 @@ def test_rooms_notice_queue_is_defined_bound_to_moderations_events_and_rooms_own
     assert re.match(room["read"], "moderation.events") and re.match(room["write"], "room.live")
 
 
+def test_rooms_reminder_queue_is_bound_to_courses_events_and_room_may_ask_course_for_a_replay(
+        every_service_definitions):
+    """room-migrate declares the queue of course's reminders to mentors (private notices), bound to course.events;
+    room's user may read course.events and configure and read its queue, and ask course for a replay on its first
+    start (and for nothing else of course's)."""
+    committed = every_service_definitions
+    queue = "evt-course-mentor_review_overdue--room.on_mentor_review_overdue"
+    assert {(b["source"], b["routing_key"]) for b in committed["bindings"] if b["destination"] == queue} == {
+        ("course.events", "mentor_review_overdue")}
+    assert {(b["source"], b["routing_key"]) for b in committed["bindings"]
+            if "--room." in b["destination"] and b["source"] == "course.events"} == {
+        ("course.events", "mentor_review_overdue")}
+    [room] = [p for p in committed["permissions"] if p["user"] == "room"]
+    for name in (queue, f"dlq.{queue}"):
+        assert re.match(room["configure"], name) and re.match(room["read"], name), name
+    assert re.match(room["read"], "course.events") and not re.match(room["write"], "course.events")
+    [topic] = [t for t in committed["topic_permissions"] if t["user"] == "room" and t["exchange"] == "nameko-rpc"]
+    assert re.match(topic["write"], "course.replay_events") and not re.match(topic["write"], "course.remove_post")
+
+
 def test_on_the_rpc_exchange_each_service_publishes_only_the_calls_the_table_gives_it_and_replies(
         every_service_definitions):
     committed = every_service_definitions

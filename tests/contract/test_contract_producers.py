@@ -3,6 +3,7 @@ least once through their real service layers on PostgreSQL, parses with the cont
 field for field; room's read model of people is fed what identity's outbox actually holds, and moderation's read
 models what identity's and room's hold, and course's read model of people what identity's holds."""
 import datetime as dt
+import uuid
 
 import pytest
 from contract_helpers import published_events
@@ -102,7 +103,8 @@ def run_sanctions(sanctions, people: dict[str, str]) -> None:
 def run_course(course, people: dict[str, str], from_identity: list[dict], from_room: list[dict]) -> None:
     """Two learners post (one mentioning the other), reply, edit and delete; the edit makes a reply long enough to
     complete a course asking for replies; an admin removes a post as moderation would and revokes the completion.
-    room's sessions reach the practicum as course's worker hands them over."""
+    room's sessions reach the practicum as course's worker hands them over; a mentor's review left waiting is
+    reminded."""
     from course_service.service_layer.services import Caller
 
     for envelope in from_identity:  # course's worker handles each of these just so
@@ -124,6 +126,21 @@ def run_course(course, people: dict[str, str], from_identity: list[dict], from_r
     course.threads.remove_post(first.id, people["admin"], "testing the removal")
     [completion] = course.progress.list_completions(admin, "contract-course")
     course.progress.revoke_completion(admin, completion.id, "awarded by mistake")
+    # A practicum waiting more than 3 days for its mentor's review: the worker's timer, 4 days on, reminds him.
+    course.create_course(admin, slug="mentored-course", title="Mentored Course", status="published", badge_slug="",
+                         requirements=[{"kind": "practicum", "min_minutes": 30, "min_attendees": 0},
+                                       {"kind": "mentor_approval"}])
+    course.enrol(teena, "mentored-course")
+    course.progress.assign_mentor(admin, "mentored-course", people["teena"], people["morgan"])
+    assert course.progress.record_session(examples.envelope(
+        "room", "session_ended", session_id=str(uuid.uuid4()), leader_id=people["teena"],
+        attendee_ids=(people["teena"],), ended_by=people["teena"]))
+    clock = course.progress.clock
+    course.progress.clock = lambda: clock() + dt.timedelta(days=4)
+    try:
+        assert course.progress.remind_mentors() == 1
+    finally:
+        course.progress.clock = clock
 
 
 @pytest.fixture(scope="module")

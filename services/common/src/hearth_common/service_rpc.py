@@ -20,8 +20,9 @@ RPC_CALLERS: dict[str, tuple[str, ...]] = {
     # GrantRole refuses a room that does not exist; the badge rules ask a session's room for its topic. Its worker's
     # first start: the events of room, moderation and course the badge rules count and it has not seen
     "identity": ("room.get_room", "room.replay_events", "moderation.replay_events", "course.replay_events"),
-    # its worker's first start: the events of identity and moderation (sanctions) it has not seen
-    "room": ("identity.replay_events", "moderation.replay_events"),
+    # its worker's first start: the events of identity, moderation (sanctions, notices) and course (mentors'
+    # reminders) it has not seen
+    "room": ("identity.replay_events", "moderation.replay_events", "course.replay_events"),
     # its decisions' removals (and restores of messages hidden pending review), of room messages and course posts;
     # its worker's first start: the events of identity (people), room (messages, members), course (posts) not seen
     "moderation": ("room.remove_message", "room.restore_message", "room.remove_person", "identity.replay_events",

@@ -21,7 +21,7 @@ def test_each_producer_has_its_contract_with_the_event_types_its_readme_lists():
                                       "page_acknowledged", "crisis_flagged", "warning_issued", "warning_voided",
                                       "appeal_decided")
     assert course.EVENT_TYPES == ("course_completed", "completion_revoked", "course_post_created",
-                                  "course_post_edited", "course_post_removed")
+                                  "course_post_edited", "course_post_removed", "mentor_review_overdue")
     assert set(BY_SOURCE) == {"identity", "room", "moderation", "course"}
 
 

@@ -387,6 +387,27 @@ def test_a_review_waiting_more_than_3_days_is_reminded_once_per_3_days(service, 
     assert service.progress.remind_mentors() == 1
 
 
+def test_each_reminder_is_announced_once_to_the_mentor_with_the_course_and_the_learner(service, db, world, mentored,
+                                                                                     clock):
+    lena, mia = mentored
+    service.progress.record_session(session_ended(lena))
+    waiting_since = clock()
+    clock.advance(days=3, minutes=1)
+    service.progress.remind_mentors()
+    first_reminder = clock()
+    service.progress.remind_mentors()  # the same reminder is not announced again
+    clock.advance(days=1)
+    service.progress.remind_mentors()
+    [overdue] = published(db, "mentor_review_overdue")
+    assert (overdue.mentor_id, overdue.course_slug, overdue.course_title, overdue.learner_username,
+            overdue.waiting_since, overdue.reminded_at) == (
+        mia.person_id, COURSE, "Group Dynamics Course", "lena", waiting_since, first_reminder)
+    clock.advance(days=2)
+    service.progress.remind_mentors()
+    first, second = published(db, "mentor_review_overdue")
+    assert second.reminder_id != first.reminder_id and second.reminded_at == clock()
+
+
 # --- completion ---------------------------------------------------------------------------------------------
 
 def complete_everything(service, lena, mia, post):

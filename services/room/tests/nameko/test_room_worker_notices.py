@@ -1,5 +1,6 @@
 """nameko: room's worker takes moderation's private notices from moderation.events (stored once for their person,
-announced on the live exchange under that person's key, a malformed one dead-lettered) and serves
+announced on the live exchange under that person's key, a malformed one dead-lettered), course's reminders to a
+mentor from course.events (one notice to the mentor however often redelivered), and serves
 restore_message over real RPC (real RabbitMQ vhost, real PostgreSQL)."""
 import json
 import uuid
@@ -64,6 +65,29 @@ def test_a_notice_is_stored_once_for_its_person_and_announced_under_their_key_al
     assert json.loads(second.body)[0]["notice"]["notice_id"] == "warn-2"  # warn-1 was announced once
     assert [n["notice_id"] for n in conv.list_notices(person)["notices"]] == ["warn-2", "warn-1"]
     assert conv.list_notices(other)["notices"] == []
+
+
+def test_a_course_reminder_redelivered_is_one_notice_announced_to_the_mentor_once(worker, amqp_uri, rooms, conv):
+    mentor = register(rooms, "mentor_n1")
+    dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
+    with kombu.Connection(amqp_uri) as conn:
+        channel = conn.channel()
+        EXCHANGE(channel).declare()
+        theirs = kombu.Queue(exclusive=True, exchange=EXCHANGE, routing_key=notice_key(mentor))(channel)
+        theirs.declare()
+        event = examples.envelope("course", "mentor_review_overdue", mentor_id=mentor, reminder_id="remind-1")
+        dispatch("course", "mentor_review_overdue", event)
+        dispatch("course", "mentor_review_overdue", event)  # redelivered
+        announced = testing.eventually(lambda: theirs.get(no_ack=True), timeout=10, what="the live announcement")
+        marker = examples.envelope("course", "mentor_review_overdue", mentor_id=mentor, reminder_id="remind-2")
+        dispatch("course", "mentor_review_overdue", marker)  # after the redelivery: it came before
+        testing.eventually(lambda: len(conv.list_notices(mentor)["notices"]) == 2, what="the second reminder")
+        second = testing.eventually(lambda: theirs.get(no_ack=True), timeout=10, what="the second announcement")
+    [item] = json.loads(announced.body)
+    assert (item["notice"]["notice_id"], item["notice"]["kind"]) == ("remind-1", "reminder")
+    assert "Group Dynamics Course" in item["notice"]["text"]
+    assert json.loads(second.body)[0]["notice"]["notice_id"] == "remind-2"  # remind-1 was announced once
+    assert [n["notice_id"] for n in conv.list_notices(mentor)["notices"]] == ["remind-2", "remind-1"]
 
 
 def test_a_notice_that_breaks_the_contract_is_dead_lettered_at_once_with_nothing_stored(worker, amqp_uri, rooms,

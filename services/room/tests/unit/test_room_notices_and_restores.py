@@ -1,5 +1,6 @@
 """Unit tests on in-memory fakes: moderation's private notices (stored for one person, listed and read by them
-alone, delivered once), and undoing a moderation removal (restore_message)."""
+alone, delivered once), course's reminders to a mentor as their private notice, and undoing a moderation removal
+(restore_message)."""
 import datetime as dt
 import uuid
 
@@ -134,6 +135,50 @@ class TestNotices:
         clock.advance(dt.timedelta(days=2))
         assert conv.notices.purge() == 1
         assert [n["notice_id"] for n in conv.list_notices(sam)["notices"]] == ["recent"]
+
+
+def reminder_event(mentor_id: str, reminder_id: str | None = None, **fields) -> dict:
+    """A `mentor_review_overdue` envelope as course's relay publishes it."""
+    return examples.envelope("course", "mentor_review_overdue", mentor_id=mentor_id,
+                             reminder_id=reminder_id or str(uuid.uuid4()), **fields)
+
+
+class TestMentorReminders:
+    def test_a_reminder_is_the_mentors_notice_naming_the_learner_the_course_and_the_wait(self, conv, sam,
+                                                                                          delivered):
+        assert conv.receive_reminder(reminder_event(
+            sam, "r-1", course_title="Group Dynamics Course", learner_username="lena",
+            waiting_since=dt.datetime(2026, 6, 11, 9, 30, tzinfo=dt.timezone.utc)))
+        [notice] = conv.list_notices(sam)["notices"]
+        assert (notice["notice_id"], notice["kind"], notice["room_slug"], notice["resources"]) == (
+            "r-1", "reminder", None, [])
+        assert notice["text"] == ("lena's practicum in the Group Dynamics Course has waited for your review since "
+                                  "11 June 2026: open your mentor queue.")
+        assert [(d["notice_id"], d["person_id"]) for d in delivered] == [("r-1", sam)]
+
+    def test_a_learner_course_does_not_know_by_name_is_a_practicum(self, conv, sam, delivered):
+        conv.receive_reminder(reminder_event(sam, learner_username=""))
+        [notice] = conv.list_notices(sam)["notices"]
+        assert notice["text"].startswith("A practicum in the Group Dynamics Course has waited for your review")
+
+    def test_a_redelivered_reminder_is_one_notice_delivered_once(self, conv, sam, delivered):
+        event = reminder_event(sam, "r-2")
+        assert conv.receive_reminder(event)
+        assert not conv.receive_reminder(event)
+        conv.receive_reminder(reminder_event(sam, "r-2"))  # the same reminder under another event id
+        assert [n["notice_id"] for n in conv.list_notices(sam)["notices"]] == ["r-2"] and len(delivered) == 1
+
+    def test_only_the_mentor_sees_it(self, conv, sam, identity, delivered):
+        other = identity.register("other")
+        conv.receive_reminder(reminder_event(sam))
+        assert conv.list_notices(other)["notices"] == []
+
+    def test_a_reminder_breaking_the_contract_is_refused_with_nothing_stored(self, conv, sam, delivered, refused):
+        event = reminder_event(sam)
+        del event["data"]["mentor_id"]
+        with refused(InvalidEvent, match="mentor_id"):
+            conv.receive_reminder(event)
+        assert delivered == [] and conv.list_notices(sam)["notices"] == []
 
 
 class TestRestore:

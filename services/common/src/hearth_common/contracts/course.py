@@ -1,6 +1,7 @@
 """Cross-cutting (pure): the contract of course's events (exchange `course.events`, routing key = type): completions
 for identity (which awards and revokes the course's badge) and posts for moderation (which runs the same detectors on
-them as on room messages, and may remove them through course's `remove_post` RPC).
+them as on room messages, and may remove them through course's `remove_post` RPC), and mentors' reminders for room
+(which delivers each to its mentor as a private notice).
 
 A course runs one section per age cohort (`section`: adult or teen): a post is seen only in its section.
 `completion_id` is the idempotency key of the badge award: a redelivered `course_completed` awards once.
@@ -106,14 +107,33 @@ class CoursePostRemoved(Payload):
     removed_at: dt.datetime
 
 
-CoursePayload = CourseCompleted | CompletionRevoked | CoursePostCreated | CoursePostEdited | CoursePostRemoved
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MentorReviewOverdue(Payload):
+    """A learner's practicum has waited more than 3 days for their mentor's review: course's worker reminds the
+    mentor (at most once per 3 days per review). Room delivers it to the mentor alone as a private notice.
+    `reminder_id` is the reminder's idempotency key; `learner_username` is empty when course does not know it yet."""
+
+    TYPE: ClassVar[str] = "mentor_review_overdue"
+    reminder_id: str = _id()
+    course_slug: str = _slug()
+    course_title: str = rule(max_length=120)
+    learner_username: str = rule(empty=True, max_length=64, default="")
+    mentor_id: str = _person_id()
+    waiting_since: dt.datetime
+    reminded_at: dt.datetime
+
+
+CoursePayload = (CourseCompleted | CompletionRevoked | CoursePostCreated | CoursePostEdited | CoursePostRemoved
+                 | MentorReviewOverdue)
 
 CONTRACT = Contract(SOURCE, CourseCompleted, CompletionRevoked, CoursePostCreated, CoursePostEdited,
-                    CoursePostRemoved)
+                    CoursePostRemoved, MentorReviewOverdue)
 EVENT_TYPES = CONTRACT.types
 # What identity binds (the badge a completion earns) and what moderation scans (posts, like room's messages).
 COMPLETION_EVENT_TYPES: tuple[str, ...] = (CourseCompleted.TYPE, CompletionRevoked.TYPE)
 POST_EVENT_TYPES: tuple[str, ...] = (CoursePostCreated.TYPE, CoursePostEdited.TYPE, CoursePostRemoved.TYPE)
+# What room binds: the reminder it delivers to the mentor as a private notice.
+REMINDER_EVENT_TYPES: tuple[str, ...] = (MentorReviewOverdue.TYPE,)
 
 
 def parse(envelope: object) -> Received[CoursePayload]:

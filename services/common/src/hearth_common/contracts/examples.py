@@ -104,6 +104,9 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     "course_post_removed": dict(post_id="2b4d6f8a-0c2e-4b4d-9f6a-8c0e2b4d6f8a", course_slug="group-dynamics",
                                 discussion_id="gd-1-introduction", section="adult", author_id=PERSON,
                                 removed_by=OTHER, by_moderation=True, reason="contact details", removed_at=AT),
+    "mentor_review_overdue": dict(reminder_id="3c5e7a9c-1e3a-4c5e-9a1c-3e5a7c9e1a3c", course_slug="group-dynamics",
+                                  course_title="Group Dynamics Course", learner_username="river", mentor_id=OTHER,
+                                  waiting_since=AT - dt.timedelta(days=4), reminded_at=AT),
 }
 
 

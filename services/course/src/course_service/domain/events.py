@@ -2,7 +2,7 @@
 add their constructors here; the outbox and its relay carry them)."""
 from __future__ import annotations
 
-from course_service.domain.completions import Completion
+from course_service.domain.completions import Completion, Mentorship
 from course_service.domain.posts import Post
 from hearth_common.contracts import course as contract
 from hearth_common.events import Event
@@ -47,4 +47,13 @@ def completion_revoked(completion: Completion) -> Event:
         completion_id=completion.id, course_slug=completion.course_slug, person_id=completion.person_id,
         badge_slug=completion.badge_slug, revoked_by=completion.revoked_by, reason=completion.revoke_reason,
         revoked_at=completion.revoked_at,
+    ).event()
+
+
+def mentor_review_overdue(reminder_id: str, mentorship: Mentorship, course_title: str, learner_username: str) -> Event:
+    """The reminder to a mentor whose learner's practicum has waited too long (the one Mentorship.remind recorded)."""
+    return contract.MentorReviewOverdue(
+        reminder_id=reminder_id, course_slug=mentorship.course_slug, course_title=course_title,
+        learner_username=learner_username, mentor_id=mentorship.mentor_id, waiting_since=mentorship.waiting_since,
+        reminded_at=mentorship.reminded_at,
     ).event()

@@ -55,8 +55,8 @@ class CourseWorker(
 
     @timer(interval=REMINDER_SWEEP_SECONDS)
     def remind_mentors(self):
-        """Records a reminder on each practicum review waiting more than 3 days (once per 3 days each); mentors
-        see it in ListMentorQueue (there is no push channel yet)."""
+        """Records a reminder on each practicum review waiting more than 3 days (once per 3 days each) and announces
+        it (`mentor_review_overdue`), which room delivers to the mentor as a private notice."""
         reminded = self.course.progress.remind_mentors()
         if reminded:
             log.info("mentor reviews overdue", extra={"reminded": reminded})

@@ -143,7 +143,7 @@ class ProgressService:
 
     def list_mentor_queue(self, caller: Caller) -> list[MentorQueueItem]:
         """The practicums waiting for the caller's review, longest waiting first, each marked overdue after 3 days.
-        This queue is how a mentor learns of a review and of its reminder (there is no push channel yet)."""
+        Room also hands each reminder to the mentor as a private notice (remind_mentors)."""
         now = self.clock()
         with self.uow_factory() as uow:
             items = []
@@ -178,13 +178,20 @@ class ProgressService:
 
     def remind_mentors(self) -> int:
         """The worker's timer: records a reminder on each review waiting more than 3 days (at most once per 3
-        days each); ListMentorQueue and GetProgress show them overdue. Returns how many were reminded."""
+        days each) and announces it (`mentor_review_overdue`, in the same transaction), which room delivers to the
+        mentor as a private notice; ListMentorQueue and GetProgress show them overdue. Returns how many were
+        reminded."""
         now = self.clock()
         with self.uow_factory() as uow:
             reminded = 0
             for m in uow.mentorships.waiting_since(now - REVIEW_REMINDER_AFTER, REMIND_BATCH):
                 if m.remind(now):
                     uow.mentorships.save(m)
+                    course = uow.courses.get(m.course_slug)
+                    person = uow.people.get(m.person_id)
+                    uow.add_events([events.mentor_review_overdue(
+                        new_id(), m, course.title if course else m.course_slug,
+                        person.username if person and person.username else "")])
                     reminded += 1
             uow.commit()
             return reminded

@@ -1,6 +1,6 @@
 """Entrypoint: room's nameko worker: read models from identity's and moderation's events (people, sanctions, the
-automod rule set), moderation's RPC, the presence sweep, the closing of overdue sessions, the outbox relay and
-replays of room's events."""
+automod rule set), private notices from moderation's and course's events, moderation's RPC, the presence sweep,
+the closing of overdue sessions, the outbox relay and replays of room's events."""
 from __future__ import annotations
 
 import functools
@@ -8,7 +8,7 @@ import logging
 
 from nameko.timer import timer
 
-from hearth_common.contracts import identity, moderation
+from hearth_common.contracts import course, identity, moderation
 from hearth_common.nameko_deps import Resource, internal_rpc, jsonable
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 from room_service import settings as settings_module
@@ -38,6 +38,9 @@ class RoomWorker(
     # moderation's private notices: kept for their person alone and delivered on their live streams
     event_handlers(moderation.CONTRACT, lambda worker, envelope: worker.conversation.receive_notice(envelope),
                    moderation.NOTICE_EVENT_TYPES),
+    # course's reminders to a mentor of a practicum waiting for their review: a private notice to the mentor
+    event_handlers(course.CONTRACT, lambda worker, envelope: worker.conversation.receive_reminder(envelope),
+                   course.REMINDER_EVENT_TYPES),
     # moderation's automod rule set: the read model room-grpc applies at post time
     event_handlers(moderation.CONTRACT, lambda worker, envelope: worker.conversation.apply_automod_event(envelope),
                    moderation.AUTOMOD_EVENT_TYPES),

@@ -45,6 +45,7 @@ class Conversation:
         self.apply_sanction_event = self.moderation.apply_sanction_event
         self.restore_message = self.moderation.restore_message
         self.receive_notice, self.list_notices = self.notices.receive, self.notices.list
+        self.receive_reminder = self.notices.receive_reminder
         self.mark_notice_read, self.notices_received_since = self.notices.mark_read, self.notices.received_since
         self.apply_automod_event = self.automod.apply_event
         self.grant_cohort_access = self.access.grant_cohort_access

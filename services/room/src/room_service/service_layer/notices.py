@@ -1,5 +1,6 @@
-"""Service layer: private notices: moderation's `notice_issued` stored for its person alone and handed to
-their live streams, their list, and marking one read. Nobody lists or reads another person's notices."""
+"""Service layer: private notices: moderation's `notice_issued` and course's `mentor_review_overdue` stored for
+their person alone and handed to their live streams, their list, and marking one read. Nobody lists or reads
+another person's notices."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -23,7 +24,14 @@ class Notices:
     def receive(self, envelope: dict) -> bool:
         """Stores one of moderation's notices for its person, once per event and once per notice id, and hands a
         new one to the live delivery after commit. Returns whether the event was new."""
-        notice = domain.from_event(envelope, self.tx.clock())  # validates before anything is written
+        return self._store(envelope, domain.from_event(envelope, self.tx.clock()))  # validated before any write
+
+    def receive_reminder(self, envelope: dict) -> bool:
+        """Stores course's reminder to a mentor as their notice, once per event and once per reminder, and hands a
+        new one to the live delivery after commit. Returns whether the event was new."""
+        return self._store(envelope, domain.from_reminder(envelope, self.tx.clock()))
+
+    def _store(self, envelope: dict, notice: domain.Notice) -> bool:
         with self.tx.begin() as uow:
             if not uow.claim_event(envelope):
                 return False
