@@ -206,5 +206,7 @@ def enrolable(stub, md) -> bool:
 def queue_messages(queue: str) -> int:
     """Ready and unacknowledged messages of a queue on the stack's broker."""
     listed = compose("exec", "-T", "rabbitmq", "rabbitmqctl", "-q", "list_queues", "-p", "hearth", "name", "messages")
-    counts = {name: int(n) for name, n in (line.split() for line in listed.splitlines() if len(line.split()) == 2)}
+    # -q drops the banner, not the column headers ("name messages"): only rows whose count is a number are counted
+    rows = (line.split() for line in listed.splitlines())
+    counts = {row[0]: int(row[1]) for row in rows if len(row) == 2 and row[1].isdigit()}
     return counts[queue]
