@@ -133,13 +133,61 @@ METHOD = _p(
     r"\b(?:overdose|od|pills|tablets|paracetamol|painkillers|rope|noose|hang|hanging|bridge|jump|jumping|"
     r"train|gun|knife|blade|blades|razor|bleach|wrists|wrist|cliff|roof|motorway|drown|car|crash)\b"
 )
+# Medication as a means: pills (a named medication reads "pills", see _medication_as_pills), the containers they
+# come in, the verbs of taking a lot at once, and the few words that may stand between ("every last one of my
+# mum's", "a whole box of").
+_PILLS = (
+    r"(?:pills|tablets|capsules|caps|meds|medication|medicine|painkillers|antidepressants)(?: (?:pills|tablets|capsules))?"
+)
+_CONTAINER = (
+    r"(?:pack|packs|packet|packets|bottle|bottles|box|boxes|strip|strips|blister pack|blister packs|tub|pot|jar|"
+    r"supply|stash|prescription)"
+)
+_WHOLE = (
+    r"(?:all|every|every last|every single|the whole|my whole|a whole|the entire|my entire|an entire|a full|the full|"
+    r"my full|the rest of)"
+)
+_FILL = (
+    r"(?:my|the|all|some|of|one|ones|last|single|these|those|them|her|his|their|mums|dads|nans|sisters|brothers|"
+    r"extra|spare|old|leftover|enough|loads|lots|a|few|about|over|like|sleeping|whole|entire|full|[0-9]+)"
+)
+_GULP = r"(?:take|taking|swallow|swallowing|down|downing|neck|necking|chug|chugging|gulp|gulping)"
+# taking them as prescribed is no overdose ("I take all my meds every morning")
+_ROUTINE = r"(?! (?:\w+ ){0,3}?(?:(?:every|each) (?:day|morning|night|evening|week)|as prescribed|on time)\b)"
+# A store of pills kept back (a preparatory act): the person's own ("I've been stockpiling", "hoarding my ...").
+_STOCK = (
+    r"(?:stockpile|stockpiles|stockpiled|stockpiling|hoard|hoarded|hoarding|stash|stashed|stashing|saving up|saved up|"
+    r"save up|squirrelling away|squirrelled away|putting aside|put aside|setting aside|set aside|building up)"
+)
+_FIRST_PERSON = r"(?:i|im|ive|been|i have|i am|keep|kept|started|start|secretly|still)"
+# ... and a store at hand ("I have 40 paracetamol saved up", "I've got 60 tablets hidden"): means at hand too.
+STASH = [
+    _p(
+        rf"\b(?:i have|ive got|i got|ive|i still have|got) (?:{_FILL} ){{0,3}}{_PILLS} (?:\w+ )?(?:saved|stashed|hidden|"
+        r"hoarded|stockpiled|put away|put aside|set aside|squirrelled away|saved up)\b"
+    ),
+]
+
 METHOD_PHRASES = [
     _p(r"\b(?:hang|shoot|drown|poison|suffocate|electrocute) myself\b"),
     _p(r"\b(?:overdose|od|overdosing) (?:on|with|tonight|today)\b"),
+    # taking all of them at once: "take all my pills", "taking my whole bottle of zoloft", "down every last one of
+    # my mum's tramadol", "swallow the whole pack"
     _p(
-        r"\b(?:take|taking|swallow|swallowing) (?:all|every|the whole) (?:of )?(?:my |the )?(?:pills|tablets|meds|"
-        r"medication|packet|box|bottle)\b"
+        rf"\b{_GULP} {_WHOLE} (?:{_FILL} ){{0,3}}(?:{_CONTAINER}(?: of (?:{_FILL} ){{0,3}}{_PILLS})?|{_PILLS})\b"
+        + _ROUTINE
     ),
+    # a container of pills downed ("neck a box of sleeping pills"); not one pill ("I downed a paracetamol")
+    _p(
+        rf"\b(?:swallow|swallowing|down|downing|neck|necking|chug|chugging) (?:a|one|two|three|[0-9]+|my|the) "
+        rf"{_CONTAINER} of (?:{_FILL} ){{0,3}}{_PILLS}\b"
+    ),
+    # a store of pills kept back: the person's own, not "mum is stocking up on paracetamol for winter"
+    _p(rf"\b{_FIRST_PERSON} (?:\w+ ){{0,2}}?{_STOCK} (?:{_FILL} ){{0,3}}{_PILLS}\b"),
+    _p(rf"\b{_STOCK} (?:\w+ )?my (?:{_FILL} ){{0,3}}{_PILLS}\b"),
+    _p(rf"\b(?:been|ive|i have|started|keep) (?:saving|saved) (?:{_FILL} ){{0,3}}{_PILLS}\b"),
+    _p(rf"\benough (?:{_FILL} ){{0,2}}{_PILLS} (?:\w+ )?to (?:die|kill|end|finish|do it|overdose|od|not wake)\b"),
+    *STASH,
     _p(r"\b(?:slit|cut|slash) (?:my )?wrists?\b"),
     _p(
         r"\b(?:take|taking|swallow|swallowing|down|downing) (?:them|it|these|those|the pills|the tablets|the lot) all\b"
@@ -161,7 +209,9 @@ PLAN = _p(
     r"know how|worked out how|researched|researching|saving up|saved up|stockpiling|stockpiled|collecting|"
     r"bought|when and how|set a date|the date)\b"
 )
-WEAK_TIMING = _p(r"\b(?:today|right now|now|soon)\b")
+WEAK_TIMING = _p(r"\b(?:today|right now|rn|now|soon)\b")
+# a taking under way as the person writes ("downing all my pills rn"): an act, so timing by itself
+UNDER_WAY = _p(r"\b(?:im |i am )?(?:taking|swallowing|downing|necking) (?:\w+ ){0,8}?(?:rn|right now|now|as we speak|as i type)\b")
 INTENT = _p(
     r"\b(?:going to|gonna|gona|will|il|about to|do it|doing it|ready to|planning to|plan to|decided to|"
     r"im doing|gona do)\b"
@@ -188,10 +238,12 @@ FINAL = _p(
 # A taken dose that is an act under way: all of them, many (two or three pills is an everyday dose, and a named
 # medication reads as pills: "I took two ibuprofen for my headache" is no crisis), or whole packets.
 _DOSES = (
-    r"(?:pills|tablets|meds|medication|medicine|painkillers|paracetamol|packet|packets|box|bottle|boxes|sleeping pills)"
+    r"(?:pills|tablets|meds|medication|medicine|painkillers|paracetamol|packet|packets|pack|packs|box|bottle|boxes|"
+    r"bottles|strip|strips|supply|stash|sleeping pills)"
 )
 ACT = _p(
-    r"\b(?:ive|i have|just|already|i) (?:taken|took|swallowed|downed) (?:an overdose|(?:all|a whole|the whole|loads of|"
+    r"\b(?:ive|i have|just|already|i) (?:taken|took|swallowed|downed|necked) (?:an overdose|(?:all|a whole|the whole|"
+    r"my whole|the entire|my entire|an entire|a full|the full|my full|loads of|"
     rf"too many|every|lots of|a lot of|[5-9]|\d{{2,}}) (?:\w+ ){{0,2}}{_DOSES}|"
     r"(?:two|three|four|\d+) (?:whole |full )?(?:packets|boxes|bottles|packs|strips)|(?:all of )?them all|"
     rf"everything in the)\b|"
@@ -246,8 +298,12 @@ def read(views: Views) -> CrisisReading:
     signals = []
     method = method_phrase or bool(METHOD.search(text))
     plan = bool(PLAN.search(text))
-    timing = bool(TIMING.search(text)) or bool(WEAK_TIMING.search(text) and INTENT.search(text))
-    at_hand = bool(AT_HAND.search(text))
+    timing = (
+        bool(TIMING.search(text))
+        or bool(WEAK_TIMING.search(text) and INTENT.search(text))
+        or bool(method_phrase and UNDER_WAY.search(text))
+    )
+    at_hand = bool(AT_HAND.search(text)) or any(p.search(text) for p in STASH)
     goodbye = bool(GOODBYE.search(text))
     for name, present in (
         ("active ideation", active),
