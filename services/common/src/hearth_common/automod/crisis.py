@@ -145,7 +145,7 @@ _CONTAINER = (
 )
 _WHOLE = (
     r"(?:all|every|every last|every single|the whole|my whole|a whole|the entire|my entire|an entire|a full|the full|"
-    r"my full|the rest of)"
+    r"my full|the rest of|the lot of)"
 )
 _FILL = (
     r"(?:my|the|all|some|of|one|ones|last|single|these|those|them|her|his|their|mums|dads|nans|sisters|brothers|"
@@ -154,17 +154,24 @@ _FILL = (
 _GULP = r"(?:take|taking|swallow|swallowing|down|downing|neck|necking|chug|chugging|gulp|gulping)"
 # taking them as prescribed is no overdose ("I take all my meds every morning")
 _ROUTINE = r"(?! (?:\w+ ){0,3}?(?:(?:every|each) (?:day|morning|night|evening|week)|as prescribed|on time)\b)"
-# A store of pills kept back (a preparatory act): the person's own ("I've been stockpiling", "hoarding my ...").
+# A store of pills kept back (a preparatory act): the person's own ("I've been stockpiling", "hoarding my ...");
+# verbs only, as "a stash of ibuprofen in my desk" is a first-aid kit.
+_STORED_WORDS = (
+    "stockpiled|hoarded|stashed|saved up|squirrelled away|put aside|set aside|kept back|held back|hidden away|hid away|"
+    "put away"
+)
+_STORED = f"(?:{_STORED_WORDS})"
 _STOCK = (
-    r"(?:stockpile|stockpiles|stockpiled|stockpiling|hoard|hoarded|hoarding|stash|stashed|stashing|saving up|saved up|"
-    r"save up|squirrelling away|squirrelled away|putting aside|put aside|setting aside|set aside|building up)"
+    r"(?:stockpiling|hoarding|stashing|saving up|save up|squirrelling away|putting aside|setting aside|keeping back|"
+    f"holding back|hiding away|building up|{_STORED_WORDS})"
 )
 _FIRST_PERSON = r"(?:i|im|ive|been|i have|i am|keep|kept|started|start|secretly|still)"
 # ... and a store at hand ("I have 40 paracetamol saved up", "I've got 60 tablets hidden"): means at hand too.
 STASH = [
+    _p(rf"\b(?:i have|ive|ive got|i) (?:\w+ )?{_STORED} (?:{_FILL} ){{0,4}}{_PILLS}\b"),
     _p(
-        rf"\b(?:i have|ive got|i got|ive|i still have|got) (?:{_FILL} ){{0,3}}{_PILLS} (?:\w+ )?(?:saved|stashed|hidden|"
-        r"hoarded|stockpiled|put away|put aside|set aside|squirrelled away|saved up)\b"
+        rf"\b(?:i have|ive got|i got|ive|i still have|got) (?:{_FILL} ){{0,4}}{_PILLS} (?:\w+ )?(?:saved|hidden|"
+        rf"{_STORED_WORDS})\b"
     ),
 ]
 
@@ -174,18 +181,27 @@ METHOD_PHRASES = [
     # taking all of them at once: "take all my pills", "taking my whole bottle of zoloft", "down every last one of
     # my mum's tramadol", "swallow the whole pack"
     _p(
-        rf"\b{_GULP} {_WHOLE} (?:{_FILL} ){{0,3}}(?:{_CONTAINER}(?: of (?:{_FILL} ){{0,3}}{_PILLS})?|{_PILLS})\b"
-        + _ROUTINE
+        rf"\b{_GULP} {_WHOLE} (?:{_FILL} ){{0,4}}(?:{_CONTAINER} of (?:{_FILL} ){{0,4}}{_PILLS}|{_PILLS})\b" + _ROUTINE
+    ),
+    # "take the whole bottle" (of something unnamed, as before); not "down the whole bottle of wine"
+    _p(
+        rf"\b(?:take|taking|swallow|swallowing) {_WHOLE} (?:{_FILL} ){{0,4}}{_CONTAINER}\b(?! of)(?! (?:\w+ ){{0,3}}?"
+        r"(?:wine|vodka|prosecco|beer|water|juice|chocolates|sweets|cereal))" + _ROUTINE
     ),
     # a container of pills downed ("neck a box of sleeping pills"); not one pill ("I downed a paracetamol")
     _p(
         rf"\b(?:swallow|swallowing|down|downing|neck|necking|chug|chugging) (?:a|one|two|three|[0-9]+|my|the) "
-        rf"{_CONTAINER} of (?:{_FILL} ){{0,3}}{_PILLS}\b"
+        rf"{_CONTAINER} of (?:{_FILL} ){{0,4}}{_PILLS}\b"
     ),
     # a store of pills kept back: the person's own, not "mum is stocking up on paracetamol for winter"
-    _p(rf"\b{_FIRST_PERSON} (?:\w+ ){{0,2}}?{_STOCK} (?:{_FILL} ){{0,3}}{_PILLS}\b"),
-    _p(rf"\b{_STOCK} (?:\w+ )?my (?:{_FILL} ){{0,3}}{_PILLS}\b"),
-    _p(rf"\b(?:been|ive|i have|started|keep) (?:saving|saved) (?:{_FILL} ){{0,3}}{_PILLS}\b"),
+    _p(rf"\b{_FIRST_PERSON} (?:\w+ ){{0,2}}?{_STOCK} (?:{_FILL} ){{0,4}}{_PILLS}\b"),
+    _p(rf"\b(?:hoard|stash|stockpile|{_STOCK[3:-1]}) (?:\w+ )?my (?:{_FILL} ){{0,4}}{_PILLS}\b"),
+    # tipping them into a hand or mouth ("empty the whole blister pack of naproxen into my mouth")
+    _p(
+        rf"\b(?:empty|emptying|tip|tipping|pour|pouring) (?:\w+ ){{0,6}}?{_PILLS} (?:\w+ ){{0,2}}?into my "
+        r"(?:mouth|hand|hands)\b" + _ROUTINE
+    ),
+    _p(rf"\b(?:been|ive|i have|started|keep) (?:saving|saved) (?:{_FILL} ){{0,4}}{_PILLS}\b"),
     _p(rf"\benough (?:{_FILL} ){{0,2}}{_PILLS} (?:\w+ )?to (?:die|kill|end|finish|do it|overdose|od|not wake)\b"),
     *STASH,
     _p(r"\b(?:slit|cut|slash) (?:my )?wrists?\b"),
