@@ -24,6 +24,7 @@ from hearth_common.automod import (
     classify,
     classify_command,
     compile_regex,
+    normalise,
     warm_up,
 )
 from hearth_common.automod.scoring import load_corpus, score
@@ -88,10 +89,27 @@ def test_crisis_recall_at_high_and_imminent_is_total_and_benign_pages_are_rare(s
         "kіll mysеlf",
         "ｋｉｌｌ myself",
         "i want to kiiiill myself",
+        "i want to k i l l m y s e l f",
+        "i a m g o i n g t o k i l l m y s e l f",
+        "a k m s",
     ],
 )
 def test_crisis_evasions_are_seen_through(text):
     assert classify(text).crisis >= Tier.MEDIUM
+
+
+@pytest.mark.parametrize(
+    ("text", "reads"),
+    [
+        ("i want to k i l l m y s e l f", "i want to kil myself"),
+        ("I a m fine", "i am fine"),
+        ("a b c", "abc"),
+        ("my initials are J K R", "my initials are jkr"),
+        ("d a r n", "darn"),  # an operator's own word spelled out is still one word
+    ],
+)
+def test_spaced_letters_across_words_read_as_the_words_they_spell(text, reads):
+    assert normalise.canonical(text).text == reads
 
 
 @pytest.mark.parametrize(
@@ -124,6 +142,9 @@ def test_contact_evasions_are_seen_through(text):
         "I ran 10 kms today",
         "I'm proud of myself today",
         "I want to disappear into a good book",
+        "I a m fine",
+        "a b c",
+        "i a m o k a y",
     ],
 )
 def test_idioms_mentions_and_helplines_stay_benign(text):
@@ -320,6 +341,40 @@ def test_a_medication_name_is_a_method_as_pills_are(text):
     assert DEFAULT_RULE_SET.evaluate(text, "r", "adult").crisis == Tier.IMMINENT
     assert DEFAULT_RULE_SET.evaluate(text.replace("sertraline", "pills").replace("fluoxetine", "pills"), "r",
                                      "adult").crisis == Tier.IMMINENT
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("taking my whole bottle of zoloft tonight", Tier.IMMINENT),
+        ("gonna swallow the whole pack of tylenol", Tier.HIGH),
+        ("I have 40 paracetamol saved up", Tier.IMMINENT),  # a store at hand is means at hand
+        ("i've been stockpiling my sertraline", Tier.HIGH),  # a preparatory act
+        ("planning to down all my paracetamol", Tier.HIGH),
+        ("necking every last one of my mum's tramadol rn", Tier.IMMINENT),
+        ("I have 40 tablets saved up", Tier.IMMINENT),
+        ("just swallowed a whole strip of co-codamol", Tier.IMMINENT),
+    ],
+)
+def test_medication_as_a_means_reads_with_any_possessive_container_and_verb(text, tier):
+    assert classify(text).crisis == tier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I downed a paracetamol for my headache",
+        "stocking up on tylenol for flu season",
+        "the pharmacy had a whole bottle of zoloft on the shelf",
+        "mum is stockpiling paracetamol for winter",
+        "I keep a stash of ibuprofen in my desk for period pain",
+        "I take all my meds every morning",
+        "gonna down the whole bottle of wine tonight lol",
+        "I've got 30 sertraline left until my next prescription",
+    ],
+)
+def test_everyday_medication_talk_is_no_crisis(text):
+    assert classify(text).crisis == Tier.NONE
 
 
 def test_naming_a_medication_without_crisis_language_is_no_crisis():

@@ -137,7 +137,8 @@ METHOD = _p(
 # come in, the verbs of taking a lot at once, and the few words that may stand between ("every last one of my
 # mum's", "a whole box of").
 _PILLS = (
-    r"(?:pills|tablets|capsules|caps|meds|medication|medicine|painkillers|antidepressants)(?: (?:pills|tablets|capsules))?"
+    r"(?:pills|tablets|capsules|caps|meds|medication|medicine|painkillers|antidepressants)"
+    r"(?: (?:pills|tablets|capsules))?"
 )
 _CONTAINER = (
     r"(?:pack|packs|packet|packets|bottle|bottles|box|boxes|strip|strips|blister pack|blister packs|tub|pot|jar|"
@@ -204,6 +205,13 @@ METHOD_PHRASES = [
     _p(rf"\b(?:been|ive|i have|started|keep) (?:saving|saved) (?:{_FILL} ){{0,4}}{_PILLS}\b"),
     _p(rf"\benough (?:{_FILL} ){{0,2}}{_PILLS} (?:\w+ )?to (?:die|kill|end|finish|do it|overdose|od|not wake)\b"),
     *STASH,
+    # the means named, then the intent about them ("3 boxes of paracetamol in my drawer and i know what i'm going to
+    # do with them")
+    _p(
+        rf"\b{_PILLS}\b.{{0,60}}\b(?:i know|i knew|ive decided|i decided|ive worked out|i worked out) (?:exactly )?"
+        r"what (?:im|i am|ill|i will|i want to|i need to) (?:going to |gonna |gona )?do with (?:them|it|those|these|"
+        r"the lot)\b"
+    ),
     _p(r"\b(?:slit|cut|slash) (?:my )?wrists?\b"),
     _p(
         r"\b(?:take|taking|swallow|swallowing|down|downing) (?:them|it|these|those|the pills|the tablets|the lot) all\b"
@@ -227,7 +235,9 @@ PLAN = _p(
 )
 WEAK_TIMING = _p(r"\b(?:today|right now|rn|now|soon)\b")
 # a taking under way as the person writes ("downing all my pills rn"): an act, so timing by itself
-UNDER_WAY = _p(r"\b(?:im |i am )?(?:taking|swallowing|downing|necking) (?:\w+ ){0,8}?(?:rn|right now|now|as we speak|as i type)\b")
+UNDER_WAY = _p(
+    r"\b(?:im |i am )?(?:taking|swallowing|downing|necking) (?:\w+ ){0,8}?(?:rn|right now|now|as we speak|as i type)\b"
+)
 INTENT = _p(
     r"\b(?:going to|gonna|gona|will|il|about to|do it|doing it|ready to|planning to|plan to|decided to|"
     r"im doing|gona do)\b"

@@ -152,10 +152,51 @@ def _squeeze(view: View) -> View:
 
 
 _SPACED = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z]){2,}(?![a-z0-9])")
+_LONGEST_SPACED_WORD = 24
+_LONGEST_SEGMENTED_RUN = 80  # longer runs are no sentence spelled out; they join as before
+
+
+def _squeezed(letters: str) -> str:
+    return re.sub(r"([a-z])\1+", r"\1", letters)
+
+
+@functools.lru_cache(maxsize=1)
+def _spaced_words() -> frozenset[str]:
+    from hearth_common.automod import wordlists  # the lists live beside the detectors that use them
+
+    words = (*wordlists.SPACED_WORDS, *(w for w in wordlists.MEDICATION if w.isalpha()))
+    return frozenset(_squeezed(w) for w in words)
+
+
+def _segment(letters: str) -> list[tuple[int, int]] | None:
+    """Where a run of spaced-out letters splits wholly into known words ("killmyself": kill, myself; "iamfine": i,
+    am, fine), fewest pieces first. None when it does not ("abc", initials, an operator's own word such as
+    "d a r n", a long run): the run then reads as one word, as it always has."""
+    n = len(letters)
+    if n > _LONGEST_SEGMENTED_RUN:
+        return None
+    known = _spaced_words()
+    best: list[tuple[int, int] | None] = [None] * (n + 1)  # (pieces, where the last piece starts)
+    best[0] = (0, 0)
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for j in range(i + 1, min(n, i + _LONGEST_SPACED_WORD) + 1):
+            if _squeezed(letters[i:j]) in known and (best[j] is None or best[i][0] + 1 < best[j][0]):
+                best[j] = (best[i][0] + 1, i)
+    if best[n] is None or best[n][0] < 2:
+        return None
+    spans, end = [], n
+    while end > 0:
+        start = best[end][1]
+        spans.append((start, end))
+        end = start
+    return spans[::-1]
 
 
 def _join_spaced(view: View) -> View:
-    """Runs of three or more single letters ("k m s", "k i l l") read as one word."""
+    """Runs of three or more single letters ("k m s", "k i l l") read as one word, or as the known words they
+    spell when they span several ("k i l l m y s e l f" is "kill myself"; "I a m" is "i am"); see _segment."""
     if " " not in view.text:
         return view
     text, origin, ends = [], [], []
@@ -168,8 +209,12 @@ def _join_spaced(view: View) -> View:
     position = 0
     for match in _SPACED.finditer(view.text):
         keep(position, match.start())
-        for k in range(match.start(), match.end()):
-            if view.text[k] != " ":
+        at = [k for k in range(match.start(), match.end()) if view.text[k] != " "]
+        letters = "".join(view.text[k] for k in at)
+        for piece, (start, end) in enumerate(_segment(letters) or [(0, len(letters))]):
+            if piece:
+                keep(at[start] - 1, at[start])  # the space written before the piece's first letter
+            for k in at[start:end]:
                 if text and text[-1] == view.text[k]:  # "k i l l": the second l joins the first's run
                     ends[-1] = max(ends[-1], view.end_of(k))
                     continue
