@@ -2,12 +2,14 @@
 role, in its scope and out of it, the rules above the matrix (nobody on themselves or an admin; only one's own
 cohort unless an admin), and the service README's table printed from the same data."""
 import dataclasses
+import datetime as dt
 import pathlib
 
 import pytest
 from moderation_unit_helpers import OTHER_ROOM, ROOM
 
 from hearth_common.contracts import identity as roles
+from hearth_common.people import PersonFacts, RoleFact
 from moderation_service.domain import permissions as perms
 from moderation_service.domain.errors import NotPermitted
 from moderation_service.domain.ladder import DEFAULT_LADDER
@@ -155,3 +157,19 @@ def test_nobody_acts_on_themselves_or_an_admin_and_only_admins_across_cohorts(sa
 
 def test_the_readme_shows_the_matrix_from_the_same_table():
     assert perms.matrix_table() in README.read_text(), "paste permissions.matrix_table() into the README"
+
+
+@pytest.mark.parametrize("scope", [perms.SESSION, perms.ANY_GRANT])
+def test_a_grant_held_anywhere_counts_until_it_expires_wherever_it_was_given(scope):
+    now = dt.datetime(2026, 12, 5, 12, tzinfo=dt.UTC)
+    role = roles.Role.SUPPORT_SESSION_LEADER.value
+
+    def leader(*grants):
+        return PersonFacts("p1", "member", "adult", roles=grants)
+
+    here = perms.Where(ROOM)
+    for grant, holds in ((RoleFact(role, OTHER_ROOM), True), (RoleFact(role), True),
+                         (RoleFact(role, OTHER_ROOM, now + dt.timedelta(minutes=1)), True),
+                         (RoleFact(role, OTHER_ROOM, now), False),
+                         (RoleFact(role, None, now - dt.timedelta(days=1)), False)):
+        assert perms.scope_allows(scope, role, leader(grant), here, [ROOM], now) is holds, grant

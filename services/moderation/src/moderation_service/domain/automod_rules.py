@@ -188,7 +188,7 @@ def may_see_rules(person: PersonFacts | None, now: dt.datetime) -> bool:
     """Moderators (of any room) and admins see the rules and test texts against them."""
     return person is not None and any(
         fact.role in (Role.CHAT_ROOM_MODERATOR.value, Role.ADMIN.value)
-        and (fact.expires_at is None or fact.expires_at > now) for fact in person.roles)
+        and fact.counts(fact.room_id, now) for fact in person.roles)
 
 
 def roles_of(value: Iterable[str]) -> tuple[str, ...]:
