@@ -1,8 +1,15 @@
 """Benchmark: automod at post time in room (make bench): PostMessage with no automod rules and with common's
-default policies plus 200 rules of every kind, side by side in one run (two rounds, alternating, so the
-machine's drift shows), each row with each process's CPU per post; how long a rule set published on
-moderation.events takes to apply (room-worker keeps it; the next post reads its version with its other facts);
-and the matcher's CPU per message on these posts and on the project's corpus.
+default policies plus 200 rules of every kind, side by side in one run, each row with each process's CPU per
+post; how long a rule set published on moderation.events takes to apply (room-worker keeps it; the next post
+reads its version with its other facts); and the matcher's CPU per message on these posts and on the project's
+corpus.
+
+The two rule sets alternate in ROUNDS rounds (BENCH_AUTOMOD_ROUNDS, default 5) of short rows
+(BENCH_AUTOMOD_SECONDS, default BENCH_SECONDS), the order flipped every round (no rules first, then rules first),
+so the machine's drift falls on both alike. Each round prints its p99 and room-grpc CPU per post for both sets;
+the summary prints the median of the rounds' p99 ratios (with their spread) and the ratio of room-grpc's CPU per
+post over all rounds: on a shared machine the p99 moves with whatever else runs, and the CPU ratio is the
+steadier figure of what the rules cost.
 
 identity, room-worker and two room-grpc replicas run as real processes on throwaway databases and a vhost,
 with the load generator on the same machine; posts alternate between the replicas; prints figures only.
@@ -10,6 +17,8 @@ with the load generator on the same machine; posts alternate between the replica
 from __future__ import annotations
 
 import datetime as dt
+import os
+import statistics
 import time
 import uuid
 
@@ -18,7 +27,7 @@ import sqlalchemy as sa
 from bench_automod import CORPUS, cost_per_message, two_hundred_rules
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from loadgen import machine_check, open_loop, percentiles
+from loadgen import DURATION, machine_check, open_loop, percentiles
 from stack import create_rooms, running_stack
 
 from hearth_common.automod import DEFAULT_RULES, RuleSet
@@ -30,6 +39,8 @@ from hearth_common.outbox import event_exchange
 RATE = 100  # posts a second, over both replicas
 PEOPLE = 400  # each posts once every 4 s: under room's rate (5 in 10 s) and automod's flood rule
 ROOMS = 20
+ROUNDS = int(os.environ.get("BENCH_AUTOMOD_ROUNDS", "5"))
+ROW_SECONDS = float(os.environ.get("BENCH_AUTOMOD_SECONDS", DURATION))
 TOPICS = ("the weather", "my exams", "work today", "sleeping badly", "a good walk", "my sister", "the weekend")
 
 
@@ -62,7 +73,8 @@ def main() -> None:
         stack.wait_known(people, rooms[0])
         for n, (_, md) in enumerate(people):
             stubs[n % 2].JoinRoom(rpb.JoinRoomRequest(slug=rooms[n % ROOMS]), metadata=md, timeout=10)
-        engine = sa.create_engine(stack.env["ROOM_DATABASE_URL"], poolclass=sa.pool.NullPool)
+        # one connection kept for the polls: PostgreSQL is shared, and a new connection per poll can find it full
+        engine = sa.create_engine(stack.env["ROOM_DATABASE_URL"], pool_size=1, max_overflow=0)
 
         def kept_version() -> int:
             with engine.connect() as conn:
@@ -96,13 +108,33 @@ def main() -> None:
                                      metadata=people[n % PEOPLE][1], timeout=5)
 
         version = 0
-        for round_ in (1, 2):
-            for label, rules in (("no automod rules", ()), (f"defaults + 200 rules ({len(with_rules)})", with_rules)):
+        sets = (("none", "no automod rules", ()), ("rules", f"defaults + 200 rules ({len(with_rules)})", with_rules))
+        rounds: list[dict] = []
+        for round_ in range(1, ROUNDS + 1):
+            rows = {}
+            for key, label, rules in (sets if round_ % 2 else sets[::-1]):
                 version += 1
                 install(RuleSet(version, rules))
                 stack.settle()
-                open_loop(f"PostMessage, {label}, round {round_}", RATE, post, cpu=stack.cpu_meter())
+                rows[key] = open_loop(f"PostMessage, {label}, round {round_}", RATE, post, cpu=stack.cpu_meter(),
+                                      seconds=ROW_SECONDS)
                 posted[0] += 10**5
+            rounds.append(rows)
+            none, ruled = rows["none"], rows["rules"]
+            print(f"round {round_}: p99 no rules {none.p99() * 1000:.0f} ms, rules {ruled.p99() * 1000:.0f} ms "
+                  f"(ratio {ruled.p99() / none.p99():.2f}); room-grpc CPU per post no rules "
+                  f"{none.cpu_ms_per_call['room-grpc']:.2f} ms, rules {ruled.cpu_ms_per_call['room-grpc']:.2f} ms "
+                  f"(ratio {ruled.cpu_ms_per_call['room-grpc'] / none.cpu_ms_per_call['room-grpc']:.2f})")
+        p99_ratios = sorted(r["rules"].p99() / r["none"].p99() for r in rounds)
+        cpu = {key: statistics.mean(r[key].cpu_ms_per_call["room-grpc"] for r in rounds) for key in ("none", "rules")}
+        cpu_ratios = sorted(r["rules"].cpu_ms_per_call["room-grpc"] / r["none"].cpu_ms_per_call["room-grpc"]
+                            for r in rounds)
+        print(f"over {ROUNDS} rounds of {ROW_SECONDS:.0f} s rows: room-grpc CPU per post no rules "
+              f"{cpu['none']:.2f} ms, "
+              f"rules {cpu['rules']:.2f} ms, ratio {cpu['rules'] / cpu['none']:.2f} (rounds "
+              f"{cpu_ratios[0]:.2f}-{cpu_ratios[-1]:.2f}); p99 ratio median {statistics.median(p99_ratios):.2f} "
+              f"(rounds {p99_ratios[0]:.2f}-{p99_ratios[-1]:.2f}); failures "
+              f"{sum(row.failures for r in rounds for row in r.values())}")
         print(f"rule set published -> kept by room-worker (the next post applies it), n={len(applied)}: "
               f"{percentiles(applied)}")
         print(f"first post on a replica after a new version (compiles the set once), n={len(first_posts)}: "

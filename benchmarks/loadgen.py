@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import gc
 import os
 import pathlib
@@ -95,9 +96,13 @@ class CpuMeter:
         self._started = {name: self._pids(name) for name in self.groups}
         self._before = {name: cpu_seconds(pids) for name, pids in self._started.items()}
 
-    def line(self, calls: int, seconds: float) -> str:
+    def used(self) -> dict[str, float]:
+        """CPU seconds each group has used since start."""
         # Those started meanwhile count whole; those gone count through their parent's children's time.
-        used = {name: cpu_seconds(self._started[name] | self._pids(name)) - self._before[name] for name in self.groups}
+        return {name: cpu_seconds(self._started[name] | self._pids(name)) - self._before[name] for name in self.groups}
+
+    def line(self, calls: int, seconds: float, used: dict[str, float] | None = None) -> str:
+        used = self.used() if used is None else used
         busy = sum(used.values()) / seconds / (os.cpu_count() or 1)
         parts = " ".join(f"{name}={used[name] * 1000 / calls:.2f}" for name in self.groups)
         return (f"  CPU ms per call: {parts} total={sum(used.values()) * 1000 / calls:.2f}; "
@@ -109,13 +114,27 @@ def report(name: str, latencies: list[float], extra: str = "") -> None:
     print(f"{name:<40} {extra}{percentiles(latencies)}")
 
 
-def open_loop(name: str, rate: float, call, workers: int = 32, cpu: CpuMeter | None = None) -> None:
+@dataclasses.dataclass
+class Row:
+    """What open_loop measured: the latencies (seconds) of the calls that succeeded, the failures, and with a
+    CpuMeter each process group's CPU ms per call."""
+
+    latencies: list[float]
+    failures: int
+    cpu_ms_per_call: dict[str, float] | None = None
+
+    def p99(self) -> float:
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[98]
+
+
+def open_loop(name: str, rate: float, call, workers: int = 32, cpu: CpuMeter | None = None,
+              seconds: float | None = None) -> Row:
     """Sends `rate` calls a second: WARMUP seconds that are not measured (the servers' pools, prepared
-    statements and caches settle after the previous row), then DURATION seconds that are. Calls are numbered
-    from 0 in send order, warm-up included; latency counts from each call's scheduled send time. With `cpu`,
-    a second line gives each process's CPU per call over the measured seconds."""
+    statements and caches settle after the previous row), then `seconds` (DURATION unless given) that are. Calls
+    are numbered from 0 in send order, warm-up included; latency counts from each call's scheduled send time.
+    With `cpu`, a second line gives each process's CPU per call over the measured seconds. Returns the Row."""
     warm = int(rate * WARMUP)
-    total = warm + int(rate * DURATION)
+    total = warm + int(rate * (DURATION if seconds is None else seconds))
     latencies: list[float] = []
     failures = 0
     lock = threading.Lock()
@@ -152,5 +171,9 @@ def open_loop(name: str, rate: float, call, workers: int = 32, cpu: CpuMeter | N
     finally:
         gc.enable()
     report(name, latencies, f"rate={rate:>5.0f}/s n={total - warm:>5} failures={failures} ")
+    row = Row(latencies, failures)
     if cpu is not None:
-        print(cpu.line(total - warm, measured_for))
+        used = cpu.used()
+        print(cpu.line(total - warm, measured_for, used))
+        row.cpu_ms_per_call = {group: seconds_used * 1000 / (total - warm) for group, seconds_used in used.items()}
+    return row
