@@ -21,6 +21,8 @@ import unicodedata
 from confusable_homoglyphs import confusables
 from unidecode import unidecode
 
+from hearth_common.automod import wordlists
+
 
 @dataclasses.dataclass(frozen=True)
 class View:
@@ -162,8 +164,6 @@ def _squeezed(letters: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _spaced_words() -> frozenset[str]:
-    from hearth_common.automod import wordlists  # the lists live beside the detectors that use them
-
     words = (*wordlists.SPACED_WORDS, *(w for w in wordlists.MEDICATION if w.isalpha()))
     return frozenset(_squeezed(w) for w in words)
 
