@@ -371,6 +371,9 @@ def test_medication_as_a_means_reads_with_any_possessive_container_and_verb(text
         "I take all my meds every morning",
         "gonna down the whole bottle of wine tonight lol",
         "I've got 30 sertraline left until my next prescription",
+        "I am taking all my meds with me on holiday",
+        "taking all my old tablets back to the pharmacy",
+        "I'm taking all my tablets now like the doctor said",
     ],
 )
 def test_everyday_medication_talk_is_no_crisis(text):

@@ -153,8 +153,15 @@ _FILL = (
     r"extra|spare|old|leftover|enough|loads|lots|a|few|about|over|like|sleeping|whole|entire|full|[0-9]+)"
 )
 _GULP = r"(?:take|taking|swallow|swallowing|down|downing|neck|necking|chug|chugging|gulp|gulping)"
-# taking them as prescribed is no overdose ("I take all my meds every morning")
-_ROUTINE = r"(?! (?:\w+ ){0,3}?(?:(?:every|each) (?:day|morning|night|evening|week)|as prescribed|on time)\b)"
+# taking them as prescribed, or taking them somewhere, is no overdose ("I take all my meds every morning", "like
+# the doctor said", "taking all my meds with me on holiday", "back to the pharmacy")
+_ROUTINE = (
+    r"(?! (?:\w+ ){0,3}?(?:(?:every|each) (?:day|morning|night|evening|week)|as prescribed|on time|"
+    r"as (?:told|directed)|"
+    r"(?:like|as) (?:the|my) (?:doctor|doctors|gp|nurse|pharmacist|psychiatrist) (?:said|says|told|tells)|"
+    r"with me (?:on|in|to (?:school|work|uni|college|my|the (?:pharmacy|chemist|doctors|gp|hospital|airport)))|"
+    r"back to|to the (?:pharmacy|chemist|chemists|doctors|doctor|gp|hospital|clinic)|on holiday|in my bag)\b)"
+)
 # A store of pills kept back (a preparatory act): the person's own ("I've been stockpiling", "hoarding my ...");
 # verbs only, as "a stash of ibuprofen in my desk" is a first-aid kit.
 _STORED_WORDS = (
