@@ -69,8 +69,9 @@ class Migrations:
         or the service's URL), granting the runtime role (the user of `<SERVICE>_DATABASE_URL`)."""
         self.upgrade(settings.migration_database_url, revision, runtime_role=settings.runtime_role)
 
-    def downgrade(self, database_url: str, revision: str = "base") -> None:
-        command.downgrade(self.config(database_url), revision)
+    def downgrade(self, database_url: str, revision: str = "base", runtime_role: str = "") -> None:
+        """Downgrades; a migration that granted `runtime_role` revokes what it granted it."""
+        command.downgrade(self.config(database_url, runtime_role), revision)
 
 
 # --- helpers for a service's migrations: the tables common defines, created exactly as defined ----------------

@@ -213,3 +213,21 @@ def test_the_migration_grants_nothing_when_one_role_owns_and_uses_the_database_o
                 assert grantees == {"postgres"}
         finally:
             engine.dispose()
+
+
+def test_downgrading_0011_takes_back_what_it_granted_and_upgrading_grants_it_again(migrated):
+    """How a database first migrated by one role and split later gets its grants (moderation's README)."""
+    def audit_privileges() -> set[str]:
+        engine = sa.create_engine(migrated.owner_url)
+        try:
+            with engine.connect() as conn:
+                return set(conn.execute(sa.text(
+                    "SELECT privilege_type FROM information_schema.role_table_grants "
+                    "WHERE table_name = 'audit_log' AND grantee = :role"), {"role": migrated.runtime}).scalars())
+        finally:
+            engine.dispose()
+
+    runner.downgrade(migrated.owner_url, "0010", runtime_role=migrated.runtime)
+    assert audit_privileges() == set()
+    runner.upgrade(migrated.owner_url, runtime_role=migrated.runtime)
+    assert audit_privileges() == {"SELECT", "INSERT"}
