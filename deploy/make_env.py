@@ -27,6 +27,10 @@ SECRET_BYTES = 32  # token_urlsafe(32): 43 characters of [A-Za-z0-9_-]
 # COURSE_CERTIFICATE_KEY: token_urlsafe(32) is 32 random bytes in base64url, the raw Ed25519 key course reads.
 SERVICE_SECRETS = {"identity": ["IDENTITY_KEY_PASSPHRASE", "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"],
                    "course": ["COURSE_CERTIFICATE_KEY"]}
+# Services whose database is owned by a role of its own, `<service>_owner`, which only `<service>-migrate` connects
+# as (<SERVICE>_MIGRATE_DATABASE_URL), while the gRPC server and the worker connect as `<service>`, which owns
+# nothing (deploy/postgres/init/10-service-databases.sh): its password is <SERVICE>_OWNER_DB_PASSWORD.
+SEPARATE_OWNER = ("moderation",)
 PUBLIC_IMAGES = {"PYTHON_BASE_IMAGE": "python:3.11-slim-bookworm", "POSTGRES_IMAGE": "postgres:15",
                  "RABBITMQ_IMAGE": "rabbitmq:3.13", "HAPROXY_IMAGE": "haproxy:2.6"}
 LOCAL_IMAGES = {"PYTHON_BASE_IMAGE": "hearth/python-base:bookworm", "POSTGRES_IMAGE": "hearth/postgres:15",
@@ -41,10 +45,12 @@ PORTS = {"IDENTITY_GRPC_LB_HOST_PORT": "15050", "ROOM_GRPC_LB_HOST_PORT": "15060
 
 def secret_names(services: list[str]) -> list[str]:
     """Every password and passphrase of the stack: the PostgreSQL superuser's, the broker operator's, each
-    service's database and broker user's, and the service's own (SERVICE_SECRETS)."""
+    service's database and broker user's, its database owner's (SEPARATE_OWNER), and the service's own
+    (SERVICE_SECRETS)."""
     names = ["POSTGRES_PASSWORD", "RABBITMQ_ADMIN_PASSWORD"]
     for service in services:
         names += [f"{service.upper()}_DB_PASSWORD", f"RABBITMQ_{service.upper()}_PASSWORD"]
+        names += [f"{service.upper()}_OWNER_DB_PASSWORD"] if service in SEPARATE_OWNER else []
         names += SERVICE_SECRETS.get(service, [])
     return names
 

@@ -105,7 +105,8 @@ def test_every_variable_the_compose_file_uses_is_written_by_make_env_and_require
     compose = yaml.safe_load(compose_text)
     init = (DEPLOY / "postgres" / "init" / "10-service-databases.sh").read_text()
     needed = set(re.findall(r"\$\{(\w+_DB_PASSWORD)", init))
-    assert needed == {f"{s.upper()}_DB_PASSWORD" for s in DEPLOYED}
+    assert needed == {f"{s.upper()}_DB_PASSWORD" for s in DEPLOYED} | {
+        f"{s.upper()}_OWNER_DB_PASSWORD" for s in make_env.SEPARATE_OWNER if s in DEPLOYED}
     assert needed | {"POSTGRES_PASSWORD"} <= set(compose["services"]["postgres"]["environment"])
 
 
@@ -158,10 +159,42 @@ def test_compose_builds_each_url_from_the_one_password_and_stops_without_env(gen
             amqp = urllib.parse.urlsplit(environment[f"{upper}_AMQP_URI"])
             assert (db.username, db.password) == (service, env[f"{upper}_DB_PASSWORD"])
             assert (amqp.username, amqp.password) == (service, env[f"RABBITMQ_{upper}_PASSWORD"])
+            if service in make_env.SEPARATE_OWNER:
+                assert config["postgres"]["environment"][f"{upper}_OWNER_DB_PASSWORD"] == env[
+                    f"{upper}_OWNER_DB_PASSWORD"]
+            # Only the migrate step holds the owner's URL (below); the others run as the runtime role alone.
+            if process != "migrate" or service not in make_env.SEPARATE_OWNER:
+                assert f"{upper}_MIGRATE_DATABASE_URL" not in environment, f"{service}-{process}"
+                continue
+            owner = urllib.parse.urlsplit(environment[f"{upper}_MIGRATE_DATABASE_URL"])
+            assert (owner.username, owner.password) == (f"{service}_owner", env[f"{upper}_OWNER_DB_PASSWORD"])
+            assert (owner.hostname, owner.path) == (db.hostname, db.path), "the same database, as its owner"
     (tmp_path / "empty.env").write_text("")
     result = subprocess.run([*compose, "--env-file", str(tmp_path / "empty.env"), "config"], cwd=ROOT,
                             env=clean, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "run make env first" in result.stderr
+
+
+def test_moderation_migrates_as_the_owner_and_runs_as_a_role_that_owns_nothing():
+    """The audit log is append-only against the role moderation runs as (issue 14, section 6): moderation-migrate
+    alone connects as moderation_owner, which the init script makes the database's owner; moderation-grpc and
+    moderation-worker connect as moderation, which the init script lets connect and nothing more (migration 0011
+    grants the rest)."""
+    assert "moderation" in make_env.SEPARATE_OWNER
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]  # YAML merge keys resolved
+    url = "postgresql+psycopg2://{}:${{{}:?run make env first}}@postgres:5432/moderation"
+    runtime = url.format("moderation", "MODERATION_DB_PASSWORD")
+    owner = url.format("moderation_owner", "MODERATION_OWNER_DB_PASSWORD")
+    assert compose["moderation-migrate"]["environment"]["MODERATION_MIGRATE_DATABASE_URL"] == owner
+    assert compose["moderation-migrate"]["environment"]["MODERATION_DATABASE_URL"] == runtime  # the role it grants
+    for process in ("moderation-grpc", "moderation-worker"):
+        assert compose[process]["environment"]["MODERATION_DATABASE_URL"] == runtime, process
+        assert "MODERATION_MIGRATE_DATABASE_URL" not in compose[process]["environment"], process
+        assert "MODERATION_OWNER_DB_PASSWORD" not in str(compose[process]), process
+    init = (DEPLOY / "postgres" / "init" / "10-service-databases.sh").read_text()
+    assert 'create_service_database moderation "${MODERATION_DB_PASSWORD:-}" "${MODERATION_OWNER_DB_PASSWORD:-}"' \
+        in init
+    assert 'CREATE DATABASE :"name" OWNER :"owner";' in init and 'GRANT CONNECT ON DATABASE :"name" TO :"name";' in init
 
 
 def test_definitions_follow_the_env_passwords(generated):

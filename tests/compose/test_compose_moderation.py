@@ -3,6 +3,8 @@ verifying the tokens identity signs."""
 import os
 
 import grpc
+import pytest
+from compose_helpers import psql
 from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.moderation.v1 import moderation_pb2 as mpb
@@ -33,3 +35,20 @@ def test_moderation_answers_through_the_load_balancer_with_identity_tokens():
             raise AssertionError("a call without a token was answered")
         except grpc.RpcError as exc:
             assert exc.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET reason = 'x'", "DELETE FROM audit_log",
+                                       "TRUNCATE audit_log", "ALTER TABLE audit_log DISABLE TRIGGER ALL",
+                                       "DROP TRIGGER audit_log_no_update_or_delete ON audit_log",
+                                       "DROP TABLE audit_log"])
+def test_the_role_moderation_runs_as_owns_nothing_and_cannot_touch_the_audit_log(statement):
+    """moderation-migrate ran as moderation_owner; moderation-grpc and -worker connect as moderation, which migration
+    0011 granted only SELECT and INSERT on the audit log (issue 14, section 6)."""
+    owners = psql("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'", database="moderation")
+    assert owners.split() == ["moderation_owner"]
+    grants = psql("SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM "
+                  "information_schema.role_table_grants WHERE table_name = 'audit_log' AND grantee = 'moderation'",
+                  database="moderation")
+    assert grants == "INSERT,SELECT"
+    with pytest.raises(AssertionError, match="permission denied|must be owner"):
+        psql(f"BEGIN; {statement}; ROLLBACK", database="moderation", user="moderation")

@@ -1,6 +1,7 @@
 """Cross-cutting: Alembic plumbing for every service's migrations: env body, runner, creators of common's tables."""
 from __future__ import annotations
 
+import logging
 import pathlib
 from collections.abc import Callable
 
@@ -16,18 +17,29 @@ from hearth_common.inbox import define_inbox_table
 from hearth_common.outbox import define_outbox_table
 from hearth_common.people_table import define_people_table
 
+# The session setting through which a migration learns the runtime role (the role the gRPC server and the worker
+# connect as, hearth_common.settings.ServiceSettings.runtime_role), to grant it what the running service needs:
+# `current_setting('hearth.runtime_role', true)` in SQL; empty or the migrating role itself: grant nothing.
+RUNTIME_ROLE_SETTING = "hearth.runtime_role"
+
 
 def run_env(context, metadata: sa.MetaData, version_table: str, default_url: Callable[[], str]) -> None:
-    """The body of a service's migrations/env.py: online or offline, against the URL the runner passed."""
+    """The body of a service's migrations/env.py: online or offline, against the URL the runner passed, with the
+    runtime role the runner passed in the session setting RUNTIME_ROLE_SETTING."""
     config = context.config
     url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url") or default_url()
+    set_runtime_role = sa.select(sa.func.set_config(RUNTIME_ROLE_SETTING, config.attributes.get("runtime_role") or "",
+                                                    False))
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=metadata, literal_binds=True, version_table=version_table)
         with context.begin_transaction():
+            context.execute(set_runtime_role)
             context.run_migrations()
         return
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.connect() as connection:
+        with connection.begin():  # a session setting: it outlasts this transaction
+            connection.execute(set_runtime_role)
         context.configure(connection=connection, target_metadata=metadata, version_table=version_table)
         with context.begin_transaction():
             context.run_migrations()
@@ -40,17 +52,26 @@ class Migrations:
     def __init__(self, script_location: pathlib.Path):
         self.script_location = script_location
 
-    def config(self, database_url: str) -> Config:
+    def config(self, database_url: str, runtime_role: str = "") -> Config:
         config = Config()
         config.set_main_option("script_location", str(self.script_location))
         config.attributes["database_url"] = database_url
+        config.attributes["runtime_role"] = runtime_role
         return config
 
-    def upgrade(self, database_url: str, revision: str = "head") -> None:
-        command.upgrade(self.config(database_url), revision)
+    def upgrade(self, database_url: str, revision: str = "head", runtime_role: str = "") -> None:
+        """Upgrades the schema at `database_url` (connecting as the role that owns it); a migration that grants
+        the runtime role its privileges grants them to `runtime_role` (none when empty or the same role)."""
+        command.upgrade(self.config(database_url, runtime_role), revision)
 
-    def downgrade(self, database_url: str, revision: str = "base") -> None:
-        command.downgrade(self.config(database_url), revision)
+    def upgrade_as_owner(self, settings, revision: str = "head") -> None:
+        """The migrate step's upgrade: as the owner (settings.migration_database_url, `<SERVICE>_MIGRATE_DATABASE_URL`
+        or the service's URL), granting the runtime role (the user of `<SERVICE>_DATABASE_URL`)."""
+        self.upgrade(settings.migration_database_url, revision, runtime_role=settings.runtime_role)
+
+    def downgrade(self, database_url: str, revision: str = "base", runtime_role: str = "") -> None:
+        """Downgrades; a migration that granted `runtime_role` revokes what it granted it."""
+        command.downgrade(self.config(database_url, runtime_role), revision)
 
 
 # --- helpers for a service's migrations: the tables common defines, created exactly as defined ----------------
@@ -109,7 +130,8 @@ def create_idempotency_table(op) -> None:
 def migrate_step(service: str, load_settings: Callable[[], object], migrate: Callable[[object], None],
                  worker: str) -> None:
     """The body of every `<service>-migrate` command: settings read now, JSON logs under a request id of its
-    own, the service's `migrate(settings)` (schema, seed data), and last, once the database is done, the event
+    own, the service's `migrate(settings)` (schema as the owner, `<SERVICE>_MIGRATE_DATABASE_URL`, through
+    Migrations.upgrade_as_owner; then seed data as the runtime role), and last, once the database is done, the event
     queues of its `worker` ("package.module:WorkerClass"), so they exist before any producer's worker starts."""
     from hearth_common.backfill import declare_worker_queues
     from hearth_common.logging import configure_logging, new_request_id, request_id_var
@@ -117,5 +139,9 @@ def migrate_step(service: str, load_settings: Callable[[], object], migrate: Cal
     settings = load_settings()
     configure_logging(service, "migrate", settings.log_level)
     request_id_var.set(new_request_id())
+    owner = sa.engine.make_url(settings.migration_database_url).username or ""
+    logging.getLogger(__name__).info("migrating", extra={
+        "owner_role": owner, "runtime_role": settings.runtime_role,
+        "separate_roles": settings.migration_database_url != settings.database_url})
     migrate(settings)
     declare_worker_queues(settings.amqp_uri, worker)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import urllib.parse
 from typing import Any
 
 
@@ -78,6 +79,20 @@ class ServiceSettings:
     database_connect_timeout_seconds: float = 2.0
     database_pool_timeout_seconds: float = 1.0
     database_retry_interval_seconds: float = 0.5
+    # The URL the migrate step connects with (`<SERVICE>_MIGRATE_DATABASE_URL`): the role that owns the schema.
+    # Empty: the migrate step uses database_url, as when one role both owns and uses the database (make run).
+    migrate_database_url: str = ""
+
+    @property
+    def migration_database_url(self) -> str:
+        """Where the migrate step applies the schema: the owner's URL, or database_url when none is set."""
+        return self.migrate_database_url or self.database_url
+
+    @property
+    def runtime_role(self) -> str:
+        """The database role the gRPC server and the worker connect as (database_url's user name; empty when the
+        URL names none): the role a service's migrations grant what the running service needs."""
+        return urllib.parse.unquote(urllib.parse.urlsplit(self.database_url).username or "")
 
     @staticmethod
     def shared(service: str, grpc_port: int, grpc_workers: int) -> dict[str, Any]:
@@ -101,4 +116,5 @@ class ServiceSettings:
             "database_connect_timeout_seconds": env_float(f"{prefix}_DATABASE_CONNECT_TIMEOUT_SECONDS", 2.0),
             "database_pool_timeout_seconds": env_float(f"{prefix}_DATABASE_POOL_TIMEOUT_SECONDS", 1.0),
             "database_retry_interval_seconds": env_float(f"{prefix}_DATABASE_RETRY_INTERVAL_SECONDS", 0.5),
+            "migrate_database_url": env_str(f"{prefix}_MIGRATE_DATABASE_URL", ""),
         }

@@ -176,7 +176,7 @@ SHARED_VARIABLES = (
     "CHAT_GRPC_DRAIN_SECONDS",
     "HEARTH_TOKEN_ISSUER", "HEARTH_TOKEN_AUDIENCE", "LOG_LEVEL", "CHAT_RELAY_INTERVAL_SECONDS",
     "CHAT_WORKER_HEARTBEAT_FILE", "HEARTH_RPC_LOCAL_CALLER", "CHAT_DATABASE_CONNECT_TIMEOUT_SECONDS",
-    "CHAT_DATABASE_POOL_TIMEOUT_SECONDS", "CHAT_DATABASE_RETRY_INTERVAL_SECONDS",
+    "CHAT_DATABASE_POOL_TIMEOUT_SECONDS", "CHAT_DATABASE_RETRY_INTERVAL_SECONDS", "CHAT_MIGRATE_DATABASE_URL",
 )
 
 
@@ -210,18 +210,34 @@ def test_shared_settings_default_to_a_local_machine(clean_environment):
         "database_connect_timeout_seconds": 2.0,
         "database_pool_timeout_seconds": 1.0,
         "database_retry_interval_seconds": 0.5,
+        "migrate_database_url": "",
         "greeting": "hi",
     }
+    # One role owns and uses the database: the migrate step connects as the runtime role, which it grants nothing.
+    assert settings.migration_database_url == settings.database_url and settings.runtime_role == "postgres"
 
 
 def test_shared_settings_are_read_from_the_service_variables_when_asked(clean_environment):
     values = ["db", "amqp", "127.0.0.1:1", "7", "2.5", "1.5", "iss", "aud", "DEBUG", "0.5", "/run/beat", "true", "3",
-              "1.5", "0.25"]
+              "1.5", "0.25", "owner-db"]
     for name, value in zip(SHARED_VARIABLES, values):
         clean_environment.setenv(name, value)
     shared = ServiceSettings.shared("chat", grpc_port=50070, grpc_workers=3)
     assert list(shared.values()) == ["db", "amqp", "127.0.0.1:1", 7, 2.5, 1.5, "iss", "aud", "DEBUG", 0.5,
-                                     "/run/beat", True, 3.0, 1.5, 0.25]
+                                     "/run/beat", True, 3.0, 1.5, 0.25, "owner-db"]
+
+
+def test_the_migrate_step_connects_as_the_owner_and_the_processes_as_the_runtime_role(clean_environment):
+    clean_environment.setenv("CHAT_DATABASE_URL", "postgresql+psycopg2://chat:s3cret@db:5432/chat")
+    clean_environment.setenv("CHAT_MIGRATE_DATABASE_URL", "postgresql+psycopg2://chat_owner:0wner@db:5432/chat")
+    settings = ChatSettings(**ServiceSettings.shared("chat", grpc_port=50070, grpc_workers=3), greeting="hi")
+    assert settings.migration_database_url == "postgresql+psycopg2://chat_owner:0wner@db:5432/chat"
+    assert settings.runtime_role == "chat"
+    # A test's settings pointed at its own database migrate it, unless they name an owner's URL too.
+    moved = dataclasses.replace(settings, database_url="postgresql+psycopg2://postgres@127.0.0.1/t",
+                                migrate_database_url="")
+    assert moved.migration_database_url == moved.database_url and moved.runtime_role == "postgres"
+    assert dataclasses.replace(moved, database_url="postgresql:///t").runtime_role == ""
 
 
 def test_a_malformed_shared_setting_names_its_variable(clean_environment):

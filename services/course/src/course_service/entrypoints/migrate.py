@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 
 def migrate(settings) -> None:
-    runner.upgrade(settings.database_url)
+    runner.upgrade_as_owner(settings)
     log.info("course database migrated")
     added = build_service(settings).seed(load_seed_courses())
     log.info("seed courses loaded", extra={"added": added})

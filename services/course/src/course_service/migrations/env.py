@@ -5,4 +5,4 @@ from course_service import settings
 from course_service.adapters.orm import metadata
 from hearth_common.migrations import run_env
 
-run_env(context, metadata, "alembic_version_course", lambda: settings.load().database_url)
+run_env(context, metadata, "alembic_version_course", lambda: settings.load().migration_database_url)

@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 
 def migrate(settings) -> None:
-    runner.upgrade(settings.database_url)
+    runner.upgrade_as_owner(settings)
     service = build_service(settings)
     added = service.seed_badges(STARTER_BADGES)
     service.ensure_signing_key()

@@ -5,4 +5,4 @@ from hearth_common.migrations import run_env
 from identity_service import settings
 from identity_service.adapters.orm import metadata
 
-run_env(context, metadata, "alembic_version_identity", lambda: settings.load().database_url)
+run_env(context, metadata, "alembic_version_identity", lambda: settings.load().migration_database_url)

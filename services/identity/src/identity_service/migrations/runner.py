@@ -7,3 +7,4 @@ _migrations = Migrations(pathlib.Path(__file__).resolve().parent)
 alembic_config = _migrations.config
 upgrade = _migrations.upgrade
 downgrade = _migrations.downgrade
+upgrade_as_owner = _migrations.upgrade_as_owner  # the migrate step: as the owner, granting the runtime role

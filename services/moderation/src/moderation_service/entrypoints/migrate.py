@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 
 
 def migrate(settings) -> None:
-    runner.upgrade(settings.database_url)
+    runner.upgrade_as_owner(settings)
     log.info("moderation database migrated")
     # The automod rule set's first version (the defaults) and its automod_rules_changed, once: here, before
     # moderation-grpc or the worker start, so no change can come first (the change path makes it too if not).

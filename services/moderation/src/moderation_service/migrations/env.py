@@ -5,4 +5,4 @@ from hearth_common.migrations import run_env
 from moderation_service import settings
 from moderation_service.adapters.orm import metadata
 
-run_env(context, metadata, "alembic_version_moderation", lambda: settings.load().database_url)
+run_env(context, metadata, "alembic_version_moderation", lambda: settings.load().migration_database_url)

@@ -6,3 +6,4 @@ from hearth_common.migrations import Migrations
 _migrations = Migrations(pathlib.Path(__file__).resolve().parent)
 upgrade = _migrations.upgrade
 downgrade = _migrations.downgrade
+upgrade_as_owner = _migrations.upgrade_as_owner  # the migrate step: as the owner, granting the runtime role

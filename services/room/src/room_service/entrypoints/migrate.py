@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 
 def migrate(settings) -> None:
-    runner.upgrade(settings.database_url)
+    runner.upgrade_as_owner(settings)
     rooms = build_service(settings).seed_rooms(STARTER_ROOMS)
     scripts = build_scripts(settings).seed(STARTER_SCRIPTS)
     log.info("room database migrated", extra={"rooms": rooms, "scripts": scripts})

@@ -5,4 +5,4 @@ from hearth_common.migrations import run_env
 from room_service import settings
 from room_service.adapters.orm import metadata
 
-run_env(context, metadata, "alembic_version_room", lambda: settings.load().database_url)
+run_env(context, metadata, "alembic_version_room", lambda: settings.load().migration_database_url)
