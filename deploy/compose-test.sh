@@ -4,6 +4,8 @@
 # health, runs tests/compose from the host, and always tears everything down. Prints how long it took.
 # tests/compose includes fault cases under a small load (worker and replica SIGKILL, broker and database restarts,
 # a rolling redeploy), each printing what it measured and how long it took ("[fault case]" lines).
+# COMPOSE_TESTS runs a part of tests/compose instead (pytest's arguments, e.g.
+# COMPOSE_TESTS=tests/compose/test_compose_moderation_scenarios.py); COMPOSE_PROJECT_NAME a stack of another name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -81,4 +83,5 @@ log "waiting for every container to be healthy"
 bash deploy/wait-healthy.sh "$COMPOSE" 300
 
 log "end-to-end scenario from the host"
-COMPOSE="$COMPOSE" timeout "$TESTS_TIMEOUT" $PY -m pytest -p no:pytest_nameko -p no:cacheprovider tests/compose -q
+COMPOSE="$COMPOSE" timeout "$TESTS_TIMEOUT" $PY -m pytest -p no:pytest_nameko -p no:cacheprovider \
+  ${COMPOSE_TESTS:-tests/compose} -q
