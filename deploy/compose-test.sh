@@ -4,6 +4,8 @@
 # health, runs tests/compose from the host, and always tears everything down. Prints how long it took.
 # tests/compose includes fault cases under a small load (worker and replica SIGKILL, broker and database restarts,
 # a rolling redeploy), each printing what it measured and how long it took ("[fault case]" lines).
+# COMPOSE_TESTS runs a part of tests/compose instead (pytest's arguments, e.g.
+# COMPOSE_TESTS=tests/compose/test_compose_moderation_scenarios.py); COMPOSE_PROJECT_NAME a stack of another name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -24,9 +26,19 @@ PY=${PY:-.venv/bin/python}
 LOG_DIR=${LOG_DIR:-/tmp/hearth-compose-logs}
 # The stack's settings: an env file of its own, written as `make env` writes .env (fresh secrets every run; the
 # local base images; the broker definitions beside it), then exported, so every compose command here and in
-# tests/compose reads them whatever .env this checkout holds. The images and tag may be given from outside.
+# tests/compose reads them whatever .env this checkout holds. The images and tag may be given from outside, and
+# HOST_PORT_OFFSET moves every published host port (grpc-lb's and the replicas') by that much, so that a second
+# stack (another COMPOSE_PROJECT_NAME, e.g. with HOST_PORT_OFFSET=1000) can run beside the first one.
 ENV_DIR=$(mktemp -d /tmp/hearth-compose-env.XXXXXX)
-python3 deploy/make_env.py --env-file "$ENV_DIR/.env" --local-images \
+port_args=()
+if [ "${HOST_PORT_OFFSET:-0}" != 0 ]; then
+  while IFS='=' read -r name value; do
+    low=${value%-*}; high=${value#*-}
+    port_args+=(--set "$name=$((low + HOST_PORT_OFFSET))$([ "$low" = "$high" ] || echo "-$((high + HOST_PORT_OFFSET))")")
+  done < <(python3 -c 'import sys; sys.path.insert(0, "deploy"); import make_env
+for k, v in make_env.PORTS.items(): print(f"{k}={v}")')
+fi
+python3 deploy/make_env.py --env-file "$ENV_DIR/.env" --local-images "${port_args[@]}" \
   --set PYTHON_BASE_IMAGE="${PYTHON_BASE_IMAGE:-hearth/python-base:bookworm}" \
   --set POSTGRES_IMAGE="${POSTGRES_IMAGE:-hearth/postgres:15}" --set RABBITMQ_IMAGE="${RABBITMQ_IMAGE:-hearth/rabbitmq:3}" \
   --set HAPROXY_IMAGE="${HAPROXY_IMAGE:-hearth/haproxy:2.6}" \
@@ -81,4 +93,5 @@ log "waiting for every container to be healthy"
 bash deploy/wait-healthy.sh "$COMPOSE" 300
 
 log "end-to-end scenario from the host"
-COMPOSE="$COMPOSE" timeout "$TESTS_TIMEOUT" $PY -m pytest -p no:pytest_nameko -p no:cacheprovider tests/compose -q
+COMPOSE="$COMPOSE" timeout "$TESTS_TIMEOUT" $PY -m pytest -p no:pytest_nameko -p no:cacheprovider \
+  ${COMPOSE_TESTS:-tests/compose} -q
