@@ -47,6 +47,24 @@ def machine_check() -> str:
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+POSTGRES_SHARED = ("walwriter", "checkpointer", "background writer")
+
+
+def postgres_pids(databases) -> list[int]:
+    """PostgreSQL's backends connected to `databases` (their command line names the database), and its WAL
+    writer, checkpointer and background writer: not the postmaster, whose children's time holds that of every
+    exited backend of whoever else shares the server (other sessions' tests). A backend that exits mid-row
+    (a pool's overflow connection closed) is not counted."""
+    wanted = tuple(f" {name} " for name in databases) + tuple(f": {name} " for name in POSTGRES_SHARED)
+    found = []
+    for pid in pids_of("postgres"):
+        try:
+            command = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode() + " "
+        except OSError:
+            continue
+        if any(w in command for w in wanted):
+            found.append(pid)
+    return found
 
 
 def pids_of(*commands: str) -> list[int]:
@@ -83,9 +101,10 @@ class CpuMeter:
     `groups` maps a name to its processes, or to a function listing them when they come and go (PostgreSQL's
     backends); the load generator (this process) is added as "load-generator"."""
 
-    def __init__(self, groups: dict[str, list[int] | Callable[[], list[int]]]):
+    def __init__(self, groups: dict[str, list[int] | Callable[[], list[int]]], also: list | None = None):
         self.groups = {**groups, "load-generator": [os.getpid()]}
         self._before: dict[str, float] = {}
+        self.also = list(also or [])  # other meters (pgcount.PgMeter) started at the same moment
 
     def _pids(self, name: str) -> set[int]:
         group = self.groups[name]
@@ -94,10 +113,16 @@ class CpuMeter:
     def start(self) -> None:
         self._started = {name: self._pids(name) for name in self.groups}
         self._before = {name: cpu_seconds(pids) for name, pids in self._started.items()}
+        for meter in self.also:
+            meter.start()
 
-    def line(self, calls: int, seconds: float) -> str:
+    def used(self) -> dict[str, float]:
+        """CPU seconds each group used since start()."""
         # Those started meanwhile count whole; those gone count through their parent's children's time.
-        used = {name: cpu_seconds(self._started[name] | self._pids(name)) - self._before[name] for name in self.groups}
+        return {name: cpu_seconds(self._started[name] | self._pids(name)) - self._before[name] for name in self.groups}
+
+    def line(self, calls: int, seconds: float, used: dict[str, float] | None = None) -> str:
+        used = used if used is not None else self.used()
         busy = sum(used.values()) / seconds / (os.cpu_count() or 1)
         parts = " ".join(f"{name}={used[name] * 1000 / calls:.2f}" for name in self.groups)
         return (f"  CPU ms per call: {parts} total={sum(used.values()) * 1000 / calls:.2f}; "
@@ -109,13 +134,17 @@ def report(name: str, latencies: list[float], extra: str = "") -> None:
     print(f"{name:<40} {extra}{percentiles(latencies)}")
 
 
-def open_loop(name: str, rate: float, call, workers: int = 32, cpu: CpuMeter | None = None) -> None:
+def open_loop(name: str, rate: float, call, workers: int = 32, cpu: CpuMeter | None = None, *,
+              seconds: float | None = None, quiet: bool = False, into: dict | None = None,
+              after: Callable[[dict], None] | None = None) -> None:
     """Sends `rate` calls a second: WARMUP seconds that are not measured (the servers' pools, prepared
-    statements and caches settle after the previous row), then DURATION seconds that are. Calls are numbered
-    from 0 in send order, warm-up included; latency counts from each call's scheduled send time. With `cpu`,
-    a second line gives each process's CPU per call over the measured seconds."""
+    statements and caches settle after the previous row), then DURATION (or `seconds`) seconds that are. Calls
+    are numbered from 0 in send order, warm-up included; latency counts from each call's scheduled send time.
+    With `cpu`, a second line gives each process's CPU per call over the measured seconds. `into` receives
+    the figures (n, failures, latencies, cpu: ms per call by process group); `after(into)` is called right
+    after them (to print lines of its own under the row); `quiet` prints nothing."""
     warm = int(rate * WARMUP)
-    total = warm + int(rate * DURATION)
+    total = warm + int(rate * (DURATION if seconds is None else seconds))
     latencies: list[float] = []
     failures = 0
     lock = threading.Lock()
@@ -151,6 +180,14 @@ def open_loop(name: str, rate: float, call, workers: int = 32, cpu: CpuMeter | N
             measured_for = time.perf_counter() - measured_from
     finally:
         gc.enable()
-    report(name, latencies, f"rate={rate:>5.0f}/s n={total - warm:>5} failures={failures} ")
+    figures = into if into is not None else {}
+    figures.update(n=total - warm, failures=failures, latencies=latencies, seconds=measured_for)
     if cpu is not None:
-        print(cpu.line(total - warm, measured_for))
+        used = cpu.used()
+        figures["cpu"] = {group: spent * 1000 / (total - warm) for group, spent in used.items()}
+    if not quiet:
+        report(name, latencies, f"rate={rate:>5.0f}/s n={total - warm:>5} failures={failures} ")
+        if cpu is not None:
+            print(cpu.line(total - warm, measured_for, used))
+    if after is not None:
+        after(figures)

@@ -9,7 +9,9 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import os
+import pathlib
 import subprocess
+import tempfile
 import time
 
 import grpc
@@ -17,7 +19,8 @@ from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from loadgen import BIN, CpuMeter, free_port, pids_of
+from loadgen import BIN, CpuMeter, free_port, pids_of, postgres_pids
+from pgcount import PgCounts, PgMeter
 
 from hearth_common import testing
 from hearth_common.clients.channel import open_channel
@@ -35,10 +38,20 @@ class Stack:
     rooms: room_pb2_grpc.RoomServiceStub
     admin_md: list
     processes: dict[str, list[int]]  # the stack's own processes by name, for CpuMeter
+    pg_counts: list[PgCounts] = dataclasses.field(default_factory=list)  # room-grpc's, with count_pg
+
+    def pg_meter(self) -> PgMeter | None:
+        """room-grpc's PostgreSQL round trips (running_stack(count_pg=True)), else None."""
+        return PgMeter(self.pg_counts) if self.pg_counts else None
+
+    def databases(self) -> list[str]:
+        return [url.rsplit("/", 1)[1] for key, url in self.env.items() if key.endswith("_DATABASE_URL")]
 
     def cpu_meter(self) -> CpuMeter:
-        """Counts CPU per call of the stack's processes and of the PostgreSQL and RabbitMQ servers it uses."""
-        return CpuMeter({**self.processes, "postgres": lambda: pids_of("postgres"),
+        """Counts CPU per call of the stack's processes and of the PostgreSQL and RabbitMQ servers it uses
+        (PostgreSQL: the backends of the stack's databases; RabbitMQ: the whole broker, shared with whatever
+        else runs on this machine)."""
+        return CpuMeter({**self.processes, "postgres": lambda: postgres_pids(self.databases()),
                          "rabbitmq": lambda: pids_of("beam.smp")})
 
     def register(self, names: list[str], workers: int = 8) -> list[tuple[str, list]]:
@@ -72,7 +85,9 @@ class Stack:
 
 
 @contextlib.contextmanager
-def running_stack(name: str, room_grpc_replicas: int = 1, extra_env: dict | None = None):
+def running_stack(name: str, room_grpc_replicas: int = 1, extra_env: dict | None = None, count_pg: bool = False):
+    """identity (gRPC + worker), room-worker and `room_grpc_replicas` room-grpc processes on throwaway databases
+    and a vhost. With `count_pg`, each room-grpc runs under pgcount (its PostgreSQL round trips counted)."""
     vhost = testing.RabbitVhost(f"hearth_{name}").create()
     identity_db = testing.create_database(f"hearth_{name}_identity")
     room_db = testing.create_database(f"hearth_{name}_room")
@@ -95,8 +110,11 @@ def running_stack(name: str, room_grpc_replicas: int = 1, extra_env: dict | None
         testing.wait_consuming(vhost.uri, "evt-identity-role_granted--room.on_role_granted", timeout=60)
         subprocess.run([str(BIN / "identity-migrate")], env=env, check=True, capture_output=True)
         identity_procs = [subprocess.Popen([str(BIN / name)], env=env) for name in ("identity-grpc", "identity-worker")]
-        room_grpc = [subprocess.Popen([str(BIN / "room-grpc")], env={**env, "ROOM_GRPC_ADDRESS": target})
-                     for target in room_targets]
+        counts_dir = pathlib.Path(tempfile.mkdtemp(prefix=f"{name}-pgcount-"))
+        pg_counts = [PgCounts(counts_dir, f"room-grpc-{i}") for i in range(len(room_targets))] if count_pg else []
+        room_grpc = [subprocess.Popen(pg_counts[i].command("room_service.entrypoints.grpc_server:main") if count_pg
+                                      else [str(BIN / "room-grpc")], env={**env, "ROOM_GRPC_ADDRESS": target})
+                     for i, target in enumerate(room_targets)]
         procs += identity_procs + room_grpc
         for target in (identity_target, *room_targets):
             grpc.channel_ready_future(grpc.insecure_channel(target)).result(timeout=60)
@@ -106,7 +124,7 @@ def running_stack(name: str, room_grpc_replicas: int = 1, extra_env: dict | None
                     room_pb2_grpc.RoomServiceStub(open_channel(room_targets[0])),
                     [("authorization", f"Bearer {token}")],
                     {"room-grpc": [p.pid for p in room_grpc], "room-worker": [room_worker.pid],
-                     "identity": [p.pid for p in identity_procs]})
+                     "identity": [p.pid for p in identity_procs]}, pg_counts)
     finally:
         testing.stop_processes(procs)
         testing.drop_database(identity_db)

@@ -1,0 +1,169 @@
+"""Benchmark tooling: live Subscribe streams held by subscriber processes, and open-loop posting.
+
+A subscriber process (`python benchmarks/live.py SPEC OUT`) holds the streams its spec lists and records
+(stream id, post number, latency) for every message whose body carries {"k": post number, "t": scheduled
+send time on the monotonic clock}; on SIGUSR1 it writes what it received since the last dump to OUT.<n>
+and prints "dumped <n>", on SIGTERM it ends. Streams are spread over CHANNELS channels per target (HTTP/2
+streams share connections: 10,000 streams need no 10,000 sockets).
+"""
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import grpc
+from hearth.room.v1 import room_pb2 as rpb
+from hearth.room.v1 import room_pb2_grpc
+
+from hearth_common.clients.channel import open_aio_channel
+
+CHANNELS = int(os.environ.get("BENCH_LIVE_CHANNELS", "8"))
+
+
+async def subscribe_all(spec: dict, out: pathlib.Path) -> None:
+    channels = {t: [open_aio_channel(t) for _ in range(CHANNELS)] for t in {s["target"] for s in spec["subs"]}}
+    received: dict[str, list] = collections.defaultdict(list)
+    ready = 0
+    dumps = 0
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+
+    def dump() -> None:
+        nonlocal received, dumps
+        got, received = received, collections.defaultdict(list)
+        dumps += 1
+        pathlib.Path(f"{out}.{dumps}").write_text(json.dumps(got))
+        print(f"dumped {dumps}", flush=True)
+
+    loop.add_signal_handler(signal.SIGUSR1, dump)
+
+    async def follow(index: int, sub: dict) -> None:
+        nonlocal ready
+        stub = room_pb2_grpc.RoomServiceStub(channels[sub["target"]][index % CHANNELS])
+        call = stub.Subscribe(rpb.SubscribeRequest(slug=sub["slug"]), metadata=[tuple(m) for m in sub["md"]])
+        try:
+            async for item in call:
+                if item.kind == "subscribed":
+                    ready += 1
+                    if ready == len(spec["subs"]):
+                        print("ready", flush=True)
+                elif item.kind == "message_posted":
+                    body = json.loads(item.message.body)
+                    received[sub["id"]].append((body["k"], time.monotonic() - body["t"]))
+        except (grpc.aio.AioRpcError, asyncio.CancelledError):
+            pass
+
+    tasks = [asyncio.create_task(follow(i, sub)) for i, sub in enumerate(spec["subs"])]
+    await stop.wait()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class Subscribers:
+    """Subscriber processes holding `subs` (dicts: id, slug, md, target) between them."""
+
+    def __init__(self, subs: list[dict], processes: int, tmp: pathlib.Path, ready_timeout: float = 300):
+        self.tmp = tmp
+        self.readers = []
+        for n in range(processes):
+            spec = tmp / f"spec-{n}.json"
+            spec.write_text(json.dumps({"subs": subs[n::processes]}))
+            self.readers.append(subprocess.Popen([sys.executable, __file__, str(spec), str(tmp / f"out-{n}")],
+                                                 stdout=subprocess.PIPE, text=True))
+        deadline = time.monotonic() + ready_timeout
+        for reader in self.readers:
+            line = reader.stdout.readline().strip()
+            assert line == "ready" and time.monotonic() < deadline, f"subscribers did not start ({line!r})"
+
+    @property
+    def pids(self) -> list[int]:
+        return [r.pid for r in self.readers]
+
+    def collect(self) -> dict[str, list]:
+        """What every stream received since the last collect: {stream id: [(post number, latency)]}."""
+        for reader in self.readers:
+            reader.send_signal(signal.SIGUSR1)
+        received: dict[str, list] = collections.defaultdict(list)
+        for n, reader in enumerate(self.readers):
+            number = reader.stdout.readline().split()[-1]
+            for key, got in json.loads((self.tmp / f"out-{n}.{number}").read_text()).items():
+                received[key] += got
+        return received
+
+    def stop(self) -> None:
+        for reader in self.readers:
+            reader.send_signal(signal.SIGTERM)
+        for reader in self.readers:
+            try:
+                reader.wait(60)
+            except subprocess.TimeoutExpired:
+                reader.kill()
+
+
+async def post_open_loop(targets: list[str], poster, rate: float, seconds: float, first: int = 0):
+    """Posts rate/s for `seconds`, numbered from `first`; `poster(k)` gives (auth metadata, room slug) of
+    post k. Returns {post number: slug} of the posts that succeeded, failures by status, and the posting
+    calls' latencies (from each post's scheduled send time)."""
+    channels = [open_aio_channel(t) for t in targets]
+    stubs = [room_pb2_grpc.RoomServiceStub(c) for c in channels]
+    total = int(rate * seconds)
+    start = time.monotonic() + 0.5
+    posted: dict[int, str] = {}
+    post_latencies: list[float] = []
+    failures: collections.Counter = collections.Counter()
+
+    async def one(i: int) -> None:
+        k = first + i
+        scheduled = start + i / rate
+        await asyncio.sleep(max(0.0, scheduled - time.monotonic()))
+        md, slug = poster(k)
+        try:
+            request = rpb.PostMessageRequest(slug=slug, body=json.dumps({"k": k, "t": scheduled}))
+            await stubs[k % len(stubs)].PostMessage(request, metadata=md, timeout=10)
+            post_latencies.append(time.monotonic() - scheduled)
+            posted[k] = slug
+        except grpc.aio.AioRpcError as exc:
+            failures[exc.code().name] += 1
+
+    await asyncio.gather(*(one(i) for i in range(total)))
+    for channel in channels:
+        await channel.close()
+    return posted, failures, post_latencies
+
+
+def deliveries(posted: dict[int, str], received: dict[str, list], streams: dict[str, str],
+               skip: dict[int, str] | None = None) -> tuple[list[float], int, int]:
+    """Latencies of the expected deliveries, and how many were lost and duplicated. `streams` maps a stream
+    id to its room; each post is expected once on every stream of its room except the one `skip` names for it
+    (the poster's own stream). Deliveries of posts outside `posted` (failed ones, other rows) are ignored."""
+    latencies, lost, duplicated = [], 0, 0
+    by_room: dict[str, set[int]] = collections.defaultdict(set)
+    skipped: dict[str, set[int]] = collections.defaultdict(set)
+    for k, slug in posted.items():
+        by_room[slug].add(k)
+        if skip and k in skip:
+            skipped[skip[k]].add(k)
+    for stream, slug in streams.items():
+        expected = by_room[slug] - skipped[stream]
+        seen = collections.Counter()
+        for k, latency in received.get(stream, []):
+            if k in expected:
+                seen[k] += 1
+                if seen[k] == 1:
+                    latencies.append(latency)
+        duplicated += sum(c - 1 for c in seen.values())
+        lost += len(expected - set(seen))
+    return latencies, lost, duplicated
+
+
+if __name__ == "__main__":
+    asyncio.run(subscribe_all(json.loads(pathlib.Path(sys.argv[1]).read_text()), pathlib.Path(sys.argv[2])))
