@@ -107,7 +107,6 @@ run: migrate ## run every service as local processes (gRPC + worker); Ctrl-C sto
 # Room's rows carry the issue's targets and run first: right after identity's benchmark the join row's p99
 # measured 10-13 ms for a minute or two (8.7 ms after a two-minute pause), an after-effect on this machine.
 bench: ## print the floor (an empty grpc.aio call) and latency figures (p50/p99/max) for the room and identity APIs and room's live delivery, room's posts with and without automod rules, automod's scores, post to care notice and page at 50 posts/s, and course's replies, load-more pages and completion to room door open
-	cd benchmarks && ../$(PY) floor.py
 	$(PY) benchmarks/bench_room.py
 	$(PY) benchmarks/bench_room_live.py
 	$(PY) benchmarks/bench_room_automod.py

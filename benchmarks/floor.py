@@ -6,7 +6,8 @@ no database. Its server CPU per call is what no call of Hearth's can go below on
 moment: every room row prints its own server CPU per call as a multiple of it (`Floor.ratio`), measured
 in the same sitting, since this machine's speed drifts by 2x within an hour.
 
-Run alone (`python benchmarks/floor.py`) it prints the floor row.
+Each room benchmark measures it first (BENCH_FLOOR_SECONDS at the fixed rate, as long again with 16 in flight)
+and prints it above its rows; run alone (`python benchmarks/floor.py`) it prints the floor rows.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from loadgen import CpuMeter, cpu_seconds, free_port, open_loop, percentiles
 WORKERS = int(os.environ.get("ROOM_GRPC_WORKERS", "4"))  # room-grpc's thread pool
 RATE = float(os.environ.get("BENCH_FLOOR_RATE", "300"))  # the join and history rows' rate
 IN_FLIGHT = 16
-SECONDS = float(os.environ.get("BENCH_FLOOR_SECONDS", os.environ.get("BENCH_SECONDS", "10")))
+SECONDS = float(os.environ.get("BENCH_FLOOR_SECONDS", "5"))  # per measurement (two of them)
 METHOD = "/hearth.bench.Floor/Empty"
 
 

@@ -50,12 +50,12 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 POSTGRES_SHARED = ("walwriter", "checkpointer", "background writer")
 
 
-def postgres_pids(databases) -> list[int]:
+def postgres_pids(databases, shared: bool = True) -> list[int]:
     """PostgreSQL's backends connected to `databases` (their command line names the database), and its WAL
     writer, checkpointer and background writer: not the postmaster, whose children's time holds that of every
     exited backend of whoever else shares the server (other sessions' tests). A backend that exits mid-row
-    (a pool's overflow connection closed) is not counted."""
-    wanted = tuple(f" {name} " for name in databases) + tuple(f": {name} " for name in POSTGRES_SHARED)
+    (a pool's overflow connection closed) is not counted. `shared=False` leaves out the writers."""
+    wanted = tuple(f" {name} " for name in databases) + tuple(f": {name} " for name in POSTGRES_SHARED if shared)
     found = []
     for pid in pids_of("postgres"):
         try:

@@ -150,3 +150,38 @@ def create_rooms(stack: Stack, prefix: str, count: int, policy: str = '{"always"
                     raise
                 time.sleep(0.1)
     return slugs
+
+
+# A queue each service's worker consumes once it is up (bench_pager and bench_course wait on the same ones).
+READY_QUEUES = {"moderation": "evt-room-message_posted--moderation.on_message_posted",
+                "course": "evt-room-session_ended--course.on_session_ended"}
+
+
+@contextlib.contextmanager
+def more_services(stack: Stack, name: str, services=("moderation", "course")):
+    """Each of `services` (moderation, course) with its own throwaway database, migration, worker and gRPC
+    server on the stack's vhost; yields {"<service>-grpc": [pid], "<service>-worker": [pid], ...} and adds the
+    databases to stack.env (so stack.cpu_meter counts their PostgreSQL backends)."""
+    tmp = tempfile.mkdtemp(prefix=f"{name}-services-")
+    databases, procs, pids = [], [], {}
+    try:
+        for service in services:
+            prefix = service.upper()
+            db = testing.create_database(f"hearth_{name}_{service}")
+            databases.append(db)
+            env = {**stack.env, f"{prefix}_DATABASE_URL": db, f"{prefix}_AMQP_URI": stack.env["ROOM_AMQP_URI"],
+                   f"{prefix}_IDENTITY_GRPC_TARGET": stack.identity_target,
+                   f"{prefix}_GRPC_ADDRESS": f"127.0.0.1:{free_port()}",
+                   f"{prefix}_WORKER_HEARTBEAT_FILE": f"{tmp}/{service}.hb"}
+            subprocess.run([str(BIN / f"{service}-migrate")], env=env, check=True, capture_output=True)
+            for role in ("worker", "grpc"):
+                procs.append(subprocess.Popen([str(BIN / f"{service}-{role}")], env=env))
+                pids[f"{service}-{role}"] = [procs[-1].pid]
+            testing.wait_consuming(stack.env["ROOM_AMQP_URI"], READY_QUEUES[service], timeout=60)
+            grpc.channel_ready_future(grpc.insecure_channel(env[f"{prefix}_GRPC_ADDRESS"])).result(timeout=60)
+            stack.env[f"{prefix}_DATABASE_URL"] = db
+        yield pids
+    finally:
+        testing.stop_processes(procs)
+        for db in databases:
+            testing.drop_database(db)
