@@ -4,7 +4,10 @@ A subscriber process (`python benchmarks/live.py SPEC OUT`) holds the streams it
 (stream id, post number, latency) for every message whose body carries {"k": post number, "t": scheduled
 send time on the monotonic clock}; on SIGUSR1 it writes what it received since the last dump to OUT.<n>
 and prints "dumped <n>", on SIGTERM it ends. Streams are spread over CHANNELS channels per target (HTTP/2
-streams share connections: 10,000 streams need no 10,000 sockets).
+streams share connections: 10,000 streams need no 10,000 sockets). Each channel has a connection of its own
+(a local subchannel pool: grpc otherwise shares one connection among channels to the same target with the same
+options), and a target gets as many as keep its streams at STREAMS_PER_CONNECTION or fewer per connection
+(measured: 625 streams on one connection per process and replica never all opened).
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import collections
 import json
 import os
 import pathlib
+import select
 import signal
 import subprocess
 import sys
@@ -22,13 +26,25 @@ import grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
 
-from hearth_common.clients.channel import open_aio_channel
+from hearth_common.clients.channel import CHANNEL_OPTIONS, open_aio_channel
 
-CHANNELS = int(os.environ.get("BENCH_LIVE_CHANNELS", "8"))
+CHANNELS = int(os.environ.get("BENCH_LIVE_CHANNELS", "2"))  # at least, per target and subscriber process
+STREAMS_PER_CONNECTION = 100
+# Streams a subscriber process has asked for and not yet seen "subscribed" on: each opening costs the server
+# database reads, and 2,500 at once per process had the replicas' pools open connections until the shared
+# PostgreSQL refused clients (too many clients already).
+OPENING = int(os.environ.get("BENCH_LIVE_OPENING", "8"))
+
+
+def _channels(target: str, streams: int) -> list[grpc.aio.Channel]:
+    count = max(CHANNELS, -(-streams // STREAMS_PER_CONNECTION))
+    return [grpc.aio.insecure_channel(target, options=[*CHANNEL_OPTIONS, ("grpc.use_local_subchannel_pool", 1)])
+            for _ in range(count)]
 
 
 async def subscribe_all(spec: dict, out: pathlib.Path) -> None:
-    channels = {t: [open_aio_channel(t) for _ in range(CHANNELS)] for t in {s["target"] for s in spec["subs"]}}
+    per_target = collections.Counter(sub["target"] for sub in spec["subs"])
+    channels = {target: _channels(target, count) for target, count in per_target.items()}
     received: dict[str, list] = collections.defaultdict(list)
     ready = 0
     dumps = 0
@@ -45,13 +61,20 @@ async def subscribe_all(spec: dict, out: pathlib.Path) -> None:
 
     loop.add_signal_handler(signal.SIGUSR1, dump)
 
+    opening = asyncio.Semaphore(OPENING)
+
     async def follow(index: int, sub: dict) -> None:
         nonlocal ready
-        stub = room_pb2_grpc.RoomServiceStub(channels[sub["target"]][index % CHANNELS])
+        pool = channels[sub["target"]]
+        stub = room_pb2_grpc.RoomServiceStub(pool[index % len(pool)])
+        await opening.acquire()
+        opened = False
         call = stub.Subscribe(rpb.SubscribeRequest(slug=sub["slug"]), metadata=[tuple(m) for m in sub["md"]])
         try:
             async for item in call:
                 if item.kind == "subscribed":
+                    opened = True
+                    opening.release()
                     ready += 1
                     if ready == len(spec["subs"]):
                         print("ready", flush=True)
@@ -60,6 +83,9 @@ async def subscribe_all(spec: dict, out: pathlib.Path) -> None:
                     received[sub["id"]].append((body["k"], time.monotonic() - body["t"]))
         except (grpc.aio.AioRpcError, asyncio.CancelledError):
             pass
+        finally:
+            if not opened:
+                opening.release()
 
     tasks = [asyncio.create_task(follow(i, sub)) for i, sub in enumerate(spec["subs"])]
     await stop.wait()
@@ -81,8 +107,11 @@ class Subscribers:
                                                  stdout=subprocess.PIPE, text=True))
         deadline = time.monotonic() + ready_timeout
         for reader in self.readers:
+            if not select.select([reader.stdout], [], [], max(deadline - time.monotonic(), 0))[0]:
+                self.stop()
+                raise TimeoutError(f"subscribers did not all start within {ready_timeout:g} s")
             line = reader.stdout.readline().strip()
-            assert line == "ready" and time.monotonic() < deadline, f"subscribers did not start ({line!r})"
+            assert line == "ready", f"subscribers did not start ({line!r})"
 
     @property
     def pids(self) -> list[int]:
