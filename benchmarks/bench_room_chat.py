@@ -30,7 +30,7 @@ from floor import measured_once
 from hearth.room.v1 import room_pb2 as rpb
 from live import Subscribers, deliveries, post_open_loop
 from loadgen import DURATION, WARMUP, CpuMeter, machine_check, percentiles
-from stack import create_rooms, running_stack
+from stack import FEW_CONNECTIONS, create_rooms, running_stack
 
 PEOPLE = 200
 ROOM_SIZE = 10
@@ -45,7 +45,7 @@ ACCOUNTS = max(1, math.ceil(max(RATES) / PEOPLE / 0.4))
 def main() -> None:
     rooms_count = PEOPLE // ROOM_SIZE
     with running_stack("bench_chat", room_grpc_replicas=2, count_pg=True,
-                       extra_env={"ROOM_PRESENCE_TIMEOUT_SECONDS": "3600"}) as stack:
+                       extra_env={"ROOM_PRESENCE_TIMEOUT_SECONDS": "3600", **FEW_CONNECTIONS}) as stack:
         accounts = stack.register([f"chat_{i:04d}_{a}" for a in range(ACCOUNTS) for i in range(PEOPLE)])
         slugs = create_rooms(stack, "chat", rooms_count, capacity=ROOM_SIZE * ACCOUNTS + 10)
         stack.wait_known(accounts, slugs[0])

@@ -22,7 +22,7 @@ import time
 from hearth.room.v1 import room_pb2 as rpb
 from live import Subscribers, deliveries, post_open_loop
 from loadgen import DURATION, WARMUP, CpuMeter, machine_check, percentiles
-from stack import create_rooms, running_stack
+from stack import FEW_CONNECTIONS, create_rooms, running_stack
 
 PEOPLE = int(os.environ.get("BENCH_FANOUT_PEOPLE", "1000"))
 ROOMS = int(os.environ.get("BENCH_FANOUT_ROOMS", "50"))
@@ -35,7 +35,7 @@ SETTLE = 5.0  # seconds after the last post for the last deliveries
 
 def main() -> None:
     with running_stack("bench_fanout", room_grpc_replicas=REPLICAS,
-                       extra_env={"ROOM_PRESENCE_TIMEOUT_SECONDS": "3600"}) as stack:
+                       extra_env={"ROOM_PRESENCE_TIMEOUT_SECONDS": "3600", **FEW_CONNECTIONS}) as stack:
         people = stack.register([f"fanout_{i:05d}" for i in range(PEOPLE)])
         slugs = create_rooms(stack, "fanout", ROOMS, capacity=PEOPLE // ROOMS + 10)
         stack.wait_known(people, slugs[0])

@@ -31,9 +31,9 @@ from hearth_common.clients.channel import CHANNEL_OPTIONS, open_aio_channel
 CHANNELS = int(os.environ.get("BENCH_LIVE_CHANNELS", "2"))  # at least, per target and subscriber process
 STREAMS_PER_CONNECTION = 100
 # Streams a subscriber process has asked for and not yet seen "subscribed" on: each opening costs the server
-# database reads, and 2,500 at once per process had the replicas' pools open connections until the shared
-# PostgreSQL refused clients (too many clients already).
-OPENING = int(os.environ.get("BENCH_LIVE_OPENING", "8"))
+# database reads, and 2,500 at once per process had four replicas' pools open connections until the shared
+# PostgreSQL (max_connections 100, shared with other sessions' tests) refused clients.
+OPENING = int(os.environ.get("BENCH_LIVE_OPENING", "4"))
 
 
 def _channels(target: str, streams: int) -> list[grpc.aio.Channel]:
