@@ -69,12 +69,15 @@ def postgres_pids(databases, shared: bool = True) -> list[int]:
 
 def pids_of(*commands: str) -> list[int]:
     """Every running process whose command name is one of `commands` (Linux /proc), e.g. the PostgreSQL server
-    and its backends ("postgres") or RabbitMQ ("beam.smp"), which the benchmark does not start itself."""
+    and its backends ("postgres") or RabbitMQ ("beam.smp"), which the benchmark does not start itself. Only
+    those of this machine's own process namespace: the servers in containers (a compose stack someone else
+    runs) are not the ones the benchmark uses."""
     found = []
+    namespace = os.readlink("/proc/self/ns/pid")
     for entry in pathlib.Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() in commands:
+                if (entry / "comm").read_text().strip() in commands and os.readlink(entry / "ns/pid") == namespace:
                     found.append(int(entry.name))
             except OSError:  # exited meanwhile
                 pass

@@ -61,10 +61,11 @@ class Stack:
         """Registers and logs in adult members; returns (person id, auth metadata) for each."""
 
         def one(name):
-            person = self.identity.Register(ipb.RegisterRequest(
+            person = patiently(lambda: self.identity.Register(ipb.RegisterRequest(
                 username=name, password=PASSWORD, date_of_birth="1990-01-01", kind=ipb.PERSON_KIND_MEMBER),
-                timeout=30).person
-            token = self.identity.Login(ipb.LoginRequest(username=name, password=PASSWORD), timeout=30)
+                timeout=30).person)
+            token = patiently(lambda: self.identity.Login(ipb.LoginRequest(username=name, password=PASSWORD),
+                                                          timeout=30))
             return person.id, [("authorization", f"Bearer {token.tokens.access_token}")]
 
         with concurrent.futures.ThreadPoolExecutor(workers) as pool:
@@ -85,6 +86,18 @@ class Stack:
                                                                  timeout=10).access.missing):
                 assert time.monotonic() < deadline, "room did not learn of everyone in time"
                 time.sleep(0.05)
+
+
+def patiently(call, attempts: int = 10):
+    """A set-up call retried while it answers UNAVAILABLE (the PostgreSQL these machines share refuses clients
+    now and then when other sessions' tests hold its 100 connections)."""
+    for attempt in range(attempts):
+        try:
+            return call()
+        except grpc.RpcError as exc:
+            if exc.code() != grpc.StatusCode.UNAVAILABLE or attempt == attempts - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
 
 
 @contextlib.contextmanager
