@@ -29,7 +29,11 @@ def main() -> None:
         print(f"at rest: every service's processes running, nothing called; {SETTLE:g} s settled, "
               f"{DURATION:g} s measured")
         print(machine_check())
-        ours = {**stack.processes, **more}
+        ours = {}  # one line per process
+        for name, pids in {**stack.processes, **more}.items():
+            labels = ["identity-grpc", "identity-worker"] if name == "identity" else [
+                f"{name}-{i + 1}" if len(pids) > 1 else name for i in range(len(pids))]
+            ours |= {label: [pid] for label, pid in zip(labels, pids, strict=True)}
         groups = {**ours, "postgres": postgres_pids(stack.databases(), shared=False),
                   "postgres-writers": postgres_pids([]), "rabbitmq": pids_of("beam.smp")}
         before = {name: cpu_seconds(pids) for name, pids in groups.items()}
