@@ -106,7 +106,7 @@ class CpuMeter:
 
     def __init__(self, groups: dict[str, list[int] | Callable[[], list[int]]], also: list | None = None):
         self.groups = {**groups, "load-generator": [os.getpid()]}
-        self._before: dict[str, float] = {}
+        self._before: dict[str, dict[int, float]] = {}
         self.also = list(also or [])  # other meters (pgcount.PgMeter) started at the same moment
 
     def _pids(self, name: str) -> set[int]:
@@ -115,14 +115,24 @@ class CpuMeter:
 
     def start(self) -> None:
         self._started = {name: self._pids(name) for name in self.groups}
-        self._before = {name: cpu_seconds(pids) for name, pids in self._started.items()}
+        self._before = {name: {pid: cpu_seconds([pid]) for pid in pids} for name, pids in self._started.items()}
         for meter in self.also:
             meter.start()
 
     def used(self) -> dict[str, float]:
         """CPU seconds each group used since start()."""
-        # Those started meanwhile count whole; those gone count through their parent's children's time.
-        return {name: cpu_seconds(self._started[name] | self._pids(name)) - self._before[name] for name in self.groups}
+        # Those started meanwhile count whole. Those gone count nothing (not minus what they had used before the
+        # row, which made PostgreSQL's figure negative when pools closed backends mid-row): their time in the
+        # row is lost unless a parent in the group holds it among its children's.
+        used = {}
+        for name in self.groups:
+            before = self._before[name]
+            total = 0.0
+            for pid in self._started[name] | self._pids(name):
+                if pathlib.Path(f"/proc/{pid}").exists():
+                    total += cpu_seconds([pid]) - before.get(pid, 0.0)
+            used[name] = total
+        return used
 
     def line(self, calls: int, seconds: float, used: dict[str, float] | None = None) -> str:
         used = used if used is not None else self.used()
