@@ -106,14 +106,19 @@ run: migrate ## run every service as local processes (gRPC + worker); Ctrl-C sto
 
 # Room's rows carry the issue's targets and run first: right after identity's benchmark the join row's p99
 # measured 10-13 ms for a minute or two (8.7 ms after a two-minute pause), an after-effect on this machine.
-bench: ## print latency figures (p50/p99/max) for the room and identity APIs and room's live delivery, room's posts with and without automod rules, automod's scores, post to care notice and page at 50 posts/s, and course's replies, load-more pages and completion to room door open
+# Each room script first prints the floor (benchmarks/floor.py: an empty grpc.aio call) that its rows' server
+# CPU per call is divided by; BENCH_SECONDS bounds each row (the chat ladder runs up to six of them).
+bench: ## print the floor (an empty grpc.aio call) and, beside it, room's joins, history pages and posts (server CPU per call as a multiple of the floor, PostgreSQL round trips per call), the group-chat ladder of post rates (200 streams), live delivery to 1,000 streams, fan-out to 1,000 and 10,000 streams, posts with and without automod rules, identity's API, automod's scores, post to care notice and page, course's replies, pages and completion, and every process's CPU at rest
 	$(PY) benchmarks/bench_room.py
+	$(PY) benchmarks/bench_room_chat.py
 	$(PY) benchmarks/bench_room_live.py
+	$(PY) benchmarks/bench_room_fanout.py
 	$(PY) benchmarks/bench_room_automod.py
 	$(PY) benchmarks/bench_identity.py
 	$(PY) benchmarks/bench_automod.py
 	$(PY) benchmarks/bench_pager.py
 	$(PY) benchmarks/bench_course.py
+	$(PY) benchmarks/bench_rest.py
 
 bench-compare: ## the benchmarks of REF and of this tree side by side in one sitting: make bench-compare REF=HEAD~1
 	bash scripts/bench_compare.sh $(REF)

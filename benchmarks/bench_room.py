@@ -3,6 +3,8 @@ badge-locked room, and 50-message history pages.
 
 identity, room-worker and two room-grpc replicas run as real processes on throwaway databases and a vhost,
 with the load generator on the same machine; calls alternate between the replicas; prints figures only.
+Each room row prints room-grpc's CPU per call as a multiple of the floor's (an empty grpc.aio call, measured
+first: floor.py) and room-grpc's PostgreSQL round trips per call (counted by pgcount.py).
 """
 from __future__ import annotations
 
@@ -11,11 +13,12 @@ import random
 import time
 
 import grpc
+from floor import fast_path, measured_once
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from loadgen import DURATION, WARMUP, machine_check, open_loop, report
+from loadgen import DURATION, WARMUP, CpuMeter, machine_check, open_loop, report
 from stack import create_rooms, running_stack
 
 from hearth_common.clients.channel import open_channel
@@ -31,7 +34,7 @@ def main() -> None:
     # The benchmark's members send no heartbeats: with the default presence timeout the sweep would drop the
     # join row's 3,300 members at once a minute later, in the middle of another row.
     quiet_presence = {"ROOM_PRESENCE_TIMEOUT_SECONDS": "3600"}
-    with running_stack("bench_room", room_grpc_replicas=2, extra_env=quiet_presence) as stack:
+    with running_stack("bench_room", room_grpc_replicas=2, extra_env=quiet_presence, count_pg=True) as stack:
         stubs = [room_pb2_grpc.RoomServiceStub(open_channel(t)) for t in stack.room_targets]
         # Enough people that every join in the run is a first join of a (person, room) pair.
         joins = int(JOIN_RATE * (WARMUP + DURATION))
@@ -45,6 +48,12 @@ def main() -> None:
         print(f"room benchmark: identity, room-worker, {len(stubs)} room-grpc replicas and the load generator"
               " on one machine")
         print(machine_check())
+        floor = measured_once()
+
+        def metered() -> tuple[CpuMeter, object]:
+            pg = stack.pg_meter()
+            return CpuMeter(stack.cpu_meter().groups, also=[pg]), pg
+
         opened = []
         for person_id, md in people:
             for badge in ("first-post", "compassion-hero"):
@@ -61,9 +70,10 @@ def main() -> None:
 
         stack.settle()
         for rate in (100, 300):
+            cpu, pg = metered()
             open_loop("gRPC CheckAccess, badge-locked room", rate, lambda i: stubs[i % 2].CheckAccess(
                 rpb.CheckAccessRequest(slug=SEEDED_LOCKED), metadata=people[i % len(people)][1], timeout=5),
-                cpu=stack.cpu_meter())
+                cpu=cpu, after=lambda figures, pg=pg: fast_path(floor, figures, "check", pg=pg))
         open_loop("gRPC ListRooms (198 rooms, with access)", 20, lambda i: stubs[i % 2].ListRooms(
             rpb.ListRoomsRequest(), metadata=people[i % len(people)][1], timeout=10), workers=8)
 
@@ -72,15 +82,16 @@ def main() -> None:
         with concurrent.futures.ThreadPoolExecutor(16) as pool:  # warm-up: both replicas' connection pools
             list(pool.map(lambda i: stubs[i % 2].JoinRoom(rpb.JoinRoomRequest(slug=locked[LOCKED_ROOMS]),
                                                           metadata=people[i][1], timeout=5), range(200)))
-        # The floor under the join row: the same rate of calls that do nothing (no token, no database), through
-        # the same servers, thread pools and load generator; on a machine whose own stalls show here, no row can do
-        # better.
+        # Under the join row: the same rate of calls that do nothing (no token, no database), through room-grpc's
+        # own server, interceptors, thread pools and load generator (the bare floor is floor.py's, printed first).
         health = [health_pb2_grpc.HealthStub(grpc.insecure_channel(t)) for t in stack.room_targets]
-        open_loop("gRPC Health.Check (floor: no token, no db)", JOIN_RATE, lambda i: health[i % 2].Check(
-            health_pb2.HealthCheckRequest(), timeout=5), cpu=stack.cpu_meter())
+        open_loop("gRPC Health.Check via room-grpc (no token, no db)", JOIN_RATE, lambda i: health[i % 2].Check(
+            health_pb2.HealthCheckRequest(), timeout=5), cpu=stack.cpu_meter(),
+            after=lambda figures: fast_path(floor, figures, "check"))
+        cpu, pg = metered()
         open_loop(f"gRPC JoinRoom, badge-locked ({LOCKED_ROOMS} rooms)", JOIN_RATE, lambda i: stubs[i % 2].JoinRoom(
             rpb.JoinRoomRequest(slug=locked[i % LOCKED_ROOMS]), metadata=people[i // LOCKED_ROOMS][1], timeout=5),
-            cpu=stack.cpu_meter())
+            cpu=cpu, after=lambda figures: fast_path(floor, figures, "join", 3, pg))
 
         stack.settle()
         talk = locked[0]  # everyone joined it above; fill it with history, 5 posts per person (the rate limit)
@@ -97,9 +108,11 @@ def main() -> None:
             after = page[-1].seq
         stack.settle()
         cursors = [random.choice(seqs[50:] + [seqs[-1] + 1]) for _ in range(1024)]  # always a full page
+        cpu, pg = metered()
         open_loop("gRPC ListMessages, 50 per page", 300, lambda i: stubs[i % 2].ListMessages(
             rpb.ListMessagesRequest(slug=talk, before_seq=cursors[i % 1024], limit=50),
-            metadata=people[i % len(people)][1], timeout=5), cpu=stack.cpu_meter())
+            metadata=people[i % len(people)][1], timeout=5), cpu=cpu,
+            after=lambda figures: fast_path(floor, figures, "page", 3, pg))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import tempfile
 import time
 
 import grpc
+from floor import measured_once
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
 from loadgen import DURATION, CpuMeter, percentiles, report
@@ -95,7 +96,7 @@ async def post_open_loop(targets: list[str], posters: list[tuple[str, list, str]
 
 
 def main() -> None:
-    with running_stack("bench_live", room_grpc_replicas=2) as stack:
+    with running_stack("bench_live", room_grpc_replicas=2, count_pg=True) as stack:
         people = stack.register([f"live_{i:04d}" for i in range(PEOPLE)])
         slugs = create_rooms(stack, "live", ROOMS, capacity=50)
         stack.wait_known(people, slugs[0])
@@ -119,11 +120,17 @@ def main() -> None:
         for reader in readers:
             assert reader.stdout.readline().strip() == "ready", "subscribers did not start"
         posters = [(pid, md, room_of[pid]) for pid, md in people]
-        cpu = CpuMeter({**stack.cpu_meter().groups, "subscribers": [r.pid for r in readers]})
+        floor = measured_once()
+        pg = stack.pg_meter()
+        cpu = CpuMeter({**stack.cpu_meter().groups, "subscribers": [r.pid for r in readers]}, also=[pg])
         cpu.start()
         started = time.perf_counter()
         posted, failures, post_latencies = asyncio.run(post_open_loop(stack.room_targets, posters, RATE, DURATION))
-        cpu_line = cpu.line(max(len(posted), 1), time.perf_counter() - started)
+        used = cpu.used()
+        cpu_line = cpu.line(max(len(posted), 1), time.perf_counter() - started, used)
+        ratio_line = "  " + floor.ratio("room-grpc (2 replicas, fan-out included)",
+                                        used["room-grpc"] * 1000 / max(len(posted), 1), "post", 4)
+        pg_line = pg.line("post", len(posted), 3)
         time.sleep(3)  # let the last deliveries arrive
         for reader in readers:
             reader.send_signal(signal.SIGTERM)
@@ -149,6 +156,8 @@ def main() -> None:
           f"deliveries={len(latencies)} lost={lost} duplicated={duplicated} "
           f"{percentiles(latencies)}")
     print(cpu_line.replace("per call", "per post"))
+    print(ratio_line)
+    print(pg_line)
 
 
 if __name__ == "__main__":

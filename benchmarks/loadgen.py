@@ -48,16 +48,37 @@ def machine_check() -> str:
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+POSTGRES_SHARED = ("walwriter", "checkpointer", "background writer")
+
+
+def postgres_pids(databases, shared: bool = True) -> list[int]:
+    """PostgreSQL's backends connected to `databases` (their command line names the database), and its WAL
+    writer, checkpointer and background writer: not the postmaster, whose children's time holds that of every
+    exited backend of whoever else shares the server (other sessions' tests). A backend that exits mid-row
+    (a pool's overflow connection closed) is not counted. `shared=False` leaves out the writers."""
+    wanted = tuple(f" {name} " for name in databases) + tuple(f": {name} " for name in POSTGRES_SHARED if shared)
+    found = []
+    for pid in pids_of("postgres"):
+        try:
+            command = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode() + " "
+        except OSError:
+            continue
+        if any(w in command for w in wanted):
+            found.append(pid)
+    return found
 
 
 def pids_of(*commands: str) -> list[int]:
     """Every running process whose command name is one of `commands` (Linux /proc), e.g. the PostgreSQL server
-    and its backends ("postgres") or RabbitMQ ("beam.smp"), which the benchmark does not start itself."""
+    and its backends ("postgres") or RabbitMQ ("beam.smp"), which the benchmark does not start itself. Only
+    those of this machine's own process namespace: the servers in containers (a compose stack someone else
+    runs) are not the ones the benchmark uses."""
     found = []
+    namespace = os.readlink("/proc/self/ns/pid")
     for entry in pathlib.Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() in commands:
+                if (entry / "comm").read_text().strip() in commands and os.readlink(entry / "ns/pid") == namespace:
                     found.append(int(entry.name))
             except OSError:  # exited meanwhile
                 pass
@@ -84,9 +105,10 @@ class CpuMeter:
     `groups` maps a name to its processes, or to a function listing them when they come and go (PostgreSQL's
     backends); the load generator (this process) is added as "load-generator"."""
 
-    def __init__(self, groups: dict[str, list[int] | Callable[[], list[int]]]):
+    def __init__(self, groups: dict[str, list[int] | Callable[[], list[int]]], also: list | None = None):
         self.groups = {**groups, "load-generator": [os.getpid()]}
-        self._before: dict[str, float] = {}
+        self._before: dict[str, dict[int, float]] = {}
+        self.also = list(also or [])  # other meters (pgcount.PgMeter) started at the same moment
 
     def _pids(self, name: str) -> set[int]:
         group = self.groups[name]
@@ -94,15 +116,27 @@ class CpuMeter:
 
     def start(self) -> None:
         self._started = {name: self._pids(name) for name in self.groups}
-        self._before = {name: cpu_seconds(pids) for name, pids in self._started.items()}
+        self._before = {name: {pid: cpu_seconds([pid]) for pid in pids} for name, pids in self._started.items()}
+        for meter in self.also:
+            meter.start()
 
     def used(self) -> dict[str, float]:
-        """CPU seconds each group has used since start."""
-        # Those started meanwhile count whole; those gone count through their parent's children's time.
-        return {name: cpu_seconds(self._started[name] | self._pids(name)) - self._before[name] for name in self.groups}
+        """CPU seconds each group used since start()."""
+        # Those started meanwhile count whole. Those gone count nothing (not minus what they had used before the
+        # row, which made PostgreSQL's figure negative when pools closed backends mid-row): their time in the
+        # row is lost unless a parent in the group holds it among its children's.
+        used = {}
+        for name in self.groups:
+            before = self._before[name]
+            total = 0.0
+            for pid in self._started[name] | self._pids(name):
+                if pathlib.Path(f"/proc/{pid}").exists():
+                    total += cpu_seconds([pid]) - before.get(pid, 0.0)
+            used[name] = total
+        return used
 
     def line(self, calls: int, seconds: float, used: dict[str, float] | None = None) -> str:
-        used = self.used() if used is None else used
+        used = used if used is not None else self.used()
         busy = sum(used.values()) / seconds / (os.cpu_count() or 1)
         parts = " ".join(f"{name}={used[name] * 1000 / calls:.2f}" for name in self.groups)
         return (f"  CPU ms per call: {parts} total={sum(used.values()) * 1000 / calls:.2f}; "
@@ -127,12 +161,15 @@ class Row:
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[98]
 
 
-def open_loop(name: str, rate: float, call, workers: int = 32, cpu: CpuMeter | None = None,
-              seconds: float | None = None) -> Row:
+def open_loop(name: str, rate: float, call, workers: int = 32, cpu: CpuMeter | None = None, *,
+              seconds: float | None = None, quiet: bool = False, into: dict | None = None,
+              after: Callable[[dict], None] | None = None) -> Row:
     """Sends `rate` calls a second: WARMUP seconds that are not measured (the servers' pools, prepared
-    statements and caches settle after the previous row), then `seconds` (DURATION unless given) that are. Calls
+    statements and caches settle after the previous row), then DURATION (or `seconds`) seconds that are. Calls
     are numbered from 0 in send order, warm-up included; latency counts from each call's scheduled send time.
-    With `cpu`, a second line gives each process's CPU per call over the measured seconds. Returns the Row."""
+    With `cpu`, a second line gives each process's CPU per call over the measured seconds. `into` receives
+    the figures (n, failures, latencies, cpu: ms per call by process group); `after(into)` is called right
+    after them (to print lines of its own under the row); `quiet` prints nothing. Returns the Row."""
     warm = int(rate * WARMUP)
     total = warm + int(rate * (DURATION if seconds is None else seconds))
     latencies: list[float] = []
@@ -170,10 +207,15 @@ def open_loop(name: str, rate: float, call, workers: int = 32, cpu: CpuMeter | N
             measured_for = time.perf_counter() - measured_from
     finally:
         gc.enable()
-    report(name, latencies, f"rate={rate:>5.0f}/s n={total - warm:>5} failures={failures} ")
-    row = Row(latencies, failures)
+    figures = into if into is not None else {}
+    figures.update(n=total - warm, failures=failures, latencies=latencies, seconds=measured_for)
     if cpu is not None:
         used = cpu.used()
-        print(cpu.line(total - warm, measured_for, used))
-        row.cpu_ms_per_call = {group: seconds_used * 1000 / (total - warm) for group, seconds_used in used.items()}
-    return row
+        figures["cpu"] = {group: spent * 1000 / (total - warm) for group, spent in used.items()}
+    if not quiet:
+        report(name, latencies, f"rate={rate:>5.0f}/s n={total - warm:>5} failures={failures} ")
+        if cpu is not None:
+            print(cpu.line(total - warm, measured_for, used))
+    if after is not None:
+        after(figures)
+    return Row(latencies, failures, figures.get("cpu"))

@@ -3,6 +3,9 @@
 # this machine (its speed drifts from day to day, so only figures measured side by side compare). REF is checked out
 # into a throwaway git worktree with a virtual environment of its own. BENCH_COMPARE_ROUNDS (default 1) repeats the
 # pair, alternating which goes first; BENCH_SCRIPTS (default: every benchmark) picks benchmarks/<name>.py files.
+# BENCH_COMPARE_INSTRUMENTS=here (the default) measures both trees with this tree's benchmarks/ (the same
+# instruments, each tree's own services: REF's run uses REF's virtual environment and so its processes);
+# =own runs each tree's own benchmarks/ (a benchmark REF lacks is then skipped for REF).
 set -euo pipefail
 ref=${1:?usage: bench_compare.sh REF}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,11 +18,15 @@ git -C "$here" worktree add --quiet --detach "$other" "$ref"
 trap 'git -C "$here" worktree remove --force "$other"' EXIT
 make -C "$other" venv >"$other.venv.log" 2>&1 || { cat "$other.venv.log"; exit 1; }
 
+instruments=${BENCH_COMPARE_INSTRUMENTS:-here}
+
 run() {  # run <tree> <label>
   for script in $scripts; do
-    if [ -f "$1/benchmarks/$script.py" ]; then
-      printf '\n===== %s: %s =====\n' "$2" "$script"
-      (cd "$1" && .venv/bin/python "benchmarks/$script.py")
+    bench_dir="$1/benchmarks"
+    if [ "$instruments" = here ]; then bench_dir="$here/benchmarks"; fi
+    if [ -f "$bench_dir/$script.py" ]; then
+      printf '\n===== %s: %s (instruments: %s) =====\n' "$2" "$script" "$bench_dir"
+      (cd "$1" && .venv/bin/python "$bench_dir/$script.py")
     fi
   done
 }

@@ -1,0 +1,172 @@
+"""Benchmark tooling: the floor, an empty grpc.aio unary call served the way room-grpc serves its calls.
+
+A grpc.aio server on its own event-loop thread whose one plain (not coroutine) handler returns empty bytes
+from a 4-thread pool (room-grpc's ROOM_GRPC_WORKERS), in a process of its own; no interceptor, no token,
+no database. Its server CPU per call is what no call of Hearth's can go below on this machine at this
+moment: every room row prints its own server CPU per call as a multiple of it (`Floor.ratio`), measured
+in the same sitting, since this machine's speed drifts by 2x within an hour.
+
+Each room benchmark measures it first (BENCH_FLOOR_SECONDS at the fixed rate, as long again with 16 in flight)
+and prints it above its rows; run alone (`python benchmarks/floor.py`) it prints the floor rows.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import grpc
+from loadgen import CpuMeter, cpu_seconds, free_port, open_loop, percentiles
+
+WORKERS = int(os.environ.get("ROOM_GRPC_WORKERS", "4"))  # room-grpc's thread pool
+RATE = float(os.environ.get("BENCH_FLOOR_RATE", "300"))  # the join and history rows' rate
+IN_FLIGHT = 16
+SECONDS = float(os.environ.get("BENCH_FLOOR_SECONDS", "5"))  # per measurement (two of them)
+METHOD = "/hearth.bench.Floor/Empty"
+
+
+def serve(port: int) -> None:
+    """The floor's server process: grpc.aio, a plain handler run in a WORKERS-thread pool (as GrpcServer does
+    with asyncio=True), until stdin closes."""
+    pool = concurrent.futures.ThreadPoolExecutor(WORKERS, thread_name_prefix="grpc")
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+
+    async def start():
+        server = grpc.aio.server(migration_thread_pool=pool)
+        handler = grpc.unary_unary_rpc_method_handler(lambda request, context: b"")  # bytes in, bytes out
+        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("hearth.bench.Floor",
+                                                                              {"Empty": handler}),))
+        server.add_insecure_port(f"127.0.0.1:{port}")
+        await server.start()
+        return server
+
+    server = asyncio.run_coroutine_threadsafe(start(), loop).result()  # kept: a collected server stops
+    print("ready", flush=True)
+    sys.stdin.read()
+    del server
+
+
+@dataclasses.dataclass
+class Floor:
+    """Server CPU (ms) per empty call at RATE/s and with IN_FLIGHT calls in flight, and the client's view."""
+
+    server_ms: float  # at the fixed rate: the figure rows are divided by
+    server_ms_in_flight: float
+    fixed_rate_line: str
+    in_flight_line: str
+
+    def ratio(self, label: str, server_ms: float, what: str = "call", target: float | None = None) -> str:
+        """"room-grpc 1.62 ms/post = 4.1x floor (target <= 4x)"."""
+        goal = f" (target <= {target:g}x)" if target is not None else ""
+        return f"{label} {server_ms:.2f} ms/{what} = {server_ms / self.server_ms:.1f}x floor{goal}"
+
+    def lines(self) -> list[str]:
+        return [self.fixed_rate_line, self.in_flight_line]
+
+
+def fast_path(floor: Floor, figures: dict, what: str, target: float | None = None, pg=None,
+              pg_target: float | None = None, server: str = "room-grpc") -> None:
+    """Prints a row's server CPU per call beside the floor's (figures: open_loop's `into`, with a CpuMeter) and,
+    with `pg` (a pgcount.PgMeter started with that CpuMeter), the server's PostgreSQL round trips per call."""
+    print("  " + floor.ratio(server, figures["cpu"][server], what, target)
+          + f" (floor {floor.server_ms:.2f} ms/call server CPU)", flush=True)
+    if pg is not None:
+        print(pg.line(what, figures["n"], pg_target), flush=True)
+
+
+def _closed_loop(target: str, in_flight: int, seconds: float) -> tuple[list[float], int]:
+    """`in_flight` grpc.aio calls always outstanding for `seconds`; returns latencies and failures."""
+
+    async def run():
+        channel = grpc.aio.insecure_channel(target)
+        call = channel.unary_unary(METHOD)
+        latencies: list[float] = []
+        failures = 0
+        end = time.perf_counter() + seconds
+
+        async def worker():
+            nonlocal failures
+            while time.perf_counter() < end:
+                started = time.perf_counter()
+                try:
+                    await call(b"", timeout=5)
+                    latencies.append(time.perf_counter() - started)
+                except grpc.aio.AioRpcError:
+                    failures += 1
+
+        await asyncio.gather(*(worker() for _ in range(in_flight)))
+        await channel.close()
+        return latencies, failures
+
+    return asyncio.run(run())
+
+
+def measure(seconds: float = SECONDS, rate: float = RATE, quiet: bool = False) -> Floor:
+    """Starts the floor's server, measures it at `rate`/s (open loop, the room rows' load generator) and with
+    IN_FLIGHT calls in flight, stops it. Prints its two rows unless `quiet`."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == "ready", "the floor's server did not start"
+        target = f"127.0.0.1:{port}"
+        channel = grpc.insecure_channel(target)
+        empty = channel.unary_unary(METHOD)
+        for _ in range(200):  # warm-up: the connection, the pool's threads
+            empty(b"", timeout=5)
+        cpu = CpuMeter({"floor-server": [server.pid]})
+        used: dict = {}
+        open_loop("floor", rate, lambda i: empty(b"", timeout=5), cpu=cpu, seconds=seconds, quiet=True, into=used)
+        fixed_ms = used["cpu"]["floor-server"]
+        fixed_line = (f"{'floor: empty grpc.aio call (' + str(WORKERS) + ' threads)':<40} rate={rate:>5.0f}/s "
+                      f"n={used['n']:>5} failures={used['failures']} {percentiles(used['latencies'])}; "
+                      f"server CPU {fixed_ms:.3f} ms/call, client {used['cpu']['load-generator']:.3f} ms/call")
+        before = cpu_seconds([server.pid])
+        started = time.perf_counter()
+        latencies, failures = _closed_loop(target, IN_FLIGHT, seconds)
+        elapsed = time.perf_counter() - started
+        in_flight_ms = (cpu_seconds([server.pid]) - before) * 1000 / max(len(latencies), 1)
+        label = f"floor: the same, {IN_FLIGHT} in flight"
+        in_flight_line = (f"{label:<40} rate={len(latencies) / elapsed:>5.0f}/s "
+                          f"n={len(latencies):>5} failures={failures} {percentiles(latencies)}; "
+                          f"server CPU {in_flight_ms:.3f} ms/call")
+        floor = Floor(fixed_ms, in_flight_ms, fixed_line, in_flight_line)
+        if not quiet:
+            for line in floor.lines():
+                print(line, flush=True)
+        return floor
+    finally:
+        server.stdin.close()
+        server.wait(10)
+
+
+def measured_once() -> Floor:
+    """The floor for this benchmark: read from BENCH_FLOOR_FILE when that file exists (measured earlier in the
+    same sitting), else measured now (and written there when the variable is set). Prints its rows either way."""
+    path = os.environ.get("BENCH_FLOOR_FILE")
+    if path and os.path.exists(path):
+        floor = Floor(**json.loads(open(path).read()))
+        for line in floor.lines():
+            print(line + " (measured earlier this sitting)")
+        return floor
+    floor = measure()
+    if path:
+        with open(path, "w") as f:
+            f.write(json.dumps(dataclasses.asdict(floor)))
+    return floor
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--serve":
+        serve(int(sys.argv[2]))
+    else:
+        from loadgen import machine_check
+        print(machine_check())
+        measure()
