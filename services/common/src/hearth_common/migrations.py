@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 from hearth_common.db import new_metadata
 from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.inbox import define_inbox_table
-from hearth_common.outbox import define_outbox_table
+from hearth_common.outbox import OUTBOX_CHANNEL, define_outbox_table
 from hearth_common.people_table import define_people_table
 
 
@@ -69,6 +69,22 @@ def create_table(op, table: sa.Table) -> None:
 def create_outbox_table(op) -> None:
     """The outbox of a service that publishes events (hearth_common.outbox)."""
     create_table(op, define_outbox_table(new_metadata()))
+
+
+def add_outbox_notify(op) -> None:
+    """A statement trigger on the outbox: a transaction that writes events NOTIFYs outbox.OUTBOX_CHANNEL when it
+    commits (once per statement, and PostgreSQL folds a transaction's identical notifications into one), which
+    wakes the relays listening instead of their polling the table (OutboxRelay.run)."""
+    op.execute("CREATE FUNCTION hearth_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS "
+               f"$$ BEGIN PERFORM pg_notify('{OUTBOX_CHANNEL}', ''); RETURN NULL; END $$")
+    op.execute("CREATE TRIGGER outbox_notify AFTER INSERT ON outbox "
+               "FOR EACH STATEMENT EXECUTE FUNCTION hearth_outbox_notify()")
+
+
+def drop_outbox_notify(op) -> None:
+    """Undoes add_outbox_notify (the relays then find events by their safety poll alone)."""
+    op.execute("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
+    op.execute("DROP FUNCTION IF EXISTS hearth_outbox_notify()")
 
 
 def create_inbox_table(op) -> None:

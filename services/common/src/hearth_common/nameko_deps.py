@@ -260,9 +260,10 @@ class BackgroundLoop(DependencyProvider):
 
 
 class OutboxRelayRunner(BackgroundLoop):
-    """Runs an outbox relay inside the worker process."""
+    """Runs an outbox relay inside the worker process: woken by the outbox's notifications, and every
+    `idle_interval` seconds without one (OutboxRelay.run)."""
 
-    def __init__(self, relay_factory: Callable[[dict], OutboxRelay], idle_interval: float = 0.1):
+    def __init__(self, relay_factory: Callable[[dict], OutboxRelay], idle_interval: float = 30.0):
         self.relay_factory = relay_factory
         self.idle_interval = idle_interval
 
