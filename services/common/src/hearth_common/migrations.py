@@ -71,20 +71,31 @@ def create_outbox_table(op) -> None:
     create_table(op, define_outbox_table(new_metadata()))
 
 
+def add_insert_notify(op, table: str, channel: str) -> None:
+    """A statement trigger on `table`: a transaction that inserts into it NOTIFYs `channel` when it commits (once
+    per statement, and PostgreSQL folds a transaction's identical notifications into one), which wakes whoever
+    LISTENs there (db.ChannelListener) instead of their polling the table."""
+    op.execute(f"CREATE FUNCTION hearth_notify_{table}() RETURNS trigger LANGUAGE plpgsql AS "
+               f"$$ BEGIN PERFORM pg_notify('{channel}', ''); RETURN NULL; END $$")
+    op.execute(f"CREATE TRIGGER {table}_notify AFTER INSERT ON {table} "
+               f"FOR EACH STATEMENT EXECUTE FUNCTION hearth_notify_{table}()")
+
+
+def drop_insert_notify(op, table: str) -> None:
+    """Undoes add_insert_notify."""
+    op.execute(f"DROP TRIGGER IF EXISTS {table}_notify ON {table}")
+    op.execute(f"DROP FUNCTION IF EXISTS hearth_notify_{table}()")
+
+
 def add_outbox_notify(op) -> None:
-    """A statement trigger on the outbox: a transaction that writes events NOTIFYs outbox.OUTBOX_CHANNEL when it
-    commits (once per statement, and PostgreSQL folds a transaction's identical notifications into one), which
-    wakes the relays listening instead of their polling the table (OutboxRelay.run)."""
-    op.execute("CREATE FUNCTION hearth_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS "
-               f"$$ BEGIN PERFORM pg_notify('{OUTBOX_CHANNEL}', ''); RETURN NULL; END $$")
-    op.execute("CREATE TRIGGER outbox_notify AFTER INSERT ON outbox "
-               "FOR EACH STATEMENT EXECUTE FUNCTION hearth_outbox_notify()")
+    """The outbox's insert trigger: a transaction that wrote events wakes the relays (OutboxRelay.run) when it
+    commits, on outbox.OUTBOX_CHANNEL."""
+    add_insert_notify(op, "outbox", OUTBOX_CHANNEL)
 
 
 def drop_outbox_notify(op) -> None:
     """Undoes add_outbox_notify (the relays then find events by their safety poll alone)."""
-    op.execute("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
-    op.execute("DROP FUNCTION IF EXISTS hearth_outbox_notify()")
+    drop_insert_notify(op, "outbox")
 
 
 def create_inbox_table(op) -> None:

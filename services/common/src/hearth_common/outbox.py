@@ -5,7 +5,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import select
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -15,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
+from hearth_common.db import ChannelListener, wait_for_notification
 from hearth_common.events import Event
 from hearth_common.logging import current_request_id, request_id_var
 
@@ -261,17 +261,17 @@ class OutboxRelay:
         on its listening socket, looking at should_stop() every `stop_check` seconds. Backs off while the broker
         or database is down, then listens again (LISTEN before reading, so a commit after the read still wakes
         it). Without `listen`, or on a database other than PostgreSQL, it looks every `idle_interval` seconds."""
-        listener: OutboxListener | None = None
+        listener: ChannelListener | None = None
         first_retry = min(idle_interval, 1.0)
         backoff = first_retry
         while not should_stop():
             try:
                 if listener is None and listen and self.engine.dialect.name == "postgresql":
-                    listener = OutboxListener(self.engine)
+                    listener = ChannelListener(self.engine, OUTBOX_CHANNEL)
                 published = self.publish_pending()
                 backoff = first_retry
                 if published < self.batch_size:
-                    self._idle(listener, should_stop, idle_interval, sleep, stop_check)
+                    wait_for_notification(listener, should_stop, idle_interval, sleep, stop_check)
             except Exception:
                 log.warning("outbox relay failed; retrying", exc_info=True, extra={"retry_in_s": backoff})
                 if listener is not None:
@@ -282,63 +282,6 @@ class OutboxRelay:
         if listener is not None:
             listener.close()
         self.close()
-
-    @staticmethod
-    def _idle(listener: OutboxListener | None, should_stop: Callable[[], bool], idle_interval: float, sleep,
-              stop_check: float) -> None:
-        """Returns when notified, when `idle_interval` seconds have passed, or when should_stop() is true."""
-        deadline = time.monotonic() + idle_interval
-        while not should_stop():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return
-            if listener is None:
-                sleep(min(remaining, stop_check))
-            elif listener.wait(min(remaining, stop_check)):
-                return
-
-
-class OutboxListener:
-    """A database connection of its own (taken out of the engine's pool for good) that LISTENs on
-    OUTBOX_CHANNEL. It waits with select() on the connection's socket: in an eventlet worker (select patched,
-    psycopg2 made green by psycogreen) only this green thread waits, and in a plain thread only that thread."""
-
-    def __init__(self, engine: Engine, channel: str = OUTBOX_CHANNEL):
-        pooled = engine.raw_connection()
-        self.connection = pooled.driver_connection
-        pooled.detach()  # never handed back to the pool (which would reset it and drop the LISTEN)
-        self._pooled = pooled
-        try:
-            self.connection.rollback()  # the pool's pre-ping may have opened a transaction
-            self.connection.autocommit = True
-            with self.connection.cursor() as cursor:
-                cursor.execute(f"LISTEN {channel}")
-        except Exception:
-            self.close()
-            raise
-
-    @property
-    def backend_pid(self) -> int:
-        """The PostgreSQL backend that listens (for tests that cut it off)."""
-        return self.connection.get_backend_pid()
-
-    def wait(self, timeout: float) -> bool:
-        """Waits up to `timeout` seconds for a notification; True if one (or more) came. Raises the driver's
-        error when the connection is lost."""
-        if not self.connection.notifies:
-            readable, _, _ = select.select([self.connection], [], [], timeout)
-            if not readable:
-                return False
-            self.connection.poll()  # reads what arrived; raises if the server closed the connection
-        notified = bool(self.connection.notifies)
-        self.connection.notifies.clear()
-        return notified
-
-    def close(self) -> None:
-        try:
-            self._pooled.close()
-        except Exception:  # closing a dead connection must not mask the original error
-            log.debug("closing the outbox listener failed", exc_info=True)
 
 
 class RelayThread(threading.Thread):

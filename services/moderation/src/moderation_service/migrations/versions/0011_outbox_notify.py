@@ -1,5 +1,5 @@
-"""outbox notify: a transaction that writes events wakes the relay when it commits (LISTEN/NOTIFY), so the relay
-no longer polls the outbox
+"""outbox and room actions notify: a transaction that writes events wakes the relay when it commits (LISTEN/NOTIFY),
+and one that records a call to room or course wakes the worker's runner of them, so neither polls its table
 
 Revision ID: 0011
 Revises: 0010
@@ -17,7 +17,9 @@ depends_on = None
 
 def upgrade() -> None:
     migrations.add_outbox_notify(op)
+    migrations.add_insert_notify(op, 'room_actions', 'hearth_room_actions')
 
 
 def downgrade() -> None:
+    migrations.drop_insert_notify(op, 'room_actions')
     migrations.drop_outbox_notify(op)
