@@ -120,13 +120,14 @@ def main() -> int:
                   [p for p in pids_named("postgres") if p not in {q for v in pg_pids.values() for q in v}],
                   "rabbitmq (whole broker, shared)": pids_named("beam.smp")}
         measured = {**groups, **shared}
-        before = {name: sum(cpu_seconds(p) for p in pids) for name, pids in measured.items()}
+        before = {pid: cpu_seconds(pid) for pids in measured.values() for pid in pids}
         started = time.monotonic()
         time.sleep(args.seconds)
         elapsed = time.monotonic() - started
-        after = {name: sum(cpu_seconds(p) for p in pids) for name, pids in measured.items()}
+        alive = {pid for pid in before if pathlib.Path(f"/proc/{pid}").exists()}  # an exited pid counts nothing
 
-        rate = {name: (after[name] - before[name]) * 1000 / elapsed for name in measured}
+        rate = {name: sum(cpu_seconds(p) - before[p] for p in pids if p in alive) * 1000 / elapsed
+                for name, pids in measured.items()}
         print(f"CPU ms per second at rest over {elapsed:.0f} s (services: {' '.join(services)})")
         for name in measured:
             if name in shared:

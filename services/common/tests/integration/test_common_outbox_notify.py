@@ -12,8 +12,14 @@ from alembic.operations import Operations
 from hearth_common import migrations, testing
 from hearth_common.db import new_metadata
 from hearth_common.events import Event
-from hearth_common.outbox import OUTBOX_CHANNEL, OutboxRelay, RelayThread, define_outbox_table, event_exchange, \
-    write_events
+from hearth_common.outbox import (
+    OUTBOX_CHANNEL,
+    OutboxRelay,
+    RelayThread,
+    define_outbox_table,
+    event_exchange,
+    write_events,
+)
 
 SOURCE = "notifydemo"
 HOUR = 3600.0  # a safety poll that never comes within a test
