@@ -225,6 +225,60 @@ def _has_unread_data(dbapi_connection) -> bool:
         return True
 
 
+class ChannelListener:
+    """A database connection of its own (taken out of the engine's pool for good) that LISTENs on a channel,
+    which a trigger NOTIFYs (hearth_common.migrations.add_insert_notify). It waits with select() on the
+    connection's socket: in an eventlet worker (select patched, psycopg2 made green by psycogreen) only the
+    waiting green thread waits, and in a plain thread only that thread."""
+
+    def __init__(self, engine: Engine, channel: str):
+        pooled = engine.raw_connection()
+        self.connection = pooled.driver_connection
+        pooled.detach()  # never handed back to the pool (which would reset it and drop the LISTEN)
+        self._pooled = pooled
+        try:
+            self.connection.rollback()  # the pool's pre-ping may have opened a transaction
+            self.connection.autocommit = True
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"LISTEN {channel}")
+        except Exception:
+            self.close()
+            raise
+
+    def wait(self, timeout: float) -> bool:
+        """Waits up to `timeout` seconds for a notification; True if one (or more) came. Raises the driver's
+        error when the connection is lost."""
+        if not self.connection.notifies:
+            readable, _, _ = select.select([self.connection], [], [], timeout)
+            if not readable:
+                return False
+            self.connection.poll()  # reads what arrived; raises if the server closed the connection
+        notified = bool(self.connection.notifies)
+        self.connection.notifies.clear()
+        return notified
+
+    def close(self) -> None:
+        try:
+            self._pooled.close()
+        except Exception:  # closing a dead connection must not mask the error that brought us here
+            pass
+
+
+def wait_for_notification(listener: ChannelListener | None, should_stop, seconds: float, sleep=time.sleep,
+                          stop_check: float = 1.0) -> None:
+    """Returns when `listener` is notified, after `seconds`, or when should_stop() is true (looked at every
+    `stop_check` seconds); without a listener, sleeps `seconds` with `sleep` in steps of `stop_check`."""
+    deadline = time.monotonic() + seconds
+    while not should_stop():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return
+        if listener is None:
+            sleep(min(remaining, stop_check))
+        elif listener.wait(min(remaining, stop_check)):
+            return
+
+
 def db_ping(engine: Engine) -> bool:
     """True when the database answers a trivial query."""
     try:

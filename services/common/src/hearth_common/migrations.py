@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 from hearth_common.db import new_metadata
 from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.inbox import define_inbox_table
-from hearth_common.outbox import define_outbox_table
+from hearth_common.outbox import OUTBOX_CHANNEL, define_outbox_table
 from hearth_common.people_table import define_people_table
 
 # The session setting through which a migration learns the runtime role (the role the gRPC server and the worker
@@ -90,6 +90,33 @@ def create_table(op, table: sa.Table) -> None:
 def create_outbox_table(op) -> None:
     """The outbox of a service that publishes events (hearth_common.outbox)."""
     create_table(op, define_outbox_table(new_metadata()))
+
+
+def add_insert_notify(op, table: str, channel: str) -> None:
+    """A statement trigger on `table`: a transaction that inserts into it NOTIFYs `channel` when it commits (once
+    per statement, and PostgreSQL folds a transaction's identical notifications into one), which wakes whoever
+    LISTENs there (db.ChannelListener) instead of their polling the table."""
+    op.execute(f"CREATE FUNCTION hearth_notify_{table}() RETURNS trigger LANGUAGE plpgsql AS "
+               f"$$ BEGIN PERFORM pg_notify('{channel}', ''); RETURN NULL; END $$")
+    op.execute(f"CREATE TRIGGER {table}_notify AFTER INSERT ON {table} "
+               f"FOR EACH STATEMENT EXECUTE FUNCTION hearth_notify_{table}()")
+
+
+def drop_insert_notify(op, table: str) -> None:
+    """Undoes add_insert_notify."""
+    op.execute(f"DROP TRIGGER IF EXISTS {table}_notify ON {table}")
+    op.execute(f"DROP FUNCTION IF EXISTS hearth_notify_{table}()")
+
+
+def add_outbox_notify(op) -> None:
+    """The outbox's insert trigger: a transaction that wrote events wakes the relays (OutboxRelay.run) when it
+    commits, on outbox.OUTBOX_CHANNEL."""
+    add_insert_notify(op, "outbox", OUTBOX_CHANNEL)
+
+
+def drop_outbox_notify(op) -> None:
+    """Undoes add_outbox_notify (the relays then find events by their safety poll alone)."""
+    drop_insert_notify(op, "outbox")
 
 
 def create_inbox_table(op) -> None:

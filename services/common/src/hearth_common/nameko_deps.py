@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import amqp
 import eventlet
+import eventlet.event
 import kombu
 from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import SERVICE_POOL, EventHandler
@@ -21,7 +22,7 @@ from psycogreen.eventlet import patch_psycopg
 
 from hearth_common import errors
 from hearth_common.contracts import Contract, InvalidEvent
-from hearth_common.db import database_unavailable
+from hearth_common.db import ChannelListener, database_unavailable, wait_for_notification
 from hearth_common.logging import new_request_id, request_id_var
 from hearth_common.outbox import OutboxRelay
 from hearth_common.rpc_client import RPC_EXCHANGE, RpcTimeout, RpcUnavailable, ensure_exchange
@@ -237,21 +238,35 @@ class BackgroundLoop(DependencyProvider):
 
     _stopping = False
     _thread = None
+    _stopped = None
 
     def run(self, should_stop: Callable[[], bool]) -> None:
         raise NotImplementedError
 
+    def pause(self, seconds: float) -> None:
+        """Sleeps `seconds`, or until the container stops (a loop idles without waking to look)."""
+        if self._stopped is None:
+            eventlet.sleep(seconds)
+        else:
+            self._stopped.wait(seconds)
+
     def start(self):
         self._stopping = False
+        self._stopped = eventlet.event.Event()
         self._thread = self.container.spawn_managed_thread(lambda: self.run(lambda: self._stopping))
 
-    def stop(self):
+    def _signal_stop(self):
         self._stopping = True
+        if self._stopped is not None and not self._stopped.ready():
+            self._stopped.send(True)
+
+    def stop(self):
+        self._signal_stop()
         if self._thread is not None:
             self._thread.wait()
 
     def kill(self):
-        self._stopping = True
+        self._signal_stop()
         if self._thread is not None:
             self._thread.kill()
 
@@ -260,15 +275,59 @@ class BackgroundLoop(DependencyProvider):
 
 
 class OutboxRelayRunner(BackgroundLoop):
-    """Runs an outbox relay inside the worker process."""
+    """Runs an outbox relay inside the worker process: woken by the outbox's notifications, and every
+    `idle_interval` seconds without one (OutboxRelay.run)."""
 
-    def __init__(self, relay_factory: Callable[[dict], OutboxRelay], idle_interval: float = 0.1):
+    def __init__(self, relay_factory: Callable[[dict], OutboxRelay], idle_interval: float = 30.0):
         self.relay_factory = relay_factory
         self.idle_interval = idle_interval
 
     def run(self, should_stop):
         relay = self.relay_factory(self.container.config)
-        relay.run(should_stop, idle_interval=self.idle_interval, sleep=eventlet.sleep)
+        relay.run(should_stop, idle_interval=self.idle_interval, sleep=self.pause)
+
+
+class NotifiedLoop(BackgroundLoop):
+    """Runs `work()` (made once by `work_factory(config)`) at start, at once whenever a transaction that
+    NOTIFYs `channel` commits (an insert trigger: hearth_common.migrations.add_insert_notify), and every
+    `interval` seconds without a notification (work that falls due with time, a retry, a notification lost):
+    for due work a timer would otherwise look for every second. Each pass has a request id of its own; a pass
+    that fails is logged and the loop listens again after a backoff."""
+
+    def __init__(self, engine_factory: Callable[[dict], object], channel: str,
+                 work_factory: Callable[[dict], Callable[[], object]], interval: float):
+        self.engine_factory = engine_factory
+        self.channel = channel
+        self.work_factory = work_factory
+        self.interval = interval
+
+    def run(self, should_stop):
+        engine = self.engine_factory(self.container.config)
+        work = self.work_factory(self.container.config)
+        listener: ChannelListener | None = None
+        first_retry = min(self.interval, 1.0)
+        backoff = first_retry
+        while not should_stop():
+            try:
+                if listener is None:
+                    listener = ChannelListener(engine, self.channel)  # before the pass: no commit in between missed
+                token = request_id_var.set(new_request_id())
+                try:
+                    work()
+                finally:
+                    request_id_var.reset(token)
+                backoff = first_retry
+                wait_for_notification(listener, should_stop, self.interval, self.pause)
+            except Exception:
+                log.warning("notified loop failed; retrying", exc_info=True,
+                            extra={"channel": self.channel, "retry_in_s": backoff})
+                if listener is not None:
+                    listener.close()
+                    listener = None
+                self.pause(backoff)
+                backoff = min(backoff * 2, 5.0)
+        if listener is not None:
+            listener.close()
 
 
 class Heartbeat(BackgroundLoop):
@@ -281,14 +340,11 @@ class Heartbeat(BackgroundLoop):
         self.interval = interval
 
     def run(self, should_stop):
-        next_beat = 0.0
         while not should_stop():
-            if time.monotonic() >= next_beat:
-                next_beat = time.monotonic() + self.interval
-                if self.check(self.container):
-                    with open(self.path, "w") as f:
-                        f.write(str(time.time()))
-            eventlet.sleep(0.2)
+            if self.check(self.container):
+                with open(self.path, "w") as f:
+                    f.write(str(time.time()))
+            self.pause(self.interval)  # asleep between beats, not waking to look
 
 
 def broker_connected(container) -> bool:

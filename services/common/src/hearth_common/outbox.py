@@ -14,10 +14,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
+from hearth_common.db import ChannelListener, wait_for_notification
 from hearth_common.events import Event
 from hearth_common.logging import current_request_id, request_id_var
 
 log = logging.getLogger(__name__)
+
+# The channel a transaction that wrote events notifies when it commits (the outbox's trigger, added by
+# hearth_common.migrations.add_outbox_notify); each service has a database of its own, so one name serves all.
+OUTBOX_CHANNEL = "hearth_outbox"
 
 
 def define_outbox_table(metadata: sa.MetaData) -> sa.Table:
@@ -247,26 +252,42 @@ class OutboxRelay:
         finally:
             self.close()
 
-    def run(self, should_stop: Callable[[], bool], *, idle_interval: float = 0.1, sleep=time.sleep) -> None:
-        """Publishes until should_stop() is true; backs off when the broker or database is down."""
-        backoff = idle_interval
+    def run(self, should_stop: Callable[[], bool], *, idle_interval: float = 30.0, sleep=time.sleep,
+            listen: bool = True, stop_check: float = 1.0) -> None:
+        """Publishes until should_stop() is true: at once when a transaction that wrote events commits (the
+        outbox's trigger NOTIFYs OUTBOX_CHANNEL; a connection of the relay's own LISTENs), and every
+        `idle_interval` seconds without a notification (a safety net: a database without the trigger, a
+        notification lost with its connection). Nothing polls the database in between: at rest the relay waits
+        on its listening socket, looking at should_stop() every `stop_check` seconds. Backs off while the broker
+        or database is down, then listens again (LISTEN before reading, so a commit after the read still wakes
+        it). Without `listen`, or on a database other than PostgreSQL, it looks every `idle_interval` seconds."""
+        listener: ChannelListener | None = None
+        first_retry = min(idle_interval, 1.0)
+        backoff = first_retry
         while not should_stop():
             try:
+                if listener is None and listen and self.engine.dialect.name == "postgresql":
+                    listener = ChannelListener(self.engine, OUTBOX_CHANNEL)
                 published = self.publish_pending()
-                backoff = idle_interval
+                backoff = first_retry
                 if published < self.batch_size:
-                    sleep(idle_interval)
+                    wait_for_notification(listener, should_stop, idle_interval, sleep, stop_check)
             except Exception:
                 log.warning("outbox relay failed; retrying", exc_info=True, extra={"retry_in_s": backoff})
+                if listener is not None:
+                    listener.close()
+                    listener = None
                 sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
+        if listener is not None:
+            listener.close()
         self.close()
 
 
 class RelayThread(threading.Thread):
     """Runs a relay in a daemon thread (used where no nameko container hosts it)."""
 
-    def __init__(self, relay: OutboxRelay, idle_interval: float = 0.1):
+    def __init__(self, relay: OutboxRelay, idle_interval: float = 30.0):
         super().__init__(name=f"outbox-relay-{relay.source}", daemon=True)
         self.relay = relay
         self.idle_interval = idle_interval

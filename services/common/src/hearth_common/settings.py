@@ -71,6 +71,8 @@ class ServiceSettings:
     token_issuer: str
     token_audience: str
     log_level: str
+    # How often the outbox relay looks for events without being notified (a safety net: a commit that wrote
+    # events wakes it at once through LISTEN/NOTIFY).
     relay_interval_seconds: float
     worker_heartbeat_file: str
     # The local broker's default user may call internal RPCs (make run, tests); never in a deployment.
@@ -110,7 +112,7 @@ class ServiceSettings:
             "token_issuer": env_str("HEARTH_TOKEN_ISSUER", "hearth-identity"),
             "token_audience": env_str("HEARTH_TOKEN_AUDIENCE", "hearth"),
             "log_level": env_str("LOG_LEVEL", "INFO"),
-            "relay_interval_seconds": env_float(f"{prefix}_RELAY_INTERVAL_SECONDS", 0.1),
+            "relay_interval_seconds": env_float(f"{prefix}_RELAY_INTERVAL_SECONDS", 30.0),
             "worker_heartbeat_file": env_str(f"{prefix}_WORKER_HEARTBEAT_FILE", f"/tmp/{service}-worker.heartbeat"),
             "rpc_local_caller": env_bool("HEARTH_RPC_LOCAL_CALLER", False),
             "database_connect_timeout_seconds": env_float(f"{prefix}_DATABASE_CONNECT_TIMEOUT_SECONDS", 2.0),

@@ -50,7 +50,7 @@ def service_schemas():
 
 
 def test_the_helpers_make_the_tables_identity_and_room_have(service_schemas):
-    url = made_by_helpers(migrations.create_outbox_table, migrations.create_inbox_table,
+    url = made_by_helpers(migrations.create_outbox_table, migrations.add_outbox_notify, migrations.create_inbox_table,
                           migrations.create_people_table)
     try:
         assert "CREATE TABLE public.people" in service_schemas["room"]  # the dump is not empty

@@ -204,7 +204,7 @@ def test_shared_settings_default_to_a_local_machine(clean_environment):
         "token_issuer": "hearth-identity",
         "token_audience": "hearth",
         "log_level": "INFO",
-        "relay_interval_seconds": 0.1,
+        "relay_interval_seconds": 30.0,
         "worker_heartbeat_file": "/tmp/chat-worker.heartbeat",
         "rpc_local_caller": False,
         "database_connect_timeout_seconds": 2.0,

@@ -62,3 +62,28 @@ def test_a_notice_reaches_every_stream_of_its_person_once_whether_by_broker_or_s
     while not hub._binding_changes.empty():
         keys.add(hub._binding_changes.get_nowait())
     assert {"notice.sam", "notice.olly"} <= keys  # the replica's queue binds its people's notice keys
+
+
+def test_a_sweep_with_no_stream_open_waits_for_one_and_ends_with_the_hub():
+    """At rest (no stream here) the sweep has nothing to do and sleeps rather than waking every interval; the first
+    stream to open wakes it, and stopping the hub ends it even while it sleeps."""
+    asked = []
+    hub = LiveHub("amqp://unused", lambda slugs: asked.append(slugs) or {}, lambda pairs: 0,
+                  sweep_interval=0.01, touch_interval=60)
+    sweeper = threading.Thread(target=hub._sweep, daemon=True)
+    sweeper.start()
+
+    async def follow():
+        return hub.subscribe("adult-community-lounge", "person-1")
+
+    sub = asyncio.run(follow())
+    deadline = time.monotonic() + 10
+    while not asked:  # the stream's room is swept again
+        assert time.monotonic() < deadline, "the sweep did not wake for the new stream"
+        time.sleep(0.01)
+    assert asked[0] == ["adult-community-lounge"]
+    hub.unsubscribe(sub)
+    time.sleep(0.05)  # back to sleep
+    hub.stop()
+    sweeper.join(5)
+    assert not sweeper.is_alive()

@@ -54,7 +54,7 @@ class IdentityWorker(
         if promoted:
             log.info("teens promoted to adult", extra={"count": promoted})
 
-    @timer(interval=5)
+    @timer(interval=30)  # a recovery pass: the evaluation normally runs with the event that changed the facts
     def evaluate_badges_due(self):
         """Evaluates the people whose facts changed but whose evaluation did not run (a worker stopped between
         an event and its evaluation)."""

@@ -120,6 +120,9 @@ audit_log = sa.Table(
     sa.Index("ix_audit_log_actor", "actor_id", "at"),
 )
 
+# What room_actions' insert trigger (migration 0011) NOTIFYs: the worker's runner of the calls listens there.
+ROOM_ACTIONS_CHANNEL = "hearth_room_actions"
+
 # Calls to room recorded with the decisions that need them (domain/room_actions.py), carried out by the worker.
 room_actions = sa.Table(
     "room_actions",

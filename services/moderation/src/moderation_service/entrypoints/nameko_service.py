@@ -8,9 +8,10 @@ import logging
 from nameko.timer import timer
 
 from hearth_common.contracts import course, identity, room
-from hearth_common.nameko_deps import Resource
+from hearth_common.nameko_deps import NotifiedLoop, Resource
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 from moderation_service import settings as settings_module
+from moderation_service.adapters.orm import ROOM_ACTIONS_CHANNEL
 from moderation_service.bootstrap import build_pager, build_relay, build_room_actions, build_sanctions, build_service
 from moderation_service.service_layer.sanctions import SESSION_EVENTS
 from moderation_service.service_layer.services import COURSE_EVENTS, ROOM_EVENTS
@@ -18,6 +19,11 @@ from moderation_service.service_layer.services import COURSE_EVENTS, ROOM_EVENTS
 settings = settings_module.load()
 log = logging.getLogger(__name__)
 kit = WorkerKit(settings, build_relay)
+# A page escalates MODERATION_PAGE_ESCALATION_SECONDS (2 minutes) after its stage began: looked for this often.
+PAGE_ESCALATION_CHECK_SECONDS = 5
+# A new room action runs at once (notified); one that failed is retried when due (domain/room_actions: from 1 s,
+# doubling), looked for this often.
+ROOM_ACTIONS_RETRY_SECONDS = 5.0
 
 
 class ModerationWorker(
@@ -37,10 +43,9 @@ class ModerationWorker(
     name = "moderation"
 
     moderation = Resource(lambda config: build_service(settings, kit.engine))
-    room_actions = Resource(lambda config: build_room_actions(settings, kit.engine))
     pager = Resource(lambda config: build_pager(settings, kit.engine))
 
-    @timer(interval=1)
+    @timer(interval=PAGE_ESCALATION_CHECK_SECONDS)
     def escalate_pages(self):
         """Pages nobody acknowledged within MODERATION_PAGE_ESCALATION_SECONDS reach their next stage (everyone
         on duty, then admins); SKIP LOCKED, so several workers never escalate one page twice."""
@@ -48,11 +53,12 @@ class ModerationWorker(
 
     sanctions = Resource(lambda config: build_sanctions(settings, kit.engine))
 
-    @timer(interval=1)
-    def carry_out_room_actions(self):
-        """Makes the calls to room and course that decisions recorded (removals, restores), retrying until each
-        service answers (one runner; a kind's target service is data: domain/room_actions.TARGETS)."""
-        self.room_actions.run_due()
+    # The calls to room and course that decisions recorded (removals, restores), made as soon as one is recorded
+    # (the table's insert trigger wakes it) and retried until each service answers (one runner; a kind's target
+    # service is data: domain/room_actions.TARGETS).
+    carry_out_room_actions = NotifiedLoop(lambda config: kit.engine, ROOM_ACTIONS_CHANNEL,
+                                          lambda config: build_room_actions(settings, kit.engine).run_due,
+                                          interval=ROOM_ACTIONS_RETRY_SECONDS)
 
     @timer(interval=5)
     def end_sanctions(self):

@@ -113,6 +113,7 @@ class LiveHub:
         self._binding_changes: queue.SimpleQueue = queue.SimpleQueue()  # slugs to re-check, from any thread
         self._outgoing: queue.SimpleQueue = queue.SimpleQueue()  # committed items for the publisher thread
         self._stop = threading.Event()
+        self._streams_open = threading.Event()  # wakes an idle sweep (no stream here) when one opens, or on stop
         self._threads: list[threading.Thread] = []
         self.consuming = threading.Event()
 
@@ -131,6 +132,7 @@ class LiveHub:
             self._binding_changes.put(slug)
         if first_of_person:
             self._binding_changes.put(notice_key(person_id))
+        self._streams_open.set()
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
@@ -234,6 +236,7 @@ class LiveHub:
 
     def stop(self) -> None:
         self._stop.set()
+        self._streams_open.set()
         for thread in self._threads:
             thread.join(5)
         self._close_producer()
@@ -306,6 +309,9 @@ class LiveHub:
         checkout say, delays it by as long)."""
         next_touch = time.monotonic() + self.touch_interval
         while not self._stop.wait(self.sweep_interval):
+            if self._idle_until_a_stream_opens():
+                next_touch = time.monotonic() + self.touch_interval
+                continue
             try:
                 self._sweep_once()
             except Exception:
@@ -323,6 +329,18 @@ class LiveHub:
                     self.touch(sorted(pairs))
             except Exception:
                 log.warning("presence refresh of open streams failed; retrying", exc_info=True)
+
+    def _idle_until_a_stream_opens(self) -> bool:
+        """With no stream open here there is nothing to repair or touch: the sweep sleeps until one opens (or
+        the hub stops) rather than waking every sweep_interval at rest. True if it slept."""
+        if self._followed_keys():
+            return False
+        self._streams_open.clear()
+        if self._followed_keys():  # one opened between the look and the clear
+            return False
+        self._previous_heads = {}
+        self._streams_open.wait()
+        return True
 
     def _sweep_once(self, *, settled_only: bool = True) -> None:
         """Offers each subscribed room's head seq to its subscriptions. Only heads seen one sweep ago are
