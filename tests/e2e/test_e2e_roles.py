@@ -1,14 +1,22 @@
 """End-to-end: issue 14's scenario (g), its "role without the right" half, over the real processes (identity, room
-and moderation, each gRPC server with its worker: the fuzzer's platform). Every moderation RPC whose least role is
-moderator or admin (hearth_common.least_roles, the table moderation's in-process auth matrix reads) is called by a
-plain member, and every admin-only one (and each admin-only variant) by a moderator of the room, with a well-formed
-request naming things that exist: each is refused PERMISSION_DENIED and moderation's database is as it was.
+and moderation, each gRPC server with its worker: the fuzzer's platform; course's processes started on it). Every
+moderation RPC whose least role is moderator or admin (hearth_common.least_roles, the table moderation's in-process
+auth matrix reads) is called by a plain member, and every admin-only one (and each admin-only variant) by a
+moderator of the room, with a well-formed request naming things that exist: each is refused PERMISSION_DENIED and
+moderation's database is as it was. The same for course's table: its admin-only RPCs as a member and as a chat room
+moderator, the mentor's review and a member's calls naming another person as a plain member.
 
 The world is made over gRPC as people would make it: a message posted in room and reported, a case, two warnings,
 a mute, a page, an automod rule, an appeal. Moderation's database is only read, for the fingerprints."""
+import json
+import subprocess
+
 import grpc
 import pytest
-from e2e_helpers import ADMIN
+import sqlalchemy as sa
+from e2e_helpers import ADMIN, BIN, Proc, free_port, wait_serving
+from hearth.course.v1 import course_pb2 as cpb
+from hearth.course.v1 import course_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
 from hearth.moderation.v1 import moderation_pb2 as mpb
@@ -152,3 +160,97 @@ def test_the_least_role_is_answered_the_same_well_formed_request(world, method):
     code, details = testing.grpc_status(moderation, method, least_roles.moderation_request(method, ids), caller,
                                         timeout=T)
     assert code == grpc.StatusCode.OK, f"{method.name} as its least role, a {least}: {code.name} ({details})"
+
+
+# --- course's admin-only RPCs (and a member's naming another person) over course's real processes -----------------
+
+COURSE = cpb.DESCRIPTOR.services_by_name["CourseService"]
+COURSE_DENIALS = list(least_roles.denials(COURSE, least_roles.COURSE_LEAST_ROLE, least_roles.COURSE_OTHERS_VARIANTS,
+                                          variants_refused=MEMBER))
+GROUP_DYNAMICS = "group-dynamics"  # seeded: published, for listeners, asks for a practicum and mentor approval
+
+
+@pytest.fixture(scope="module")
+def course_world(platform, world, e2e_env, tmp_path_factory):  # noqa: F811  (the fixture imported above)
+    """course-migrate (with its seed), course-worker and course-grpc started on the platform; a listener enrolled in
+    the seeded course with a post of theirs, and a draft course an admin made. Returns the ids, the refused callers
+    by role, the course stub, an engine on course's database (read only) and its URL."""
+    channels, auth, _, _ = platform
+    ids, callers, _, _, _ = world
+    env, _, identity_target = e2e_env
+    log_dir = tmp_path_factory.mktemp("course-roles-logs")
+    db_url = testing.create_database("hearth_course_roles")
+    target = f"127.0.0.1:{free_port()}"
+    course_env = {**env, "COURSE_DATABASE_URL": db_url, "COURSE_AMQP_URI": env["IDENTITY_AMQP_URI"],
+                  "COURSE_IDENTITY_GRPC_TARGET": identity_target, "COURSE_GRPC_ADDRESS": target,
+                  "COURSE_WORKER_HEARTBEAT_FILE": str(log_dir / "course.hb")}
+    subprocess.run([str(BIN / "course-migrate")], env=course_env, check=True, capture_output=True, timeout=120)
+    procs = [Proc("course-worker", course_env, log_dir), Proc("course-grpc", course_env, log_dir)]
+    channel = grpc.insecure_channel(target)
+    engine = make_engine(db_url)
+    try:
+        wait_serving(target, procs[1])
+        course = course_pb2_grpc.CourseServiceStub(channel)
+        identity = identity_pb2_grpc.IdentityServiceStub(channels["identity"])
+        admin_md = auth["admin"]
+        learner = identity.Register(ipb.RegisterRequest(username="roles_lena", password=PASSWORD,
+                                                        date_of_birth="1990-01-01", kind=ipb.PERSON_KIND_LISTENER),
+                                    timeout=T).person.id
+        learner_md = bearer(identity.Login(ipb.LoginRequest(username="roles_lena", password=PASSWORD), timeout=T))
+        answered(lambda: course.Enrol(cpb.EnrolRequest(course_slug=GROUP_DYNAMICS), metadata=learner_md, timeout=T),
+                 grpc.StatusCode.FAILED_PRECONDITION)  # until course knows the learner
+        got = answered(lambda: course.GetCourse(cpb.GetCourseRequest(slug=GROUP_DYNAMICS), metadata=admin_md,
+                                                timeout=T), grpc.StatusCode.PERMISSION_DENIED)  # the admin's role
+        discussions = [d.id for d in got.discussions]
+        quiz = next(r["id"] for r in json.loads(got.listing.course.requirements_json) if r["kind"] == "quiz")
+        post = course.CreatePost(cpb.CreatePostRequest(course_slug=GROUP_DYNAMICS, discussion_id=discussions[0],
+                                                       body="I noticed how quiet people settle in."),
+                                 metadata=learner_md, timeout=T).post.id
+        draft = course.CreateCourse(cpb.CreateCourseRequest(slug="roles-draft", title="A draft"), metadata=admin_md,
+                                    timeout=T).course.slug
+        testing.eventually(lambda: known_here(engine, ids.other_moderator), what="course to know the mentor")
+        course_ids = least_roles.CourseIds(course=GROUP_DYNAMICS, draft_course=draft, discussions=discussions,
+                                           learner=learner, mentor=ids.other_moderator, post=post, quiz=quiz)
+        yield course_ids, callers, course, engine, db_url, admin_md
+    finally:
+        channel.close()
+        engine.dispose()
+        for proc in reversed(procs):
+            proc.terminate()
+        testing.drop_database(db_url)
+
+
+def known_here(engine, person_id: str) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(sa.text("SELECT count(*) FROM people WHERE person_id = :p AND username IS NOT NULL"),
+                                 {"p": person_id}).scalar_one())
+
+
+@pytest.mark.parametrize("label, method, role, overrides", COURSE_DENIALS, ids=[d[0] for d in COURSE_DENIALS])
+def test_a_role_without_the_right_is_refused_by_the_running_course_and_nothing_changes(course_world, label, method,
+                                                                                        role, overrides):
+    if role is None:
+        pytest.fail(f"{method.name} has no row in least_roles.COURSE_LEAST_ROLE")
+    ids, callers, course, engine, db_url, _ = course_world
+    request = least_roles.course_request(method, ids, overrides)
+    before = settled(engine, db_url)
+    code, details = testing.grpc_status(course, method, request, callers[role], timeout=T)
+    assert code == grpc.StatusCode.PERMISSION_DENIED, (
+        f"{method.name} as a {role} (least role {least_roles.COURSE_LEAST_ROLE[method.name]}): {code.name} "
+        f"({details})")
+    assert settled(engine, db_url) == before, f"{method.name} refused a {role} but changed course's database"
+
+
+# Nobody completed the course in this world (a completion to revoke), and the learner's practicum waits for no
+# review (ReviewPracticum needs the practicum met): their refusals above rest on the admin and mentor checks alone.
+ADMIN_ANSWERED = [m for m in COURSE.methods if least_roles.COURSE_LEAST_ROLE.get(m.name) == ADMIN_ROLE
+                  and m.name != "RevokeCompletion"]
+
+
+@pytest.mark.parametrize("method", ADMIN_ANSWERED, ids=[m.name for m in ADMIN_ANSWERED])
+def test_an_admin_is_answered_the_same_course_requests(course_world, method):
+    """The course refusals above are for the role: the same requests, made by an admin, are answered (after them, in
+    the descriptor's order: they change the course)."""
+    ids, _, course, _, _, admin_md = course_world
+    code, details = testing.grpc_status(course, method, least_roles.course_request(method, ids), admin_md, timeout=T)
+    assert code == grpc.StatusCode.OK, f"{method.name} as an admin: {code.name} ({details})"

@@ -1,13 +1,13 @@
 """Test support for issue 14's scenario (g), "a role without the right is refused": the least role that may call each
 RPC, and well-formed requests built from a proto descriptor. One table per service, read by that service's
-in-process gRPC auth matrix and by the end-to-end tier over the real processes (tests/e2e/test_e2e_roles.py), so
-that an RPC added later is covered by both once it has its row.
+in-process gRPC auth matrix (moderation's) and by the end-to-end tier over the real processes
+(tests/e2e/test_e2e_roles.py), so that an RPC added later is covered by both once it has its row.
 
-A table maps each RPC of the service to MEMBER (anyone signed in), MODERATOR (a chat room moderator of some room;
-for course, STAFF: a mentor) or ADMIN. A request is "well formed" when every field has a value the service accepts
-and that names things that exist (VALUES, keyed `Message.field` first, then `field`; a callable takes the world's
-ids): a refusal for the request's shape (INVALID_ARGUMENT) or for naming nothing (NOT_FOUND) would hide a missing
-permission check."""
+A table maps each RPC of the service to MEMBER (anyone signed in), MODERATOR (a chat room moderator of some room),
+MENTOR (course: a learner's assigned mentor) or ADMIN. A request is "well formed" when every field has a value the
+service accepts and that names things that exist (VALUES, keyed `Message.field` first, then `field`; a callable
+takes the world's ids): a refusal for the request's shape (INVALID_ARGUMENT) or for naming nothing (NOT_FOUND)
+would hide a missing permission check."""
 from __future__ import annotations
 
 import dataclasses
@@ -19,7 +19,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from hearth_common.clock import utcnow
 from hearth_common.proto_convert import to_timestamp
 
-MEMBER, MODERATOR, ADMIN = "member", "moderator", "admin"
+MEMBER, MODERATOR, MENTOR, ADMIN = "member", "moderator", "mentor", "admin"
 
 
 # --- moderation ------------------------------------------------------------------------------------------------
@@ -160,12 +160,113 @@ def moderation_request(method, ids: ModerationIds, overrides: dict | None = None
     return well_formed(getattr(moderation_pb2, method.input_type.name), MODERATION_VALUES, ids, overrides)
 
 
+# --- course ----------------------------------------------------------------------------------------------------
+
+# From the proto's comments and the use cases (course_service/service_layer): admins author and remove; a learner
+# acts on their own enrolment, posts, progress and completions; the assigned mentor reviews a practicum.
+COURSE_LEAST_ROLE = {
+    "CreateCourse": ADMIN,
+    "UpdateCourse": ADMIN,
+    "AddDiscussion": ADMIN,
+    "UpdateDiscussion": ADMIN,
+    "ReorderDiscussions": ADMIN,
+    "ListCourses": MEMBER,
+    "GetCourse": MEMBER,
+    "Enrol": MEMBER,  # as the course's enrolment policy lets them
+    "ListMyEnrolments": MEMBER,
+    "Withdraw": MEMBER,
+    "CreatePost": MEMBER,  # an enrolled learner, in their section
+    "EditPost": MEMBER,  # their own
+    "DeletePost": MEMBER,  # their own
+    "ListPosts": MEMBER,
+    "LikePost": MEMBER,
+    "UnlikePost": MEMBER,
+    "ListMentions": MEMBER,
+    "RemovePost": ADMIN,  # any post (moderation removes through course's remove_post RPC)
+    "GetQuiz": MEMBER,
+    "SubmitQuizAttempt": MEMBER,
+    "GetProgress": MEMBER,  # their own; another learner's: COURSE_OTHERS_VARIANTS
+    "AssignMentor": ADMIN,
+    "ListMentorQueue": MEMBER,  # the caller's own queue as a mentor (empty for others)
+    "ReviewPracticum": MENTOR,
+    "ListCompletions": MEMBER,  # their own; another person's: COURSE_OTHERS_VARIANTS
+    "RevokeCompletion": ADMIN,
+    "VerifyCertificate": MEMBER,
+}
+
+# Calls of a member's RPC naming another person: only an admin (or, for progress, the learner's mentor) makes them;
+# a plain member is refused.
+COURSE_OTHERS_VARIANTS = {
+    "GetProgress: another learner's": ("GetProgress", {"person_id": "LEARNER"}),
+    "ListCompletions: another person's": ("ListCompletions", {"person_id": "LEARNER"}),
+}
+
+
+@dataclasses.dataclass
+class CourseIds:
+    """The world a course request names."""
+    course: str  # a published course with discussions, asking for mentor approval; the learner is enrolled
+    draft_course: str  # a course an admin made, for AddDiscussion
+    discussions: list  # the course's discussion ids, in order
+    learner: str  # an enrolled learner, the author of the post
+    mentor: str  # a person course knows, to be assigned as the learner's mentor
+    post: str
+    quiz: str
+    completion: str = ""  # none in a world where nobody completed: a UUID (admins are checked first)
+    certificate: str = ""
+
+
+COURSE_VALUES = {
+    "slug": lambda ids: ids.course,
+    "CreateCourseRequest.slug": "roles-new-course",
+    "title": "Holding space",
+    "summary": "How to hold space for a group.",
+    "badge_slug": "",
+    "enrolment_policy_json": "",
+    "status": "",
+    "requirements_json": "",
+    "course_slug": lambda ids: ids.course,
+    "AddDiscussionRequest.course_slug": lambda ids: ids.draft_course,
+    "AddDiscussionRequest.discussion_id": "roles-new-discussion",
+    "discussion_id": lambda ids: ids.discussions[0],
+    "discussion_ids": lambda ids: list(ids.discussions),
+    "opening_post": "What does holding space mean to you?",
+    "body": "I listened more than I spoke this week, and it helped.",
+    "parent_id": "",
+    "post_id": lambda ids: ids.post,
+    "reason": "off topic",
+    "page_size": 10,
+    "cursor": "",
+    "section": "",
+    "quiz_id": lambda ids: ids.quiz,
+    "answers": [0, 0, 0, 0, 0],
+    "person_id": lambda ids: ids.learner,
+    "GetProgressRequest.person_id": "",
+    "ListCompletionsRequest.person_id": "",
+    "mentor_id": lambda ids: ids.mentor,
+    "decision": "approve",
+    "feedback": "Well held.",
+    "completion_id": lambda ids: ids.completion or str(uuid.uuid4()),
+    "certificate_id": lambda ids: ids.certificate or str(uuid.uuid4()),
+}
+
+
+def course_request(method, ids: CourseIds, overrides: dict | None = None):
+    """A well-formed request of a CourseService method naming the world's things ("LEARNER" in an override: the
+    learner's id)."""
+    from hearth.course.v1 import course_pb2
+
+    overrides = {k: ids.learner if v == "LEARNER" else v for k, v in (overrides or {}).items()}
+    return well_formed(getattr(course_pb2, method.input_type.name), COURSE_VALUES, ids, overrides)
+
+
 # --- shared ----------------------------------------------------------------------------------------------------
 
-def denials(service_descriptor, least_role: dict[str, str], admin_only_variants: dict | None = None):
+def denials(service_descriptor, least_role: dict[str, str], variants: dict | None = None,
+            variants_refused: str = MODERATOR):
     """(label, method, caller's role, overrides) of every call a role without the right makes: an RPC above MEMBER
-    as a plain member, an admin-only one also as a moderator, and each admin-only variant as a moderator. An RPC
-    without a row yields (label, method, None, None): the test fails naming it."""
+    as a plain member, an admin-only one also as a chat room moderator, and each variant (label -> (RPC, overrides))
+    as `variants_refused`. An RPC without a row yields (label, method, None, None): the test fails naming it."""
     for method in service_descriptor.methods:
         least = least_role.get(method.name)
         if least is None:
@@ -175,8 +276,8 @@ def denials(service_descriptor, least_role: dict[str, str], admin_only_variants:
             yield f"{method.name}-as-member", method, MEMBER, None
         if least == ADMIN:
             yield f"{method.name}-as-moderator", method, MODERATOR, None
-    for label, (name, overrides) in (admin_only_variants or {}).items():
-        yield f"{label}-as-moderator", service_descriptor.methods_by_name[name], MODERATOR, overrides
+    for label, (name, overrides) in (variants or {}).items():
+        yield f"{label}-as-{variants_refused}", service_descriptor.methods_by_name[name], variants_refused, overrides
 
 
 def value_for(message_name: str, field: FieldDescriptor, values: dict, ids):
