@@ -114,9 +114,8 @@ def platform(e2e_env, tmp_path_factory):
             assert proc.process.poll() is None, f"{proc.name} died under the fuzzer"
             errors = [line for line in proc.logs() if line.get("level") in ("error", "critical")]
             assert not errors, f"{proc.name} logged errors: {errors[:3]}"
-    finally:
-        for proc in room:
-            proc.terminate()
+    finally:  # a process slow to stop is killed, so the others are stopped and the databases dropped all the same
+        testing.stop_processes([proc.process for proc in room])
         stack.stop()
         testing.drop_database(db_url)
         testing.drop_database(moderation_db)

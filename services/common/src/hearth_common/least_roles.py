@@ -3,11 +3,11 @@ RPC, and well-formed requests built from a proto descriptor. One table per servi
 in-process gRPC auth matrix (moderation's) and by the end-to-end tier over the real processes
 (tests/e2e/test_e2e_roles.py), so that an RPC added later is covered by both once it has its row.
 
-A table maps each RPC of the service to MEMBER (anyone signed in), MODERATOR (a chat room moderator of some room),
-MENTOR (course: a learner's assigned mentor) or ADMIN. A request is "well formed" when every field has a value the
-service accepts and that names things that exist (VALUES, keyed `Message.field` first, then `field`; a callable
-takes the world's ids): a refusal for the request's shape (INVALID_ARGUMENT) or for naming nothing (NOT_FOUND)
-would hide a missing permission check."""
+A table maps each RPC of the service to PUBLIC (no token needed), MEMBER (anyone signed in), MODERATOR (a chat
+room moderator of some room), MENTOR (course: a learner's assigned mentor) or ADMIN. A request is "well formed"
+when every field has a value the service accepts and that names things that exist (VALUES, keyed `Message.field`
+first, then `field`; a callable takes the world's ids): a refusal for the request's shape (INVALID_ARGUMENT) or for
+naming nothing (NOT_FOUND) would hide a missing permission check."""
 from __future__ import annotations
 
 import dataclasses
@@ -19,7 +19,8 @@ from google.protobuf.descriptor import FieldDescriptor
 from hearth_common.clock import utcnow
 from hearth_common.proto_convert import to_timestamp
 
-MEMBER, MODERATOR, MENTOR, ADMIN = "member", "moderator", "mentor", "admin"
+PUBLIC, MEMBER, MODERATOR, MENTOR, ADMIN = "public", "member", "moderator", "mentor", "admin"
+ABOVE_MEMBER = (MODERATOR, MENTOR, ADMIN)
 
 
 # --- moderation ------------------------------------------------------------------------------------------------
@@ -260,6 +261,57 @@ def course_request(method, ids: CourseIds, overrides: dict | None = None):
     return well_formed(getattr(course_pb2, method.input_type.name), COURSE_VALUES, ids, overrides)
 
 
+# --- identity --------------------------------------------------------------------------------------------------
+
+# From the proto's comments: six public RPCs (PUBLIC: no token needed), "Authenticated" ones (MEMBER), "Admin only".
+IDENTITY_LEAST_ROLE = {
+    "Register": PUBLIC,
+    "Login": PUBLIC,
+    "Refresh": PUBLIC,
+    "Logout": PUBLIC,
+    "GetPublicKeys": PUBLIC,
+    "RotateSigningKey": ADMIN,
+    "GetPerson": MEMBER,
+    "GrantRole": ADMIN,
+    "RevokeRole": ADMIN,
+    "ListRoles": MEMBER,
+    "ListBadgeCatalogue": PUBLIC,
+    "AwardBadge": ADMIN,
+    "RevokeBadge": ADMIN,
+    "ListPersonBadges": MEMBER,
+}
+
+
+@dataclasses.dataclass
+class IdentityIds:
+    """The world an identity request names."""
+    person: str  # a member, granted, awarded and revoked
+    room: str  # the room a grant is scoped to
+    grant: str  # a grant that exists (another person's moderator role)
+    badge: str  # a badge of the catalogue the person holds (RevokeBadge)
+    new_badge: str  # one they do not hold yet (AwardBadge)
+
+
+IDENTITY_VALUES = {
+    "person_id": lambda ids: ids.person,
+    "room_id": lambda ids: ids.room,
+    "role": 1,  # ROLE_CHAT_ROOM_MODERATOR (the last value, ROLE_ADMIN, takes no room)
+    "expires_at": lambda ids: to_timestamp(utcnow() + dt.timedelta(days=1)),
+    "grant_id": lambda ids: ids.grant,
+    "badge_slug": lambda ids: ids.badge,
+    "AwardBadgeRequest.badge_slug": lambda ids: ids.new_badge,
+    "reason": "checking the least roles",
+    "idempotency_key": "",
+}
+
+
+def identity_request(method, ids: IdentityIds, overrides: dict | None = None):
+    """A well-formed request of an IdentityService method naming the world's things."""
+    from hearth.identity.v1 import identity_pb2
+
+    return well_formed(getattr(identity_pb2, method.input_type.name), IDENTITY_VALUES, ids, overrides)
+
+
 # --- shared ----------------------------------------------------------------------------------------------------
 
 def denials(service_descriptor, least_role: dict[str, str], variants: dict | None = None,
@@ -272,7 +324,7 @@ def denials(service_descriptor, least_role: dict[str, str], variants: dict | Non
         if least is None:
             yield f"{method.name}-no-row", method, None, None
             continue
-        if least != MEMBER:
+        if least in ABOVE_MEMBER:
             yield f"{method.name}-as-member", method, MEMBER, None
         if least == ADMIN:
             yield f"{method.name}-as-moderator", method, MODERATOR, None
