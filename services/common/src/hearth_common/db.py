@@ -148,6 +148,8 @@ def make_engine(
     if autocommit:
         kwargs.update(isolation_level="AUTOCOMMIT")
     engine = sa.create_engine(url, **kwargs)
+    if autocommit:
+        _let_transactions_begin_with_a_statement(engine)
     breaker = fail_fast.breaker if fail_fast is not None else None
     _ping_when_maybe_stale(engine, ping_idle_after, breaker)
     if breaker is not None:
@@ -160,6 +162,59 @@ def make_server_engine(settings, pool_size: int) -> Engine:
     """A gRPC server's engine: `pool_size` connections (one per thread that uses it), failing fast while the
     database is unreachable (FailFast from the service's settings)."""
     return make_engine(settings.database_url, pool_size=pool_size, fail_fast=FailFast.from_settings(settings))
+
+
+# --- transactions on an autocommit engine whose BEGIN goes with their first statement -----------------------
+
+_BEGIN_PENDING = "hearth_begin_pending"
+
+
+def begin_with_next_statement(connection: Connection) -> None:
+    """Starts a transaction on a connection of an autocommit engine (make_engine(autocommit=True)) without a
+    round trip of its own: the next statement sent on it is prefixed with BEGIN (sent in the same simple
+    query). End it with end_transaction; until then the connection holds the transaction's locks."""
+    connection.info[_BEGIN_PENDING] = True
+
+
+def end_transaction(connection: Connection, command: str) -> None:
+    """Sends COMMIT or ROLLBACK for a transaction begin_with_next_statement started: nothing when no statement
+    ran (it never began) or the server reports none open; a lost connection has none to end."""
+    if connection.info.pop(_BEGIN_PENDING, False) or connection.invalidated or connection.closed:
+        return
+    if _in_transaction(connection.connection.dbapi_connection):
+        connection.exec_driver_sql(command, execution_options={"no_parameters": True})
+
+
+def _in_transaction(dbapi_connection) -> bool:
+    """Whether the server said a transaction is open on this psycopg2 connection (libpq's last status: no
+    round trip)."""
+    status = getattr(getattr(dbapi_connection, "info", None), "transaction_status", None)
+    return status is not None and status != psycopg2.extensions.TRANSACTION_STATUS_IDLE
+
+
+def _let_transactions_begin_with_a_statement(engine: Engine) -> None:
+    def prefix(conn, cursor, statement, parameters, context, executemany):
+        if conn.info.pop(_BEGIN_PENDING, False):
+            if executemany:  # a statement run once per row: its own BEGIN first
+                cursor.execute("BEGIN")
+            else:
+                statement = "BEGIN;" + statement
+        return statement, parameters
+
+    def reset(dbapi_connection, record, reset_state=None):
+        # The driver does not know of a transaction begun by a statement on an autocommit connection, so the
+        # pool's reset (a driver rollback) would not end one: a connection never goes back to the pool with a
+        # transaction (and its locks) left open, whatever failed in between.
+        record.info.pop(_BEGIN_PENDING, None)
+        if _in_transaction(dbapi_connection):
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("ROLLBACK")
+            finally:
+                cursor.close()
+
+    sa.event.listen(engine, "before_cursor_execute", prefix, retval=True)
+    sa.event.listen(engine, "reset", reset)
 
 
 def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBreaker | None) -> None:
