@@ -343,7 +343,7 @@ class PreparedStatement:
             description = cursor.description
             return PreparedRows([column[0] for column in description] if description else [],
                                 cursor.fetchall() if description else [], cursor.rowcount)
-        except Exception as exc:
+        except psycopg2.Error as exc:  # anything else (a NUL in a text parameter: ValueError) passes as it is
             conn._handle_dbapi_exception(exc, sql, arguments, cursor, None)  # raises SQLAlchemy's error for it
             raise  # not reached
         finally:
