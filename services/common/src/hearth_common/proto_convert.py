@@ -22,6 +22,20 @@ def to_timestamp(value: dt.datetime | str | None) -> Timestamp | None:
     return Timestamp(seconds=since.days * 86_400 + since.seconds, nanos=since.microseconds * 1000)
 
 
+def set_timestamp(field: Timestamp, value: dt.datetime | str | None) -> None:
+    """Sets a message's Timestamp field in place to what to_timestamp would make of `value` (None leaves it
+    unset): for a message added to a repeated field, this skips building a Timestamp and copying it in."""
+    if value is None:
+        return
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.astimezone(dt.timezone.utc)
+    since = value - _EPOCH
+    field.seconds = since.days * 86_400 + since.seconds
+    field.nanos = since.microseconds * 1000
+
+
 def from_timestamp(message, field: str) -> dt.datetime | None:
     """The field's time as an aware UTC datetime, or None when the field is unset; InvalidArgument naming
     the field for a time no datetime holds (before year 1 or after 9999, or nanos out of range)."""
