@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import contextvars
-import datetime as dt
 import json
 import logging
 import sys
+import time
 import uuid
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("hearth_request_id", default=None)
 
+# json.dumps(entry, default=str) builds an encoder on every call: most of a line's cost (18 of 30 us).
+_ENCODER = json.JSONEncoder(default=str)
 _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
 
@@ -21,6 +23,15 @@ def current_request_id() -> str | None:
     return request_id_var.get()
 
 
+def _utc_iso_millis(created: float) -> str:
+    """datetime.fromtimestamp(created, utc).isoformat(timespec="milliseconds"), in a third of its time."""
+    seconds = int(created)
+    micros = round((created - seconds) * 1e6)  # as datetime rounds a timestamp, then isoformat truncates
+    if micros >= 1_000_000:
+        seconds, micros = seconds + 1, micros - 1_000_000
+    return f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds))}.{micros // 1000:03d}+00:00"
+
+
 class JsonFormatter(logging.Formatter):
     def __init__(self, service: str, process: str):
         super().__init__()
@@ -29,7 +40,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": _utc_iso_millis(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
@@ -42,7 +53,7 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return _ENCODER.encode(entry)
 
 
 class ExpectedRpcErrorsAsInfo(logging.Filter):
@@ -58,6 +69,11 @@ class ExpectedRpcErrorsAsInfo(logging.Filter):
 
 def configure_logging(service: str, process: str, level: str = "INFO") -> None:
     """Routes every logger to stderr as JSON lines."""
+    # The JSON lines carry none of the caller's file and line, thread or process (a record's standard
+    # attributes are left out): not gathering them halves the cost of a line (logging's documented
+    # optimisation; measured: an access line 70 -> 25 us, written on the gRPC event loop after every call).
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service, process))
     handler.addFilter(ExpectedRpcErrorsAsInfo())
