@@ -110,3 +110,22 @@ def test_hand_offs_from_threads_reach_the_loop_in_order_with_few_wake_ups():
         mine = [seq for seq in got if seq // 100 == n]
         assert mine == sorted(mine)
     assert len(wake_ups) == 1  # the loop was busy in join(): one wake-up carried all 200
+
+
+def test_an_item_is_encoded_once_for_all_streams_and_a_streams_own_items_each_time():
+    from hearth.room.v1 import room_pb2 as pb
+
+    from room_service.entrypoints.grpc_servicer import EncodedItems, room_event_pb
+
+    encoded = EncodedItems(size=2)
+    posted = item(9) | {"data": {"message_id": "m-9", "room_slug": ROOM, "author_id": "sam", "author_username": "sam",
+                                 "body": "hello", "reply_to": None, "mentions": [], "hearts": 0,
+                                 "posted_at": "2026-12-05T12:00:09+00:00", "edited_at": None, "deleted": False}}
+    first, again = encoded(posted), encoded(dict(posted))  # the same item, from the broker or the timeline
+    assert first is again and pb.RoomEvent.FromString(first) == room_event_pb(posted)
+    subscribed = {"room_slug": ROOM, "seq": 9, "kind": "subscribed", "data": {}, "occurred_at": posted["occurred_at"]}
+    assert pb.RoomEvent.FromString(encoded(subscribed)).kind == "subscribed"  # not the item with seq 9
+    assert encoded(posted) is first
+    for seq in (10, 11):
+        encoded(posted | {"seq": seq})
+    assert encoded(posted) is not first and encoded(posted) == first  # bounded: the oldest went, re-encoded alike
