@@ -575,7 +575,7 @@ def empty_store():
 # test_room_wall_property.py's profiles, chosen by HEARTH_WALL_PROFILE: a short one for make test (a fixed seed,
 # so it cannot flake) and make safeguarding-check's 10,000 generated cases.
 WALL_PROFILE = dict(stateful_step_count=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("wall-short", max_examples=80, derandomize=True, **WALL_PROFILE)
+settings.register_profile("wall-short", max_examples=200, derandomize=True, **WALL_PROFILE)
 settings.register_profile("wall-check", max_examples=10_000, **WALL_PROFILE)
 
 

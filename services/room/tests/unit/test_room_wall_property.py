@@ -109,6 +109,7 @@ person_specs = st.fixed_dictionaries({
     # hours from the start to their 18th birthday: many within the run's days, the rest anywhere in 13-23
     "eighteenth_in_hours": st.one_of(st.integers(-48, 24 * 8), st.integers(-5 * YEAR_HOURS, 5 * YEAR_HOURS - 24)),
     "registration_late": st.sampled_from([False, False, False, True]),  # else room has it before the first step
+    "staff_from_the_start": st.sampled_from([None, None, *STAFF_ROLES]),  # a global role room knows already
 })
 
 
@@ -168,6 +169,12 @@ class TheWall(RuleBasedStateMachine):
             self._publish("person_registered", person, username=person.username, kind=person.kind,
                           cohort=person.cohort(START))
             if not spec["registration_late"]:
+                self.rooms_service.apply_identity_event(copy.deepcopy(self.pending.pop()))
+            if spec["staff_from_the_start"]:
+                grant_id = str(uuid.uuid4())
+                person.roles[grant_id] = {"role": spec["staff_from_the_start"], "room_id": None, "expires_at": None}
+                self._publish("role_granted", person, grant_id=grant_id, role=spec["staff_from_the_start"],
+                              room_id=None, expires_at=None)
                 self.rooms_service.apply_identity_event(copy.deepcopy(self.pending.pop()))
 
     def _publish(self, event_type: str, person: TruePerson, **data) -> None:
@@ -290,8 +297,9 @@ class TheWall(RuleBasedStateMachine):
 
     # --- an admin's cross-cohort grants --------------------------------------------------------
 
-    @rule(who=st.integers(0, 9), room=st.integers(0, 9), hours=st.sampled_from([1, 5, 24]))
-    def admin_grants_cohort_access(self, who, room, hours):
+    @rule(who=st.integers(0, 9), room=st.integers(0, 9), minutes=st.sampled_from([3, 60, 300, 1440]),
+          holder_joins=st.booleans())
+    def admin_grants_cohort_access(self, who, room, minutes, holder_joins):
         """To anyone for any room; most go to those identity made staff, for a room of the other cohort."""
         staff = [p for p in self.people if p.roles]
         person = staff[who % len(staff)] if staff and who < 7 else self.person(who)
@@ -302,13 +310,21 @@ class TheWall(RuleBasedStateMachine):
         try:
             grant = self.conv.grant_cohort_access(self.admin_id, person.person_id, slug,
                                                   "covering the evening shift here",
-                                                  self.clock() + dt.timedelta(hours=hours))
+                                                  self.clock() + dt.timedelta(minutes=minutes))
         except DomainError:
             pass
         else:
             self.grants.append(grant)
             RUNS["grants"] += 1
+            if holder_joins:  # what the grant is for
+                self._join(person.person_id, slug)
         self._step()
+
+    @precondition(lambda self: self.grants)
+    @rule(pick=st.integers(0, 99))
+    def grant_holder_joins_its_room(self, pick):
+        grant = self.grants[pick % len(self.grants)]
+        self._join(grant["person_id"], grant["room_slug"])
 
     @precondition(lambda self: self.grants)
     @rule(pick=st.integers(0, 99))
@@ -391,7 +407,8 @@ class TheWall(RuleBasedStateMachine):
             pass
         else:
             RUNS["history_pages"] += 1
-            assert self.may_receive(person_id, slug), f"{person_id} was given a history page of {slug} across the wall"
+            assert self.may_receive(person_id, slug), \
+                f"{self.told(person_id).username} was given a history page of {slug} across the wall"
         self._step()
 
     @rule(who=st.integers(0, 9), room=st.integers(0, 9))
@@ -406,7 +423,8 @@ class TheWall(RuleBasedStateMachine):
             pass
         else:
             RUNS["streams"] += 1
-            assert self.may_receive(person_id, slug), f"{person_id} was given a live stream of {slug} across the wall"
+            assert self.may_receive(person_id, slug), \
+                f"{self.told(person_id).username} was given a live stream of {slug} across the wall"
             self.streams.append((person_id, slug, head))
         self._step()
 
