@@ -35,8 +35,10 @@ safety; services/room/README.md says the same):
 - A grant's or a role's expiry sends no event: the worker's sweep (every presence_timeout/6, 10 s) takes the
   person out. Between the expiry and that sweep the membership row may remain (the standing check counts a
   grant or role as unexpired if it was at the last sweep), but the doors that hand out the room's content ask
-  again at once: a history page or a new live stream is refused the moment the grant or role expires, and so
-  is a post. A live stream already open ends when the sweep removes them.
+  again at once: a history page or a new live stream is refused the moment the grant or role expires (this
+  property found that they were not: grant, the holder joins, 5 minutes pass, Subscribe or a history page
+  is allowed), and @mentions stop resolving to them. Until the sweep (at most 10 s) a live stream already
+  open keeps running and a post is accepted; room's README says so.
 """
 from __future__ import annotations
 
