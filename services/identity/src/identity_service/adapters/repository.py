@@ -130,7 +130,11 @@ class BadgeFactsRepository(_Repo):
     def note(self, person_id: str, fact: Fact, key: str, at: dt.datetime, tag: str = "", *, due_at: dt.datetime,
              widen: bool = False) -> tuple[bool, dt.datetime | None]:
         statement = _NOTE_WIDENING if widen else _NOTE
-        row = statement(self.session.connection(), {"person_id": person_id, "fact": fact.value, "key": key, "at": at,
+        # One statement, atomic by itself: run outside a transaction (no BEGIN, no COMMIT round trip) when it is
+        # the unit of work's first.
+        connection = self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"}) if (
+            not self.session.in_transaction()) else self.session.connection()
+        row = statement(connection, {"person_id": person_id, "fact": fact.value, "key": key, "at": at,
                                                     "tag": tag, "due_at": due_at}).one()
         return bool(row.changed), row.was_due
 
