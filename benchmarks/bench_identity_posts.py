@@ -25,6 +25,7 @@ from loadgen import BIN, cpu_seconds, postgres_pids
 from hearth_common import testing
 from hearth_common.contracts import examples, room
 
+REST_SECONDS = 10
 QUEUE = "evt-room-message_posted--identity.on_message_posted"
 
 
@@ -97,11 +98,11 @@ def main(n_posts: int = 2000, n_people: int = 200) -> None:
         identity = build_service(settings_module.load())
         people = [identity.register(f"poster{i:04d}", "a long enough password", "1990-01-01", "member")["id"]
                   for i in range(n_people)]
-        time.sleep(3)  # the worker's first-start work (backfill requests, relay) settles
+        time.sleep(5)  # the worker's first-start work (backfill requests, relay) settles
         pids = {"identity-worker": [worker.pid], "postgres": postgres_pids([db])}
         before = {k: cpu_seconds(v) for k, v in pids.items()}
-        time.sleep(5)
-        idle = {k: (cpu_seconds(v) - before[k]) / 5 for k, v in pids.items()}
+        time.sleep(REST_SECONDS)
+        idle = {k: (cpu_seconds(v) - before[k]) / REST_SECONDS for k, v in pids.items()}
         print(f"at rest: identity-worker {idle['identity-worker'] * 1000:.1f} ms/s, "
               f"postgres {idle['postgres'] * 1000:.1f} ms/s", flush=True)
         now = dt.datetime.now(dt.timezone.utc).replace(hour=1, minute=0, second=0, microsecond=0)
