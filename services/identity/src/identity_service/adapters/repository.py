@@ -134,9 +134,9 @@ class BadgeFactsRepository(_Repo):
         # the unit of work's first.
         connection = self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"}) if (
             not self.session.in_transaction()) else self.session.connection()
-        row = statement(connection, {"person_id": person_id, "fact": fact.value, "key": key, "at": at,
-                                                    "tag": tag, "due_at": due_at}).one()
-        return bool(row.changed), row.was_due
+        changed, was_due = statement(connection, {"person_id": person_id, "fact": fact.value, "key": key, "at": at,
+                                                  "tag": tag, "due_at": due_at}).one()
+        return bool(changed), was_due
 
     def record(self, person_id: str, fact: Fact, key: str, at: dt.datetime, tag: str = "") -> None:
         t = orm.badge_facts
