@@ -251,6 +251,16 @@ def test_json_log_line_fields(json_log):
     assert abs((dt.datetime.now(dt.timezone.utc) - parsed).total_seconds()) < 3600
 
 
+@given(st.floats(min_value=0, max_value=4e9, allow_nan=False))
+def test_json_log_timestamp_is_the_records_time_in_utc_to_the_millisecond(created):
+    record = logging.LogRecord("x", logging.INFO, "", 0, "m", (), None)
+    record.created = created
+
+    entry = json.loads(JsonFormatter("room", "room-grpc").format(record))
+
+    assert entry["ts"] == dt.datetime.fromtimestamp(created, dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
 def test_json_log_carries_request_id_from_contextvar(json_log):
     logger, _stream, lines = json_log
 
