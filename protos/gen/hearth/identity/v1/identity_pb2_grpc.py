@@ -156,7 +156,8 @@ class IdentityServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetPerson(self, request, context):
-        """Looks a person up by id or username. Authenticated.
+        """Looks a person up by id or username. Authenticated. The cohort is shown only to the person and to admins
+        (see Person.cohort); the answer and its errors are otherwise the same whatever the person's age.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

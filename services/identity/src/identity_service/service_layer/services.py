@@ -10,6 +10,7 @@ from collections.abc import Callable
 from hearth_common.clock import utcnow
 from hearth_common.idempotency import IdempotentCall, parse_key, purge_expired
 from hearth_common.ids import new_id, parse_uuid
+from hearth_common import person_visibility
 from hearth_common.people import Actor
 from hearth_common.text import required_text, shown
 from hearth_common.vocabulary import ROOM_SLUG
@@ -130,6 +131,21 @@ class IdentityService:
                 which = "id" if person_id else "username"
                 raise errors.PersonNotFound(f"no person with {which} {shown(person_id or username)}")
             return views.person(person)
+
+    def look_up_person(self, viewer: Actor, person_id: str | None = None, username: str | None = None) -> dict:
+        """A person as the viewer may see them (issue 17 §2): their cohort only to themselves and to admins. Identity
+        does not know who is in which room, so a chat room moderator sees here what a peer sees (room's and
+        moderation's views show them the cohort of people in the rooms they moderate). The same answer, and the
+        same errors, whatever the person's cohort."""
+        found = self.get_person(person_id=person_id, username=username)
+        if viewer.service:
+            return found
+        with self.uow_factory() as uow:
+            is_admin = bool(viewer.person_id) and any(
+                g.role is model.Role.ADMIN and g.active(self.clock()) for g in uow.grants.for_person(viewer.person_id)
+            )
+        return person_visibility.redact(found, person_visibility.relation(viewer.person_id, found["id"],
+                                                                          viewer_is_admin=is_admin))
 
     def promote_adults(self, batch_size: int = 500) -> int:
         """Moves every teen who has turned 18 into the adult cohort, announcing each change."""
