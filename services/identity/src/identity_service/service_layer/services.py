@@ -7,10 +7,10 @@ import hashlib
 import secrets
 from collections.abc import Callable
 
+from hearth_common import person_visibility
 from hearth_common.clock import utcnow
 from hearth_common.idempotency import IdempotentCall, parse_key, purge_expired
 from hearth_common.ids import new_id, parse_uuid
-from hearth_common import person_visibility
 from hearth_common.people import Actor
 from hearth_common.text import required_text, shown
 from hearth_common.vocabulary import ROOM_SLUG
