@@ -61,6 +61,7 @@ def redact(person: Mapping[str, Any], viewer: str) -> dict[str, Any]:
 # --- the per-service table --------------------------------------------------------------------------------------
 
 SHOWN, HIDDEN, NOT_CARRIED = "shown", "hidden", "not carried"
+REFUSED = "refused"  # the API answers this caller nothing about the person (PERMISSION_DENIED)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +75,7 @@ class FieldRow:
     def __post_init__(self):
         if set(self.seen) != set(VIEWERS):
             raise ValueError(f"{self.field}: give every viewer {VIEWERS}")
-        bad = {v for v in self.seen.values() if v not in (SHOWN, HIDDEN, NOT_CARRIED)}
+        bad = {v for v in self.seen.values() if v not in (SHOWN, HIDDEN, NOT_CARRIED, REFUSED)}
         if bad:
             raise ValueError(f"{self.field}: unknown cells {bad}")
         if self.field in _SEES:
@@ -84,13 +85,15 @@ class FieldRow:
 
 
 def row(field: str, apis: tuple[str, ...] | str, *, hidden_from: tuple[str, ...] = (),
-        not_carried: bool = False) -> FieldRow:
-    """A row: shown to every viewer but those in `hidden_from`; `not_carried` when no API returns the field at
-    all (kept in the table so the absence is tested, not assumed)."""
+        refused_to: tuple[str, ...] = (), not_carried: bool = False) -> FieldRow:
+    """A row: shown to every viewer but those in `hidden_from` (the field absent) or `refused_to` (the API
+    answers them nothing); `not_carried` when no API returns the field at all (kept in the table so the absence
+    is tested, not assumed)."""
     apis = (apis,) if isinstance(apis, str) else tuple(apis)
     if not_carried:
         return FieldRow(field, apis, {v: NOT_CARRIED for v in VIEWERS})
-    return FieldRow(field, apis, {v: (HIDDEN if v in hidden_from else SHOWN) for v in VIEWERS})
+    return FieldRow(field, apis, {v: (REFUSED if v in refused_to else HIDDEN if v in hidden_from else SHOWN)
+                                  for v in VIEWERS})
 
 
 def by_rule(field: str, apis: tuple[str, ...] | str) -> FieldRow:
