@@ -117,3 +117,18 @@ def test_a_peer_cannot_tell_a_teen_from_an_adult_by_any_answer_or_error(stub, pe
     with pytest.raises(grpc.RpcError) as unknown:
         stub.GetPerson(pb.GetPersonRequest(username="Nobody_Here"), metadata=md, timeout=T)
     assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_list_roles_shows_room_scoped_grants_as_the_table_says(stub, identity, people, viewer):
+    subjects, callers = people
+    [r] = [r for r in TABLE.rows if "ListRoles" in r.apis]
+    for subject in subjects.values():
+        identity.grant_role(SETUP, subject.id, "on_spot_host", room_id="teen-lounge")
+        identity.grant_role(SETUP, subject.id, "support_session_leader")
+        for _, caller in callers_of(viewer, subject.username, callers):
+            grants = stub.ListRoles(pb.ListRolesRequest(person_id=subject.id), metadata=auth(caller, stub),
+                                    timeout=T).grants
+            assert [g.room_id for g in grants if g.role == pb.ROLE_SUPPORT_SESSION_LEADER] == [""]  # every room
+            scoped = [g.room_id for g in grants if g.role == pb.ROLE_ON_SPOT_HOST]
+            assert scoped == (["teen-lounge"] if r.seen[viewer] == SHOWN else []), (viewer, caller)

@@ -136,7 +136,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return pb.RevokeRoleResponse()
 
     def ListRoles(self, request, context):
-        return pb.ListRolesResponse(grants=[grant_pb(g) for g in self.service.list_roles(request.person_id)])
+        grants = self.service.list_roles(request.person_id, person_calling())
+        return pb.ListRolesResponse(grants=[grant_pb(g) for g in grants])
 
     def ListBadgeCatalogue(self, request, context):
         return pb.ListBadgeCatalogueResponse(badges=[badge_pb(b) for b in self.service.badge_catalogue()])

@@ -406,11 +406,20 @@ class IdentityService:
             uow.add_events([events.role_revoked(grant)])
             uow.commit()
 
-    def list_roles(self, person_id: str) -> list[dict]:
+    def list_roles(self, person_id: str, viewer: Actor | None = None) -> list[dict]:
+        """A person's current grants. A viewer who is neither the person nor an admin sees only the grants for
+        every room: a grant limited to one room names it (e.g. "teen-anxiety-support"), which would tell a peer
+        whether a session leader or host is a teen (issue 17 §2). No viewer (a service): every grant."""
         now = self.clock()
         with self.uow_factory() as uow:
             person = self._existing_person(uow, person_id)
-            return [views.grant(g) for g in uow.grants.for_person(person.id) if g.active(now)]
+            grants = [g for g in uow.grants.for_person(person.id) if g.active(now)]
+            if viewer is not None and not viewer.service and viewer.person_id != person.id:
+                sees_all = bool(viewer.person_id) and any(
+                    g.role is model.Role.ADMIN and g.active(now) for g in uow.grants.for_person(viewer.person_id))
+                if not sees_all:
+                    grants = [g for g in grants if g.room_id is None]
+            return [views.grant(g) for g in grants]
 
     def bootstrap_admin(self, username: str, password: str, date_of_birth: str) -> dict:
         """Creates the first admin if missing (for the migrate step); idempotent."""
