@@ -57,20 +57,22 @@ def delete_message(uow: UnitOfWork, message: Message, by: str, now: dt.datetime,
 
 
 def mentions(uow: UnitOfWork, body: str, room: Room, now: dt.datetime) -> list[dict]:
-    """@usernames resolved to people of the room's cohort, or in the room as staff with a grant in force (not
-    one whose grant expired before the sweep took them out); any other name stays plain text, so nobody learns
-    of accounts across the cohorts."""
+    """@usernames resolved to the people in the room now (staff of the other cohort only with a grant in force:
+    not one whose grant expired before the sweep took them out); any other name stays plain text. Resolving by
+    membership, not by cohort, tells the author nothing the member list does not: resolving everyone of the
+    room's cohort let an adult learn that a username identity knows yet an adult room leaves plain is a teen's
+    (issue 17 §2)."""
     names = msgs.mentioned_usernames(body)
     known = uow.people.by_usernames(names)
 
-    def this_side(person) -> bool:
-        if person.cohort == room.audience_cohort:
-            return True
-        return (uow.members.get(room.slug, person.person_id) is not None and room.across_the_wall(
-            person, now, cohort_grant=room.slug in uow.cohort_grants.rooms_for(person.person_id, now)) is None)
+    def here(person) -> bool:
+        if uow.members.get(room.slug, person.person_id) is None:
+            return False
+        return person.cohort == room.audience_cohort or room.across_the_wall(
+            person, now, cohort_grant=room.slug in uow.cohort_grants.rooms_for(person.person_id, now)) is None
 
     return [{"person_id": known[n].person_id, "username": known[n].username} for n in names
-            if n in known and this_side(known[n])]
+            if n in known and here(known[n])]
 
 
 class Messages:
