@@ -12,7 +12,8 @@ Private notices travel the same exchange to their person alone: room-worker, hav
 the routing key `notice.<person_id>` (room slugs have no dots, so no room's key is one), and each replica binds
 that key while one of its streams belongs to that person, in whatever room. The notices table is the truth
 again: the sweep reads the notices of the people with streams here received within NOTICE_SWEEP_WINDOW, and a
-stream is handed each notice once (`Subscription.offer_notice`).
+stream is handed each notice once (`Subscription.offer_notice`). A person's changed mute and block list travels
+the same key to their streams (`LiveHub.publish_filters`), which skip the messages of the people it hides.
 """
 from __future__ import annotations
 
@@ -64,6 +65,10 @@ class Subscription:
         self.delivered = 0  # the last seq handed to the client; written on the loop only
         self.opened_at = dt.datetime.now(dt.timezone.utc)
         self.notices_offered: set[str] = set()  # ids of the notices handed to this stream; on the loop only
+        # The people whose messages this stream's person hides (personal mute and block): read when the stream
+        # opens (Presence.follow), replaced on the loop when they change it (LiveHub.publish_filters).
+        self.hidden: frozenset[str] = frozenset()
+        self.hidden_changes = 0
 
     def offer(self, item: dict) -> None:
         """On the loop."""
@@ -74,6 +79,11 @@ class Subscription:
         """On the loop."""
         if seq > self.delivered:
             self.mailbox.put_nowait({"head": seq})
+
+    def set_hidden(self, hidden: list[str]) -> None:
+        """On the loop: the person's mute and block list changed."""
+        self.hidden = frozenset(hidden)
+        self.hidden_changes += 1
 
     def offer_notice(self, notice: dict) -> None:
         """On the loop: one of this stream's person's notices (live_notice), each handed over once."""
@@ -168,6 +178,9 @@ class LiveHub:
                 if "notice" in item:
                     for sub in self._people.get(item["notice"]["person_id"], ()):
                         by_loop[sub.loop].append((sub.offer_notice, item["notice"]))
+                elif "filters" in item:  # a person's mute and block list, for their streams
+                    for sub in self._people.get(item["filters"]["person_id"], ()):
+                        by_loop[sub.loop].append((sub.set_hidden, item["filters"]["hidden"]))
                 else:
                     for sub in self._subscriptions.get(item["room_slug"], ()):
                         by_loop[sub.loop].append((sub.offer, item))
@@ -205,6 +218,22 @@ class LiveHub:
             log.warning("live publish failed; subscribers will catch up from the timeline", exc_info=True)
             self._close_producer()
             self._deliver(items)  # this replica's own subscribers need not wait for the sweep
+
+    def publish_filters(self, person_id: str, hidden: frozenset[str]) -> None:
+        """Tells that person's open streams, on every replica, whom they now hide (after the change committed).
+        Sent on their notice key, which a replica binds while it holds one of their streams. Best effort: a lost
+        message leaves a stream on the old list until it is reopened, and this replica's own streams are told
+        directly when the broker fails."""
+        item = {"filters": {"person_id": person_id, "hidden": sorted(hidden)}}
+        try:
+            with self._publish_lock:
+                self._ensure_producer().publish(json.dumps([item]), routing_key=notice_key(person_id),
+                                                content_type="application/json", content_encoding="utf-8",
+                                                delivery_mode=1, retry=False)
+        except Exception:
+            log.warning("live filter publish failed; this replica's streams are told directly", exc_info=True)
+            self._close_producer()
+            self._deliver([item])
 
     def _ensure_producer(self) -> kombu.Producer:
         if self._producer is None:
