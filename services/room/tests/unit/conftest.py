@@ -54,8 +54,8 @@ from room_service.service_layer.unit_of_work import (
 )
 
 TABLES = ("rooms", "people", "streams", "timeline", "members", "messages", "hearts", "paces", "sanctions",
-          "cohort_grants", "sessions", "attendance", "hands", "notices", "automod_rule_set", "scripts", "personal_filters", INBOX_TABLE,
-          IDEMPOTENCY_TABLE)
+          "cohort_grants", "sessions", "attendance", "hands", "notices", "automod_rule_set", "scripts",
+          "personal_filters", INBOX_TABLE, IDEMPOTENCY_TABLE)
 
 
 @dataclasses.dataclass

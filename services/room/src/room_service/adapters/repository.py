@@ -949,7 +949,8 @@ class PersonalFiltersRepository:
 
     def count(self, owner_id: str) -> int:
         t = orm.personal_filters
-        return self.session.execute(sa.select(sa.func.count()).select_from(t).where(t.c.owner_id == owner_id)).scalar_one()
+        stmt = sa.select(sa.func.count()).select_from(t).where(t.c.owner_id == owner_id)
+        return self.session.execute(stmt).scalar_one()
 
     def blockers(self, target_id: str, owners: list[str]) -> set[str]:
         if not owners:
