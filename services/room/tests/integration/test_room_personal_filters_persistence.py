@@ -93,5 +93,5 @@ def test_the_list_is_one_row_per_pair_kept_across_sessions_and_listed_by_its_own
                                                             created_at=dt.datetime.now(dt.timezone.utc)))
     with uow_factory(room_engine)() as uow:
         assert uow.personal_filters.blockers(w.kim, [w.sam, w.lee]) == {w.sam}
-        assert uow.personal_filters.get(w.sam, w.lee) == PersonalFilter(w.sam, w.lee, "mute",
-                                                                        uow.personal_filters.get(w.sam, w.lee).created_at)
+        stored = uow.personal_filters.get(w.sam, w.lee)
+        assert stored == PersonalFilter(w.sam, w.lee, "mute", stored.created_at)
