@@ -103,6 +103,7 @@ class LiveHub:
         touch: Callable[[list[tuple[str, str]]], int],
         notices: Callable[[list[str], dt.datetime], list[dict]] | None = None,
         *,
+        hidden: Callable[[list[str]], dict[str, frozenset[str]]] | None = None,
         sweep_interval: float = 1.0,
         touch_interval: float = 15.0,
     ):
@@ -110,6 +111,7 @@ class LiveHub:
         self.heads = heads
         self.touch = touch
         self.notices = notices  # the notices of these people received since then (Notices.received_since)
+        self.hidden = hidden  # these people's mute and block lists (PersonalFilters.hidden_of)
         self.sweep_interval = sweep_interval
         self.touch_interval = touch_interval
         self.queue_name = f"room.live.{socket.gethostname()}.{uuid.uuid4().hex[:12]}"
@@ -222,8 +224,8 @@ class LiveHub:
     def publish_filters(self, person_id: str, hidden: frozenset[str]) -> None:
         """Tells that person's open streams, on every replica, whom they now hide (after the change committed).
         Sent on their notice key, which a replica binds while it holds one of their streams. Best effort: a lost
-        message leaves a stream on the old list until it is reopened, and this replica's own streams are told
-        directly when the broker fails."""
+        message leaves a stream on the old list until it is reopened (a change made before a replica bound the
+        key is read when it binds it), and this replica's own streams are told directly when the broker fails."""
         item = {"filters": {"person_id": person_id, "hidden": sorted(hidden)}}
         try:
             with self._publish_lock:
@@ -321,6 +323,11 @@ class LiveHub:
             elif slug not in followed and slug in bound:
                 channel.queue_unbind(queue=self.queue_name, exchange=EXCHANGE.name, routing_key=slug)
                 bound.discard(slug)
+        fresh_people = [key[len(NOTICE_KEY_PREFIX):] for key in slugs
+                        if key in followed and key.startswith(NOTICE_KEY_PREFIX)]
+        if fresh_people and self.hidden is not None:  # a list changed before the key was bound is read here
+            self._deliver([{"filters": {"person_id": person_id, "hidden": sorted(hidden)}}
+                           for person_id, hidden in self.hidden(sorted(fresh_people)).items()])
         fresh = [slug for slug in slugs if slug in followed and not slug.startswith(NOTICE_KEY_PREFIX)]
         if fresh:
             self._offer_heads(self.heads(sorted(fresh)))

@@ -67,7 +67,8 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
     conversation, sessions = build_conversation(settings, engine, pool_size=pool_size(settings))
     live = LiveHub(settings.amqp_uri, conversation.heads, conversation.touch_many, conversation.notices_received_since,
                    sweep_interval=settings.live_sweep_seconds,
-                   touch_interval=max(settings.presence_timeout_seconds / 4, 0.5))
+                   touch_interval=max(settings.presence_timeout_seconds / 4, 0.5),
+                   hidden=conversation.filters.hidden_of)
     conversation.live = live.publish
     conversation.filters.changed = live.publish_filters
     try:  # the rule set in force, compiled before the first post (else the first post compiles it)

@@ -84,6 +84,11 @@ class PersonalFilters:
             people = {f.target_id: uow.people.get(f.target_id) for f in found}
             return [filter_view(f, people[f.target_id].username if people[f.target_id] else None) for f in found]
 
+    def hidden_of(self, person_ids: list[str]) -> dict[str, frozenset[str]]:
+        """The people each of these hides (muted or blocked), for their live streams."""
+        with self.tx.begin(single_statements=True) as uow:
+            return {p: frozenset(f.target_id for f in uow.personal_filters.list(p)) for p in person_ids}
+
     @staticmethod
     def _target(uow: UnitOfWork, person_id: str, target_id: str, username: str) -> KnownPerson:
         if target_id:
