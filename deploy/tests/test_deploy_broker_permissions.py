@@ -1,10 +1,12 @@
 """Deploy check: each service's RabbitMQ user, with exactly the permissions make env generates, can run its processes.
 
-Starts identity-worker, room-worker, course-worker and room-grpc as real processes on a throwaway vhost holding the
-generated definitions (users' permissions; room's and course's event queues, bound ahead of their start), and checks
-every event and RPC queue and room-grpc's live queue get their consumers, the broker refused nothing (room-worker's
-and course-worker's requests for a replay from identity included), and what identity published before room-worker
-and course-worker first started reached them. And
+Starts identity-worker, room-worker, course-worker, moderation-worker and room-grpc as real processes on a throwaway
+vhost holding the generated definitions (users' permissions; room's, course's and moderation's event queues, bound
+ahead of their start), and checks every event and RPC queue and room-grpc's live queue get their consumers, the
+broker refused nothing (room-worker's, course-worker's and moderation-worker's requests for a replay from identity
+included, moderation's from room and course too), and what identity published before room-worker, course-worker and
+moderation-worker first started reached them; and that moderation-worker carries out a removal it owes room
+(room.remove_person) on moderation's user. And
 for a room service added to a platform already running (its queues made after identity's events went out, as
 with a broker started without the definitions): room backfills what it missed by itself, and
 `identity-replay-events`, all or one type, to everyone or to room alone, changes nothing more.
@@ -28,6 +30,10 @@ import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.identity.v1 import identity_pb2_grpc
+from hearth.moderation.v1 import moderation_pb2 as mpb
+from hearth.moderation.v1 import moderation_pb2_grpc
+from hearth.room.v1 import room_pb2 as rpb
+from hearth.room.v1 import room_pb2_grpc
 
 from hearth_common import errors, testing
 from hearth_common.rpc_client import RpcClient
@@ -91,14 +97,15 @@ def generated_definitions() -> dict:
     script = str(DEPLOY / "rabbitmq" / "make_definitions.py")
     consumers = json.loads(subprocess.run([sys.executable, script, "--consumers"],
                                           check=True, capture_output=True, text=True, timeout=120).stdout)
-    env = {f"RABBITMQ_{user}_PASSWORD": "unused" for user in ("ADMIN", "IDENTITY", "ROOM", "COURSE")}
+    env = {f"RABBITMQ_{user}_PASSWORD": "unused" for user in ("ADMIN", "IDENTITY", "ROOM", "COURSE", "MODERATION")}
     return make_definitions.definitions(env, consumers=consumers)
 
 
 @pytest.fixture
 def restricted_vhost():
     """A vhost holding the definitions `make env` generates, and a broker user of each service with exactly its
-    generated permissions (named `<service>.test-<id>`: the convention's further account of a service)."""
+    generated permissions (named `<service>.test-<id>`: the convention's further account of a service). Yields the
+    users' URIs, the vhost's (for an observer with every right), its name and the generated definitions."""
     vhost = testing.RabbitVhost("hearth_perms").create()
     definitions = generated_definitions()
     declare_definitions(vhost.uri, definitions)
@@ -114,26 +121,28 @@ def restricted_vhost():
         users[service] = vhost.service_user_uri(
             service, (p["configure"], p["write"], p["read"]),
             {exchange: (t["write"], t["read"]) for (user, exchange), t in topics.items() if user == service})
-    yield users, vhost.uri, vhost.name
+    yield users, vhost.uri, vhost.name, definitions
     vhost.delete()
 
 
 def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost, tmp_path):
-    users, observer_uri, vhost = restricted_vhost
+    users, observer_uri, vhost, definitions = restricted_vhost
     identity_db, room_db = testing.create_database("hearth_perm_id"), testing.create_database("hearth_perm_room")
-    course_db = testing.create_database("hearth_perm_course")
+    course_db, moderation_db = testing.create_database("hearth_perm_course"), testing.create_database("hearth_perm_mod")
+    moderation_queues = [q["name"] for q in definitions["queues"] if "--moderation." in q["name"]]
+    assert {q.split("--")[0].split("-")[1] for q in moderation_queues} == {"identity", "room", "course"}
     procs = []
     try:
         env = {"IDENTITY_DATABASE_URL": identity_db, "ROOM_DATABASE_URL": room_db, "COURSE_DATABASE_URL": course_db,
-               "PATH": str(BIN),
+               "MODERATION_DATABASE_URL": moderation_db, "PATH": str(BIN),
                "IDENTITY_BOOTSTRAP_ADMIN_USERNAME": "perm_admin",
                "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": "perm admin password"}
-        for service in ("identity", "room", "course"):  # each migrate step declares its queues with its own rights
+        for service in SERVICES:  # each migrate step declares its queues with its own rights
             migrate_env = {**env, f"{service.upper()}_AMQP_URI": users[service]}
             subprocess.run([str(BIN / f"{service}-migrate")], env=migrate_env, check=True, capture_output=True,
                            timeout=120)
         logs = {}
-        for service in ("identity", "room", "course"):
+        for service in ("identity", "room", "course", "moderation"):
             logs[service] = tmp_path / f"{service}.log"
             worker_env = {**env, f"{service.upper()}_AMQP_URI": users[service],
                           f"{service.upper()}_WORKER_HEARTBEAT_FILE": str(tmp_path / f"{service}.hb")}
@@ -143,21 +152,28 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
                 testing.eventually(lambda: not testing.unpublished_events(identity_db), timeout=40,
                                    what="identity's relay to publish the bootstrap admin's events")
         logs["room-grpc"] = tmp_path / "room-grpc.log"
+        room_target, identity_target = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
         procs.append(subprocess.Popen([str(BIN / "room-grpc")], stderr=open(logs["room-grpc"], "w"), env={
-            **env, "ROOM_AMQP_URI": users["room"], "ROOM_GRPC_ADDRESS": "127.0.0.1:0"}))
+            **env, "ROOM_AMQP_URI": users["room"], "ROOM_GRPC_ADDRESS": room_target,
+            "ROOM_IDENTITY_GRPC_TARGET": identity_target}))
         logs["identity-grpc"] = tmp_path / "identity-grpc.log"
-        identity_target = f"127.0.0.1:{free_port()}"
         procs.append(subprocess.Popen([str(BIN / "identity-grpc")], stderr=open(logs["identity-grpc"], "w"), env={
             **env, "IDENTITY_AMQP_URI": users["identity"], "IDENTITY_GRPC_ADDRESS": identity_target}))
+        logs["moderation-grpc"] = tmp_path / "moderation-grpc.log"
+        moderation_target = f"127.0.0.1:{free_port()}"
+        procs.append(subprocess.Popen([str(BIN / "moderation-grpc")], stderr=open(logs["moderation-grpc"], "w"), env={
+            **env, "MODERATION_AMQP_URI": users["moderation"], "MODERATION_GRPC_ADDRESS": moderation_target,
+            "MODERATION_IDENTITY_GRPC_TARGET": identity_target}))
         deadline = time.monotonic() + 40
-        for queue in ("rpc-identity", *ROOM_QUEUES, "rpc-course", *COURSE_QUEUES):
+        for queue in ("rpc-identity", *ROOM_QUEUES, "rpc-course", *COURSE_QUEUES, "rpc-moderation",
+                      *moderation_queues):
             testing.wait_consuming(observer_uri, queue, timeout=max(deadline - time.monotonic(), 1))
         while not live_queue_consumed(vhost):
             assert time.monotonic() < deadline, (
                 f"room-grpc does not consume room.live: {logs['room-grpc'].read_text()[-2000:]}")
             time.sleep(0.2)
         assert_nothing_refused(logs)
-        for service in ("identity", "room", "course"):  # a worker's stderr is its JSON log stream (no eventlet notice)
+        for service in ("identity", "room", "course", "moderation"):  # a worker's stderr is its JSON log stream
             lines = logs[service].read_text().splitlines()
             assert lines and all(line.startswith("{") for line in lines), (
                 f"{service}-worker wrote a line that is not JSON: {[x for x in lines if not x.startswith('{')][:3]}")
@@ -173,6 +189,14 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
         course_admin = testing.eventually(lambda: known_to(course_db, "perm_admin"), timeout=30,
                                           what="course to learn of the admin made before course-worker started")
         assert [(g["role"], g["active"]) for g in course_admin["grants"].values()] == [("admin", True)]
+        # moderation-worker's too, on moderation's user: identity's events, and room's and course's replay_events
+        # (RPCs the table gives moderation), each recorded once its producer answered (they retry until then)
+        assert testing.eventually(lambda: backfills(moderation_db).get("identity"), timeout=30) == 2
+        testing.eventually(lambda: {"room", "course"} <= set(backfills(moderation_db)), timeout=60,
+                           what="room and course to answer moderation-worker's requests for a replay")
+        moderation_admin = testing.eventually(lambda: known_to(moderation_db, "perm_admin"), timeout=30,
+                                              what="moderation to learn of the admin made before its worker started")
+        assert [(g["role"], g["active"]) for g in moderation_admin["grants"].values()] == [("admin", True)]
 
         # Every call the table allows works end to end, each on its service's real user, through the real workers.
         admin_id = person_id(identity_db, "perm_admin")
@@ -195,12 +219,69 @@ def test_each_worker_runs_with_only_its_own_broker_permissions(restricted_vhost,
                 stub.GrantRole(ipb.GrantRoleRequest(person_id=admin_id, role=ipb.ROLE_CHAT_ROOM_MODERATOR,
                                                     room_id="adult-community-lounge-typo"), metadata=md, timeout=10)
             assert refused.value.code() == grpc.StatusCode.NOT_FOUND
+        kicked = a_kick_carried_out_by_moderation_worker(identity_target, room_target, moderation_target, md)
+        assert testing.eventually(lambda: (room_action(moderation_db, kicked) or ("pending",))[0] != "pending" and
+                                  room_action(moderation_db, kicked), timeout=30,
+                                  what="moderation-worker to call room.remove_person") == ("done", None)
+        assert not member_of(room_db, LOUNGE, kicked)
         assert_nothing_refused(logs)
     finally:
         testing.stop_processes(procs)  # a worker stuck retrying refused declarations is killed
         testing.drop_database(identity_db)
         testing.drop_database(room_db)
         testing.drop_database(course_db)
+        testing.drop_database(moderation_db)
+
+
+def a_kick_carried_out_by_moderation_worker(identity_target, room_target, moderation_target, admin_md) -> str:
+    """A member joins the lounge over room-grpc; once room's event has reached moderation (on moderation's user),
+    the admin kicks them over moderation-grpc, and moderation-worker calls room.remove_person. Returns their id."""
+    with grpc.insecure_channel(identity_target) as ic, grpc.insecure_channel(room_target) as rc, \
+            grpc.insecure_channel(moderation_target) as mc:
+        identity = identity_pb2_grpc.IdentityServiceStub(ic)
+        member_id = identity.Register(ipb.RegisterRequest(username="perm_member", password="perm member password",
+                                                          date_of_birth="1990-01-01", kind=ipb.PERSON_KIND_MEMBER),
+                                      timeout=10).person.id
+        token = identity.Login(ipb.LoginRequest(username="perm_member", password="perm member password"),
+                               timeout=10).tokens.access_token
+        member_md = [("authorization", f"Bearer {token}")]
+        rooms = room_pb2_grpc.RoomServiceStub(rc)
+        testing.eventually(lambda: grpc_serving(rc), timeout=30, what="room-grpc to serve")
+        testing.eventually(lambda: "try again" not in " ".join(rooms.CheckAccess(
+            rpb.CheckAccessRequest(slug=LOUNGE), metadata=member_md, timeout=10).access.missing), timeout=30,
+            what="room to learn of the member")
+        rooms.JoinRoom(rpb.JoinRoomRequest(slug=LOUNGE), metadata=member_md, timeout=10)
+        moderation = moderation_pb2_grpc.ModerationServiceStub(mc)
+        testing.eventually(lambda: grpc_serving(mc), timeout=30, what="moderation-grpc to serve")
+
+        def kick():
+            try:
+                return moderation.KickPerson(mpb.KickPersonRequest(person_id=member_id, room_slug=LOUNGE,
+                                                                   reason="checking the broker's permissions"),
+                                             metadata=admin_md, timeout=10)
+            except grpc.RpcError as exc:  # until room's room_joined event has reached moderation
+                assert exc.code() in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND), exc.details()
+                return None
+
+        testing.eventually(kick, timeout=30, what="moderation to learn the member is in the lounge")
+    return member_id
+
+
+def room_action(db_url: str, person_id: str) -> tuple[str, str | None] | None:
+    """(status, last error) of moderation's recorded call to room.remove_person for the person, if any."""
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT status, last_error FROM room_actions WHERE kind = 'remove_person' "
+                                   "AND args->>'person_id' = :p"), {"p": person_id}).first()
+        return tuple(row) if row else None
+
+
+def member_of(db_url: str, slug: str, person_id: str) -> bool:
+    """Whether room's members table has the person in the room."""
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        return bool(conn.execute(sa.text("SELECT count(*) FROM members WHERE room_slug = :r AND person_id = :p"),
+                                 {"r": slug, "p": person_id}).scalar_one())
 
 
 def test_a_room_service_added_later_backfills_by_itself_and_identity_replay_events_changes_nothing(tmp_path):
@@ -250,7 +331,7 @@ def test_a_room_service_added_later_backfills_by_itself_and_identity_replay_even
 
 
 def test_every_call_a_service_may_not_make_is_refused_by_the_broker(restricted_vhost):
-    users, _, _ = restricted_vhost
+    users, _, _, _ = restricted_vhost
     # An RPC the table does not give the service: refused by its topic permissions on nameko-rpc.
     for service, routing_key in [("room", "identity.award_badge"), ("moderation", "identity.award_badge"),
                                  ("identity", "identity.award_badge"), ("course", "identity.revoke_badge"),

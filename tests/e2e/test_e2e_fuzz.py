@@ -53,7 +53,7 @@ PROTECTED = [(name, method) for name, method in METHODS if not (name == "identit
 @pytest.fixture(scope="module")
 def platform(e2e_env, tmp_path_factory):
     """identity-grpc, room-grpc and moderation-grpc, each with its worker; a member and an admin every service
-    knows."""
+    knows. Yields the channels, the callers' metadata, values the services know, and the databases' URLs."""
     env, _, identity_target = e2e_env
     log_dir = tmp_path_factory.mktemp("fuzz-logs")
     stack = Stack(env, log_dir, identity_target)
@@ -70,7 +70,9 @@ def platform(e2e_env, tmp_path_factory):
                       "MODERATION_AMQP_URI": env["IDENTITY_AMQP_URI"],
                       "MODERATION_IDENTITY_GRPC_TARGET": identity_target,
                       "MODERATION_GRPC_ADDRESS": moderation_target,
-                      "MODERATION_WORKER_HEARTBEAT_FILE": str(log_dir / "moderation.hb")}
+                      "MODERATION_WORKER_HEARTBEAT_FILE": str(log_dir / "moderation.hb"),
+                      # a page stays at its first stage while test_e2e_roles compares the database's fingerprints
+                      "MODERATION_PAGE_ESCALATION_SECONDS": "3600"}
     subprocess.run([str(BIN / "moderation-migrate")], env=moderation_env, check=True, capture_output=True,
                    timeout=120)
     room = [Proc("room-worker", room_env, log_dir), Proc("room-grpc", room_env, log_dir),
@@ -105,16 +107,15 @@ def platform(e2e_env, tmp_path_factory):
         # Values the services know, so that generated requests reach past "not found" now and then.
         known = {"slug": [OPEN_ROOM, "teen-24-7-support", "first-post"], "id": [member.id, posted.message_id],
                  "username": ["fuzz_member", ADMIN[0]]}
-        yield channels, auth, known
+        yield channels, auth, known, {"room": db_url, "moderation": moderation_db}
         for channel in channels.values():
             channel.close()
         for proc in [stack.grpc, room[1], room[3]]:
             assert proc.process.poll() is None, f"{proc.name} died under the fuzzer"
             errors = [line for line in proc.logs() if line.get("level") in ("error", "critical")]
             assert not errors, f"{proc.name} logged errors: {errors[:3]}"
-    finally:
-        for proc in room:
-            proc.terminate()
+    finally:  # a process slow to stop is killed, so the others are stopped and the databases dropped all the same
+        testing.stop_processes([proc.process for proc in room])
         stack.stop()
         testing.drop_database(db_url)
         testing.drop_database(moderation_db)
@@ -285,9 +286,9 @@ def call(channels, service: str, method, payload, metadata, raw: bool = False) -
 
 @pytest.mark.parametrize("service, method", PROTECTED, ids=[f"{s}.{m.name}" for s, m in PROTECTED])
 def test_every_method_but_identitys_public_ones_refuses_a_missing_forged_or_expired_token(platform, service, method):
-    """Issue 14's scenario (g), over the real processes, for every RPC of every service (a role without the right
-    is tried per RPC in each service's grpc tier: moderation's auth matrix)."""
-    channels, auth, _ = platform
+    """Issue 14's scenario (g), over the real processes, for every RPC of every service (a role without the right:
+    test_e2e_roles.py, on this platform's processes)."""
+    channels, auth, _, _ = platform
     request = message_factory.GetMessageClass(method.input_type)()
     for who in ("none", "forged", "expired"):
         assert call(channels, service, method, request, auth[who]) == grpc.StatusCode.UNAUTHENTICATED, who
@@ -297,7 +298,7 @@ def test_every_method_but_identitys_public_ones_refuses_a_missing_forged_or_expi
 @FUZZ
 @given(data=st.data())
 def test_no_request_of_any_method_is_answered_internal_or_unknown(platform, service, method, data):
-    channels, auth, known = platform
+    channels, auth, known, _ = platform
     request = data.draw(message(method.input_type, known), label="request")
     who = data.draw(st.sampled_from(sorted(auth)), label="caller")
     code = call(channels, service, method, request, auth[who])
@@ -308,7 +309,7 @@ def test_no_request_of_any_method_is_answered_internal_or_unknown(platform, serv
 @settings(FUZZ, max_examples=EXAMPLES * 10)
 @given(garbage=st.binary(max_size=300), pick=st.sampled_from(METHODS), who=st.sampled_from(["none", "member"]))
 def test_raw_random_bytes_to_any_method_are_answered_and_never_internal_or_unknown(platform, garbage, pick, who):
-    channels, auth, _ = platform
+    channels, auth, _, _ = platform
     service, method = pick
     code = call(channels, service, method, garbage, auth[who], raw=True)
     event(code.name)

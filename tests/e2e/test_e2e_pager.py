@@ -1,8 +1,9 @@
 """End-to-end: the pager and crisis care over the real processes (identity, two room replicas, moderation's
 worker and gRPC): (d) a crisis message brings its author a care notice and pages the on-duty crisis-trained
 moderator's console, with no sanction, report or case anywhere; (e) a summons pages the moderator on duty, who
-acknowledges it, and a page nobody acknowledges escalates to everyone on duty (MODERATION_PAGE_ESCALATION_SECONDS
-is 3 here)."""
+acknowledges it, and a page nobody acknowledges escalates to everyone on duty, then to the admins' consoles
+(MODERATION_PAGE_ESCALATION_SECONDS is 3 here); and with nobody on duty, a summons pages the admins at once and
+the summoner is told help is coming (in the answer, and by a private notice room lists for them)."""
 import json
 import queue
 import threading
@@ -21,6 +22,7 @@ from test_e2e_live import OPEN_ROOM, People, known_to_room
 from test_e2e_moderation import eventually_ok, moderation_stack  # noqa: F401  (fixture)
 from test_e2e_rooms import PASSWORD, T, room_stack  # noqa: F401  (fixture)
 
+from hearth_common import testing
 from hearth_common.outbox import event_exchange
 
 CRISIS_BADGE = "crisis-response-trained"
@@ -144,6 +146,7 @@ def test_e_a_summons_is_acknowledged_and_an_unacknowledged_page_escalates(pager_
     on_duty(moderation, first_md, room_slugs=[OPEN_ROOM])
     on_duty(moderation, other_md, room_slugs=["teen-evening-chat"])
     first_console, other_console = Console(moderation, first_md), Console(moderation, other_md)
+    admin_id, admin_console = admin_on_console(people, moderation)
     summoner, summoner_md = people.new("e2e_summoner")
     known_to_room(rooms, summoner_md)
     rooms.JoinRoom(rpb.JoinRoomRequest(slug=OPEN_ROOM), metadata=summoner_md, timeout=T)
@@ -168,6 +171,45 @@ def test_e_a_summons_is_acknowledged_and_an_unacknowledged_page_escalates(pager_
     first_console.close()
     other_console.close()
     assert escalated.stage == "on_duty" and set(escalated.recipient_ids) == {first_id, other_id}
+    to_admins = admin_console.next_page(lambda p: p.id == unanswered.page_id)
+    admin_console.close()
+    assert to_admins.stage == "admins" and admin_id in to_admins.recipient_ids
+    assert not to_admins.acknowledged_by
+
+
+def test_e_with_nobody_on_duty_a_summons_pages_the_admins_at_once_and_the_summoner_is_told(pager_world):
+    people, rooms, moderation = pager_world
+    admin_id, admin_console = admin_on_console(people, moderation)
+    summoner, summoner_md = people.new("e2e_lonely_summoner")
+    known_to_room(rooms, summoner_md)
+    rooms.JoinRoom(rpb.JoinRoomRequest(slug=OPEN_ROOM), metadata=summoner_md, timeout=T)
+    assert not moderation.ListOnDuty(mpb.ListOnDutyRequest(), metadata=admin_md(people), timeout=T).shifts
+
+    request = mpb.SummonModeratorRequest(room_slug=OPEN_ROOM, reason="abusive", idempotency_key="e2e-summons-alone")
+    heard = eventually_ok(lambda: moderation.SummonModerator(request, metadata=summoner_md, timeout=T),
+                          grpc.StatusCode.FAILED_PRECONDITION).heard
+    assert heard.admins_paged and "admins" in heard.message
+
+    page = admin_console.next_page(lambda p: p.id == heard.page_id)
+    admin_console.close()
+    assert page.stage == "admins" and admin_id in page.recipient_ids and page.kind == "summons"
+    assert page.caller_id == summoner
+
+    def told():
+        notices = rooms.ListNotices(rpb.ListNoticesRequest(), metadata=summoner_md, timeout=T).notices
+        return [n for n in notices if n.kind == "help_coming"]
+
+    [notice] = testing.eventually(told, timeout=30, what="the help-coming notice to reach room")
+    assert notice.text == heard.message and notice.room_slug == OPEN_ROOM
+
+
+def admin_on_console(people, moderation):
+    """The bootstrap admin's id, and a console of theirs open once moderation knows their role."""
+    admin = people.identity.Login(ipb.LoginRequest(username=ADMIN[0], password=ADMIN[1]), timeout=T)
+    md = [("authorization", f"Bearer {admin.tokens.access_token}")]
+    eventually_ok(lambda: moderation.ListPages(mpb.ListPagesRequest(), metadata=md, timeout=T),
+                  grpc.StatusCode.PERMISSION_DENIED)
+    return admin.person.id, Console(moderation, md)
 
 
 def admin_md(people):

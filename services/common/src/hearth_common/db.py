@@ -11,7 +11,7 @@ import weakref
 import psycopg2
 import sqlalchemy as sa
 from psycopg2.extras import Json
-from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.engine import Connection, Engine
 
 from hearth_common.breaker import CircuitBreaker
 
@@ -148,6 +148,8 @@ def make_engine(
     if autocommit:
         kwargs.update(isolation_level="AUTOCOMMIT")
     engine = sa.create_engine(url, **kwargs)
+    if autocommit:
+        _let_transactions_begin_with_a_statement(engine)
     breaker = fail_fast.breaker if fail_fast is not None else None
     _ping_when_maybe_stale(engine, ping_idle_after, breaker)
     if breaker is not None:
@@ -160,6 +162,59 @@ def make_server_engine(settings, pool_size: int) -> Engine:
     """A gRPC server's engine: `pool_size` connections (one per thread that uses it), failing fast while the
     database is unreachable (FailFast from the service's settings)."""
     return make_engine(settings.database_url, pool_size=pool_size, fail_fast=FailFast.from_settings(settings))
+
+
+# --- transactions on an autocommit engine whose BEGIN goes with their first statement -----------------------
+
+_BEGIN_PENDING = "hearth_begin_pending"
+
+
+def begin_with_next_statement(connection: Connection) -> None:
+    """Starts a transaction on a connection of an autocommit engine (make_engine(autocommit=True)) without a
+    round trip of its own: the next statement sent on it is prefixed with BEGIN (sent in the same simple
+    query). End it with end_transaction; until then the connection holds the transaction's locks."""
+    connection.info[_BEGIN_PENDING] = True
+
+
+def end_transaction(connection: Connection, command: str) -> None:
+    """Sends COMMIT or ROLLBACK for a transaction begin_with_next_statement started: nothing when no statement
+    ran (it never began) or the server reports none open; a lost connection has none to end."""
+    if connection.info.pop(_BEGIN_PENDING, False) or connection.invalidated or connection.closed:
+        return
+    if _in_transaction(connection.connection.dbapi_connection):
+        connection.exec_driver_sql(command, execution_options={"no_parameters": True})
+
+
+def _in_transaction(dbapi_connection) -> bool:
+    """Whether the server said a transaction is open on this psycopg2 connection (libpq's last status: no
+    round trip)."""
+    status = getattr(getattr(dbapi_connection, "info", None), "transaction_status", None)
+    return status is not None and status != psycopg2.extensions.TRANSACTION_STATUS_IDLE
+
+
+def _let_transactions_begin_with_a_statement(engine: Engine) -> None:
+    def prefix(conn, cursor, statement, parameters, context, executemany):
+        if conn.info.pop(_BEGIN_PENDING, False):
+            if executemany:  # a statement run once per row: its own BEGIN first
+                cursor.execute("BEGIN")
+            else:
+                statement = "BEGIN;" + statement
+        return statement, parameters
+
+    def reset(dbapi_connection, record, reset_state=None):
+        # The driver does not know of a transaction begun by a statement on an autocommit connection, so the
+        # pool's reset (a driver rollback) would not end one: a connection never goes back to the pool with a
+        # transaction (and its locks) left open, whatever failed in between.
+        record.info.pop(_BEGIN_PENDING, None)
+        if _in_transaction(dbapi_connection):
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("ROLLBACK")
+            finally:
+                cursor.close()
+
+    sa.event.listen(engine, "before_cursor_execute", prefix, retval=True)
+    sa.event.listen(engine, "reset", reset)
 
 
 def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBreaker | None) -> None:
@@ -319,11 +374,86 @@ class PreparedStatement:
         self.execute_sql = f"EXECUTE {name}{arguments}"
         self.json_params = frozenset(json_params)
 
-    def __call__(self, conn: Connection, values: dict) -> CursorResult:
+    def __call__(self, conn: Connection, values: dict) -> PreparedRows:
+        """Runs the statement (preparing it on this connection first if need be) in the connection's transaction
+        (begun as conn.execute would), on the driver's own cursor: SQLAlchemy's result machinery, which builds
+        the columns' metadata again on every run of a textual statement, cost a third of the CPU of the hottest
+        ones (measured: a history page's statement 0.32 ms of CPU through it, 0.21 ms on the cursor). A failure
+        is SQLAlchemy's as ever: the same exception, the same handle_error hooks (a lost connection is
+        invalidated, FailFast's breaker told). Cursor-execute events do not fire for the EXECUTE."""
         prepared = conn.connection.info.setdefault("hearth_prepared", set())
         if self.name not in prepared:
             conn.exec_driver_sql(self.prepare_sql, execution_options={"no_parameters": True})
             prepared.add(self.name)
-        return conn.exec_driver_sql(
-            self.execute_sql, tuple(Json(values[p]) if p in self.json_params else values[p] for p in self.params)
-        )
+        if not conn.in_transaction():
+            conn.begin()  # SQLAlchemy's autobegin, so that the connection's commit and rollback end this work
+        sql = self.execute_sql
+        if conn.info.pop(_BEGIN_PENDING, False):  # see begin_with_next_statement
+            sql = "BEGIN;" + sql
+        arguments = tuple(Json(values[p]) if p in self.json_params else values[p] for p in self.params)
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(sql, arguments)
+            description = cursor.description
+            return PreparedRows([column[0] for column in description] if description else [],
+                                cursor.fetchall() if description else [], cursor.rowcount)
+        except psycopg2.Error as exc:  # anything else (a NUL in a text parameter: ValueError) passes as it is
+            conn._handle_dbapi_exception(exc, sql, arguments, cursor, None)  # raises SQLAlchemy's error for it
+            raise  # not reached
+        finally:
+            cursor.close()
+
+
+class PreparedRows:
+    """What a PreparedStatement returned, read whole: rows as tuples (`all`, `first`, the `scalar` family, as a
+    SQLAlchemy result offers them) or as dicts by column name (`mappings()`), and the `rowcount`."""
+
+    __slots__ = ("names", "rows", "rowcount")
+
+    def __init__(self, names: list[str], rows: list[tuple], rowcount: int):
+        self.names, self.rows, self.rowcount = names, rows, rowcount
+
+    def all(self) -> list[tuple]:
+        return list(self.rows)
+
+    def first(self) -> tuple | None:
+        return self.rows[0] if self.rows else None
+
+    def one(self) -> tuple:
+        if len(self.rows) != 1:
+            raise (sa.exc.NoResultFound if not self.rows else sa.exc.MultipleResultsFound)(
+                f"{len(self.rows)} rows where exactly one was required")
+        return self.rows[0]
+
+    def scalar(self):
+        return self.rows[0][0] if self.rows else None
+
+    def scalar_one(self):
+        return self.one()[0]
+
+    def scalar_one_or_none(self):
+        if len(self.rows) > 1:
+            raise sa.exc.MultipleResultsFound(f"{len(self.rows)} rows where at most one was required")
+        return self.scalar()
+
+    def mappings(self) -> _MappedRows:
+        return _MappedRows(self)
+
+
+class _MappedRows:
+    __slots__ = ("result",)
+
+    def __init__(self, result: PreparedRows):
+        self.result = result
+
+    def _row(self, row: tuple) -> dict:
+        return dict(zip(self.result.names, row))
+
+    def all(self) -> list[dict]:
+        return [self._row(row) for row in self.result.rows]
+
+    def first(self) -> dict | None:
+        return self._row(self.result.rows[0]) if self.result.rows else None
+
+    def one(self) -> dict:
+        return self._row(self.result.one())

@@ -24,13 +24,7 @@ class PacesRepository:
     def __init__(self, connection: sa.Connection, table: sa.Table):
         self.connection = connection
         self.table = table
-        # One round trip: the row is made if missing and locked either way (ON CONFLICT DO UPDATE locks it), so
-        # even a person's first two paced actions at once are paced one after the other.
-        self._due = (postgresql.insert(table).values(person_id=sa.bindparam("person_id"),
-                                                     action=sa.bindparam("action"))
-                     .on_conflict_do_update(index_elements=[table.c.person_id, table.c.action],
-                                            set_={"due_at": table.c.due_at})
-                     .returning(table.c.due_at))
+        self._due = _due_statement(table)
 
     def due(self, person_id: str, action: str) -> dt.datetime | None:
         return self.connection.execute(self._due, {"person_id": person_id, "action": action}).scalar_one()
@@ -40,3 +34,20 @@ class PacesRepository:
         self.connection.execute(stmt.on_conflict_do_update(index_elements=[self.table.c.person_id,
                                                                            self.table.c.action],
                                                            set_={"due_at": stmt.excluded.due_at}))
+
+
+_DUE_STATEMENTS: dict[sa.Table, sa.Insert] = {}
+
+
+def _due_statement(table: sa.Table) -> sa.Insert:
+    """PacesRepository.due's statement for `table`, built once (a repository is made per unit of work, and
+    building the statement cost more than the rest of opening one). One round trip: the row is made if missing
+    and locked either way (ON CONFLICT DO UPDATE locks it), so even a person's first two paced actions at once
+    are paced one after the other."""
+    stmt = _DUE_STATEMENTS.get(table)
+    if stmt is None:
+        stmt = _DUE_STATEMENTS[table] = (
+            postgresql.insert(table).values(person_id=sa.bindparam("person_id"), action=sa.bindparam("action"))
+            .on_conflict_do_update(index_elements=[table.c.person_id, table.c.action], set_={"due_at": table.c.due_at})
+            .returning(table.c.due_at))
+    return stmt

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from hearth_common.db import begin_with_next_statement, end_transaction
 from hearth_common.outbox import write_events
 from hearth_common.unit_of_work import UniqueViolation, UnitOfWork
 
@@ -51,7 +52,12 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 class CoreUnitOfWork(UnitOfWork):
     """A unit of work on one Core connection, for services whose repositories use SQLAlchemy Core only:
     no ORM session between the use case and the database (measured: the session was about a fifth of
-    room-grpc's CPU per call). Subclasses attach repositories in `open_repositories(connection)`."""
+    room-grpc's CPU per call). Subclasses attach repositories in `open_repositories(connection)`.
+
+    On an engine made with make_engine(autocommit=True) (`engine_autocommits`), a unit that is not
+    `single_statements` is a transaction all the same, without a round trip of its own to start it: its BEGIN
+    goes with its first statement (db.begin_with_next_statement), and commit and rollback are sent as
+    statements. The driver's implicit BEGIN is a round trip per transaction otherwise."""
 
     def __init__(self, engine: Engine, outbox: sa.Table, source: str, *, single_statements: bool = False,
                  engine_autocommits: bool = False):
@@ -62,6 +68,10 @@ class CoreUnitOfWork(UnitOfWork):
         self.single_statements = single_statements
         self.engine_autocommits = engine_autocommits
         self.connection: Connection | None = None
+
+    @property
+    def _begins_with_first_statement(self) -> bool:
+        return self.engine_autocommits and not self.single_statements
 
     def open_repositories(self, connection: Connection) -> None:
         raise NotImplementedError
@@ -74,6 +84,8 @@ class CoreUnitOfWork(UnitOfWork):
             # statements). Only for use cases whose every write, events included, is one statement. An
             # engine made with make_engine(autocommit=True) saves switching the connection each time.
             self.connection = self.connection.execution_options(isolation_level="AUTOCOMMIT")
+        elif self._begins_with_first_statement:
+            begin_with_next_statement(self.connection)
         self.open_repositories(self.connection)
         return self
 
@@ -93,12 +105,17 @@ class CoreUnitOfWork(UnitOfWork):
             return  # every statement committed as it ran
         try:
             write_events(self.connection, self.outbox, self.source, self.pending_events)
-            self.connection.commit()
+            if self._begins_with_first_statement:
+                end_transaction(self.connection, "COMMIT")
+            else:
+                self.connection.commit()
         except IntegrityError as exc:
-            self.connection.rollback()
+            self.rollback()
             raise UniqueViolation.of(exc) from exc
         self.pending_events = []
 
     def rollback(self) -> None:
-        if not self.single_statements:
+        if self._begins_with_first_statement:
+            end_transaction(self.connection, "ROLLBACK")
+        elif not self.single_statements:
             self.connection.rollback()

@@ -76,3 +76,18 @@ def test_a_replaced_connection_prepares_again(engine):
             assert len(NOTES(conn, {"since": NOON, "word": "calm", "skip": 0}).all()) == 1
     finally:
         single.dispose()
+
+
+def test_failures_are_sqlalchemys_as_with_any_statement(engine):
+    """Run on the driver's cursor, a prepared statement still fails as conn.execute would: a database error as
+    SQLAlchemy's (a constraint: IntegrityError, the transaction then rolled back), a parameter the driver
+    refuses as it is (text with a NUL character: ValueError)."""
+    with engine.connect() as conn:
+        with pytest.raises(sa.exc.IntegrityError):
+            ADD(conn, {"body": None, "meta": {}, "written_at": NOON})
+        conn.rollback()
+        with pytest.raises(ValueError, match="NUL"):
+            ADD(conn, {"body": "a\x00b", "meta": {}, "written_at": NOON})
+        conn.rollback()
+        assert ADD(conn, {"body": "fine", "meta": {}, "written_at": NOON}).scalar_one() > 0
+        conn.rollback()

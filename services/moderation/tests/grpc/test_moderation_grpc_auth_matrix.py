@@ -9,25 +9,26 @@ made with a well-formed request naming things that exist: a request refused for 
 for naming nothing (NOT_FOUND) would hide a missing permission check.
 
 A new RPC fails here until it has a row in LEAST_ROLE, and, if the generic request builder cannot make a
-well-formed request for it, until VALUES gives its fields (keyed `Message.field`, or `field` for all messages)."""
+well-formed request for it, until VALUES gives its fields (keyed `Message.field`, or `field` for all messages). Both
+tables live in hearth_common.least_roles (MODERATION_LEAST_ROLE, MODERATION_VALUES): tests/e2e/test_e2e_roles.py
+makes the same refused calls against the real moderation-grpc process."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import uuid
 
 import grpc
 import jwt
 import pytest
-from google.protobuf.descriptor import FieldDescriptor
 from hearth.moderation.v1 import moderation_pb2 as pb
 from hearth.moderation.v1 import moderation_pb2_grpc
 from moderation_world import ROOM, World
 from test_moderation_grpc_api import KEY, PEM, token_for
 
-from hearth_common import testing
+from hearth_common import least_roles, testing
 from hearth_common.clock import utcnow
-from hearth_common.proto_convert import to_timestamp
+from hearth_common.least_roles import ADMIN, MEMBER, MODERATOR
+from hearth_common.least_roles import ModerationIds as Ids
 from hearth_common.tokens import TokenVerifier
 from moderation_service import settings as settings_module
 from moderation_service.adapters.repository import uow_factory
@@ -41,55 +42,9 @@ SERVICE = pb.DESCRIPTOR.services_by_name["ModerationService"]
 METHODS = SERVICE.methods
 METHOD_NAMES = [m.name for m in METHODS]
 
-MEMBER, MODERATOR, ADMIN = "member", "moderator", "admin"
-
-# The least role that may call each RPC at all (from the service README's tables and the use cases):
-# "member": anyone signed in; "moderator": a chat room moderator (of some room; for the matrix's actions a Support
-# Session Leader or On-spot Host live in the room also acts there, but a plain member never does); "admin".
-LEAST_ROLE = {
-    # section 1: reports and the review queue
-    "ListReportReasons": MEMBER,
-    "ReportMessage": MEMBER,
-    "ReportPerson": MEMBER,
-    "ReportCoursePost": MEMBER,  # a post in the reporter's own course section
-    "ListQueue": MODERATOR,
-    "GetCase": MODERATOR,
-    "DecideCase": MODERATOR,
-    # section 2: warnings, the ladder, sanctions (the permission matrix)
-    "IssueWarning": MODERATOR,
-    "VoidWarning": MODERATOR,
-    "GetLadder": MEMBER,
-    "SetLadder": ADMIN,
-    "ImposeSanction": MODERATOR,  # a mute or room ban; a global ban is admin-only (ADMIN_ONLY_VARIANTS)
-    "KickPerson": MODERATOR,
-    "RemoveMessage": MODERATOR,
-    "MuteExchange": MODERATOR,
-    "LiftSanction": MODERATOR,
-    "GetRecord": MODERATOR,
-    # section 3: automod rules
-    "ListAutomodRules": MODERATOR,
-    "CreateAutomodRule": MODERATOR,  # a room:<slug> scope their role covers; any other scope is admin-only
-    "UpdateAutomodRule": MODERATOR,
-    "DeleteAutomodRule": MODERATOR,
-    "TestAutomod": MODERATOR,
-    # sections 4 and 5: the rota, summons, referrals, pages, care resources
-    "GoOnDuty": MODERATOR,
-    "GoOffDuty": MEMBER,
-    "ListOnDuty": MODERATOR,
-    "SummonModerator": MEMBER,
-    "Refer": MEMBER,
-    "ListPages": MODERATOR,
-    "AcknowledgePage": MODERATOR,
-    "StreamPages": MODERATOR,
-    "GetCareResources": MODERATOR,
-    "SetCareResources": ADMIN,
-    # appeals and the audit log (section 6)
-    "FileAppeal": MEMBER,  # one's own warning or sanction (LEAST_CALLER: the person warned)
-    "ListAppeals": MEMBER,  # one's own; to_decide: the ones the caller may decide
-    "DecideAppeal": MODERATOR,
-    "ListAuditLog": MODERATOR,  # the rooms they moderate, or their own actions; admins: everything
-    "GetModeratorFigures": MODERATOR,  # their own; admins: anyone's
-}
+LEAST_ROLE = least_roles.MODERATION_LEAST_ROLE  # the one table, shared with tests/e2e/test_e2e_roles.py
+LEAST_CALLER = least_roles.MODERATION_LEAST_CALLER
+ADMIN_ONLY_VARIANTS = least_roles.MODERATION_ADMIN_ONLY_VARIANTS
 
 
 class RefusedWithAnotherStatus(AssertionError):
@@ -102,83 +57,6 @@ KNOWN_GAPS: dict[str, str] = {}  # none left: GetCase, DecideCase and Acknowledg
 
 # A member naming ids that exist nowhere must learn nothing of what exists: refused as for real ids.
 PROBE_GAPS: dict[str, str] = {}
-
-# Field values of a well-formed request: `Message.field` first, then `field`; a callable takes the world's ids.
-# Who answers for a least role where a plain member or the other moderator would not do (an appeal is the
-# appellant's own).
-LEAST_CALLER = {"FileAppeal": "subject"}
-VALUES = {
-    "room_slug": ROOM,
-    "room_slugs": [ROOM],
-    "person_id": lambda ids: ids.subject,
-    "person_ids": lambda ids: [ids.subject, ids.reporter],
-    "message_id": lambda ids: ids.message,
-    "post_id": lambda ids: ids.post,
-    "case_id": lambda ids: ids.case,
-    "warning_id": lambda ids: ids.warning,
-    "sanction_id": lambda ids: ids.sanction,
-    "page_id": lambda ids: ids.page,
-    "rule_id": lambda ids: ids.rule,
-    "ladder": lambda ids: ids.ladder,
-    "reason": "unkind",  # a report reason; also a well-formed free-text reason
-    "SummonModeratorRequest.reason": "troll",
-    "note": "please read the guidelines",
-    "decision": "dismiss",
-    "remove_messages": False,
-    "kind": "mute",
-    "duration_minutes": 5,
-    "hours": 1,
-    "limit": 10,
-    "open_only": False,
-    "cohort": "adult",
-    "lines": ["Samaritans: call 116 123, any time"],
-    "text": "hello everyone",
-    "scope": f"room:{ROOM}",
-    "author_roles": [],
-    "AutomodRuleSpec.kind": "word",
-    "AutomodRuleSpec.pattern": "grapes",
-    "AutomodRuleSpec.action": "flag",
-    "AutomodRuleSpec.explanation": "No grapes here.",
-    "AutomodRuleSpec.exempt_roles": [],
-    "AutomodRuleSpec.report_reason": "unkind",
-    "idempotency_key": "",
-    "FileAppealRequest.subject_kind": "warning",
-    "FileAppealRequest.subject_id": lambda ids: ids.appealable_warning,
-    "FileAppealRequest.text": "I was quoting someone else, please look again",
-    "appeal_id": lambda ids: ids.appeal,
-    "DecideAppealRequest.decision": "upheld",
-    "DecideAppealRequest.reason": "the warning stands",
-    "moderator_id": lambda ids: ids.other_moderator,
-    # a time window is well formed when it ends after it starts (an empty Timestamp for both would not be)
-    "since": lambda ids: to_timestamp(utcnow() - dt.timedelta(days=1)),
-    "until": lambda ids: to_timestamp(utcnow() + dt.timedelta(days=1)),
-}
-
-# Calls of an RPC whose least role is moderator that only an admin may make: a room's moderator is refused.
-ADMIN_ONLY_VARIANTS = {
-    "ImposeSanction: a global ban": ("ImposeSanction", {"kind": "ban", "room_slug": "", "duration_minutes": 60}),
-    "CreateAutomodRule: scope all": ("CreateAutomodRule", {"rule.scope": "all"}),
-}
-
-
-@dataclasses.dataclass
-class Ids:
-    admin: str
-    moderator: str  # a moderator of the room, the caller refused an admin's RPC; issued the warning and the mute
-    other_moderator: str  # another moderator of the room (one may not void a warning one issued)
-    subject: str  # the person moderated: the message's author, reported, warned, muted
-    reporter: str
-    member: str  # a plain member in the room, the caller refused
-    message: str
-    case: str
-    warning: str
-    sanction: str
-    page: str
-    rule: str
-    post: str = ""  # the reporter's course post (adult section)
-    appeal: str = ""
-    appealable_warning: str = ""  # a second warning, left for FileAppeal (VoidWarning voids the first earlier)
-    ladder: pb.Ladder = None
 
 
 # --- a server and a world for the module ---------------------------------------------------------------------
@@ -226,7 +104,7 @@ def ids(services, stub):
     page = pager.summon(reporter, ROOM, "troll")  # reaches the room's moderators on duty, never the member
     rule = service.automod.create_rule(admin, {"kind": "word", "pattern": "plums", "action": "flag",
                                                "explanation": "No plums here.", "scope": f"room:{ROOM}"})
-    found = Ids(admin=admin, moderator=moderator, other_moderator=other, subject=subject, reporter=reporter,
+    found = Ids(room=ROOM, admin=admin, moderator=moderator, other_moderator=other, subject=subject, reporter=reporter,
                 member=member, message=message, case=case["id"], warning=warning["id"], sanction=mute["id"],
                 page=page["page_id"], rule=rule["rule"]["id"])
     # another author's post: its report opens its own case (a course is no room's moderator's, and the room's
@@ -246,46 +124,8 @@ def bearer(person_id: str) -> list[tuple[str, str]]:
     return [("authorization", f"Bearer {token_for(person_id)}")]
 
 
-def value_for(message_name: str, field: FieldDescriptor, ids: Ids):
-    for key in (f"{message_name}.{field.name}", field.name):
-        if key in VALUES:
-            value = VALUES[key]
-            return value(ids) if callable(value) else value
-    if field.type == FieldDescriptor.TYPE_STRING and field.name.endswith("_id"):
-        return str(uuid.uuid4())
-    if field.type == FieldDescriptor.TYPE_ENUM:
-        return field.enum_type.values[-1].number
-    return None
-
-
-def well_formed(message_class, ids: Ids, overrides: dict | None = None):
-    """A request with every field given a well-formed value (VALUES, else a UUID for an id, the last value of an
-    enum); `overrides` ("field" or "sub.field") replace some."""
-    request = message_class()
-    for field in message_class.DESCRIPTOR.fields:
-        if field.has_presence and field.containing_oneof is not None and field.message_type is None:
-            continue  # a proto3 `optional` scalar (e.g. StreamPagesRequest.after_seq): absent means the default
-        value = value_for(message_class.DESCRIPTOR.name, field, ids)
-        if field.message_type is not None and not field.is_repeated:
-            if value is None:
-                value = well_formed(type(getattr(request, field.name)), ids)
-            getattr(request, field.name).CopyFrom(value)
-        elif value is not None:
-            if field.is_repeated:
-                getattr(request, field.name).extend(value)
-            else:
-                setattr(request, field.name, value)
-    for path, value in (overrides or {}).items():
-        *parents, name = path.split(".")
-        target = request
-        for parent in parents:
-            target = getattr(target, parent)
-        setattr(target, name, value)
-    return request
-
-
 def request_for(method, ids: Ids, overrides: dict | None = None):
-    return well_formed(getattr(pb, method.input_type.name), ids, overrides)
+    return least_roles.moderation_request(method, ids, overrides)
 
 
 def call(stub, method, request, metadata=None):
@@ -321,20 +161,10 @@ def test_every_rpc_refuses_a_missing_expired_or_forged_token(stub, ids, engine, 
 
 
 def denial_cases():
-    for method in METHODS:
-        least = LEAST_ROLE.get(method.name)
+    for label, method, role, overrides in least_roles.denials(SERVICE, LEAST_ROLE, ADMIN_ONLY_VARIANTS):
         marks = [pytest.mark.xfail(strict=True, raises=RefusedWithAnotherStatus, reason=KNOWN_GAPS[method.name])
-                 ] if method.name in KNOWN_GAPS else []
-        if least is None:  # fails in the test, naming the RPC
-            yield pytest.param(method, MEMBER, None, id=f"{method.name}-no-row")
-            continue
-        if least in (MODERATOR, ADMIN):
-            yield pytest.param(method, MEMBER, None, id=f"{method.name}-as-member", marks=marks)
-        if least == ADMIN:
-            yield pytest.param(method, MODERATOR, None, id=f"{method.name}-as-moderator", marks=marks)
-    for label, (name, overrides) in ADMIN_ONLY_VARIANTS.items():
-        method = SERVICE.methods_by_name[name]
-        yield pytest.param(method, MODERATOR, overrides, id=f"{label}-as-moderator")
+                 ] if method.name in KNOWN_GAPS and overrides is None else []
+        yield pytest.param(method, role or MEMBER, overrides, id=label, marks=marks)
 
 
 @pytest.mark.parametrize("method, role, overrides", list(denial_cases()))

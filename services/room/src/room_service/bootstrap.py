@@ -21,8 +21,9 @@ def build_service(settings: Settings, engine=None) -> RoomService:
 
 def build_conversation(settings: Settings, engine=None, live=None, pool_size: int = 5) -> tuple[Conversation, Sessions]:
     """The use cases of being in rooms; `live` receives committed timeline items (room-grpc's LiveHub).
-    `pool_size`: connections kept by the pool of single-statement calls (joins, history pages); size it to
-    the threads that run calls, or bursts open and close connections mid-call (each new one costs a
+    `pool_size`: connections kept by the conversation's autocommit pool, which every one of its units of work
+    uses (single statements commit as they run; a transaction's BEGIN goes with its first statement); size it
+    to the threads that run calls, or bursts open and close connections mid-call (each new one costs a
     backend start and re-preparing the hot statements: tens of ms under load). That pool fails fast when
     `engine` does (db.FailFast), with the same breaker."""
     conversation = Conversation(

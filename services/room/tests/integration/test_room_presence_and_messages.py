@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from room_integration_helpers import Clock, identity, register
 
 from hearth_common import testing
+from hearth_common.db import make_engine
 from hearth_common.errors import (
     FailedPrecondition,
     InvalidArgument,
@@ -34,11 +35,21 @@ TINY = "adult-tiny-room"                 # created per test with capacity 2
 
 
 
-@pytest.fixture
-def w(rooms, room_engine):
-    """The conversation on a clean seeded database, with a controllable clock and the live items collected."""
+@pytest.fixture(scope="module")
+def autocommit_engine(room_db_url):
+    engine = make_engine(room_db_url, autocommit=True)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["one engine", "autocommit engine"])
+def w(request, rooms, room_engine):
+    """The conversation on a clean seeded database, with a controllable clock and the live items collected: as
+    room-worker builds it (one engine), and as room-grpc does (every unit on an autocommit engine, a
+    transaction's BEGIN sent with its first statement)."""
     clock, collected = Clock(), []
-    conversation = Conversation(uow_factory(room_engine), clock=clock, live=collected.extend,
+    autocommit = request.getfixturevalue("autocommit_engine") if request.param == "autocommit engine" else None
+    conversation = Conversation(uow_factory(room_engine, autocommit), clock=clock, live=collected.extend,
                                 presence_timeout=dt.timedelta(seconds=60))
     return types.SimpleNamespace(rooms=rooms, conv=conversation, sessions=Sessions(conversation), clock=clock,
                                  live=collected, engine=room_engine)

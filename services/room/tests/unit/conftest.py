@@ -336,8 +336,10 @@ class FakeMessagesRepository(FakeRepository):
     def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
         return self._recent_writes(person_id, since)
 
-    def add_posted(self, message: Message, timeline_data: dict[str, Any]) -> int:
+    def add_posted(self, message: Message, timeline_data: dict[str, Any], posted: Event) -> int:
+        """As the one statement: the message, its item and its event (the seq filled in)."""
         seq = self.uow.streams.next_seq(message.room_slug)
+        self.uow.add_events([dataclasses.replace(posted, data={**posted.data, "seq": seq})])
         self._insert("messages", message.message_id, dataclasses.replace(message, seq=seq, hearts=0),
                      "pk_messages")
         self.uow.timeline.add(TimelineItem(room_slug=message.room_slug, seq=seq, kind="message_posted",

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -572,7 +571,7 @@ class MessagesRepository:
         person's other posts and edits wait for this transaction to end."""
         return list(self.session.execute(self._RECENT_WRITES, {"person_id": person_id, "since": since}).scalars())
 
-    _ADD_POSTED = sa.text("""
+    _ADD_POSTED = PreparedStatement("room_add_posted", """
         WITH stream AS (
             INSERT INTO room_streams (room_slug, last_seq) VALUES (:room_slug, 1)
             ON CONFLICT (room_slug) DO UPDATE SET last_seq = room_streams.last_seq + 1
@@ -580,23 +579,29 @@ class MessagesRepository:
         ), message AS (
             INSERT INTO messages (message_id, room_slug, seq, author_id, author_username, body, reply_to, mentions,
                                   hearts, posted_at)
-            SELECT :message_id, :room_slug, stream.last_seq, :author_id, :author_username, :body, :reply_to,
-                   :mentions, 0, :posted_at FROM stream
+            SELECT CAST(:message_id AS uuid), :room_slug, stream.last_seq, :author_id, :author_username, :body,
+                   CAST(:reply_to AS uuid), :mentions, 0, :posted_at FROM stream
             RETURNING seq
+        ), announced AS (
+            INSERT INTO outbox (event_id, event_type, payload, request_id, occurred_at)
+            SELECT :event_id, :event_type, jsonb_set(:payload, '{data,seq}', to_jsonb(message.seq)),
+                   :request_id, :occurred_at
+              FROM message
         )
         INSERT INTO timeline (room_slug, seq, kind, data, occurred_at)
         SELECT :room_slug, message.seq, 'message_posted', :data, :posted_at FROM message
         RETURNING seq
-    """).bindparams(sa.bindparam("mentions", type_=JSONB), sa.bindparam("data", type_=JSONB),
-                    sa.bindparam("message_id", type_=sa.Uuid), sa.bindparam("reply_to", type_=sa.Uuid))
+    """, json_params=("mentions", "data", "payload"))
 
-    def add_posted(self, message: Message, timeline_data: dict) -> int:
-        """Takes the room's next seq, stores the message and its timeline item, in one round trip; returns
-        the seq (the stream row stays locked until commit, as with StreamsRepository.next_seq)."""
-        return self.session.execute(self._ADD_POSTED, {
+    def add_posted(self, message: Message, timeline_data: dict, posted: Event) -> int:
+        """Takes the room's next seq and stores the message, its timeline item and the `posted` event (its
+        data's seq filled in) in the outbox: one statement, one round trip; returns the seq (the stream row
+        stays locked until commit, as with StreamsRepository.next_seq)."""
+        return self._ADD_POSTED(self.session, {
             "message_id": message.message_id, "room_slug": message.room_slug, "author_id": message.author_id,
             "author_username": message.author_username, "body": message.body, "reply_to": message.reply_to,
             "mentions": message.mentions, "posted_at": message.posted_at, "data": timeline_data,
+            **outbox_row(posted, SOURCE),
         }).scalar_one()
 
     def heart(self, message_id: str, person_id: str, on: bool, now: dt.datetime) -> int | None:
@@ -989,12 +994,14 @@ class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
 
 
 def uow_factory(engine: Engine, autocommit_engine: Engine | None = None):
-    """Units of work on `engine`; `single_statements=True` for use cases that write in one statement, on
-    `autocommit_engine` when given (make_engine(autocommit=True): no per-call switching of the connection)."""
+    """Units of work on `engine`; `single_statements=True` for use cases that write in one statement. With
+    `autocommit_engine` (make_engine(autocommit=True)), every unit runs there: single statements commit as
+    they run (no per-call switching of the connection), and a transaction's BEGIN goes with its first
+    statement (CoreUnitOfWork), a round trip fewer per transaction."""
 
     def new(single_statements: bool = False) -> SqlAlchemyUnitOfWork:
-        if single_statements and autocommit_engine is not None:
-            return SqlAlchemyUnitOfWork(autocommit_engine, True, engine_autocommits=True)
+        if autocommit_engine is not None:
+            return SqlAlchemyUnitOfWork(autocommit_engine, single_statements, engine_autocommits=True)
         return SqlAlchemyUnitOfWork(engine, single_statements)
 
     return new

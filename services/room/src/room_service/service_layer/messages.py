@@ -125,10 +125,11 @@ class Messages:
             check_reach(uow, person_id, message, parent_author)  # refused: nothing written, no seq taken
             timeline_data = timeline_message(message)
             del timeline_data["seq"]  # the item's own seq is the message's
-            message.seq = uow.messages.add_posted(message, timeline_data)
+            # the message, its item and its event in one statement (the event's seq filled in there)
+            message.seq = uow.messages.add_posted(message, timeline_data,
+                                                  events.message_posted(message, original_body=screened.original))
             uow.timeline_items.append(TimelineItem(room_slug=slug, seq=message.seq, kind="message_posted",
                                                    data=timeline_data, occurred_at=now))
-            uow.add_events([events.message_posted(message, original_body=screened.original)])
             result = call.remember(uow.idempotency, message_view(message), now)
             self.tx.commit(uow)
             return result
