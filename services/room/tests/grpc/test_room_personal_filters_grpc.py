@@ -7,7 +7,7 @@ import grpc
 import pytest
 from hearth.room.v1 import room_pb2 as pb
 from test_room_grpc_api import T, token_for
-from test_room_live_grpc import ROOM, replicas, stream, wait_for  # noqa: F401  (replicas: a fixture)
+from test_room_live_grpc import ROOM, live_replicas, replicas, stream, wait_for  # noqa: F401  (fixtures)
 
 from room_service.domain import filters as flt
 
