@@ -10,7 +10,7 @@ SERVICES := identity room moderation course
 PACKAGES := $(filter-out common,$(notdir $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))))
 TESTS = $(wildcard $(foreach s,$(PACKAGES),services/$(s)/tests/$(1)))
 
-.PHONY: help venv proto lint test test-grpc-process test-unit test-nameko test-e2e migrate run bench bench-compare clean wheels images env up down logs ps redeploy test-compose
+.PHONY: help venv proto lint test test-grpc-process test-unit safeguarding-check test-nameko test-e2e migrate run bench bench-compare clean wheels images env up down logs ps redeploy test-compose
 
 help: ## list the make targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -39,6 +39,9 @@ test-grpc-process: ## unit, integration, gRPC, contract and end-to-end tests (no
 
 test-unit: ## unit tests only (no I/O)
 	$(PYTEST_GRPC) services/common/tests/unit $(call TESTS,unit)
+
+safeguarding-check: ## the teen/adult wall as a stateful property test at 10,000 generated cases; prints how many it ran
+	HEARTH_WALL_PROFILE=wall-check $(PYTEST_GRPC) --timeout=0 -s services/room/tests/unit/test_room_wall_property.py
 
 test-nameko: ## nameko worker tests (and the contract tier's worker checks), in an eventlet-patched process of their own
 	$(PYTEST_EVENTLET) -p no:cacheprovider services/common/tests/nameko $(call TESTS,nameko) tests/contract/nameko
