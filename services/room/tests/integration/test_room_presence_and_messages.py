@@ -406,6 +406,7 @@ def test_a_reply_must_name_a_message_in_the_same_room(w):
 def test_mentions_resolve_known_usernames_and_ignore_unknown_ones(w):
     author, sam = register(w.rooms), register(w.rooms, username="sam_river")
     w.conv.join(author, LOUNGE)
+    w.conv.join(sam, LOUNGE)
     posted = w.conv.post(author, LOUNGE, "thanks @Sam_River and @nobody_here.")
     assert posted["mentions"] == [{"person_id": sam, "username": "sam_river"}]
     assert outbox(w.engine, "message_posted")[0]["mention_ids"] == [sam]
@@ -418,6 +419,8 @@ def test_mentions_never_reach_across_the_cohorts(w):
     moderator = register(w.rooms, roles=["chat_room_moderator"], username="mod_mia")
     w.conv.join(adult, LOUNGE)
     assert w.conv.post(adult, LOUNGE, "hi @teen_tam")["mentions"] == []  # an adult room does not name a teen
+    register(w.rooms, username="adult_abe")  # nor an adult who is not in it: the answer is the same for both
+    assert w.conv.post(adult, LOUNGE, "hi @adult_abe")["mentions"] == []
     w.conv.join(teen_author, TEEN_ROOM)
     assert w.conv.post(teen_author, TEEN_ROOM, "hi @mod_mia")["mentions"] == []
     w.conv.grant_cohort_access(admin, moderator, TEEN_ROOM, "covering the teen evening shift", None)

@@ -30,6 +30,7 @@ from hearth_common.fakes import (
     unique,
 )
 from room_service.domain.automod import RECENT_LIMIT, StoredRuleSet
+from room_service.domain.filters import BLOCK, PersonalFilter
 from room_service.domain.grants import CohortGrant
 from room_service.domain.hosting import HostedSession
 from room_service.domain.messages import Message
@@ -54,8 +55,8 @@ from room_service.service_layer.unit_of_work import (
 )
 
 TABLES = ("rooms", "people", "streams", "timeline", "members", "messages", "hearts", "paces", "sanctions",
-          "cohort_grants", "sessions", "attendance", "hands", "notices", "automod_rule_set", "scripts", INBOX_TABLE,
-          IDEMPOTENCY_TABLE)
+          "cohort_grants", "sessions", "attendance", "hands", "notices", "automod_rule_set", "scripts",
+          "personal_filters", INBOX_TABLE, IDEMPOTENCY_TABLE)
 
 
 @dataclasses.dataclass
@@ -87,6 +88,7 @@ CONSTRAINTS = (
     foreign_key("timeline", lambda item: item["room_slug"], "streams"),
     _hearts_are_counted,
     foreign_key("members", lambda m: m.room_slug, "rooms"),
+    unique("personal_filters", "pk_personal_filters", lambda f: (f.owner_id, f.target_id)),
 )
 
 
@@ -289,7 +291,8 @@ class FakeMessagesRepository(FakeRepository):
         context = self.uow.rooms.access_context(slug, person_id, now)
         if context is None:
             return None
-        in_room = [m for m in self._rows("messages").values() if m.room_slug == slug]
+        hidden = self._hidden_by(person_id)  # as the SQL's NOT EXISTS: before the page is cut, so pages stay full
+        in_room = [m for m in self._rows("messages").values() if m.room_slug == slug and m.author_id not in hidden]
         if after_seq is not None:
             page = sorted((m for m in in_room if m.seq > after_seq), key=lambda m: m.seq)[:limit]
         else:
@@ -297,6 +300,9 @@ class FakeMessagesRepository(FakeRepository):
             page = sorted((m for m in in_room if m.seq < cursor), key=lambda m: -m.seq)[:limit]
         hearts = self._rows("hearts")
         return context, [(copy.deepcopy(m), m.hearts > 0 and (m.message_id, person_id) in hearts) for m in page]
+
+    def _hidden_by(self, person_id: str) -> set[str]:
+        return {f.target_id for f in self._rows("personal_filters").values() if f.owner_id == person_id}
 
     def _recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
         mine = [m for m in self._rows("messages").values() if m.author_id == person_id]
@@ -532,6 +538,34 @@ class FakeAutomodRepository(FakeRepository):
         return True
 
 
+class FakePersonalFiltersRepository(FakeRepository):
+    """Keyed by (owner, target), as the primary key is; a second insert of a pair raises UniqueViolation."""
+
+    def get(self, owner_id: str, target_id: str) -> PersonalFilter | None:
+        return self._get("personal_filters", (owner_id, target_id))
+
+    def put(self, personal_filter: PersonalFilter) -> None:
+        key = (personal_filter.owner_id, personal_filter.target_id)
+        if key in self._rows("personal_filters"):
+            self._put("personal_filters", key, personal_filter)
+        else:
+            self._insert("personal_filters", key, personal_filter, "pk_personal_filters")
+
+    def remove(self, owner_id: str, target_id: str) -> bool:
+        return self._delete("personal_filters", (owner_id, target_id))
+
+    def list(self, owner_id: str) -> list[PersonalFilter]:
+        mine = [f for f in self._rows("personal_filters").values() if f.owner_id == owner_id]
+        return sorted(mine, key=lambda f: (f.created_at, f.target_id))
+
+    def count(self, owner_id: str) -> int:
+        return len(self.list(owner_id))
+
+    def blockers(self, target_id: str, owners: list[str]) -> set[str]:
+        return {f.owner_id for f in self._rows("personal_filters").values()
+                if f.target_id == target_id and f.kind == BLOCK and f.owner_id in owners}
+
+
 class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
     """room's transaction over the in-memory store, as its Core statements are: reads hand out copies, so a
     change reaches the store only through a repository's write."""
@@ -552,6 +586,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.notices = FakeNoticesRepository(self)
         self.automod = FakeAutomodRepository(self)
         self.scripts = FakeScriptsRepository(self)
+        self.personal_filters = FakePersonalFiltersRepository(self)
         self.idempotency = FakeIdempotencyRecords(self)
 
 

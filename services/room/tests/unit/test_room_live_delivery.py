@@ -129,3 +129,23 @@ def test_an_item_is_encoded_once_for_all_streams_and_a_streams_own_items_each_ti
     for seq in (10, 11):
         encoded(posted | {"seq": seq})
     assert encoded(posted) is not first and encoded(posted) == first  # bounded: the oldest went, re-encoded alike
+
+
+def test_a_persons_changed_mute_list_reaches_their_streams_alone_from_here_and_from_the_broker():
+    hub, other = hub_with(), hub_with()
+
+    async def scenario():
+        sams, lees = hub.subscribe(ROOM, "sam"), hub.subscribe(ROOM, "lee")
+        hub._producer = types.SimpleNamespace(basic_publish=lambda message, exchange, routing_key: None)
+        hub.publish_filters("sam", frozenset({"kim"}))  # a change made on this replica
+        await asyncio.sleep(0.01)
+        here = (sams.hidden, lees.hidden)
+        body = json.dumps([{"filters": {"person_id": "sam", "hidden": []}}])  # then undone on another
+        hub._on_raw_message(types.SimpleNamespace(headers={"origin": other.origin}, body=body))
+        await asyncio.sleep(0.01)
+        return here, (sams.hidden, lees.hidden), mailbox(sams)
+
+    here, after, items = asyncio.run(scenario())
+    assert here == (frozenset({"kim"}), frozenset())
+    assert after == (frozenset(), frozenset())
+    assert items == []  # a list is no item of the stream

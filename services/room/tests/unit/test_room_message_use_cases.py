@@ -118,10 +118,12 @@ class TestPost:
         with refused(Banned):
             conv.post(sam, LOUNGE, "hello")
 
-    def test_mentions_resolve_within_the_rooms_cohort_only(self, conv, identity, sam, published):
+    def test_mentions_resolve_the_people_in_the_room_only(self, conv, identity, sam, published):
         kim = identity.register("kim")
+        identity.register("ada")  # an adult who is not in the room: plain text, as a teen's name is
         identity.register("tia_teen", cohort="teen")
-        message = conv.post(sam, LOUNGE, "thanks @Kim and @tia_teen and @nobody_here.")
+        conv.join(kim, LOUNGE)
+        message = conv.post(sam, LOUNGE, "thanks @Kim and @ada and @tia_teen and @nobody_here.")
         assert message["mentions"] == [{"person_id": kim, "username": "kim"}]
         assert published[-1].data["mention_ids"] == [kim]
 
@@ -152,6 +154,7 @@ class TestPost:
 class TestEdit:
     def test_the_author_edits_with_a_timeline_item_and_event(self, conv, sam, identity, clock, published, db):
         kim = identity.register("kim")
+        conv.join(kim, LOUNGE)
         posted = conv.post(sam, LOUNGE, "helo")
         clock.advance(seconds=5)
         edited = conv.edit(sam, posted["message_id"], "hello @kim")
@@ -159,7 +162,7 @@ class TestEdit:
         assert edited["mentions"] == [{"person_id": kim, "username": "kim"}]
         assert published[-1].type == "message_edited"
         assert published[-1].data == {
-            "room_slug": LOUNGE, "message_id": posted["message_id"], "seq": 3, "message_seq": 2, "author_id": sam,
+            "room_slug": LOUNGE, "message_id": posted["message_id"], "seq": 4, "message_seq": 3, "author_id": sam,
             "body": "hello @kim", "edited_at": clock().isoformat()}
         assert db.timeline(LOUNGE)[-1]["kind"] == "message_edited"
 

@@ -156,7 +156,8 @@ class IdentityServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetPerson(self, request, context):
-        """Looks a person up by id or username. Authenticated.
+        """Looks a person up by id or username. Authenticated. The cohort is shown only to the person and to admins
+        (see Person.cohort); the answer and its errors are otherwise the same whatever the person's age.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -177,7 +178,8 @@ class IdentityServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListRoles(self, request, context):
-        """Lists a person's current (unrevoked, unexpired) role grants. Authenticated.
+        """Lists a person's current (unrevoked, unexpired) role grants. Authenticated. Grants limited to one room are
+        listed only to the person and to admins (the room's name could tell a peer that the person is a teen).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

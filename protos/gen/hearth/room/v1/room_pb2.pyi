@@ -909,3 +909,43 @@ class GetHostingFiguresResponse(_message.Message):
     teams: _containers.RepeatedCompositeFieldContainer[HostingTeam]
     sessions: _containers.RepeatedCompositeFieldContainer[HostedSession]
     def __init__(self, person_id: _Optional[str] = ..., month: _Optional[str] = ..., quota_minutes: _Optional[int] = ..., minutes_hosted: _Optional[int] = ..., met: _Optional[bool] = ..., teams: _Optional[_Iterable[_Union[HostingTeam, _Mapping]]] = ..., sessions: _Optional[_Iterable[_Union[HostedSession, _Mapping]]] = ...) -> None: ...
+
+class PersonalFilter(_message.Message):
+    __slots__ = ("person_id", "username", "kind", "created_at")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    username: str
+    kind: str
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, person_id: _Optional[str] = ..., username: _Optional[str] = ..., kind: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SetPersonalFilterRequest(_message.Message):
+    __slots__ = ("person_id", "username", "kind", "on")
+    PERSON_ID_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ON_FIELD_NUMBER: _ClassVar[int]
+    person_id: str
+    username: str
+    kind: str
+    on: bool
+    def __init__(self, person_id: _Optional[str] = ..., username: _Optional[str] = ..., kind: _Optional[str] = ..., on: _Optional[bool] = ...) -> None: ...
+
+class SetPersonalFilterResponse(_message.Message):
+    __slots__ = ("filter",)
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    filter: PersonalFilter
+    def __init__(self, filter: _Optional[_Union[PersonalFilter, _Mapping]] = ...) -> None: ...
+
+class ListPersonalFiltersRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListPersonalFiltersResponse(_message.Message):
+    __slots__ = ("filters",)
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    filters: _containers.RepeatedCompositeFieldContainer[PersonalFilter]
+    def __init__(self, filters: _Optional[_Iterable[_Union[PersonalFilter, _Mapping]]] = ...) -> None: ...

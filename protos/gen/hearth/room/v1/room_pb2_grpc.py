@@ -241,6 +241,16 @@ class RoomServiceStub:
                 request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresRequest.SerializeToString,
                 response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresResponse.FromString,
                 _registered_method=True)
+        self.SetPersonalFilter = channel.unary_unary(
+                '/hearth.room.v1.RoomService/SetPersonalFilter',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.SetPersonalFilterRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.SetPersonalFilterResponse.FromString,
+                _registered_method=True)
+        self.ListPersonalFilters = channel.unary_unary(
+                '/hearth.room.v1.RoomService/ListPersonalFilters',
+                request_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListPersonalFiltersRequest.SerializeToString,
+                response_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListPersonalFiltersResponse.FromString,
+                _registered_method=True)
 
 
 class RoomServiceServicer:
@@ -553,6 +563,27 @@ class RoomServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetPersonalFilter(self, request, context):
+        """Personal mute and block, on the caller's own list (nobody else's is affected, and nobody is told). A mute
+        hides that person's messages from the caller's history and live streams; a block does that too, and refuses
+        that person's @mentions of, replies to and hearts on the caller with PERMISSION_DENIED "you can't mention,
+        reply to or react to this person" and nothing more. Moderators' notices, removals and session changes are
+        never hidden. Idempotent; a block includes a mute (unmuting a blocked person: FAILED_PRECONDITION; unblocking
+        removes both). Name the person by person_id or username: NOT_FOUND for one room does not know, or of the
+        other cohort and sharing no room with the caller; INVALID_ARGUMENT for oneself; RESOURCE_EXHAUSTED past the
+        pace of changes. A change reaches the caller's open streams.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPersonalFilters(self, request, context):
+        """The caller's own mute and block list, oldest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RoomServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -760,6 +791,16 @@ def add_RoomServiceServicer_to_server(servicer, server):
                     servicer.GetHostingFigures,
                     request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresRequest.FromString,
                     response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresResponse.SerializeToString,
+            ),
+            'SetPersonalFilter': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetPersonalFilter,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.SetPersonalFilterRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.SetPersonalFilterResponse.SerializeToString,
+            ),
+            'ListPersonalFilters': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPersonalFilters,
+                    request_deserializer=hearth_dot_room_dot_v1_dot_room__pb2.ListPersonalFiltersRequest.FromString,
+                    response_serializer=hearth_dot_room_dot_v1_dot_room__pb2.ListPersonalFiltersResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1871,6 +1912,60 @@ class RoomService:
             '/hearth.room.v1.RoomService/GetHostingFigures',
             hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresRequest.SerializeToString,
             hearth_dot_room_dot_v1_dot_room__pb2.GetHostingFiguresResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetPersonalFilter(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/SetPersonalFilter',
+            hearth_dot_room_dot_v1_dot_room__pb2.SetPersonalFilterRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.SetPersonalFilterResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPersonalFilters(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.room.v1.RoomService/ListPersonalFilters',
+            hearth_dot_room_dot_v1_dot_room__pb2.ListPersonalFiltersRequest.SerializeToString,
+            hearth_dot_room_dot_v1_dot_room__pb2.ListPersonalFiltersResponse.FromString,
             options,
             channel_credentials,
             insecure,

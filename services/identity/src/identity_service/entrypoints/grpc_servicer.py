@@ -19,7 +19,8 @@ def person_pb(p: dict) -> pb.Person:
         id=p["id"],
         username=p["username"],
         kind=enum_number(pb.PersonKind, p["kind"], KIND),
-        cohort=enum_number(pb.Cohort, p["cohort"], COHORT),
+        # Hidden (None) is COHORT_UNSPECIFIED, never a default that reads as adult.
+        cohort=enum_number(pb.Cohort, p["cohort"], COHORT) if p["cohort"] is not None else pb.COHORT_UNSPECIFIED,
         registered_at=to_timestamp(p["registered_at"]),
     )
 
@@ -112,7 +113,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
 
     def GetPerson(self, request, context):
         lookup = request.WhichOneof("lookup")
-        person = self.service.get_person(
+        person = self.service.look_up_person(
+            person_calling(),
             person_id=request.id if lookup == "id" else None,
             username=request.username if lookup == "username" else None,
         )
@@ -134,7 +136,8 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return pb.RevokeRoleResponse()
 
     def ListRoles(self, request, context):
-        return pb.ListRolesResponse(grants=[grant_pb(g) for g in self.service.list_roles(request.person_id)])
+        grants = self.service.list_roles(request.person_id, person_calling())
+        return pb.ListRolesResponse(grants=[grant_pb(g) for g in grants])
 
     def ListBadgeCatalogue(self, request, context):
         return pb.ListBadgeCatalogueResponse(badges=[badge_pb(b) for b in self.service.badge_catalogue()])

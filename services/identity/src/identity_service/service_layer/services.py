@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 
+from hearth_common import person_visibility
 from hearth_common.clock import utcnow
 from hearth_common.idempotency import IdempotentCall, parse_key, purge_expired
 from hearth_common.ids import new_id, parse_uuid
@@ -130,6 +131,21 @@ class IdentityService:
                 which = "id" if person_id else "username"
                 raise errors.PersonNotFound(f"no person with {which} {shown(person_id or username)}")
             return views.person(person)
+
+    def look_up_person(self, viewer: Actor, person_id: str | None = None, username: str | None = None) -> dict:
+        """A person as the viewer may see them (issue 17 §2): their cohort only to themselves and to admins. Identity
+        does not know who is in which room, so a chat room moderator sees here what a peer sees (room's and
+        moderation's views show them the cohort of people in the rooms they moderate). The same answer, and the
+        same errors, whatever the person's cohort."""
+        found = self.get_person(person_id=person_id, username=username)
+        if viewer.service:
+            return found
+        with self.uow_factory() as uow:
+            is_admin = bool(viewer.person_id) and any(
+                g.role is model.Role.ADMIN and g.active(self.clock()) for g in uow.grants.for_person(viewer.person_id)
+            )
+        return person_visibility.redact(found, person_visibility.relation(viewer.person_id, found["id"],
+                                                                          viewer_is_admin=is_admin))
 
     def promote_adults(self, batch_size: int = 500) -> int:
         """Moves every teen who has turned 18 into the adult cohort, announcing each change."""
@@ -390,11 +406,20 @@ class IdentityService:
             uow.add_events([events.role_revoked(grant)])
             uow.commit()
 
-    def list_roles(self, person_id: str) -> list[dict]:
+    def list_roles(self, person_id: str, viewer: Actor | None = None) -> list[dict]:
+        """A person's current grants. A viewer who is neither the person nor an admin sees only the grants for
+        every room: a grant limited to one room names it (e.g. "teen-anxiety-support"), which would tell a peer
+        whether a session leader or host is a teen (issue 17 §2). No viewer (a service): every grant."""
         now = self.clock()
         with self.uow_factory() as uow:
             person = self._existing_person(uow, person_id)
-            return [views.grant(g) for g in uow.grants.for_person(person.id) if g.active(now)]
+            grants = [g for g in uow.grants.for_person(person.id) if g.active(now)]
+            if viewer is not None and not viewer.service and viewer.person_id != person.id:
+                sees_all = bool(viewer.person_id) and any(
+                    g.role is model.Role.ADMIN and g.active(now) for g in uow.grants.for_person(viewer.person_id))
+                if not sees_all:
+                    grants = [g for g in grants if g.room_id is None]
+            return [views.grant(g) for g in grants]
 
     def bootstrap_admin(self, username: str, password: str, date_of_birth: str) -> dict:
         """Creates the first admin if missing (for the migrate step); idempotent."""

@@ -14,7 +14,8 @@ Private notices travel the same exchange to their person alone: room-worker, hav
 the routing key `notice.<person_id>` (room slugs have no dots, so no room's key is one), and each replica binds
 that key while one of its streams belongs to that person, in whatever room. The notices table is the truth
 again: the sweep reads the notices of the people with streams here received within NOTICE_SWEEP_WINDOW, and a
-stream is handed each notice once (`Subscription.offer_notice`).
+stream is handed each notice once (`Subscription.offer_notice`). A person's changed mute and block list travels
+the same key to their streams (`LiveHub.publish_filters`), which skip the messages of the people it hides.
 """
 from __future__ import annotations
 
@@ -67,6 +68,10 @@ class Subscription:
         self.delivered = 0  # the last seq handed to the client; written on the loop only
         self.opened_at = dt.datetime.now(dt.timezone.utc)
         self.notices_offered: set[str] = set()  # ids of the notices handed to this stream; on the loop only
+        # The people whose messages this stream's person hides (personal mute and block): read when the stream
+        # opens (Presence.follow), replaced on the loop when they change it (LiveHub.publish_filters).
+        self.hidden: frozenset[str] = frozenset()
+        self.hidden_changes = 0
 
     def offer(self, item: dict) -> None:
         """On the loop."""
@@ -77,6 +82,11 @@ class Subscription:
         """On the loop."""
         if seq > self.delivered:
             self.mailbox.put_nowait({"head": seq})
+
+    def set_hidden(self, hidden: list[str]) -> None:
+        """On the loop: the person's mute and block list changed."""
+        self.hidden = frozenset(hidden)
+        self.hidden_changes += 1
 
     def offer_notice(self, notice: dict) -> None:
         """On the loop: one of this stream's person's notices (live_notice), each handed over once."""
@@ -96,6 +106,7 @@ class LiveHub:
         touch: Callable[[list[tuple[str, str]]], int],
         notices: Callable[[list[str], dt.datetime], list[dict]] | None = None,
         *,
+        hidden: Callable[[list[str]], dict[str, frozenset[str]]] | None = None,
         sweep_interval: float = 1.0,
         touch_interval: float = 15.0,
     ):
@@ -103,6 +114,7 @@ class LiveHub:
         self.heads = heads
         self.touch = touch
         self.notices = notices  # the notices of these people received since then (Notices.received_since)
+        self.hidden = hidden  # these people's mute and block lists (PersonalFilters.hidden_of)
         self.sweep_interval = sweep_interval
         self.touch_interval = touch_interval
         self.origin = uuid.uuid4().hex[:12]  # this replica's mark on what it publishes: its echo is dropped
@@ -174,6 +186,9 @@ class LiveHub:
                 if "notice" in item:
                     for sub in self._people.get(item["notice"]["person_id"], ()):
                         by_loop[sub.loop].append((sub.offer_notice, item["notice"]))
+                elif "filters" in item:  # a person's mute and block list, for their streams
+                    for sub in self._people.get(item["filters"]["person_id"], ()):
+                        by_loop[sub.loop].append((sub.set_hidden, item["filters"]["hidden"]))
                 else:
                     for sub in self._subscriptions.get(item["room_slug"], ()):
                         by_loop[sub.loop].append((sub.offer, item))
@@ -227,6 +242,24 @@ class LiveHub:
         except Exception:
             log.warning("live publish failed; other replicas' subscribers will catch up from the timeline",
                         exc_info=True)
+            self._close_producer()
+
+    def publish_filters(self, person_id: str, hidden: frozenset[str]) -> None:
+        """Tells that person's open streams whom they now hide (after the change committed): this replica's at
+        once, the others' through the broker on the person's notice key, which a replica binds while it holds
+        one of their streams (sent before the call answers, so ahead of anything the person's next calls
+        publish). Best effort: a lost message leaves a stream on the old list until it is reopened; a change
+        made before a replica bound the key is read when it binds it (`hidden`)."""
+        item = {"filters": {"person_id": person_id, "hidden": sorted(hidden)}}
+        self._deliver([item])
+        try:
+            with self._publish_lock:
+                message = amqp.Message(json.dumps([item]).encode(), content_type="application/json",
+                                       content_encoding="utf-8", delivery_mode=1, application_headers=self._headers)
+                self._ensure_producer().basic_publish(message, exchange=EXCHANGE.name,
+                                                      routing_key=notice_key(person_id))
+        except Exception:
+            log.warning("live filter publish failed; other replicas' streams keep the old list", exc_info=True)
             self._close_producer()
 
     def _ensure_producer(self) -> amqp.Channel:
@@ -315,6 +348,11 @@ class LiveHub:
             elif slug not in followed and slug in bound:
                 channel.queue_unbind(queue=self.queue_name, exchange=EXCHANGE.name, routing_key=slug)
                 bound.discard(slug)
+        fresh_people = [key[len(NOTICE_KEY_PREFIX):] for key in slugs
+                        if key in followed and key.startswith(NOTICE_KEY_PREFIX)]
+        if fresh_people and self.hidden is not None:  # a list changed before the key was bound is read here
+            self._deliver([{"filters": {"person_id": person_id, "hidden": sorted(hidden)}}
+                           for person_id, hidden in self.hidden(sorted(fresh_people)).items()])
         fresh = [slug for slug in slugs if slug in followed and not slug.startswith(NOTICE_KEY_PREFIX)]
         if fresh:
             self._offer_heads(self.heads(sorted(fresh)))

@@ -224,6 +224,19 @@ notices = sa.Table(
     sa.Index("ix_notices_person_id_received_at", "person_id", "received_at"),
 )
 
+# Personal mute and block (domain/filters.py): at most one per owner and target. The primary key serves the
+# owner's own list, the history's NOT EXISTS and the stream's set; the index, who blocked an author.
+personal_filters = sa.Table(
+    "personal_filters",
+    metadata,
+    sa.Column("owner_id", sa.String(36), primary_key=True),
+    sa.Column("target_id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.CheckConstraint("kind IN ('mute', 'block')", name="personal_filters_kind"),
+    sa.Index("ix_personal_filters_target_id_kind", "target_id", "kind"),
+)
+
 inbox = define_inbox_table(metadata)
 # The replays room asked its producers for on its first start (hearth_common.backfill).
 event_backfills = define_backfill_table(metadata)

@@ -22,6 +22,7 @@ from hearth_common.unit_of_work import UniqueViolation
 from room_service.adapters import orm
 from room_service.domain import automod
 from room_service.domain.automod import StoredRuleSet
+from room_service.domain.filters import BLOCK, PersonalFilter
 from room_service.domain.grants import CohortGrant
 from room_service.domain.hosting import HostedSession
 from room_service.domain.messages import Message
@@ -100,6 +101,8 @@ SELECT r.slug, r.name, r.description, r.topic, r.audience_cohort, r.audience_kin
                  m.hearts > 0 AND EXISTS (SELECT 1 FROM hearts h WHERE h.message_id = m.message_id
                                             AND h.person_id = :person_id) AS hearted
             FROM messages m WHERE m.room_slug = r.slug AND m.seq < :cursor
+               AND NOT EXISTS (SELECT 1 FROM personal_filters f  -- muted or blocked by the reader
+                                WHERE f.owner_id = :person_id AND f.target_id = m.author_id)
            ORDER BY m.seq DESC LIMIT :limit) page) AS page
   FROM rooms r WHERE r.slug = :slug"""
 _READ_AFTER_SQL = """
@@ -125,6 +128,8 @@ SELECT r.slug, r.name, r.description, r.topic, r.audience_cohort, r.audience_kin
                  m.hearts > 0 AND EXISTS (SELECT 1 FROM hearts h WHERE h.message_id = m.message_id
                                             AND h.person_id = :person_id) AS hearted
             FROM messages m WHERE m.room_slug = r.slug AND m.seq > :cursor
+               AND NOT EXISTS (SELECT 1 FROM personal_filters f  -- muted or blocked by the reader
+                                WHERE f.owner_id = :person_id AND f.target_id = m.author_id)
            ORDER BY m.seq ASC LIMIT :limit) page) AS page
   FROM rooms r WHERE r.slug = :slug"""
 
@@ -914,6 +919,53 @@ class AutomodRepository:
         return self.session.execute(stmt).rowcount == 1
 
 
+class PersonalFiltersRepository:
+    """Personal mute and block, one row per (owner, target)."""
+
+    def __init__(self, session: Connection):
+        self.session = session
+
+    @staticmethod
+    def _filter(row) -> PersonalFilter:
+        return PersonalFilter(owner_id=row["owner_id"], target_id=row["target_id"], kind=row["kind"],
+                              created_at=row["created_at"])
+
+    def get(self, owner_id: str, target_id: str) -> PersonalFilter | None:
+        t = orm.personal_filters
+        row = self.session.execute(sa.select(t).where(t.c.owner_id == owner_id, t.c.target_id == target_id)
+                                   ).mappings().first()
+        return self._filter(row) if row is not None else None
+
+    def put(self, personal_filter: PersonalFilter) -> None:
+        t = orm.personal_filters
+        stmt = postgresql.insert(t).values(**dataclasses.asdict(personal_filter))
+        self.session.execute(stmt.on_conflict_do_update(index_elements=[t.c.owner_id, t.c.target_id],
+                                                        set_={"kind": stmt.excluded.kind}))
+
+    def remove(self, owner_id: str, target_id: str) -> bool:
+        t = orm.personal_filters
+        return self.session.execute(
+            sa.delete(t).where(t.c.owner_id == owner_id, t.c.target_id == target_id)).rowcount > 0
+
+    def list(self, owner_id: str) -> list[PersonalFilter]:
+        t = orm.personal_filters
+        stmt = sa.select(t).where(t.c.owner_id == owner_id).order_by(t.c.created_at, t.c.target_id)
+        return [self._filter(row) for row in self.session.execute(stmt).mappings()]
+
+    def count(self, owner_id: str) -> int:
+        t = orm.personal_filters
+        stmt = sa.select(sa.func.count()).select_from(t).where(t.c.owner_id == owner_id)
+        return self.session.execute(stmt).scalar_one()
+
+    def blockers(self, target_id: str, owners: list[str]) -> set[str]:
+        if not owners:
+            return set()
+        t = orm.personal_filters
+        stmt = sa.select(t.c.owner_id).where(t.c.target_id == target_id, t.c.kind == BLOCK,
+                                             t.c.owner_id.in_(owners))
+        return set(self.session.execute(stmt).scalars())
+
+
 class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
     def __init__(self, engine: Engine, single_statements: bool = False, engine_autocommits: bool = False):
         super().__init__(engine, orm.outbox, SOURCE, single_statements=single_statements,
@@ -934,6 +986,7 @@ class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.notices = NoticesRepository(connection)
         self.automod = AutomodRepository(connection)
         self.scripts = ScriptsRepository(connection)
+        self.personal_filters = PersonalFiltersRepository(connection)
         self.idempotency = SqlIdempotencyRecords(connection, orm.idempotency_records)
 
     def claim_event(self, envelope: dict) -> bool:

@@ -214,3 +214,22 @@ class Muted(PermissionDenied):
 class MessageRefused(InvalidArgument):
     """Automod refused a post or edit (a block rule of moderation's rule set): the text must change. The message
     is the rules' explanations; nothing was stored."""
+
+
+# --- personal mute and block -----------------------------------------------------------------------------
+
+
+class InvalidFilter(InvalidArgument):
+    """A mute or block that cannot be set (oneself, an unknown kind, unmuting a block)."""
+
+
+class UnblockFirst(FailedPrecondition):
+    """Unmuting a person one has blocked: the block includes the mute; unblocking removes both."""
+
+
+class CannotReach(PermissionDenied):
+    """The person blocked the caller: a mention of, reply to or heart for them is refused, saying only that."""
+
+
+class TooManyFilters(ResourceExhausted):
+    """A person's mute and block list is full."""

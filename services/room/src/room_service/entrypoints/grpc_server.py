@@ -16,7 +16,7 @@ from hearth_common.tokens import TokenVerifier
 from room_service import settings as settings_module
 from room_service.adapters.live import LiveHub
 from room_service.bootstrap import build_conversation, build_service
-from room_service.domain import grants, messages, rooms, scripts, sessions
+from room_service.domain import filters, grants, messages, rooms, scripts, sessions
 from room_service.entrypoints.grpc_servicer import RoomServicer
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ LIMITS = RequestLimits(text={
     "session_type": Limit(max(len(kind) for kind in scripts.SESSION_TYPES)),
     "cohort": Limit(max(len(cohort) for cohort in scripts.AUDIENCES)),
     "month": Limit(len("YYYY-MM")),
+    "kind": Limit(max(len(kind) for kind in filters.KINDS)),  # a personal filter's
 }, items={"*.Script.prompts": Limit(scripts.MAX_PROMPTS)})
 
 
@@ -66,8 +67,10 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
     conversation, sessions = build_conversation(settings, engine, pool_size=pool_size(settings))
     live = LiveHub(settings.amqp_uri, conversation.heads, conversation.touch_many, conversation.notices_received_since,
                    sweep_interval=settings.live_sweep_seconds,
-                   touch_interval=max(settings.presence_timeout_seconds / 4, 0.5))
+                   touch_interval=max(settings.presence_timeout_seconds / 4, 0.5),
+                   hidden=conversation.filters.hidden_of)
     conversation.live = live.publish
+    conversation.filters.changed = live.publish_filters
     try:  # the rule set in force, compiled before the first post (else the first post compiles it)
         conversation.automod.load()
     except Exception:  # the database is not up yet: readiness says so, and the server still starts

@@ -147,6 +147,11 @@ def grant_pb(g: dict) -> pb.CohortGrant:
     )
 
 
+def personal_filter_pb(f: dict) -> pb.PersonalFilter:
+    return pb.PersonalFilter(person_id=f["person_id"], username=f["username"], kind=f["kind"],
+                             created_at=to_timestamp(f["created_at"]))
+
+
 def notice_pb(n: dict) -> pb.Notice:
     return pb.Notice(notice_id=n["notice_id"], kind=n["kind"], text=n["text"], room_slug=n["room_slug"] or "",
                      resources=n["resources"], issued_at=to_timestamp(n["issued_at"]),
@@ -407,3 +412,14 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
 
     def GetHostingFigures(self, request, context):
         return hosting_pb(self.sessions.hosting.figures(caller().person_id, request.person_id, request.month))
+
+    # --- personal mute and block ----------------------------------------------------------------
+
+    def SetPersonalFilter(self, request, context):
+        found = self.conversation.set_personal_filter(caller().person_id, request.kind, request.on,
+                                                      target_id=request.person_id, username=request.username)
+        return pb.SetPersonalFilterResponse(filter=personal_filter_pb(found))
+
+    def ListPersonalFilters(self, request, context):
+        found = self.conversation.list_personal_filters(caller().person_id)
+        return pb.ListPersonalFiltersResponse(filters=[personal_filter_pb(f) for f in found])

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from room_service.service_layer.access import Access
 from room_service.service_layer.automod import AutomodRules
+from room_service.service_layer.filters import PersonalFilters
 from room_service.service_layer.messages import Messages
 from room_service.service_layer.moderation import Moderation
 from room_service.service_layer.notices import Notices
@@ -33,6 +34,7 @@ class Conversation:
         self.access = Access(self.transactions)
         self.moderation = Moderation(self.transactions)
         self.notices = Notices(self.transactions)  # its live delivery set by room-worker (NoticePublisher)
+        self.filters = PersonalFilters(self.transactions)  # its live delivery set by room-grpc (LiveHub)
         # The use cases, by the names the entrypoints call them.
         self.join, self.leave, self.members = self.presence.join, self.presence.leave, self.presence.members
         self.touch, self.touch_many = self.presence.touch, self.presence.touch_many
@@ -52,6 +54,7 @@ class Conversation:
         self.revoke_cohort_access = self.access.revoke_cohort_access
         self.list_cohort_grants = self.access.list_cohort_grants
         self.evict_lapsed = self.access.evict_lapsed
+        self.set_personal_filter, self.list_personal_filters = self.filters.set, self.filters.list
 
     @property
     def uow_factory(self) -> Callable[..., UnitOfWork]:

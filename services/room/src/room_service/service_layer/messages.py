@@ -8,7 +8,7 @@ from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
 from hearth_common.paging import Page, page_before
 from hearth_common.text import shown
-from room_service.domain import automod, errors, events, sanctions
+from room_service.domain import automod, errors, events, filters, sanctions
 from room_service.domain import messages as msgs
 from room_service.domain.messages import Message
 from room_service.domain.rooms import Room
@@ -57,20 +57,30 @@ def delete_message(uow: UnitOfWork, message: Message, by: str, now: dt.datetime,
 
 
 def mentions(uow: UnitOfWork, body: str, room: Room, now: dt.datetime) -> list[dict]:
-    """@usernames resolved to people of the room's cohort, or in the room as staff with a grant in force (not
-    one whose grant expired before the sweep took them out); any other name stays plain text, so nobody learns
-    of accounts across the cohorts."""
+    """@usernames resolved to the people in the room now (staff of the other cohort only with a grant in force:
+    not one whose grant expired before the sweep took them out); any other name stays plain text. Resolving by
+    membership, not by cohort, tells the author nothing the member list does not: resolving everyone of the
+    room's cohort let an adult learn that a username identity knows yet an adult room leaves plain is a teen's
+    (issue 17 §2)."""
     names = msgs.mentioned_usernames(body)
     known = uow.people.by_usernames(names)
 
-    def this_side(person) -> bool:
-        if person.cohort == room.audience_cohort:
-            return True
-        return (uow.members.get(room.slug, person.person_id) is not None and room.across_the_wall(
-            person, now, cohort_grant=room.slug in uow.cohort_grants.rooms_for(person.person_id, now)) is None)
+    def here(person) -> bool:
+        if uow.members.get(room.slug, person.person_id) is None:
+            return False
+        return person.cohort == room.audience_cohort or room.across_the_wall(
+            person, now, cohort_grant=room.slug in uow.cohort_grants.rooms_for(person.person_id, now)) is None
 
     return [{"person_id": known[n].person_id, "username": known[n].username} for n in names
-            if n in known and this_side(known[n])]
+            if n in known and here(known[n])]
+
+
+def check_reach(uow: UnitOfWork, author_id: str, message: Message, parent_author: str | None = None) -> None:
+    """Refuses a message that mentions or replies to someone who blocked its author (CannotReach, saying no
+    more). A mention that did not resolve (across the cohorts' wall) reaches nobody and is not checked."""
+    reached = [m["person_id"] for m in message.mentions] + ([parent_author] if parent_author else [])
+    if reached:
+        filters.check_may_reach(author_id, uow.personal_filters.blockers(author_id, reached), reached)
 
 
 class Messages:
@@ -109,6 +119,9 @@ class Messages:
                 parent = uow.messages.get(reply_to)
                 if parent is None or parent.room_slug != slug:
                     raise msgs.InvalidMessage("reply_to must name a message in this room")
+                parent_author = parent.author_id
+            else:
+                parent_author = None
             screened = automod.screen(  # a block refuses here: nothing written, no seq taken
                 self.rules.for_version(uow, context.automod_version), body, slug, room.audience_cohort,
                 automod.roles_in(context.author_roles, slug, now),
@@ -119,6 +132,7 @@ class Messages:
                 author_username=context.member_username, body=body, posted_at=now, reply_to=reply_to or None,
                 mentions=mentions(uow, body, room, now) if "@" in body else [],
             )
+            check_reach(uow, person_id, message, parent_author)  # refused: nothing written, no seq taken
             timeline_data = timeline_message(message)
             del timeline_data["seq"]  # the item's own seq is the message's
             # the message, its item and its event in one statement (the event's seq filled in there)
@@ -149,6 +163,8 @@ class Messages:
                                       automod.roles_in(roles, message.room_slug, now))
             message.body = screened.body
             message.mentions = mentions(uow, message.body, context.room, now)
+            parent = uow.messages.get(message.reply_to) if message.reply_to else None
+            check_reach(uow, person_id, message, parent.author_id if parent is not None else None)
             uow.messages.save(message)
             item = append(uow, message.room_slug, "message_edited", timeline_message(message), now)
             uow.add_events([events.message_edited(message, item["seq"], original_body=screened.original)])
@@ -181,6 +197,9 @@ class Messages:
             message = find_message(uow, message_id)
             require_member(uow, person_id, message.room_slug)
             message.check_heart(person_id, giving=on)
+            if on:  # a heart reaches its author as a mention does
+                filters.check_may_reach(person_id, uow.personal_filters.blockers(person_id, [message.author_id]),
+                                        [message.author_id])
             count = uow.messages.heart(message.message_id, person_id, on, now)
             if count is not None:  # a change: it is announced, so it is paced (a refusal rolls it back)
                 due_at = msgs.pace_hearts(uow.paces.due(person_id, "heart"), now)

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
 from room_service.domain import errors, events, sanctions
+from room_service.domain.filters import hidden_from
 from room_service.service_layer.access import (
     access_context,
     decide_in,
@@ -125,7 +126,8 @@ class Presence:
 
         `subscription` must be registered before this is called (so nothing committed meanwhile is missed);
         its asyncio mailbox brings broker items and head seqs. A jump in seq is filled from the timeline
-        table, an item already delivered is dropped. The stream ends when the person leaves the room. The
+        table, an item already delivered is dropped, and a message by someone the person muted or blocked is
+        skipped (its seq still counts as delivered). The stream ends when the person leaves the room. The
         person's private notices come in between (kind `notice`, seq 0: no item of the room's timeline).
         Database reads go through `run_blocking(function, *args)` so the event loop never waits on them.
         """
@@ -133,6 +135,12 @@ class Presence:
             raise errors.InvalidPage("after_seq must not be negative; send the last seq you received, or none for "
                                      "now")
         head = await run_blocking(self.open_stream, person_id, slug)
+        # The person's mute and block list, kept on the subscription: the hub replaces it when they change it
+        # (LiveHub.publish_filters), and a change that came while this was read is newer than what was read.
+        changes = getattr(subscription, "hidden_changes", 0)
+        hidden = await run_blocking(self.hidden_authors, person_id)
+        if getattr(subscription, "hidden_changes", 0) == changes:
+            subscription.hidden = hidden
         if after_seq is not None and after_seq > head:  # else everything up to it would be dropped unseen
             raise errors.InvalidPage(f"after_seq {after_seq} is past this room's last seq ({head}); resume from "
                                      "the last seq received in this room, or subscribe without after_seq")
@@ -159,7 +167,8 @@ class Presence:
         yield {"room_slug": slug, "seq": delivered, "kind": "subscribed", "data": {}, "occurred_at": self.tx.clock()}
         subscription.delivered = delivered
         for item in await catch_up(None):
-            yield item
+            if not hidden_from(item, subscription.hidden):
+                yield item
             if ends_stream(item):
                 return
         while True:
@@ -177,9 +186,15 @@ class Presence:
                 delivered = subscription.delivered = target
                 items = [got]
             for item in items:
-                yield item
+                if not hidden_from(item, subscription.hidden):  # muted or blocked by this stream's person
+                    yield item
                 if ends_stream(item):
                     return
+
+    def hidden_authors(self, person_id: str) -> frozenset[str]:
+        """The people whose messages this person hides (their personal mute and block list)."""
+        with self.tx.begin(single_statements=True) as uow:
+            return frozenset(f.target_id for f in uow.personal_filters.list(person_id))
 
     def timeline_after(self, slug: str, after_seq: int, upto: int | None = None,
                        limit: int = MAX_REPLAY_PAGE) -> list[TimelineItem]:

@@ -14,6 +14,7 @@ from hearth_common.people import PeoplePort, RoleFact
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
 from hearth_common.unit_of_work import UnitOfWork as BaseUnitOfWork
 from room_service.domain.automod import StoredRuleSet
+from room_service.domain.filters import PersonalFilter
 from room_service.domain.grants import CohortGrant
 from room_service.domain.hosting import HostedSession
 from room_service.domain.messages import Message
@@ -220,6 +221,18 @@ class AutomodRepository(Protocol):
     def keep_if_newer(self, stored: StoredRuleSet) -> bool: ...  # False (nothing written) unless it is newer
 
 
+class PersonalFiltersRepository(Protocol):
+    """Personal mute and block (domain/filters.py): at most one filter per (owner, target)."""
+
+    def get(self, owner_id: str, target_id: str) -> PersonalFilter | None: ...
+    def put(self, personal_filter: PersonalFilter) -> None: ...  # adds, or changes the kind of, the pair's filter
+    def remove(self, owner_id: str, target_id: str) -> bool: ...  # False when there was none
+    def list(self, owner_id: str) -> list[PersonalFilter]: ...  # oldest first
+    def count(self, owner_id: str) -> int: ...
+    def blockers(self, target_id: str, owners: list[str]) -> set[str]:
+        """Those of `owners` who blocked `target_id`."""
+
+
 class UnitOfWork(BaseUnitOfWork):
     """Room's transaction. Besides the outbox events, it collects the timeline items it wrote, which the
     service hands to the live fan-out once (and only if) the transaction committed."""
@@ -238,6 +251,7 @@ class UnitOfWork(BaseUnitOfWork):
     notices: NoticesRepository
     automod: AutomodRepository
     scripts: ScriptsRepository
+    personal_filters: PersonalFiltersRepository
     idempotency: IdempotencyRecords  # the first results of calls made with an idempotency key
 
     def __enter__(self):

@@ -1,0 +1,103 @@
+"""Service layer: a person's own mute and block list: set, undo, list; and what their streams hide."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hearth_common.errors import DomainError
+from hearth_common.text import shown
+from room_service.domain import errors
+from room_service.domain import filters as flt
+from room_service.domain.filters import PersonalFilter
+from room_service.domain.people import KnownPerson
+from room_service.service_layer.timeline import Transactions
+from room_service.service_layer.unit_of_work import UnitOfWork
+
+# Told to the owner's open streams after a change: (owner, the people they now hide).
+FiltersChanged = Callable[[str, frozenset[str]], None]
+
+
+def filter_view(f: PersonalFilter, username: str | None) -> dict:
+    return {"person_id": f.target_id, "username": username or "", "kind": f.kind, "created_at": f.created_at}
+
+
+def _visible_to(uow: UnitOfWork, owner: KnownPerson, target: KnownPerson) -> bool:
+    """Whether the owner may name this person: of their own cohort, or sharing a room with them now (staff let
+    in across the wall), or on their list already (to undo it). Anyone else is unknown (NotFound): muting or
+    blocking must not tell an adult that a teen's username exists, nor the other way round."""
+    if owner.cohort is not None and target.cohort == owner.cohort:
+        return True
+    if uow.personal_filters.get(owner.person_id, target.person_id) is not None:
+        return True
+    return bool(set(uow.members.rooms_of(owner.person_id)) & set(uow.members.rooms_of(target.person_id)))
+
+
+class PersonalFilters:
+    """Each person's mute and block list. `changed` (set by room-grpc to its live hub) tells that person's open
+    streams, on any replica, what they now hide."""
+
+    def __init__(self, transactions: Transactions, changed: FiltersChanged | None = None):
+        self.tx = transactions
+        self.changed = changed
+
+    def set(self, person_id: str, kind: str, on: bool, *, target_id: str = "", username: str = "") -> dict:
+        """Mutes or blocks (`on`), or unmutes or unblocks, one person named by id or username. Idempotent.
+        Returns the person's filter as it is now (kind "" when none is left)."""
+        flt.check_kind(kind)
+        if bool(target_id) == bool(username):
+            raise errors.InvalidFilter("name the person by person_id or by username (one of them)")
+        now = self.tx.clock()
+        with self.tx.begin() as uow:
+            # Every call is paced, a refused one too (committed below): a failed lookup must not be a free probe.
+            due_at = flt.FILTER_PACE.next_due(uow.paces.due(person_id, "personal_filter"), now, errors.PostingTooFast)
+            uow.paces.set_due(person_id, "personal_filter", due_at)
+            try:
+                target = self._target(uow, person_id, target_id, username)
+                current = uow.personal_filters.get(person_id, target.person_id)
+                kind_now = flt.changed(current, kind, on)
+            except DomainError:
+                uow.commit()
+                raise
+            if kind_now is None:
+                moved = uow.personal_filters.remove(person_id, target.person_id)
+                result = {"person_id": target.person_id, "username": target.username or "", "kind": "",
+                          "created_at": None}
+            else:
+                moved = current is None or current.kind != kind_now
+                if current is None and uow.personal_filters.count(person_id) >= flt.MAX_FILTERS:
+                    raise errors.TooManyFilters(f"your mute and block list is full ({flt.MAX_FILTERS} people); "
+                                                "remove someone first")
+                stored = PersonalFilter(person_id, target.person_id, kind_now,
+                                        current.created_at if current is not None else now)
+                if moved:
+                    uow.personal_filters.put(stored)
+                result = filter_view(stored, target.username)
+            hidden = frozenset(f.target_id for f in uow.personal_filters.list(person_id)) if moved else None
+            uow.commit()
+        if hidden is not None and self.changed is not None:
+            self.changed(person_id, hidden)
+        return result
+
+    def list(self, person_id: str) -> list[dict]:
+        """The person's own list, oldest first."""
+        with self.tx.begin(single_statements=True) as uow:
+            found = uow.personal_filters.list(person_id)
+            people = {f.target_id: uow.people.get(f.target_id) for f in found}
+            return [filter_view(f, people[f.target_id].username if people[f.target_id] else None) for f in found]
+
+    def hidden_of(self, person_ids: list[str]) -> dict[str, frozenset[str]]:
+        """The people each of these hides (muted or blocked), for their live streams."""
+        with self.tx.begin(single_statements=True) as uow:
+            return {p: frozenset(f.target_id for f in uow.personal_filters.list(p)) for p in person_ids}
+
+    @staticmethod
+    def _target(uow: UnitOfWork, person_id: str, target_id: str, username: str) -> KnownPerson:
+        if target_id:
+            flt.check_target(person_id, target_id)
+            target = uow.people.get(target_id)
+        else:
+            target = uow.people.by_usernames([username.strip().lower()]).get(username.strip().lower())
+        owner = uow.people.get(person_id)
+        if target is None or owner is None or not _visible_to(uow, owner, target):
+            raise errors.PersonNotFound(f"no person {shown(target_id or username)}")
+        flt.check_target(person_id, target.person_id)
+        return target

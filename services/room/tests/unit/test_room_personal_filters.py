@@ -1,0 +1,202 @@
+"""Unit: personal mute and block: the list (own, idempotent, paced, validated), the history and live streams
+that hide what it names, and a block's refusal of mentions, replies and hearts."""
+import asyncio
+import datetime as dt
+
+import pytest
+from room_unit_helpers import LOUNGE, TEEN_LOUNGE
+
+from hearth_common.unit_of_work import UniqueViolation
+from room_service.domain import errors
+from room_service.domain import filters as flt
+from room_service.domain.filters import PersonalFilter
+
+
+@pytest.fixture
+def people(identity, conv):
+    """sam (who mutes and blocks), kim and lee, all in the adult lounge."""
+    ids = {name: identity.register(name) for name in ("sam", "kim", "lee")}
+    for person_id in ids.values():
+        conv.join(person_id, LOUNGE)
+    return ids
+
+
+def bodies(page: dict) -> list[str]:
+    return [m["body"] for m in page["messages"]]
+
+
+class TestTheList:
+    def test_mute_by_username_then_list_then_unmute_each_idempotent(self, conv, people):
+        sam, kim = people["sam"], people["kim"]
+        first = conv.set_personal_filter(sam, "mute", True, username="KIM")
+        again = conv.set_personal_filter(sam, "mute", True, target_id=kim)
+        assert first == again and first["kind"] == "mute" and first["username"] == "kim"
+        assert [(f["person_id"], f["kind"]) for f in conv.list_personal_filters(sam)] == [(kim, "mute")]
+        assert conv.list_personal_filters(kim) == []  # one's own list only
+        assert conv.set_personal_filter(sam, "mute", False, username="kim")["kind"] == ""
+        assert conv.set_personal_filter(sam, "mute", False, username="kim")["kind"] == ""
+        assert conv.list_personal_filters(sam) == []
+
+    def test_a_block_includes_the_mute_and_unblocking_removes_both(self, conv, people):
+        sam, kim = people["sam"], people["kim"]
+        conv.set_personal_filter(sam, "mute", True, target_id=kim)
+        assert conv.set_personal_filter(sam, "block", True, target_id=kim)["kind"] == "block"
+        assert conv.set_personal_filter(sam, "mute", True, target_id=kim)["kind"] == "block"
+        with pytest.raises(errors.UnblockFirst):
+            conv.set_personal_filter(sam, "mute", False, target_id=kim)
+        assert conv.set_personal_filter(sam, "block", False, target_id=kim)["kind"] == ""
+        conv.set_personal_filter(sam, "mute", True, target_id=kim)
+        assert conv.set_personal_filter(sam, "block", False, target_id=kim)["kind"] == "mute"  # a mute stays
+
+    def test_refusals_oneself_an_unknown_person_or_kind_and_naming_both_or_neither(self, conv, people):
+        sam = people["sam"]
+        with pytest.raises(errors.InvalidFilter):
+            conv.set_personal_filter(sam, "mute", True, target_id=sam)
+        with pytest.raises(errors.InvalidFilter):
+            conv.set_personal_filter(sam, "mute", True, username="sam")
+        with pytest.raises(errors.PersonNotFound):
+            conv.set_personal_filter(sam, "mute", True, username="nobody")
+        with pytest.raises(errors.InvalidFilter):
+            conv.set_personal_filter(sam, "hide", True, username="kim")
+        with pytest.raises(errors.InvalidFilter):
+            conv.set_personal_filter(sam, "mute", True)
+        with pytest.raises(errors.InvalidFilter):
+            conv.set_personal_filter(sam, "mute", True, username="kim", target_id=people["kim"])
+
+    def test_a_person_across_the_wall_is_unknown_unless_they_share_a_room(self, conv, identity, people, admin):
+        """An adult cannot learn a teen's username exists by muting it, nor a teen an adult's."""
+        tia = identity.register("tia", cohort="teen")
+        conv.join(tia, TEEN_LOUNGE)
+        with pytest.raises(errors.PersonNotFound, match="no person 'tia'"):
+            conv.set_personal_filter(people["sam"], "block", True, username="tia")
+        with pytest.raises(errors.PersonNotFound):
+            conv.set_personal_filter(tia, "block", True, username="sam")
+        mod = identity.register("mo_mod", kind="listener", roles=["chat_room_moderator"])
+        conv.grant_cohort_access(admin, mod, TEEN_LOUNGE, "covering the teen evening shift", None)
+        conv.join(mod, TEEN_LOUNGE)  # staff in the teen's room: the teen may mute them
+        assert conv.set_personal_filter(tia, "mute", True, username="mo_mod")["kind"] == "mute"
+
+    def test_changes_are_paced_and_a_refused_lookup_counts(self, conv, people):
+        sam = people["sam"]
+        for _ in range(flt.FILTER_PACE.burst // 2):
+            conv.set_personal_filter(sam, "mute", True, username="kim")
+            with pytest.raises(errors.PersonNotFound):
+                conv.set_personal_filter(sam, "mute", True, username="nobody")
+        with pytest.raises(errors.PostingTooFast):
+            conv.set_personal_filter(sam, "mute", True, username="lee")
+
+    def test_the_store_keeps_one_filter_per_owner_and_target(self, uow_factory, people):
+        now = dt.datetime(2025, 6, 15, tzinfo=dt.timezone.utc)
+        with uow_factory() as uow:
+            uow.personal_filters.put(PersonalFilter(people["sam"], people["kim"], "mute", now))
+            uow.commit()
+        with uow_factory() as uow, pytest.raises(UniqueViolation):
+            uow.personal_filters._insert("personal_filters", (people["sam"], people["kim"]),
+                                         PersonalFilter(people["sam"], people["kim"], "block", now))
+            uow.commit()
+
+    def test_the_change_is_handed_to_the_owners_streams(self, conv, people):
+        told = []
+        conv.filters.changed = lambda owner, hidden: told.append((owner, hidden))
+        conv.set_personal_filter(people["sam"], "mute", True, username="kim")
+        conv.set_personal_filter(people["sam"], "mute", True, username="kim")  # no change: nothing told
+        conv.set_personal_filter(people["sam"], "block", True, username="lee")
+        conv.set_personal_filter(people["sam"], "mute", False, username="kim")
+        assert told == [(people["sam"], {people["kim"]}), (people["sam"], {people["kim"], people["lee"]}),
+                        (people["sam"], {people["lee"]})]
+
+
+class TestHistory:
+    def test_muted_messages_are_hidden_from_the_owner_alone_and_pages_stay_full(self, conv, people, clock):
+        sam, kim, lee = people["sam"], people["kim"], people["lee"]
+        for i in range(12):
+            conv.post(kim if i % 3 == 0 else lee, LOUNGE, f"m{i}")
+            clock.advance(dt.timedelta(seconds=10))
+        conv.set_personal_filter(sam, "mute", True, username="kim")
+        visible = [f"m{i}" for i in range(12) if i % 3]
+        page = conv.history(sam, LOUNGE, limit=3)
+        seen = bodies(page)
+        while page["next_before_seq"]:
+            page = conv.history(sam, LOUNGE, before_seq=page["next_before_seq"], limit=3)
+            assert len(page["messages"]) == 3 or not page["next_before_seq"]
+            seen = bodies(page) + seen  # each page oldest first; "load more" goes back
+        assert seen == visible
+        assert len(bodies(conv.history(lee, LOUNGE, limit=100))) == 12  # nobody else is affected
+        assert len(bodies(conv.history(kim, LOUNGE, limit=100))) == 12  # and kim is not told
+        assert [m for m in bodies(conv.history(sam, LOUNGE, after_seq=0, limit=100))] == visible
+        conv.set_personal_filter(sam, "mute", False, username="kim")
+        assert len(bodies(conv.history(sam, LOUNGE, limit=100))) == 12
+
+
+class TestBlock:
+    def test_a_blocked_person_cannot_mention_reply_or_heart_and_is_told_only_that(self, conv, people, refused):
+        sam, kim, lee = people["sam"], people["kim"], people["lee"]
+        mine = conv.post(sam, LOUNGE, "hello all")
+        conv.set_personal_filter(sam, "block", True, username="kim")
+        for attempt in (lambda: conv.post(kim, LOUNGE, "hey @sam"),
+                        lambda: conv.post(kim, LOUNGE, "hey", reply_to=mine["message_id"]),
+                        lambda: conv.heart(kim, mine["message_id"], True)):
+            with refused(errors.CannotReach) as caught:
+                attempt()
+            assert caught.value.message == flt.CANNOT_REACH
+        posted = conv.post(kim, LOUNGE, "hey @lee")  # others are reachable
+        with pytest.raises(errors.CannotReach):
+            conv.edit(kim, posted["message_id"], "hey @lee and @sam")
+        conv.post(lee, LOUNGE, "hey @sam", reply_to=mine["message_id"])  # and lee is not blocked
+        conv.set_personal_filter(sam, "block", False, username="kim")
+        assert conv.post(kim, LOUNGE, "sorry @sam", reply_to=mine["message_id"])["mentions"]
+
+    def test_a_mute_alone_refuses_nothing(self, conv, people):
+        mine = conv.post(people["sam"], LOUNGE, "hello")
+        conv.set_personal_filter(people["sam"], "mute", True, username="kim")
+        conv.post(people["kim"], LOUNGE, "hi @sam", reply_to=mine["message_id"])
+
+
+class TestLiveStreams:
+    class Subscription:
+        def __init__(self):
+            self.mailbox: asyncio.Queue = asyncio.Queue()
+            self.delivered = 0
+
+    @staticmethod
+    async def run_blocking(function, *args):
+        return function(*args)
+
+    def test_a_stream_skips_the_muted_and_follows_changes_made_while_open(self, conv, people, live):
+        sam, kim, lee = people["sam"], people["kim"], people["lee"]
+        conv.set_personal_filter(sam, "mute", True, username="kim")
+        start = len(live)
+        conv.post(kim, LOUNGE, "hidden")
+        conv.post(lee, LOUNGE, "shown")
+
+        async def scenario():
+            subscription = self.Subscription()
+            stream = conv.follow(sam, LOUNGE, live[start - 1]["seq"], subscription, self.run_blocking)
+            seen = [await anext(stream), await anext(stream)]  # subscribed, then lee's (kim's skipped)
+            conv.post(kim, LOUNGE, "hidden too")
+            await subscription.mailbox.put(live[-1])
+            conv.post(lee, LOUNGE, "shown too")
+            await subscription.mailbox.put(live[-1])
+            seen.append(await anext(stream))
+            subscription.hidden = frozenset()  # sam unmuted kim: the hub replaces the set
+            conv.post(kim, LOUNGE, "back")
+            await subscription.mailbox.put(live[-1])
+            seen.append(await anext(stream))
+            return seen, subscription.delivered
+
+        seen, delivered = asyncio.run(asyncio.wait_for(scenario(), timeout=5))
+        assert [(i["kind"], i["data"].get("body")) for i in seen] == [
+            ("subscribed", None), ("message_posted", "shown"), ("message_posted", "shown too"),
+            ("message_posted", "back")]
+        assert delivered == live[-1]["seq"]
+
+
+def test_only_authored_items_are_hidden():
+    """Moderation's removals, session and member changes carry no author: a filter never hides them."""
+    hidden = {"kim"}
+    assert flt.hidden_from({"kind": "message_posted", "data": {"author_id": "kim"}}, hidden)
+    assert flt.hidden_from({"kind": "message_edited", "data": {"author_id": "kim"}}, hidden)
+    for kind, data in (("message_deleted", {"deleted_by": "kim"}), ("member_joined", {"person_id": "kim"}),
+                       ("session_started", {"leader_id": "kim"}), ("notice", {"person_id": "kim"})):
+        assert not flt.hidden_from({"kind": kind, "data": data}, hidden)
+    assert not flt.hidden_from({"kind": "message_posted", "data": {"author_id": "lee"}}, hidden)
