@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import re
 import select
 import time
@@ -342,6 +343,112 @@ def db_ping(engine: Engine) -> bool:
         return True
     except Exception:
         return False
+
+
+# How often a gRPC server's health asks its database while serving, and while not: between those checks it
+# waits without waking (DatabaseReadiness).
+READINESS_INTERVAL_SECONDS = 10.0
+READINESS_RETRY_SECONDS = 1.0
+
+
+class DatabaseReadiness:
+    """A gRPC server's readiness: whether its database answers (db_ping), asked when something says it may have
+    changed rather than every second. A thread of the server waits in `wait()` (blocked in select(), no CPU)
+    until one of:
+
+    - the connection it holds open for the purpose, idle, turns readable: PostgreSQL wrote to it unasked, which
+      an idle session only does when the server closes it (a restart, a stop, a terminated backend), or the
+      kernel's keepalives found the host gone (the engine's DEAD_PEER_LIMITS or FailFast limits);
+    - the engine's circuit breaker (FailFast) opened or closed: calls found the database unreachable, or a
+      call's probe found it back;
+    - `interval` seconds passed while serving (a database that went silent under no call and no keepalive's
+      notice: a paused server, a proxy that stopped forwarding), or `retry_interval` while not serving (is it
+      back?).
+
+    `readiness()` pings; `wait(serving)` blocks; `wake()` (any thread) ends a wait; `close()` ends it for good.
+    """
+
+    def __init__(self, engine: Engine, *, interval: float = READINESS_INTERVAL_SECONDS,
+                 retry_interval: float = READINESS_RETRY_SECONDS):
+        self.engine = engine
+        self.interval = interval
+        self.retry_interval = retry_interval
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        self._watched = None  # the driver connection held open (taken out of the pool), or None
+        fail_fast = fail_fast_of(engine)
+        self._breaker = fail_fast.breaker if fail_fast is not None else None
+        if self._breaker is not None:
+            self._breaker.on_change.append(self.wake)
+
+    @classmethod
+    def from_settings(cls, engine: Engine, settings) -> DatabaseReadiness:
+        """With a service's `database_health_interval_seconds` (ServiceSettings)."""
+        return cls(engine, interval=settings.database_health_interval_seconds)
+
+    def __call__(self) -> bool:
+        ready = db_ping(self.engine)
+        if ready and self._watched is None:
+            self._watch()
+        elif not ready:
+            self._unwatch()
+        return ready
+
+    def wait(self, serving: bool) -> None:
+        """Blocks until something says readiness may have changed (see the class), or the interval is up."""
+        watched = self._watched
+        fds = [self._wake_read] + ([watched.fileno()] if watched is not None else [])
+        try:
+            readable, _, _ = select.select(fds, [], [], self.interval if serving else self.retry_interval)
+        except (OSError, ValueError):  # the watched connection closed under us
+            readable = fds[1:]
+        if self._wake_read in readable:
+            try:
+                while os.read(self._wake_read, 512):
+                    pass
+            except (BlockingIOError, OSError):
+                pass
+        if watched is not None and any(fd != self._wake_read for fd in readable):
+            self._unwatch()  # written to unasked: closed, or closing; the next readiness() asks afresh
+
+    def wake(self) -> None:
+        try:
+            os.write(self._wake_write, b"!")
+        except (BlockingIOError, OSError):  # already woken (pipe full), or closed
+            pass
+
+    def close(self) -> None:
+        if self._breaker is not None and self.wake in self._breaker.on_change:
+            self._breaker.on_change.remove(self.wake)
+        self.wake()
+        self._unwatch()
+
+    def _watch(self) -> None:
+        try:
+            pooled = self.engine.raw_connection()
+        except Exception:
+            return
+        connection = pooled.driver_connection
+        pooled.detach()  # held for good, never handed back to the pool (the fairy lets go of it: closed here)
+        try:
+            connection.rollback()  # the pool's pre-ping may have opened a transaction
+        except Exception:
+            _close_quietly(connection)
+            return
+        self._watched = connection
+
+    def _unwatch(self) -> None:
+        watched, self._watched = self._watched, None
+        if watched is not None:
+            _close_quietly(watched)
+
+
+def _close_quietly(dbapi_connection) -> None:
+    try:
+        dbapi_connection.close()
+    except Exception:  # closing a dead connection must not mask what brought us here
+        pass
 
 
 class PreparedStatement:
