@@ -301,12 +301,13 @@ class ChannelListener:
             self.close()
             raise
 
-    def wait(self, timeout: float) -> bool:
-        """Waits up to `timeout` seconds for a notification; True if one (or more) came. Raises the driver's
-        error when the connection is lost."""
+    def wait(self, timeout: float, wake_fd: int | None = None) -> bool:
+        """Waits up to `timeout` seconds for a notification, or until `wake_fd` (a pipe's read end) turns
+        readable; True if a notification (or more) came. Raises the driver's error when the connection is lost."""
         if not self.connection.notifies:
-            readable, _, _ = select.select([self.connection], [], [], timeout)
-            if not readable:
+            fds = [self.connection] if wake_fd is None else [self.connection, wake_fd]
+            readable, _, _ = select.select(fds, [], [], timeout)
+            if self.connection not in readable:
                 return False
             self.connection.poll()  # reads what arrived; raises if the server closed the connection
         notified = bool(self.connection.notifies)
@@ -321,13 +322,19 @@ class ChannelListener:
 
 
 def wait_for_notification(listener: ChannelListener | None, should_stop, seconds: float, sleep=time.sleep,
-                          stop_check: float = 1.0) -> None:
-    """Returns when `listener` is notified, after `seconds`, or when should_stop() is true (looked at every
-    `stop_check` seconds); without a listener, sleeps `seconds` with `sleep` in steps of `stop_check`."""
+                          stop_check: float = 1.0, wake_fd: int | None = None) -> None:
+    """Returns when `listener` is notified, after `seconds`, or when should_stop() is true: looked at every
+    `stop_check` seconds, or, given `wake_fd` (a pipe's read end written to on stop; `sleep` then returns early
+    on stop too), only when that wakes the wait. Without a listener, sleeps `seconds` with `sleep`."""
     deadline = time.monotonic() + seconds
     while not should_stop():
         remaining = deadline - time.monotonic()
         if remaining <= 0:
+            return
+        step = remaining if wake_fd is not None else min(remaining, stop_check)
+        if listener is None:
+            sleep(step)
+        elif listener.wait(step, wake_fd):
             return
         if listener is None:
             sleep(min(remaining, stop_check))

@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import inspect
 import logging
+import os
 import time
 from collections.abc import Callable
 
@@ -250,25 +251,47 @@ class BackgroundLoop(DependencyProvider):
         else:
             self._stopped.wait(seconds)
 
+    # A pipe's read end that turns readable when the container stops: a loop waiting on a socket (a LISTEN
+    # connection) selects on it too, rather than waking every second to look at should_stop().
+    wake_fd: int | None = None
+    _wake_write: int | None = None
+
     def start(self):
         self._stopping = False
         self._stopped = eventlet.event.Event()
+        self.wake_fd, self._wake_write = os.pipe()
         self._thread = self.container.spawn_managed_thread(lambda: self.run(lambda: self._stopping))
 
     def _signal_stop(self):
         self._stopping = True
         if self._stopped is not None and not self._stopped.ready():
             self._stopped.send(True)
+        if self._wake_write is not None:
+            try:
+                os.write(self._wake_write, b"!")
+            except OSError:
+                pass
+
+    def _close_pipe(self):
+        for fd in (self.wake_fd, self._wake_write):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.wake_fd = self._wake_write = None
 
     def stop(self):
         self._signal_stop()
         if self._thread is not None:
             self._thread.wait()
+        self._close_pipe()
 
     def kill(self):
         self._signal_stop()
         if self._thread is not None:
             self._thread.kill()
+        self._close_pipe()
 
     def get_dependency(self, worker_ctx):
         return None
@@ -284,7 +307,7 @@ class OutboxRelayRunner(BackgroundLoop):
 
     def run(self, should_stop):
         relay = self.relay_factory(self.container.config)
-        relay.run(should_stop, idle_interval=self.idle_interval, sleep=self.pause)
+        relay.run(should_stop, idle_interval=self.idle_interval, sleep=self.pause, wake_fd=self.wake_fd)
 
 
 class NotifiedLoop(BackgroundLoop):
@@ -317,7 +340,7 @@ class NotifiedLoop(BackgroundLoop):
                 finally:
                     request_id_var.reset(token)
                 backoff = first_retry
-                wait_for_notification(listener, should_stop, self.interval, self.pause)
+                wait_for_notification(listener, should_stop, self.interval, self.pause, wake_fd=self.wake_fd)
             except Exception:
                 log.warning("notified loop failed; retrying", exc_info=True,
                             extra={"channel": self.channel, "retry_in_s": backoff})
@@ -334,7 +357,7 @@ class Heartbeat(BackgroundLoop):
     """Touches a file while the worker's peers answer; a container health check reads its age. `check` is
     given the worker's container (so it can look at the connections the worker already holds)."""
 
-    def __init__(self, path: str, check: Callable[[object], bool], interval: float = 5.0):
+    def __init__(self, path: str, check: Callable[[object], bool], interval: float = 10.0):
         self.path = path
         self.check = check
         self.interval = interval
