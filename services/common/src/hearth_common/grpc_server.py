@@ -429,7 +429,8 @@ def _wrapped(handler, method: str, pool: futures.Executor | None = None, authent
             wrapped = _wrap_async_stream(edge, handler.unary_stream, pool, authentication)
         else:
             wrapped = _wrap_stream(edge, streaming(handler.unary_stream))
-        return grpc.unary_stream_rpc_method_handler(wrapped, deserializer, handler.response_serializer)
+        return grpc.unary_stream_rpc_method_handler(wrapped, deserializer,
+                                                    _passing_bytes(handler.response_serializer))
     if handler.stream_unary:
         return grpc.stream_unary_rpc_method_handler(
             _wrap_unary(edge, screened_stream(plain(handler.stream_unary))), deserializer,
@@ -439,6 +440,18 @@ def _wrapped(handler, method: str, pool: futures.Executor | None = None, authent
         _wrap_stream(edge, screened_stream(streaming(handler.stream_stream))), deserializer,
         handler.response_serializer
     )
+
+
+def _passing_bytes(serializer):
+    """A stream's response serializer that sends bytes as they are: a handler that sends one item on many
+    streams encodes it once and yields its wire bytes (room's Subscribe)."""
+    if serializer is None:
+        return None
+
+    def serialize(response):
+        return response if type(response) is bytes else serializer(response)
+
+    return serialize
 
 
 _DEFAULT_LIMITS = RequestLimits()

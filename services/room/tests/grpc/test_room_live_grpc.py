@@ -20,10 +20,11 @@ ROOM = "adult-24-7-support"
 
 
 @pytest.fixture
-def replicas(room_settings, room_engine, rooms, amqp_uri):
+def live_replicas(room_settings, room_engine, rooms, amqp_uri):
+    """Two replicas as (stub, live hub) pairs."""
     verifier = TokenVerifier(lambda: {"test-key": PEM}, issuer="hearth-identity", audience="hearth")
     settings = dataclasses.replace(room_settings, amqp_uri=amqp_uri, live_sweep_seconds=0.5)
-    started, stubs = [], []
+    started, pairs = [], []
     for _ in range(2):
         server, live = build_server(settings, room_engine, verifier)
         live.start()
@@ -31,12 +32,17 @@ def replicas(room_settings, room_engine, rooms, amqp_uri):
         assert live.consuming.wait(10)
         channel = grpc.insecure_channel(f"127.0.0.1:{server.port}")
         started.append((server, live, channel))
-        stubs.append(room_pb2_grpc.RoomServiceStub(channel))
-    yield stubs
+        pairs.append((room_pb2_grpc.RoomServiceStub(channel), live))
+    yield pairs
     for server, live, channel in started:
         channel.close()
         server.stop(grace=1)
         live.stop()
+
+
+@pytest.fixture
+def replicas(live_replicas):
+    return [stub for stub, _ in live_replicas]
 
 
 def member(rooms, stub):
@@ -83,6 +89,45 @@ def test_a_message_posted_on_one_replica_reaches_a_subscriber_on_the_other(repli
     assert (got.seq, got.message.body, got.message.message_id) == (posted.seq, "hello from a", posted.message_id)
     call.cancel()
     thread.join(5)
+
+
+def test_streams_on_the_posting_replica_and_on_the_other_get_each_item_once(live_replicas, rooms):
+    """The posting replica hands its items to its own streams directly and drops their echo from the broker;
+    the other replica's streams get them by the broker. Each stream sees each item exactly once, in order."""
+    (a, hub_a), (b, _) = live_replicas
+    _, writer = member(rooms, a)
+    streams = [stream(a, member(rooms, a)[1]), stream(b, member(rooms, b)[1])]
+    echoes = []
+    consume = hub_a._on_message
+    hub_a._on_message = lambda body, message: (echoes.append(body), consume(body, message))  # what a decodes
+    posted = [a.PostMessage(pb.PostMessageRequest(slug=ROOM, body=f"m{n}"), metadata=writer, timeout=T).message.seq
+              for n in range(3)]
+    a.PostMessage(pb.PostMessageRequest(slug=ROOM, body="last"), metadata=writer, timeout=T)
+    for call, items, thread in streams:
+        wait_for(lambda: any(i.message.body == "last" for i in items))
+        call.cancel()
+        thread.join(5)
+        assert [i.seq for i in items if i.kind == "message_posted"][:3] == posted
+        assert len({i.seq for i in items}) == len(items)
+    assert echoes == []  # a's own items never reached its streams' path from the broker
+
+
+def test_an_item_lost_on_its_way_to_the_posting_replicas_streams_arrives_by_the_sweep(live_replicas, rooms):
+    """The timeline table is the truth: an item whose local hand-off and broker notice were both lost (here
+    the hub drops what it is handed) reaches the stream from the sweep, once."""
+    (a, hub_a), _ = live_replicas
+    _, writer = member(rooms, a)
+    call, items, thread = stream(a, member(rooms, a)[1])
+    deliver = hub_a._deliver
+    hub_a._deliver = lambda handed: None
+    lost = a.PostMessage(pb.PostMessageRequest(slug=ROOM, body="lost"), metadata=writer, timeout=T).message.seq
+    wait_for(lambda: any(i.kind == "message_posted" for i in items))
+    hub_a._deliver = deliver
+    after = a.PostMessage(pb.PostMessageRequest(slug=ROOM, body="after"), metadata=writer, timeout=T).message.seq
+    wait_for(lambda: any(i.message.body == "after" for i in items))
+    call.cancel()
+    thread.join(5)
+    assert [(i.seq, i.message.body) for i in items if i.kind == "message_posted"] == [(lost, "lost"), (after, "after")]
 
 
 def test_subscribe_needs_membership_and_resume_replays_exactly_what_was_missed(replicas, rooms):

@@ -8,7 +8,15 @@ import grpc
 import pytest
 from hearth.room.v1 import room_pb2 as pb
 from test_room_grpc_api import T, known_person, token_for
-from test_room_live_grpc import ROOM, member, read, replicas, stream, wait_for  # noqa: F401  (replicas: a fixture)
+from test_room_live_grpc import (  # noqa: F401  (live_replicas, replicas: fixtures)
+    ROOM,
+    live_replicas,
+    member,
+    read,
+    replicas,
+    stream,
+    wait_for,
+)
 
 from hearth_common.contracts import examples
 from room_service.adapters.live import NoticePublisher

@@ -1,8 +1,10 @@
 """Adapters: the live fan-out of room timelines across room-grpc replicas through RabbitMQ.
 
-Every replica publishes the timeline items it committed to the `room.live` topic exchange (routing key: the
-room's slug). Each consumes on its own exclusive queue, bound to a room only while one of its own streams
-follows that room, and hands each item to those streams.
+Every replica hands the timeline items it committed to its own streams at once, on their event loop, and
+publishes them to the `room.live` topic exchange (routing key: the room's slug) for the other replicas. Each
+consumes on its own exclusive queue, bound to a room only while one of its own streams follows that room,
+drops its own echo (a message carries its replica's `origin` header) and hands each other item to those
+streams. Items cross from a thread to the loop in batches: one wake-up carries whatever queued meanwhile.
 The broker is the fast path only: the timeline table is the truth. A subscription that sees a seq jump
 reads the missing items from the database, and a sweep compares each subscribed room's head seq with what
 was delivered, so an item whose notification was lost (a crash between commit and publish, a broker
@@ -28,6 +30,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+import amqp
 import kombu
 
 log = logging.getLogger(__name__)
@@ -102,19 +105,22 @@ class LiveHub:
         self.notices = notices  # the notices of these people received since then (Notices.received_since)
         self.sweep_interval = sweep_interval
         self.touch_interval = touch_interval
-        self.queue_name = f"room.live.{socket.gethostname()}.{uuid.uuid4().hex[:12]}"
+        self.origin = uuid.uuid4().hex[:12]  # this replica's mark on what it publishes: its echo is dropped
+        self.queue_name = f"room.live.{socket.gethostname()}.{self.origin}"
         self._subscriptions: dict[str, set[Subscription]] = collections.defaultdict(set)
         self._people: dict[str, set[Subscription]] = collections.defaultdict(set)  # the same, by person
         self._lock = threading.Lock()
         self._publish_lock = threading.Lock()
         self._producer_conn: kombu.Connection | None = None
-        self._producer: kombu.Producer | None = None
+        self._producer: amqp.Channel | None = None  # py-amqp's own: a quarter of kombu.Producer's cost a message
         self._previous_heads: dict[str, int] = {}
         self._binding_changes: queue.SimpleQueue = queue.SimpleQueue()  # slugs to re-check, from any thread
         self._outgoing: queue.SimpleQueue = queue.SimpleQueue()  # committed items for the publisher thread
         self._stop = threading.Event()
         self._streams_open = threading.Event()  # wakes an idle sweep (no stream here) when one opens, or on stop
         self._threads: list[threading.Thread] = []
+        self._inboxes: dict[asyncio.AbstractEventLoop, _LoopInbox] = {}
+        self._headers = {"origin": self.origin}
         self.consuming = threading.Event()
 
     # --- subscriptions ------------------------------------------------------------------------
@@ -161,7 +167,7 @@ class LiveHub:
 
     def _deliver(self, items: list[dict]) -> None:
         """From any thread: hands items to their rooms' subscriptions (a notice, `{"notice": ...}`, to its
-        person's), one loop wake-up per loop."""
+        person's), at most one loop wake-up per loop."""
         by_loop: dict[asyncio.AbstractEventLoop, list] = collections.defaultdict(list)
         with self._lock:
             for item in items:
@@ -171,13 +177,27 @@ class LiveHub:
                 else:
                     for sub in self._subscriptions.get(item["room_slug"], ()):
                         by_loop[sub.loop].append((sub.offer, item))
+        self._hand_over(by_loop)
+
+    def _hand_over(self, by_loop: dict[asyncio.AbstractEventLoop, list]) -> None:
+        """Runs each loop's calls on it, in order; calls queued while a loop has not yet run the previous batch
+        go with that batch (no wake-up of their own)."""
         for loop, calls in by_loop.items():
-            loop.call_soon_threadsafe(_run_all, calls)
+            inbox = self._inboxes.get(loop)
+            if inbox is None:
+                with self._lock:
+                    inbox = self._inboxes.setdefault(loop, _LoopInbox(loop))
+            inbox.put(calls)
 
     # --- publishing ---------------------------------------------------------------------------
 
     def publish(self, items: list[dict]) -> None:
-        """Hands committed items to the publisher thread, so a call's answer never waits for the broker."""
+        """Called once the items are committed: this replica's streams get them at once, the other replicas
+        through the broker (from the publisher thread, so a call's answer never waits for it)."""
+        try:
+            self._deliver(items)
+        except Exception:  # the call committed: its answer stands, and the sweep repairs the stream
+            log.exception("local live delivery failed; this replica's streams will catch up from the timeline")
         self._outgoing.put(items)
 
     def _publish_queued(self) -> None:
@@ -191,28 +211,31 @@ class LiveHub:
             self._send(items)
 
     def _send(self, items: list[dict]) -> None:
-        """Announces committed items to every replica (best effort: a failure is repaired by the sweep)."""
+        """Announces committed items to the other replicas (best effort: a failure is repaired by their sweep;
+        this replica's streams have them already)."""
         by_room: dict[str, list[dict]] = collections.defaultdict(list)
         for item in items:
             by_room[item["room_slug"]].append(item)
         try:
             with self._publish_lock:
-                producer = self._ensure_producer()
+                channel = self._ensure_producer()
                 for slug, room_items in by_room.items():
-                    producer.publish(_encode(room_items), routing_key=slug, content_type="application/json",
-                                     content_encoding="utf-8", delivery_mode=1, retry=False)
+                    message = amqp.Message(_encode(room_items).encode(), content_type="application/json",
+                                           content_encoding="utf-8", delivery_mode=1,
+                                           application_headers=self._headers)
+                    channel.basic_publish(message, exchange=EXCHANGE.name, routing_key=slug)
         except Exception:
-            log.warning("live publish failed; subscribers will catch up from the timeline", exc_info=True)
+            log.warning("live publish failed; other replicas' subscribers will catch up from the timeline",
+                        exc_info=True)
             self._close_producer()
-            self._deliver(items)  # this replica's own subscribers need not wait for the sweep
 
-    def _ensure_producer(self) -> kombu.Producer:
+    def _ensure_producer(self) -> amqp.Channel:
         if self._producer is None:
             self._producer_conn = kombu.Connection(self.amqp_uri, connect_timeout=2)
             self._producer_conn.ensure_connection(max_retries=1)
             channel = self._producer_conn.channel()
             EXCHANGE(channel).declare()
-            self._producer = kombu.Producer(channel, exchange=EXCHANGE)
+            self._producer = channel
         return self._producer
 
     def _close_producer(self) -> None:
@@ -251,27 +274,27 @@ class LiveHub:
                     exchange = EXCHANGE(channel)
                     exchange.declare()
                     channel.queue_declare(queue=self.queue_name, exclusive=True, auto_delete=True, durable=False)
-                    live_queue = kombu.Queue(self.queue_name, channel=channel, no_declare=True)
                     bound: set[str] = set()
-                    with kombu.Consumer(channel, queues=[live_queue], callbacks=[self._on_message], no_ack=True,
-                                        accept=["json"]):
-                        self.consuming.set()
-                        backoff = 0.2
-                        self._rebind(channel, bound, self._followed_keys())
-                        while not self._stop.is_set():
-                            try:
-                                conn.drain_events(timeout=0.1)
-                            except TimeoutError:
-                                pass
-                            # On every pass: with no_ack this consumer sends nothing else, and under steady
-                            # traffic drain_events never times out; the broker would close a connection
-                            # that sent no heartbeat (the check sends one only when it is due).
-                            conn.heartbeat_check()
-                            changed = set()
-                            while not self._binding_changes.empty():
-                                changed.add(self._binding_changes.get_nowait())
-                            if changed:
-                                self._rebind(channel, bound, changed)
+                    # py-amqp's consumer, not kombu.Consumer: its messages reach _on_raw_message as they are
+                    # (kombu's wrapping cost as much as the rest of the hand-over).
+                    channel.basic_consume(queue=self.queue_name, no_ack=True, callback=self._on_raw_message)
+                    self.consuming.set()
+                    backoff = 0.2
+                    self._rebind(channel, bound, self._followed_keys())
+                    while not self._stop.is_set():
+                        try:
+                            conn.drain_events(timeout=0.1)
+                        except TimeoutError:
+                            pass
+                        # On every pass: with no_ack this consumer sends nothing else, and under steady
+                        # traffic drain_events never times out; the broker would close a connection
+                        # that sent no heartbeat (the check sends one only when it is due).
+                        conn.heartbeat_check()
+                        changed = set()
+                        while not self._binding_changes.empty():
+                            changed.add(self._binding_changes.get_nowait())
+                        if changed:
+                            self._rebind(channel, bound, changed)
             except Exception:
                 self.consuming.clear()
                 if self._stop.is_set():
@@ -295,6 +318,13 @@ class LiveHub:
         fresh = [slug for slug in slugs if slug in followed and not slug.startswith(NOTICE_KEY_PREFIX)]
         if fresh:
             self._offer_heads(self.heads(sorted(fresh)))
+
+    def _on_raw_message(self, message) -> None:
+        """The consumer's callback: this replica's own items were delivered here when committed (publish), so
+        their echo is dropped before it is decoded."""
+        if (message.headers or {}).get("origin") == self.origin:
+            return
+        self._on_message(message.body, message)
 
     def _on_message(self, body, message) -> None:
         try:
@@ -376,8 +406,7 @@ class LiveHub:
             for sub in people.get(notice["person_id"], ()):
                 if received_at >= sub.opened_at - CLOCK_SLACK:
                     by_loop[sub.loop].append((sub.offer_notice, notice))
-        for loop, calls in by_loop.items():
-            loop.call_soon_threadsafe(_run_all, calls)
+        self._hand_over(by_loop)
 
     def _offer_heads(self, heads: dict[str, int], subscriptions: dict[str, list[Subscription]] | None = None) -> None:
         subscriptions = subscriptions if subscriptions is not None else self._snapshot()
@@ -386,8 +415,7 @@ class LiveHub:
             for sub in subscriptions.get(slug, ()):
                 if seq > sub.delivered:
                     by_loop[sub.loop].append((sub.offer_head, seq))
-        for loop, calls in by_loop.items():
-            loop.call_soon_threadsafe(_run_all, calls)
+        self._hand_over(by_loop)
 
 
 class NoticePublisher:
@@ -413,6 +441,30 @@ class NoticePublisher:
             log.warning("live notice publish failed; streams will get it from the sweep", exc_info=True)
 
 
-def _run_all(calls) -> None:
-    for call, argument in calls:
-        call(argument)
+class _LoopInbox:
+    """Calls bound for one event loop from other threads, with one wake-up per batch: what is put while the loop
+    has not yet run the batch before goes with it, in order."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self._lock = threading.Lock()
+        self._calls: list = []
+        self._scheduled = False
+
+    def put(self, calls: list) -> None:
+        with self._lock:
+            self._calls += calls
+            if self._scheduled:
+                return
+            self._scheduled = True
+        try:
+            self.loop.call_soon_threadsafe(self._run)
+        except RuntimeError:  # the loop is closed: its streams are gone
+            with self._lock:
+                self._calls, self._scheduled = [], False
+
+    def _run(self) -> None:
+        with self._lock:
+            calls, self._calls, self._scheduled = self._calls, [], False
+        for call, argument in calls:
+            call(argument)

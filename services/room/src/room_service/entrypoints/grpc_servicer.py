@@ -168,6 +168,28 @@ def room_event_pb(item: dict) -> pb.RoomEvent:
     return event
 
 
+class EncodedItems:
+    """Each timeline item encoded once for every stream that sends it (the same item reaches every stream of its
+    room here): the RoomEvent's wire bytes, which the Subscribe handler passes through as they are. An item of
+    a room's timeline never changes once committed, so (room, seq) names its bytes; the first item of a stream
+    (`subscribed`) and private notices belong to one stream and are encoded each time. Used on the loop only."""
+
+    def __init__(self, size: int = 1024):
+        self.size = size
+        self._bytes: dict[tuple[str, int], bytes] = {}
+
+    def __call__(self, item: dict) -> bytes:
+        if item["seq"] <= 0 or item["kind"] == "subscribed":
+            return room_event_pb(item).SerializeToString()
+        key = (item["room_slug"], item["seq"])
+        wire = self._bytes.get(key)
+        if wire is None:
+            wire = self._bytes[key] = room_event_pb(item).SerializeToString()
+            if len(self._bytes) > self.size:  # the oldest out (dicts keep insertion order)
+                del self._bytes[next(iter(self._bytes))]
+        return wire
+
+
 class RoomServicer(room_pb2_grpc.RoomServiceServicer):
     """Every method runs for a caller whose token the server verified (Authentication: none is public)."""
 
@@ -176,6 +198,7 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
         self.conversation = conversation
         self.sessions = sessions
         self.live = live
+        self.encoded = EncodedItems()
 
     def ListRooms(self, request, context):
         rooms = self.service.list_rooms(caller().person_id, request.include_archived, request.topic)
@@ -258,7 +281,8 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
         return pb.SetSlowModeResponse(seconds=seconds)
 
     async def Subscribe(self, request, context):
-        """A coroutine stream (the server runs on asyncio): no thread is held while it waits."""
+        """A coroutine stream (the server runs on asyncio): no thread is held while it waits. It yields each
+        item's RoomEvent already encoded (EncodedItems; the server's serializer passes bytes through)."""
         person_id = caller().person_id
         if self.live is None:
             raise errors.LiveUnavailable("live streams are not served by this process")
@@ -266,8 +290,9 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
         try:
             after = request.after_seq if request.HasField("after_seq") else None
             run_blocking = functools.partial(asyncio.get_running_loop().run_in_executor, None)
+            encoded = self.encoded
             async for item in self.conversation.follow(person_id, request.slug, after, subscription, run_blocking):
-                yield room_event_pb(item)
+                yield encoded(item)
         finally:
             self.live.unsubscribe(subscription)
 
