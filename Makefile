@@ -10,7 +10,7 @@ SERVICES := identity room moderation course
 PACKAGES := $(filter-out common,$(notdir $(patsubst %/pyproject.toml,%,$(wildcard services/*/pyproject.toml))))
 TESTS = $(wildcard $(foreach s,$(PACKAGES),services/$(s)/tests/$(1)))
 
-.PHONY: help venv proto lint test test-grpc-process test-unit test-nameko test-e2e migrate run bench bench-compare clean wheels images env up down logs ps redeploy test-compose
+.PHONY: help venv proto lint test test-grpc-process test-unit safeguarding-check test-nameko test-e2e migrate run bench bench-compare clean wheels images env up down logs ps redeploy test-compose
 
 help: ## list the make targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 20
@@ -39,6 +39,9 @@ test-grpc-process: ## unit, integration, gRPC, contract and end-to-end tests (no
 
 test-unit: ## unit tests only (no I/O)
 	$(PYTEST_GRPC) services/common/tests/unit $(call TESTS,unit)
+
+safeguarding-check: ## the teen/adult wall as a stateful property test at 10,000 generated cases; prints how many it ran
+	HEARTH_WALL_PROFILE=wall-check $(PYTEST_GRPC) --timeout=0 -s services/room/tests/unit/test_room_wall_property.py
 
 test-nameko: ## nameko worker tests (and the contract tier's worker checks), in an eventlet-patched process of their own
 	$(PYTEST_EVENTLET) -p no:cacheprovider services/common/tests/nameko $(call TESTS,nameko) tests/contract/nameko
@@ -108,13 +111,14 @@ run: migrate ## run every service as local processes (gRPC + worker); Ctrl-C sto
 # measured 10-13 ms for a minute or two (8.7 ms after a two-minute pause), an after-effect on this machine.
 # Each room script first prints the floor (benchmarks/floor.py: an empty grpc.aio call) that its rows' server
 # CPU per call is divided by; BENCH_SECONDS bounds each row (the chat ladder runs up to six of them).
-bench: ## print the floor (an empty grpc.aio call) and, beside it, room's joins, history pages and posts (server CPU per call as a multiple of the floor, PostgreSQL round trips per call), the group-chat ladder of post rates (200 streams), live delivery to 1,000 streams, fan-out to 1,000 and 10,000 streams, posts with and without automod rules, identity's API, automod's scores, post to care notice and page, course's replies, pages and completion, and every process's CPU at rest
+bench: ## print the floor (an empty grpc.aio call) and, beside it, room's joins, history pages and posts (server CPU per call as a multiple of the floor, PostgreSQL round trips per call), the group-chat ladder of post rates (200 streams), live delivery to 1,000 streams, fan-out to 1,000 and 10,000 streams, posts with and without automod rules, identity's API and its CPU per room post consumed, automod's scores, post to care notice and page, course's replies, pages and completion, and every process's CPU at rest
 	$(PY) benchmarks/bench_room.py
 	$(PY) benchmarks/bench_room_chat.py
 	$(PY) benchmarks/bench_room_live.py
 	$(PY) benchmarks/bench_room_fanout.py
 	$(PY) benchmarks/bench_room_automod.py
 	$(PY) benchmarks/bench_identity.py
+	$(PY) benchmarks/bench_identity_posts.py
 	$(PY) benchmarks/bench_automod.py
 	$(PY) benchmarks/bench_pager.py
 	$(PY) benchmarks/bench_course.py

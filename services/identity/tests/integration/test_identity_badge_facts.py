@@ -190,3 +190,34 @@ def test_a_revocation_handled_while_its_completion_awards_leaves_nothing_awarded
     monkeypatch.setattr(identity, "award_badge", award_after_the_revocation)
     rules.apply_event(course_event("course_completed", ann["id"], "c-3"))
     assert identity.person_badges(ann["id"]) == []
+
+
+def test_a_fact_noted_once_marks_due_only_when_new_and_widens_its_moments_only_when_asked(uows):
+    day = T0.date().isoformat()
+    with uows() as uow:
+        assert uow.badge_facts.note(PERSON, Fact.ACTIVE_DAY, day, T0, due_at=T0) == (True, None)
+        uow.commit()
+    with uows() as uow:  # again (a second post that day, a redelivery): nothing changes, the mark is reported
+        later = T0 + dt.timedelta(hours=1)
+        assert uow.badge_facts.note(PERSON, Fact.ACTIVE_DAY, day, later, due_at=later) == (False, T0)
+        assert uow.badge_facts.note(PERSON, Fact.ACTIVE_DAY, day, later, due_at=later, widen=True) == (True, T0)
+        uow.commit()
+    with uows() as uow:
+        assert uow.badge_facts.of_person(PERSON) == [PersonFact(Fact.ACTIVE_DAY, day, 1, T0, later, "")]
+        assert uow.badge_facts.due(10) == [(PERSON, later)]
+        assert uow.claim_event(examples.envelope("room", "message_posted"))  # the inbox was not involved
+
+
+def test_a_second_post_the_same_day_writes_nothing_on_the_real_store(identity, uows, room_catalogue):
+    rules = BadgeRules(uows, identity, load_badge_rules(), room_catalogue, identity.clock)
+    ann = identity.register("ann", "a long enough password", "1990-01-01", "member")
+    assert rules.apply_event(examples.envelope("room", "message_posted", author_id=ann["id"], posted_at=T0))
+    second = examples.envelope("room", "message_posted", author_id=ann["id"], posted_at=T0 + dt.timedelta(hours=1))
+    second["event_id"] = str(uuid.uuid4())
+    assert not rules.apply_event(second)
+    assert not rules.apply_event(second)
+    with uows() as uow:
+        assert [(f.count, f.last_at) for f in uow.badge_facts.of_person(ann["id"])] == [(1, T0)]
+        assert uow.badge_facts.due(10) == []
+        assert uow.claim_event(second)
+    assert [b["awarded_by"] for b in identity.person_badges(ann["id"])] == ["rule:first-post"]

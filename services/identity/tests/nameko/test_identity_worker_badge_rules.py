@@ -1,6 +1,7 @@
 """nameko: identity's worker feeds the badge rules from room's, moderation's and course's events under eventlet:
 a first post earns First Post once (a redelivery changes nothing), a sanction takes back good standing, and an
 event that breaks its contract is dead-lettered at once with nothing kept."""
+import datetime as dt
 import json
 
 import kombu
@@ -23,6 +24,11 @@ def count(engine, table):
         return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
 
 
+def queued(amqp_uri, queue=POSTED_QUEUE):
+    with kombu.Connection(amqp_uri) as conn:
+        return conn.channel().queue_declare(queue, passive=True)[1]
+
+
 def badges_of(identity, person_id):
     return {b["badge"]["slug"]: b["awarded_by"] for b in identity.person_badges(person_id)}
 
@@ -40,10 +46,12 @@ def test_a_first_post_earns_first_post_once_even_when_the_event_comes_twice(work
     dispatch("room", "message_posted", posted)
     identity_events.wait_for(lambda seen: any(m.delivery_info["routing_key"] == "badge_awarded" for m in seen))
     dispatch("room", "message_posted", posted)  # redelivered: already handled
-    second = examples.envelope("room", "message_posted", seq=8, author_id=person["id"])
+    next_day = dt.datetime.fromisoformat(posted["data"]["posted_at"]) + dt.timedelta(days=1)
+    second = examples.envelope("room", "message_posted", seq=8, author_id=person["id"], posted_at=next_day)
     dispatch("room", "message_posted", second)
-    testing.eventually(lambda: count(clean_identity_db, orm.inbox) == 2, timeout=15)
+    testing.eventually(lambda: count(clean_identity_db, orm.badge_facts) == 2 and queued(amqp_uri) == 0, timeout=15)
     identity_events.settle(1.0)
+    assert count(clean_identity_db, orm.inbox) == 0  # a post's fact is kept once: no inbox row needed
     [awarded] = identity_events.of_type("badge_awarded")
     data = json.loads(awarded.body)["data"]
     assert (data["person_id"], data["badge_slug"], data["awarded_by"]) == (person["id"], "first-post",

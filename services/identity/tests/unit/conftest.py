@@ -155,6 +155,20 @@ class FakeBadgeFactsRepository(InMemoryRepository):
             row = PersonFact(fact, key, row.count + 1, min(row.first_at, at), max(row.last_at, at), row.tag)
         self._put(self.table, (person_id, fact, key), row)
 
+    def note(self, person_id: str, fact: Fact, key: str, at: dt.datetime, tag: str = "", *, due_at: dt.datetime,
+             widen: bool = False) -> tuple[bool, dt.datetime | None]:
+        row = self._get(self.table, (person_id, fact, key))
+        was_due = self._get("badge_evaluations_due", person_id)
+        if row is None:
+            row = PersonFact(fact, key, 1, at, at, tag)
+        elif widen and (at < row.first_at or at > row.last_at):
+            row = PersonFact(fact, key, row.count, min(row.first_at, at), max(row.last_at, at), row.tag)
+        else:
+            return False, was_due
+        self._put(self.table, (person_id, fact, key), row)
+        self._put("badge_evaluations_due", person_id, due_at)
+        return True, was_due
+
     def of_person(self, person_id: str) -> list[PersonFact]:
         self._read("of_person")
         return [row for (pid, fact, key), row in sorted(self._rows().items(), key=lambda kv: (kv[0][1].value,

@@ -514,3 +514,96 @@ def test_a_revoked_completion_does_not_count_for_a_course_rule():
     assert rule.holds(Activity(done), NOW)
     undone = facts(Fact.COMPLETION_REVOKED, ["c-1"], tag="group-dynamics")
     assert not rule.holds(Activity(done + undone), NOW)
+
+
+# --- the fast path: posts and hearts whose facts no rule counts repeats of ---------------------------------------
+
+
+def test_a_second_post_the_same_day_writes_nothing_and_neither_does_its_redelivery(
+        service, badge_rules, make_person, published, uow_factory):
+    ann = make_person("ann")
+    assert badge_rules.apply_event(posted(ann["id"], START_AT))
+    published.clear()
+    second = posted(ann["id"], START_AT + dt.timedelta(hours=2))
+    for _ in range(2):  # delivered, then redelivered
+        assert badge_rules.apply_event(second) is False
+    assert published == []
+    with uow_factory() as uow:
+        assert uow.badge_facts.of_person(ann["id"]) == [
+            PersonFact(Fact.ACTIVE_DAY, "2025-06-15", 1, START_AT, START_AT, "")]  # no rule reads the count
+        assert uow.badge_facts.due(10) == []
+        assert uow.claim_event(second)  # no inbox row: nothing to remember about it
+    assert held(service, ann["id"]) == {"first-post": "rule:first-post"}
+
+
+def test_a_first_post_redelivered_before_its_evaluation_ran_still_earns_first_post_once(
+        service, badge_rules, make_person, published, uow_factory, monkeypatch):
+    ann = make_person("ann")
+    first = posted(ann["id"], START_AT)
+    monkeypatch.setattr(badge_rules, "evaluate", lambda *a, **k: 0)  # the worker stops after the fact's commit
+    assert badge_rules.apply_event(first)
+    monkeypatch.undo()
+    published.clear()
+    assert badge_rules.apply_event(first) is False  # the redelivery finds the fact: the mark is left to the timer
+    assert badge_rules.evaluate_due() == 1
+    assert badge_rules.evaluate_due() == 0
+    assert held(service, ann["id"]) == {"first-post": "rule:first-post"}
+    assert [e.type for e in published] == ["badge_awarded"]
+
+
+def test_a_new_day_is_still_counted_for_chief_chat(service, badge_rules, make_person, uow_factory):
+    ann = make_person("ann")
+    for day in range(3):
+        for minute in range(3):
+            badge_rules.apply_event(posted(ann["id"], START_AT + dt.timedelta(days=day, minutes=minute)))
+    with uow_factory() as uow:
+        assert [f.key for f in uow.badge_facts.of_person(ann["id"])] == ["2025-06-15", "2025-06-16", "2025-06-17"]
+
+
+def test_compassion_hero_counts_each_heart_once_however_often_it_comes(service, badge_rules, make_person,
+                                                                       uow_factory):
+    ann = make_person("ann")
+    givers = [str(uuid.uuid4()) for _ in range(20)]
+    hearts = [hearted(ann["id"], givers[i % 20], START_AT) for i in range(49)]
+    for envelope in hearts + hearts:  # every heart delivered twice
+        badge_rules.apply_event(envelope)
+    assert "compassion-hero" not in held(service, ann["id"])  # 49 hearts, not 98
+    with uow_factory() as uow:
+        assert len(uow.badge_facts.of_person(ann["id"])) == 49
+    badge_rules.apply_event(hearted(ann["id"], givers[7], START_AT))
+    assert held(service, ann["id"])["compassion-hero"] == "rule:compassion-hero"
+
+
+def test_a_rule_that_counts_posts_counts_each_message_once_through_the_inbox(service, uow_factory, room_topics,
+                                                                            clock, make_person):
+    rule = BadgeRule("community-guide", Kind.COUNT, ("message_posted",), threshold=3)
+    rules = BadgeRules(uow_factory, service, [rule], room_topics, clock)
+    ann = make_person("ann")
+    first, second = posted(ann["id"], START_AT), posted(ann["id"], START_AT + dt.timedelta(minutes=1))
+    for envelope in (first, second, first, second):  # two messages, each redelivered
+        rules.apply_event(envelope)
+    assert "community-guide" not in held(service, ann["id"])
+    with uow_factory() as uow:
+        assert [f.count for f in uow.badge_facts.of_person(ann["id"])] == [2]
+    rules.apply_event(posted(ann["id"], START_AT + dt.timedelta(minutes=2)))
+    assert held(service, ann["id"]) == {"community-guide": "rule:community-guide"}
+
+
+def test_a_windowed_rule_sees_the_last_post_of_a_day(service, uow_factory, room_topics, clock, make_person):
+    rule = BadgeRule("first-post", Kind.FIRST, ("message_posted",), window_days=1)
+    rules = BadgeRules(uow_factory, service, [rule], room_topics, clock)
+    ann = make_person("ann")
+    for at in (START_AT, START_AT + dt.timedelta(hours=5), START_AT - dt.timedelta(hours=1)):
+        rules.apply_event(posted(ann["id"], at))
+    with uow_factory() as uow:
+        [fact] = uow.badge_facts.of_person(ann["id"])
+    assert (fact.first_at, fact.last_at) == (START_AT - dt.timedelta(hours=1), START_AT + dt.timedelta(hours=5))
+
+
+def test_only_counts_of_repeats_keep_a_fact_from_being_kept_once():
+    from identity_service.domain.badge_rules import kept_once
+
+    shipped = load_badge_rules()
+    assert kept_once(shipped, Fact.ACTIVE_DAY) and kept_once(shipped, Fact.HEART_FROM)
+    counting = (*shipped, BadgeRule("community-guide", Kind.COUNT, ("message_posted",), threshold=100))
+    assert not kept_once(counting, Fact.ACTIVE_DAY) and kept_once(counting, Fact.HEART_FROM)

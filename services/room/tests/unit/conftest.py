@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from room_unit_helpers import ROOMS, START
 
 from hearth_common.events import Event
@@ -560,6 +561,24 @@ def db() -> FakeDatabase:
     db.tables["rooms"] = {room.slug: copy.deepcopy(room) for room in ROOMS}
     db.tables["scripts"] = {script.script_id: copy.deepcopy(script) for script in STARTER_SCRIPTS}
     return db
+
+
+@pytest.fixture
+def empty_store():
+    """Makes a fresh store with no rooms and its unit of work factory, for each case of a property test."""
+
+    def make() -> tuple[FakeDatabase, Any]:
+        db = FakeDatabase()
+        return db, lambda single_statements=False: FakeUnitOfWork(db)
+
+    return make
+
+
+# test_room_wall_property.py's profiles, chosen by HEARTH_WALL_PROFILE: a short one for make test (a fixed seed,
+# so it cannot flake) and make safeguarding-check's 10,000 generated cases.
+WALL_PROFILE = dict(stateful_step_count=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("wall-short", max_examples=200, derandomize=True, **WALL_PROFILE)
+settings.register_profile("wall-check", max_examples=10_000, **WALL_PROFILE)
 
 
 @pytest.fixture

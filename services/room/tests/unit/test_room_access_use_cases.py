@@ -249,3 +249,42 @@ class TestModeration:
         assert conv.set_slow_mode(moderator, LOUNGE, 30) == 30
         assert db.tables["rooms"][LOUNGE].slow_mode_seconds == 30
         assert db.timeline(LOUNGE)[-1]["data"] == {"seconds": 30, "by": moderator}
+
+
+class TestTheWallBetweenAGrantsExpiryAndTheSweep:
+    """A grant's expiry sends no event: the worker's sweep takes the person out a few seconds later. Until then
+    the doors that hand out the room's content ask the wall again (found by test_room_wall_property.py)."""
+
+    @pytest.fixture
+    def lapsed(self, conv, clock, admin, staff, identity):
+        teen = identity.register("tess_teen", cohort="teen")
+        conv.join(teen, TEEN_LOUNGE)
+        conv.post(teen, TEEN_LOUNGE, "hello everyone")
+        conv.grant_cohort_access(admin, staff, TEEN_LOUNGE, REASON, START + dt.timedelta(hours=1))
+        conv.join(staff, TEEN_LOUNGE)
+        clock.advance(hours=1)  # the grant has expired; no sweep has run yet
+        return staff
+
+    def test_no_history_page(self, conv, lapsed):
+        with pytest.raises(errors.NotAllowedIn, match="teens only"):
+            conv.history(lapsed, TEEN_LOUNGE)
+
+    def test_no_new_live_stream(self, conv, lapsed):
+        with pytest.raises(errors.NotAllowedIn, match="teens only"):
+            conv.open_stream(lapsed, TEEN_LOUNGE)
+
+    def test_no_mention_resolves_to_them(self, conv, lapsed, identity):
+        teen = identity.register("tina_teen", cohort="teen")
+        conv.join(teen, TEEN_LOUNGE)
+        assert conv.post(teen, TEEN_LOUNGE, "thanks @stan_staff")["mentions"] == []
+
+    def test_no_edit(self, conv, lapsed, clock):
+        clock.set(START + dt.timedelta(minutes=30))  # grant in force: the staff member posts
+        message = conv.post(lapsed, TEEN_LOUNGE, "welcome all")
+        clock.set(START + dt.timedelta(hours=1, seconds=5))
+        with pytest.raises(errors.NotAllowedIn, match="teens only"):
+            conv.edit(lapsed, message["message_id"], "welcome everyone")
+
+    def test_the_sweep_takes_them_out(self, conv, db, lapsed):
+        assert conv.evict_lapsed() == 1
+        assert lapsed not in members_of(db, TEEN_LOUNGE)

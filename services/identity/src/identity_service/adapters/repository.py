@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from hearth_common.db import PreparedStatement
 from hearth_common.idempotency_records import SqlIdempotencyRecords
 from hearth_common.inbox import claim_event
 from hearth_common.sql_unit_of_work import SqlAlchemyUnitOfWork as BaseSqlAlchemyUnitOfWork
@@ -96,8 +97,46 @@ class AwardsRepository(_Repo):
         return list(self.session.scalars(stmt.order_by(orm.badge_awards.c.awarded_at)))
 
 
+def _note_statement(name: str, on_conflict: str) -> PreparedStatement:
+    """The fact inserted if new and, if that changed it, the person marked due, with the mark from before: one
+    round trip, planned once per connection (the statement of nearly every message_posted)."""
+    return PreparedStatement(name, f"""
+        WITH noted AS (
+            INSERT INTO badge_facts AS f (person_id, fact, key, count, first_at, last_at, tag)
+            VALUES (CAST(:person_id AS varchar), :fact, :key, 1, :at, :at, :tag)
+            ON CONFLICT (person_id, fact, key) {on_conflict}
+            RETURNING f.person_id
+        ), marked AS (
+            INSERT INTO badge_evaluations_due (person_id, marked_at)
+            SELECT person_id, CAST(:due_at AS timestamptz) FROM noted
+            ON CONFLICT (person_id) DO UPDATE SET marked_at = excluded.marked_at
+            RETURNING person_id
+        )
+        SELECT EXISTS (SELECT 1 FROM marked) AS changed,
+               (SELECT marked_at FROM badge_evaluations_due WHERE person_id = CAST(:person_id AS varchar)) AS was_due
+    """)
+
+
+_NOTE = _note_statement("identity_note_fact", "DO NOTHING")
+_NOTE_WIDENING = _note_statement(
+    "identity_note_fact_widening",
+    "DO UPDATE SET first_at = LEAST(f.first_at, excluded.first_at), last_at = GREATEST(f.last_at, excluded.last_at)"
+    " WHERE excluded.first_at < f.first_at OR excluded.last_at > f.last_at")
+
+
 class BadgeFactsRepository(_Repo):
     """Core statements: each upsert is one round trip, and concurrent twins of a fact add up instead of failing."""
+
+    def note(self, person_id: str, fact: Fact, key: str, at: dt.datetime, tag: str = "", *, due_at: dt.datetime,
+             widen: bool = False) -> tuple[bool, dt.datetime | None]:
+        statement = _NOTE_WIDENING if widen else _NOTE
+        # One statement, atomic by itself: run outside a transaction (no BEGIN, no COMMIT round trip) when it is
+        # the unit of work's first.
+        connection = self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"}) if (
+            not self.session.in_transaction()) else self.session.connection()
+        changed, was_due = statement(connection, {"person_id": person_id, "fact": fact.value, "key": key, "at": at,
+                                                  "tag": tag, "due_at": due_at}).one()
+        return bool(changed), was_due
 
     def record(self, person_id: str, fact: Fact, key: str, at: dt.datetime, tag: str = "") -> None:
         t = orm.badge_facts

@@ -124,6 +124,12 @@ class BadgeRule:
         return next((EVENT_FACTS[e] for e in self.events if EVENT_FACTS.get(e) is not None), None)
 
     @property
+    def reads_counts(self) -> bool:
+        """Whether the rule reads how many times a (fact, key) was recorded, not only that it was (a count of
+        posts would; days active, hearts per giver and message, sessions and courses do not)."""
+        return self.kind in (Kind.COUNT, Kind.DISTINCT_COUNT) and self.fact is not Fact.HEART_FROM
+
+    @property
     def reason(self) -> str:
         return f"earned automatically ({self.label}): {self.summary or self.kind.value}"
 
@@ -197,6 +203,18 @@ class BadgeRule:
         if self.holds(activity, now):
             return Decision(revoke=False, key=f"{self.label}:{person_id}:{generation}")
         return None
+
+
+def kept_once(rules: Iterable[BadgeRule], fact: Fact) -> bool:
+    """Whether, under these rules, a (fact, key) matters only as having happened: no rule reads how many times.
+    Such a fact is recorded once however often its event comes (a redelivery changes nothing without the
+    inbox), and an event that adds no new one changes nothing a rule looks at."""
+    return not any(r.fact is fact and r.reads_counts for r in rules)
+
+
+def times_read(rules: Iterable[BadgeRule], fact: Fact) -> bool:
+    """Whether some rule looks at when a fact last happened (a window)."""
+    return any(r.fact is fact and r.window_days for r in rules)
 
 
 def _from_whom(fact: PersonFact) -> str:

@@ -13,7 +13,7 @@ from hearth_common.contracts import moderation as moderation_events
 from hearth_common.contracts import room as room_events
 from hearth_common.errors import AlreadyExists, NotFound
 from hearth_common.people import Actor
-from identity_service.domain.badge_rules import Activity, BadgeRule, Fact
+from identity_service.domain.badge_rules import Activity, BadgeRule, Fact, kept_once, times_read
 from identity_service.domain.errors import BadgeNotFound
 from identity_service.service_layer.ports import RoomTopics
 from identity_service.service_layer.services import IdentityService
@@ -56,17 +56,34 @@ class BadgeRules:
         self.rules = tuple(rules)
         self.rooms = rooms
         self.clock = clock
+        # The facts of one person per event that no rule counts repeats of (days active, hearts per giver and
+        # message under the shipped rules), by fact: whether a rule looks at when they last happened.
+        self._kept_once = {fact: times_read(self.rules, fact) for fact in (Fact.ACTIVE_DAY, Fact.HEART_FROM)
+                           if kept_once(self.rules, fact)}
 
     # --- events in -----------------------------------------------------------------------------------------
 
     def apply_event(self, envelope: dict) -> bool:
         """Records what one event of room, moderation or course tells about people, once per event id, and marks
-        them due for evaluation in the same transaction; then evaluates them. Returns whether it was new.
-        InvalidEvent (from the contract) for an event that breaks it: the worker dead-letters it."""
+        them due for evaluation in the same transaction; then evaluates them. Returns whether it changed anything
+        (False for a redelivery). InvalidEvent (from the contract) for an event that breaks it: the worker
+        dead-letters it.
+
+        A post or a heart whose fact no rule counts repeats of (`_kept_once`) skips the inbox: its fact is kept
+        once however often the event comes, in one statement, and only a new fact (a person's first post of a
+        day, a heart from a giver on a message not hearted before) is evaluated. The rest (a second post the same
+        day, a redelivery) changes nothing a rule looks at, and writes nothing."""
         source = envelope.get("source") if isinstance(envelope, dict) else None
         if not isinstance(source, str) or source not in CONTRACTS:
             raise InvalidEvent(f"the badge rules take events of {', '.join(CONTRACTS)}, not of {source!r}")
         event = CONTRACTS[source].parse(envelope)
+        match event.payload:
+            case room_events.MessagePosted() as p if Fact.ACTIVE_DAY in self._kept_once:
+                return self._note(event.type, p.author_id, Fact.ACTIVE_DAY,
+                                  p.posted_at.astimezone(dt.timezone.utc).date().isoformat(), p.posted_at)
+            case room_events.MessageHearted() as p if Fact.HEART_FROM in self._kept_once:
+                return self._note(event.type, p.author_id, Fact.HEART_FROM, f"{p.hearted_by}:{p.message_id}",
+                                  p.hearted_at, p.hearted_by)
         self._course_badge(event)
         topic = self._room_topic(event)
         now = self.clock()
@@ -83,6 +100,19 @@ class BadgeRules:
         for person_id in people:
             self.evaluate(person_id, None if person_id in behind else concerned)
         return True
+
+    def _note(self, event_type: str, person_id: str, fact: Fact, key: str, at: dt.datetime, tag: str = "") -> bool:
+        """One fact kept once (no inbox: a redelivery finds it there), the person marked due with it when new; then
+        evaluated against the rules the event concerns (every rule if an evaluation was left behind)."""
+        now = self.clock()
+        with self.uow_factory() as uow:
+            changed, behind = uow.badge_facts.note(person_id, fact, key, at, tag, due_at=now,
+                                                   widen=self._kept_once[fact])
+            uow.commit()
+        if changed:
+            self.evaluate(person_id, None if behind is not None else
+                          [r for r in self.rules if event_type in r.events or event_type in r.revoke_on])
+        return changed
 
     def _course_badge(self, event: Received) -> None:
         """A course's own badge (the completion's `badge_slug`): awarded on course_completed with the completion id

@@ -46,6 +46,12 @@ class BadgeFactsRepository(Protocol):
 
     def record(self, person_id: str, fact: Fact, key: str, at: dt.datetime, tag: str = "") -> None:
         """Counts one more of (fact, key) for the person: the first sets first_at and tag, each sets last_at."""
+    def note(self, person_id: str, fact: Fact, key: str, at: dt.datetime, tag: str = "", *, due_at: dt.datetime,
+             widen: bool = False) -> tuple[bool, dt.datetime | None]:
+        """Records (fact, key) for the person once: a new one counts 1 and is marked due for evaluation at
+        `due_at`; one already there is left as it is (with `widen`, its first_at/last_at widened to take in `at`,
+        which marks it due too). One statement. Returns (whether it changed anything, the person's due mark from
+        before)."""
     def of_person(self, person_id: str) -> list[PersonFact]: ...
     def sanction_imposed(self, sanction_id: str, person_id: str, imposed_at: dt.datetime,
                          expires_at: dt.datetime | None) -> None:

@@ -164,7 +164,7 @@ class Room:
         staff = functools.cache(lambda: self.is_facilitator(facts, now))
         other_cohort = person.cohort != self.audience_cohort
         if other_cohort and not (cohort_grant and staff()):
-            return Decision(False, (f"this room is for {self.audience_cohort}s only",))
+            return Decision(False, (self.cohort_only(),))
         if self.audience_kind != "both" and person.kind != self.audience_kind and not staff():
             return Decision(False, (f"this room is for {self.audience_kind}s only",))
         if other_cohort:
@@ -175,6 +175,20 @@ class Room:
         if closed and not (self.mode == "facilitated" and staff()):
             return Decision(False, (closed, *missing))  # and what they will need once it opens
         return Decision(not missing, tuple(missing))
+
+    def cohort_only(self) -> str:
+        return f"this room is for {self.audience_cohort}s only"
+
+    def across_the_wall(self, person: KnownPerson | None, now: dt.datetime, *, cohort_grant: bool) -> str | None:
+        """Why the person is on the other side of the teen/adult wall from this room (the refusal), or None:
+        of the other cohort and not staff here holding a grant for this room now. Asked also of those already
+        in the room: a grant's or role's expiry sends no event, so it counts from the moment it ends, not from
+        the sweep that takes them out."""
+        if person is None or not person.known or person.cohort == self.audience_cohort:
+            return None
+        if cohort_grant and self.is_facilitator(person.facts(), now):
+            return None
+        return self.cohort_only()
 
     def closed_now(self, now: dt.datetime, *, facilitated_open: bool = False) -> str | None:
         """Why this active room is closed now, or None when it is open: a pop-up outside the window staff set,

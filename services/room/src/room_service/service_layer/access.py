@@ -107,9 +107,18 @@ def require_may_enter(uow: UnitOfWork, slug: str, person_id: str, now: dt.dateti
     return context
 
 
+def require_this_side_of_the_wall(context: AccessContext, now: dt.datetime, what: str) -> None:
+    """NotAllowedIn for someone of the other cohort without a grant in force, even while still a member: their
+    grant or role expired and the sweep has not taken them out yet (expiry sends no event)."""
+    if refusal := context.room.across_the_wall(context.person, now, cohort_grant=context.cohort_grant):
+        raise errors.NotAllowedIn(f"you may not {what} {context.room.name}: {refusal}")
+
+
 def require_reader(context: AccessContext, slug: str, now: dt.datetime) -> None:
-    """Those who may enter read a room (members, and others to look before joining); the banned do not."""
+    """Those who may enter read a room (members, and others to look before joining); the banned do not, nor
+    anyone across the teen/adult wall without a grant in force (a member whose grant just expired)."""
     sanctions.check(context.sanctions, "ban", slug, now)
+    require_this_side_of_the_wall(context, now, "read")
     decision = decide_in(context, now)
     if not decision.allowed and context.member is None:
         raise errors.NotAllowedIn(f"you may not read {context.room.name}: " + "; ".join(decision.missing))

@@ -16,6 +16,7 @@ from room_service.service_layer.access import (
     access_context,
     require_member,
     require_reader,
+    require_this_side_of_the_wall,
     room_not_found,
 )
 from room_service.service_layer.automod import AutomodRules
@@ -55,14 +56,21 @@ def delete_message(uow: UnitOfWork, message: Message, by: str, now: dt.datetime,
     uow.add_events([events.message_deleted(message, item["seq"], by_moderation=by_moderation, reason=reason)])
 
 
-def mentions(uow: UnitOfWork, body: str, room: Room) -> list[dict]:
-    """@usernames resolved to people of the room's cohort, or in the room (staff with a grant); any other
-    name stays plain text, so nobody learns of accounts across the cohorts."""
+def mentions(uow: UnitOfWork, body: str, room: Room, now: dt.datetime) -> list[dict]:
+    """@usernames resolved to people of the room's cohort, or in the room as staff with a grant in force (not
+    one whose grant expired before the sweep took them out); any other name stays plain text, so nobody learns
+    of accounts across the cohorts."""
     names = msgs.mentioned_usernames(body)
     known = uow.people.by_usernames(names)
+
+    def this_side(person) -> bool:
+        if person.cohort == room.audience_cohort:
+            return True
+        return (uow.members.get(room.slug, person.person_id) is not None and room.across_the_wall(
+            person, now, cohort_grant=room.slug in uow.cohort_grants.rooms_for(person.person_id, now)) is None)
+
     return [{"person_id": known[n].person_id, "username": known[n].username} for n in names
-            if n in known and (known[n].cohort == room.audience_cohort
-                               or uow.members.get(room.slug, known[n].person_id) is not None)]
+            if n in known and this_side(known[n])]
 
 
 class Messages:
@@ -109,7 +117,7 @@ class Messages:
             message = Message(
                 message_id=new_id(), room_slug=slug, seq=0, author_id=person_id,
                 author_username=context.member_username, body=body, posted_at=now, reply_to=reply_to or None,
-                mentions=mentions(uow, body, room) if "@" in body else [],
+                mentions=mentions(uow, body, room, now) if "@" in body else [],
             )
             timeline_data = timeline_message(message)
             del timeline_data["seq"]  # the item's own seq is the message's
@@ -129,6 +137,7 @@ class Messages:
             context = access_context(uow, message.room_slug, person_id, now)
             if context.member is None:
                 raise errors.NotInRoom("join the room first")
+            require_this_side_of_the_wall(context, now, "edit messages in")
             require_may_speak(context.room, context.facilitated_open, context.sanctions, now)
             last_edited_at = message.edited_at
             message.edit(person_id, body, [], now)  # the author's own, not deleted: then how often
@@ -139,7 +148,7 @@ class Messages:
                                       message.room_slug, context.room.audience_cohort,
                                       automod.roles_in(roles, message.room_slug, now))
             message.body = screened.body
-            message.mentions = mentions(uow, message.body, context.room)
+            message.mentions = mentions(uow, message.body, context.room, now)
             uow.messages.save(message)
             item = append(uow, message.room_slug, "message_edited", timeline_message(message), now)
             uow.add_events([events.message_edited(message, item["seq"], original_body=screened.original)])

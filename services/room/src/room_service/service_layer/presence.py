@@ -12,8 +12,8 @@ from room_service.service_layer.access import (
     access_context,
     decide_in,
     load_room,
-    require_member,
     require_reader,
+    require_this_side_of_the_wall,
 )
 from room_service.service_layer.timeline import Transactions, remove_member
 from room_service.service_layer.unit_of_work import Member, TimelineItem, UniqueViolation
@@ -112,7 +112,11 @@ class Presence:
         ends the stream (follow)."""
         with self.tx.begin(single_statements=True) as uow:
             head = uow.streams.heads([slug]).get(slug, 0)
-            require_member(uow, person_id, slug)
+            now = self.tx.clock()
+            context = access_context(uow, slug, person_id, now)
+            if context.member is None:
+                raise errors.NotInRoom("join the room first")
+            require_this_side_of_the_wall(context, now, "follow")
             return head
 
     async def follow(self, person_id: str, slug: str, after_seq: int | None, subscription,
