@@ -6,6 +6,7 @@ import functools
 import inspect
 import logging
 import os
+import select
 import time
 from collections.abc import Callable
 
@@ -387,6 +388,75 @@ def broker_connected(container) -> bool:
             if not getattr(channel, "is_open", False) or connection is None or not connection.connected:
                 return False
     return True
+
+
+# How long nameko's queue consumer waits on its broker socket with nothing to do (kombu's loop drains with a 1 s
+# timeout); under nameko's 60 s AMQP heartbeat, which wants a check at least twice an interval.
+QUEUE_CONSUMER_IDLE_SECONDS = 15.0
+_raw_os = eventlet.patcher.original("os")
+
+
+def quiet_queue_consumer() -> None:
+    """Makes nameko's QueueConsumer (one per worker) wait for work instead of waking every second: its loop
+    (kombu's ConsumerMixin.consume, which nameko 2.14 runs with a 1 s `safety_interval` that its configuration
+    cannot change) waits in a green select() on the broker's socket and a wake pipe, for at most
+    QUEUE_CONSUMER_IDLE_SECONDS (heartbeats); what used to need the next tick (a consumer to cancel on stop, a
+    kill) writes to the pipe. Idempotent; for plain TCP broker connections (py-amqp reads those frame by frame,
+    so data it has not handled is data the socket still has). Reads nameko 2's QueueConsumer as it stands."""
+    if getattr(QueueConsumer, "_hearth_quiet", False):
+        return
+    unregister_provider, kill = QueueConsumer.unregister_provider, QueueConsumer.kill
+
+    def wake(self) -> None:
+        fds = self.__dict__.get("_hearth_wake")
+        if fds is not None:
+            try:
+                _raw_os.write(fds[1], b"!")  # not eventlet's: a full pipe is woken already, nothing to wait for
+            except OSError:
+                pass
+
+    def consume(self, limit=None, timeout=None, safety_interval=1, **kwargs):
+        fds = self.__dict__.get("_hearth_wake")
+        if fds is None:
+            fds = self.__dict__["_hearth_wake"] = os.pipe()
+            for fd in fds:
+                os.set_blocking(fd, False)
+        with self.consumer_context(**kwargs) as (conn, channel, consumers):
+            sock = conn.connection.sock
+            while not self.should_stop:
+                self.on_iteration()
+                if self.should_stop:  # its last consumer cancelled: no wait for nothing
+                    break
+                readable, _, _ = select.select([sock, fds[0]], [], [], QUEUE_CONSUMER_IDLE_SECONDS)
+                if fds[0] in readable:
+                    try:
+                        _raw_os.read(fds[0], 512)
+                    except OSError:
+                        pass
+                if sock in readable:
+                    try:
+                        conn.drain_events(timeout=0.05)
+                    except TimeoutError:  # the rest of a frame still on its way: the socket says when
+                        pass
+                    except OSError:
+                        if not self.should_stop:
+                            raise
+                    else:
+                        yield
+                conn.heartbeat_check()
+
+    def unregister_provider_and_wake(self, provider):
+        wake(self)  # no yield before the original queues the cancel: the woken loop sees it
+        return unregister_provider(self, provider)
+
+    def kill_and_wake(self):
+        wake(self)
+        return kill(self)
+
+    QueueConsumer.consume = consume
+    QueueConsumer.unregister_provider = unregister_provider_and_wake
+    QueueConsumer.kill = kill_and_wake
+    QueueConsumer._hearth_quiet = True
 
 
 DEAD_LETTER_EXCHANGE = "hearth.dead-letter"
