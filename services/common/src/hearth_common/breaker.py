@@ -20,7 +20,8 @@ class CircuitBreaker:
     interval, so that the caller who waited is not also the one who probes.
 
     Thread-safe, and spawns nothing: under eventlet its lock is green and nothing here blocks the hub.
-    `clock` is for tests (monotonic seconds).
+    `clock` is for tests (monotonic seconds). `on_change` callbacks run (outside the lock, on the thread that
+    saw it) each time it opens or closes: the health watch wakes on them rather than polling.
     """
 
     def __init__(self, retry_interval: float = 0.5, *, clock: Callable[[], float] = time.monotonic,
@@ -33,6 +34,7 @@ class CircuitBreaker:
         self._next_probe_at = 0.0
         self._probe_started_at: float | None = None
         self.opened_count = 0  # how many times it opened (for logs and tests)
+        self.on_change: list[Callable[[], None]] = []
 
     @property
     def is_open(self) -> bool:
@@ -55,14 +57,19 @@ class CircuitBreaker:
     def succeeded(self) -> None:
         """An attempt reached the dependency: closes the breaker."""
         with self._lock:
+            changed = self._open
             self._open = False
             self._probe_started_at = None
+        if changed:
+            self._changed()
 
     def failed(self) -> None:
         """An attempt to reach the dependency failed: opens the breaker (or keeps it open) for an interval."""
         with self._lock:
-            self._trip(self._clock() + self.retry_interval)
+            changed = self._trip(self._clock() + self.retry_interval)
             self._probe_started_at = None
+        if changed:
+            self._changed()
 
     def lost(self, *, quickly: bool) -> None:
         """A connection in use was lost: opens the breaker. `quickly` (the loss showed at once: a reset) lets the
@@ -72,9 +79,16 @@ class CircuitBreaker:
                 return  # an older connection of the same outage: the probe schedule stands
             now = self._clock()
             self._trip(now if quickly else now + self.retry_interval)
+        self._changed()
 
-    def _trip(self, next_probe_at: float) -> None:
-        if not self._open:
+    def _trip(self, next_probe_at: float) -> bool:
+        opened = not self._open
+        if opened:
             self.opened_count += 1
         self._open = True
         self._next_probe_at = next_probe_at
+        return opened
+
+    def _changed(self) -> None:
+        for callback in list(self.on_change):
+            callback()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import re
 import select
 import time
@@ -300,12 +301,13 @@ class ChannelListener:
             self.close()
             raise
 
-    def wait(self, timeout: float) -> bool:
-        """Waits up to `timeout` seconds for a notification; True if one (or more) came. Raises the driver's
-        error when the connection is lost."""
+    def wait(self, timeout: float, wake_fd: int | None = None) -> bool:
+        """Waits up to `timeout` seconds for a notification, or until `wake_fd` (a pipe's read end) turns
+        readable; True if a notification (or more) came. Raises the driver's error when the connection is lost."""
         if not self.connection.notifies:
-            readable, _, _ = select.select([self.connection], [], [], timeout)
-            if not readable:
+            fds = [self.connection] if wake_fd is None else [self.connection, wake_fd]
+            readable, _, _ = select.select(fds, [], [], timeout)
+            if self.connection not in readable:
                 return False
             self.connection.poll()  # reads what arrived; raises if the server closed the connection
         notified = bool(self.connection.notifies)
@@ -320,13 +322,19 @@ class ChannelListener:
 
 
 def wait_for_notification(listener: ChannelListener | None, should_stop, seconds: float, sleep=time.sleep,
-                          stop_check: float = 1.0) -> None:
-    """Returns when `listener` is notified, after `seconds`, or when should_stop() is true (looked at every
-    `stop_check` seconds); without a listener, sleeps `seconds` with `sleep` in steps of `stop_check`."""
+                          stop_check: float = 1.0, wake_fd: int | None = None) -> None:
+    """Returns when `listener` is notified, after `seconds`, or when should_stop() is true: looked at every
+    `stop_check` seconds, or, given `wake_fd` (a pipe's read end written to on stop; `sleep` then returns early
+    on stop too), only when that wakes the wait. Without a listener, sleeps `seconds` with `sleep`."""
     deadline = time.monotonic() + seconds
     while not should_stop():
         remaining = deadline - time.monotonic()
         if remaining <= 0:
+            return
+        step = remaining if wake_fd is not None else min(remaining, stop_check)
+        if listener is None:
+            sleep(step)
+        elif listener.wait(step, wake_fd):
             return
         if listener is None:
             sleep(min(remaining, stop_check))
@@ -342,6 +350,112 @@ def db_ping(engine: Engine) -> bool:
         return True
     except Exception:
         return False
+
+
+# How often a gRPC server's health asks its database while serving, and while not: between those checks it
+# waits without waking (DatabaseReadiness).
+READINESS_INTERVAL_SECONDS = 10.0
+READINESS_RETRY_SECONDS = 1.0
+
+
+class DatabaseReadiness:
+    """A gRPC server's readiness: whether its database answers (db_ping), asked when something says it may have
+    changed rather than every second. A thread of the server waits in `wait()` (blocked in select(), no CPU)
+    until one of:
+
+    - the connection it holds open for the purpose, idle, turns readable: PostgreSQL wrote to it unasked, which
+      an idle session only does when the server closes it (a restart, a stop, a terminated backend), or the
+      kernel's keepalives found the host gone (the engine's DEAD_PEER_LIMITS or FailFast limits);
+    - the engine's circuit breaker (FailFast) opened or closed: calls found the database unreachable, or a
+      call's probe found it back;
+    - `interval` seconds passed while serving (a database that went silent under no call and no keepalive's
+      notice: a paused server, a proxy that stopped forwarding), or `retry_interval` while not serving (is it
+      back?).
+
+    `readiness()` pings; `wait(serving)` blocks; `wake()` (any thread) ends a wait; `close()` ends it for good.
+    """
+
+    def __init__(self, engine: Engine, *, interval: float = READINESS_INTERVAL_SECONDS,
+                 retry_interval: float = READINESS_RETRY_SECONDS):
+        self.engine = engine
+        self.interval = interval
+        self.retry_interval = retry_interval
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        self._watched = None  # the driver connection held open (taken out of the pool), or None
+        fail_fast = fail_fast_of(engine)
+        self._breaker = fail_fast.breaker if fail_fast is not None else None
+        if self._breaker is not None:
+            self._breaker.on_change.append(self.wake)
+
+    @classmethod
+    def from_settings(cls, engine: Engine, settings) -> DatabaseReadiness:
+        """With a service's `database_health_interval_seconds` (ServiceSettings)."""
+        return cls(engine, interval=settings.database_health_interval_seconds)
+
+    def __call__(self) -> bool:
+        ready = db_ping(self.engine)
+        if ready and self._watched is None:
+            self._watch()
+        elif not ready:
+            self._unwatch()
+        return ready
+
+    def wait(self, serving: bool) -> None:
+        """Blocks until something says readiness may have changed (see the class), or the interval is up."""
+        watched = self._watched
+        fds = [self._wake_read] + ([watched.fileno()] if watched is not None else [])
+        try:
+            readable, _, _ = select.select(fds, [], [], self.interval if serving else self.retry_interval)
+        except (OSError, ValueError):  # the watched connection closed under us
+            readable = fds[1:]
+        if self._wake_read in readable:
+            try:
+                while os.read(self._wake_read, 512):
+                    pass
+            except (BlockingIOError, OSError):
+                pass
+        if watched is not None and any(fd != self._wake_read for fd in readable):
+            self._unwatch()  # written to unasked: closed, or closing; the next readiness() asks afresh
+
+    def wake(self) -> None:
+        try:
+            os.write(self._wake_write, b"!")
+        except (BlockingIOError, OSError):  # already woken (pipe full), or closed
+            pass
+
+    def close(self) -> None:
+        if self._breaker is not None and self.wake in self._breaker.on_change:
+            self._breaker.on_change.remove(self.wake)
+        self.wake()
+        self._unwatch()
+
+    def _watch(self) -> None:
+        try:
+            pooled = self.engine.raw_connection()
+        except Exception:
+            return
+        connection = pooled.driver_connection
+        pooled.detach()  # held for good, never handed back to the pool (the fairy lets go of it: closed here)
+        try:
+            connection.rollback()  # the pool's pre-ping may have opened a transaction
+        except Exception:
+            _close_quietly(connection)
+            return
+        self._watched = connection
+
+    def _unwatch(self) -> None:
+        watched, self._watched = self._watched, None
+        if watched is not None:
+            _close_quietly(watched)
+
+
+def _close_quietly(dbapi_connection) -> None:
+    try:
+        dbapi_connection.close()
+    except Exception:  # closing a dead connection must not mask what brought us here
+        pass
 
 
 class PreparedStatement:

@@ -31,7 +31,8 @@ from hearth_common.tokens import Principal, TokenVerifier
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "x-request-id"
-# How often a server checks its readiness: a database outage shows as NOT_SERVING within about a second.
+# How often a server checks a readiness that cannot say when it changes (a plain callable; db.DatabaseReadiness
+# can, and is checked on its own schedule).
 READINESS_INTERVAL_SECONDS = 1.0
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -655,6 +656,7 @@ class GrpcServer:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.health = _HealthServicer()
         self._watch_stop: threading.Event | None = None
+        self._readiness: Callable[[], bool] | None = None
         if asyncio:
             self.loop = _new_loop_thread()
             self.loop.call_soon_threadsafe(_bind_drain, self._drain)
@@ -694,20 +696,30 @@ class GrpcServer:
 
     def start(self, readiness: Callable[[], bool] | None = None,
               interval: float = READINESS_INTERVAL_SECONDS) -> GrpcServer:
-        """Starts serving; with `readiness`, health follows it (checked every `interval` seconds)."""
+        """Starts serving; with `readiness`, health follows it: checked every `interval` seconds, or, when it has a
+        `wait(serving)` (db.DatabaseReadiness), whenever that returns."""
         if self.loop is not None:
             self._on_loop(self.server.start())
         else:
             self.server.start()
-        self.set_serving(True if readiness is None else readiness())
+        serving = True if readiness is None else bool(readiness())
+        self.set_serving(serving)
         if readiness is not None:
             self._watch_stop = threading.Event()
-            threading.Thread(target=self._watch, args=(readiness, interval), daemon=True, name="health").start()
+            self._readiness = readiness
+            threading.Thread(target=self._watch, args=(readiness, interval, serving), daemon=True,
+                             name="health").start()
         return self
 
-    def _watch(self, readiness: Callable[[], bool], interval: float) -> None:
-        serving = None
-        while not self._watch_stop.wait(interval):
+    def _watch(self, readiness: Callable[[], bool], interval: float, serving: bool) -> None:
+        wait = getattr(readiness, "wait", None)
+        while True:
+            if wait is not None:
+                wait(serving)
+                if self._watch_stop.is_set():
+                    return
+            elif self._watch_stop.wait(interval):
+                return
             now = bool(readiness())
             if now != serving:
                 log.log(logging.INFO if now else logging.WARNING, "readiness changed", extra={"serving": now})
@@ -722,6 +734,9 @@ class GrpcServer:
         flight it returns at once."""
         if self._watch_stop is not None:
             self._watch_stop.set()
+            close = getattr(self._readiness, "close", None)
+            if close is not None:
+                close()  # ends its wait
         self.health.enter_graceful_shutdown()  # the readiness watch can no longer set SERVING
         if drain_delay > 0:
             time.sleep(drain_delay)

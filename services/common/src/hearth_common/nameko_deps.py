@@ -5,6 +5,8 @@ import datetime as dt
 import functools
 import inspect
 import logging
+import os
+import select
 import time
 from collections.abc import Callable
 
@@ -250,25 +252,47 @@ class BackgroundLoop(DependencyProvider):
         else:
             self._stopped.wait(seconds)
 
+    # A pipe's read end that turns readable when the container stops: a loop waiting on a socket (a LISTEN
+    # connection) selects on it too, rather than waking every second to look at should_stop().
+    wake_fd: int | None = None
+    _wake_write: int | None = None
+
     def start(self):
         self._stopping = False
         self._stopped = eventlet.event.Event()
+        self.wake_fd, self._wake_write = os.pipe()
         self._thread = self.container.spawn_managed_thread(lambda: self.run(lambda: self._stopping))
 
     def _signal_stop(self):
         self._stopping = True
         if self._stopped is not None and not self._stopped.ready():
             self._stopped.send(True)
+        if self._wake_write is not None:
+            try:
+                os.write(self._wake_write, b"!")
+            except OSError:
+                pass
+
+    def _close_pipe(self):
+        for fd in (self.wake_fd, self._wake_write):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.wake_fd = self._wake_write = None
 
     def stop(self):
         self._signal_stop()
         if self._thread is not None:
             self._thread.wait()
+        self._close_pipe()
 
     def kill(self):
         self._signal_stop()
         if self._thread is not None:
             self._thread.kill()
+        self._close_pipe()
 
     def get_dependency(self, worker_ctx):
         return None
@@ -284,7 +308,7 @@ class OutboxRelayRunner(BackgroundLoop):
 
     def run(self, should_stop):
         relay = self.relay_factory(self.container.config)
-        relay.run(should_stop, idle_interval=self.idle_interval, sleep=self.pause)
+        relay.run(should_stop, idle_interval=self.idle_interval, sleep=self.pause, wake_fd=self.wake_fd)
 
 
 class NotifiedLoop(BackgroundLoop):
@@ -317,7 +341,7 @@ class NotifiedLoop(BackgroundLoop):
                 finally:
                     request_id_var.reset(token)
                 backoff = first_retry
-                wait_for_notification(listener, should_stop, self.interval, self.pause)
+                wait_for_notification(listener, should_stop, self.interval, self.pause, wake_fd=self.wake_fd)
             except Exception:
                 log.warning("notified loop failed; retrying", exc_info=True,
                             extra={"channel": self.channel, "retry_in_s": backoff})
@@ -334,7 +358,7 @@ class Heartbeat(BackgroundLoop):
     """Touches a file while the worker's peers answer; a container health check reads its age. `check` is
     given the worker's container (so it can look at the connections the worker already holds)."""
 
-    def __init__(self, path: str, check: Callable[[object], bool], interval: float = 5.0):
+    def __init__(self, path: str, check: Callable[[object], bool], interval: float = 10.0):
         self.path = path
         self.check = check
         self.interval = interval
@@ -364,6 +388,75 @@ def broker_connected(container) -> bool:
             if not getattr(channel, "is_open", False) or connection is None or not connection.connected:
                 return False
     return True
+
+
+# How long nameko's queue consumer waits on its broker socket with nothing to do (kombu's loop drains with a 1 s
+# timeout); under nameko's 60 s AMQP heartbeat, which wants a check at least twice an interval.
+QUEUE_CONSUMER_IDLE_SECONDS = 15.0
+_raw_os = eventlet.patcher.original("os")
+
+
+def quiet_queue_consumer() -> None:
+    """Makes nameko's QueueConsumer (one per worker) wait for work instead of waking every second: its loop
+    (kombu's ConsumerMixin.consume, which nameko 2.14 runs with a 1 s `safety_interval` that its configuration
+    cannot change) waits in a green select() on the broker's socket and a wake pipe, for at most
+    QUEUE_CONSUMER_IDLE_SECONDS (heartbeats); what used to need the next tick (a consumer to cancel on stop, a
+    kill) writes to the pipe. Idempotent; for plain TCP broker connections (py-amqp reads those frame by frame,
+    so data it has not handled is data the socket still has). Reads nameko 2's QueueConsumer as it stands."""
+    if getattr(QueueConsumer, "_hearth_quiet", False):
+        return
+    unregister_provider, kill = QueueConsumer.unregister_provider, QueueConsumer.kill
+
+    def wake(self) -> None:
+        fds = self.__dict__.get("_hearth_wake")
+        if fds is not None:
+            try:
+                _raw_os.write(fds[1], b"!")  # not eventlet's: a full pipe is woken already, nothing to wait for
+            except OSError:
+                pass
+
+    def consume(self, limit=None, timeout=None, safety_interval=1, **kwargs):
+        fds = self.__dict__.get("_hearth_wake")
+        if fds is None:
+            fds = self.__dict__["_hearth_wake"] = os.pipe()
+            for fd in fds:
+                os.set_blocking(fd, False)
+        with self.consumer_context(**kwargs) as (conn, channel, consumers):
+            sock = conn.connection.sock
+            while not self.should_stop:
+                self.on_iteration()
+                if self.should_stop:  # its last consumer cancelled: no wait for nothing
+                    break
+                readable, _, _ = select.select([sock, fds[0]], [], [], QUEUE_CONSUMER_IDLE_SECONDS)
+                if fds[0] in readable:
+                    try:
+                        _raw_os.read(fds[0], 512)
+                    except OSError:
+                        pass
+                if sock in readable:
+                    try:
+                        conn.drain_events(timeout=0.05)
+                    except TimeoutError:  # the rest of a frame still on its way: the socket says when
+                        pass
+                    except OSError:
+                        if not self.should_stop:
+                            raise
+                    else:
+                        yield
+                conn.heartbeat_check()
+
+    def unregister_provider_and_wake(self, provider):
+        wake(self)  # no yield before the original queues the cancel: the woken loop sees it
+        return unregister_provider(self, provider)
+
+    def kill_and_wake(self):
+        wake(self)
+        return kill(self)
+
+    QueueConsumer.consume = consume
+    QueueConsumer.unregister_provider = unregister_provider_and_wake
+    QueueConsumer.kill = kill_and_wake
+    QueueConsumer._hearth_quiet = True
 
 
 DEAD_LETTER_EXCHANGE = "hearth.dead-letter"

@@ -19,6 +19,7 @@ from hearth_common.nameko_deps import (
     RpcCaller,
     broker_connected,
     internal_rpc,
+    quiet_queue_consumer,
     reliable_event_handler,
 )
 from hearth_common.outbox import OutboxRelay
@@ -33,6 +34,7 @@ class WorkerKit:
     def __init__(self, settings: ServiceSettings, build_relay: Callable[[Any, Engine], OutboxRelay]):
         self.settings = settings
         self._build_relay = build_relay
+        quiet_queue_consumer()  # the worker's consumer waits for work rather than waking every second
 
     @functools.cached_property
     def engine(self) -> Engine:

@@ -253,12 +253,13 @@ class OutboxRelay:
             self.close()
 
     def run(self, should_stop: Callable[[], bool], *, idle_interval: float = 30.0, sleep=time.sleep,
-            listen: bool = True, stop_check: float = 1.0) -> None:
+            listen: bool = True, stop_check: float = 1.0, wake_fd: int | None = None) -> None:
         """Publishes until should_stop() is true: at once when a transaction that wrote events commits (the
         outbox's trigger NOTIFYs OUTBOX_CHANNEL; a connection of the relay's own LISTENs), and every
         `idle_interval` seconds without a notification (a safety net: a database without the trigger, a
         notification lost with its connection). Nothing polls the database in between: at rest the relay waits
-        on its listening socket, looking at should_stop() every `stop_check` seconds. Backs off while the broker
+        on its listening socket, looking at should_stop() every `stop_check` seconds, or, given `wake_fd` (a pipe
+        written to on stop, with a `sleep` that a stop ends), only when woken. Backs off while the broker
         or database is down, then listens again (LISTEN before reading, so a commit after the read still wakes
         it). Without `listen`, or on a database other than PostgreSQL, it looks every `idle_interval` seconds."""
         listener: ChannelListener | None = None
@@ -271,7 +272,7 @@ class OutboxRelay:
                 published = self.publish_pending()
                 backoff = first_retry
                 if published < self.batch_size:
-                    wait_for_notification(listener, should_stop, idle_interval, sleep, stop_check)
+                    wait_for_notification(listener, should_stop, idle_interval, sleep, stop_check, wake_fd)
             except Exception:
                 log.warning("outbox relay failed; retrying", exc_info=True, extra={"retry_in_s": backoff})
                 if listener is not None:

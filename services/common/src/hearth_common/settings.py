@@ -81,6 +81,9 @@ class ServiceSettings:
     database_connect_timeout_seconds: float = 2.0
     database_pool_timeout_seconds: float = 1.0
     database_retry_interval_seconds: float = 0.5
+    # How often a gRPC server's health asks its database while nothing else said it changed (db.DatabaseReadiness:
+    # a restart or a stop shows at once, calls that fail show at once; this bounds only a silent database).
+    database_health_interval_seconds: float = 10.0
     # The URL the migrate step connects with (`<SERVICE>_MIGRATE_DATABASE_URL`): the role that owns the schema.
     # Empty: the migrate step uses database_url, as when one role both owns and uses the database (make run).
     migrate_database_url: str = ""
@@ -118,5 +121,6 @@ class ServiceSettings:
             "database_connect_timeout_seconds": env_float(f"{prefix}_DATABASE_CONNECT_TIMEOUT_SECONDS", 2.0),
             "database_pool_timeout_seconds": env_float(f"{prefix}_DATABASE_POOL_TIMEOUT_SECONDS", 1.0),
             "database_retry_interval_seconds": env_float(f"{prefix}_DATABASE_RETRY_INTERVAL_SECONDS", 0.5),
+            "database_health_interval_seconds": env_float(f"{prefix}_DATABASE_HEALTH_INTERVAL_SECONDS", 10.0),
             "migrate_database_url": env_str(f"{prefix}_MIGRATE_DATABASE_URL", ""),
         }

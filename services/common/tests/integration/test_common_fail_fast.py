@@ -9,7 +9,14 @@ import pytest
 import sqlalchemy as sa
 
 from hearth_common import testing
-from hearth_common.db import DatabaseUnreachable, FailFast, database_unavailable, db_ping, make_engine
+from hearth_common.db import (
+    DatabaseReadiness,
+    DatabaseUnreachable,
+    FailFast,
+    database_unavailable,
+    db_ping,
+    make_engine,
+)
 
 DEADLINE = 5.0  # what a caller of the gRPC servers typically allows a call
 
@@ -133,3 +140,36 @@ def test_a_server_started_before_its_database_serves_once_the_database_comes(pro
         assert testing.eventually(lambda: db_ping(engine), timeout=DEADLINE, what="the engine to connect")
     finally:
         engine.dispose()
+
+
+def test_readiness_waits_without_polling_until_the_database_closes_its_connections(proxy, engine):
+    """DatabaseReadiness.wait(serving=True) returns when the connection it holds is closed under it (a stop or
+    a restart), long before its interval; the next readiness() then says not ready, and ready once it is back."""
+    readiness = DatabaseReadiness(engine, interval=60, retry_interval=0.2)
+    try:
+        assert readiness()
+        waited = futures.ThreadPoolExecutor(1).submit(readiness.wait, True)
+        time.sleep(0.2)
+        assert not waited.done()  # nothing changed: it waits
+        proxy.refuse()
+        waited.result(timeout=DEADLINE)
+        assert not readiness()
+        proxy.restore()
+        testing.eventually(readiness, timeout=DEADLINE, what="readiness once the database is back")
+    finally:
+        readiness.close()
+
+
+def test_readiness_wakes_when_calls_open_the_breaker(proxy, engine):
+    """A database gone silent (blackholed) does not close the held connection; the calls that time out open the
+    breaker, which wakes the readiness's wait."""
+    readiness = DatabaseReadiness(engine, interval=60, retry_interval=0.2)
+    try:
+        assert readiness()
+        waited = futures.ThreadPoolExecutor(1).submit(readiness.wait, True)
+        proxy.blackhole()
+        assert database_unavailable(failure(engine))
+        waited.result(timeout=DEADLINE)
+        assert not readiness()
+    finally:
+        readiness.close()

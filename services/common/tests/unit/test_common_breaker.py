@@ -105,3 +105,18 @@ def test_losses_of_other_connections_in_the_same_outage_keep_the_probe_schedule(
     breaker.lost(quickly=True)
     assert not breaker.allow_attempt()  # not a probe sooner than the failed connect allowed
     assert breaker.opened_count == 1
+
+
+def test_on_change_callbacks_run_when_it_opens_and_when_it_closes_not_while_it_stays_so():
+    clock = Clock()
+    breaker = CircuitBreaker(0.5, clock=clock)
+    changes = []
+    breaker.on_change.append(lambda: changes.append(breaker.is_open))
+    breaker.succeeded()  # closed already
+    breaker.failed()
+    breaker.failed()
+    breaker.lost(quickly=True)
+    assert changes == [True]
+    breaker.succeeded()
+    breaker.lost(quickly=False)
+    assert changes == [True, False, True]

@@ -176,7 +176,8 @@ SHARED_VARIABLES = (
     "CHAT_GRPC_DRAIN_SECONDS",
     "HEARTH_TOKEN_ISSUER", "HEARTH_TOKEN_AUDIENCE", "LOG_LEVEL", "CHAT_RELAY_INTERVAL_SECONDS",
     "CHAT_WORKER_HEARTBEAT_FILE", "HEARTH_RPC_LOCAL_CALLER", "CHAT_DATABASE_CONNECT_TIMEOUT_SECONDS",
-    "CHAT_DATABASE_POOL_TIMEOUT_SECONDS", "CHAT_DATABASE_RETRY_INTERVAL_SECONDS", "CHAT_MIGRATE_DATABASE_URL",
+    "CHAT_DATABASE_POOL_TIMEOUT_SECONDS", "CHAT_DATABASE_RETRY_INTERVAL_SECONDS",
+    "CHAT_DATABASE_HEALTH_INTERVAL_SECONDS", "CHAT_MIGRATE_DATABASE_URL",
 )
 
 
@@ -210,6 +211,7 @@ def test_shared_settings_default_to_a_local_machine(clean_environment):
         "database_connect_timeout_seconds": 2.0,
         "database_pool_timeout_seconds": 1.0,
         "database_retry_interval_seconds": 0.5,
+        "database_health_interval_seconds": 10.0,
         "migrate_database_url": "",
         "greeting": "hi",
     }
@@ -219,12 +221,12 @@ def test_shared_settings_default_to_a_local_machine(clean_environment):
 
 def test_shared_settings_are_read_from_the_service_variables_when_asked(clean_environment):
     values = ["db", "amqp", "127.0.0.1:1", "7", "2.5", "1.5", "iss", "aud", "DEBUG", "0.5", "/run/beat", "true", "3",
-              "1.5", "0.25", "owner-db"]
+              "1.5", "0.25", "20", "owner-db"]
     for name, value in zip(SHARED_VARIABLES, values):
         clean_environment.setenv(name, value)
     shared = ServiceSettings.shared("chat", grpc_port=50070, grpc_workers=3)
     assert list(shared.values()) == ["db", "amqp", "127.0.0.1:1", 7, 2.5, 1.5, "iss", "aud", "DEBUG", 0.5,
-                                     "/run/beat", True, 3.0, 1.5, 0.25, "owner-db"]
+                                     "/run/beat", True, 3.0, 1.5, 0.25, 20.0, "owner-db"]
 
 
 def test_the_migrate_step_connects_as_the_owner_and_the_processes_as_the_runtime_role(clean_environment):

@@ -10,7 +10,7 @@ from hearth.identity.v1 import identity_pb2 as pb
 from hearth.identity.v1 import identity_pb2_grpc
 
 from hearth_common import testing
-from hearth_common.db import db_ping
+from hearth_common.db import DatabaseReadiness
 from identity_service.bootstrap import build_service
 from identity_service.entrypoints.grpc_server import build_server, make_grpc_engine
 
@@ -32,7 +32,7 @@ def served(identity_settings, identity, room_catalogue, proxy):
                                    grpc_workers=2)
     engine = make_grpc_engine(settings)
     server = build_server(settings, build_service(settings, engine, rooms=room_catalogue))
-    server.start(readiness=lambda: db_ping(engine))
+    server.start(readiness=DatabaseReadiness.from_settings(engine, settings))
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         yield identity_pb2_grpc.IdentityServiceStub(channel), health_pb2_grpc.HealthStub(channel)
     server.stop(grace=1)
@@ -73,3 +73,17 @@ def test_registrations_while_the_database_is_cut_answer_unavailable_and_are_not_
                        what="health to report SERVING")
     assert register(stub, "before_cut") == grpc.StatusCode.ALREADY_EXISTS
     assert {register(stub, name) for name in names[:5]} == {grpc.StatusCode.OK}  # none of them was written
+
+
+def test_a_database_that_closes_its_connections_shows_as_not_serving_without_any_call(served, proxy):
+    """Health learns of a stop or a restart from the connection it holds open (closed under it), not from a poll:
+    the health interval (10 s) is longer than the wait here."""
+    stub, health_stub = served
+    assert health(health_stub) == health_pb2.HealthCheckResponse.SERVING
+    proxy.refuse()
+    testing.eventually(lambda: health(health_stub) == health_pb2.HealthCheckResponse.NOT_SERVING, timeout=DEADLINE,
+                       what="health to report NOT_SERVING")
+    proxy.restore()
+    testing.eventually(lambda: health(health_stub) == health_pb2.HealthCheckResponse.SERVING, timeout=DEADLINE,
+                       what="health to report SERVING")
+    assert register(stub, "after_restart") == grpc.StatusCode.OK

@@ -15,7 +15,7 @@ from hearth.room.v1 import room_pb2 as pb
 from hearth.room.v1 import room_pb2_grpc
 
 from hearth_common import testing
-from hearth_common.db import db_ping
+from hearth_common.db import DatabaseReadiness
 from hearth_common.tokens import TokenVerifier
 from room_service.bootstrap import build_conversation
 from room_service.entrypoints.grpc_server import build_server, make_grpc_engine
@@ -51,7 +51,7 @@ def served(room_settings, rooms, amqp_uri, proxy):
     verifier = TokenVerifier(lambda: {"test-key": PEM}, issuer="hearth-identity", audience="hearth")
     server, live = build_server(settings, engine, verifier)
     live.start()
-    server.start(readiness=lambda: db_ping(engine))
+    server.start(readiness=DatabaseReadiness.from_settings(engine, settings))
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         yield room_pb2_grpc.RoomServiceStub(channel), health_pb2_grpc.HealthStub(channel)
     server.stop(grace=1)

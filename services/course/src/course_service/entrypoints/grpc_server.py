@@ -11,7 +11,7 @@ from course_service.entrypoints.grpc_servicer import CourseServicer
 from course_service.service_layer.threads import CURSOR_MAX
 from hearth_common.access_policy import POLICY_JSON_MAX
 from hearth_common.clients.identity_keys import identity_key_fetcher
-from hearth_common.db import db_ping, make_server_engine
+from hearth_common.db import DatabaseReadiness, make_server_engine
 from hearth_common.grpc_server import Authentication, GrpcServer
 from hearth_common.logging import configure_logging
 from hearth_common.request_limits import Limit, RequestLimits, free_text
@@ -57,7 +57,7 @@ def main() -> None:
     configure_logging("course", "grpc", settings.log_level)
     engine = make_server_engine(settings, settings.grpc_workers)
     server = build_server(settings, build_service(settings, engine))
-    server.serve(settings, readiness=lambda: db_ping(engine))
+    server.serve(settings, readiness=DatabaseReadiness.from_settings(engine, settings))
 
 
 if __name__ == "__main__":

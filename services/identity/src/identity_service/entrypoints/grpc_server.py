@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hearth.identity.v1 import identity_pb2, identity_pb2_grpc
 
-from hearth_common.db import db_ping, make_server_engine
+from hearth_common.db import DatabaseReadiness, make_server_engine
 from hearth_common.grpc_server import Authentication, GrpcServer
 from hearth_common.logging import configure_logging
 from hearth_common.request_limits import Limit, RequestLimits, free_text
@@ -55,7 +55,8 @@ def main() -> None:
     settings = settings_module.load()
     configure_logging("identity", "grpc", settings.log_level)
     engine = make_grpc_engine(settings)
-    build_server(settings, build_service(settings, engine)).serve(settings, readiness=lambda: db_ping(engine))
+    server = build_server(settings, build_service(settings, engine))
+    server.serve(settings, readiness=DatabaseReadiness.from_settings(engine, settings))
 
 
 if __name__ == "__main__":

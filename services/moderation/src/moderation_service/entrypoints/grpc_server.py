@@ -4,7 +4,7 @@ from __future__ import annotations
 from hearth.moderation.v1 import moderation_pb2, moderation_pb2_grpc
 
 from hearth_common.clients.identity_keys import identity_key_fetcher
-from hearth_common.db import db_ping, make_server_engine
+from hearth_common.db import DatabaseReadiness, make_server_engine
 from hearth_common.grpc_server import Authentication, GrpcServer
 from hearth_common.logging import configure_logging
 from hearth_common.request_limits import Limit, RequestLimits, free_text
@@ -87,7 +87,7 @@ def main() -> None:
     configure_logging("moderation", "grpc", settings.log_level)
     engine = make_grpc_engine(settings)
     server = build_server(settings, build_service(settings, engine), pager_service=build_pager(settings, engine))
-    server.serve(settings, readiness=lambda: db_ping(engine))
+    server.serve(settings, readiness=DatabaseReadiness.from_settings(engine, settings))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ import collections
 import datetime as dt
 import json
 import logging
+import os
 import queue
+import select
 import socket
 import threading
 import time
@@ -42,6 +44,9 @@ NOTICE_KEY_PREFIX = "notice."
 # in the person's list, not on their stream); and the slack for clocks between room-worker and room-grpc.
 NOTICE_SWEEP_WINDOW = dt.timedelta(minutes=10)
 CLOCK_SLACK = dt.timedelta(seconds=5)
+# The live consumer's AMQP heartbeat: at rest its thread wakes only to keep it (every half of it) and for the
+# broker's own heartbeats; a broker gone silent is noticed within two of it (the sweep repairs streams meanwhile).
+CONSUMER_HEARTBEAT_SECONDS = 30
 
 
 def notice_key(person_id: str) -> str:
@@ -127,6 +132,11 @@ class LiveHub:
         self._producer: amqp.Channel | None = None  # py-amqp's own: a quarter of kombu.Producer's cost a message
         self._previous_heads: dict[str, int] = {}
         self._binding_changes: queue.SimpleQueue = queue.SimpleQueue()  # slugs to re-check, from any thread
+        # Written to when a binding change is queued, or on stop: the consumer thread waits on it and on its
+        # broker socket, so it wakes for work rather than every so often to look for some.
+        self._consumer_wake_read, self._consumer_wake_write = os.pipe()
+        os.set_blocking(self._consumer_wake_read, False)
+        os.set_blocking(self._consumer_wake_write, False)
         self._outgoing: queue.SimpleQueue = queue.SimpleQueue()  # committed items for the publisher thread
         self._stop = threading.Event()
         self._streams_open = threading.Event()  # wakes an idle sweep (no stream here) when one opens, or on stop
@@ -150,10 +160,13 @@ class LiveHub:
             self._binding_changes.put(slug)
         if first_of_person:
             self._binding_changes.put(notice_key(person_id))
+        if first or first_of_person:
+            self._wake_consumer()
         self._streams_open.set()
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
+        changed = False
         with self._lock:
             subs = self._subscriptions.get(sub.slug)
             if subs is not None:
@@ -161,12 +174,22 @@ class LiveHub:
                 if not subs:
                     del self._subscriptions[sub.slug]
                     self._binding_changes.put(sub.slug)
+                    changed = True
             subs = self._people.get(sub.person_id)
             if subs is not None:
                 subs.discard(sub)
                 if not subs:
                     del self._people[sub.person_id]
                     self._binding_changes.put(notice_key(sub.person_id))
+                    changed = True
+        if changed:
+            self._wake_consumer()
+
+    def _wake_consumer(self) -> None:
+        try:
+            os.write(self._consumer_wake_write, b"!")
+        except OSError:  # woken already (the pipe is full), or closed
+            pass
 
     def _snapshot(self) -> dict[str, list[Subscription]]:
         with self._lock:
@@ -216,14 +239,21 @@ class LiveHub:
         self._outgoing.put(items)
 
     def _publish_queued(self) -> None:
-        while not self._stop.is_set() or not self._outgoing.empty():
-            try:
-                items = list(self._outgoing.get(timeout=0.2))
-            except queue.Empty:
-                continue
+        """Blocks until items are queued (no timeout: asleep at rest); stop() queues None, which ends it once
+        what was queued before it has gone."""
+        stopping = False
+        while not stopping:
+            batch = self._outgoing.get()
+            items = [] if batch is None else list(batch)
+            stopping = batch is None
             while not self._outgoing.empty():  # what queued meanwhile goes out with it: a message per room
-                items += self._outgoing.get_nowait()
-            self._send(items)
+                more = self._outgoing.get_nowait()
+                if more is None:
+                    stopping = True
+                else:
+                    items += more
+            if items:
+                self._send(items)
 
     def _send(self, items: list[dict]) -> None:
         """Announces committed items to the other replicas (best effort: a failure is repaired by their sweep;
@@ -293,6 +323,8 @@ class LiveHub:
     def stop(self) -> None:
         self._stop.set()
         self._streams_open.set()
+        self._outgoing.put(None)
+        self._wake_consumer()
         for thread in self._threads:
             thread.join(5)
         self._close_producer()
@@ -301,7 +333,7 @@ class LiveHub:
         backoff = 0.2
         while not self._stop.is_set():
             try:
-                with kombu.Connection(self.amqp_uri, connect_timeout=2, heartbeat=10) as conn:
+                with kombu.Connection(self.amqp_uri, connect_timeout=2, heartbeat=CONSUMER_HEARTBEAT_SECONDS) as conn:
                     conn.ensure_connection(max_retries=1)
                     channel = conn.channel()
                     exchange = EXCHANGE(channel)
@@ -314,13 +346,26 @@ class LiveHub:
                     self.consuming.set()
                     backoff = 0.2
                     self._rebind(channel, bound, self._followed_keys())
+                    sock = conn.connection.sock
+                    wake = self._consumer_wake_read
                     while not self._stop.is_set():
-                        try:
-                            conn.drain_events(timeout=0.1)
-                        except TimeoutError:
-                            pass
+                        # Waits on the broker's socket and the wake pipe: nothing wakes it at rest but the
+                        # heartbeats. (py-amqp reads a plain TCP socket frame by frame, never beyond what it
+                        # needs, so data it has not handled is data the socket still has.)
+                        readable, _, _ = select.select([sock, wake], [], [], CONSUMER_HEARTBEAT_SECONDS / 2)
+                        if sock in readable:
+                            try:
+                                conn.drain_events(timeout=0.05)
+                            except TimeoutError:  # a frame's rest still on its way: the socket says when
+                                pass
+                        if wake in readable:
+                            try:
+                                while os.read(wake, 512):
+                                    pass
+                            except BlockingIOError:
+                                pass
                         # On every pass: with no_ack this consumer sends nothing else, and under steady
-                        # traffic drain_events never times out; the broker would close a connection
+                        # traffic it never waits the whole timeout; the broker would close a connection
                         # that sent no heartbeat (the check sends one only when it is due).
                         conn.heartbeat_check()
                         changed = set()

@@ -7,7 +7,7 @@ from hearth.room.v1 import room_pb2, room_pb2_grpc
 
 from hearth_common import access_policy as access
 from hearth_common.clients.identity_keys import identity_key_fetcher
-from hearth_common.db import db_ping, make_server_engine
+from hearth_common.db import DatabaseReadiness, make_server_engine
 from hearth_common.grpc_server import Authentication, GrpcServer
 from hearth_common.ids import ID_MAX
 from hearth_common.logging import configure_logging
@@ -96,7 +96,7 @@ def main() -> None:
     server, live = build_server(settings, engine)
     live.start()
     try:  # readiness is the database's: live streams degrade to sweeps without the broker
-        server.serve(settings, readiness=lambda: db_ping(engine))
+        server.serve(settings, readiness=DatabaseReadiness.from_settings(engine, settings))
     finally:
         live.stop()
 
