@@ -112,6 +112,10 @@ class Messages:
             room = context.room
             if not context.in_room:
                 raise errors.NotInRoom("join the room before posting")
+            if context.author_cohort is not None and context.author_cohort != room.audience_cohort:
+                # staff across the wall: their grant must be in force now, not until the sweep takes them out
+                # (one more query, for them alone; the same cohort's posts keep their single round trip)
+                require_this_side_of_the_wall(access_context(uow, slug, person_id, now), now, "post in")
             require_may_speak(room, context.facilitated_open, context.sanctions, now)
             msgs.check_posting_rate(context.recent_posts, context.last_in_room, room.slow_mode_seconds, now)
             if reply_to:
