@@ -412,3 +412,17 @@ class TestAnOpenStreamAcrossTheWall:
 
         with pytest.raises(errors.AccessEnded):
             asyncio.run(asyncio.wait_for(scenario(), timeout=5))
+
+    def test_a_revoked_role_makes_their_streams_ask_the_door_again(self, conv, rooms, identity, admin, teen):
+        """Staff with two roles, the longer one revoked: they stay on the shorter, whose end the stream takes."""
+        told = []
+        rooms.access_changed = lambda person_id, slug: told.append((person_id, slug))
+        two = identity.register("tia_two_roles", kind="listener")
+        identity.grant(two, "chat_room_moderator", expires_at=START + dt.timedelta(minutes=30))
+        longer = identity.grant(two, "on_spot_host")
+        conv.grant_cohort_access(admin, two, TEEN_LOUNGE, REASON, START + dt.timedelta(hours=1))
+        conv.join(two, TEEN_LOUNGE)
+        assert conv.authorise_stream(two, TEEN_LOUNGE)[1] == START + dt.timedelta(hours=1)
+        identity.event("role_revoked", two, grant_id=longer, role="on_spot_host", room_id=None)
+        assert told == [(two, TEEN_LOUNGE)]
+        assert conv.authorise_stream(two, TEEN_LOUNGE)[1] == START + dt.timedelta(minutes=30)

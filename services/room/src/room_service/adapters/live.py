@@ -510,6 +510,29 @@ class NoticePublisher:
             log.warning("live notice publish failed; streams will get it from the sweep", exc_info=True)
 
 
+class AccessPublisher:
+    """room-worker's side of access changes: after an event narrowed someone's rights (a role revoked, say), tells
+    their open streams of a room on every room-grpc replica to ask the door again (LiveHub.publish_access's
+    message). Best effort and rare: a connection per call; a lost one leaves a stream on the end of access it was
+    given when it opened, and a person the door refuses is taken out by a member_left that ends it anyway."""
+
+    def __init__(self, amqp_uri: str):
+        self.amqp_uri = amqp_uri
+
+    def __call__(self, person_id: str, slug: str) -> None:
+        try:
+            with kombu.Connection(self.amqp_uri, connect_timeout=2) as conn:
+                conn.ensure_connection(max_retries=1)
+                channel = conn.channel()
+                EXCHANGE(channel).declare()
+                kombu.Producer(channel, exchange=EXCHANGE).publish(
+                    json.dumps([{"access": {"person_id": person_id, "room_slug": slug}}]),
+                    routing_key=notice_key(person_id), content_type="application/json", content_encoding="utf-8",
+                    delivery_mode=1, retry=False)
+        except Exception:
+            log.warning("live access publish failed; streams keep their end of access", exc_info=True)
+
+
 class _LoopInbox:
     """Calls bound for one event loop from other threads, with one wake-up per batch: what is put while the loop
     has not yet run the batch before goes with it, in order."""
