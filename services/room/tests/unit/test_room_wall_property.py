@@ -17,11 +17,12 @@ drains in a shuffled order.
 
 The invariant, after every step ("the wall"):
 
-  Nobody is a member of, or holds an open live stream on, a room of the other cohort unless they are staff
-  (for that room, now) holding a cross-cohort grant for that room that is neither expired nor revoked; nobody
-  is given a history page or a new live stream of such a room; and no @mention in a stored message resolves
-  to a person of the other cohort than the room's, unless that person was such a staff member in the room
-  when it was posted.
+  Nobody is a member of a room of the other cohort unless they are staff (for that room, at the last sweep)
+  holding a cross-cohort grant for that room that was neither expired nor revoked then; nobody is given a
+  history page or a new live stream of such a room, posts in it, or has an open live stream of it still
+  delivering, unless they are such staff now (strictly: no allowance until the sweep); and no @mention in a
+  stored message resolves to a person of the other cohort than the room's, unless that person was such a staff
+  member in the room when it was posted.
 
 What "the other cohort" means while room's read model lags identity (decided here, on the side of teens'
 safety; services/room/README.md says the same):
@@ -34,11 +35,13 @@ safety; services/room/README.md says the same):
   so the wall then holds against the true cohorts too.
 - A grant's or a role's expiry sends no event: the worker's sweep (every presence_timeout/6, 10 s) takes the
   person out. Between the expiry and that sweep the membership row may remain (the standing check counts a
-  grant or role as unexpired if it was at the last sweep), but the doors that hand out the room's content ask
-  again at once: a history page or a new live stream is refused the moment the grant or role expires (this
-  property found that they were not: grant, the holder joins, 5 minutes pass, Subscribe or a history page
-  is allowed), and @mentions stop resolving to them. Until the sweep (at most 10 s) a live stream already
-  open keeps running and a post is accepted; room's README says so.
+  grant or role as unexpired if it was at the last sweep), but everything that hands out or takes in the room's
+  content asks again at once: a history page, a new live stream or a post is refused the moment the grant or
+  role expires (this property found that history and new streams were not: grant, the holder joins, 5 minutes
+  pass, Subscribe or a history page is allowed), @mentions stop resolving to them, and a stream already open
+  ends itself at the end of access it was told when it opened (`authorise_stream`); a revocation or a narrowing
+  identity event makes the person's open streams of the room ask the door again (modelled here by the hooks
+  room-grpc's live hub and room-worker set: `_ask_the_door_again`).
 """
 from __future__ import annotations
 
