@@ -426,3 +426,18 @@ class TestAnOpenStreamAcrossTheWall:
         identity.event("role_revoked", two, grant_id=longer, role="on_spot_host", room_id=None)
         assert told == [(two, TEEN_LOUNGE)]
         assert conv.authorise_stream(two, TEEN_LOUNGE)[1] == START + dt.timedelta(minutes=30)
+
+
+class TestMembershipAloneAfterAGrantsEnd:
+    """Until the sweep takes them out, staff whose grant ended are still a member row: the paths that asked
+    membership alone ask the wall too."""
+
+    def test_no_heart(self, conv, identity, admin, staff, clock):
+        teen = identity.register("tess_teen", cohort="teen")
+        conv.join(teen, TEEN_LOUNGE)
+        message = conv.post(teen, TEEN_LOUNGE, "hello everyone")
+        conv.grant_cohort_access(admin, staff, TEEN_LOUNGE, REASON, START + dt.timedelta(hours=1))
+        conv.join(staff, TEEN_LOUNGE)
+        clock.advance(hours=1)
+        with pytest.raises(errors.NotAllowedIn, match="teens only"):
+            conv.heart(staff, message["message_id"], True)

@@ -47,13 +47,14 @@ def require_admin(uow: UnitOfWork, actor_id: str, now: dt.datetime, what: str) -
         raise errors.NotAdmin(f"only an admin may {what}")
 
 
-def require_member(uow: UnitOfWork, person_id: str, slug: str) -> Member:
-    """The person's membership of the room; RoomNotFound, or NotInRoom when they are not in it."""
-    member = uow.members.get(slug, person_id)
-    if member is None:
-        load_room(uow, slug)
+def require_member(uow: UnitOfWork, person_id: str, slug: str, now: dt.datetime) -> Member:
+    """The person's membership of the room; RoomNotFound, or NotInRoom when they are not in it, or NotAllowedIn
+    for someone across the teen/adult wall whose grant or role ended before the sweep took them out."""
+    context = access_context(uow, slug, person_id, now)
+    if context.member is None:
         raise errors.NotInRoom("join the room first")
-    return member
+    require_this_side_of_the_wall(context, now, "act in")
+    return context.member
 
 
 def access_context(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime) -> AccessContext:

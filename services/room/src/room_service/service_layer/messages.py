@@ -199,7 +199,7 @@ class Messages:
             if (stored := call.stored(uow.idempotency)) is not None:
                 return stored
             message = find_message(uow, message_id)
-            require_member(uow, person_id, message.room_slug)
+            require_member(uow, person_id, message.room_slug, now)
             message.check_heart(person_id, giving=on)
             if on:  # a heart reaches its author as a mention does
                 filters.check_may_reach(person_id, uow.personal_filters.blockers(person_id, [message.author_id]),
