@@ -332,6 +332,7 @@ class FakeMessagesRepository(FakeRepository):
                 self._rows("messages").values(), key=lambda m: m.posted_at, reverse=True)
                 if m.author_id == person_id and m.room_slug == slug and m.posted_at > since_recent][:RECENT_LIMIT],
             automod_version=self.uow.automod.version(),
+            author_cohort=person.cohort if person is not None else None,
         )
 
     def recent_writes(self, person_id: str, since: dt.datetime) -> list[dt.datetime]:
@@ -392,6 +393,11 @@ class FakeCohortGrantsRepository(FakeRepository):
     def rooms_for(self, person_id: str, now: dt.datetime) -> set[str]:
         return {g.room_slug for g in self._rows("cohort_grants").values()
                 if g.person_id == person_id and g.revoked_at is None and g.expires_at > now}
+
+    def in_force_until(self, person_id: str, slug: str, now: dt.datetime) -> dt.datetime | None:
+        return max((g.expires_at for g in self._rows("cohort_grants").values()
+                    if g.person_id == person_id and g.room_slug == slug and g.revoked_at is None
+                    and g.expires_at > now), default=None)
 
     def list(self, slug: str | None) -> list[CohortGrant]:
         grants = [g for g in self._rows("cohort_grants").values() if not slug or g.room_slug == slug]

@@ -1,6 +1,7 @@
 """Unit tests on in-memory fakes of who may stay where: staff's cross-cohort grants, the read model of
 sanctions, evictions when identity's events narrow someone's rights or a grant or role lapses, and
 moderation's removals."""
+import asyncio
 import datetime as dt
 import uuid
 
@@ -9,6 +10,7 @@ from room_unit_helpers import BADGE_LOCKED, FACILITATED, LISTENERS, LOUNGE, SMAL
 
 from room_service.domain import errors
 from room_service.domain.sanctions import InvalidSanctionEvent, Muted
+from room_service.service_layer import presence
 
 REASON = "covering the teen evening shift"
 
@@ -288,3 +290,154 @@ class TestTheWallBetweenAGrantsExpiryAndTheSweep:
     def test_the_sweep_takes_them_out(self, conv, db, lapsed):
         assert conv.evict_lapsed() == 1
         assert lapsed not in members_of(db, TEEN_LOUNGE)
+
+    def test_no_post(self, conv, lapsed):
+        with pytest.raises(errors.NotAllowedIn, match="teens only"):
+            conv.post(lapsed, TEEN_LOUNGE, "still here")
+
+
+class TestAnOpenStreamAcrossTheWall:
+    """Staff across the teen/adult wall hold a live stream only while their grant (and the staff role it needs)
+    is in force: the stream is told when that ends and ends itself then, with no item to wake it and before the
+    sweep; a revocation makes it ask the door again."""
+
+    class Subscription:
+        def __init__(self):
+            self.mailbox: asyncio.Queue = asyncio.Queue()
+            self.delivered = 0
+
+    @staticmethod
+    async def run_blocking(function, *args):
+        return function(*args)
+
+    @pytest.fixture
+    def teen(self, conv, identity):
+        teen = identity.register("tess_teen", cohort="teen")
+        conv.join(teen, TEEN_LOUNGE)
+        return teen
+
+    @pytest.fixture
+    def granted(self, conv, admin, staff, teen):
+        conv.grant_cohort_access(admin, staff, TEEN_LOUNGE, REASON, START + dt.timedelta(hours=1))
+        conv.join(staff, TEEN_LOUNGE)
+        return staff
+
+    @pytest.fixture
+    def recheck_fast(self, monkeypatch):
+        monkeypatch.setattr(presence, "ACCESS_RECHECK_SECONDS", 0.01)
+
+    def test_the_stream_is_told_when_access_ends_and_the_rooms_own_cohort_never(self, conv, granted, teen):
+        assert conv.authorise_stream(granted, TEEN_LOUNGE)[1] == START + dt.timedelta(hours=1)
+        assert conv.authorise_stream(teen, TEEN_LOUNGE)[1] is None
+
+    def test_a_staff_role_that_ends_first_ends_the_access(self, conv, identity, admin, teen):
+        temp = identity.register("tom_temp", kind="listener")
+        identity.grant(temp, "chat_room_moderator", expires_at=START + dt.timedelta(minutes=30))
+        conv.grant_cohort_access(admin, temp, TEEN_LOUNGE, REASON, START + dt.timedelta(hours=1))
+        conv.join(temp, TEEN_LOUNGE)
+        assert conv.authorise_stream(temp, TEEN_LOUNGE)[1] == START + dt.timedelta(minutes=30)
+
+    def test_items_arrive_while_the_grant_is_in_force(self, conv, granted, teen, live):
+        async def scenario():
+            subscription = self.Subscription()
+            stream = conv.follow(granted, TEEN_LOUNGE, None, subscription, self.run_blocking)
+            await anext(stream)
+            conv.post(teen, TEEN_LOUNGE, "hello")
+            await subscription.mailbox.put(live[-1])
+            return await anext(stream)
+
+        assert asyncio.run(asyncio.wait_for(scenario(), timeout=5))["data"]["body"] == "hello"
+
+    def test_the_stream_ends_when_the_grant_ends_with_no_item_to_wake_it(self, conv, granted, clock, recheck_fast):
+        async def scenario():
+            stream = conv.follow(granted, TEEN_LOUNGE, None, self.Subscription(), self.run_blocking)
+            assert (await anext(stream))["kind"] == "subscribed"
+            waiting = asyncio.ensure_future(anext(stream))
+            await asyncio.sleep(0.02)
+            assert not waiting.done()
+            clock.advance(hours=1)  # the grant has ended; no sweep has run, no item comes
+            await waiting
+
+        with pytest.raises(errors.AccessEnded, match="your access to this room ended"):
+            asyncio.run(asyncio.wait_for(scenario(), timeout=5))
+
+    def test_an_item_that_comes_after_the_end_is_not_delivered(self, conv, granted, teen, clock, live):
+        async def scenario():
+            subscription = self.Subscription()
+            stream = conv.follow(granted, TEEN_LOUNGE, None, subscription, self.run_blocking)
+            await anext(stream)
+            clock.advance(hours=1, seconds=1)
+            conv.post(teen, TEEN_LOUNGE, "just us now")
+            await subscription.mailbox.put(live[-1])
+            await anext(stream)
+
+        with pytest.raises(errors.AccessEnded):
+            asyncio.run(asyncio.wait_for(scenario(), timeout=5))
+
+    def test_a_revocation_makes_the_stream_ask_the_door_again(self, conv, admin, granted, clock, recheck_fast):
+        told = []
+        conv.access.changed = lambda person_id, slug: told.append((person_id, slug))
+        longer = conv.grant_cohort_access(admin, granted, TEEN_LOUNGE, REASON + " (extended)",
+                                          START + dt.timedelta(hours=3))
+
+        async def scenario():
+            subscription = self.Subscription()
+            stream = conv.follow(granted, TEEN_LOUNGE, None, subscription, self.run_blocking)
+            await anext(stream)
+            assert subscription.access_ends == START + dt.timedelta(hours=3)
+            conv.revoke_cohort_access(admin, longer["grant_id"])  # the first grant lets them stay, for 1 hour
+            assert told == [(granted, TEEN_LOUNGE)]
+            await subscription.mailbox.put({"access": TEEN_LOUNGE})  # what the live hub hands their streams
+            waiting = asyncio.ensure_future(anext(stream))
+            await asyncio.sleep(0.02)
+            assert subscription.access_ends == START + dt.timedelta(hours=1)
+            clock.advance(hours=1)
+            await waiting
+
+        with pytest.raises(errors.AccessEnded):
+            asyncio.run(asyncio.wait_for(scenario(), timeout=5))
+
+    def test_a_revocation_that_leaves_no_access_ends_the_stream(self, conv, admin, granted, recheck_fast):
+        grant = conv.list_cohort_grants(admin, TEEN_LOUNGE)[0]
+
+        async def scenario():
+            subscription = self.Subscription()
+            stream = conv.follow(granted, TEEN_LOUNGE, None, subscription, self.run_blocking)
+            await anext(stream)
+            waiting = asyncio.ensure_future(anext(stream))
+            await asyncio.sleep(0.02)  # the stream waits on its mailbox
+            conv.revoke_cohort_access(admin, grant["grant_id"])
+            await subscription.mailbox.put({"access": TEEN_LOUNGE})  # ahead of the member_left item
+            await waiting
+
+        with pytest.raises(errors.AccessEnded):
+            asyncio.run(asyncio.wait_for(scenario(), timeout=5))
+
+    def test_a_revoked_role_makes_their_streams_ask_the_door_again(self, conv, rooms, identity, admin, teen):
+        """Staff with two roles, the longer one revoked: they stay on the shorter, whose end the stream takes."""
+        told = []
+        rooms.access_changed = lambda person_id, slug: told.append((person_id, slug))
+        two = identity.register("tia_two_roles", kind="listener")
+        identity.grant(two, "chat_room_moderator", expires_at=START + dt.timedelta(minutes=30))
+        longer = identity.grant(two, "on_spot_host")
+        conv.grant_cohort_access(admin, two, TEEN_LOUNGE, REASON, START + dt.timedelta(hours=1))
+        conv.join(two, TEEN_LOUNGE)
+        assert conv.authorise_stream(two, TEEN_LOUNGE)[1] == START + dt.timedelta(hours=1)
+        identity.event("role_revoked", two, grant_id=longer, role="on_spot_host", room_id=None)
+        assert told == [(two, TEEN_LOUNGE)]
+        assert conv.authorise_stream(two, TEEN_LOUNGE)[1] == START + dt.timedelta(minutes=30)
+
+
+class TestMembershipAloneAfterAGrantsEnd:
+    """Until the sweep takes them out, staff whose grant ended are still a member row: the paths that asked
+    membership alone ask the wall too."""
+
+    def test_no_heart(self, conv, identity, admin, staff, clock):
+        teen = identity.register("tess_teen", cohort="teen")
+        conv.join(teen, TEEN_LOUNGE)
+        message = conv.post(teen, TEEN_LOUNGE, "hello everyone")
+        conv.grant_cohort_access(admin, staff, TEEN_LOUNGE, REASON, START + dt.timedelta(hours=1))
+        conv.join(staff, TEEN_LOUNGE)
+        clock.advance(hours=1)
+        with pytest.raises(errors.NotAllowedIn, match="teens only"):
+            conv.heart(staff, message["message_id"], True)

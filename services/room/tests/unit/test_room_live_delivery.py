@@ -149,3 +149,19 @@ def test_a_persons_changed_mute_list_reaches_their_streams_alone_from_here_and_f
     assert here == (frozenset({"kim"}), frozenset())
     assert after == (frozenset(), frozenset())
     assert items == []  # a list is no item of the stream
+
+
+def test_a_change_of_access_reaches_that_persons_streams_of_that_room_only():
+    """A revoked cross-cohort grant (LiveHub.publish_access, here or from another replica) makes the person's
+    streams of that room ask the door again; their other streams and other people's are not disturbed."""
+    hub, other = hub_with(), hub_with()
+
+    async def scenario():
+        here, elsewhere, someone = (hub.subscribe(ROOM, "sam"), hub.subscribe("adult-good-news", "sam"),
+                                    hub.subscribe(ROOM, "olly"))
+        hub._on_raw_message(types.SimpleNamespace(
+            headers={"origin": other.origin}, body=json.dumps([{"access": {"person_id": "sam", "room_slug": ROOM}}])))
+        await asyncio.sleep(0.01)
+        return mailbox(here), mailbox(elsewhere), mailbox(someone)
+
+    assert asyncio.run(scenario()) == ([{"access": ROOM}], [], [])

@@ -17,11 +17,12 @@ drains in a shuffled order.
 
 The invariant, after every step ("the wall"):
 
-  Nobody is a member of, or holds an open live stream on, a room of the other cohort unless they are staff
-  (for that room, now) holding a cross-cohort grant for that room that is neither expired nor revoked; nobody
-  is given a history page or a new live stream of such a room; and no @mention in a stored message resolves
-  to a person of the other cohort than the room's, unless that person was such a staff member in the room
-  when it was posted.
+  Nobody is a member of a room of the other cohort unless they are staff (for that room, at the last sweep)
+  holding a cross-cohort grant for that room that was neither expired nor revoked then; nobody is given a
+  history page or a new live stream of such a room, posts in it, or has an open live stream of it still
+  delivering, unless they are such staff now (strictly: no allowance until the sweep); and no @mention in a
+  stored message resolves to a person of the other cohort than the room's, unless that person was such a staff
+  member in the room when it was posted.
 
 What "the other cohort" means while room's read model lags identity (decided here, on the side of teens'
 safety; services/room/README.md says the same):
@@ -34,11 +35,13 @@ safety; services/room/README.md says the same):
   so the wall then holds against the true cohorts too.
 - A grant's or a role's expiry sends no event: the worker's sweep (every presence_timeout/6, 10 s) takes the
   person out. Between the expiry and that sweep the membership row may remain (the standing check counts a
-  grant or role as unexpired if it was at the last sweep), but the doors that hand out the room's content ask
-  again at once: a history page or a new live stream is refused the moment the grant or role expires (this
-  property found that they were not: grant, the holder joins, 5 minutes pass, Subscribe or a history page
-  is allowed), and @mentions stop resolving to them. Until the sweep (at most 10 s) a live stream already
-  open keeps running and a post is accepted; room's README says so.
+  grant or role as unexpired if it was at the last sweep), but everything that hands out or takes in the room's
+  content asks again at once: a history page, a new live stream or a post is refused the moment the grant or
+  role expires (this property found that history and new streams were not: grant, the holder joins, 5 minutes
+  pass, Subscribe or a history page is allowed), @mentions stop resolving to them, and a stream already open
+  ends itself at the end of access it was told when it opened (`authorise_stream`); a revocation or a narrowing
+  identity event makes the person's open streams of the room ask the door again (modelled here by the hooks
+  room-grpc's live hub and room-worker set: `_ask_the_door_again`).
 """
 from __future__ import annotations
 
@@ -127,6 +130,9 @@ class TheWall(RuleBasedStateMachine):
         self.clock = FakeClock(START)
         self.rooms_service = RoomService(uow_factory, clock=self.clock)
         self.conv = Conversation(uow_factory, clock=self.clock, live=lambda items: None)
+        # room-grpc's live hub (a revocation) and room-worker (identity's narrowing events) tell a person's open
+        # streams of a room to ask the door again
+        self.conv.access.changed = self.rooms_service.access_changed = self._ask_the_door_again
         self.people: list[TruePerson] = []
         self.room_slugs: list[str] = []
         self.identity_seq = itertools.count(1)
@@ -134,7 +140,9 @@ class TheWall(RuleBasedStateMachine):
         self.pending: list[dict] = []  # identity's published events not yet delivered to room
         self.grants: list[dict] = []  # cross-cohort grants room gave (grant_view)
         self.sanctions: list[tuple[str, str]] = []  # (sanction_id, person_id) imposed
-        self.streams: list[tuple[str, str, int]] = []  # (person_id, slug, head) live streams opened
+        # live streams opened: person_id, slug, head, access_ends (when the stream ends itself: staff across the
+        # wall), closed (the stream ended on asking the door again after a revocation)
+        self.streams: list[dict] = []
         self.mentionable: dict[str, set[str]] = {}  # message_id -> who a mention of it may name
         self.last_sweep = START
         self.admin_id = str(uuid.UUID(int=1000))
@@ -334,6 +342,15 @@ class TheWall(RuleBasedStateMachine):
         self.conv.revoke_cohort_access(self.admin_id, self.grants[pick % len(self.grants)]["grant_id"])
         self._step()
 
+    def _ask_the_door_again(self, person_id: str, slug: str) -> None:
+        """What Presence.follow does on an access change: the door again; refused, the stream ends."""
+        for stream in self.streams:
+            if (stream["person_id"], stream["slug"]) == (person_id, slug) and not stream["closed"]:
+                try:
+                    stream["access_ends"] = self.conv.authorise_stream(person_id, slug)[1]
+                except DomainError:
+                    stream["closed"] = True
+
     # --- people in rooms ---------------------------------------------------------------------------
 
     @rule(who=st.integers(0, 9), room=st.integers(0, 9))
@@ -387,6 +404,8 @@ class TheWall(RuleBasedStateMachine):
             pass
         else:
             RUNS["posts"] += 1
+            assert self.may_receive(person_id, slug), \
+                f"{self.told(person_id).username} posted in {slug} across the wall"
             self.mentionable[message["message_id"]] = allowed
             named = {m["person_id"] for m in message["mentions"]}
             assert named <= allowed, f"a mention crossed the wall in {slug}: {sorted(named - allowed)}"
@@ -420,14 +439,15 @@ class TheWall(RuleBasedStateMachine):
     def _subscribe(self, person_id: str, slug: str) -> None:
         """Subscribe's authorisation (Presence.open_stream); the stream then lives until its member_left."""
         try:
-            head = self.conv.open_stream(person_id, slug)
+            head, access_ends = self.conv.authorise_stream(person_id, slug)
         except DomainError:
             pass
         else:
             RUNS["streams"] += 1
             assert self.may_receive(person_id, slug), \
                 f"{self.told(person_id).username} was given a live stream of {slug} across the wall"
-            self.streams.append((person_id, slug, head))
+            self.streams.append({"person_id": person_id, "slug": slug, "head": head, "access_ends": access_ends,
+                                 "closed": False})
         self._step()
 
     # --- the wall --------------------------------------------------------------------------------------
@@ -464,13 +484,21 @@ class TheWall(RuleBasedStateMachine):
         for (slug, person_id) in self.db.tables["members"]:
             assert self.may_stay(person_id, slug), \
                 f"{self.told(person_id).username} ({self.told(person_id).cohort}) is in {slug} across the wall"
-        # An open live stream lasts until its person's member_left: they are still a member (so checked above).
+        # An open live stream lasts until its person's member_left (they are still a member: checked above), the
+        # end of access it was told (staff across the wall: it ends itself then, no item delivered after it), or
+        # a refusal when it asked the door again after a revocation. While it lasts its person may receive the
+        # room now: no allowance until the sweep.
         timeline = self.db.tables["timeline"]
-        for person_id, slug, head in self.streams:
-            ended = any(room == slug and seq > head and item["kind"] == "member_left"
-                        and item["data"].get("person_id") == person_id for (room, seq), item in timeline.items())
+        for stream in self.streams:
+            person_id, slug, head = stream["person_id"], stream["slug"], stream["head"]
+            ended = stream["closed"] or any(
+                room == slug and seq > head and item["kind"] == "member_left"
+                and item["data"].get("person_id") == person_id for (room, seq), item in timeline.items())
             assert ended or (slug, person_id) in self.db.tables["members"], \
                 f"a live stream of {slug} is open for someone no longer in it"
+            if not ended and (stream["access_ends"] is None or self.clock() < stream["access_ends"]):
+                assert self.may_receive(person_id, slug), \
+                    f"a live stream of {slug} still delivers to {self.told(person_id).username} across the wall"
         # No stored @mention names someone across the wall.
         for message in self.db.tables["messages"].values():
             named = {m["person_id"] for m in message.mentions}

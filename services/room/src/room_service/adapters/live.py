@@ -73,6 +73,9 @@ class Subscription:
         self.delivered = 0  # the last seq handed to the client; written on the loop only
         self.opened_at = dt.datetime.now(dt.timezone.utc)
         self.notices_offered: set[str] = set()  # ids of the notices handed to this stream; on the loop only
+        # Staff across the teen/adult wall: when their grant for the room ends (set by Presence.follow as the
+        # stream opens); the stream delivers nothing from then on and ends. None: no such end.
+        self.access_ends: dt.datetime | None = None
         # The people whose messages this stream's person hides (personal mute and block): read when the stream
         # opens (Presence.follow), replaced on the loop when they change it (LiveHub.publish_filters).
         self.hidden: frozenset[str] = frozenset()
@@ -87,6 +90,11 @@ class Subscription:
         """On the loop."""
         if seq > self.delivered:
             self.mailbox.put_nowait({"head": seq})
+
+    def recheck_access(self, _=None) -> None:
+        """On the loop: the person's access to this room changed (a grant revoked): the stream asks the door
+        again before it delivers anything more (Presence.follow)."""
+        self.mailbox.put_nowait({"access": self.slug})
 
     def set_hidden(self, hidden: list[str]) -> None:
         """On the loop: the person's mute and block list changed."""
@@ -212,6 +220,10 @@ class LiveHub:
                 elif "filters" in item:  # a person's mute and block list, for their streams
                     for sub in self._people.get(item["filters"]["person_id"], ()):
                         by_loop[sub.loop].append((sub.set_hidden, item["filters"]["hidden"]))
+                elif "access" in item:  # a person's access to a room changed (a cross-cohort grant revoked)
+                    for sub in self._people.get(item["access"]["person_id"], ()):
+                        if sub.slug == item["access"]["room_slug"]:
+                            by_loop[sub.loop].append((sub.recheck_access, None))
                 else:
                     for sub in self._subscriptions.get(item["room_slug"], ()):
                         by_loop[sub.loop].append((sub.offer, item))
@@ -290,6 +302,25 @@ class LiveHub:
                                                       routing_key=notice_key(person_id))
         except Exception:
             log.warning("live filter publish failed; other replicas' streams keep the old list", exc_info=True)
+            self._close_producer()
+
+    def publish_access(self, person_id: str, slug: str) -> None:
+        """Tells that person's open streams of the room that their access to it changed (a cross-cohort grant
+        revoked, after it committed), as publish_filters does: this replica's at once, the others' through
+        the broker on the person's notice key. Each asks the door again: it ends when refused, and otherwise
+        keeps the end of access it is told then. Best effort: a lost message leaves a stream on the end it
+        was given when it opened (a revocation that takes the person out ends it by its member_left anyway)."""
+        item = {"access": {"person_id": person_id, "room_slug": slug}}
+        self._deliver([item])
+        try:
+            with self._publish_lock:
+                message = amqp.Message(json.dumps([item]).encode(), content_type="application/json",
+                                       content_encoding="utf-8", delivery_mode=1, application_headers=self._headers)
+                self._ensure_producer().basic_publish(message, exchange=EXCHANGE.name,
+                                                      routing_key=notice_key(person_id))
+        except Exception:
+            log.warning("live access publish failed; other replicas' streams keep their end of access",
+                        exc_info=True)
             self._close_producer()
 
     def _ensure_producer(self) -> amqp.Channel:
@@ -522,6 +553,29 @@ class NoticePublisher:
                                      retry=False)
         except Exception:
             log.warning("live notice publish failed; streams will get it from the sweep", exc_info=True)
+
+
+class AccessPublisher:
+    """room-worker's side of access changes: after an event narrowed someone's rights (a role revoked, say), tells
+    their open streams of a room on every room-grpc replica to ask the door again (LiveHub.publish_access's
+    message). Best effort and rare: a connection per call; a lost one leaves a stream on the end of access it was
+    given when it opened, and a person the door refuses is taken out by a member_left that ends it anyway."""
+
+    def __init__(self, amqp_uri: str):
+        self.amqp_uri = amqp_uri
+
+    def __call__(self, person_id: str, slug: str) -> None:
+        try:
+            with kombu.Connection(self.amqp_uri, connect_timeout=2) as conn:
+                conn.ensure_connection(max_retries=1)
+                channel = conn.channel()
+                EXCHANGE(channel).declare()
+                kombu.Producer(channel, exchange=EXCHANGE).publish(
+                    json.dumps([{"access": {"person_id": person_id, "room_slug": slug}}]),
+                    routing_key=notice_key(person_id), content_type="application/json", content_encoding="utf-8",
+                    delivery_mode=1, retry=False)
+        except Exception:
+            log.warning("live access publish failed; streams keep their end of access", exc_info=True)
 
 
 class _LoopInbox:

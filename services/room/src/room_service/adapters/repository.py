@@ -523,6 +523,7 @@ class MessagesRepository:
                  OR (SELECT s.session_id FROM sessions s WHERE s.room_slug = r.slug AND s.status = 'live' LIMIT 1)
                     IS NOT NULL) AS facilitated_open,
                (SELECT p.grants FROM people p WHERE p.person_id = :person_id) AS grants,
+               (SELECT p.cohort FROM people p WHERE p.person_id = :person_id) AS author_cohort,
                (SELECT coalesce(json_agg(json_build_array(w.body, w.posted_at)), '[]') FROM (
                   SELECT m.body, m.posted_at FROM messages m
                    WHERE m.author_id = :person_id AND m.posted_at > :since_recent AND m.room_slug = :slug
@@ -556,6 +557,7 @@ class MessagesRepository:
                                                         (row["grants"] or {}).items()}).facts().roles,
             recent_in_room=[(body, dt.datetime.fromisoformat(at)) for body, at in row["recent_in_room"]],
             automod_version=row["automod_version"],
+            author_cohort=row["author_cohort"],
         )
 
     # As in _POSTING_CONTEXT: the writer's turn, then their recent writes.
@@ -679,6 +681,13 @@ class CohortGrantsRepository:
             t.c.person_id == person_id, t.c.revoked_at.is_(None), t.c.expires_at > now
         )
         return set(self.session.execute(stmt).scalars())
+
+    def in_force_until(self, person_id: str, slug: str, now: dt.datetime) -> dt.datetime | None:
+        t = orm.cohort_grants
+        stmt = sa.select(sa.func.max(t.c.expires_at)).where(
+            t.c.person_id == person_id, t.c.room_slug == slug, t.c.revoked_at.is_(None), t.c.expires_at > now
+        )
+        return self.session.execute(stmt).scalar()
 
     def list(self, slug: str | None) -> list[CohortGrant]:
         t = orm.cohort_grants

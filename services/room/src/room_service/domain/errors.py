@@ -49,6 +49,10 @@ class NotAllowedIn(PermissionDenied):
     """The room's door refused: the message lists what is missing."""
 
 
+class AccessEnded(PermissionDenied):
+    """A live stream's person lost their access to the room while it was open (a cross-cohort grant ended)."""
+
+
 class RoomFull(ResourceExhausted):
     pass
 

@@ -205,3 +205,22 @@ class Room:
     def is_facilitator(self, facts: access.PersonFacts, now: dt.datetime) -> bool:
         """Staff who may open this room by checking in, enter it while it is closed, and keep it (slow mode)."""
         return is_facilitator(facts, self.slug, now)
+
+    def facilitator_until(self, facts: access.PersonFacts, now: dt.datetime) -> dt.datetime | None:
+        """When the person stops being staff for this room if nothing else changes: the latest end of the staff
+        roles that count here now (None: one has no end; `now` when none counts)."""
+        ends = [role.expires_at for role in facts.roles
+                if is_facilitator(dataclasses.replace(facts, roles=(role,)), self.slug, now)]
+        if not ends:
+            return now
+        return None if None in ends else max(ends)
+
+    def across_the_wall_until(self, person: KnownPerson | None, now: dt.datetime,
+                              grant_ends: dt.datetime | None) -> dt.datetime | None:
+        """For someone across the teen/adult wall let in now (staff with a grant in force until `grant_ends`):
+        when that ends, the grant's or the staff role's end whichever comes first. None for the room's own
+        cohort (no end). Expiry sends no event: a live stream ends itself at this time."""
+        if person is None or not person.known or person.cohort == self.audience_cohort:
+            return None
+        ends = [end for end in (grant_ends or now, self.facilitator_until(person.facts(), now)) if end is not None]
+        return min(ends)

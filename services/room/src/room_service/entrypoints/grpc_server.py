@@ -71,6 +71,7 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
                    hidden=conversation.filters.hidden_of)
     conversation.live = live.publish
     conversation.filters.changed = live.publish_filters
+    conversation.access.changed = live.publish_access
     try:  # the rule set in force, compiled before the first post (else the first post compiles it)
         conversation.automod.load()
     except Exception:  # the database is not up yet: readiness says so, and the server still starts

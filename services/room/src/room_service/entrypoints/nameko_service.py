@@ -12,7 +12,7 @@ from hearth_common.contracts import course, identity, moderation
 from hearth_common.nameko_deps import Resource, internal_rpc, jsonable
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 from room_service import settings as settings_module
-from room_service.adapters.live import NoticePublisher
+from room_service.adapters.live import AccessPublisher, NoticePublisher
 from room_service.bootstrap import build_conversation, build_relay, build_service
 
 settings = settings_module.load()
@@ -27,6 +27,13 @@ def _conversation():
     conversation, sessions = build_conversation(settings, kit.engine)
     conversation.notices.deliver = NoticePublisher(settings.amqp_uri)
     return conversation, sessions
+
+
+def _rooms():
+    """RoomService for identity's events; a narrowing one makes the person's open live streams ask the door again."""
+    rooms = build_service(settings, kit.engine)
+    rooms.access_changed = AccessPublisher(settings.amqp_uri)
+    return rooms
 
 
 class RoomWorker(
@@ -49,7 +56,7 @@ class RoomWorker(
 
     name = "room"
 
-    rooms = Resource(lambda config: build_service(settings, kit.engine))
+    rooms = Resource(lambda config: _rooms())
     conversation = Resource(lambda config: _conversation()[0])
     sessions = Resource(lambda config: _conversation()[1])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
@@ -47,13 +47,14 @@ def require_admin(uow: UnitOfWork, actor_id: str, now: dt.datetime, what: str) -
         raise errors.NotAdmin(f"only an admin may {what}")
 
 
-def require_member(uow: UnitOfWork, person_id: str, slug: str) -> Member:
-    """The person's membership of the room; RoomNotFound, or NotInRoom when they are not in it."""
-    member = uow.members.get(slug, person_id)
-    if member is None:
-        load_room(uow, slug)
+def require_member(uow: UnitOfWork, person_id: str, slug: str, now: dt.datetime) -> Member:
+    """The person's membership of the room; RoomNotFound, or NotInRoom when they are not in it, or NotAllowedIn
+    for someone across the teen/adult wall whose grant or role ended before the sweep took them out."""
+    context = access_context(uow, slug, person_id, now)
+    if context.member is None:
         raise errors.NotInRoom("join the room first")
-    return member
+    require_this_side_of_the_wall(context, now, "act in")
+    return context.member
 
 
 def access_context(uow: UnitOfWork, slug: str, person_id: str, now: dt.datetime) -> AccessContext:
@@ -146,8 +147,11 @@ def evict_refused(uow: UnitOfWork, pairs: Iterable[tuple[str, str]], now: dt.dat
 class Access:
     """Staff's cross-cohort grants, and the sweep that takes out those whose grant or role lapsed."""
 
-    def __init__(self, transactions: Transactions):
+    def __init__(self, transactions: Transactions, changed: Callable[[str, str], None] | None = None):
         self.tx = transactions
+        # (person_id, slug): told after a revocation committed; room-grpc sets it to its live hub, whose open
+        # streams of that person in that room ask the door again (LiveHub.publish_access)
+        self.changed = changed
 
     def grant_cohort_access(self, admin_id: str, person_id: str, slug: str, reason: str,
                             expires_at: dt.datetime | None, idempotency_key: str | None = None) -> dict:
@@ -199,8 +203,13 @@ class Access:
                 context, decision = door_for(uow, grant.room_slug, grant.person_id, now)
                 if context.member is not None and not decision.allowed:  # unless another grant lets them stay
                     remove_member(uow, grant.room_slug, grant.person_id, "grant_revoked", now, by=admin_id)
+                revoked_now = True
+            else:
+                revoked_now = False
             self.tx.commit(uow)
-            return grant_view(grant)
+        if revoked_now and self.changed is not None:  # another grant may let them stay, with an earlier end
+            self.changed(grant.person_id, grant.room_slug)
+        return grant_view(grant)
 
     def list_cohort_grants(self, admin_id: str, slug: str = "") -> list[dict]:
         with self.tx.begin() as uow:

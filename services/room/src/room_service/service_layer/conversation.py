@@ -41,6 +41,7 @@ class Conversation:
         self.sweep_presence = self.presence.sweep_presence
         self.follow, self.heads = self.presence.follow, self.presence.heads
         self.open_stream, self.timeline_after = self.presence.open_stream, self.presence.timeline_after
+        self.authorise_stream = self.presence.authorise_stream
         self.post, self.edit, self.heart = self.messages.post, self.messages.edit, self.messages.heart
         self.history = self.messages.history
         self.remove_person, self.set_slow_mode = self.moderation.remove_person, self.moderation.set_slow_mode

@@ -112,6 +112,10 @@ class Messages:
             room = context.room
             if not context.in_room:
                 raise errors.NotInRoom("join the room before posting")
+            if context.author_cohort is not None and context.author_cohort != room.audience_cohort:
+                # staff across the wall: their grant must be in force now, not until the sweep takes them out
+                # (one more query, for them alone; the same cohort's posts keep their single round trip)
+                require_this_side_of_the_wall(access_context(uow, slug, person_id, now), now, "post in")
             require_may_speak(room, context.facilitated_open, context.sanctions, now)
             msgs.check_posting_rate(context.recent_posts, context.last_in_room, room.slow_mode_seconds, now)
             if reply_to:
@@ -195,7 +199,7 @@ class Messages:
             if (stored := call.stored(uow.idempotency)) is not None:
                 return stored
             message = find_message(uow, message_id)
-            require_member(uow, person_id, message.room_slug)
+            require_member(uow, person_id, message.room_slug, now)
             message.check_heart(person_id, giving=on)
             if on:  # a heart reaches its author as a mention does
                 filters.check_may_reach(person_id, uow.personal_filters.blockers(person_id, [message.author_id]),

@@ -2,11 +2,13 @@
 timeline live."""
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
+from hearth_common.errors import DomainError
 from room_service.domain import errors, events, sanctions
 from room_service.domain.filters import hidden_from
 from room_service.service_layer.access import (
@@ -21,6 +23,8 @@ from room_service.service_layer.unit_of_work import Member, TimelineItem, Unique
 from room_service.service_layer.views import member_view
 
 PRESENCE_TIMEOUT = dt.timedelta(seconds=60)
+# How often a stream with an end of access (staff across the wall) looks at the clock while no item comes.
+ACCESS_RECHECK_SECONDS = 1.0
 MAX_REPLAY_PAGE = 500
 
 
@@ -108,9 +112,14 @@ class Presence:
     # --- the timeline, for live streams ---------------------------------------------------------
 
     def open_stream(self, person_id: str, slug: str) -> int:
-        """Authorises a live stream (the person must be in the room); returns the room's last seq. The seq is
-        read first: a leave committed before it fails the membership check, one after it has a higher seq and
-        ends the stream (follow)."""
+        """Authorises a live stream (the person must be in the room); returns the room's last seq."""
+        return self.authorise_stream(person_id, slug)[0]
+
+    def authorise_stream(self, person_id: str, slug: str) -> tuple[int, dt.datetime | None]:
+        """Authorises a live stream (the person must be in the room); returns the room's last seq and, for
+        staff across the teen/adult wall, when their grant for the room ends (None: the stream has no end of
+        access). The seq is read first: a leave committed before it fails the membership check, one after it
+        has a higher seq and ends the stream (follow)."""
         with self.tx.begin(single_statements=True) as uow:
             head = uow.streams.heads([slug]).get(slug, 0)
             now = self.tx.clock()
@@ -118,7 +127,10 @@ class Presence:
             if context.member is None:
                 raise errors.NotInRoom("join the room first")
             require_this_side_of_the_wall(context, now, "follow")
-            return head
+            person, room = context.person, context.room
+            if person is None or not person.known or person.cohort == room.audience_cohort:
+                return head, None  # the room's own cohort: no extra query
+            return head, room.across_the_wall_until(person, now, uow.cohort_grants.in_force_until(person_id, slug, now))
 
     async def follow(self, person_id: str, slug: str, after_seq: int | None, subscription,
                      run_blocking: Callable[..., Awaitable]) -> AsyncIterator[dict[str, Any]]:
@@ -134,7 +146,28 @@ class Presence:
         if after_seq is not None and after_seq < 0:
             raise errors.InvalidPage("after_seq must not be negative; send the last seq you received, or none for "
                                      "now")
-        head = await run_blocking(self.open_stream, person_id, slug)
+        head, access_ends = await run_blocking(self.authorise_stream, person_id, slug)
+        subscription.access_ends = access_ends
+        clock = self.tx.clock
+
+        def check_access() -> None:
+            """Staff across the wall: nothing is delivered once their grant has ended (expiry sends no event);
+            the stream ends then, whether or not an item is waiting. (A revocation ends it by its member_left.)"""
+            if access_ends is not None and clock() >= access_ends:
+                raise errors.AccessEnded("your access to this room ended (your cross-cohort grant expired)")
+
+        async def next_got() -> dict:
+            """The mailbox's next entry; with an end of access, woken at least every ACCESS_RECHECK_SECONDS to
+            end the stream on time with no item."""
+            if access_ends is None:
+                return await subscription.mailbox.get()
+            while True:
+                check_access()
+                wait = min(ACCESS_RECHECK_SECONDS, max((access_ends - clock()).total_seconds(), 0.0))
+                try:
+                    return await asyncio.wait_for(subscription.mailbox.get(), wait)
+                except TimeoutError:
+                    continue
         # The person's mute and block list, kept on the subscription: the hub replaces it when they change it
         # (LiveHub.publish_filters), and a change that came while this was read is newer than what was read.
         changes = getattr(subscription, "hidden_changes", 0)
@@ -168,11 +201,20 @@ class Presence:
         subscription.delivered = delivered
         for item in await catch_up(None):
             if not hidden_from(item, subscription.hidden):
+                check_access()
                 yield item
             if ends_stream(item):
                 return
         while True:
-            got = await subscription.mailbox.get()
+            got = await next_got()
+            check_access()
+            if "access" in got:  # their access changed (a grant revoked): the door is asked again
+                try:
+                    _, access_ends = await run_blocking(self.authorise_stream, person_id, slug)
+                except DomainError as refused:
+                    raise errors.AccessEnded("your access to this room ended") from refused
+                subscription.access_ends = access_ends
+                continue
             if "notice" in got:  # the person's private notice: no item of this room's timeline (no seq)
                 yield {"room_slug": "", "seq": 0, "kind": "notice", "data": got["notice"],
                        "occurred_at": got["notice"]["received_at"]}
@@ -187,6 +229,7 @@ class Presence:
                 items = [got]
             for item in items:
                 if not hidden_from(item, subscription.hidden):  # muted or blocked by this stream's person
+                    check_access()
                     yield item
                 if ends_stream(item):
                     return

@@ -29,9 +29,14 @@ log = logging.getLogger(__name__)
 class RoomService:
     """The catalogue and the read model of people; being in rooms is Conversation's (conversation.py)."""
 
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow):
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow,
+                 access_changed: Callable[[str, str], None] | None = None):
         self.uow_factory = uow_factory
         self.clock = clock
+        # (person_id, slug), told after an event that narrows someone's rights committed (room-worker sets it
+        # to AccessPublisher): their open live streams of the room ask the door again, so a staff member who
+        # stays on a shorter role keeps the earlier end of access
+        self.access_changed = access_changed
 
     # --- catalogue ----------------------------------------------------------------------------
 
@@ -152,8 +157,12 @@ class RoomService:
             if (applied := apply_identity_event(uow.people, uow.claim_event, envelope)) is None:
                 return False
             person, changed = applied
+            rooms: list[str] = []
             if changed and envelope["event_type"] in NARROWING_EVENTS:  # who they are now may not belong where they are
-                evict_refused(uow, [(slug, person.person_id) for slug in uow.members.rooms_of(person.person_id)],
-                              self.clock())
+                rooms = list(uow.members.rooms_of(person.person_id))
+                evict_refused(uow, [(slug, person.person_id) for slug in rooms], self.clock())
             uow.commit()
-            return True
+        if self.access_changed is not None:
+            for slug in rooms:
+                self.access_changed(person.person_id, slug)
+        return True

@@ -285,8 +285,7 @@ class Sessions:
         with self.tx.begin() as uow:
             room, queue = self._circle(uow, slug)
             now = self.clock()  # read holding the room's lock: the queue's order is the order hands came in
-            if uow.members.get(slug, person_id) is None:
-                raise errors.NotInRoom("join the room first")
+            require_member(uow, person_id, slug, now)
             before = queue.position(person_id)
             position = queue.raise_hand(person_id, known_person(uow, person_id).kind, now)
             if before is None:
@@ -345,6 +344,6 @@ class Sessions:
     def queue(self, person_id: str, slug: str) -> dict:
         with self.tx.begin() as uow:
             room, queue = self._circle(uow, slug)
-            require_member(uow, person_id, slug)
+            require_member(uow, person_id, slug, self.clock())
             return queue_view(queue)
 

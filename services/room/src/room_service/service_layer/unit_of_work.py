@@ -70,6 +70,7 @@ class PostingContext:
     author_roles: tuple[RoleFact, ...] = ()
     recent_in_room: list[tuple[str, dt.datetime]] = dataclasses.field(default_factory=list)
     automod_version: int = 0
+    author_cohort: str | None = None  # the author's cohort (read model of people): the wall is asked only across it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -164,6 +165,8 @@ class CohortGrantsRepository(Protocol):
     def get(self, grant_id: str, *, lock: bool = False) -> CohortGrant | None: ...
     def revoke(self, grant_id: str, by: str, now: dt.datetime) -> None: ...
     def rooms_for(self, person_id: str, now: dt.datetime) -> set[str]: ...
+    def in_force_until(self, person_id: str, slug: str, now: dt.datetime) -> dt.datetime | None:
+        """When the person's unrevoked grants for the room in force now end (the latest), or None."""
     def list(self, slug: str | None) -> list[CohortGrant]: ...
 
 
