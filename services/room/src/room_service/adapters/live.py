@@ -292,17 +292,8 @@ class LiveHub:
         one of their streams (sent before the call answers, so ahead of anything the person's next calls
         publish). Best effort: a lost message leaves a stream on the old list until it is reopened; a change
         made before a replica bound the key is read when it binds it (`hidden`)."""
-        item = {"filters": {"person_id": person_id, "hidden": sorted(hidden)}}
-        self._deliver([item])
-        try:
-            with self._publish_lock:
-                message = amqp.Message(json.dumps([item]).encode(), content_type="application/json",
-                                       content_encoding="utf-8", delivery_mode=1, application_headers=self._headers)
-                self._ensure_producer().basic_publish(message, exchange=EXCHANGE.name,
-                                                      routing_key=notice_key(person_id))
-        except Exception:
-            log.warning("live filter publish failed; other replicas' streams keep the old list", exc_info=True)
-            self._close_producer()
+        self._tell_person(person_id, {"filters": {"person_id": person_id, "hidden": sorted(hidden)}},
+                          "live filter publish failed; other replicas' streams keep the old list")
 
     def publish_access(self, person_id: str, slug: str) -> None:
         """Tells that person's open streams of the room that their access to it changed (a cross-cohort grant
@@ -310,7 +301,12 @@ class LiveHub:
         the broker on the person's notice key. Each asks the door again: it ends when refused, and otherwise
         keeps the end of access it is told then. Best effort: a lost message leaves a stream on the end it
         was given when it opened (a revocation that takes the person out ends it by its member_left anyway)."""
-        item = {"access": {"person_id": person_id, "room_slug": slug}}
+        self._tell_person(person_id, {"access": {"person_id": person_id, "room_slug": slug}},
+                          "live access publish failed; other replicas' streams keep their end of access")
+
+    def _tell_person(self, person_id: str, item: dict, failed: str) -> None:
+        """Hands `item` to this replica's streams of the person at once and publishes it on the person's notice
+        key for the other replicas (best effort: `failed` is logged when the broker refuses it)."""
         self._deliver([item])
         try:
             with self._publish_lock:
@@ -319,8 +315,7 @@ class LiveHub:
                 self._ensure_producer().basic_publish(message, exchange=EXCHANGE.name,
                                                       routing_key=notice_key(person_id))
         except Exception:
-            log.warning("live access publish failed; other replicas' streams keep their end of access",
-                        exc_info=True)
+            log.warning(failed, exc_info=True)
             self._close_producer()
 
     def _ensure_producer(self) -> amqp.Channel:
