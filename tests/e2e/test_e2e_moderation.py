@@ -40,16 +40,7 @@ def moderation_stack(room_stack, e2e_env, tmp_path):  # noqa: F811  (the fixture
 
 def eventually_ok(call, *codes):
     """The call's answer once the events it relies on have reached moderation (until then one of `codes`)."""
-
-    def attempt():
-        try:
-            return call()
-        except grpc.RpcError as exc:
-            if exc.code() not in codes:
-                raise
-            return None
-
-    return testing.eventually(attempt, timeout=30, what="moderation's read models to catch up")
+    return testing.eventually_answered(call, *codes, what="moderation's read models to catch up")
 
 
 def test_three_reports_one_case_a_moderator_agrees_and_the_message_is_gone_from_history(moderation_stack):

@@ -39,16 +39,7 @@ DENIALS = list(least_roles.denials(MODERATION, least_roles.MODERATION_LEAST_ROLE
 
 def answered(call, *codes):
     """The call's answer once the events it relies on have reached the service (until then one of `codes`)."""
-
-    def attempt():
-        try:
-            return call()
-        except grpc.RpcError as exc:
-            if exc.code() not in codes:
-                raise
-            return None
-
-    return testing.eventually(attempt, timeout=30, what="the service's read models to catch up")
+    return testing.eventually_answered(call, *codes, what="the service's read models to catch up")
 
 
 @pytest.fixture(scope="module")

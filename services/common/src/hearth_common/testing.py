@@ -146,6 +146,22 @@ def eventually(check: Callable[[], object], timeout: float = 20.0, interval: flo
         time.sleep(interval)
 
 
+def eventually_answered(call: Callable[[], object], *codes, timeout: float = 30.0, what: str = "the answer"):
+    """`call`'s answer once the events it relies on have reached the service: a gRPC error with one of `codes`
+    (e.g. NOT_FOUND, PERMISSION_DENIED while a read model catches up) means not yet; any other error fails."""
+    import grpc
+
+    def attempt():
+        try:
+            return call()
+        except grpc.RpcError as exc:
+            if exc.code() not in codes:
+                raise
+            return None
+
+    return eventually(attempt, timeout=timeout, what=what)
+
+
 def wait_consuming(amqp_uri: str, queue: str, timeout: float = 30.0,
                    alive: Callable[[], str | None] = lambda: None) -> None:
     """Waits until someone consumes from `queue` (events published before that would not reach it).
