@@ -58,11 +58,23 @@ def course_engine():
     yield from _migrated_engine("course")
 
 
+class RoomBlocks:
+    """course's question of who blocks a post's author, answered by room's use case behind `room.blockers_of`
+    (the RPC's hop left out: the tier has no workers)."""
+
+    def __init__(self, conversation):
+        self.conversation = conversation
+
+    def blockers_of(self, author_id: str, person_ids: list[str]) -> set[str]:
+        return set(self.conversation.blockers_of(author_id, person_ids))
+
+
 @pytest.fixture(scope="session")
-def course_service(course_engine):
-    """course's CourseService, built by its composition root (certificates signed by the development key)."""
+def course_service(course_engine, room_services):
+    """course's CourseService, built by its composition root (certificates signed by the development key), asking
+    room's lists who blocks whom."""
     from course_service import settings
     from course_service.bootstrap import build_service
 
     config = dataclasses.replace(settings.load(), database_url=course_engine.url.render_as_string(False))
-    return build_service(config, course_engine)
+    return build_service(config, course_engine, blocks=RoomBlocks(room_services[1]))

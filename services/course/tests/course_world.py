@@ -7,7 +7,30 @@ import itertools
 import uuid
 
 from course_service.service_layer.services import Caller, CourseService
+from hearth_common.blocks import ASKED_MAX
 from hearth_common.contracts import identity as identity_contract
+from hearth_common.rpc_client import RpcUnavailable
+
+
+class FakeBlocks:
+    """Room's lists of who blocks whom, as course asks them (service_layer.ports.PersonalBlocks): `block(owner,
+    target)` as room's SetPersonalFilter would; every question recorded in `asked`; `unavailable` makes each
+    question fail as room out of reach does (rpc_client.RpcUnavailable, a ConnectionError)."""
+
+    def __init__(self):
+        self.blocked: set[tuple[str, str]] = set()  # (owner, target)
+        self.asked: list[tuple[str, list[str]]] = []
+        self.unavailable = False
+
+    def block(self, owner: Caller, target: Caller) -> None:
+        self.blocked.add((owner.person_id, target.person_id))
+
+    def blockers_of(self, author_id: str, person_ids: list[str]) -> set[str]:
+        self.asked.append((author_id, list(person_ids)))
+        if self.unavailable:
+            raise RpcUnavailable("no room worker is running to answer blockers_of; try again shortly")
+        assert len(person_ids) <= ASKED_MAX, "room refuses a longer question"
+        return {owner for owner in person_ids if (owner, author_id) in self.blocked}
 
 
 @dataclasses.dataclass

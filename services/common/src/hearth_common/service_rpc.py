@@ -27,9 +27,10 @@ RPC_CALLERS: dict[str, tuple[str, ...]] = {
     # its worker's first start: the events of identity (people), room (messages, members), course (posts) not seen
     "moderation": ("room.remove_message", "room.restore_message", "room.remove_person", "identity.replay_events",
                    "room.replay_events", "course.remove_post", "course.replay_events"),
-    # its worker's first start: the events of identity (people) and room (sessions, for the practicum) it has not
-    # seen. No award RPC: identity awards a course's badge by consuming `course_completed` (learn -> earn).
-    "course": ("identity.replay_events", "room.replay_events"),
+    # its threads ask who among the people a post, reply or like would reach blocks its author (room keeps the
+    # lists). Its worker's first start: the events of identity (people) and room (sessions, for the practicum) it
+    # has not seen. No award RPC: identity awards a course's badge by consuming `course_completed` (learn -> earn).
+    "course": ("identity.replay_events", "room.replay_events", "room.blockers_of"),
 }
 
 # A service's broker user is named after it: `room`, or `room.<anything>` for a further account of the same
@@ -117,6 +118,11 @@ class RoomRpc:
         except errors.NotFound:
             return False
         return True
+
+    def blockers_of(self, author_id: str, person_ids: list[str]) -> set[str]:
+        """Those of `person_ids` (at most blocks.ASKED_MAX) who block `author_id`, from each person's own list in
+        room (a block, not a mute)."""
+        return set(self.transport.call("room", "blockers_of", author_id=author_id, person_ids=list(person_ids)))
 
     def remove_message(self, message_id: str, moderator_id: str, reason: str = "") -> dict:
         """Removes a message for moderation (idempotent); the message as it now stands."""

@@ -129,3 +129,11 @@ def test_course_rpc_sends_remove_post_which_moderation_may_call():
     assert transport.calls == [("course", "remove_post", {"post_id": "p1", "moderator_id": "mod1",
                                                           "reason": "rule 3"})]
     assert may_call("moderation", "course.remove_post") and not may_call("room", "course.remove_post")
+
+
+def test_room_rpc_asks_who_blocks_an_author_which_course_alone_may_call():
+    transport = Transport(result=["p2"])
+    assert RoomRpc(transport).blockers_of("p1", ("p2", "p3")) == {"p2"}
+    assert transport.calls == [("room", "blockers_of", {"author_id": "p1", "person_ids": ["p2", "p3"]})]
+    assert may_call("course", "room.blockers_of")
+    assert not any(may_call(service, "room.blockers_of") for service in ("identity", "moderation", "room"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from hearth_common.settings import ServiceSettings, env_str
+from hearth_common.settings import ServiceSettings, env_float, env_str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -15,6 +15,9 @@ class Settings(ServiceSettings):
     # Public keys of earlier certificate keys (comma-separated, each 32 raw bytes in base64url): certificates they
     # signed still verify, named as signed by a retired key.
     certificate_retired_public_keys: str = ""
+    # How long a post, reply or like that reaches someone waits for room's answer to who blocks its author
+    # (`room.blockers_of`) before it is refused UNAVAILABLE (retry).
+    room_rpc_timeout_seconds: float = 2.0
 
 
 def load() -> Settings:
@@ -23,4 +26,5 @@ def load() -> Settings:
         identity_grpc_target=env_str("COURSE_IDENTITY_GRPC_TARGET", "127.0.0.1:50051"),
         certificate_key=env_str("COURSE_CERTIFICATE_KEY", ""),
         certificate_retired_public_keys=env_str("COURSE_CERTIFICATE_RETIRED_PUBLIC_KEYS", ""),
+        room_rpc_timeout_seconds=env_float("COURSE_ROOM_RPC_TIMEOUT_SECONDS", 2.0),
     )

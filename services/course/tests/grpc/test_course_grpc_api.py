@@ -7,7 +7,7 @@ import uuid
 import grpc
 import jwt
 import pytest
-from course_world import QUESTION_POST, World
+from course_world import QUESTION_POST, FakeBlocks, World
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -39,7 +39,7 @@ def md(caller, key=KEY):
 
 @pytest.fixture
 def service(clean_engine):
-    service = CourseService(uow_factory(clean_engine), Ed25519Signer.generate())
+    service = CourseService(uow_factory(clean_engine), Ed25519Signer.generate(), blocks=FakeBlocks())
     service.seed(load_seed_courses())
     return service
 

@@ -2,7 +2,7 @@
 UniqueViolation naming their constraint, the read model of people applies each event once, and the migrate step
 seeds idempotently."""
 import pytest
-from course_world import QUESTION_POST, World
+from course_world import QUESTION_POST, FakeBlocks, World
 
 from course_service.adapters.certificates import Ed25519Signer
 from course_service.adapters.repository import uow_factory
@@ -22,7 +22,7 @@ def uows(clean_engine):
 
 @pytest.fixture
 def service(uows):
-    return CourseService(uows, Ed25519Signer.generate())
+    return CourseService(uows, Ed25519Signer.generate(), blocks=FakeBlocks())
 
 
 def a_course(slug="group-dynamics"):

@@ -7,7 +7,7 @@ import json
 import uuid
 
 import pytest
-from course_world import QUESTION_POST, World
+from course_world import QUESTION_POST, FakeBlocks, World
 
 from course_service.adapters.certificates import Ed25519Signer
 from course_service.adapters.repository import uow_factory
@@ -118,7 +118,7 @@ def test_a_second_completion_is_refused_and_its_transaction_goes_on(uows, enroll
 
 
 def test_a_whole_completion_on_postgresql(clean_engine):
-    service = CourseService(uow_factory(clean_engine), Ed25519Signer.generate())
+    service = CourseService(uow_factory(clean_engine), Ed25519Signer.generate(), blocks=FakeBlocks())
     world = World(service, utcnow)
     admin, lena, mia = world.admin(), world.listener("lena"), world.listener("mia")
     quiz = {"kind": "quiz", "id": "check", "title": "Check", "pass_mark": 1, "max_attempts": 2,

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from course_world import QUESTION_POST, World
+from course_world import QUESTION_POST, FakeBlocks, World
 
 from course_service.adapters import orm
 from course_service.adapters.certificates import Ed25519Signer
@@ -43,7 +43,7 @@ def uows(clean_engine):
 
 @pytest.fixture
 def service(uows):
-    return CourseService(uows, Ed25519Signer.generate(), clock=TickingClock())
+    return CourseService(uows, Ed25519Signer.generate(), clock=TickingClock(), blocks=FakeBlocks())
 
 
 @pytest.fixture

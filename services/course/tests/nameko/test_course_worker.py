@@ -62,14 +62,14 @@ def test_identity_events_build_people_once_and_the_relay_publishes_the_outbox(wo
 def test_a_session_ended_counts_once_for_the_practicum_and_completes_the_course(worker, amqp_uri, clean_engine):
     import datetime as dt
 
-    from course_world import World
+    from course_world import FakeBlocks, World
 
     from course_service.adapters.certificates import Ed25519Signer
     from course_service.service_layer.services import CourseService
     from hearth_common.clock import utcnow
     from hearth_common.contracts import room as room_contract
 
-    service = CourseService(uow_factory(clean_engine), Ed25519Signer.generate())
+    service = CourseService(uow_factory(clean_engine), Ed25519Signer.generate(), blocks=FakeBlocks())
     world = World(service, utcnow)
     admin, lena = world.admin(), world.listener("lena")
     service.create_course(admin, slug="practice", title="Practice", status="published",
@@ -97,13 +97,13 @@ def test_a_session_ended_counts_once_for_the_practicum_and_completes_the_course(
 
 def test_a_cohort_change_over_the_broker_moves_the_active_enrolment_to_the_new_section(worker, amqp_uri,
                                                                                         clean_engine):
-    from course_world import World
+    from course_world import FakeBlocks, World
 
     from course_service.adapters.certificates import Ed25519Signer
     from course_service.service_layer.services import CourseService
     from hearth_common.clock import utcnow
 
-    service = CourseService(uow_factory(clean_engine), Ed25519Signer.generate())
+    service = CourseService(uow_factory(clean_engine), Ed25519Signer.generate(), blocks=FakeBlocks())
     world = World(service, utcnow)
     admin, tia = world.admin(), world.listener("tia", cohort="teen")
     service.create_course(admin, slug="practice", title="Practice", status="published")

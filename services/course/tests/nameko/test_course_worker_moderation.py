@@ -4,7 +4,7 @@ NotFound (real RabbitMQ vhost, real PostgreSQL)."""
 import uuid
 
 import pytest
-from course_world import QUESTION_POST, World
+from course_world import QUESTION_POST, FakeBlocks, World
 
 from course_service.adapters.certificates import Ed25519Signer
 from course_service.adapters.repository import uow_factory
@@ -26,7 +26,7 @@ def rpc(worker, amqp_uri):
 
 @pytest.fixture
 def service(clean_engine):
-    return CourseService(uow_factory(clean_engine), Ed25519Signer.generate())
+    return CourseService(uow_factory(clean_engine), Ed25519Signer.generate(), blocks=FakeBlocks())
 
 
 def test_moderation_removes_a_post_over_rpc_idempotently(rpc, service, clean_engine):

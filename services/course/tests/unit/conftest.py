@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from course_world import World
+from course_world import FakeBlocks, World
 
 from course_service.adapters.certificates import Ed25519Signer
 from course_service.domain.completions import (
@@ -331,8 +331,14 @@ def signer() -> Ed25519Signer:
 
 
 @pytest.fixture
-def service(db, clock, signer) -> CourseService:
-    return CourseService(lambda: FakeUnitOfWork(db), signer, clock=clock)
+def blocks() -> FakeBlocks:
+    """Room's lists of who blocks whom, as course's threads ask them (nobody blocks anyone until a test says so)."""
+    return FakeBlocks()
+
+
+@pytest.fixture
+def service(db, clock, signer, blocks) -> CourseService:
+    return CourseService(lambda: FakeUnitOfWork(db), signer, clock=clock, blocks=blocks)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 import uuid
 
 import pytest
-from course_world import QUESTION_POST
+from course_world import QUESTION_POST, FakeBlocks
 
 from course_service.adapters.certificates import Ed25519Signer
 from course_service.domain.completions import ONE_COMPLETION
@@ -553,10 +553,11 @@ def test_a_certificate_of_a_retired_key_verifies_and_an_unknown_key_does_not(ser
                                                                               signer, uow_factory):
     completion = completed(service, world, admin, post)
     rotated = Ed25519Signer.generate(retired=[signer._key.public_key()])
-    check = CourseService(uow_factory, rotated, clock=clock).progress.verify_certificate(completion.certificate_id)
+    check = CourseService(uow_factory, rotated, clock=clock, blocks=FakeBlocks()).progress.verify_certificate(
+        completion.certificate_id)
     assert check.valid and check.key_retired and check.detail == "valid: signed by a retired key of this service"
     assert (check.key_id, check.public_key_pem) == (signer.key_id, signer.public_key_pem)
-    forgotten = CourseService(uow_factory, Ed25519Signer.generate(), clock=clock)
+    forgotten = CourseService(uow_factory, Ed25519Signer.generate(), clock=clock, blocks=FakeBlocks())
     check = forgotten.progress.verify_certificate(completion.certificate_id)
     assert not check.valid and check.detail == "not valid: signed by a key this service does not know"
     assert (check.key_id, check.public_key_pem) == (signer.key_id, "")

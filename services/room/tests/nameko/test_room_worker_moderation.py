@@ -1,5 +1,6 @@
 """nameko: room's worker serves moderation under eventlet: remove_message / remove_person over real RPC, and
-sanction events from moderation.events muting people (real RabbitMQ vhost, real PostgreSQL)."""
+sanction events from moderation.events muting people; and course's question of who blocks a post's author (real
+RabbitMQ vhost, real PostgreSQL)."""
 import datetime as dt
 import uuid
 
@@ -9,7 +10,7 @@ from nameko.standalone.events import event_dispatcher
 from nameko.testing.services import dummy, entrypoint_hook
 from room_nameko_helpers import register
 
-from hearth_common import errors, testing
+from hearth_common import blocks, errors, testing
 from hearth_common.nameko_deps import ServiceRpc
 from hearth_common.rpc_client import RpcClient
 from hearth_common.service_rpc import RoomRpc
@@ -220,6 +221,25 @@ def test_identity_looks_rooms_up_and_only_moderation_removes(worker, service_uri
         for client in clients.values():
             client.close()
     assert outbox(room_engine, "message_deleted") == []
+
+
+def test_course_asks_who_blocks_an_author_and_no_other_service_may(worker, service_uris, rooms, conv):
+    sam, kim, lee = (register(rooms, name) for name in ("blk_sam", "blk_kim", "blk_lee"))
+    conv.set_personal_filter(sam, "block", True, target_id=kim)
+    conv.set_personal_filter(lee, "mute", True, target_id=kim)  # a mute is room's alone: no block
+    clients = {service: RpcClient(uri, timeout=10) for service, uri in service_uris.items()}
+    try:
+        course = RoomRpc(clients["course"])
+        assert course.blockers_of(kim, [sam, lee]) == {sam}
+        assert course.blockers_of(sam, [kim, lee]) == set()  # one way
+        with pytest.raises(errors.InvalidArgument, match="person_ids"):
+            course.blockers_of(kim, [sam] * (blocks.ASKED_MAX + 1))
+        for service in ("identity", "moderation"):
+            with pytest.raises(errors.PermissionDenied, match=f"'{service}' may not call room.blockers_of"):
+                RoomRpc(clients[service]).blockers_of(kim, [sam])
+    finally:
+        for client in clients.values():
+            client.close()
 
 
 def test_the_broker_refuses_a_worker_a_call_its_topic_permissions_leave_out(worker, rabbit_vhost, container_factory):

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from room_unit_helpers import LOUNGE, TEEN_LOUNGE
 
+from hearth_common import blocks
 from hearth_common.unit_of_work import UniqueViolation
 from room_service.domain import errors
 from room_service.domain import filters as flt
@@ -145,6 +146,28 @@ class TestBlock:
         conv.post(lee, LOUNGE, "hey @sam", reply_to=mine["message_id"])  # and lee is not blocked
         conv.set_personal_filter(sam, "block", False, username="kim")
         assert conv.post(kim, LOUNGE, "sorry @sam", reply_to=mine["message_id"])["mentions"]
+
+    def test_another_service_learns_who_among_some_people_blocks_an_author(self, conv, people):
+        """room.blockers_of, which course asks before a post or like in its threads reaches someone."""
+        sam, kim, lee = people["sam"], people["kim"], people["lee"]
+        conv.set_personal_filter(sam, "block", True, target_id=kim)
+        conv.set_personal_filter(lee, "mute", True, target_id=kim)
+        assert conv.blockers_of(kim, [lee, sam.upper(), sam, kim]) == [sam]  # a mute is no block; ids canonical
+        assert conv.blockers_of(sam, [kim, lee]) == []  # a block is one way
+        assert conv.blockers_of(kim, []) == [] and conv.blockers_of(kim, [kim]) == []
+        conv.set_personal_filter(sam, "block", False, target_id=kim)
+        assert conv.blockers_of(kim, [sam]) == []
+
+    @pytest.mark.parametrize("author_id, person_ids", [
+        ("not-a-uuid", []), (None, []), ("{author}", "{author}"), ("{author}", None), ("{author}", ["not-a-uuid"]),
+        ("{author}", [7]), ("{author}", ["{author}"] * (blocks.ASKED_MAX + 1)),
+    ])
+    def test_a_blockers_question_is_validated(self, conv, people, author_id, person_ids):
+        def filled(value):
+            return people["kim"] if value == "{author}" else value
+        question = [filled(p) for p in person_ids] if isinstance(person_ids, list) else filled(person_ids)
+        with pytest.raises(errors.InvalidFilter):
+            conv.blockers_of(filled(author_id), question)
 
     def test_a_mute_alone_refuses_nothing(self, conv, people):
         mine = conv.post(people["sam"], LOUNGE, "hello")

@@ -60,6 +60,11 @@ class NotInSection(errors.PermissionDenied):
     """The author's enrolment is in another section than the post (they moved section)."""
 
 
+class CannotReach(errors.PermissionDenied):
+    """Someone the post mentions, replies to or likes blocked its author (in room, where each person keeps their own
+    list); the author is told only hearth_common.blocks.CANNOT_REACH."""
+
+
 class PostGone(errors.FailedPrecondition):
     """The post was deleted or removed, or the course is archived (its threads are read-only)."""
 

@@ -22,6 +22,7 @@ from course_service.domain.courses import (
 from course_service.domain.enrolments import ACTIVE, Enrolment
 from course_service.service_layer.commands import CourseSpec
 from course_service.service_layer.lookups import course_of
+from course_service.service_layer.ports import PersonalBlocks
 from course_service.service_layer.progress import ProgressService
 from course_service.service_layer.threads import ThreadService
 from course_service.service_layer.unit_of_work import CertificateSigner, UniqueViolation, UnitOfWork
@@ -43,13 +44,14 @@ class Caller:
 
 class CourseService:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], signer: CertificateSigner,
-                 clock: Callable[[], dt.datetime] = utcnow):
+                 clock: Callable[[], dt.datetime] = utcnow, *, blocks: PersonalBlocks):
         self.uow_factory = uow_factory
         self.clock = clock
         # requirements, progress, completion (service_layer/progress.py)
         self.progress = ProgressService(uow_factory, signer, clock)
-        # posts, mentions, likes (service_layer/threads.py); a post's change may complete the course
-        self.threads = ThreadService(uow_factory, clock, after_post_change=self.progress.settle)
+        # posts, mentions, likes (service_layer/threads.py); a post's change may complete the course; `blocks`:
+        # who blocks whom (room's lists), asked before a mention, reply or like reaches someone
+        self.threads = ThreadService(uow_factory, clock, after_post_change=self.progress.settle, blocks=blocks)
 
     # --- authoring (admins) --------------------------------------------------------------------------------
 

@@ -13,8 +13,10 @@ from course_service.domain.courses import ARCHIVED, check_course_slug, check_dis
 from course_service.domain.enrolments import SECTIONS, Enrolment
 from course_service.domain.posts import LIKING, MENTIONS_MAX, POSTING, Post, check_body, mentioned_usernames, pace
 from course_service.service_layer.lookups import course_of
+from course_service.service_layer.ports import PersonalBlocks
 from course_service.service_layer.unit_of_work import UnitOfWork
 from course_service.service_layer.views import MentionsPage, PostView, ThreadPage
+from hearth_common import blocks as personal_blocks
 from hearth_common.clock import utcnow
 from hearth_common.ids import new_id, parse_uuid
 
@@ -58,12 +60,16 @@ def check_page_size(value: object) -> int:
 
 class ThreadService:
     """The thread use cases. Sections: a learner reads and writes only the section of their enrolment; an admin
-    reads either by naming it."""
+    reads either by naming it. A person's block (kept in room: `blocks`) refuses the blocked person's @mention of,
+    reply to and like of the blocker, as room does in its rooms; a mute is room's alone (it hides messages from
+    room's history and streams) and changes nothing here."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow,
-                 after_post_change: Callable[[UnitOfWork, str, str, dt.datetime], object] | None = None):
+                 after_post_change: Callable[[UnitOfWork, str, str, dt.datetime], object] | None = None, *,
+                 blocks: PersonalBlocks):
         self.uow_factory = uow_factory
         self.clock = clock
+        self.blocks = blocks
         # Called in the transaction of a post created, edited or deleted (course, author, now): the progress
         # rules settle whether the course is complete (ProgressService.settle).
         self.after_post_change = after_post_change or (lambda uow, course_slug, person_id, now: None)
@@ -73,7 +79,8 @@ class ThreadService:
     def create_post(self, caller: Caller, course_slug: object, discussion_id: object, body: object,
                     parent_id: object = None) -> PostView:
         """A reply to the discussion's opening post (`parent_id` empty) or to another reply in the same
-        discussion and section. @usernames of people in the same course and section become mentions."""
+        discussion and section. @usernames of people in the same course and section become mentions. Refused
+        (CannotReach) when someone it mentions or replies to blocked the caller."""
         text = check_body(body)
         parent = parse_uuid(parent_id, "parent_id", errors.InvalidPost) if parent_id not in (None, "") else None
         now = self.clock()
@@ -89,6 +96,7 @@ class ThreadService:
                     raise errors.PostGone("parent_id: that post was deleted; reply to the discussion instead")
             self._pace(uow, caller.person_id, POSTING, now)
             mentions = self._mentions(uow, enrolment, caller.person_id, text)
+            self._check_reach(caller.person_id, [*mentions, *([replied.author_id] if parent is not None else [])])
             seq = uow.posts.next_seq(enrolment.course_slug, discussion_id, enrolment.section)
             post = Post.create(post_id=new_id(), course_slug=enrolment.course_slug, discussion_id=discussion_id,
                                section=enrolment.section, seq=seq, author_id=caller.person_id, parent_id=parent,
@@ -101,6 +109,8 @@ class ThreadService:
             return PostView(post, liked=False)
 
     def edit_post(self, caller: Caller, post_id: object, body: object) -> PostView:
+        """Refused (CannotReach) when someone the new text mentions, or the author of the post it replies to,
+        blocked the caller (as room refuses an edit)."""
         text = check_body(body)
         now = self.clock()
         with self.uow_factory() as uow:
@@ -113,6 +123,8 @@ class ThreadService:
                 return PostView(post, liked=False)  # nothing changed: no event, no pace taken
             self._pace(uow, caller.person_id, POSTING, now)
             mentions = self._mentions(uow, enrolment, caller.person_id, text)
+            replied = uow.posts.get(post.parent_id) if post.parent_id is not None else None
+            self._check_reach(caller.person_id, [*mentions, *([replied.author_id] if replied is not None else [])])
             post.edit(text, mentions, now)
             uow.posts.save(post)
             uow.posts.set_mentions(post.id, mentions, now)
@@ -144,7 +156,8 @@ class ThreadService:
         return self._like(caller, post_id, on=False)
 
     def _like(self, caller: Caller, post_id: object, *, on: bool) -> PostView:
-        """Likes or takes a like back, idempotently (a repeat changes nothing and is not paced)."""
+        """Likes or takes a like back, idempotently (a repeat changes nothing and is not paced). A like of the post
+        of someone who blocked the caller is refused (CannotReach); taking a like back never is."""
         post_id = parse_uuid(post_id, "post_id", errors.InvalidPost)
         now = self.clock()
         with self.uow_factory() as uow:
@@ -156,6 +169,8 @@ class ThreadService:
                 raise errors.OwnPost("you cannot like your own post")
             if on and not post.live:
                 raise errors.PostGone("that post was deleted; it cannot be liked")
+            if on:
+                self._check_reach(caller.person_id, [post.author_id])
             changed = (uow.posts.like(post.id, caller.person_id, now) if on
                        else uow.posts.unlike(post.id, caller.person_id))
             if changed:
@@ -278,6 +293,15 @@ class ThreadService:
         if section and section != enrolment.section:
             raise errors.NotInCourse("you read only the discussions of your own section")
         return enrolment.section
+
+    def _check_reach(self, author_id: str, reached: list[str]) -> None:
+        """Refuses (CannotReach, saying no more) a post or like that reaches someone who blocked its author, asking
+        room only when it reaches anyone. Room unreachable raises its ConnectionError: the call is refused
+        (UNAVAILABLE, retry), never let through unchecked; the caller's transaction writes nothing either way."""
+        reached = [person_id for person_id in dict.fromkeys(reached) if person_id != author_id]
+        if reached:
+            personal_blocks.check_may_reach(author_id, self.blocks.blockers_of(author_id, reached), reached,
+                                            errors.CannotReach)
 
     @staticmethod
     def _mentions(uow: UnitOfWork, enrolment: Enrolment, author_id: str, body: str) -> list[str]:

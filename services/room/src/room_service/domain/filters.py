@@ -17,6 +17,9 @@ import dataclasses
 import datetime as dt
 from collections.abc import Collection, Mapping
 
+from hearth_common import blocks
+from hearth_common.blocks import CANNOT_REACH  # noqa: F401  (what the blocked person is told: common's words)
+from hearth_common.ids import parse_uuid
 from hearth_common.pacing import Pace
 from room_service.domain.errors import CannotReach, InvalidFilter, UnblockFirst
 
@@ -31,9 +34,6 @@ MAX_FILTERS = 1000  # per person: far beyond any real use, and a bound on what e
 
 # The timeline kinds that carry a message someone wrote (data["author_id"]): the only ones a filter hides.
 AUTHORED_KINDS = frozenset({"message_posted", "message_edited", "message_restored"})
-
-# What the blocked person is told, and nothing more (not who, not since when, not that it is a block).
-CANNOT_REACH = "you can't mention, reply to or react to this person"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,5 +80,13 @@ def hidden_from(item: Mapping, hidden: Collection[str]) -> bool:
 def check_may_reach(author_id: str, blocked_by: Collection[str], reached: Collection[str]) -> None:
     """Refuses a post, edit or heart by `author_id` that reaches (mentions, replies to, hearts) someone in
     `reached` who blocked them (`blocked_by`: the people who blocked the author, among those reached)."""
-    if any(person_id in blocked_by for person_id in reached if person_id != author_id):
-        raise CannotReach(CANNOT_REACH)
+    blocks.check_may_reach(author_id, blocked_by, reached, CannotReach)
+
+
+def check_blockers_question(author_id: object, person_ids: object) -> tuple[str, list[str]]:
+    """The author and the distinct people of a `room.blockers_of` question (another service asking who among the
+    people a post would reach blocks its author): UUIDs, at most blocks.ASKED_MAX people; InvalidFilter otherwise."""
+    author = parse_uuid(author_id, "author_id", InvalidFilter)
+    if not isinstance(person_ids, list | tuple) or len(person_ids) > blocks.ASKED_MAX:
+        raise InvalidFilter(f"person_ids must be a list of at most {blocks.ASKED_MAX} person ids")
+    return author, list(dict.fromkeys(parse_uuid(p, "person_ids", InvalidFilter) for p in person_ids))

@@ -86,6 +86,12 @@ class RoomWorker(
         log.info("person removal", extra={"caller": self.calling_service, "moderator_id": moderator_id})
         return self.conversation.remove_person(moderator_id, room_slug, person_id, reason)
 
+    @internal_rpc
+    def blockers_of(self, author_id, person_ids):
+        """Those of `person_ids` (at most hearth_common.blocks.ASKED_MAX) who block `author_id`: course asks before
+        a post, reply or like of the author's reaches them, and refuses it if anyone does."""
+        return self.conversation.blockers_of(author_id, person_ids)
+
     # --- presence ---------------------------------------------------------------------------------
 
     @timer(interval=max(settings.presence_timeout_seconds / 6, 1.0))

@@ -56,6 +56,7 @@ class Conversation:
         self.list_cohort_grants = self.access.list_cohort_grants
         self.evict_lapsed = self.access.evict_lapsed
         self.set_personal_filter, self.list_personal_filters = self.filters.set, self.filters.list
+        self.blockers_of = self.filters.blockers_of
 
     @property
     def uow_factory(self) -> Callable[..., UnitOfWork]:

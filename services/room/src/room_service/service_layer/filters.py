@@ -84,6 +84,17 @@ class PersonalFilters:
             people = {f.target_id: uow.people.get(f.target_id) for f in found}
             return [filter_view(f, people[f.target_id].username if people[f.target_id] else None) for f in found]
 
+    def blockers_of(self, author_id: object, person_ids: object) -> list[str]:
+        """Those of `person_ids` who block `author_id` (a block, not a mute), sorted: another service's question
+        before it lets the author's post, reply or like reach them (course's threads, over `room.blockers_of`).
+        What it tells is only what the refusal tells the author anyway: nothing of anyone's list is published."""
+        author, asked = flt.check_blockers_question(author_id, person_ids)
+        asked = [person_id for person_id in asked if person_id != author]
+        if not asked:
+            return []
+        with self.tx.begin(single_statements=True) as uow:
+            return sorted(uow.personal_filters.blockers(author, asked))
+
     def hidden_of(self, person_ids: list[str]) -> dict[str, frozenset[str]]:
         """The people each of these hides (muted or blocked), for their live streams."""
         with self.tx.begin(single_statements=True) as uow:
