@@ -5,6 +5,8 @@ import test_course_grpc_api as api
 from hearth.course.v1 import course_pb2 as pb
 from test_course_grpc_api import T, md, refused
 
+from hearth_common.blocks import CANNOT_REACH
+
 # The API tests' fixtures: a seeded service on a clean database, its world, and a real server's stub.
 service, world, channel, stub = api.service, api.world, api.channel, api.stub
 
@@ -105,3 +107,20 @@ def test_refusals_have_their_status(stub, world):
     assert removed.state == "removed"
     unknown = pb.RemovePostRequest(post_id="5d6a1f0e-0000-4000-8000-000000000000")
     assert refused(stub.RemovePost, unknown, md(admin)).code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_block_is_permission_denied_in_rooms_words_and_room_out_of_reach_is_unavailable(stub, world, service):
+    sam, kim = enrolled(stub, world, "sam"), enrolled(stub, world, "kim")
+    sams = create(stub, sam, "What helped me was being heard.")
+    blocks = service.threads.blocks  # room's lists, faked (course_world.FakeBlocks)
+    blocks.block(sam, kim)
+    mention = pb.CreatePostRequest(course_slug=COURSE, discussion_id=DISCUSSION, body="Agreed, @sam")
+    for call, request in ((stub.CreatePost, mention), (stub.LikePost, pb.LikePostRequest(post_id=sams.id))):
+        error = refused(call, request, md(kim))
+        assert (error.code(), error.details()) == (grpc.StatusCode.PERMISSION_DENIED, CANNOT_REACH)
+    blocks.blocked.clear()
+    blocks.unavailable = True
+    error = refused(stub.CreatePost, mention, md(kim))
+    assert error.code() == grpc.StatusCode.UNAVAILABLE and "retry" in error.details()
+    assert [p.id for p in listed(stub, kim).posts] == [sams.id]  # nothing was written
+    assert create(stub, kim, "A plain reply needs no answer from room.").author_id == kim.person_id

@@ -263,7 +263,9 @@ class CourseServiceServicer:
         section). Needs an active enrolment (PERMISSION_DENIED otherwise); `@username` of people in the caller's
         course section become mentions (other names stay plain text). INVALID_ARGUMENT names the field; NOT_FOUND for
         an unknown course, discussion or parent; FAILED_PRECONDITION for an archived course or a deleted parent;
-        RESOURCE_EXHAUSTED past the per-person pace, with `retry-after` in the trailing metadata.
+        RESOURCE_EXHAUSTED past the per-person pace, with `retry-after` in the trailing metadata. A post that
+        mentions or replies to someone who blocked the caller (their own list in room) is PERMISSION_DENIED "you can't
+        mention, reply to or react to this person" and nothing more; UNAVAILABLE (retry) while room cannot be asked.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -271,6 +273,7 @@ class CourseServiceServicer:
 
     def EditPost(self, request, context):
         """Changes the text of the caller's own post (PERMISSION_DENIED for another's; FAILED_PRECONDITION once deleted).
+        Refused as CreatePost is when the new text mentions, or the post replies to, someone who blocked the caller.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -292,7 +295,9 @@ class CourseServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def LikePost(self, request, context):
-        """Likes a post of the caller's section (idempotent). FAILED_PRECONDITION for one's own post or a deleted one.
+        """Likes a post of the caller's section (idempotent). FAILED_PRECONDITION for one's own post or a deleted one;
+        PERMISSION_DENIED, as CreatePost, for a post of someone who blocked the caller; UNAVAILABLE while room cannot be
+        asked.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
