@@ -2,9 +2,11 @@
 it works in an eventlet worker too."""
 from __future__ import annotations
 
+import queue
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
 import amqp
 import kombu
@@ -166,3 +168,46 @@ class RpcClient:
         if reply.get("error"):
             raise _remote_domain_error(reply["error"])
         return reply.get("result")
+
+
+class RpcClientPool:
+    """RpcClients shared by a process's call threads (a gRPC server's pool): a call borrows an idle client, or
+    opens one (`make_client`) while fewer than `size` exist, so a slow answer holds up its own call only, not every
+    call queued behind one client's lock (an RpcClient sends one call at a time). With all `size` busy, a call
+    waits up to `wait` seconds for one, then is RpcTimeout (UNAVAILABLE at a gRPC edge: retry)."""
+
+    def __init__(self, make_client: Callable[[], RpcClient], *, size: int, wait: float):
+        self.make_client = make_client
+        self.size = size
+        self.wait = wait
+        self._idle: queue.LifoQueue = queue.LifoQueue()  # the last returned first: its connection is warm
+        self._opened = 0
+        self._lock = threading.Lock()
+
+    def call(self, service: str, method: str, **kwargs):
+        client = self._borrow(service, method)
+        try:
+            return client.call(service, method, **kwargs)
+        finally:
+            self._idle.put(client)
+
+    def _borrow(self, service: str, method: str) -> RpcClient:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._opened < self.size:
+                self._opened += 1
+                return self.make_client()
+        try:
+            return self._idle.get(timeout=self.wait)
+        except queue.Empty:
+            raise RpcTimeout(f"every connection to ask {service}.{method} is busy; try again shortly") from None
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                return

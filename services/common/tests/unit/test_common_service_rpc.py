@@ -137,3 +137,48 @@ def test_room_rpc_asks_who_blocks_an_author_which_course_alone_may_call():
     assert transport.calls == [("room", "blockers_of", {"author_id": "p1", "person_ids": ["p2", "p3"]})]
     assert may_call("course", "room.blockers_of")
     assert not any(may_call(service, "room.blockers_of") for service in ("identity", "moderation", "room"))
+
+
+class SlowClient:
+    """A client whose calls wait until `release` is set; counts the calls in flight at once."""
+
+    def __init__(self, pool_state):
+        self.state = pool_state
+
+    def call(self, service, method, **kwargs):
+        with self.state["lock"]:
+            self.state["in_flight"] += 1
+            self.state["most"] = max(self.state["most"], self.state["in_flight"])
+        self.state["release"].wait(5)
+        with self.state["lock"]:
+            self.state["in_flight"] -= 1
+        return kwargs["n"]
+
+    def close(self):
+        self.state["closed"] += 1
+
+
+def test_a_pool_lets_calls_run_side_by_side_up_to_its_size_and_reuses_its_clients():
+    import threading
+
+    from hearth_common.rpc_client import RpcClientPool, RpcTimeout
+
+    state = {"lock": threading.Lock(), "in_flight": 0, "most": 0, "closed": 0, "release": threading.Event()}
+    made = []
+    pool = RpcClientPool(lambda: made.append(SlowClient(state)) or made[-1], size=3, wait=0.2)
+    results = []
+    threads = [threading.Thread(target=lambda n=n: results.append(pool.call("room", "blockers_of", n=n)))
+               for n in range(3)]
+    for t in threads:
+        t.start()
+    while state["in_flight"] < 3:  # three calls at once: none waits for another's answer
+        threading.Event().wait(0.01)
+    with pytest.raises(RpcTimeout, match="busy"):  # a fourth finds every client busy: refused after `wait`
+        pool.call("room", "blockers_of", n=3)
+    state["release"].set()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [0, 1, 2] and state["most"] == 3
+    assert pool.call("room", "blockers_of", n=4) == 4 and len(made) == 3  # an idle client is reused
+    pool.close()
+    assert state["closed"] == 3
