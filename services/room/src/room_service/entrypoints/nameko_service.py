@@ -1,7 +1,7 @@
 """Entrypoint: room's nameko worker: read models from identity's and moderation's events (people, sanctions, the
 automod rule set), private notices from moderation's and course's events, moderation's RPC, course's question of
-who blocks a post's author, the presence sweep,
-the closing of overdue sessions, the outbox relay and replays of room's events."""
+who blocks a post's author, the presence sweep, the closing of overdue sessions, the outbox relay and replays of
+room's events."""
 from __future__ import annotations
 
 import functools
