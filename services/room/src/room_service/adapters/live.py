@@ -162,7 +162,7 @@ class LiveHub:
         self._threads: list[threading.Thread] = []
         self._inboxes: dict[asyncio.AbstractEventLoop, _LoopInbox] = {}
         self._headers = {"origin": self.origin}
-        self.consuming = threading.Event()
+        self.consuming = threading.Event()  # set while consuming, once the streams here were resynced on it
 
     # --- subscriptions ------------------------------------------------------------------------
 
@@ -383,9 +383,11 @@ class LiveHub:
                     # py-amqp's consumer, not kombu.Consumer: its messages reach _on_raw_message as they are
                     # (kombu's wrapping cost as much as the rest of the hand-over).
                     channel.basic_consume(queue=self.queue_name, no_ack=True, callback=self._on_raw_message)
-                    self.consuming.set()
                     backoff = 0.2
+                    # Every key followed here, bound on this connection's queue: after a lost connection what
+                    # its notices would have told the streams is read afresh (resync_people).
                     self._rebind(channel, bound, self._followed_keys())
+                    self.consuming.set()
                     sock = conn.connection.sock
                     wake = self._consumer_wake_read
                     while not self._stop.is_set():
