@@ -253,3 +253,36 @@ def test_the_sweep_re_reads_the_lists_every_touch_interval_for_a_notice_another_
     hidden, items = asyncio.run(scenario())
     assert hidden == frozenset({"kim"})
     assert items == []  # the lists only: access is re-asked on a reconnect, and by room-worker's sweep
+
+
+def test_a_reconnect_while_the_database_is_away_still_binds_and_re_asks_the_door_and_the_sweep_reads_later():
+    """The consumer does not give up its new connection for a list it could not read (it would lose the broker
+    for as long as the database is away): the sweep reads the lists when it can."""
+    down = True
+
+    def hidden(person_ids):
+        if down:
+            raise ConnectionError("database away")
+        return {"sam": frozenset({"kim"})}
+
+    def heads(slugs):
+        raise ConnectionError("database away")
+
+    hub = LiveHub("amqp://unused", heads, lambda pairs: 0, hidden=hidden)
+
+    async def scenario():
+        nonlocal down
+        sams = hub.subscribe(ROOM, "sam")
+        sams.access_ends = dt.datetime(2026, 12, 6, tzinfo=dt.timezone.utc)
+        channel = _Channel()
+        hub._rebind(channel, set(), hub._followed_keys())
+        await asyncio.sleep(0.01)
+        at_reconnect = (sorted(channel.bound), sams.hidden, mailbox(sams))
+        down = False
+        hub.resync_people(["sam"], access=False)  # the sweep's re-read, the database back
+        await asyncio.sleep(0.01)
+        return at_reconnect, sams.hidden
+
+    at_reconnect, later = asyncio.run(scenario())
+    assert at_reconnect == (sorted([ROOM, "notice.sam"]), frozenset(), [{"access": ROOM}])
+    assert later == frozenset({"kim"})

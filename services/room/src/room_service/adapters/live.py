@@ -441,7 +441,10 @@ class LiveHub:
             self.resync_people(fresh_people)
         fresh = [slug for slug in slugs if slug in followed and not slug.startswith(NOTICE_KEY_PREFIX)]
         if fresh:
-            self._offer_heads(self.heads(sorted(fresh)))
+            try:
+                self._offer_heads(self.heads(sorted(fresh)))
+            except Exception:  # the database is away: the consumer keeps its connection, the sweep offers them
+                log.warning("heads of rooms just bound not read; the sweep will offer them", exc_info=True)
 
     def resync_people(self, person_ids: list[str], *, access: bool = True) -> None:
         """What a lost notice would have told these people's streams here, read afresh: their mute and block
@@ -458,18 +461,21 @@ class LiveHub:
         if not people:
             return
         by_loop: dict[asyncio.AbstractEventLoop, list] = collections.defaultdict(list)
-        if self.hidden is not None:
-            changes_before = {sub: sub.hidden_changes for subs in people.values() for sub in subs}
-            hidden = self.hidden(sorted(people))
-            for person_id, subs in people.items():
-                listed = sorted(hidden.get(person_id, ()))
-                for sub in subs:
-                    by_loop[sub.loop].append((sub.refresh_hidden, (listed, changes_before[sub])))
-        if access:
+        if access:  # each stream asks the door itself, on its loop (Presence.follow)
             for subs in people.values():
                 for sub in subs:
                     if sub.access_ends is not None:
                         by_loop[sub.loop].append((sub.recheck_access, None))
+        try:
+            if self.hidden is not None:
+                changes_before = {sub: sub.hidden_changes for subs in people.values() for sub in subs}
+                hidden = self.hidden(sorted(people))
+                for person_id, subs in people.items():
+                    listed = sorted(hidden.get(person_id, ()))
+                    for sub in subs:
+                        by_loop[sub.loop].append((sub.refresh_hidden, (listed, changes_before[sub])))
+        except Exception:  # the database is away: the consumer carries on, and the sweep reads them later
+            log.warning("mute and block lists of open streams not re-read; the sweep will", exc_info=True)
         self._hand_over(by_loop)
 
     def _on_raw_message(self, message) -> None:
@@ -512,12 +518,9 @@ class LiveHub:
                     self.touch(sorted(pairs))
             except Exception:
                 log.warning("presence refresh of open streams failed; retrying", exc_info=True)
-            try:  # a list whose notice was lost on its way here (another replica's publish failed)
-                with self._lock:
-                    people = sorted(self._people)
-                self.resync_people(people, access=False)
-            except Exception:
-                log.warning("mute and block lists of open streams not re-read; retrying", exc_info=True)
+            with self._lock:  # a list whose notice was lost on its way here (another replica's publish failed)
+                people = sorted(self._people)
+            self.resync_people(people, access=False)
 
     def _idle_until_a_stream_opens(self) -> bool:
         """With no stream open here there is nothing to repair or touch: the sweep sleeps until one opens (or
