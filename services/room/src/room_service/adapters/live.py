@@ -518,9 +518,12 @@ class LiveHub:
                     self.touch(sorted(pairs))
             except Exception:
                 log.warning("presence refresh of open streams failed; retrying", exc_info=True)
-            with self._lock:  # a list whose notice was lost on its way here (another replica's publish failed)
-                people = sorted(self._people)
-            self.resync_people(people, access=False)
+            try:  # a list whose notice was lost on its way here (another replica's publish failed)
+                with self._lock:
+                    people = sorted(self._people)
+                self.resync_people(people, access=False)
+            except Exception:
+                log.warning("mute and block lists of open streams not re-read; retrying", exc_info=True)
 
     def _idle_until_a_stream_opens(self) -> bool:
         """With no stream open here there is nothing to repair or touch: the sweep sleeps until one opens (or
