@@ -117,12 +117,12 @@ class PgMeter:
         delta["round_trips"] = PgCounts.round_trips(delta)
         return {field: value / max(calls, 1) for field, value in delta.items()}
 
-    def line(self, what: str, calls: int, target: float | None = None) -> str:
+    def line(self, what: str, calls: int, target: float | None = None, process: str = "room-grpc") -> str:
         per = self.per_call(calls)
         if not any(counter.read()["statements"] for counter in self.counters):
             return f"  PG round trips per {what}: not counted (no psycopg2 statement seen)"
         goal = f" (target <= {target:g})" if target is not None else ""
-        return (f"  PG round trips per {what} (room-grpc): {per['round_trips']:.2f}{goal} = "
+        return (f"  PG round trips per {what} ({process}): {per['round_trips']:.2f}{goal} = "
                 f"{per['statements']:.2f} statements + {per['begins']:.2f} BEGIN + {per['ends']:.2f} COMMIT/ROLLBACK")
 
 
