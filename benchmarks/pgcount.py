@@ -1,7 +1,7 @@
 """Benchmark tooling: a process's PostgreSQL round trips, counted at its psycopg2 connections.
 
 `python benchmarks/pgcount.py COUNTS_FILE package.module:function` runs that entry point (room-grpc's
-`room_service.entrypoints.grpc_server:main`, say) with every psycopg2 connection it opens counting what
+`room_service.entrypoints.grpc_server:main`, or course-grpc's) with every psycopg2 connection it opens counting what
 goes over the wire: each statement executed (a PREPARE and an EXECUTE are two), each BEGIN psycopg2 sends
 before the first statement of a transaction, and each COMMIT or ROLLBACK of an open transaction. The counts
 live in COUNTS_FILE (memory-mapped; `PgCounts` reads them from the benchmark's process while the row runs),
@@ -96,10 +96,12 @@ class PgCounts:
 
 
 class PgMeter:
-    """Round trips per call of a set of counted processes between start() and per_call()."""
+    """Round trips per call of a set of counted processes (`server` names them in the line: room-grpc,
+    course-grpc) between start() and per_call()."""
 
-    def __init__(self, counters: list[PgCounts]):
+    def __init__(self, counters: list[PgCounts], server: str = "room-grpc"):
         self.counters = counters
+        self.server = server
 
     def total(self) -> dict[str, int]:
         sums = dict.fromkeys(FIELDS, 0)
@@ -122,7 +124,7 @@ class PgMeter:
         if not any(counter.read()["statements"] for counter in self.counters):
             return f"  PG round trips per {what}: not counted (no psycopg2 statement seen)"
         goal = f" (target <= {target:g})" if target is not None else ""
-        return (f"  PG round trips per {what} (room-grpc): {per['round_trips']:.2f}{goal} = "
+        return (f"  PG round trips per {what} ({self.server}): {per['round_trips']:.2f}{goal} = "
                 f"{per['statements']:.2f} statements + {per['begins']:.2f} BEGIN + {per['ends']:.2f} COMMIT/ROLLBACK")
 
 

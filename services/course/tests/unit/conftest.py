@@ -33,6 +33,7 @@ from hearth_common.fakes import (
     InMemoryUnitOfWork,
     unique,
 )
+from hearth_common.events import Event
 from hearth_common.fakes import foreign_key as references
 from hearth_common.people import KnownPerson
 
@@ -154,6 +155,12 @@ class FakePostsRepository(InMemoryRepository):
 
     def add(self, post: Post) -> None:
         self._insert(self.table, post.id, post, ONE_POST)
+
+    def add_numbered(self, post: Post, created: Event) -> None:
+        post.seq = self.next_seq(post.course_slug, post.discussion_id, post.section)
+        self.add(post)
+        self.set_mentions(post.id, post.mention_ids, post.created_at)
+        self.uow.add_events([created])  # in the outbox if, and only if, the unit commits
 
     def get(self, post_id: str, *, lock: bool = False) -> Post | None:
         self._read("get")

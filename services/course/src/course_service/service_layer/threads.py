@@ -89,13 +89,10 @@ class ThreadService:
                     raise errors.PostGone("parent_id: that post was deleted; reply to the discussion instead")
             self._pace(uow, caller.person_id, POSTING, now)
             mentions = self._mentions(uow, enrolment, caller.person_id, text)
-            seq = uow.posts.next_seq(enrolment.course_slug, discussion_id, enrolment.section)
             post = Post.create(post_id=new_id(), course_slug=enrolment.course_slug, discussion_id=discussion_id,
-                               section=enrolment.section, seq=seq, author_id=caller.person_id, parent_id=parent,
+                               section=enrolment.section, seq=0, author_id=caller.person_id, parent_id=parent,
                                body=text, mention_ids=mentions, now=now)
-            uow.posts.add(post)
-            uow.posts.set_mentions(post.id, mentions, now)
-            uow.add_events([events.post_created(post)])
+            uow.posts.add_numbered(post, events.post_created(post))  # seq, post, mentions, event: one write
             self.after_post_change(uow, post.course_slug, post.author_id, now)
             uow.commit()
             return PostView(post, liked=False)
