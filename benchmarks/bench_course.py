@@ -18,18 +18,18 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import os
+import pathlib
 import random
 import subprocess
-import pathlib
 import tempfile
 import time
 
 import grpc
+from floor import fast_path, measured_once
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.course.v1 import course_pb2 as cpb
 from hearth.course.v1 import course_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
-from floor import fast_path, measured_once
 from loadgen import BIN, CpuMeter, free_port, machine_check, open_loop, percentiles, pids_of
 from pgcount import PgCounts, PgMeter
 from stack import create_rooms, running_stack

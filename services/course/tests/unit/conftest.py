@@ -24,6 +24,7 @@ from course_service.domain.posts import ONE_LIKE, ONE_POST, Post
 from course_service.domain.requirements import LedSession
 from course_service.service_layer.services import CourseService
 from course_service.service_layer.unit_of_work import UnitOfWork
+from hearth_common.events import Event
 from hearth_common.fakes import (
     INBOX_TABLE,
     FakeClock,
@@ -33,7 +34,6 @@ from hearth_common.fakes import (
     InMemoryUnitOfWork,
     unique,
 )
-from hearth_common.events import Event
 from hearth_common.fakes import foreign_key as references
 from hearth_common.people import KnownPerson
 
