@@ -88,8 +88,8 @@ def test_seqs_are_gap_free_per_thread_and_section(service, world, course, uows):
     seqs += [service.threads.create_post(ada, COURSE, "building", "b").post.seq]
     assert seqs == [1, 2, 3, 1, 1]
     with uows() as uow:
-        assert [p.seq for p in uow.posts.thread(COURSE, DISCUSSION, "adult", 1, 10)] == [2, 3]
-        assert [p.section for p in uow.posts.thread(COURSE, DISCUSSION, "teen", 0, 10)] == ["teen"]
+        assert [p.seq for p, _ in uow.posts.thread(COURSE, DISCUSSION, "adult", 1, 10)] == [2, 3]
+        assert [p.section for p, _ in uow.posts.thread(COURSE, DISCUSSION, "teen", 0, 10)] == ["teen"]
 
 
 def test_a_reply_is_stored_with_its_mentions_in_order_and_its_event_or_not_at_all(service, world, course, uows):
@@ -123,6 +123,8 @@ def test_likes_and_mentions_are_stored_once(service, world, course, uows):
     with uows() as uow:
         assert uow.posts.get(post.id).likes == 1
         assert uow.posts.liked([post.id], bob.person_id) == {post.id}
+        assert uow.posts.thread(COURSE, DISCUSSION, "adult", 0, 10, bob.person_id) == [(uow.posts.get(post.id), True)]
+        assert [liked for _, liked in uow.posts.thread(COURSE, DISCUSSION, "adult", 0, 10, ada.person_id)] == [False]
         assert [(n > 0, p.id) for n, p in uow.posts.mentions_of(bob.person_id, 0, 10)] == [(True, post.id)]
         assert uow.enrolments.members_named(COURSE, "adult", ["bob", "nobody"]) == {"bob": bob.person_id}
         assert uow.enrolments.members_named(COURSE, "teen", ["bob"]) == {}

@@ -169,10 +169,12 @@ class FakePostsRepository(InMemoryRepository):
     def save(self, post: Post) -> None:
         self._put(self.table, post.id, post)
 
-    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int) -> list[Post]:
+    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int,
+               reader_id: str = "") -> list[tuple[Post, bool]]:
         found = sorted((p for p in self._rows().values() if (p.course_slug, p.discussion_id, p.section)
                         == (course_slug, discussion_id, section) and p.seq > after_seq), key=lambda p: p.seq)
-        return [self._get(self.table, p.id) for p in found[:limit]]
+        liked = self.liked([p.id for p in found[:limit]], reader_id)
+        return [(self._get(self.table, p.id), p.id in liked) for p in found[:limit]]
 
     def reply_words_by_discussion(self, course_slug: str, person_id: str,
                                   section: str | None = None) -> dict[str, int]:
@@ -339,7 +341,7 @@ def signer() -> Ed25519Signer:
 
 @pytest.fixture
 def service(db, clock, signer) -> CourseService:
-    return CourseService(lambda: FakeUnitOfWork(db), signer, clock=clock)
+    return CourseService(lambda single_statements=False: FakeUnitOfWork(db), signer, clock=clock)
 
 
 @pytest.fixture
@@ -349,4 +351,4 @@ def world(service, clock) -> World:
 
 @pytest.fixture
 def uow_factory(db):
-    return lambda: FakeUnitOfWork(db)
+    return lambda single_statements=False: FakeUnitOfWork(db)

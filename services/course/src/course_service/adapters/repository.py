@@ -223,12 +223,24 @@ class PostsRepository(_Repo):
         t = orm.posts
         self.connection.execute(sa.update(t).where(t.c.id == post.id).values(**dataclasses.asdict(post)))
 
-    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int) -> list[Post]:
-        t = orm.posts
-        rows = self.connection.execute(
-            sa.select(t).where(t.c.course_slug == course_slug, t.c.discussion_id == discussion_id,
-                               t.c.section == section, t.c.seq > after_seq).order_by(t.c.seq).limit(limit))
-        return [Post(**row) for row in rows.mappings()]
+    _THREAD = PreparedStatement("course_thread", f"""
+        SELECT {', '.join(f'p.{field.name}' for field in dataclasses.fields(Post))},
+               EXISTS (SELECT 1 FROM post_likes l WHERE l.post_id = p.id AND l.person_id = :reader_id) AS liked
+          FROM posts p
+         WHERE p.course_slug = :course_slug AND p.discussion_id = :discussion_id AND p.section = :section
+           AND p.seq > :after_seq
+         ORDER BY p.seq
+         LIMIT :limit
+    """)
+
+    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int,
+               reader_id: str = "") -> list[tuple[Post, bool]]:
+        # The page and the reader's likes in one round trip, prepared once per connection (a "load more" is
+        # course-grpc's hottest read).
+        rows = self._THREAD(self.connection, {"course_slug": course_slug, "discussion_id": discussion_id,
+                                              "section": section, "after_seq": after_seq, "limit": limit,
+                                              "reader_id": reader_id}).rows
+        return [(Post(*row[:-1]), row[-1]) for row in rows]
 
     def reply_words_by_discussion(self, course_slug: str, person_id: str,
                                   section: str | None = None) -> dict[str, int]:
@@ -372,8 +384,9 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
     """On an engine made with make_engine(autocommit=True) (course-grpc's), a unit's BEGIN goes with its first
     statement: a round trip fewer per call."""
 
-    def __init__(self, engine: Engine):
-        super().__init__(engine, orm.outbox, SOURCE, engine_autocommits=engine_autocommits(engine))
+    def __init__(self, engine: Engine, single_statements: bool = False):
+        super().__init__(engine, orm.outbox, SOURCE, single_statements=single_statements,
+                         engine_autocommits=engine_autocommits(engine))
 
     def open_repositories(self, connection: Connection) -> None:
         self.people = PeopleRepository(connection)
@@ -392,4 +405,6 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
 
 
 def uow_factory(engine: Engine):
-    return lambda: SqlUnitOfWork(engine)
+    """Units of work on `engine`; `single_statements=True` for a use case that only reads (on an autocommit
+    engine its statements then run without a transaction: no BEGIN, no ROLLBACK)."""
+    return lambda single_statements=False: SqlUnitOfWork(engine, single_statements)

@@ -51,7 +51,7 @@ REMIND_BATCH = 100
 
 
 class ProgressService:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], signer: CertificateSigner,
+    def __init__(self, uow_factory: Callable[..., UnitOfWork], signer: CertificateSigner,
                  clock: Callable[[], dt.datetime] = utcnow):
         self.uow_factory = uow_factory
         self.signer = signer

@@ -42,7 +42,7 @@ class Caller:
 
 
 class CourseService:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], signer: CertificateSigner,
+    def __init__(self, uow_factory: Callable[..., UnitOfWork], signer: CertificateSigner,
                  clock: Callable[[], dt.datetime] = utcnow):
         self.uow_factory = uow_factory
         self.clock = clock

@@ -60,7 +60,7 @@ class ThreadService:
     """The thread use cases. Sections: a learner reads and writes only the section of their enrolment; an admin
     reads either by naming it."""
 
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow,
+    def __init__(self, uow_factory: Callable[..., UnitOfWork], clock: Callable[[], dt.datetime] = utcnow,
                  after_post_change: Callable[[UnitOfWork, str, str, dt.datetime], object] | None = None):
         self.uow_factory = uow_factory
         self.clock = clock
@@ -170,17 +170,16 @@ class ThreadService:
         gap-free and commit in order, so no post is returned twice or skipped while others post."""
         limit = check_page_size(page_size)
         after = decode_cursor(cursor)
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:  # reads only: no transaction needed
             course_slug = check_course_slug(course_slug, "course_slug")
             discussion_id = check_discussion_id(discussion_id)
             reading = self._reading_section(uow, caller, course_slug, section)
             if uow.discussions.get(course_slug, discussion_id) is None:
                 raise errors.DiscussionNotFound(f"the course {course_slug!r} has no discussion {discussion_id!r}")
-            found = uow.posts.thread(course_slug, discussion_id, reading, after, limit + 1)
+            found = uow.posts.thread(course_slug, discussion_id, reading, after, limit + 1, caller.person_id)
             posts = found[:limit]
-            liked = uow.posts.liked([p.id for p in posts], caller.person_id)
-            last = posts[-1].seq if posts else after
-            return ThreadPage(reading, tuple(PostView(p, p.id in liked) for p in posts), encode_cursor(last),
+            last = posts[-1][0].seq if posts else after
+            return ThreadPage(reading, tuple(PostView(p, liked) for p, liked in posts), encode_cursor(last),
                               len(found) > limit)
 
     def list_mentions(self, caller: Caller, *, page_size: object = None, cursor: object = "") -> MentionsPage:

@@ -61,8 +61,10 @@ class PostsRepository(Protocol):
         `post.mention_ids`), and writes `created` to the outbox in this transaction (not through add_events)."""
     def get(self, post_id: str, *, lock: bool = False) -> Post | None: ...
     def save(self, post: Post) -> None: ...
-    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int) -> list[Post]:
-        """Up to `limit` posts of the thread with seq above `after_seq`, oldest first (deleted ones included)."""
+    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int,
+               reader_id: str = "") -> list[tuple[Post, bool]]:
+        """Up to `limit` posts of the thread with seq above `after_seq`, oldest first (deleted ones included),
+        each with whether `reader_id` likes it."""
     def reply_words_by_discussion(self, course_slug: str, person_id: str,
                                   section: str | None = None) -> dict[str, int]:
         """Per discussion id of the course, the most words in one of the person's live (not deleted or removed)
