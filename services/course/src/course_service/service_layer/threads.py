@@ -187,7 +187,7 @@ class ThreadService:
         in each course (one who moved section no longer sees the posts of the section they left)."""
         limit = check_page_size(page_size)
         before = decode_cursor(cursor)
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:  # reads only
             found = uow.posts.mentions_of(caller.person_id, before, limit + 1)
             page = found[:limit]
             liked = uow.posts.liked([p.id for _, p in page], caller.person_id)
