@@ -29,6 +29,13 @@ from hearth_common.unit_of_work import UniqueViolation
 SOURCE = "course"
 
 
+def _by_key(name: str, table: sa.Table, *keys: str) -> PreparedStatement:
+    """A prepared read of one row of `table` by its key columns (unlocked): every column, named."""
+    columns = ", ".join(column.name for column in table.columns)
+    where = " AND ".join(f"{key} = :{key}" for key in keys)
+    return PreparedStatement(name, f"SELECT {columns} FROM {table.name} WHERE {where}")
+
+
 class _Repo:
     def __init__(self, connection: Connection):
         self.connection = connection
@@ -75,6 +82,8 @@ class PeopleRepository(_Repo):
 
 
 class CoursesRepository(_Repo):
+    _GET = _by_key("course_get_course", orm.courses, "slug")
+
     def __init__(self, connection: Connection):
         super().__init__(connection)
         self._read: dict[str, Course | None] = {}  # read unlocked in this unit (a post reads its course twice)
@@ -83,7 +92,10 @@ class CoursesRepository(_Repo):
         if not lock and slug in self._read:
             course = self._read[slug]
             return dataclasses.replace(course) if course is not None else None
-        row = self._row(sa.select(orm.courses).where(orm.courses.c.slug == slug), lock)
+        if lock:
+            row = self._row(sa.select(orm.courses).where(orm.courses.c.slug == slug), lock)
+        else:  # most calls read their course first: prepared
+            row = self._GET(self.connection, {"slug": slug}).mappings().first()
         course = Course(**row) if row is not None else None
         self._read[slug] = course
         return dataclasses.replace(course) if course is not None else None
@@ -104,9 +116,14 @@ class CoursesRepository(_Repo):
 
 
 class DiscussionsRepository(_Repo):
+    _GET = _by_key("course_get_discussion", orm.discussions, "course_slug", "id")
+
     def get(self, course_slug: str, discussion_id: str, *, lock: bool = False) -> Discussion | None:
         t = orm.discussions
-        row = self._row(sa.select(t).where(t.c.course_slug == course_slug, t.c.id == discussion_id), lock)
+        if lock:
+            row = self._row(sa.select(t).where(t.c.course_slug == course_slug, t.c.id == discussion_id), lock)
+        else:  # every post and page reads it: prepared
+            row = self._GET(self.connection, {"course_slug": course_slug, "id": discussion_id}).mappings().first()
         return Discussion(**row) if row is not None else None
 
     def add(self, discussion: Discussion) -> None:
@@ -132,9 +149,14 @@ class DiscussionsRepository(_Repo):
 
 
 class EnrolmentsRepository(_Repo):
+    _GET = _by_key("course_get_enrolment", orm.enrolments, "course_slug", "person_id")
+
     def get(self, course_slug: str, person_id: str, *, lock: bool = False) -> Enrolment | None:
         t = orm.enrolments
-        row = self._row(sa.select(t).where(t.c.course_slug == course_slug, t.c.person_id == person_id), lock)
+        if lock:
+            row = self._row(sa.select(t).where(t.c.course_slug == course_slug, t.c.person_id == person_id), lock)
+        else:  # every post and page reads it: prepared
+            row = self._GET(self.connection, {"course_slug": course_slug, "person_id": person_id}).mappings().first()
         return Enrolment(**row) if row is not None else None
 
     def add(self, enrolment: Enrolment) -> None:
