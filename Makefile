@@ -111,7 +111,7 @@ run: migrate ## run every service as local processes (gRPC + worker); Ctrl-C sto
 # measured 10-13 ms for a minute or two (8.7 ms after a two-minute pause), an after-effect on this machine.
 # Each room script first prints the floor (benchmarks/floor.py: an empty grpc.aio call) that its rows' server
 # CPU per call is divided by; BENCH_SECONDS bounds each row (the chat ladder runs up to six of them).
-bench: ## print the floor (an empty grpc.aio call) and, beside it, room's joins, history pages and posts (server CPU per call as a multiple of the floor, PostgreSQL round trips per call), the group-chat ladder of post rates (200 streams), live delivery to 1,000 streams, fan-out to 1,000 and 10,000 streams, posts with and without automod rules, identity's API and its CPU per room post consumed, automod's scores, post to care notice and page, course's replies, pages and completion, and every process's CPU at rest
+bench: ## print the floor (an empty grpc.aio call) and, beside it, room's joins, history pages and posts (server CPU per call as a multiple of the floor, PostgreSQL round trips per call), the group-chat ladder of post rates (200 streams), live delivery to 1,000 streams, fan-out to 1,000 and 10,000 streams, posts with and without automod rules, identity's API and its CPU per room post consumed, moderation-worker's CPU and PostgreSQL round trips per room post consumed (beside a redelivery's), automod's scores, post to care notice and page, course's replies, pages and completion, and every process's CPU at rest
 	$(PY) benchmarks/bench_room.py
 	$(PY) benchmarks/bench_room_chat.py
 	$(PY) benchmarks/bench_room_live.py
@@ -119,6 +119,7 @@ bench: ## print the floor (an empty grpc.aio call) and, beside it, room's joins,
 	$(PY) benchmarks/bench_room_automod.py
 	$(PY) benchmarks/bench_identity.py
 	$(PY) benchmarks/bench_identity_posts.py
+	$(PY) benchmarks/bench_moderation_posts.py
 	$(PY) benchmarks/bench_automod.py
 	$(PY) benchmarks/bench_pager.py
 	$(PY) benchmarks/bench_course.py

@@ -100,7 +100,7 @@ def main() -> None:
 
 def run(stack, target, course_procs, pg_counts: PgCounts) -> None:
     courses = course_pb2_grpc.CourseServiceStub(open_channel(target))
-    pg = PgMeter([pg_counts], "course-grpc")
+    pg = PgMeter([pg_counts])
 
     def cpu() -> CpuMeter:
         return CpuMeter({**stack.processes, **{name: [p.pid] for name, p in course_procs.items()},

@@ -29,21 +29,22 @@ REST_SECONDS = 10
 QUEUE = "evt-room-message_posted--identity.on_message_posted"
 
 
-def publish(uri: str, envelopes: list[dict]) -> None:
+def publish(uri: str, envelopes: list[dict], exchange: str = "room.events") -> None:
+    """The events on their producer's exchange, as its relay publishes them (routed by their type)."""
     with kombu.Connection(uri, transport_options={"confirm_publish": True}) as conn:
-        producer = conn.Producer(exchange=kombu.Exchange("room.events", type="topic", durable=True, no_declare=True),
+        producer = conn.Producer(exchange=kombu.Exchange(exchange, type="topic", durable=True, no_declare=True),
                                  serializer="json")
         for envelope in envelopes:
-            producer.publish(envelope, routing_key="message_posted", delivery_mode=2,
+            producer.publish(envelope, routing_key=envelope["event_type"], delivery_mode=2,
                              message_id=envelope["event_id"])
 
 
-def drained(uri: str, worker_pid: int, timeout: float = 300) -> None:
-    """Until the queue is empty and the worker has gone quiet (its last events handled)."""
+def drained(uri: str, worker_pid: int, timeout: float = 300, queue: str = QUEUE) -> None:
+    """Until the worker's queue is empty and the worker has gone quiet (its last events handled)."""
     deadline = time.monotonic() + timeout
     with kombu.Connection(uri) as conn:
         channel = conn.channel()
-        while channel.queue_declare(QUEUE, passive=True)[1]:
+        while channel.queue_declare(queue, passive=True)[1]:
             assert time.monotonic() < deadline, "the worker did not keep up"
             time.sleep(0.05)
     before = cpu_seconds([worker_pid])
@@ -55,12 +56,17 @@ def drained(uri: str, worker_pid: int, timeout: float = 300) -> None:
         before = now
 
 
-def row(name: str, uri: str, worker_pid: int, db: str, envelopes: list[dict], idle_per_s: dict) -> None:
-    pids = {"identity-worker": lambda: [worker_pid], "postgres": lambda: postgres_pids([db])}
+def row(name: str, uri: str, worker_pid: int, db: str, envelopes: list[dict], idle_per_s: dict,
+        worker: str = "identity-worker", queue: str = QUEUE, pg=None) -> None:
+    """CPU ms per event of the worker and PostgreSQL, its idle CPU taken off; with `pg` (a pgcount.PgMeter of the
+    worker), its PostgreSQL round trips per event too."""
+    pids = {worker: lambda: [worker_pid], "postgres": lambda: postgres_pids([db])}
     start = {k: {p: cpu_seconds([p]) for p in f()} for k, f in pids.items()}
+    if pg is not None:
+        pg.start()
     t0 = time.monotonic()
     publish(uri, envelopes)
-    drained(uri, worker_pid)
+    drained(uri, worker_pid, queue=queue)
     elapsed = time.monotonic() - t0
     parts = []
     for k, f in pids.items():
@@ -69,6 +75,8 @@ def row(name: str, uri: str, worker_pid: int, db: str, envelopes: list[dict], id
         net = used - idle_per_s[k] * elapsed
         parts.append(f"{k}={net * 1000 / len(envelopes):.2f} (raw {used * 1000 / len(envelopes):.2f})")
     print(f"{name:<28} {len(envelopes)} events in {elapsed:.1f}s; CPU ms per event: {' '.join(parts)}", flush=True)
+    if pg is not None:
+        print(pg.line("event", len(envelopes), process=worker), flush=True)
 
 
 def posts(people: list[str], count: int, at: dt.datetime) -> list[dict]:

@@ -96,12 +96,10 @@ class PgCounts:
 
 
 class PgMeter:
-    """Round trips per call of a set of counted processes (`server` names them in the line: room-grpc,
-    course-grpc) between start() and per_call()."""
+    """Round trips per call of a set of counted processes between start() and per_call()."""
 
-    def __init__(self, counters: list[PgCounts], server: str = "room-grpc"):
+    def __init__(self, counters: list[PgCounts]):
         self.counters = counters
-        self.server = server
 
     def total(self) -> dict[str, int]:
         sums = dict.fromkeys(FIELDS, 0)
@@ -119,12 +117,12 @@ class PgMeter:
         delta["round_trips"] = PgCounts.round_trips(delta)
         return {field: value / max(calls, 1) for field, value in delta.items()}
 
-    def line(self, what: str, calls: int, target: float | None = None) -> str:
+    def line(self, what: str, calls: int, target: float | None = None, process: str = "room-grpc") -> str:
         per = self.per_call(calls)
         if not any(counter.read()["statements"] for counter in self.counters):
             return f"  PG round trips per {what}: not counted (no psycopg2 statement seen)"
         goal = f" (target <= {target:g})" if target is not None else ""
-        return (f"  PG round trips per {what} ({self.server}): {per['round_trips']:.2f}{goal} = "
+        return (f"  PG round trips per {what} ({process}): {per['round_trips']:.2f}{goal} = "
                 f"{per['statements']:.2f} statements + {per['begins']:.2f} BEGIN + {per['ends']:.2f} COMMIT/ROLLBACK")
 
 

@@ -22,6 +22,14 @@ def moderation_engine(moderation_db_url):
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def moderation_autocommit_engine(moderation_db_url):
+    """The worker's second pool: make_engine(autocommit=True), a transaction's BEGIN sent with its first statement."""
+    engine = make_engine(moderation_db_url, autocommit=True)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
 def moderation_settings(moderation_db_url):
     return dataclasses.replace(settings_module.load(), database_url=moderation_db_url, grpc_address="127.0.0.1:0")

@@ -28,8 +28,10 @@ def course_calls(settings: Settings) -> CourseCalls:
     return CourseRpc(RpcClient(settings.amqp_uri, timeout=settings.course_rpc_timeout_seconds))
 
 
-def build_service(settings: Settings, engine=None) -> ModerationService:
-    return ModerationService(uow_factory(engine or make_engine(settings.database_url)),
+def build_service(settings: Settings, engine=None, autocommit_engine=None) -> ModerationService:
+    """With `autocommit_engine` (make_engine(autocommit=True); the worker's), every unit of work runs there: a
+    transaction's BEGIN goes with its first statement."""
+    return ModerationService(uow_factory(engine or make_engine(settings.database_url), autocommit_engine),
                              message_retention=settings.message_retention)
 
 

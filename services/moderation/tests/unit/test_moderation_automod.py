@@ -207,6 +207,19 @@ def test_a_word_rule_flags_with_its_reason_and_a_person_report_joins_the_same_ca
     assert "other" in case["reasons"]
 
 
+def test_each_post_is_read_under_the_rule_set_as_it_stands_when_the_post_arrives(service, world, admin):
+    """The worker keeps the matcher of the version it read last: a change after one post is what the next reads."""
+    rule = service.automod.create_rule(admin, WORD)["rule"]
+    author = world.member("grape_fan")
+    first = world.post(author, "I love grapes so much")
+    service.automod.delete_rule(admin, rule["id"])
+    world.post(author, "grapes again")
+    service.automod.create_rule(admin, {**WORD, "pattern": "plums"})
+    third = world.post(author, "plums now")
+    [case] = service.queue(admin)
+    assert sorted(r["message_id"] for r in case["reports"]) == sorted([first, third])
+
+
 def test_flags_are_once_per_message_and_rule(service, world, admin, db):
     author = world.member("repeat_sharer")
     message_id = world.post(author, "my email is sharer at mail dot com")

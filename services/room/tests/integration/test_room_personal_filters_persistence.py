@@ -95,3 +95,5 @@ def test_the_list_is_one_row_per_pair_kept_across_sessions_and_listed_by_its_own
         assert uow.personal_filters.blockers(w.kim, [w.sam, w.lee]) == {w.sam}
         stored = uow.personal_filters.get(w.sam, w.lee)
         assert stored == PersonalFilter(w.sam, w.lee, "mute", stored.created_at)
+    # The live hub's re-read of everyone with a stream here (one query): each one's list, empty for none.
+    assert again.filters.hidden_of([w.sam, w.kim]) == {w.sam: {w.kim, w.lee}, w.kim: set()}

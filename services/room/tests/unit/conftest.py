@@ -564,6 +564,13 @@ class FakePersonalFiltersRepository(FakeRepository):
         mine = [f for f in self._rows("personal_filters").values() if f.owner_id == owner_id]
         return sorted(mine, key=lambda f: (f.created_at, f.target_id))
 
+    def hidden_by(self, owners: list[str]) -> dict[str, set[str]]:
+        hidden: dict[str, set[str]] = {}
+        for f in self._rows("personal_filters").values():
+            if f.owner_id in owners:
+                hidden.setdefault(f.owner_id, set()).add(f.target_id)
+        return hidden
+
     def count(self, owner_id: str) -> int:
         return len(self.list(owner_id))
 

@@ -165,3 +165,124 @@ def test_a_change_of_access_reaches_that_persons_streams_of_that_room_only():
         return mailbox(here), mailbox(elsewhere), mailbox(someone)
 
     assert asyncio.run(scenario()) == ([{"access": ROOM}], [], [])
+
+
+class _Channel:
+    """The consumer's channel, as far as binding goes."""
+
+    def __init__(self):
+        self.bound: list[str] = []
+
+    def queue_bind(self, queue, exchange, routing_key):
+        self.bound.append(routing_key)
+
+    def queue_unbind(self, queue, exchange, routing_key):
+        self.bound.remove(routing_key)
+
+
+def test_after_a_reconnect_every_list_is_re_read_at_once_and_streams_with_an_end_of_access_ask_the_door():
+    """The consumer's queue went with its lost connection, and any notice on it: binding every key again on the
+    new one re-reads the mute and block lists of everyone with a stream here in one read, and has each stream
+    with an end of access (staff across the wall) ask the door again, as a notice of a revoked grant would."""
+    reads = []
+
+    def hidden(person_ids):
+        reads.append(list(person_ids))
+        return {"sam": frozenset({"kim"}), "lee": frozenset(), "olly": frozenset()}
+
+    hub = LiveHub("amqp://unused", lambda slugs: {}, lambda pairs: 0, hidden=hidden)
+
+    async def scenario():
+        sams = (hub.subscribe(ROOM, "sam"), hub.subscribe("adult-good-news", "sam"))
+        lees, ollys = hub.subscribe(ROOM, "lee"), hub.subscribe(ROOM, "olly")
+        lees.hidden = frozenset({"kim"})  # lee unmuted kim while this replica's consumer was away
+        ollys.access_ends = dt.datetime(2026, 12, 6, tzinfo=dt.timezone.utc)  # across the wall, a grant
+        channel = _Channel()
+        hub._rebind(channel, set(), hub._followed_keys())  # a new connection: nothing bound on it yet
+        await asyncio.sleep(0.01)
+        return channel.bound, sams, lees, ollys
+
+    bound, sams, lees, ollys = asyncio.run(scenario())
+    assert sorted(bound) == sorted([ROOM, "adult-good-news", "notice.sam", "notice.lee", "notice.olly"])
+    assert reads == [["lee", "olly", "sam"]]  # one read for all, after every key was bound
+    assert [sub.hidden for sub in sams] == [frozenset({"kim"})] * 2
+    assert lees.hidden == frozenset()
+    assert mailbox(ollys) == [{"access": ROOM}]
+    assert mailbox(lees) == [] and [mailbox(sub) for sub in sams] == [[], []]  # no end of access: no re-ask
+
+
+def test_a_re_read_list_older_than_a_change_told_meanwhile_is_dropped():
+    """The re-read and a change's notice race: a change told to the stream after the read began is as new or
+    newer, so the stream keeps it."""
+    hub = None
+
+    def hidden(person_ids):
+        hub.publish_filters("sam", frozenset({"kim", "lee"}))  # committed (and told here) as the read runs
+        return {"sam": frozenset({"kim"})}
+
+    hub = LiveHub("amqp://unused", lambda slugs: {}, lambda pairs: 0, hidden=hidden)
+    hub._producer = types.SimpleNamespace(basic_publish=lambda message, exchange, routing_key: None)
+
+    async def scenario():
+        sams = hub.subscribe(ROOM, "sam")
+        hub.resync_people(["sam"])
+        await asyncio.sleep(0.01)
+        return sams.hidden
+
+    assert asyncio.run(scenario()) == frozenset({"kim", "lee"})
+
+
+def test_the_sweep_re_reads_the_lists_every_touch_interval_for_a_notice_another_replica_failed_to_send():
+    hub = LiveHub("amqp://unused", lambda slugs: {}, lambda pairs: 0,
+                  hidden=lambda person_ids: {"sam": frozenset({"kim"})}, sweep_interval=0.01, touch_interval=0.01)
+
+    async def scenario():
+        sams = hub.subscribe(ROOM, "sam")
+        sams.access_ends = dt.datetime(2026, 12, 6, tzinfo=dt.timezone.utc)
+        sweep = threading.Thread(target=hub._sweep, daemon=True)
+        sweep.start()
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if sams.hidden:
+                break
+        hub._stop.set()
+        hub._streams_open.set()
+        sweep.join(5)
+        return sams.hidden, mailbox(sams)
+
+    hidden, items = asyncio.run(scenario())
+    assert hidden == frozenset({"kim"})
+    assert items == []  # the lists only: access is re-asked on a reconnect, and by room-worker's sweep
+
+
+def test_a_reconnect_while_the_database_is_away_still_binds_and_re_asks_the_door_and_the_sweep_reads_later():
+    """The consumer does not give up its new connection for a list it could not read (it would lose the broker
+    for as long as the database is away): the sweep reads the lists when it can."""
+    down = True
+
+    def hidden(person_ids):
+        if down:
+            raise ConnectionError("database away")
+        return {"sam": frozenset({"kim"})}
+
+    def heads(slugs):
+        raise ConnectionError("database away")
+
+    hub = LiveHub("amqp://unused", heads, lambda pairs: 0, hidden=hidden)
+
+    async def scenario():
+        nonlocal down
+        sams = hub.subscribe(ROOM, "sam")
+        sams.access_ends = dt.datetime(2026, 12, 6, tzinfo=dt.timezone.utc)
+        channel = _Channel()
+        hub._rebind(channel, set(), hub._followed_keys())
+        await asyncio.sleep(0.01)
+        at_reconnect = (sorted(channel.bound), sams.hidden, mailbox(sams))
+        down = False
+        hub.resync_people(["sam"], access=False)  # the sweep's re-read, the database back
+        await asyncio.sleep(0.01)
+        return at_reconnect, sams.hidden
+
+    at_reconnect, later = asyncio.run(scenario())
+    assert at_reconnect == (sorted([ROOM, "notice.sam"]), frozenset(), [{"access": ROOM}])
+    assert later == frozenset({"kim"})

@@ -106,6 +106,15 @@ class TestTheList:
                         (people["sam"], {people["lee"]})]
 
 
+    def test_the_lists_of_many_people_are_read_together_an_empty_one_for_who_hides_nobody(self, conv, people):
+        conv.set_personal_filter(people["sam"], "mute", True, username="kim")
+        conv.set_personal_filter(people["sam"], "block", True, username="lee")
+        conv.set_personal_filter(people["lee"], "mute", True, username="sam")
+        read = conv.filters.hidden_of([people["sam"], people["kim"], people["lee"]])
+        assert read == {people["sam"]: {people["kim"], people["lee"]}, people["kim"]: set(),
+                        people["lee"]: {people["sam"]}}
+
+
 class TestHistory:
     def test_muted_messages_are_hidden_from_the_owner_alone_and_pages_stay_full(self, conv, people, clock):
         sam, kim, lee = people["sam"], people["kim"], people["lee"]

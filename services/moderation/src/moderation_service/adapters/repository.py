@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hearth_common.clock import utcnow
 from hearth_common.contracts.identity import ADMIN
+from hearth_common.db import PreparedStatement
 from hearth_common.idempotency_records import SqlIdempotencyRecords
 from hearth_common.inbox import claim_event
 from hearth_common.logging import current_request_id
@@ -37,7 +38,7 @@ from moderation_service.domain.reports import (
     accuracy,
 )
 from moderation_service.domain.room_actions import PENDING, REMOVE_MESSAGE, RoomAction
-from moderation_service.service_layer.unit_of_work import UnitOfWork
+from moderation_service.service_layer.unit_of_work import PostSeen, UnitOfWork
 
 SOURCE = "moderation"
 _REPORT_FIELDS = [f.name for f in dataclasses.fields(Report)]
@@ -155,6 +156,10 @@ class MessagesRepository(_Repo):
         return self.connection.execute(sa.delete(t).where(t.c.message_id.in_(doomed))).rowcount
 
 
+def rule_set_version(version: int, records: list[dict], changed_by: str, changed_at: dt.datetime) -> RuleSetVersion:
+    return RuleSetVersion(version, tuple(ManagedRule.from_record(r) for r in records), changed_by, changed_at)
+
+
 class AutomodRepository(_Repo):
     # one key for moderation's database: rule set changes take it for their transaction, one at a time
     LOCK_KEY = 0x4D4F4441  # "MODA"
@@ -167,8 +172,7 @@ class AutomodRepository(_Repo):
         row = self.connection.execute(sa.select(t).order_by(t.c.version.desc()).limit(1)).mappings().first()
         if row is None:
             return None
-        return RuleSetVersion(row["version"], tuple(ManagedRule.from_record(r) for r in row["rules"]),
-                              row["changed_by"], row["changed_at"])
+        return rule_set_version(row["version"], row["rules"], row["changed_by"], row["changed_at"])
 
     def add(self, version: RuleSetVersion) -> None:
         self._insert(orm.automod_rule_sets, {
@@ -572,9 +576,58 @@ class CareResourcesRepository(_Repo):
         self.connection.execute(_upsert(orm.care_resources, ["cohort"], dataclasses.asdict(resources)))
 
 
+# A new post's event (SqlUnitOfWork.claim_post): its inbox claim, its message recorded when the claim is new and no
+# version of it is known, the rule set's latest version (its rules only when they are not the caller's), the author
+# and the author's recent messages in the place (newest first, the spam detectors' window): one round trip, planned
+# once per connection. The new message is not among the recent ones (a statement's parts see the table as it was).
+_CLAIM_POST = PreparedStatement("moderation_claim_post", """
+    WITH claimed AS (
+        INSERT INTO inbox (event_id, event_type, source, handled_at)
+        VALUES (CAST(:event_id AS uuid), CAST(:event_type AS varchar), CAST(:event_source AS varchar),
+                CAST(:handled_at AS timestamptz))
+        ON CONFLICT (event_id) DO NOTHING
+        RETURNING event_id
+    ), recorded AS (
+        INSERT INTO messages (message_id, room_slug, author_id, body, posted_at, seq, deleted, discussion_id,
+                              section)
+        SELECT CAST(:message_id AS varchar), CAST(:room_slug AS varchar), CAST(:author_id AS varchar),
+               CAST(:body AS text), CAST(:posted_at AS timestamptz), CAST(:seq AS bigint), CAST(:deleted AS boolean),
+               CAST(:discussion_id AS varchar), CAST(:section AS varchar)
+        FROM claimed
+        ON CONFLICT (message_id) DO NOTHING
+    ), latest AS (
+        SELECT version, changed_by, changed_at,
+               CASE WHEN version IS DISTINCT FROM CAST(:known_version AS bigint) THEN rules END AS rules
+        FROM automod_rule_sets ORDER BY version DESC LIMIT 1
+    ), recent AS (
+        SELECT message_id, body, posted_at, seq, discussion_id, section FROM messages
+        WHERE room_slug = :room_slug AND author_id = :author_id AND deleted IS FALSE
+          AND posted_at > CAST(:recent_after AS timestamptz) AND posted_at < :posted_at
+        ORDER BY posted_at DESC LIMIT CAST(:recent_limit AS bigint)
+    )
+    SELECT EXISTS (SELECT 1 FROM claimed) AS claimed,
+           latest.version, latest.rules, latest.changed_by, latest.changed_at,
+           people.person_id, people.username, people.kind, people.cohort, people.cohort_seq, people.badges,
+           people.grants,
+           (SELECT array_agg(message_id ORDER BY posted_at DESC) FROM recent) AS recent_ids,
+           (SELECT array_agg(body ORDER BY posted_at DESC) FROM recent) AS recent_bodies,
+           (SELECT array_agg(posted_at ORDER BY posted_at DESC) FROM recent) AS recent_times,
+           (SELECT array_agg(seq ORDER BY posted_at DESC) FROM recent) AS recent_seqs,
+           (SELECT array_agg(discussion_id ORDER BY posted_at DESC) FROM recent) AS recent_discussions,
+           (SELECT array_agg(section ORDER BY posted_at DESC) FROM recent) AS recent_sections
+    FROM (SELECT 1) AS one
+    LEFT JOIN latest ON true
+    LEFT JOIN people ON people.person_id = :author_id
+""")
+_PERSON_COLUMNS = ("person_id", "username", "kind", "cohort", "cohort_seq", "badges", "grants")
+
+
 class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
-    def __init__(self, engine: Engine):
-        super().__init__(engine, orm.outbox, SOURCE)
+    """On an engine made with make_engine(autocommit=True) (`engine_autocommits`), a transaction's BEGIN goes with
+    its first statement (CoreUnitOfWork)."""
+
+    def __init__(self, engine: Engine, engine_autocommits: bool = False):
+        super().__init__(engine, orm.outbox, SOURCE, engine_autocommits=engine_autocommits)
 
     def open_repositories(self, connection: Connection) -> None:
         self.people = PeopleRepository(connection)
@@ -606,6 +659,31 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
     def claim_event(self, envelope: dict) -> bool:
         return claim_event(self.connection, orm.inbox, envelope)
 
+    def claim_post(self, envelope: dict, message: KnownMessage, recent_after: dt.datetime, recent_limit: int,
+                   known_version: int | None) -> PostSeen | None:
+        row = _CLAIM_POST(self.connection, {
+            "event_id": envelope["event_id"], "event_type": envelope["event_type"],
+            "event_source": envelope.get("source", ""), "handled_at": dt.datetime.now(dt.timezone.utc),
+            "message_id": message.id, "room_slug": message.room_slug, "author_id": message.author_id,
+            "body": message.body, "posted_at": message.posted_at, "seq": message.seq, "deleted": message.deleted,
+            "discussion_id": message.discussion_id, "section": message.section, "known_version": known_version,
+            "recent_after": recent_after, "recent_limit": recent_limit}).one()
+        claimed, version, records, changed_by, changed_at = row[:5]
+        if not claimed:
+            return None
+        person = dict(zip(_PERSON_COLUMNS, row[5:12]))
+        ids, bodies, times, seqs, discussions, sections = (column or [] for column in row[12:18])
+        return PostSeen(
+            version,
+            rule_set_version(version, records, changed_by, changed_at) if records is not None else None,
+            known_person(person) if person["person_id"] is not None else None,
+            [KnownMessage(i, message.room_slug, message.author_id, b, t, q, discussion_id=d, section=c)
+             for i, b, t, q, d, c in zip(ids, bodies, times, seqs, discussions, sections, strict=True)])
 
-def uow_factory(engine: Engine):
+
+def uow_factory(engine: Engine, autocommit_engine: Engine | None = None):
+    """Units of work on `engine`; with `autocommit_engine` (make_engine(autocommit=True)), on that one instead,
+    each transaction's BEGIN sent with its first statement (a round trip fewer per transaction)."""
+    if autocommit_engine is not None:
+        return lambda: SqlUnitOfWork(autocommit_engine, engine_autocommits=True)
     return lambda: SqlUnitOfWork(engine)

@@ -42,7 +42,9 @@ class ModerationWorker(
 
     name = "moderation"
 
-    moderation = Resource(lambda config: build_service(settings, kit.engine))
+    # the read models' units of work (every room post's among them) on an autocommit pool: BEGIN with the first
+    # statement
+    moderation = Resource(lambda config: build_service(settings, kit.engine, kit.autocommit_engine))
     pager = Resource(lambda config: build_pager(settings, kit.engine))
 
     @timer(interval=PAGE_ESCALATION_CHECK_SECONDS)

@@ -4,21 +4,22 @@ flags of room's messages and course's posts (a report by automod, not a person).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from hearth_common.automod import RecentMessage
+from hearth_common.automod import RecentMessage, RuleSet
 from hearth_common.automod.rules import CRISIS_IS_HEARD
 from hearth_common.clock import utcnow
 from hearth_common.contracts.identity import COHORTS
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id
+from hearth_common.people import KnownPerson
 from hearth_common.text import required_text
 from hearth_common.vocabulary import ROOM_SLUG, Cohort, values
 from moderation_service.domain import audit, events
 from moderation_service.domain import automod_rules as rules
 from moderation_service.domain.automod_rules import ManagedRule, RuleSetVersion
 from moderation_service.domain.errors import AutomodRuleNotFound, InvalidAutomodRule, NotAnAutomodManager
-from moderation_service.domain.reports import NOTE_MAX, SEVERITY, Case, Report
+from moderation_service.domain.reports import NOTE_MAX, SEVERITY, Case, KnownMessage, Report
 from moderation_service.domain.subjects import PostedText
 from moderation_service.service_layer import views
 from moderation_service.service_layer.facts import facts_of
@@ -35,6 +36,7 @@ class AutomodRules:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow):
         self.uow_factory = uow_factory
         self.clock = clock
+        self._known: tuple[RuleSetVersion, RuleSet] | None = None  # see _rules
 
     # --- the rule set ---------------------------------------------------------------------------------------
 
@@ -169,20 +171,59 @@ class AutomodRules:
         redelivery or a later edit flags nothing twice). A text that reads as crisis (medium tier on) is never
         flagged, for crisis or anything else in it: it starts care, not a case. A course post is read as in a
         room no room-scoped rule covers (its place: domain/subjects.py). Returns the rules that flagged it now."""
+        current = self._rules(uow.automod.latest(), text.at)
+        recent = self._recent(uow, text.place, text.author_id, text.message_id, text.at) if text.posted else ()
+        return self._flag(uow, text, current, uow.people.get(text.author_id), recent)
+
+    def flag_new_post(self, uow: UnitOfWork, envelope: dict, text: PostedText, message: KnownMessage) -> bool:
+        """A new room message or course post (`message`, its record; `text`, what is read): its event claimed, the
+        message recorded and what automod reads read with them (UnitOfWork.claim_post: one statement on
+        PostgreSQL, the rule set itself read only when it changed), then flagged as flag_message flags. Returns
+        False when the event was handled before (nothing done)."""
+        known = self._known
+        seen = uow.claim_post(envelope, message, text.at - SPAM_WINDOW, SPAM_RECENT_MAX,
+                              known[0].version if known is not None else None)
+        if seen is None:
+            return False
+        if seen.rule_set is None and seen.latest_version is not None:
+            current = known  # the version this worker knows is still the latest
+        else:
+            current = self._rules(seen.rule_set, text.at)
+        recent = [RecentMessage(m.body, (text.at - m.posted_at).total_seconds()) for m in seen.recent
+                  if m.id != text.message_id]
+        self._flag(uow, text, current, seen.author, recent)
+        return True
+
+    def _rules(self, version: RuleSetVersion | None, at: dt.datetime) -> tuple[RuleSetVersion, RuleSet]:
+        """The version read (the first version's defaults when none is written yet) and its rule set, whose matcher
+        is built once per version and kept while it is the latest this process read (building it costs more than
+        evaluating a post)."""
+        if version is None:
+            version = rules.first_version(at)
+            return version, version.rule_set()
+        known = self._known
+        if known is not None and known[0].version == version.version:
+            return known
+        self._known = version, version.rule_set()
+        return self._known
+
+    def _flag(self, uow: UnitOfWork, text: PostedText, current: tuple[RuleSetVersion, RuleSet],
+              author_row: KnownPerson | None, recent: Sequence[RecentMessage]) -> list[str]:
         at, body = text.at, text.words
-        current = uow.automod.latest() or rules.first_version(at)
-        author = facts_of(uow.people.get(text.author_id))
-        recent = self._recent(uow, text.place, text.author_id, text.message_id, at) if text.posted else ()
+        version, rule_set = current
+        author = facts_of(author_row)
         # An author whose registration has not reached moderation yet (identity's and room's events race): every
         # cohort's flag rules read the message, so nothing escapes review for arriving first; a moderator decides.
         cohorts = (author.cohort,) if author is not None and author.cohort else COHORTS
-        verdicts = [current.rule_set().evaluate(body, text.place, cohort, rules.roles_in(author, text.place, at),
-                                                recent) for cohort in cohorts]
+        verdicts = [rule_set.evaluate(body, text.place, cohort, rules.roles_in(author, text.place, at), recent)
+                    for cohort in cohorts]
         if any(verdict.crisis >= CRISIS_IS_HEARD for verdict in verdicts):
             return []  # a person in crisis is met with care (crisis handling's), never a case
+        hits = rules.flag_hits(version, [hit for verdict in verdicts for hit in verdict.flags])
+        if not hits:
+            return []  # nothing flags it (nearly every post): nothing more is read or written
         already = uow.automod.flagged(text.message_id)
-        hits = [hit for verdict in verdicts for hit in verdict.flags]
-        flags = [(m, h) for m, h in rules.flag_hits(current, hits) if m.id not in already]
+        flags = [(m, h) for m, h in hits if m.id not in already]
         if not flags:
             return []
         now = self.clock()

@@ -29,7 +29,7 @@ from moderation_service.domain.errors import (
     NotInRoom,
 )
 from moderation_service.domain.reports import Case, CohortGrant, HiddenMessage, KnownMessage, Membership, Report
-from moderation_service.domain.subjects import REMOVED_SEQ, course_of, course_place, course_seq
+from moderation_service.domain.subjects import REMOVED_SEQ, PostedText, course_of, course_place, course_seq
 from moderation_service.service_layer import views
 from moderation_service.service_layer.automod import AutomodRules
 from moderation_service.service_layer.crisis import care_for_crisis, tier_of
@@ -368,6 +368,10 @@ class ModerationService:
         event (by the room timeline's seq) never overwrites a newer one. Returns whether the event was new."""
         event = room_contract.parse(envelope)
         p = event.payload
+        if isinstance(p, room_contract.MessagePosted):
+            # the author's own words (moderators are staff): what reports, hides and flags read
+            return self._apply_new_post(envelope, of_room(p), KnownMessage(
+                p.message_id, p.room_slug, p.author_id, p.original_body or p.body, p.posted_at, p.seq))
         with self.uow_factory() as uow:
             if not uow.claim_event(envelope):
                 return False
@@ -378,13 +382,6 @@ class ModerationService:
                     if current is None or current.seq < p.seq:
                         uow.members.save(Membership(p.room_slug, p.person_id, joined,
                                                     p.joined_at if joined else p.left_at, p.seq))
-                case room_contract.MessagePosted():
-                    if uow.messages.get(p.message_id, lock=True) is None:
-                        # the author's own words (moderators are staff): what reports, hides and flags read
-                        uow.messages.save(KnownMessage(p.message_id, p.room_slug, p.author_id,
-                                                       p.original_body or p.body, p.posted_at, p.seq))
-                    self.automod.flag_message(uow, of_room(p))
-                    care_for_crisis(uow, of_room(p), self.clock())  # care only: never a report, warning or sanction
                 case room_contract.MessageRestored():  # a moderator showed it again: it may be removed anew
                     current = uow.messages.get(p.message_id, lock=True)
                     if current is None or current.seq < p.seq:
@@ -426,16 +423,15 @@ class ModerationService:
                           | course_contract.CoursePostRemoved):
             return False
         place = course_place(p.course_slug)
+        if isinstance(p, course_contract.CoursePostCreated):
+            return self._apply_new_post(envelope, of_course(p), KnownMessage(
+                p.post_id, place, p.author_id, p.body, p.created_at, course_seq(p.created_at),
+                discussion_id=p.discussion_id, section=p.section))
         with self.uow_factory() as uow:
             if not uow.claim_event(envelope):
                 return False
             current = uow.messages.get(p.post_id, lock=True)
             match p:
-                case course_contract.CoursePostCreated():
-                    if current is None:
-                        uow.messages.save(KnownMessage(p.post_id, place, p.author_id, p.body, p.created_at,
-                                                       course_seq(p.created_at), discussion_id=p.discussion_id,
-                                                       section=p.section))
                 case course_contract.CoursePostEdited():
                     seq = course_seq(p.edited_at, edited=True)
                     if current is None or current.seq < seq:
@@ -452,6 +448,18 @@ class ModerationService:
             if not isinstance(p, course_contract.CoursePostRemoved):
                 self.automod.flag_message(uow, of_course(p))
                 care_for_crisis(uow, of_course(p), self.clock())  # care only, as for a room message
+            uow.commit()
+            return True
+
+    def _apply_new_post(self, envelope: dict, text: PostedText, message: KnownMessage) -> bool:
+        """room's message_posted or course's course_post_created: the event claimed, the message recorded (unless a
+        version of it is known already) and what automod reads read with them, automod's flags, crisis care (care
+        only: never a report, warning or sanction), in one transaction. A benign post (nearly all) writes nothing
+        more: on PostgreSQL one statement and the commit. Returns whether the event was new."""
+        with self.uow_factory() as uow:
+            if not self.automod.flag_new_post(uow, envelope, text, message):
+                return False
+            care_for_crisis(uow, text, self.clock())
             uow.commit()
             return True
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import abc
+import dataclasses
 import datetime as dt
 from typing import Protocol
 
@@ -248,6 +249,18 @@ class AppealsRepository(Protocol):
     def save(self, appeal: Appeal) -> None: ...
 
 
+@dataclasses.dataclass(frozen=True)
+class PostSeen:
+    """What automod reads about a new post (UnitOfWork.claim_post): the rule set's latest version (its number, and
+    the version itself unless it is the one the caller knows), the author as moderation knows them, and the
+    author's messages in the place posted in the spam detectors' window, newest first."""
+
+    latest_version: int | None  # None: no version written yet
+    rule_set: RuleSetVersion | None  # None when it is the version the caller knows, or there is none
+    author: KnownPerson | None
+    recent: list[KnownMessage]
+
+
 class UnitOfWork(BaseUnitOfWork):
     """Moderation's transaction: its repositories, plus the events to publish if, and only if, it commits."""
 
@@ -278,3 +291,21 @@ class UnitOfWork(BaseUnitOfWork):
     @abc.abstractmethod
     def claim_event(self, envelope: dict) -> bool:
         """Records an incoming event as handled in this transaction; False if it was handled before."""
+
+    def claim_post(self, envelope: dict, message: KnownMessage, recent_after: dt.datetime, recent_limit: int,
+                   known_version: int | None) -> PostSeen | None:
+        """A new room message's or course post's event: claims it (None when it was handled before: nothing is
+        written), records the message unless a version of it is known already, and reads what automod reads of it
+        (PostSeen; the recent messages are those posted after `recent_after` and before it, at most
+        `recent_limit`). These statements one after another; the SQL unit of work sends them as one."""
+        if not self.claim_event(envelope):
+            return None
+        if self.messages.get(message.id, lock=True) is None:
+            self.messages.save(message)
+        latest = self.automod.latest()
+        return PostSeen(
+            latest.version if latest is not None else None,
+            latest if latest is not None and latest.version != known_version else None,
+            self.people.get(message.author_id),
+            self.messages.recent_by(message.room_slug, message.author_id, recent_after, message.posted_at,
+                                    recent_limit))

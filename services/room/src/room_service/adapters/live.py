@@ -15,7 +15,10 @@ the routing key `notice.<person_id>` (room slugs have no dots, so no room's key 
 that key while one of its streams belongs to that person, in whatever room. The notices table is the truth
 again: the sweep reads the notices of the people with streams here received within NOTICE_SWEEP_WINDOW, and a
 stream is handed each notice once (`Subscription.offer_notice`). A person's changed mute and block list travels
-the same key to their streams (`LiveHub.publish_filters`), which skip the messages of the people it hides.
+the same key to their streams (`LiveHub.publish_filters`), which skip the messages of the people it hides, and
+so does a change of their access (`LiveHub.publish_access`). Those are no table's rows a sweep could compare:
+a replica re-reads what they would have told whenever it binds a person's key, which after a lost connection
+is every key again (`LiveHub.resync_people`), and the lists every touch_interval besides.
 """
 from __future__ import annotations
 
@@ -101,6 +104,14 @@ class Subscription:
         self.hidden = frozenset(hidden)
         self.hidden_changes += 1
 
+    def refresh_hidden(self, read: tuple[list[str], int]) -> None:
+        """On the loop: the person's list as the hub re-read it (LiveHub.resync_people), with how many changes this
+        stream had been told of before the read began: a change told since is as new as the read or newer, so
+        the read is dropped then."""
+        hidden, changes_before = read
+        if self.hidden_changes == changes_before:
+            self.set_hidden(hidden)
+
     def offer_notice(self, notice: dict) -> None:
         """On the loop: one of this stream's person's notices (live_notice), each handed over once."""
         if notice["person_id"] == self.person_id and notice["notice_id"] not in self.notices_offered:
@@ -151,7 +162,7 @@ class LiveHub:
         self._threads: list[threading.Thread] = []
         self._inboxes: dict[asyncio.AbstractEventLoop, _LoopInbox] = {}
         self._headers = {"origin": self.origin}
-        self.consuming = threading.Event()
+        self.consuming = threading.Event()  # set while consuming, once the streams here were resynced on it
 
     # --- subscriptions ------------------------------------------------------------------------
 
@@ -290,8 +301,8 @@ class LiveHub:
         """Tells that person's open streams whom they now hide (after the change committed): this replica's at
         once, the others' through the broker on the person's notice key, which a replica binds while it holds
         one of their streams (sent before the call answers, so ahead of anything the person's next calls
-        publish). Best effort: a lost message leaves a stream on the old list until it is reopened; a change
-        made before a replica bound the key is read when it binds it (`hidden`)."""
+        publish). Best effort: a replica re-reads the list when it binds the key (a change made before it
+        did, or while its consumer had lost the broker: resync_people), and every touch_interval."""
         self._tell_person(person_id, {"filters": {"person_id": person_id, "hidden": sorted(hidden)}},
                           "live filter publish failed; other replicas' streams keep the old list")
 
@@ -299,8 +310,11 @@ class LiveHub:
         """Tells that person's open streams of the room that their access to it changed (a cross-cohort grant
         revoked, after it committed), as publish_filters does: this replica's at once, the others' through
         the broker on the person's notice key. Each asks the door again: it ends when refused, and otherwise
-        keeps the end of access it is told then. Best effort: a lost message leaves a stream on the end it
-        was given when it opened (a revocation that takes the person out ends it by its member_left anyway)."""
+        keeps the end of access it is told then. Best effort: a replica whose consumer lost the broker asks
+        the door again for each stream with an end of access when it is back (resync_people); a message lost
+        otherwise leaves a stream on the end it was given when it opened, until room-worker's sweep
+        (evict_lapsed) takes the person out once their access has ended, and that member_left ends it (a
+        revocation that takes the person out at once ends it by its member_left anyway)."""
         self._tell_person(person_id, {"access": {"person_id": person_id, "room_slug": slug}},
                           "live access publish failed; other replicas' streams keep their end of access")
 
@@ -369,9 +383,11 @@ class LiveHub:
                     # py-amqp's consumer, not kombu.Consumer: its messages reach _on_raw_message as they are
                     # (kombu's wrapping cost as much as the rest of the hand-over).
                     channel.basic_consume(queue=self.queue_name, no_ack=True, callback=self._on_raw_message)
-                    self.consuming.set()
                     backoff = 0.2
+                    # Every key followed here, bound on this connection's queue: after a lost connection what
+                    # its notices would have told the streams is read afresh (resync_people).
                     self._rebind(channel, bound, self._followed_keys())
+                    self.consuming.set()
                     sock = conn.connection.sock
                     wake = self._consumer_wake_read
                     while not self._stop.is_set():
@@ -421,12 +437,46 @@ class LiveHub:
                 bound.discard(slug)
         fresh_people = [key[len(NOTICE_KEY_PREFIX):] for key in slugs
                         if key in followed and key.startswith(NOTICE_KEY_PREFIX)]
-        if fresh_people and self.hidden is not None:  # a list changed before the key was bound is read here
-            self._deliver([{"filters": {"person_id": person_id, "hidden": sorted(hidden)}}
-                           for person_id, hidden in self.hidden(sorted(fresh_people)).items()])
+        if fresh_people:  # what changed before the key was bound (or while the queue was gone) is read here
+            self.resync_people(fresh_people)
         fresh = [slug for slug in slugs if slug in followed and not slug.startswith(NOTICE_KEY_PREFIX)]
         if fresh:
-            self._offer_heads(self.heads(sorted(fresh)))
+            try:
+                self._offer_heads(self.heads(sorted(fresh)))
+            except Exception:  # the database is away: the consumer keeps its connection, the sweep offers them
+                log.warning("heads of rooms just bound not read; the sweep will offer them", exc_info=True)
+
+    def resync_people(self, person_ids: list[str], *, access: bool = True) -> None:
+        """What a lost notice would have told these people's streams here, read afresh: their mute and block
+        lists (one query for them all), and (`access`) for each of their streams with an end of access (staff
+        across the teen/adult wall) a re-ask of the door, which ends the stream if its access ended. Called
+        when the consumer binds their notice key: a stream's first, and every key again after a reconnect
+        (the exclusive queue, and whatever was on it, went with the lost connection); and, lists only, by the
+        sweep every touch_interval (a notice another replica failed to publish). A stream without an end of
+        access (the room's own cohort) loses access only by leaving, a `member_left` of the timeline, which the
+        sweep delivers."""
+        with self._lock:
+            people = {person_id: list(self._people[person_id]) for person_id in person_ids
+                      if person_id in self._people}
+        if not people:
+            return
+        by_loop: dict[asyncio.AbstractEventLoop, list] = collections.defaultdict(list)
+        if access:  # each stream asks the door itself, on its loop (Presence.follow)
+            for subs in people.values():
+                for sub in subs:
+                    if sub.access_ends is not None:
+                        by_loop[sub.loop].append((sub.recheck_access, None))
+        try:
+            if self.hidden is not None:
+                changes_before = {sub: sub.hidden_changes for subs in people.values() for sub in subs}
+                hidden = self.hidden(sorted(people))
+                for person_id, subs in people.items():
+                    listed = sorted(hidden.get(person_id, ()))
+                    for sub in subs:
+                        by_loop[sub.loop].append((sub.refresh_hidden, (listed, changes_before[sub])))
+        except Exception:  # the database is away: the consumer carries on, and the sweep reads them later
+            log.warning("mute and block lists of open streams not re-read; the sweep will", exc_info=True)
+        self._hand_over(by_loop)
 
     def _on_raw_message(self, message) -> None:
         """The consumer's callback: this replica's own items were delivered here when committed (publish), so
@@ -468,6 +518,12 @@ class LiveHub:
                     self.touch(sorted(pairs))
             except Exception:
                 log.warning("presence refresh of open streams failed; retrying", exc_info=True)
+            try:  # a list whose notice was lost on its way here (another replica's publish failed)
+                with self._lock:
+                    people = sorted(self._people)
+                self.resync_people(people, access=False)
+            except Exception:
+                log.warning("mute and block lists of open streams not re-read; retrying", exc_info=True)
 
     def _idle_until_a_stream_opens(self) -> bool:
         """With no stream open here there is nothing to repair or touch: the sweep sleeps until one opens (or
@@ -554,7 +610,8 @@ class AccessPublisher:
     """room-worker's side of access changes: after an event narrowed someone's rights (a role revoked, say), tells
     their open streams of a room on every room-grpc replica to ask the door again (LiveHub.publish_access's
     message). Best effort and rare: a connection per call; a lost one leaves a stream on the end of access it was
-    given when it opened, and a person the door refuses is taken out by a member_left that ends it anyway."""
+    given when it opened (unless its replica reconnects meanwhile: LiveHub.resync_people), and a person the door
+    refuses is taken out by a member_left that ends it anyway."""
 
     def __init__(self, amqp_uri: str):
         self.amqp_uri = amqp_uri

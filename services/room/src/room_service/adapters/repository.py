@@ -961,6 +961,16 @@ class PersonalFiltersRepository:
         stmt = sa.select(t).where(t.c.owner_id == owner_id).order_by(t.c.created_at, t.c.target_id)
         return [self._filter(row) for row in self.session.execute(stmt).mappings()]
 
+    def hidden_by(self, owners: list[str]) -> dict[str, set[str]]:
+        if not owners:
+            return {}
+        t = orm.personal_filters
+        hidden: dict[str, set[str]] = {}
+        for owner_id, target_id in self.session.execute(
+                sa.select(t.c.owner_id, t.c.target_id).where(t.c.owner_id.in_(owners))):
+            hidden.setdefault(owner_id, set()).add(target_id)
+        return hidden
+
     def count(self, owner_id: str) -> int:
         t = orm.personal_filters
         stmt = sa.select(sa.func.count()).select_from(t).where(t.c.owner_id == owner_id)

@@ -85,9 +85,11 @@ class PersonalFilters:
             return [filter_view(f, people[f.target_id].username if people[f.target_id] else None) for f in found]
 
     def hidden_of(self, person_ids: list[str]) -> dict[str, frozenset[str]]:
-        """The people each of these hides (muted or blocked), for their live streams."""
+        """The people each of these hides (muted or blocked), for their live streams: one query for them all,
+        and an empty set for each who hides nobody (so a stream still hiding someone they unmuted is set right)."""
         with self.tx.begin(single_statements=True) as uow:
-            return {p: frozenset(f.target_id for f in uow.personal_filters.list(p)) for p in person_ids}
+            hidden = uow.personal_filters.hidden_by(list(person_ids))
+        return {p: frozenset(hidden.get(p, ())) for p in person_ids}
 
     @staticmethod
     def _target(uow: UnitOfWork, person_id: str, target_id: str, username: str) -> KnownPerson:

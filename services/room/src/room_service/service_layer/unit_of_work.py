@@ -231,6 +231,8 @@ class PersonalFiltersRepository(Protocol):
     def put(self, personal_filter: PersonalFilter) -> None: ...  # adds, or changes the kind of, the pair's filter
     def remove(self, owner_id: str, target_id: str) -> bool: ...  # False when there was none
     def list(self, owner_id: str) -> list[PersonalFilter]: ...  # oldest first
+    def hidden_by(self, owners: list[str]) -> dict[str, set[str]]:
+        """The people each of `owners` mutes or blocks, in one query (an owner with none is left out)."""
     def count(self, owner_id: str) -> int: ...
     def blockers(self, target_id: str, owners: list[str]) -> set[str]:
         """Those of `owners` who blocked `target_id`."""
