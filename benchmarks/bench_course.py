@@ -8,23 +8,30 @@ identity, room-worker, room-grpc, course-worker and course-grpc run as real proc
 a vhost, with the load generator on the same machine. The benchmark's course is created by the bench admin: open
 to all, one discussion, and a one-question quiz as its only requirement (so submitting the right answer is the
 call that completes it), earning group-dynamics-graduate. Prints figures only.
+
+The reply and page rows print course-grpc's CPU per call as a multiple of the floor's (an empty grpc.aio call,
+measured first: floor.py) and course-grpc's PostgreSQL round trips per call (course-grpc runs under pgcount.py).
+BENCH_COURSE_COMPLETIONS=0 skips the completion rows.
 """
 from __future__ import annotations
 
 import concurrent.futures
 import json
 import os
+import pathlib
 import random
 import subprocess
 import tempfile
 import time
 
 import grpc
+from floor import fast_path, measured_once
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.course.v1 import course_pb2 as cpb
 from hearth.course.v1 import course_pb2_grpc
 from hearth.room.v1 import room_pb2 as rpb
 from loadgen import BIN, CpuMeter, free_port, machine_check, open_loop, percentiles, pids_of
+from pgcount import PgCounts, PgMeter
 from stack import create_rooms, running_stack
 
 from hearth_common import testing
@@ -42,17 +49,20 @@ REQUIREMENTS = [{"kind": "quiz", "id": "bench-check", "title": "Bench check", "p
 
 
 def start_course(stack, tmp: str):
-    """course's database, migration (with its seed), worker and gRPC server on the stack's vhost."""
+    """course's database, migration (with its seed), worker and gRPC server (under pgcount) on the stack's vhost;
+    returns the database, the server's address, the processes and course-grpc's round-trip counts."""
     db = testing.create_database("hearth_bench_course")
     target = f"127.0.0.1:{free_port()}"
     env = {**stack.env, "COURSE_DATABASE_URL": db, "COURSE_AMQP_URI": stack.env["ROOM_AMQP_URI"],
            "COURSE_IDENTITY_GRPC_TARGET": stack.identity_target, "COURSE_GRPC_ADDRESS": target,
            "COURSE_WORKER_HEARTBEAT_FILE": f"{tmp}/course.hb"}
     subprocess.run([str(BIN / "course-migrate")], env=env, check=True, capture_output=True)
-    procs = {name: subprocess.Popen([str(BIN / name)], env=env) for name in ("course-worker", "course-grpc")}
+    pg = PgCounts(pathlib.Path(tmp), "course-grpc")
+    procs = {"course-worker": subprocess.Popen([str(BIN / "course-worker")], env=env),
+             "course-grpc": subprocess.Popen(pg.command("course_service.entrypoints.grpc_server:main"), env=env)}
     testing.wait_consuming(env["COURSE_AMQP_URI"], "evt-room-session_ended--course.on_session_ended", timeout=60)
     grpc.channel_ready_future(grpc.insecure_channel(target)).result(timeout=60)
-    return db, target, procs
+    return db, target, procs, pg
 
 
 def enrol_all(courses, people) -> None:
@@ -80,20 +90,25 @@ def words(n: int) -> str:
 
 def main() -> None:
     with running_stack("bench_course") as stack, tempfile.TemporaryDirectory() as tmp:
-        db, target, course_procs = start_course(stack, tmp)
+        db, target, course_procs, pg = start_course(stack, tmp)
         try:
-            run(stack, target, course_procs)
+            run(stack, target, course_procs, pg)
         finally:
             testing.stop_processes(list(course_procs.values()))
             testing.drop_database(db)
 
 
-def run(stack, target, course_procs) -> None:
+def run(stack, target, course_procs, pg_counts: PgCounts) -> None:
     courses = course_pb2_grpc.CourseServiceStub(open_channel(target))
+    pg = PgMeter([pg_counts])
 
     def cpu() -> CpuMeter:
         return CpuMeter({**stack.processes, **{name: [p.pid] for name, p in course_procs.items()},
-                         "postgres": lambda: pids_of("postgres"), "rabbitmq": lambda: pids_of("beam.smp")})
+                         "postgres": lambda: pids_of("postgres"), "rabbitmq": lambda: pids_of("beam.smp")},
+                        also=[pg])
+
+    def beside_floor(what: str):
+        return lambda figures: fast_path(floor, figures, what, pg=pg, server="course-grpc")
 
     def authored() -> bool:
         try:
@@ -119,6 +134,7 @@ def run(stack, target, course_procs) -> None:
     print("course benchmark: identity, room-worker, room-grpc, course-worker, course-grpc and the load generator"
           " on one machine")
     print(machine_check())
+    floor = measured_once()
 
     # the thread "load more" reads: THREAD_POSTS replies, then the cursor of every full page of 20
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
@@ -138,18 +154,20 @@ def run(stack, target, course_procs) -> None:
     time.sleep(2.5)  # the writers' posting allowance refills (one every 2 s after a burst of 5)
 
     health = health_pb2_grpc.HealthStub(grpc.insecure_channel(target))
-    open_loop("gRPC Health.Check on course-grpc (floor)", PAGE_RATE, lambda i: health.Check(
-        health_pb2.HealthCheckRequest(), timeout=5), cpu=cpu())
+    open_loop("gRPC Health.Check on course-grpc (no token, no db)", PAGE_RATE, lambda i: health.Check(
+        health_pb2.HealthCheckRequest(), timeout=5), cpu=cpu(), after=beside_floor("check"))
     open_loop("gRPC CreatePost (a reply)", REPLY_RATE, lambda i: courses.CreatePost(cpb.CreatePostRequest(
         course_slug=COURSE, discussion_id=DISCUSSION, body=words(i)), metadata=writers[i % WRITERS][1], timeout=5),
-        cpu=cpu())
+        cpu=cpu(), after=beside_floor("reply"))
     stack.settle()
     rng = random.Random(15)
     picks = [rng.choice(cursors) for _ in range(1024)]
     open_loop("gRPC ListPosts, load more (20 a page)", PAGE_RATE, lambda i: courses.ListPosts(cpb.ListPostsRequest(
         course_slug=COURSE, discussion_id=DISCUSSION, cursor=picks[i % 1024]), metadata=writers[i % WRITERS][1],
-        timeout=5), cpu=cpu())
+        timeout=5), cpu=cpu(), after=beside_floor("page"))
 
+    if not COMPLETIONS:
+        return
     # completion -> room door open, one learner at a time at rest
     stack.settle()
     rooms = stack.rooms

@@ -78,7 +78,7 @@ def fast_path(floor: Floor, figures: dict, what: str, target: float | None = Non
     print("  " + floor.ratio(server, figures["cpu"][server], what, target)
           + f" (floor {floor.server_ms:.2f} ms/call server CPU)", flush=True)
     if pg is not None:
-        print(pg.line(what, figures["n"], pg_target), flush=True)
+        print(pg.line(what, figures["n"], pg_target, process=server), flush=True)
 
 
 def _closed_loop(target: str, in_flight: int, seconds: float) -> tuple[list[float], int]:

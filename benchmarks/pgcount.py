@@ -1,7 +1,7 @@
 """Benchmark tooling: a process's PostgreSQL round trips, counted at its psycopg2 connections.
 
 `python benchmarks/pgcount.py COUNTS_FILE package.module:function` runs that entry point (room-grpc's
-`room_service.entrypoints.grpc_server:main`, say) with every psycopg2 connection it opens counting what
+`room_service.entrypoints.grpc_server:main`, or course-grpc's) with every psycopg2 connection it opens counting what
 goes over the wire: each statement executed (a PREPARE and an EXECUTE are two), each BEGIN psycopg2 sends
 before the first statement of a transaction, and each COMMIT or ROLLBACK of an open transaction. The counts
 live in COUNTS_FILE (memory-mapped; `PgCounts` reads them from the benchmark's process while the row runs),

@@ -22,6 +22,14 @@ def course_engine(course_db_url):
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def course_autocommit_engine(course_db_url):
+    """An engine as course-grpc's: autocommit, a unit's BEGIN sent with its first statement."""
+    engine = make_engine(course_db_url, autocommit=True)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
 def course_settings(course_db_url):
     return dataclasses.replace(settings_module.load(), database_url=course_db_url, grpc_address="127.0.0.1:0")

@@ -151,6 +151,7 @@ def make_engine(
     engine = sa.create_engine(url, **kwargs)
     if autocommit:
         _let_transactions_begin_with_a_statement(engine)
+        _AUTOCOMMITS.add(engine)
     breaker = fail_fast.breaker if fail_fast is not None else None
     _ping_when_maybe_stale(engine, ping_idle_after, breaker)
     if breaker is not None:
@@ -159,10 +160,20 @@ def make_engine(
     return engine
 
 
-def make_server_engine(settings, pool_size: int) -> Engine:
+def make_server_engine(settings, pool_size: int, *, autocommit: bool = False) -> Engine:
     """A gRPC server's engine: `pool_size` connections (one per thread that uses it), failing fast while the
-    database is unreachable (FailFast from the service's settings)."""
-    return make_engine(settings.database_url, pool_size=pool_size, fail_fast=FailFast.from_settings(settings))
+    database is unreachable (FailFast from the service's settings); `autocommit` as make_engine's."""
+    return make_engine(settings.database_url, pool_size=pool_size, fail_fast=FailFast.from_settings(settings),
+                       autocommit=autocommit)
+
+
+_AUTOCOMMITS: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def engine_autocommits(engine: Engine) -> bool:
+    """Whether the engine was made with make_engine(autocommit=True) (on PostgreSQL): a unit of work on it
+    sends its BEGIN with its first statement (CoreUnitOfWork's `engine_autocommits`)."""
+    return engine in _AUTOCOMMITS
 
 
 # --- transactions on an autocommit engine whose BEGIN goes with their first statement -----------------------

@@ -30,9 +30,11 @@ from hearth_common.unit_of_work import UniqueViolation
 SLUG = "group-dynamics"
 
 
-@pytest.fixture
-def uows(clean_engine):
-    return uow_factory(clean_engine)
+@pytest.fixture(params=["transactional", "autocommit"])
+def uows(request, clean_engine, course_autocommit_engine):
+    """Each test twice: on the workers' engine, and on course-grpc's (autocommit: BEGIN with the first statement,
+    where a completion's savepoint must still leave the rest of the transaction usable)."""
+    return uow_factory(course_autocommit_engine if request.param == "autocommit" else clean_engine)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from course_world import QUESTION_POST, FakeBlocks, World
 from course_service.adapters import orm
 from course_service.adapters.certificates import Ed25519Signer
 from course_service.adapters.repository import uow_factory
+from course_service.domain import events
 from course_service.domain.posts import ONE_POST, Post
 from course_service.migrations import runner
 from course_service.service_layer.services import CourseService
@@ -36,9 +37,10 @@ class TickingClock:
             return self.start + dt.timedelta(seconds=10 * next(self.ticks))
 
 
-@pytest.fixture
-def uows(clean_engine):
-    return uow_factory(clean_engine)
+@pytest.fixture(params=["transactional", "autocommit"])
+def uows(request, clean_engine, course_autocommit_engine):
+    """Each test twice: on the workers' engine, and on course-grpc's (autocommit: BEGIN with the first statement)."""
+    return uow_factory(course_autocommit_engine if request.param == "autocommit" else clean_engine)
 
 
 @pytest.fixture
@@ -86,8 +88,31 @@ def test_seqs_are_gap_free_per_thread_and_section(service, world, course, uows):
     seqs += [service.threads.create_post(ada, COURSE, "building", "b").post.seq]
     assert seqs == [1, 2, 3, 1, 1]
     with uows() as uow:
-        assert [p.seq for p in uow.posts.thread(COURSE, DISCUSSION, "adult", 1, 10)] == [2, 3]
-        assert [p.section for p in uow.posts.thread(COURSE, DISCUSSION, "teen", 0, 10)] == ["teen"]
+        assert [p.seq for p, _ in uow.posts.thread(COURSE, DISCUSSION, "adult", 1, 10)] == [2, 3]
+        assert [p.section for p, _ in uow.posts.thread(COURSE, DISCUSSION, "teen", 0, 10)] == ["teen"]
+
+
+def test_a_reply_is_stored_with_its_mentions_in_order_and_its_event_or_not_at_all(service, world, course, uows):
+    """add_numbered's one statement: the seq, the post, its mentions (numbered in order of mention) and the
+    post_created outbox row commit together; a unit left without commit leaves none of them, nor a seq taken."""
+    ada, bob, cleo = (learner(service, world, name) for name in ("ada", "bob", "cleo"))
+    post = service.threads.create_post(ada, COURSE, DISCUSSION, "Thanks @cleo and @bob").post
+    with uows() as uow:
+        assert uow.posts.get(post.id) == post and post.seq == 1
+        assert uow.posts.mentions_of(cleo.person_id, 0, 10)[0][0] < uow.posts.mentions_of(bob.person_id, 0, 10)[0][0]
+        rows = uow.connection.execute(sa.select(orm.outbox.c.event_type, orm.outbox.c.payload)
+                                      .where(orm.outbox.c.event_type == "course_post_created")).all()
+        assert [row.payload["data"]["post_id"] for row in rows] == [post.id]
+    draft = Post.create(post_id="a0a0a0a0-0000-4000-8000-000000000001", course_slug=COURSE, discussion_id=DISCUSSION,
+                        section="adult", seq=0, author_id=ada.person_id, parent_id=None, body="never committed",
+                        mention_ids=[bob.person_id], now=utcnow())
+    with uows() as uow:
+        uow.posts.add_numbered(draft, events.post_created(draft))
+        assert draft.seq == 2  # and not committed
+    with uows() as uow:
+        assert uow.posts.get(draft.id) is None and uow.posts.next_seq(COURSE, DISCUSSION, "adult") == 2
+        assert uow.connection.execute(sa.select(sa.func.count()).select_from(orm.outbox)
+                                      .where(orm.outbox.c.event_type == "course_post_created")).scalar_one() == 1
 
 
 def test_likes_and_mentions_are_stored_once(service, world, course, uows):
@@ -98,6 +123,8 @@ def test_likes_and_mentions_are_stored_once(service, world, course, uows):
     with uows() as uow:
         assert uow.posts.get(post.id).likes == 1
         assert uow.posts.liked([post.id], bob.person_id) == {post.id}
+        assert uow.posts.thread(COURSE, DISCUSSION, "adult", 0, 10, bob.person_id) == [(uow.posts.get(post.id), True)]
+        assert [liked for _, liked in uow.posts.thread(COURSE, DISCUSSION, "adult", 0, 10, ada.person_id)] == [False]
         assert [(n > 0, p.id) for n, p in uow.posts.mentions_of(bob.person_id, 0, 10)] == [(True, post.id)]
         assert uow.enrolments.members_named(COURSE, "adult", ["bob", "nobody"]) == {"bob": bob.person_id}
         assert uow.enrolments.members_named(COURSE, "teen", ["bob"]) == {}

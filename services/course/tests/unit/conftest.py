@@ -24,6 +24,7 @@ from course_service.domain.posts import ONE_LIKE, ONE_POST, Post
 from course_service.domain.requirements import LedSession
 from course_service.service_layer.services import CourseService
 from course_service.service_layer.unit_of_work import UnitOfWork
+from hearth_common.events import Event
 from hearth_common.fakes import (
     INBOX_TABLE,
     FakeClock,
@@ -155,6 +156,12 @@ class FakePostsRepository(InMemoryRepository):
     def add(self, post: Post) -> None:
         self._insert(self.table, post.id, post, ONE_POST)
 
+    def add_numbered(self, post: Post, created: Event) -> None:
+        post.seq = self.next_seq(post.course_slug, post.discussion_id, post.section)
+        self.add(post)
+        self.set_mentions(post.id, post.mention_ids, post.created_at)
+        self.uow.add_events([created])  # in the outbox if, and only if, the unit commits
+
     def get(self, post_id: str, *, lock: bool = False) -> Post | None:
         self._read("get")
         return self._get(self.table, post_id)
@@ -162,10 +169,12 @@ class FakePostsRepository(InMemoryRepository):
     def save(self, post: Post) -> None:
         self._put(self.table, post.id, post)
 
-    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int) -> list[Post]:
+    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int,
+               reader_id: str = "") -> list[tuple[Post, bool]]:
         found = sorted((p for p in self._rows().values() if (p.course_slug, p.discussion_id, p.section)
                         == (course_slug, discussion_id, section) and p.seq > after_seq), key=lambda p: p.seq)
-        return [self._get(self.table, p.id) for p in found[:limit]]
+        liked = self.liked([p.id for p in found[:limit]], reader_id)
+        return [(self._get(self.table, p.id), p.id in liked) for p in found[:limit]]
 
     def reply_words_by_discussion(self, course_slug: str, person_id: str,
                                   section: str | None = None) -> dict[str, int]:
@@ -338,7 +347,7 @@ def blocks() -> FakeBlocks:
 
 @pytest.fixture
 def service(db, clock, signer, blocks) -> CourseService:
-    return CourseService(lambda: FakeUnitOfWork(db), signer, clock=clock, blocks=blocks)
+    return CourseService(lambda single_statements=False: FakeUnitOfWork(db), signer, clock=clock, blocks=blocks)
 
 
 @pytest.fixture
@@ -348,4 +357,4 @@ def world(service, clock) -> World:
 
 @pytest.fixture
 def uow_factory(db):
-    return lambda: FakeUnitOfWork(db)
+    return lambda single_statements=False: FakeUnitOfWork(db)

@@ -17,13 +17,23 @@ from course_service.domain.posts import Post
 from course_service.domain.requirements import LedSession
 from course_service.service_layer.unit_of_work import UnitOfWork
 from hearth_common.clock import utcnow
+from hearth_common.db import PreparedStatement, engine_autocommits
+from hearth_common.events import Event
 from hearth_common.inbox import claim_event
+from hearth_common.outbox import outbox_row
 from hearth_common.pacing_table import PacesRepository
 from hearth_common.people import BadgeState, GrantState, KnownPerson
 from hearth_common.sql_unit_of_work import CoreUnitOfWork
 from hearth_common.unit_of_work import UniqueViolation
 
 SOURCE = "course"
+
+
+def _by_key(name: str, table: sa.Table, *keys: str) -> PreparedStatement:
+    """A prepared read of one row of `table` by its key columns (unlocked): every column, named."""
+    columns = ", ".join(column.name for column in table.columns)
+    where = " AND ".join(f"{key} = :{key}" for key in keys)
+    return PreparedStatement(name, f"SELECT {columns} FROM {table.name} WHERE {where}")
 
 
 class _Repo:
@@ -72,14 +82,30 @@ class PeopleRepository(_Repo):
 
 
 class CoursesRepository(_Repo):
+    _GET = _by_key("course_get_course", orm.courses, "slug")
+
+    def __init__(self, connection: Connection):
+        super().__init__(connection)
+        self._read: dict[str, Course | None] = {}  # read unlocked in this unit (a post reads its course twice)
+
     def get(self, slug: str, *, lock: bool = False) -> Course | None:
-        row = self._row(sa.select(orm.courses).where(orm.courses.c.slug == slug), lock)
-        return Course(**row) if row is not None else None
+        if not lock and slug in self._read:
+            course = self._read[slug]
+            return dataclasses.replace(course) if course is not None else None
+        if lock:
+            row = self._row(sa.select(orm.courses).where(orm.courses.c.slug == slug), lock)
+        else:  # most calls read their course first: prepared
+            row = self._GET(self.connection, {"slug": slug}).mappings().first()
+        course = Course(**row) if row is not None else None
+        self._read[slug] = course
+        return dataclasses.replace(course) if course is not None else None
 
     def add(self, course: Course) -> None:
+        self._read.pop(course.slug, None)
         self._insert(orm.courses, dataclasses.asdict(course))
 
     def save(self, course: Course) -> None:
+        self._read.pop(course.slug, None)
         values = dataclasses.asdict(course)
         self.connection.execute(sa.update(orm.courses).where(orm.courses.c.slug == course.slug).values(**values))
 
@@ -90,9 +116,14 @@ class CoursesRepository(_Repo):
 
 
 class DiscussionsRepository(_Repo):
+    _GET = _by_key("course_get_discussion", orm.discussions, "course_slug", "id")
+
     def get(self, course_slug: str, discussion_id: str, *, lock: bool = False) -> Discussion | None:
         t = orm.discussions
-        row = self._row(sa.select(t).where(t.c.course_slug == course_slug, t.c.id == discussion_id), lock)
+        if lock:
+            row = self._row(sa.select(t).where(t.c.course_slug == course_slug, t.c.id == discussion_id), lock)
+        else:  # every post and page reads it: prepared
+            row = self._GET(self.connection, {"course_slug": course_slug, "id": discussion_id}).mappings().first()
         return Discussion(**row) if row is not None else None
 
     def add(self, discussion: Discussion) -> None:
@@ -118,9 +149,14 @@ class DiscussionsRepository(_Repo):
 
 
 class EnrolmentsRepository(_Repo):
+    _GET = _by_key("course_get_enrolment", orm.enrolments, "course_slug", "person_id")
+
     def get(self, course_slug: str, person_id: str, *, lock: bool = False) -> Enrolment | None:
         t = orm.enrolments
-        row = self._row(sa.select(t).where(t.c.course_slug == course_slug, t.c.person_id == person_id), lock)
+        if lock:
+            row = self._row(sa.select(t).where(t.c.course_slug == course_slug, t.c.person_id == person_id), lock)
+        else:  # every post and page reads it: prepared
+            row = self._GET(self.connection, {"course_slug": course_slug, "person_id": person_id}).mappings().first()
         return Enrolment(**row) if row is not None else None
 
     def add(self, enrolment: Enrolment) -> None:
@@ -165,6 +201,42 @@ class PostsRepository(_Repo):
     def add(self, post: Post) -> None:
         self._insert(orm.posts, dataclasses.asdict(post))
 
+    _ADD_NUMBERED = PreparedStatement("course_add_numbered_post", """
+        WITH thread AS (
+            INSERT INTO thread_seqs (course_slug, discussion_id, section, last_seq)
+            VALUES (:course_slug, :discussion_id, :section, 1)
+            ON CONFLICT (course_slug, discussion_id, section) DO UPDATE SET last_seq = thread_seqs.last_seq + 1
+            RETURNING last_seq
+        ), post AS (
+            INSERT INTO posts (id, course_slug, discussion_id, section, seq, author_id, parent_id, body, words,
+                               mention_ids, likes, created_at, edited_at, deleted_at, removed_by, by_moderation,
+                               removal_reason)
+            SELECT :id, :course_slug, :discussion_id, :section, thread.last_seq, :author_id, :parent_id, :body,
+                   :words, :mention_ids, :likes, :created_at, NULL, NULL, NULL, false, ''
+              FROM thread
+            RETURNING id, seq
+        ), mentioned AS (
+            INSERT INTO post_mentions (post_id, person_id, mentioned_at)
+            SELECT post.id, m.person_id, :created_at
+              FROM post, unnest(CAST(:mentioned AS varchar[])) WITH ORDINALITY AS m(person_id, n)
+             ORDER BY m.n
+        ), announced AS (
+            INSERT INTO outbox (event_id, event_type, payload, request_id, occurred_at)
+            SELECT :event_id, :event_type, :payload, :request_id, :occurred_at FROM post
+        )
+        SELECT seq FROM post
+    """, json_params=("mention_ids", "payload"))
+
+    def add_numbered(self, post: Post, created: Event) -> None:
+        # One statement, one round trip (prepared once per connection): the thread's seq (its row locked until
+        # commit, as next_seq), the post, its mentions and the event's outbox row.
+        try:
+            post.seq = self._ADD_NUMBERED(self.connection, {
+                **dataclasses.asdict(post), "mentioned": list(post.mention_ids), **outbox_row(created, SOURCE),
+            }).scalar_one()
+        except IntegrityError as exc:
+            raise UniqueViolation.of(exc) from exc
+
     def get(self, post_id: str, *, lock: bool = False) -> Post | None:
         row = self._row(sa.select(orm.posts).where(orm.posts.c.id == post_id), lock)
         return Post(**row) if row is not None else None
@@ -173,12 +245,24 @@ class PostsRepository(_Repo):
         t = orm.posts
         self.connection.execute(sa.update(t).where(t.c.id == post.id).values(**dataclasses.asdict(post)))
 
-    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int) -> list[Post]:
-        t = orm.posts
-        rows = self.connection.execute(
-            sa.select(t).where(t.c.course_slug == course_slug, t.c.discussion_id == discussion_id,
-                               t.c.section == section, t.c.seq > after_seq).order_by(t.c.seq).limit(limit))
-        return [Post(**row) for row in rows.mappings()]
+    _THREAD = PreparedStatement("course_thread", f"""
+        SELECT {', '.join(f'p.{field.name}' for field in dataclasses.fields(Post))},
+               EXISTS (SELECT 1 FROM post_likes l WHERE l.post_id = p.id AND l.person_id = :reader_id) AS liked
+          FROM posts p
+         WHERE p.course_slug = :course_slug AND p.discussion_id = :discussion_id AND p.section = :section
+           AND p.seq > :after_seq
+         ORDER BY p.seq
+         LIMIT :limit
+    """)
+
+    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int,
+               reader_id: str = "") -> list[tuple[Post, bool]]:
+        # The page and the reader's likes in one round trip, prepared once per connection (a "load more" is
+        # course-grpc's hottest read).
+        rows = self._THREAD(self.connection, {"course_slug": course_slug, "discussion_id": discussion_id,
+                                              "section": section, "after_seq": after_seq, "limit": limit,
+                                              "reader_id": reader_id}).rows
+        return [(Post(*row[:-1]), row[-1]) for row in rows]
 
     def reply_words_by_discussion(self, course_slug: str, person_id: str,
                                   section: str | None = None) -> dict[str, int]:
@@ -319,8 +403,12 @@ class CompletionsRepository(_Repo):
 
 
 class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
-    def __init__(self, engine: Engine):
-        super().__init__(engine, orm.outbox, SOURCE)
+    """On an engine made with make_engine(autocommit=True) (course-grpc's), a unit's BEGIN goes with its first
+    statement: a round trip fewer per call."""
+
+    def __init__(self, engine: Engine, single_statements: bool = False):
+        super().__init__(engine, orm.outbox, SOURCE, single_statements=single_statements,
+                         engine_autocommits=engine_autocommits(engine))
 
     def open_repositories(self, connection: Connection) -> None:
         self.people = PeopleRepository(connection)
@@ -339,4 +427,6 @@ class SqlUnitOfWork(CoreUnitOfWork, UnitOfWork):
 
 
 def uow_factory(engine: Engine):
-    return lambda: SqlUnitOfWork(engine)
+    """Units of work on `engine`; `single_statements=True` for a use case that only reads (on an autocommit
+    engine its statements then run without a transaction: no BEGIN, no ROLLBACK)."""
+    return lambda single_statements=False: SqlUnitOfWork(engine, single_statements)

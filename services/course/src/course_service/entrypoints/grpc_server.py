@@ -38,7 +38,8 @@ LIMITS = RequestLimits(text={
 
 
 def build_server(settings, service=None, verifier: TokenVerifier | None = None) -> GrpcServer:
-    service = service or build_service(settings, make_server_engine(settings, settings.grpc_workers))
+    service = service or build_service(settings, make_server_engine(settings, settings.grpc_workers,
+                                                                     autocommit=True))
     verifier = verifier or TokenVerifier(identity_key_fetcher(settings.identity_grpc_target),
                                          issuer=settings.token_issuer, audience=settings.token_audience)
     return GrpcServer(
@@ -55,7 +56,8 @@ def build_server(settings, service=None, verifier: TokenVerifier | None = None) 
 def main() -> None:
     settings = settings_module.load()
     configure_logging("course", "grpc", settings.log_level)
-    engine = make_server_engine(settings, settings.grpc_workers)
+    # Autocommit: each call's transaction begins with its first statement (no BEGIN round trip of its own).
+    engine = make_server_engine(settings, settings.grpc_workers, autocommit=True)
     server = build_server(settings, build_service(settings, engine))
     server.serve(settings, readiness=DatabaseReadiness.from_settings(engine, settings))
 

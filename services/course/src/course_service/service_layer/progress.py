@@ -20,7 +20,16 @@ from course_service.domain.completions import (
 from course_service.domain.courses import Course, check_course_slug
 from course_service.domain.enrolments import Enrolment
 from course_service.domain.progress import LearnerFacts, all_met, evaluate, last_qualifying_end, next_step
-from course_service.domain.requirements import QUIZ_ID, LedSession, MentorApproval, Practicum
+from course_service.domain.requirements import (
+    MENTOR_APPROVAL,
+    PARTICIPATE,
+    PRACTICUM,
+    QUIZ,
+    QUIZ_ID,
+    LedSession,
+    MentorApproval,
+    Practicum,
+)
 from course_service.service_layer.lookups import course_of
 from course_service.service_layer.unit_of_work import CertificateSigner, UniqueViolation, UnitOfWork
 from course_service.service_layer.views import (
@@ -42,7 +51,7 @@ REMIND_BATCH = 100
 
 
 class ProgressService:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], signer: CertificateSigner,
+    def __init__(self, uow_factory: Callable[..., UnitOfWork], signer: CertificateSigner,
                  clock: Callable[[], dt.datetime] = utcnow):
         self.uow_factory = uow_factory
         self.signer = signer
@@ -325,15 +334,23 @@ class ProgressService:
 
     @staticmethod
     def _facts(uow: UnitOfWork, course: Course, enrolment: Enrolment) -> LearnerFacts:
+        """The facts the course's requirements read, and only those (each kind of fact is a query: a post's
+        settle in a course asking for a quiz alone reads the quiz attempts, not the replies or sessions)."""
+        kinds = {rule.kind for rule in course.requirement_rules}
+        person_id = enrolment.person_id
         attempts: dict[str, list[QuizAttempt]] = {}
-        for attempt in uow.quiz_attempts.of_learner(course.slug, enrolment.person_id):
-            attempts.setdefault(attempt.quiz_id, []).append(attempt)
+        if QUIZ in kinds:
+            for attempt in uow.quiz_attempts.of_learner(course.slug, person_id):
+                attempts.setdefault(attempt.quiz_id, []).append(attempt)
+        participate = PARTICIPATE in kinds
         return LearnerFacts(
-            discussions=uow.discussions.of_course(course.slug),
+            discussions=uow.discussions.of_course(course.slug) if participate else [],
             # Replies in any section of the course count: a learner who moved section (turned 18) wrote them.
-            reply_words=uow.posts.reply_words_by_discussion(course.slug, enrolment.person_id),
-            attempts=attempts, sessions=uow.led_sessions.of_leader(enrolment.person_id),
-            mentorship=uow.mentorships.get(course.slug, enrolment.person_id))
+            reply_words=uow.posts.reply_words_by_discussion(course.slug, person_id) if participate else {},
+            attempts=attempts, sessions=uow.led_sessions.of_leader(person_id) if PRACTICUM in kinds else [],
+            # settle moves a mentorship's review when a practicum is met, whether or not approval is asked now
+            mentorship=(uow.mentorships.get(course.slug, person_id) if kinds & {PRACTICUM, MENTOR_APPROVAL}
+                        else None))
 
     def _quiz(self, uow: UnitOfWork, course_slug: object, quiz_id: object):
         course = course_of(uow, course_slug)

@@ -43,7 +43,7 @@ class Caller:
 
 
 class CourseService:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], signer: CertificateSigner,
+    def __init__(self, uow_factory: Callable[..., UnitOfWork], signer: CertificateSigner,
                  clock: Callable[[], dt.datetime] = utcnow, *, blocks: PersonalBlocks):
         self.uow_factory = uow_factory
         self.clock = clock

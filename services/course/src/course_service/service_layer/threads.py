@@ -64,7 +64,7 @@ class ThreadService:
     reply to and like of the blocker, as room does in its rooms; a mute is room's alone (it hides messages from
     room's history and streams) and changes nothing here."""
 
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Callable[[], dt.datetime] = utcnow,
+    def __init__(self, uow_factory: Callable[..., UnitOfWork], clock: Callable[[], dt.datetime] = utcnow,
                  after_post_change: Callable[[UnitOfWork, str, str, dt.datetime], object] | None = None, *,
                  blocks: PersonalBlocks):
         self.uow_factory = uow_factory
@@ -97,13 +97,10 @@ class ThreadService:
             self._pace(uow, caller.person_id, POSTING, now)
             mentions = self._mentions(uow, enrolment, caller.person_id, text)
             self._check_reach(caller.person_id, [*mentions, *([replied.author_id] if parent is not None else [])])
-            seq = uow.posts.next_seq(enrolment.course_slug, discussion_id, enrolment.section)
             post = Post.create(post_id=new_id(), course_slug=enrolment.course_slug, discussion_id=discussion_id,
-                               section=enrolment.section, seq=seq, author_id=caller.person_id, parent_id=parent,
+                               section=enrolment.section, seq=0, author_id=caller.person_id, parent_id=parent,
                                body=text, mention_ids=mentions, now=now)
-            uow.posts.add(post)
-            uow.posts.set_mentions(post.id, mentions, now)
-            uow.add_events([events.post_created(post)])
+            uow.posts.add_numbered(post, events.post_created(post))  # seq, post, mentions, event: one write
             self.after_post_change(uow, post.course_slug, post.author_id, now)
             uow.commit()
             return PostView(post, liked=False)
@@ -188,17 +185,16 @@ class ThreadService:
         gap-free and commit in order, so no post is returned twice or skipped while others post."""
         limit = check_page_size(page_size)
         after = decode_cursor(cursor)
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:  # reads only: no transaction needed
             course_slug = check_course_slug(course_slug, "course_slug")
             discussion_id = check_discussion_id(discussion_id)
             reading = self._reading_section(uow, caller, course_slug, section)
             if uow.discussions.get(course_slug, discussion_id) is None:
                 raise errors.DiscussionNotFound(f"the course {course_slug!r} has no discussion {discussion_id!r}")
-            found = uow.posts.thread(course_slug, discussion_id, reading, after, limit + 1)
+            found = uow.posts.thread(course_slug, discussion_id, reading, after, limit + 1, caller.person_id)
             posts = found[:limit]
-            liked = uow.posts.liked([p.id for p in posts], caller.person_id)
-            last = posts[-1].seq if posts else after
-            return ThreadPage(reading, tuple(PostView(p, p.id in liked) for p in posts), encode_cursor(last),
+            last = posts[-1][0].seq if posts else after
+            return ThreadPage(reading, tuple(PostView(p, liked) for p, liked in posts), encode_cursor(last),
                               len(found) > limit)
 
     def list_mentions(self, caller: Caller, *, page_size: object = None, cursor: object = "") -> MentionsPage:
@@ -206,7 +202,7 @@ class ThreadService:
         in each course (one who moved section no longer sees the posts of the section they left)."""
         limit = check_page_size(page_size)
         before = decode_cursor(cursor)
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:  # reads only
             found = uow.posts.mentions_of(caller.person_id, before, limit + 1)
             page = found[:limit]
             liked = uow.posts.liked([p.id for _, p in page], caller.person_id)

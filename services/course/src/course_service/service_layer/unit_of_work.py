@@ -10,6 +10,7 @@ from course_service.domain.courses import Course, Discussion
 from course_service.domain.enrolments import Enrolment
 from course_service.domain.posts import Post
 from course_service.domain.requirements import LedSession
+from hearth_common.events import Event
 from hearth_common.pacing import PacesPort
 from hearth_common.people import PeoplePort
 from hearth_common.unit_of_work import UniqueViolation  # noqa: F401  (re-exported for the use cases)
@@ -54,10 +55,16 @@ class PostsRepository(Protocol):
         ends, so the posts of a thread commit in seq order and a reader never sees seq N+1 before N."""
     def add(self, post: Post) -> None:
         """Inserts; UniqueViolation(ONE_POST) for an id in use."""
+    def add_numbered(self, post: Post, created: Event) -> None:
+        """A new post in one go: sets `post.seq` to the thread's next seq (as next_seq: the thread stays locked
+        until this transaction ends), inserts the post (as add) with its mentions (as set_mentions with
+        `post.mention_ids`), and writes `created` to the outbox in this transaction (not through add_events)."""
     def get(self, post_id: str, *, lock: bool = False) -> Post | None: ...
     def save(self, post: Post) -> None: ...
-    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int) -> list[Post]:
-        """Up to `limit` posts of the thread with seq above `after_seq`, oldest first (deleted ones included)."""
+    def thread(self, course_slug: str, discussion_id: str, section: str, after_seq: int, limit: int,
+               reader_id: str = "") -> list[tuple[Post, bool]]:
+        """Up to `limit` posts of the thread with seq above `after_seq`, oldest first (deleted ones included),
+        each with whether `reader_id` likes it."""
     def reply_words_by_discussion(self, course_slug: str, person_id: str,
                                   section: str | None = None) -> dict[str, int]:
         """Per discussion id of the course, the most words in one of the person's live (not deleted or removed)
