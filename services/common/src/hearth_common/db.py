@@ -316,9 +316,10 @@ class ChannelListener:
 
     def close(self) -> None:
         try:
-            self._pooled.close()
+            self._pooled.close()  # a detached fairy closes its connection; said outright below all the same
         except Exception:  # closing a dead connection must not mask the error that brought us here
             pass
+        _close_quietly(self.connection)
 
 
 def wait_for_notification(listener: ChannelListener | None, should_stop, seconds: float, sleep=time.sleep,
@@ -335,10 +336,6 @@ def wait_for_notification(listener: ChannelListener | None, should_stop, seconds
         if listener is None:
             sleep(step)
         elif listener.wait(step, wake_fd):
-            return
-        if listener is None:
-            sleep(min(remaining, stop_check))
-        elif listener.wait(min(remaining, stop_check)):
             return
 
 
