@@ -322,8 +322,8 @@ class NotifiedLoop(BackgroundLoop):
     next falls due: `work()` returns the seconds until then (None: nothing pending), and the loop sleeps that
     long (NOTIFIED_LOOP_MIN_WAIT_SECONDS once it has passed), or `interval` seconds at most (a safety net: a
     notification lost, a due time changed behind its back). For due work a timer would otherwise look for every
-    few seconds: at rest the loop does not wake. Each pass has a request id of its own; a pass that fails is logged and the
-    loop listens again after a backoff."""
+    few seconds: at rest the loop does not wake. Each pass has a request id of its own; a pass that fails is
+    logged and the loop listens again after a backoff."""
 
     def __init__(self, engine_factory: Callable[[dict], object], channel: str,
                  work_factory: Callable[[dict], Callable[[], float | None]], interval: float):
