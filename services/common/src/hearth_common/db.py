@@ -218,9 +218,15 @@ def _let_transactions_begin_with_a_statement(engine: Engine) -> None:
     sa.event.listen(engine, "reset", reset)
 
 
+# Set on a pooled connection's info by its checkout when the checkout proved it alive (a ping, or a new
+# connection): db_ping takes it rather than asking again.
+_PROVEN = "hearth_proven"
+
+
 def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBreaker | None) -> None:
     def fresh(dbapi_connection, record, *_):
         record.info["hearth_idle_since"] = time.monotonic()
+        record.info.pop(_PROVEN, None)
 
     def connected(dbapi_connection, record):
         fresh(dbapi_connection, record)
@@ -232,6 +238,8 @@ def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBr
             # Not trusted while the database is thought unreachable: the pool replaces it, and that connect is
             # refused at once, or is the breaker's probe. (One just connected is trusted: it is the proof.)
             raise sa.exc.DisconnectionError("database unreachable moments ago: connection replaced")
+        if new:
+            record.info[_PROVEN] = True
         idle_since = record.info.get("hearth_idle_since", float("-inf"))
         if time.monotonic() - idle_since <= idle_after and not _has_unread_data(dbapi_connection):
             return
@@ -244,6 +252,7 @@ def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBr
             if breaker is not None:
                 breaker.lost(quickly=time.monotonic() - started < QUICK_LOSS_SECONDS)
             raise sa.exc.DisconnectionError("connection failed its liveness ping")  # the pool retries afresh
+        record.info[_PROVEN] = True
 
     sa.event.listen(engine, "connect", connected)
     sa.event.listen(engine, "checkin", fresh)
@@ -340,13 +349,22 @@ def wait_for_notification(listener: ChannelListener | None, should_stop, seconds
 
 
 def db_ping(engine: Engine) -> bool:
-    """True when the database answers a trivial query."""
+    """True when the database answers: one round trip at most (a worker's heartbeat asks every 10 s). A pooled
+    connection the pool has just proven (make_engine's checkout pings one idle for a while, and a new one is
+    proof enough) is not asked again; any other is sent SELECT 1 outside a transaction (no BEGIN, no ROLLBACK)."""
     try:
-        with engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-        return True
+        pooled = engine.raw_connection()
     except Exception:
         return False
+    try:
+        if pooled.info.pop(_PROVEN, False):
+            return True
+        return bool(engine.dialect.do_ping(pooled.driver_connection))
+    except Exception:
+        pooled.invalidate()  # not handed to anyone else
+        return False
+    finally:
+        pooled.close()
 
 
 # How often a gRPC server's health asks its database while serving, and while not: between those checks it
