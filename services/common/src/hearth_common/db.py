@@ -395,6 +395,7 @@ class DatabaseReadiness:
         self.engine = engine
         self.interval = interval
         self.retry_interval = retry_interval
+        self._closed = False
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
@@ -411,21 +412,24 @@ class DatabaseReadiness:
 
     def __call__(self) -> bool:
         ready = db_ping(self.engine)
-        if ready and self._watched is None:
+        if ready and self._watched is None and not self._closed:
             self._watch()
         elif not ready:
             self._unwatch()
         return ready
 
     def wait(self, serving: bool) -> None:
-        """Blocks until something says readiness may have changed (see the class), or the interval is up."""
+        """Blocks until something says readiness may have changed (see the class), or the interval is up; at once
+        once closed."""
+        if self._closed:
+            return
         watched = self._watched
         fds = [self._wake_read] + ([watched.fileno()] if watched is not None else [])
         try:
             readable, _, _ = select.select(fds, [], [], self.interval if serving else self.retry_interval)
         except (OSError, ValueError):  # the watched connection closed under us
             readable = fds[1:]
-        if self._wake_read in readable:
+        if self._wake_read in readable and not self._closed:
             try:
                 while os.read(self._wake_read, 512):
                     pass
@@ -435,16 +439,27 @@ class DatabaseReadiness:
             self._unwatch()  # written to unasked: closed, or closing; the next readiness() asks afresh
 
     def wake(self) -> None:
+        if self._closed:  # its pipe is closed: the number may be another file's by now
+            return
         try:
             os.write(self._wake_write, b"!")
         except (BlockingIOError, OSError):  # already woken (pipe full), or closed
             pass
 
     def close(self) -> None:
+        """Ends a wait (now and for good), lets go of the held connection and closes the wake pipe."""
         if self._breaker is not None and self.wake in self._breaker.on_change:
             self._breaker.on_change.remove(self.wake)
-        self.wake()
+        if self._closed:
+            return
+        self.wake()  # a wait under way returns (its select sees the pipe readable before the close below)
+        self._closed = True
         self._unwatch()
+        for fd in (self._wake_read, self._wake_write):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
     def _watch(self) -> None:
         try:
