@@ -7,6 +7,7 @@ PostgreSQL backends connected to the stack's databases (found in pg_stat_activit
 own background processes are shared with whatever else runs on the machine: printed apart, as a hint only.
 
     PYTHONPATH=... .venv/bin/python scripts/measure_at_rest.py [--seconds 30] [--settle 15] [--services ...]
+        [--name hearth_atrest]
 """
 from __future__ import annotations
 
@@ -77,11 +78,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0, help="measured seconds")
     parser.add_argument("--settle", type=float, default=15.0, help="seconds at rest before measuring")
     parser.add_argument("--services", nargs="*", default=list(ORDER))
+    parser.add_argument("--name", default="hearth_atrest",
+                        help="the throwaway vhost's name and its databases' prefix (one a concurrent run does not use)")
     args = parser.parse_args()
     services = [s for s in ORDER if s in args.services]
 
-    vhost = testing.RabbitVhost("hearth_atrest").create()
-    urls = {service: testing.create_database(f"hearth_atrest_{service}") for service in services}
+    vhost = testing.RabbitVhost(args.name).create()
+    urls = {service: testing.create_database(f"{args.name}_{service}") for service in services}
     ports = {service: free_port() for service in services}
     log_dir = pathlib.Path(tempfile.mkdtemp(prefix="hearth-atrest-"))
     env = {**os.environ, "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"), "HEARTH_RPC_LOCAL_CALLER": "true",

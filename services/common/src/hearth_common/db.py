@@ -229,9 +229,15 @@ def _let_transactions_begin_with_a_statement(engine: Engine) -> None:
     sa.event.listen(engine, "reset", reset)
 
 
+# Set on a pooled connection's info by its checkout when the checkout proved it alive (a ping, or a new
+# connection): db_ping takes it rather than asking again.
+_PROVEN = "hearth_proven"
+
+
 def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBreaker | None) -> None:
     def fresh(dbapi_connection, record, *_):
         record.info["hearth_idle_since"] = time.monotonic()
+        record.info.pop(_PROVEN, None)
 
     def connected(dbapi_connection, record):
         fresh(dbapi_connection, record)
@@ -243,6 +249,8 @@ def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBr
             # Not trusted while the database is thought unreachable: the pool replaces it, and that connect is
             # refused at once, or is the breaker's probe. (One just connected is trusted: it is the proof.)
             raise sa.exc.DisconnectionError("database unreachable moments ago: connection replaced")
+        if new:
+            record.info[_PROVEN] = True
         idle_since = record.info.get("hearth_idle_since", float("-inf"))
         if time.monotonic() - idle_since <= idle_after and not _has_unread_data(dbapi_connection):
             return
@@ -255,6 +263,7 @@ def _ping_when_maybe_stale(engine: Engine, idle_after: float, breaker: CircuitBr
             if breaker is not None:
                 breaker.lost(quickly=time.monotonic() - started < QUICK_LOSS_SECONDS)
             raise sa.exc.DisconnectionError("connection failed its liveness ping")  # the pool retries afresh
+        record.info[_PROVEN] = True
 
     sa.event.listen(engine, "connect", connected)
     sa.event.listen(engine, "checkin", fresh)
@@ -327,9 +336,10 @@ class ChannelListener:
 
     def close(self) -> None:
         try:
-            self._pooled.close()
+            self._pooled.close()  # a detached fairy closes its connection; said outright below all the same
         except Exception:  # closing a dead connection must not mask the error that brought us here
             pass
+        _close_quietly(self.connection)
 
 
 def wait_for_notification(listener: ChannelListener | None, should_stop, seconds: float, sleep=time.sleep,
@@ -347,20 +357,25 @@ def wait_for_notification(listener: ChannelListener | None, should_stop, seconds
             sleep(step)
         elif listener.wait(step, wake_fd):
             return
-        if listener is None:
-            sleep(min(remaining, stop_check))
-        elif listener.wait(min(remaining, stop_check)):
-            return
 
 
 def db_ping(engine: Engine) -> bool:
-    """True when the database answers a trivial query."""
+    """True when the database answers: one round trip at most (a worker's heartbeat asks every 10 s). A pooled
+    connection the pool has just proven (make_engine's checkout pings one idle for a while, and a new one is
+    proof enough) is not asked again; any other is sent SELECT 1 outside a transaction (no BEGIN, no ROLLBACK)."""
     try:
-        with engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-        return True
+        pooled = engine.raw_connection()
     except Exception:
         return False
+    try:
+        if pooled.info.pop(_PROVEN, False):
+            return True
+        return bool(engine.dialect.do_ping(pooled.driver_connection))
+    except Exception:
+        pooled.invalidate()  # not handed to anyone else
+        return False
+    finally:
+        pooled.close()
 
 
 # How often a gRPC server's health asks its database while serving, and while not: between those checks it
@@ -391,6 +406,7 @@ class DatabaseReadiness:
         self.engine = engine
         self.interval = interval
         self.retry_interval = retry_interval
+        self._closed = False
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
@@ -407,21 +423,24 @@ class DatabaseReadiness:
 
     def __call__(self) -> bool:
         ready = db_ping(self.engine)
-        if ready and self._watched is None:
+        if ready and self._watched is None and not self._closed:
             self._watch()
         elif not ready:
             self._unwatch()
         return ready
 
     def wait(self, serving: bool) -> None:
-        """Blocks until something says readiness may have changed (see the class), or the interval is up."""
+        """Blocks until something says readiness may have changed (see the class), or the interval is up; at once
+        once closed."""
+        if self._closed:
+            return
         watched = self._watched
         fds = [self._wake_read] + ([watched.fileno()] if watched is not None else [])
         try:
             readable, _, _ = select.select(fds, [], [], self.interval if serving else self.retry_interval)
         except (OSError, ValueError):  # the watched connection closed under us
             readable = fds[1:]
-        if self._wake_read in readable:
+        if self._wake_read in readable and not self._closed:
             try:
                 while os.read(self._wake_read, 512):
                     pass
@@ -431,16 +450,27 @@ class DatabaseReadiness:
             self._unwatch()  # written to unasked: closed, or closing; the next readiness() asks afresh
 
     def wake(self) -> None:
+        if self._closed:  # its pipe is closed: the number may be another file's by now
+            return
         try:
             os.write(self._wake_write, b"!")
         except (BlockingIOError, OSError):  # already woken (pipe full), or closed
             pass
 
     def close(self) -> None:
+        """Ends a wait (now and for good), lets go of the held connection and closes the wake pipe."""
         if self._breaker is not None and self.wake in self._breaker.on_change:
             self._breaker.on_change.remove(self.wake)
-        self.wake()
+        if self._closed:
+            return
+        self.wake()  # a wait under way returns (its select sees the pipe readable before the close below)
+        self._closed = True
         self._unwatch()
+        for fd in (self._wake_read, self._wake_write):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
     def _watch(self) -> None:
         try:

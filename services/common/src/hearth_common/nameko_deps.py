@@ -311,19 +311,32 @@ class OutboxRelayRunner(BackgroundLoop):
         relay.run(should_stop, idle_interval=self.idle_interval, sleep=self.pause, wake_fd=self.wake_fd)
 
 
+# A notified loop whose work says its next due time has passed already (a row another worker holds locked, a
+# batch cut at its limit) looks again after this long rather than at once.
+NOTIFIED_LOOP_MIN_WAIT_SECONDS = 0.5
+
+
 class NotifiedLoop(BackgroundLoop):
     """Runs `work()` (made once by `work_factory(config)`) at start, at once whenever a transaction that
-    NOTIFYs `channel` commits (an insert trigger: hearth_common.migrations.add_insert_notify), and every
-    `interval` seconds without a notification (work that falls due with time, a retry, a notification lost):
-    for due work a timer would otherwise look for every second. Each pass has a request id of its own; a pass
-    that fails is logged and the loop listens again after a backoff."""
+    NOTIFYs `channel` commits (an insert trigger: hearth_common.migrations.add_insert_notify), and when its work
+    next falls due: `work()` returns the seconds until then (None: nothing pending), and the loop sleeps that
+    long (NOTIFIED_LOOP_MIN_WAIT_SECONDS once it has passed), or `interval` seconds at most (a safety net: a
+    notification lost, a due time changed behind its back). For due work a timer would otherwise look for every
+    few seconds: at rest the loop does not wake. Each pass has a request id of its own; a pass that fails is
+    logged and the loop listens again after a backoff."""
 
     def __init__(self, engine_factory: Callable[[dict], object], channel: str,
-                 work_factory: Callable[[dict], Callable[[], object]], interval: float):
+                 work_factory: Callable[[dict], Callable[[], float | None]], interval: float):
         self.engine_factory = engine_factory
         self.channel = channel
         self.work_factory = work_factory
         self.interval = interval
+
+    def wait_after(self, due_in: float | None) -> float:
+        """How long to wait after a pass whose work is next due in `due_in` seconds (None: nothing pending)."""
+        if due_in is None:
+            return self.interval
+        return min(self.interval, due_in if due_in > 0 else NOTIFIED_LOOP_MIN_WAIT_SECONDS)
 
     def run(self, should_stop):
         engine = self.engine_factory(self.container.config)
@@ -337,11 +350,12 @@ class NotifiedLoop(BackgroundLoop):
                     listener = ChannelListener(engine, self.channel)  # before the pass: no commit in between missed
                 token = request_id_var.set(new_request_id())
                 try:
-                    work()
+                    due_in = work()
                 finally:
                     request_id_var.reset(token)
                 backoff = first_retry
-                wait_for_notification(listener, should_stop, self.interval, self.pause, wake_fd=self.wake_fd)
+                wait_for_notification(listener, should_stop, self.wait_after(due_in), self.pause,
+                                      wake_fd=self.wake_fd)
             except Exception:
                 log.warning("notified loop failed; retrying", exc_info=True,
                             extra={"channel": self.channel, "retry_in_s": backoff})

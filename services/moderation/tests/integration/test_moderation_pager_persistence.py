@@ -77,7 +77,9 @@ def test_pages_escalate_acknowledge_and_list_on_the_real_schema(pager, world, cl
     pager.go_on_duty(moderator)
     pager.go_on_duty(other)
     called = pager.summon(world.member("sam"), ROOM, "abusive", idempotency_key="k1")
-    clock.advance(minutes=2)
+    clock.advance(seconds=30)
+    assert pager.escalate_until_next() == 90  # the worker's loop sleeps until it is due
+    clock.advance(seconds=90)
     assert pager.escalate_due() == 1
     [page] = pager.list_pages(other)
     assert page["stage"] == "on_duty"

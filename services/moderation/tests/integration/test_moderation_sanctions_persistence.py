@@ -94,6 +94,7 @@ def test_two_workers_end_each_due_sanction_once(clean_engine, world, sanctions, 
     people = [world.member(f"m{i}") for i in range(8)]
     for person in people:
         sanctions.impose(admin, person, "mute", ROOM, 1, "cool off")
+    assert sanctions.end_due_until_next() == 60  # the worker's loop sleeps until the first ends
     later = clock.now + dt.timedelta(minutes=2)
     workers = [SanctionsService(uow_factory(clean_engine), clock=lambda: later) for _ in range(2)]
     counts = []
@@ -106,6 +107,7 @@ def test_two_workers_end_each_due_sanction_once(clean_engine, world, sanctions, 
     assert {s for (s,) in rows(clean_engine, orm.sanctions, "status")} == {"expired"}
     expired = [a for (a,) in rows(clean_engine, orm.audit_log, "action") if a == "sanction_expired"]
     assert len(expired) == len(people)
+    assert workers[0].end_due_until_next() is None  # none left to end
 
 
 def test_a_kick_records_the_call_to_room_with_it(sanctions, world, clean_engine):

@@ -1,8 +1,12 @@
 """nameko: the worker's crisis path (room's message_posted read for crisis language: care once, never a case)
-and its escalation timer (a page nobody acknowledged reaches its next stage), under eventlet."""
+and its escalation loop (a page nobody acknowledged reaches its next stage when it falls due), under eventlet."""
 import datetime as dt
+import importlib
+import os
+import time
 import uuid
 
+import pytest
 import sqlalchemy as sa
 from nameko.standalone.events import event_dispatcher
 from test_moderation_worker import ROOM, count, envelope
@@ -75,3 +79,68 @@ def test_the_timer_escalates_a_page_nobody_acknowledged(worker, amqp_uri, clean_
     testing.eventually(lambda: stage() == "on_duty", timeout=15)
     with clean_engine.connect() as conn:
         assert sorted(conn.execute(sa.select(orm.pages.c.recipient_ids)).scalar_one()) == sorted([moderator, other])
+
+
+ESCALATION = 4.0  # seconds, in the worker below (MODERATION_PAGE_ESCALATION_SECONDS)
+LATE = 1.5  # seconds an escalation may come after its due time on a loaded machine (the loop's safety net: 60)
+
+
+@pytest.fixture
+def short_escalation_worker(moderation_worker_module, container_factory, amqp_uri, clean_engine):
+    """moderation's worker with pages escalating ESCALATION seconds after their stage began."""
+    os.environ["MODERATION_PAGE_ESCALATION_SECONDS"] = str(ESCALATION)
+    try:
+        module = importlib.reload(moderation_worker_module)
+        with testing.running_worker(container_factory, module.ModerationWorker, amqp_uri) as container:
+            yield container
+    finally:
+        del os.environ["MODERATION_PAGE_ESCALATION_SECONDS"]
+        importlib.reload(moderation_worker_module)
+
+
+def test_a_page_escalates_when_due_and_a_page_recorded_meanwhile_wakes_the_loop(short_escalation_worker, amqp_uri,
+                                                                                clean_engine):
+    """The escalation loop sleeps until the next page falls due, not a poll interval: a page escalates within
+    LATE of its due time; a page recorded while the loop sleeps for a later one (due sooner: its stage began
+    earlier) wakes it and escalates on time too, before the first."""
+    dispatch = event_dispatcher({"AMQP_URI": amqp_uri})
+    moderator, other, first, second = (str(uuid.uuid4()) for _ in range(4))
+    sent = [
+        envelope("identity", "person_registered", 1, person_id=moderator, username="mo", cohort="adult"),
+        envelope("identity", "role_granted", 2, person_id=moderator, role="chat_room_moderator", room_id=ROOM,
+                 expires_at=None, grant_id=str(uuid.uuid4())),
+        envelope("identity", "person_registered", 3, person_id=other, username="other", cohort="adult"),
+        envelope("identity", "role_granted", 4, person_id=other, role="chat_room_moderator",
+                 room_id="grief-support", expires_at=None, grant_id=str(uuid.uuid4())),
+        envelope("identity", "person_registered", 5, person_id=first, username="sam", cohort="adult"),
+        envelope("room", "member_joined", 6, room_slug=ROOM, person_id=first, seq=1),
+        envelope("identity", "person_registered", 7, person_id=second, username="kim", cohort="adult"),
+        envelope("room", "member_joined", 8, room_slug=ROOM, person_id=second, seq=2),
+    ]
+    for event in sent:
+        dispatch(event["source"], event["event_type"], event)
+    testing.eventually(lambda: count(clean_engine, orm.inbox) == len(sent), timeout=15)
+    escalation = dt.timedelta(seconds=ESCALATION)
+    now = PagerService(uow_factory(clean_engine), escalate_after=escalation)
+    now.go_on_duty(moderator)
+    now.go_on_duty(other)
+
+    def pages():
+        with clean_engine.connect() as conn:
+            t = orm.pages
+            return {row.caller_id: row for row in conn.execute(sa.select(t.c.caller_id, t.c.stage, t.c.stage_at))}
+
+    now.summon(first, ROOM, "abusive")
+    first_sent = pages()[first].stage_at
+    time.sleep(1.0)  # the loop, woken by the page, sleeps until it is due
+    # a page whose stage began ESCALATION - 1.5 s ago: due 1.5 s from now, before the first
+    PagerService(uow_factory(clean_engine), clock=lambda: utcnow() - escalation + dt.timedelta(seconds=1.5),
+                 escalate_after=escalation).summon(second, ROOM, "spammer")
+    second_sent = pages()[second].stage_at
+
+    testing.eventually(lambda: pages()[second].stage == "on_duty", timeout=ESCALATION + 10, interval=0.05)
+    assert pages()[first].stage == "covering"  # not due yet: the loop woke for the second alone
+    testing.eventually(lambda: pages()[first].stage == "on_duty", timeout=ESCALATION + 10, interval=0.05)
+    for person, sent_at in ((second, second_sent), (first, first_sent)):
+        late = (pages()[person].stage_at - sent_at - escalation).total_seconds()
+        assert 0 <= late < LATE, (person, late)

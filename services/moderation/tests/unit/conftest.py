@@ -301,6 +301,9 @@ class FakeRoomActions(InMemoryRepository):
                      key=lambda a: (a.due_at, a.id))
         return self._get(self.table, due[0].id) if due else None
 
+    def next_due_at(self) -> dt.datetime | None:
+        return min((a.due_at for a in self._rows().values() if a.status == PENDING), default=None)
+
     def get(self, action_id: str, *, lock: bool = False) -> RoomAction | None:
         return self._get(self.table, action_id)
 
@@ -406,6 +409,10 @@ class FakePages(InMemoryRepository):
                            and p.stage_at <= stage_before)
         return due[0] if due else None
 
+    def earliest_to_escalate(self) -> dt.datetime | None:
+        return min((p.stage_at for p in self._rows().values()
+                    if p.is_open and (p.stage != ADMINS or not p.recipient_ids)), default=None)
+
 
 class FakeCrisisFlags(InMemoryRepository):
     table = "crisis_flags"
@@ -467,6 +474,10 @@ class FakeSanctions(InMemoryRepository):
         due = sorted((s for s in self._rows().values() if s.status == ACTIVE and s.kind in LASTING
                       and s.expires_at is not None and s.expires_at <= now), key=lambda s: (s.expires_at, s.id))
         return [self._get(self.table, s.id) for s in due[:limit]]
+
+    def next_end_at(self) -> dt.datetime | None:
+        return min((s.expires_at for s in self._rows().values()
+                    if s.status == ACTIVE and s.kind in LASTING and s.expires_at is not None), default=None)
 
     def save(self, sanction: Sanction) -> None:
         self._put(self.table, sanction.id, sanction)

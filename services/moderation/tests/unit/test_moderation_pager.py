@@ -138,6 +138,27 @@ def test_an_unacknowledged_page_escalates_to_everyone_on_duty_then_to_admins(pag
     assert stages == ["covering", "on_duty", "admins"]
 
 
+def test_the_worker_loop_is_told_when_the_next_page_falls_due(pager, world, clock):
+    """escalate_until_next: the worker's loop sleeps until the earliest open page's next stage is due, not a
+    poll interval; nothing open, nothing to wait for."""
+    moderator, elsewhere = world.moderator("mo", ROOM), world.moderator("other", OTHER_ROOM)
+    world.admin()
+    pager.go_on_duty(moderator)
+    pager.go_on_duty(elsewhere)
+    assert pager.escalate_until_next() is None
+    pager.summon(world.member("sam"), ROOM, "abusive")
+    clock.advance(seconds=30)
+    pager.summon(world.member("kim"), ROOM, "spammer")
+    clock.advance(seconds=20)
+    assert pager.escalate_until_next() == 70  # the first page's 2 minutes, 50 s of them gone
+    clock.advance(seconds=70)
+    assert pager.escalate_until_next() == 30  # the first escalated (its next stage in 120); the second's turn
+    assert [p["stage"] for p in pager.list_pages(elsewhere)] == ["on_duty"]
+    for page in pager.list_pages(moderator):
+        pager.acknowledge(moderator, page["id"])
+    assert pager.escalate_until_next() is None
+
+
 def test_an_acknowledged_page_does_not_escalate(pager, world, clock):
     moderator = world.moderator("mo", ROOM)
     world.admin()

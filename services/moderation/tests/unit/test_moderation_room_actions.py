@@ -32,6 +32,19 @@ def test_each_kind_of_call_reaches_room_once(uow_factory, room, runner, clock):
     assert runner.run_due() == 0 and len(room.removed) == 1  # done is done
 
 
+def test_the_worker_loop_is_told_when_a_failed_call_is_due_again(uow_factory, room, runner, clock):
+    """run_due_until_next: the worker's loop sleeps until the next retry is due, not a poll interval."""
+    assert runner.run_due_until_next() is None
+    record(uow_factory, room_actions_of("remove_message", clock()))
+    room.down = True
+    assert runner.run_due_until_next() == 1  # tried once: again in a second
+    clock.advance(seconds=1)
+    assert runner.run_due_until_next() == 2
+    room.down = False
+    clock.advance(seconds=2)
+    assert runner.run_due_until_next() is None and len(room.removed) == 1
+
+
 def room_actions_of(kind, now):
     return {"remove_message": lambda: actions.remove_message("m-1", "mod-1", "abusive", now),
             "restore_message": lambda: actions.restore_message("m-2", "mod-1", "disagreed", now),

@@ -98,6 +98,22 @@ def test_voiding_a_warning_recounts_and_lifts_the_mute_it_brought(sanctions, wor
         sanctions.void_warning(cast["admin"], warnings[2]["id"], "again")
 
 
+def test_the_worker_loop_is_told_when_the_next_sanction_ends(sanctions, cast, clock):
+    """end_due_until_next: the worker's loop sleeps until the earliest mute or ban ends; a lifted one, or one
+    without an end, is nothing to wait for."""
+    assert sanctions.end_due_until_next() is None
+    sanctions.impose(cast["mod"], cast["sam"], "ban", ROOM, None, "flooding the room")  # until lifted
+    assert sanctions.end_due_until_next() is None
+    short = sanctions.impose(cast["mod"], cast["sam"], "mute", ROOM, 10, "flooding the room")
+    sanctions.impose(cast["mod"], cast["sam"], "mute", ROOM, 30, "flooding the room")
+    clock.advance(minutes=4)
+    assert sanctions.end_due_until_next() == 6 * 60
+    clock.advance(minutes=6)
+    assert sanctions.end_due_until_next() == 20 * 60  # the 10-minute mute ended on the way
+    assert [s["status"] for s in sanctions.record(cast["mod"], cast["sam"])["sanctions"]
+            if s["id"] == short["id"]] == ["expired"]
+
+
 def test_a_timed_mute_ends_itself_and_the_person_is_told(sanctions, cast, clock, published, db):
     mute = sanctions.impose(cast["mod"], cast["sam"], "mute", ROOM, 30, "flooding the room")
     assert (mute["room_slug"], mute["expires_at"], mute["in_force"]) == (ROOM, clock.now + dt.timedelta(minutes=30),

@@ -120,8 +120,12 @@ audit_log = sa.Table(
     sa.Index("ix_audit_log_actor", "actor_id", "at"),
 )
 
-# What room_actions' insert trigger (migration 0011) NOTIFYs: the worker's runner of the calls listens there.
+# What room_actions' insert trigger (migration 0012) NOTIFYs: the worker's runner of the calls listens there.
 ROOM_ACTIONS_CHANNEL = "hearth_room_actions"
+# What pages' and sanctions' insert triggers (migration 0013) NOTIFY: the worker's loops that escalate pages and
+# end sanctions, each asleep until its next due time, listen there.
+PAGES_CHANNEL = "hearth_pages"
+SANCTIONS_CHANNEL = "hearth_sanctions"
 
 # Calls to room recorded with the decisions that need them (domain/room_actions.py), carried out by the worker.
 room_actions = sa.Table(

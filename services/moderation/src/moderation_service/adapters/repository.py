@@ -430,6 +430,10 @@ class RoomActionsRepository(_Repo):
         row = self.connection.execute(stmt).mappings().first()
         return RoomAction(**row) if row is not None else None
 
+    def next_due_at(self) -> dt.datetime | None:
+        t = orm.room_actions  # ix_room_actions_pending
+        return self.connection.execute(sa.select(sa.func.min(t.c.due_at)).where(t.c.status == PENDING)).scalar()
+
     def get(self, action_id: str, *, lock: bool = False) -> RoomAction | None:
         stmt = self._select().where(orm.room_actions.c.id == action_id)
         row = self.connection.execute(stmt.with_for_update() if lock else stmt).mappings().first()
@@ -554,6 +558,14 @@ class PagesRepository(_Repo):
             if found := self._pages(stmt):
                 return found[0]
         return None
+
+    def earliest_to_escalate(self) -> dt.datetime | None:
+        t = orm.pages  # the two queries of next_to_escalate, each on its partial index
+        found = [self.connection.execute(sa.select(sa.func.min(t.c.stage_at))
+                                         .where(t.c.acknowledged_by.is_(None), *where)).scalar()
+                 for where in ((t.c.stage == ADMINS, t.c.recipient_ids == sa.text("'[]'::jsonb")),
+                               (t.c.stage != ADMINS,))]
+        return min((at for at in found if at is not None), default=None)
 
 
 class CrisisFlagsRepository(_Repo):

@@ -61,6 +61,11 @@ class SanctionsRepository(_Repo):
                 .order_by(t.c.expires_at, t.c.id).limit(limit).with_for_update(skip_locked=True))
         return [Sanction(**row) for row in self.connection.execute(stmt).mappings()]
 
+    def next_end_at(self) -> dt.datetime | None:
+        t = orm.sanctions  # ix_sanctions_due
+        return self.connection.execute(sa.select(sa.func.min(t.c.expires_at))
+                                       .where(t.c.status == ACTIVE, t.c.kind.in_(LASTING))).scalar()
+
     def save(self, sanction: Sanction) -> None:
         values = dataclasses.asdict(sanction)
         self.connection.execute(sa.update(orm.sanctions).where(orm.sanctions.c.id == values.pop("id"))

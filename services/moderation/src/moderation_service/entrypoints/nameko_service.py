@@ -11,7 +11,7 @@ from hearth_common.contracts import course, identity, room
 from hearth_common.nameko_deps import NotifiedLoop, Resource
 from hearth_common.nameko_kit import WorkerKit, event_handlers
 from moderation_service import settings as settings_module
-from moderation_service.adapters.orm import ROOM_ACTIONS_CHANNEL
+from moderation_service.adapters.orm import PAGES_CHANNEL, ROOM_ACTIONS_CHANNEL, SANCTIONS_CHANNEL
 from moderation_service.bootstrap import build_pager, build_relay, build_room_actions, build_sanctions, build_service
 from moderation_service.service_layer.sanctions import SESSION_EVENTS
 from moderation_service.service_layer.services import COURSE_EVENTS, ROOM_EVENTS
@@ -19,11 +19,11 @@ from moderation_service.service_layer.services import COURSE_EVENTS, ROOM_EVENTS
 settings = settings_module.load()
 log = logging.getLogger(__name__)
 kit = WorkerKit(settings, build_relay)
-# A page escalates MODERATION_PAGE_ESCALATION_SECONDS (2 minutes) after its stage began: looked for this often.
-PAGE_ESCALATION_CHECK_SECONDS = 5
-# A new room action runs at once (notified); one that failed is retried when due (domain/room_actions: from 1 s,
-# doubling), looked for this often.
-ROOM_ACTIONS_RETRY_SECONDS = 5.0
+# Work that falls due with time (a page's escalation MODERATION_PAGE_ESCALATION_SECONDS after its stage began, a
+# sanction's end, a failed call to room retried: domain/room_actions, from 1 s, doubling) is slept until, and a
+# new page, sanction or room action wakes its loop (NotifiedLoop); each loop also looks this often regardless
+# (a safety net: a due time changed by anything but an insert).
+DUE_WORK_SAFETY_SECONDS = 60.0
 
 
 class ModerationWorker(
@@ -45,13 +45,12 @@ class ModerationWorker(
     # the read models' units of work (every room post's among them) on an autocommit pool: BEGIN with the first
     # statement
     moderation = Resource(lambda config: build_service(settings, kit.engine, kit.autocommit_engine))
-    pager = Resource(lambda config: build_pager(settings, kit.engine))
 
-    @timer(interval=PAGE_ESCALATION_CHECK_SECONDS)
-    def escalate_pages(self):
-        """Pages nobody acknowledged within MODERATION_PAGE_ESCALATION_SECONDS reach their next stage (everyone
-        on duty, then admins); SKIP LOCKED, so several workers never escalate one page twice."""
-        self.pager.escalate_due()
+    # Pages nobody acknowledged within MODERATION_PAGE_ESCALATION_SECONDS reach their next stage (everyone on duty,
+    # then admins), at the time they fall due; SKIP LOCKED, so several workers never escalate one page twice.
+    escalate_pages = NotifiedLoop(lambda config: kit.engine, PAGES_CHANNEL,
+                                  lambda config: build_pager(settings, kit.engine).escalate_until_next,
+                                  interval=DUE_WORK_SAFETY_SECONDS)
 
     sanctions = Resource(lambda config: build_sanctions(settings, kit.engine))
 
@@ -59,13 +58,13 @@ class ModerationWorker(
     # (the table's insert trigger wakes it) and retried until each service answers (one runner; a kind's target
     # service is data: domain/room_actions.TARGETS).
     carry_out_room_actions = NotifiedLoop(lambda config: kit.engine, ROOM_ACTIONS_CHANNEL,
-                                          lambda config: build_room_actions(settings, kit.engine).run_due,
-                                          interval=ROOM_ACTIONS_RETRY_SECONDS)
+                                          lambda config: build_room_actions(settings, kit.engine).run_due_until_next,
+                                          interval=DUE_WORK_SAFETY_SECONDS)
 
-    @timer(interval=5)
-    def end_sanctions(self):
-        """Ends the mutes and bans whose time has come (room already honours their end) and tells each person."""
-        self.sanctions.end_due()
+    # Ends the mutes and bans when their time comes (room already honours their end) and tells each person.
+    end_sanctions = NotifiedLoop(lambda config: kit.engine, SANCTIONS_CHANNEL,
+                                 lambda config: build_sanctions(settings, kit.engine).end_due_until_next,
+                                 interval=DUE_WORK_SAFETY_SECONDS)
 
     @timer(interval=3600)
     def purge_messages(self):

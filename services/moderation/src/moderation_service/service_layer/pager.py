@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources as package_data
 from typing import Any
 
-from hearth_common.clock import utcnow
+from hearth_common.clock import seconds_until, utcnow
 from hearth_common.contracts.identity import ADULT, TEEN
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id, parse_uuid
@@ -329,8 +329,18 @@ class PagerService:
 
         return self._run(call, effect)
 
+    def escalate_until_next(self, limit: int = 50) -> float | None:
+        """The worker's notified loop (woken by a new page): escalates the pages due (escalate_due), then says in
+        how many seconds the next open page falls due (at once when the batch was cut at its limit; None: no
+        open page short of its last stage)."""
+        if self.escalate_due(limit) >= limit:
+            return 0.0
+        with self.uow_factory() as uow:
+            stage_at = uow.pages.earliest_to_escalate()
+            return seconds_until(stage_at + self.escalate_after if stage_at is not None else None, self.clock())
+
     def escalate_due(self, limit: int = 50) -> int:
-        """The worker's timer: every open page whose stage began `escalate_after` ago reaches its next stage (the
+        """Every open page whose stage began `escalate_after` ago reaches its next stage (the
         moderators on duty for the room, everyone on duty, then admins); one transaction each. Returns how many
         moved."""
         moved = 0

@@ -8,14 +8,14 @@ import logging
 from collections.abc import Callable
 
 from hearth_common import errors
-from hearth_common.clock import utcnow
+from hearth_common.clock import seconds_until, utcnow
 from moderation_service.domain import room_actions as actions
 from moderation_service.domain.room_actions import RoomAction
 from moderation_service.service_layer.ports import CourseCalls, RoomCalls
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
-BATCH = 50  # actions carried out per run at most (the timer runs again a second later)
+BATCH = 50  # actions carried out per run at most (the loop runs again shortly)
 
 
 class RoomActionRunner:
@@ -26,6 +26,15 @@ class RoomActionRunner:
         self.room = room
         self.course = course
         self.clock = clock
+
+    def run_due_until_next(self, limit: int = BATCH) -> float | None:
+        """The worker's notified loop: carries out the due actions (run_due), then says in how many seconds the
+        next pending one falls due (a failed call's retry; at once when the batch was cut at its limit; None:
+        none pending)."""
+        if self.run_due(limit) >= limit:
+            return 0.0
+        with self.uow_factory() as uow:
+            return seconds_until(uow.room_actions.next_due_at(), self.clock())
 
     def run_due(self, limit: int = BATCH) -> int:
         """Carries out the due actions, one transaction each (the row stays locked while its service is called, so

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from hearth_common import errors
-from hearth_common.clock import utcnow
+from hearth_common.clock import seconds_until, utcnow
 from hearth_common.contracts import room as room_contract
 from hearth_common.idempotency import IdempotentCall
 from hearth_common.ids import new_id, parse_uuid
@@ -42,7 +42,7 @@ from moderation_service.service_layer.keyed import run_keyed
 from moderation_service.service_layer.unit_of_work import UnitOfWork
 
 SESSION_EVENTS = (room_contract.SessionStarted.TYPE, room_contract.SessionEnded.TYPE)
-END_BATCH = 100  # sanctions ended per run of the worker's timer at most
+END_BATCH = 100  # sanctions ended per pass of the worker's loop at most
 
 
 @dataclasses.dataclass(frozen=True)
@@ -325,9 +325,17 @@ class SanctionsService:
 
         return self._run(call, lift)
 
+    def end_due_until_next(self, limit: int = END_BATCH) -> float | None:
+        """The worker's notified loop (woken by a new sanction): ends the sanctions due (end_due), then says in how
+        many seconds the next one ends (at once when the batch was cut at its limit; None: none with an end)."""
+        if self.end_due(limit) >= limit:
+            return 0.0
+        with self.uow_factory() as uow:
+            return seconds_until(uow.sanctions.next_end_at(), self.clock())
+
     def end_due(self, limit: int = END_BATCH) -> int:
         """Ends the mutes and bans whose time has come (room already honours their expires_at): each is marked
-        expired, written to the audit log and its person told. Run by the worker's timer."""
+        expired, written to the audit log and its person told."""
         with self.uow_factory() as uow:
             now = self.clock()
             due = uow.sanctions.due_to_end(now, limit)

@@ -128,6 +128,8 @@ class RoomActionsRepository(Protocol):
     def add(self, action: RoomAction) -> None: ...
     def next_due(self, now: dt.datetime) -> RoomAction | None:
         """The oldest pending action due by `now`, locked; one another worker holds is skipped, not waited for."""
+    def next_due_at(self) -> dt.datetime | None:
+        """When the earliest pending action falls due (None: none pending)."""
     def save(self, action: RoomAction) -> None: ...
     def get(self, action_id: str, *, lock: bool = False) -> RoomAction | None: ...
     def removal_besides(self, message_id: str, action_id: str | None) -> bool:
@@ -184,6 +186,8 @@ class PagesRepository(Protocol):
     def next_to_escalate(self, stage_before: dt.datetime) -> Page | None:
         """An open page short of its last stage whose stage began before `stage_before`, locked; one another
         worker holds is skipped, not waited for."""
+    def earliest_to_escalate(self) -> dt.datetime | None:
+        """The earliest stage_at of the pages next_to_escalate may return in time (None: none open)."""
 
 
 class CrisisFlagsRepository(Protocol):
@@ -216,6 +220,8 @@ class SanctionsRepository(Protocol):
         """The person's sanctions, newest first."""
     def due_to_end(self, now: dt.datetime, limit: int) -> list[Sanction]:
         """Active mutes and bans whose end has come, locked; rows another worker holds are skipped."""
+    def next_end_at(self) -> dt.datetime | None:
+        """When the earliest active mute or ban with an end ends (None: none)."""
     def save(self, sanction: Sanction) -> None: ...
 
 
