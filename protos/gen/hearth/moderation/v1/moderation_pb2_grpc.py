@@ -427,7 +427,8 @@ class ModerationServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListOnDuty(self, request, context):
-        """Who is on duty now (for moderators and admins), or who is on duty for one room.
+        """Who is on duty now (for moderators and admins), or who is on duty for one room: an admin sees every shift, a
+        chat room moderator only those of their own cohort (admins' shifts covering it and its moderators').
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
