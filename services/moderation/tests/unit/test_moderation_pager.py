@@ -333,3 +333,23 @@ def test_referrals_are_paced_but_a_repeat_is_not(pager, world):
 def test_a_summons_about_an_unknown_message_is_not_found(pager, world):
     with pytest.raises(errors.NotFound):
         pager.summon(world.member("sam"), ROOM, "spammer", message_id="no-such-message")
+
+
+def test_a_moderator_sees_only_the_shifts_of_their_own_cohort_and_an_admin_every_shift(pager, world):
+    """A chat room moderator's shift is of their own cohort: listing it to a moderator of the other cohort would
+    tell them a teen moderator's cohort (issue 17 §2). Admins' shifts for every cohort are listed to all."""
+    teen_mod = world.moderator("mo_teen", "teen-chat", cohort="teen")
+    adult_mod = world.moderator("mo_adult", ROOM, cohort="adult")
+    admin = world.admin()
+    admin_for_teens = world.admin("admin_teens")
+    for who in (teen_mod, adult_mod, admin):
+        pager.go_on_duty(who)
+    pager.go_on_duty(admin_for_teens, cohort="teen")
+
+    def listed(viewer, room=None):
+        return {s["moderator_id"] for s in pager.who_is_on_duty(viewer, room)}
+
+    assert listed(adult_mod) == {adult_mod, admin}
+    assert listed(adult_mod, "teen-chat") == {admin}
+    assert listed(teen_mod) == {teen_mod, admin, admin_for_teens}
+    assert listed(admin) == {teen_mod, adult_mod, admin, admin_for_teens}

@@ -11,7 +11,7 @@ from moderation_unit_helpers import OTHER_ROOM, ROOM
 from hearth_common.contracts import identity as roles
 from hearth_common.people import PersonFacts, RoleFact
 from moderation_service.domain import permissions as perms
-from moderation_service.domain.errors import NotPermitted
+from moderation_service.domain.errors import NotPermitted, PersonNotKnown
 from moderation_service.domain.ladder import DEFAULT_LADDER
 
 README = pathlib.Path(__file__).parents[2] / "README.md"
@@ -151,8 +151,21 @@ def test_nobody_acts_on_themselves_or_an_admin_and_only_admins_across_cohorts(sa
     if allowed:
         act(action, sanctions, world, caller, target, where, admin)
     else:  # (to lift or void on an admin, nothing can be imposed on one in the first place: that step refuses)
+        if action == perms.VIEW_RECORD and whom == "the other cohort":
+            # a record looked up by id across cohorts is answered as for an id nobody knows (issue 17 §2)
+            assert refusal_of(sanctions, caller, target) == refusal_of(sanctions, caller, UNKNOWN_ID)
+            return
         with pytest.raises(NotPermitted):
             act(action, sanctions, world, caller, target, where, admin)
+
+
+UNKNOWN_ID = "00000000-0000-4000-8000-000000000017"
+
+
+def refusal_of(sanctions, caller, person_id):
+    with pytest.raises((NotPermitted, PersonNotKnown)) as refused:
+        sanctions.record(caller, person_id)
+    return type(refused.value), str(refused.value).replace(person_id, "<id>")
 
 
 def test_the_readme_shows_the_matrix_from_the_same_table():

@@ -262,3 +262,20 @@ def test_voiding_a_warning_that_brought_a_ban_on_every_room_takes_one_who_may_li
     with pytest.raises(NotPermitted, match="would lift the ban it brought in every room"):
         sanctions.void_warning(cast["mod"], last["id"], "it was a quote")
     assert sanctions.void_warning(world.admin("admin_two"), last["id"], "it was a quote")["voided_at"] is not None
+
+
+def test_a_teens_record_is_refused_to_an_adult_moderator_exactly_as_an_unknown_persons(sanctions, cast, world):
+    """With a person id from GetPerson, a cross-cohort refusal would tell an adult moderator that the person is a
+    teen (issue 17 §2): the answer for a teen's id and for an id moderation does not know is the same."""
+    teen = world.member("tia_teen", "teen-chat", cohort="teen")
+    stranger = "00000000-0000-4000-8000-000000000017"
+
+    def refusal(person_id):
+        with pytest.raises(errors.DomainError) as refused:
+            sanctions.record(cast["mod"], person_id)
+        return type(refused.value), str(refused.value).replace(person_id, "<id>")
+
+    assert refusal(teen) == refusal(stranger)
+    assert issubclass(refusal(teen)[0], errors.NotFound)
+    assert sanctions.record(cast["admin"], teen)["person_id"] == teen
+    assert sanctions.record(world.moderator("mod_tess", "teen-chat", cohort="teen"), teen)["person_id"] == teen

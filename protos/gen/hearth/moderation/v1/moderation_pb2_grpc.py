@@ -358,7 +358,9 @@ class ModerationServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetRecord(self, request, context):
-        """A person's warnings and sanctions, active and past, newest first, for a moderator of their cohort.
+        """A person's warnings and sanctions, active and past, newest first, for a moderator of their cohort. Anyone
+        else who may view records somewhere is answered NOT_FOUND, exactly as for a person moderation does not know
+        (a refusal would tell a moderator that the person is of the other cohort).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -427,7 +429,8 @@ class ModerationServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListOnDuty(self, request, context):
-        """Who is on duty now (for moderators and admins), or who is on duty for one room.
+        """Who is on duty now (for moderators and admins), or who is on duty for one room: an admin sees every shift, a
+        chat room moderator only those of their own cohort (admins' shifts covering it and its moderators').
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -178,6 +178,17 @@ class OnDuty:
             return True
         return self.facts.cohort == cohort and self.shift.cohort in (None, cohort)
 
+    def listed_to(self, viewer: PersonFacts, now: dt.datetime) -> bool:
+        """Whether ListOnDuty shows this shift to `viewer` (a moderator or admin): an admin every shift; a chat
+        room moderator only the shifts of their own cohort, the cohort they cover: an admin's covering it (or
+        every cohort), a chat room moderator's of it. A chat room moderator's shift is of their own cohort, so
+        listing it across cohorts would tell one moderator the other's (issue 17 §2)."""
+        if is_admin(viewer, now):
+            return True
+        if self.facts is None or self.shift.cohort not in (None, viewer.cohort):
+            return False
+        return is_admin(self.facts, now) or (viewer.cohort is not None and self.facts.cohort == viewer.cohort)
+
 
 def audiences(page: Page, on_duty: list[OnDuty], admins: list[str], now: dt.datetime) -> list[tuple[str, list[str]]]:
     """The stages a page may reach, in order, each with its audience: crisis-trained moderators on duty for the

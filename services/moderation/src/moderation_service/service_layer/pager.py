@@ -186,16 +186,20 @@ class PagerService:
         return self._run(call, effect)
 
     def who_is_on_duty(self, actor_id: str, room_slug: object = None) -> list[dict]:
-        """Who is on duty now (for moderators and admins): every shift, or those covering `room_slug`."""
+        """Who is on duty now (for moderators and admins), or who is on duty for `room_slug`: an admin sees every
+        shift, a chat room moderator only those of their own cohort (OnDuty.listed_to)."""
         room = rules.room_of(room_slug) if room_slug else None
         now = self.clock()
         with self.uow_factory() as uow:
-            if not moderates_somewhere(facts_of(uow.people.get(actor_id)), now):
+            viewer = facts_of(uow.people.get(actor_id))
+            if not moderates_somewhere(viewer, now):
                 raise NotAModerator("who is on duty is shown to moderators and admins")
             listed = []
             for d in on_duty(uow, now):
                 if not moderates_somewhere(d.facts, now):
                     continue  # a shift whose holder's role lapsed or was revoked pages nobody: not on duty
+                if not d.listed_to(viewer, now):
+                    continue  # another cohort's: its holder's cohort is not this moderator's to learn
                 if room is None or d.shift.covers(d.facts, room, None, now):
                     listed.append(views.shift(d.shift, uow.people.get(d.shift.moderator_id), d.crisis_trained))
             return listed

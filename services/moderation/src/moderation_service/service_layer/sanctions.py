@@ -357,7 +357,7 @@ class SanctionsService:
         person_id = parse_uuid(person_id, "person_id", InvalidSanction)
         with self.uow_factory() as uow:
             now = self.clock()
-            self._authorise(uow, perms.VIEW_RECORD, actor_id, person_id, None, now)
+            self._authorise(uow, perms.VIEW_RECORD, actor_id, person_id, None, now, unknown_if_refused=True)
             ladder = uow.ladders.current() or ladders.DEFAULT_LADDER
             warnings = uow.warnings.of_person(person_id)
             active = rules.active_count(warnings, now)
@@ -387,9 +387,14 @@ class SanctionsService:
     # --- shared steps --------------------------------------------------------------------------------------
 
     def _authorise(self, uow: UnitOfWork, action: str, actor_id: str, person_id: str | None,
-                   room_slug: str | None, now: dt.datetime, any_room: bool = False) -> Acting:
+                   room_slug: str | None, now: dt.datetime, any_room: bool = False,
+                   unknown_if_refused: bool = False) -> Acting:
         """The matrix's answer: first for the caller alone (so who may not act learns nothing of the person),
-        then with the person. `any_room`: whether the caller may do this anywhere at all (before a lookup)."""
+        then with the person. `any_room`: whether the caller may do this anywhere at all (before a lookup).
+        `unknown_if_refused`: a caller who may do this somewhere but not to this person (but themselves or an
+        admin) is answered exactly as for a person moderation does not know, for a lookup by a person id
+        (GetRecord): the refusal would tell a moderator that the person is of the other cohort, a teen to an
+        adult moderator (issue 17 §2)."""
         actor = facts_of(uow.people.get(actor_id))
         live_rooms = uow.live_sessions.rooms_led_by(actor_id) if actor is not None else []
         where = perms.Where(room_slug)
@@ -402,9 +407,17 @@ class SanctionsService:
         if person_id is None:
             return Acting(actor, None)
         target = facts_of(uow.people.get(person_id))
+        unknown = PersonNotKnown(f"no person {person_id} is known to moderation")
         if target is None:
-            raise PersonNotKnown(f"no person {person_id} is known to moderation")
-        perms.ensure_allowed(action, actor, target, where, live_rooms, now, uow.cohort_grants.rooms_of(actor_id, now))
+            raise unknown
+        try:
+            perms.ensure_allowed(action, actor, target, where, live_rooms, now,
+                                 uow.cohort_grants.rooms_of(actor_id, now))
+        except errors.PermissionDenied:
+            # refused about oneself or an admin tells no cohort; every other refusal here may
+            if unknown_if_refused and actor is not None and person_id != actor.person_id and not is_admin(target, now):
+                raise unknown from None
+            raise
         return Acting(actor, target)
 
     def authorise(self, uow: UnitOfWork, action: str, actor_id: str, person_id: str | None, room_slug: str | None,
