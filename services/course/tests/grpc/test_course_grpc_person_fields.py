@@ -17,10 +17,10 @@ COURSE = "group-dynamics"
 
 @pytest.fixture
 def scene(stub, service, world):
-    """A teen learner (the subject) who completed the course with an adult mentor; a teen and an adult peer; an
+    """A teen learner (the subject) who completed the course with a teen mentor; a teen and an adult peer; an
     admin."""
     callers = {"subject": world.listener("tia_teen", cohort="teen"), "teen peer": world.listener("tom_teen", "teen"),
-               "adult peer": world.listener("abe_adult"), "mentor": world.listener("mia_mentor"),
+               "adult peer": world.listener("abe_adult"), "mentor": world.listener("mia_mentor", "teen"),
                "admin": world.admin()}
     tia = callers["subject"]
     stub.Enrol(pb.EnrolRequest(course_slug=COURSE), metadata=md(tia), timeout=T)
