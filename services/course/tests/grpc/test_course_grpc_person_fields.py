@@ -52,9 +52,16 @@ def scene(stub, service, world):
     service.progress.record_session(session_envelope(tia.person_id))
     queues = {name: stub.ListMentorQueue(pb.ListMentorQueueRequest(), metadata=md(caller), timeout=T).items
               for name, caller in callers.items()}
-    stub.ReviewPracticum(pb.ReviewPracticumRequest(course_slug=COURSE, person_id=tia.person_id, decision="approve",
-                                                   feedback="Well held."), metadata=md(callers["mentor"]), timeout=T)
-    return {**callers, "queues": queues, "discussion": discussions[0].id}
+    reviews = {}  # every other caller tries first (refused, nothing changes), then the mentor approves
+    for name in sorted(callers, key=lambda n: n == "mentor"):
+        try:
+            reviews[name] = stub.ReviewPracticum(pb.ReviewPracticumRequest(
+                course_slug=COURSE, person_id=tia.person_id, decision="approve", feedback="Well held."),
+                metadata=md(callers[name]), timeout=T)
+        except grpc.RpcError as refused:
+            reviews[name] = refused
+    assert not isinstance(reviews["mentor"], grpc.RpcError)
+    return {**callers, "queues": queues, "reviews": reviews, "discussion": discussions[0].id}
 
 
 def callers_of(viewer):
@@ -95,6 +102,11 @@ def fields_from(stub, api, caller, callers):
                                                               mentor_id=callers["mentor"].person_id),
                                        metadata=m, timeout=T).mentorship
         return {"mentorship.person_id": mentorship.person_id, "mentorship.mentor_id": mentorship.mentor_id}
+    if api == "ReviewPracticum":
+        review = callers["reviews"][caller]
+        if isinstance(review, grpc.RpcError):
+            raise review
+        return {"review.person_id": review.mentorship.person_id}
     if api == "VerifyCertificate":
         certificate = fields_from(stub, "GetProgress", "subject", callers)["certificate"]
         verified = stub.VerifyCertificate(pb.VerifyCertificateRequest(certificate_id=certificate), metadata=m,
@@ -125,7 +137,8 @@ def test_each_api_shows_the_learner_as_the_table_says(stub, scene, viewer):
               "post.author_id": tia.person_id, "post.section": "teen", "post.mention_ids": tia.person_id,
               "mention.author_id": tia.person_id, "mention.section": "teen",
               "mentor_queue.person_id": tia.person_id, "mentor_queue.username": "tia_teen",
-              "mentorship.person_id": tia.person_id, "mentorship.mentor_id": scene["mentor"].person_id}
+              "mentorship.person_id": tia.person_id, "mentorship.mentor_id": scene["mentor"].person_id,
+              "review.person_id": tia.person_id}
     rows = [r for r in TABLE.rows if set(r.seen.values()) != {NOT_CARRIED}]
     for api_name in sorted({a for r in rows for a in r.apis}):
         cells = {r.field: r.seen[viewer] for r in rows if api_name in r.apis}

@@ -30,6 +30,8 @@ TABLE = PersonFieldsTable(
         # Assigning a mentor (admins): the learner and the mentor.
         row("mentorship.person_id", ("AssignMentor",), refused_to=(PEER, SELF, MODERATOR)),
         row("mentorship.mentor_id", ("AssignMentor",), refused_to=(PEER, SELF, MODERATOR)),
+        # Reviewing a practicum (the assigned mentor alone): the learner they named.
+        row("review.person_id", ("ReviewPracticum",), refused_to=(PEER, SELF, ADMIN)),
         row("certificate.section", (), not_carried=True),
         row("age", (), not_carried=True),
         row("date_of_birth", (), not_carried=True),
@@ -47,7 +49,7 @@ TABLE = PersonFieldsTable(
         "author's section, so a name left plain text does not tell a teen from an adult who is not in the "
         "course. `ListMentions` and `ListMentorQueue` list the caller's own (their mentions; their learners): "
         "\"hidden\" there means the learner is not in the caller's list. `ReviewPracticum` answers only the "
-        "assigned mentor, with the mentorship they named. `VerifyCertificate` never carries the holder's section "
-        "or person id."
+        "assigned mentor (admins too are refused: they assign another mentor). `VerifyCertificate` never "
+        "carries the holder's section or person id."
     ),
 )
