@@ -59,6 +59,20 @@ class World:
                                                    role=identity_contract.ADMIN, room_id=None, expires_at=None))
         return Caller(person.person_id, admin=True)
 
+    def grant(self, caller: Caller, role: str, room_id: str | None = None, expires_at=None) -> str:
+        """Grants a role as identity announces it; returns the grant's id (for revoke)."""
+        grant_id = str(uuid.uuid4())
+        self.deliver(identity_contract.RoleGranted(grant_id=grant_id, person_id=caller.person_id, role=role,
+                                                   room_id=room_id, expires_at=expires_at))
+        return grant_id
+
+    def revoke(self, caller: Caller, grant_id: str, role: str, room_id: str | None = None) -> None:
+        self.deliver(identity_contract.RoleRevoked(grant_id=grant_id, person_id=caller.person_id, role=role,
+                                                   room_id=room_id))
+
+    def turn_18(self, caller: Caller) -> None:
+        self.deliver(identity_contract.CohortChanged(person_id=caller.person_id, cohort="adult"))
+
     def badge(self, caller: Caller, slug: str) -> None:
         self.deliver(identity_contract.BadgeAwarded(person_id=caller.person_id, badge_slug=slug))
 

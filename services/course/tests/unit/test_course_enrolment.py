@@ -134,7 +134,7 @@ def test_my_enrolments_newest_first(service, world, admin, clock, course):
     assert [e.course_slug for e in service.list_my_enrolments(listener)] == ["teen-safety", "group-dynamics"]
 
 
-def test_identity_events_apply_once_and_a_cohort_change_moves_active_enrolments(service, world, db, course,
+def test_identity_events_apply_once_and_a_cohort_change_moves_every_enrolment(service, world, db, course,
                                                                                   clock, admin):
     service.create_course(admin, slug="teen-safety", title="Teen Safety Essentials", status="published")
     teen = world.listener("tia", cohort="teen")
@@ -146,10 +146,10 @@ def test_identity_events_apply_once_and_a_cohort_change_moves_active_enrolments(
                                                              cohort="adult"))
     assert service.apply_identity_event(envelope) is False  # a redelivery changes nothing
     assert [p.cohort for p in db.rows("people") if p.person_id == teen.person_id] == ["adult"]
-    # The active enrolment moved with the cohort (teens and adults never share a section); the withdrawn one
-    # takes the new cohort's section when they enrol again.
+    # Both enrolments moved with the cohort (teens and adults never share a section), the withdrawn one too: a
+    # withdrawn learner still reads their section.
     assert {e.course_slug: (e.section, e.status) for e in service.list_my_enrolments(teen)} == {
-        course: ("adult", "active"), "teen-safety": ("teen", "withdrawn")}
+        course: ("adult", "active"), "teen-safety": ("adult", "withdrawn")}
     assert service.enrol(teen, course).section == "adult"
 
 

@@ -318,6 +318,69 @@ def test_only_admins_assign_mentors(service, world, admin):
         service.progress.assign_mentor(admin, COURSE, lena.person_id, lena.person_id)
 
 
+# Issue 17 §2: a mentor sees the learner's section (their cohort) and username, and exchanges feedback with them.
+
+def test_a_teens_mentor_is_a_teen_or_a_moderator_of_every_room_or_an_admin(service, world, admin, clock):
+    make_course(service, admin, FULL)
+    tia = learner(service, world, "tia", "teen")
+    adult, teen = world.listener("abe"), world.listener("tom", "teen")
+    one_room_moderator, leader, lapsed = world.listener("olga"), world.listener("leo"), world.listener("lapsed")
+    world.grant(one_room_moderator, identity_contract.CHAT_ROOM_MODERATOR, room_id=str(uuid.uuid4()))
+    world.grant(leader, identity_contract.SUPPORT_SESSION_LEADER)
+    world.grant(lapsed, identity_contract.CHAT_ROOM_MODERATOR, expires_at=clock() + dt.timedelta(minutes=1))
+    clock.advance(minutes=2)
+    for refused in (adult, one_room_moderator, leader, lapsed):
+        with pytest.raises(errors.FailedPrecondition) as refusal:
+            service.progress.assign_mentor(admin, COURSE, tia.person_id, refused.person_id)
+        assert str(refusal.value) == (
+            "mentor_id: a mentor must be in the learner's section (teen) or be a moderator of every room or an "
+            "admin; choose someone from the teen section, or grant this person one of those roles first")
+        assert service.progress.list_mentor_queue(refused) == []
+    with pytest.raises(errors.PermissionDenied):  # nothing was assigned: the adult is not her mentor
+        progress_of(service, adult, person_id=tia.person_id)
+    moderator, other_admin = world.listener("mo"), world.admin("ada_two")
+    world.grant(moderator, identity_contract.CHAT_ROOM_MODERATOR)
+    for allowed in (teen, moderator, other_admin):
+        assert service.progress.assign_mentor(admin, COURSE, tia.person_id, allowed.person_id).mentor_id == \
+            allowed.person_id
+        assert progress_of(service, allowed, person_id=tia.person_id).section == "teen"
+
+
+def test_an_adults_mentor_is_not_a_teen(service, world, admin):
+    make_course(service, admin, FULL)
+    lena, tom = learner(service, world), world.listener("tom", "teen")
+    with pytest.raises(errors.FailedPrecondition, match=r"learner's section \(adult\)"):
+        service.progress.assign_mentor(admin, COURSE, lena.person_id, tom.person_id)
+
+
+def test_a_mentor_who_may_no_longer_mentor_the_learner_sees_and_reviews_nothing(service, db, world, admin, clock):
+    make_course(service, admin, FULL)
+    tia, ben = learner(service, world, "tia", "teen"), learner(service, world, "ben", "teen")
+    tom, mo = world.listener("tom", "teen"), world.listener("mo")
+    grant = world.grant(mo, identity_contract.CHAT_ROOM_MODERATOR)
+    service.progress.assign_mentor(admin, COURSE, tia.person_id, mo.person_id)  # an adult moderator
+    service.progress.assign_mentor(admin, COURSE, ben.person_id, tom.person_id)  # a teen peer
+    service.progress.record_session(session_ended(tia))
+    service.progress.record_session(session_ended(ben))
+    assert [i.username for i in service.progress.list_mentor_queue(mo)] == ["tia"]
+    assert [i.username for i in service.progress.list_mentor_queue(tom)] == ["ben"]
+
+    world.revoke(mo, grant, identity_contract.CHAT_ROOM_MODERATOR)  # the adult is no longer staff
+    world.turn_18(ben)  # the learner moved to the adult section; his mentor is a teen
+    clock.advance(days=3, minutes=1)
+    assert service.progress.remind_mentors() == 0  # recorded, but neither mentor is told of the learner
+    assert published(db, "mentor_review_overdue") == []
+    for mentor, learner_ in ((mo, tia), (tom, ben)):
+        assert service.progress.list_mentor_queue(mentor) == []
+        with pytest.raises(errors.PermissionDenied) as refused:
+            progress_of(service, mentor, person_id=learner_.person_id)
+        assert "teen" not in str(refused.value) and "adult" not in str(refused.value)
+        with pytest.raises(errors.PermissionDenied):
+            service.progress.review_practicum(mentor, COURSE, learner_.person_id, "approve", "Well held.")
+    world.grant(mo, identity_contract.ADMIN)  # staff again: the queue is theirs again
+    assert [i.username for i in service.progress.list_mentor_queue(mo)] == ["tia"]
+
+
 def test_the_mentor_sees_the_practicum_once_it_is_met_and_approves(service, world, mentored, clock, post):
     lena, mia = mentored
     assert service.progress.list_mentor_queue(mia) == []

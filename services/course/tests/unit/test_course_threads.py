@@ -214,6 +214,23 @@ def test_mentions_are_listed_only_from_the_readers_current_section(service, worl
     assert threads.list_mentions(tia).posts == ()  # tia now reads the adult section only
 
 
+def test_a_teen_who_withdrew_and_turned_18_reads_the_adult_section_not_the_teen_one(service, world, course, threads,
+                                                                                    post):
+    sam, tia = enrolled(service, world, "sam", "teen"), enrolled(service, world, "tia", "teen")
+    teen_post = post(sam, "welcome @tia")
+    service.withdraw(tia, COURSE)
+    assert bodies(threads.list_posts(tia, COURSE, DISCUSSION)) == ["welcome @tia"]  # withdrawn, still a teen
+    world.deliver(identity_contract.CohortChanged(person_id=tia.person_id, previous_cohort="teen", cohort="adult"))
+    page = threads.list_posts(tia, COURSE, DISCUSSION)
+    assert (page.section, bodies(page)) == ("adult", [])  # an adult now: never the teens' posts
+    with pytest.raises(errors.PermissionDenied):
+        threads.list_posts(tia, COURSE, DISCUSSION, section="teen")
+    assert threads.list_mentions(tia).posts == ()
+    with pytest.raises(errors.NotFound):
+        threads.like_post(tia, teen_post.post.id)
+    assert service.enrol(tia, COURSE).section == "adult"
+
+
 def test_likes_are_idempotent_counted_and_not_for_ones_own_post(service, world, course, threads, post, db):
     ada, bo, cy = enrolled(service, world, "ada"), enrolled(service, world, "bob"), enrolled(service, world, "cyd")
     mine = post(ada, "Like me?")

@@ -132,3 +132,27 @@ def test_list_roles_shows_room_scoped_grants_as_the_table_says(stub, identity, p
             assert [g.room_id for g in grants if g.role == pb.ROLE_SUPPORT_SESSION_LEADER] == [""]  # every room
             scoped = [g.room_id for g in grants if g.role == pb.ROLE_ON_SPOT_HOST]
             assert scoped == (["teen-lounge"] if r.seen[viewer] == SHOWN else []), (viewer, caller)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_list_person_badges_shows_the_badges_as_the_table_says_alike_for_a_teen_and_an_adult(stub, identity, people,
+                                                                                               viewer):
+    subjects, callers = people
+    [r] = [r for r in TABLE.rows if "ListPersonBadges" in r.apis]
+    assert not set(pb.BadgeAward.DESCRIPTOR.fields_by_name) & {"cohort", "age", "date_of_birth", "section"}
+    for subject in subjects.values():
+        identity.award_badge(SETUP, subject.id, "teen-safety-trained", "completed the course teen-safety",
+                             f"award-{subject.id}")
+    answers = []
+    for subject in subjects.values():
+        for label, caller in callers_of(viewer, subject.username, callers):
+            awards = stub.ListPersonBadges(pb.ListPersonBadgesRequest(person_id=subject.id),
+                                           metadata=auth(caller, stub), timeout=T).awards
+            assert [a.badge.slug for a in awards] == (["teen-safety-trained"] if r.seen[viewer] == SHOWN else []), (
+                viewer, label)
+            answers.append((label, [(a.badge.slug, a.awarded_by, a.reason, sorted(f.name for f, _ in a.ListFields()))
+                                    for a in awards]))
+    # The teen's answer and the adult's are the same to each caller (but for "self", who is each subject).
+    if viewer != SELF:
+        half = len(answers) // 2
+        assert answers[:half] == answers[half:]

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 from course_service.domain.errors import InvalidReview, InvalidRevocation, NoMentorApproval
+from hearth_common.people import MODERATOR_ROLES, PersonFacts
 from hearth_common.text import optional_text, required_text
 
 # The uniqueness rules of adapters/orm.py, by constraint name (the fakes enforce the same ones).
@@ -17,6 +18,19 @@ ONE_SESSION = "pk_led_sessions"
 # A practicum review waiting longer than this is overdue: the mentor is reminded (once per period).
 REVIEW_REMINDER_AFTER = dt.timedelta(days=3)
 FEEDBACK_MAX, REASON_MAX = 4000, 500
+
+
+
+def may_mentor(mentor: PersonFacts, section: str, now: dt.datetime) -> bool:
+    """Whether this person may mentor a learner of this section (issue 17 §2). A mentor sees the learner's
+    progress (its section is the learner's cohort), their username in the queue and the rooms of the sessions they
+    led, and exchanges feedback with them: so a mentor is of the learner's cohort, or staff whose duty covers every
+    learner, a moderator of every room or an admin, holding the role now. Chosen on the side of the teen's safety
+    where the issue is silent: a moderator of one room only, a session leader or a host does not count (their duty
+    is not this learner), and the rule is asked again whenever the mentor acts or reads, so a mentor whose role
+    lapsed or whose cohort or learner's section changed since the assignment sees nothing more."""
+    return mentor.cohort == section or mentor.has_any_role(MODERATOR_ROLES, None, now)
+
 
 NOT_READY, WAITING, APPROVED, RETURNED = "not_ready", "waiting", "approved", "returned"
 APPROVE, RETURN = "approve", "return"

@@ -36,9 +36,10 @@ class Enrolment:
         self.status, self.section, self.enrolled_at, self.withdrawn_at = ACTIVE, section, now, None
 
     def move_to(self, section: str) -> bool:
-        """Moves an active enrolment to the section of the learner's new cohort; returns whether anything changed
-        (a withdrawn one takes the section of their cohort when they enrol again)."""
-        if not self.active or self.section == section:
+        """Moves an enrolment, active or withdrawn, to the section of the learner's new cohort; returns whether
+        anything changed. A withdrawn one moves too: withdrawn learners still read their section's threads and
+        mentions, and a teen who withdrew and turned 18 must not read the teens' (issue 17)."""
+        if self.section == section:
             return False
         self.section = section
         return True

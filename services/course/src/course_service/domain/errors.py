@@ -97,6 +97,11 @@ class NoMentorApproval(errors.FailedPrecondition):
     """The course asks for no mentor approval, or the review is not waiting for one."""
 
 
+class MentorNotAllowed(errors.FailedPrecondition):
+    """The mentor is neither of the learner's section (their cohort) nor a moderator of every room or an admin
+    (issue 17 §2: a mentor sees the learner's section and username and exchanges feedback with them)."""
+
+
 class InvalidReview(errors.InvalidArgument):
     """A review's decision or feedback is malformed (feedback is required when returning a practicum)."""
 

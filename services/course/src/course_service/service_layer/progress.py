@@ -16,6 +16,7 @@ from course_service.domain.completions import (
     Completion,
     Mentorship,
     QuizAttempt,
+    may_mentor,
 )
 from course_service.domain.courses import Course, check_course_slug
 from course_service.domain.enrolments import Enrolment
@@ -136,10 +137,15 @@ class ProgressService:
             course = course_of(uow, course_slug)
             if not any(isinstance(r, MentorApproval) for r in course.requirement_rules):
                 raise errors.NoMentorApproval(f"the course {course.title!r} asks for no mentor approval")
-            self._active_enrolment(uow, course, learner, lock=True, whose="the learner is")
+            enrolment = self._active_enrolment(uow, course, learner, lock=True, whose="the learner is")
             known = uow.people.get(mentor)
             if known is None or not known.known:
                 raise errors.NoMentorApproval("mentor_id: that person is not known here yet")
+            if not may_mentor(known.facts(), enrolment.section, now):
+                raise errors.MentorNotAllowed(
+                    f"mentor_id: a mentor must be in the learner's section ({enrolment.section}) or be a moderator "
+                    f"of every room or an admin; choose someone from the {enrolment.section} section, or grant "
+                    f"this person one of those roles first")
             mentorship = uow.mentorships.get(course.slug, learner, lock=True)
             if mentorship is None:
                 mentorship = Mentorship(course.slug, learner, mentor, caller.person_id, now)
@@ -157,6 +163,8 @@ class ProgressService:
         with self.uow_factory() as uow:
             items = []
             for m in uow.mentorships.of_mentor(caller.person_id, WAITING):
+                if not self._mentor_may_see(uow, m, now):
+                    continue  # no longer a mentor this learner may have: shown nothing (see may_mentor)
                 course = uow.courses.get(m.course_slug)
                 rule = next((r for r in course.requirement_rules if isinstance(r, Practicum)), None) if course else None
                 sessions = [s for s in uow.led_sessions.of_leader(m.person_id) if rule and rule.qualifies(s)]
@@ -177,7 +185,8 @@ class ProgressService:
             # order deadlocks against a session or post of the same learner settling at the same time.
             uow.enrolments.get(course.slug, learner, lock=True)
             mentorship = uow.mentorships.get(course.slug, learner, lock=True)
-            if mentorship is None or mentorship.mentor_id != caller.person_id:
+            if (mentorship is None or mentorship.mentor_id != caller.person_id
+                    or not self._mentor_may_see(uow, mentorship, now)):
                 raise errors.NotYourLearner("only the learner's assigned mentor reviews their practicum")
             mentorship.decide(decision, feedback, now)
             uow.mentorships.save(mentorship)
@@ -196,6 +205,8 @@ class ProgressService:
             for m in uow.mentorships.waiting_since(now - REVIEW_REMINDER_AFTER, REMIND_BATCH):
                 if m.remind(now):
                     uow.mentorships.save(m)
+                    if not self._mentor_may_see(uow, m, now):
+                        continue  # recorded (so the batch moves on), but the mentor is not told of this learner
                     course = uow.courses.get(m.course_slug)
                     person = uow.people.get(m.person_id)
                     uow.add_events([events.mentor_review_overdue(
@@ -217,7 +228,8 @@ class ProgressService:
             if person_id not in (None, "") and person_id != caller.person_id:
                 learner = parse_uuid(person_id, "person_id", errors.InvalidReview)
                 mentorship = uow.mentorships.get(course.slug, learner)
-                if not caller.admin and (mentorship is None or mentorship.mentor_id != caller.person_id):
+                if not caller.admin and (mentorship is None or mentorship.mentor_id != caller.person_id
+                                         or not self._mentor_may_see(uow, mentorship, now)):
                     raise errors.NotYourLearner("only admins and the learner's mentor see another's progress")
             enrolment = uow.enrolments.get(course.slug, learner)
             if enrolment is None:
@@ -351,6 +363,16 @@ class ProgressService:
             # settle moves a mentorship's review when a practicum is met, whether or not approval is asked now
             mentorship=(uow.mentorships.get(course.slug, person_id) if kinds & {PRACTICUM, MENTOR_APPROVAL}
                         else None))
+
+    @staticmethod
+    def _mentor_may_see(uow: UnitOfWork, mentorship: Mentorship, now: dt.datetime) -> bool:
+        """Whether the assigned mentor may still mentor the learner now (domain may_mentor): of the section the
+        learner's enrolment is in now, or a moderator of every room or an admin now. Asked at every read and
+        review, not only at assignment: a teen who turns 18 moves section, roles expire and are revoked."""
+        enrolment = uow.enrolments.get(mentorship.course_slug, mentorship.person_id)
+        mentor = uow.people.get(mentorship.mentor_id)
+        return (enrolment is not None and mentor is not None and mentor.known
+                and may_mentor(mentor.facts(), enrolment.section, now))
 
     def _quiz(self, uow: UnitOfWork, course_slug: object, quiz_id: object):
         course = course_of(uow, course_slug)

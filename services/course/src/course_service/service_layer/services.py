@@ -261,9 +261,9 @@ class CourseService:
 
     def apply_identity_event(self, envelope: dict) -> bool:
         """Applies one of identity's events to the read model of people, once per event id. When the person's
-        cohort changes (a teen turned 18), their active enrolments move to the section of the new cohort in the
-        same transaction: teens and adults never read or write each other's sections. Their posts stay where they
-        were written."""
+        cohort changes (a teen turned 18), their enrolments (active or withdrawn, which still reads) move to the
+        section of the new cohort in the same transaction: teens and adults never read or write each other's
+        sections. Their posts stay where they were written."""
         with self.uow_factory() as uow:
             if (applied := apply_identity_event(uow.people, uow.claim_event, envelope)) is None:
                 return False
@@ -276,7 +276,7 @@ class CourseService:
     @staticmethod
     def _move_to_section(uow: UnitOfWork, person_id: str, section: str) -> None:
         for listed in uow.enrolments.of_person(person_id):
-            if listed.active and listed.section != section:
+            if listed.section != section:
                 enrolment = uow.enrolments.get(listed.course_slug, person_id, lock=True)
                 if enrolment is not None and enrolment.move_to(section):
                     uow.enrolments.save(enrolment)
