@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from room_integration_helpers import Clock, register
 
 from hearth_common import testing
-from hearth_common.db import PreparedStatement, begin_with_next_statement, make_engine
+from hearth_common.db import ChannelListener, PreparedStatement, begin_with_next_statement, make_engine
+from hearth_common.outbox import OUTBOX_CHANNEL, QUIET_SETTING, QuietOutboxNotify
 from hearth_common.unit_of_work import UniqueViolation
 from room_service.adapters.repository import uow_factory
 from room_service.domain import events
@@ -218,3 +219,50 @@ def test_a_connection_given_back_inside_a_transaction_is_rolled_back(w):
     # closed without COMMIT or ROLLBACK: the pool's reset rolled it back (the driver knew of no transaction)
     assert idle_in_transaction(w.engine) == 0
     assert rows(w.engine, "SELECT count(*) FROM hands WHERE room_slug = 'x'") == [(0,)]
+
+
+@pytest.fixture
+def listener(w):
+    listening = ChannelListener(w.engine, OUTBOX_CHANNEL)
+    yield listening
+    listening.close()
+
+
+def test_a_quiet_connection_writes_events_without_the_triggers_notify(w, listener):
+    person = register(w.rooms)
+    with w.engine.connect() as conn:
+        conn.exec_driver_sql(f"SET {QUIET_SETTING} = 'off'")
+        conn.commit()
+        message = a_message(w, person)
+        with w.conv.transactions.begin() as uow:  # a loud connection's post (the autocommit engine's)
+            uow.add_posted_and_commit(message, {"body": "loud"}, events.message_posted(message))
+        assert listener.wait(2.0)
+        conn.execute(sa.text("INSERT INTO outbox (event_id, event_type, payload, occurred_at)"
+                             " VALUES (:id, 'quiet', '{}', now())"), {"id": uuid.uuid4()})
+        conn.commit()
+        assert not listener.wait(0.3)  # committed, but no NOTIFY: the session said so
+    assert [e["kind"] for e in rows_of_outbox(w.engine)] == ["message_posted", "quiet"]
+
+
+def rows_of_outbox(engine) -> list[dict]:
+    return [{"kind": kind} for (kind,) in rows(engine, "SELECT event_type FROM outbox ORDER BY seq")]
+
+
+def test_a_post_on_a_quiet_engine_wakes_the_relays_once_committed(w, room_db_url, listener):
+    quiet = make_engine(room_db_url, autocommit=True)
+    QuietOutboxNotify(quiet, interval=0.05)
+    try:
+        conversation = Conversation(uow_factory(w.engine, quiet), clock=w.clock,
+                                    presence_timeout=dt.timedelta(seconds=60))
+        person = register(w.rooms)
+        conversation.join(person, LOUNGE)
+        assert listener.wait(2.0)  # the join's event: a NOTIFY after its connection came back
+        while listener.wait(0.2):
+            pass
+        posted = conversation.post(person, LOUNGE, "quietly")
+        assert listener.wait(2.0)  # one NOTIFY, sent after the commit
+        assert [e["message_id"] for e in testing.outbox_data(w.engine, "message_posted")] == [posted["message_id"]]
+        with quiet.connect() as conn:
+            assert conn.exec_driver_sql(f"SHOW {QUIET_SETTING}").scalar() == "off"
+    finally:
+        quiet.dispose()
