@@ -36,7 +36,7 @@ class QuietOutboxNotify:
     every `interval` seconds. The events are committed with their state as ever; a crash between a commit and
     its NOTIFY leaves them to the relay's safety look (OutboxRelay.run's idle interval)."""
 
-    def __init__(self, engine: Engine, interval: float = 0.005):
+    def __init__(self, engine: Engine, interval: float = 0.05):
         self.engine = engine
         self.interval = interval
         self._due = threading.Event()
