@@ -32,9 +32,10 @@ class QuietOutboxNotify:
     """The outbox's wake-up for a busy process: its engine's connections set QUIET_SETTING off, so their
     transactions write events without the trigger's NOTIFY (every committing transaction that NOTIFYs holds
     PostgreSQL's cluster-wide notify lock until its commit is flushed: concurrent posts queued on it), and a
-    thread of its own sends one NOTIFY on OUTBOX_CHANNEL after connections come back to the pool, at most one
-    every `interval` seconds. The events are committed with their state as ever; a crash between a commit and
-    its NOTIFY leaves them to the relay's safety look (OutboxRelay.run's idle interval)."""
+    thread of its own sends one NOTIFY on OUTBOX_CHANNEL, on a connection of its own, after connections come
+    back to the pool, at most one every `interval` seconds. The events are committed with their state as ever;
+    a crash between a commit and its NOTIFY leaves them to the relay's safety look (OutboxRelay.run's idle
+    interval)."""
 
     def __init__(self, engine: Engine, interval: float = 0.05):
         self.engine = engine
@@ -56,8 +57,6 @@ class QuietOutboxNotify:
             dbapi_connection.commit()
 
     def _checked_in(self, dbapi_connection, record) -> None:
-        if threading.current_thread() is self._thread:
-            return  # its own NOTIFY's connection
         self._due.set()
         if self._thread is None:
             with self._lock:
@@ -66,17 +65,28 @@ class QuietOutboxNotify:
                     self._thread.start()
 
     def _run(self) -> None:
+        connection = None  # a connection of its own, out of the pool (whose size is the workers')
         while True:
             self._due.wait()
-            time.sleep(self.interval)  # the commits of the next few ms share this NOTIFY
+            time.sleep(self.interval)  # the commits meanwhile share this NOTIFY
             self._due.clear()  # a connection back after this gets a NOTIFY of its own
             try:
-                with self.engine.connect() as conn:
-                    conn.exec_driver_sql(f"SELECT pg_notify('{OUTBOX_CHANNEL}', '')",
-                                         execution_options={"no_parameters": True})
-                    conn.commit()
+                if connection is None:
+                    pooled = self.engine.raw_connection()
+                    connection = pooled.driver_connection
+                    pooled.detach()  # never handed back to the pool
+                    connection.rollback()  # the pool's pre-ping may have opened a transaction
+                    connection.autocommit = True
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_notify(%s, '')", (OUTBOX_CHANNEL,))
             except Exception:  # noqa: BLE001 - the relay's safety look finds the events
                 log.warning("outbox NOTIFY failed; the relay's safety look will find the events", exc_info=True)
+                if connection is not None:
+                    try:
+                        connection.close()
+                    except Exception:  # noqa: BLE001 - already broken
+                        pass
+                    connection = None
                 time.sleep(1.0)  # a database down: one line a second, not one per call
 
 
