@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 from hearth_common.db import new_metadata
 from hearth_common.idempotency_records import define_idempotency_table
 from hearth_common.inbox import define_inbox_table
-from hearth_common.outbox import OUTBOX_CHANNEL, define_outbox_table
+from hearth_common.outbox import OUTBOX_CHANNEL, QUIET_SETTING, define_outbox_table
 from hearth_common.people_table import define_people_table
 
 # The session setting through which a migration learns the runtime role (the role the gRPC server and the worker
@@ -112,6 +112,21 @@ def add_outbox_notify(op) -> None:
     """The outbox's insert trigger: a transaction that wrote events wakes the relays (OutboxRelay.run) when it
     commits, on outbox.OUTBOX_CHANNEL."""
     add_insert_notify(op, "outbox", OUTBOX_CHANNEL)
+
+
+def let_outbox_notify_be_quieted(op) -> None:
+    """add_outbox_notify's trigger, made to NOTIFY only when the session does not say otherwise: a connection
+    that set `hearth.outbox_notify` to `off` (outbox.QuietOutboxNotify: a debounced NOTIFY after its commits
+    instead, so that its transactions do not queue on PostgreSQL's notify lock at every commit)."""
+    op.execute("CREATE OR REPLACE FUNCTION hearth_notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+               f"IF current_setting('{QUIET_SETTING}', true) IS DISTINCT FROM 'off' THEN "
+               f"PERFORM pg_notify('{OUTBOX_CHANNEL}', ''); END IF; RETURN NULL; END $$")
+
+
+def always_outbox_notify(op) -> None:
+    """Undoes let_outbox_notify_be_quieted (add_outbox_notify's function again)."""
+    op.execute("CREATE OR REPLACE FUNCTION hearth_notify_outbox() RETURNS trigger LANGUAGE plpgsql AS "
+               f"$$ BEGIN PERFORM pg_notify('{OUTBOX_CHANNEL}', ''); RETURN NULL; END $$")
 
 
 def drop_outbox_notify(op) -> None:

@@ -23,6 +23,71 @@ log = logging.getLogger(__name__)
 # The channel a transaction that wrote events notifies when it commits (the outbox's trigger, added by
 # hearth_common.migrations.add_outbox_notify); each service has a database of its own, so one name serves all.
 OUTBOX_CHANNEL = "hearth_outbox"
+# A session that sets this to 'off' writes events without the trigger's NOTIFY (where the migration
+# let_outbox_notify_be_quieted ran): QuietOutboxNotify notifies for it.
+QUIET_SETTING = "hearth.outbox_notify"
+
+
+class QuietOutboxNotify:
+    """The outbox's wake-up for a busy process: its engine's connections set QUIET_SETTING off, so their
+    transactions write events without the trigger's NOTIFY (every committing transaction that NOTIFYs holds
+    PostgreSQL's cluster-wide notify lock until its commit is flushed: concurrent posts queued on it), and a
+    thread of its own sends one NOTIFY on OUTBOX_CHANNEL, on a connection of its own, after connections come
+    back to the pool, at most one every `interval` seconds. The events are committed with their state as ever;
+    a crash between a commit and its NOTIFY leaves them to the relay's safety look (OutboxRelay.run's idle
+    interval)."""
+
+    def __init__(self, engine: Engine, interval: float = 0.05):
+        self.engine = engine
+        self.interval = interval
+        self._due = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        sa.event.listen(engine, "connect", self._quiet)
+        sa.event.listen(engine, "checkin", self._checked_in)
+
+    @staticmethod
+    def _quiet(dbapi_connection, record) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SET {QUIET_SETTING} = 'off'")
+        finally:
+            cursor.close()
+        if not dbapi_connection.autocommit:
+            dbapi_connection.commit()
+
+    def _checked_in(self, dbapi_connection, record) -> None:
+        self._due.set()
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="outbox-notify", daemon=True)
+                    self._thread.start()
+
+    def _run(self) -> None:
+        connection = None  # a connection of its own, out of the pool (whose size is the workers')
+        while True:
+            self._due.wait()
+            time.sleep(self.interval)  # the commits meanwhile share this NOTIFY
+            self._due.clear()  # a connection back after this gets a NOTIFY of its own
+            try:
+                if connection is None:
+                    pooled = self.engine.raw_connection()
+                    connection = pooled.driver_connection
+                    pooled.detach()  # never handed back to the pool
+                    connection.rollback()  # the pool's pre-ping may have opened a transaction
+                    connection.autocommit = True
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_notify(%s, '')", (OUTBOX_CHANNEL,))
+            except Exception:  # noqa: BLE001 - the relay's safety look finds the events
+                log.warning("outbox NOTIFY failed; the relay's safety look will find the events", exc_info=True)
+                if connection is not None:
+                    try:
+                        connection.close()
+                    except Exception:  # noqa: BLE001 - already broken
+                        pass
+                    connection = None
+                time.sleep(1.0)  # a database down: one line a second, not one per call
 
 
 def define_outbox_table(metadata: sa.MetaData) -> sa.Table:

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hearth_common.db import begin_with_next_statement, end_transaction
+from hearth_common.db import PreparedRows, PreparedStatement, begin_with_next_statement, end_transaction
 from hearth_common.outbox import write_events
 from hearth_common.unit_of_work import UniqueViolation, UnitOfWork
 
@@ -57,7 +57,9 @@ class CoreUnitOfWork(UnitOfWork):
     On an engine made with make_engine(autocommit=True) (`engine_autocommits`), a unit that is not
     `single_statements` is a transaction all the same, without a round trip of its own to start it: its BEGIN
     goes with its first statement (db.begin_with_next_statement), and commit and rollback are sent as
-    statements. The driver's implicit BEGIN is a round trip per transaction otherwise."""
+    statements. The driver's implicit BEGIN is a round trip per transaction otherwise.
+
+    `commit_with` commits with the unit's last write, in that write's round trip (on such an engine)."""
 
     def __init__(self, engine: Engine, outbox: sa.Table, source: str, *, single_statements: bool = False,
                  engine_autocommits: bool = False):
@@ -68,6 +70,7 @@ class CoreUnitOfWork(UnitOfWork):
         self.single_statements = single_statements
         self.engine_autocommits = engine_autocommits
         self.connection: Connection | None = None
+        self._committed_with_last_write = False
 
     @property
     def _begins_with_first_statement(self) -> bool:
@@ -78,6 +81,7 @@ class CoreUnitOfWork(UnitOfWork):
 
     def __enter__(self):
         super().__enter__()
+        self._committed_with_last_write = False
         self.connection = self.engine.connect()
         if self.single_statements and not self.engine_autocommits:
             # Each statement commits on its own (no BEGIN, no COMMIT round trip, no lock held between
@@ -92,6 +96,8 @@ class CoreUnitOfWork(UnitOfWork):
     def add_events(self, events) -> None:
         if self.single_statements:
             raise RuntimeError("a single-statement unit of work writes its events in its statement")
+        if self._committed_with_last_write:
+            raise RuntimeError("this unit of work committed with its last write: nothing may be added")
         super().add_events(events)
 
     def __exit__(self, *exc_info):
@@ -100,9 +106,27 @@ class CoreUnitOfWork(UnitOfWork):
         finally:
             self.connection.close()
 
-    def commit(self) -> None:
+    def commit_with(self, statement: PreparedStatement, values: dict, then: str) -> PreparedRows:
+        """Commits the unit with its last write: runs `statement`, commits, and returns the rows of `then`, a
+        read run after the commit (PreparedStatement.run_and_commit: one round trip on an autocommit engine,
+        so the write's locks are released with it, never held while this process takes the answer and sends
+        COMMIT). Pending events are written first. A failure leaves nothing committed (the unit rolls back
+        as ever; a uniqueness conflict raises UniqueViolation). Afterwards commit() has nothing left to do."""
         if self.single_statements:
-            return  # every statement committed as it ran
+            raise RuntimeError("a single-statement unit of work commits each statement as it runs")
+        try:
+            write_events(self.connection, self.outbox, self.source, self.pending_events)
+            rows = statement.run_and_commit(self.connection, values, then)
+        except IntegrityError as exc:
+            self.rollback()
+            raise UniqueViolation.of(exc) from exc
+        self.pending_events = []
+        self._committed_with_last_write = True
+        return rows
+
+    def commit(self) -> None:
+        if self.single_statements or self._committed_with_last_write:
+            return  # every statement committed as it ran, or the last write committed the unit
         try:
             write_events(self.connection, self.outbox, self.source, self.pending_events)
             if self._begins_with_first_statement:

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from hearth_common import testing
-from hearth_common.db import PreparedStatement, make_engine
+from hearth_common.db import PreparedStatement, begin_with_next_statement, make_engine
 
 NOTES = PreparedStatement("test_notes_between", """
     SELECT n.id, n.body, n.meta FROM notes n
@@ -91,3 +91,60 @@ def test_failures_are_sqlalchemys_as_with_any_statement(engine):
         conn.rollback()
         assert ADD(conn, {"body": "fine", "meta": {}, "written_at": NOON}).scalar_one() > 0
         conn.rollback()
+
+
+# What run_and_commit reads after its commit (a `%` is the SQL's own, not the driver's placeholder).
+NOTE_AFTER = "SELECT n.id, n.body FROM notes n WHERE n.body LIKE '%' || :word || '%' AND n.written_at = :written_at"
+
+
+def bodies(engine, written_at) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.text("SELECT body FROM notes WHERE written_at = :w ORDER BY id"),
+                                 {"w": written_at}).scalars())
+
+
+@pytest.fixture
+def autocommit_engine(engine):
+    auto = make_engine(engine.url.render_as_string(hide_password=False), autocommit=True)
+    yield auto
+    auto.dispose()
+
+
+def test_run_and_commit_writes_commits_and_reads_in_one_round_trip(engine, autocommit_engine):
+    at = NOON + dt.timedelta(days=1)
+    with autocommit_engine.connect() as conn:
+        begin_with_next_statement(conn)
+        conn.exec_driver_sql("INSERT INTO notes (body, meta, written_at) VALUES ('earlier in it', '{}', %s)", (at,))
+        sent = []
+        send = PreparedStatement._send
+        PreparedStatement._send = staticmethod(lambda *a: sent.append(a[1]) or send(*a))
+        try:
+            rows = ADD.run_and_commit(conn, {"body": "100% folded", "meta": {}, "written_at": at, "word": "100%"},
+                                      NOTE_AFTER).all()
+        finally:
+            PreparedStatement._send = staticmethod(send)
+        assert [body for _, body in rows] == ["100% folded"]  # the read's rows, after the write
+        assert len(sent) == 1  # one message: the EXECUTE, COMMIT and the read
+        # committed while this connection is still held: another sees the transaction's every write
+        assert bodies(engine, at) == ["earlier in it", "100% folded"]
+        assert conn.connection.dbapi_connection.info.transaction_status == 0  # idle: no transaction left open
+
+
+def test_run_and_commit_that_fails_commits_nothing(engine, autocommit_engine):
+    at = NOON + dt.timedelta(days=2)
+    with autocommit_engine.connect() as conn:
+        begin_with_next_statement(conn)
+        conn.exec_driver_sql("INSERT INTO notes (body, meta, written_at) VALUES ('earlier in it', '{}', %s)", (at,))
+        with pytest.raises(sa.exc.IntegrityError):  # the write fails: its COMMIT is never run
+            ADD.run_and_commit(conn, {"body": None, "meta": {}, "written_at": at, "word": "x"}, NOTE_AFTER)
+    assert bodies(engine, at) == []  # the pool's reset rolled the transaction back: nothing of it kept
+
+
+def test_run_and_commit_on_an_engine_that_begins_transactions_itself(engine):
+    at = NOON + dt.timedelta(days=3)
+    with engine.connect() as conn:
+        rows = ADD.run_and_commit(conn, {"body": "plainly", "meta": {}, "written_at": at, "word": "plain"},
+                                  NOTE_AFTER).all()
+        assert [body for _, body in rows] == ["plainly"]
+        assert not conn.in_transaction()  # the driver's transaction committed
+    assert bodies(engine, at) == ["plainly"]

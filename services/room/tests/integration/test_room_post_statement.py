@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from room_integration_helpers import Clock, register
 
 from hearth_common import testing
-from hearth_common.db import begin_with_next_statement, make_engine
+from hearth_common.db import ChannelListener, PreparedStatement, begin_with_next_statement, make_engine
+from hearth_common.outbox import OUTBOX_CHANNEL, QUIET_SETTING, QuietOutboxNotify
+from hearth_common.unit_of_work import UniqueViolation
 from room_service.adapters.repository import uow_factory
 from room_service.domain import events
 from room_service.domain import messages as msgs
@@ -81,6 +83,85 @@ def test_a_post_statement_that_fails_writes_nothing_and_takes_no_seq(w):
     assert idle_in_transaction(w.engine) == 0
 
 
+def head_of(w) -> int:
+    return rows(w.engine, "SELECT last_seq FROM room_streams WHERE room_slug = :s", s=LOUNGE)[0][0]
+
+
+def a_message(w, person: str, body: str = "folded") -> Message:
+    return Message(message_id=str(uuid.uuid4()), room_slug=LOUNGE, seq=0, author_id=person, author_username="p",
+                   body=body, posted_at=w.clock())
+
+
+def stream_row_free(engine) -> bool:
+    """Whether another transaction can lock the room's stream row (the next post's seq) at once."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
+        try:
+            conn.execute(sa.text("SELECT 1 FROM room_streams WHERE room_slug = :s FOR UPDATE"), {"s": LOUNGE})
+        except sa.exc.OperationalError:
+            return False
+        finally:
+            conn.rollback()
+    return True
+
+
+def test_a_post_commits_with_its_write_in_one_round_trip_and_returns_its_seq(w, monkeypatch):
+    person = register(w.rooms)
+    w.conv.join(person, LOUNGE)
+    head = head_of(w)
+    message = a_message(w, person)
+    sent = []
+    send = PreparedStatement._send
+    monkeypatch.setattr(PreparedStatement, "_send", staticmethod(lambda *a: sent.append(a[1]) or send(*a)))
+    with w.conv.transactions.begin() as uow:
+        uow.messages.posting_context(LOUNGE, person, w.clock(), w.clock(), w.clock(), w.clock())  # BEGIN with it
+        seq = uow.add_posted_and_commit(message, {"body": "folded"}, events.message_posted(message))
+        # committed before the unit ends: another connection sees all of it, and the room's row is free
+        assert seq == head + 1 == head_of(w)
+        assert rows(w.engine, "SELECT seq FROM messages WHERE message_id = :m", m=message.message_id) == [(seq,)]
+        assert [e["seq"] for e in testing.outbox_data(w.engine, "message_posted")] == [seq]
+        assert rows(w.engine, "SELECT kind FROM timeline WHERE room_slug = :s AND seq = :q", s=LOUNGE, q=seq) == [
+            ("message_posted",)]
+        assert stream_row_free(w.engine)
+        assert idle_in_transaction(w.engine) == 0
+        uow.commit()  # nothing left to do
+    assert len(sent) == 1 and "COMMIT" in sent[0]  # the write, its commit and the seq's read: one message
+    assert idle_in_transaction(w.engine) == 0
+
+
+def test_a_folded_post_that_fails_commits_nothing_and_takes_no_seq(w):
+    person = register(w.rooms)
+    w.conv.join(person, LOUNGE)
+    head = head_of(w)
+    message = a_message(w, person)
+    with w.conv.transactions.begin() as uow:
+        assert uow.add_posted_and_commit(message, {"body": "folded"}, events.message_posted(message)) == head + 1
+    with pytest.raises(UniqueViolation):  # the message's id is taken: the statement fails before its COMMIT
+        with w.conv.transactions.begin() as uow:
+            uow.members.touch([(LOUNGE, person)], w.clock() + dt.timedelta(hours=1))  # a write before it
+            uow.add_posted_and_commit(message, {"body": "folded"}, events.message_posted(message))
+    assert head_of(w) == head + 1
+    assert [e["seq"] for e in testing.outbox_data(w.engine, "message_posted")] == [head + 1]
+    assert rows(w.engine, "SELECT count(*) FROM timeline WHERE room_slug = :s AND kind = 'message_posted'",
+                s=LOUNGE) == [(1,)]
+    assert rows(w.engine, "SELECT last_seen_at < :t FROM members WHERE room_slug = :s AND person_id = :p",
+                t=w.clock() + dt.timedelta(minutes=1), s=LOUNGE, p=person) == [(True,)]  # rolled back too
+    assert stream_row_free(w.engine)
+    assert idle_in_transaction(w.engine) == 0
+
+
+def test_a_folded_post_on_an_engine_that_begins_transactions_itself_commits_all_the_same(w):
+    person = register(w.rooms)
+    w.conv.join(person, LOUNGE)
+    head = head_of(w)
+    message = a_message(w, person)
+    with uow_factory(w.engine)() as uow:  # the driver's own BEGIN: written, read, then the driver commits
+        assert uow.add_posted_and_commit(message, {"body": "folded"}, events.message_posted(message)) == head + 1
+        assert stream_row_free(w.engine)
+    assert rows(w.engine, "SELECT seq FROM messages WHERE message_id = :m", m=message.message_id) == [(head + 1,)]
+    assert idle_in_transaction(w.engine) == 0
+
+
 def test_posts_at_once_in_one_room_keep_gap_free_seqs_and_one_event_each(w):
     people = [register(w.rooms) for _ in range(8)]
     for person in people:
@@ -138,3 +219,50 @@ def test_a_connection_given_back_inside_a_transaction_is_rolled_back(w):
     # closed without COMMIT or ROLLBACK: the pool's reset rolled it back (the driver knew of no transaction)
     assert idle_in_transaction(w.engine) == 0
     assert rows(w.engine, "SELECT count(*) FROM hands WHERE room_slug = 'x'") == [(0,)]
+
+
+@pytest.fixture
+def listener(w):
+    listening = ChannelListener(w.engine, OUTBOX_CHANNEL)
+    yield listening
+    listening.close()
+
+
+def test_a_quiet_connection_writes_events_without_the_triggers_notify(w, listener):
+    person = register(w.rooms)
+    with w.engine.connect() as conn:
+        conn.exec_driver_sql(f"SET {QUIET_SETTING} = 'off'")
+        conn.commit()
+        message = a_message(w, person)
+        with w.conv.transactions.begin() as uow:  # a loud connection's post (the autocommit engine's)
+            uow.add_posted_and_commit(message, {"body": "loud"}, events.message_posted(message))
+        assert listener.wait(2.0)
+        conn.execute(sa.text("INSERT INTO outbox (event_id, event_type, payload, occurred_at)"
+                             " VALUES (:id, 'quiet', '{}', now())"), {"id": uuid.uuid4()})
+        conn.commit()
+        assert not listener.wait(0.3)  # committed, but no NOTIFY: the session said so
+    assert [e["kind"] for e in rows_of_outbox(w.engine)] == ["message_posted", "quiet"]
+
+
+def rows_of_outbox(engine) -> list[dict]:
+    return [{"kind": kind} for (kind,) in rows(engine, "SELECT event_type FROM outbox ORDER BY seq")]
+
+
+def test_a_post_on_a_quiet_engine_wakes_the_relays_once_committed(w, room_db_url, listener):
+    quiet = make_engine(room_db_url, autocommit=True)
+    QuietOutboxNotify(quiet, interval=0.05)
+    try:
+        conversation = Conversation(uow_factory(w.engine, quiet), clock=w.clock,
+                                    presence_timeout=dt.timedelta(seconds=60))
+        person = register(w.rooms)
+        conversation.join(person, LOUNGE)
+        assert listener.wait(2.0)  # the join's event: a NOTIFY after its connection came back
+        while listener.wait(0.2):
+            pass
+        posted = conversation.post(person, LOUNGE, "quietly")
+        assert listener.wait(2.0)  # one NOTIFY, sent after the commit
+        assert [e["message_id"] for e in testing.outbox_data(w.engine, "message_posted")] == [posted["message_id"]]
+        with quiet.connect() as conn:
+            assert conn.exec_driver_sql(f"SHOW {QUIET_SETTING}").scalar() == "off"
+    finally:
+        quiet.dispose()

@@ -601,6 +601,33 @@ class FakeUnitOfWork(InMemoryUnitOfWork, UnitOfWork):
         self.scripts = FakeScriptsRepository(self)
         self.personal_filters = FakePersonalFiltersRepository(self)
         self.idempotency = FakeIdempotencyRecords(self)
+        self.committed_with_last_write = False
+
+    def __enter__(self):
+        super().__enter__()
+        self.committed_with_last_write = False
+        return self
+
+    def add_posted_and_commit(self, message: Message, timeline_data: dict[str, Any], posted: Event) -> int:
+        """As the real one: the post's write and the commit together (all or nothing); then nothing more."""
+        seq = self.messages.add_posted(message, timeline_data, posted)
+        self.commit()
+        self.committed_with_last_write = True
+        return seq
+
+    def add_events(self, events) -> None:
+        if self.committed_with_last_write:
+            raise RuntimeError("this unit of work committed with its last write: nothing may be added")
+        super().add_events(events)
+
+    def _stage(self, table, key, row) -> None:
+        if self.committed_with_last_write:
+            raise RuntimeError("this unit of work committed with its last write: nothing may be written")
+        super()._stage(table, key, row)
+
+    def commit(self) -> None:
+        if not self.committed_with_last_write:
+            super().commit()
 
 
 @pytest.fixture

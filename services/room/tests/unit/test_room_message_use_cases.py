@@ -41,6 +41,16 @@ class TestPost:
         assert "seq" not in item["data"] and "hearted_by_me" not in item["data"]
         assert live[-1]["seq"] == 2
 
+    def test_a_post_commits_once_with_or_without_a_key_and_a_keyed_one_remembers_its_answer(self, conv, sam, db,
+                                                                                            live):
+        commits = db.commits
+        plain = conv.post(sam, LOUNGE, "no key")  # its write commits the unit (add_posted_and_commit)
+        keyed = conv.post(sam, LOUNGE, "a key", idempotency_key="k-1")  # the answer commits with the post
+        assert db.commits == commits + 2
+        assert conv.post(sam, LOUNGE, "a key", idempotency_key="k-1") == keyed
+        assert [m.seq for m in db.tables["messages"].values()][-2:] == [plain["seq"], keyed["seq"]]
+        assert [item["seq"] for item in live[-2:]] == [plain["seq"], keyed["seq"]]  # both fanned out once
+
     def test_only_members_post(self, conv, identity, refused):
         outsider = identity.register("outsider")
         with refused(errors.NotInRoom, match="join the room before posting"):

@@ -595,16 +595,24 @@ class MessagesRepository:
         RETURNING seq
     """, json_params=("mentions", "data", "payload"))
 
-    def add_posted(self, message: Message, timeline_data: dict, posted: Event) -> int:
-        """Takes the room's next seq and stores the message, its timeline item and the `posted` event (its
-        data's seq filled in) in the outbox: one statement, one round trip; returns the seq (the stream row
-        stays locked until commit, as with StreamsRepository.next_seq)."""
-        return self._ADD_POSTED(self.session, {
+    # What SqlAlchemyUnitOfWork.add_posted_and_commit reads after the commit that ends _ADD_POSTED's message
+    # (which answers with the last statement's rows only): the seq the post took.
+    _POSTED_SEQ = "SELECT seq FROM messages WHERE message_id = CAST(:message_id AS uuid)"
+
+    @staticmethod
+    def _posted_values(message: Message, timeline_data: dict, posted: Event) -> dict:
+        return {
             "message_id": message.message_id, "room_slug": message.room_slug, "author_id": message.author_id,
             "author_username": message.author_username, "body": message.body, "reply_to": message.reply_to,
             "mentions": message.mentions, "posted_at": message.posted_at, "data": timeline_data,
             **outbox_row(posted, SOURCE),
-        }).scalar_one()
+        }
+
+    def add_posted(self, message: Message, timeline_data: dict, posted: Event) -> int:
+        """Takes the room's next seq and stores the message, its timeline item and the `posted` event (its
+        data's seq filled in) in the outbox: one statement, one round trip; returns the seq (the stream row
+        stays locked until commit, as with StreamsRepository.next_seq: see add_posted_and_commit)."""
+        return self._ADD_POSTED(self.session, self._posted_values(message, timeline_data, posted)).scalar_one()
 
     def heart(self, message_id: str, person_id: str, on: bool, now: dt.datetime) -> int | None:
         """Adds or removes one person's heart; returns the new count, or None when nothing changed."""
@@ -1007,6 +1015,12 @@ class SqlAlchemyUnitOfWork(CoreUnitOfWork, UnitOfWork):
         self.scripts = ScriptsRepository(connection)
         self.personal_filters = PersonalFiltersRepository(connection)
         self.idempotency = SqlIdempotencyRecords(connection, orm.idempotency_records)
+
+    def add_posted_and_commit(self, message: Message, timeline_data: dict, posted: Event) -> int:
+        """The post's statement, COMMIT and the read of its seq in one round trip (CoreUnitOfWork.commit_with)."""
+        return self.commit_with(MessagesRepository._ADD_POSTED,
+                                MessagesRepository._posted_values(message, timeline_data, posted),
+                                MessagesRepository._POSTED_SEQ).scalar_one()
 
     def claim_event(self, envelope: dict) -> bool:
         return claim_event(self.connection, orm.inbox, envelope)

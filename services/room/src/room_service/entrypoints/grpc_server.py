@@ -64,7 +64,8 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
     """The server and its live hub (started by the caller, stopped after the server)."""
     verifier = verifier or TokenVerifier(identity_key_fetcher(settings.identity_grpc_target),
                                          issuer=settings.token_issuer, audience=settings.token_audience)
-    conversation, sessions = build_conversation(settings, engine, pool_size=pool_size(settings))
+    conversation, sessions = build_conversation(settings, engine, pool_size=pool_size(settings),
+                                               quiet_outbox_notify=True)
     live = LiveHub(settings.amqp_uri, conversation.heads, conversation.touch_many, conversation.notices_received_since,
                    sweep_interval=settings.live_sweep_seconds,
                    touch_interval=max(settings.presence_timeout_seconds / 4, 0.5),

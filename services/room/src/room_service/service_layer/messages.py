@@ -140,12 +140,15 @@ class Messages:
             timeline_data = timeline_message(message)
             del timeline_data["seq"]  # the item's own seq is the message's
             # the message, its item and its event in one statement (the event's seq filled in there)
-            message.seq = uow.messages.add_posted(message, timeline_data,
-                                                  events.message_posted(message, original_body=screened.original))
+            posted = events.message_posted(message, original_body=screened.original)
+            if call.key is None:  # and the commit with it: the room's seq row is not held while we wait
+                message.seq = uow.add_posted_and_commit(message, timeline_data, posted)
+            else:  # the answer remembered (it holds the seq) commits with the post
+                message.seq = uow.messages.add_posted(message, timeline_data, posted)
             uow.timeline_items.append(TimelineItem(room_slug=slug, seq=message.seq, kind="message_posted",
                                                    data=timeline_data, occurred_at=now))
             result = call.remember(uow.idempotency, message_view(message), now)
-            self.tx.commit(uow)
+            self.tx.commit(uow)  # without a key: committed already; the item goes to the live fan-out
             return result
 
     def edit(self, person_id: str, message_id: str, body: str) -> dict:

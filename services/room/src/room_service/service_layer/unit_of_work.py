@@ -265,5 +265,11 @@ class UnitOfWork(BaseUnitOfWork):
         return self
 
     @abc.abstractmethod
+    def add_posted_and_commit(self, message: Message, timeline_data: dict[str, Any], posted: Event) -> int:
+        """messages.add_posted as this transaction's last write, committed with it in the same round trip (the
+        room's seq row, locked to take the seq, is never held while this process waits); returns the seq. A
+        failure commits nothing. Afterwards commit() has nothing left to do, and nothing more may be written."""
+
+    @abc.abstractmethod
     def claim_event(self, envelope: dict) -> bool:
         """Records an incoming event as handled in this transaction; False if it was handled before."""
