@@ -210,14 +210,51 @@ class TheWall(RuleBasedStateMachine):
     @rule(who=st.integers(0, 9), role=st.sampled_from(STAFF_ROLES), room=st.none() | st.integers(0, 9),
           hours=st.none() | st.sampled_from([1, 6, 30]), room_hears_at_once=st.booleans())
     def identity_grants_role(self, who, role, room, hours, room_hears_at_once):
-        person, grant_id = self.person(who), str(uuid.uuid4())
         room_id = None if room is None else self.slug(room)
         expires_at = None if hours is None else self.clock() + dt.timedelta(hours=hours)
+        self._grant_role(self.person(who), role, room_id, expires_at, room_hears_at_once)
+        self._step()
+
+    def _grant_role(self, person: TruePerson, role: str, room_id: str | None, expires_at: dt.datetime | None,
+                    room_hears_at_once: bool) -> None:
+        grant_id = str(uuid.uuid4())
         person.roles[grant_id] = {"role": role, "room_id": room_id, "expires_at": expires_at}
         self._publish("role_granted", person, grant_id=grant_id, role=role, room_id=room_id,
                       expires_at=expires_at.isoformat() if expires_at else None)
         if room_hears_at_once:
             self.rooms_service.apply_identity_event(copy.deepcopy(self.pending.pop()))
+
+    @rule(who=st.integers(0, 9), room=st.integers(0, 9), role=st.sampled_from(STAFF_ROLES),
+          role_minutes=st.sampled_from([5, 30]), scoped=st.booleans(),
+          then=st.sampled_from(["history", "stream", "post", "nothing"]))
+    def short_staff_role_inside_the_other_cohort(self, who, room, role, role_minutes, scoped, then):
+        """The chain to a role's end inside a room of the other cohort on a grant still in force: identity gives a
+        short staff role (room hears it at once), an admin a day's grant, the holder joins, the role ends (no
+        sweep yet); then, at once or in later steps, the holder asks for the room's content."""
+        person = self.person(who)
+        told = self.told(person.person_id)
+        other = [slug for slug in self.room_slugs
+                 if told is not None and self.db.tables["rooms"][slug].audience_cohort != told.cohort]
+        slug = other[room % len(other)] if other else self.slug(room)
+        self._grant_role(person, role, slug if scoped else None, self.clock() + dt.timedelta(minutes=role_minutes),
+                         room_hears_at_once=True)
+        try:
+            grant = self.conv.grant_cohort_access(self.admin_id, person.person_id, slug,
+                                                  "covering the evening shift here",
+                                                  self.clock() + dt.timedelta(days=1))
+        except DomainError:
+            pass
+        else:
+            self.grants.append(grant)
+            RUNS["grants"] += 1
+            self._join(person.person_id, slug)
+        self._advance(dt.timedelta(minutes=role_minutes, seconds=1))
+        if then == "history":
+            self._read_history(person.person_id, slug, 0)
+        elif then == "stream":
+            self._subscribe(person.person_id, slug)
+        elif then == "post":
+            self._post(person.person_id, slug, [])
         self._step()
 
     @precondition(lambda self: any(p.roles for p in self.people))
@@ -264,13 +301,16 @@ class TheWall(RuleBasedStateMachine):
     @rule(step=st.sampled_from(TIME_STEPS))
     def time_passes(self, step):
         """The clock moves on; identity publishes cohort_changed for everyone whose 18th birthday passed."""
+        self._advance(step)
+        self._step()
+
+    def _advance(self, step: dt.timedelta) -> None:
         self.clock.advance(step)
         for person in self.people:
             if not person.told_adult_at and person.cohort(self.clock()) == "adult":
                 person.told_adult_at = True
                 self._publish("cohort_changed", person, previous_cohort="teen", cohort="adult")
                 RUNS["cohort_changes"] += 1
-        self._step()
 
     @rule()
     def worker_sweeps(self):
