@@ -42,6 +42,14 @@ safety; services/room/README.md says the same):
   ends itself at the end of access it was told when it opened (`authorise_stream`); a revocation or a narrowing
   identity event makes the person's open streams of the room ask the door again (modelled here by the hooks
   room-grpc's live hub and room-worker set: `_ask_the_door_again`).
+
+Live streams are modelled, not run: the conversation's live fan-out is a stub here, and a stream is the record
+`authorise_stream` (Subscribe's door) hands back, its told end of access and whether asking the door again
+refused it; the invariant checks that record. That a real stream ends itself at that end, with no item to wake
+it and delivering nothing after it, and ends on a revocation, is tested by driving `Presence.follow` with a fake
+subscription in test_room_access_use_cases.py (`TestAnOpenStreamAcrossTheWall`) and over gRPC by
+services/room/tests/grpc/test_room_live_reconnect_grpc.py
+(`test_a_grant_revoked_while_a_replicas_consumer_was_cut_off_ends_its_stream_on_the_grant_left`).
 """
 from __future__ import annotations
 
