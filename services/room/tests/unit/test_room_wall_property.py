@@ -466,8 +466,8 @@ class TheWall(RuleBasedStateMachine):
 
     def _post(self, person_id: str, slug: str, mentioned: list[str]) -> None:
         """A post by `person_id` naming the people `mentioned` (ids) with @username."""
-        names = {p.person_id: p.username for p in self.people}
-        body = "thinking of you " + " ".join(f"@{names[m]}" for m in mentioned)
+        names = {p.person_id: p.username for p in self.people}  # identity's names, known to room or not yet
+        body = "thinking of you " + " ".join(f"@{names.get(m) or self.told(m).username}" for m in mentioned)
         allowed = {p.person_id for p in self.people if self.may_be_named_in(p.person_id, slug)}
         try:
             message = self.conv.post(person_id, slug, body)
