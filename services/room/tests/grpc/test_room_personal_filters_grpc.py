@@ -8,7 +8,9 @@ import pytest
 from hearth.room.v1 import room_pb2 as pb
 from test_room_grpc_api import T, token_for
 from test_room_live_grpc import ROOM, live_replicas, replicas, stream, wait_for  # noqa: F401  (fixtures)
+from test_room_notices_grpc import worker_side  # noqa: F401  (a fixture)
 
+from hearth_common.contracts import examples
 from room_service.domain import filters as flt
 
 
@@ -117,3 +119,30 @@ def test_the_lists_refusals(replicas, rooms):  # noqa: F811
     with pytest.raises(grpc.RpcError) as caught:
         a.ListPersonalFilters(pb.ListPersonalFiltersRequest(), timeout=T)
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_a_moderators_notice_reaches_the_person_who_blocked_them(replicas, rooms, worker_side):  # noqa: F811
+    """Never hidden: a warning a moderator gives as a moderator comes on the stream and in ListNotices of the
+    person who blocked them; the moderator's ordinary @mention of that person is refused as anyone's."""
+    a, b = replicas
+    tag = uuid.uuid4().hex[:6]
+    sam_id, sam = person(rooms, a, f"sam{tag}")
+    mia_id, mia = person(rooms, b, f"mia{tag}")
+    rooms.apply_identity_event({"event_id": str(uuid.uuid4()), "event_type": "role_granted", "seq": 2,
+                                "data": {"person_id": mia_id, "grant_id": str(uuid.uuid4()),
+                                         "role": "chat_room_moderator", "room_id": None, "expires_at": None}})
+    set_filter(a, sam, "block", True, username=f"mia{tag}")
+    call, items, thread = stream(b, sam)
+    assert worker_side.receive_notice(examples.envelope(
+        "moderation", "notice_issued", person_id=sam_id, notice_id=f"warn-{tag}", kind="warning", room_slug=ROOM,
+        text="Please keep it kind.", resources=()))
+    wait_for(lambda: any(i.kind == "notice" for i in items))
+    call.cancel()
+    thread.join(5)
+    [got] = [i for i in items if i.kind == "notice"]
+    assert (got.notice.notice_id, got.notice.kind) == (f"warn-{tag}", "warning")
+    listed = a.ListNotices(pb.ListNoticesRequest(), metadata=sam, timeout=T).notices
+    assert [n.notice_id for n in listed] == [f"warn-{tag}"]
+    with pytest.raises(grpc.RpcError) as caught:
+        post(b, mia, f"@sam{tag} please keep it kind")
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from room_unit_helpers import ROOMS, START
 
 from hearth_common.events import Event
@@ -651,7 +651,8 @@ def empty_store():
 
 # test_room_wall_property.py's profiles, chosen by HEARTH_WALL_PROFILE: a short one for make test (a fixed seed,
 # so it cannot flake) and make safeguarding-check's 10,000 generated cases.
-WALL_PROFILE = dict(stateful_step_count=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+WALL_PROFILE = dict(stateful_step_count=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow],
+                    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink])
 settings.register_profile("wall-short", max_examples=200, derandomize=True, **WALL_PROFILE)
 settings.register_profile("wall-check", max_examples=10_000, **WALL_PROFILE)
 

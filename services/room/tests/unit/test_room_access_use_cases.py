@@ -296,6 +296,39 @@ class TestTheWallBetweenAGrantsExpiryAndTheSweep:
             conv.post(lapsed, TEEN_LOUNGE, "still here")
 
 
+class TestTheWallBetweenAStaffRolesExpiryAndTheSweep:
+    """The grant lets only staff across the wall: a staff member whose role ends while they are in a room of the
+    other cohort, on a grant still in force, is refused its content at once, before the sweep takes them out."""
+
+    @pytest.fixture
+    def lapsed(self, conv, clock, admin, identity):
+        teen = identity.register("tess_teen", cohort="teen")
+        conv.join(teen, TEEN_LOUNGE)
+        conv.post(teen, TEEN_LOUNGE, "hello everyone")
+        temp = identity.register("tom_temp", kind="listener")
+        identity.grant(temp, "chat_room_moderator", expires_at=START + dt.timedelta(minutes=30))
+        conv.grant_cohort_access(admin, temp, TEEN_LOUNGE, REASON, START + dt.timedelta(hours=1))
+        conv.join(temp, TEEN_LOUNGE)
+        clock.advance(minutes=30)  # the role has ended, the grant has not; no sweep has run yet
+        return temp
+
+    def test_no_history_page(self, conv, lapsed):
+        with pytest.raises(errors.NotAllowedIn, match="teens only"):
+            conv.history(lapsed, TEEN_LOUNGE)
+
+    def test_no_new_live_stream(self, conv, lapsed):
+        with pytest.raises(errors.NotAllowedIn, match="teens only"):
+            conv.open_stream(lapsed, TEEN_LOUNGE)
+
+    def test_no_post(self, conv, lapsed):
+        with pytest.raises(errors.NotAllowedIn, match="teens only"):
+            conv.post(lapsed, TEEN_LOUNGE, "still here")
+
+    def test_the_sweep_takes_them_out(self, conv, db, lapsed):
+        assert conv.evict_lapsed() == 1
+        assert lapsed not in members_of(db, TEEN_LOUNGE)
+
+
 class TestAnOpenStreamAcrossTheWall:
     """Staff across the teen/adult wall hold a live stream only while their grant (and the staff role it needs)
     is in force: the stream is told when that ends and ends itself then, with no item to wake it and before the

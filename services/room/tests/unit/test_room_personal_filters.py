@@ -7,6 +7,7 @@ import pytest
 from room_unit_helpers import LOUNGE, TEEN_LOUNGE
 
 from hearth_common import blocks
+from hearth_common.contracts import examples
 from hearth_common.unit_of_work import UniqueViolation
 from room_service.domain import errors
 from room_service.domain import filters as flt
@@ -221,6 +222,46 @@ class TestLiveStreams:
             ("subscribed", None), ("message_posted", "shown"), ("message_posted", "shown too"),
             ("message_posted", "back")]
         assert delivered == live[-1]["seq"]
+
+
+class TestAModeratorsNoticesAreNeverHidden:
+    """What a moderator gives as a moderator (moderation's private notices: warnings, care notices) passes every
+    filter: the owner who blocked the moderator still gets it on their stream and in ListNotices. An ordinary
+    @mention by that moderator is refused like anyone's (chosen for the teen's side)."""
+
+    @pytest.fixture
+    def blocked_moderator(self, conv, identity, people):
+        mia = identity.register("mod_mia", kind="listener", roles=["chat_room_moderator"])
+        conv.join(mia, LOUNGE)
+        conv.set_personal_filter(people["sam"], "block", True, username="mod_mia")
+        return mia
+
+    @pytest.mark.parametrize("kind, resources", [("warning", ()), ("care", ("Call 988",))])
+    def test_the_moderators_notice_reaches_the_owners_stream_and_list(self, conv, people, blocked_moderator, kind,
+                                                                       resources):
+        sam = people["sam"]
+        handed: list[dict] = []
+        conv.notices.deliver = handed.extend  # room-worker's publisher to the live hub
+
+        async def scenario():
+            subscription = TestLiveStreams.Subscription()
+            stream = conv.follow(sam, LOUNGE, None, subscription, TestLiveStreams.run_blocking)
+            await anext(stream)
+            assert conv.receive_notice(examples.envelope(
+                "moderation", "notice_issued", person_id=sam, notice_id="n-1", kind=kind, room_slug=LOUNGE,
+                text="Please keep it kind.", resources=resources))
+            for notice in handed:  # what the live hub hands the person's streams
+                await subscription.mailbox.put({"notice": notice})
+            return await anext(stream)
+
+        item = asyncio.run(asyncio.wait_for(scenario(), timeout=5))
+        assert (item["kind"], item["data"]["notice_id"], item["data"]["kind"]) == ("notice", "n-1", kind)
+        [listed] = conv.list_notices(sam)["notices"]
+        assert (listed["notice_id"], listed["kind"], listed["text"]) == ("n-1", kind, "Please keep it kind.")
+
+    def test_the_moderators_ordinary_mention_is_refused_as_anyones(self, conv, people, blocked_moderator):
+        with pytest.raises(errors.CannotReach):
+            conv.post(blocked_moderator, LOUNGE, "@sam please keep it kind")
 
 
 def test_only_authored_items_are_hidden():
