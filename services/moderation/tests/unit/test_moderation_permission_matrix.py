@@ -1,6 +1,6 @@
 """Unit: the permission matrix (domain/permissions.MATRIX), tried through the real use cases: every action as every
 role, in its scope and out of it, the rules above the matrix (nobody on themselves or an admin; only one's own
-cohort unless an admin), and the service README's table printed from the same data."""
+cohort unless an admin, a person of the other cohort named by id answered as an unknown id), and the service README's table printed from the same data."""
 import dataclasses
 import datetime as dt
 import pathlib
@@ -150,21 +150,42 @@ def test_nobody_acts_on_themselves_or_an_admin_and_only_admins_across_cohorts(sa
     allowed = whom == "the other cohort" and profile.role == roles.ADMIN
     if allowed:
         act(action, sanctions, world, caller, target, where, admin)
+    elif whom == "the other cohort" and action in BY_PERSON_ID and expected(action, profile, where):
+        # one who may do this here, naming a person of the other cohort by id, is answered as for an id nobody
+        # knows (issue 17 §2; test_a_person_of_the_other_cohort_is_answered_as_an_unknown_id)
+        with pytest.raises(PersonNotKnown):
+            act(action, sanctions, world, caller, target, where, admin)
     else:  # (to lift or void on an admin, nothing can be imposed on one in the first place: that step refuses)
-        if action == perms.VIEW_RECORD and whom == "the other cohort":
-            # a record looked up by id across cohorts is answered as for an id nobody knows (issue 17 §2)
-            assert refusal_of(sanctions, caller, target) == refusal_of(sanctions, caller, UNKNOWN_ID)
-            return
         with pytest.raises(NotPermitted):
             act(action, sanctions, world, caller, target, where, admin)
 
 
+# The actions naming their person by a person id: a refusal by cohort would tell who is a teen (issue 17 §2).
+BY_PERSON_ID = (perms.WARN, perms.MUTE, perms.KICK, perms.ROOM_BAN, perms.GLOBAL_BAN, perms.MUTE_EXCHANGE,
+                perms.VIEW_RECORD)
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000017"
+ADULT_MODERATORS = [p for p in PROFILES if p.role == roles.CHAT_ROOM_MODERATOR]
 
 
-def refusal_of(sanctions, caller, person_id):
+@pytest.mark.parametrize("profile", ADULT_MODERATORS, ids=[p.name for p in ADULT_MODERATORS])
+@pytest.mark.parametrize("action", BY_PERSON_ID)
+def test_a_person_of_the_other_cohort_is_answered_as_an_unknown_id(sanctions, world, action, profile):
+    """An adult moderator naming a teen by id (from identity's GetPerson) gets exactly the answer an id nobody
+    knows gets, the id aside: the same error, the same message (issue 17 §2)."""
+    admin = world.admin("admin_setup")
+    caller = make_caller(world, profile)
+    teen = world.person("teen_tia", "teen")
+    where = PLACES[action][0]
+    for room in (ROOM, OTHER_ROOM):
+        world.join(teen, room)
+    teens = refusal_of(action, sanctions, world, caller, teen, where, admin)
+    assert teens == refusal_of(action, sanctions, world, caller, UNKNOWN_ID, where, admin)
+    assert teens[0] is (PersonNotKnown if expected(action, profile, where) else NotPermitted)  # (may not, anyone)
+
+
+def refusal_of(action, sanctions, world, caller, person_id, where, admin):
     with pytest.raises((NotPermitted, PersonNotKnown)) as refused:
-        sanctions.record(caller, person_id)
+        act(action, sanctions, world, caller, person_id, where, admin)
     return type(refused.value), str(refused.value).replace(person_id, "<id>")
 
 

@@ -98,7 +98,7 @@ class SanctionsService:
                               {"person_id": person_id, "reason": reason, "note": note, "room_slug": room_slug})
 
         def warn(uow: UnitOfWork, now: dt.datetime) -> dict:
-            self._authorise(uow, perms.WARN, actor_id, person_id, room_slug, now)
+            self._authorise(uow, perms.WARN, actor_id, person_id, room_slug, now, unknown_if_refused=True)
             uow.people.get(person_id, lock=True)  # one person's warnings are counted one at a time
             ladder = uow.ladders.current() or ladders.DEFAULT_LADDER
             warning = IssuedWarning(id=new_id(), person_id=person_id, reason=reason, tier=ladder.tier_of(reason),
@@ -204,7 +204,7 @@ class SanctionsService:
                                "reason": reason, "note": note})
 
         def impose(uow: UnitOfWork, now: dt.datetime) -> dict:
-            self._authorise(uow, action, actor_id, person_id, room_slug, now)
+            self._authorise(uow, action, actor_id, person_id, room_slug, now, unknown_if_refused=True)
             sanction = Sanction(id=new_id(), person_id=person_id, kind=kind, room_slug=room_slug, reason=reason,
                                 note=note, imposed_by=actor_id, imposed_at=now,
                                 expires_at=now + dt.timedelta(minutes=minutes) if minutes is not None else None)
@@ -223,7 +223,7 @@ class SanctionsService:
                               {"room_slug": room_slug, "person_id": person_id, "reason": reason})
 
         def kick(uow: UnitOfWork, now: dt.datetime) -> dict:
-            self._authorise(uow, perms.KICK, actor_id, person_id, room_slug, now)
+            self._authorise(uow, perms.KICK, actor_id, person_id, room_slug, now, unknown_if_refused=True)
             membership = uow.members.get(room_slug, person_id)
             if membership is None or not membership.present:
                 raise NotPresent(f"that person is not in {room_slug}")
@@ -289,7 +289,8 @@ class SanctionsService:
         def mute(uow: UnitOfWork, now: dt.datetime) -> dict:
             exchange_id, muted = new_id(), []
             for person_id in people:
-                self._authorise(uow, perms.MUTE_EXCHANGE, actor_id, person_id, room_slug, now)
+                self._authorise(uow, perms.MUTE_EXCHANGE, actor_id, person_id, room_slug, now,
+                                unknown_if_refused=True)
                 membership = uow.members.get(room_slug, person_id)
                 if membership is None or not membership.present:
                     raise NotPresent(f"person_ids: {person_id} is not in {room_slug}")
@@ -392,9 +393,11 @@ class SanctionsService:
         """The matrix's answer: first for the caller alone (so who may not act learns nothing of the person),
         then with the person. `any_room`: whether the caller may do this anywhere at all (before a lookup).
         `unknown_if_refused`: a caller who may do this somewhere but not to this person (but themselves or an
-        admin) is answered exactly as for a person moderation does not know, for a lookup by a person id
-        (GetRecord): the refusal would tell a moderator that the person is of the other cohort, a teen to an
-        adult moderator (issue 17 §2)."""
+        admin) is answered exactly as for a person moderation does not know, for every use case naming the
+        person by a person id (GetRecord, IssueWarning, ImposeSanction, KickPerson, MuteExchange): the refusal
+        would tell a moderator that the person is of the other cohort, a teen to an adult moderator (issue 17
+        §2). Refusals about oneself or an admin tell no cohort and stay. Use cases naming a warning, sanction,
+        message or appeal by its own id do not use it (yet): they keep the matrix's refusal."""
         actor = facts_of(uow.people.get(actor_id))
         live_rooms = uow.live_sessions.rooms_led_by(actor_id) if actor is not None else []
         where = perms.Where(room_slug)
