@@ -224,14 +224,35 @@ def test_each_api_shows_the_person_as_the_table_says(stub, scene, viewer):
                     assert not any(s[field] for s in seen), (api, caller, field, seen)
 
 
-def test_a_teens_record_is_answered_to_an_adult_moderator_as_an_unknown_persons(stub, scene):
-    """A person id from GetPerson must not let an adult moderator tell a teen by GetRecord's refusal."""
+def by_person_id(stub, person_id, other):
+    """Each RPC naming a person by id, called as an adult moderator may call it: in their own (adult) room."""
+    return {
+        "GetRecord": (stub.GetRecord, pb.GetRecordRequest(person_id=person_id)),
+        "IssueWarning": (stub.IssueWarning, pb.IssueWarningRequest(person_id=person_id, reason="unkind",
+                                                                   room_slug=ADULT_ROOM)),
+        "ImposeSanction mute": (stub.ImposeSanction, pb.ImposeSanctionRequest(
+            person_id=person_id, kind="mute", room_slug=ADULT_ROOM, duration_minutes=10, reason="cool off")),
+        "ImposeSanction ban": (stub.ImposeSanction, pb.ImposeSanctionRequest(
+            person_id=person_id, kind="ban", room_slug=ADULT_ROOM, duration_minutes=60, reason="abuse")),
+        "KickPerson": (stub.KickPerson, pb.KickPersonRequest(room_slug=ADULT_ROOM, person_id=person_id,
+                                                             reason="take a break")),
+        "MuteExchange": (stub.MuteExchange, pb.MuteExchangeRequest(
+            room_slug=ADULT_ROOM, person_ids=[person_id, other], duration_minutes=5, reason="cool off")),
+    }
+
+
+@pytest.mark.parametrize("api", ["GetRecord", "IssueWarning", "ImposeSanction mute", "ImposeSanction ban",
+                                 "KickPerson", "MuteExchange"])
+def test_a_teen_is_answered_to_an_adult_moderator_as_an_unknown_person(stub, scene, api):
+    """A person id from GetPerson must not let an adult moderator tell a teen by a refusal (issue 17 §2): every
+    RPC naming a person by id answers the teen's id exactly as an id nobody knows, the id aside."""
     ids, _ = scene
     unknown = "00000000-0000-4000-8000-000000000017"
 
     def answer(person_id):
+        method, request = by_person_id(stub, person_id, ids["adult peer"])[api]
         with pytest.raises(grpc.RpcError) as refused:
-            stub.GetRecord(pb.GetRecordRequest(person_id=person_id), metadata=md(ids["adult moderator"]), timeout=T)
+            method(request, metadata=md(ids["adult moderator"]), timeout=T)
         return refused.value.code(), refused.value.details().replace(person_id, "<id>")
 
     assert answer(ids["subject"]) == answer(unknown)

@@ -1,6 +1,7 @@
 """Unit: the permission matrix (domain/permissions.MATRIX), tried through the real use cases: every action as every
 role, in its scope and out of it, the rules above the matrix (nobody on themselves or an admin; only one's own
-cohort unless an admin, a person of the other cohort named by id answered as an unknown id), and the service README's table printed from the same data."""
+cohort unless an admin, a person of the other cohort named by id answered as an unknown id), and the service
+README's table printed from the same data."""
 import dataclasses
 import datetime as dt
 import pathlib

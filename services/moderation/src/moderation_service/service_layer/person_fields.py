@@ -45,8 +45,10 @@ TABLE = PersonFieldsTable(
         "a person is a teen; `ListAppeals` shows a person their own appeals and a moderator those they may "
         "decide; `ListAuditLog` is read by admins and by moderators for their rooms or their own actions. The "
         "sanctions and warnings calls are a cohort moderator's or an admin's (\"only admins act across cohorts\"): "
-        "their `PERMISSION_DENIED` across cohorts still tells a moderator who calls them with a person id that "
-        "the person is of the other cohort (to staff only; not yet closed). No API carries an age or a date of "
-        "birth."
+        "those naming a person by id (`IssueWarning`, `ImposeSanction`, `KickPerson`, `MuteExchange`) answer a "
+        "moderator who may act there but not across cohorts exactly as `GetRecord` does, the `NOT_FOUND` of an "
+        "unknown person id, a moderator holding a cross-cohort grant for a room included when they name the "
+        "person outside it (the issue is silent; the teen's side). Their refusals about oneself or an admin tell "
+        "no cohort and stay `PERMISSION_DENIED`. No API carries an age or a date of birth."
     ),
 )
