@@ -2,6 +2,7 @@
 that hide what it names, and a block's refusal of mentions, replies and hearts."""
 import asyncio
 import datetime as dt
+import uuid
 
 import pytest
 from room_unit_helpers import LOUNGE, SMALL, TEEN_LOUNGE
@@ -76,6 +77,14 @@ class TestTheList:
         assert conv.set_personal_filter(people["sam"], "block", False, target_id=tia)["kind"] == ""
         with pytest.raises(errors.PersonNotFound, match="no person 'nobody'"):
             conv.set_personal_filter(tia, "block", True, username="nobody")
+
+    def test_someone_whose_registration_has_not_arrived_is_unknown_either_way(self, conv, identity, people):
+        early = str(uuid.uuid4())
+        identity.grant(early, "on_spot_host")  # room holds a role for them, not yet who they are
+        with pytest.raises(errors.PersonNotFound):
+            conv.set_personal_filter(people["sam"], "mute", True, target_id=early)
+        with pytest.raises(errors.NotKnownYet):
+            conv.set_personal_filter(early, "mute", True, username="sam")
 
     @pytest.mark.parametrize("kind", ["mute", "block"])
     def test_the_answers_are_the_same_for_a_teen_and_an_adult_target(self, conv, identity, people, kind):

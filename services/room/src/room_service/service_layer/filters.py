@@ -9,6 +9,7 @@ from room_service.domain import errors
 from room_service.domain import filters as flt
 from room_service.domain.filters import PersonalFilter
 from room_service.domain.people import KnownPerson
+from room_service.service_layer.access import known_person
 from room_service.service_layer.timeline import Transactions
 from room_service.service_layer.unit_of_work import UnitOfWork
 
@@ -98,11 +99,11 @@ class PersonalFilters:
             target = uow.people.get(target_id)
         else:
             target = uow.people.by_usernames([username.strip().lower()]).get(username.strip().lower())
-        # Anyone room knows may be named, whatever their cohort, with the same answer for a teen as for an adult:
-        # refusing the other cohort would tell an adult that a teen's username exists (and is a teen's), which
-        # identity's GetPerson already tells them exists. The list is its owner's alone, and across the wall it
-        # hides nothing (no room is shared).
-        if target is None:
+        # Anyone room knows may be named, whatever their cohort, with the same answers for a teen as for an adult:
+        # refusing the other cohort would tell an adult that a username (which identity's GetPerson confirms
+        # exists) is a teen's. The list is its owner's alone, and across the wall it hides nothing (no shared room).
+        known_person(uow, person_id)  # the owner: NotKnownYet until their registration has arrived
+        if target is None or not target.known:
             raise errors.PersonNotFound(f"no person {shown(target_id or username)}")
         flt.check_target(person_id, target.person_id)
         return target
