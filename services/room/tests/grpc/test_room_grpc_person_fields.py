@@ -26,7 +26,7 @@ PEM = KEY.public_key().public_bytes(serialization.Encoding.PEM,
 ROOM = "teen-community-hangout"
 CIRCLE = "teen-sharing-circle"
 # Every message that carries a person.
-PERSON_MESSAGES = (pb.Member, pb.Message, pb.Mention, pb.MemberChange, pb.Hand, pb.TurnQueueResponse,
+PERSON_MESSAGES = (pb.Member, pb.Message, pb.Mention, pb.MemberChange, pb.TurnChange, pb.Hand, pb.TurnQueueResponse,
                    pb.SupportSession, pb.PersonalFilter, pb.CohortGrant, pb.GetHostingFiguresResponse,
                    pb.HostingTeam, pb.HostedSession)
 # Fields named like a person's but about something else: a filter's kind (mute or block), a session's kind
