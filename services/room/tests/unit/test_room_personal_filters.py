@@ -2,12 +2,14 @@
 that hide what it names, and a block's refusal of mentions, replies and hearts."""
 import asyncio
 import datetime as dt
+import uuid
 
 import pytest
-from room_unit_helpers import LOUNGE, TEEN_LOUNGE
+from room_unit_helpers import LOUNGE, SMALL, TEEN_LOUNGE
 
 from hearth_common import blocks
 from hearth_common.contracts import examples
+from hearth_common.errors import DomainError
 from hearth_common.unit_of_work import UniqueViolation
 from room_service.domain import errors
 from room_service.domain import filters as flt
@@ -65,18 +67,60 @@ class TestTheList:
         with pytest.raises(errors.InvalidFilter):
             conv.set_personal_filter(sam, "mute", True, username="kim", target_id=people["kim"])
 
-    def test_a_person_across_the_wall_is_unknown_unless_they_share_a_room(self, conv, identity, people, admin):
-        """An adult cannot learn a teen's username exists by muting it, nor a teen an adult's."""
+    def test_anyone_room_knows_may_be_named_across_the_wall_shared_room_or_not(self, conv, identity, people):
+        """Refusing the other cohort would tell an adult that a username (which identity confirms exists) is a
+        teen's: a block across the wall is accepted, and hides nothing there anyway."""
         tia = identity.register("tia", cohort="teen")
         conv.join(tia, TEEN_LOUNGE)
-        with pytest.raises(errors.PersonNotFound, match="no person 'tia'"):
-            conv.set_personal_filter(people["sam"], "block", True, username="tia")
+        assert conv.set_personal_filter(people["sam"], "block", True, username="tia")["person_id"] == tia
+        assert conv.set_personal_filter(tia, "mute", True, username="sam")["person_id"] == people["sam"]
+        assert [f["username"] for f in conv.list_personal_filters(people["sam"])] == ["tia"]
+        assert conv.set_personal_filter(people["sam"], "block", False, target_id=tia)["kind"] == ""
+        with pytest.raises(errors.PersonNotFound, match="no person 'nobody'"):
+            conv.set_personal_filter(tia, "block", True, username="nobody")
+
+    def test_someone_whose_registration_has_not_arrived_is_unknown_either_way(self, conv, identity, people):
+        early = str(uuid.uuid4())
+        identity.grant(early, "on_spot_host")  # room holds a role for them, not yet who they are
         with pytest.raises(errors.PersonNotFound):
-            conv.set_personal_filter(tia, "block", True, username="sam")
-        mod = identity.register("mo_mod", kind="listener", roles=["chat_room_moderator"])
-        conv.grant_cohort_access(admin, mod, TEEN_LOUNGE, "covering the teen evening shift", None)
-        conv.join(mod, TEEN_LOUNGE)  # staff in the teen's room: the teen may mute them
-        assert conv.set_personal_filter(tia, "mute", True, username="mo_mod")["kind"] == "mute"
+            conv.set_personal_filter(people["sam"], "mute", True, target_id=early)
+        with pytest.raises(errors.NotKnownYet):
+            conv.set_personal_filter(early, "mute", True, username="sam")
+
+    @pytest.mark.parametrize("kind", ["mute", "block"])
+    def test_the_answers_are_the_same_for_a_teen_and_an_adult_target(self, conv, identity, people, kind):
+        """An adult naming a teen and naming an adult of the same standing (known, sharing no room with them, not
+        on their list) gets the same answers, field for field, to every step: set, again, list, the refusal
+        of an unmute while blocked, undo. Only the person's own id and username differ."""
+        sam = people["sam"]
+        targets = {"teen": identity.register("tia", cohort="teen"), "adult": identity.register("ada")}
+        conv.join(targets["teen"], TEEN_LOUNGE)
+        conv.join(targets["adult"], SMALL)  # a room sam is not in
+
+        def answers(cohort):
+            target, name = targets[cohort], {"teen": "tia", "adult": "ada"}[cohort]
+
+            def step(call):
+                try:
+                    out = call()
+                except DomainError as refused:
+                    return type(refused).__name__, str(refused)
+                rows = out if isinstance(out, list) else [out]
+                assert all(r["person_id"] == target and r["username"] == name for r in rows)
+                return [{k: v for k, v in r.items() if k not in ("person_id", "username")} for r in rows]
+
+            seen = [step(lambda: conv.set_personal_filter(sam, kind, True, username=name.upper())),
+                    step(lambda: conv.set_personal_filter(sam, kind, True, target_id=target)),
+                    step(lambda: conv.list_personal_filters(sam)),
+                    step(lambda: conv.set_personal_filter(sam, "mute", False, username=name)),
+                    step(lambda: conv.set_personal_filter(sam, kind, False, target_id=target)),
+                    step(lambda: conv.set_personal_filter(sam, kind, False, target_id=target))]
+            assert conv.list_personal_filters(sam) == []
+            return seen
+
+        teen, adult = answers("teen"), answers("adult")
+        assert teen == adult
+        assert teen[0][0]["kind"] == kind and teen[0][0]["created_at"] is not None
 
     def test_changes_are_paced_and_a_refused_lookup_counts(self, conv, people):
         sam = people["sam"]

@@ -569,9 +569,9 @@ class RoomServiceServicer:
         that person's @mentions of, replies to and hearts on the caller with PERMISSION_DENIED "you can't mention,
         reply to or react to this person" and nothing more. Moderators' notices, removals and session changes are
         never hidden. Idempotent; a block includes a mute (unmuting a blocked person: FAILED_PRECONDITION; unblocking
-        removes both). Name the person by person_id or username: NOT_FOUND for one room does not know, or of the
-        other cohort and sharing no room with the caller; INVALID_ARGUMENT for oneself; RESOURCE_EXHAUSTED past the
-        pace of changes. A change reaches the caller's open streams.
+        removes both). Name the person by person_id or username: anyone room knows, whatever their cohort, with the
+        same answers for a teen as for an adult; NOT_FOUND for one room does not know; INVALID_ARGUMENT for oneself;
+        RESOURCE_EXHAUSTED past the pace of changes. A change reaches the caller's open streams.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

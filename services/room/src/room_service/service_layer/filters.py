@@ -9,6 +9,7 @@ from room_service.domain import errors
 from room_service.domain import filters as flt
 from room_service.domain.filters import PersonalFilter
 from room_service.domain.people import KnownPerson
+from room_service.service_layer.access import known_person
 from room_service.service_layer.timeline import Transactions
 from room_service.service_layer.unit_of_work import UnitOfWork
 
@@ -18,17 +19,6 @@ FiltersChanged = Callable[[str, frozenset[str]], None]
 
 def filter_view(f: PersonalFilter, username: str | None) -> dict:
     return {"person_id": f.target_id, "username": username or "", "kind": f.kind, "created_at": f.created_at}
-
-
-def _visible_to(uow: UnitOfWork, owner: KnownPerson, target: KnownPerson) -> bool:
-    """Whether the owner may name this person: of their own cohort, or sharing a room with them now (staff let
-    in across the wall), or on their list already (to undo it). Anyone else is unknown (NotFound): muting or
-    blocking must not tell an adult that a teen's username exists, nor the other way round."""
-    if owner.cohort is not None and target.cohort == owner.cohort:
-        return True
-    if uow.personal_filters.get(owner.person_id, target.person_id) is not None:
-        return True
-    return bool(set(uow.members.rooms_of(owner.person_id)) & set(uow.members.rooms_of(target.person_id)))
 
 
 class PersonalFilters:
@@ -109,8 +99,11 @@ class PersonalFilters:
             target = uow.people.get(target_id)
         else:
             target = uow.people.by_usernames([username.strip().lower()]).get(username.strip().lower())
-        owner = uow.people.get(person_id)
-        if target is None or owner is None or not _visible_to(uow, owner, target):
+        # Anyone room knows may be named, whatever their cohort, with the same answers for a teen as for an adult:
+        # refusing the other cohort would tell an adult that a username (which identity's GetPerson confirms
+        # exists) is a teen's. The list is its owner's alone, and across the wall it hides nothing (no shared room).
+        known_person(uow, person_id)  # the owner: NotKnownYet until their registration has arrived
+        if target is None or not target.known:
             raise errors.PersonNotFound(f"no person {shown(target_id or username)}")
         flt.check_target(person_id, target.person_id)
         return target
