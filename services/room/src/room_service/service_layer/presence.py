@@ -3,6 +3,7 @@ timeline live."""
 from __future__ import annotations
 
 import asyncio
+import collections
 import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -26,6 +27,9 @@ PRESENCE_TIMEOUT = dt.timedelta(seconds=60)
 # How often a stream with an end of access (staff across the wall) looks at the clock while no item comes.
 ACCESS_RECHECK_SECONDS = 1.0
 MAX_REPLAY_PAGE = 500
+# Timeline reads of live streams filling a seq jump or reaching a head (their first, from where they start, is not
+# counted), by room; on the event loop only. The live hub's gap wait exists to keep it low (adapters/live.py).
+CATCH_UP_READS: collections.Counter = collections.Counter()
 
 
 class Presence:
@@ -183,6 +187,8 @@ class Presence:
             nonlocal delivered
             items: list[TimelineItem] = []
             while upto is None or delivered < upto:
+                if upto is not None:
+                    CATCH_UP_READS[slug] += 1
                 page = await run_blocking(self.timeline_after, slug, delivered, upto)
                 items += page
                 if page:
