@@ -202,9 +202,10 @@ class Presence:
             rejoin, or the door would have refused the stream)."""
             return item["kind"] == "member_left" and item["data"].get("person_id") == person_id and item["seq"] > head
 
-        # The first item tells the client where the stream starts (what to resume from if it drops now).
-        yield {"room_slug": slug, "seq": delivered, "kind": "subscribed", "data": {}, "occurred_at": self.tx.clock()}
+        # The first item tells the client where the stream starts (what to resume from if it drops now). Where it
+        # starts is set first: the live hub orders the room's items from there (adapters/live.py, the gap wait).
         subscription.delivered = delivered
+        yield {"room_slug": slug, "seq": delivered, "kind": "subscribed", "data": {}, "occurred_at": self.tx.clock()}
         for item in await catch_up(None):
             if not hidden_from(item, subscription.hidden):
                 check_access()
