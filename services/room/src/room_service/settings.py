@@ -13,6 +13,7 @@ class Settings(ServiceSettings):
     identity_grpc_target: str
     presence_timeout_seconds: float
     live_sweep_seconds: float
+    live_gap_wait_seconds: float
     grpc_keepalive_seconds: float
     session_sweep_seconds: float
     # Minutes a leader hosts per team a month, by (cohort, kind): domain/hosting.py says what a team is.
@@ -29,6 +30,9 @@ def load() -> Settings:
         identity_grpc_target=env_str("ROOM_IDENTITY_GRPC_TARGET", "127.0.0.1:50051"),
         presence_timeout_seconds=env_float("ROOM_PRESENCE_TIMEOUT_SECONDS", 60.0),
         live_sweep_seconds=env_float("ROOM_LIVE_SWEEP_SECONDS", 1.0),
+        # How long a replica holds a room's live items that came ahead of a missing seq (another replica's item
+        # still on the broker) before it reads the missing ones from the timeline.
+        live_gap_wait_seconds=env_float("ROOM_LIVE_GAP_WAIT_MS", 25.0) / 1000,
         grpc_keepalive_seconds=env_float("ROOM_GRPC_KEEPALIVE_SECONDS", 20.0),
         session_sweep_seconds=env_float("ROOM_SESSION_SWEEP_SECONDS", 60.0),
         hosting_quota_minutes=hosting.parse_quotas(env_str(

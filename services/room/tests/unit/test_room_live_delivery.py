@@ -286,3 +286,111 @@ def test_a_reconnect_while_the_database_is_away_still_binds_and_re_asks_the_door
     at_reconnect, later = asyncio.run(scenario())
     assert at_reconnect == (sorted([ROOM, "notice.sam"]), frozenset(), [{"access": ROOM}])
     assert later == frozenset({"kim"})
+
+
+class _Timeline:
+    """The timeline table as the hub's gap fill reads it: seqs 1..head of ROOM, each read recorded."""
+
+    def __init__(self, head: int):
+        self.head = head
+        self.reads: list[tuple] = []
+
+    def __call__(self, slug: str, after: int, upto: int) -> list[dict]:
+        self.reads.append((slug, after, upto))
+        return [item(seq) | {"from": "timeline"} for seq in range(after + 1, min(upto, self.head) + 1)]
+
+
+def gap_hub(timeline, gap_wait: float = 0.05) -> LiveHub:
+    return LiveHub("amqp://unused", lambda slugs: {}, lambda pairs: 0, timeline=timeline, gap_wait=gap_wait)
+
+
+def test_an_item_ahead_of_a_missing_one_waits_for_it_and_the_rooms_streams_get_both_in_order_without_a_read():
+    """Another replica's seq 7 comes before seq 6 (committed here, its hand-off made late by its thread): the
+    room's streams here get neither until 6 comes, then both in seq order, and nothing is read from the table."""
+    timeline, other = _Timeline(head=7), hub_with()
+    hub = gap_hub(timeline)
+
+    async def scenario():
+        subs = [hub.subscribe(ROOM, person) for person in ("sam", "lee", "olly")]
+        for sub in subs:
+            sub.delivered = 5  # each stream has everything up to seq 5
+        hub._on_raw_message(broker_message(other, [item(7)]))
+        await asyncio.sleep(0.01)
+        early = [mailbox(sub) for sub in subs]
+        hub.publish([item(6)])
+        await asyncio.sleep(0.01)
+        return early, [[got["seq"] for got in mailbox(sub)] for sub in subs]
+
+    early, later = asyncio.run(scenario())
+    assert early == [[], [], []]
+    assert later == [[6, 7]] * 3
+    assert timeline.reads == []
+
+
+def test_a_gap_the_wait_does_not_close_is_read_once_for_all_the_rooms_streams_and_the_late_item_is_not_repeated():
+    timeline, other = _Timeline(head=8), hub_with()
+    hub = gap_hub(timeline)
+
+    async def scenario():
+        subs = [hub.subscribe(ROOM, person) for person in ("sam", "lee", "olly")]
+        for sub in subs:
+            sub.delivered = 5
+        hub._on_raw_message(broker_message(other, [item(7), item(8)]))  # seq 6 lost (or very late)
+        await asyncio.sleep(0.02)
+        early = [mailbox(sub) for sub in subs]
+        await asyncio.sleep(0.1)  # the wait is over: one read, for the three streams
+        got = [mailbox(sub) for sub in subs]
+        for sub in subs:
+            sub.delivered = 8  # as follow() does when it hands them to its client
+        hub._on_raw_message(broker_message(other, [item(6), item(9)]))  # seq 6 at last, and the next
+        await asyncio.sleep(0.01)
+        return early, got, [[offered["seq"] for offered in mailbox(sub)] for sub in subs]
+
+    early, got, after = asyncio.run(scenario())
+    assert early == [[], [], []]
+    assert timeline.reads == [(ROOM, 5, 8)]
+    for offered in got:  # in seq order, the missing one from the table
+        assert [(i["seq"], i.get("from")) for i in offered] == [(6, "timeline"), (7, None), (8, None)]
+    assert after == [[9]] * 3  # the late seq 6 is no second delivery
+
+
+def test_a_large_gap_is_handed_over_at_once_for_the_streams_to_read_and_no_wait_means_no_hold():
+    """A jump of more than a few seqs is no item in flight but items missed (a lost connection): the streams get what
+    came at once and read the rest themselves (follow()), as they do for every gap with no gap wait."""
+    timeline, other = _Timeline(head=50), hub_with()
+
+    async def scenario(hub):
+        sub = hub.subscribe(ROOM, "sam")
+        sub.delivered = 5
+        hub._on_raw_message(broker_message(other, [item(50)]))
+        await asyncio.sleep(0.01)
+        return [got["seq"] for got in mailbox(sub)]
+
+    assert asyncio.run(scenario(gap_hub(timeline))) == [50]
+    hub = gap_hub(timeline, gap_wait=0)
+
+    async def small_gap():
+        sub = hub.subscribe(ROOM, "sam")
+        sub.delivered = 5
+        hub._on_raw_message(broker_message(other, [item(7)]))
+        await asyncio.sleep(0.01)
+        return [got["seq"] for got in mailbox(sub)]
+
+    assert asyncio.run(small_gap()) == [7]
+    assert timeline.reads == []
+
+
+def test_a_read_that_fails_hands_over_what_was_held_for_the_streams_to_read_themselves():
+    def timeline(slug, after, upto):
+        raise ConnectionError("database away")
+
+    hub, other = gap_hub(timeline, gap_wait=0.01), hub_with()
+
+    async def scenario():
+        sub = hub.subscribe(ROOM, "sam")
+        sub.delivered = 5
+        hub._on_raw_message(broker_message(other, [item(7)]))
+        await asyncio.sleep(0.1)
+        return [got["seq"] for got in mailbox(sub)]
+
+    assert asyncio.run(scenario()) == [7]  # follow() sees the jump and reads seq 6 when it can

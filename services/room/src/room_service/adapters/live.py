@@ -5,10 +5,14 @@ publishes them to the `room.live` topic exchange (routing key: the room's slug) 
 consumes on its own exclusive queue, bound to a room only while one of its own streams follows that room,
 drops its own echo (a message carries its replica's `origin` header) and hands each other item to those
 streams. Items cross from a thread to the loop in batches: one wake-up carries whatever queued meanwhile.
-The broker is the fast path only: the timeline table is the truth. A subscription that sees a seq jump
-reads the missing items from the database, and a sweep compares each subscribed room's head seq with what
-was delivered, so an item whose notification was lost (a crash between commit and publish, a broker
-outage) arrives within a sweep interval instead of never.
+A room's items reach its streams here in seq order: one that comes ahead of a missing seq (another replica's
+item still on the broker, or a post of this replica's whose hand-off another thread has not made yet) is held,
+for the room's streams here all at once, until the missing item arrives or for at most the gap wait
+(`ROOM_LIVE_GAP_WAIT_MS`); then the missing items are read from the timeline, once for all those streams
+(`_RoomOrder`). The broker is the fast path only: the timeline table is the truth. A subscription that still
+sees a seq jump reads the missing items from the database itself, and a sweep compares each subscribed room's
+head seq with what was delivered, so an item whose notification was lost (a crash between commit and publish,
+a broker outage) arrives within a sweep interval instead of never.
 
 Private notices travel the same exchange to their person alone: room-worker, having stored one, publishes it with
 the routing key `notice.<person_id>` (room slugs have no dots, so no room's key is one), and each replica binds
@@ -50,6 +54,14 @@ CLOCK_SLACK = dt.timedelta(seconds=5)
 # The live consumer's AMQP heartbeat: at rest its thread wakes only to keep it (every half of it) and for the
 # broker's own heartbeats; a broker gone silent is noticed within two of it (the sweep repairs streams meanwhile).
 CONSUMER_HEARTBEAT_SECONDS = 30
+# How long a replica holds a room's items that came ahead of a missing seq before it reads the missing ones from the
+# timeline (ROOM_LIVE_GAP_WAIT_MS; 0: no wait, each stream reads at once); and the largest gap worth waiting for
+# (a larger one is no item in flight but items missed: the streams read them at once).
+GAP_WAIT_SECONDS = 0.025
+GAP_WAIT_MAX_ITEMS = 8
+# Timeline reads this process made to fill gaps in its rooms' live items, for all of a room's streams here at once
+# (the streams' own reads are Presence's, in presence.CATCH_UP_READS); written on the event loop only.
+GAP_FILL_READS = collections.Counter()
 
 
 def notice_key(person_id: str) -> str:
@@ -131,14 +143,20 @@ class LiveHub:
         notices: Callable[[list[str], dt.datetime], list[dict]] | None = None,
         *,
         hidden: Callable[[list[str]], dict[str, frozenset[str]]] | None = None,
+        timeline: Callable[[str, int, int], list[dict]] | None = None,
         sweep_interval: float = 1.0,
         touch_interval: float = 15.0,
+        gap_wait: float = GAP_WAIT_SECONDS,
     ):
         self.amqp_uri = amqp_uri
         self.heads = heads
         self.touch = touch
         self.notices = notices  # the notices of these people received since then (Notices.received_since)
         self.hidden = hidden  # these people's mute and block lists (PersonalFilters.hidden_of)
+        # A room's items after one seq up to another (Presence.timeline_after): the missing items of a gap that
+        # the gap wait did not close. None: the streams read them themselves.
+        self.timeline = timeline
+        self.gap_wait = gap_wait
         self.sweep_interval = sweep_interval
         self.touch_interval = touch_interval
         self.origin = uuid.uuid4().hex[:12]  # this replica's mark on what it publishes: its echo is dropped
@@ -161,6 +179,7 @@ class LiveHub:
         self._streams_open = threading.Event()  # wakes an idle sweep (no stream here) when one opens, or on stop
         self._threads: list[threading.Thread] = []
         self._inboxes: dict[asyncio.AbstractEventLoop, _LoopInbox] = {}
+        self._orders: dict[tuple[asyncio.AbstractEventLoop, str], _RoomOrder] = {}  # on each loop for its own
         self._headers = {"origin": self.origin}
         self.consuming = threading.Event()  # set while consuming, once the streams here were resynced on it
 
@@ -185,7 +204,7 @@ class LiveHub:
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
-        changed = False
+        changed = room_left_loop = False
         with self._lock:
             subs = self._subscriptions.get(sub.slug)
             if subs is not None:
@@ -194,6 +213,7 @@ class LiveHub:
                     del self._subscriptions[sub.slug]
                     self._binding_changes.put(sub.slug)
                     changed = True
+                room_left_loop = not any(other.loop is sub.loop for other in subs)
             subs = self._people.get(sub.person_id)
             if subs is not None:
                 subs.discard(sub)
@@ -201,6 +221,8 @@ class LiveHub:
                     del self._people[sub.person_id]
                     self._binding_changes.put(notice_key(sub.person_id))
                     changed = True
+        if room_left_loop:  # what was held for the room's streams on that loop goes (_forget_room)
+            self._hand_over({sub.loop: [(self._forget_room, sub.slug)]})
         if changed:
             self._wake_consumer()
 
@@ -235,10 +257,107 @@ class LiveHub:
                     for sub in self._people.get(item["access"]["person_id"], ()):
                         if sub.slug == item["access"]["room_slug"]:
                             by_loop[sub.loop].append((sub.recheck_access, None))
-                else:
-                    for sub in self._subscriptions.get(item["room_slug"], ()):
-                        by_loop[sub.loop].append((sub.offer, item))
+                else:  # put in seq order on each loop for its streams of the room (_room_item)
+                    for loop in {sub.loop for sub in self._subscriptions.get(item["room_slug"], ())}:
+                        by_loop[loop].append((self._room_item, item))
         self._hand_over(by_loop)
+
+    # --- a room's items in seq order, on each loop for its streams -------------------------------
+
+    def _room_subs(self, loop: asyncio.AbstractEventLoop, slug: str) -> list[Subscription]:
+        with self._lock:
+            return [sub for sub in self._subscriptions.get(slug, ()) if sub.loop is loop]
+
+    def _room_item(self, item: dict) -> None:
+        """On the loop: a room's item for its streams here, handed over at once if it is the next seq (or one
+        handed over already: a stream takes what it lacks), else held for the gap wait (_RoomOrder)."""
+        loop, slug = asyncio.get_running_loop(), item["room_slug"]
+        subs = self._room_subs(loop, slug)
+        if not subs:
+            self._forget_room(slug)
+            return
+        order = self._orders.get((loop, slug))
+        if order is None:
+            order = self._orders[(loop, slug)] = _RoomOrder()
+        seq, known = item["seq"], order.known(subs)
+        if self.gap_wait <= 0 or not known or seq <= known + 1:  # (no seq known yet: nothing to wait for)
+            _offer(subs, [item])
+            order.high = max(order.high, seq)
+            self._release(order, subs)
+            return
+        order.held.setdefault(seq, item)
+        if seq - known - 1 > GAP_WAIT_MAX_ITEMS:  # items missed, not in flight: the streams read them now
+            self._flush(order, subs)
+        elif order.timer is None and not order.reading:
+            order.timer = loop.call_later(self.gap_wait, self._gap_waited, loop, slug, order)
+
+    def _release(self, order: _RoomOrder, subs: list[Subscription]) -> None:
+        """Hands over the held items that follow on from what was handed over; waits again for the rest."""
+        if not order.held:
+            return
+        known = order.known(subs)
+        ready = []
+        for seq in sorted(order.held):
+            if seq > known + 1:
+                break
+            ready.append(order.held.pop(seq))
+            known = max(known, seq)
+        _offer(subs, ready)
+        order.high = max(order.high, known)
+        if not order.held:
+            order.cancel_timer()
+
+    def _flush(self, order: _RoomOrder, subs: list[Subscription]) -> None:
+        """Hands over every held item in seq order, gap or not: a stream that sees the gap reads it itself."""
+        order.cancel_timer()
+        held, order.held = order.held, {}
+        _offer(subs, [held[seq] for seq in sorted(held)])
+        order.high = max(order.high, *held) if held else order.high
+
+    def _gap_waited(self, loop, slug: str, order: _RoomOrder) -> None:
+        """On the loop, the gap wait over and the gap still open: the missing items are read from the timeline once
+        for all the room's streams here (in a thread: the loop never waits on the database)."""
+        order.timer = None
+        subs = self._room_subs(loop, slug)
+        if self._orders.get((loop, slug)) is not order or not subs:
+            self._forget_room(slug)
+            return
+        if not order.held:
+            return
+        if self.timeline is None:
+            self._flush(order, subs)
+            return
+        after, upto = order.known(subs), max(order.held)
+        order.reading = True
+        GAP_FILL_READS[slug] += 1
+        read = loop.run_in_executor(None, self.timeline, slug, after, upto)
+        read.add_done_callback(lambda done: self._gap_read(loop, slug, order, done, upto))
+
+    def _gap_read(self, loop, slug: str, order: _RoomOrder, done: asyncio.Future, upto: int) -> None:
+        order.reading = False
+        subs = self._room_subs(loop, slug)
+        if self._orders.get((loop, slug)) is not order or not subs:
+            return
+        try:
+            for item in done.result():
+                if item["seq"] > order.high:
+                    order.held.setdefault(item["seq"], item)
+        except Exception:  # the database is away: each stream reads the gap itself when it can
+            log.warning("live gap fill failed; the streams will read the timeline themselves", exc_info=True)
+        self._release(order, subs)
+        if any(seq <= upto for seq in order.held):  # the read did not close the gap: the streams read it
+            self._flush(order, subs)
+        elif order.held and order.timer is None:  # items that came during the read, ahead of another gap
+            order.timer = loop.call_later(self.gap_wait, self._gap_waited, loop, slug, order)
+
+    def _forget_room(self, slug: str) -> None:
+        """On the loop: no stream of the room is left here: what was held for them goes with them."""
+        loop = asyncio.get_running_loop()
+        if self._room_subs(loop, slug):
+            return
+        order = self._orders.pop((loop, slug), None)
+        if order is not None:
+            order.cancel_timer()
 
     def _hand_over(self, by_loop: dict[asyncio.AbstractEventLoop, list]) -> None:
         """Runs each loop's calls on it, in order; calls queued while a loop has not yet run the previous batch
@@ -628,6 +747,33 @@ class AccessPublisher:
                     delivery_mode=1, retry=False)
         except Exception:
             log.warning("live access publish failed; streams keep their end of access", exc_info=True)
+
+
+class _RoomOrder:
+    """A room's live items on one loop, for its streams there: the highest seq handed over and those held back
+    because a seq before them is missing. Used on that loop only."""
+
+    def __init__(self):
+        self.high = 0  # every item up to it was handed to the room's streams (or they read it themselves)
+        self.held: dict[int, dict] = {}
+        self.timer: asyncio.TimerHandle | None = None  # the gap wait under way
+        self.reading = False  # the gap's items being read from the timeline
+
+    def known(self, subs: list[Subscription]) -> int:
+        """The seq up to which the room's streams here have everything, or have it on its way (a stream that read
+        the timeline itself may be past what was handed over). 0: not known yet (no stream has started)."""
+        return max(self.high, max(sub.delivered for sub in subs))
+
+    def cancel_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+
+def _offer(subs: list[Subscription], items: list[dict]) -> None:
+    for item in items:
+        for sub in subs:
+            sub.offer(item)
 
 
 class _LoopInbox:

@@ -14,10 +14,12 @@ from hearth_common.logging import configure_logging
 from hearth_common.request_limits import Limit, RequestLimits, free_text
 from hearth_common.tokens import TokenVerifier
 from room_service import settings as settings_module
+from room_service.adapters import live as live_module
 from room_service.adapters.live import LiveHub
 from room_service.bootstrap import build_conversation, build_service
 from room_service.domain import filters, grants, messages, rooms, scripts, sessions
 from room_service.entrypoints.grpc_servicer import RoomServicer
+from room_service.service_layer import presence
 
 log = logging.getLogger(__name__)
 SERVICE_NAME = room_pb2.DESCRIPTOR.services_by_name["RoomService"].full_name
@@ -69,7 +71,8 @@ def build_server(settings, engine, verifier: TokenVerifier | None = None) -> tup
     live = LiveHub(settings.amqp_uri, conversation.heads, conversation.touch_many, conversation.notices_received_since,
                    sweep_interval=settings.live_sweep_seconds,
                    touch_interval=max(settings.presence_timeout_seconds / 4, 0.5),
-                   hidden=conversation.filters.hidden_of)
+                   hidden=conversation.filters.hidden_of, timeline=conversation.timeline_after,
+                   gap_wait=settings.live_gap_wait_seconds)
     conversation.live = live.publish
     conversation.filters.changed = live.publish_filters
     conversation.access.changed = live.publish_access
@@ -101,6 +104,8 @@ def main() -> None:
         server.serve(settings, readiness=DatabaseReadiness.from_settings(engine, settings))
     finally:
         live.stop()
+        log.info("live catch-up reads", extra={"stream_reads": sum(presence.CATCH_UP_READS.values()),
+                                                "gap_fill_reads": sum(live_module.GAP_FILL_READS.values())})
 
 
 if __name__ == "__main__":
