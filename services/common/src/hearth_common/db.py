@@ -499,6 +499,17 @@ def _close_quietly(dbapi_connection) -> None:
         pass
 
 
+# Set in a pooled connection's info when it wrote outbox rows (outbox.write_events, a PreparedStatement inserting into
+# the outbox): outbox.QuietOutboxNotify wakes the relays for those connections only, not for every read given back.
+OUTBOX_WRITTEN = "hearth_outbox_written"
+_INSERTS_INTO_OUTBOX = re.compile(r"\bINSERT\s+INTO\s+outbox\b", re.IGNORECASE)
+
+
+def mark_outbox_written(conn: Connection) -> None:
+    """Records on the connection's pool entry that it wrote outbox rows (see outbox.QuietOutboxNotify)."""
+    conn.connection.info[OUTBOX_WRITTEN] = True
+
+
 class PreparedStatement:
     """A text statement PostgreSQL parses and plans once per connection (PREPARE, then EXECUTE) rather than
     on every call: for hot statements whose planning costs more than running them (a door check of seven
@@ -528,6 +539,7 @@ class PreparedStatement:
         arguments = f" ({', '.join(['%s'] * len(self.params))})" if self.params else ""
         self.execute_sql = f"EXECUTE {name}{arguments}"
         self.json_params = frozenset(json_params)
+        self.writes_outbox = _INSERTS_INTO_OUTBOX.search(sql) is not None  # see mark_outbox_written
 
     def __call__(self, conn: Connection, values: dict) -> PreparedRows:
         """Runs the statement (preparing it on this connection first if need be) in the connection's transaction
@@ -537,6 +549,8 @@ class PreparedStatement:
         is SQLAlchemy's as ever: the same exception, the same handle_error hooks (a lost connection is
         invalidated, FailFast's breaker told). Cursor-execute events do not fire for the EXECUTE."""
         self._ready(conn)
+        if self.writes_outbox:
+            mark_outbox_written(conn)
         sql = self.execute_sql
         if conn.info.pop(_BEGIN_PENDING, False):  # see begin_with_next_statement
             sql = "BEGIN;" + sql
@@ -554,6 +568,8 @@ class PreparedStatement:
         leaves transactions to the statements (see begin_with_next_statement). On any other the driver
         began the transaction and must end it: the three run one after the other, then the driver commits."""
         self._ready(conn)
+        if self.writes_outbox:
+            mark_outbox_written(conn)
         then_params: list[str] = []
 
         def positional(match: re.Match) -> str:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
-from hearth_common.db import ChannelListener, wait_for_notification
+from hearth_common.db import OUTBOX_WRITTEN, ChannelListener, mark_outbox_written, wait_for_notification
 from hearth_common.events import Event
 from hearth_common.logging import current_request_id, request_id_var
 
@@ -32,10 +32,10 @@ class QuietOutboxNotify:
     """The outbox's wake-up for a busy process: its engine's connections set QUIET_SETTING off, so their
     transactions write events without the trigger's NOTIFY (every committing transaction that NOTIFYs holds
     PostgreSQL's cluster-wide notify lock until its commit is flushed: concurrent posts queued on it), and a
-    thread of its own sends one NOTIFY on OUTBOX_CHANNEL, on a connection of its own, after connections come
-    back to the pool, at most one every `interval` seconds. The events are committed with their state as ever;
-    a crash between a commit and its NOTIFY leaves them to the relay's safety look (OutboxRelay.run's idle
-    interval)."""
+    thread of its own sends one NOTIFY on OUTBOX_CHANNEL, on a connection of its own, after connections that
+    wrote outbox rows (db.mark_outbox_written) come back to the pool, at most one every `interval` seconds; reads
+    given back wake nobody. The events are committed with their state as ever; a crash between a commit and its
+    NOTIFY leaves them to the relay's safety look (OutboxRelay.run's idle interval)."""
 
     def __init__(self, engine: Engine, interval: float = 0.05):
         self.engine = engine
@@ -57,6 +57,8 @@ class QuietOutboxNotify:
             dbapi_connection.commit()
 
     def _checked_in(self, dbapi_connection, record) -> None:
+        if not record.info.pop(OUTBOX_WRITTEN, False):
+            return  # a read (a page, a door check, the live sweep): no event to wake the relay for
         self._due.set()
         if self._thread is None:
             with self._lock:
@@ -125,6 +127,7 @@ def write_events(conn: Connection, table: sa.Table, source: str, events: Iterabl
     rows = [outbox_row(event, source) for event in events]
     if rows:
         conn.execute(sa.insert(table), rows)
+        mark_outbox_written(conn)
 
 
 def event_exchange(source: str) -> kombu.Exchange:
