@@ -37,9 +37,13 @@ class QuietOutboxNotify:
     given back wake nobody. The events are committed with their state as ever; a crash between a commit and its
     NOTIFY leaves them to the relay's safety look (OutboxRelay.run's idle interval)."""
 
-    def __init__(self, engine: Engine, interval: float = 0.05):
+    def __init__(self, engine: Engine, interval: float = 0.05, idle_close: float = 5.0):
         self.engine = engine
         self.interval = interval
+        # After this long without a NOTIFY to send, the thread closes its connection and ends (the next write
+        # starts another): an idle process holds no connection for it, and an engine dropped without a word (a
+        # test's server, a rebuilt stack) leaves none open.
+        self.idle_close = idle_close
         self._due = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -69,7 +73,13 @@ class QuietOutboxNotify:
     def _run(self) -> None:
         connection = None  # a connection of its own, out of the pool (whose size is the workers')
         while True:
-            self._due.wait()
+            if not self._due.wait(self.idle_close):
+                with self._lock:
+                    if not self._due.is_set():  # a write given back meanwhile keeps this thread going
+                        self._thread = None
+                        _close_quietly(connection)
+                        return
+                continue
             time.sleep(self.interval)  # the commits meanwhile share this NOTIFY
             self._due.clear()  # a connection back after this gets a NOTIFY of its own
             try:
@@ -83,13 +93,17 @@ class QuietOutboxNotify:
                     cursor.execute("SELECT pg_notify(%s, '')", (OUTBOX_CHANNEL,))
             except Exception:  # noqa: BLE001 - the relay's safety look finds the events
                 log.warning("outbox NOTIFY failed; the relay's safety look will find the events", exc_info=True)
-                if connection is not None:
-                    try:
-                        connection.close()
-                    except Exception:  # noqa: BLE001 - already broken
-                        pass
-                    connection = None
+                _close_quietly(connection)
+                connection = None
                 time.sleep(1.0)  # a database down: one line a second, not one per call
+
+
+def _close_quietly(connection) -> None:
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 - already broken
+            pass
 
 
 def define_outbox_table(metadata: sa.MetaData) -> sa.Table:
