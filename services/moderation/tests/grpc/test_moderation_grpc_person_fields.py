@@ -257,3 +257,39 @@ def test_a_teen_is_answered_to_an_adult_moderator_as_an_unknown_person(stub, sce
 
     assert answer(ids["subject"]) == answer(unknown)
     assert answer(unknown)[0] == grpc.StatusCode.NOT_FOUND
+
+
+def by_item_id(stub, item_id):
+    """Each RPC naming a warning, sanction, message or appeal by its own id."""
+    return {
+        "VoidWarning": (stub.VoidWarning, pb.VoidWarningRequest(warning_id=item_id, reason="overturned")),
+        "LiftSanction": (stub.LiftSanction, pb.LiftSanctionRequest(sanction_id=item_id, reason="calmer now")),
+        "RemoveMessage": (stub.RemoveMessage, pb.RemoveMessageRequest(message_id=item_id, reason="unkind")),
+        "DecideAppeal": (stub.DecideAppeal, pb.DecideAppealRequest(appeal_id=item_id, decision="overturned",
+                                                                   reason="fair point")),
+    }
+
+
+@pytest.mark.parametrize("api", ["VoidWarning", "LiftSanction", "RemoveMessage", "DecideAppeal"])
+def test_a_teens_item_is_answered_to_an_adult_moderator_as_an_unknown_id(stub, scene, api):
+    """Holding the id of a teen's warning, sanction, message or appeal must not let an adult moderator tell a teen
+    by a refusal (issue 17 §2; silent on items: the teen's side): each answers it exactly as an id that does not
+    exist, the id aside. The items are real: the teen moderator may act on them."""
+    ids, message_id = scene
+    made = on_duty_paged_warned_and_appealed(stub, ids)
+    mute = pb.ImposeSanctionRequest(person_id=ids["subject"], kind="mute", room_slug=TEEN_ROOM, duration_minutes=10,
+                                    reason="cool off", idempotency_key="mute")
+    items = {"VoidWarning": made["warning"], "DecideAppeal": made["appeal"], "RemoveMessage": message_id,
+             "LiftSanction": stub.ImposeSanction(mute, metadata=md(ids["moderator"]), timeout=T).sanction.id}
+    unknown = "00000000-0000-4000-8000-000000000071" if api != "RemoveMessage" else "m-unknown-17"
+
+    def answer(item_id, caller="adult moderator"):
+        method, request = by_item_id(stub, item_id)[api]
+        with pytest.raises(grpc.RpcError) as refused:
+            method(request, metadata=md(ids[caller]), timeout=T)
+        return refused.value.code(), refused.value.details().replace(item_id, "<id>")
+
+    assert answer(items[api]) == answer(unknown)
+    assert answer(unknown)[0] == grpc.StatusCode.NOT_FOUND
+    method, request = by_item_id(stub, items[api])[api]
+    method(request, metadata=md(ids["fellow moderator"]), timeout=T)  # a moderator of the teen's cohort may

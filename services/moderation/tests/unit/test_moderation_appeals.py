@@ -146,16 +146,37 @@ def test_the_decider_is_another_moderator_the_matrix_lets_undo_it(sanctions, app
     world.grant(leader, SUPPORT_SESSION_LEADER)
     world.start_session(leader, ROOM)  # leaders may not void warnings (the matrix)
     for refused, why in ((cast["mod"], "not the one who acted"), (cast["sam"], "may not"),
-                         (cast["alex"], "may not"), (elsewhere, "may not"), (teen_mod, "own cohort"),
-                         (leader, "may not")):
+                         (cast["alex"], "may not"), (elsewhere, "may not"), (leader, "may not")):
         with pytest.raises(errors.PermissionDenied, match=why):
             appeals.decide(refused, appeal["id"], "overturned", "no")
+    with pytest.raises(errors.NotFound, match=f"no appeal {appeal['id']}"):  # the other cohort: as if none
+        appeals.decide(teen_mod, appeal["id"], "overturned", "no")
     assert appeals.decide(cast["other_mod"], appeal["id"], "upheld", "stands")["status"] == "upheld"
     warned_mod = world.moderator("mod_max")  # a moderator's own appeal is another's to decide
     own = appeals.file(warned_mod, "warning",
                        sanctions.issue_warning(cast["admin"], warned_mod, "unkind", None, ROOM)["id"], "unfair")
     with pytest.raises(errors.PermissionDenied, match="themselves"):
         appeals.decide(warned_mod, own["id"], "overturned", "I disagree with myself")
+
+
+@pytest.mark.parametrize("room", [ROOM, OTHER_ROOM])
+def test_a_teens_appeal_is_answered_to_an_adult_moderator_as_one_that_does_not_exist(sanctions, appeals, cast,
+                                                                                      world, room):
+    """Holding the id of a teen's appeal tells an adult moderator nothing: the same NOT_FOUND and message as for an
+    appeal id that does not exist, the id aside (issue 17 §2), in a room they moderate or not. A teen moderator
+    decides it."""
+    teen = world.member("tia", room, cohort="teen")
+    teen_mod = world.moderator("mod_tia", room, cohort="teen")
+    appeal = appeals.file(teen, "warning", sanctions.issue_warning(teen_mod, teen, "unkind", None, room)["id"],
+                          "please look again")
+    answers = []
+    for appeal_id in (appeal["id"], "00000000-0000-4000-8000-000000000071"):
+        with pytest.raises(errors.DomainError) as refused:
+            appeals.decide(cast["mod"], appeal_id, "overturned", "no")
+        answers.append((type(refused.value), str(refused.value).replace(appeal_id, "<id>")))
+    assert answers[0] == answers[1] and issubclass(answers[0][0], errors.NotFound)
+    assert appeals.decide(world.moderator("mod_tom", room, cohort="teen"), appeal["id"], "upheld",
+                          "stands")["status"] == "upheld"
 
 
 def test_an_admin_who_acted_may_decide_the_appeal_and_a_ban_needs_who_may_impose_it(sanctions, appeals, cast):

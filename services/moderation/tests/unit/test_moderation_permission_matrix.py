@@ -1,7 +1,7 @@
 """Unit: the permission matrix (domain/permissions.MATRIX), tried through the real use cases: every action as every
 role, in its scope and out of it, the rules above the matrix (nobody on themselves or an admin; only one's own
-cohort unless an admin, a person of the other cohort named by id answered as an unknown id), and the service
-README's table printed from the same data."""
+cohort unless an admin, a person of the other cohort named by id, or their warning, sanction or message named by
+its id, answered as an unknown id), and the service README's table printed from the same data."""
 import dataclasses
 import datetime as dt
 import pathlib
@@ -9,10 +9,17 @@ import pathlib
 import pytest
 from moderation_unit_helpers import OTHER_ROOM, ROOM
 
+from hearth_common import errors
 from hearth_common.contracts import identity as roles
 from hearth_common.people import PersonFacts, RoleFact
 from moderation_service.domain import permissions as perms
-from moderation_service.domain.errors import NotPermitted, PersonNotKnown
+from moderation_service.domain.errors import (
+    MessageNotKnown,
+    NotPermitted,
+    PersonNotKnown,
+    SanctionNotFound,
+    WarningNotFound,
+)
 from moderation_service.domain.ladder import DEFAULT_LADDER
 
 README = pathlib.Path(__file__).parents[2] / "README.md"
@@ -151,10 +158,11 @@ def test_nobody_acts_on_themselves_or_an_admin_and_only_admins_across_cohorts(sa
     allowed = whom == "the other cohort" and profile.role == roles.ADMIN
     if allowed:
         act(action, sanctions, world, caller, target, where, admin)
-    elif whom == "the other cohort" and action in BY_PERSON_ID and expected(action, profile, where):
-        # one who may do this here, naming a person of the other cohort by id, is answered as for an id nobody
-        # knows (issue 17 §2; test_a_person_of_the_other_cohort_is_answered_as_an_unknown_id)
-        with pytest.raises(PersonNotKnown):
+    elif whom == "the other cohort" and expected(action, profile, where):
+        # one who may do this here, naming a person of the other cohort (or their item) by id, is answered as for
+        # an id nobody knows (issue 17 §2; test_a_person_of_the_other_cohort_is_answered_as_an_unknown_id,
+        # test_an_item_of_the_other_cohort_is_answered_as_an_unknown_id)
+        with pytest.raises(BY_PERSON_ID.get(action) or BY_ITEM_ID[action]):
             act(action, sanctions, world, caller, target, where, admin)
     else:  # (to lift or void on an admin, nothing can be imposed on one in the first place: that step refuses)
         with pytest.raises(NotPermitted):
@@ -162,8 +170,11 @@ def test_nobody_acts_on_themselves_or_an_admin_and_only_admins_across_cohorts(sa
 
 
 # The actions naming their person by a person id: a refusal by cohort would tell who is a teen (issue 17 §2).
-BY_PERSON_ID = (perms.WARN, perms.MUTE, perms.KICK, perms.ROOM_BAN, perms.GLOBAL_BAN, perms.MUTE_EXCHANGE,
-                perms.VIEW_RECORD)
+BY_PERSON_ID = dict.fromkeys((perms.WARN, perms.MUTE, perms.KICK, perms.ROOM_BAN, perms.GLOBAL_BAN,
+                              perms.MUTE_EXCHANGE, perms.VIEW_RECORD), PersonNotKnown)
+# The actions naming a warning, sanction or message by its own id, and their answer for an id that does not exist.
+BY_ITEM_ID = {perms.VOID_WARNING: WarningNotFound, perms.LIFT: SanctionNotFound, perms.REMOVE_MESSAGE: MessageNotKnown}
+assert set(BY_PERSON_ID) | set(BY_ITEM_ID) | set(UNTARGETED) == set(perms.ACTIONS)
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000017"
 ADULT_MODERATORS = [p for p in PROFILES if p.role == roles.CHAT_ROOM_MODERATOR]
 
@@ -188,6 +199,65 @@ def refusal_of(action, sanctions, world, caller, person_id, where, admin):
     with pytest.raises((NotPermitted, PersonNotKnown)) as refused:
         act(action, sanctions, world, caller, person_id, where, admin)
     return type(refused.value), str(refused.value).replace(person_id, "<id>")
+
+
+def item_of(action: str, sanctions, world, person_id: str, where: str | None, admin: str) -> str:
+    """The id of an item of `person_id` that `action` names: a warning, a mute, a message."""
+    match action:
+        case perms.VOID_WARNING:
+            return sanctions.issue_warning(admin, person_id, "unkind", None, where)["id"]
+        case perms.LIFT:
+            return sanctions.impose(admin, person_id, "mute", where, 60, "cool off")["id"]
+        case perms.REMOVE_MESSAGE:
+            return world.post(person_id, "add me on snap", where)
+    raise AssertionError(action)
+
+
+def act_on_item(action: str, sanctions, caller: str, item_id: str):
+    match action:
+        case perms.VOID_WARNING:
+            return sanctions.void_warning(caller, item_id, "overturned")
+        case perms.LIFT:
+            return sanctions.lift(caller, item_id, "calmer now")
+        case perms.REMOVE_MESSAGE:
+            return sanctions.remove_message(caller, item_id, "contact details")
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("profile", ADULT_MODERATORS, ids=[p.name for p in ADULT_MODERATORS])
+@pytest.mark.parametrize("action", BY_ITEM_ID)
+@pytest.mark.parametrize("where", [ROOM, OTHER_ROOM])
+def test_an_item_of_the_other_cohort_is_answered_as_an_unknown_id(sanctions, world, action, profile, where):
+    """An adult moderator naming a teen's warning, sanction or message by its id gets exactly the answer an id
+    that does not exist gets, the id aside: the same error, the same message (issue 17 §2; silent on items: the
+    teen's side), in a room they moderate or not (a refusal naming the teen's room would tell its cohort). The
+    item is real: an admin acts on it."""
+    admin = world.admin("admin_setup")
+    caller = make_caller(world, profile)
+    teen = world.person("teen_tia", "teen")
+    world.join(teen, where)
+    item = item_of(action, sanctions, world, teen, where, admin)
+    unknown = "00000000-0000-4000-8000-000000000071" if action != perms.REMOVE_MESSAGE else "m-unknown-17"
+    answers = []
+    for item_id in (item, unknown):
+        with pytest.raises(errors.DomainError) as refused:
+            act_on_item(action, sanctions, caller, item_id)
+        answers.append((type(refused.value), str(refused.value).replace(item_id, "<id>")))
+    assert answers[0] == answers[1]
+    assert answers[0][0] is BY_ITEM_ID[action]
+    act_on_item(action, sanctions, admin, item)
+
+
+@pytest.mark.parametrize("action", BY_ITEM_ID)
+def test_an_item_of_ones_own_cohort_out_of_scope_keeps_the_matrix_refusal(sanctions, world, action):
+    """Only the other cohort's items are hidden: a moderator of ROOM naming an adult's item in another room is
+    told the matrix's refusal, which names no cohort they do not share."""
+    admin = world.admin("admin_setup")
+    caller = make_caller(world, Profile("moderator of ROOM", roles.CHAT_ROOM_MODERATOR, grant_room=ROOM))
+    adult = world.member("adult_ada", OTHER_ROOM)
+    item = item_of(action, sanctions, world, adult, OTHER_ROOM, admin)
+    with pytest.raises(NotPermitted, match=f"in {OTHER_ROOM}"):
+        act_on_item(action, sanctions, caller, item)
 
 
 def test_the_readme_shows_the_matrix_from_the_same_table():

@@ -67,7 +67,8 @@ class AppealsService:
         """Upheld (it stands) or overturned (the warning voided, the ladder recounted and a sanction it brought
         lifted; or the sanction lifted), the person told, appeal_decided published, the audit log written: one
         transaction. PERMISSION_DENIED for whoever the matrix does not let undo it, or for the one who acted
-        (unless an admin); FAILED_PRECONDITION once decided."""
+        (unless an admin); NOT_FOUND, exactly as for an unknown appeal, for a moderator of the other cohort than
+        the appellant's (issue 17 §2); FAILED_PRECONDITION once decided."""
         appeal_id = parse_uuid(appeal_id, "appeal_id", InvalidAppeal)
         if decision not in rules.DECISIONS:
             raise InvalidAppeal("decision must be upheld or overturned")
@@ -77,16 +78,18 @@ class AppealsService:
 
         def decide(uow: UnitOfWork, now: dt.datetime) -> dict:
             appeal = uow.appeals.get(appeal_id, lock=True)
+            unknown = AppealNotFound(f"no appeal {appeal_id}")
             if appeal is None:
                 self.sanctions.authorise(uow, perms.LIFT, actor_id, None, None, now, any_room=True)
-                raise AppealNotFound(f"no appeal {appeal_id}")
+                raise unknown
             warning = sanction = None
             if appeal.subject_kind == rules.WARNING:
                 warning = uow.warnings.get(appeal.subject_id, lock=True)
             else:
                 sanction = uow.sanctions.get(appeal.subject_id, lock=True)
             acting = self.sanctions.authorise(uow, _undo_action(appeal), actor_id, appeal.person_id,
-                                              appeal.room_slug, now)
+                                              appeal.room_slug, now, unknown_if_refused=unknown,
+                                              room_of_item=True)
             rules.ensure_not_the_actor(appeal, actor_id, is_admin(acting.actor, now))
             appeal.decide(actor_id, decision, reason, now)
             uow.appeals.save(appeal)

@@ -48,7 +48,13 @@ TABLE = PersonFieldsTable(
         "those naming a person by id (`IssueWarning`, `ImposeSanction`, `KickPerson`, `MuteExchange`) answer a "
         "moderator who may act there but not across cohorts exactly as `GetRecord` does, the `NOT_FOUND` of an "
         "unknown person id, a moderator holding a cross-cohort grant for a room included when they name the "
-        "person outside it (the issue is silent; the teen's side). Their refusals about oneself or an admin tell "
-        "no cohort and stay `PERMISSION_DENIED`. No API carries an age or a date of birth."
+        "person outside it (the issue is silent; the teen's side). Those naming a warning, sanction, message or "
+        "appeal by its own id (`VoidWarning`, `LiftSanction`, `RemoveMessage`, `DecideAppeal`) answer a moderator "
+        "who may do this somewhere, refused an item whose person is of the other cohort (in its room or, as the "
+        "room would tell its cohort, because they may not act there), exactly as for an id that does not exist "
+        "(the same `NOT_FOUND` and message, but for the id), so holding a teen's item tells an adult moderator "
+        "nothing (the issue is silent; the teen's side). Their refusals about oneself or an admin, or about an "
+        "item of one's own cohort, tell no cohort and stay `PERMISSION_DENIED`. No API carries an age or a date "
+        "of birth."
     ),
 )

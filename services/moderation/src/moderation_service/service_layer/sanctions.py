@@ -20,6 +20,7 @@ from moderation_service.domain import audit, events, room_actions
 from moderation_service.domain import ladder as ladders
 from moderation_service.domain import permissions as perms
 from moderation_service.domain import sanctions as rules
+from moderation_service.domain.cohorts import may_act_across_cohort
 from moderation_service.domain.errors import (
     AlreadyEnded,
     InvalidSanction,
@@ -98,7 +99,8 @@ class SanctionsService:
                               {"person_id": person_id, "reason": reason, "note": note, "room_slug": room_slug})
 
         def warn(uow: UnitOfWork, now: dt.datetime) -> dict:
-            self._authorise(uow, perms.WARN, actor_id, person_id, room_slug, now, unknown_if_refused=True)
+            self._authorise(uow, perms.WARN, actor_id, person_id, room_slug, now,
+                            unknown_if_refused=_unknown_person(person_id))
             uow.people.get(person_id, lock=True)  # one person's warnings are counted one at a time
             ladder = uow.ladders.current() or ladders.DEFAULT_LADDER
             warning = IssuedWarning(id=new_id(), person_id=person_id, reason=reason, tier=ladder.tier_of(reason),
@@ -148,10 +150,12 @@ class SanctionsService:
 
         def void(uow: UnitOfWork, now: dt.datetime) -> dict:
             warning = uow.warnings.get(warning_id, lock=True)
+            unknown = WarningNotFound(f"no warning {warning_id}")
             if warning is None:
                 self._authorise(uow, perms.VOID_WARNING, actor_id, None, None, now, any_room=True)
-                raise WarningNotFound(f"no warning {warning_id}")
-            acting = self._authorise(uow, perms.VOID_WARNING, actor_id, warning.person_id, warning.room_slug, now)
+                raise unknown
+            acting = self._authorise(uow, perms.VOID_WARNING, actor_id, warning.person_id, warning.room_slug, now,
+                                     unknown_if_refused=unknown, room_of_item=True)
             if warning.issued_by == actor_id and not is_admin(acting.actor, now):
                 raise NotPermitted("another moderator (or an admin) voids a warning, not the one who gave it")
             if warning.voided_at is not None:
@@ -204,7 +208,8 @@ class SanctionsService:
                                "reason": reason, "note": note})
 
         def impose(uow: UnitOfWork, now: dt.datetime) -> dict:
-            self._authorise(uow, action, actor_id, person_id, room_slug, now, unknown_if_refused=True)
+            self._authorise(uow, action, actor_id, person_id, room_slug, now,
+                            unknown_if_refused=_unknown_person(person_id))
             sanction = Sanction(id=new_id(), person_id=person_id, kind=kind, room_slug=room_slug, reason=reason,
                                 note=note, imposed_by=actor_id, imposed_at=now,
                                 expires_at=now + dt.timedelta(minutes=minutes) if minutes is not None else None)
@@ -223,7 +228,8 @@ class SanctionsService:
                               {"room_slug": room_slug, "person_id": person_id, "reason": reason})
 
         def kick(uow: UnitOfWork, now: dt.datetime) -> dict:
-            self._authorise(uow, perms.KICK, actor_id, person_id, room_slug, now, unknown_if_refused=True)
+            self._authorise(uow, perms.KICK, actor_id, person_id, room_slug, now,
+                            unknown_if_refused=_unknown_person(person_id))
             membership = uow.members.get(room_slug, person_id)
             if membership is None or not membership.present:
                 raise NotPresent(f"that person is not in {room_slug}")
@@ -247,10 +253,12 @@ class SanctionsService:
 
         def remove(uow: UnitOfWork, now: dt.datetime) -> dict:
             message = uow.messages.get(message_id)
+            unknown = MessageNotKnown(f"no message {message_id!r} is known to moderation")
             if message is None:
                 self._authorise(uow, perms.REMOVE_MESSAGE, actor_id, None, None, now, any_room=True)
-                raise MessageNotKnown(f"no message {message_id!r} is known to moderation")
-            self._authorise(uow, perms.REMOVE_MESSAGE, actor_id, message.author_id, message.room_slug, now)
+                raise unknown
+            self._authorise(uow, perms.REMOVE_MESSAGE, actor_id, message.author_id, message.room_slug, now,
+                            unknown_if_refused=unknown, room_of_item=True)
             # a message hidden pending review is the moderator's to remove: the hide becomes final, never restored
             if not settle_hide(uow, message_id, now) and message.deleted:
                 raise AlreadyEnded(f"message {message_id} was removed already")
@@ -290,7 +298,7 @@ class SanctionsService:
             exchange_id, muted = new_id(), []
             for person_id in people:
                 self._authorise(uow, perms.MUTE_EXCHANGE, actor_id, person_id, room_slug, now,
-                                unknown_if_refused=True)
+                                unknown_if_refused=_unknown_person(person_id))
                 membership = uow.members.get(room_slug, person_id)
                 if membership is None or not membership.present:
                     raise NotPresent(f"person_ids: {person_id} is not in {room_slug}")
@@ -313,11 +321,12 @@ class SanctionsService:
 
         def lift(uow: UnitOfWork, now: dt.datetime) -> dict:
             sanction = uow.sanctions.get(sanction_id, lock=True)
+            unknown = SanctionNotFound(f"no sanction {sanction_id}")
             if sanction is None:
                 self._authorise(uow, perms.LIFT, actor_id, None, None, now, any_room=True)
-                raise SanctionNotFound(f"no sanction {sanction_id}")
+                raise unknown
             self._authorise(uow, lift_action(sanction.kind, sanction.room_slug), actor_id, sanction.person_id,
-                            sanction.room_slug, now)
+                            sanction.room_slug, now, unknown_if_refused=unknown, room_of_item=True)
             if not sanction.lasting or not sanction.in_force(now):
                 raise AlreadyEnded(f"sanction {sanction_id} is not in force (it is {sanction.status})"
                                    if sanction.lasting else f"a {sanction.kind} is done at once; nothing to lift")
@@ -358,7 +367,8 @@ class SanctionsService:
         person_id = parse_uuid(person_id, "person_id", InvalidSanction)
         with self.uow_factory() as uow:
             now = self.clock()
-            self._authorise(uow, perms.VIEW_RECORD, actor_id, person_id, None, now, unknown_if_refused=True)
+            self._authorise(uow, perms.VIEW_RECORD, actor_id, person_id, None, now,
+                            unknown_if_refused=_unknown_person(person_id))
             ladder = uow.ladders.current() or ladders.DEFAULT_LADDER
             warnings = uow.warnings.of_person(person_id)
             active = rules.active_count(warnings, now)
@@ -389,44 +399,60 @@ class SanctionsService:
 
     def _authorise(self, uow: UnitOfWork, action: str, actor_id: str, person_id: str | None,
                    room_slug: str | None, now: dt.datetime, any_room: bool = False,
-                   unknown_if_refused: bool = False) -> Acting:
+                   unknown_if_refused: errors.NotFound | None = None, room_of_item: bool = False) -> Acting:
         """The matrix's answer: first for the caller alone (so who may not act learns nothing of the person),
         then with the person. `any_room`: whether the caller may do this anywhere at all (before a lookup).
-        `unknown_if_refused`: a caller who may do this somewhere but not to this person (but themselves or an
-        admin) is answered exactly as for a person moderation does not know, for every use case naming the
-        person by a person id (GetRecord, IssueWarning, ImposeSanction, KickPerson, MuteExchange): the refusal
-        would tell a moderator that the person is of the other cohort, a teen to an adult moderator (issue 17
-        §2). Refusals about oneself or an admin tell no cohort and stay. Use cases naming a warning, sanction,
-        message or appeal by its own id do not use it (yet): they keep the matrix's refusal."""
+        `unknown_if_refused`: the use case's answer for an unknown person or item (the NotFound it raises for an
+        id that does not exist), given by every use case naming a person by a person id (GetRecord,
+        IssueWarning, ImposeSanction, KickPerson, MuteExchange: _unknown_person) or a warning, sanction, message
+        or appeal by its own id (VoidWarning, LiftSanction, RemoveMessage, DecideAppeal: `room_of_item`, the
+        room being the item's, not the caller's choice). A caller refused because the person is of the other
+        cohort is answered exactly with it, so the refusal does not tell a moderator that the person is of the
+        other cohort, a teen to an adult moderator (issue 17 §2). For an item the caller alone is checked as for
+        an unknown item (may they do this anywhere), and a refusal in the item's room, which would name a room
+        of the other cohort, is answered so too (the issue is silent; the teen's side). Refusals about oneself
+        or an admin, and an item's of one's own cohort, tell no cohort and stay."""
         actor = facts_of(uow.people.get(actor_id))
         live_rooms = uow.live_sessions.rooms_led_by(actor_id) if actor is not None else []
         where = perms.Where(room_slug)
-        if any_room:
+        if any_room or room_of_item:
             if actor is None or not any(perms.allowed(action, actor, None, perms.Where(r), live_rooms, now)
                                         for r in [None, *live_rooms, *_granted_rooms(actor)]):
                 raise NotPermitted(f"you may not {perms.DESCRIPTIONS[action]}")
-            return Acting(actor, None)
-        perms.ensure_allowed(action, actor, None, where, live_rooms, now)
+            if any_room:
+                return Acting(actor, None)
+        granted = uow.cohort_grants.rooms_of(actor_id, now) if actor is not None and person_id else frozenset()
+
+        def of_the_other_cohort(target: PersonFacts | None) -> bool:  # (not oneself, nor an admin)
+            return (unknown_if_refused is not None and actor is not None and target is not None
+                    and target.person_id != actor.person_id and not is_admin(target, now)
+                    and not may_act_across_cohort(actor, granted, room_slug, target.cohort, now))
+
+        try:
+            perms.ensure_allowed(action, actor, None, where, live_rooms, now)
+        except errors.PermissionDenied:
+            if room_of_item and person_id is not None and of_the_other_cohort(facts_of(uow.people.get(person_id))):
+                raise unknown_if_refused from None
+            raise
         if person_id is None:
             return Acting(actor, None)
         target = facts_of(uow.people.get(person_id))
-        unknown = PersonNotKnown(f"no person {person_id} is known to moderation")
         if target is None:
-            raise unknown
+            raise _unknown_person(person_id)
         try:
-            perms.ensure_allowed(action, actor, target, where, live_rooms, now,
-                                 uow.cohort_grants.rooms_of(actor_id, now))
+            perms.ensure_allowed(action, actor, target, where, live_rooms, now, granted)
         except errors.PermissionDenied:
-            # refused about oneself or an admin tells no cohort; every other refusal here may
-            if unknown_if_refused and actor is not None and person_id != actor.person_id and not is_admin(target, now):
-                raise unknown from None
+            if of_the_other_cohort(target):
+                raise unknown_if_refused from None
             raise
         return Acting(actor, target)
 
     def authorise(self, uow: UnitOfWork, action: str, actor_id: str, person_id: str | None, room_slug: str | None,
-                  now: dt.datetime, any_room: bool = False) -> Acting:
+                  now: dt.datetime, any_room: bool = False, unknown_if_refused: errors.NotFound | None = None,
+                  room_of_item: bool = False) -> Acting:
         """The matrix's answer, for other use cases acting on warnings and sanctions (appeals)."""
-        return self._authorise(uow, action, actor_id, person_id, room_slug, now, any_room)
+        return self._authorise(uow, action, actor_id, person_id, room_slug, now, any_room, unknown_if_refused,
+                               room_of_item)
 
     def _rung_scope(self, uow: UnitOfWork, kind: str, actor_id: str, person_id: str, room_slug: str | None,
                     now: dt.datetime) -> str | None:
@@ -515,6 +541,11 @@ def _notice(person_id: str, kind: str, text: str, room_slug: str | None, now: dt
 
 def _granted_rooms(actor: PersonFacts) -> list[str]:
     return [f.room_id for f in actor.roles if f.room_id]
+
+
+def _unknown_person(person_id: str) -> PersonNotKnown:
+    """The answer for a person moderation does not know (and for one of the other cohort: _authorise)."""
+    return PersonNotKnown(f"no person {person_id} is known to moderation")
 
 
 def _optional_room(value: object) -> str | None:
