@@ -118,6 +118,16 @@ def fail_fast_of(engine: Engine | None) -> FailFast | None:
     return _FAIL_FAST.get(engine) if engine is not None else None
 
 
+# Every PostgreSQL engine make_engine made in this process (weakly): a test session gives back the idle connections
+# of the engines each test module made (testing.release_idle_connections), so leftovers never fill the server.
+_MADE: weakref.WeakSet = weakref.WeakSet()
+
+
+def made_engines() -> list[Engine]:
+    """The PostgreSQL engines make_engine made in this process that are still alive."""
+    return list(_MADE)
+
+
 def make_engine(
     url: str, *, pool_size: int = 5, echo: bool = False, autocommit: bool = False, ping_idle_after: float = 1.0,
     fail_fast: FailFast | None = None,
@@ -149,6 +159,7 @@ def make_engine(
     if autocommit:
         kwargs.update(isolation_level="AUTOCOMMIT")
     engine = sa.create_engine(url, **kwargs)
+    _MADE.add(engine)
     if autocommit:
         _let_transactions_begin_with_a_statement(engine)
         _AUTOCOMMITS.add(engine)

@@ -70,14 +70,20 @@ class QuietOutboxNotify:
                     self._thread = threading.Thread(target=self._run, name="outbox-notify", daemon=True)
                     self._thread.start()
 
+    @property
+    def sending(self) -> bool:
+        """Whether its thread is running (and holds its connection): from the first write given back until
+        `idle_close` seconds pass without one."""
+        return self._thread is not None
+
     def _run(self) -> None:
         connection = None  # a connection of its own, out of the pool (whose size is the workers')
         while True:
             if not self._due.wait(self.idle_close):
                 with self._lock:
                     if not self._due.is_set():  # a write given back meanwhile keeps this thread going
-                        self._thread = None
                         _close_quietly(connection)
+                        self._thread = None
                         return
                 continue
             time.sleep(self.interval)  # the commits meanwhile share this NOTIFY
