@@ -201,8 +201,10 @@ def begin_with_next_statement(connection: Connection) -> None:
 
 def end_transaction(connection: Connection, command: str) -> None:
     """Sends COMMIT or ROLLBACK for a transaction begin_with_next_statement started: nothing when no statement
-    ran (it never began) or the server reports none open; a lost connection has none to end."""
-    if connection.info.pop(_BEGIN_PENDING, False) or connection.invalidated or connection.closed:
+    ran (it never began) or the server reports none open; a lost connection has none to end (asked first: a
+    connection invalidated in a transaction raises PendingRollbackError on any other use, `info` included, and
+    that error would hide the lost connection's, which callers answer as UNAVAILABLE)."""
+    if connection.invalidated or connection.closed or connection.info.pop(_BEGIN_PENDING, False):
         return
     if _in_transaction(connection.connection.dbapi_connection):
         connection.exec_driver_sql(command, execution_options={"no_parameters": True})

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from hearth_common import testing
-from hearth_common.db import database_unavailable, make_engine
+from hearth_common.db import database_unavailable, make_engine, new_metadata
+from hearth_common.sql_unit_of_work import CoreUnitOfWork
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,35 @@ def test_a_connection_the_server_terminated_passes(engine):
         admin("SELECT pg_terminate_backend(:pid)", pid=pid)  # what a restart does to every session
         exc = raised(lambda: conn.execute(sa.text("SELECT 1")))
     assert database_unavailable(exc), repr(exc)
+
+
+class _Unit(CoreUnitOfWork):
+    def open_repositories(self, connection) -> None:
+        pass
+
+
+@pytest.mark.parametrize("autocommit", [False, True], ids=["driver begins", "statement begins"])
+def test_a_unit_of_work_whose_connection_the_server_terminated_fails_with_the_passing_error(url, autocommit):
+    # What a restart does to a call in the middle of its transaction: the unit's rollback on the way out must
+    # leave the lost connection's error as it is (it once raised PendingRollbackError instead: INTERNAL, not
+    # UNAVAILABLE, to the caller), and the next unit is served on a fresh connection.
+    engine = make_engine(url, pool_size=1, autocommit=autocommit)
+    outbox = sa.Table("outbox", new_metadata())
+
+    def spoilt():
+        with _Unit(engine, outbox, "test", engine_autocommits=autocommit) as uow:
+            pid = uow.connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+            admin("SELECT pg_terminate_backend(:pid)", pid=pid)
+            uow.connection.execute(sa.text("UPDATE counters SET n = n + 1 WHERE id = 2"))
+            uow.commit()
+
+    try:
+        exc = raised(spoilt)
+        assert database_unavailable(exc), repr(exc)
+        with _Unit(engine, outbox, "test", engine_autocommits=autocommit) as uow:
+            assert uow.connection.execute(sa.text("SELECT n FROM counters WHERE id = 2")).scalar() == 0
+    finally:
+        engine.dispose()
 
 
 def test_a_connection_already_closed_passes(url):

@@ -1,13 +1,17 @@
 """gRPC: room-grpc with its database cut (through a TcpProxy in front of the real PostgreSQL) answers UNAVAILABLE
 before the caller's deadline, reports NOT_SERVING, and serves again by itself once the database is back."""
+import collections
 import dataclasses
 import datetime as dt
+import threading
+import time
 import uuid
 from concurrent import futures
 
 import grpc
 import jwt
 import pytest
+import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -121,3 +125,48 @@ def test_while_the_database_is_cut_calls_answer_unavailable_and_it_recovers_by_i
     seen = bodies(stub, members[0])
     assert {"before the cut", "after the cut"} <= seen
     assert not seen & set(cut_posts.values())  # a post answered with an error was not written
+
+
+def test_connections_the_server_ends_mid_call_are_answered_unavailable_and_a_keyed_retry_stores_once(
+        served, members, room_db_url):
+    # What a PostgreSQL restart does to the calls in flight: their sessions are terminated, whatever statement
+    # of the transaction each is at. Every such call is answered UNAVAILABLE (a client retries it), never
+    # INTERNAL; a post retried with its idempotency key is stored once.
+    stub, _ = served
+    database = sa.engine.make_url(room_db_url).database
+    admin = sa.create_engine(testing.ADMIN_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    codes: list[grpc.StatusCode] = []
+    stop = threading.Event()
+
+    def post_keyed(person_id: str, body: str) -> None:
+        request = pb.PostMessageRequest(slug=ROOM, body=body, idempotency_key=str(uuid.uuid4()))
+        for _ in range(100):
+            code = outcome(lambda: stub.PostMessage(request, metadata=auth(person_id), timeout=DEADLINE))
+            codes.append(code)
+            if code != grpc.StatusCode.UNAVAILABLE:
+                return
+            time.sleep(0.05)
+
+    def terminate_sessions() -> None:
+        with admin.connect() as conn:
+            while not stop.wait(0.15):
+                conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                     " WHERE datname = :db AND pid <> pg_backend_pid()"), {"db": database})
+
+    posts = {person_id: f"posted while sessions end, by {person_id}" for person_id in members[:60]}
+    terminator = threading.Thread(target=terminate_sessions)
+    terminator.start()
+    try:
+        with futures.ThreadPoolExecutor(6) as pool:
+            list(pool.map(lambda item: post_keyed(*item), posts.items()))
+    finally:
+        stop.set()
+        terminator.join()
+        admin.dispose()
+    assert set(codes) <= {grpc.StatusCode.OK, grpc.StatusCode.UNAVAILABLE}, collections.Counter(codes)
+    assert grpc.StatusCode.UNAVAILABLE in codes  # the sessions did end under calls
+    assert codes.count(grpc.StatusCode.OK) == len(posts)
+    page = stub.ListMessages(pb.ListMessagesRequest(slug=ROOM, limit=100), metadata=auth(members[0]),
+                             timeout=DEADLINE)
+    stored = collections.Counter(m.body for m in page.messages)
+    assert all(stored[body] == 1 for body in posts.values()), stored
