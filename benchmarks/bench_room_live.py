@@ -24,7 +24,7 @@ import grpc
 from floor import measured_once
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
-from loadgen import DURATION, CpuMeter, percentiles, report
+from loadgen import DURATION, CpuMeter, percentiles, read_timed_body, report, timed_body
 from stack import create_rooms, running_stack
 
 from hearth_common.clients.channel import open_aio_channel
@@ -56,8 +56,8 @@ async def subscribe_all(spec: dict, out: pathlib.Path) -> None:
                     if ready == len(spec["subs"]):
                         print("ready", flush=True)
                 elif item.kind == "message_posted":
-                    body = json.loads(item.message.body)
-                    received[index].append((body["k"], time.monotonic() - body["t"]))
+                    k, scheduled = read_timed_body(item.message.body)
+                    received[index].append((k, time.monotonic() - scheduled))
         except (grpc.aio.AioRpcError, asyncio.CancelledError):
             pass
 
@@ -82,7 +82,7 @@ async def post_open_loop(targets: list[str], posters: list[tuple[str, list, str]
         scheduled = start + k / rate
         await asyncio.sleep(max(0.0, scheduled - time.monotonic()))
         _, md, slug = posters[k % len(posters)]
-        body = json.dumps({"k": k, "t": scheduled})
+        body = timed_body(k, scheduled)
         try:
             request = rpb.PostMessageRequest(slug=slug, body=body)
             await stubs[k % len(stubs)].PostMessage(request, metadata=md, timeout=10)

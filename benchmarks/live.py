@@ -1,8 +1,8 @@
 """Benchmark tooling: live Subscribe streams held by subscriber processes, and open-loop posting.
 
 A subscriber process (`python benchmarks/live.py SPEC OUT`) holds the streams its spec lists and records
-(stream id, post number, latency) for every message whose body carries {"k": post number, "t": scheduled
-send time on the monotonic clock}; on SIGUSR1 it writes what it received since the last dump to OUT.<n>
+(stream id, post number, latency) for every message whose body is a loadgen.timed_body (a post number and its
+scheduled send time on the monotonic clock); on SIGUSR1 it writes what it received since the last dump to OUT.<n>
 and prints "dumped <n>", on SIGTERM it ends. Streams are spread over CHANNELS channels per target (HTTP/2
 streams share connections: 10,000 streams need no 10,000 sockets). Each channel has a connection of its own
 (a local subchannel pool: grpc otherwise shares one connection among channels to the same target with the same
@@ -26,6 +26,7 @@ import time
 import grpc
 from hearth.room.v1 import room_pb2 as rpb
 from hearth.room.v1 import room_pb2_grpc
+from loadgen import read_timed_body, timed_body
 
 from hearth_common.clients.channel import CHANNEL_OPTIONS, open_aio_channel
 
@@ -84,8 +85,8 @@ async def subscribe_all(spec: dict, out: pathlib.Path) -> None:
                             if ready == len(spec["subs"]):
                                 print("ready", flush=True)
                         elif item.kind == "message_posted":
-                            body = json.loads(item.message.body)
-                            received[sub["id"]].append((body["k"], time.monotonic() - body["t"]))
+                            k, scheduled = read_timed_body(item.message.body)
+                            received[sub["id"]].append((k, time.monotonic() - scheduled))
                     return
                 except grpc.aio.AioRpcError as exc:
                     # Opening refused while the server's database is briefly out of reach (a loaded shared
@@ -176,7 +177,7 @@ async def post_open_loop(targets: list[str], poster, rate: float, seconds: float
         await asyncio.sleep(max(0.0, scheduled - time.monotonic()))
         md, slug = poster(k)
         try:
-            request = rpb.PostMessageRequest(slug=slug, body=json.dumps({"k": k, "t": scheduled}))
+            request = rpb.PostMessageRequest(slug=slug, body=timed_body(k, scheduled))
             await stubs[k % len(stubs)].PostMessage(request, metadata=md, timeout=10)
             post_latencies.append(time.monotonic() - scheduled)
             posted[k] = slug

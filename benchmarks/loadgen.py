@@ -24,6 +24,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# A timed post's body: an ordinary sentence carrying its post number and its scheduled send time (monotonic clock,
+# in microseconds) in consonants. Digits would not do: a timestamp's 16 digits in a row are a phone number to
+# automod, which then flags every post for a moderator (measured: 0.46 ms of automod per post instead of 0.13, and
+# a flag written and sent on per post), a workload no chat room has.
+_LETTERS = "bcdfghjklmnpqrstvwxz"  # no vowels: no word, no name, nothing automod looks for
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while True:
+        n, digit = divmod(n, len(_LETTERS))
+        out = _LETTERS[digit] + out
+        if not n:
+            return out
+
+
+def _number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * len(_LETTERS) + _LETTERS.index(ch)
+    return n
+
+
+def timed_body(k: int, scheduled: float) -> str:
+    """A post's body carrying post number k and its scheduled send time (time.monotonic())."""
+    return f"thanks for listening everyone, today was a bit better ({_letters(k)} {_letters(round(scheduled * 1e6))})"
+
+
+def read_timed_body(body: str) -> tuple[int, float]:
+    """(post number, scheduled send time) from a timed_body."""
+    k, t = body[body.rindex("(") + 1:-1].split(" ")
+    return _number(k), _number(t) / 1e6
+
+
 def percentiles(latencies: list[float]) -> str:
     """p50, p99 and max of latencies given in seconds, printed in ms (inclusive quantiles: p99 is never above
     the largest sample, as the default method puts it for small samples)."""
