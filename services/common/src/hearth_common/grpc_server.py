@@ -143,10 +143,16 @@ def _as_caller_streaming(authentication: Authentication, behaviour):
 
 
 class _CallScope:
-    """Per-call request id, access log and domain-error translation; its edge screens the request first."""
+    """Per-call request id, access log and domain-error translation; its edge screens the request first.
 
-    def __init__(self, edge: Edge, context: grpc.ServicerContext):
+    A stream sends the request id in its initial metadata, at once; a call with one answer (`unary`) in its
+    trailing metadata, which goes with the answer or the error: initial metadata a handler sets is a batch of
+    grpc's own, sent and awaited before the answer (measured on grpc.aio: 0.08-0.10 ms of server CPU an empty
+    call, a completion more for the loop to wait on)."""
+
+    def __init__(self, edge: Edge, context: grpc.ServicerContext, *, unary: bool = False):
         self.edge = edge
+        self.unary = unary
         self.method = edge.method
         self.context = context
         self.refused: RequestRefused | None = None
@@ -154,9 +160,13 @@ class _CallScope:
         self.request_id = supplied if supplied and _REQUEST_ID_RE.match(supplied) else new_request_id()
         self.started = time.perf_counter()
         self.code = grpc.StatusCode.OK
+        self.trailers: tuple[tuple[str, str], ...] = ()  # the call's trailing metadata, as set so far
 
     def __enter__(self):
         self.token = request_id_var.set(self.request_id)
+        if self.unary:
+            self.trail((REQUEST_ID_HEADER, self.request_id))
+            return self
         try:
             self.context.send_initial_metadata(((REQUEST_ID_HEADER, self.request_id),))
         except ValueError:  # metadata already sent
@@ -169,8 +179,13 @@ class _CallScope:
         if isinstance(exc, RequestRefused):
             self.refused = exc
         if isinstance(exc, errors.ResourceExhausted) and exc.retry_after_seconds is not None:
-            self.context.set_trailing_metadata((("retry-after", f"{exc.retry_after_seconds:.3f}"),))
+            self.trail(("retry-after", f"{exc.retry_after_seconds:.3f}"))
         return exc.message
+
+    def trail(self, *pairs: tuple[str, str]) -> None:
+        """Adds to the call's trailing metadata (grpc keeps only the last set_trailing_metadata)."""
+        self.trailers += pairs
+        self.context.set_trailing_metadata(self.trailers)
 
     def unexpected_status(self, exc: Exception) -> str:
         """Sets INVALID_ARGUMENT for text the database driver refused (a NUL character), UNAVAILABLE for an
@@ -276,7 +291,7 @@ async def _write_until_drained(items, context, drain: _Drain | None) -> bool:
 
 def _wrap_unary(edge: Edge, behaviour):
     def wrapper(request, context):
-        with _CallScope(edge, context) as scope:
+        with _CallScope(edge, context, unary=True) as scope:
             try:
                 edge.screen(request)
                 return behaviour(request, context)
@@ -330,7 +345,10 @@ class _AsyncCallScope(_CallScope):
 
     async def __aenter__(self):
         self.token = request_id_var.set(self.request_id)
-        await self.context.send_initial_metadata(((REQUEST_ID_HEADER, self.request_id),))
+        if self.unary:
+            self.trail((REQUEST_ID_HEADER, self.request_id))
+        else:
+            await self.context.send_initial_metadata(((REQUEST_ID_HEADER, self.request_id),))
         return self
 
     async def __aexit__(self, exc_type, exc, tb):
@@ -394,7 +412,7 @@ def _wrap_unary_on_loop(edge: Edge, behaviour, pool: futures.Executor):
     load)."""
 
     async def wrapper(request, context):
-        async with _AsyncCallScope(edge, context):
+        async with _AsyncCallScope(edge, context, unary=True):
             edge.screen(request)  # on the loop: a refused request costs no thread
             return await _in_pool(pool, behaviour, request, context)
 

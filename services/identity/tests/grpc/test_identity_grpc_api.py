@@ -298,7 +298,7 @@ def test_health_reflection_and_request_id(channel, stub):
     _, call = stub.ListBadgeCatalogue.with_call(
         pb.ListBadgeCatalogueRequest(), metadata=[("x-request-id", "trace-abc-123")], timeout=T
     )
-    assert ("x-request-id", "trace-abc-123") in call.initial_metadata()
+    assert ("x-request-id", "trace-abc-123") in call.trailing_metadata()  # a unary answer carries it in its trailers
 
 
 # --- safe retries: the idempotency key -------------------------------------------------------------------
