@@ -535,12 +535,17 @@ class PreparedStatement:
     connections must be the server's own sessions (no transaction-pooling proxy in between). Name the
     columns a statement returns: PostgreSQL refuses to run a prepared `SELECT t.*` once a migration has
     added a column to t ("cached plan must not change result type").
+
+    `before` is a plain statement sent ahead of it in the same message on every run (its :parameters from the
+    same values; its rows are not returned), for one that must run first in the transaction and costs nothing
+    to plan, such as taking a lock: PREPARE takes one statement.
     """
 
     _PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 
-    def __init__(self, name: str, sql: str, json_params: tuple[str, ...] = ()):
+    def __init__(self, name: str, sql: str, json_params: tuple[str, ...] = (), *, before: str | None = None):
         self.name = name
+        self.before = before
         self.params: list[str] = []
 
         def number(match: re.Match) -> str:
@@ -564,10 +569,10 @@ class PreparedStatement:
         self._ready(conn)
         if self.writes_outbox:
             mark_outbox_written(conn)
-        sql = self.execute_sql
+        sql, arguments = self._with_before(values)
         if conn.info.pop(_BEGIN_PENDING, False):  # see begin_with_next_statement
             sql = "BEGIN;" + sql
-        return self._send(conn, sql, self._arguments(values))
+        return self._send(conn, sql, arguments)
 
     def run_and_commit(self, conn: Connection, values: dict, then: str) -> PreparedRows:
         """Runs the statement, COMMITs the connection's transaction and runs `then` (a read; its :parameters
@@ -583,23 +588,35 @@ class PreparedStatement:
         self._ready(conn)
         if self.writes_outbox:
             mark_outbox_written(conn)
-        then_params: list[str] = []
-
-        def positional(match: re.Match) -> str:
-            then_params.append(match.group(1))
-            return "%s"
-
-        then_sql = self._PARAMETER.sub(positional, then.replace("%", "%%"))
-        then_arguments = tuple(values[p] for p in then_params)
+        statement_sql, arguments = self._with_before(values)
+        then_sql, then_arguments = self._inline(then, values)
         if not conn.connection.dbapi_connection.autocommit:
-            self._send(conn, self.execute_sql, self._arguments(values))
+            self._send(conn, statement_sql, arguments)
             rows = self._send(conn, then_sql, then_arguments)
             conn.commit()
             return rows
-        sql = f"{self.execute_sql};COMMIT;{then_sql}"
+        sql = f"{statement_sql};COMMIT;{then_sql}"
         if conn.info.pop(_BEGIN_PENDING, False):
             sql = "BEGIN;" + sql
-        return self._send(conn, sql, self._arguments(values) + then_arguments)
+        return self._send(conn, sql, arguments + then_arguments)
+
+    def _with_before(self, values: dict) -> tuple[str, tuple]:
+        """The EXECUTE and its arguments, after `before` when there is one."""
+        if self.before is None:
+            return self.execute_sql, self._arguments(values)
+        before_sql, before_arguments = self._inline(self.before, values)
+        return f"{before_sql};{self.execute_sql}", before_arguments + self._arguments(values)
+
+    @classmethod
+    def _inline(cls, sql: str, values: dict) -> tuple[str, tuple]:
+        """A plain statement's :parameters as the driver's placeholders, and their values in order."""
+        names: list[str] = []
+
+        def positional(match: re.Match) -> str:
+            names.append(match.group(1))
+            return "%s"
+
+        return cls._PARAMETER.sub(positional, sql.replace("%", "%%")), tuple(values[n] for n in names)
 
     def _ready(self, conn: Connection) -> None:
         prepared = conn.connection.info.setdefault("hearth_prepared", set())

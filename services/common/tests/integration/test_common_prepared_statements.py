@@ -148,3 +148,32 @@ def test_run_and_commit_on_an_engine_that_begins_transactions_itself(engine):
         assert [body for _, body in rows] == ["plainly"]
         assert not conn.in_transaction()  # the driver's transaction committed
     assert bodies(engine, at) == ["plainly"]
+
+
+LOCKED = PreparedStatement("test_notes_locked", """
+    SELECT count(*) AS held FROM pg_locks
+     WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND objid = :key AND granted
+""", before="SELECT pg_advisory_xact_lock(:key), '100% sure'")
+
+
+@pytest.mark.parametrize("autocommit", [False, True], ids=["driver begins", "statement begins"])
+def test_a_statement_before_runs_first_in_the_same_transaction_and_message(engine, autocommit):
+    # room's posting context: a lock of the transaction taken ahead of the prepared read, in its round trip
+    sent = []
+    other = make_engine(engine.url.render_as_string(hide_password=False), pool_size=1, autocommit=autocommit)
+    send = PreparedStatement._send
+    try:
+        with other.connect() as conn:
+            if autocommit:
+                begin_with_next_statement(conn)
+            PreparedStatement._send = staticmethod(lambda *a: sent.append(a[1]) or send(*a))
+            try:
+                rows = LOCKED(conn, {"key": 4242}).mappings().all()
+            finally:
+                PreparedStatement._send = staticmethod(send)
+            assert rows == [{"held": 1}]  # only the prepared statement's rows; the lock is held in its transaction
+            conn.rollback()
+            assert LOCKED(conn, {"key": 4243}).scalar_one() == 1
+    finally:
+        other.dispose()
+    assert len(sent) == 1 and sent[0].index("pg_advisory_xact_lock") < sent[0].index("EXECUTE test_notes_locked")

@@ -496,13 +496,12 @@ class MessagesRepository:
     # its snapshot after the lock is granted, and so sees the write that held it. The recent writes are when
     # the person posted, and last edited each of their messages, after :since (any room): edits count with
     # posts against the posting rate (messages.check_editing_rate).
-    _POSTING_CONTEXT = sa.text("""
-        SELECT pg_advisory_xact_lock(hashtext('hearth-room-writes'), hashtext(:person_id));
+    _POSTING_CONTEXT = PreparedStatement("room_posting_context", f"""
         WITH present AS (
             UPDATE members SET last_seen_at = :now WHERE room_slug = :slug AND person_id = :person_id
             RETURNING username
         )
-        SELECT r.*,
+        SELECT {", ".join(f"r.{name}" for name in _ROOM_FIELDS)},
                (SELECT count(*) FROM present) AS is_member,
                (SELECT username FROM present) AS member_username,
                (SELECT coalesce(json_agg(json_build_object(
@@ -510,7 +509,7 @@ class MessagesRepository:
                           'room_slug', s.room_slug, 'expires_at', s.expires_at, 'active', s.active,
                           'reason', s.reason, 'seq', s.seq)), '[]')
                   FROM sanctions s WHERE s.person_id = :person_id AND s.active) AS sanctions,
-               (SELECT coalesce(array_agg(w.at), '{}') FROM (
+               (SELECT coalesce(array_agg(w.at), '{{}}') FROM (
                   SELECT m.posted_at AS at FROM messages m WHERE m.author_id = :person_id AND m.posted_at > :since
                   UNION ALL
                   SELECT m.edited_at FROM messages m WHERE m.author_id = :person_id AND m.edited_at > :since
@@ -530,7 +529,7 @@ class MessagesRepository:
                    ORDER BY m.posted_at DESC LIMIT :recent_limit) w) AS recent_in_room,
                coalesce((SELECT a.version FROM automod_rule_set a), 0) AS automod_version
           FROM rooms r WHERE r.slug = :slug
-    """)
+    """, before="SELECT pg_advisory_xact_lock(hashtext('hearth-room-writes'), hashtext(:person_id))")
 
     def posting_context(self, slug: str, person_id: str, now: dt.datetime, since: dt.datetime,
                         since_in_room: dt.datetime, since_recent: dt.datetime) -> PostingContext | None:
@@ -539,7 +538,7 @@ class MessagesRepository:
         their last post in this room, whether the room is open if facilitated, and for automod their role
         grants, their newest messages in this room since `since_recent` and the rule set's version. None when
         the room does not exist. The person's other posts and edits wait for this transaction to end."""
-        row = self.session.execute(self._POSTING_CONTEXT, {
+        row = self._POSTING_CONTEXT(self.session, {
             "slug": slug, "person_id": person_id, "now": now, "since": since, "since_in_room": since_in_room,
             "since_recent": since_recent, "recent_limit": automod.RECENT_LIMIT,
         }).mappings().first()
