@@ -176,7 +176,7 @@ def test_a_teen_sections_posts_are_for_those_who_may_act_on_teens(service, world
     [case] = service.queue(teen_everywhere)
     assert [c["id"] for c in service.queue(admin)] == [case["id"]]
     for refused in (adult_everywhere, teen_of_a_room):
-        with pytest.raises(errors.PermissionDenied):
+        with pytest.raises(errors.NotFound):  # as a case that does not exist
             service.decide_case(refused, case["id"], "agree", remove_messages=True)
     service.decide_case(teen_everywhere, case["id"], "disagree")
 

@@ -11,6 +11,8 @@ from hearth_common.contracts import room as room_contract
 from moderation_service.domain.audit import AuditQuery
 from moderation_service.domain.reports import REMOVED_REASON, accuracy
 
+NO_CASE = "0b7d9a8e-3c1f-4c52-8a0e-8a5b7f2d3e41"  # no case has this id
+
 
 def reported(world, service, subject_name="sam", reporters=("riley",), room=ROOM, reason="unkind", cohort="adult"):
     """A case: `subject_name` posts in `room` and each reporter reports the message; returns (subject, message)."""
@@ -37,7 +39,7 @@ def test_a_room_moderator_sees_the_cases_of_their_rooms_only(service, world):
     assert [c["subject"]["person_id"] for c in service.queue(mod_here)] == [here]
     assert {c["subject"]["person_id"] for c in service.queue(global_mod)} == {here, there}
     assert [c["subject"]["person_id"] for c in service.queue(global_mod, room_slug=OTHER_ROOM)] == [there]
-    with pytest.raises(errors.PermissionDenied):
+    with pytest.raises(errors.NotFound):  # as a case that does not exist
         service.get_case(mod_here, service.queue(global_mod, room_slug=OTHER_ROOM)[0]["id"])
 
 
@@ -180,14 +182,23 @@ def test_a_message_room_no_longer_has_ends_its_removal_without_retrying(service,
 def test_a_moderator_of_another_room_or_cohort_may_not_decide(service, world):
     reported(world, service)
     [case] = service.queue(world.admin())
-    for outsider in (world.moderator("elsewhere", OTHER_ROOM), world.moderator("teen_mod", None, cohort="teen"),
-                     world.member("mia")):
-        with pytest.raises(errors.PermissionDenied):
-            service.decide_case(outsider, case["id"], "agree")
+    with pytest.raises(errors.PermissionDenied):  # moderates nowhere: refused before any lookup
+        service.decide_case(world.member("mia"), case["id"], "agree")
+    # a moderator out of the case's scope is answered as for a case that does not exist: a refusal would tell a
+    # moderator of every room that its subject is of the other cohort
+    for outsider in (world.moderator("elsewhere", OTHER_ROOM), world.moderator("teen_mod", None, cohort="teen")):
+        for call in (lambda case_id: service.decide_case(outsider, case_id, "agree"),
+                     lambda case_id: service.get_case(outsider, case_id)):
+            with pytest.raises(errors.NotFound) as refused:
+                call(case["id"])
+            with pytest.raises(errors.NotFound) as unknown:
+                call(NO_CASE)
+            assert type(refused.value) is type(unknown.value)
+            assert str(refused.value).replace(case["id"], NO_CASE) == str(unknown.value)
     with pytest.raises(errors.InvalidArgument, match="decision"):
         service.decide_case(world.admin("admin_bo"), case["id"], "ban")
     with pytest.raises(errors.NotFound):
-        service.decide_case(world.admin("admin_cy"), "0b7d9a8e-3c1f-4c52-8a0e-8a5b7f2d3e41", "agree")
+        service.decide_case(world.admin("admin_cy"), NO_CASE, "agree")
 
 
 def test_no_view_holds_a_date_of_birth(service, world):
@@ -255,6 +266,6 @@ def test_a_case_spanning_rooms_is_decided_only_by_a_moderator_of_every_one_of_th
     mod_here = world.moderator("mod_here", ROOM)
     [case] = service.queue(world.admin())
     assert service.queue(mod_here) == []
-    with pytest.raises(errors.PermissionDenied, match="every room"):
+    with pytest.raises(errors.NotFound, match="no case"):
         service.decide_case(mod_here, case["id"], "agree")
     assert service.decide_case(world.moderator("mod_all", None), case["id"], "agree")["decision"] == "agree"

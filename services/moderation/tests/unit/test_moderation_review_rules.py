@@ -126,9 +126,9 @@ def test_a_case_about_someone_moderation_does_not_know_yet_is_for_admins_only(se
     global_mod = world.moderator("mod_all", None)
     assert service.queue(global_mod) == []
     [case] = service.queue(world.admin())
-    with pytest.raises(errors.PermissionDenied):
+    with pytest.raises(errors.NotFound):  # as a case that does not exist: nothing told of the subject
         service.decide_case(global_mod, case["id"], "agree")
-    with pytest.raises(errors.PermissionDenied):
+    with pytest.raises(errors.NotFound):
         service.get_case(global_mod, case["id"])
     assert service.decide_case(world.admin("admin_bo"), case["id"], "dismiss")["decision"] == "dismiss"
 
@@ -186,12 +186,12 @@ def test_staff_with_a_cross_cohort_grant_act_on_cases_in_that_room_only(service,
     [case] = service.queue(adult_mod)
     assert case["subject"]["person_id"] == teen
     [other] = [c for c in service.queue(admin) if c["subject"]["person_id"] == other_teen]
-    with pytest.raises(errors.PermissionDenied):
+    with pytest.raises(errors.NotFound):  # as a case that does not exist
         service.decide_case(adult_mod, other["id"], "agree")
 
     cohort_access_revoked(world, grant, adult_mod, TEEN_ROOM, admin)
     assert service.queue(adult_mod) == []
-    with pytest.raises(errors.PermissionDenied):
+    with pytest.raises(errors.NotFound):
         service.decide_case(adult_mod, case["id"], "agree")
 
     cohort_access_granted(world, adult_mod, TEEN_ROOM, clock() + dt.timedelta(days=1), admin)

@@ -314,14 +314,17 @@ def should_hide(weight: float) -> bool:
 
 
 def ensure_may_review(moderator: PersonFacts | None, subject_id: str, subject: PersonFacts | None,
-                      room_slugs: Iterable[str], now: dt.datetime, granted_rooms: Iterable[str] = ()) -> None:
+                      room_slugs: Iterable[str], now: dt.datetime, granted_rooms: Iterable[str] = (), *,
+                      unknown: Exception) -> None:
+    """Whether a moderator may read and decide a case. A moderator out of its scope is answered `unknown`, as for a
+    case that does not exist: a refusal would tell a moderator of every room that its subject is of the other
+    cohort (or not known here yet), the one thing that refuses them."""
     if moderator is not None and moderator.person_id == subject_id:
         raise NotAModerator("you cannot decide a case about yourself")
     if subject is not None and is_admin(subject, now):
         raise NotAModerator("nobody acts on a case about an admin here; raise it with the other admins")
     if not may_review(moderator, subject, room_slugs, now, granted_rooms):
-        raise NotAModerator("only a moderator of every room of the case (of their cohort, or with a cross-cohort "
-                            "grant for the room) or an admin may act on it")
+        raise unknown
 
 
 def ensure_not_a_reporter(moderator_id: str, reports: Iterable[Report]) -> None:

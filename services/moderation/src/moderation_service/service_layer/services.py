@@ -235,8 +235,9 @@ class ModerationService:
                 raise CaseNotFound(f"no case {case_id}")
             reports = uow.reports.in_case(case.id) if not case.is_open else uow.reports.open_in_case(case.id)
             subject = uow.people.get(case.subject_id)
-            rules.ensure_may_review(actor, case.subject_id, facts_of(subject),
-                                    {r.room_slug for r in reports}, now, uow.cohort_grants.rooms_of(actor_id, now))
+            rules.ensure_may_review(actor, case.subject_id, facts_of(subject), {r.room_slug for r in reports}, now,
+                                    uow.cohort_grants.rooms_of(actor_id, now),
+                                    unknown=CaseNotFound(f"no case {case_id}"))
             accuracies = self._accuracies(uow, {r.reporter_id for r in reports})
             return self._case_view(uow, case, reports, subject, accuracies)
 
@@ -268,7 +269,8 @@ class ModerationService:
             reports = uow.reports.open_in_case(case.id) if case.is_open else uow.reports.in_case(case.id)
             subject = uow.people.get(case.subject_id)
             rules.ensure_may_review(actor, case.subject_id, facts_of(subject), {r.room_slug for r in reports}, now,
-                                    uow.cohort_grants.rooms_of(actor_id, now))
+                                    uow.cohort_grants.rooms_of(actor_id, now),
+                                    unknown=CaseNotFound(f"no case {case_id}"))
             if not case.is_open:
                 raise CaseClosed(f"case {case_id} was decided already ({case.decision})")
             rules.ensure_not_a_reporter(actor_id, reports)
