@@ -545,6 +545,7 @@ class PreparedStatement:
 
     def __init__(self, name: str, sql: str, json_params: tuple[str, ...] = (), *, before: str | None = None):
         self.name = name
+        self.sql = sql  # as written, :parameters and all
         self.before = before
         self.params: list[str] = []
 

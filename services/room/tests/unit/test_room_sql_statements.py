@@ -25,7 +25,7 @@ def test_the_door_check_names_every_column_of_a_room():
 
 
 def test_a_post_is_decided_on_the_door_checks_sanctions_and_openness():
-    posting = _words(repository.MessagesRepository._POSTING_CONTEXT.text)
+    posting = _words(repository.MessagesRepository._POSTING_CONTEXT.sql)
     door = _door_columns()
     sanctions = door[door.index("(SELECT coalesce(json_agg(json_build_object("):door.index(" AS sanctions")]
     assert sanctions + " AS sanctions" in posting
