@@ -29,6 +29,11 @@ def e2e_env(amqp_uri):
         "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
         "IDENTITY_GRPC_GRACE_SECONDS": "10",
         "HEARTH_RPC_LOCAL_CALLER": "true",  # the tests call over RPC on the local broker's default user
+        # Each gRPC server keeps a PostgreSQL connection per call thread (twice as many in a burst), and every
+        # tier shares one PostgreSQL (max_connections 100 as installed): the defaults (16 and 8) are for serving.
+        "IDENTITY_GRPC_WORKERS": "4",
+        "MODERATION_GRPC_WORKERS": "4",
+        "COURSE_GRPC_WORKERS": "4",
     }
     subprocess.run([str(BIN / "identity-migrate")], env=env, check=True, capture_output=True, timeout=120)
     yield env, db_url, f"127.0.0.1:{port}"
