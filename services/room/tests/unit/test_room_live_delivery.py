@@ -300,6 +300,16 @@ class _Timeline:
         return [item(seq) | {"from": "timeline"} for seq in range(after + 1, min(upto, self.head) + 1)]
 
 
+async def seqs_offered(hub: LiveHub, other: LiveHub, seqs: list[int], wait: float) -> list[int]:
+    """What one stream of the room that has everything up to seq 5 is offered within `wait` seconds of the broker
+    bringing `other`'s items `seqs`."""
+    sub = hub.subscribe(ROOM, "sam")
+    sub.delivered = 5
+    hub._on_raw_message(broker_message(other, [item(seq) for seq in seqs]))
+    await asyncio.sleep(wait)
+    return [got["seq"] for got in mailbox(sub)]
+
+
 def gap_hub(timeline, gap_wait: float = 0.05) -> LiveHub:
     return LiveHub("amqp://unused", lambda slugs: {}, lambda pairs: 0, timeline=timeline, gap_wait=gap_wait)
 
@@ -359,24 +369,8 @@ def test_a_large_gap_is_handed_over_at_once_for_the_streams_to_read_and_no_wait_
     came at once and read the rest themselves (follow()), as they do for every gap with no gap wait."""
     timeline, other = _Timeline(head=50), hub_with()
 
-    async def scenario(hub):
-        sub = hub.subscribe(ROOM, "sam")
-        sub.delivered = 5
-        hub._on_raw_message(broker_message(other, [item(50)]))
-        await asyncio.sleep(0.01)
-        return [got["seq"] for got in mailbox(sub)]
-
-    assert asyncio.run(scenario(gap_hub(timeline))) == [50]
-    hub = gap_hub(timeline, gap_wait=0)
-
-    async def small_gap():
-        sub = hub.subscribe(ROOM, "sam")
-        sub.delivered = 5
-        hub._on_raw_message(broker_message(other, [item(7)]))
-        await asyncio.sleep(0.01)
-        return [got["seq"] for got in mailbox(sub)]
-
-    assert asyncio.run(small_gap()) == [7]
+    assert asyncio.run(seqs_offered(gap_hub(timeline), other, [50], 0.01)) == [50]
+    assert asyncio.run(seqs_offered(gap_hub(timeline, gap_wait=0), other, [7], 0.01)) == [7]
     assert timeline.reads == []
 
 
@@ -386,11 +380,4 @@ def test_a_read_that_fails_hands_over_what_was_held_for_the_streams_to_read_them
 
     hub, other = gap_hub(timeline, gap_wait=0.01), hub_with()
 
-    async def scenario():
-        sub = hub.subscribe(ROOM, "sam")
-        sub.delivered = 5
-        hub._on_raw_message(broker_message(other, [item(7)]))
-        await asyncio.sleep(0.1)
-        return [got["seq"] for got in mailbox(sub)]
-
-    assert asyncio.run(scenario()) == [7]  # follow() sees the jump and reads seq 6 when it can
+    assert asyncio.run(seqs_offered(hub, other, [7], 0.1)) == [7]  # follow() sees the jump and reads seq 6 when it can
