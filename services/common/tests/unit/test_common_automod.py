@@ -437,3 +437,45 @@ def test_any_text_gets_a_verdict_and_censoring_keeps_its_length(text):
     assert len(verdict.censored_text) == len(text)
     for hit in verdict.blocks + verdict.censors + verdict.flags:
         assert 0 <= hit.start <= hit.end <= len(text)
+
+
+# Texts rich in what the views transform: leetspeak, symbols, apostrophes, runs, spaced letters, digits and
+# number words, non-ASCII look-alikes, emoji.
+_TRICKY = st.one_of(
+    st.text(alphabet="akillmsy  .-'!|@$+0123456789\u00e9\u0430\u00b2\uff21\U0001f600\t_/()", max_size=120),
+    st.lists(st.sampled_from(["kill", "k i l l", "m y s e l f", "killl", "oh", "double", "triple 7", "one", "o",
+                              "07700 900 123", "@name", "h3llo", "$5", "don't", "yes!", "a|b", "k.i.l.l", "  "]),
+             max_size=20).map(" ".join),
+    st.text(max_size=80),
+)
+
+
+def _as_tuple(view):
+    return view.text, tuple(view.origin), view.ends
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TRICKY)
+def test_the_views_shortcuts_agree_with_reading_character_by_character(text):
+    # fold's ASCII shortcut, and digits' shortcut for texts with too few digits and number words for a run
+    assert _as_tuple(normalise.fold(text)) == _as_tuple(normalise._fold_each(text))
+    folded = normalise._fold_each(text)
+    assert _as_tuple(normalise.digits(folded)) == _as_tuple(normalise._read_digits(folded))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TRICKY)
+def test_the_canonical_view_maps_every_character_back_to_what_it_was_read_from(text):
+    view = normalise.canonical(text)
+    assert len(view.origin) == len(view.ends) == len(view.text)
+    assert set(view.text) <= set("abcdefghijklmnopqrstuvwxyz0123456789 ")
+    assert "  " not in view.text and view.text == view.text.strip()
+    for k in range(len(view.text)):
+        assert 0 <= view.origin[k] < view.ends[k] <= len(text)
+    assert list(view.origin) == sorted(view.origin)
+
+
+def test_a_squeezed_run_stands_for_every_character_it_was_read_from():
+    view = normalise.canonical("Killl  ME!! k i l l")
+    assert view.text == "kil me kil"
+    assert [view.span(0, 3), view.span(4, 6), view.span(7, 10)] == [(0, 5), (7, 9), (12, 19)]

@@ -378,7 +378,8 @@ def spam(views: Views, recent: Sequence[RecentMessage] = ()) -> list[Finding]:
     if recent:
         mine = views.canonical.text
         repeats = sum(
-            1 for r in recent if r.seconds_ago <= REPEAT_WINDOW and mine and Views(r.text).canonical.text == mine
+            1 for r in recent
+            if r.seconds_ago <= REPEAT_WINDOW and mine and r.text and Views(r.text).canonical.text == mine
         )
         if repeats >= REPEATS_MAX:
             findings.append(Finding(Detector.SPAM, 0, len(text), "the same message repeated"))

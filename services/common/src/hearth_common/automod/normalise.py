@@ -74,6 +74,12 @@ def _fold_char(ch: str) -> str:
 
 
 def fold(text: str) -> View:
+    if text.isascii():  # each character folds to itself in lower case: the same View, built at C speed
+        return View(text.lower(), tuple(range(len(text))))
+    return _fold_each(text)
+
+
+def _fold_each(text: str) -> View:
     return build([(_fold_char(ch), i) for i, ch in enumerate(text)])
 
 
@@ -108,49 +114,65 @@ def canonical(text: str) -> View:
 
 
 def canonical_of(folded: View) -> View:
-    pieces: list[tuple[str, int]] = []
-    src = folded.text
+    text: list[str] = []  # pieces of the text; `origin` has one index per character of them
+    origin: list[int] = []
+    src, at = folded.text, folded.origin
     position = 0
     for match in _WORDISH.finditer(src):
-        if match.start() > position:
-            pieces.append((" ", folded.origin[position]))
+        start, end = match.span()
+        if start > position:
+            text.append(" ")
+            origin.append(at[position])
         raw = match.group()
+        if raw.isalpha():  # a plain word, most of any text: read as it is written
+            text.append(raw)
+            origin.extend(at[start:end])
+            position = end
+            continue
         lead = len(raw) - len(raw.lstrip("@$!|+'"))  # "@name", "!!": a leading symbol is no letter
         if lead:
-            pieces.append((" ", folded.origin[match.start()]))
+            text.append(" ")
+            origin.append(at[start])
         token = " " * lead + _deleet_token(raw[lead:])
         # a trailing "!" or "|" is punctuation, not an "i"
-        stripped = match.group().rstrip("!|")
+        stripped = raw.rstrip("!|")
         token = token[: len(stripped)] if stripped and any(c.isalpha() for c in stripped) else token
         for k, ch in enumerate(token):
             if ch == "'":  # "i'm", "you're", "don't" read as "im", "youre", "dont"
                 continue
-            if ch.isalnum():
-                pieces.append((ch, folded.origin[match.start() + k]))
-            else:
-                pieces.append((" ", folded.origin[match.start() + k]))
-        position = match.end()
-    view = build(pieces)
-    return _join_spaced(_squeeze(view))
+            text.append(ch if ch.isalnum() else " ")
+            origin.append(at[start + k])
+        position = end
+    return _join_spaced(_squeeze(View("".join(text), tuple(origin))))
+
+
+_RUN = re.compile(r"([a-z ])\1+")
 
 
 def _squeeze(view: View) -> View:
     """Runs of a letter (or of spaces) read as one; the kept character stands for the whole run (its end is
-    the run's), so a censor masks "killl" whole."""
-    text, origin, ends = [], [], []
-    for k, (ch, index) in enumerate(zip(view.text, view.origin, strict=True)):
-        if text and text[-1] == ch and (ch == " " or ch.isalpha()):
-            ends[-1] = max(ends[-1], view.end_of(k))
-            continue
-        text.append(ch)
-        origin.append(index)
-        ends.append(view.end_of(k))
-    start, end = 0, len(text)
-    while start < end and text[start] == " ":
-        start += 1
-    while end > start and text[end - 1] == " ":
-        end -= 1
-    return View("".join(text[start:end]), tuple(origin[start:end]), tuple(ends[start:end]))
+    the run's), so a censor masks "killl" whole. (The canonical text is of a-z, 0-9 and spaces only.)"""
+    src, at = view.text, view.origin
+    ends = list(view.ends) if view.ends is not None else [index + 1 for index in at]
+    if _RUN.search(src):
+        text: list[str] = []
+        origin: list[int] = []
+        squeezed: list[int] = []
+        position = 0
+        for match in _RUN.finditer(src):
+            start, end = match.span()
+            text.append(src[position : start + 1])
+            origin.extend(at[position : start + 1])
+            squeezed.extend(ends[position:start])
+            squeezed.append(max(ends[start:end]))
+            position = end
+        text.append(src[position:])
+        origin.extend(at[position:])
+        squeezed.extend(ends[position:])
+        src, at, ends = "".join(text), origin, squeezed
+    start = len(src) - len(src.lstrip(" "))
+    end = max(start, len(src.rstrip(" ")))
+    return View(src[start:end], tuple(at[start:end]), tuple(ends[start:end]))
 
 
 _SPACED = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z]){2,}(?![a-z0-9])")
@@ -197,7 +219,7 @@ def _segment(letters: str) -> list[tuple[int, int]] | None:
 def _join_spaced(view: View) -> View:
     """Runs of three or more single letters ("k m s", "k i l l") read as one word, or as the known words they
     spell when they span several ("k i l l m y s e l f" is "kill myself"; "I a m" is "i am"); see _segment."""
-    if " " not in view.text:
+    if " " not in view.text or not _SPACED.search(view.text):  # nothing to join: the view as it is
         return view
     text, origin, ends = [], [], []
 
@@ -248,6 +270,10 @@ _NUMBER_WORDS = {
 }
 _REPEAT_WORDS = {"double": 2, "triple": 3}
 _NUMBER_TOKEN = re.compile(r"[a-z]+|\d|[^a-z\d]")
+_RUN_DIGITS = 4  # a run with fewer digits in all stays as written
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_DIGIT_WORD = re.compile(r"(?<![a-z])(?:%s|o)(?![a-z])" % "|".join(_NUMBER_WORDS))
+_REPEAT_WORD = re.compile(r"(?<![a-z])(?:%s)(?![a-z])" % "|".join(_REPEAT_WORDS))
 
 
 def digits(folded: View) -> View:
@@ -255,6 +281,16 @@ def digits(folded: View) -> View:
 
     A word is read as a digit only inside a run that has at least four digits in all (so "one of the two"
     stays words), and "o" / "oh" only next to other digits."""
+    if folded.ends is None and folded.text.isascii():
+        # Most messages hold too few digits and number words in all for any run to reach four: the view is
+        # then the folded one as it is (what _read_digits would build, character by character).
+        units = len(_ASCII_DIGIT.findall(folded.text)) + len(_DIGIT_WORD.findall(folded.text))
+        if units * (max(_REPEAT_WORDS.values()) if _REPEAT_WORD.search(folded.text) else 1) < _RUN_DIGITS:
+            return folded
+    return _read_digits(folded)
+
+
+def _read_digits(folded: View) -> View:
     tokens = [(m.group(), m.start()) for m in _NUMBER_TOKEN.finditer(folded.text)]
     out: list[tuple[str, int]] = []
     i = 0
@@ -279,7 +315,7 @@ def digits(folded: View) -> View:
             else:
                 break
             j += 1
-        if count >= 4:
+        if count >= _RUN_DIGITS:
             out.append((" ", run[0][1]))
             out.extend(run)
             out.append((" ", folded.origin[tokens[j - 1][1]] if j > i else 0))
