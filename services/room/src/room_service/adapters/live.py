@@ -42,6 +42,7 @@ from collections.abc import Callable
 
 import amqp
 import kombu
+import orjson
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +70,12 @@ def notice_key(person_id: str) -> str:
     return NOTICE_KEY_PREFIX + person_id
 
 
-def _encode(items: list[dict]) -> str:
-    return json.dumps([
+def _encode(items: list[dict]) -> bytes:
+    return orjson.dumps([
         item | {"occurred_at": item["occurred_at"].isoformat()} if isinstance(item["occurred_at"], dt.datetime)
         else item
         for item in items
-    ])
+    ], option=orjson.OPT_NON_STR_KEYS)
 
 
 class Subscription:
@@ -407,7 +408,7 @@ class LiveHub:
             with self._publish_lock:
                 channel = self._ensure_producer()
                 for slug, room_items in by_room.items():
-                    message = amqp.Message(_encode(room_items).encode(), content_type="application/json",
+                    message = amqp.Message(_encode(room_items), content_type="application/json",
                                            content_encoding="utf-8", delivery_mode=1,
                                            application_headers=self._headers)
                     channel.basic_publish(message, exchange=EXCHANGE.name, routing_key=slug)
@@ -606,7 +607,7 @@ class LiveHub:
 
     def _on_message(self, body, message) -> None:
         try:
-            items = json.loads(body) if isinstance(body, (str, bytes)) else body
+            items = orjson.loads(body) if isinstance(body, (str, bytes)) else body
             self._deliver(items)
         except Exception:
             log.exception("undecodable live message dropped; the sweep will deliver its items")
