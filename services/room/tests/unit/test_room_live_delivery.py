@@ -1,13 +1,18 @@
 """Unit: the live hub's delivery paths (no broker, no database: stand-ins). The replica that commits an item
 hands it to its own streams at once and drops its echo from the broker; other replicas' items arrive by the
-broker; what neither path brought arrives by the sweep; hand-offs from threads reach the loop in order."""
+broker; what neither path brought arrives by the sweep; hand-offs from threads reach the loop in order; the
+consumer reads what the broker sent in one recv."""
 import asyncio
 import datetime as dt
 import json
+import socket
+import struct
 import threading
 import types
 
-from room_service.adapters.live import LiveHub
+from amqp.transport import _AbstractTransport
+
+from room_service.adapters.live import LiveHub, _holds_frame, _read_what_arrived
 
 ROOM = "adult-community-lounge"
 
@@ -381,3 +386,37 @@ def test_a_read_that_fails_hands_over_what_was_held_for_the_streams_to_read_them
     hub, other = gap_hub(timeline, gap_wait=0.01), hub_with()
 
     assert asyncio.run(seqs_offered(hub, other, [7], 0.1)) == [7]  # follow() sees the jump and reads seq 6 when it can
+
+
+def test_the_live_consumer_reads_every_frame_that_arrived_in_one_recv_and_keeps_a_frame_cut_short():
+    def frame(channel: int, payload: bytes) -> bytes:
+        return struct.pack(">BHI", 1, channel, len(payload)) + payload + b"\xce"
+
+    ours, broker = socket.socketpair()
+    recvs = []
+
+    class CountingSocket:
+        def recv(self, n):
+            recvs.append(n)
+            return ours.recv(n)
+
+    transport = types.SimpleNamespace(sock=CountingSocket(), _read_buffer=b"", raise_on_initial_eintr=True,
+                                      connected=True)
+    _read_what_arrived(transport)
+    frames = [frame(1, b"basic.deliver"), frame(1, b"header"), frame(1, b"x" * 300)]
+    fourth = frame(2, b"the next message")
+    broker.sendall(b"".join(frames) + fourth[:9])
+    for sent in frames:
+        assert _AbstractTransport.read_frame(transport) == (1, struct.unpack(">H", sent[1:3])[0], sent[7:-1])
+    assert len(recvs) == 1  # py-amqp's own reads: three a frame
+    assert not _holds_frame(transport._read_buffer)  # a frame cut short: the consumer waits on the socket
+    ours.settimeout(0.05)
+    try:
+        _AbstractTransport.read_frame(transport)
+        raise AssertionError("a frame's rest not yet sent was read")
+    except TimeoutError:
+        pass
+    broker.sendall(fourth[9:])
+    assert _AbstractTransport.read_frame(transport) == (1, 2, b"the next message")
+    ours.close()
+    broker.close()

@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import datetime as dt
+import errno
 import json
 import logging
 import os
@@ -509,15 +510,21 @@ class LiveHub:
                     self._rebind(channel, bound, self._followed_keys())
                     self.consuming.set()
                     sock = conn.connection.sock
+                    transport = _read_what_arrived(conn.connection.transport)
                     wake = self._consumer_wake_read
                     while not self._stop.is_set():
                         # Waits on the broker's socket and the wake pipe: nothing wakes it at rest but the
-                        # heartbeats. (py-amqp reads a plain TCP socket frame by frame, never beyond what it
-                        # needs, so data it has not handled is data the socket still has.)
-                        readable, _, _ = select.select([sock, wake], [], [], CONSUMER_HEARTBEAT_SECONDS / 2)
+                        # heartbeats; frames already read (a wait for a binding's reply may read deliveries
+                        # behind it) are handled first.
+                        if _holds_frame(transport._read_buffer):
+                            readable = [sock]
+                        else:
+                            readable, _, _ = select.select([sock, wake], [], [], CONSUMER_HEARTBEAT_SECONDS / 2)
                         if sock in readable:
                             try:
                                 conn.drain_events(timeout=0.05)
+                                while _holds_frame(transport._read_buffer):  # what the same read brought
+                                    conn.drain_events(timeout=0.05)
                             except TimeoutError:  # a frame's rest still on its way: the socket says when
                                 pass
                         if wake in readable:
@@ -748,6 +755,49 @@ class AccessPublisher:
                     delivery_mode=1, retry=False)
         except Exception:
             log.warning("live access publish failed; streams keep their end of access", exc_info=True)
+
+
+# The live consumer's reads take what the broker has sent, up to this much at once: py-amqp reads each frame's
+# header, payload and end byte with a recv of its own (nine a delivery), each giving the GIL up and waiting to
+# take it back from the threads serving calls.
+READ_SIZE = 16384
+
+
+def _read_what_arrived(transport):
+    """The transport, its reads made to take what has arrived (up to READ_SIZE) in one recv, the frames beyond
+    the one asked for kept in its read buffer (py-amqp 5's `_read`, otherwise the same: a read cut short by a
+    timeout keeps what it had, for the next). The consumer handles buffered frames before it waits on the
+    socket (_holds_frame)."""
+    recv = transport.sock.recv
+
+    def read(n, initial=False, _errnos=(errno.EAGAIN, errno.EINTR)):
+        buffer = transport._read_buffer
+        try:
+            while len(buffer) < n:
+                try:
+                    got = recv(max(n - len(buffer), READ_SIZE))
+                except OSError as exc:
+                    if exc.errno in _errnos:
+                        if initial and transport.raise_on_initial_eintr:
+                            raise TimeoutError() from exc
+                        continue
+                    raise
+                if not got:
+                    raise OSError("Server unexpectedly closed connection")
+                buffer += got
+        except BaseException:
+            transport._read_buffer = buffer
+            raise
+        result, transport._read_buffer = buffer[:n], buffer[n:]
+        return result
+
+    transport._read = read
+    return transport
+
+
+def _holds_frame(buffer: bytes) -> bool:
+    """Whether a whole AMQP frame (7-byte header with its payload's size, the payload, the end byte) is read."""
+    return len(buffer) >= 8 and len(buffer) >= 8 + int.from_bytes(buffer[3:7], "big")
 
 
 class _RoomOrder:
