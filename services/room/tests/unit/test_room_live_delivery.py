@@ -10,7 +10,7 @@ import struct
 import threading
 import types
 
-from amqp.transport import _AbstractTransport
+from amqp.transport import SSLTransport, TCPTransport
 
 from room_service.adapters.live import LiveHub, _holds_frame, _read_what_arrived
 
@@ -400,23 +400,29 @@ def test_the_live_consumer_reads_every_frame_that_arrived_in_one_recv_and_keeps_
             recvs.append(n)
             return ours.recv(n)
 
-    transport = types.SimpleNamespace(sock=CountingSocket(), _read_buffer=b"", raise_on_initial_eintr=True,
-                                      connected=True)
+    transport = TCPTransport.__new__(TCPTransport)  # as connected to a broker (its socket, an empty buffer)
+    transport.sock, transport._read_buffer, transport.raise_on_initial_eintr, transport.connected = (
+        CountingSocket(), b"", True, True)
     _read_what_arrived(transport)
     frames = [frame(1, b"basic.deliver"), frame(1, b"header"), frame(1, b"x" * 300)]
     fourth = frame(2, b"the next message")
     broker.sendall(b"".join(frames) + fourth[:9])
     for sent in frames:
-        assert _AbstractTransport.read_frame(transport) == (1, struct.unpack(">H", sent[1:3])[0], sent[7:-1])
+        assert transport.read_frame() == (1, struct.unpack(">H", sent[1:3])[0], sent[7:-1])
     assert len(recvs) == 1  # py-amqp's own reads: three a frame
     assert not _holds_frame(transport._read_buffer)  # a frame cut short: the consumer waits on the socket
     ours.settimeout(0.05)
     try:
-        _AbstractTransport.read_frame(transport)
+        transport.read_frame()
         raise AssertionError("a frame's rest not yet sent was read")
     except TimeoutError:
         pass
     broker.sendall(fourth[9:])
-    assert _AbstractTransport.read_frame(transport) == (1, 2, b"the next message")
+    assert transport.read_frame() == (1, 2, b"the next message")
     ours.close()
     broker.close()
+
+
+def test_a_tls_transport_keeps_py_amqps_own_reads():
+    transport = SSLTransport.__new__(SSLTransport)
+    assert _read_what_arrived(transport) is transport and "_read" not in vars(transport)

@@ -767,7 +767,9 @@ def _read_what_arrived(transport):
     """The transport, its reads made to take what has arrived (up to READ_SIZE) in one recv, the frames beyond
     the one asked for kept in its read buffer (py-amqp 5's `_read`, otherwise the same: a read cut short by a
     timeout keeps what it had, for the next). The consumer handles buffered frames before it waits on the
-    socket (_holds_frame)."""
+    socket (_holds_frame). A TLS transport is left as it is (its socket holds decrypted data select() cannot see)."""
+    if not isinstance(transport, amqp.transport.TCPTransport):
+        return transport
     recv = transport.sock.recv
 
     def read(n, initial=False, _errnos=(errno.EAGAIN, errno.EINTR)):
