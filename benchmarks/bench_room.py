@@ -13,7 +13,7 @@ import random
 import time
 
 import grpc
-from floor import fast_path, measured_once
+from floor import Around, fast_path, measured_once
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hearth.identity.v1 import identity_pb2 as ipb
 from hearth.room.v1 import room_pb2 as rpb
@@ -88,10 +88,12 @@ def main() -> None:
         open_loop("gRPC Health.Check via room-grpc (no token, no db)", JOIN_RATE, lambda i: health[i % 2].Check(
             health_pb2.HealthCheckRequest(), timeout=5), cpu=stack.cpu_meter(),
             after=lambda figures: fast_path(floor, figures, "check"))
+        around = Around(floor)
         cpu, pg = metered()
         open_loop(f"gRPC JoinRoom, badge-locked ({LOCKED_ROOMS} rooms)", JOIN_RATE, lambda i: stubs[i % 2].JoinRoom(
             rpb.JoinRoomRequest(slug=locked[i % LOCKED_ROOMS]), metadata=people[i // LOCKED_ROOMS][1], timeout=5),
-            cpu=cpu, after=lambda figures: fast_path(floor, figures, "join", 3, pg))
+            cpu=cpu, after=around.capture("join", pg))
+        around.report("join", 3)
 
         stack.settle()
         talk = locked[0]  # everyone joined it above; fill it with history, 5 posts per person (the rate limit)
@@ -108,11 +110,12 @@ def main() -> None:
             after = page[-1].seq
         stack.settle()
         cursors = [random.choice(seqs[50:] + [seqs[-1] + 1]) for _ in range(1024)]  # always a full page
+        around = Around(floor)
         cpu, pg = metered()
         open_loop("gRPC ListMessages, 50 per page", 300, lambda i: stubs[i % 2].ListMessages(
             rpb.ListMessagesRequest(slug=talk, before_seq=cursors[i % 1024], limit=50),
-            metadata=people[i % len(people)][1], timeout=5), cpu=cpu,
-            after=lambda figures: fast_path(floor, figures, "page", 3, pg))
+            metadata=people[i % len(people)][1], timeout=5), cpu=cpu, after=around.capture("page", pg))
+        around.report("page", 3)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import statistics
 import tempfile
 import time
 
-from floor import measured_once
+from floor import Around, measured_once
 from hearth.room.v1 import room_pb2 as rpb
 from live import Subscribers, deliveries, post_open_loop
 from loadgen import DURATION, WARMUP, CpuMeter, machine_check, percentiles
@@ -86,6 +86,7 @@ def main() -> None:
             time.sleep(SETTLE)
             subscribers.collect()
             for rate in RATES:
+                around = Around(floor)
                 pg = stack.pg_meter()
                 cpu = CpuMeter({**stack.cpu_meter().groups, "subscribers": subscribers.pids}, also=[pg])
                 cpu.start()
@@ -109,8 +110,8 @@ def main() -> None:
                 if len(post_latencies) > 1:
                     print(f"  of which PostMessage (answered) {percentiles(post_latencies)}")
                 print(cpu.line(n, elapsed, used).replace("per call", "per post"))
-                print("  " + floor.ratio("room-grpc (2 replicas, fan-out included)", used["room-grpc"] * 1000 / n,
-                                         "post", 4))
+                print("  " + around.ratio("room-grpc (2 replicas, fan-out included)", used["room-grpc"] * 1000 / n,
+                                          "post", 4))
                 print(pg_line, flush=True)
                 ok = not failures and not lost and not duplicated
                 if ok and p99 <= GOOD_P99:

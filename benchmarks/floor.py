@@ -7,7 +7,10 @@ moment: every room row prints its own server CPU per call as a multiple of it (`
 in the same sitting, since this machine's speed drifts by 2x within an hour.
 
 Each room benchmark measures it first (BENCH_FLOOR_SECONDS at the fixed rate, as long again with 16 in flight)
-and prints it above its rows; run alone (`python benchmarks/floor.py`) it prints the floor rows.
+and prints it above its rows; run alone (`python benchmarks/floor.py`) it prints the floor rows. The rows with a
+target (join, page, each rate of the chat ladder) measure it again at the fixed rate just before and just after
+themselves (`Around`; BENCH_FLOOR_AROUND=0: not) and divide by the mean of the two: within one hour's rounds the
+floor measured 0.59 to 0.81 ms a call, so a floor measured minutes before a row is not that row's.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import asyncio
 import concurrent.futures
 import dataclasses
 import json
+import math
 import os
 import subprocess
 import sys
@@ -28,6 +32,7 @@ WORKERS = int(os.environ.get("ROOM_GRPC_WORKERS", "4"))  # room-grpc's thread po
 RATE = float(os.environ.get("BENCH_FLOOR_RATE", "300"))  # the join and history rows' rate
 IN_FLIGHT = 16
 SECONDS = float(os.environ.get("BENCH_FLOOR_SECONDS", "5"))  # per measurement (two of them)
+AROUND = os.environ.get("BENCH_FLOOR_AROUND", "1") != "0"  # the floor again around each row with a target
 METHOD = "/hearth.bench.Floor/Empty"
 
 
@@ -81,6 +86,49 @@ def fast_path(floor: Floor, figures: dict, what: str, target: float | None = Non
         print(pg.line(what, figures["n"], pg_target, process=server), flush=True)
 
 
+class Around:
+    """The floor at the fixed rate measured just before a row (when made) and just after it (`report`), for the
+    row's ratio: to the mean of the two, both printed. With BENCH_FLOOR_AROUND=0, the benchmark's first floor."""
+
+    def __init__(self, first: Floor):
+        self.first = first
+        self.before = measure(in_flight=False, quiet=True) if AROUND else first
+        self.row: dict = {}
+        self.pg_line: str | None = None
+
+    def capture(self, what: str, pg=None, pg_target: float | None = None, server: str = "room-grpc"):
+        """open_loop's `after`: keeps the row's figures, and reads its round trips at once (pgcount's counts
+        also gather the background statements sent meanwhile)."""
+
+        def after(figures: dict) -> None:
+            self.row = figures
+            if pg is not None:
+                self.pg_line = pg.line(what, figures["n"], pg_target, process=server)
+
+        return after
+
+    def floor(self) -> Floor:
+        """The mean of the floors measured before and after the row (the first floor with BENCH_FLOOR_AROUND=0)."""
+        if not AROUND:
+            return self.first
+        after = measure(in_flight=False, quiet=True)
+        mean = (self.before.server_ms + after.server_ms) / 2
+        self.around = f"{self.before.server_ms:.2f} before the row, {after.server_ms:.2f} after"
+        return dataclasses.replace(self.first, server_ms=mean)
+
+    def ratio(self, label: str, server_ms: float, what: str, target: float | None) -> str:
+        """Floor.ratio against floor(), with the floors it came from."""
+        floor = self.floor()
+        beside = f"floor {floor.server_ms:.2f} ms/call server CPU" + (f": {self.around}" if AROUND else "")
+        return f"{floor.ratio(label, server_ms, what, target)} ({beside})"
+
+    def report(self, what: str, target: float | None = None, server: str = "room-grpc") -> None:
+        """Prints the captured row's server CPU per call against the floor around it, then its round trips."""
+        print("  " + self.ratio(server, self.row["cpu"][server], what, target), flush=True)
+        if self.pg_line is not None:
+            print(self.pg_line, flush=True)
+
+
 def _closed_loop(target: str, in_flight: int, seconds: float) -> tuple[list[float], int]:
     """`in_flight` grpc.aio calls always outstanding for `seconds`; returns latencies and failures."""
 
@@ -108,9 +156,9 @@ def _closed_loop(target: str, in_flight: int, seconds: float) -> tuple[list[floa
     return asyncio.run(run())
 
 
-def measure(seconds: float = SECONDS, rate: float = RATE, quiet: bool = False) -> Floor:
+def measure(seconds: float = SECONDS, rate: float = RATE, quiet: bool = False, in_flight: bool = True) -> Floor:
     """Starts the floor's server, measures it at `rate`/s (open loop, the room rows' load generator) and with
-    IN_FLIGHT calls in flight, stops it. Prints its two rows unless `quiet`."""
+    IN_FLIGHT calls in flight (unless not `in_flight`), stops it. Prints its rows unless `quiet`."""
     port = free_port()
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
@@ -128,6 +176,8 @@ def measure(seconds: float = SECONDS, rate: float = RATE, quiet: bool = False) -
         fixed_line = (f"{'floor: empty grpc.aio call (' + str(WORKERS) + ' threads)':<40} rate={rate:>5.0f}/s "
                       f"n={used['n']:>5} failures={used['failures']} {percentiles(used['latencies'])}; "
                       f"server CPU {fixed_ms:.3f} ms/call, client {used['cpu']['load-generator']:.3f} ms/call")
+        if not in_flight:
+            return Floor(fixed_ms, math.nan, fixed_line, "")
         before = cpu_seconds([server.pid])
         started = time.perf_counter()
         latencies, failures = _closed_loop(target, IN_FLIGHT, seconds)
