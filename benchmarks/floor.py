@@ -107,20 +107,16 @@ class Around:
 
         return after
 
-    def floor(self) -> Floor:
-        """The mean of the floors measured before and after the row (the first floor with BENCH_FLOOR_AROUND=0)."""
-        if not AROUND:
-            return self.first
-        after = measure(in_flight=False, quiet=True)
-        mean = (self.before.server_ms + after.server_ms) / 2
-        self.around = f"{self.before.server_ms:.2f} before the row, {after.server_ms:.2f} after"
-        return dataclasses.replace(self.first, server_ms=mean)
-
     def ratio(self, label: str, server_ms: float, what: str, target: float | None) -> str:
-        """Floor.ratio against floor(), with the floors it came from."""
-        floor = self.floor()
-        beside = f"floor {floor.server_ms:.2f} ms/call server CPU" + (f": {self.around}" if AROUND else "")
-        return f"{floor.ratio(label, server_ms, what, target)} ({beside})"
+        """Floor.ratio against the mean of the floors measured before and after the row (now), both printed; the
+        first floor with BENCH_FLOOR_AROUND=0."""
+        if not AROUND:
+            first = self.first
+            return f"{first.ratio(label, server_ms, what, target)} (floor {first.server_ms:.2f} ms/call server CPU)"
+        after = measure(in_flight=False, quiet=True)
+        floor = dataclasses.replace(self.first, server_ms=(self.before.server_ms + after.server_ms) / 2)
+        return (f"{floor.ratio(label, server_ms, what, target)} (floor {floor.server_ms:.2f} ms/call server CPU: "
+                f"{self.before.server_ms:.2f} before the row, {after.server_ms:.2f} after)")
 
     def report(self, what: str, target: float | None = None, server: str = "room-grpc") -> None:
         """Prints the captured row's server CPU per call against the floor around it, then its round trips."""
