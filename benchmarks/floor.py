@@ -72,6 +72,10 @@ class Floor:
         goal = f" (target <= {target:g}x)" if target is not None else ""
         return f"{label} {server_ms:.2f} ms/{what} = {server_ms / self.server_ms:.1f}x floor{goal}"
 
+    def beside(self, label: str, server_ms: float, what: str, target: float | None, source: str = "") -> str:
+        """ratio(), then this floor's own figure (and `source`: where it came from)."""
+        return f"{self.ratio(label, server_ms, what, target)} (floor {self.server_ms:.2f} ms/call server CPU{source})"
+
     def lines(self) -> list[str]:
         return [self.fixed_rate_line, self.in_flight_line]
 
@@ -80,8 +84,7 @@ def fast_path(floor: Floor, figures: dict, what: str, target: float | None = Non
               pg_target: float | None = None, server: str = "room-grpc") -> None:
     """Prints a row's server CPU per call beside the floor's (figures: open_loop's `into`, with a CpuMeter) and,
     with `pg` (a pgcount.PgMeter started with that CpuMeter), the server's PostgreSQL round trips per call."""
-    print("  " + floor.ratio(server, figures["cpu"][server], what, target)
-          + f" (floor {floor.server_ms:.2f} ms/call server CPU)", flush=True)
+    print("  " + floor.beside(server, figures["cpu"][server], what, target), flush=True)
     if pg is not None:
         print(pg.line(what, figures["n"], pg_target, process=server), flush=True)
 
@@ -111,12 +114,11 @@ class Around:
         """Floor.ratio against the mean of the floors measured before and after the row (now), both printed; the
         first floor with BENCH_FLOOR_AROUND=0."""
         if not AROUND:
-            first = self.first
-            return f"{first.ratio(label, server_ms, what, target)} (floor {first.server_ms:.2f} ms/call server CPU)"
+            return self.first.beside(label, server_ms, what, target)
         after = measure(in_flight=False, quiet=True)
         floor = dataclasses.replace(self.first, server_ms=(self.before.server_ms + after.server_ms) / 2)
-        return (f"{floor.ratio(label, server_ms, what, target)} (floor {floor.server_ms:.2f} ms/call server CPU: "
-                f"{self.before.server_ms:.2f} before the row, {after.server_ms:.2f} after)")
+        return floor.beside(label, server_ms, what, target,
+                            f": {self.before.server_ms:.2f} before the row, {after.server_ms:.2f} after")
 
     def report(self, what: str, target: float | None = None, server: str = "room-grpc") -> None:
         """Prints the captured row's server CPU per call against the floor around it, then its round trips."""
