@@ -78,7 +78,8 @@ def main() -> None:
             rpb.ListRoomsRequest(), metadata=people[i % len(people)][1], timeout=10), workers=8)
 
         stack.settle()
-        locked = create_rooms(stack, "locked", LOCKED_ROOMS + 1, policy=LOCK, capacity=1000)
+        # Room for everyone: a longer row (BENCH_SECONDS past 32) has more people than 1,000 join each room.
+        locked = create_rooms(stack, "locked", LOCKED_ROOMS + 1, policy=LOCK, capacity=max(1000, len(people)))
         with concurrent.futures.ThreadPoolExecutor(16) as pool:  # warm-up: both replicas' connection pools
             list(pool.map(lambda i: stubs[i % 2].JoinRoom(rpb.JoinRoomRequest(slug=locked[LOCKED_ROOMS]),
                                                           metadata=people[i][1], timeout=5), range(200)))

@@ -12,8 +12,10 @@ own, all members of their room (one of them holds the person's stream), so that 
 within it; the room's members are 10 streams and 10 x ACCOUNTS accounts.
 
 Prints per rate: delivery p50/p99/max, posts failed, lost and duplicated deliveries, CPU per post of each
-process, room-grpc's CPU per post as a multiple of the floor (target <= 4x) and its PostgreSQL round trips
-per post (target <= 3); at the end the highest rate with delivery p99 <= 50 ms and with p99 < 500 ms.
+process, room-grpc's CPU per post as a multiple of the floor (target <= 4x), how much of it grpc.aio itself
+costs at least (the post's call as the empty call, and its room's 10 stream writes as the stream-write floor
+measured at the start: floor.measure_writes) and its PostgreSQL round trips per post (target <= 3); at the
+end the highest rate with delivery p99 <= 50 ms and with p99 < 500 ms.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ import statistics
 import tempfile
 import time
 
-from floor import Around, measured_once
+from floor import Around, measure_writes, measured_once
 from hearth.room.v1 import room_pb2 as rpb
 from live import Subscribers, deliveries, post_open_loop
 from loadgen import DURATION, WARMUP, CpuMeter, machine_check, percentiles
@@ -69,6 +71,7 @@ def main() -> None:
               f"{DURATION:g} s per rate")
         print(machine_check())
         floor = measured_once()
+        write_floor = measure_writes()
         subscribers = Subscribers(subs, 2, pathlib.Path(tempfile.mkdtemp(prefix="bench-chat-")))
         good, tolerable = None, None
 
@@ -110,8 +113,12 @@ def main() -> None:
                 if len(post_latencies) > 1:
                     print(f"  of which PostMessage (answered) {percentiles(post_latencies)}")
                 print(cpu.line(n, elapsed, used).replace("per call", "per post"))
-                print("  " + around.ratio("room-grpc (2 replicas, fan-out included)", used["room-grpc"] * 1000 / n,
-                                          "post", 4))
+                per_post = used["room-grpc"] * 1000 / n
+                print("  " + around.ratio("room-grpc (2 replicas, fan-out included)", per_post, "post", 4))
+                least = write_floor.least_for(around.floor, ROOM_SIZE)
+                print(f"  of which grpc.aio's least (the post's empty call and its {ROOM_SIZE} stream writes): "
+                      f"{least:.2f} ms = {least / around.floor.server_ms:.1f}x floor; beyond it "
+                      f"{per_post - least:.2f} ms = {(per_post - least) / around.floor.server_ms:.1f}x")
                 print(pg_line, flush=True)
                 ok = not failures and not lost and not duplicated
                 if ok and p99 <= GOOD_P99:

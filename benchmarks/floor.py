@@ -11,15 +11,24 @@ and prints it above its rows; run alone (`python benchmarks/floor.py`) it prints
 target (join, page, each rate of the chat ladder) measure it again at the fixed rate just before and just after
 themselves (`Around`; BENCH_FLOOR_AROUND=0: not) and divide by the mean of the two: within one hour's rounds the
 floor measured 0.59 to 0.81 ms a call, so a floor measured minutes before a row is not that row's.
+
+The stream-write floor (`measure_writes`, printed by the chat ladder and by this script alone): the server CPU
+of one item written to one Subscribe-like stream on the same kind of server, a coroutine per stream awaiting
+`context.write` of bytes already encoded, items handed to the streams on the loop five at a time (a post's
+item to its room's streams on one replica) at BENCH_FLOOR_WRITE_RATE (500) writes a second over
+BENCH_FLOOR_STREAMS (100) streams: a replica's share of the ladder's 100 posts/s row. A post in a room of ten
+streams cannot cost less than the empty call and ten of these (`WriteFloor.least_for`).
 """
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import dataclasses
 import json
 import math
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -34,20 +43,59 @@ IN_FLIGHT = 16
 SECONDS = float(os.environ.get("BENCH_FLOOR_SECONDS", "5"))  # per measurement (two of them)
 AROUND = os.environ.get("BENCH_FLOOR_AROUND", "1") != "0"  # the floor again around each row with a target
 METHOD = "/hearth.bench.Floor/Empty"
+FOLLOW = "/hearth.bench.Floor/Follow"
+TICK = "/hearth.bench.Floor/Tick"
+# The stream-write floor: a replica's share of the chat ladder's 100 posts/s row (100 streams; each post's item
+# written to its room's 10 streams, 5 on each replica).
+STREAMS = int(os.environ.get("BENCH_FLOOR_STREAMS", "100"))
+WRITE_RATE = float(os.environ.get("BENCH_FLOOR_WRITE_RATE", "500"))
+FANOUT = 5
+WRITTEN = bytes(240)  # about an encoded RoomEvent of an ordinary post
 
 
 def serve(port: int) -> None:
     """The floor's server process: grpc.aio, a plain handler run in a WORKERS-thread pool (as GrpcServer does
-    with asyncio=True), until stdin closes."""
+    with asyncio=True), until stdin closes. It also serves the stream-write floor (`measure_writes`): `Follow`
+    streams, each a coroutine writing what its queue gets, and `Tick`, which answers how many streams are open
+    and (given "rate fanout") has the loop hand an item to `fanout` random streams `rate / fanout` times a second,
+    as room's live hub hands a post's item to its room's streams (given b"": stops)."""
     pool = concurrent.futures.ThreadPoolExecutor(WORKERS, thread_name_prefix="grpc")
     loop = asyncio.new_event_loop()
     threading.Thread(target=loop.run_forever, daemon=True).start()
+    followers: list[asyncio.Queue] = []
+    ticking: list[asyncio.TimerHandle] = []
+
+    async def follow(request, context):
+        queue: asyncio.Queue = asyncio.Queue()
+        followers.append(queue)
+        try:
+            while True:
+                await context.write(await queue.get())
+        finally:
+            followers.remove(queue)
+
+    def tick(due: float, interval: float, fanout: int) -> None:
+        for queue in random.sample(followers, min(fanout, len(followers))):
+            queue.put_nowait(WRITTEN)
+        ticking[:] = [loop.call_at(due + interval, tick, due + interval, interval, fanout)]
+
+    def control(request: bytes, context) -> bytes:  # on the loop (a coroutine handler would be the same)
+        for handle in ticking:
+            handle.cancel()
+        ticking.clear()
+        if request:
+            rate, fanout = request.split()
+            tick(loop.time(), int(fanout) / float(rate), int(fanout))
+        return str(len(followers)).encode()
 
     async def start():
         server = grpc.aio.server(migration_thread_pool=pool)
         handler = grpc.unary_unary_rpc_method_handler(lambda request, context: b"")  # bytes in, bytes out
-        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("hearth.bench.Floor",
-                                                                              {"Empty": handler}),))
+        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("hearth.bench.Floor", {
+            "Empty": handler,
+            "Follow": grpc.unary_stream_rpc_method_handler(follow),
+            "Tick": grpc.unary_unary_rpc_method_handler(_on_loop(control)),
+        }),))
         server.add_insecure_port(f"127.0.0.1:{port}")
         await server.start()
         return server
@@ -56,6 +104,13 @@ def serve(port: int) -> None:
     print("ready", flush=True)
     sys.stdin.read()
     del server
+
+
+def _on_loop(behaviour):
+    async def handler(request, context):
+        return behaviour(request, context)
+
+    return handler
 
 
 @dataclasses.dataclass
@@ -98,6 +153,7 @@ class Around:
         self.before = measure(in_flight=False, quiet=True) if AROUND else first
         self.row: dict = {}
         self.pg_line: str | None = None
+        self.floor = first  # the floor the row was divided by, once ratio() has run
 
     def capture(self, what: str, pg=None, pg_target: float | None = None, server: str = "room-grpc"):
         """open_loop's `after`: keeps the row's figures, and reads its round trips at once (pgcount's counts
@@ -114,11 +170,12 @@ class Around:
         """Floor.ratio against the mean of the floors measured before and after the row (now), both printed; the
         first floor with BENCH_FLOOR_AROUND=0."""
         if not AROUND:
+            self.floor = self.first
             return self.first.beside(label, server_ms, what, target)
         after = measure(in_flight=False, quiet=True)
-        floor = dataclasses.replace(self.first, server_ms=(self.before.server_ms + after.server_ms) / 2)
-        return floor.beside(label, server_ms, what, target,
-                            f": {self.before.server_ms:.2f} before the row, {after.server_ms:.2f} after")
+        self.floor = dataclasses.replace(self.first, server_ms=(self.before.server_ms + after.server_ms) / 2)
+        return self.floor.beside(label, server_ms, what, target,
+                                 f": {self.before.server_ms:.2f} before the row, {after.server_ms:.2f} after")
 
     def report(self, what: str, target: float | None = None, server: str = "room-grpc") -> None:
         """Prints the captured row's server CPU per call against the floor around it, then its round trips."""
@@ -157,12 +214,7 @@ def _closed_loop(target: str, in_flight: int, seconds: float) -> tuple[list[floa
 def measure(seconds: float = SECONDS, rate: float = RATE, quiet: bool = False, in_flight: bool = True) -> Floor:
     """Starts the floor's server, measures it at `rate`/s (open loop, the room rows' load generator) and with
     IN_FLIGHT calls in flight (unless not `in_flight`), stops it. Prints its rows unless `quiet`."""
-    port = free_port()
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout.readline().strip() == "ready", "the floor's server did not start"
-        target = f"127.0.0.1:{port}"
+    with _floor_server() as (target, server):
         channel = grpc.insecure_channel(target)
         empty = channel.unary_unary(METHOD)
         for _ in range(200):  # warm-up: the connection, the pool's threads
@@ -190,9 +242,76 @@ def measure(seconds: float = SECONDS, rate: float = RATE, quiet: bool = False, i
             for line in floor.lines():
                 print(line, flush=True)
         return floor
+
+
+@contextlib.contextmanager
+def _floor_server():
+    """The floor's server process, started: yields its address and its Popen; stopped on leaving."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == "ready", "the floor's server did not start"
+        yield f"127.0.0.1:{port}", server
     finally:
         server.stdin.close()
         server.wait(10)
+
+
+@dataclasses.dataclass
+class WriteFloor:
+    """Server CPU (ms) per stream write on the floor's server: STREAMS open streams, WRITE_RATE writes a second
+    handed out FANOUT at a time on the loop, each a coroutine's `await context.write` of WRITTEN (bytes, no
+    serialising). What no fan-out of Hearth's over grpc.aio streams can go below, per stream written."""
+
+    server_ms: float
+    line: str
+
+    def least_for(self, floor: Floor, writes: int) -> float:
+        """grpc.aio's least server CPU (ms) for a call that `writes` stream writes follow: one empty call's and
+        `writes` stream writes'."""
+        return floor.server_ms + writes * self.server_ms
+
+
+def measure_writes(seconds: float = SECONDS, streams: int = STREAMS, rate: float = WRITE_RATE) -> WriteFloor:
+    """Starts the floor's server, opens `streams` Follow streams to it, has it write `rate` items a second over
+    them for `seconds` (after one unmeasured second), counts what arrives; prints and returns the figure."""
+
+    async def run(target: str, pid: int) -> tuple[int, float, float]:
+        channel = grpc.aio.insecure_channel(target)
+        tick = channel.unary_unary(TICK)
+        follow = channel.unary_stream(FOLLOW)
+        received = 0
+
+        async def read(call) -> None:
+            nonlocal received
+            async for _ in call:
+                received += 1
+
+        calls = [follow(b"") for _ in range(streams)]
+        readers = [asyncio.create_task(read(call)) for call in calls]
+        while int(await tick(b"", timeout=5)) < streams:
+            await asyncio.sleep(0.05)
+        await tick(f"{rate} {FANOUT}".encode(), timeout=5)
+        await asyncio.sleep(1)  # unmeasured: every stream's first writes
+        count, cpu, started = received, cpu_seconds([pid]), time.perf_counter()
+        await asyncio.sleep(seconds)
+        count, cpu, elapsed = received - count, cpu_seconds([pid]) - cpu, time.perf_counter() - started
+        await tick(b"", timeout=5)
+        for call in calls:
+            call.cancel()
+        await asyncio.gather(*readers, return_exceptions=True)
+        await channel.close()
+        return count, cpu, elapsed
+
+    with _floor_server() as (target, server):
+        writes, cpu, elapsed = asyncio.run(run(target, server.pid))
+    per_write = cpu * 1000 / max(writes, 1)
+    label = f"floor: a grpc.aio stream write ({streams} streams)"
+    line = (f"{label:<40} rate={writes / elapsed:>5.0f}/s n={writes:>5}, {FANOUT} at a time; "
+            f"server CPU {per_write:.3f} ms/write")
+    print(line, flush=True)
+    return WriteFloor(per_write, line)
 
 
 def measured_once() -> Floor:
@@ -218,3 +337,4 @@ if __name__ == "__main__":
         from loadgen import machine_check
         print(machine_check())
         measure()
+        measure_writes()
