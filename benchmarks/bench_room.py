@@ -9,6 +9,7 @@ first: floor.py) and room-grpc's PostgreSQL round trips per call (counted by pgc
 from __future__ import annotations
 
 import concurrent.futures
+import math
 import random
 import time
 
@@ -26,7 +27,8 @@ from hearth_common.clients.channel import open_channel
 SEEDED_LOCKED = "adult-peer-supporters"  # one of Chief Chat or First Post, plus Compassion Hero
 LOCK = '{"all_of": [{"any_of": [{"badge": "chief-chat"}, {"badge": "first-post"}]}, {"badge": "compassion-hero"}]}'
 JOIN_RATE = 300
-LOCKED_ROOMS = 10
+LOCKED_ROOMS = 10  # at least: more when the join row is long enough to fill 10 rooms of the largest capacity
+MOST_MEMBERS = 1000  # a room's largest capacity
 HISTORY_MESSAGES = 500
 
 
@@ -38,7 +40,8 @@ def main() -> None:
         stubs = [room_pb2_grpc.RoomServiceStub(open_channel(t)) for t in stack.room_targets]
         # Enough people that every join in the run is a first join of a (person, room) pair.
         joins = int(JOIN_RATE * (WARMUP + DURATION))
-        people = stack.register([f"bench_room_{i:04d}" for i in range(max(joins // LOCKED_ROOMS + 1, 200))])
+        join_rooms = max(LOCKED_ROOMS, math.ceil(joins / MOST_MEMBERS))
+        people = stack.register([f"bench_room_{i:04d}" for i in range(max(joins // join_rooms + 1, 200))])
         stack.wait_known(people, SEEDED_LOCKED)
 
         def allowed(md) -> bool:
@@ -78,10 +81,9 @@ def main() -> None:
             rpb.ListRoomsRequest(), metadata=people[i % len(people)][1], timeout=10), workers=8)
 
         stack.settle()
-        # Room for everyone: a longer row (BENCH_SECONDS past 32) has more people than 1,000 join each room.
-        locked = create_rooms(stack, "locked", LOCKED_ROOMS + 1, policy=LOCK, capacity=max(1000, len(people)))
+        locked = create_rooms(stack, "locked", join_rooms + 1, policy=LOCK, capacity=MOST_MEMBERS)
         with concurrent.futures.ThreadPoolExecutor(16) as pool:  # warm-up: both replicas' connection pools
-            list(pool.map(lambda i: stubs[i % 2].JoinRoom(rpb.JoinRoomRequest(slug=locked[LOCKED_ROOMS]),
+            list(pool.map(lambda i: stubs[i % 2].JoinRoom(rpb.JoinRoomRequest(slug=locked[join_rooms]),
                                                           metadata=people[i][1], timeout=5), range(200)))
         # Under the join row: the same rate of calls that do nothing (no token, no database), through room-grpc's
         # own server, interceptors, thread pools and load generator (the bare floor is floor.py's, printed first).
@@ -91,8 +93,8 @@ def main() -> None:
             after=lambda figures: fast_path(floor, figures, "check"))
         around = Around(floor)
         cpu, pg = metered()
-        open_loop(f"gRPC JoinRoom, badge-locked ({LOCKED_ROOMS} rooms)", JOIN_RATE, lambda i: stubs[i % 2].JoinRoom(
-            rpb.JoinRoomRequest(slug=locked[i % LOCKED_ROOMS]), metadata=people[i // LOCKED_ROOMS][1], timeout=5),
+        open_loop(f"gRPC JoinRoom, badge-locked ({join_rooms} rooms)", JOIN_RATE, lambda i: stubs[i % 2].JoinRoom(
+            rpb.JoinRoomRequest(slug=locked[i % join_rooms]), metadata=people[i // join_rooms][1], timeout=5),
             cpu=cpu, after=around.capture("join", pg))
         around.report("join", 3)
 
