@@ -2,9 +2,11 @@
 import datetime as dt
 import uuid
 
+import psycopg2.extensions
 import pytest
 import sqlalchemy as sa
 
+from hearth_common.db import PreparedStatement
 from room_service.adapters import orm
 from room_service.domain import errors
 from room_service.seed import STARTER_ROOMS
@@ -113,3 +115,25 @@ def test_a_seeded_room_whose_name_an_admin_took_is_left_out_and_the_rest_are_add
     assert rooms.get_room(admin, other.slug)["room"]["name"] == other.name
     with pytest.raises(errors.RoomNotFound):
         rooms.get_room(admin, later.slug)
+
+
+
+def test_a_door_check_is_one_read_outside_any_transaction(rooms, room_engine, monkeypatch):
+    """CheckAccess reads in one round trip: its one statement runs in autocommit, so the driver sends no BEGIN
+    before it and no ROLLBACK after it (it was three round trips), and no connection is left in a transaction."""
+    member = person(rooms)
+    sent = []
+    send = PreparedStatement._send
+
+    def recorded(conn, sql, arguments):
+        dbapi = conn.connection.dbapi_connection
+        sent.append((sql, dbapi.autocommit, dbapi.info.transaction_status))
+        return send(conn, sql, arguments)
+
+    monkeypatch.setattr(PreparedStatement, "_send", staticmethod(recorded))
+    assert rooms.check_access(member, "adult-community-lounge") == {"allowed": True, "missing": []}
+    assert len(sent) == 1 and "BEGIN" not in sent[0][0]
+    assert sent[0][1:] == (True, psycopg2.extensions.TRANSACTION_STATUS_IDLE)  # the driver begins nothing
+    with room_engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                    " AND state LIKE 'idle in transaction%'")).scalar() == 0
