@@ -118,22 +118,42 @@ def test_a_seeded_room_whose_name_an_admin_took_is_left_out_and_the_rest_are_add
 
 
 
-def test_a_door_check_is_one_read_outside_any_transaction(rooms, room_engine, monkeypatch):
-    """CheckAccess reads in one round trip: its one statement runs in autocommit, so the driver sends no BEGIN
-    before it and no ROLLBACK after it (it was three round trips), and no connection is left in a transaction."""
+
+@pytest.mark.parametrize("read, statements", [
+    (lambda rooms, member: rooms.check_access(member, "adult-community-lounge"), 1),
+    (lambda rooms, member: rooms.get_room(member, "adult-community-lounge"), 1),
+    (lambda rooms, member: rooms.describe_room("adult-community-lounge"), 1),
+    (lambda rooms, member: rooms.list_rooms(member), 6),
+], ids=["CheckAccess", "GetRoom", "describe_room", "ListRooms"])
+def test_the_catalogues_reads_run_outside_any_transaction(rooms, room_engine, monkeypatch, read, statements):
+    """A door check, a room and the room list are reads: each statement runs in autocommit, so the driver sends
+    no BEGIN before them and no ROLLBACK after (a door check was three round trips, now one), and no connection
+    is left in a transaction."""
     member = person(rooms)
-    sent = []
+    sent = []  # (statement, autocommit, the driver's transaction status) as each is sent
+
+    def record(dbapi, statement):
+        if not statement.lstrip().upper().startswith("PREPARE"):
+            sent.append((statement, dbapi.autocommit, dbapi.info.transaction_status))
+
     send = PreparedStatement._send
-
-    def recorded(conn, sql, arguments):
-        dbapi = conn.connection.dbapi_connection
-        sent.append((sql, dbapi.autocommit, dbapi.info.transaction_status))
-        return send(conn, sql, arguments)
-
-    monkeypatch.setattr(PreparedStatement, "_send", staticmethod(recorded))
-    assert rooms.check_access(member, "adult-community-lounge") == {"allowed": True, "missing": []}
-    assert len(sent) == 1 and "BEGIN" not in sent[0][0]
-    assert sent[0][1:] == (True, psycopg2.extensions.TRANSACTION_STATUS_IDLE)  # the driver begins nothing
+    monkeypatch.setattr(PreparedStatement, "_send", staticmethod(
+        lambda conn, sql, arguments: record(conn.connection.dbapi_connection, sql) or send(conn, sql, arguments)))
+    listener = lambda conn, cursor, statement, *_: record(conn.connection.dbapi_connection, statement)  # noqa: E731
+    sa.event.listen(room_engine, "before_cursor_execute", listener)
+    try:
+        assert read(rooms, member)
+    finally:
+        sa.event.remove(room_engine, "before_cursor_execute", listener)
+    assert len(sent) == statements, sent
+    assert all("BEGIN" not in sql for sql, *_ in sent)
+    idle = psycopg2.extensions.TRANSACTION_STATUS_IDLE
+    assert {(autocommit, status) for _, autocommit, status in sent} == {(True, idle)}  # the driver begins nothing
     with room_engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                                     " AND state LIKE 'idle in transaction%'")).scalar() == 0
+
+
+def test_a_door_check_answers_as_before_in_its_one_read(rooms):
+    member = person(rooms)
+    assert rooms.check_access(member, "adult-community-lounge") == {"allowed": True, "missing": []}

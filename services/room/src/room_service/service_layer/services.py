@@ -121,7 +121,7 @@ class RoomService:
 
     def list_rooms(self, person_id: str, include_archived: bool = False, topic: str = "") -> list[dict]:
         now = self.clock()
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:  # reads only: no BEGIN/ROLLBACK round trips
             person = uow.people.get(person_id)
             rooms = uow.rooms.list(include_archived, topic or None)
             return [
@@ -130,14 +130,14 @@ class RoomService:
             ]
 
     def get_room(self, person_id: str, slug: str) -> dict:
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:  # one read
             now = self.clock()
             context = access_context(uow, slug, person_id, now)
             return {"room": room_view(context.room), "access": access_view(decide_in(context, now))}
 
     def describe_room(self, slug: str) -> dict:
         """The room as the catalogue shows it, for another service (no person's access); NotFound for none."""
-        with self.uow_factory() as uow:
+        with self.uow_factory(single_statements=True) as uow:  # one read
             return room_view(load_room(uow, slug))
 
     def check_access(self, person_id: str, slug: str) -> dict:
