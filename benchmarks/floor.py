@@ -79,7 +79,7 @@ def serve(port: int) -> None:
             queue.put_nowait(WRITTEN)
         ticking[:] = [loop.call_at(due + interval, tick, due + interval, interval, fanout)]
 
-    def control(request: bytes, context) -> bytes:  # on the loop (a coroutine handler would be the same)
+    async def control(request: bytes, context) -> bytes:
         for handle in ticking:
             handle.cancel()
         ticking.clear()
@@ -94,7 +94,7 @@ def serve(port: int) -> None:
         server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("hearth.bench.Floor", {
             "Empty": handler,
             "Follow": grpc.unary_stream_rpc_method_handler(follow),
-            "Tick": grpc.unary_unary_rpc_method_handler(_on_loop(control)),
+            "Tick": grpc.unary_unary_rpc_method_handler(control),
         }),))
         server.add_insecure_port(f"127.0.0.1:{port}")
         await server.start()
@@ -104,13 +104,6 @@ def serve(port: int) -> None:
     print("ready", flush=True)
     sys.stdin.read()
     del server
-
-
-def _on_loop(behaviour):
-    async def handler(request, context):
-        return behaviour(request, context)
-
-    return handler
 
 
 @dataclasses.dataclass
@@ -265,7 +258,6 @@ class WriteFloor:
     serialising). What no fan-out of Hearth's over grpc.aio streams can go below, per stream written."""
 
     server_ms: float
-    line: str
 
     def least_for(self, floor: Floor, writes: int) -> float:
         """grpc.aio's least server CPU (ms) for a call that `writes` stream writes follow: one empty call's and
@@ -308,10 +300,9 @@ def measure_writes(seconds: float = SECONDS, streams: int = STREAMS, rate: float
         writes, cpu, elapsed = asyncio.run(run(target, server.pid))
     per_write = cpu * 1000 / max(writes, 1)
     label = f"floor: a grpc.aio stream write ({streams} streams)"
-    line = (f"{label:<40} rate={writes / elapsed:>5.0f}/s n={writes:>5}, {FANOUT} at a time; "
-            f"server CPU {per_write:.3f} ms/write")
-    print(line, flush=True)
-    return WriteFloor(per_write, line)
+    print(f"{label:<40} rate={writes / elapsed:>5.0f}/s n={writes:>5}, {FANOUT} at a time; "
+          f"server CPU {per_write:.3f} ms/write", flush=True)
+    return WriteFloor(per_write)
 
 
 def measured_once() -> Floor:
