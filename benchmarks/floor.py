@@ -139,11 +139,14 @@ def fast_path(floor: Floor, figures: dict, what: str, target: float | None = Non
 
 class Around:
     """The floor at the fixed rate measured just before a row (when made) and just after it (`report`), for the
-    row's ratio: to the mean of the two, both printed. With BENCH_FLOOR_AROUND=0, the benchmark's first floor."""
+    row's ratio: to the mean of the two, both printed. With BENCH_FLOOR_AROUND=0, the benchmark's first floor.
+    Given the benchmark's first stream-write floor (`first_writes`), the same for it (`least`)."""
 
-    def __init__(self, first: Floor):
+    def __init__(self, first: Floor, first_writes: WriteFloor | None = None):
         self.first = first
         self.before = measure(in_flight=False, quiet=True) if AROUND else first
+        self.first_writes = first_writes
+        self.writes_before = measure_writes(quiet=True) if AROUND and first_writes is not None else first_writes
         self.row: dict = {}
         self.pg_line: str | None = None
         self.floor = first  # the floor the row was divided by, once ratio() has run
@@ -169,6 +172,19 @@ class Around:
         self.floor = dataclasses.replace(self.first, server_ms=(self.before.server_ms + after.server_ms) / 2)
         return self.floor.beside(label, server_ms, what, target,
                                  f": {self.before.server_ms:.2f} before the row, {after.server_ms:.2f} after")
+
+    def least(self, server_ms: float, writes: int) -> str:
+        """After ratio(): grpc.aio's least for the row's call (WriteFloor.least_for, the write floor measured
+        around the row as the floor is) and what the server spent beyond it, both against the row's floor."""
+        write_floor, source = self.first_writes, ""
+        if AROUND:
+            after = measure_writes(quiet=True)
+            write_floor = WriteFloor((self.writes_before.server_ms + after.server_ms) / 2)
+            source = f" (a write {self.writes_before.server_ms:.3f} ms before the row, {after.server_ms:.3f} after)"
+        least, floor = write_floor.least_for(self.floor, writes), self.floor.server_ms
+        return (f"of which grpc.aio's least (the empty call and {writes} stream writes): {least:.2f} ms = "
+                f"{least / floor:.1f}x floor; beyond it {server_ms - least:.2f} ms = {(server_ms - least) / floor:.1f}x"
+                f"{source}")
 
     def report(self, what: str, target: float | None = None, server: str = "room-grpc") -> None:
         """Prints the captured row's server CPU per call against the floor around it, then its round trips."""
@@ -265,9 +281,11 @@ class WriteFloor:
         return floor.server_ms + writes * self.server_ms
 
 
-def measure_writes(seconds: float = SECONDS, streams: int = STREAMS, rate: float = WRITE_RATE) -> WriteFloor:
+def measure_writes(seconds: float = SECONDS, streams: int = STREAMS, rate: float = WRITE_RATE,
+                   quiet: bool = False) -> WriteFloor:
     """Starts the floor's server, opens `streams` Follow streams to it, has it write `rate` items a second over
-    them for `seconds` (after one unmeasured second), counts what arrives; prints and returns the figure."""
+    them for `seconds` (after one unmeasured second), counts what arrives; returns the figure, printed unless
+    `quiet`."""
 
     async def run(target: str, pid: int) -> tuple[int, float, float]:
         channel = grpc.aio.insecure_channel(target)
@@ -300,8 +318,9 @@ def measure_writes(seconds: float = SECONDS, streams: int = STREAMS, rate: float
         writes, cpu, elapsed = asyncio.run(run(target, server.pid))
     per_write = cpu * 1000 / max(writes, 1)
     label = f"floor: a grpc.aio stream write ({streams} streams)"
-    print(f"{label:<40} rate={writes / elapsed:>5.0f}/s n={writes:>5}, {FANOUT} at a time; "
-          f"server CPU {per_write:.3f} ms/write", flush=True)
+    if not quiet:
+        print(f"{label:<40} rate={writes / elapsed:>5.0f}/s n={writes:>5}, {FANOUT} at a time; "
+              f"server CPU {per_write:.3f} ms/write", flush=True)
     return WriteFloor(per_write)
 
 
