@@ -117,8 +117,6 @@ def test_a_seeded_room_whose_name_an_admin_took_is_left_out_and_the_rest_are_add
         rooms.get_room(admin, later.slug)
 
 
-
-
 @pytest.mark.parametrize("read, statements", [
     (lambda rooms, member: rooms.check_access(member, "adult-community-lounge"), 1),
     (lambda rooms, member: rooms.get_room(member, "adult-community-lounge"), 1),

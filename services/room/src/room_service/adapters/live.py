@@ -409,10 +409,8 @@ class LiveHub:
             with self._publish_lock:
                 channel = self._ensure_producer()
                 for slug, room_items in by_room.items():
-                    message = amqp.Message(_encode(room_items), content_type="application/json",
-                                           content_encoding="utf-8", delivery_mode=1,
-                                           application_headers=self._headers)
-                    channel.basic_publish(message, exchange=EXCHANGE.name, routing_key=slug)
+                    channel.basic_publish(self._message(_encode(room_items)), exchange=EXCHANGE.name,
+                                          routing_key=slug)
         except Exception:
             log.warning("live publish failed; other replicas' subscribers will catch up from the timeline",
                         exc_info=True)
@@ -445,13 +443,17 @@ class LiveHub:
         self._deliver([item])
         try:
             with self._publish_lock:
-                message = amqp.Message(json.dumps([item]).encode(), content_type="application/json",
-                                       content_encoding="utf-8", delivery_mode=1, application_headers=self._headers)
-                self._ensure_producer().basic_publish(message, exchange=EXCHANGE.name,
-                                                      routing_key=notice_key(person_id))
+                self._ensure_producer().basic_publish(self._message(json.dumps([item]).encode()),
+                                                      exchange=EXCHANGE.name, routing_key=notice_key(person_id))
         except Exception:
             log.warning(failed, exc_info=True)
             self._close_producer()
+
+    def _message(self, body: bytes) -> amqp.Message:
+        """A live message of this replica (its origin in the headers): JSON, not persisted (live items are
+        best effort; the timeline is the record)."""
+        return amqp.Message(body, content_type="application/json", content_encoding="utf-8", delivery_mode=1,
+                            application_headers=self._headers)
 
     def _ensure_producer(self) -> amqp.Channel:
         if self._producer is None:
